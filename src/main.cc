@@ -1,0 +1,54 @@
+// lockstep: zero-downtime schema migrations for PostgreSQL. argv -> one subcommand.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "base/exit_codes.h"
+#include "cli/commands.h"
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  int (*run)(const lockstep::cli::Args&);
+};
+
+const Subcommand kSubcommands[] = {
+    {"plan", "show, per statement, the locks PostgreSQL will take, rewrites and scans", lockstep::cli::Plan},
+    {"trace", "run a migration on a scratch database and report the locks it really took", lockstep::cli::Trace},
+};
+
+void Usage(FILE* out) {
+  std::fprintf(out,
+               "lockstep %s: zero-downtime schema migrations for PostgreSQL\n\n"
+               "usage: lockstep <command> [options]   (lockstep <command> --help for details)\n\n"
+               "commands:\n",
+               LOCKSTEP_VERSION);
+  for (const Subcommand& c : kSubcommands) std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    Usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? lockstep::exit_code::kUsage : lockstep::exit_code::kOk;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    std::printf("lockstep %s\n", LOCKSTEP_VERSION);
+    return 0;
+  }
+  for (const Subcommand& c : kSubcommands) {
+    if (std::string_view(argv[1]) == c.name) {
+      lockstep::cli::Args args{std::string("lockstep ") + c.name};
+      for (int i = 2; i < argc; ++i) args.emplace_back(argv[i]);
+      return c.run(args);
+    }
+  }
+  std::fprintf(stderr, "lockstep: unknown command '%s'\n\n", argv[1]);
+  Usage(stderr);
+  return lockstep::exit_code::kUsage;
+}

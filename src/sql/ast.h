@@ -1,0 +1,265 @@
+// The typed view of a parsed migration: the only shape of the SQL that code outside src/sql/ sees.
+//
+// libpg_query's protobuf tree is large and slow to compile against; src/sql/ translates it once
+// into these small structs, keeping just what lockstep reasons about (DDL shape, names, types,
+// defaults, constraints, byte offsets). Identifiers are as PostgreSQL sees them: unquoted and
+// case-folded. Every `location` is a byte offset into the whole file text, or -1 when unknown.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockstep::sql {
+
+// A possibly schema-qualified name. `schema` is empty when unqualified.
+struct QName {
+  std::string schema;
+  std::string name;
+  std::string ToString() const { return schema.empty() ? name : schema + "." + name; }
+  bool operator==(const QName&) const = default;
+};
+
+// One lexical token of the file, from pg_query_scan.
+struct Token {
+  int begin = 0;          // byte offsets, [begin, end)
+  int end = 0;
+  std::string_view kind;  // libpg_query's token name: "INDEX", "IDENT", "SQL_COMMENT", "ASCII_59" …
+  bool is_keyword = false;
+};
+
+struct TypeRef {
+  std::vector<std::string> names;  // e.g. {"pg_catalog", "int4"} or {"public", "Role"}
+  std::vector<int64_t> typmods;    // integer type modifiers, e.g. varchar(255) -> {255}
+  bool has_nonconst_typmods = false;
+  int array_dims = 0;              // int[] -> 1
+  int location = -1;
+  // The last name component: "int4", "varchar", "timestamptz", "Role".
+  const std::string& base() const {
+    static const std::string kEmpty;
+    return names.empty() ? kEmpty : names.back();
+  }
+  bool is_pg_catalog() const { return names.size() == 2 && names[0] == "pg_catalog"; }
+};
+
+// A summary of an expression (a default, a CHECK, an index expression): what lockstep needs to
+// judge volatility and constraint shape, not a full tree.
+struct Expr {
+  enum class Kind { kConst, kNull, kFuncCall, kTypeCast, kColumnRef, kSqlValueFunction, kOther };
+  Kind kind = Kind::kOther;
+  int location = -1;
+  std::string const_value;               // for kConst (and a cast of a const): the literal
+  std::vector<std::string> functions;    // every function called anywhere inside, lower-case, last name
+  std::vector<std::string> sql_value_functions;  // CURRENT_TIMESTAMP, now-like keywords: lower-case
+  std::vector<std::string> columns;      // every column referenced
+  bool has_subquery = false;
+  // For `col IS NOT NULL` (possibly AND-ed with others): the columns proven non-null.
+  std::vector<std::string> not_null_columns;
+};
+
+struct Constraint {
+  enum class Type {
+    kNull, kNotNull, kDefault, kIdentity, kGenerated, kCheck, kPrimaryKey, kUnique, kExclusion,
+    kForeignKey, kAttribute, kOther
+  };
+  Type type = Type::kOther;
+  std::string name;                     // empty when not named in the SQL
+  int location = -1;
+  std::vector<std::string> columns;     // keys (PK/UNIQUE), fk_attrs (FK)
+  std::vector<std::string> including;
+  QName ref_table;                      // FK
+  std::vector<std::string> ref_columns; // FK
+  std::string fk_on_delete;             // one-letter codes as in pg: a r c n d
+  std::string fk_on_update;
+  bool not_valid = false;               // NOT VALID (skip_validation)
+  bool deferrable = false;
+  bool initially_deferred = false;
+  bool nulls_not_distinct = false;
+  std::string using_index;              // ADD … USING INDEX name
+  std::string generated_when;           // identity: 'a' always / 'd' by default
+  bool has_where = false;               // EXCLUDE … WHERE
+  std::optional<Expr> expr;             // CHECK expression, DEFAULT / GENERATED expression
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeRef type;
+  bool not_null = false;
+  bool is_primary_key = false;
+  bool is_unique = false;
+  std::optional<Expr> default_expr;
+  bool identity = false;
+  bool generated_stored = false;
+  std::optional<Expr> generated_expr;
+  std::vector<Constraint> constraints;  // as written inline (incl. NOT NULL, DEFAULT, REFERENCES …)
+  std::string collation;
+  int location = -1;
+};
+
+struct IndexElem {
+  std::string column;                  // empty for an expression
+  std::optional<Expr> expr;
+  std::vector<std::string> opclass;
+  bool descending = false;
+  std::string nulls;                   // "first", "last" or empty
+};
+
+struct CreateIndex {
+  std::string name;                    // empty when PostgreSQL will choose one
+  QName table;
+  std::string access_method;           // "btree", "gin", …
+  std::vector<IndexElem> elems;
+  std::vector<std::string> including;
+  bool unique = false;
+  bool concurrently = false;
+  bool if_not_exists = false;
+  bool has_where = false;
+  bool only = false;                   // ON ONLY parent
+  int concurrently_insert_at = -1;     // byte offset just after the INDEX keyword (for fixes)
+};
+
+enum class AlterType {
+  kAddColumn, kSetDefault, kDropDefault, kDropNotNull, kSetNotNull, kDropExpression,
+  kSetStatistics, kSetColumnOptions, kSetStorage, kSetCompression, kDropColumn, kAddIndex,
+  kAddConstraint, kAlterConstraint, kValidateConstraint, kAddIndexConstraint, kDropConstraint,
+  kAlterColumnType, kAlterColumnGenericOptions, kOwner, kClusterOn, kDropCluster, kSetLogged,
+  kSetUnlogged, kSetAccessMethod, kSetTablespace, kSetRelOptions, kResetRelOptions,
+  kEnableTrigger, kDisableTrigger, kEnableRule, kDisableRule, kAddInherit, kDropInherit, kAddOf,
+  kDropOf, kReplicaIdentity, kEnableRowSecurity, kDisableRowSecurity, kForceRowSecurity,
+  kNoForceRowSecurity, kGenericOptions, kAttachPartition, kDetachPartition,
+  kDetachPartitionFinalize, kAddIdentity, kSetIdentity, kDropIdentity, kOther
+};
+std::string_view AlterTypeName(AlterType t);
+
+struct AlterCmd {
+  AlterType type = AlterType::kOther;
+  std::string name;                     // column / constraint / trigger / index name
+  std::optional<ColumnDef> column;      // kAddColumn; kAlterColumnType carries the new type here
+  std::optional<Constraint> constraint; // kAddConstraint
+  std::optional<Expr> default_expr;     // kSetDefault, kAlterColumnType's USING expression
+  bool has_using = false;               // ALTER COLUMN TYPE … USING
+  QName partition;                      // attach/detach
+  bool concurrently = false;            // DETACH … CONCURRENTLY
+  bool if_exists = false;               // DROP … IF EXISTS
+  bool if_not_exists = false;           // ADD COLUMN IF NOT EXISTS
+  bool cascade = false;
+  std::vector<std::string> reloptions;  // SET (fillfactor=…) option names
+  int location = -1;                    // start of this sub-command's text, when known
+};
+
+struct Statement;
+
+enum class Kind {
+  kCreateTable, kCreateTableAs, kCreateView, kCreateMatView, kAlterTable, kCreateIndex, kDrop,
+  kRename, kCreateEnum, kAlterEnum, kCreateType, kCreateDomain, kAlterDomain, kCreateFunction,
+  kDo, kTransaction, kSet, kTruncate, kVacuum, kCluster, kReindex, kRefreshMatView,
+  kCreateTrigger, kCreateSequence, kAlterSequence, kComment, kGrant, kCreateExtension,
+  kCreateSchema, kInsert, kUpdate, kDelete, kSelect, kCopy, kLock, kAlterObjectSchema,
+  kAlterOwner, kCreatePolicy, kAlterPolicy, kCreateDatabase, kDropDatabase, kCreateStatistics,
+  kAlterType, kOther
+};
+std::string_view KindName(Kind k);
+
+enum class ObjectType {
+  kTable, kIndex, kSequence, kView, kMatView, kType, kDomain, kSchema, kFunction, kProcedure,
+  kTrigger, kColumn, kConstraint, kExtension, kPolicy, kForeignTable, kDatabase, kRule, kOther
+};
+std::string_view ObjectTypeName(ObjectType t);
+
+enum class TransactionKind { kBegin, kCommit, kRollback, kSavepoint, kRelease, kRollbackTo,
+                             kPrepare, kCommitPrepared, kRollbackPrepared };
+
+struct Statement {
+  Kind kind = Kind::kOther;
+  std::string node_name;   // libpg_query node name, e.g. "AlterTableStmt" (for messages/JSON)
+  int begin = 0;           // byte range of the statement text in the file, without the ';'
+  int end = 0;
+  int first_token = 0;     // index range into ParsedFile::tokens, [first_token, last_token)
+  int last_token = 0;
+
+  // Targets, by kind. `table` is the relation the statement is about (CREATE TABLE, ALTER
+  // TABLE, CREATE INDEX's table, TRUNCATE's first, TRIGGER's table, REFRESH's view …).
+  QName table;
+  std::vector<QName> tables;          // every relation named (TRUNCATE, DROP TABLE a, b, LOCK)
+  bool if_exists = false;
+  bool if_not_exists = false;
+  bool cascade = false;
+  bool concurrently = false;          // DROP INDEX / REINDEX / REFRESH … CONCURRENTLY
+  bool only = false;                  // ALTER TABLE ONLY
+  ObjectType object_type = ObjectType::kOther;  // DROP, RENAME, COMMENT, ALTER … SET SCHEMA
+
+  // kCreateTable
+  std::vector<ColumnDef> columns;
+  std::vector<Constraint> table_constraints;
+  bool partitioned = false;           // PARTITION BY
+  QName partition_of;                 // PARTITION OF parent
+  std::vector<QName> inherits;
+  bool unlogged = false;
+  bool temporary = false;
+  bool like_clause = false;
+
+  // kAlterTable
+  std::vector<AlterCmd> cmds;
+
+  // kCreateIndex
+  std::optional<CreateIndex> index;
+
+  // kDrop: objects (for DROP INDEX, their names; for DROP TABLE, the tables).
+  std::vector<QName> objects;
+
+  // kRename: table (relation) + object; what was renamed and to what.
+  std::string rename_from;            // column / constraint / index-or-table old name
+  std::string rename_to;
+
+  // kCreateEnum / kAlterEnum / kCreateType / kCreateDomain / kAlterDomain
+  QName type_name;
+  std::vector<std::string> enum_values;  // CREATE TYPE … AS ENUM
+  std::string enum_new_value;            // ALTER TYPE … ADD VALUE
+  std::string enum_neighbor;             // BEFORE/AFTER value
+  bool enum_after = false;
+  std::string enum_old_value;            // RENAME VALUE old TO new
+  std::string domain_subtype;            // ALTER DOMAIN: 'C' add constraint, 'X' drop, 'T' default, …
+  std::vector<Constraint> domain_constraints;
+  TypeRef domain_base;
+
+  // kTransaction
+  TransactionKind transaction = TransactionKind::kBegin;
+
+  // kSet: SET [LOCAL] name = value / RESET name
+  std::string set_name;
+  std::string set_value;              // raw value: '5s', 1000, or "DEFAULT"; empty for RESET
+  bool set_local = false;
+  bool is_reset = false;
+
+  // kReindex: what is reindexed
+  std::string reindex_kind;           // "index", "table", "schema", "system", "database"
+
+  // kVacuum
+  bool vacuum_full = false;
+  bool is_analyze_only = false;
+
+  // kLock
+  std::string lock_mode;              // pg_locks spelling, e.g. "AccessExclusiveLock"
+
+  // kCreateTableAs / kCreateMatView / kRefreshMatView
+  bool with_no_data = false;
+
+  // kCopy
+  bool copy_from_stdin = false;
+
+  // kCreateFunction / kDo: PL body spans are opaque to lockstep.
+  std::string language;
+};
+
+// A comment in the source, from the scanner.
+struct Comment {
+  int begin = 0;
+  int end = 0;
+  std::string_view text(std::string_view file) const {
+    return file.substr(begin, end - begin);
+  }
+};
+
+}  // namespace lockstep::sql

@@ -1,0 +1,347 @@
+#include "sql/parser.h"
+
+#include <pg_query.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <regex>
+
+#include "sql/translate.h"
+
+namespace lockstep::sql {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Skips white space and comments from `i`; returns the first offset of real text (or `end`).
+int SkipSpaceAndComments(std::string_view t, int i, int end) {
+  while (i < end) {
+    if (IsSpace(t[i])) {
+      ++i;
+    } else if (t[i] == '-' && i + 1 < end && t[i + 1] == '-') {
+      while (i < end && t[i] != '\n') ++i;
+    } else if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
+      int depth = 0;
+      while (i < end) {
+        if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') { ++depth; i += 2; }
+        else if (t[i] == '*' && i + 1 < end && t[i + 1] == '/') { i += 2; if (--depth == 0) break; }
+        else ++i;
+      }
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// psql runs a script, not SQL: backslash commands and COPY … FROM stdin data are psql's. This
+// blanks them out (keeping byte offsets and newlines), turning a backslash command into a
+// statement end as psql does, and records a note for each.
+std::string BlankPsqlParts(std::string_view in, std::vector<Note>& notes) {
+  std::string out(in);
+  const int n = static_cast<int>(in.size());
+  int stmt_start = 0;
+  bool line_start = true;
+  static const std::regex kCopyStdin(R"(^\s*copy\b[\s\S]*\bfrom\s+stdin\b)", std::regex::icase);
+  int i = 0;
+  auto blank_to_eol = [&](int from) {
+    int k = from;
+    while (k < n && in[k] != '\n') { out[k] = ' '; ++k; }
+    return k;
+  };
+  while (i < n) {
+    const char c = in[i];
+    if (c == '\n') { line_start = true; ++i; continue; }
+    if (IsSpace(c)) { ++i; continue; }
+    if (c == '-' && i + 1 < n && in[i + 1] == '-') {
+      while (i < n && in[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '/' && i + 1 < n && in[i + 1] == '*') {
+      i = SkipSpaceAndComments(in, i, n);
+      line_start = false;
+      continue;
+    }
+    line_start = false;
+    if (c == '\'' ) {
+      // E'…' strings treat backslash as an escape; standard strings only double quotes.
+      const bool escape = i > 0 && (in[i - 1] == 'e' || in[i - 1] == 'E') &&
+                          (i < 2 || !std::isalnum(static_cast<unsigned char>(in[i - 2])));
+      ++i;
+      while (i < n) {
+        if (escape && in[i] == '\\') { i += 2; continue; }
+        if (in[i] == '\'') {
+          if (i + 1 < n && in[i + 1] == '\'') { i += 2; continue; }
+          ++i;
+          break;
+        }
+        ++i;
+      }
+      continue;
+    }
+    if (c == '"') {
+      ++i;
+      while (i < n && in[i] != '"') ++i;
+      ++i;
+      continue;
+    }
+    if (c == '$') {
+      int k = i + 1;
+      while (k < n && (std::isalnum(static_cast<unsigned char>(in[k])) || in[k] == '_')) ++k;
+      if (k < n && in[k] == '$' && !(i > 0 && (std::isalnum(static_cast<unsigned char>(in[i - 1])) || in[i - 1] == '_'))) {
+        const std::string_view tag = in.substr(i, k - i + 1);
+        const size_t close = in.find(tag, k + 1);
+        i = close == std::string_view::npos ? n : static_cast<int>(close + tag.size());
+        continue;
+      }
+      ++i;
+      continue;
+    }
+    if (c == '\\') {
+      int k = i + 1;
+      while (k < n && std::isalpha(static_cast<unsigned char>(in[k]))) ++k;
+      std::string cmd(in.substr(i, k - i));
+      notes.push_back({i, "skipped psql meta-command " + cmd});
+      const int eol = blank_to_eol(i);
+      out[i] = ';';  // psql sends the query buffer here, as if the statement ended
+      i = eol;
+      stmt_start = i;
+      continue;
+    }
+    if (c == ';') {
+      const std::string_view stmt = in.substr(stmt_start, i - stmt_start);
+      ++i;
+      stmt_start = i;
+      if (stmt.size() < 4096 && std::regex_search(stmt.begin(), stmt.end(), kCopyStdin)) {
+        // Data follows on the next line, up to a line holding only "\.".
+        int k = i;
+        while (k < n && in[k] != '\n') ++k;
+        if (k < n) ++k;
+        const int data_start = k;
+        while (k < n) {
+          int eol = k;
+          while (eol < n && in[eol] != '\n') ++eol;
+          std::string_view line = in.substr(k, eol - k);
+          while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+          for (int b = k; b < eol; ++b) out[b] = ' ';
+          k = eol < n ? eol + 1 : n;
+          if (line == "\\.") break;
+        }
+        if (k > data_start) notes.push_back({data_start, "skipped COPY … FROM stdin data"});
+        i = k;
+        stmt_start = i;
+        line_start = true;
+      }
+      continue;
+    }
+    ++i;
+  }
+  (void)line_start;
+  return out;
+}
+
+struct RawStmtSpan {
+  int location;
+  int length;  // 0: to the end
+};
+
+// Trims a statement span to its real text: no leading/trailing space or comments, no ';'.
+void SetSpan(std::string_view text, int loc, int len, Statement& s) {
+  const int n = static_cast<int>(text.size());
+  int end = len > 0 ? std::min(n, loc + len) : n;
+  int begin = SkipSpaceAndComments(text, loc, end);
+  // Trailing: strip space and a trailing comment-only tail. Comments at the end are rare; only
+  // white space and ';' are trimmed here, comments are excluded by the token pass when present.
+  while (end > begin && (IsSpace(text[end - 1]) || text[end - 1] == ';')) --end;
+  s.begin = begin;
+  s.end = end;
+}
+
+void AddError(std::string_view text, int piece_offset, const PgQueryError* err,
+              std::vector<ParseError>& errors) {
+  ParseError e;
+  e.message = err->message ? err->message : "syntax error";
+  if (err->cursorpos > 0) {
+    e.offset = piece_offset + static_cast<int>(CharIndexToByteOffset(
+                                  text.substr(piece_offset), err->cursorpos));
+  } else {
+    e.offset = piece_offset;
+  }
+  errors.push_back(std::move(e));
+}
+
+// Parses `input` (NUL-terminated) whose first byte is at `offset` in the file; appends statements.
+// Returns false (and records the error) on a syntax error.
+bool ParseInto(const std::string& input, std::string_view file, int offset, ParsedFile& out) {
+  PgQueryProtobufParseResult r = pg_query_parse_protobuf(input.c_str());
+  if (r.error) {
+    AddError(file, offset, r.error, out.errors);
+    pg_query_free_protobuf_parse_result(r);
+    return false;
+  }
+  PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
+      nullptr, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
+  if (!tree) {
+    out.errors.push_back({offset, "internal error: cannot decode libpg_query's parse tree"});
+    pg_query_free_protobuf_parse_result(r);
+    return false;
+  }
+  for (size_t i = 0; i < tree->n_stmts; ++i) {
+    const PgQuery__RawStmt* raw = tree->stmts[i];
+    Statement s;
+    TranslateStatement(raw->stmt, s);
+    SetSpan(file, offset + raw->stmt_location,
+            raw->stmt_len > 0 ? raw->stmt_len : static_cast<int>(input.size()) - raw->stmt_location,
+            s);
+    if (offset != 0) {
+      // Locations inside the tree are relative to this piece; statements parsed piecewise are
+      // only used after an error, where positions of sub-parts are shifted by the piece offset.
+      auto shift = [offset](int& loc) { if (loc >= 0) loc += offset; };
+      for (auto& c : s.columns) shift(c.location);
+      for (auto& c : s.table_constraints) shift(c.location);
+      for (auto& c : s.cmds) {
+        shift(c.location);
+        if (c.column) shift(c.column->location);
+        if (c.constraint) shift(c.constraint->location);
+      }
+    }
+    out.statements.push_back(std::move(s));
+  }
+  protobuf_c_message_free_unpacked(&tree->base, nullptr);
+  pg_query_free_protobuf_parse_result(r);
+  return true;
+}
+
+void Scan(const std::string& input, ParsedFile& out) {
+  PgQueryScanResult r = pg_query_scan(input.c_str());
+  if (r.error) {
+    // The parser reports the same problem with a better message; tokens stay empty.
+    pg_query_free_scan_result(r);
+    return;
+  }
+  PgQuery__ScanResult* scan = pg_query__scan_result__unpack(
+      nullptr, r.pbuf.len, reinterpret_cast<const uint8_t*>(r.pbuf.data));
+  if (scan) {
+    out.tokens.reserve(scan->n_tokens);
+    for (size_t i = 0; i < scan->n_tokens; ++i) {
+      const PgQuery__ScanToken* t = scan->tokens[i];
+      Token tok;
+      tok.begin = t->start;
+      tok.end = t->end;
+      if (const ProtobufCEnumValue* v =
+              protobuf_c_enum_descriptor_get_value(&pg_query__token__descriptor, t->token)) {
+        tok.kind = v->name;  // static storage in the descriptor
+      }
+      tok.is_keyword = t->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD;
+      if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT) {
+        out.comments.push_back({t->start, t->end});
+      }
+      out.tokens.push_back(tok);
+    }
+    protobuf_c_message_free_unpacked(&scan->base, nullptr);
+  }
+  pg_query_free_scan_result(r);
+}
+
+// Maps each statement to its token range, and trims trailing comments from its span.
+void AttachTokens(ParsedFile& out) {
+  if (out.tokens.empty()) return;
+  for (Statement& s : out.statements) {
+    auto first = std::lower_bound(out.tokens.begin(), out.tokens.end(), s.begin,
+                                  [](const Token& t, int off) { return t.begin < off; });
+    auto last = std::lower_bound(first, out.tokens.end(), s.end,
+                                 [](const Token& t, int off) { return t.begin < off; });
+    // Drop trailing comment tokens from the statement.
+    while (last != first && ((last - 1)->kind == "SQL_COMMENT" || (last - 1)->kind == "C_COMMENT")) --last;
+    s.first_token = static_cast<int>(first - out.tokens.begin());
+    s.last_token = static_cast<int>(last - out.tokens.begin());
+    if (last != first) s.end = std::max(s.begin, std::min(s.end, (last - 1)->end));
+    if (s.index) {
+      for (auto t = first; t != last; ++t) {
+        if (t->kind == "INDEX") { s.index->concurrently_insert_at = t->end; break; }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+ParsedFile Parse(std::string_view text, const ParseOptions& options) {
+  ParsedFile out;
+  std::string input;
+  if (options.psql_script && text.find('\\') != std::string_view::npos) {
+    input = BlankPsqlParts(text, out.notes);
+  } else {
+    input.assign(text);
+  }
+  if (!ParseInto(input, input, 0, out)) {
+    // Recover: split with the scanner and parse each statement alone, so that one bad statement
+    // does not hide the others (psql runs a script on past an error, and so do regress files).
+    out.errors.clear();
+    out.statements.clear();
+    PgQuerySplitResult split = pg_query_split_with_scanner(input.c_str());
+    if (split.error) {
+      AddError(input, 0, split.error, out.errors);
+    } else {
+      for (int i = 0; i < split.n_stmts; ++i) {
+        const PgQuerySplitStmt* st = split.stmts[i];
+        std::string piece = input.substr(st->stmt_location, st->stmt_len);
+        ParseInto(piece, input, st->stmt_location, out);
+      }
+      if (out.errors.empty()) {
+        // The whole failed but no piece did (e.g. an error spanning a split point): report the
+        // whole-file error.
+        PgQueryProtobufParseResult r = pg_query_parse_protobuf(input.c_str());
+        if (r.error) AddError(input, 0, r.error, out.errors);
+        pg_query_free_protobuf_parse_result(r);
+      }
+    }
+    pg_query_free_split_result(split);
+  }
+  if (options.tokens) {
+    Scan(input, out);
+    AttachTokens(out);
+  }
+  return out;
+}
+
+std::vector<std::string> FormatErrors(const SourceFile& source, const ParsedFile& parsed) {
+  std::vector<std::string> lines;
+  for (const ParseError& e : parsed.errors) {
+    lines.push_back(source.Where(e.offset) + ": error: " + e.message);
+  }
+  return lines;
+}
+
+bool RawParseForBenchmark(const std::string& text) {
+  PgQueryProtobufParseResult r = pg_query_parse_protobuf(text.c_str());
+  const bool ok = r.error == nullptr;
+  pg_query_free_protobuf_parse_result(r);
+  return ok;
+}
+
+bool MustRunOutsideTransaction(const Statement& s) {
+  switch (s.kind) {
+    case Kind::kCreateIndex: return s.index && s.index->concurrently;
+    case Kind::kDrop: return s.object_type == ObjectType::kIndex && s.concurrently;
+    case Kind::kReindex:
+      return s.concurrently || s.reindex_kind == "system" || s.reindex_kind == "database" ||
+             s.reindex_kind == "schema";
+    case Kind::kVacuum: return !s.is_analyze_only;
+    case Kind::kAlterTable:
+      for (const AlterCmd& c : s.cmds)
+        if (c.type == AlterType::kDetachPartition && c.concurrently) return true;
+      return false;
+    case Kind::kCreateDatabase:
+    case Kind::kDropDatabase: return true;
+    case Kind::kAlterEnum: return false;  // PG12+: allowed in a block (value unusable until commit)
+    default:
+      // CREATE/DROP TABLESPACE, ALTER SYSTEM, CREATE SUBSCRIPTION … also refuse; by node name.
+      return s.node_name == "CreateTableSpaceStmt" || s.node_name == "DropTableSpaceStmt" ||
+             s.node_name == "AlterSystemStmt" || s.node_name == "CreateSubscriptionStmt" ||
+             s.node_name == "DropSubscriptionStmt";
+  }
+}
+
+}  // namespace lockstep::sql

@@ -1,0 +1,63 @@
+// The SQL front end: parse a migration file with PostgreSQL's own grammar (libpg_query, PG 15)
+// into the typed view of sql/ast.h, with comments, tokens, byte ranges and clear errors.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/source.h"
+#include "sql/ast.h"
+
+namespace lockstep::sql {
+
+struct ParseError {
+  int offset = 0;           // byte offset into the file text
+  std::string message;      // PostgreSQL's message, e.g. `syntax error at or near "TABL"`
+};
+
+// Something lockstep skipped on purpose, e.g. a psql meta-command or COPY … FROM stdin data.
+struct Note {
+  int offset = 0;
+  std::string message;
+};
+
+struct ParsedFile {
+  std::vector<Statement> statements;  // in file order
+  std::vector<Token> tokens;          // empty unless ParseOptions::tokens
+  std::vector<Comment> comments;      // empty unless ParseOptions::tokens
+  std::vector<ParseError> errors;     // syntax errors; statements holds what did parse
+  std::vector<Note> notes;
+
+  bool ok() const { return errors.empty(); }
+};
+
+struct ParseOptions {
+  // Scan tokens and comments (needed by lint ignores and by fix's text edits; plan does without).
+  bool tokens = true;
+  // Blank out psql meta-commands (\set, \gset …) and COPY … FROM stdin data blocks, with a note.
+  bool psql_script = true;
+};
+
+// Parses `text`. Never throws: a syntax error is recorded in `errors` and the file is then
+// re-parsed statement by statement so that the statements around the error are still returned.
+// Thread-safe (libpg_query keeps its state per thread).
+ParsedFile Parse(std::string_view text, const ParseOptions& options = {});
+
+// Turns the errors of a parse into "file:line:col: error: message" lines.
+std::vector<std::string> FormatErrors(const SourceFile& source, const ParsedFile& parsed);
+
+// Runs libpg_query's protobuf parse alone on `text`, discarding the result; for benchmarks that
+// compare lockstep's whole pipeline against the raw parser. Returns false on a syntax error.
+bool RawParseForBenchmark(const std::string& text);
+
+// The text of a statement, [begin, end) of the file.
+inline std::string_view StatementText(std::string_view file, const Statement& s) {
+  return file.substr(s.begin, s.end - s.begin);
+}
+
+// True when PostgreSQL refuses to run the statement inside a transaction block (CREATE INDEX
+// CONCURRENTLY, VACUUM, …). Pure syntax: no catalog needed.
+bool MustRunOutsideTransaction(const Statement& s);
+
+}  // namespace lockstep::sql

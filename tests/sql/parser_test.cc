@@ -1,0 +1,114 @@
+#include "sql/parser.h"
+
+#include <gtest/gtest.h>
+
+namespace lockstep::sql {
+namespace {
+
+TEST(Parser, StatementSpansSkipCommentsAndSemicolons) {
+  const std::string text = "-- first\nCREATE TABLE a (id int);\n\n/* c */ ALTER TABLE a ADD COLUMN b text; -- t\n";
+  ParsedFile f = Parse(text);
+  ASSERT_TRUE(f.ok());
+  ASSERT_EQ(f.statements.size(), 2u);
+  EXPECT_EQ(StatementText(text, f.statements[0]), "CREATE TABLE a (id int)");
+  EXPECT_EQ(StatementText(text, f.statements[1]), "ALTER TABLE a ADD COLUMN b text");
+  EXPECT_EQ(f.statements[1].kind, Kind::kAlterTable);
+  ASSERT_EQ(f.statements[1].cmds.size(), 1u);
+  EXPECT_EQ(f.statements[1].cmds[0].type, AlterType::kAddColumn);
+  EXPECT_EQ(f.statements[1].cmds[0].column->type.base(), "text");
+  EXPECT_EQ(f.comments.size(), 3u);
+}
+
+TEST(Parser, SyntaxErrorPointsAtTheTokenAndKeepsOtherStatements) {
+  const std::string text = "CREATE TABLE a (id int);\nCREATE TABEL b (id int);\nCREATE TABLE c (id int);\n";
+  ParsedFile f = Parse(text);
+  ASSERT_EQ(f.errors.size(), 1u);
+  EXPECT_NE(f.errors[0].message.find("syntax error at or near \"TABEL\""), std::string::npos);
+  SourceFile src("m.sql", text);
+  EXPECT_EQ(FormatErrors(src, f)[0], "m.sql:2:8: error: " + f.errors[0].message);
+  ASSERT_EQ(f.statements.size(), 2u);
+  EXPECT_EQ(f.statements[1].table.name, "c");
+}
+
+TEST(Parser, ErrorColumnCountsCharactersNotBytes) {
+  const std::string text = "SELECT 'é', 'ü' FROM WHERE;";
+  ParsedFile f = Parse(text);
+  ASSERT_EQ(f.errors.size(), 1u);
+  SourceFile src("m.sql", text);
+  EXPECT_EQ(src.PositionOf(f.errors[0].offset).column, 22);
+}
+
+TEST(Parser, DollarQuotedBodiesAndDoBlocks) {
+  const std::string text =
+      "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.x := 1; RETURN NEW; END; $$ LANGUAGE plpgsql;\n"
+      "DO $body$ BEGIN PERFORM 1; END $body$;\nBEGIN;\nCOMMIT;\n";
+  ParsedFile f = Parse(text);
+  ASSERT_TRUE(f.ok());
+  ASSERT_EQ(f.statements.size(), 4u);
+  EXPECT_EQ(f.statements[0].kind, Kind::kCreateFunction);
+  EXPECT_EQ(f.statements[0].language, "plpgsql");
+  EXPECT_EQ(f.statements[1].kind, Kind::kDo);
+  EXPECT_EQ(f.statements[2].transaction, TransactionKind::kBegin);
+  EXPECT_EQ(f.statements[3].transaction, TransactionKind::kCommit);
+}
+
+TEST(Parser, EmptyAndCommentOnlyFiles) {
+  EXPECT_TRUE(Parse("").statements.empty());
+  ParsedFile f = Parse("-- nothing here\n/* at all */\n");
+  EXPECT_TRUE(f.ok());
+  EXPECT_TRUE(f.statements.empty());
+  EXPECT_EQ(f.comments.size(), 2u);
+}
+
+TEST(Parser, PsqlMetaCommandsAndCopyDataAreSkippedWithNotes) {
+  const std::string text =
+      "\\set ON_ERROR_STOP 1\nCOPY t (a, b) FROM stdin;\n1\tx;y\n2\t'z\n\\.\nSELECT 1 \\gset\nSELECT 2;\n";
+  ParsedFile f = Parse(text);
+  EXPECT_TRUE(f.ok()) << (f.errors.empty() ? "" : f.errors[0].message);
+  ASSERT_EQ(f.statements.size(), 3u);
+  EXPECT_EQ(f.statements[0].kind, Kind::kCopy);
+  EXPECT_TRUE(f.statements[0].copy_from_stdin);
+  EXPECT_EQ(f.notes.size(), 3u);
+}
+
+TEST(Parser, ConstraintsAndDefaults) {
+  const std::string text =
+      "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY (\"authorId\") "
+      "REFERENCES \"User\"(\"id\") ON DELETE CASCADE NOT VALID;\n"
+      "ALTER TABLE t ADD COLUMN c uuid DEFAULT gen_random_uuid(), ADD CONSTRAINT k CHECK (a IS NOT NULL AND b > 0);\n"
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON s.t USING gin (data jsonb_path_ops);\n"
+      "CREATE INDEX \"M_idx\" ON \"Member\"(\"totalPoints\" DESC);\n";
+  ParsedFile f = Parse(text);
+  ASSERT_TRUE(f.ok());
+  const Constraint& fk = *f.statements[0].cmds[0].constraint;
+  EXPECT_EQ(fk.type, Constraint::Type::kForeignKey);
+  EXPECT_TRUE(fk.not_valid);
+  EXPECT_EQ(fk.ref_table.name, "User");
+  EXPECT_EQ(fk.columns, std::vector<std::string>{"authorId"});
+  EXPECT_EQ(fk.fk_on_delete, "c");
+  EXPECT_EQ(text.substr(fk.location, 10), "CONSTRAINT");
+  const AlterCmd& add = f.statements[1].cmds[0];
+  EXPECT_EQ(add.column->default_expr->functions, std::vector<std::string>{"gen_random_uuid"});
+  const Constraint& check = *f.statements[1].cmds[1].constraint;
+  EXPECT_EQ(check.expr->not_null_columns, std::vector<std::string>{"a"});
+  const CreateIndex& gin = *f.statements[2].index;
+  EXPECT_TRUE(gin.concurrently);
+  EXPECT_EQ(gin.access_method, "gin");
+  EXPECT_EQ(gin.table.schema, "s");
+  EXPECT_EQ(gin.elems[0].opclass, std::vector<std::string>{"jsonb_path_ops"});
+  EXPECT_TRUE(f.statements[3].index->elems[0].descending);
+  EXPECT_EQ(text.substr(f.statements[3].index->concurrently_insert_at, 8), " \"M_idx\"");
+}
+
+TEST(Parser, TransactionRules) {
+  ParsedFile f = Parse(
+      "CREATE INDEX CONCURRENTLY i ON t (a); DROP INDEX CONCURRENTLY i; VACUUM t; ANALYZE t; "
+      "REINDEX INDEX CONCURRENTLY i; ALTER TABLE p DETACH PARTITION c CONCURRENTLY; CREATE INDEX j ON t (a);");
+  ASSERT_TRUE(f.ok());
+  std::vector<bool> outside;
+  for (const auto& s : f.statements) outside.push_back(MustRunOutsideTransaction(s));
+  EXPECT_EQ(outside, (std::vector<bool>{true, true, true, false, true, true, false}));
+}
+
+}  // namespace
+}  // namespace lockstep::sql
