@@ -1,0 +1,590 @@
+// The table-driven heart of lockstep. Each statement kind maps to the locks PostgreSQL's code
+// takes (tablecmds.c AlterTableGetLockLevel, indexcmds.c, …), refined by the catalog (does the
+// table exist, is a type change binary-coercible, is there a valid CHECK) and the version.
+#include "locks/lock_model.h"
+
+#include <algorithm>
+#include <array>
+
+#include "sql/parser.h"
+
+namespace lockstep::locks {
+
+using schema::Origin;
+using sql::AlterType;
+using sql::Kind;
+using sql::QName;
+
+std::string_view LockModeName(LockMode m) {
+  static constexpr std::array<std::string_view, 9> kNames = {
+      "",          "AccessShareLock",       "RowShareLock",  "RowExclusiveLock",
+      "ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock",
+      "AccessExclusiveLock"};
+  return kNames[static_cast<int>(m)];
+}
+
+LockMode ParseLockMode(std::string_view name) {
+  for (int i = 1; i <= 8; ++i)
+    if (LockModeName(static_cast<LockMode>(i)) == name) return static_cast<LockMode>(i);
+  return LockMode::kNone;
+}
+
+bool Conflicts(LockMode requested, LockMode held) {
+  // Row r, bit c: mode r conflicts with mode c (PostgreSQL's LockConflicts table, 1-based).
+  static constexpr std::array<uint16_t, 9> kConflicts = {
+      0,
+      1 << 8,                                                    // AccessShare
+      (1 << 7) | (1 << 8),                                       // RowShare
+      (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8),                 // RowExclusive
+      (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8),      // ShareUpdateExclusive
+      (1 << 3) | (1 << 4) | (1 << 6) | (1 << 7) | (1 << 8),      // Share
+      (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8),  // ShareRowExclusive
+      (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8),  // Exclusive
+      0x1FE,                                                     // AccessExclusive
+  };
+  return (kConflicts[static_cast<int>(requested)] >> static_cast<int>(held)) & 1;
+}
+
+bool BlocksWrites(LockMode m) { return Conflicts(LockMode::kRowExclusive, m); }
+bool BlocksReads(LockMode m) { return Conflicts(LockMode::kAccessShare, m); }
+
+std::string_view BlocksTraffic(LockMode m) {
+  if (BlocksReads(m)) return "reads and writes";
+  if (BlocksWrites(m)) return "writes";
+  return "";
+}
+
+bool IsVolatileFunction(std::string_view f) {
+  // Stable or immutable functions seen in defaults: evaluated once by ADD COLUMN, no rewrite.
+  static constexpr std::string_view kNonVolatile[] = {
+      "now", "transaction_timestamp", "statement_timestamp", "current_date", "current_timestamp",
+      "localtimestamp", "current_time", "localtime", "current_user", "current_schema",
+      "session_user", "current_setting", "to_timestamp", "to_date", "to_char", "make_interval",
+      "make_date", "make_timestamp", "make_timestamptz", "lower", "upper", "concat", "coalesce",
+      "jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array",
+      "array", "abs", "length", "date_trunc", "timezone", "nullif", "greatest", "least",
+      "replace", "substring", "trim", "btrim", "int4", "int8", "text", "numeric", "inet",
+      "array_fill", "md5", "gen_salt_noop"};
+  for (std::string_view k : kNonVolatile)
+    if (k == f) return false;
+  return true;
+}
+
+namespace {
+
+// Canonical spelling of a type's base name for comparisons.
+std::string Canon(const sql::TypeRef& t) {
+  const std::string& b = t.base();
+  if (b == "int" || b == "integer") return "int4";
+  if (b == "bigint") return "int8";
+  if (b == "smallint") return "int2";
+  if (b == "decimal") return "numeric";
+  if (b == "character varying") return "varchar";
+  if (b == "timestamp without time zone") return "timestamp";
+  if (b == "timestamp with time zone") return "timestamptz";
+  return b;
+}
+
+}  // namespace
+
+bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const Options& o) {
+  if (from.array_dims != to.array_dims) return false;
+  const std::string f = Canon(from), t = Canon(to);
+  auto limit = [](const sql::TypeRef& r) -> int64_t { return r.typmods.empty() ? -1 : r.typmods[0]; };
+  if (f == t) {
+    if (f == "varchar" || f == "bit varying" || f == "varbit") {
+      // Unlimited or wider: no rewrite, no check.
+      return limit(to) < 0 || (limit(from) >= 0 && limit(to) >= limit(from));
+    }
+    if (f == "numeric") {
+      if (to.typmods.empty()) return true;
+      if (from.typmods.empty()) return false;
+      const int64_t ps = from.typmods.size() > 1 ? from.typmods[1] : 0;
+      const int64_t pt = to.typmods.size() > 1 ? to.typmods[1] : 0;
+      return to.typmods[0] >= from.typmods[0] && pt == ps;
+    }
+    if (f == "timestamp" || f == "timestamptz" || f == "time" || f == "timetz" || f == "interval") {
+      // Precision changes: increasing or removing the limit is free.
+      return limit(to) < 0 || (limit(from) >= 0 && limit(to) >= limit(from));
+    }
+    return from.typmods == to.typmods;
+  }
+  if (f == "varchar" && t == "text") return true;
+  if (f == "text" && t == "varchar") return limit(to) < 0;
+  if (f == "bpchar" && (t == "text" || (t == "varchar" && limit(to) < 0))) return false;
+  if (f == "cidr" && t == "inet") return true;
+  if (f == "timestamp" && t == "timestamptz") return o.pg_version >= 12 && o.timezone_is_utc;
+  if (f == "timestamptz" && t == "timestamp") return o.pg_version >= 12 && o.timezone_is_utc;
+  if (f == "xml" && t == "text") return true;
+  if (f == "jsonb" || t == "jsonb" || f == "json") return false;
+  return false;
+}
+
+namespace {
+
+class Builder {
+ public:
+  Builder(const sql::Statement& s, const schema::Catalog& c, const Options& o)
+      : s_(s), cat_(c), opt_(o) {}
+
+  void Lock(const QName& raw, LockMode m, bool is_index = false) {
+    if (raw.name.empty()) return;
+    const QName q = cat_.Resolve(raw);
+    for (RelationLock& l : e_.locks) {
+      if (l.relation == q) {
+        l.mode = std::max(l.mode, m);
+        return;
+      }
+    }
+    Origin origin = Origin::kUnknown;
+    if (is_index) {
+      if (const schema::Index* ix = cat_.FindIndex(q)) origin = cat_.OriginOf(ix->table);
+    } else {
+      origin = cat_.OriginOf(q);
+    }
+    e_.locks.push_back({q, m, is_index, origin});
+  }
+  void Rewrite(const QName& raw, bool with_indexes = true) {
+    const QName q = cat_.Resolve(raw);
+    if (std::find(e_.rewrites.begin(), e_.rewrites.end(), q) == e_.rewrites.end()) e_.rewrites.push_back(q);
+    if (!with_indexes) return;
+    for (const schema::Index* ix : cat_.IndexesOn(q))
+      if (std::find(e_.rewrites.begin(), e_.rewrites.end(), ix->name) == e_.rewrites.end())
+        e_.rewrites.push_back(ix->name);
+  }
+  void Scan(const QName& raw) {
+    const QName q = cat_.Resolve(raw);
+    if (std::find(e_.scans.begin(), e_.scans.end(), q) == e_.scans.end()) e_.scans.push_back(q);
+  }
+  void Note(std::string n) { e_.notes.push_back(std::move(n)); }
+  Effect Take() { return std::move(e_); }
+
+  void Run();
+
+ private:
+  void CreateTable();
+  void AlterTable();
+  void AddColumn(const sql::AlterCmd& c);
+  void AddConstraint(const sql::Constraint& k, const QName& table, bool is_new_column);
+  void AlterColumnType(const sql::AlterCmd& c);
+  void SetNotNull(const sql::AlterCmd& c);
+  void Drop();
+  void Rename();
+  void Reindex();
+  // Locks every index of a table (rewrites and reindexes rebuild them).
+  void LockIndexesOf(const QName& table, LockMode m) {
+    for (const schema::Index* ix : cat_.IndexesOn(table)) Lock(ix->name, m, true);
+  }
+  bool DefaultIsVolatile(const sql::Expr& e, std::string* why) const {
+    if (e.has_subquery) { *why = "a sub-query"; return true; }
+    for (const std::string& f : e.functions) {
+      if (f == "nextval") { *why = "nextval() (a sequence)"; return true; }
+      if (IsVolatileFunction(f)) { *why = "volatile function " + f + "()"; return true; }
+    }
+    return false;
+  }
+
+  const sql::Statement& s_;
+  const schema::Catalog& cat_;
+  const Options& opt_;
+  Effect e_;
+};
+
+void Builder::Run() {
+  e_.transactional = !sql::MustRunOutsideTransaction(s_);
+  if (!s_.table.name.empty()) {
+    const Origin o = cat_.OriginOf(s_.table);
+    e_.new_table = o == Origin::kThisMigration ||
+                   (s_.kind == Kind::kCreateTable && o == Origin::kUnknown);
+  }
+  switch (s_.kind) {
+    case Kind::kCreateTable: CreateTable(); break;
+    case Kind::kAlterTable: AlterTable(); break;
+    case Kind::kCreateIndex: {
+      const sql::CreateIndex& ix = *s_.index;
+      Lock(ix.table, ix.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare);
+      Scan(ix.table);
+      if (ix.concurrently) Note("builds without blocking writes: two table scans, waits for older transactions");
+      break;
+    }
+    case Kind::kDrop: Drop(); break;
+    case Kind::kRename: Rename(); break;
+    case Kind::kTruncate:
+      for (const QName& t : s_.tables) {
+        Lock(t, LockMode::kAccessExclusive);
+        Rewrite(t);
+        if (s_.cascade)
+          for (auto [tab, fk] : cat_.ReferencesTo(t)) { Lock(tab->name, LockMode::kAccessExclusive); Rewrite(tab->name); }
+      }
+      Note("new empty relation files (instant, but ACCESS EXCLUSIVE)");
+      break;
+    case Kind::kVacuum:
+      for (const QName& t : s_.tables) {
+        Lock(t, s_.vacuum_full ? LockMode::kAccessExclusive : LockMode::kShareUpdateExclusive);
+        if (s_.vacuum_full) { Rewrite(t); }
+        else Scan(t);
+      }
+      break;
+    case Kind::kCluster:
+      Lock(s_.table, LockMode::kAccessExclusive);
+      Rewrite(s_.table);
+      break;
+    case Kind::kReindex: Reindex(); break;
+    case Kind::kRefreshMatView:
+      Lock(s_.table, s_.concurrently ? LockMode::kExclusive : LockMode::kAccessExclusive);
+      if (!s_.concurrently) Rewrite(s_.table);
+      break;
+    case Kind::kCreateTrigger:
+      Lock(s_.table, LockMode::kShareRowExclusive);
+      break;
+    case Kind::kComment:
+      if (!s_.table.name.empty()) Lock(s_.table, LockMode::kShareUpdateExclusive);
+      break;
+    case Kind::kLock:
+      for (const QName& t : s_.tables) Lock(t, ParseLockMode(s_.lock_mode));
+      break;
+    case Kind::kInsert: Lock(s_.table, LockMode::kRowExclusive); break;
+    case Kind::kUpdate:
+    case Kind::kDelete:
+      Lock(s_.table, LockMode::kRowExclusive);
+      Scan(s_.table);
+      break;
+    case Kind::kCreatePolicy:
+    case Kind::kAlterPolicy:
+      Lock(s_.table, LockMode::kAccessExclusive);
+      break;
+    case Kind::kAlterObjectSchema:
+      if (!s_.table.name.empty()) Lock(s_.table, LockMode::kAccessExclusive);
+      break;
+    case Kind::kCreateTableAs:
+    case Kind::kCreateMatView:
+    case Kind::kCreateView:
+      break;
+    default: break;
+  }
+  if (!e_.transactional) Note("cannot run inside a transaction block");
+}
+
+void Builder::CreateTable() {
+  Lock(s_.table, LockMode::kAccessExclusive);
+  if (!s_.partition_of.name.empty()) {
+    Lock(s_.partition_of, LockMode::kAccessExclusive);
+    Note("creating a partition locks the parent");
+  }
+  for (const QName& p : s_.inherits) Lock(p, LockMode::kShareUpdateExclusive);
+  auto fk = [&](const sql::Constraint& k) {
+    if (k.type == sql::Constraint::Type::kForeignKey) Lock(k.ref_table, LockMode::kShareRowExclusive);
+  };
+  for (const auto& c : s_.columns)
+    for (const auto& k : c.constraints) fk(k);
+  for (const auto& k : s_.table_constraints) fk(k);
+}
+
+void Builder::AddConstraint(const sql::Constraint& k, const QName& table, bool is_new_column) {
+  using T = sql::Constraint::Type;
+  switch (k.type) {
+    case T::kForeignKey:
+      // FK additions are the one ALTER TABLE sub-command with a weaker lock.
+      Lock(table, LockMode::kShareRowExclusive);
+      Lock(k.ref_table, LockMode::kShareRowExclusive);
+      if (!k.not_valid && !is_new_column) {
+        Scan(table);
+        Note("validates every existing row of " + cat_.Resolve(table).ToString());
+      }
+      break;
+    case T::kCheck:
+      Lock(table, LockMode::kAccessExclusive);
+      if (!k.not_valid) {
+        Scan(table);
+        Note("validates every existing row under ACCESS EXCLUSIVE");
+      }
+      break;
+    case T::kPrimaryKey:
+    case T::kUnique:
+    case T::kExclusion:
+      Lock(table, LockMode::kAccessExclusive);
+      if (k.using_index.empty()) {
+        Scan(table);
+        Note("builds a unique index under ACCESS EXCLUSIVE");
+      } else if (k.type == T::kPrimaryKey) {
+        // PK USING INDEX needs its columns NOT NULL: a scan unless they already are.
+        if (const schema::Index* ix = cat_.FindIndex(QName{cat_.Resolve(table).schema, k.using_index})) {
+          const schema::Table* t = cat_.FindTable(table);
+          for (const auto& col : ix->columns) {
+            const schema::Column* c = t ? t->FindColumn(col) : nullptr;
+            if (c && !c->not_null) { Scan(table); break; }
+          }
+        }
+      }
+      break;
+    default:
+      Lock(table, LockMode::kAccessExclusive);
+  }
+}
+
+void Builder::AddColumn(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kAccessExclusive);
+  if (!c.column) return;
+  const sql::ColumnDef& col = *c.column;
+  const std::string& base = col.type.base();
+  const bool serial = base == "serial" || base == "bigserial" || base == "smallserial" ||
+                      base == "serial4" || base == "serial8" || base == "serial2";
+  std::string why;
+  if (serial) {
+    Rewrite(s_.table);
+    Note("serial column: every row gets nextval(), so the table is rewritten");
+  } else if (col.identity) {
+    Rewrite(s_.table);
+    Note("identity column: every row gets a value, so the table is rewritten");
+  } else if (col.generated_stored) {
+    Rewrite(s_.table);
+    Note("stored generated column: computed for every row, so the table is rewritten");
+  } else if (col.default_expr && col.default_expr->kind != sql::Expr::Kind::kNull &&
+             DefaultIsVolatile(*col.default_expr, &why)) {
+    Rewrite(s_.table);
+    Note("default uses " + why + ": every row is rewritten");
+  } else if (col.default_expr && col.default_expr->kind != sql::Expr::Kind::kNull &&
+             opt_.pg_version < 11) {
+    Rewrite(s_.table);
+    Note("before PostgreSQL 11 any default rewrites the table");
+  } else if (col.not_null && !col.default_expr) {
+    e_.fails_if_rows = true;
+    Note("NOT NULL without a default fails on a table that has rows");
+  }
+  for (const sql::Constraint& k : col.constraints) {
+    using T = sql::Constraint::Type;
+    if (k.type == T::kForeignKey) Lock(k.ref_table, LockMode::kShareRowExclusive);
+    if (k.type == T::kPrimaryKey || k.type == T::kUnique) {
+      Scan(s_.table);
+      Note("builds a unique index under ACCESS EXCLUSIVE");
+    }
+    if (k.type == T::kCheck && !k.not_valid) Scan(s_.table);
+  }
+}
+
+void Builder::AlterColumnType(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kAccessExclusive);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  const schema::Column* col = t ? t->FindColumn(c.name) : nullptr;
+  if (!c.column) return;
+  if (!col) {
+    Rewrite(s_.table);
+    Note("column type unknown from the history: assuming a rewrite");
+    return;
+  }
+  if (!c.has_using && IsBinaryCoercible(col->type, c.column->type, opt_)) {
+    Note("binary-coercible type change: no rewrite");
+    return;
+  }
+  // Shrinking a varchar/numeric limit without a type change also only checks.
+  Rewrite(s_.table);
+  LockIndexesOf(s_.table, LockMode::kAccessExclusive);
+  Note("type change rewrites the table and rebuilds its indexes");
+}
+
+void Builder::SetNotNull(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kAccessExclusive);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  if (t && opt_.pg_version >= 12) {
+    for (const schema::Constraint& k : t->constraints) {
+      if (k.type == sql::Constraint::Type::kCheck && k.valid &&
+          std::find(k.proves_not_null.begin(), k.proves_not_null.end(), c.name) != k.proves_not_null.end()) {
+        Note("a valid CHECK (" + c.name + " IS NOT NULL) proves it: no scan");
+        return;
+      }
+    }
+  }
+  if (t && t->FindColumn(c.name) && t->FindColumn(c.name)->not_null) return;
+  Scan(s_.table);
+  Note("scans every row under ACCESS EXCLUSIVE to check for NULLs");
+}
+
+void Builder::AlterTable() {
+  // Views, sequences and indexes can be targets of ALTER TABLE forms too.
+  const bool is_index = s_.object_type == sql::ObjectType::kIndex;
+  for (const sql::AlterCmd& c : s_.cmds) {
+    switch (c.type) {
+      case AlterType::kAddColumn: AddColumn(c); break;
+      case AlterType::kAddConstraint:
+        if (c.constraint) AddConstraint(*c.constraint, s_.table, false);
+        break;
+      case AlterType::kValidateConstraint: {
+        Lock(s_.table, LockMode::kShareUpdateExclusive);
+        Scan(s_.table);
+        const schema::Table* t = cat_.FindTable(s_.table);
+        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
+        if (k && k->type == sql::Constraint::Type::kForeignKey) Lock(k->ref_table, LockMode::kRowShare);
+        if (k && k->valid) Note("constraint is already valid: nothing to scan");
+        break;
+      }
+      case AlterType::kAlterColumnType: AlterColumnType(c); break;
+      case AlterType::kSetNotNull: SetNotNull(c); break;
+      case AlterType::kSetStatistics:
+      case AlterType::kSetColumnOptions:
+      case AlterType::kClusterOn:
+      case AlterType::kDropCluster:
+        Lock(s_.table, LockMode::kShareUpdateExclusive, is_index);
+        break;
+      case AlterType::kSetRelOptions:
+      case AlterType::kResetRelOptions: {
+        // Only autovacuum, fillfactor, toast and planner options are SUE; the rest AE.
+        LockMode m = LockMode::kShareUpdateExclusive;
+        for (const std::string& o : c.reloptions) {
+          const bool weak = o.rfind("autovacuum_", 0) == 0 || o == "fillfactor" ||
+                            o.rfind("toast", 0) == 0 || o == "parallel_workers" ||
+                            o == "vacuum_truncate" || o == "vacuum_index_cleanup" ||
+                            o == "log_autovacuum_min_duration" || o == "user_catalog_table" ||
+                            o == "deduplicate_items" || o == "n_distinct" || o == "n_distinct_inherited";
+          if (!weak) m = LockMode::kAccessExclusive;
+        }
+        Lock(s_.table, m, is_index);
+        break;
+      }
+      case AlterType::kEnableTrigger:
+      case AlterType::kDisableTrigger:
+        Lock(s_.table, LockMode::kShareRowExclusive);
+        break;
+      case AlterType::kAttachPartition:
+        Lock(s_.table, opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive);
+        Lock(c.partition, LockMode::kAccessExclusive);
+        Scan(c.partition);
+        Note("scans the partition to check its bound unless a CHECK constraint implies it");
+        break;
+      case AlterType::kDetachPartition:
+        if (c.concurrently) {
+          Lock(s_.table, LockMode::kShareUpdateExclusive);
+          Lock(c.partition, LockMode::kShareUpdateExclusive);
+        } else {
+          Lock(s_.table, LockMode::kAccessExclusive);
+          Lock(c.partition, LockMode::kAccessExclusive);
+        }
+        break;
+      case AlterType::kDetachPartitionFinalize:
+        Lock(s_.table, LockMode::kShareUpdateExclusive);
+        Lock(c.partition, LockMode::kAccessExclusive);
+        break;
+      case AlterType::kSetTablespace:
+      case AlterType::kSetAccessMethod:
+        Lock(s_.table, LockMode::kAccessExclusive, is_index);
+        Rewrite(s_.table);
+        break;
+      case AlterType::kSetLogged:
+      case AlterType::kSetUnlogged:
+        Lock(s_.table, LockMode::kAccessExclusive);
+        Rewrite(s_.table);
+        break;
+      case AlterType::kAlterConstraint:
+        Lock(s_.table, LockMode::kAccessExclusive);
+        break;
+      case AlterType::kDropConstraint: {
+        Lock(s_.table, LockMode::kAccessExclusive);
+        const schema::Table* t = cat_.FindTable(s_.table);
+        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
+        if (k && k->type == sql::Constraint::Type::kForeignKey) Lock(k->ref_table, LockMode::kAccessExclusive);
+        break;
+      }
+      case AlterType::kDropColumn: {
+        Lock(s_.table, LockMode::kAccessExclusive);
+        const schema::Table* t = cat_.FindTable(s_.table);
+        if (t)
+          for (const schema::Constraint& k : t->constraints)
+            if (k.type == sql::Constraint::Type::kForeignKey &&
+                std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end())
+              Lock(k.ref_table, LockMode::kAccessExclusive);
+        break;
+      }
+      case AlterType::kAddIdentity: {
+        Lock(s_.table, LockMode::kAccessExclusive);
+        break;
+      }
+      default:
+        Lock(s_.table, LockMode::kAccessExclusive, is_index);
+        break;
+    }
+  }
+}
+
+void Builder::Drop() {
+  using O = sql::ObjectType;
+  for (const QName& raw : s_.objects) {
+    switch (s_.object_type) {
+      case O::kTable:
+      case O::kMatView:
+      case O::kView:
+      case O::kForeignTable: {
+        Lock(raw, LockMode::kAccessExclusive);
+        // Dropping FK triggers locks the other side of each foreign key.
+        if (const schema::Table* t = cat_.FindTable(raw)) {
+          for (const schema::Constraint& k : t->constraints)
+            if (k.type == sql::Constraint::Type::kForeignKey) Lock(k.ref_table, LockMode::kAccessExclusive);
+        }
+        for (auto [tab, fk] : cat_.ReferencesTo(raw))
+          if (!(tab->name == cat_.Resolve(raw))) Lock(tab->name, LockMode::kAccessExclusive);
+        break;
+      }
+      case O::kIndex: {
+        const schema::Index* ix = cat_.FindIndex(raw);
+        const LockMode m = s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive;
+        if (ix) Lock(ix->table, m);
+        else Note("index " + raw.ToString() + " is not in the replayed history: its table is unknown");
+        Lock(raw, LockMode::kAccessExclusive, true);
+        break;
+      }
+      case O::kTrigger:
+      case O::kPolicy:
+      case O::kRule:
+        Lock(s_.table, LockMode::kAccessExclusive);
+        break;
+      default: break;
+    }
+  }
+}
+
+void Builder::Rename() {
+  using O = sql::ObjectType;
+  switch (s_.object_type) {
+    case O::kIndex:
+      // PostgreSQL 12+ renames an index under SHARE UPDATE EXCLUSIVE.
+      Lock(s_.table, opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive, true);
+      break;
+    case O::kTable:
+    case O::kColumn:
+    case O::kConstraint:
+    case O::kView:
+    case O::kMatView:
+    case O::kTrigger:
+    case O::kPolicy:
+    case O::kRule:
+      Lock(s_.table, LockMode::kAccessExclusive);
+      break;
+    default: break;
+  }
+}
+
+void Builder::Reindex() {
+  const LockMode table_mode = s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
+  const LockMode index_mode = s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive;
+  if (s_.reindex_kind == "index") {
+    for (const QName& raw : s_.objects) {
+      if (const schema::Index* ix = cat_.FindIndex(raw)) Lock(ix->table, table_mode);
+      Lock(raw, index_mode, true);
+      Rewrite(raw, false);
+    }
+  } else if (s_.reindex_kind == "table") {
+    Lock(s_.table, table_mode);
+    for (const schema::Index* ix : cat_.IndexesOn(s_.table)) {
+      Lock(ix->name, index_mode, true);
+      Rewrite(ix->name, false);
+    }
+  }
+}
+
+}  // namespace
+
+Effect Analyze(const sql::Statement& s, const schema::Catalog& before, const Options& options) {
+  Builder b(s, before, options);
+  b.Run();
+  return b.Take();
+}
+
+}  // namespace lockstep::locks

@@ -1,0 +1,70 @@
+// The lock model: statement + catalog (as it was just before the statement) + target PostgreSQL
+// version -> which lock each relation gets, whether a table is rewritten or scanned under it, and
+// whether the statement may run in a transaction block. Verified against a real server by the
+// plan-vs-trace catalogue test (tests/locks/); when they disagree, this model is what gets fixed.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema/catalog.h"
+#include "sql/ast.h"
+
+namespace lockstep::locks {
+
+// In increasing strength, as PostgreSQL numbers them.
+enum class LockMode {
+  kNone = 0,
+  kAccessShare,
+  kRowShare,
+  kRowExclusive,
+  kShareUpdateExclusive,
+  kShare,
+  kShareRowExclusive,
+  kExclusive,
+  kAccessExclusive,
+};
+// Spelled as in pg_locks.mode: "AccessExclusiveLock".
+std::string_view LockModeName(LockMode m);
+// Parses the pg_locks spelling; kNone when unknown.
+LockMode ParseLockMode(std::string_view name);
+// PostgreSQL's conflict table.
+bool Conflicts(LockMode requested, LockMode held);
+// What ordinary application traffic a lock blocks: "reads and writes", "writes", or "" (none).
+std::string_view BlocksTraffic(LockMode m);
+bool BlocksWrites(LockMode m);
+bool BlocksReads(LockMode m);
+
+struct RelationLock {
+  sql::QName relation;
+  LockMode mode = LockMode::kNone;
+  bool is_index = false;
+  schema::Origin origin = schema::Origin::kUnknown;  // of the relation (or of an index's table)
+};
+
+struct Effect {
+  std::vector<RelationLock> locks;     // strongest mode per relation, in first-mention order
+  std::vector<sql::QName> rewrites;    // relations whose storage is rebuilt (relfilenode changes)
+  std::vector<sql::QName> scans;       // tables read in full under the lock (validation, build)
+  bool transactional = true;           // may run inside a transaction block
+  bool fails_if_rows = false;          // e.g. ADD COLUMN NOT NULL without a default
+  bool new_table = false;              // the statement's table did not exist before this migration
+  std::vector<std::string> notes;      // why, in a few words each: "volatile default random()"
+};
+
+struct Options {
+  int pg_version = 15;                 // major version, 11..18
+  bool timezone_is_utc = true;         // timestamp -> timestamptz is free only under UTC
+};
+
+// Pure: does not modify the catalog. `before` is the catalog just before this statement.
+Effect Analyze(const sql::Statement& s, const schema::Catalog& before, const Options& options = {});
+
+// True when calling a function of this name may not be assumed stable (a DEFAULT using it
+// forces a table rewrite). Unknown functions count as volatile.
+bool IsVolatileFunction(std::string_view lower_name);
+// True when ALTER COLUMN TYPE from `from` to `to` needs no rewrite.
+bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const Options& options);
+
+}  // namespace lockstep::locks

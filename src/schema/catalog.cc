@@ -1,0 +1,472 @@
+#include "schema/catalog.h"
+
+#include <algorithm>
+
+namespace lockstep::schema {
+
+std::string_view OriginName(Origin o) {
+  switch (o) {
+    case Origin::kExisting: return "existing";
+    case Origin::kThisMigration: return "this_migration";
+    case Origin::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string Index::Signature() const {
+  std::string s = table.schema + "." + table.name + "|" + method + "|";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    s += columns[i].empty() ? "<expr>" : columns[i];
+    if (i < descending.size() && descending[i]) s += " desc";
+    if (i < opclasses.size() && !opclasses[i].empty()) s += " " + opclasses[i];
+    s += ",";
+  }
+  // Expressions and predicates are not compared: such indexes never count as duplicates.
+  if (partial || has_expressions) s += "|" + name.name;
+  return s;
+}
+
+const Column* Table::FindColumn(const std::string& n) const {
+  for (const Column& c : columns)
+    if (c.name == n) return &c;
+  return nullptr;
+}
+Column* Table::FindColumn(const std::string& n) {
+  for (Column& c : columns)
+    if (c.name == n) return &c;
+  return nullptr;
+}
+const Constraint* Table::FindConstraint(const std::string& n) const {
+  for (const Constraint& c : constraints)
+    if (c.name == n) return &c;
+  return nullptr;
+}
+
+Catalog::Catalog(std::string default_schema) : default_schema_(std::move(default_schema)) {}
+
+void Catalog::BeginMigration(const std::string& name) {
+  current_migration_ = name;
+  for (auto& [k, t] : tables_) {
+    t.origin = Origin::kExisting;
+    for (Constraint& c : t.constraints) c.origin = Origin::kExisting;
+  }
+  for (auto& [k, i] : indexes_) i.origin = Origin::kExisting;
+  for (auto& [k, e] : enums_) e.origin = Origin::kExisting;
+}
+
+sql::QName Catalog::Resolve(const sql::QName& q) const {
+  if (!q.schema.empty()) return q;
+  return sql::QName{default_schema_, q.name};
+}
+
+const Table* Catalog::FindTable(const sql::QName& q) const {
+  auto it = tables_.find(Key(Resolve(q)));
+  return it == tables_.end() ? nullptr : &it->second;
+}
+Table* Catalog::MutableTable(const sql::QName& q) {
+  auto it = tables_.find(Key(Resolve(q)));
+  return it == tables_.end() ? nullptr : &it->second;
+}
+const Index* Catalog::FindIndex(const sql::QName& q) const {
+  auto it = indexes_.find(Key(Resolve(q)));
+  return it == indexes_.end() ? nullptr : &it->second;
+}
+const Enum* Catalog::FindEnum(const sql::QName& q) const {
+  auto it = enums_.find(Key(Resolve(q)));
+  return it == enums_.end() ? nullptr : &it->second;
+}
+
+std::vector<const Index*> Catalog::IndexesOn(const sql::QName& table) const {
+  const sql::QName t = Resolve(table);
+  std::vector<const Index*> out;
+  for (const auto& [k, ix] : indexes_)
+    if (ix.table == t) out.push_back(&ix);
+  return out;
+}
+
+std::vector<std::pair<const Table*, const Constraint*>> Catalog::ReferencesTo(
+    const sql::QName& table) const {
+  const sql::QName t = Resolve(table);
+  std::vector<std::pair<const Table*, const Constraint*>> out;
+  for (const auto& [k, tab] : tables_)
+    for (const Constraint& c : tab.constraints)
+      if (c.type == sql::Constraint::Type::kForeignKey && c.ref_table == t) out.push_back({&tab, &c});
+  return out;
+}
+
+Origin Catalog::OriginOf(const sql::QName& table) const {
+  if (const Table* t = FindTable(table)) return t->origin;
+  return Origin::kUnknown;
+}
+
+void Catalog::AddIndex(Index ix) {
+  ix.origin = Origin::kThisMigration;
+  indexes_[Key(ix.name)] = std::move(ix);
+}
+
+namespace {
+
+// PostgreSQL's default constraint/index names (truncation to 63 bytes aside).
+std::string DefaultName(const std::string& table, const std::vector<std::string>& cols,
+                        const std::string& suffix) {
+  std::string n = table;
+  for (const auto& c : cols) n += "_" + c;
+  if (cols.empty() && suffix == "check") n += "";
+  n += "_" + suffix;
+  if (n.size() > 63) n.resize(63);
+  return n;
+}
+
+}  // namespace
+
+void Catalog::AddConstraint(Table& t, const sql::Constraint& c, const std::vector<std::string>& cols) {
+  using T = sql::Constraint::Type;
+  Constraint out;
+  out.type = c.type;
+  out.columns = cols;
+  out.valid = !c.not_valid;
+  out.origin = Origin::kThisMigration;
+  switch (c.type) {
+    case T::kPrimaryKey:
+      out.name = c.name.empty() ? t.name.name + "_pkey" : c.name;
+      for (const auto& col : cols)
+        if (Column* k = t.FindColumn(col)) k->not_null = true;
+      break;
+    case T::kUnique: out.name = c.name.empty() ? DefaultName(t.name.name, cols, "key") : c.name; break;
+    case T::kForeignKey:
+      out.name = c.name.empty() ? DefaultName(t.name.name, cols, "fkey") : c.name;
+      out.ref_table = Resolve(c.ref_table);
+      out.ref_columns = c.ref_columns;
+      break;
+    case T::kCheck:
+      out.name = c.name.empty() ? DefaultName(t.name.name, c.expr ? c.expr->columns : cols, "check")
+                                : c.name;
+      if (c.expr) out.proves_not_null = c.expr->not_null_columns;
+      break;
+    case T::kExclusion: out.name = c.name.empty() ? DefaultName(t.name.name, {}, "excl") : c.name; break;
+    default: return;  // NOT NULL / DEFAULT / attributes live on columns
+  }
+  if (c.type == T::kPrimaryKey || c.type == T::kUnique || c.type == T::kExclusion) {
+    Index ix;
+    ix.name = sql::QName{t.name.schema, c.using_index.empty() ? out.name : c.using_index};
+    if (!c.using_index.empty()) {
+      // ADD … USING INDEX renames the index to the constraint's name.
+      auto it = indexes_.find(Key(ix.name));
+      if (it != indexes_.end()) {
+        Index moved = it->second;
+        indexes_.erase(it);
+        moved.name.name = out.name;
+        moved.constraint_backed = true;
+        moved.primary = c.type == T::kPrimaryKey;
+        out.columns = moved.columns;
+        indexes_[Key(moved.name)] = moved;
+        out.index_name = out.name;
+        if (c.type == T::kPrimaryKey)
+          for (const auto& col : moved.columns)
+            if (Column* k = t.FindColumn(col)) k->not_null = true;
+        t.constraints.push_back(std::move(out));
+        return;
+      }
+      ix.name.name = out.name;
+    }
+    ix.name.name = out.name;
+    ix.table = t.name;
+    ix.columns = out.columns;
+    ix.descending.assign(ix.columns.size(), false);
+    ix.opclasses.assign(ix.columns.size(), "");
+    ix.unique = c.type != T::kExclusion;
+    ix.primary = c.type == T::kPrimaryKey;
+    ix.constraint_backed = true;
+    if (c.type == T::kExclusion) ix.method = "gist";
+    out.index_name = ix.name.name;
+    AddIndex(std::move(ix));
+  }
+  t.constraints.push_back(std::move(out));
+}
+
+void Catalog::Apply(const sql::Statement& s) {
+  using K = sql::Kind;
+  switch (s.kind) {
+    case K::kCreateTable: ApplyCreateTable(s); break;
+    case K::kCreateTableAs:
+    case K::kCreateView:
+    case K::kCreateMatView: {
+      const sql::QName name = Resolve(s.table);
+      if (name.name.empty() || tables_.count(Key(name))) break;
+      Table t;
+      t.name = name;
+      t.kind = s.kind == K::kCreateView ? Table::Kind::kView
+               : s.kind == K::kCreateMatView ? Table::Kind::kMatView : Table::Kind::kTable;
+      t.origin = Origin::kThisMigration;
+      t.created_in = current_migration_;
+      tables_[Key(name)] = std::move(t);
+      break;
+    }
+    case K::kAlterTable: ApplyAlterTable(s); break;
+    case K::kCreateIndex: {
+      const sql::CreateIndex& ci = *s.index;
+      const sql::QName table = Resolve(ci.table);
+      Index ix;
+      // PostgreSQL names an unnamed index table_col_idx; good enough to track it.
+      std::vector<std::string> cols;
+      for (const auto& e : ci.elems) cols.push_back(e.column.empty() ? "expr" : e.column);
+      ix.name = sql::QName{table.schema, ci.name.empty() ? DefaultName(table.name, cols, "idx") : ci.name};
+      if (ci.if_not_exists && indexes_.count(Key(ix.name))) break;
+      ix.table = table;
+      ix.method = ci.access_method.empty() ? "btree" : ci.access_method;
+      for (const auto& e : ci.elems) {
+        ix.columns.push_back(e.column);
+        ix.descending.push_back(e.descending);
+        ix.opclasses.push_back(e.opclass.empty() ? "" : e.opclass.back());
+        if (!e.column.empty()) continue;
+        ix.has_expressions = true;
+      }
+      ix.unique = ci.unique;
+      ix.partial = ci.has_where;
+      AddIndex(std::move(ix));
+      break;
+    }
+    case K::kDrop: ApplyDrop(s); break;
+    case K::kRename: ApplyRename(s); break;
+    case K::kCreateEnum: {
+      Enum e;
+      e.name = Resolve(s.type_name);
+      e.values = s.enum_values;
+      e.origin = Origin::kThisMigration;
+      enums_[Key(e.name)] = std::move(e);
+      break;
+    }
+    case K::kAlterEnum: {
+      auto it = enums_.find(Key(Resolve(s.type_name)));
+      if (it == enums_.end()) break;
+      auto& vals = it->second.values;
+      if (!s.enum_old_value.empty()) {
+        std::replace(vals.begin(), vals.end(), s.enum_old_value, s.enum_new_value);
+      } else if (std::find(vals.begin(), vals.end(), s.enum_new_value) == vals.end()) {
+        auto pos = std::find(vals.begin(), vals.end(), s.enum_neighbor);
+        if (pos == vals.end()) vals.push_back(s.enum_new_value);
+        else vals.insert(s.enum_after ? pos + 1 : pos, s.enum_new_value);
+      }
+      break;
+    }
+    case K::kAlterObjectSchema: {
+      if (s.object_type != sql::ObjectType::kTable) break;
+      auto it = tables_.find(Key(Resolve(s.table)));
+      if (it == tables_.end()) break;
+      Table t = std::move(it->second);
+      tables_.erase(it);
+      const sql::QName old = t.name;
+      t.name.schema = s.rename_to;
+      for (auto& [k, ix] : indexes_)
+        if (ix.table == old) ix.table = t.name;
+      tables_[Key(t.name)] = std::move(t);
+      break;
+    }
+    default: break;
+  }
+}
+
+void Catalog::ApplyCreateTable(const sql::Statement& s) {
+  const sql::QName name = Resolve(s.table);
+  if (s.if_not_exists && tables_.count(Key(name))) return;
+  Table t;
+  t.name = name;
+  t.kind = s.partitioned ? Table::Kind::kPartitioned : Table::Kind::kTable;
+  t.partition_of = s.partition_of.name.empty() ? sql::QName{} : Resolve(s.partition_of);
+  t.unlogged = s.unlogged;
+  t.origin = Origin::kThisMigration;
+  t.created_in = current_migration_;
+  for (const sql::ColumnDef& c : s.columns) {
+    Column col;
+    col.name = c.name;
+    col.type = c.type;
+    col.not_null = c.not_null;
+    col.default_expr = c.default_expr;
+    col.identity = c.identity;
+    col.generated = c.generated_stored;
+    t.columns.push_back(std::move(col));
+  }
+  tables_[Key(name)] = t;
+  Table& ref = tables_[Key(name)];
+  for (const sql::ColumnDef& c : s.columns)
+    for (const sql::Constraint& k : c.constraints) AddConstraint(ref, k, k.columns.empty() ? std::vector<std::string>{c.name} : k.columns);
+  for (const sql::Constraint& k : s.table_constraints) AddConstraint(ref, k, k.columns);
+}
+
+void Catalog::ApplyAlterTable(const sql::Statement& s) {
+  Table* t = MutableTable(s.table);
+  if (!t) return;
+  using A = sql::AlterType;
+  for (const sql::AlterCmd& c : s.cmds) {
+    switch (c.type) {
+      case A::kAddColumn: {
+        if (!c.column || t->FindColumn(c.column->name)) break;
+        Column col;
+        col.name = c.column->name;
+        col.type = c.column->type;
+        col.not_null = c.column->not_null;
+        col.default_expr = c.column->default_expr;
+        col.identity = c.column->identity;
+        col.generated = c.column->generated_stored;
+        t->columns.push_back(std::move(col));
+        for (const sql::Constraint& k : c.column->constraints)
+          AddConstraint(*t, k, k.columns.empty() ? std::vector<std::string>{c.column->name} : k.columns);
+        break;
+      }
+      case A::kDropColumn: {
+        auto& cols = t->columns;
+        cols.erase(std::remove_if(cols.begin(), cols.end(), [&](const Column& k) { return k.name == c.name; }),
+                   cols.end());
+        // Indexes and constraints on the column go with it.
+        for (auto it = indexes_.begin(); it != indexes_.end();) {
+          const auto& ic = it->second.columns;
+          if (it->second.table == t->name && std::find(ic.begin(), ic.end(), c.name) != ic.end())
+            it = indexes_.erase(it);
+          else
+            ++it;
+        }
+        auto& ks = t->constraints;
+        ks.erase(std::remove_if(ks.begin(), ks.end(), [&](const Constraint& k) {
+                   return std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end();
+                 }),
+                 ks.end());
+        break;
+      }
+      case A::kSetNotNull:
+        if (Column* col = t->FindColumn(c.name)) col->not_null = true;
+        break;
+      case A::kDropNotNull:
+        if (Column* col = t->FindColumn(c.name)) col->not_null = false;
+        break;
+      case A::kSetDefault:
+        if (Column* col = t->FindColumn(c.name)) col->default_expr = c.default_expr;
+        break;
+      case A::kDropDefault:
+        if (Column* col = t->FindColumn(c.name)) col->default_expr.reset();
+        break;
+      case A::kAlterColumnType:
+        if (Column* col = t->FindColumn(c.name); col && c.column) col->type = c.column->type;
+        break;
+      case A::kAddConstraint:
+        if (c.constraint) AddConstraint(*t, *c.constraint, c.constraint->columns);
+        break;
+      case A::kValidateConstraint:
+        for (Constraint& k : t->constraints)
+          if (k.name == c.name) k.valid = true;
+        break;
+      case A::kDropConstraint: {
+        auto& ks = t->constraints;
+        for (const Constraint& k : ks)
+          if (k.name == c.name && !k.index_name.empty()) indexes_.erase(Key(sql::QName{t->name.schema, k.index_name}));
+        ks.erase(std::remove_if(ks.begin(), ks.end(), [&](const Constraint& k) { return k.name == c.name; }),
+                 ks.end());
+        break;
+      }
+      case A::kAttachPartition:
+        if (Table* p = MutableTable(c.partition)) p->partition_of = t->name;
+        break;
+      case A::kDetachPartition:
+        if (Table* p = MutableTable(c.partition)) p->partition_of = {};
+        break;
+      case A::kSetLogged: t->unlogged = false; break;
+      case A::kSetUnlogged: t->unlogged = true; break;
+      case A::kAddIdentity:
+        if (Column* col = t->FindColumn(c.name)) col->identity = true;
+        break;
+      case A::kDropIdentity:
+        if (Column* col = t->FindColumn(c.name)) col->identity = false;
+        break;
+      case A::kDropExpression:
+        if (Column* col = t->FindColumn(c.name)) col->generated = false;
+        break;
+      default: break;
+    }
+  }
+}
+
+void Catalog::ApplyDrop(const sql::Statement& s) {
+  using O = sql::ObjectType;
+  for (const sql::QName& raw : s.objects) {
+    const sql::QName q = Resolve(raw);
+    switch (s.object_type) {
+      case O::kTable:
+      case O::kView:
+      case O::kMatView:
+      case O::kForeignTable:
+        tables_.erase(Key(q));
+        for (auto it = indexes_.begin(); it != indexes_.end();)
+          it = it->second.table == q ? indexes_.erase(it) : std::next(it);
+        break;
+      case O::kIndex: {
+        auto it = indexes_.find(Key(q));
+        if (it == indexes_.end()) {
+          // An unqualified DROP INDEX finds the index in whichever schema holds it.
+          for (auto i = indexes_.begin(); i != indexes_.end(); ++i)
+            if (raw.schema.empty() && i->second.name.name == raw.name) { it = i; break; }
+        }
+        if (it != indexes_.end()) indexes_.erase(it);
+        break;
+      }
+      case O::kType: enums_.erase(Key(q)); break;
+      default: break;
+    }
+  }
+}
+
+void Catalog::ApplyRename(const sql::Statement& s) {
+  using O = sql::ObjectType;
+  switch (s.object_type) {
+    case O::kTable:
+    case O::kView:
+    case O::kMatView: {
+      auto it = tables_.find(Key(Resolve(s.table)));
+      if (it == tables_.end()) break;
+      Table t = std::move(it->second);
+      tables_.erase(it);
+      const sql::QName old = t.name;
+      t.name.name = s.rename_to;
+      for (auto& [k, ix] : indexes_)
+        if (ix.table == old) ix.table = t.name;
+      for (auto& [k, other] : tables_)
+        for (Constraint& c : other.constraints)
+          if (c.ref_table == old) c.ref_table = t.name;
+      tables_[Key(t.name)] = std::move(t);
+      break;
+    }
+    case O::kColumn:
+      if (Table* t = MutableTable(s.table)) {
+        if (Column* c = t->FindColumn(s.rename_from)) c->name = s.rename_to;
+        for (Constraint& k : t->constraints)
+          std::replace(k.columns.begin(), k.columns.end(), s.rename_from, s.rename_to);
+        for (auto& [k, ix] : indexes_)
+          if (ix.table == t->name) std::replace(ix.columns.begin(), ix.columns.end(), s.rename_from, s.rename_to);
+      }
+      break;
+    case O::kConstraint:
+      if (Table* t = MutableTable(s.table))
+        for (Constraint& k : t->constraints)
+          if (k.name == s.rename_from) k.name = s.rename_to;
+      break;
+    case O::kIndex: {
+      auto it = indexes_.find(Key(Resolve(s.table)));
+      if (it == indexes_.end()) break;
+      Index ix = std::move(it->second);
+      indexes_.erase(it);
+      ix.name.name = s.rename_to;
+      indexes_[Key(ix.name)] = std::move(ix);
+      break;
+    }
+    case O::kType: {
+      auto it = enums_.find(Key(Resolve(s.type_name)));
+      if (it == enums_.end()) break;
+      Enum e = std::move(it->second);
+      enums_.erase(it);
+      e.name.name = s.rename_to;
+      enums_[Key(e.name)] = std::move(e);
+      break;
+    }
+    default: break;
+  }
+}
+
+}  // namespace lockstep::schema

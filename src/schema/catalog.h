@@ -1,0 +1,126 @@
+// The schema model: an in-memory catalog built by replaying a migration history statement by
+// statement. It knows what existed before the migration under analysis, so that rules and the
+// lock model can tell a table created a few lines earlier (nobody else can see it: locking it is
+// harmless) from a table that production traffic is using.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sql/ast.h"
+
+namespace lockstep::schema {
+
+// Where a relation came from, relative to the migration being analysed.
+enum class Origin {
+  kExisting,       // created by an earlier migration of the history: assume it is live and has rows
+  kThisMigration,  // created earlier in the migration being analysed
+  kUnknown,        // never seen: not in the replayed history (say so, don't guess)
+};
+std::string_view OriginName(Origin o);
+
+struct Column {
+  std::string name;
+  sql::TypeRef type;
+  bool not_null = false;
+  std::optional<sql::Expr> default_expr;
+  bool identity = false;
+  bool generated = false;
+};
+
+struct Constraint {
+  std::string name;
+  sql::Constraint::Type type = sql::Constraint::Type::kOther;
+  std::vector<std::string> columns;
+  sql::QName ref_table;                      // FK: the referenced table (schema resolved)
+  std::vector<std::string> ref_columns;
+  bool valid = true;                         // false while NOT VALID
+  std::vector<std::string> proves_not_null;  // CHECK (col IS NOT NULL …)
+  std::string index_name;                    // UNIQUE/PK: the backing index
+  Origin origin = Origin::kExisting;
+};
+
+struct Index {
+  sql::QName name;                           // schema of the table
+  sql::QName table;
+  std::string method = "btree";
+  std::vector<std::string> columns;          // "" for an expression element
+  std::vector<bool> descending;
+  std::vector<std::string> opclasses;        // "" where default
+  bool unique = false;
+  bool primary = false;
+  bool partial = false;
+  bool has_expressions = false;
+  bool constraint_backed = false;            // owned by a UNIQUE/PK constraint
+  Origin origin = Origin::kExisting;
+  // Two indexes with equal signatures index the same thing (duplicate detection).
+  std::string Signature() const;
+};
+
+struct Table {
+  sql::QName name;
+  enum class Kind { kTable, kPartitioned, kView, kMatView, kForeignTable } kind = Kind::kTable;
+  std::vector<Column> columns;
+  std::vector<Constraint> constraints;
+  sql::QName partition_of;                   // set for a partition
+  bool unlogged = false;
+  Origin origin = Origin::kExisting;
+  std::string created_in;                    // name of the migration that created it
+
+  const Column* FindColumn(const std::string& name) const;
+  Column* FindColumn(const std::string& name);
+  const Constraint* FindConstraint(const std::string& name) const;
+};
+
+struct Enum {
+  sql::QName name;
+  std::vector<std::string> values;
+  Origin origin = Origin::kExisting;
+};
+
+// Not thread-safe for writes; const methods may be called concurrently.
+class Catalog {
+ public:
+  explicit Catalog(std::string default_schema = "public");
+
+  // Starts a new migration: every object known so far becomes kExisting.
+  void BeginMigration(const std::string& name);
+  // Updates the model with the effect of one statement (unknown statements leave it unchanged).
+  void Apply(const sql::Statement& s);
+
+  // Fills in the schema of an unqualified name.
+  sql::QName Resolve(const sql::QName& q) const;
+
+  const Table* FindTable(const sql::QName& q) const;
+  const Index* FindIndex(const sql::QName& q) const;
+  const Enum* FindEnum(const sql::QName& q) const;
+  std::vector<const Index*> IndexesOn(const sql::QName& table) const;
+  // FKs of other tables that reference `table`.
+  std::vector<std::pair<const Table*, const Constraint*>> ReferencesTo(const sql::QName& table) const;
+  // kUnknown when the table was never seen.
+  Origin OriginOf(const sql::QName& table) const;
+
+  const std::map<std::string, Table>& tables() const { return tables_; }
+  const std::map<std::string, Index>& indexes() const { return indexes_; }
+  const std::string& current_migration() const { return current_migration_; }
+
+ private:
+  static std::string Key(const sql::QName& q) { return q.schema + "." + q.name; }
+  Table* MutableTable(const sql::QName& q);
+  void AddIndex(Index ix);
+  void AddConstraint(Table& t, const sql::Constraint& c, const std::vector<std::string>& cols);
+  void ApplyCreateTable(const sql::Statement& s);
+  void ApplyAlterTable(const sql::Statement& s);
+  void ApplyDrop(const sql::Statement& s);
+  void ApplyRename(const sql::Statement& s);
+
+  std::string default_schema_;
+  std::string current_migration_;
+  std::map<std::string, Table> tables_;
+  std::map<std::string, Index> indexes_;
+  std::map<std::string, Enum> enums_;
+};
+
+}  // namespace lockstep::schema
