@@ -1,0 +1,115 @@
+// The lint rule interface. One rule per file (src/rules/<rule-id>.cc), registered in
+// src/rules/registry.cc (alphabetical), documented in docs/rules/<rule-id>.md, tested by
+// tests/rules/<rule-id>/*.sql files that carry their expected diagnostics inline.
+//
+// Diagnostics are plain data; reporters (src/report/) turn them into text, gcc, json, sarif or
+// GitHub annotations. Rules never print.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/history.h"
+#include "locks/lock_model.h"
+#include "schema/catalog.h"
+#include "sql/ast.h"
+
+namespace lockstep::rules {
+
+enum class Severity { kHint = 0, kWarning = 1, kError = 2 };
+std::string_view SeverityName(Severity s);  // "hint", "warning", "error"
+
+// A text edit on the original file (never a deparse): replace [begin, end) with `text`.
+struct Edit {
+  int begin = 0;
+  int end = 0;
+  std::string text;
+};
+
+struct Diagnostic {
+  std::string rule;           // rule id, kebab-case
+  Severity severity = Severity::kWarning;
+  std::string message;        // names the lock, the table and what it blocks
+  std::string help;           // the safe alternative, in a sentence (SQL allowed)
+  std::string path;           // file
+  int begin = 0;              // byte range of the offending part of the statement
+  int end = 0;
+  bool fixable = false;       // `lockstep fix` rewrites this
+  std::vector<Edit> edits;    // optional one-file quick fix
+};
+
+// Settings that change what rules report (from lockstep.toml and flags).
+struct Settings {
+  int pg_version = 15;
+  // Treat each file as running inside one transaction (Prisma's native engine sends the whole
+  // file as one implicit transaction; psql -1, Rails, Django … wrap files too).
+  bool assume_in_transaction = false;
+  // `lockstep deploy` sets lock_timeout/statement_timeout itself, so rules that ask for them are
+  // off unless this is false (users deploying with other tools set `deployer = "other"`).
+  bool deployed_by_lockstep = true;
+};
+
+// Where a statement runs, derived from the file's BEGIN/COMMIT and the settings.
+struct TransactionState {
+  bool in_transaction = false;     // inside an explicit BEGIN … COMMIT, or assumed
+  bool explicit_block = false;     // inside an explicit BEGIN … COMMIT
+  // Strongest lock already held in this transaction on each relation (from earlier statements).
+  std::vector<locks::RelationLock> held;
+  bool lock_timeout_set = false;   // SET [LOCAL] lock_timeout seen earlier in the file
+  bool statement_timeout_set = false;
+};
+
+class Context {
+ public:
+  Context(const analysis::AnalyzedMigration& m, const Settings& settings)
+      : migration_(m), settings_(settings) {}
+
+  const analysis::AnalyzedMigration& migration() const { return migration_; }
+  const Settings& settings() const { return settings_; }
+  std::string_view text() const { return migration_.source.text(); }
+
+  // Set by the runner before each CheckStatement call.
+  const analysis::AnalyzedStatement* current = nullptr;
+  size_t index = 0;  // of `current` in migration().statements
+  TransactionState tx;
+
+  const sql::Statement& statement() const { return *current->statement; }
+  const locks::Effect& effect() const { return current->effect; }
+  // The catalog just before the current statement.
+  const schema::Catalog& catalog() const { return *current->before; }
+  // Origin of a table just before the current statement.
+  schema::Origin OriginOf(const sql::QName& t) const { return catalog().OriginOf(t); }
+  // True when the table is visible to other sessions (existed before this migration, or is
+  // unknown to the history and so must be assumed live).
+  bool IsLive(const sql::QName& t) const { return OriginOf(t) != schema::Origin::kThisMigration; }
+
+  // Reports a finding. `begin`/`end` default to the statement's range when negative.
+  void Report(Diagnostic d);
+  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
+
+ private:
+  const analysis::AnalyzedMigration& migration_;
+  const Settings& settings_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  virtual std::string_view id() const = 0;
+  virtual Severity default_severity() const = 0;
+  virtual std::string_view summary() const = 0;  // one line, for `lockstep rules`
+  virtual bool fixable() const { return false; }   // `lockstep fix` rewrites what it finds
+  // Called for every statement of an analysed migration, in order.
+  virtual void CheckStatement(Context& ctx) const {}
+  // Called once per migration after all statements (for whole-file rules).
+  virtual void CheckMigration(Context& ctx) const {}
+};
+
+// Every rule, sorted by id. Defined in registry.cc.
+const std::vector<std::unique_ptr<Rule>>& AllRules();
+const Rule* FindRule(std::string_view id);
+
+}  // namespace lockstep::rules
