@@ -1,0 +1,162 @@
+#include "plan/plan.h"
+
+#include <fmt/format.h>
+
+namespace lockstep::plan {
+
+std::string Excerpt(std::string_view text, size_t max_chars) {
+  std::string out;
+  bool space = false;
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) {
+      out += ' ';
+      ++chars;
+      space = false;
+    }
+    if ((c & 0xC0) != 0x80) {
+      if (chars == max_chars) {
+        out += "…";
+        return out;
+      }
+      ++chars;
+    }
+    out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::vector<Entry> FromHistory(const analysis::History& h) {
+  std::vector<Entry> out;
+  for (const analysis::AnalyzedMigration& m : h.migrations) {
+    if (!m.analyzed) continue;
+    for (const analysis::AnalyzedStatement& as : m.statements) {
+      const sql::Statement& s = *as.statement;
+      Entry e;
+      e.file = m.source.path();
+      e.migration = m.name;
+      const Position p = m.source.PositionOf(s.begin);
+      e.line = p.line;
+      e.column = p.column;
+      e.byte_begin = s.begin;
+      e.byte_end = s.end;
+      e.statement = Excerpt(sql::StatementText(m.source.text(), s));
+      e.kind = std::string(sql::KindName(s.kind));
+      e.locks = as.effect.locks;
+      e.rewrites = as.effect.rewrites;
+      e.scans = as.effect.scans;
+      e.transactional = as.effect.transactional;
+      e.new_table = as.effect.new_table;
+      e.fails_if_rows = as.effect.fails_if_rows;
+      e.notes = as.effect.notes;
+      out.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+struct Style {
+  bool on;
+  std::string operator()(std::string_view code, std::string_view s) const {
+    return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : std::string(s);
+  }
+};
+
+std::string Names(const std::vector<sql::QName>& v) {
+  std::string out;
+  for (const auto& q : v) out += (out.empty() ? "" : ", ") + q.ToString();
+  return out;
+}
+
+}  // namespace
+
+std::string RenderText(const std::vector<Entry>& entries, bool color) {
+  const Style st{color};
+  std::string out;
+  std::string file;
+  int blocking = 0;
+  for (const Entry& e : entries) {
+    if (e.file != file) {
+      file = e.file;
+      out += "\n" + st("1", file) + "\n";
+    }
+    out += fmt::format("  {:>4}:{:<3} {}\n", e.line, e.column, e.statement);
+    bool blocks_live = false;
+    for (const locks::RelationLock& l : e.locks) {
+      const bool live = l.origin != schema::Origin::kThisMigration;
+      std::string what(locks::BlocksTraffic(l.mode));
+      std::string where;
+      switch (l.origin) {
+        case schema::Origin::kExisting: where = "existing"; break;
+        case schema::Origin::kThisMigration: where = "created in this migration"; break;
+        case schema::Origin::kUnknown: where = "not in the history"; break;
+      }
+      std::string line = fmt::format("{} on {}{} ({})", locks::LockModeName(l.mode),
+                                     l.is_index ? "index " : "", l.relation.ToString(), where);
+      if (!what.empty() && live) {
+        line += " — blocks " + what;
+        blocks_live = true;
+        out += "         " + st("31", line) + "\n";
+      } else {
+        out += "         " + st("2", line) + "\n";
+      }
+    }
+    if (!e.rewrites.empty()) out += "         " + st("33", "rewrites " + Names(e.rewrites)) + "\n";
+    if (!e.scans.empty()) out += "         " + st("33", "scans " + Names(e.scans)) + "\n";
+    if (!e.transactional) out += "         " + st("36", "must run outside a transaction block") + "\n";
+    if (e.fails_if_rows) out += "         " + st("31", "fails if the table has rows") + "\n";
+    for (const std::string& n : e.notes) {
+      if (n == "cannot run inside a transaction block") continue;
+      out += "         " + st("2", "· " + n) + "\n";
+    }
+    if (blocks_live) ++blocking;
+  }
+  out += fmt::format("\n{} statement{}, {} block{} application traffic on live tables\n", entries.size(),
+                     entries.size() == 1 ? "" : "s", blocking, blocking == 1 ? "s" : "");
+  return out;
+}
+
+nlohmann::json ToJson(const std::vector<Entry>& entries) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const Entry& e : entries) {
+    nlohmann::json locks = nlohmann::json::array();
+    for (const locks::RelationLock& l : e.locks) {
+      locks.push_back({{"relation", l.relation.name},
+                       {"schema", l.relation.schema},
+                       {"mode", locks::LockModeName(l.mode)},
+                       {"is_index", l.is_index},
+                       {"origin", schema::OriginName(l.origin)},
+                       {"blocks", locks::BlocksTraffic(l.mode)}});
+    }
+    auto names = [](const std::vector<sql::QName>& v) {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& q : v) a.push_back(q.ToString());
+      return a;
+    };
+    arr.push_back({{"file", e.file},
+                   {"migration", e.migration},
+                   {"line", e.line},
+                   {"column", e.column},
+                   {"byte_begin", e.byte_begin},
+                   {"byte_end", e.byte_end},
+                   {"statement", e.statement},
+                   {"kind", e.kind},
+                   {"locks", locks},
+                   {"rewrites", names(e.rewrites)},
+                   {"scans", names(e.scans)},
+                   {"transactional", e.transactional},
+                   {"new_table", e.new_table},
+                   {"fails_if_rows", e.fails_if_rows},
+                   {"notes", e.notes}});
+  }
+  return arr;
+}
+
+}  // namespace lockstep::plan

@@ -1,0 +1,47 @@
+// The plan of a migration: per statement, what PostgreSQL will lock and do. Built from the
+// analysed history (`lockstep plan`) or from observations on a real server (`lockstep trace`),
+// so both print and serialise the same way and can be compared entry by entry.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/history.h"
+#include "locks/lock_model.h"
+
+namespace lockstep::plan {
+
+struct Entry {
+  std::string file;
+  std::string migration;
+  int line = 0;     // 1-based start of the statement
+  int column = 0;
+  int byte_begin = 0;
+  int byte_end = 0;
+  std::string statement;   // a one-line excerpt
+  std::string kind;        // sql::KindName
+  std::vector<locks::RelationLock> locks;
+  std::vector<sql::QName> rewrites;
+  std::vector<sql::QName> scans;
+  bool transactional = true;
+  bool new_table = false;
+  bool fails_if_rows = false;
+  std::vector<std::string> notes;
+};
+
+// One entry per statement of every analysed migration, in order.
+std::vector<Entry> FromHistory(const analysis::History& h);
+
+// A one-line excerpt of a statement: white space folded, cut at `max_chars` characters with "…".
+std::string Excerpt(std::string_view text, size_t max_chars = 96);
+
+// Human-readable plan. `color` adds ANSI colours (only on a TTY).
+std::string RenderText(const std::vector<Entry>& entries, bool color);
+
+// JSON array; every object has at least file, line, column, statement, locks [{relation, mode}],
+// rewrites, scans, transactional, new_table (documented in docs/plan.md).
+nlohmann::json ToJson(const std::vector<Entry>& entries);
+
+}  // namespace lockstep::plan
