@@ -1,0 +1,462 @@
+#include "lint/runner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace lockstep::lint {
+
+namespace {
+
+using rules::Diagnostic;
+using rules::Severity;
+using rules::TransactionState;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "0", "'0'", "0ms", "0s" … disable a timeout; so do DEFAULT and RESET (the server default is 0).
+bool DisablesTimeout(const sql::Statement& s) {
+  if (s.is_reset) return true;
+  std::string v = Lower(s.set_value);
+  v.erase(std::remove_if(v.begin(), v.end(),
+                         [](char c) {
+                           return c == '\'' || c == '"' ||
+                                  std::isspace(static_cast<unsigned char>(c));
+                         }),
+          v.end());
+  if (v.empty() || v == "default") return true;
+  size_t digits = 0;
+  while (digits < v.size() &&
+         (std::isdigit(static_cast<unsigned char>(v[digits])) || v[digits] == '.'))
+    ++digits;
+  if (digits == 0) return false;
+  return std::stod(v.substr(0, digits)) == 0.0;
+}
+
+// Follows a migration statement by statement. Locks are held to the end of the transaction;
+// outside one, every statement commits on its own and holds nothing afterwards.
+class TransactionTracker {
+ public:
+  explicit TransactionTracker(const rules::Settings& settings)
+      : assume_(settings.assume_in_transaction) {
+    Refresh();
+  }
+
+  const TransactionState& state() const { return state_; }
+
+  void After(const analysis::AnalyzedStatement& as) {
+    const sql::Statement& s = *as.statement;
+    if (s.kind == sql::Kind::kTransaction) {
+      OnTransaction(s.transaction);
+    } else if (s.kind == sql::Kind::kSet) {
+      OnSet(s);
+    }
+    if (InTransaction()) {
+      if (as.effect.transactional) Hold(as.effect.locks);
+    } else {
+      held_.clear();
+    }
+    Refresh();
+  }
+
+ private:
+  struct Timeouts {
+    bool lock = false;
+    bool statement = false;
+  };
+
+  bool InTransaction() const { return explicit_ || assume_; }
+
+  void OnTransaction(sql::TransactionKind k) {
+    switch (k) {
+      case sql::TransactionKind::kBegin:
+        explicit_ = true;
+        session_at_begin_ = session_;
+        break;
+      case sql::TransactionKind::kCommit:
+      case sql::TransactionKind::kPrepare:
+        EndTransaction();
+        break;
+      case sql::TransactionKind::kRollback:
+        session_ = session_at_begin_;
+        EndTransaction();
+        break;
+      case sql::TransactionKind::kSavepoint:
+        savepoints_.push_back(held_);
+        break;
+      case sql::TransactionKind::kRelease:
+        if (!savepoints_.empty()) savepoints_.pop_back();
+        break;
+      case sql::TransactionKind::kRollbackTo:
+        // Locks taken after the savepoint are released; the savepoint itself stays.
+        if (!savepoints_.empty()) held_ = savepoints_.back();
+        break;
+      case sql::TransactionKind::kCommitPrepared:
+      case sql::TransactionKind::kRollbackPrepared:
+        break;
+    }
+  }
+
+  void EndTransaction() {
+    explicit_ = false;
+    held_.clear();
+    savepoints_.clear();
+    local_lock_.reset();
+    local_statement_.reset();
+    session_at_begin_ = session_;
+  }
+
+  void OnSet(const sql::Statement& s) {
+    const std::string name = Lower(s.set_name);
+    const bool on = !DisablesTimeout(s);
+    const bool all = s.is_reset && (name == "all" || name.empty());
+    if (s.set_local) {
+      if (!InTransaction()) return;  // SET LOCAL outside a transaction block has no effect
+      if (name == "lock_timeout" || all) local_lock_ = on;
+      if (name == "statement_timeout" || all) local_statement_ = on;
+      return;
+    }
+    if (name == "lock_timeout" || all) {
+      session_.lock = on;
+      local_lock_.reset();
+    }
+    if (name == "statement_timeout" || all) {
+      session_.statement = on;
+      local_statement_.reset();
+    }
+  }
+
+  void Hold(const std::vector<locks::RelationLock>& locks) {
+    for (const locks::RelationLock& l : locks) {
+      if (l.mode == locks::LockMode::kNone) continue;
+      auto it = std::find_if(held_.begin(), held_.end(), [&](const locks::RelationLock& h) {
+        return h.relation == l.relation;
+      });
+      if (it == held_.end()) {
+        held_.push_back(l);
+      } else if (l.mode > it->mode) {
+        it->mode = l.mode;
+      }
+    }
+  }
+
+  void Refresh() {
+    state_.in_transaction = InTransaction();
+    state_.explicit_block = explicit_;
+    state_.held = held_;
+    state_.lock_timeout_set = local_lock_.value_or(session_.lock);
+    state_.statement_timeout_set = local_statement_.value_or(session_.statement);
+  }
+
+  bool assume_;
+  bool explicit_ = false;
+  Timeouts session_;
+  Timeouts session_at_begin_;
+  std::optional<bool> local_lock_;
+  std::optional<bool> local_statement_;
+  std::vector<locks::RelationLock> held_;
+  std::vector<std::vector<locks::RelationLock>> savepoints_;
+  TransactionState state_;
+};
+
+// One rule id named by an inline ignore comment.
+struct IgnoredRule {
+  std::string id;
+  int begin = 0;  // byte range of the id inside the comment
+  int end = 0;
+  bool used = false;
+};
+
+struct Ignore {
+  bool whole_file = false;
+  int begin = 0;  // the comment
+  int end = 0;
+  std::optional<size_t> statement;  // the statement it applies to (not for whole_file)
+  std::vector<IgnoredRule> rules;
+};
+
+bool IsIdChar(char c) {
+  return std::islower(static_cast<unsigned char>(c)) ||
+         std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+}
+
+// Parses `-- lockstep-ignore a, b reason` / `/* lockstep-ignore-file a */`; nullopt when the
+// comment is no ignore directive.
+std::optional<Ignore> ParseIgnore(std::string_view file, const sql::Comment& c) {
+  std::string_view t = c.text(file);
+  size_t i = 0;
+  if (t.substr(0, 2) == "--") {
+    i = 2;
+  } else if (t.substr(0, 2) == "/*") {
+    i = 2;
+    if (t.size() >= 4 && t.substr(t.size() - 2) == "*/") t = t.substr(0, t.size() - 2);
+  } else {
+    return std::nullopt;
+  }
+  while (i < t.size() && std::isspace(static_cast<unsigned char>(t[i]))) ++i;
+  constexpr std::string_view kDirective = "lockstep-ignore";
+  constexpr std::string_view kFileSuffix = "-file";
+  if (t.substr(i, kDirective.size()) != kDirective) return std::nullopt;
+  i += kDirective.size();
+  Ignore ig;
+  ig.begin = c.begin;
+  ig.end = c.end;
+  if (t.substr(i, kFileSuffix.size()) == kFileSuffix) {
+    ig.whole_file = true;
+    i += kFileSuffix.size();
+  }
+  if (i < t.size() && !std::isspace(static_cast<unsigned char>(t[i])) && t[i] != ',')
+    return std::nullopt;
+  // Rule ids separated by commas; the first word that does not follow a comma starts the reason.
+  bool expect_id = true;
+  while (i < t.size()) {
+    while (i < t.size() && std::isspace(static_cast<unsigned char>(t[i]))) ++i;
+    if (i < t.size() && t[i] == ',') {
+      expect_id = true;
+      ++i;
+      continue;
+    }
+    if (!expect_id || i >= t.size() || !IsIdChar(t[i])) break;
+    size_t j = i;
+    while (j < t.size() && IsIdChar(t[j])) ++j;
+    ig.rules.push_back({std::string(t.substr(i, j - i)), c.begin + static_cast<int>(i),
+                        c.begin + static_cast<int>(j), false});
+    i = j;
+    expect_id = false;
+  }
+  return ig;
+}
+
+std::vector<Ignore> FindIgnores(const analysis::AnalyzedMigration& m) {
+  std::vector<Ignore> out;
+  std::string_view file = m.source.text();
+  for (const sql::Comment& c : m.parsed.comments) {
+    std::optional<Ignore> ig = ParseIgnore(file, c);
+    if (!ig) continue;
+    if (!ig->whole_file) {
+      auto it = std::find_if(
+          m.statements.begin(), m.statements.end(),
+          [&](const analysis::AnalyzedStatement& s) { return s.statement->begin >= c.end; });
+      if (it != m.statements.end()) ig->statement = static_cast<size_t>(it - m.statements.begin());
+    }
+    out.push_back(std::move(*ig));
+  }
+  return out;
+}
+
+// The statement a whole-migration diagnostic belongs to: the last one starting at or before it.
+size_t StatementAt(const analysis::AnalyzedMigration& m, int offset) {
+  auto it = std::upper_bound(
+      m.statements.begin(), m.statements.end(), offset,
+      [](int off, const analysis::AnalyzedStatement& s) { return off < s.statement->begin; });
+  return it == m.statements.begin() ? 0 : static_cast<size_t>(it - m.statements.begin()) - 1;
+}
+
+int SyntaxErrorEnd(std::string_view text, int offset) {
+  int end = offset;
+  const int n = static_cast<int>(text.size());
+  while (end < n && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != ';') ++end;
+  return std::max(end, std::min(offset + 1, n));
+}
+
+std::vector<const rules::Rule*> RuleSet(const Options& o) {
+  if (o.rule_set) return *o.rule_set;
+  std::vector<const rules::Rule*> all;
+  for (const auto& r : rules::AllRules()) all.push_back(r.get());
+  return all;
+}
+
+bool IsKnownId(const Options& o, const std::string& id) {
+  if (id == kUnusedIgnore || id == kSyntaxError) return true;
+  for (const rules::Rule* r : RuleSet(o))
+    if (r->id() == id) return true;
+  return false;
+}
+
+Severity SeverityFor(const Options& o, const std::string& id, Severity fallback) {
+  auto it = o.severity_overrides.find(id);
+  return it == o.severity_overrides.end() ? fallback : it->second;
+}
+
+// Marks and drops the diagnostics that an ignore suppresses. `stmt[i]` is the statement of `d[i]`.
+std::vector<Diagnostic> ApplyIgnores(std::vector<Diagnostic> d, const std::vector<size_t>& stmt,
+                                     std::vector<Ignore>& ignores) {
+  std::vector<Diagnostic> kept;
+  kept.reserve(d.size());
+  for (size_t i = 0; i < d.size(); ++i) {
+    bool suppressed = false;
+    for (Ignore& ig : ignores) {
+      if (!ig.whole_file && ig.statement != stmt[i]) continue;
+      for (IgnoredRule& r : ig.rules) {
+        if (r.id == d[i].rule) {
+          r.used = true;
+          suppressed = true;
+        }
+      }
+    }
+    if (!suppressed) kept.push_back(std::move(d[i]));
+  }
+  return kept;
+}
+
+std::vector<Diagnostic> UnusedIgnores(const analysis::AnalyzedMigration& m, const Options& o,
+                                      const std::vector<Ignore>& ignores) {
+  std::vector<Diagnostic> out;
+  if (!RuleEnabled(o, kUnusedIgnore)) return out;
+  const Severity sev = SeverityFor(o, kUnusedIgnore, Severity::kWarning);
+  const std::string directive = "lockstep-ignore";
+  for (const Ignore& ig : ignores) {
+    const std::string kind = ig.whole_file ? directive + "-file" : directive;
+    if (ig.rules.empty()) {
+      out.push_back({kUnusedIgnore,
+                     sev,
+                     "`" + kind + "` names no rule, so it suppresses nothing",
+                     "name the rule ids to ignore: `-- " + kind + " <rule>[, <rule>] [reason]`",
+                     m.source.path(),
+                     ig.begin,
+                     ig.end,
+                     false,
+                     {}});
+      continue;
+    }
+    for (const IgnoredRule& r : ig.rules) {
+      if (r.used) continue;
+      if (!IsKnownId(o, r.id)) {
+        out.push_back({kUnusedIgnore,
+                       sev,
+                       "`" + kind + "` names unknown rule '" + r.id + "'",
+                       "`lockstep rules` lists the rule ids",
+                       m.source.path(),
+                       r.begin,
+                       r.end,
+                       false,
+                       {}});
+        continue;
+      }
+      if (!RuleEnabled(o, r.id)) continue;  // the rule did not run: no way to tell
+      std::string where = ig.whole_file  ? "in this file"
+                          : ig.statement ? "on the next statement"
+                                         : "(no statement follows it)";
+      out.push_back(
+          {kUnusedIgnore,
+           sev,
+           "`" + kind + " " + r.id + "` suppresses nothing: no " + r.id + " finding " + where,
+           "remove '" + r.id + "' from the comment",
+           m.source.path(),
+           r.begin,
+           r.end,
+           false,
+           {}});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool RuleEnabled(const Options& o, const std::string& id) {
+  if (!o.only_rules.empty() && !o.only_rules.count(id)) return false;
+  return !o.disabled_rules.count(id);
+}
+
+std::vector<TransactionState> TrackTransactions(const analysis::AnalyzedMigration& m,
+                                                const rules::Settings& settings) {
+  std::vector<TransactionState> out;
+  out.reserve(m.statements.size());
+  TransactionTracker t(settings);
+  for (const analysis::AnalyzedStatement& s : m.statements) {
+    out.push_back(t.state());
+    t.After(s);
+  }
+  return out;
+}
+
+std::vector<Diagnostic> Run(const analysis::History& h, const Options& o) {
+  std::vector<const rules::Rule*> active;
+  for (const rules::Rule* r : RuleSet(o))
+    if (RuleEnabled(o, std::string(r->id()))) active.push_back(r);
+
+  std::vector<Diagnostic> out;
+  for (const analysis::AnalyzedMigration& m : h.migrations) {
+    if (!m.analyzed) continue;
+    std::vector<Diagnostic> found;
+    for (const sql::ParseError& e : m.parsed.errors) {
+      found.push_back({kSyntaxError,
+                       Severity::kError,
+                       e.message,
+                       "",
+                       m.source.path(),
+                       e.offset,
+                       SyntaxErrorEnd(m.source.text(), e.offset),
+                       false,
+                       {}});
+    }
+
+    rules::Context ctx(m, o.settings);
+    std::vector<size_t> stmt_of;  // statement index of each of ctx.diagnostics()
+    auto stamp = [&](size_t from, const rules::Rule* r, std::optional<size_t> stmt) {
+      auto& d = ctx.diagnostics();
+      for (size_t i = from; i < d.size(); ++i) {
+        d[i].rule = std::string(r->id());
+        d[i].severity = SeverityFor(o, d[i].rule, r->default_severity());
+        stmt_of.push_back(stmt ? *stmt : StatementAt(m, d[i].begin));
+      }
+    };
+    TransactionTracker tracker(o.settings);
+    for (size_t i = 0; i < m.statements.size(); ++i) {
+      ctx.current = &m.statements[i];
+      ctx.index = i;
+      ctx.tx = tracker.state();
+      for (const rules::Rule* r : active) {
+        const size_t before = ctx.diagnostics().size();
+        r->CheckStatement(ctx);
+        stamp(before, r, i);
+      }
+      tracker.After(m.statements[i]);
+    }
+    if (!m.statements.empty()) {
+      ctx.current = &m.statements.back();
+      ctx.index = m.statements.size() - 1;
+      ctx.tx = tracker.state();
+      for (const rules::Rule* r : active) {
+        const size_t before = ctx.diagnostics().size();
+        r->CheckMigration(ctx);
+        stamp(before, r, std::nullopt);
+      }
+    }
+
+    std::vector<Ignore> ignores = FindIgnores(m);
+    std::vector<Diagnostic> kept = ApplyIgnores(std::move(ctx.diagnostics()), stmt_of, ignores);
+    std::vector<Diagnostic> unused = UnusedIgnores(m, o, ignores);
+    // The unused-ignore findings can themselves be silenced file-wide.
+    std::vector<size_t> unused_stmt(unused.size(), SIZE_MAX);
+    unused = ApplyIgnores(std::move(unused), unused_stmt, ignores);
+    for (auto* v : {&kept, &unused})
+      for (Diagnostic& d : *v) found.push_back(std::move(d));
+
+    std::stable_sort(found.begin(), found.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      if (a.begin != b.begin) return a.begin < b.begin;
+      if (a.end != b.end) return a.end < b.end;
+      return a.rule < b.rule;
+    });
+    for (Diagnostic& d : found) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+analysis::History ReplayForLint(std::vector<analysis::MigrationText> migrations,
+                                size_t history_count, const rules::Settings& settings) {
+  analysis::Options opt;
+  opt.keep_catalogs = true;
+  opt.locks.pg_version = settings.pg_version;
+  opt.parse.tokens = true;
+  return analysis::Replay(std::move(migrations), history_count, opt);
+}
+
+}  // namespace lockstep::lint

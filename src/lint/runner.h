@@ -1,0 +1,59 @@
+// The lint runner: every enabled rule over every analysed migration of a replayed history, with
+// per-statement transaction state, inline ignores and syntax errors turned into diagnostics.
+// Pure computation: no I/O, no printing (reporters live in src/report/).
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analysis/history.h"
+#include "rules/rule.h"
+
+namespace lockstep::lint {
+
+// Pseudo rule ids: produced by the runner itself, not by a rules::Rule.
+inline constexpr const char* kUnusedIgnore =
+    "unused-ignore";                                         // warning; can be disabled/overridden
+inline constexpr const char* kSyntaxError = "syntax-error";  // always an error; never filtered
+
+struct Options {
+  rules::Settings settings;
+  std::set<std::string> only_rules;  // non-empty: run only these rule ids (tests use this)
+  std::set<std::string> disabled_rules;
+  std::map<std::string, rules::Severity> severity_overrides;
+  // When set, these rules are used instead of rules::AllRules() (tests inject their own rules).
+  // Not owned; must outlive Run.
+  const std::vector<const rules::Rule*>* rule_set = nullptr;
+};
+
+// True when rule `id` (a real rule or kUnusedIgnore) runs under `o`.
+bool RuleEnabled(const Options& o, const std::string& id);
+
+// Runs every enabled rule over every analysed migration of `h` (built by analysis::Replay with
+// Options::keep_catalogs = true). Tracks the TransactionState per statement (explicit BEGIN/COMMIT/
+// ROLLBACK, settings.assume_in_transaction, SET lock_timeout/statement_timeout, locks already held
+// in the current transaction from earlier statements' Effects), applies inline ignores
+// (`-- lockstep-ignore <rule>[, <rule>] [reason]` before a statement; `-- lockstep-ignore-file
+// <rule>` anywhere in the file), reports ignores that suppress nothing as diagnostics of rule id
+// "unused-ignore" (warning), and returns diagnostics sorted by file then offset.
+//
+// Contract with rules: the runner fills in Diagnostic::rule (the rule's id) and sets the
+// severity to the rule's default_severity() or the override from `o` (rules do not choose it).
+// CheckMigration is called with `current` = the last statement and `tx` = the state after it;
+// it is not called for a migration without statements. Syntax errors (parsed.errors) become
+// "syntax-error" diagnostics whatever `o` says, and cannot be ignored.
+std::vector<rules::Diagnostic> Run(const analysis::History& h, const Options& o);
+
+// The transaction state before each statement of `m` (index-aligned with m.statements); what
+// Run gives rules as Context::tx. Exposed for tests and for `plan`.
+std::vector<rules::TransactionState> TrackTransactions(const analysis::AnalyzedMigration& m,
+                                                       const rules::Settings& settings);
+
+// Replays `migrations` for linting: keep_catalogs on, the lock model at settings.pg_version,
+// tokens and comments scanned (ignores need them). The first `history_count` are history only.
+analysis::History ReplayForLint(std::vector<analysis::MigrationText> migrations,
+                                size_t history_count, const rules::Settings& settings);
+
+}  // namespace lockstep::lint

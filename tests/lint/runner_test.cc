@@ -1,0 +1,349 @@
+// The lint runner: transaction state per statement, inline ignores (and unused ones), rule
+// selection, severities, syntax errors and ordering. Uses two tiny test-only rules so that it does
+// not depend on which real rules exist.
+#include "lint/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace lockstep::lint {
+namespace {
+
+using rules::Diagnostic;
+using rules::Severity;
+
+// A finding on the current statement (negative range: the runner's Context uses the statement).
+Diagnostic Finding(std::string message, int begin = -1, int end = -1) {
+  Diagnostic d;
+  d.message = std::move(message);
+  d.begin = begin;
+  d.end = end;
+  return d;
+}
+
+// Reports every ALTER TABLE statement (on its whole range).
+class TestAlterRule : public rules::Rule {
+ public:
+  std::string_view id() const override { return "test-alter"; }
+  rules::Severity default_severity() const override { return Severity::kError; }
+  std::string_view summary() const override { return "reports every ALTER TABLE"; }
+  void CheckStatement(rules::Context& ctx) const override {
+    if (ctx.statement().kind == sql::Kind::kAlterTable) ctx.Report(Finding("alter"));
+  }
+};
+
+// Reports, once per file, the first DROP statement (from CheckMigration).
+class TestDropRule : public rules::Rule {
+ public:
+  std::string_view id() const override { return "test-drop"; }
+  rules::Severity default_severity() const override { return Severity::kWarning; }
+  std::string_view summary() const override { return "reports the first DROP, per file"; }
+  void CheckMigration(rules::Context& ctx) const override {
+    for (const auto& as : ctx.migration().statements) {
+      if (as.statement->kind == sql::Kind::kDrop) {
+        ctx.Report(Finding("drop", as.statement->begin, as.statement->end));
+        return;
+      }
+    }
+  }
+};
+
+const TestAlterRule kAlter;
+const TestDropRule kDrop;
+const std::vector<const rules::Rule*> kTestRules = {&kAlter, &kDrop};
+
+Options TestOptions() {
+  Options o;
+  o.rule_set = &kTestRules;
+  return o;
+}
+
+std::vector<Diagnostic> Lint(const std::string& sql, const Options& o = TestOptions()) {
+  analysis::History h = ReplayForLint({{"m1", "m1.sql", sql}}, 0, o.settings);
+  return lint::Run(h, o);
+}
+
+std::vector<std::string> Rules(const std::vector<Diagnostic>& ds) {
+  std::vector<std::string> out;
+  for (const auto& d : ds) out.push_back(d.rule);
+  return out;
+}
+
+std::vector<rules::TransactionState> Track(const std::string& sql, rules::Settings s = {}) {
+  analysis::History h = ReplayForLint({{"m1", "m1.sql", sql}}, 0, s);
+  return TrackTransactions(h.migrations[0], s);
+}
+
+TEST(Transactions, ExplicitBlockAndCommit) {
+  auto st =
+      Track("CREATE TABLE a(id int);\nBEGIN;\nALTER TABLE a ADD COLUMN b int;\nCOMMIT;\nSELECT 1;");
+  ASSERT_EQ(st.size(), 5u);
+  EXPECT_FALSE(st[0].in_transaction);
+  EXPECT_FALSE(st[1].in_transaction);  // state before BEGIN
+  EXPECT_TRUE(st[2].in_transaction);
+  EXPECT_TRUE(st[2].explicit_block);
+  EXPECT_TRUE(st[3].in_transaction);
+  EXPECT_FALSE(st[4].in_transaction);
+  EXPECT_FALSE(st[4].explicit_block);
+}
+
+TEST(Transactions, HeldLocksAccumulateUntilCommit) {
+  auto st = Track(
+      "BEGIN;\nALTER TABLE users ADD COLUMN b int;\nSELECT 1;\nCOMMIT;\nSELECT 2;\n"
+      "ALTER TABLE users ADD COLUMN c int;\nSELECT 3;");
+  ASSERT_EQ(st.size(), 7u);
+  EXPECT_TRUE(st[1].held.empty());
+  ASSERT_EQ(st[2].held.size(), 1u);
+  EXPECT_EQ(st[2].held[0].relation.name, "users");
+  EXPECT_EQ(st[2].held[0].mode, locks::LockMode::kAccessExclusive);
+  EXPECT_EQ(st[3].held.size(), 1u);
+  EXPECT_TRUE(st[4].held.empty());  // committed
+  EXPECT_TRUE(st[6].held.empty());  // autocommit: nothing carried over
+}
+
+TEST(Transactions, HeldKeepsStrongestModePerRelation) {
+  auto st = Track(
+      "BEGIN;\nLOCK TABLE t IN SHARE MODE;\nLOCK TABLE t IN ACCESS EXCLUSIVE MODE;\n"
+      "LOCK TABLE t IN ACCESS SHARE MODE;\nSELECT 1;");
+  ASSERT_EQ(st.size(), 5u);
+  ASSERT_EQ(st[4].held.size(), 1u);
+  EXPECT_EQ(st[4].held[0].mode, locks::LockMode::kAccessExclusive);
+}
+
+TEST(Transactions, RollbackReleasesLocks) {
+  auto st = Track("BEGIN;\nALTER TABLE t ADD COLUMN b int;\nROLLBACK;\nSELECT 1;");
+  EXPECT_EQ(st[2].held.size(), 1u);
+  EXPECT_TRUE(st[3].held.empty());
+  EXPECT_FALSE(st[3].in_transaction);
+}
+
+TEST(Transactions, RollbackToSavepointReleasesLaterLocks) {
+  auto st = Track(
+      "BEGIN;\nLOCK TABLE a;\nSAVEPOINT s;\nLOCK TABLE b;\nROLLBACK TO SAVEPOINT s;\nSELECT 1;");
+  ASSERT_EQ(st.size(), 6u);
+  EXPECT_EQ(st[4].held.size(), 2u);
+  ASSERT_EQ(st[5].held.size(), 1u);
+  EXPECT_EQ(st[5].held[0].relation.name, "a");
+}
+
+TEST(Transactions, AssumedTransactionHoldsAcrossFile) {
+  rules::Settings s;
+  s.assume_in_transaction = true;
+  auto st = Track("ALTER TABLE t ADD COLUMN b int;\nSELECT 1;", s);
+  EXPECT_TRUE(st[0].in_transaction);
+  EXPECT_FALSE(st[0].explicit_block);
+  EXPECT_EQ(st[1].held.size(), 1u);
+  auto plain = Track("ALTER TABLE t ADD COLUMN b int;\nSELECT 1;");
+  EXPECT_FALSE(plain[1].in_transaction);
+  EXPECT_TRUE(plain[1].held.empty());
+}
+
+TEST(Transactions, NonTransactionalStatementHoldsNothing) {
+  rules::Settings s;
+  s.assume_in_transaction = true;
+  auto st = Track("CREATE INDEX CONCURRENTLY i ON t(a);\nSELECT 1;", s);
+  EXPECT_TRUE(st[1].held.empty());
+}
+
+TEST(Transactions, Timeouts) {
+  auto st = Track(
+      "SET lock_timeout = '2s';\nSET statement_timeout TO 0;\nSELECT 1;\nSET lock_timeout = 0;\n"
+      "SELECT 2;\nSET statement_timeout = '5min';\nSELECT 3;\nRESET ALL;\nSELECT 4;");
+  ASSERT_EQ(st.size(), 9u);
+  EXPECT_FALSE(st[0].lock_timeout_set);
+  EXPECT_TRUE(st[1].lock_timeout_set);
+  EXPECT_TRUE(st[2].lock_timeout_set);
+  EXPECT_FALSE(st[2].statement_timeout_set);
+  EXPECT_FALSE(st[4].lock_timeout_set);
+  EXPECT_TRUE(st[6].statement_timeout_set);
+  EXPECT_FALSE(st[8].statement_timeout_set);
+}
+
+TEST(Transactions, SetLocalLastsUntilCommitAndNeedsATransaction) {
+  auto st = Track(
+      "SET LOCAL lock_timeout = '1s';\nSELECT 1;\nBEGIN;\nSET LOCAL lock_timeout = '1s';\n"
+      "SELECT 2;\nCOMMIT;\nSELECT 3;");
+  ASSERT_EQ(st.size(), 7u);
+  EXPECT_FALSE(st[1].lock_timeout_set);  // SET LOCAL outside a block does nothing
+  EXPECT_TRUE(st[4].lock_timeout_set);
+  EXPECT_FALSE(st[6].lock_timeout_set);
+}
+
+TEST(Transactions, SessionSetIsUndoneByRollback) {
+  auto st = Track(
+      "BEGIN;\nSET lock_timeout = '1s';\nSELECT 1;\nROLLBACK;\nSELECT 2;\n"
+      "BEGIN;\nSET lock_timeout = '1s';\nCOMMIT;\nSELECT 3;");
+  EXPECT_TRUE(st[2].lock_timeout_set);
+  EXPECT_FALSE(st[4].lock_timeout_set);
+  EXPECT_TRUE(st[8].lock_timeout_set);
+}
+
+TEST(Runner, RulesSeeTheTransactionState) {
+  class Probe : public rules::Rule {
+   public:
+    std::string_view id() const override { return "test-probe"; }
+    rules::Severity default_severity() const override { return Severity::kHint; }
+    std::string_view summary() const override { return "reports held lock count"; }
+    void CheckStatement(rules::Context& ctx) const override {
+      ctx.Report(Finding(std::to_string(ctx.tx.held.size()) + (ctx.tx.in_transaction ? "t" : "f")));
+    }
+  } probe;
+  std::vector<const rules::Rule*> set = {&probe};
+  Options o;
+  o.rule_set = &set;
+  auto ds = Lint("BEGIN;\nALTER TABLE t ADD COLUMN b int;\nSELECT 1;\nCOMMIT;\n", o);
+  ASSERT_EQ(ds.size(), 4u);
+  EXPECT_EQ(ds[0].message, "0f");
+  EXPECT_EQ(ds[1].message, "0t");
+  EXPECT_EQ(ds[2].message, "1t");
+  EXPECT_EQ(ds[3].message, "1t");
+  EXPECT_EQ(ds[2].severity, Severity::kHint);
+}
+
+TEST(Runner, StampsRuleIdSeverityAndPath) {
+  auto ds = Lint("ALTER TABLE t ADD COLUMN b int;");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].rule, "test-alter");
+  EXPECT_EQ(ds[0].severity, Severity::kError);
+  EXPECT_EQ(ds[0].path, "m1.sql");
+  EXPECT_EQ(ds[0].begin, 0);
+  EXPECT_EQ(ds[0].end, 30);
+}
+
+TEST(Runner, OnlyDisabledAndOverrides) {
+  const std::string sql = "ALTER TABLE t ADD COLUMN b int;\nDROP TABLE t;";
+  EXPECT_EQ(Rules(Lint(sql)), (std::vector<std::string>{"test-alter", "test-drop"}));
+  Options only = TestOptions();
+  only.only_rules = {"test-drop"};
+  EXPECT_EQ(Rules(Lint(sql, only)), (std::vector<std::string>{"test-drop"}));
+  Options off = TestOptions();
+  off.disabled_rules = {"test-drop"};
+  EXPECT_EQ(Rules(Lint(sql, off)), (std::vector<std::string>{"test-alter"}));
+  Options sev = TestOptions();
+  sev.severity_overrides["test-alter"] = Severity::kHint;
+  auto ds = Lint(sql, sev);
+  ASSERT_EQ(ds.size(), 2u);
+  EXPECT_EQ(ds[0].severity, Severity::kHint);
+  EXPECT_EQ(ds[1].severity, Severity::kWarning);
+}
+
+TEST(Runner, HistoryMigrationsAreNotLinted) {
+  Options o = TestOptions();
+  analysis::History h = ReplayForLint({{"m0", "m0.sql", "ALTER TABLE t ADD COLUMN a int;"},
+                                       {"m1", "m1.sql", "ALTER TABLE t ADD COLUMN b int;"}},
+                                      1, o.settings);
+  auto ds = lint::Run(h, o);
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].path, "m1.sql");
+}
+
+TEST(Runner, SortedByFileThenOffset) {
+  Options o = TestOptions();
+  analysis::History h =
+      ReplayForLint({{"m1", "b.sql", "DROP TABLE x;\nALTER TABLE t ADD COLUMN b int;"},
+                     {"m2", "a.sql", "ALTER TABLE t ADD COLUMN c int;\nDROP TABLE y;"}},
+                    0, o.settings);
+  auto ds = lint::Run(h, o);
+  ASSERT_EQ(ds.size(), 4u);
+  // The whole-file rule runs after the per-statement one, yet its finding comes first by offset.
+  EXPECT_EQ(ds[0].path, "b.sql");
+  EXPECT_EQ(ds[0].rule, "test-drop");
+  EXPECT_EQ(ds[1].rule, "test-alter");
+  EXPECT_EQ(ds[2].path, "a.sql");
+  EXPECT_EQ(ds[2].rule, "test-alter");
+  EXPECT_EQ(ds[3].rule, "test-drop");
+}
+
+TEST(Ignores, NextStatementOnly) {
+  auto ds = Lint(
+      "-- lockstep-ignore test-alter adding b is fine: the table is tiny\n"
+      "ALTER TABLE t ADD COLUMN b int;\n"
+      "ALTER TABLE t ADD COLUMN c int;");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].rule, "test-alter");
+  EXPECT_GT(ds[0].begin, 60);
+}
+
+TEST(Ignores, SeveralRulesAndBlockComments) {
+  auto ds = Lint(
+      "/* lockstep-ignore test-alter, test-drop */ DROP TABLE t;\n"
+      "-- lockstep-ignore test-alter,test-drop\nALTER TABLE t ADD COLUMN b int;");
+  // The first comment uses test-drop (the DROP finding belongs to its statement) but not
+  // test-alter; the second uses test-alter, not test-drop.
+  ASSERT_EQ(ds.size(), 2u);
+  EXPECT_EQ(ds[0].rule, "unused-ignore");
+  EXPECT_NE(ds[0].message.find("test-alter"), std::string::npos);
+  EXPECT_EQ(ds[1].rule, "unused-ignore");
+  EXPECT_NE(ds[1].message.find("test-drop"), std::string::npos);
+  // Each points at the rule id inside its comment.
+  const std::string sql = "/* lockstep-ignore test-alter, test-drop */";
+  EXPECT_EQ(ds[0].begin, static_cast<int>(sql.find("test-alter")));
+  EXPECT_EQ(ds[0].end - ds[0].begin, 10);
+}
+
+TEST(Ignores, WholeFile) {
+  auto ds = Lint(
+      "ALTER TABLE t ADD COLUMN b int;\nALTER TABLE t ADD COLUMN c int;\n"
+      "-- lockstep-ignore-file test-alter\n");
+  EXPECT_TRUE(ds.empty());
+}
+
+TEST(Ignores, UnusedAndUnknownAreReported) {
+  auto ds = Lint(
+      "-- lockstep-ignore test-drop\nALTER TABLE t ADD COLUMN b int;\n"
+      "-- lockstep-ignore-file no-such-rule\n-- lockstep-ignore\nSELECT 1;\n"
+      "-- lockstep-ignore test-alter\n");
+  std::vector<std::string> msgs;
+  for (const auto& d : ds) msgs.push_back(d.rule + ": " + d.message);
+  ASSERT_EQ(ds.size(), 5u) << ::testing::PrintToString(msgs);
+  EXPECT_EQ(ds[0].rule, "unused-ignore");
+  EXPECT_NE(ds[0].message.find("test-drop"), std::string::npos);
+  EXPECT_EQ(ds[0].severity, Severity::kWarning);
+  EXPECT_EQ(ds[1].rule, "test-alter");
+  EXPECT_NE(ds[2].message.find("unknown rule 'no-such-rule'"), std::string::npos);
+  EXPECT_NE(ds[3].message.find("names no rule"), std::string::npos);
+  EXPECT_NE(ds[4].message.find("no statement follows"), std::string::npos);
+}
+
+TEST(Ignores, UnusedIgnoreCanBeSilencedOrDisabled) {
+  const std::string sql = "-- lockstep-ignore test-drop\nALTER TABLE t ADD COLUMN b int;\n";
+  Options off = TestOptions();
+  off.disabled_rules = {"unused-ignore"};
+  EXPECT_EQ(Rules(Lint(sql, off)), (std::vector<std::string>{"test-alter"}));
+  EXPECT_EQ(Rules(Lint(sql + "-- lockstep-ignore-file unused-ignore\n")),
+            (std::vector<std::string>{"test-alter"}));
+  // A rule that did not run cannot be judged: no unused-ignore for it.
+  Options only = TestOptions();
+  only.only_rules = {"test-alter", "unused-ignore"};
+  only.disabled_rules = {"test-drop"};
+  EXPECT_EQ(Rules(Lint(sql, only)), (std::vector<std::string>{"test-alter"}));
+}
+
+TEST(Ignores, NotADirective) {
+  auto ds = Lint(
+      "-- lockstep-ignored test-alter\n-- see lockstep-ignore test-alter\n"
+      "ALTER TABLE t ADD COLUMN b int;");
+  EXPECT_EQ(Rules(ds), (std::vector<std::string>{"test-alter"}));
+}
+
+TEST(Runner, SyntaxErrorsAreDiagnosticsThatCannotBeFiltered) {
+  Options o = TestOptions();
+  o.only_rules = {"test-drop"};
+  auto ds = Lint("ALTER TABLE t ADD COLUMN b int;\nCREATE TABL x (a int);\nDROP TABLE t;", o);
+  ASSERT_EQ(ds.size(), 2u);
+  EXPECT_EQ(ds[0].rule, "syntax-error");
+  EXPECT_EQ(ds[0].severity, Severity::kError);
+  EXPECT_EQ(ds[0].begin, 39);
+  EXPECT_EQ(ds[0].end, 43);  // the offending word, "TABL"
+  EXPECT_EQ(ds[1].rule, "test-drop");
+}
+
+TEST(Runner, EmptyFileAndCommentsOnly) {
+  EXPECT_TRUE(Lint("").empty());
+  EXPECT_TRUE(Lint("-- nothing here\n").empty());
+}
+
+}  // namespace
+}  // namespace lockstep::lint
