@@ -10,7 +10,7 @@ History Replay(std::vector<MigrationText> migrations, size_t history_count, cons
     AnalyzedMigration am;
     am.name = m.name;
     am.source = SourceFile(m.path, std::move(m.text));
-    am.parsed = sql::Parse(am.source.text(), options.parse);
+    am.parsed = sql::ParseString(am.source.text(), options.parse);
     am.analyzed = i >= history_count;
     h.final_catalog.BeginMigration(am.name);
     for (const sql::Statement& s : am.parsed.statements) {

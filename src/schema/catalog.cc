@@ -46,12 +46,19 @@ Catalog::Catalog(std::string default_schema) : default_schema_(std::move(default
 
 void Catalog::BeginMigration(const std::string& name) {
   current_migration_ = name;
-  for (auto& [k, t] : tables_) {
-    t.origin = Origin::kExisting;
-    for (Constraint& c : t.constraints) c.origin = Origin::kExisting;
+  for (const std::string& k : fresh_tables_) {
+    auto it = tables_.find(k);
+    if (it == tables_.end()) continue;
+    it->second.origin = Origin::kExisting;
+    for (Constraint& c : it->second.constraints) c.origin = Origin::kExisting;
   }
-  for (auto& [k, i] : indexes_) i.origin = Origin::kExisting;
-  for (auto& [k, e] : enums_) e.origin = Origin::kExisting;
+  for (const std::string& k : fresh_indexes_)
+    if (auto it = indexes_.find(k); it != indexes_.end()) it->second.origin = Origin::kExisting;
+  for (const std::string& k : fresh_enums_)
+    if (auto it = enums_.find(k); it != enums_.end()) it->second.origin = Origin::kExisting;
+  fresh_tables_.clear();
+  fresh_indexes_.clear();
+  fresh_enums_.clear();
 }
 
 sql::QName Catalog::Resolve(const sql::QName& q) const {
@@ -101,6 +108,7 @@ Origin Catalog::OriginOf(const sql::QName& table) const {
 
 void Catalog::AddIndex(Index ix) {
   ix.origin = Origin::kThisMigration;
+  fresh_indexes_.push_back(Key(ix.name));
   indexes_[Key(ix.name)] = std::move(ix);
 }
 
@@ -121,6 +129,7 @@ std::string DefaultName(const std::string& table, const std::vector<std::string>
 
 void Catalog::AddConstraint(Table& t, const sql::Constraint& c, const std::vector<std::string>& cols) {
   using T = sql::Constraint::Type;
+  fresh_tables_.push_back(Key(t.name));
   Constraint out;
   out.type = c.type;
   out.columns = cols;
@@ -157,6 +166,7 @@ void Catalog::AddConstraint(Table& t, const sql::Constraint& c, const std::vecto
         indexes_.erase(it);
         moved.name.name = out.name;
         moved.constraint_backed = true;
+        fresh_indexes_.push_back(Key(moved.name));
         moved.primary = c.type == T::kPrimaryKey;
         out.columns = moved.columns;
         indexes_[Key(moved.name)] = moved;
@@ -199,6 +209,7 @@ void Catalog::Apply(const sql::Statement& s) {
                : s.kind == K::kCreateMatView ? Table::Kind::kMatView : Table::Kind::kTable;
       t.origin = Origin::kThisMigration;
       t.created_in = current_migration_;
+      fresh_tables_.push_back(Key(name));
       tables_[Key(name)] = std::move(t);
       break;
     }
@@ -233,6 +244,7 @@ void Catalog::Apply(const sql::Statement& s) {
       e.name = Resolve(s.type_name);
       e.values = s.enum_values;
       e.origin = Origin::kThisMigration;
+      fresh_enums_.push_back(Key(e.name));
       enums_[Key(e.name)] = std::move(e);
       break;
     }
@@ -259,6 +271,7 @@ void Catalog::Apply(const sql::Statement& s) {
       t.name.schema = s.rename_to;
       for (auto& [k, ix] : indexes_)
         if (ix.table == old) ix.table = t.name;
+      fresh_tables_.push_back(Key(t.name));
       tables_[Key(t.name)] = std::move(t);
       break;
     }
@@ -286,6 +299,7 @@ void Catalog::ApplyCreateTable(const sql::Statement& s) {
     col.generated = c.generated_stored;
     t.columns.push_back(std::move(col));
   }
+  fresh_tables_.push_back(Key(name));
   tables_[Key(name)] = t;
   Table& ref = tables_[Key(name)];
   for (const sql::ColumnDef& c : s.columns)
@@ -430,6 +444,7 @@ void Catalog::ApplyRename(const sql::Statement& s) {
       for (auto& [k, other] : tables_)
         for (Constraint& c : other.constraints)
           if (c.ref_table == old) c.ref_table = t.name;
+      fresh_tables_.push_back(Key(t.name));
       tables_[Key(t.name)] = std::move(t);
       break;
     }
@@ -453,6 +468,7 @@ void Catalog::ApplyRename(const sql::Statement& s) {
       Index ix = std::move(it->second);
       indexes_.erase(it);
       ix.name.name = s.rename_to;
+      fresh_indexes_.push_back(Key(ix.name));
       indexes_[Key(ix.name)] = std::move(ix);
       break;
     }
@@ -462,6 +478,7 @@ void Catalog::ApplyRename(const sql::Statement& s) {
       Enum e = std::move(it->second);
       enums_.erase(it);
       e.name.name = s.rename_to;
+      fresh_enums_.push_back(Key(e.name));
       enums_[Key(e.name)] = std::move(e);
       break;
     }

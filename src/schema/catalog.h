@@ -118,6 +118,11 @@ class Catalog {
 
   std::string default_schema_;
   std::string current_migration_;
+  // Keys of objects created or changed in the current migration, so that BeginMigration only
+  // revisits those (replaying a long history stays linear).
+  std::vector<std::string> fresh_tables_;
+  std::vector<std::string> fresh_indexes_;
+  std::vector<std::string> fresh_enums_;
   std::map<std::string, Table> tables_;
   std::map<std::string, Index> indexes_;
   std::map<std::string, Enum> enums_;

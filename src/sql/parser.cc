@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <memory>
 #include <regex>
 
 #include "sql/translate.h"
@@ -141,10 +142,48 @@ std::string BlankPsqlParts(std::string_view in, std::vector<Note>& notes) {
   return out;
 }
 
-struct RawStmtSpan {
-  int location;
-  int length;  // 0: to the end
+// A bump allocator for protobuf-c: unpacking a parse tree makes thousands of tiny allocations
+// that all die together right after translation, so freeing them one by one (and malloc's
+// bookkeeping) cost as much as the unpack itself. One arena per thread, reset per parse.
+class Arena {
+ public:
+  static void* Alloc(void* self, size_t size) { return static_cast<Arena*>(self)->Take(size); }
+  static void Free(void*, void*) {}
+  ProtobufCAllocator allocator() { return {&Arena::Alloc, &Arena::Free, this}; }
+  void Reset() {
+    if (blocks_.size() > 1) {
+      // Keep one block large enough for the whole previous parse.
+      size_t total = 0;
+      for (auto& b : blocks_) total += b.size;
+      blocks_.clear();
+      blocks_.push_back(Block(total));
+    }
+    if (!blocks_.empty()) blocks_[0].used = 0;
+  }
+
+ private:
+  struct Block {
+    explicit Block(size_t n) : data(new char[n]), size(n) {}
+    std::unique_ptr<char[]> data;
+    size_t size;
+    size_t used = 0;
+  };
+  void* Take(size_t size) {
+    size = (size + 15) & ~size_t{15};
+    if (blocks_.empty() || blocks_.back().used + size > blocks_.back().size)
+      blocks_.push_back(Block(std::max<size_t>(size, 1 << 20)));
+    Block& b = blocks_.back();
+    void* p = b.data.get() + b.used;
+    b.used += size;
+    return p;
+  }
+  std::vector<Block> blocks_;
 };
+
+Arena& ThreadArena() {
+  thread_local Arena arena;
+  return arena;
+}
 
 // Trims a statement span to its real text: no leading/trailing space or comments, no ';'.
 void SetSpan(std::string_view text, int loc, int len, Statement& s) {
@@ -180,8 +219,11 @@ bool ParseInto(const std::string& input, std::string_view file, int offset, Pars
     pg_query_free_protobuf_parse_result(r);
     return false;
   }
+  Arena& arena = ThreadArena();
+  arena.Reset();
+  ProtobufCAllocator alloc = arena.allocator();
   PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
-      nullptr, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
+      &alloc, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
   if (!tree) {
     out.errors.push_back({offset, "internal error: cannot decode libpg_query's parse tree"});
     pg_query_free_protobuf_parse_result(r);
@@ -208,8 +250,7 @@ bool ParseInto(const std::string& input, std::string_view file, int offset, Pars
     }
     out.statements.push_back(std::move(s));
   }
-  protobuf_c_message_free_unpacked(&tree->base, nullptr);
-  pg_query_free_protobuf_parse_result(r);
+  pg_query_free_protobuf_parse_result(r);  // the tree lives in the arena, reset by the next parse
   return true;
 }
 
@@ -220,8 +261,11 @@ void Scan(const std::string& input, ParsedFile& out) {
     pg_query_free_scan_result(r);
     return;
   }
+  Arena& arena = ThreadArena();
+  arena.Reset();
+  ProtobufCAllocator alloc = arena.allocator();
   PgQuery__ScanResult* scan = pg_query__scan_result__unpack(
-      nullptr, r.pbuf.len, reinterpret_cast<const uint8_t*>(r.pbuf.data));
+      &alloc, r.pbuf.len, reinterpret_cast<const uint8_t*>(r.pbuf.data));
   if (scan) {
     out.tokens.reserve(scan->n_tokens);
     for (size_t i = 0; i < scan->n_tokens; ++i) {
@@ -239,7 +283,6 @@ void Scan(const std::string& input, ParsedFile& out) {
       }
       out.tokens.push_back(tok);
     }
-    protobuf_c_message_free_unpacked(&scan->base, nullptr);
   }
   pg_query_free_scan_result(r);
 }
@@ -267,14 +310,10 @@ void AttachTokens(ParsedFile& out) {
 
 }  // namespace
 
-ParsedFile Parse(std::string_view text, const ParseOptions& options) {
-  ParsedFile out;
-  std::string input;
-  if (options.psql_script && text.find('\\') != std::string_view::npos) {
-    input = BlankPsqlParts(text, out.notes);
-  } else {
-    input.assign(text);
-  }
+namespace {
+
+// `input` is the NUL-terminated text to parse (the file, or its psql-blanked copy).
+void ParseText(const std::string& input, const ParseOptions& options, ParsedFile& out) {
   if (!ParseInto(input, input, 0, out)) {
     // Recover: split with the scanner and parse each statement alone, so that one bad statement
     // does not hide the others (psql runs a script on past an error, and so do regress files).
@@ -303,6 +342,25 @@ ParsedFile Parse(std::string_view text, const ParseOptions& options) {
     Scan(input, out);
     AttachTokens(out);
   }
+}
+
+bool NeedsPsqlBlanking(std::string_view text, const ParseOptions& options) {
+  return options.psql_script && text.find('\\') != std::string_view::npos;
+}
+
+}  // namespace
+
+ParsedFile Parse(std::string_view text, const ParseOptions& options) {
+  ParsedFile out;
+  ParseText(NeedsPsqlBlanking(text, options) ? BlankPsqlParts(text, out.notes) : std::string(text),
+            options, out);
+  return out;
+}
+
+ParsedFile ParseString(const std::string& text, const ParseOptions& options) {
+  if (NeedsPsqlBlanking(text, options)) return Parse(std::string_view(text), options);
+  ParsedFile out;
+  ParseText(text, options, out);
   return out;
 }
 

@@ -44,6 +44,10 @@ struct ParseOptions {
 // Thread-safe (libpg_query keeps its state per thread).
 ParsedFile Parse(std::string_view text, const ParseOptions& options = {});
 
+// The same as Parse, without copying `text` (libpg_query needs it NUL-terminated, which a
+// std::string is).
+ParsedFile ParseString(const std::string& text, const ParseOptions& options = {});
+
 // Turns the errors of a parse into "file:line:col: error: message" lines.
 std::vector<std::string> FormatErrors(const SourceFile& source, const ParsedFile& parsed);
 

@@ -1,0 +1,110 @@
+// bench/parse: statements per second of lockstep's analysis pipeline (parse + typed view +
+// schema replay + lock model) over every Prisma history of the corpus, next to libpg_query's raw
+// protobuf parse of the same bytes, measured in the same run. The ratio is the figure to quote
+// (target: pipeline <= 1.3x raw parse).
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "analysis/history.h"
+#include "sql/parser.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct App {
+  std::vector<lockstep::analysis::MigrationText> migrations;
+};
+
+std::vector<App>& Apps() {
+  static std::vector<App> apps;
+  return apps;
+}
+size_t g_statements = 0;
+size_t g_bytes = 0;
+
+bool LoadCorpus(const fs::path& root) {
+  for (const auto& app : fs::directory_iterator(root / "prisma")) {
+    if (!fs::is_directory(app.path() / "migrations")) continue;
+    App a;
+    std::vector<fs::path> files;
+    for (const auto& m : fs::directory_iterator(app.path() / "migrations"))
+      if (fs::exists(m.path() / "migration.sql")) files.push_back(m.path() / "migration.sql");
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::ifstream in(f, std::ios::binary);
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      a.migrations.push_back({f.parent_path().filename().string(), f.string(), ss.str()});
+      g_bytes += a.migrations.back().text.size();
+    }
+    Apps().push_back(std::move(a));
+  }
+  for (const App& a : Apps())
+    for (const auto& m : a.migrations) g_statements += lockstep::sql::Parse(m.text, {false, false}).statements.size();
+  return !Apps().empty();
+}
+
+void BM_RawLibpgQueryParse(benchmark::State& state) {
+  for (auto _ : state)
+    for (const App& a : Apps())
+      for (const auto& m : a.migrations) benchmark::DoNotOptimize(lockstep::sql::RawParseForBenchmark(m.text));
+  state.counters["statements/s"] = benchmark::Counter(static_cast<double>(g_statements) * state.iterations(),
+                                                      benchmark::Counter::kIsRate);
+}
+
+void BM_LockstepPipeline(benchmark::State& state) {
+  lockstep::analysis::Options o;
+  o.parse.tokens = false;  // plan needs no tokens; lint's token scan is measured by bench/lint
+  for (auto _ : state) {
+    for (const App& a : Apps()) {
+      // Replay takes ownership of the texts; the copy is not part of what is measured.
+      state.PauseTiming();
+      std::vector<lockstep::analysis::MigrationText> copy = a.migrations;
+      state.ResumeTiming();
+      lockstep::analysis::History h = lockstep::analysis::Replay(std::move(copy), 0, o);
+      benchmark::DoNotOptimize(h.migrations.size());
+    }
+  }
+  state.counters["statements/s"] = benchmark::Counter(static_cast<double>(g_statements) * state.iterations(),
+                                                      benchmark::Counter::kIsRate);
+}
+
+BENCHMARK(BM_RawLibpgQueryParse)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_LockstepPipeline)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// Collects each benchmark's real time per iteration to print the ratio at the end.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) times_[r.benchmark_name()] = r.GetAdjustedRealTime();
+    ConsoleReporter::ReportRuns(runs);
+  }
+  std::map<std::string, double> times_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  fs::path root = fs::path(LOCKSTEP_SOURCE_DIR) / ".." / "shared" / "corpus";
+  if (const char* env = std::getenv("LOCKSTEP_CORPUS")) root = env;
+  if (!fs::is_directory(root) || !LoadCorpus(root)) {
+    std::printf("bench/parse did not run: no corpus at %s\n", root.c_str());
+    return 0;
+  }
+  std::printf("corpus: %zu apps, %zu statements, %.1f MiB\n", Apps().size(), g_statements, g_bytes / 1048576.0);
+  benchmark::Initialize(&argc, argv);
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  const double raw = reporter.times_["BM_RawLibpgQueryParse/min_time:2.000"];
+  const double all = reporter.times_["BM_LockstepPipeline/min_time:2.000"];
+  if (raw > 0 && all > 0)
+    std::printf("\npipeline / raw parse = %.2fx (target <= 1.30x)\n", all / raw);
+  return 0;
+}
