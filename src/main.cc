@@ -18,6 +18,7 @@ struct Subcommand {
 const Subcommand kSubcommands[] = {
     {"plan", "show, per statement, the locks PostgreSQL will take, rewrites and scans", lockstep::cli::Plan},
     {"trace", "run a migration on a scratch database and report the locks it really took", lockstep::cli::Trace},
+    {"fix", "rewrite a migration into zero-downtime Prisma-compatible folders", lockstep::cli::Fix},
 };
 
 void Usage(FILE* out) {

@@ -1,0 +1,244 @@
+// `lockstep fix`: rewrite a migration into a zero-downtime sequence of Prisma-compatible
+// migrations (the seed's layout, automated). See docs/fix.md.
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "base/exit_codes.h"
+#include "cli/commands.h"
+#include "db/connection.h"
+#include "db/url.h"
+#include "fix/diff.h"
+#include "fix/planner.h"
+#include "fix/writer.h"
+
+namespace lockstep::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: lockstep fix <migration folder or .sql> [--dry-run | --in-place | --out DIR]\n"
+    "                    [--pg-version N] [--minimal] [--allow-unsafe] [--database URL]\n"
+    "\n"
+    "Rewrites one migration (a folder, its migration.sql, a .sql file; given a migrations\n"
+    "directory, its last migration) into migrations that do not block the application:\n"
+    "foreign keys and checks NOT VALID + VALIDATE later, indexes CONCURRENTLY one per\n"
+    "migration, and more (docs/fix.md). Comments and formatting are kept.\n"
+    "\n"
+    "  --dry-run        print the plan and a unified diff; write nothing\n"
+    "  --in-place       write into the migrations directory (the default)\n"
+    "  --out DIR        write a full copy of the migrations directory, fixed, to DIR\n"
+    "  --pg-version N   target PostgreSQL major version (default 15)\n"
+    "  --minimal        only rewrite what locks a table that existed before the migration\n"
+    "  --allow-unsafe   write the safe rewrites even when some statements cannot be made safe\n"
+    "  --database URL   refuse when the migration is already applied there (default:\n"
+    "                   $DATABASE_URL when set)\n";
+
+struct Flags {
+  std::string path;
+  bool dry_run = false;
+  std::string out;
+  int pg_version = 15;
+  bool minimal = false;
+  bool allow_unsafe = false;
+  std::string database;
+};
+
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "lockstep fix: %s\n\n%s", message.c_str(), kUsage);
+  return exit_code::kUsage;
+}
+
+std::string Where(const fix::FixInput& in, const std::string& text, int offset) {
+  return SourceFile(in.migrations[in.target].sql_path.string(), text).Where(offset);
+}
+
+// nullopt: not applied (or no way to know); a message: applied, or an error to report.
+struct AppliedCheck {
+  bool applied = false;
+  std::optional<db::DbError> error;
+};
+
+AppliedCheck CheckApplied(const std::string& url, const std::string& name) {
+  AppliedCheck out;
+  db::DbResult<db::ConnInfo> info = db::ParseUrl(url);
+  if (!info.ok()) {
+    out.error = info.error();
+    return out;
+  }
+  db::DbResult<db::Connection> conn = db::Connect(*info);
+  if (!conn.ok()) {
+    out.error = conn.error();
+    return out;
+  }
+  db::DbResult<db::Rows> rows = conn->Exec(
+      "SELECT 1 FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NOT NULL "
+      "AND rolled_back_at IS NULL",
+      {name});
+  if (!rows.ok()) {
+    if (rows.error().sqlstate != "42P01") out.error = rows.error();  // no table: nothing applied
+    return out;
+  }
+  out.applied = !rows->empty();
+  return out;
+}
+
+void PrintNotes(const char* title, const std::vector<fix::Note>& notes, const fix::FixInput& in,
+                const std::string& text) {
+  if (notes.empty()) return;
+  std::printf("%s:\n", title);
+  for (const fix::Note& n : notes)
+    std::printf("  %s: %s\n      %s\n", Where(in, text, n.offset).c_str(), n.what.c_str(),
+                n.how.c_str());
+  std::printf("\n");
+}
+
+}  // namespace
+
+int Fix(const Args& args) {
+  Flags f;
+  bool in_place = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* flag) -> std::optional<std::string> {
+      if (i + 1 >= args.size()) return std::nullopt;
+      (void)flag;
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      std::printf("%s", kUsage);
+      return exit_code::kOk;
+    } else if (a == "--dry-run") {
+      f.dry_run = true;
+    } else if (a == "--in-place") {
+      in_place = true;
+    } else if (a == "--minimal") {
+      f.minimal = true;
+    } else if (a == "--allow-unsafe") {
+      f.allow_unsafe = true;
+    } else if (a == "--out") {
+      std::optional<std::string> v = value("--out");
+      if (!v || v->empty()) return UsageError("--out needs a directory");
+      f.out = *v;
+    } else if (a == "--database") {
+      std::optional<std::string> v = value("--database");
+      if (!v || v->empty()) return UsageError("--database needs a URL");
+      f.database = *v;
+    } else if (a == "--pg-version") {
+      std::optional<std::string> v = value("--pg-version");
+      char* end = nullptr;
+      const long n = v ? std::strtol(v->c_str(), &end, 10) : 0;
+      if (!v || *end != '\0' || n < 11 || n > 18)
+        return UsageError("--pg-version needs a major version from 11 to 18");
+      f.pg_version = static_cast<int>(n);
+    } else if (!a.empty() && a[0] == '-') {
+      return UsageError("unknown option " + a);
+    } else if (f.path.empty()) {
+      f.path = a;
+    } else {
+      return UsageError("one migration at a time (got '" + f.path + "' and '" + a + "')");
+    }
+  }
+  if (f.path.empty()) return UsageError("which migration? give a folder or a .sql file");
+  if ((f.dry_run ? 1 : 0) + (in_place ? 1 : 0) + (f.out.empty() ? 0 : 1) > 1)
+    return UsageError("--dry-run, --in-place and --out exclude each other");
+
+  Result<fix::FixInput> input = fix::FindFixInput(f.path);
+  if (!input.ok()) {
+    std::fprintf(stderr, "%s\n", input.status().ToString().c_str());
+    return exit_code::kUsage;
+  }
+  const migrations::Migration& target = input->migrations[input->target];
+
+  if (f.database.empty())
+    if (const char* env = std::getenv("DATABASE_URL")) f.database = env;
+  if (!f.database.empty()) {
+    AppliedCheck applied = CheckApplied(f.database, target.name);
+    if (applied.error) {
+      std::fprintf(stderr, "lockstep fix: cannot tell whether %s is applied: %s\n",
+                   target.name.c_str(), applied.error->OneLine().c_str());
+      return applied.error->kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage
+                                                               : exit_code::kDatabase;
+    }
+    if (applied.applied) {
+      std::fprintf(stderr,
+                   "%s: error: %s is already applied (_prisma_migrations has a finished row for "
+                   "it): rewriting it would not change the database, and `prisma migrate dev` "
+                   "would report the edited checksum. Fix a new migration instead.\n",
+                   target.sql_path.string().c_str(), target.name.c_str());
+      return exit_code::kUsage;
+    }
+  }
+
+  fix::Options options;
+  options.pg_version = f.pg_version;
+  options.minimal = f.minimal;
+  Result<fix::Plan> plan = fix::PlanFixOf(fix::MigrationTexts(*input), options);
+  if (!plan.ok()) {
+    std::fprintf(stderr, "%s\n", plan.status().ToString().c_str());
+    return exit_code::kUsage;
+  }
+  Result<std::vector<fix::OutputFile>> files = fix::LayOut(*input, *plan);
+  if (!files.ok()) {
+    std::fprintf(stderr, "%s\n", files.status().ToString().c_str());
+    return exit_code::kUsage;
+  }
+
+  for (const std::string& n : input->notes) std::fprintf(stderr, "%s\n", n.c_str());
+  std::printf("lockstep fix %s (PostgreSQL %d, %s policy)\n\n", target.sql_path.string().c_str(),
+              f.pg_version, f.minimal ? "minimal" : "seed");
+  PrintNotes("rewrites", plan->rewrites, *input, plan->original);
+  PrintNotes("left alone", plan->left_alone, *input, plan->original);
+  if (!plan->unsafe.empty()) {
+    std::printf("cannot be made safe automatically (left unchanged):\n");
+    for (const fix::Unsafe& u : plan->unsafe) {
+      std::printf("  %s: %s\n      %s\n", Where(*input, plan->original, u.offset).c_str(),
+                  u.what.c_str(), u.why.c_str());
+      for (size_t i = 0; i < u.steps.size(); ++i)
+        std::printf("      %zu. %s\n", i + 1, u.steps[i].c_str());
+    }
+    std::printf("\n");
+  }
+  if (!plan->changed()) {
+    std::printf("nothing to change: %s is already in its zero-downtime form\n",
+                target.name.c_str());
+  } else {
+    std::printf("migrations, in order:\n");
+    for (size_t i = 0; i < files->size(); ++i) {
+      const fix::OutputFile& o = (*files)[i];
+      if (i == 0) {
+        std::printf("  %s  %s\n", o.migration.c_str(),
+                    o.before == o.after ? "unchanged" : "edited");
+      } else {
+        const fix::NewMigration& m = plan->after[i - 1];
+        std::printf("  %s  new, %s: %s\n", o.migration.c_str(),
+                    m.transactional ? "one transaction" : "alone, outside a transaction",
+                    m.purpose.c_str());
+      }
+    }
+    std::printf("\n");
+  }
+  const bool blocked = !plan->unsafe.empty() && !f.allow_unsafe;
+  if (f.dry_run) {
+    for (const fix::OutputFile& o : *files)
+      std::printf(
+          "%s", fix::UnifiedDiff(o.relative.generic_string(), o.before, o.after, o.is_new).c_str());
+  } else if (blocked) {
+    std::printf(
+        "wrote nothing: fix the statements above by hand, or pass --allow-unsafe to write "
+        "the safe rewrites and leave them as they are\n");
+  } else if (plan->changed()) {
+    lockstep::Status s = f.out.empty() ? fix::WriteFiles(input->source.directory, *files)
+                                       : fix::WriteCopy(*input, f.out, *files);
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s\n", s.ToString().c_str());
+      return exit_code::kUsage;
+    }
+    std::printf(
+        "wrote %zu migration%s to %s\n", files->size(), files->size() == 1 ? "" : "s",
+        (f.out.empty() ? input->source.directory : std::filesystem::path(f.out)).string().c_str());
+  }
+  return blocked ? exit_code::kUnsafe : exit_code::kOk;
+}
+
+}  // namespace lockstep::cli

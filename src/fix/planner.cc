@@ -1,0 +1,234 @@
+#include "fix/planner.h"
+
+#include <algorithm>
+
+#include "fix/steps/step.h"
+
+namespace lockstep::fix {
+namespace steps {
+
+Context::Context(const analysis::AnalyzedMigration& m, const analysis::History& h, size_t target,
+                 const Options& o)
+    : m_(m), h_(h), target_(target), o_(o) {
+  removed_.assign(m.parsed.statements.size(), false);
+  removed_actions_.resize(m.parsed.statements.size());
+}
+
+void Context::BeginStatement(size_t i) {
+  index = i;
+  spans_ = SplitAlterTable(m_.parsed, stmt());
+}
+
+std::string Context::TableText() const {
+  if (spans_) return std::string(Text(spans_->name_begin, spans_->name_end));
+  return QuoteQName(stmt().table);
+}
+
+int Context::TokenIndexAt(int offset) const {
+  const auto& toks = m_.parsed.tokens;
+  auto it = std::lower_bound(toks.begin(), toks.end(), offset,
+                             [](const sql::Token& t, int off) { return t.begin < off; });
+  for (; it != toks.end(); ++it)
+    if (it->kind != "SQL_COMMENT" && it->kind != "C_COMMENT")
+      return static_cast<int>(it - toks.begin());
+  return -1;
+}
+
+std::string Context::TokenAt(int offset) const {
+  const int i = TokenIndexAt(offset);
+  if (i < 0) return {};
+  const sql::Token& t = m_.parsed.tokens[i];
+  return std::string(Text(t.begin, t.end));
+}
+
+bool Context::IsNew(const sql::QName& table) const {
+  return before().OriginOf(table) == schema::Origin::kThisMigration;
+}
+
+std::string Context::Summary(size_t i) const {
+  std::string_view t = sql::StatementText(text(), stmt(i));
+  std::string out;
+  bool space = false;
+  for (char c : t) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+    if (out.size() > 90) {
+      out += "…";
+      break;
+    }
+  }
+  return out;
+}
+
+std::string Context::MigrationStem() const {
+  const std::string& n = m_.name;
+  size_t i = 0;
+  while (i < n.size() && n[i] >= '0' && n[i] <= '9') ++i;
+  if (i > 0 && i < n.size() && n[i] == '_') return n.substr(i + 1);
+  return n;
+}
+
+void Context::Move(NewMigration m, std::optional<std::vector<Edit>> in_place) {
+  moved_.push_back({std::move(m), std::move(in_place), static_cast<int>(index)});
+}
+
+namespace {
+
+std::string Slug(const std::string& s) { return migrations::SnakeCase(s); }
+
+}  // namespace
+
+Result<Plan> Context::Finish() {
+  const size_t n = statement_count();
+  std::vector<bool> gone(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    gone[i] = removed_[i];
+    if (!gone[i] && !removed_actions_[i].empty()) {
+      std::vector<size_t> r = removed_actions_[i];
+      std::sort(r.begin(), r.end());
+      r.erase(std::unique(r.begin(), r.end()), r.end());
+      if (r.size() == stmt(i).cmds.size()) gone[i] = true;
+    }
+  }
+  // A migration left without statements keeps its first moved statement, fixed in place: a
+  // one-statement migration may run outside a transaction under either Prisma engine.
+  int keep = -1;
+  if (std::all_of(gone.begin(), gone.end(), [](bool g) { return g; }) && !moved_.empty() &&
+      moved_.front().statement >= 0 && moved_.front().in_place) {
+    keep = moved_.front().statement;
+    gone[keep] = false;
+    removed_actions_[keep].clear();
+    for (Edit& e : *moved_.front().in_place) edits_.push_back(std::move(e));
+    for (Note& r : rewrites_)
+      if (r.offset == stmt(keep).begin) r.how = "made safe in place (the only statement left here)";
+    moved_.erase(moved_.begin());
+  }
+
+  std::vector<Edit> edits = edits_;
+  for (size_t i = 0; i < n; ++i) {
+    if (gone[i]) {
+      auto [b, e] = StatementRemovalRange(text(), m_.parsed, i);
+      edits.push_back({b, e, ""});
+    } else if (!removed_actions_[i].empty()) {
+      std::optional<AlterSpans> sp = SplitAlterTable(m_.parsed, stmt(i));
+      if (!sp)
+        return Status::Error("internal error: cannot split the actions of an ALTER TABLE",
+                             m_.source.Where(stmt(i).begin));
+      for (Edit& e : RemoveAlterActions(*sp, removed_actions_[i])) edits.push_back(std::move(e));
+    }
+  }
+  Plan plan;
+  plan.original = std::string(text());
+  Result<std::string> rewritten = ApplyEdits(text(), edits);
+  if (!rewritten.ok()) return Status::Error(rewritten.status().message(), m_.source.path());
+  plan.rewritten = std::move(rewritten.value());
+  plan.edits = std::move(edits);
+  std::sort(plan.edits.begin(), plan.edits.end(),
+            [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+
+  std::string stem = MigrationStem();
+  for (const char* verb : {"add_", "create_"})
+    if (stem.rfind(verb, 0) == 0 && stem.size() > std::string(verb).size())
+      stem = stem.substr(std::string(verb).size());
+  if (!validations_.empty()) {
+    bool fk = false, check = false;
+    NewMigration v;
+    for (const Validation& x : validations_) {
+      (x.kind == "fk" ? fk : check) = true;
+      v.sql += x.sql + ";\n";
+    }
+    v.slug = Slug("validate_" + stem + (fk && check ? "_constraints" : fk ? "_fks" : "_checks"));
+    v.purpose = "validates what " + m_.name +
+                " added NOT VALID (SHARE UPDATE EXCLUSIVE: reads and writes go on)";
+    plan.after.push_back(std::move(v));
+  }
+  if (!after_validation_.empty()) {
+    NewMigration a;
+    for (const std::string& s : after_validation_) a.sql += s + ";\n";
+    a.slug = Slug("set_not_null_" + stem);
+    a.purpose = "SET NOT NULL proven by the validated CHECK (no scan), then drops the CHECK";
+    plan.after.push_back(std::move(a));
+  }
+  for (Moved& m : moved_) plan.after.push_back(std::move(m.migration));
+  plan.rewrites = std::move(rewrites_);
+  plan.left_alone = std::move(left_alone_);
+  plan.unsafe = std::move(unsafe_);
+  return plan;
+}
+
+}  // namespace steps
+
+analysis::Options AnalysisOptionsFor(const Options& options) {
+  analysis::Options a;
+  a.locks.pg_version = options.pg_version;
+  a.parse.tokens = true;
+  a.keep_catalogs = true;
+  return a;
+}
+
+Result<Plan> PlanFix(const analysis::History& history, size_t target, const Options& options) {
+  if (target >= history.migrations.size())
+    return Status::Error("internal error: no such migration");
+  const analysis::AnalyzedMigration& m = history.migrations[target];
+  if (!m.parsed.ok()) {
+    const sql::ParseError& e = m.parsed.errors.front();
+    return Status::Error(e.message, m.source.Where(e.offset));
+  }
+  if (!m.analyzed || m.statements.size() != m.parsed.statements.size() ||
+      (!m.statements.empty() && !m.statements.front().before) ||
+      (!m.parsed.statements.empty() && m.parsed.tokens.empty()))
+    return Status::Error("internal error: the target must be analysed with tokens and catalogs");
+
+  steps::Context ctx(m, history, target, options);
+  using ActionStep = bool (*)(steps::Context&, size_t);
+  using StatementStep = bool (*)(steps::Context&);
+  static constexpr ActionStep kActionSteps[] = {
+      steps::ForeignKeyStep, steps::CheckConstraintStep, steps::UniqueConstraintStep,
+      steps::SetNotNullStep, steps::DetachPartitionStep, steps::ValidateConstraintStep,
+  };
+  // Isolation first: a statement that already must run outside a transaction is not rewritten
+  // further, only given a migration of its own.
+  static constexpr StatementStep kStatementSteps[] = {
+      steps::IsolateNonTransactionalStep,
+      steps::CreateIndexStep,
+      steps::DropIndexStep,
+      steps::ReindexStep,
+      steps::RefreshMatViewStep,
+  };
+  for (size_t i = 0; i < m.parsed.statements.size(); ++i) {
+    ctx.BeginStatement(i);
+    const sql::Statement& s = m.parsed.statements[i];
+    bool claimed = false;
+    for (StatementStep step : kStatementSteps)
+      if ((claimed = step(ctx))) break;
+    if (claimed) continue;
+    if (s.kind == sql::Kind::kAlterTable && !s.cmds.empty()) {
+      std::vector<size_t> unclaimed;
+      for (size_t k = 0; k < s.cmds.size(); ++k) {
+        bool claimed = false;
+        for (ActionStep step : kActionSteps)
+          if ((claimed = step(ctx, k))) break;
+        if (!claimed) unclaimed.push_back(k);
+      }
+      if (!unclaimed.empty()) steps::ClassifyUnsafe(ctx, unclaimed);
+      continue;
+    }
+    steps::ClassifyUnsafe(ctx, {});
+  }
+  return ctx.Finish();
+}
+
+Result<Plan> PlanFixOf(std::vector<analysis::MigrationText> migrations, const Options& options) {
+  if (migrations.empty()) return Status::Error("internal error: no migration to fix");
+  const size_t target = migrations.size() - 1;
+  analysis::History h =
+      analysis::Replay(std::move(migrations), target, AnalysisOptionsFor(options));
+  return PlanFix(h, target, options);
+}
+
+}  // namespace lockstep::fix

@@ -1,0 +1,83 @@
+// Moving a statement after the rest of its migration is only a rewrite when nothing later in
+// that migration depends on it having run first (or not yet).
+#include <algorithm>
+
+#include "fix/steps/step.h"
+
+namespace lockstep::fix::steps {
+
+std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& index,
+                            const sql::QName& table, const std::vector<std::string>& columns) {
+  const schema::Catalog& cat0 = ctx.before(from);
+  const sql::QName tab = table.name.empty() ? sql::QName{} : cat0.Resolve(table);
+  const sql::QName idx =
+      index.name.empty() ? sql::QName{}
+                         : sql::QName{index.schema.empty() ? tab.schema : index.schema, index.name};
+  auto has_col = [&](const std::string& c) {
+    return std::find(columns.begin(), columns.end(), c) != columns.end();
+  };
+  for (size_t j = from + 1; j < ctx.statement_count(); ++j) {
+    const sql::Statement& s = ctx.stmt(j);
+    const schema::Catalog& c = ctx.before(j);
+    auto same_index = [&](const sql::QName& q) {
+      if (idx.name.empty() || q.name != idx.name) return false;
+      return q.schema.empty() || q.schema == idx.schema;
+    };
+    auto same_table = [&](const sql::QName& q) { return !tab.name.empty() && c.Resolve(q) == tab; };
+    const std::string where = "line " +
+                              std::to_string(ctx.migration().source.PositionOf(s.begin).line) +
+                              " (" + ctx.Summary(j) + ")";
+    switch (s.kind) {
+      case sql::Kind::kCreateIndex:
+        if (s.index && same_index(sql::QName{s.index->table.schema, s.index->name}) &&
+            !CreateIndexMoves(ctx, j))
+          return "an index of the same name is created at " + where;
+        break;
+      case sql::Kind::kDrop:
+        if (s.object_type == sql::ObjectType::kIndex) {
+          for (const sql::QName& o : s.objects)
+            if (same_index(o) && !DropIndexMoves(ctx, j)) return "it is dropped at " + where;
+        } else if (s.object_type == sql::ObjectType::kTable) {
+          for (const sql::QName& o : s.objects)
+            if (same_table(o)) return "its table is dropped at " + where;
+        }
+        break;
+      case sql::Kind::kRename:
+        if (s.object_type == sql::ObjectType::kIndex &&
+            (s.rename_from == idx.name || s.rename_to == idx.name) && !idx.name.empty())
+          return "an index of that name is renamed at " + where;
+        if (s.object_type == sql::ObjectType::kTable && same_table(s.table))
+          return "its table is renamed at " + where;
+        if (s.object_type == sql::ObjectType::kColumn && same_table(s.table) &&
+            has_col(s.rename_from))
+          return "a column it uses is renamed at " + where;
+        break;
+      case sql::Kind::kAlterTable:
+        if (s.object_type == sql::ObjectType::kIndex && same_index(s.table))
+          return "it is altered at " + where;
+        if (same_table(s.table)) {
+          for (const sql::AlterCmd& a : s.cmds) {
+            if (a.type == sql::AlterType::kDropColumn && has_col(a.name))
+              return "a column it uses is dropped at " + where;
+            if (a.constraint && !a.constraint->using_index.empty() &&
+                a.constraint->using_index == idx.name)
+              return "a constraint adopts it (USING INDEX) at " + where;
+          }
+        }
+        break;
+      case sql::Kind::kComment:
+        if (s.object_type == sql::ObjectType::kIndex)
+          for (const sql::QName& o : s.objects)
+            if (same_index(o)) return "it is commented on at " + where;
+        break;
+      case sql::Kind::kCluster:
+        if (same_table(s.table)) return "its table is clustered at " + where;
+        break;
+      default:
+        break;
+    }
+  }
+  return "";
+}
+
+}  // namespace lockstep::fix::steps

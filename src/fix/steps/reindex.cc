@@ -1,0 +1,45 @@
+// REINDEX -> REINDEX … CONCURRENTLY (PostgreSQL 12+), in a migration of its own. A plain REINDEX
+// holds SHARE on the table (blocks writes) and ACCESS EXCLUSIVE on each index being rebuilt.
+#include "fix/steps/step.h"
+
+namespace lockstep::fix::steps {
+
+bool ReindexStep(Context& ctx) {
+  const sql::Statement& s = ctx.stmt();
+  if (s.kind != sql::Kind::kReindex || s.concurrently) return false;
+  const std::string& k = s.reindex_kind;
+  if (k != "index" && k != "table" && k != "schema" && k != "database") return false;
+  if (ctx.options().pg_version < 12) return false;
+  sql::QName table = s.table;
+  if (k == "index" && !s.objects.empty())
+    if (const schema::Index* ix = ctx.before().FindIndex(s.objects.front())) table = ix->table;
+  if (!table.name.empty() && !ctx.Wanted(table)) {
+    ctx.LeftAlone("table created by this migration: nobody else can see it yet (--minimal)");
+    return true;
+  }
+  const char* keyword = k == "index"    ? "INDEX"
+                        : k == "table"  ? "TABLE"
+                        : k == "schema" ? "SCHEMA"
+                                        : "DATABASE";
+  int at = -1;
+  for (int t = s.first_token; t < s.last_token; ++t)
+    if (ctx.parsed().tokens[t].kind == keyword) {
+      at = ctx.parsed().tokens[t].end;
+      break;
+    }
+  if (at < 0) return false;
+  const std::string target =
+      k == "index" && !s.objects.empty() ? s.objects.front().name : s.table.name;
+  NewMigration m;
+  m.slug = "reindex_" + SnakeCase(target.empty() ? k : target);
+  m.sql = std::string(ctx.Text(s.begin, at)) + " CONCURRENTLY" + std::string(ctx.Text(at, s.end)) +
+          ";\n";
+  m.transactional = false;
+  m.purpose = "rebuilds " + (target.empty() ? k : target) + " without blocking writes";
+  ctx.Move(std::move(m), std::vector<Edit>{{at, at, " CONCURRENTLY"}});
+  ctx.RemoveStatement();
+  ctx.Rewrote("CONCURRENTLY, moved to a migration of its own");
+  return true;
+}
+
+}  // namespace lockstep::fix::steps

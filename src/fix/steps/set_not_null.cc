@@ -1,0 +1,45 @@
+// SET NOT NULL on a live table -> ADD CHECK (col IS NOT NULL) NOT VALID here; VALIDATE in the
+// validation migration; then SET NOT NULL (PostgreSQL 12+ skips its scan when a valid CHECK
+// proves the column non-null) and DROP the CHECK. The plain form scans every row under ACCESS
+// EXCLUSIVE.
+#include "fix/steps/step.h"
+
+namespace lockstep::fix::steps {
+
+bool SetNotNullStep(Context& ctx, size_t cmd) {
+  const sql::Statement& s = ctx.stmt();
+  const sql::AlterCmd& a = s.cmds[cmd];
+  if (a.type != sql::AlterType::kSetNotNull || !ctx.spans() || ctx.IsNew(s.table)) return false;
+  if (ctx.options().pg_version < 12) return false;
+  sql::Statement one = s;
+  one.cmds = {a};
+  locks::Options lo;
+  lo.pg_version = ctx.options().pg_version;
+  if (locks::Analyze(one, ctx.before(), lo).scans.empty()) return false;  // already proven
+  // ALTER [COLUMN] name SET NOT NULL: the column as written is the token before SET.
+  const auto [b, e] = ctx.spans()->cmds[cmd];
+  const auto& toks = ctx.parsed().tokens;
+  std::string column;
+  for (int i = ctx.TokenIndexAt(b), prev = -1; i >= 0 && toks[i].begin < e;
+       prev = i, i = ctx.TokenIndexAt(toks[i].end)) {
+    if (toks[i].kind == "SET" && prev >= 0) {
+      column = std::string(ctx.Text(toks[prev].begin, toks[prev].end));
+      break;
+    }
+  }
+  if (column.empty()) return false;
+  // Not "<table>_<col>_not_null": PostgreSQL 18 gives NOT NULL constraints that name.
+  const std::string check =
+      QuoteIdent(ChooseConstraintName(ctx.before(), s.table, a.name + "_not_null", "check"));
+  const std::string table = ctx.TableText();
+  ctx.Replace(b, e, "ADD CONSTRAINT " + check + " CHECK (" + column + " IS NOT NULL) NOT VALID");
+  ctx.Validate("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check, "check");
+  ctx.AfterValidation("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL");
+  ctx.AfterValidation("ALTER TABLE " + table + " DROP CONSTRAINT " + check);
+  ctx.Rewrote("CHECK (" + column +
+              " IS NOT NULL) NOT VALID here, VALIDATE later, then SET NOT "
+              "NULL without a scan and DROP the CHECK");
+  return true;
+}
+
+}  // namespace lockstep::fix::steps

@@ -1,0 +1,166 @@
+// The interface between the planner and its rewrite steps (one file each in src/fix/steps/).
+//
+// The planner offers every statement of the target to the statement steps, and every action of
+// an ALTER TABLE to the action steps, in file order. A step that recognises its pattern records
+// edits, new migrations and plan notes on the Context and returns true (claimed); unclaimed
+// statements are then checked by the unsafe classifier. Steps never touch the disk.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/history.h"
+#include "fix/edit.h"
+#include "fix/planner.h"
+#include "migrations/naming.h"
+
+namespace lockstep::fix::steps {
+
+using migrations::SnakeCase;
+
+class Context {
+ public:
+  Context(const analysis::AnalyzedMigration& m, const analysis::History& h, size_t target,
+          const Options& o);
+
+  // ---- what the steps read ----
+  const analysis::AnalyzedMigration& migration() const { return m_; }
+  const analysis::History& history() const { return h_; }
+  size_t target() const { return target_; }
+  const Options& options() const { return o_; }
+  std::string_view text() const { return m_.source.text(); }
+  const sql::ParsedFile& parsed() const { return m_.parsed; }
+  size_t statement_count() const { return m_.parsed.statements.size(); }
+
+  size_t index = 0;  // the statement being offered
+  const sql::Statement& stmt() const { return m_.parsed.statements[index]; }
+  const sql::Statement& stmt(size_t i) const { return m_.parsed.statements[i]; }
+  const locks::Effect& effect() const { return m_.statements[index].effect; }
+  // The catalog just before the current statement.
+  const schema::Catalog& before() const { return *m_.statements[index].before; }
+  const schema::Catalog& before(size_t i) const { return *m_.statements[i].before; }
+  // Spans of the current ALTER TABLE (nullopt for other statements or unusual token streams).
+  const std::optional<AlterSpans>& spans() const { return spans_; }
+  std::string_view Text(int begin, int end) const { return text().substr(begin, end - begin); }
+  std::string_view StatementText() const { return sql::StatementText(text(), stmt()); }
+  // The current ALTER TABLE's table as written, or the quoted name.
+  std::string TableText() const;
+  // Text of the first non-comment token starting at or after `offset` (within the statement).
+  std::string TokenAt(int offset) const;
+  // Index of the first non-comment token at or after `offset`, or -1.
+  int TokenIndexAt(int offset) const;
+
+  // True when `table` was created by the target migration (no other session can see it yet).
+  bool IsNew(const sql::QName& table) const;
+  // The policy: the seed's rewrites everything; --minimal only what locks a live table.
+  bool Wanted(const sql::QName& table) const { return !o_.minimal || !IsNew(table); }
+  // "CREATE INDEX \"a\" ON \"b\"…": the statement's first line, shortened, for the plan.
+  std::string Summary(size_t statement) const;
+  std::string Summary() const { return Summary(index); }
+  // The target's name without its numeric prefix ("20260123015816_add_v2_tables" ->
+  // "add_v2_tables").
+  std::string MigrationStem() const;
+
+  // ---- what the steps write ----
+  void Insert(int at, std::string s) { edits_.push_back({at, at, std::move(s)}); }
+  void Replace(int begin, int end, std::string s) { edits_.push_back({begin, end, std::move(s)}); }
+  void RemoveStatement() { removed_[index] = true; }
+  void RemoveAction(size_t cmd) { removed_actions_[index].push_back(cmd); }
+  // A VALIDATE CONSTRAINT statement (without ';'), run in the validation migration. `kind` is
+  // "fk" or "check".
+  void Validate(std::string sql, std::string kind) {
+    validations_.push_back({std::move(sql), std::move(kind)});
+  }
+  // Statements (without ';') run after the validation migration, in one migration.
+  void AfterValidation(std::string sql) { after_validation_.push_back(std::move(sql)); }
+  // A migration to run after the validations, in statement order. `in_place`: the edits that
+  // make the current statement safe where it stands, used instead when the target would
+  // otherwise be left empty (a one-statement migration is fixed in place); nullopt when the
+  // moved text cannot stand in the target.
+  void Move(NewMigration m, std::optional<std::vector<Edit>> in_place);
+  // A generated migration following the last moved one.
+  void Add(NewMigration m) { moved_.push_back({std::move(m), std::nullopt, -1}); }
+  void Rewrote(std::string how) { rewrites_.push_back({stmt().begin, Summary(), std::move(how)}); }
+  void LeftAlone(std::string why) {
+    left_alone_.push_back({stmt().begin, Summary(), std::move(why)});
+  }
+  void MarkUnsafe(std::string why, std::vector<std::string> steps) {
+    unsafe_.push_back({stmt().begin, Summary(), std::move(why), std::move(steps)});
+  }
+
+  // Assembles the plan (called once by the planner after every statement was offered).
+  Result<Plan> Finish();
+
+  // Planner bookkeeping.
+  void BeginStatement(size_t i);
+
+ private:
+  struct Moved {
+    NewMigration migration;
+    std::optional<std::vector<Edit>> in_place;
+    int statement;  // -1 for generated migrations
+  };
+  struct Validation {
+    std::string sql;
+    std::string kind;
+  };
+
+  const analysis::AnalyzedMigration& m_;
+  const analysis::History& h_;
+  size_t target_;
+  const Options& o_;
+  std::optional<AlterSpans> spans_;
+  std::vector<Edit> edits_;
+  std::vector<bool> removed_;
+  std::vector<std::vector<size_t>> removed_actions_;
+  std::vector<Validation> validations_;
+  std::vector<std::string> after_validation_;
+  std::vector<Moved> moved_;
+  std::vector<Note> rewrites_;
+  std::vector<Note> left_alone_;
+  std::vector<Unsafe> unsafe_;
+};
+
+// Statement steps: return true when they claim the statement.
+bool CreateIndexStep(Context& ctx);
+bool DropIndexStep(Context& ctx);
+bool ReindexStep(Context& ctx);
+bool RefreshMatViewStep(Context& ctx);
+bool IsolateNonTransactionalStep(Context& ctx);
+
+// ALTER TABLE action steps: return true when they claim action `cmd` of the current statement.
+bool ForeignKeyStep(Context& ctx, size_t cmd);
+bool CheckConstraintStep(Context& ctx, size_t cmd);
+bool UniqueConstraintStep(Context& ctx, size_t cmd);
+bool SetNotNullStep(Context& ctx, size_t cmd);
+bool DetachPartitionStep(Context& ctx, size_t cmd);
+bool ValidateConstraintStep(Context& ctx, size_t cmd);
+
+// For statements (or actions) no step claimed: records what cannot be made safe automatically.
+void ClassifyUnsafe(Context& ctx, const std::vector<size_t>& unclaimed_actions);
+
+// Why moving statement `from` (which creates or drops `index` on `table` over `columns`) after
+// the rest of the migration would change its meaning, or "" when it is free to move.
+std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& index,
+                            const sql::QName& table, const std::vector<std::string>& columns);
+// Whether the CREATE INDEX / DROP INDEX at `i` is moved by its step (ignoring dependencies).
+bool CreateIndexMoves(const Context& ctx, size_t i);
+bool DropIndexMoves(const Context& ctx, size_t i);
+
+// Slugs for new migrations, from the objects they touch.
+std::string IndexSlug(const sql::CreateIndex& ix);
+
+// A constraint name PostgreSQL would choose (ChooseConstraintName: unique in the schema).
+std::string ChooseConstraintName(const schema::Catalog& catalog, const sql::QName& table,
+                                 std::string_view name2, std::string_view label);
+// An index name PostgreSQL would choose (ChooseRelationName: unique among the schema's relations).
+std::string ChooseIndexName(const schema::Catalog& catalog, const sql::QName& table,
+                            std::string_view name2, std::string_view label);
+// The constraint name as written after CONSTRAINT at `location` (quotes kept), or "".
+std::string WrittenConstraintName(const Context& ctx, int location);
+// Column names joined by '_' as PostgreSQL does for default names (capped at 63 bytes).
+std::string JoinColumnsForName(const std::vector<std::string>& columns);
+
+}  // namespace lockstep::fix::steps
