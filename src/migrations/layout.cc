@@ -1,0 +1,511 @@
+#include "migrations/layout.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <system_error>
+
+#include "migrations/checksum.h"
+#include "migrations/naming.h"
+
+// toml++ is optional at build time; without it the lock file is read the way Prisma itself reads
+// it (line by line), which is what matters for compatibility anyway.
+#if __has_include(<toml++/toml.h>)
+#include <toml++/toml.h>
+#define LOCKSTEP_HAVE_TOMLPLUSPLUS 1
+#endif
+
+namespace fs = std::filesystem;
+
+namespace lockstep::migrations {
+namespace {
+
+constexpr std::string_view kMigrationFile = "migration.sql";
+constexpr std::string_view kLockFile = "migration_lock.toml";
+// How deep below a project root to look for a migrations directory: monorepos keep it at
+// `packages/<pkg>/prisma/migrations`, or with a multi-file schema at
+// `packages/<pkg>/prisma/schema/migrations`, five levels down.
+constexpr int kSearchDepth = 5;
+// Prisma's `_prisma_migrations.migration_name` is VARCHAR(255).
+constexpr size_t kMaxNameLength = 255;
+
+struct Entry {
+  std::string name;
+  fs::file_type type = fs::file_type::none;    // of the entry itself (symlinks not followed)
+  fs::file_type target = fs::file_type::none;  // symlinks followed
+};
+
+// A path for messages: normalised, without a trailing separator.
+fs::path Clean(const fs::path& p) {
+  fs::path n = p.lexically_normal();
+  if (!n.has_filename() && n.has_relative_path()) n = n.parent_path();
+  return n.empty() ? fs::path(".") : n;
+}
+
+std::string PathString(const fs::path& p) { return Clean(p).string(); }
+
+// The directory's entries sorted by name. Errors name the directory.
+Result<std::vector<Entry>> List(const fs::path& dir) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) return Status::Error("cannot list directory: " + ec.message(), PathString(dir));
+  std::vector<Entry> out;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) return Status::Error("cannot list directory: " + ec.message(), PathString(dir));
+    Entry e;
+    e.name = it->path().filename().string();
+    std::error_code ignored;
+    e.type = it->symlink_status(ignored).type();
+    e.target = e.type == fs::file_type::symlink ? it->status(ignored).type() : e.type;
+    out.push_back(std::move(e));
+  }
+  if (ec) return Status::Error("cannot list directory: " + ec.message(), PathString(dir));
+  std::sort(out.begin(), out.end(),
+            [](const Entry& a, const Entry& b) { return CompareNames(a.name, b.name) < 0; });
+  return out;
+}
+
+bool Exists(const fs::path& p) {
+  std::error_code ec;
+  return fs::symlink_status(p, ec).type() != fs::file_type::not_found && !ec;
+}
+
+bool IsDirectory(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_directory(p, ec);
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool IsPlainSql(const Entry& e) {
+  return e.target == fs::file_type::regular && EndsWith(e.name, ".sql") && e.name.size() > 4;
+}
+
+Result<std::string> ReadBytes(const fs::path& p) {
+  const std::string where = PathString(p);
+  std::error_code ec;
+  const fs::file_type type = fs::status(p, ec).type();
+  if (type == fs::file_type::not_found) {
+    const bool link = fs::symlink_status(p, ec).type() == fs::file_type::symlink;
+    return Status::Error(link ? "cannot read: dangling symbolic link" : "cannot read: no such file",
+                         where);
+  }
+  if (type != fs::file_type::regular)
+    return Status::Error("cannot read: not a regular file", where);
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Error(std::string("cannot read: ") + std::strerror(errno), where);
+  std::string out;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return Status::Error(std::string("cannot read: ") + std::strerror(err), where);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+// What prisma-engines' read_provider_from_lock_file yields: the first line starting with
+// "provider", stripped of leading "provider = " and of quotes; it does not parse TOML.
+std::string ProviderAsPrismaReadsIt(std::string_view text) {
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.starts_with("provider")) {
+      while (line.starts_with("provider = ")) line.remove_prefix(11);
+      while (!line.empty() && line.front() == '"') line.remove_prefix(1);
+      while (!line.empty() && line.back() == '"') line.remove_suffix(1);
+      return std::string(line);
+    }
+    pos = end + 1;
+  }
+  return "<PROVIDER NOT FOUND>";
+}
+
+class Discoverer {
+ public:
+  Status Add(const std::string& argument);
+  MigrationSet Take() { return std::move(set_); }
+
+ private:
+  Status AddPrismaDirectory(const std::string& argument, const fs::path& dir);
+  Status AddPrismaFolder(const std::string& argument, const fs::path& folder);
+  Status AddPlainDirectory(const std::string& argument, const fs::path& dir,
+                           const std::vector<Entry>& entries);
+  Status AddPlainFile(const std::string& argument, const fs::path& file);
+  Status AddDirectory(const std::string& argument, const fs::path& dir);
+
+  // Reads the file and appends the migration, unless an earlier PATH already brought it.
+  Status AddMigration(std::string name, fs::path sql_path, fs::path folder, MigrationKind kind);
+  std::optional<std::string> ReadProvider(const fs::path& dir);
+  void CheckNames(const fs::path& dir, size_t first_migration);
+  void FindMigrationDirectories(const fs::path& dir, int depth, std::vector<fs::path>& found);
+  void Warn(const fs::path& where, std::string message) {
+    set_.notes.push_back({NoteLevel::kWarning, PathString(where), std::move(message)});
+  }
+  void Tell(const fs::path& where, std::string message) {
+    set_.notes.push_back({NoteLevel::kNote, PathString(where), std::move(message)});
+  }
+  Source& NewSource(const std::string& argument, LayoutKind kind, const fs::path& directory) {
+    Source s;
+    s.argument = argument;
+    s.kind = kind;
+    s.directory = Clean(directory);
+    set_.sources.push_back(std::move(s));
+    return set_.sources.back();
+  }
+
+  MigrationSet set_;
+  std::set<fs::path> seen_;  // canonical paths of the files read so far
+};
+
+// A directory is a Prisma migrations directory when it has the lock file or at least one
+// sub-folder holding migration.sql.
+bool LooksLikePrismaDirectory(const fs::path& dir, const std::vector<Entry>& entries) {
+  for (const Entry& e : entries) {
+    if (e.name == kLockFile) return true;
+    if (e.type == fs::file_type::directory && Exists(dir / e.name / kMigrationFile)) return true;
+  }
+  return false;
+}
+
+Status Discoverer::Add(const std::string& argument) {
+  const fs::path p(argument);
+  std::error_code ec;
+  const fs::file_type type = fs::status(p, ec).type();
+  if (type == fs::file_type::not_found) {
+    return Status::Error("no such file or directory", argument);
+  }
+  if (type == fs::file_type::directory) return AddDirectory(argument, p);
+  if (type != fs::file_type::regular) {
+    return Status::Error(ec ? "cannot access: " + ec.message() : "not a file or directory",
+                         argument);
+  }
+  const std::string filename = p.filename().string();
+  if (filename == kMigrationFile) return AddPrismaFolder(argument, Clean(p).parent_path());
+  if (EndsWith(filename, ".sql") && filename.size() > 4) return AddPlainFile(argument, p);
+  if (EndsWith(filename, ".prisma")) {
+    const fs::path dir = Clean(p).parent_path() / "migrations";
+    if (!IsDirectory(dir))
+      return Status::Error("no migrations/ directory next to this schema", argument);
+    return AddPrismaDirectory(argument, dir);
+  }
+  return Status::Error("not a .sql file, a migration folder or a migrations directory", argument);
+}
+
+Status Discoverer::AddDirectory(const std::string& argument, const fs::path& dir) {
+  Result<std::vector<Entry>> entries = List(dir);
+  if (!entries.ok()) return entries.status();
+  for (const Entry& e : *entries) {
+    if (e.name == kMigrationFile) return AddPrismaFolder(argument, dir);
+  }
+  if (LooksLikePrismaDirectory(dir, *entries)) return AddPrismaDirectory(argument, dir);
+  if (std::any_of(entries->begin(), entries->end(), IsPlainSql)) {
+    return AddPlainDirectory(argument, dir, *entries);
+  }
+  // A project root.
+  if (IsDirectory(dir / "prisma" / "migrations")) {
+    return AddPrismaDirectory(argument, dir / "prisma" / "migrations");
+  }
+  const bool has_schema = std::any_of(entries->begin(), entries->end(), [](const Entry& e) {
+    return e.target == fs::file_type::regular && EndsWith(e.name, ".prisma");
+  });
+  if (has_schema && IsDirectory(dir / "migrations")) {
+    return AddPrismaDirectory(argument, dir / "migrations");
+  }
+  std::vector<fs::path> found;
+  FindMigrationDirectories(dir, 1, found);
+  if (found.size() == 1) {
+    Tell(found[0], "using the Prisma migrations directory found below " + argument);
+    return AddPrismaDirectory(argument, found[0]);
+  }
+  if (found.size() > 1) {
+    std::string list;
+    for (size_t i = 0; i < found.size(); ++i) list += (i ? ", " : "") + PathString(found[i]);
+    return Status::Error(
+        "several Prisma migrations directories below this path (" + list + "): pass one of them",
+        argument);
+  }
+  return Status::Error(
+      "no migrations found: expected prisma/migrations/, <name>/migration.sql folders or .sql "
+      "files",
+      argument);
+}
+
+void Discoverer::FindMigrationDirectories(const fs::path& dir, int depth,
+                                          std::vector<fs::path>& found) {
+  if (depth > kSearchDepth) return;
+  Result<std::vector<Entry>> entries = List(dir);
+  if (!entries.ok()) return;
+  for (const Entry& e : *entries) {
+    // Dependencies and VCS data hold other projects' migrations, never the user's.
+    if (e.type != fs::file_type::directory || e.name.starts_with('.') || e.name == "node_modules") {
+      continue;
+    }
+    const fs::path sub = dir / e.name;
+    Result<std::vector<Entry>> sub_entries = List(sub);
+    if (!sub_entries.ok()) continue;
+    if (LooksLikePrismaDirectory(sub, *sub_entries)) {
+      found.push_back(sub);
+    } else {
+      FindMigrationDirectories(sub, depth + 1, found);
+    }
+  }
+}
+
+Status Discoverer::AddPrismaDirectory(const std::string& argument, const fs::path& dir) {
+  Result<std::vector<Entry>> entries = List(dir);
+  if (!entries.ok()) return entries.status();
+  const size_t source = set_.sources.size();
+  NewSource(argument, LayoutKind::kPrismaDirectory, dir);
+  const size_t first = set_.migrations.size();
+  size_t found = 0;
+  for (const Entry& e : *entries) {
+    set_.sources[source].existing_names.push_back(e.name);
+    const fs::path path = dir / e.name;
+    if (e.type == fs::file_type::symlink && e.target == fs::file_type::directory) {
+      Warn(path, "symbolic link to a folder: Prisma does not follow it, so lockstep skips it too");
+    } else if (e.type == fs::file_type::directory) {
+      if (!Exists(path / kMigrationFile)) {
+        Tell(path, "no migration.sql in this folder: Prisma ignores it, so does lockstep");
+        continue;
+      }
+      ++found;
+      Status s = AddMigration(e.name, path / kMigrationFile, path, MigrationKind::kPrismaFolder);
+      if (!s.ok()) return s;
+    } else if (IsPlainSql(e)) {
+      Tell(path, "Prisma ignores .sql files outside migration folders, so does lockstep");
+    }
+  }
+  if (found == 0) {
+    return Status::Error("no migrations: no <name>/migration.sql folder here", PathString(dir));
+  }
+  set_.sources[source].provider = ReadProvider(dir);
+  CheckNames(dir, first);
+  return Status::Ok();
+}
+
+Status Discoverer::AddPrismaFolder(const std::string& argument, const fs::path& folder) {
+  // The name comes from the absolute path so that "." or "../x/" still yield the folder's name.
+  std::error_code ec;
+  const fs::path absolute = Clean(fs::absolute(folder, ec));
+  const fs::path parent = Clean(folder / "..");
+  const size_t source = set_.sources.size();
+  NewSource(argument, LayoutKind::kPrismaFolder, parent);
+  const size_t first = set_.migrations.size();
+  Status s = AddMigration(absolute.filename().string(), Clean(folder) / kMigrationFile,
+                          Clean(folder), MigrationKind::kPrismaFolder);
+  if (!s.ok()) return s;
+  if (Result<std::vector<Entry>> siblings = List(parent); siblings.ok()) {
+    for (const Entry& e : *siblings) set_.sources[source].existing_names.push_back(e.name);
+  }
+  set_.sources[source].provider = ReadProvider(parent);
+  CheckNames(parent, first);
+  return Status::Ok();
+}
+
+Status Discoverer::AddPlainDirectory(const std::string& argument, const fs::path& dir,
+                                     const std::vector<Entry>& entries) {
+  const size_t source = set_.sources.size();
+  NewSource(argument, LayoutKind::kPlainDirectory, dir);
+  std::vector<const Entry*> files;
+  for (const Entry& e : entries) {
+    if (IsPlainSql(e)) files.push_back(&e);
+  }
+  // Ordered by stem, the migration's name, so that naming.h's order holds for plain files too
+  // (by whole file name, `a-b.sql` would sort before `a.sql`).
+  auto stem = [](const Entry* e) {
+    return std::string_view(e->name).substr(0, e->name.size() - 4);
+  };
+  std::sort(files.begin(), files.end(),
+            [&](const Entry* a, const Entry* b) { return CompareNames(stem(a), stem(b)) < 0; });
+  const size_t first = set_.migrations.size();
+  for (const Entry* e : files) {
+    set_.sources[source].existing_names.emplace_back(stem(e));
+    Status s = AddMigration(std::string(stem(e)), dir / e->name, dir, MigrationKind::kPlainFile);
+    if (!s.ok()) return s;
+  }
+  CheckNames(dir, first);
+  return Status::Ok();
+}
+
+Status Discoverer::AddPlainFile(const std::string& argument, const fs::path& file) {
+  const fs::path dir = Clean(Clean(file).parent_path());
+  const size_t source = set_.sources.size();
+  NewSource(argument, LayoutKind::kPlainFile, dir);
+  const std::string filename = file.filename().string();
+  const size_t first = set_.migrations.size();
+  Status s = AddMigration(filename.substr(0, filename.size() - 4), Clean(file), dir,
+                          MigrationKind::kPlainFile);
+  if (!s.ok()) return s;
+  if (Result<std::vector<Entry>> siblings = List(dir); siblings.ok()) {
+    for (const Entry& e : *siblings) {
+      if (IsPlainSql(e))
+        set_.sources[source].existing_names.push_back(e.name.substr(0, e.name.size() - 4));
+    }
+  }
+  CheckNames(dir, first);
+  return Status::Ok();
+}
+
+Status Discoverer::AddMigration(std::string name, fs::path sql_path, fs::path folder,
+                                MigrationKind kind) {
+  std::error_code ec;
+  fs::path key = fs::weakly_canonical(sql_path, ec);
+  if (ec) key = fs::absolute(sql_path, ec).lexically_normal();
+  if (!seen_.insert(key).second) {
+    Tell(sql_path, "reached through two PATH arguments; kept once");
+    return Status::Ok();
+  }
+  Result<std::string> bytes = ReadBytes(sql_path);
+  if (!bytes.ok()) return bytes.status();
+  if (!IsValidUtf8(*bytes)) {
+    Warn(sql_path, "not valid UTF-8: Prisma reads it with U+FFFD replacement characters");
+  }
+  Migration m;
+  m.name = std::move(name);
+  m.sql_path = std::move(sql_path);
+  m.folder = std::move(folder);
+  m.kind = kind;
+  m.sql = std::move(bytes).value();
+  m.source = set_.sources.size() - 1;
+  set_.migrations.push_back(std::move(m));
+  return Status::Ok();
+}
+
+// Warnings about names of the migrations [first, end) that Prisma would handle differently.
+void Discoverer::CheckNames(const fs::path& dir, size_t first) {
+  const std::vector<Migration>& ms = set_.migrations;
+  bool prisma = false;
+  for (size_t i = first; i < ms.size(); ++i) {
+    if (ms[i].name.size() > kMaxNameLength) {
+      Warn(ms[i].folder,
+           "name longer than 255 bytes: _prisma_migrations.migration_name cannot hold it");
+    }
+    prisma = prisma || ms[i].kind == MigrationKind::kPrismaFolder;
+  }
+  if (!prisma) return;
+  // Both orders are total on distinct names, so if they differ some neighbours are inverted.
+  bool locale_dependent = false;
+  for (size_t i = first; i + 1 < ms.size(); ++i) {
+    const std::optional<int> cli = CompareNamesLikePrismaCli(ms[i].name, ms[i + 1].name);
+    if (!cli) {
+      locale_dependent = true;
+    } else if (*cli > 0) {
+      Warn(dir, "'" + ms[i].name + "' runs before '" + ms[i + 1].name +
+                    "' in byte order (lockstep, prisma-engines) but after it in the Prisma CLI's "
+                    "localeCompare order: rename one so that both orders agree");
+    }
+  }
+  if (locale_dependent) {
+    Warn(dir,
+         "a folder name has bytes outside printable ASCII: the Prisma CLI's order of such "
+         "names depends on the locale");
+  }
+}
+
+std::optional<std::string> Discoverer::ReadProvider(const fs::path& dir) {
+  const fs::path path = dir / kLockFile;
+  if (!Exists(path)) return std::nullopt;
+  Result<std::string> text = ReadBytes(path);
+  if (!text.ok()) {
+    // Prisma treats an unreadable lock file as a missing one.
+    Warn(path, text.status().message() + "; treated as absent, as Prisma does");
+    return std::nullopt;
+  }
+  const std::string prisma_view = ProviderAsPrismaReadsIt(*text);
+  std::optional<std::string> provider;
+#ifdef LOCKSTEP_HAVE_TOMLPLUSPLUS
+  std::string toml_error;
+  std::optional<toml::table> table;
+#if TOML_EXCEPTIONS
+  try {
+    table = toml::parse(*text, PathString(path));
+  } catch (const toml::parse_error& e) {
+    toml_error = std::string(e.description()) + " at line " + std::to_string(e.source().begin.line);
+  }
+#else
+  toml::parse_result parsed = toml::parse(*text, PathString(path));
+  if (parsed) {
+    table = std::move(parsed).table();
+  } else {
+    toml_error = std::string(parsed.error().description()) + " at line " +
+                 std::to_string(parsed.error().source().begin.line);
+  }
+#endif
+  if (!table) {
+    Warn(path, "not valid TOML (" + toml_error + "); provider read line by line as Prisma does");
+    provider = prisma_view;
+  } else if (std::optional<std::string> p = (*table)["provider"].value<std::string>()) {
+    provider = *p;
+    if (*p != prisma_view) {
+      Warn(path, "Prisma reads the provider here as '" + prisma_view + "', not '" + *p +
+                     "' (it matches the line text, not TOML): write provider = \"" + *p + "\"");
+    }
+  } else {
+    Warn(path, "no provider = \"…\" entry");
+    provider = "";
+  }
+#else
+  provider = prisma_view;
+#endif
+  if (!provider->empty() && *provider != "postgresql") {
+    Warn(path, "provider is '" + *provider + "', not 'postgresql': lockstep only knows PostgreSQL");
+  }
+  return provider;
+}
+
+}  // namespace
+
+std::string_view MigrationKindName(MigrationKind k) {
+  return k == MigrationKind::kPrismaFolder ? "prisma folder" : "plain file";
+}
+
+std::string_view LayoutKindName(LayoutKind k) {
+  switch (k) {
+    case LayoutKind::kPrismaDirectory:
+      return "prisma migrations directory";
+    case LayoutKind::kPrismaFolder:
+      return "prisma migration folder";
+    case LayoutKind::kPlainDirectory:
+      return "directory of .sql files";
+    case LayoutKind::kPlainFile:
+      return ".sql file";
+  }
+  return "?";
+}
+
+std::string Note::ToString() const {
+  return where + (level == NoteLevel::kWarning ? ": warning: " : ": note: ") + message;
+}
+
+Result<MigrationSet> Discover(const std::vector<std::string>& paths) {
+  if (paths.empty()) return Status::Error("no PATH given");
+  Discoverer d;
+  for (const std::string& p : paths) {
+    Status s = d.Add(p);
+    if (!s.ok()) return s;
+  }
+  return d.Take();
+}
+
+Result<MigrationSet> Discover(const std::string& path) {
+  return Discover(std::vector<std::string>{path});
+}
+
+}  // namespace lockstep::migrations

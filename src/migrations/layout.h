@@ -1,0 +1,91 @@
+// Finding the migrations a user points lockstep at, in the order Prisma applies them.
+//
+// A PATH may be:
+//   - a project root: `<root>/prisma/migrations/`, or `<dir>/migrations/` next to a `*.prisma`
+//     schema; failing both, the one Prisma migrations directory found below (monorepos:
+//     `packages/db/prisma/migrations/`; several found is an error that lists them);
+//   - a `*.prisma` schema file: the `migrations/` next to it;
+//   - a Prisma migrations directory: `<name>/migration.sql` folders (+ `migration_lock.toml`);
+//   - one migration folder (holding `migration.sql`), or that `migration.sql` itself;
+//   - a directory of plain `*.sql` files, or one `.sql` file.
+//
+// Prisma semantics kept on purpose: folders without `migration.sql` are ignored (reported as a
+// note); symlinks to folders are ignored (Prisma lists entries without following links); loose
+// files in a migrations directory are ignored. Files are read eagerly: every Migration holds its
+// bytes, so later stages never touch the file system again and see one consistent snapshot.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace lockstep::migrations {
+
+enum class MigrationKind {
+  kPrismaFolder,  // <folder>/migration.sql
+  kPlainFile,     // <name>.sql
+};
+std::string_view MigrationKindName(MigrationKind k);  // "prisma folder", "plain file"
+
+// How one PATH argument was understood.
+enum class LayoutKind {
+  kPrismaDirectory,  // a migrations directory (given directly, or found from a root or schema)
+  kPrismaFolder,     // a single migration folder
+  kPlainDirectory,   // a directory of plain .sql files
+  kPlainFile,        // a single .sql file
+};
+std::string_view LayoutKindName(LayoutKind k);
+
+struct Migration {
+  // The folder name (Prisma: what `_prisma_migrations.migration_name` holds) or the file stem.
+  std::string name;
+  std::filesystem::path sql_path;  // the file that was read (built on the PATH as given)
+  // Prisma: the migration's own folder. Plain file: the directory holding it.
+  std::filesystem::path folder;
+  MigrationKind kind = MigrationKind::kPrismaFolder;
+  std::string sql;    // the file's bytes, unmodified (no BOM or line-ending normalisation)
+  size_t source = 0;  // index into MigrationSet::sources
+};
+
+struct Source {
+  std::string argument;  // the PATH as given
+  LayoutKind kind = LayoutKind::kPrismaDirectory;
+  // Where new migrations belong: the migrations directory, or for a single folder or file, the
+  // directory that holds it.
+  std::filesystem::path directory;
+  // `provider` of `<directory>/migration_lock.toml`; nullopt when there is no such file.
+  std::optional<std::string> provider;
+  // Every name already used in `directory`, sorted: Prisma layouts list every entry (folders
+  // Prisma ignores included); plain layouts list the stems of the .sql files. New names
+  // (naming.h NamesAfter) must avoid these.
+  std::vector<std::string> existing_names;
+};
+
+enum class NoteLevel { kNote, kWarning };
+
+// Something worth telling the user that does not stop discovery.
+struct Note {
+  NoteLevel level = NoteLevel::kNote;
+  std::string where;  // a path
+  std::string message;
+  std::string ToString() const;  // "where: note: message" / "where: warning: message"
+};
+
+struct MigrationSet {
+  std::vector<Source> sources;        // one per PATH, in argument order
+  std::vector<Migration> migrations;  // by source in argument order; within one, execution order
+  std::vector<Note> notes;
+};
+
+// Discovers the migrations of each PATH. Errors (one line, naming the path): a PATH that does not
+// exist, cannot be listed, or holds no migration; a migration file that cannot be read; an
+// ambiguous project root. A file reached through two PATHs is kept once (with a note).
+// Thread-compatible: reads the file system, keeps no state.
+Result<MigrationSet> Discover(const std::vector<std::string>& paths);
+Result<MigrationSet> Discover(const std::string& path);
+
+}  // namespace lockstep::migrations
