@@ -1,0 +1,359 @@
+#include "db/connection.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <mutex>
+
+namespace lockstep::db {
+
+struct Connection::State {
+  PGconn* conn = nullptr;
+  ConnInfo info;
+  std::mutex cancel_mu;  // guards `cancel` against Close() running in another thread
+  PGcancel* cancel = nullptr;
+  std::vector<Notice> notices;
+
+  ~State() { Close(); }
+  void Close() {
+    {
+      std::lock_guard<std::mutex> lock(cancel_mu);
+      if (cancel != nullptr) PQfreeCancel(cancel);
+      cancel = nullptr;
+    }
+    if (conn != nullptr) PQfinish(conn);
+    conn = nullptr;
+  }
+};
+
+namespace {
+
+std::string Field(const PGresult* res, int code) {
+  const char* v = PQresultErrorField(res, code);
+  return v ? v : "";
+}
+
+void ReplaceAll(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+    s.replace(pos, from.size(), to);
+  }
+}
+
+// libpq messages end in a newline and may carry indented hint lines; users get one line. A
+// password is never echoed by libpq, but the check costs nothing and the promise is absolute.
+// Indented lines are libpq's hints ("\tIs the server running ...?") and go in parentheses.
+std::string OneLine(const std::string& msg, const std::string& password) {
+  std::string main;
+  std::string hints;
+  size_t start = 0;
+  while (start < msg.size()) {
+    size_t end = msg.find('\n', start);
+    if (end == std::string::npos) end = msg.size();
+    std::string line = msg.substr(start, end - start);
+    start = end + 1;
+    const bool hint = !line.empty() && line[0] == '\t';
+    line.erase(0, line.find_first_not_of(" \t"));
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (line.empty()) continue;
+    std::string& to = hint ? hints : main;
+    if (!to.empty()) to += "; ";
+    if (hint) line[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(line[0])));
+    to += line;
+  }
+  std::string out = hints.empty() ? main : main + " (" + hints + ")";
+  if (password.size() >= 3) ReplaceAll(out, password, "****");
+  return out;
+}
+
+DbError ErrorFromResult(const PGresult* res, PGconn* conn, const std::string& password) {
+  DbError e;
+  e.kind = ErrorKind::kServer;
+  e.sqlstate = Field(res, PG_DIAG_SQLSTATE);
+  e.severity = Field(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (e.severity.empty()) e.severity = Field(res, PG_DIAG_SEVERITY);
+  e.message = Field(res, PG_DIAG_MESSAGE_PRIMARY);
+  if (e.message.empty()) e.message = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+  e.message = OneLine(e.message, password);
+  e.detail = Field(res, PG_DIAG_MESSAGE_DETAIL);
+  e.hint = Field(res, PG_DIAG_MESSAGE_HINT);
+  e.context = Field(res, PG_DIAG_CONTEXT);
+  e.schema_name = Field(res, PG_DIAG_SCHEMA_NAME);
+  e.table_name = Field(res, PG_DIAG_TABLE_NAME);
+  e.column_name = Field(res, PG_DIAG_COLUMN_NAME);
+  e.constraint_name = Field(res, PG_DIAG_CONSTRAINT_NAME);
+  e.position = std::atoi(Field(res, PG_DIAG_STATEMENT_POSITION).c_str());
+  e.internal_position = std::atoi(Field(res, PG_DIAG_INTERNAL_POSITION).c_str());
+  e.internal_query = Field(res, PG_DIAG_INTERNAL_QUERY);
+  if (PQstatus(conn) == CONNECTION_BAD) e.kind = ErrorKind::kConnectionLost;
+  return e;
+}
+
+DbError ClientError(ErrorKind kind, std::string message) {
+  DbError e;
+  e.kind = kind;
+  e.message = std::move(message);
+  return e;
+}
+
+Rows RowsFromResult(const PGresult* res) {
+  Rows rows;
+  const int ncols = PQnfields(res);
+  const int nrows = PQntuples(res);
+  rows.columns.reserve(ncols);
+  for (int c = 0; c < ncols; ++c) rows.columns.emplace_back(PQfname(res, c));
+  rows.rows.resize(nrows);
+  for (int r = 0; r < nrows; ++r) {
+    auto& row = rows.rows[r];
+    row.reserve(ncols);
+    for (int c = 0; c < ncols; ++c) {
+      if (PQgetisnull(res, r, c)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
+      }
+    }
+  }
+  rows.command_tag = PQcmdStatus(const_cast<PGresult*>(res));
+  rows.affected = std::atoll(PQcmdTuples(const_cast<PGresult*>(res)));
+  return rows;
+}
+
+// Collects every result of the query just sent. The first error wins (the server runs nothing
+// after it); otherwise the last result is returned.
+DbResult<Rows> CollectResults(PGconn* conn, const std::string& password) {
+  std::optional<DbError> error;
+  Rows last;
+  while (PGresult* res = PQgetResult(conn)) {
+    switch (PQresultStatus(res)) {
+      case PGRES_COMMAND_OK:
+      case PGRES_TUPLES_OK:
+      case PGRES_EMPTY_QUERY:
+        if (!error) last = RowsFromResult(res);
+        break;
+      case PGRES_COPY_IN:
+      case PGRES_COPY_BOTH:
+        PQputCopyEnd(conn, "COPY FROM STDIN is not supported by lockstep");
+        break;
+      case PGRES_COPY_OUT: {
+        char* buf = nullptr;
+        while (PQgetCopyData(conn, &buf, 0) > 0) PQfreemem(buf);
+        break;
+      }
+      default:
+        if (!error) error = ErrorFromResult(res, conn, password);
+        break;
+    }
+    PQclear(res);
+    if (PQstatus(conn) == CONNECTION_BAD) break;
+  }
+  if (error) {
+    if (PQstatus(conn) == CONNECTION_BAD) error->kind = ErrorKind::kConnectionLost;
+    return *error;
+  }
+  if (PQstatus(conn) == CONNECTION_BAD) {
+    return ClientError(ErrorKind::kConnectionLost, "the connection to the server was lost: " +
+                                                       OneLine(PQerrorMessage(conn), password));
+  }
+  return last;
+}
+
+void ReceiveNotice(void* arg, const PGresult* res) {
+  auto* notices = static_cast<std::vector<Notice>*>(arg);
+  Notice n;
+  n.severity = Field(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (n.severity.empty()) n.severity = Field(res, PG_DIAG_SEVERITY);
+  n.sqlstate = Field(res, PG_DIAG_SQLSTATE);
+  n.message = Field(res, PG_DIAG_MESSAGE_PRIMARY);
+  n.detail = Field(res, PG_DIAG_MESSAGE_DETAIL);
+  n.hint = Field(res, PG_DIAG_MESSAGE_HINT);
+  notices->push_back(std::move(n));
+}
+
+bool Contains(const std::string& s, const char* needle) {
+  return s.find(needle) != std::string::npos;
+}
+
+// libpq has no SQLSTATE for connection failures, only text: the server's FATAL message (sent in
+// lc_messages of the server, English in practice) or libpq's own. Unrecognized server replies are
+// kServer; anything without one means the server was never reached.
+DbError ConnectError(PGconn* conn, const ConnInfo& info) {
+  std::string raw = conn ? PQerrorMessage(conn) : "out of memory";
+  // libpq tries every address of a host and reports each; the last attempt says the most.
+  while (!raw.empty() && raw.back() == '\n') raw.pop_back();
+  const size_t last_attempt = raw.rfind("\nconnection to server ");
+  if (last_attempt != std::string::npos) raw = raw.substr(last_attempt + 1);
+  std::string reason = raw;
+  if (const size_t failed = reason.find(" failed: ");
+      failed != std::string::npos && reason.rfind("connection to server ", 0) == 0) {
+    reason = reason.substr(failed + 9);
+  }
+  const bool from_server = reason.rfind("FATAL:", 0) == 0 || reason.rfind("ERROR:", 0) == 0;
+  if (from_server) {
+    reason = reason.substr(6);
+    reason.erase(0, reason.find_first_not_of(' '));
+  }
+  reason = OneLine(reason, info.password);
+
+  DbError e;
+  const std::string user =
+      info.user.empty() ? std::string("the default user") : '"' + info.user + '"';
+  if (Contains(reason, "password authentication failed") ||
+      Contains(reason, "no password supplied") || Contains(reason, "no pg_hba.conf entry") ||
+      Contains(reason, "authentication failed") || Contains(reason, "SCRAM") ||
+      (Contains(reason, "role \"") && Contains(reason, "does not exist")) ||
+      Contains(reason, "is not permitted to log in")) {
+    e.kind = ErrorKind::kAuth;
+    e.sqlstate = "28P01";
+    if (Contains(reason, "no pg_hba.conf entry") || Contains(reason, "role \"") ||
+        Contains(reason, "not permitted to log in")) {
+      e.sqlstate = "28000";
+    }
+    e.message = "authentication failed for user " + user + " at " + info.Endpoint() + ": " + reason;
+  } else if (Contains(reason, "database \"") && Contains(reason, "does not exist")) {
+    e.kind = ErrorKind::kNoDatabase;
+    e.sqlstate = "3D000";
+    e.message = reason + " at " + info.Endpoint();
+  } else if (Contains(reason, "invalid connection option") || Contains(reason, "invalid sslmode") ||
+             Contains(reason, "invalid value for parameter") ||
+             Contains(reason, "invalid integer value")) {
+    e.kind = ErrorKind::kInvalidUrl;
+    e.message = "invalid connection parameters: " + reason;
+  } else if (from_server && !Contains(reason, "starting up") &&
+             !Contains(reason, "shutting down") && !Contains(reason, "in recovery mode")) {
+    e.kind = ErrorKind::kServer;
+    e.message = "the server at " + info.Endpoint() + " refused the connection: " + reason;
+  } else {
+    e.kind = ErrorKind::kConnect;
+    e.message = "cannot connect to " + info.Endpoint() + ": " + reason;
+  }
+  return e;
+}
+
+}  // namespace
+
+int Rows::ColumnIndex(std::string_view name) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::optional<std::string> Rows::Value(size_t row, std::string_view column) const {
+  const int c = ColumnIndex(column);
+  if (c < 0 || row >= rows.size()) return std::nullopt;
+  return rows[row][c];
+}
+
+Connection::Connection(std::unique_ptr<State> state) : s_(std::move(state)) {}
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
+Connection::~Connection() = default;
+
+DbResult<Rows> Connection::Exec(std::string_view sql) {
+  if (!is_open()) return ClientError(ErrorKind::kConnectionLost, "the connection is closed");
+  const std::string text(sql);
+  if (!PQsendQuery(s_->conn, text.c_str())) {
+    return ErrorFromResult(nullptr, s_->conn, s_->info.password);
+  }
+  return CollectResults(s_->conn, s_->info.password);
+}
+
+DbResult<Rows> Connection::Exec(std::string_view sql,
+                                const std::vector<std::optional<std::string>>& params) {
+  if (!is_open()) return ClientError(ErrorKind::kConnectionLost, "the connection is closed");
+  const std::string text(sql);
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  if (!PQsendQueryParams(s_->conn, text.c_str(), static_cast<int>(values.size()), nullptr,
+                         values.data(), nullptr, nullptr, 0)) {
+    return ErrorFromResult(nullptr, s_->conn, s_->info.password);
+  }
+  return CollectResults(s_->conn, s_->info.password);
+}
+
+bool Connection::Cancel() {
+  if (!s_) return false;
+  std::lock_guard<std::mutex> lock(s_->cancel_mu);
+  if (s_->cancel == nullptr) return false;
+  char errbuf[256];
+  return PQcancel(s_->cancel, errbuf, sizeof errbuf) == 1;
+}
+
+std::vector<Notice> Connection::TakeNotices() {
+  if (!s_) return {};
+  return std::exchange(s_->notices, {});
+}
+
+int Connection::backend_pid() const { return is_open() ? PQbackendPID(s_->conn) : 0; }
+int Connection::server_version_num() const { return is_open() ? PQserverVersion(s_->conn) : 0; }
+bool Connection::is_open() const {
+  return s_ && s_->conn != nullptr && PQstatus(s_->conn) == CONNECTION_OK;
+}
+const ConnInfo& Connection::info() const {
+  static const ConnInfo kEmpty;
+  return s_ ? s_->info : kEmpty;
+}
+void Connection::Close() {
+  if (s_) s_->Close();
+}
+
+DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options) {
+  std::vector<std::pair<std::string, std::string>> params = info.LibpqParams();
+  auto has = [&](std::string_view key) {
+    return std::any_of(params.begin(), params.end(), [&](const auto& p) { return p.first == key; });
+  };
+  // Server error positions count characters; UTF-8 lets callers map them to bytes of the file.
+  if (!has("client_encoding")) params.emplace_back("client_encoding", "UTF8");
+  if (!has("connect_timeout") && options.default_connect_timeout_seconds > 0) {
+    params.emplace_back("connect_timeout", std::to_string(options.default_connect_timeout_seconds));
+  }
+  if (!has("fallback_application_name")) {
+    params.emplace_back("fallback_application_name", options.application_name);
+  }
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  for (const auto& [k, v] : params) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+
+  auto state = std::make_unique<Connection::State>();
+  state->info = info;
+  state->conn = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/0);
+  if (state->conn == nullptr || PQstatus(state->conn) != CONNECTION_OK) {
+    return ConnectError(state->conn, info);
+  }
+  PQsetNoticeReceiver(state->conn, ReceiveNotice, &state->notices);
+  state->cancel = PQgetCancel(state->conn);
+  Connection conn(std::move(state));
+  if (options.apply_schema && !info.schema.empty()) {
+    DbResult<Rows> set = conn.Exec("SET search_path TO " + QuoteIdent(info.schema));
+    if (!set.ok()) return set.error();
+  }
+  return conn;
+}
+
+std::string QuoteIdent(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string QuoteLiteral(std::string_view value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace lockstep::db

@@ -1,0 +1,102 @@
+// An owned libpq connection (RAII). Text in, text out: statement results are small `Rows` values,
+// failures are DbErrors carrying the server's SQLSTATE, message, detail, hint and position.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/error.h"
+#include "db/url.h"
+
+namespace lockstep::db {
+
+// A statement's result. Values are the server's text form; NULL is nullopt.
+struct Rows {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  // Rows affected by INSERT/UPDATE/DELETE/MERGE/SELECT/MOVE/FETCH/COPY (PQcmdTuples); else 0.
+  int64_t affected = 0;
+  std::string command_tag;  // e.g. "INSERT 0 1", "CREATE INDEX"
+
+  size_t size() const { return rows.size(); }
+  bool empty() const { return rows.empty(); }
+  // Index of the first column named `name`, or -1.
+  int ColumnIndex(std::string_view name) const;
+  // rows[row][column]; nullopt for NULL and for an unknown column name.
+  std::optional<std::string> Value(size_t row, std::string_view column) const;
+};
+
+// A NOTICE/WARNING/INFO/... the server sent while a statement ran.
+struct Notice {
+  std::string severity;  // "NOTICE", "WARNING", ...
+  std::string sqlstate;
+  std::string message;
+  std::string detail;
+  std::string hint;
+};
+
+struct ConnectOptions {
+  // Used when the URL has no connect_timeout (Prisma's default); without one libpq waits forever
+  // for a host that drops packets.
+  int default_connect_timeout_seconds = 5;
+  // When the ConnInfo names a Prisma schema, run `SET search_path TO "<schema>"` after connecting,
+  // as Prisma does.
+  bool apply_schema = true;
+  std::string application_name = "lockstep";  // fallback_application_name
+};
+
+// Thread-compatible: one thread at a time may use a Connection, except Cancel(), which any thread
+// may call while the Connection is alive. Movable, not copyable; the destructor closes it.
+class Connection {
+ public:
+  Connection(Connection&&) noexcept;
+  Connection& operator=(Connection&&) noexcept;
+  ~Connection();
+
+  // Runs `sql` with the simple query protocol: it may hold several statements, which then run
+  // in one implicit transaction unless they manage their own (so e.g. CREATE INDEX CONCURRENTLY
+  // must be sent alone). Returns the last statement's result, or the first error; an error's
+  // position counts characters from the start of `sql`. COPY ... FROM STDIN fails; COPY ... TO
+  // STDOUT output is discarded.
+  DbResult<Rows> Exec(std::string_view sql);
+  // Runs one statement with the extended protocol; $1.. are bound to `params` as text (nullopt is
+  // NULL), their types inferred by the server.
+  DbResult<Rows> Exec(std::string_view sql, const std::vector<std::optional<std::string>>& params);
+
+  // Asks the server to cancel the statement this connection is running (PQcancel). Safe to call
+  // from any thread, also when nothing runs (then a no-op on the server). The canceled statement
+  // fails with SQLSTATE 57014. Returns false when the request could not be sent.
+  bool Cancel();
+
+  // Notices received since the last call, oldest first.
+  std::vector<Notice> TakeNotices();
+
+  int backend_pid() const;
+  int server_version_num() const;  // e.g. 160004
+  // False after Close() or when the connection broke.
+  bool is_open() const;
+  const ConnInfo& info() const;
+  void Close();
+
+ private:
+  struct State;
+  explicit Connection(std::unique_ptr<State> state);
+  friend DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options);
+  std::unique_ptr<State> s_;
+};
+
+// Connects. Failures are kConnect (unreachable), kAuth (credentials or role rejected),
+// kNoDatabase, kServer (e.g. too many connections) or kInvalidUrl (bad parameters); the message
+// is one line, names the endpoint and never contains the password.
+DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options = {});
+
+// SQL quoting that needs no connection: "name" and 'value', doubling embedded quotes. Literals
+// assume standard_conforming_strings (the default since PostgreSQL 9.1).
+std::string QuoteIdent(std::string_view name);
+std::string QuoteLiteral(std::string_view value);
+
+}  // namespace lockstep::db
