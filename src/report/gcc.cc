@@ -1,0 +1,24 @@
+// One line per finding, in the format compilers use, for editors and CI logs.
+#include <string>
+
+#include "report/report.h"
+
+namespace lockstep::report {
+
+std::string RenderGcc(const Report& r) {
+  std::string out;
+  for (const rules::Diagnostic& d : r.diagnostics) {
+    const Span span = Locate(r, d);
+    const std::string_view severity =
+        d.severity == rules::Severity::kHint ? "note" : rules::SeverityName(d.severity);
+    std::string message = d.message;
+    for (char& c : message)
+      if (c == '\n') c = ' ';
+    out += d.path + ":" + std::to_string(span.begin.line) + ":" +
+           std::to_string(span.begin.column) + ": " + std::string(severity) + ": " + message +
+           " [" + d.rule + "]\n";
+  }
+  return out;
+}
+
+}  // namespace lockstep::report

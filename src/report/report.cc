@@ -1,0 +1,78 @@
+#include "report/report.h"
+
+#include <algorithm>
+#include <set>
+
+// Where docs/ is published; the rule pages are docs/rules/<id>.md under it.
+#ifndef LOCKSTEP_DOCS_URL
+#define LOCKSTEP_DOCS_URL "https://github.com/lockstep-pg/lockstep/blob/main/docs"
+#endif
+
+namespace lockstep::report {
+
+std::optional<Format> ParseFormat(std::string_view name) {
+  if (name == "text") return Format::kText;
+  if (name == "gcc") return Format::kGcc;
+  if (name == "json") return Format::kJson;
+  if (name == "sarif") return Format::kSarif;
+  if (name == "github") return Format::kGithub;
+  return std::nullopt;
+}
+
+Span Locate(const Report& r, const rules::Diagnostic& d) {
+  auto it = r.sources.find(d.path);
+  if (it == r.sources.end() || it->second == nullptr) return {{1, 1}, {1, 1}};
+  const SourceFile& f = *it->second;
+  const size_t begin = static_cast<size_t>(std::max(d.begin, 0));
+  const size_t end = std::max(begin, static_cast<size_t>(std::max(d.end, 0)));
+  return {f.PositionOf(begin), f.PositionOf(end)};
+}
+
+Counts Count(const Report& r) {
+  Counts c;
+  std::set<std::string> files;
+  for (const rules::Diagnostic& d : r.diagnostics) {
+    switch (d.severity) {
+      case rules::Severity::kError:
+        ++c.errors;
+        break;
+      case rules::Severity::kWarning:
+        ++c.warnings;
+        break;
+      case rules::Severity::kHint:
+        ++c.hints;
+        break;
+    }
+    files.insert(d.path);
+  }
+  c.files_with_findings = files.size();
+  return c;
+}
+
+std::string DocsUrl() { return LOCKSTEP_DOCS_URL; }
+
+std::string RuleDocUrl(std::string_view rule_id) {
+  // The runner's own findings are documented in docs/lint.md, every rule on its own page.
+  const std::string base = LOCKSTEP_DOCS_URL;
+  if (rule_id == "unused-ignore" || rule_id == "syntax-error")
+    return base + "/lint.md#" + std::string(rule_id);
+  return base + "/rules/" + std::string(rule_id) + ".md";
+}
+
+std::string Render(Format f, const Report& r, const TextOptions& text_options) {
+  switch (f) {
+    case Format::kText:
+      return RenderText(r, text_options);
+    case Format::kGcc:
+      return RenderGcc(r);
+    case Format::kJson:
+      return RenderJson(r);
+    case Format::kSarif:
+      return RenderSarif(r);
+    case Format::kGithub:
+      return RenderGithub(r);
+  }
+  return {};
+}
+
+}  // namespace lockstep::report

@@ -1,0 +1,79 @@
+// Reporters: lint diagnostics -> text, gcc, json, sarif or GitHub workflow annotations.
+// One file per format; no lint logic here (what to report and its severity is decided before).
+// Positions are computed here from byte ranges: lines and columns are 1-based, columns count
+// characters (UTF-8 code points), and an end position points just past the last character.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/source.h"
+#include "rules/rule.h"
+
+namespace lockstep::report {
+
+enum class Format { kText, kGcc, kJson, kSarif, kGithub };
+std::optional<Format> ParseFormat(
+    std::string_view name);  // "text", "gcc", "json", "sarif", "github"
+
+// What a rule is, for formats that describe rules (SARIF) and for `lockstep rules`.
+struct RuleInfo {
+  std::string id;
+  rules::Severity severity = rules::Severity::kWarning;  // default severity
+  std::string summary;
+  bool fixable = false;
+};
+
+struct Report {
+  std::vector<rules::Diagnostic> diagnostics;  // in the order to print
+  // The linted files by path (Diagnostic::path). Not owned; must outlive the rendering. A
+  // diagnostic whose file is missing is placed at 1:1 without a snippet.
+  std::map<std::string, const SourceFile*> sources;
+  size_t files_linted = 0;
+  std::vector<RuleInfo> rules;  // every rule that could have reported (SARIF's rule table)
+};
+
+struct Span {
+  Position begin;
+  Position end;  // just past the last character; equals begin for an empty range
+};
+// The line/column span of `d` (1:1 when its file is unknown).
+Span Locate(const Report& r, const rules::Diagnostic& d);
+
+struct Counts {
+  size_t errors = 0;
+  size_t warnings = 0;
+  size_t hints = 0;
+  size_t files_with_findings = 0;
+};
+Counts Count(const Report& r);
+
+// Where the docs are published (docs/ of the repository), and a rule's page under it.
+std::string DocsUrl();
+std::string RuleDocUrl(std::string_view rule_id);
+
+struct TextOptions {
+  bool color = false;  // ANSI colours (the CLI enables them only on a TTY without NO_COLOR)
+};
+
+// `path:line:col: severity: message [rule]`, then the source line(s) with `^^^` under the
+// range, `= help:` and `= fix:` lines; a summary line at the end.
+std::string RenderText(const Report& r, const TextOptions& options = {});
+// One line per finding: `path:line:col: error|warning|note: message [rule]` (hint -> note,
+// as compilers spell it, so that editors' error parsers pick the lines up).
+std::string RenderGcc(const Report& r);
+// The stable JSON document described in docs/json-format.md.
+std::string RenderJson(const Report& r);
+// SARIF 2.1.0, as GitHub code scanning accepts it.
+std::string RenderSarif(const Report& r);
+// GitHub Actions workflow commands: `::error
+// file=…,line=…,col=…,endLine=…,endColumn=…,title=…::msg` (warnings as ::warning, hints as
+// ::notice).
+std::string RenderGithub(const Report& r);
+
+std::string Render(Format f, const Report& r, const TextOptions& text_options = {});
+
+}  // namespace lockstep::report
