@@ -1,6 +1,7 @@
 #include "fix/planner.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "fix/steps/step.h"
 
@@ -62,6 +63,14 @@ std::string Context::Summary(size_t i) const {
       break;
     }
   }
+  return out;
+}
+
+std::string Context::Kw(std::string_view keywords) const {
+  std::string out(keywords);
+  const std::string_view first = Text(stmt().begin, std::min(stmt().end, stmt().begin + 1));
+  if (!first.empty() && first[0] >= 'a' && first[0] <= 'z')
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -130,6 +139,7 @@ Result<Plan> Context::Finish() {
   plan.edits = std::move(edits);
   std::sort(plan.edits.begin(), plan.edits.end(),
             [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+  const bool emptied = n > 0 && std::all_of(gone.begin(), gone.end(), [](bool g) { return g; });
 
   std::string stem = MigrationStem();
   for (const char* verb : {"add_", "create_"})
@@ -142,7 +152,10 @@ Result<Plan> Context::Finish() {
       (x.kind == "fk" ? fk : check) = true;
       v.sql += x.sql + ";\n";
     }
-    v.slug = Slug("validate_" + stem + (fk && check ? "_constraints" : fk ? "_fks" : "_checks"));
+    const std::string what = fk && check ? "constraints" : fk ? "fks" : "checks";
+    const bool named = stem.size() >= what.size() &&
+                       stem.compare(stem.size() - what.size(), what.size(), what) == 0;
+    v.slug = Slug("validate_" + stem + (named ? "" : "_" + what));
     v.purpose = "validates what " + m_.name +
                 " added NOT VALID (SHARE UPDATE EXCLUSIVE: reads and writes go on)";
     plan.after.push_back(std::move(v));
@@ -155,6 +168,13 @@ Result<Plan> Context::Finish() {
     plan.after.push_back(std::move(a));
   }
   for (Moved& m : moved_) plan.after.push_back(std::move(m.migration));
+  if (emptied && !plan.after.empty()) {
+    // Nothing of the original is left to run here: the first new migration takes its place
+    // rather than leaving an empty migration behind.
+    plan.rewritten = plan.after.front().sql;
+    plan.edits = {{0, static_cast<int>(text().size()), plan.rewritten}};
+    plan.after.erase(plan.after.begin());
+  }
   plan.rewrites = std::move(rewrites_);
   plan.left_alone = std::move(left_alone_);
   plan.unsafe = std::move(unsafe_);

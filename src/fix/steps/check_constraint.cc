@@ -27,9 +27,9 @@ bool CheckConstraintStep(Context& ctx, size_t cmd) {
     const std::string chosen =
         ChooseConstraintName(ctx.before(), table, cols.size() == 1 ? cols.front() : "", "check");
     name = QuoteIdent(chosen);
-    ctx.Insert(a.constraint->location, "CONSTRAINT " + name + " ");
+    ctx.Insert(a.constraint->location, ctx.Kw("CONSTRAINT ") + name + " ");
   }
-  ctx.Insert(ctx.spans()->cmds[cmd].second, " NOT VALID");
+  ctx.Insert(ctx.spans()->cmds[cmd].second, ctx.Kw(" NOT VALID"));
   ctx.Validate("ALTER TABLE " + ctx.TableText() + " VALIDATE CONSTRAINT " + name, "check");
   ctx.Rewrote("NOT VALID here (no scan under ACCESS EXCLUSIVE), VALIDATE CONSTRAINT " + name +
               " in the validation migration");

@@ -84,7 +84,7 @@ bool CreateIndexStep(Context& ctx) {
     return true;
   }
   const int at = ix.concurrently_insert_at;
-  const std::string body = std::string(ctx.Text(s.begin, at)) + " CONCURRENTLY" +
+  const std::string body = std::string(ctx.Text(s.begin, at)) + ctx.Kw(" CONCURRENTLY") +
                            std::string(ctx.Text(at, s.end)) + ";\n";
   NewMigration m;
   m.slug = IndexSlug(ix);
@@ -92,7 +92,7 @@ bool CreateIndexStep(Context& ctx) {
   m.transactional = false;
   m.purpose = "builds " + (ix.name.empty() ? std::string("the index") : ix.name) + " on " +
               ix.table.ToString() + " without blocking writes";
-  ctx.Move(std::move(m), std::vector<Edit>{{at, at, " CONCURRENTLY"}});
+  ctx.Move(std::move(m), std::vector<Edit>{{at, at, ctx.Kw(" CONCURRENTLY")}});
   ctx.RemoveStatement();
   ctx.Rewrote("CONCURRENTLY, moved to a migration of its own" +
               std::string(is_new ? " (new table: never less safe, the seed's layout)" : ""));

@@ -16,11 +16,11 @@ bool DetachPartitionStep(Context& ctx, size_t cmd) {
   const int at = ctx.spans()->cmds[cmd].second;
   NewMigration m;
   m.slug = "detach_" + SnakeCase(a.partition.name);
-  m.sql = std::string(ctx.Text(s.begin, at)) + " CONCURRENTLY" + std::string(ctx.Text(at, s.end)) +
-          ";\n";
+  m.sql = std::string(ctx.Text(s.begin, at)) + ctx.Kw(" CONCURRENTLY") +
+          std::string(ctx.Text(at, s.end)) + ";\n";
   m.transactional = false;
   m.purpose = "detaches " + a.partition.ToString() + " under SHARE UPDATE EXCLUSIVE";
-  ctx.Move(std::move(m), std::vector<Edit>{{at, at, " CONCURRENTLY"}});
+  ctx.Move(std::move(m), std::vector<Edit>{{at, at, ctx.Kw(" CONCURRENTLY")}});
   ctx.RemoveStatement();
   ctx.Rewrote(
       "CONCURRENTLY, moved to a migration of its own (PostgreSQL refuses it when the "

@@ -59,12 +59,12 @@ bool DropIndexStep(Context& ctx) {
   const int at = IndexKeywordEnd(ctx, ctx.index);
   NewMigration m;
   m.slug = "drop_" + SnakeCase(s.objects.front().name);
-  m.sql = std::string(ctx.Text(s.begin, at)) + " CONCURRENTLY" + std::string(ctx.Text(at, s.end)) +
-          ";\n";
+  m.sql = std::string(ctx.Text(s.begin, at)) + ctx.Kw(" CONCURRENTLY") +
+          std::string(ctx.Text(at, s.end)) + ";\n";
   m.transactional = false;
   m.purpose =
       "drops " + s.objects.front().ToString() + " without an ACCESS EXCLUSIVE lock on its table";
-  ctx.Move(std::move(m), std::vector<Edit>{{at, at, " CONCURRENTLY"}});
+  ctx.Move(std::move(m), std::vector<Edit>{{at, at, ctx.Kw(" CONCURRENTLY")}});
   ctx.RemoveStatement();
   ctx.Rewrote(ix ? "CONCURRENTLY, moved to a migration of its own"
                  : "CONCURRENTLY, moved to a migration of its own (index not in the replayed "

@@ -28,9 +28,9 @@ bool ForeignKeyStep(Context& ctx, size_t cmd) {
     const std::string chosen = ChooseConstraintName(
         ctx.before(), table, JoinColumnsForName(a.constraint->columns), "fkey");
     name = QuoteIdent(chosen);
-    ctx.Insert(a.constraint->location, "CONSTRAINT " + name + " ");
+    ctx.Insert(a.constraint->location, ctx.Kw("CONSTRAINT ") + name + " ");
   }
-  ctx.Insert(ctx.spans()->cmds[cmd].second, " NOT VALID");
+  ctx.Insert(ctx.spans()->cmds[cmd].second, ctx.Kw(" NOT VALID"));
   ctx.Validate("ALTER TABLE " + ctx.TableText() + " VALIDATE CONSTRAINT " + name, "fk");
   ctx.Rewrote("NOT VALID here (no scan under SHARE ROW EXCLUSIVE), VALIDATE CONSTRAINT " + name +
               " in the validation migration");

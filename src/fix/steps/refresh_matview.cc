@@ -46,7 +46,7 @@ bool RefreshMatViewStep(Context& ctx) {
       break;
     }
   if (at < 0) return false;
-  ctx.Insert(at, " CONCURRENTLY");
+  ctx.Insert(at, ctx.Kw(" CONCURRENTLY"));
   ctx.Rewrote("CONCURRENTLY (the view has a unique index): reads go on during the refresh");
   return true;
 }

@@ -32,11 +32,11 @@ bool ReindexStep(Context& ctx) {
       k == "index" && !s.objects.empty() ? s.objects.front().name : s.table.name;
   NewMigration m;
   m.slug = "reindex_" + SnakeCase(target.empty() ? k : target);
-  m.sql = std::string(ctx.Text(s.begin, at)) + " CONCURRENTLY" + std::string(ctx.Text(at, s.end)) +
-          ";\n";
+  m.sql = std::string(ctx.Text(s.begin, at)) + ctx.Kw(" CONCURRENTLY") +
+          std::string(ctx.Text(at, s.end)) + ";\n";
   m.transactional = false;
   m.purpose = "rebuilds " + (target.empty() ? k : target) + " without blocking writes";
-  ctx.Move(std::move(m), std::vector<Edit>{{at, at, " CONCURRENTLY"}});
+  ctx.Move(std::move(m), std::vector<Edit>{{at, at, ctx.Kw(" CONCURRENTLY")}});
   ctx.RemoveStatement();
   ctx.Rewrote("CONCURRENTLY, moved to a migration of its own");
   return true;

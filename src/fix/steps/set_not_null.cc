@@ -32,7 +32,9 @@ bool SetNotNullStep(Context& ctx, size_t cmd) {
   const std::string check =
       QuoteIdent(ChooseConstraintName(ctx.before(), s.table, a.name + "_not_null", "check"));
   const std::string table = ctx.TableText();
-  ctx.Replace(b, e, "ADD CONSTRAINT " + check + " CHECK (" + column + " IS NOT NULL) NOT VALID");
+  ctx.Replace(b, e,
+              ctx.Kw("ADD CONSTRAINT ") + check + ctx.Kw(" CHECK (") + column +
+                  ctx.Kw(" IS NOT NULL) NOT VALID"));
   ctx.Validate("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check, "check");
   ctx.AfterValidation("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL");
   ctx.AfterValidation("ALTER TABLE " + table + " DROP CONSTRAINT " + check);

@@ -59,6 +59,8 @@ class Context {
   // "CREATE INDEX \"a\" ON \"b\"…": the statement's first line, shortened, for the plan.
   std::string Summary(size_t statement) const;
   std::string Summary() const { return Summary(index); }
+  // SQL keywords to insert into the current statement, in its case ("NOT VALID" / "not valid").
+  std::string Kw(std::string_view keywords) const;
   // The target's name without its numeric prefix ("20260123015816_add_v2_tables" ->
   // "add_v2_tables").
   std::string MigrationStem() const;

@@ -1,0 +1,2 @@
+ALTER TABLE "Team" VALIDATE CONSTRAINT "Team_slug_lower";
+ALTER TABLE "Team" VALIDATE CONSTRAINT "Team_slug_check";

@@ -1,0 +1,78 @@
+-- CreateTable
+CREATE TABLE "BenchmarkSubmission" (
+    "id" TEXT NOT NULL,
+    "memberId" TEXT NOT NULL,
+    "category" TEXT NOT NULL,
+    "data" JSONB NOT NULL,
+    "score" DOUBLE PRECISION,
+    "verified" BOOLEAN NOT NULL DEFAULT false,
+    "submittedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "BenchmarkSubmission_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Resource" (
+    "id" TEXT NOT NULL,
+    "slug" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "category" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "url" TEXT NOT NULL,
+    "isFeatured" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Resource_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ResourceDownload" (
+    "id" TEXT NOT NULL,
+    "memberId" TEXT NOT NULL,
+    "resourceId" TEXT NOT NULL,
+    "downloadedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ResourceDownload_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "PointTransaction" (
+    "id" TEXT NOT NULL,
+    "memberId" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "points" INTEGER NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "PointTransaction_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "DiscordActivity" (
+    "id" TEXT NOT NULL,
+    "memberId" TEXT NOT NULL,
+    "discordId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "count" INTEGER NOT NULL DEFAULT 0,
+    "syncedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "DiscordActivity_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Resource_slug_key" ON "Resource"("slug");
+
+-- AddForeignKey
+ALTER TABLE "BenchmarkSubmission" ADD CONSTRAINT "BenchmarkSubmission_memberId_fkey" FOREIGN KEY ("memberId") REFERENCES "Member"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
+
+-- AddForeignKey
+ALTER TABLE "ResourceDownload" ADD CONSTRAINT "ResourceDownload_memberId_fkey" FOREIGN KEY ("memberId") REFERENCES "Member"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
+
+-- AddForeignKey
+ALTER TABLE "ResourceDownload" ADD CONSTRAINT "ResourceDownload_resourceId_fkey" FOREIGN KEY ("resourceId") REFERENCES "Resource"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
+
+-- AddForeignKey
+ALTER TABLE "PointTransaction" ADD CONSTRAINT "PointTransaction_memberId_fkey" FOREIGN KEY ("memberId") REFERENCES "Member"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
+
+-- AddForeignKey
+ALTER TABLE "DiscordActivity" ADD CONSTRAINT "DiscordActivity_memberId_fkey" FOREIGN KEY ("memberId") REFERENCES "Member"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
+

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "BenchmarkSubmission_category_idx" ON "BenchmarkSubmission"("category");

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "BenchmarkSubmission_memberId_idx" ON "BenchmarkSubmission"("memberId");

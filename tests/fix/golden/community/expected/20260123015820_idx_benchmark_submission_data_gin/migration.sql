@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "BenchmarkSubmission_data_idx" ON "BenchmarkSubmission" USING GIN ("data" jsonb_path_ops);

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "Resource_category_idx" ON "Resource"("category");

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "Resource_type_idx" ON "Resource"("type");

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "Resource_isFeatured_idx" ON "Resource"("isFeatured");

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "ResourceDownload_memberId_idx" ON "ResourceDownload"("memberId");

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "ResourceDownload_resourceId_idx" ON "ResourceDownload"("resourceId");

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "ResourceDownload_downloadedAt_idx" ON "ResourceDownload"("downloadedAt");

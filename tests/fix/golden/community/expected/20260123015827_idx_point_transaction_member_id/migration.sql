@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "PointTransaction_memberId_idx" ON "PointTransaction"("memberId");

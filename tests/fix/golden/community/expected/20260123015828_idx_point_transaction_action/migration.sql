@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "PointTransaction_action_idx" ON "PointTransaction"("action");

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "PointTransaction_createdAt_idx" ON "PointTransaction"("createdAt");

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "DiscordActivity_memberId_idx" ON "DiscordActivity"("memberId");

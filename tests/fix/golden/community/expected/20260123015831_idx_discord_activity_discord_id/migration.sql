@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "DiscordActivity_discordId_idx" ON "DiscordActivity"("discordId");

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "DiscordActivity_syncedAt_idx" ON "DiscordActivity"("syncedAt");

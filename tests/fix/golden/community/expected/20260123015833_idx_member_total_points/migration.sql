@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "Member_totalPoints_idx" ON "Member"("totalPoints" DESC);

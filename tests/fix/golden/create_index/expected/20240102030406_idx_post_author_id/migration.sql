@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post"("authorId");

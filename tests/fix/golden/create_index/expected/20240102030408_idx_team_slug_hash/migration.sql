@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "Team_slug_idx" ON "Team" USING HASH ("slug");

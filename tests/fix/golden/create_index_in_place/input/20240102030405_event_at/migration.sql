@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Event_at_idx" ON "Event"("at" DESC);

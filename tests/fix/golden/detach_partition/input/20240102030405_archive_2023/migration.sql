@@ -1,0 +1,2 @@
+-- Archive last year's rows
+ALTER TABLE "Measurement" DETACH PARTITION "Measurement_2023";

@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX CONCURRENTLY "User_name_idx";

@@ -1,0 +1,2 @@
+ALTER TABLE "User" VALIDATE CONSTRAINT "User_teamId_fkey";
+ALTER TABLE "User" VALIDATE CONSTRAINT user_manager_fk;

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "User_age_idx" ON "User"("age");

@@ -1,0 +1,1 @@
+REINDEX INDEX CONCURRENTLY "Event_at_idx";

@@ -1,0 +1,2 @@
+CREATE TABLE "Event" ("id" BIGSERIAL PRIMARY KEY, "at" TIMESTAMPTZ NOT NULL);
+CREATE INDEX "Event_at_idx" ON "Event"("at");

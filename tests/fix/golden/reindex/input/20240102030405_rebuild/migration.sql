@@ -1,0 +1,2 @@
+REINDEX INDEX "Event_at_idx";
+REINDEX TABLE "Event";
