@@ -1,0 +1,101 @@
+// squawk adding-field-with-default, eugene E11, strong_migrations (auto-increment, stored
+// generated and volatile-default columns), pgfence add-column: an ADD COLUMN that has to fill
+// every existing row rewrites the table while holding ACCESS EXCLUSIVE. Whether it rewrites is the
+// lock model's call (Effect::rewrites); this rule only names the column and the cause.
+#include "rules/common.h"
+#include "rules/registry.h"
+
+namespace lockstep::rules {
+namespace {
+
+bool IsSerial(const sql::TypeRef& t) {
+  const std::string& b = t.base();
+  return b == "serial" || b == "bigserial" || b == "smallserial" || b == "serial2" ||
+         b == "serial4" || b == "serial8";
+}
+
+// The volatile part of a default, or empty when the lock model would call it stable.
+std::string VolatileCall(const sql::Expr& e) {
+  if (e.has_subquery) return "a sub-query";
+  for (const std::string& f : e.functions)
+    if (f == "nextval" || locks::IsVolatileFunction(f)) return f + "()";
+  return {};
+}
+
+const sql::Constraint* FindConstraint(const sql::ColumnDef& c, sql::Constraint::Type t) {
+  for (const sql::Constraint& k : c.constraints)
+    if (k.type == t) return &k;
+  return nullptr;
+}
+
+class AvoidRewriteOnAddColumn : public Rule {
+ public:
+  std::string_view id() const override { return "avoid-rewrite-on-add-column"; }
+  Severity default_severity() const override { return Severity::kError; }
+  std::string_view summary() const override {
+    return "ADD COLUMN that rewrites the table (volatile default, serial, identity, stored "
+           "generated; any default before PostgreSQL 11)";
+  }
+
+  void CheckStatement(Context& ctx) const override {
+    const sql::Statement& s = ctx.statement();
+    if (s.kind != sql::Kind::kAlterTable || !Rewrites(ctx, s.table)) return;
+    const locks::RelationLock* l = LockOn(ctx, s.table);
+    if (!l || !IsLive(*l)) return;
+    for (const sql::AlterCmd& c : s.cmds) {
+      if (c.type != sql::AlterType::kAddColumn || !c.column) continue;
+      const sql::ColumnDef& col = *c.column;
+      std::string cause, help;
+      int at = -1;
+      using T = sql::Constraint::Type;
+      if (IsSerial(col.type)) {
+        cause = "a " + col.type.base() + " column gives every existing row a nextval()";
+        at = col.type.location;
+        help = "Add a nullable bigint column, backfill it in batches (UPDATE … SET " + col.name +
+               " = nextval('seq') WHERE id BETWEEN …), then ALTER COLUMN " + col.name +
+               " SET DEFAULT nextval('seq')";
+      } else if (col.identity) {
+        const sql::Constraint* k = FindConstraint(col, T::kIdentity);
+        cause = "an identity column gives every existing row a value";
+        at = k ? k->location : col.location;
+        help =
+            "Add a nullable column, backfill it in batches from a sequence, then make it an "
+            "identity with ALTER COLUMN … ADD GENERATED … AS IDENTITY";
+      } else if (col.generated_stored) {
+        const sql::Constraint* k = FindConstraint(col, T::kGenerated);
+        cause = "a stored generated column is computed for every existing row";
+        at = k ? k->location : col.location;
+        help =
+            "Add a plain nullable column kept up to date by a trigger, and backfill it in "
+            "batches (PostgreSQL 18's virtual generated columns need no rewrite)";
+      } else if (col.default_expr && col.default_expr->kind != sql::Expr::Kind::kNull) {
+        const std::string call = VolatileCall(*col.default_expr);
+        if (!call.empty()) {
+          cause = "its default calls " + call + ", which is evaluated for every existing row";
+        } else if (ctx.settings().pg_version < 11) {
+          cause = "before PostgreSQL 11 any default is written into every existing row";
+        } else {
+          continue;
+        }
+        at = col.default_expr->location;
+        help = "Add the column without the default, set the default for new rows (ALTER COLUMN " +
+               col.name + " SET DEFAULT …), then backfill existing rows in batches";
+      } else {
+        continue;
+      }
+      const int begin = at >= 0 ? at : c.location;
+      Report(ctx, *this,
+             "Adding column \"" + col.name + "\" rewrites " + Quoted(s.table) + " under " +
+                 LockPhrase(l->mode, s.table) + ", until the rewrite ends: " + cause,
+             help, begin, begin >= 0 ? ExprEnd(ctx, begin) : -1);
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeAvoidRewriteOnAddColumn() {
+  return std::make_unique<AvoidRewriteOnAddColumn>();
+}
+
+}  // namespace lockstep::rules

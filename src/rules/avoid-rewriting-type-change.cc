@@ -1,0 +1,60 @@
+// squawk changing-column-type, eugene E5, strong_migrations, pgfence alter-column: ALTER COLUMN …
+// TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, unless the change is
+// binary-coercible (varchar(n) -> varchar(m >= n), varchar -> text, numeric widening, …), which the
+// lock model knows: this rule fires only when Effect::rewrites says the table is rewritten.
+#include "rules/common.h"
+#include "rules/registry.h"
+
+namespace lockstep::rules {
+namespace {
+
+class AvoidRewritingTypeChange : public Rule {
+ public:
+  std::string_view id() const override { return "avoid-rewriting-type-change"; }
+  Severity default_severity() const override { return Severity::kError; }
+  std::string_view summary() const override {
+    return "ALTER COLUMN … TYPE that rewrites the table (not binary-coercible)";
+  }
+
+  void CheckStatement(Context& ctx) const override {
+    const sql::Statement& s = ctx.statement();
+    if (s.kind != sql::Kind::kAlterTable || !Rewrites(ctx, s.table)) return;
+    const locks::RelationLock* l = LockOn(ctx, s.table);
+    if (!l || !IsLive(*l)) return;
+    const schema::Table* t = ctx.catalog().FindTable(s.table);
+    locks::Options opt;
+    opt.pg_version = ctx.settings().pg_version;
+    for (size_t i = 0; i < s.cmds.size(); ++i) {
+      const sql::AlterCmd& c = s.cmds[i];
+      if (c.type != sql::AlterType::kAlterColumnType || !c.column) continue;
+      const schema::Column* col = t ? t->FindColumn(c.name) : nullptr;
+      // Another sub-command may be the one that rewrites; this one only if it is not free.
+      if (col && !c.has_using && locks::IsBinaryCoercible(col->type, c.column->type, opt)) continue;
+      std::string why;
+      if (!col) {
+        why =
+            " (the column's current type is not in the migration history, so lockstep assumes "
+            "the change is not binary-coercible)";
+      } else if (c.has_using) {
+        why = " (a USING expression always rewrites)";
+      }
+      const auto [b, e] = AlterCmdRange(ctx, i);
+      Report(ctx, *this,
+             "Changing the type of \"" + c.name + "\" to " + TypeText(ctx, c.column->type) +
+                 " rewrites " + Quoted(s.table) + " and rebuilds its indexes under " +
+                 LockPhrase(l->mode, s.table) + why,
+             "Add a new column of the new type, backfill it in batches (and keep it in sync with "
+             "a trigger), switch the application to it, then drop the old column; changes such as "
+             "varchar(n) to varchar(m > n) or to text need no rewrite",
+             b, e);
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeAvoidRewritingTypeChange() {
+  return std::make_unique<AvoidRewritingTypeChange>();
+}
+
+}  // namespace lockstep::rules

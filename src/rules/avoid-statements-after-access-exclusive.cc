@@ -1,0 +1,85 @@
+// eugene E4, pgfence "multiple ACCESS EXCLUSIVE statements": locks are held until the transaction
+// ends, so once a statement has taken ACCESS EXCLUSIVE on a live table, every later statement of
+// the same transaction runs while that table is blocked. That matters when the later statement is
+// slow (it scans or rewrites a live relation) or may wait for another lock without a timeout.
+#include "rules/common.h"
+#include "rules/registry.h"
+
+namespace lockstep::rules {
+namespace {
+
+schema::Origin OriginIn(const locks::Effect& e, const sql::QName& rel) {
+  for (const locks::RelationLock& l : e.locks)
+    if (l.relation == rel) return l.origin;
+  return schema::Origin::kUnknown;
+}
+
+class AvoidStatementsAfterAccessExclusive : public Rule {
+ public:
+  std::string_view id() const override { return "avoid-statements-after-access-exclusive"; }
+  Severity default_severity() const override { return Severity::kWarning; }
+  std::string_view summary() const override {
+    return "slow or lock-waiting statement while the transaction holds ACCESS EXCLUSIVE on a "
+           "live table";
+  }
+
+  void CheckStatement(Context& ctx) const override {
+    if (!ctx.tx.in_transaction) return;
+    const sql::Statement& s = ctx.statement();
+    if (s.kind == sql::Kind::kTransaction || s.kind == sql::Kind::kSet) return;
+    const locks::RelationLock* held = nullptr;
+    for (const locks::RelationLock& h : ctx.tx.held)
+      if (!h.is_index && h.mode == locks::LockMode::kAccessExclusive && IsLiveNow(ctx, h)) {
+        held = &h;
+        break;
+      }
+    if (!held) return;
+    const locks::Effect& e = ctx.effect();
+    std::string why;
+    for (const auto* list : {&e.rewrites, &e.scans}) {
+      for (const sql::QName& r : *list) {
+        if (OriginIn(e, r) == schema::Origin::kThisMigration) continue;
+        why = (list == &e.rewrites ? "it rewrites " : "it reads every row of ") + Quoted(r);
+        break;
+      }
+      if (!why.empty()) break;
+    }
+    const bool may_wait_forever = !ctx.tx.lock_timeout_set && !ctx.settings().deployed_by_lockstep;
+    if (why.empty() && may_wait_forever) {
+      for (const locks::RelationLock& l : e.locks) {
+        if (l.is_index || !IsLive(l) || IsCreatedBy(ctx.migration().statements[ctx.index], l) ||
+            l.mode == locks::LockMode::kNone)
+          continue;
+        bool already = false;
+        for (const locks::RelationLock& h : ctx.tx.held)
+          if (h.relation == l.relation && h.mode >= l.mode) already = true;
+        if (already) continue;
+        why = "it may wait for " + LockPhrase(l.mode, l.relation) + " with no lock_timeout set";
+        break;
+      }
+    }
+    if (why.empty()) return;
+    // The statement that took the lock: the earliest in this transaction that locked it so.
+    int taken_at = -1;
+    for (size_t j : EarlierInSameTransaction(ctx)) {
+      for (const locks::RelationLock& l : ctx.migration().statements[j].effect.locks)
+        if (l.relation == held->relation && l.mode == locks::LockMode::kAccessExclusive)
+          taken_at = ctx.migration().statements[j].statement->begin;
+    }
+    const std::string where =
+        taken_at >= 0 ? " (taken on line " + std::to_string(LineOf(ctx, taken_at)) + ")" : "";
+    Report(ctx, *this,
+           "This statement runs while the transaction still holds " +
+               LockPhrase(held->mode, held->relation) + where + ", and " + why,
+           "Commit right after the statement that takes the ACCESS EXCLUSIVE lock and run this "
+           "one in its own transaction (under Prisma: its own migration)");
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeAvoidStatementsAfterAccessExclusive() {
+  return std::make_unique<AvoidStatementsAfterAccessExclusive>();
+}
+
+}  // namespace lockstep::rules

@@ -1,0 +1,107 @@
+// squawk prefer-robust-stmts, pgfence: a multi-statement migration that runs without a transaction
+// can fail half-way; the rerun then trips over what the first attempt already did, unless each
+// statement is guarded (IF [NOT] EXISTS) or naturally repeatable. Statements that are repeatable
+// as they stand (SET NOT NULL, ENABLE ROW LEVEL SECURITY, VALIDATE …) are not reported.
+#include "rules/common.h"
+#include "rules/registry.h"
+
+namespace lockstep::rules {
+namespace {
+
+class PreferRobustStmts : public Rule {
+ public:
+  std::string_view id() const override { return "prefer-robust-stmts"; }
+  Severity default_severity() const override { return Severity::kHint; }
+  std::string_view summary() const override {
+    return "unguarded CREATE/DROP/ADD in a multi-statement migration without a transaction";
+  }
+
+  void CheckStatement(Context& ctx) const override {
+    if (ctx.tx.in_transaction || ctx.migration().statements.size() < 2) return;
+    const sql::Statement& s = ctx.statement();
+    using K = sql::Kind;
+    switch (s.kind) {
+      case K::kCreateTable:
+        if (s.if_not_exists || (s.temporary && OnCommitDrop(ctx))) return;
+        Missing(ctx, "IF NOT EXISTS", "CREATE TABLE IF NOT EXISTS");
+        return;
+      case K::kCreateIndex:
+        // An unnamed index gets a fresh name on every run, so a rerun cannot collide.
+        if (s.if_not_exists || !s.index || s.index->name.empty()) return;
+        Missing(ctx, "IF NOT EXISTS", "CREATE INDEX IF NOT EXISTS");
+        return;
+      case K::kDrop:
+        if (s.if_exists) return;
+        if (s.object_type != sql::ObjectType::kTable && s.object_type != sql::ObjectType::kIndex &&
+            s.object_type != sql::ObjectType::kType && s.object_type != sql::ObjectType::kView &&
+            s.object_type != sql::ObjectType::kMatView)
+          return;
+        Missing(ctx, "IF EXISTS", "DROP … IF EXISTS");
+        return;
+      case K::kAlterTable: {
+        for (size_t i = 0; i < s.cmds.size(); ++i) {
+          const sql::AlterCmd& c = s.cmds[i];
+          const auto [b, e] = AlterCmdRange(ctx, i);
+          using A = sql::AlterType;
+          if (c.type == A::kAddColumn && !c.if_not_exists) {
+            Missing(ctx, "IF NOT EXISTS", "ADD COLUMN IF NOT EXISTS", b, e);
+          } else if ((c.type == A::kDropColumn || c.type == A::kDropConstraint) && !c.if_exists) {
+            Missing(
+                ctx, "IF EXISTS",
+                c.type == A::kDropColumn ? "DROP COLUMN IF EXISTS" : "DROP CONSTRAINT IF EXISTS", b,
+                e);
+          } else if (c.type == A::kAddConstraint && !DroppedBefore(ctx, c.name)) {
+            Report(ctx, *this,
+                   "ADD CONSTRAINT cannot be guarded with IF NOT EXISTS: if this migration fails "
+                   "after it, the rerun fails here because the constraint already exists",
+                   "Precede it with ALTER TABLE … DROP CONSTRAINT IF EXISTS " +
+                       (c.name.empty() ? std::string("<name>") : c.name) +
+                       ", or run the migration in a transaction",
+                   b, e);
+          }
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+ private:
+  void Missing(Context& ctx, const std::string& guard, const std::string& form, int b = -1,
+               int e = -1) const {
+    Report(ctx, *this,
+           "Missing " + guard +
+               ": this migration runs without a transaction, so if it fails "
+               "after this statement the rerun fails here",
+           "Use " + form + ", or run the migration in a transaction", b, e);
+  }
+
+  static bool OnCommitDrop(const Context& ctx) {
+    auto on = FindToken(ctx, "COMMIT");
+    return on.has_value();
+  }
+
+  // An earlier `DROP CONSTRAINT IF EXISTS name` on the same table makes the ADD repeatable, once.
+  static bool DroppedBefore(const Context& ctx, const std::string& name) {
+    if (name.empty()) return false;
+    const sql::Statement& s = ctx.statement();
+    const auto& st = ctx.migration().statements;
+    for (size_t j = ctx.index; j-- > 0;) {
+      const sql::Statement& o = *st[j].statement;
+      if (o.kind != sql::Kind::kAlterTable || !(o.table == s.table)) continue;
+      for (const sql::AlterCmd& c : o.cmds) {
+        if (c.name != name) continue;
+        if (c.type == sql::AlterType::kAddConstraint) return false;  // added since the drop
+        if (c.type == sql::AlterType::kDropConstraint) return c.if_exists;
+      }
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakePreferRobustStmts() { return std::make_unique<PreferRobustStmts>(); }
+
+}  // namespace lockstep::rules

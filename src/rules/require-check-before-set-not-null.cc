@@ -1,0 +1,113 @@
+// squawk adding-not-nullable-field, eugene E2, strong_migrations, pgfence: SET NOT NULL scans the
+// whole table under ACCESS EXCLUSIVE — unless (PostgreSQL 12+) a valid CHECK (col IS NOT NULL)
+// already proves it, which is the safe pattern this rule asks for. The lock model decides from the
+// replayed history (Effect::scans). For a table the history does not know, the proof is looked for
+// in this migration: a CHECK (col IS NOT NULL) added valid or validated earlier; or a VALIDATE
+// CONSTRAINT, earlier in this migration, of a constraint the history does not know whose name
+// mentions the column (the pattern split across migrations with an incomplete history).
+#include <algorithm>
+#include <map>
+
+#include "rules/common.h"
+#include "rules/registry.h"
+
+namespace lockstep::rules {
+namespace {
+
+bool Mentions(const std::vector<std::string>& cols, const std::string& c) {
+  return std::find(cols.begin(), cols.end(), c) != cols.end();
+}
+
+// Is `column` of the (history-unknown) table proven non-null by this migration's earlier text?
+bool ProvenInThisMigration(const Context& ctx, const sql::QName& table, const std::string& column) {
+  std::map<std::string, bool> checks;  // CHECK (column IS NOT NULL) by name -> valid
+  bool guessed = false;
+  const auto& st = ctx.migration().statements;
+  for (size_t j = 0; j < ctx.index; ++j) {
+    const sql::Statement& o = *st[j].statement;
+    if (o.kind != sql::Kind::kAlterTable || !SameRelation(ctx, o.table, table)) continue;
+    for (const sql::AlterCmd& c : o.cmds) {
+      if (c.type == sql::AlterType::kAddConstraint && c.constraint &&
+          c.constraint->type == sql::Constraint::Type::kCheck && c.constraint->expr &&
+          Mentions(c.constraint->expr->not_null_columns, column)) {
+        checks[c.name] = !c.constraint->not_valid;
+      } else if (c.type == sql::AlterType::kValidateConstraint) {
+        auto it = checks.find(c.name);
+        if (it != checks.end())
+          it->second = true;
+        else if (c.name.find(column) != std::string::npos)
+          guessed = true;
+      } else if (c.type == sql::AlterType::kDropConstraint) {
+        checks.erase(c.name);
+      }
+    }
+  }
+  for (const auto& [name, valid] : checks)
+    if (valid) return true;
+  return guessed;
+}
+
+class RequireCheckBeforeSetNotNull : public Rule {
+ public:
+  std::string_view id() const override { return "require-check-before-set-not-null"; }
+  Severity default_severity() const override { return Severity::kError; }
+  std::string_view summary() const override {
+    return "SET NOT NULL scans the table under ACCESS EXCLUSIVE (add a valid CHECK first)";
+  }
+  bool fixable() const override { return true; }
+
+  void CheckStatement(Context& ctx) const override {
+    const sql::Statement& s = ctx.statement();
+    if (s.kind != sql::Kind::kAlterTable || !Scans(ctx, s.table)) return;
+    const locks::RelationLock* l = LockOn(ctx, s.table);
+    if (!l || !IsLive(*l)) return;
+    const bool pg12 = ctx.settings().pg_version >= 12;
+    const schema::Table* t = ctx.catalog().FindTable(s.table);
+    for (size_t i = 0; i < s.cmds.size(); ++i) {
+      const sql::AlterCmd& c = s.cmds[i];
+      if (c.type != sql::AlterType::kSetNotNull) continue;
+      if (t) {
+        // The scan may come from another sub-command; this one is free when proven.
+        const schema::Column* col = t->FindColumn(c.name);
+        if (col && col->not_null) continue;
+        bool proven = false;
+        for (const schema::Constraint& k : t->constraints)
+          proven = proven || (pg12 && k.type == sql::Constraint::Type::kCheck && k.valid &&
+                              Mentions(k.proves_not_null, c.name));
+        if (proven) continue;
+      } else if (pg12 && ProvenInThisMigration(ctx, s.table, c.name)) {
+        continue;
+      }
+      const std::string check = s.table.name + "_" + c.name + "_not_null";
+      const std::string tbl = s.table.ToString();
+      const auto [b, e] = AlterCmdRange(ctx, i);
+      Diagnostic d;
+      d.rule = std::string(id());
+      d.severity = default_severity();
+      d.message = "SET NOT NULL on \"" + c.name + "\" reads every row of " + Quoted(s.table) +
+                  " to check for NULLs while holding " + LockPhrase(l->mode, s.table);
+      if (pg12) {
+        d.help = "Prove it with a CHECK first, each step in its own transaction: ALTER TABLE " +
+                 tbl + " ADD CONSTRAINT " + check + " CHECK (" + c.name +
+                 " IS NOT NULL) NOT VALID; ALTER TABLE " + tbl + " VALIDATE CONSTRAINT " + check +
+                 "; then SET NOT NULL skips the scan; then DROP CONSTRAINT " + check;
+        d.fixable = true;
+      } else {
+        d.help = "PostgreSQL 11 always scans for SET NOT NULL: enforce it with CHECK (" + c.name +
+                 " IS NOT NULL) NOT VALID + VALIDATE CONSTRAINT instead, or upgrade to 12+ where "
+                 "that CHECK lets SET NOT NULL skip the scan";
+      }
+      d.begin = b;
+      d.end = e;
+      ctx.Report(std::move(d));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeRequireCheckBeforeSetNotNull() {
+  return std::make_unique<RequireCheckBeforeSetNotNull>();
+}
+
+}  // namespace lockstep::rules

@@ -1,0 +1,64 @@
+// squawk constraint-missing-not-valid (its NOT VALID + VALIDATE case), pgfence: the point of NOT
+// VALID is that VALIDATE CONSTRAINT then scans under SHARE UPDATE EXCLUSIVE. In the same
+// transaction as the NOT VALID add, the add's lock (ACCESS EXCLUSIVE for CHECK, SHARE ROW EXCLUSIVE
+// for FOREIGN KEY) is still held during the scan. Under Prisma's native engine the whole file is
+// one transaction (settings.assume_in_transaction), which makes this easy to do by accident.
+#include "rules/common.h"
+#include "rules/registry.h"
+
+namespace lockstep::rules {
+namespace {
+
+class ValidateInSeparateTransaction : public Rule {
+ public:
+  std::string_view id() const override { return "validate-in-separate-transaction"; }
+  Severity default_severity() const override { return Severity::kError; }
+  std::string_view summary() const override {
+    return "VALIDATE CONSTRAINT in the same transaction as its NOT VALID add: the lock is held";
+  }
+  void CheckStatement(Context& ctx) const override {
+    const sql::Statement& s = ctx.statement();
+    if (s.kind != sql::Kind::kAlterTable || !ctx.IsLive(s.table)) return;
+    const std::vector<size_t> earlier = EarlierInSameTransaction(ctx);
+    for (size_t i = 0; i < s.cmds.size(); ++i) {
+      const sql::AlterCmd& c = s.cmds[i];
+      if (c.type != sql::AlterType::kValidateConstraint) continue;
+      const sql::Statement* added = nullptr;
+      for (size_t j : earlier) {
+        const sql::Statement& o = *ctx.migration().statements[j].statement;
+        if (o.kind != sql::Kind::kAlterTable || !SameRelation(ctx, o.table, s.table)) continue;
+        for (const sql::AlterCmd& oc : o.cmds)
+          if (oc.type == sql::AlterType::kAddConstraint && oc.constraint &&
+              oc.constraint->not_valid && oc.name == c.name)
+            added = &o;
+        if (added) break;
+      }
+      if (!added) continue;
+      const sql::QName resolved = ctx.catalog().Resolve(s.table);
+      locks::LockMode held = locks::LockMode::kNone;
+      for (const locks::RelationLock& h : ctx.tx.held)
+        if (h.relation == resolved) held = std::max(held, h.mode);
+      const auto [b, e] = AlterCmdRange(ctx, i);
+      Report(
+          ctx, *this,
+          "VALIDATE CONSTRAINT \"" + c.name +
+              "\" runs in the same transaction as its NOT "
+              "VALID add on line " +
+              std::to_string(LineOf(ctx, added->begin)) +
+              (held != locks::LockMode::kNone
+                   ? ", so " + LockPhrase(held, s.table) + " is still held while it reads every row"
+                   : ", so the add's lock is still held while it reads every row"),
+          "Commit in between: run the VALIDATE CONSTRAINT in a later migration (or after "
+          "COMMIT), where it only takes SHARE UPDATE EXCLUSIVE",
+          b, e);
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> MakeValidateInSeparateTransaction() {
+  return std::make_unique<ValidateInSeparateTransaction>();
+}
+
+}  // namespace lockstep::rules
