@@ -1,0 +1,2 @@
+DROP DATABASE "olddb";  -- expect: ban-drop-database
+DROP DATABASE IF EXISTS scratch;  -- expect: ban-drop-database

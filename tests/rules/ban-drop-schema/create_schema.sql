@@ -1,0 +1,2 @@
+CREATE SCHEMA IF NOT EXISTS reporting;
+DROP TABLE IF EXISTS reporting.t;

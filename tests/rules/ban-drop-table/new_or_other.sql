@@ -1,0 +1,4 @@
+CREATE TABLE scratch (id bigint);
+DROP TABLE scratch;
+DROP VIEW IF EXISTS v;
+DROP INDEX IF EXISTS i;

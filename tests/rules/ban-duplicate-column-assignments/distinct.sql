@@ -1,0 +1,10 @@
+UPDATE k SET a = 1, b = 2 WHERE id = 1;
+UPDATE k SET a.x = 1, a.y = 2;
+UPDATE k SET a[1] = 1, a[2] = 2;
+UPDATE k SET "A" = 1, A = 2;
+UPDATE k SET a = (SELECT a FROM j WHERE j.a = k.a) WHERE a = 1;
+INSERT INTO k (a, b) VALUES (1, 2);
+INSERT INTO k VALUES (1, 1);
+INSERT INTO k SELECT a, a FROM j;
+INSERT INTO k (a, b) VALUES (1, 2) ON CONFLICT (a) DO UPDATE SET b = excluded.b;
+CREATE TABLE t (a int, b int);

@@ -1,0 +1,3 @@
+CREATE TABLE fresh (id bigint, nme text);
+ALTER TABLE fresh RENAME COLUMN nme TO name;
+ALTER TABLE t RENAME TO t2;

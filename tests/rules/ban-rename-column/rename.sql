@@ -1,0 +1,6 @@
+-- ==== migration: 001_init
+CREATE TABLE t (id bigint PRIMARY KEY, a int, b int, email text, org bigint);
+CREATE INDEX t_email_idx ON t (email);
+CREATE UNIQUE INDEX t_org_email_idx ON t (org, email);
+-- ==== migration: 002_rename
+ALTER TABLE t RENAME COLUMN email TO email_address;  -- expect: ban-rename-column

@@ -1,0 +1,1 @@
+truncate a, b, c cascade;  -- expect: ban-truncate-cascade@18

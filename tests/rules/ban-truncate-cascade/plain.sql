@@ -1,0 +1,4 @@
+truncate a, b, c;
+truncate a;
+CREATE TABLE staging (id bigint);
+TRUNCATE staging CASCADE;

@@ -1,0 +1,9 @@
+BEGIN;
+CREATE TABLE users (id bigint);
+COMMIT;
+BEGIN;
+CREATE TABLE posts (id bigint);
+ROLLBACK;
+BEGIN;
+BEGIN;
+COMMIT;

@@ -1,0 +1,5 @@
+BEGIN;
+CREATE TABLE users (id bigint);
+COMMIT;
+START TRANSACTION;  -- expect: ban-uncommitted-transaction
+CREATE TABLE posts (id bigint);

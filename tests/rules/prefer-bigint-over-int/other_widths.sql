@@ -1,0 +1,1 @@
+CREATE TABLE users (id bigint, a int8, b bigserial, c smallint, d numeric);

@@ -1,0 +1,1 @@
+CREATE TABLE users (id bigint, a int, b serial, c bigserial);

@@ -1,0 +1,1 @@
+ALTER TABLE core_foo ADD COLUMN answer_id integer;

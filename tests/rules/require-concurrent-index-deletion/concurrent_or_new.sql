@@ -1,0 +1,9 @@
+-- ==== migration: 001_init
+CREATE TABLE users (id bigint PRIMARY KEY, email text, a int, b int, c int);
+CREATE TABLE posts (id bigint PRIMARY KEY, author_id bigint, title text);
+CREATE INDEX posts_title_idx ON posts (title);
+-- ==== migration: 002_drop
+DROP INDEX CONCURRENTLY posts_title_idx;
+CREATE TABLE fresh (id bigint, n int);
+CREATE INDEX fresh_n_idx ON fresh (n);
+DROP INDEX fresh_n_idx;

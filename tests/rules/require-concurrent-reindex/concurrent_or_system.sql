@@ -1,0 +1,8 @@
+-- ==== migration: 001_init
+CREATE TABLE users (id bigint PRIMARY KEY, email text, a int, b int, c int);
+CREATE TABLE posts (id bigint PRIMARY KEY, author_id bigint, title text);
+CREATE INDEX posts_title_idx ON posts (title);
+-- ==== migration: 002_reindex
+REINDEX TABLE CONCURRENTLY users;
+REINDEX (CONCURRENTLY) INDEX posts_title_idx;
+REINDEX SYSTEM app;

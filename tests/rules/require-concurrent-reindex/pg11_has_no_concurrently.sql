@@ -1,0 +1,2 @@
+-- settings: pg_version=11
+REINDEX TABLE users;

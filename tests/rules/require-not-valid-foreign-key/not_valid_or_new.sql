@@ -1,0 +1,11 @@
+-- ==== migration: 001_init
+CREATE TABLE users (id bigint PRIMARY KEY, email text, a int, b int);
+CREATE TABLE posts (id bigint PRIMARY KEY, author_id bigint, editor_id bigint, title text);
+CREATE INDEX posts_editor_idx ON posts (editor_id, title);
+-- ==== migration: 002_fk
+ALTER TABLE posts ADD CONSTRAINT posts_author_fk FOREIGN KEY (author_id) REFERENCES users (id) NOT VALID;
+ALTER TABLE posts VALIDATE CONSTRAINT posts_author_fk;
+-- The referencing table is new: nothing to validate, nobody blocked on it.
+CREATE TABLE comments (id bigint, post_id bigint REFERENCES posts (id));
+CREATE TABLE likes (id bigint, post_id bigint);
+ALTER TABLE likes ADD CONSTRAINT likes_post_fk FOREIGN KEY (post_id) REFERENCES posts (id);

@@ -1,0 +1,7 @@
+-- ==== migration: 001_init
+CREATE TABLE users (id bigint PRIMARY KEY, email text, a int, b int);
+CREATE TABLE posts (id bigint PRIMARY KEY, author_id bigint, editor_id bigint, title text);
+CREATE INDEX posts_editor_idx ON posts (editor_id, title);
+-- ==== migration: 002_fk
+ALTER TABLE posts ADD CONSTRAINT posts_author_fk FOREIGN KEY (author_id) REFERENCES users (id);  -- expect: require-not-valid-foreign-key@23
+ALTER TABLE posts ADD COLUMN reviewer_id bigint REFERENCES users (id);  -- expect: require-not-valid-foreign-key@49

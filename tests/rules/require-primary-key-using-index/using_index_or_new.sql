@@ -1,0 +1,3 @@
+ALTER TABLE items ADD CONSTRAINT items_pk PRIMARY KEY USING INDEX items_pk;
+CREATE TABLE fresh (id bigint NOT NULL);
+ALTER TABLE fresh ADD PRIMARY KEY (id);

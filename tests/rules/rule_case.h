@@ -1,0 +1,201 @@
+// A rule test case file (tests/rules/<rule-id>/*.sql, format in tests/rules/README.md): its
+// settings, its migrations (all but the last are history) and its inline expectations.
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analysis/history.h"
+#include "base/source.h"
+#include "lint/runner.h"
+#include "rules/rule.h"
+
+namespace lockstep::testing {
+
+struct Expectation {
+  int line = 0;    // 1-based line of the case file
+  int column = 0;  // 1-based; 0 = any column
+  std::string rule;
+};
+
+struct RuleCase {
+  std::string path;
+  rules::Settings settings;
+  std::set<std::string> rules;  // empty = all rules
+  std::vector<analysis::MigrationText> migrations;
+  std::vector<int> first_line;  // file line of each migration's first line
+  std::vector<Expectation> expectations;
+  std::vector<std::string> errors;  // malformed header or expectation lines
+};
+
+// A diagnostic placed on the case file: line and column of its start.
+struct Placed {
+  int line = 0;
+  int column = 0;
+  const rules::Diagnostic* d = nullptr;
+};
+
+namespace detail {
+
+inline std::string Trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+inline bool StartsWith(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
+
+inline std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) {
+      out.push_back(detail::Trim(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(detail::Trim(cur));
+  return out;
+}
+
+}  // namespace detail
+
+// Applies one "key=value" of a `-- settings:` header; false when the key or value is unknown.
+inline bool ApplySetting(rules::Settings& s, const std::string& key, const std::string& value) {
+  auto boolean = [&](bool& out) {
+    if (value == "true")
+      out = true;
+    else if (value == "false")
+      out = false;
+    else
+      return false;
+    return true;
+  };
+  if (key == "pg_version") {
+    if (value.empty() || !std::all_of(value.begin(), value.end(), ::isdigit)) return false;
+    s.pg_version = std::stoi(value);
+    return true;
+  }
+  if (key == "assume_in_transaction") return boolean(s.assume_in_transaction);
+  if (key == "deployed_by_lockstep") return boolean(s.deployed_by_lockstep);
+  return false;
+}
+
+// Parses a case file's text. `default_rule` is the folder's rule id (run alone unless a
+// `-- rules:` header says otherwise).
+inline RuleCase ParseRuleCase(const std::string& path, const std::string& text,
+                              const std::string& default_rule) {
+  RuleCase c;
+  c.path = path;
+  c.rules = {default_rule};
+  // Split into lines keeping the terminators, so that migration texts are exact substrings.
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < text.size();) {
+    size_t j = text.find('\n', i);
+    j = j == std::string::npos ? text.size() : j + 1;
+    lines.push_back(text.substr(i, j - i));
+    i = j;
+  }
+  const std::string kMarker = "-- ==== migration:";
+  bool any_marker = false;
+  for (const std::string& l : lines) any_marker = any_marker || detail::StartsWith(l, kMarker);
+  std::string cur;
+  std::string cur_name = "case";
+  int cur_first = 1;
+  bool in_migration = !any_marker;
+  auto flush = [&]() {
+    if (!in_migration) return;
+    c.migrations.push_back({cur_name, path + "#" + cur_name, cur});
+    c.first_line.push_back(cur_first);
+  };
+  for (size_t n = 0; n < lines.size(); ++n) {
+    const int line_no = static_cast<int>(n) + 1;
+    const std::string line = lines[n];
+    const std::string trimmed = detail::Trim(line);
+    if (detail::StartsWith(trimmed, kMarker)) {
+      flush();
+      cur.clear();
+      cur_name = detail::Trim(trimmed.substr(kMarker.size()));
+      cur_first = line_no + 1;
+      in_migration = true;
+      continue;
+    }
+    if (detail::StartsWith(trimmed, "-- settings:")) {
+      std::istringstream in(trimmed.substr(12));
+      std::string kv;
+      while (in >> kv) {
+        const size_t eq = kv.find('=');
+        if (eq == std::string::npos ||
+            !ApplySetting(c.settings, kv.substr(0, eq), kv.substr(eq + 1)))
+          c.errors.push_back("line " + std::to_string(line_no) + ": bad setting '" + kv + "'");
+      }
+    } else if (detail::StartsWith(trimmed, "-- rules:")) {
+      const std::string v = detail::Trim(trimmed.substr(9));
+      c.rules.clear();
+      if (v != "all")
+        for (const std::string& r : detail::Split(v, ',')) c.rules.insert(r);
+    }
+    const size_t e = line.find("-- expect:");
+    if (e != std::string::npos) {
+      for (const std::string& item : detail::Split(detail::Trim(line.substr(e + 10)), ',')) {
+        Expectation x;
+        x.line = line_no;
+        const size_t at = item.find('@');
+        x.rule = detail::Trim(item.substr(0, at));
+        if (at != std::string::npos) {
+          const std::string col = detail::Trim(item.substr(at + 1));
+          if (col.empty() || !std::all_of(col.begin(), col.end(), ::isdigit)) {
+            c.errors.push_back("line " + std::to_string(line_no) + ": bad column in '" + item +
+                               "'");
+            continue;
+          }
+          x.column = std::stoi(col);
+        }
+        if (x.rule.empty()) {
+          c.errors.push_back("line " + std::to_string(line_no) + ": empty expectation");
+          continue;
+        }
+        c.expectations.push_back(x);
+      }
+    }
+    cur += line;
+  }
+  flush();
+  if (c.migrations.empty()) c.errors.push_back("no migration in the file");
+  // Expectations belong to the analysed (last) migration.
+  if (!c.first_line.empty())
+    for (const Expectation& x : c.expectations)
+      if (x.line < c.first_line.back())
+        c.errors.push_back("line " + std::to_string(x.line) +
+                           ": expectation in a history migration (history is not linted)");
+  return c;
+}
+
+// Lints the case (history replayed, last migration analysed).
+inline std::vector<rules::Diagnostic> LintCase(const RuleCase& c) {
+  analysis::History h = lint::ReplayForLint(c.migrations, c.migrations.size() - 1, c.settings);
+  lint::Options o;
+  o.settings = c.settings;
+  o.only_rules = c.rules;
+  return lint::Run(h, o);
+}
+
+// Places the diagnostics on the case file: line and column of each start.
+inline std::vector<Placed> Place(const RuleCase& c, const std::vector<rules::Diagnostic>& ds) {
+  const SourceFile src(c.migrations.back().path, c.migrations.back().text);
+  std::vector<Placed> out;
+  for (const rules::Diagnostic& d : ds) {
+    const Position p = src.PositionOf(static_cast<size_t>(d.begin));
+    out.push_back({c.first_line.back() + p.line - 1, p.column, &d});
+  }
+  return out;
+}
+
+}  // namespace lockstep::testing
