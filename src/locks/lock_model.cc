@@ -267,6 +267,9 @@ void Builder::Run() {
 
 void Builder::CreateTable() {
   Lock(s_.table, LockMode::kAccessExclusive);
+  // The table being created is new whatever the history says (nobody else can see it yet).
+  e_.locks.back().origin = Origin::kThisMigration;
+  e_.new_table = true;
   if (!s_.partition_of.name.empty()) {
     Lock(s_.partition_of, LockMode::kAccessExclusive);
     Note("creating a partition locks the parent");
@@ -289,7 +292,8 @@ void Builder::AddConstraint(const sql::Constraint& k, const QName& table, bool i
       Lock(k.ref_table, LockMode::kShareRowExclusive);
       if (!k.not_valid && !is_new_column) {
         Scan(table);
-        Note("validates every existing row of " + cat_.Resolve(table).ToString());
+        if (cat_.OriginOf(table) != Origin::kThisMigration)
+          Note("validates every existing row of " + cat_.Resolve(table).ToString());
       }
       break;
     case T::kCheck:

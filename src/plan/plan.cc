@@ -14,13 +14,17 @@ std::string Excerpt(std::string_view text, size_t max_chars) {
       space = !out.empty();
       continue;
     }
+    if ((c & 0xC0) != 0x80 && chars + (space ? 1 : 0) >= max_chars) {
+      out += "…";
+      return out;
+    }
     if (space) {
       out += ' ';
       ++chars;
       space = false;
     }
     if ((c & 0xC0) != 0x80) {
-      if (chars == max_chars) {
+      if (chars >= max_chars) {
         out += "…";
         return out;
       }
