@@ -650,10 +650,12 @@ Status EmbeddedServer::Launch(const ServerOptions& options) {
       }
       if (PQping(ping.c_str()) == PQPING_OK) break;
       if (std::chrono::steady_clock::now() >= deadline) {
+        const std::string message =
+            "PostgreSQL " + std::to_string(major()) + " did not accept connections within " +
+            std::to_string(options.start_timeout.count()) + " ms; last lines of " +
+            log_path_.string() + ":\n" + LogTail(20);
         Stop();
-        return Status::Error("PostgreSQL " + std::to_string(major()) + " did not accept " +
-                             "connections within " + std::to_string(options.start_timeout.count()) +
-                             " ms");
+        return Status::Error(message);
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }

@@ -112,6 +112,21 @@ TEST_P(EmbeddedServerTest, StartsServesAndStopsCleanly) {
 INSTANTIATE_TEST_SUITE_P(Pg, EmbeddedServerTest, ::testing::Values(15, 16),
                          lockstep::testing::PgMajorName());
 
+// Beyond the majors every test needs (15, 16): whatever else is installed must work too.
+TEST(EmbeddedServer, EveryAvailableMajorStarts) {
+  for (int major : AvailableMajors()) {
+    SCOPED_TRACE("PostgreSQL " + std::to_string(major));
+    Result<std::unique_ptr<EmbeddedServer>> s = EmbeddedServer::Start(major);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    DbResult<Connection> c = Connect((*s)->conninfo());
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->server_version_num() / 10000, major);
+    DbResult<Rows> r = c->Exec("CREATE TABLE t (x int); INSERT INTO t VALUES (1); SELECT x FROM t");
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->rows[0][0], "1");
+  }
+}
+
 TEST(EmbeddedServer, DestructorStopsTheServer) {
   fs::path base;
   fs::path data;
