@@ -16,6 +16,7 @@ class BanNonTransactionalStatementInTransaction : public Rule {
   std::string_view summary() const override {
     return "CONCURRENTLY / VACUUM inside a transaction block: fails with SQLSTATE 25001";
   }
+  bool fixable() const override { return true; }
   void CheckStatement(Context& ctx) const override {
     if (ctx.effect().transactional || !ctx.tx.in_transaction) return;
     const bool alone = ctx.migration().statements.size() == 1;

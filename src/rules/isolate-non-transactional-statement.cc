@@ -17,6 +17,7 @@ class IsolateNonTransactionalStatement : public Rule {
   std::string_view summary() const override {
     return "CREATE INDEX CONCURRENTLY (or VACUUM …) in a multi-statement migration file";
   }
+  bool fixable() const override { return true; }
   void CheckStatement(Context& ctx) const override {
     if (ctx.effect().transactional || ctx.tx.in_transaction) return;
     const size_t n = ctx.migration().statements.size();

@@ -16,6 +16,7 @@ class ValidateInSeparateTransaction : public Rule {
   std::string_view summary() const override {
     return "VALIDATE CONSTRAINT in the same transaction as its NOT VALID add: the lock is held";
   }
+  bool fixable() const override { return true; }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kAlterTable || !ctx.IsLive(s.table)) return;
