@@ -43,6 +43,8 @@ struct GoldenCase {
   fix::Options options;
 };
 
+inline void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.name; }
+
 inline std::vector<GoldenCase> GoldenCases() {
   std::vector<GoldenCase> out;
   const fs::path root = SourceDir() / "tests" / "fix" / "golden";

@@ -1,0 +1,1 @@
+ALTER TABLE "Measurement_2023" DROP CONSTRAINT "Measurement_2023_takenOn_check";
