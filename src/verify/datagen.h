@@ -1,0 +1,116 @@
+// Synthetic rows for `lockstep verify`: from the schema model (schema/catalog.h) to COPY text and
+// to the parameters of the workload's point reads, updates and inserts.
+//
+// Every value is a pure function of (table, column, row id), row ids running 1..rows, so that
+//   - a column's values are pairwise distinct wherever its type allows it (integers, text, uuids,
+//     timestamps, …): unique indexes and primary keys hold, and so do uniques that the pending
+//     migration is about to add (`ADD UNIQUE` on a populated table must succeed);
+//   - a foreign key of row i points at row ((i - 1) mod parent_rows) + 1 of the parent, which was
+//     loaded first (self-references point at row (i + 1) / 2, loaded earlier in the same COPY);
+//   - nullable columns are filled too (a pending `SET NOT NULL` must succeed).
+// What cannot be generated (an unknown type, a domain, a composite) is left to the column's
+// default or NULL; a NOT NULL column without a default of such a type is an error naming it.
+// Pure and thread-safe once built.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "schema/catalog.h"
+#include "sql/ast.h"
+
+namespace lockstep::verify {
+
+enum class ValueKind {
+  kInt16,
+  kInt32,
+  kInt64,
+  kFloat,
+  kNumeric,
+  kMoney,
+  kBool,
+  kText,
+  kUuid,
+  kJson,
+  kDate,
+  kTime,
+  kTimeTz,
+  kTimestamp,
+  kTimestampTz,
+  kInterval,
+  kBytea,
+  kInet,
+  kMacaddr,
+  kXml,
+  kTsvector,
+  kEnum,
+  kForeignKey,  // a copy of the parent's referenced column for the parent row this row points at
+  kNull,        // the NULL of a back edge in a foreign-key cycle
+  kOmitted,     // left to the server: STORED generated columns, unknown types with a default
+};
+
+struct ColumnPlan {
+  std::string name;
+  ValueKind kind = ValueKind::kText;
+  std::string type;         // the type as written, for messages and for casts in the workload
+  int max_length = -1;      // varchar(n), char(n)
+  int numeric_digits = -1;  // numeric(p, s): p - s, the digits before the point
+  int array_dims = 0;
+  std::vector<std::string> enum_values;
+  size_t parent_table = 0;   // kForeignKey: index into FillPlan::tables
+  size_t parent_column = 0;  // kForeignKey: index into that table's columns
+  bool self_reference = false;
+  bool sequence = false;  // serial or identity: its sequence is moved past the loaded rows
+  bool not_null = false;
+};
+
+struct TablePlan {
+  sql::QName name;
+  int64_t rows = 0;
+  std::vector<ColumnPlan> columns;  // table order
+  // Columns that identify a row (primary key, else a unique index of generated columns); empty
+  // when there is none (the workload then addresses rows by ctid).
+  std::vector<size_t> key;
+  // The column the workload's UPDATE sets to itself: a plain column when there is one.
+  size_t update_column = 0;
+  bool workload = false;  // touched by the pending migrations: gets reads and writes
+};
+
+// Tables in load order: every parent before its children.
+struct FillPlan {
+  std::vector<TablePlan> tables;
+  int64_t total_rows() const;
+};
+
+// Plans the load of `touched` (tables the pending migrations touch, as they are in `catalog`,
+// the schema after the already-applied history) plus every table they reference by foreign key,
+// transitively; each gets `rows` rows. Errors name the table and column that cannot be filled.
+Result<FillPlan> PlanFill(const schema::Catalog& catalog, const std::vector<sql::QName>& touched,
+                          int64_t rows);
+
+// The value of `table`.`column` for row `rowid` (1-based) in PostgreSQL's text input form;
+// nullopt for NULL. Row ids above `rows` are for new rows (workload inserts).
+std::optional<std::string> Value(const FillPlan& plan, size_t table, size_t column, int64_t rowid);
+
+// The columns COPY and INSERT send (all but kOmitted), as indexes into the table's columns.
+// Serial and identity columns are sent too (COPY writes identity values as given; INSERTs say
+// OVERRIDING SYSTEM VALUE), so that every row's values stay a function of its row id.
+std::vector<size_t> LoadedColumns(const TablePlan& table);
+
+// `COPY "s"."t" ("a", "b") FROM STDIN` for LoadedColumns.
+std::string CopyStatement(const TablePlan& table);
+// Appends the COPY text-format lines of rows [first, last] to `out`.
+void AppendCopyRows(const FillPlan& plan, size_t table, int64_t first, int64_t last,
+                    std::string* out);
+
+// Statements that move every sequence of a loaded serial/identity column past the loaded rows
+// (so that inserts never collide with them); empty when there is none.
+std::vector<std::string> SequenceFixups(const TablePlan& table);
+
+// The qualified, quoted name: "schema"."table".
+std::string QuotedName(const sql::QName& name);
+
+}  // namespace lockstep::verify
