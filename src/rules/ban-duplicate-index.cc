@@ -3,6 +3,8 @@
 // a build under lock — and serves no query the existing one does not. Equality is
 // schema::Index::Signature (table, method, columns with order and opclass; partial and expression
 // indexes never compare equal).
+#include <algorithm>
+
 #include "rules/common.h"
 #include "rules/registry.h"
 
@@ -81,12 +83,25 @@ class BanDuplicateIndex : public Rule {
       const sql::Constraint& k = *c.constraint;
       using T = sql::Constraint::Type;
       if ((k.type != T::kUnique && k.type != T::kPrimaryKey) || !k.using_index.empty()) continue;
-      if (const schema::Index* other = Duplicated(ctx, FromConstraint(ctx, s.table, k)))
-        Found(ctx, *other, k.location, k.location >= 0 ? ClauseEnd(ctx, k.location) : -1);
+      const schema::Index* other = Duplicated(ctx, FromConstraint(ctx, s.table, k));
+      if (!other || ReplacedBySameStatement(s, *other)) continue;
+      Found(ctx, *other, k.location, k.location >= 0 ? ClauseEnd(ctx, k.location) : -1);
     }
   }
 
  private:
+  // Prisma changes a primary key as DROP CONSTRAINT "T_pkey", …, ADD CONSTRAINT "T_pkey" … in one
+  // statement: the old index is gone by the time the new one is built.
+  static bool ReplacedBySameStatement(const sql::Statement& s, const schema::Index& other) {
+    for (const sql::AlterCmd& c : s.cmds) {
+      if (c.type == sql::AlterType::kDropConstraint && c.name == other.name.name) return true;
+      if ((c.type == sql::AlterType::kAlterColumnType || c.type == sql::AlterType::kDropColumn) &&
+          std::find(other.columns.begin(), other.columns.end(), c.name) != other.columns.end())
+        return true;
+    }
+    return false;
+  }
+
   void Found(Context& ctx, const schema::Index& other, int b, int e) const {
     Report(ctx, *this,
            "This index duplicates \"" + other.name.name + "\" on " + Quoted(other.table) + " (" +

@@ -34,10 +34,10 @@ class CombineAlterTableStatements : public Rule {
       if (o.kind != sql::Kind::kAlterTable || !(st[j].before->Resolve(o.table) == me)) continue;
       if (!heavy && !Heavy(st[j].effect, me)) continue;
       Report(ctx, *this,
-             "Another ALTER TABLE of " + Quoted(s.table) + " on line " +
+             "Another ALTER TABLE of " + Quoted(s.table) + " ran on line " +
                  std::to_string(LineOf(ctx, o.begin)) +
-                 ": two statements mean two ACCESS EXCLUSIVE acquisitions and, here, more table "
-                 "scans than one statement needs",
+                 ": two statements queue for the table's lock twice and read the table more "
+                 "often than one statement with both actions would",
              "Combine the actions into one ALTER TABLE, separated by commas (ALTER TABLE t ADD "
              "CONSTRAINT a …, ADD CONSTRAINT b …)");
       return;

@@ -111,7 +111,9 @@ int ScanEnd(const Context& ctx, int begin, bool stop_at_constraint) {
     }
     if (depth == 0 && i > first) {
       if (tt == "," || tt == ";") break;
-      if (stop_at_constraint && StartsColumnConstraint(t.kind)) break;
+      // `CONSTRAINT name CHECK …` is one constraint: its keyword is the third token.
+      const bool named_keyword = toks[first].kind == "CONSTRAINT" && i <= first + 2;
+      if (stop_at_constraint && !named_keyword && StartsColumnConstraint(t.kind)) break;
     }
     end = t.end;
   }
@@ -238,7 +240,9 @@ std::string StatementHead(const Context& ctx) {
   int n = 0;
   for (int i = s.first_token; i < s.last_token && i < static_cast<int>(toks.size()) && n < 5; ++i) {
     if (IsComment(toks[i])) continue;
-    if (!toks[i].is_keyword) break;
+    if (!toks[i].is_keyword || toks[i].kind == "IF" || toks[i].kind == "ON" ||
+        toks[i].kind == "ONLY")
+      break;
     const std::string_view t = TokenText(ctx, i);
     if (!out.empty()) out += ' ';
     for (char ch : t) out += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

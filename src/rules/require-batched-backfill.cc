@@ -21,7 +21,7 @@ class RequireBatchedBackfill : public Rule {
     const bool update = s.kind == sql::Kind::kUpdate;
     Report(ctx, *this,
            std::string(update ? "UPDATE" : "DELETE") + " without WHERE " +
-               (update ? "rewrites" : "deletes") + " every row of " + Quoted(s.table) +
+               (update ? "updates" : "deletes") + " every row of " + Quoted(s.table) +
                " in one transaction: it holds a lock on each row until it commits, so any client "
                "writing one of them waits, and the table bloats",
            "Run it in batches outside the migration, committing between them (… WHERE id >= $1 "

@@ -21,6 +21,8 @@ class RequireConcurrentIndexCreation : public Rule {
     const locks::RelationLock* l = LockOn(ctx, s.index->table);
     if (!l || !IsLive(*l)) return;
     const schema::Table* t = ctx.catalog().FindTable(s.index->table);
+    // A materialized view takes no writes: SHARE only holds off its REFRESH.
+    if (t && t->kind == schema::Table::Kind::kMatView) return;
     const bool partitioned = t && t->kind == schema::Table::Kind::kPartitioned;
     const int at = s.index->concurrently_insert_at;
     Diagnostic d;

@@ -59,27 +59,27 @@ class RequireIndexForForeignKey : public Rule {
       for (const sql::ColumnDef& c : s.columns)
         for (const sql::Constraint& k : c.constraints)
           if (k.type == T::kForeignKey)
-            Check(ctx, s.table, k,
-                  k.columns.empty() ? std::vector<std::string>{c.name} : k.columns);
+            Check(ctx, s.table, k, k.columns.empty() ? std::vector<std::string>{c.name} : k.columns,
+                  true);
       for (const sql::Constraint& k : s.table_constraints)
-        if (k.type == T::kForeignKey) Check(ctx, s.table, k, k.columns);
+        if (k.type == T::kForeignKey) Check(ctx, s.table, k, k.columns, false);
     } else if (s.kind == sql::Kind::kAlterTable) {
       for (const sql::AlterCmd& c : s.cmds) {
         if (c.type == sql::AlterType::kAddConstraint && c.constraint &&
             c.constraint->type == T::kForeignKey)
-          Check(ctx, s.table, *c.constraint, c.constraint->columns);
+          Check(ctx, s.table, *c.constraint, c.constraint->columns, false);
         if (c.type == sql::AlterType::kAddColumn && c.column)
           for (const sql::Constraint& k : c.column->constraints)
             if (k.type == T::kForeignKey)
               Check(ctx, s.table, k,
-                    k.columns.empty() ? std::vector<std::string>{c.column->name} : k.columns);
+                    k.columns.empty() ? std::vector<std::string>{c.column->name} : k.columns, true);
       }
     }
   }
 
  private:
   void Check(Context& ctx, const sql::QName& table, const sql::Constraint& k,
-             const std::vector<std::string>& cols) const {
+             const std::vector<std::string>& cols, bool inline_column) const {
     if (cols.empty() || Covered(ctx, table, cols)) return;
     std::string list;
     for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + c;
@@ -93,7 +93,10 @@ class RequireIndexForForeignKey : public Rule {
                Quoted(k.ref_table) + " scans " + Quoted(table) + " to enforce it",
            "Create the index (CREATE INDEX CONCURRENTLY " + ix + " ON " + table.ToString() + " (" +
                list + "), in a migration of its own if the table is live)",
-           k.location, k.location >= 0 ? ExprEnd(ctx, k.location) : -1);
+           k.location,
+           k.location < 0  ? -1
+           : inline_column ? ExprEnd(ctx, k.location)
+                           : ClauseEnd(ctx, k.location));
   }
 
   static bool Covered(const Context& ctx, const sql::QName& table,

@@ -36,7 +36,10 @@ class RequireNotValidCheck : public Rule {
                        " VALIDATE CONSTRAINT" + (name.empty() ? " <name>" : name) +
                        " in a separate transaction: it scans under SHARE UPDATE EXCLUSIVE, "
                        "which lets reads and writes run",
-             k.location, k.location >= 0 ? ExprEnd(ctx, k.location) : -1);
+             k.location,
+             k.location < 0  ? -1
+             : inline_column ? ExprEnd(ctx, k.location)
+                             : ClauseEnd(ctx, k.location));
     };
     for (const sql::AlterCmd& c : s.cmds) {
       if (c.type == sql::AlterType::kAddConstraint && c.constraint &&

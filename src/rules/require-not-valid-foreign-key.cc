@@ -42,7 +42,10 @@ class RequireNotValidForeignKey : public Rule {
                        " VALIDATE CONSTRAINT" + (name.empty() ? " <name>" : name) +
                        " in a separate transaction: it scans under SHARE UPDATE EXCLUSIVE, "
                        "which lets writes run",
-             k.location, k.location >= 0 ? ExprEnd(ctx, k.location) : -1);
+             k.location,
+             k.location < 0  ? -1
+             : inline_column ? ExprEnd(ctx, k.location)
+                             : ClauseEnd(ctx, k.location));
     };
     for (const sql::AlterCmd& c : s.cmds) {
       if (c.type == sql::AlterType::kAddConstraint && c.constraint &&

@@ -8,7 +8,8 @@ void UniqueIndexRule::CheckStatement(Context& ctx) const {
   const locks::RelationLock* l = LockOn(ctx, s.table);
   if (!l || !IsLive(*l)) return;
   const std::string tbl = s.table.ToString();
-  auto report = [&](const sql::Constraint& k, const std::vector<std::string>& cols) {
+  auto report = [&](const sql::Constraint& k, const std::vector<std::string>& cols,
+                    bool inline_column) {
     std::string list;
     for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + c;
     const std::string name =
@@ -26,15 +27,18 @@ void UniqueIndexRule::CheckStatement(Context& ctx) const {
                std::string(what()) + " USING INDEX " + name +
                (type() == sql::Constraint::Type::kPrimaryKey ? " (make the columns NOT NULL first)"
                                                              : ""),
-           k.location, k.location >= 0 ? ExprEnd(ctx, k.location) : -1);
+           k.location,
+           k.location < 0  ? -1
+           : inline_column ? ExprEnd(ctx, k.location)
+                           : ClauseEnd(ctx, k.location));
   };
   for (const sql::AlterCmd& c : s.cmds) {
     if (c.type == sql::AlterType::kAddConstraint && c.constraint && c.constraint->type == type() &&
         c.constraint->using_index.empty())
-      report(*c.constraint, c.constraint->columns);
+      report(*c.constraint, c.constraint->columns, false);
     if (c.type == sql::AlterType::kAddColumn && c.column)
       for (const sql::Constraint& k : c.column->constraints)
-        if (k.type == type()) report(k, {c.column->name});
+        if (k.type == type()) report(k, {c.column->name}, true);
   }
 }
 

@@ -12,3 +12,5 @@ CREATE INDEX t_org_idx ON t (org);
 CREATE INDEX t_email_org ON t (email, org);
 -- IF NOT EXISTS on an existing name is a no-op, not a second index.
 CREATE INDEX IF NOT EXISTS t_email_idx ON t (email);
+-- Prisma changes a primary key by dropping and re-adding it in one statement.
+ALTER TABLE t DROP CONSTRAINT t_pkey, ALTER COLUMN id SET DATA TYPE text, ADD CONSTRAINT t_pkey PRIMARY KEY (id);
