@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -377,83 +379,139 @@ std::vector<TransactionState> TrackTransactions(const analysis::AnalyzedMigratio
   return out;
 }
 
-std::vector<Diagnostic> Run(const analysis::History& h, const Options& o) {
+namespace {
+
+// Lints one analysed migration. `advance(i)`, when set, brings the live catalog from before
+// statement i to after it; it is called once the rules are done with statement i (the last
+// statement only after CheckMigration, which still sees the catalog before it).
+std::vector<Diagnostic> RunMigration(const analysis::AnalyzedMigration& m, const Options& o,
+                                     const std::vector<const rules::Rule*>& active,
+                                     const std::function<void(size_t)>& advance) {
+  std::vector<Diagnostic> found;
+  for (const sql::ParseError& e : m.parsed.errors) {
+    found.push_back({kSyntaxError,
+                     Severity::kError,
+                     e.message,
+                     "",
+                     m.source.path(),
+                     e.offset,
+                     SyntaxErrorEnd(m.source.text(), e.offset),
+                     false,
+                     {}});
+  }
+
+  rules::Context ctx(m, o.settings);
+  std::vector<size_t> stmt_of;  // statement index of each of ctx.diagnostics()
+  auto stamp = [&](size_t from, const rules::Rule* r, std::optional<size_t> stmt) {
+    auto& d = ctx.diagnostics();
+    for (size_t i = from; i < d.size(); ++i) {
+      d[i].rule = std::string(r->id());
+      d[i].severity = SeverityFor(o, d[i].rule, r->default_severity());
+      stmt_of.push_back(stmt ? *stmt : StatementAt(m, d[i].begin));
+    }
+  };
+  TransactionTracker tracker(o.settings);
+  const size_t n = m.statements.size();
+  for (size_t i = 0; i < n; ++i) {
+    ctx.current = &m.statements[i];
+    ctx.index = i;
+    ctx.tx = tracker.state();
+    for (const rules::Rule* r : active) {
+      const size_t before = ctx.diagnostics().size();
+      r->CheckStatement(ctx);
+      stamp(before, r, i);
+    }
+    tracker.After(m.statements[i]);
+    if (advance && i + 1 < n) advance(i);
+  }
+  if (n > 0) {
+    ctx.current = &m.statements.back();
+    ctx.index = n - 1;
+    ctx.tx = tracker.state();
+    for (const rules::Rule* r : active) {
+      const size_t before = ctx.diagnostics().size();
+      r->CheckMigration(ctx);
+      stamp(before, r, std::nullopt);
+    }
+    if (advance) advance(n - 1);
+  }
+
+  std::vector<Ignore> ignores = FindIgnores(m);
+  std::vector<Diagnostic> kept = ApplyIgnores(std::move(ctx.diagnostics()), stmt_of, ignores);
+  std::vector<Diagnostic> unused = UnusedIgnores(m, o, ignores);
+  // The unused-ignore findings can themselves be silenced file-wide.
+  std::vector<size_t> unused_stmt(unused.size(), SIZE_MAX);
+  unused = ApplyIgnores(std::move(unused), unused_stmt, ignores);
+  for (auto* v : {&kept, &unused})
+    for (Diagnostic& d : *v) found.push_back(std::move(d));
+
+  std::stable_sort(found.begin(), found.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
+    if (a.end != b.end) return a.end < b.end;
+    return a.rule < b.rule;
+  });
+  return found;
+}
+
+std::vector<const rules::Rule*> ActiveRules(const Options& o) {
   std::vector<const rules::Rule*> active;
   for (const rules::Rule* r : RuleSet(o))
     if (RuleEnabled(o, std::string(r->id()))) active.push_back(r);
+  return active;
+}
 
+bool HasSnapshots(const analysis::History& h) {
+  for (const analysis::AnalyzedMigration& m : h.migrations)
+    for (const analysis::AnalyzedStatement& s : m.statements)
+      if (!s.before) return false;
+  return true;
+}
+
+void Append(std::vector<Diagnostic>& out, std::vector<Diagnostic> more) {
+  for (Diagnostic& d : more) out.push_back(std::move(d));
+}
+
+}  // namespace
+
+std::vector<Diagnostic> Run(analysis::History& h, const Options& o) {
+  if (HasSnapshots(h)) return Run(static_cast<const analysis::History&>(h), o);
+  const std::vector<const rules::Rule*> active = ActiveRules(o);
+  // One catalog, replayed again from the parsed statements alongside the rules: `before` of the
+  // migration being linted points at it (without owning it) while its rules run.
+  schema::Catalog live(h.final_catalog.Resolve(sql::QName{"", "x"}).schema);
+  const std::shared_ptr<const schema::Catalog> handle(std::shared_ptr<void>(), &live);
   std::vector<Diagnostic> out;
-  for (const analysis::AnalyzedMigration& m : h.migrations) {
-    if (!m.analyzed) continue;
-    std::vector<Diagnostic> found;
-    for (const sql::ParseError& e : m.parsed.errors) {
-      found.push_back({kSyntaxError,
-                       Severity::kError,
-                       e.message,
-                       "",
-                       m.source.path(),
-                       e.offset,
-                       SyntaxErrorEnd(m.source.text(), e.offset),
-                       false,
-                       {}});
+  for (analysis::AnalyzedMigration& m : h.migrations) {
+    live.BeginMigration(m.name);
+    if (!m.analyzed) {
+      for (const sql::Statement& s : m.parsed.statements) live.Apply(s);
+      continue;
     }
-
-    rules::Context ctx(m, o.settings);
-    std::vector<size_t> stmt_of;  // statement index of each of ctx.diagnostics()
-    auto stamp = [&](size_t from, const rules::Rule* r, std::optional<size_t> stmt) {
-      auto& d = ctx.diagnostics();
-      for (size_t i = from; i < d.size(); ++i) {
-        d[i].rule = std::string(r->id());
-        d[i].severity = SeverityFor(o, d[i].rule, r->default_severity());
-        stmt_of.push_back(stmt ? *stmt : StatementAt(m, d[i].begin));
-      }
-    };
-    TransactionTracker tracker(o.settings);
-    for (size_t i = 0; i < m.statements.size(); ++i) {
-      ctx.current = &m.statements[i];
-      ctx.index = i;
-      ctx.tx = tracker.state();
-      for (const rules::Rule* r : active) {
-        const size_t before = ctx.diagnostics().size();
-        r->CheckStatement(ctx);
-        stamp(before, r, i);
-      }
-      tracker.After(m.statements[i]);
-    }
-    if (!m.statements.empty()) {
-      ctx.current = &m.statements.back();
-      ctx.index = m.statements.size() - 1;
-      ctx.tx = tracker.state();
-      for (const rules::Rule* r : active) {
-        const size_t before = ctx.diagnostics().size();
-        r->CheckMigration(ctx);
-        stamp(before, r, std::nullopt);
-      }
-    }
-
-    std::vector<Ignore> ignores = FindIgnores(m);
-    std::vector<Diagnostic> kept = ApplyIgnores(std::move(ctx.diagnostics()), stmt_of, ignores);
-    std::vector<Diagnostic> unused = UnusedIgnores(m, o, ignores);
-    // The unused-ignore findings can themselves be silenced file-wide.
-    std::vector<size_t> unused_stmt(unused.size(), SIZE_MAX);
-    unused = ApplyIgnores(std::move(unused), unused_stmt, ignores);
-    for (auto* v : {&kept, &unused})
-      for (Diagnostic& d : *v) found.push_back(std::move(d));
-
-    std::stable_sort(found.begin(), found.end(), [](const Diagnostic& a, const Diagnostic& b) {
-      if (a.begin != b.begin) return a.begin < b.begin;
-      if (a.end != b.end) return a.end < b.end;
-      return a.rule < b.rule;
-    });
-    for (Diagnostic& d : found) out.push_back(std::move(d));
+    for (analysis::AnalyzedStatement& s : m.statements) s.before = handle;
+    Append(out,
+           RunMigration(m, o, active, [&](size_t i) { live.Apply(*m.statements[i].statement); }));
+    for (analysis::AnalyzedStatement& s : m.statements) s.before.reset();
   }
+  return out;
+}
+
+std::vector<Diagnostic> Run(const analysis::History& h, const Options& o) {
+  if (!HasSnapshots(h)) {
+    analysis::History copy = h;  // statements still point into h's parse, which outlives the copy
+    return Run(copy, o);
+  }
+  const std::vector<const rules::Rule*> active = ActiveRules(o);
+  std::vector<Diagnostic> out;
+  for (const analysis::AnalyzedMigration& m : h.migrations)
+    if (m.analyzed) Append(out, RunMigration(m, o, active, nullptr));
   return out;
 }
 
 analysis::History ReplayForLint(std::vector<analysis::MigrationText> migrations,
                                 size_t history_count, const rules::Settings& settings) {
   analysis::Options opt;
-  opt.keep_catalogs = true;
+  // No per-statement snapshots: Run keeps one catalog up to date instead (see runner.h).
+  opt.keep_catalogs = false;
   opt.locks.pg_version = settings.pg_version;
   opt.parse.tokens = true;
   return analysis::Replay(std::move(migrations), history_count, opt);

@@ -32,18 +32,28 @@ struct Options {
 bool RuleEnabled(const Options& o, const std::string& id);
 
 // Runs every enabled rule over every analysed migration of `h` (built by analysis::Replay with
-// Options::keep_catalogs = true). Tracks the TransactionState per statement (explicit BEGIN/COMMIT/
-// ROLLBACK, settings.assume_in_transaction, SET lock_timeout/statement_timeout, locks already held
-// in the current transaction from earlier statements' Effects), applies inline ignores
-// (`-- lockstep-ignore <rule>[, <rule>] [reason]` before a statement; `-- lockstep-ignore-file
-// <rule>` anywhere in the file), reports ignores that suppress nothing as diagnostics of rule id
-// "unused-ignore" (warning), and returns diagnostics sorted by file then offset.
+// Options::keep_catalogs = true, or by ReplayForLint). Tracks the TransactionState per statement
+// (explicit BEGIN/COMMIT/ROLLBACK, settings.assume_in_transaction, SET lock_timeout/
+// statement_timeout, locks already held in the current transaction from earlier statements'
+// Effects), applies inline ignores (`-- lockstep-ignore <rule>[, <rule>] [reason]` before a
+// statement; `-- lockstep-ignore-file <rule>` anywhere in the file), reports ignores that suppress
+// nothing as diagnostics of rule id "unused-ignore" (warning), and returns diagnostics sorted by
+// file (in history order) then offset.
 //
 // Contract with rules: the runner fills in Diagnostic::rule (the rule's id) and sets the
 // severity to the rule's default_severity() or the override from `o` (rules do not choose it).
 // CheckMigration is called with `current` = the last statement and `tx` = the state after it;
 // it is not called for a migration without statements. Syntax errors (parsed.errors) become
 // "syntax-error" diagnostics whatever `o` says, and cannot be ignored.
+//
+// Catalogs: with per-statement snapshots (keep_catalogs) every `before` is exact. Without them
+// (ReplayForLint: a snapshot per statement costs a copy of the whole catalog, quadratic over a
+// long history), Run replays one catalog alongside the rules and points every `before` of the
+// migration being linted at it: ctx.catalog() is exact, but the `before` of another statement
+// shows the catalog before the *current* one (its name resolution, Resolve(), is the same).
+// The non-const overload sets those pointers in `h` while it runs and resets them afterwards;
+// the const one works on a copy. Not thread-safe on the same History.
+std::vector<rules::Diagnostic> Run(analysis::History& h, const Options& o);
 std::vector<rules::Diagnostic> Run(const analysis::History& h, const Options& o);
 
 // The transaction state before each statement of `m` (index-aligned with m.statements); what
@@ -51,8 +61,9 @@ std::vector<rules::Diagnostic> Run(const analysis::History& h, const Options& o)
 std::vector<rules::TransactionState> TrackTransactions(const analysis::AnalyzedMigration& m,
                                                        const rules::Settings& settings);
 
-// Replays `migrations` for linting: keep_catalogs on, the lock model at settings.pg_version,
-// tokens and comments scanned (ignores need them). The first `history_count` are history only.
+// Replays `migrations` for linting: the lock model at settings.pg_version, tokens and comments
+// scanned (ignores need them), no per-statement catalog snapshots (Run keeps a live catalog).
+// The first `history_count` are history only.
 analysis::History ReplayForLint(std::vector<analysis::MigrationText> migrations,
                                 size_t history_count, const rules::Settings& settings);
 

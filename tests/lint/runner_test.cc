@@ -256,6 +256,58 @@ TEST(Runner, SortedByFileThenOffset) {
   EXPECT_EQ(ds[3].rule, "test-drop");
 }
 
+// Reports, for every statement, what the catalog before it knows about table "t".
+class CatalogProbe : public rules::Rule {
+ public:
+  std::string_view id() const override { return "test-catalog"; }
+  rules::Severity default_severity() const override { return Severity::kHint; }
+  std::string_view summary() const override {
+    return "reports the origin of t before each statement";
+  }
+  void CheckStatement(rules::Context& ctx) const override {
+    const schema::Table* t = ctx.catalog().FindTable(sql::QName{"", "t"});
+    std::string what = t ? std::string(schema::OriginName(ctx.OriginOf(sql::QName{"", "t"}))) +
+                               ":" + std::to_string(t->columns.size())
+                         : "absent";
+    ctx.Report(Finding(what));
+  }
+  void CheckMigration(rules::Context& ctx) const override {
+    const schema::Table* t = ctx.catalog().FindTable(sql::QName{"", "t"});
+    ctx.Report(Finding("end:" + std::to_string(t ? t->columns.size() : 0)));
+  }
+};
+
+TEST(Runner, LiveCatalogMatchesSnapshots) {
+  const CatalogProbe probe;
+  const std::vector<const rules::Rule*> set = {&probe};
+  Options o;
+  o.rule_set = &set;
+  std::vector<analysis::MigrationText> texts = {
+      {"m0", "m0.sql", "CREATE TABLE t (a int);"},
+      {"m1", "m1.sql", "ALTER TABLE t ADD COLUMN b int;\nALTER TABLE t ADD COLUMN c int;"},
+      {"m2", "m2.sql", "DROP TABLE t;\nCREATE TABLE t (x int);\nALTER TABLE t ADD COLUMN y int;"}};
+  analysis::Options exact;
+  exact.keep_catalogs = true;
+  exact.parse.tokens = true;
+  const analysis::History snap = analysis::Replay(texts, 1, exact);
+  std::vector<std::string> expected;
+  for (const auto& d : lint::Run(snap, o)) expected.push_back(d.path + " " + d.message);
+  EXPECT_EQ(expected,
+            (std::vector<std::string>{"m1.sql existing:1", "m1.sql existing:2", "m1.sql end:2",
+                                      "m2.sql existing:3", "m2.sql absent",
+                                      "m2.sql this_migration:1", "m2.sql end:1"}));
+  analysis::History live = ReplayForLint(texts, 1, o.settings);
+  std::vector<std::string> got;
+  for (const auto& d : lint::Run(live, o)) got.push_back(d.path + " " + d.message);
+  EXPECT_EQ(got, expected);
+  for (const auto& m : live.migrations)
+    for (const auto& st : m.statements) EXPECT_FALSE(st.before);  // no dangling pointers left
+  const analysis::History& as_const = live;
+  got.clear();
+  for (const auto& d : lint::Run(as_const, o)) got.push_back(d.path + " " + d.message);
+  EXPECT_EQ(got, expected);
+}
+
 TEST(Ignores, NextStatementOnly) {
   auto ds = Lint(
       "-- lockstep-ignore test-alter adding b is fine: the table is tiny\n"
