@@ -46,6 +46,11 @@ class CommitBeforeUsingNewEnumValue : public Rule {
     const auto& toks = ctx.migration().parsed.tokens;
     for (size_t j : LaterInSameTransaction(ctx)) {
       const sql::Statement& o = *ctx.migration().statements[j].statement;
+      // The same label added to (or created in) another enum, a comment or a trigger's argument
+      // is text, not a use of the value.
+      if (o.kind == sql::Kind::kAlterEnum || o.kind == sql::Kind::kCreateEnum ||
+          o.kind == sql::Kind::kComment || o.kind == sql::Kind::kCreateTrigger)
+        continue;
       for (int i = o.first_token; i < o.last_token && i < static_cast<int>(toks.size()); ++i) {
         if (toks[i].kind != "SCONST") continue;
         const std::string_view text = ctx.text().substr(toks[i].begin, toks[i].end - toks[i].begin);
