@@ -251,4 +251,43 @@ Result<Plan> PlanFixOf(std::vector<analysis::MigrationText> migrations, const Op
   return PlanFix(h, target, options);
 }
 
+HistoryPlanner::HistoryPlanner(const Options& options)
+    : options_(options),
+      history_{{}, schema::Catalog(AnalysisOptionsFor(options).default_schema)} {}
+
+Result<Plan> HistoryPlanner::PlanNext(const analysis::MigrationText& m) {
+  const analysis::Options ao = AnalysisOptionsFor(options_);
+  analysis::AnalyzedMigration am;
+  am.name = m.name;
+  am.source = SourceFile(m.path, m.text);
+  am.parsed = sql::Parse(am.source.text(), ao.parse);
+  am.analyzed = true;
+  // The same steps as analysis::Replay, on a copy of the catalog.
+  schema::Catalog catalog = history_.final_catalog;
+  catalog.BeginMigration(am.name);
+  for (const sql::Statement& s : am.parsed.statements) {
+    analysis::AnalyzedStatement as;
+    as.statement = &s;
+    as.effect = locks::Analyze(s, catalog, ao.locks);
+    as.before = std::make_shared<schema::Catalog>(catalog);
+    am.statements.push_back(std::move(as));
+    catalog.Apply(s);
+  }
+  history_.migrations.push_back(std::move(am));
+  Result<Plan> plan = PlanFix(history_, history_.migrations.size() - 1, options_);
+  history_.migrations.pop_back();
+  return plan;
+}
+
+void HistoryPlanner::Add(const analysis::MigrationText& m) {
+  const analysis::Options ao = AnalysisOptionsFor(options_);
+  analysis::AnalyzedMigration am;
+  am.name = m.name;
+  am.source = SourceFile(m.path, m.text);
+  am.parsed = sql::Parse(am.source.text(), ao.parse);
+  history_.final_catalog.BeginMigration(am.name);
+  for (const sql::Statement& s : am.parsed.statements) history_.final_catalog.Apply(s);
+  history_.migrations.push_back(std::move(am));
+}
+
 }  // namespace lockstep::fix

@@ -65,6 +65,22 @@ Result<Plan> PlanFix(const analysis::History& history, size_t target, const Opti
 Result<Plan> PlanFixOf(std::vector<analysis::MigrationText> migrations,
                        const Options& options = {});
 
+// Plans the fix of each migration of a history in turn while replaying every migration only once
+// (PlanFixOf on each prefix would replay the history again for every migration). Not
+// thread-safe.
+class HistoryPlanner {
+ public:
+  explicit HistoryPlanner(const Options& options = {});
+  // Plans the fix of `m` as if it came right after the migrations added so far; `m` is not added.
+  Result<Plan> PlanNext(const analysis::MigrationText& m);
+  // Replays `m` into the history.
+  void Add(const analysis::MigrationText& m);
+
+ private:
+  Options options_;
+  analysis::History history_;
+};
+
 // The analysis options PlanFix expects.
 analysis::Options AnalysisOptionsFor(const Options& options);
 

@@ -45,10 +45,10 @@ inline std::filesystem::path PgDumpPath(const db::EmbeddedServer& server) {
 }
 
 // `pg_dump --schema-only` without comments, SET lines and blank lines: the structure only.
-inline std::string SchemaDump(testing::TestDatabase& d) {
-  const std::string cmd = PgDumpPath(d.server()).string() +
-                          " --schema-only --no-owner --no-privileges --dbname='" + d.url() +
-                          "' 2>&1";
+inline std::string SchemaDump(const db::EmbeddedServer& server, const std::string& dbname) {
+  const std::string cmd = PgDumpPath(server).string() +
+                          " --schema-only --no-owner --no-privileges --dbname='" +
+                          server.url(dbname) + "' 2>&1";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
   if (!pipe) return "popen failed";
   std::string out, line;
@@ -65,6 +65,8 @@ inline std::string SchemaDump(testing::TestDatabase& d) {
   }
   return out + line;
 }
+
+inline std::string SchemaDump(testing::TestDatabase& d) { return SchemaDump(d.server(), d.name()); }
 
 // Constraints left NOT VALID and indexes left INVALID, one per line, sorted.
 inline std::string Invalid(db::Connection& conn) {

@@ -5,6 +5,55 @@
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {
+namespace {
+
+// Whether `k` is a foreign key referencing exactly `columns` of `table` (whose unique index it
+// then needs).
+bool ReferencesKey(const schema::Catalog& c, const sql::Constraint& k, const sql::QName& table,
+                   std::vector<std::string> columns) {
+  if (k.type != sql::Constraint::Type::kForeignKey || table.name.empty() ||
+      c.Resolve(k.ref_table) != table)
+    return false;
+  std::vector<std::string> ref = k.ref_columns;
+  std::sort(ref.begin(), ref.end());
+  std::sort(columns.begin(), columns.end());
+  return !ref.empty() && ref == columns;
+}
+
+}  // namespace
+
+std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName& table,
+                              const std::string& constraint, const std::string& column) {
+  const sql::QName tab = ctx.before(from).Resolve(table);
+  for (size_t j = from + 1; j < ctx.statement_count(); ++j) {
+    const sql::Statement& s = ctx.stmt(j);
+    const schema::Catalog& c = ctx.before(j);
+    const bool same = !s.table.name.empty() && c.Resolve(s.table) == tab;
+    const std::string where =
+        " at line " + std::to_string(ctx.migration().source.PositionOf(s.begin).line);
+    if (s.kind == sql::Kind::kRename && same) {
+      if (s.object_type == sql::ObjectType::kTable) return "the table is renamed" + where;
+      if (s.object_type == sql::ObjectType::kConstraint && !constraint.empty() &&
+          s.rename_from == constraint)
+        return "the constraint is renamed" + where;
+      if (s.object_type == sql::ObjectType::kColumn && !column.empty() && s.rename_from == column)
+        return "the column is renamed" + where;
+    }
+    if (s.kind == sql::Kind::kAlterObjectSchema && same) return "the table moves schema" + where;
+    if (s.kind == sql::Kind::kDrop && s.object_type == sql::ObjectType::kTable)
+      for (const sql::QName& o : s.objects)
+        if (c.Resolve(o) == tab) return "the table is dropped" + where;
+    if (s.kind == sql::Kind::kAlterTable && same)
+      for (const sql::AlterCmd& a : s.cmds) {
+        if (a.type == sql::AlterType::kDropConstraint && !constraint.empty() &&
+            a.name == constraint)
+          return "the constraint is dropped" + where;
+        if (a.type == sql::AlterType::kDropColumn && !column.empty() && a.name == column)
+          return "the column is dropped" + where;
+      }
+  }
+  return "";
+}
 
 std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& index,
                             const sql::QName& table, const std::vector<std::string>& columns) {
@@ -16,9 +65,17 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
   auto has_col = [&](const std::string& c) {
     return std::find(columns.begin(), columns.end(), c) != columns.end();
   };
+  const bool unique = ctx.stmt(from).kind == sql::Kind::kCreateIndex && ctx.stmt(from).index &&
+                      ctx.stmt(from).index->unique;
   for (size_t j = from + 1; j < ctx.statement_count(); ++j) {
     const sql::Statement& s = ctx.stmt(j);
     const schema::Catalog& c = ctx.before(j);
+    if (unique && s.kind == sql::Kind::kAlterTable)
+      for (const sql::AlterCmd& a : s.cmds)
+        if (a.constraint && ReferencesKey(c, *a.constraint, tab, columns))
+          return "a foreign key added at line " +
+                 std::to_string(ctx.migration().source.PositionOf(s.begin).line) +
+                 " needs it as its unique key";
     auto same_index = [&](const sql::QName& q) {
       if (idx.name.empty() || q.name != idx.name) return false;
       return q.schema.empty() || q.schema == idx.schema;
@@ -69,6 +126,14 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
         if (s.object_type == sql::ObjectType::kIndex)
           for (const sql::QName& o : s.objects)
             if (same_index(o)) return "it is commented on at " + where;
+        break;
+      case sql::Kind::kCreateTable:
+        if (!unique) break;
+        for (const sql::Constraint& k : s.table_constraints)
+          if (ReferencesKey(c, k, tab, columns)) return "a foreign key needs it at " + where;
+        for (const sql::ColumnDef& col : s.columns)
+          for (const sql::Constraint& k : col.constraints)
+            if (ReferencesKey(c, k, tab, columns)) return "a foreign key needs it at " + where;
         break;
       case sql::Kind::kCluster:
         if (same_table(s.table)) return "its table is clustered at " + where;

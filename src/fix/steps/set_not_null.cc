@@ -16,6 +16,7 @@ bool SetNotNullStep(Context& ctx, size_t cmd) {
   locks::Options lo;
   lo.pg_version = ctx.options().pg_version;
   if (locks::Analyze(one, ctx.before(), lo).scans.empty()) return false;  // already proven
+  if (!LaterRenameOrDrop(ctx, ctx.index, s.table, "", a.name).empty()) return false;
   // ALTER [COLUMN] name SET NOT NULL: the column as written is the token before SET.
   const auto [b, e] = ctx.spans()->cmds[cmd];
   const auto& toks = ctx.parsed().tokens;

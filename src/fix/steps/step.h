@@ -147,6 +147,11 @@ void ClassifyUnsafe(Context& ctx, const std::vector<size_t>& unclaimed_actions);
 // the rest of the migration would change its meaning, or "" when it is free to move.
 std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& index,
                             const sql::QName& table, const std::vector<std::string>& columns);
+// Why a statement generated for later (VALIDATE, SET NOT NULL …) could not name `table` (and
+// `constraint` / `column`, when given) as statement `from` does, because a later statement of
+// the migration renames or drops them; "" when it can.
+std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName& table,
+                              const std::string& constraint, const std::string& column);
 // Whether the CREATE INDEX / DROP INDEX at `i` is moved by its step (ignoring dependencies).
 bool CreateIndexMoves(const Context& ctx, size_t i);
 bool DropIndexMoves(const Context& ctx, size_t i);

@@ -71,6 +71,17 @@ bool UniqueConstraintStep(Context& ctx, size_t cmd) {
         return true;
       }
   }
+  if (const std::string dep = LaterDependency(ctx, ctx.index, sql::QName{}, s.table, k.columns);
+      !dep.empty()) {
+    ctx.MarkUnsafe("ADD " + std::string(pk ? "PRIMARY KEY" : "UNIQUE") +
+                       " builds its index under ACCESS EXCLUSIVE, and the build cannot be moved "
+                       "after the migration: " +
+                       dep,
+                   {"build the index with CREATE UNIQUE INDEX CONCURRENTLY in a migration of its "
+                    "own, before this one",
+                    "then ADD CONSTRAINT … USING INDEX here"});
+    return true;
+  }
   std::string name = WrittenConstraintName(ctx, k.location);
   if (name.empty())
     name = QuoteIdent(
