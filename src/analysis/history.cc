@@ -1,17 +1,43 @@
 #include "analysis/history.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 namespace lockstep::analysis {
+
+namespace {
+
+// Parses every migration, on several threads when there are many: files are independent and
+// libpg_query keeps its state per thread. Replay itself stays sequential (it is cheap).
+void ParseAll(std::vector<AnalyzedMigration>& ms, const Options& options) {
+  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+  threads = std::clamp<unsigned>(threads, 1, 16);
+  if (ms.size() < 8) threads = 1;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < ms.size(); i = next++)
+      ms[i].parsed = sql::ParseString(ms[i].source.text(), options.parse);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+}
+
+}  // namespace
 
 History Replay(std::vector<MigrationText> migrations, size_t history_count, const Options& options) {
   History h{{}, schema::Catalog(options.default_schema)};
-  h.migrations.reserve(migrations.size());
+  h.migrations.resize(migrations.size());
   for (size_t i = 0; i < migrations.size(); ++i) {
-    MigrationText& m = migrations[i];
-    AnalyzedMigration am;
-    am.name = m.name;
-    am.source = SourceFile(m.path, std::move(m.text));
-    am.parsed = sql::ParseString(am.source.text(), options.parse);
+    AnalyzedMigration& am = h.migrations[i];
+    am.name = std::move(migrations[i].name);
+    am.source = SourceFile(std::move(migrations[i].path), std::move(migrations[i].text));
     am.analyzed = i >= history_count;
+  }
+  ParseAll(h.migrations, options);
+  for (AnalyzedMigration& am : h.migrations) {
     h.final_catalog.BeginMigration(am.name);
     for (const sql::Statement& s : am.parsed.statements) {
       if (am.analyzed) {
@@ -23,7 +49,6 @@ History Replay(std::vector<MigrationText> migrations, size_t history_count, cons
       }
       h.final_catalog.Apply(s);
     }
-    h.migrations.push_back(std::move(am));
   }
   return h;
 }

@@ -39,6 +39,7 @@ struct Options {
   sql::ParseOptions parse;
   std::string default_schema = "public";
   bool keep_catalogs = false;  // snapshot the catalog before each analysed statement (rules use it)
+  unsigned threads = 0;        // parser threads; 0: one per core (histories of 8+ files only)
 };
 
 struct History {
