@@ -19,6 +19,9 @@ const Subcommand kSubcommands[] = {
     {"plan", "show, per statement, the locks PostgreSQL will take, rewrites and scans", lockstep::cli::Plan},
     {"trace", "run a migration on a scratch database and report the locks it really took", lockstep::cli::Trace},
     {"fix", "rewrite a migration into zero-downtime Prisma-compatible folders", lockstep::cli::Fix},
+    {"deploy", "apply pending migrations like prisma migrate deploy, under lock_timeout with retries", lockstep::cli::Deploy},
+    {"status", "compare the migrations on disk with _prisma_migrations", lockstep::cli::Status},
+    {"resolve", "mark a migration applied or rolled back, as prisma migrate resolve", lockstep::cli::Resolve},
 };
 
 void Usage(FILE* out) {

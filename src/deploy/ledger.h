@@ -1,0 +1,83 @@
+// The bookkeeping tables: Prisma's `_prisma_migrations` (same DDL and rows as Prisma writes) and
+// lockstep's `_lockstep_progress` (how far a migration split into several steps has got).
+//
+// Both live in the schema of the connection URL's `?schema=` (default "public"), always named
+// schema-qualified so that a migration's own `SET search_path` cannot redirect them. The SQL
+// builders return text with literals inlined, so several can be sent in one round trip.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/connection.h"
+
+namespace lockstep::deploy {
+
+struct Tables {
+  std::string schema = "public";
+  std::string migrations() const;  // "\"public\".\"_prisma_migrations\""
+  std::string progress() const;    // "\"public\".\"_lockstep_progress\""
+};
+
+// One `_prisma_migrations` row. Timestamps are the server's text form; NULL is nullopt.
+struct MigrationRow {
+  std::string id;
+  std::string checksum;
+  std::optional<std::string> finished_at;
+  std::string migration_name;
+  std::optional<std::string> logs;
+  std::optional<std::string> rolled_back_at;
+  std::string started_at;
+  int applied_steps_count = 0;
+
+  // Prisma's states: applied (finished, not rolled back); failed (neither: blocks deploys, P3009).
+  bool applied() const { return finished_at.has_value() && !rolled_back_at.has_value(); }
+  bool failed() const { return !finished_at.has_value() && !rolled_back_at.has_value(); }
+};
+
+// One `_lockstep_progress` row: statements [0, statements_done) of the migration are committed.
+// `in_flight` is the index of a statement outside a transaction that was about to be sent: it
+// may or may not have run when the deployer stopped.
+struct ProgressRow {
+  std::string migration_name;
+  std::string checksum;
+  int statements_done = 0;
+  std::optional<int> in_flight;
+  std::string started_at;
+  std::string updated_at;
+};
+
+// The DDL Prisma uses (prisma-engines, postgres flavour), IF NOT EXISTS.
+std::string CreateMigrationsTableSql(const Tables& t);
+std::string CreateProgressTableSql(const Tables& t);
+
+// The row Prisma leaves after a successful migration: applied_steps_count 1, logs NULL.
+// started_at is the progress row's (a migration resumed over several runs started in the first)
+// or the transaction's start; finished_at is the moment the row is written.
+std::string InsertFinishedSql(const Tables& t, const std::string& id, const std::string& name,
+                              const std::string& checksum, bool tracked);
+// The row Prisma leaves after a failed migration: finished_at NULL, logs = the error. Blocks
+// later deploys (P3009) until `resolve`.
+std::string InsertFailedSql(const Tables& t, const std::string& id, const std::string& name,
+                            const std::string& checksum, const std::string& logs, bool tracked);
+// Upserts the progress row; started_at is kept from the first insert.
+std::string SaveProgressSql(const Tables& t, const std::string& name, const std::string& checksum,
+                            int statements_done, std::optional<int> in_flight);
+std::string DeleteProgressSql(const Tables& t, const std::string& name);
+
+// nullopt when the table does not exist.
+db::DbResult<std::optional<std::vector<MigrationRow>>> ReadMigrationRows(db::Connection& conn,
+                                                                         const Tables& t);
+db::DbResult<std::optional<std::vector<ProgressRow>>> ReadProgressRows(db::Connection& conn,
+                                                                       const Tables& t);
+db::DbResult<bool> SchemaExists(db::Connection& conn, const std::string& schema);
+// True when the schema holds tables, views, sequences, types or functions (Prisma refuses to
+// deploy into such a schema without _prisma_migrations: P3005).
+db::DbResult<bool> SchemaHasObjects(db::Connection& conn, const std::string& schema);
+
+// A random (version 4) UUID, lowercase, as Prisma writes in _prisma_migrations.id.
+std::string NewUuidV4();
+
+}  // namespace lockstep::deploy

@@ -1,0 +1,102 @@
+#include "deploy/load.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "base/exit_codes.h"
+
+namespace lockstep::deploy {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Folders of a Prisma migrations directory that lack migration.sql (hidden ones aside).
+std::vector<fs::path> FoldersWithoutScript(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path p = it->path();
+    if (p.filename().string().starts_with('.')) continue;
+    if (it->is_symlink(ec) || !it->is_directory(ec)) continue;
+    if (!fs::exists(p / "migration.sql", ec)) out.push_back(p);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool IsEmptyDirectory(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name != "migration_lock.toml" && !name.starts_with('.')) return false;
+  }
+  return true;
+}
+
+Loaded Error(int code, std::string message) {
+  Loaded l;
+  l.exit_code = code;
+  l.error = std::move(message);
+  return l;
+}
+
+}  // namespace
+
+Loaded LoadMigrations(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (!fs::exists(st)) {
+    return Error(exit_code::kNotFound,
+                 path + ": error: no such migrations directory (give the directory as PATH)");
+  }
+  if (fs::is_directory(st)) {
+    if (IsEmptyDirectory(path)) {
+      return Error(exit_code::kNoMigrations,
+                   path + ": error: no migrations: the directory is empty");
+    }
+  }
+  Result<migrations::MigrationSet> set = migrations::Discover(path);
+  if (!set.ok()) {
+    if (fs::is_directory(st)) {
+      const std::vector<fs::path> missing = FoldersWithoutScript(path);
+      if (!missing.empty()) {
+        return Error(exit_code::kMissingMigrationFile,
+                     missing.front().string() +
+                         ": error: migration folder without migration.sql (Prisma P3015): "
+                         "restore the file or delete the folder");
+      }
+      return Error(exit_code::kNoMigrations, set.status().ToString());
+    }
+    return Error(exit_code::kUsage, set.status().ToString());
+  }
+  Loaded out;
+  out.set = std::move(*set);
+  for (const migrations::Source& s : out.set.sources) {
+    if (out.directory.empty()) out.directory = s.directory.string();
+    if (s.kind != migrations::LayoutKind::kPrismaDirectory) continue;
+    const std::vector<fs::path> missing = FoldersWithoutScript(s.directory);
+    if (!missing.empty()) {
+      return Error(exit_code::kMissingMigrationFile,
+                   missing.front().string() +
+                       ": error: migration folder without migration.sql (Prisma P3015): restore "
+                       "the file or delete the folder");
+    }
+  }
+  return out;
+}
+
+std::vector<MigrationPlan> PlanAll(const migrations::MigrationSet& set, const Options& options) {
+  std::vector<MigrationPlan> plans;
+  plans.reserve(set.migrations.size());
+  for (const migrations::Migration& m : set.migrations) plans.push_back(PlanMigration(m, options));
+  return plans;
+}
+
+std::vector<DiskMigration> DiskMigrations(const migrations::MigrationSet& set) {
+  std::vector<DiskMigration> out;
+  for (const migrations::Migration& m : set.migrations) out.push_back({m.name, m.sql});
+  return out;
+}
+
+}  // namespace lockstep::deploy

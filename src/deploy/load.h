@@ -1,0 +1,32 @@
+// Finding the migrations to deploy, with an exit code per way it can go wrong (the cases a CI
+// script wants to tell apart): no such directory, no migrations in it, a migration folder without
+// its migration.sql (Prisma: P3015), anything else unreadable.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "deploy/options.h"
+#include "deploy/plan.h"
+#include "deploy/status.h"
+#include "migrations/layout.h"
+
+namespace lockstep::deploy {
+
+struct Loaded {
+  int exit_code = 0;  // exit_code::kOk, or why nothing could be loaded (`error` says more)
+  std::string error;  // one line: "path: error: message"
+  migrations::MigrationSet set;
+  std::string directory;  // the migrations directory, for messages and .env lookup
+};
+
+// `path`: a migrations directory (the default is prisma/migrations), a project root, a schema
+// file, one migration folder or .sql file (migrations/layout.h).
+Loaded LoadMigrations(const std::string& path);
+
+// Reads nothing more: plans every migration of `set`, in order.
+std::vector<MigrationPlan> PlanAll(const migrations::MigrationSet& set, const Options& options);
+
+std::vector<DiskMigration> DiskMigrations(const migrations::MigrationSet& set);
+
+}  // namespace lockstep::deploy

@@ -1,0 +1,235 @@
+#include "deploy/monitor.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace lockstep::deploy {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kFirstLook{25};
+constexpr milliseconds kFastPoll{25};   // while a lock wait of ~lock_timeout may be under way
+constexpr milliseconds kSlowPoll{250};  // once the statement has run for a second
+constexpr milliseconds kTtyRedraw{200};
+
+constexpr const char* kBlockersSql =
+    "SELECT a.pid, coalesce(a.state, ''), coalesce(a.application_name, ''), "
+    "left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 120), "
+    "extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start, "
+    "a.backend_start))::float8 "
+    "FROM pg_catalog.pg_stat_activity a WHERE a.pid = ANY (pg_catalog.pg_blocking_pids($1)) "
+    "ORDER BY 5 DESC";
+
+double ToDouble(const std::optional<std::string>& v) { return v ? std::atof(v->c_str()) : 0; }
+long long ToLong(const std::optional<std::string>& v) { return v ? std::atoll(v->c_str()) : 0; }
+
+std::vector<Blocker> ToBlockers(const db::Rows& rows, bool with_lock) {
+  std::vector<Blocker> out;
+  for (const auto& r : rows.rows) {
+    Blocker b;
+    b.pid = static_cast<int>(ToLong(r[0]));
+    b.state = r[1].value_or("");
+    b.application = r[2].value_or("");
+    b.query = r[3].value_or("");
+    b.seconds = ToDouble(r[4]);
+    if (with_lock && r.size() > 5) b.lock = r[5].value_or("");
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", s);
+  return buf;
+}
+
+}  // namespace
+
+std::string FormatBlockers(const std::vector<Blocker>& blockers) {
+  std::string out;
+  for (size_t i = 0; i < blockers.size() && i < 3; ++i) {
+    const Blocker& b = blockers[i];
+    if (i) out += "; ";
+    out += "pid " + std::to_string(b.pid) + " (";
+    out += b.state.empty() ? std::string("session") : b.state;
+    out += " for " + Seconds(b.seconds);
+    if (!b.application.empty()) out += ", " + b.application;
+    if (!b.lock.empty()) out += ", holds " + b.lock;
+    out += ")";
+    if (!b.query.empty()) out += ": " + b.query;
+  }
+  if (blockers.size() > 3) out += "; and " + std::to_string(blockers.size() - 3) + " more";
+  return out;
+}
+
+db::DbResult<std::vector<Blocker>> LockHolders(db::Connection& conn,
+                                               const std::vector<sql::QName>& relations) {
+  std::string names = "{";
+  for (size_t i = 0; i < relations.size(); ++i) {
+    std::string q = relations[i].schema.empty() ? db::QuoteIdent(relations[i].name)
+                                                : db::QuoteIdent(relations[i].schema) + "." +
+                                                      db::QuoteIdent(relations[i].name);
+    std::string element = "\"";
+    for (char c : q) {
+      if (c == '"' || c == '\\') element += '\\';
+      element += c;
+    }
+    names += (i ? "," : "") + element + "\"";
+  }
+  names += "}";
+  db::DbResult<db::Rows> rows = conn.Exec(
+      "SELECT DISTINCT ON (a.pid) a.pid, coalesce(a.state, ''), coalesce(a.application_name, ''), "
+      "left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 120), "
+      "extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start, "
+      "a.backend_start))::float8, l.mode || ' on ' || l.relation::regclass::text "
+      "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+      "WHERE l.granted AND l.pid <> pg_catalog.pg_backend_pid() AND l.relation IN "
+      "(SELECT pg_catalog.to_regclass(x) FROM unnest($1::text[]) x) ORDER BY a.pid",
+      {names});
+  if (!rows.ok()) return rows.error();
+  return ToBlockers(*rows, true);
+}
+
+Monitor::Monitor(db::ConnInfo info, int deployer_pid, Printer& printer, const Options& options)
+    : info_(std::move(info)), deployer_pid_(deployer_pid), printer_(printer), options_(options) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+Monitor::~Monitor() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void Monitor::Start(const PlannedStatement& s) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    current_ = s;
+    started_ = Clock::now();
+    ++generation_;
+    active_ = true;
+    blockers_.clear();
+  }
+  cv_.notify_all();
+}
+
+void Monitor::Finish() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    active_ = false;
+    ++generation_;
+  }
+  cv_.notify_all();
+  printer_.ClearProgress();
+}
+
+std::vector<Blocker> Monitor::Blockers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return blockers_;
+}
+
+bool Monitor::EnsureConnection() {
+  if (conn_ && conn_->is_open()) return true;
+  if (conn_failed_) return false;
+  db::ConnectOptions options;
+  options.apply_schema = false;
+  options.application_name = "lockstep deploy (monitor)";
+  db::DbResult<db::Connection> c = db::Connect(info_, options);
+  if (!c.ok()) {
+    conn_failed_ = true;
+    printer_.Line("  note: no progress or blocker reports: the monitor connection failed: " +
+                  c.error().OneLine());
+    return false;
+  }
+  conn_.emplace(std::move(*c));
+  return true;
+}
+
+void Monitor::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  uint64_t seen_generation = 0;
+  PlannedStatement statement;
+  while (!stop_) {
+    if (!active_) {
+      cv_.wait(lock, [&] { return stop_ || active_; });
+      continue;
+    }
+    const uint64_t generation = generation_;
+    const Clock::duration elapsed = Clock::now() - started_;
+    if (elapsed < kFirstLook) {
+      cv_.wait_for(lock, kFirstLook - elapsed, [&] { return stop_ || generation_ != generation; });
+      continue;
+    }
+    if (generation != seen_generation) {
+      statement = current_;
+      seen_generation = generation;
+      next_progress_ = started_ + (printer_.tty() ? milliseconds(300)
+                                                  : milliseconds(options_.progress_interval_ms));
+    }
+    lock.unlock();
+    std::vector<Blocker> found;
+    if (EnsureConnection()) {
+      db::DbResult<db::Rows> rows = conn_->Exec(kBlockersSql, {std::to_string(deployer_pid_)});
+      if (rows.ok()) found = ToBlockers(*rows, false);
+      if (Clock::now() >= next_progress_) {
+        PlannedStatement copy = statement;
+        std::string line;
+        const double secs = std::chrono::duration<double>(Clock::now() - started_).count();
+        if (copy.index_progress) {
+          db::DbResult<db::Rows> p = conn_->Exec(
+              "SELECT phase, coalesce(blocks_total, 0), coalesce(blocks_done, 0), "
+              "coalesce(tuples_total, 0), coalesce(tuples_done, 0), coalesce(lockers_total, 0), "
+              "coalesce(lockers_done, 0) FROM pg_catalog.pg_stat_progress_create_index "
+              "WHERE pid = $1",
+              {std::to_string(deployer_pid_)});
+          if (p.ok() && !p->empty()) {
+            const auto& r = p->rows[0];
+            const std::string phase = r[0].value_or("");
+            const long long bt = ToLong(r[1]), bd = ToLong(r[2]), tt = ToLong(r[3]),
+                            td = ToLong(r[4]), lt = ToLong(r[5]), ld = ToLong(r[6]);
+            std::string counts;
+            double fraction = -1;
+            if (bt > 0) {
+              fraction = static_cast<double>(bd) / bt;
+              counts = "blocks " + std::to_string(bd) + "/" + std::to_string(bt);
+            } else if (tt > 0) {
+              fraction = static_cast<double>(td) / tt;
+              counts = "tuples " + std::to_string(td) + "/" + std::to_string(tt);
+            } else if (lt > 0) {
+              fraction = static_cast<double>(ld) / lt;
+              counts = "waiting for " + std::to_string(lt - ld) + " of " + std::to_string(lt) +
+                       " transactions";
+            }
+            line = "  " + phase + (fraction >= 0 ? "  " + Bar(fraction) : std::string()) +
+                   (counts.empty() ? "" : "  " + counts) + "  " + Seconds(secs);
+          }
+        }
+        if (line.empty() && (copy.long_running || secs * 1000 >= options_.long_statement_ms)) {
+          line = printer_.tty() ? "  running " + Seconds(secs) + ": " + copy.summary
+                                : "  still running after " + Seconds(secs) + ": " + copy.summary;
+        }
+        if (!found.empty() && secs >= 1.0) line += "  (waiting for " + FormatBlockers(found) + ")";
+        lock.lock();
+        const bool current = generation_ == generation && active_;
+        lock.unlock();
+        if (current && !line.empty()) printer_.Progress(line);
+        next_progress_ =
+            Clock::now() +
+            (printer_.tty() ? kTtyRedraw : milliseconds(options_.progress_interval_ms));
+      }
+    }
+    lock.lock();
+    if (generation_ == generation && !found.empty()) blockers_ = std::move(found);
+    const bool slow = Clock::now() - started_ > std::chrono::seconds(1);
+    cv_.wait_for(lock, slow ? kSlowPoll : kFastPoll,
+                 [&] { return stop_ || generation_ != generation; });
+  }
+}
+
+}  // namespace lockstep::deploy

@@ -1,0 +1,49 @@
+// What a deploy run may do, and durations as users write them ("100ms", "2s", "5min").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace lockstep::deploy {
+
+// Prisma's advisory lock key (prisma-engines: `pg_advisory_lock(72707369)`), shared so that
+// lockstep and Prisma never deploy to one database at the same time.
+inline constexpr int64_t kAdvisoryLockKey = 72707369;
+
+struct Options {
+  // The longest any query of the application may be made to wait behind one of lockstep's lock
+  // requests. Applies to every statement lockstep sends.
+  int64_t lock_timeout_ms = 100;
+  // statement_timeout for statements that hold locks blocking traffic; 0 = none (as Prisma).
+  // Concurrent builds, VALIDATE CONSTRAINT, VACUUM and DETACH … CONCURRENTLY always get 0.
+  int64_t statement_timeout_ms = 0;
+  // Lock timeouts (55P03) and deadlocks (40P01) are retried, per step, until either bound is hit.
+  int max_attempts = 30;
+  int64_t retry_deadline_ms = 10 * 60 * 1000;
+  // Exponential backoff: the n-th wait is min(max, base * 2^(n-1)), then jittered to 50–100 %.
+  int64_t retry_base_ms = 200;
+  int64_t retry_max_ms = 10 * 1000;
+  // How long to wait for the advisory lock held by another deployer (Prisma: 10 s, then P1002).
+  int64_t advisory_lock_wait_ms = 10 * 1000;
+  // Plain progress lines (no TTY) for long statements, at most this often.
+  int64_t progress_interval_ms = 10 * 1000;
+  // Statements running longer than this get elapsed-time reports.
+  int64_t long_statement_ms = 5 * 1000;
+  // Honour PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK as Prisma does.
+  bool use_advisory_lock = true;
+};
+
+// Parses a duration: an integer or decimal followed by us, ms, s, min or h (no unit: ms).
+// Errors name the text and the accepted forms.
+Result<int64_t> ParseDurationMs(std::string_view text);
+
+// "100ms", "1.5s", "2min": for messages.
+std::string FormatDuration(int64_t ms);
+
+// The value for SET lock_timeout / statement_timeout: "'100ms'" or "0".
+std::string PgDuration(int64_t ms);
+
+}  // namespace lockstep::deploy

@@ -1,0 +1,86 @@
+// The execution plan of a migration: its statements grouped into steps by the parse tree.
+//
+// Consecutive statements that may run in a transaction block form one transaction; a statement
+// that may not (sql::MustRunOutsideTransaction: CREATE INDEX CONCURRENTLY, VACUUM, …) is a step
+// of its own, sent outside any transaction. A migration's own BEGIN … COMMIT becomes exactly one
+// transaction step (lockstep sends its own BEGIN/COMMIT around it); a COMMIT outside a block
+// only ends the current group, as in PostgreSQL; ROLLBACK and two-phase commit are refused.
+// Planning is pure: it reads nothing and never touches a database.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "deploy/options.h"
+#include "migrations/layout.h"
+#include "sql/ast.h"
+
+namespace lockstep::deploy {
+
+// How a statement sent outside a transaction is made safe to retry and to resume after a crash
+// (when it may or may not have run).
+enum class Recovery {
+  kRerun,                    // running it again is harmless or fails clearly (VACUUM, …)
+  kCreateIndexConcurrently,  // may leave an INVALID index: dropped before (re)trying
+  kReindexConcurrently,      // may leave INVALID <index>_ccnew/_ccold indexes: dropped
+  kDropIndexConcurrently,    // interrupted: done when the index is gone
+  kDetachConcurrently,       // interrupted: the partition is left "detach pending": FINALIZE
+};
+
+struct PlannedStatement {
+  int index = 0;  // 0-based position among the migration's statements (file order)
+  int begin = 0;  // byte range of the statement in the file, without the ';'
+  int end = 0;
+  std::string sql;      // the text sent, exactly as in the file
+  std::string summary;  // one line, at most ~90 characters, for messages
+  std::string where;    // "file:line:col"
+  int64_t statement_timeout_ms = 0;
+  bool long_running = false;    // expected to take a while: report elapsed time
+  bool index_progress = false;  // poll pg_stat_progress_create_index while it runs
+  bool session_set = false;     // SET/RESET at session level: replayed when resuming after it
+  Recovery recovery = Recovery::kRerun;
+  sql::QName index_name;  // the index created / reindexed / dropped (may be unnamed for CIC)
+  sql::QName table;       // the index's table, the partitioned parent of a DETACH
+  sql::QName partition;   // DETACH: the partition
+  bool if_not_exists = false;
+  std::vector<sql::QName> relations;  // relations the statement names: where to look for blockers
+};
+
+enum class StepKind { kTransaction, kOutsideTransaction };
+
+struct Step {
+  StepKind kind = StepKind::kTransaction;
+  std::vector<PlannedStatement> statements;  // outside a transaction: exactly one
+  bool explicit_block = false;               // the migration's own BEGIN … COMMIT
+  std::string begin_sql = "BEGIN";           // the migration's own BEGIN text, for its options
+  int first() const { return statements.empty() ? 0 : statements.front().index; }
+  int end() const { return statements.empty() ? 0 : statements.back().index + 1; }
+};
+
+struct MigrationPlan {
+  std::string name;      // _prisma_migrations.migration_name
+  std::string path;      // the migration.sql, for messages
+  std::string checksum;  // _prisma_migrations.checksum (Prisma's sha256 of the file)
+  std::string sql;       // the file's bytes
+  int statement_count = 0;
+  std::vector<Step> steps;
+  std::vector<std::string> notes;   // "file:line:col: note: …"
+  std::vector<std::string> errors;  // "file:line:col: error: …": syntax or unsupported structure
+  // lockstep records progress in _lockstep_progress for a migration with several steps or a
+  // statement outside a transaction; a single-transaction migration needs none (it is atomic).
+  bool tracked() const {
+    return steps.size() > 1 ||
+           (steps.size() == 1 && steps[0].kind == StepKind::kOutsideTransaction);
+  }
+};
+
+// Parses `m.sql` (PostgreSQL's grammar, no psql meta-commands: the server would reject them too)
+// and groups the statements. Syntax errors and refused structures go to `errors`.
+MigrationPlan PlanMigration(const migrations::Migration& m, const Options& options);
+
+// The steps still to run when statements [0, from) are done. A step that `from` cuts (possible
+// only when the grouping rules changed between lockstep versions) keeps its later statements.
+std::vector<Step> StepsFrom(const MigrationPlan& plan, int from);
+
+}  // namespace lockstep::deploy

@@ -1,0 +1,1099 @@
+#include "deploy/runner.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "base/exit_codes.h"
+#include "base/source.h"
+#include "deploy/monitor.h"
+#include "deploy/retry.h"
+#include "migrations/checksum.h"
+
+namespace lockstep::deploy {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t MsSince(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
+}
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 10 ? "%.2fs" : "%.1fs", s);
+  return buf;
+}
+
+// Test hook (tests/deploy/crash_test.cc): LOCKSTEP_TEST_KILL_AT=n makes the deployer SIGKILL
+// itself at the n-th step boundary, to prove that a crash there is recoverable.
+void KillPoint() {
+  static const long kill_at = [] {
+    const char* v = std::getenv("LOCKSTEP_TEST_KILL_AT");
+    return v ? std::atol(v) : 0L;
+  }();
+  static long count = 0;
+  if (kill_at > 0 && ++count == kill_at) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    raise(SIGKILL);
+  }
+}
+
+std::string Qualified(const sql::QName& q) {
+  return q.schema.empty() ? db::QuoteIdent(q.name)
+                          : db::QuoteIdent(q.schema) + "." + db::QuoteIdent(q.name);
+}
+
+bool IsLost(const db::DbError& e) {
+  return e.kind == db::ErrorKind::kConnectionLost || e.sqlstate == "57P01" ||
+         e.sqlstate == "57P02" || e.sqlstate == "57P03";
+}
+
+// --- The commands of a step: shared by the deployer and the dry run, so that the dry run shows
+// exactly what is sent. ---------------------------------------------------------------------
+
+std::string SessionSetupSql(const Options& o, int server_version_num) {
+  std::string sql = "SET lock_timeout = " + PgDuration(o.lock_timeout_ms);
+  // A deployer killed mid-statement would otherwise leave its backend running (and holding the
+  // advisory lock) until the statement ends; PG14+ notices the closed socket.
+  if (server_version_num >= 140000) sql += "; SET client_connection_check_interval = '1s'";
+  return sql;
+}
+
+std::string TxBeginSql(const Step& step, const Options& o) {
+  return step.begin_sql + "; SET LOCAL lock_timeout = " + PgDuration(o.lock_timeout_ms) +
+         "; SET LOCAL statement_timeout = " +
+         PgDuration(step.statements.front().statement_timeout_ms);
+}
+
+std::string SetLocalStatementTimeoutSql(int64_t ms) {
+  return "SET LOCAL statement_timeout = " + PgDuration(ms);
+}
+
+std::string FinishedSql(const MigrationPlan& plan, const Tables& t, const std::string& id) {
+  std::string sql = InsertFinishedSql(t, id, plan.name, plan.checksum, plan.tracked());
+  if (plan.tracked()) sql += "; " + DeleteProgressSql(t, plan.name);
+  return sql;
+}
+
+std::string TxEndSql(const MigrationPlan& plan, const Step& step, bool last, const Tables& t,
+                     const std::string& id) {
+  const std::string record =
+      last ? FinishedSql(plan, t, id)
+           : SaveProgressSql(t, plan.name, plan.checksum, step.end(), std::nullopt);
+  return record + "; COMMIT";
+}
+
+std::string OutsideSetupSql(const PlannedStatement& s, const Options& o) {
+  return "SET lock_timeout = " + PgDuration(o.lock_timeout_ms) +
+         "; SET statement_timeout = " + PgDuration(s.statement_timeout_ms);
+}
+
+std::string OutsideMarkSql(const MigrationPlan& plan, const PlannedStatement& s, const Tables& t) {
+  return SaveProgressSql(t, plan.name, plan.checksum, s.index, s.index);
+}
+
+std::string OutsideEndSql(const MigrationPlan& plan, const PlannedStatement& s, bool last,
+                          const Tables& t, const std::string& id) {
+  if (last) return "BEGIN; " + FinishedSql(plan, t, id) + "; COMMIT";
+  return SaveProgressSql(t, plan.name, plan.checksum, s.index + 1, std::nullopt);
+}
+
+std::string EmptyMigrationSql(const MigrationPlan& plan, const Tables& t, const std::string& id) {
+  return plan.tracked() ? "BEGIN; " + FinishedSql(plan, t, id) + "; COMMIT"
+                        : FinishedSql(plan, t, id);
+}
+
+std::string DescribeSteps(const MigrationPlan& plan, const std::vector<Step>& steps) {
+  int tx = 0, outside = 0;
+  for (const Step& s : steps) (s.kind == StepKind::kTransaction ? tx : outside)++;
+  std::string out =
+      std::to_string(plan.statement_count) + " statement" + (plan.statement_count == 1 ? "" : "s");
+  if (tx) out += ", " + std::to_string(tx) + " transaction" + (tx == 1 ? "" : "s");
+  if (outside) out += ", " + std::to_string(outside) + " outside a transaction";
+  return out;
+}
+
+// --- Advisory lock --------------------------------------------------------------------------
+
+std::string HolderOfAdvisoryLock(db::Connection& conn) {
+  db::DbResult<db::Rows> r = conn.Exec(
+      "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''), "
+      "left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100), "
+      "extract(epoch FROM clock_timestamp() - a.backend_start)::float8 "
+      "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+      "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1 "
+      "AND l.objsubid = 1 LIMIT 1",
+      {std::to_string(kAdvisoryLockKey)});
+  if (!r.ok() || r->empty()) return "a session that could not be identified";
+  const auto& row = r->rows[0];
+  std::string out = "pid " + row[0].value_or("?");
+  std::string app = row[1].value_or("");
+  out += " (" + (app.empty() ? std::string("no application_name") : app);
+  out += ", connected " + Seconds(std::atof(row[4].value_or("0").c_str())) + " ago";
+  if (!row[3].value_or("").empty()) out += ", last query: " + *row[3];
+  return out + ")";
+}
+
+// 0 when the lock is ours, else an exit code (after printing why).
+int TakeAdvisoryLock(db::Connection& conn, const Options& options, Printer& out,
+                     const std::string& command) {
+  if (!options.use_advisory_lock) {
+    out.Line("note: PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK is set: not taking the migration lock");
+    return 0;
+  }
+  const std::string sql =
+      "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(kAdvisoryLockKey) + ")::text";
+  const Clock::time_point start = Clock::now();
+  bool told = false;
+  for (;;) {
+    db::DbResult<db::Rows> r = conn.Exec(sql);
+    if (!r.ok()) {
+      out.Error(command + ": cannot take the migration lock: " + r.error().OneLine());
+      return exit_code::kDatabase;
+    }
+    if (!r->empty() && r->rows[0][0] == std::optional<std::string>("true")) return 0;
+    if (!told) {
+      out.Line("Waiting up to " + FormatDuration(options.advisory_lock_wait_ms) +
+               " for the migration lock (pg_advisory_lock(" + std::to_string(kAdvisoryLockKey) +
+               ")), held by " + HolderOfAdvisoryLock(conn));
+      told = true;
+    }
+    if (MsSince(start) >= options.advisory_lock_wait_ms) {
+      out.Error(command + ": error: another deployer holds the migration lock (pg_advisory_lock(" +
+                std::to_string(kAdvisoryLockKey) + ")): " + HolderOfAdvisoryLock(conn) +
+                "; gave up after " + FormatDuration(options.advisory_lock_wait_ms) +
+                " (Prisma P1002). Nothing was applied; run again once it has finished.");
+      return exit_code::kLockHeld;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// --- The deployer -----------------------------------------------------------------------------
+
+class Deployer {
+ public:
+  Deployer(const Target& target, const Options& options, Printer& out)
+      : target_(target), options_(options), out_(out), backoff_(options, RandomSeed()) {}
+
+  int Run(const std::vector<MigrationPlan>& plans);
+
+ private:
+  static uint64_t RandomSeed() {
+    return static_cast<uint64_t>(Clock::now().time_since_epoch().count()) ^
+           (static_cast<uint64_t>(getpid()) << 32);
+  }
+
+  int Apply(const MigrationPlan& plan, const std::optional<ProgressRow>& progress);
+  int RunTransaction(const MigrationPlan& plan, const Step& step, bool last);
+  int RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran);
+  db::DbResult<db::Rows> RunStatement(const PlannedStatement& s, const std::string& sql);
+
+  // Bookkeeping statement with lock-timeout retries; 0 or an exit code.
+  int Bookkeeping(const std::string& sql, const std::string& what);
+  int DbFailure(const db::DbError& e, const std::string& during);
+  int Lost(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e);
+  int Failed(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e,
+             int committed);
+  int TimedOut(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e);
+  // After a lock timeout: true when another attempt is due (after waiting), false when the
+  // budget is spent (the give-up message is printed and `code` set).
+  bool WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s, int failed_attempts,
+                    Clock::time_point first_attempt, int& code);
+  std::string Where(const MigrationPlan& plan, const PlannedStatement* s,
+                    const db::DbError* e) const;
+
+  // Index recovery for statements outside a transaction.
+  struct IndexState {
+    bool exists = false;
+    bool valid = false;
+    bool building = false;  // another backend is building it right now
+    std::string name;       // schema-qualified, quoted
+  };
+  db::DbResult<IndexState> IndexByName(const PlannedStatement& s);
+  db::DbResult<std::set<std::string>> IndexOids(const sql::QName& table);
+  int DropInvalidIndexes(const std::string& where_sql,
+                         const std::vector<std::optional<std::string>>& params,
+                         const std::string& why);
+  int DropIndexConcurrently(const std::string& qualified, const std::string& why);
+
+  const Target& target_;
+  Options options_;
+  Printer& out_;
+  Backoff backoff_;
+  std::optional<db::Connection> conn_;
+  std::unique_ptr<Monitor> monitor_;
+  bool progress_table_ = false;
+};
+
+std::string Deployer::Where(const MigrationPlan& plan, const PlannedStatement* s,
+                            const db::DbError* e) const {
+  if (!s) return plan.path;
+  size_t offset = static_cast<size_t>(s->begin);
+  if (e && e->position > 0 && e->internal_query.empty()) {
+    offset += CharIndexToByteOffset(s->sql, e->position);
+  }
+  return SourceFile(plan.path, plan.sql).Where(offset);
+}
+
+int Deployer::DbFailure(const db::DbError& e, const std::string& during) {
+  if (IsLost(e)) {
+    out_.Error("lockstep deploy: error: the connection to the server was lost while " + during +
+               ": " + e.OneLine() +
+               ". Nothing is recorded as failed; run `lockstep deploy` again to resume.");
+  } else {
+    out_.Error("lockstep deploy: error: " + during + ": " + e.OneLine());
+  }
+  return exit_code::kDatabase;
+}
+
+int Deployer::Bookkeeping(const std::string& sql, const std::string& what) {
+  const Clock::time_point start = Clock::now();
+  for (int failed = 1;; ++failed) {
+    db::DbResult<db::Rows> r = conn_->Exec(sql);
+    if (r.ok()) return 0;
+    if (!IsRetryable(r.error().sqlstate)) return DbFailure(r.error(), what);
+    const int64_t delay = backoff_.DelayMs(failed);
+    if (!backoff_.ShouldRetry(failed, MsSince(start), delay)) return DbFailure(r.error(), what);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  }
+}
+
+int Deployer::Lost(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e) {
+  out_.Error(Where(plan, s, nullptr) +
+             ": error: the connection to the server was lost while "
+             "applying " +
+             plan.name + ": " + e.OneLine() +
+             ". Nothing is recorded as failed and committed steps are kept in _lockstep_progress: "
+             "run `lockstep deploy` again to resume.");
+  return exit_code::kDatabase;
+}
+
+int Deployer::TimedOut(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e) {
+  const std::string limit =
+      s && s->statement_timeout_ms > 0
+          ? " (statement_timeout " + FormatDuration(s->statement_timeout_ms) + ")"
+          : "";
+  out_.Error(Where(plan, s, nullptr) + ": error: " + e.message + limit +
+             ". This step was rolled back and nothing is recorded as failed: raise "
+             "--statement-timeout (or find who canceled it) and run `lockstep deploy` again.");
+  return exit_code::kTimedOut;
+}
+
+int Deployer::Failed(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e,
+                     int committed) {
+  const std::string where = Where(plan, s, &e);
+  std::string message = where + ": error: " + e.message;
+  if (!e.detail.empty()) message += "\n  DETAIL: " + e.detail;
+  if (!e.hint.empty()) message += "\n  HINT: " + e.hint;
+  if (!e.internal_query.empty()) message += "\n  QUERY: " + e.internal_query;
+  out_.Error(message);
+
+  std::string logs =
+      "Database error code: " + (e.sqlstate.empty() ? std::string("none") : e.sqlstate) +
+      "\n\nDatabase error:\n" + (e.severity.empty() ? "ERROR" : e.severity) + ": " + e.message +
+      "\n";
+  if (!e.detail.empty()) logs += "DETAIL: " + e.detail + "\n";
+  if (!e.hint.empty()) logs += "HINT: " + e.hint + "\n";
+  logs += "\nPosition: " + where + "\n";
+  if (s)
+    logs += "Statement " + std::to_string(s->index + 1) + " of " +
+            std::to_string(plan.statement_count) + ": " + s->summary + "\n";
+  logs += "\nApplied by lockstep deploy; " + std::to_string(committed) + " of " +
+          std::to_string(plan.statement_count) + " statements were committed before the failure.\n";
+
+  std::string sql = InsertFailedSql(target_.tables, NewUuidV4(), plan.name, plan.checksum, logs,
+                                    plan.tracked() && progress_table_);
+  if (plan.tracked() && progress_table_ && committed == 0) {
+    sql = "BEGIN; " + sql + "; " + DeleteProgressSql(target_.tables, plan.name) + "; COMMIT";
+  }
+  if (int code = Bookkeeping(sql, "recording the failure of " + plan.name)) return code;
+  std::string after = "Migration " + plan.name +
+                      " failed and is recorded as failed in _prisma_migrations, as Prisma does: "
+                      "new migrations will not be applied (P3009) until you run `lockstep "
+                      "resolve --rolled-back " +
+                      plan.name + "` (after undoing what it did) or `lockstep resolve --applied " +
+                      plan.name + "` (after completing it by hand).";
+  if (committed > 0) {
+    after += " Statements 1-" + std::to_string(committed) +
+             " were committed before the failure (kept in _lockstep_progress).";
+  }
+  out_.Error(after);
+  return exit_code::kMigrationFailed;
+}
+
+bool Deployer::WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s,
+                            int failed_attempts, Clock::time_point first_attempt, int& code) {
+  std::vector<Blocker> blockers = monitor_->Blockers();
+  if (blockers.empty() && s) {
+    db::DbResult<std::vector<Blocker>> holders = LockHolders(*conn_, s->relations);
+    if (holders.ok()) blockers = std::move(*holders);
+  }
+  const std::string who = blockers.empty()
+                              ? std::string("a session that finished before it could be identified")
+                              : FormatBlockers(blockers);
+  const int64_t delay = backoff_.DelayMs(failed_attempts);
+  const std::string what = s ? s->summary : std::string("COMMIT");
+  if (!backoff_.ShouldRetry(failed_attempts, MsSince(first_attempt), delay)) {
+    out_.Error(Where(plan, s, nullptr) + ": error: gave up on " + plan.name + " after " +
+               std::to_string(failed_attempts) + " attempts in " +
+               Seconds(MsSince(first_attempt) / 1000.0) + ", each waiting at most lock_timeout " +
+               FormatDuration(options_.lock_timeout_ms) + " for its locks (" + what +
+               "); still blocked by " + who +
+               ". The step was rolled back and nothing is recorded as failed: run `lockstep "
+               "deploy` again later, or raise --max-attempts / --retry-deadline.");
+    code = exit_code::kTimedOut;
+    return false;
+  }
+  out_.Line("  lock_timeout (" + FormatDuration(options_.lock_timeout_ms) + ") at " +
+            Where(plan, s, nullptr) + " (" + what + "), attempt " +
+            std::to_string(failed_attempts) + "/" + std::to_string(options_.max_attempts) +
+            ": blocked by " + who + "; retrying in " + Seconds(delay / 1000.0));
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  return true;
+}
+
+db::DbResult<db::Rows> Deployer::RunStatement(const PlannedStatement& s, const std::string& sql) {
+  monitor_->Start(s);
+  const Clock::time_point start = Clock::now();
+  db::DbResult<db::Rows> r = conn_->Exec(sql);
+  monitor_->Finish();
+  const double secs = MsSince(start) / 1000.0;
+  if (r.ok() && (s.long_running || secs * 1000 >= options_.long_statement_ms)) {
+    out_.Line("  " + s.summary + "  (" + Seconds(secs) + ")");
+  }
+  return r;
+}
+
+int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool last) {
+  const Clock::time_point first_attempt = Clock::now();
+  for (int failed_attempts = 1;; ++failed_attempts) {
+    KillPoint();
+    db::DbResult<db::Rows> begin = conn_->Exec(TxBeginSql(step, options_));
+    if (!begin.ok()) return DbFailure(begin.error(), "starting a transaction for " + plan.name);
+    int64_t timeout = step.statements.front().statement_timeout_ms;
+    const PlannedStatement* at = nullptr;
+    std::optional<db::DbError> error;
+    for (const PlannedStatement& s : step.statements) {
+      if (s.statement_timeout_ms != timeout) {
+        db::DbResult<db::Rows> set =
+            conn_->Exec(SetLocalStatementTimeoutSql(s.statement_timeout_ms));
+        if (!set.ok()) return DbFailure(set.error(), "setting statement_timeout");
+        timeout = s.statement_timeout_ms;
+      }
+      KillPoint();
+      db::DbResult<db::Rows> r = RunStatement(s, s.sql);
+      if (!r.ok()) {
+        at = &s;
+        error = r.error();
+        break;
+      }
+    }
+    if (!error) {
+      KillPoint();
+      db::DbResult<db::Rows> end =
+          conn_->Exec(TxEndSql(plan, step, last, target_.tables, NewUuidV4()));
+      if (end.ok()) {
+        KillPoint();
+        return 0;
+      }
+      error = end.error();
+    }
+    if (IsLost(*error)) return Lost(plan, at, *error);
+    conn_->Exec("ROLLBACK");
+    if (IsRetryable(error->sqlstate)) {
+      int code = 0;
+      if (!WaitForRetry(plan, at, failed_attempts, first_attempt, code)) return code;
+      continue;
+    }
+    if (error->sqlstate == "57014") return TimedOut(plan, at, *error);
+    return Failed(plan, at, *error, step.first());
+  }
+}
+
+db::DbResult<Deployer::IndexState> Deployer::IndexByName(const PlannedStatement& s) {
+  // A concurrently built index lives in its table's schema; an unqualified table resolves
+  // through search_path exactly as in the statement.
+  db::DbResult<db::Rows> r = conn_->Exec(
+      "SELECT i.indisvalid::text, EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index "
+      "p WHERE p.index_relid = c.oid AND p.pid <> pg_catalog.pg_backend_pid())::text, "
+      "c.oid::regclass::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
+      "i.indexrelid WHERE i.indrelid = pg_catalog.to_regclass($1) AND c.relname = $2",
+      {Qualified(s.table), s.index_name.name});
+  if (!r.ok()) return r.error();
+  IndexState st;
+  if (r->empty()) return st;
+  st.exists = true;
+  st.valid = r->rows[0][0] == std::optional<std::string>("true");
+  st.building = r->rows[0][1] == std::optional<std::string>("true");
+  st.name = r->rows[0][2].value_or("");
+  return st;
+}
+
+db::DbResult<std::set<std::string>> Deployer::IndexOids(const sql::QName& table) {
+  db::DbResult<db::Rows> r = conn_->Exec(
+      "SELECT indexrelid::text FROM pg_catalog.pg_index WHERE indrelid = "
+      "pg_catalog.to_regclass($1)",
+      {Qualified(table)});
+  if (!r.ok()) return r.error();
+  std::set<std::string> out;
+  for (const auto& row : r->rows) out.insert(row[0].value_or(""));
+  return out;
+}
+
+int Deployer::DropIndexConcurrently(const std::string& qualified, const std::string& why) {
+  out_.Line("  dropping INVALID index " + qualified + " (" + why + ")");
+  const std::string sql = "DROP INDEX CONCURRENTLY IF EXISTS " + qualified;
+  const Clock::time_point start = Clock::now();
+  for (int failed = 1;; ++failed) {
+    db::DbResult<db::Rows> r = conn_->Exec(sql);
+    if (r.ok()) return 0;
+    if (!IsRetryable(r.error().sqlstate))
+      return DbFailure(r.error(), "dropping the INVALID index " + qualified);
+    const int64_t delay = backoff_.DelayMs(failed);
+    if (!backoff_.ShouldRetry(failed, MsSince(start), delay)) {
+      out_.Error("lockstep deploy: error: could not drop the INVALID index " + qualified +
+                 " within the retry budget (lock_timeout " +
+                 FormatDuration(options_.lock_timeout_ms) + "); run `lockstep deploy` again later");
+      return exit_code::kTimedOut;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  }
+}
+
+// Drops INVALID indexes matching `where_sql` (over pg_index i, pg_class c) that no backend is
+// building. 0 or an exit code.
+int Deployer::DropInvalidIndexes(const std::string& where_sql,
+                                 const std::vector<std::optional<std::string>>& params,
+                                 const std::string& why) {
+  db::DbResult<db::Rows> r = conn_->Exec(
+      "SELECT c.oid::regclass::text, c.oid::text FROM pg_catalog.pg_index i JOIN "
+      "pg_catalog.pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND NOT EXISTS "
+      "(SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p WHERE p.index_relid = c.oid) "
+      "AND (" +
+          where_sql + ") ORDER BY 1",
+      params);
+  if (!r.ok()) return DbFailure(r.error(), "looking for INVALID indexes");
+  for (const auto& row : r->rows) {
+    if (int code = DropIndexConcurrently(row[0].value_or(""), why)) return code;
+  }
+  return 0;
+}
+
+int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran) {
+  const PlannedStatement& s = step.statements.front();
+  KillPoint();
+  if (db::DbResult<db::Rows> r = conn_->Exec(OutsideSetupSql(s, options_)); !r.ok())
+    return DbFailure(r.error(), "setting timeouts");
+  if (int code = Bookkeeping(OutsideMarkSql(plan, s, target_.tables), "recording progress"))
+    return code;
+  KillPoint();
+
+  std::string sql = s.sql;
+  bool done = false;
+  switch (s.recovery) {
+    case Recovery::kCreateIndexConcurrently:
+      if (!s.index_name.name.empty()) {
+        db::DbResult<IndexState> st = IndexByName(s);
+        if (!st.ok()) return DbFailure(st.error(), "checking index " + s.index_name.name);
+        if (st->exists && !st->valid) {
+          if (st->building) {
+            out_.Error(s.where + ": error: index " + st->name +
+                       " is being built by another session right now; run `lockstep deploy` "
+                       "again when it has finished");
+            return exit_code::kLockHeld;
+          }
+          if (int code = DropIndexConcurrently(st->name,
+                                               "left by an interrupted or failed "
+                                               "concurrent build; rebuilding it"))
+            return code;
+        } else if (st->exists && maybe_ran) {
+          out_.Line("  " + st->name + " was already built by the interrupted run");
+          done = true;
+        }
+      } else if (maybe_ran) {
+        if (int code =
+                DropInvalidIndexes("i.indrelid = pg_catalog.to_regclass($1)", {Qualified(s.table)},
+                                   "left by the interrupted run; rebuilding"))
+          return code;
+      }
+      break;
+    case Recovery::kReindexConcurrently:
+      if (!s.index_name.name.empty()) {
+        if (int code = DropInvalidIndexes(
+                "i.indrelid = (SELECT indrelid FROM pg_catalog.pg_index WHERE indexrelid = "
+                "pg_catalog.to_regclass($1)) AND (starts_with(c.relname, $2 || '_ccnew') OR "
+                "starts_with(c.relname, $2 || '_ccold'))",
+                {Qualified(s.index_name), s.index_name.name},
+                "left by an interrupted REINDEX CONCURRENTLY"))
+          return code;
+      } else if (!s.table.name.empty()) {
+        if (int code = DropInvalidIndexes(
+                "i.indrelid = pg_catalog.to_regclass($1) AND (c.relname LIKE '%\\_ccnew%' OR "
+                "c.relname LIKE '%\\_ccold%')",
+                {Qualified(s.table)}, "left by an interrupted REINDEX CONCURRENTLY"))
+          return code;
+      }
+      break;
+    case Recovery::kDropIndexConcurrently:
+      if (maybe_ran) {
+        db::DbResult<db::Rows> r =
+            conn_->Exec("SELECT 1 FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($1)",
+                        {Qualified(s.index_name)});
+        if (!r.ok()) return DbFailure(r.error(), "checking index " + s.index_name.name);
+        if (r->empty()) {
+          out_.Line("  " + s.index_name.name + " was already dropped by the interrupted run");
+          done = true;
+        }
+      }
+      break;
+    case Recovery::kDetachConcurrently: {
+      db::DbResult<db::Rows> r = conn_->Exec(
+          "SELECT inhdetachpending::text FROM pg_catalog.pg_inherits WHERE inhrelid = "
+          "pg_catalog.to_regclass($1) AND inhparent = pg_catalog.to_regclass($2)",
+          {Qualified(s.partition), Qualified(s.table)});
+      if (!r.ok()) return DbFailure(r.error(), "checking partition " + s.partition.name);
+      if (!r->empty() && r->rows[0][0] == std::optional<std::string>("true")) {
+        out_.Line("  " + s.partition.name +
+                  " was left \"detach pending\" by an interrupted run: finalizing the detach");
+        sql = "ALTER TABLE " + Qualified(s.table) + " DETACH PARTITION " + Qualified(s.partition) +
+              " FINALIZE";
+      } else if (r->empty() && maybe_ran) {
+        out_.Line("  " + s.partition.name + " was already detached by the interrupted run");
+        done = true;
+      }
+      break;
+    }
+    case Recovery::kRerun:
+      break;
+  }
+
+  if (!done) {
+    const Clock::time_point first_attempt = Clock::now();
+    for (int failed_attempts = 1;; ++failed_attempts) {
+      std::set<std::string> before;
+      const bool builds_index = s.recovery == Recovery::kCreateIndexConcurrently;
+      if (builds_index) {
+        db::DbResult<std::set<std::string>> oids = IndexOids(s.table);
+        if (!oids.ok()) return DbFailure(oids.error(), "listing the indexes of " + s.table.name);
+        before = std::move(*oids);
+      }
+      db::DbResult<db::Rows> r = RunStatement(s, sql);
+      if (r.ok()) break;
+      const db::DbError error = r.error();
+      if (IsLost(error)) return Lost(plan, &s, error);
+      // A failed concurrent build leaves its index INVALID: never leave it behind.
+      if (builds_index) {
+        std::string list;
+        for (const std::string& oid : before) list += (list.empty() ? "" : ",") + oid;
+        if (int code = DropInvalidIndexes(
+                "i.indrelid = pg_catalog.to_regclass($1) AND NOT (c.oid::text = ANY "
+                "(string_to_array($2, ',')))",
+                {Qualified(s.table), list}, "left by the failed attempt"))
+          return code;
+      } else if (s.recovery == Recovery::kReindexConcurrently) {
+        if (int code = DropInvalidIndexes(
+                "c.relname LIKE '%\\_ccnew%' AND i.indrelid IN (SELECT indrelid FROM "
+                "pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass($1) UNION ALL "
+                "SELECT pg_catalog.to_regclass($2))",
+                {s.index_name.name.empty() ? std::nullopt : std::optional(Qualified(s.index_name)),
+                 s.table.name.empty() ? std::nullopt : std::optional(Qualified(s.table))},
+                "left by the failed attempt"))
+          return code;
+      }
+      if (IsRetryable(error.sqlstate)) {
+        int code = 0;
+        if (!WaitForRetry(plan, &s, failed_attempts, first_attempt, code)) return code;
+        continue;
+      }
+      if (error.sqlstate == "57014") return TimedOut(plan, &s, error);
+      return Failed(plan, &s, error, s.index);
+    }
+  }
+  KillPoint();
+  if (int code = Bookkeeping(OutsideEndSql(plan, s, last, target_.tables, NewUuidV4()),
+                             "recording progress of " + plan.name))
+    return code;
+  KillPoint();
+  return 0;
+}
+
+int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>& progress) {
+  int from = 0;
+  std::optional<int> in_flight;
+  if (progress) {
+    db::DbResult<db::Rows> stale =
+        conn_->Exec("SELECT 1 FROM " + target_.tables.migrations() +
+                        " WHERE migration_name = $1 AND rolled_back_at > $2::timestamptz",
+                    {plan.name, progress->updated_at});
+    if (!stale.ok()) return DbFailure(stale.error(), "reading _prisma_migrations");
+    if (!stale->empty()) {
+      out_.Line("note: " + plan.name +
+                " was marked rolled back after lockstep's last progress on it: starting it over");
+      if (int code = Bookkeeping(DeleteProgressSql(target_.tables, plan.name), "clearing progress"))
+        return code;
+    } else if (!migrations::ChecksumMatches(plan.sql, progress->checksum) ||
+               progress->statements_done > plan.statement_count) {
+      out_.Error(plan.path + ": error: " + plan.name + " was partly applied by lockstep (" +
+                 std::to_string(progress->statements_done) + " statements committed, last at " +
+                 progress->updated_at +
+                 ") from a migration.sql with another checksum. Restore the file it was started "
+                 "with, or undo those statements and run `lockstep resolve --rolled-back " +
+                 plan.name + "`.");
+      return exit_code::kBlocked;
+    } else {
+      from = progress->statements_done;
+      in_flight = progress->in_flight;
+    }
+  }
+
+  const std::vector<Step> steps = StepsFrom(plan, from);
+  std::string header =
+      "Applying migration `" + plan.name + "` (" + DescribeSteps(plan, plan.steps) + ")";
+  if (from > 0) {
+    header += ": resuming after statement " + std::to_string(from) + " of " +
+              std::to_string(plan.statement_count) + ", committed by an earlier run";
+  }
+  out_.Line(header);
+  for (const std::string& n : plan.notes) out_.Line(n);
+
+  // Session settings of the steps already committed (SET search_path …) still apply to the rest.
+  for (const Step& step : plan.steps) {
+    for (const PlannedStatement& s : step.statements) {
+      if (s.index >= from || !s.session_set) continue;
+      db::DbResult<db::Rows> r = conn_->Exec(s.sql);
+      if (!r.ok()) return DbFailure(r.error(), "replaying " + s.summary);
+    }
+  }
+  if (plan.tracked() && !progress_table_) {
+    if (int code =
+            Bookkeeping(CreateProgressTableSql(target_.tables), "creating _lockstep_progress"))
+      return code;
+    progress_table_ = true;
+  }
+
+  const Clock::time_point start = Clock::now();
+  if (steps.empty()) {
+    if (int code = Bookkeeping(EmptyMigrationSql(plan, target_.tables, NewUuidV4()),
+                               "recording " + plan.name))
+      return code;
+  }
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const bool last = i + 1 == steps.size();
+    const bool maybe_ran = in_flight && *in_flight == steps[i].first();
+    const int code = steps[i].kind == StepKind::kTransaction
+                         ? RunTransaction(plan, steps[i], last)
+                         : RunOutside(plan, steps[i], last, maybe_ran);
+    if (code) return code;
+  }
+  out_.Line("  applied `" + plan.name + "` in " + Seconds(MsSince(start) / 1000.0));
+  return 0;
+}
+
+int Deployer::Run(const std::vector<MigrationPlan>& plans) {
+  const Clock::time_point start = Clock::now();
+  db::ConnectOptions connect_options;
+  connect_options.application_name = "lockstep deploy";
+  db::DbResult<db::Connection> c = db::Connect(target_.conn, connect_options);
+  if (!c.ok()) {
+    out_.Error("lockstep deploy: error: " + c.error().OneLine());
+    return ExitCodeFor(c.error());
+  }
+  conn_.emplace(std::move(*c));
+  if (db::DbResult<db::Rows> r =
+          conn_->Exec(SessionSetupSql(options_, conn_->server_version_num()));
+      !r.ok())
+    return DbFailure(r.error(), "setting lock_timeout");
+  if (int code = TakeAdvisoryLock(*conn_, options_, out_, "lockstep deploy")) return code;
+
+  db::DbResult<std::optional<std::vector<MigrationRow>>> rows =
+      ReadMigrationRows(*conn_, target_.tables);
+  if (!rows.ok()) return DbFailure(rows.error(), "reading _prisma_migrations");
+  db::DbResult<std::optional<std::vector<ProgressRow>>> progress =
+      ReadProgressRows(*conn_, target_.tables);
+  if (!progress.ok()) return DbFailure(progress.error(), "reading _lockstep_progress");
+  progress_table_ = progress->has_value();
+
+  std::set<std::string> applied;
+  if (*rows) {
+    for (const MigrationRow& r : **rows) {
+      if (r.applied()) applied.insert(r.migration_name);
+    }
+    for (const MigrationRow& r : **rows) {
+      if (!r.failed()) continue;
+      std::string log = r.logs.value_or("");
+      out_.Error("lockstep deploy: error: migration `" + r.migration_name + "` started at " +
+                 r.started_at +
+                 " failed, and new migrations are not applied until it is resolved (Prisma "
+                 "P3009). After undoing what it did, run `lockstep resolve --rolled-back " +
+                 r.migration_name + "`; if it was completed by hand, `lockstep resolve --applied " +
+                 r.migration_name + "`." +
+                 (log.empty() ? "" : "\n  its error: " + log.substr(0, log.find("\n\nPosition"))));
+      return exit_code::kBlocked;
+    }
+  }
+
+  std::vector<const MigrationPlan*> pending;
+  std::set<std::string> on_disk;
+  int errors = 0;
+  for (const MigrationPlan& p : plans) {
+    on_disk.insert(p.name);
+    if (applied.count(p.name)) {
+      if (!p.errors.empty()) {
+        out_.Line(p.path +
+                  ": note: already applied; lockstep's parser (PostgreSQL 15 grammar) "
+                  "rejects it: " +
+                  p.errors.front());
+      }
+      if (*rows) {
+        for (const MigrationRow& r : **rows) {
+          if (r.migration_name == p.name && r.applied() &&
+              !migrations::ChecksumMatches(p.sql, r.checksum)) {
+            out_.Line(p.path + ": warning: modified after it was applied (checksum " +
+                      r.checksum.substr(0, 12) + "… recorded, " + p.checksum.substr(0, 12) +
+                      "… on disk)");
+            break;
+          }
+        }
+      }
+      continue;
+    }
+    for (const std::string& e : p.errors) out_.Error(e);
+    errors += static_cast<int>(p.errors.size());
+    pending.push_back(&p);
+  }
+  for (const std::string& name : applied) {
+    if (!on_disk.count(name))
+      out_.Line("warning: migration `" + name +
+                "` is applied in the database but missing from disk");
+  }
+  if (errors > 0) {
+    out_.Error("lockstep deploy: " + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") +
+               " in pending migrations; nothing was applied");
+    return exit_code::kUsage;
+  }
+  if (pending.empty()) {
+    out_.Line("No pending migrations to apply.");
+    return exit_code::kOk;
+  }
+  out_.Line(std::to_string(pending.size()) + " pending migration" +
+            (pending.size() == 1 ? "" : "s") + " to apply (lock_timeout " +
+            FormatDuration(options_.lock_timeout_ms) + "):");
+
+  if (!*rows) {
+    db::DbResult<bool> exists = SchemaExists(*conn_, target_.tables.schema);
+    if (!exists.ok())
+      return DbFailure(exists.error(), "looking for schema " + target_.tables.schema);
+    if (*exists) {
+      db::DbResult<bool> objects = SchemaHasObjects(*conn_, target_.tables.schema);
+      if (!objects.ok())
+        return DbFailure(objects.error(), "inspecting schema " + target_.tables.schema);
+      if (*objects) {
+        out_.Error("lockstep deploy: error: the schema \"" + target_.tables.schema +
+                   "\" is not empty and has no _prisma_migrations table (Prisma P3005). "
+                   "Baseline it first: `lockstep resolve --applied NAME` for each migration "
+                   "already reflected in it.");
+        return exit_code::kBlocked;
+      }
+    } else if (int code = Bookkeeping(
+                   "CREATE SCHEMA IF NOT EXISTS " + db::QuoteIdent(target_.tables.schema),
+                   "creating schema " + target_.tables.schema)) {
+      return code;
+    }
+    if (int code =
+            Bookkeeping(CreateMigrationsTableSql(target_.tables), "creating _prisma_migrations"))
+      return code;
+  }
+
+  monitor_ = std::make_unique<Monitor>(target_.conn, conn_->backend_pid(), out_, options_);
+  for (const MigrationPlan* p : pending) {
+    std::optional<ProgressRow> row;
+    if (*progress) {
+      for (const ProgressRow& r : **progress) {
+        if (r.migration_name == p->name) row = r;
+      }
+    }
+    if (int code = Apply(*p, row)) return code;
+  }
+  monitor_.reset();
+
+  // The progress table only exists while some migration is split across runs; remove it when
+  // empty so that `prisma migrate dev` finds no table it does not know.
+  if (progress_table_) {
+    db::DbResult<db::Rows> left = conn_->Exec(
+        "DELETE FROM " + target_.tables.progress() + " p WHERE EXISTS (SELECT 1 FROM " +
+        target_.tables.migrations() +
+        " m WHERE m.migration_name = p.migration_name AND "
+        "m.finished_at IS NOT NULL AND m.rolled_back_at IS NULL); SELECT count(*)::text FROM " +
+        target_.tables.progress());
+    if (left.ok() && !left->empty() && left->rows[0][0] == std::optional<std::string>("0")) {
+      conn_->Exec("DROP TABLE IF EXISTS " + target_.tables.progress());
+    }
+  }
+  out_.Line("All migrations have been successfully applied (" + std::to_string(pending.size()) +
+            " in " + Seconds(MsSince(start) / 1000.0) + ").");
+  return exit_code::kOk;
+}
+
+}  // namespace
+
+Target TargetFor(const db::ConnInfo& info) {
+  Target t;
+  t.conn = info;
+  t.tables.schema = info.schema.empty() ? "public" : info.schema;
+  return t;
+}
+
+int ExitCodeFor(const db::DbError& e) {
+  switch (e.kind) {
+    case db::ErrorKind::kAuth:
+      return exit_code::kAuth;
+    case db::ErrorKind::kInvalidUrl:
+      return exit_code::kUsage;
+    default:
+      return exit_code::kDatabase;
+  }
+}
+
+int Deploy(const std::vector<MigrationPlan>& plans, const Target& target, const Options& options,
+           Printer& out) {
+  Deployer d(target, options, out);
+  return d.Run(plans);
+}
+
+}  // namespace lockstep::deploy
+
+namespace lockstep::deploy {
+
+int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
+                const Options& options, Printer& out) {
+  const Tables& t = target.tables;
+  out.Line("-- lockstep deploy --dry-run: the commands a deploy sends, in order. No database was");
+  out.Line("-- contacted: migrations already applied there are skipped when deploying for real.");
+  out.Line(
+      "-- Every step that hits lock_timeout (55P03) or a deadlock is rolled back and retried:");
+  out.Line("-- up to " + std::to_string(options.max_attempts) + " attempts within " +
+           FormatDuration(options.retry_deadline_ms) + ", waiting " +
+           FormatDuration(options.retry_base_ms) + " doubling up to " +
+           FormatDuration(options.retry_max_ms) + " (jittered) between attempts.");
+  out.Line("");
+  out.Line(SessionSetupSql(options, 140000) + ";  -- client_connection_check_interval: PG14+");
+  if (options.use_advisory_lock) {
+    out.Line("SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(kAdvisoryLockKey) +
+             ");  -- polled for up to " + FormatDuration(options.advisory_lock_wait_ms) +
+             ", held until the end");
+  }
+  out.Line(CreateMigrationsTableSql(t) + ";  -- when missing");
+
+  int errors = 0;
+  bool progress_table = false;
+  for (const MigrationPlan& plan : plans) {
+    out.Line("");
+    out.Line("-- migration " + plan.name + " (" + plan.path + ", checksum " + plan.checksum + ", " +
+             DescribeSteps(plan, plan.steps) + ")");
+    for (const std::string& e : plan.errors) out.Line("-- " + e);
+    errors += static_cast<int>(plan.errors.size());
+    if (!plan.errors.empty()) continue;
+    for (const std::string& n : plan.notes) out.Line("-- " + n);
+    if (plan.tracked() && !progress_table) {
+      out.Line(CreateProgressTableSql(t) + ";");
+      progress_table = true;
+    }
+    const std::string id = "<uuid v4>";
+    if (plan.steps.empty()) out.Line(EmptyMigrationSql(plan, t, id) + ";");
+    for (size_t i = 0; i < plan.steps.size(); ++i) {
+      const Step& step = plan.steps[i];
+      const bool last = i + 1 == plan.steps.size();
+      const std::string n = std::to_string(i + 1) + "/" + std::to_string(plan.steps.size());
+      if (step.kind == StepKind::kTransaction) {
+        out.Line("-- step " + n + ": one transaction" +
+                 (step.explicit_block ? " (the migration's own BEGIN ... COMMIT)" : ""));
+        out.Line(TxBeginSql(step, options) + ";");
+        int64_t timeout = step.statements.front().statement_timeout_ms;
+        for (const PlannedStatement& s : step.statements) {
+          if (s.statement_timeout_ms != timeout) {
+            out.Line(SetLocalStatementTimeoutSql(s.statement_timeout_ms) + ";");
+            timeout = s.statement_timeout_ms;
+          }
+          out.Line("-- " + s.where);
+          out.Line(s.sql + ";");
+        }
+        out.Line(TxEndSql(plan, step, last, t, id) + ";");
+      } else {
+        const PlannedStatement& s = step.statements.front();
+        out.Line("-- step " + n + ": outside a transaction");
+        out.Line(OutsideSetupSql(s, options) + ";");
+        out.Line(OutsideMarkSql(plan, s, t) + ";");
+        if (s.recovery == Recovery::kCreateIndexConcurrently)
+          out.Line(
+              "-- an INVALID index of that name (an interrupted build) is dropped "
+              "CONCURRENTLY first; a failed attempt's INVALID index is dropped too");
+        out.Line("-- " + s.where);
+        out.Line(s.sql + ";");
+        out.Line(OutsideEndSql(plan, s, last, t, id) + ";");
+      }
+    }
+  }
+  if (progress_table) {
+    out.Line("");
+    out.Line("DROP TABLE IF EXISTS " + t.progress() + ";  -- at the end, when empty");
+  }
+  if (errors > 0) {
+    out.Error("lockstep deploy --dry-run: " + std::to_string(errors) + " error" +
+              (errors == 1 ? "" : "s") + "; a deploy would apply nothing");
+    return exit_code::kUsage;
+  }
+  return exit_code::kOk;
+}
+
+int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Printer& out) {
+  db::ConnectOptions connect_options;
+  connect_options.application_name = "lockstep status";
+  db::DbResult<db::Connection> conn = db::Connect(target.conn, connect_options);
+  if (!conn.ok()) {
+    out.Error("lockstep status: error: " + conn.error().OneLine());
+    return ExitCodeFor(conn.error());
+  }
+  db::DbResult<std::optional<std::vector<MigrationRow>>> rows =
+      ReadMigrationRows(*conn, target.tables);
+  if (!rows.ok()) {
+    out.Error("lockstep status: error: reading _prisma_migrations: " + rows.error().OneLine());
+    return exit_code::kDatabase;
+  }
+  db::DbResult<std::optional<std::vector<ProgressRow>>> progress =
+      ReadProgressRows(*conn, target.tables);
+  if (!progress.ok()) {
+    out.Error("lockstep status: error: reading _lockstep_progress: " + progress.error().OneLine());
+    return exit_code::kDatabase;
+  }
+  const StatusReport report =
+      ComputeStatus(disk, *rows, progress->value_or(std::vector<ProgressRow>{}));
+  if (!report.table_exists) out.Line("No _prisma_migrations table: nothing was deployed here yet.");
+  for (const StatusEntry& e : report.entries) {
+    char state[16];
+    std::snprintf(state, sizeof state, "%-9s", MigrationStateName(e.state));
+    out.Line(std::string("  ") + state + e.name + (e.detail.empty() ? "" : "  (" + e.detail + ")"));
+  }
+  std::string summary;
+  for (MigrationState s :
+       {MigrationState::kApplied, MigrationState::kPending, MigrationState::kPartial,
+        MigrationState::kFailed, MigrationState::kModified, MigrationState::kMissingFromDisk}) {
+    const int n = report.Count(s);
+    if (n == 0) continue;
+    summary += (summary.empty() ? "" : ", ") + std::to_string(n) + " " + MigrationStateName(s);
+  }
+  out.Line(summary.empty() ? "No migrations." : summary + ".");
+  const int code = report.ExitCode();
+  if (code == exit_code::kOk) out.Line("Database schema is up to date.");
+  if (report.Count(MigrationState::kFailed) > 0)
+    out.Line(
+        "A failed migration blocks `deploy` (P3009): resolve it with `lockstep resolve "
+        "--rolled-back NAME` or `--applied NAME`.");
+  return code;
+}
+
+int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, ResolveAs as,
+            const Target& target, const Options& options, Printer& out) {
+  const Tables& t = target.tables;
+  const auto on_disk = std::find_if(disk.begin(), disk.end(),
+                                    [&](const DiskMigration& d) { return d.name == name; });
+  if (as == ResolveAs::kApplied && on_disk == disk.end()) {
+    out.Error("lockstep resolve: error: migration `" + name +
+              "` is not in the migrations directory (Prisma P3017): give the folder's full name");
+    return exit_code::kUsage;
+  }
+  db::ConnectOptions connect_options;
+  connect_options.application_name = "lockstep resolve";
+  db::DbResult<db::Connection> conn = db::Connect(target.conn, connect_options);
+  if (!conn.ok()) {
+    out.Error("lockstep resolve: error: " + conn.error().OneLine());
+    return ExitCodeFor(conn.error());
+  }
+  auto fail = [&](const db::DbError& e, const std::string& during) {
+    out.Error("lockstep resolve: error: " + during + ": " + e.OneLine());
+    return exit_code::kDatabase;
+  };
+  if (db::DbResult<db::Rows> r = conn->Exec(SessionSetupSql(options, conn->server_version_num()));
+      !r.ok())
+    return fail(r.error(), "setting lock_timeout");
+  if (int code = TakeAdvisoryLock(*conn, options, out, "lockstep resolve")) return code;
+
+  db::DbResult<std::optional<std::vector<MigrationRow>>> rows = ReadMigrationRows(*conn, t);
+  if (!rows.ok()) return fail(rows.error(), "reading _prisma_migrations");
+  db::DbResult<std::optional<std::vector<ProgressRow>>> progress = ReadProgressRows(*conn, t);
+  if (!progress.ok()) return fail(progress.error(), "reading _lockstep_progress");
+  bool applied = false, failed = false, partial = false;
+  for (const MigrationRow& r : rows->value_or(std::vector<MigrationRow>{})) {
+    if (r.migration_name != name) continue;
+    applied = applied || r.applied();
+    failed = failed || r.failed();
+  }
+  for (const ProgressRow& p : progress->value_or(std::vector<ProgressRow>{})) {
+    partial = partial || p.migration_name == name;
+  }
+  const std::string clear_progress = partial ? "; " + DeleteProgressSql(t, name) : "";
+  const std::string mark_failed_rolled_back =
+      "UPDATE " + t.migrations() +
+      " SET rolled_back_at = now() WHERE migration_name = " + db::QuoteLiteral(name) +
+      " AND finished_at IS NULL AND rolled_back_at IS NULL";
+
+  std::string sql;
+  if (as == ResolveAs::kApplied) {
+    if (applied) {
+      out.Error("lockstep resolve: error: migration `" + name +
+                "` is already recorded as applied in the database (Prisma P3008)");
+      return exit_code::kUsage;
+    }
+    if (!*rows) {
+      sql += "CREATE SCHEMA IF NOT EXISTS " + db::QuoteIdent(t.schema) + "; " +
+             CreateMigrationsTableSql(t) + "; ";
+    }
+    // As prisma-engines' mark_migration_applied: failed attempts are marked rolled back, then a
+    // row with logs '', started_at = finished_at and applied_steps_count 0.
+    sql += "BEGIN; ";
+    if (*rows) sql += mark_failed_rolled_back + "; ";
+    sql += "INSERT INTO " + t.migrations() +
+           " (id, checksum, logs, started_at, finished_at, migration_name) VALUES (" +
+           db::QuoteLiteral(NewUuidV4()) + ", " +
+           db::QuoteLiteral(migrations::PrismaChecksum(on_disk->sql)) + ", '', now(), now(), " +
+           db::QuoteLiteral(name) + ")" + clear_progress + "; COMMIT";
+  } else {
+    if (!failed && !partial) {
+      out.Error(applied ? "lockstep resolve: error: migration `" + name +
+                              "` cannot be rolled back: it is not in a failed state (Prisma P3012)"
+                        : "lockstep resolve: error: migration `" + name +
+                              "` cannot be rolled back: it was never applied to the database "
+                              "(Prisma P3011)");
+      return exit_code::kUsage;
+    }
+    sql = "BEGIN; " + (failed ? mark_failed_rolled_back : std::string("SELECT 1")) +
+          clear_progress + "; COMMIT";
+  }
+  db::DbResult<db::Rows> r = conn->Exec(sql);
+  if (!r.ok()) {
+    conn->Exec("ROLLBACK");
+    return fail(r.error(), "recording the resolution");
+  }
+  if (as == ResolveAs::kApplied) {
+    out.Line("Migration `" + name + "` marked as applied.");
+  } else {
+    out.Line("Migration `" + name + "` marked as rolled back" +
+             (partial ? std::string(" (lockstep's progress on it cleared: the next deploy runs it "
+                                    "from its first statement)")
+                      : std::string()) +
+             ".");
+  }
+  return exit_code::kOk;
+}
+
+}  // namespace lockstep::deploy

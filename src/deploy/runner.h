@@ -1,0 +1,59 @@
+// `lockstep deploy`, `status` and `resolve` against a database. See docs/deploy.md for the design.
+//
+// Deploy, in order: connect; take Prisma's advisory lock (waiting a bounded time); read
+// `_prisma_migrations` (and `_lockstep_progress`); refuse like Prisma when a migration failed
+// (P3009) or the schema is not empty without a history (P3005); then run each pending
+// migration's steps (plan.h) under lock_timeout, retrying lock timeouts with backoff.
+//
+// Prisma compatibility of the rows: a migration's `_prisma_migrations` row is written only when
+// it has finished (in the same transaction as its last step when that step is a transaction), so
+// a crash, a lost connection or a lock-timeout give-up never leaves a row that blocks Prisma.
+// How far a migration split into several steps has got is kept in `_lockstep_progress`, updated
+// in the same transaction as each step; a re-run resumes from there. Only a real failure of a
+// statement (an error other than a lock timeout, a timeout or a lost connection) leaves Prisma's
+// failed row (finished_at NULL, logs = the error), exactly as Prisma would.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "db/connection.h"
+#include "db/url.h"
+#include "deploy/ledger.h"
+#include "deploy/options.h"
+#include "deploy/output.h"
+#include "deploy/plan.h"
+#include "deploy/status.h"
+
+namespace lockstep::deploy {
+
+struct Target {
+  db::ConnInfo conn;
+  Tables tables;  // in the URL's ?schema= (default "public")
+};
+Target TargetFor(const db::ConnInfo& info);
+
+// The exit code for a failure to connect: kAuth, kUsage (bad parameters) or kDatabase.
+int ExitCodeFor(const db::DbError& connect_error);
+
+// Applies the pending migrations among `plans` (every migration found on disk, in order; their
+// errors are reported only for pending ones). Prints to `out`; returns an exit code.
+int Deploy(const std::vector<MigrationPlan>& plans, const Target& target, const Options& options,
+           Printer& out);
+
+// Prints the commands Deploy would send, migration by migration, for all of `plans` (a dry run
+// does not connect, so it cannot know which are applied already). Returns kUsage when a plan has
+// errors, else kOk.
+int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
+                const Options& options, Printer& out);
+
+// `lockstep status`. Returns StatusReport::ExitCode(), or a connection error's code.
+int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Printer& out);
+
+enum class ResolveAs { kApplied, kRolledBack };
+// `lockstep resolve --applied NAME | --rolled-back NAME`, as `prisma migrate resolve` does, plus
+// clearing lockstep's progress for NAME.
+int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, ResolveAs as,
+            const Target& target, const Options& options, Printer& out);
+
+}  // namespace lockstep::deploy

@@ -1,0 +1,116 @@
+#include "deploy/status.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/exit_codes.h"
+#include "migrations/checksum.h"
+
+namespace lockstep::deploy {
+namespace {
+
+std::string FirstLine(const std::string& s) {
+  std::string line = s.substr(0, s.find('\n'));
+  if (line.size() > 160) line = line.substr(0, 157) + "...";
+  return line;
+}
+
+std::string Short(const std::string& checksum) { return checksum.substr(0, 12); }
+
+}  // namespace
+
+const char* MigrationStateName(MigrationState s) {
+  switch (s) {
+    case MigrationState::kApplied:
+      return "applied";
+    case MigrationState::kModified:
+      return "modified";
+    case MigrationState::kFailed:
+      return "failed";
+    case MigrationState::kPartial:
+      return "partial";
+    case MigrationState::kPending:
+      return "pending";
+    case MigrationState::kMissingFromDisk:
+      return "missing";
+  }
+  return "?";
+}
+
+int StatusReport::Count(MigrationState s) const {
+  return static_cast<int>(std::count_if(entries.begin(), entries.end(),
+                                        [&](const StatusEntry& e) { return e.state == s; }));
+}
+
+int StatusReport::ExitCode() const {
+  if (Count(MigrationState::kFailed) > 0) return exit_code::kBlocked;
+  if (Count(MigrationState::kModified) > 0 || Count(MigrationState::kMissingFromDisk) > 0)
+    return exit_code::kDrift;
+  if (Count(MigrationState::kPending) > 0 || Count(MigrationState::kPartial) > 0)
+    return exit_code::kFindings;
+  return exit_code::kOk;
+}
+
+StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
+                           const std::optional<std::vector<MigrationRow>>& rows,
+                           const std::vector<ProgressRow>& progress) {
+  StatusReport report;
+  report.table_exists = rows.has_value();
+  const std::vector<MigrationRow> none;
+  const std::vector<MigrationRow>& all = rows ? *rows : none;
+  std::set<std::string> on_disk;
+  for (const DiskMigration& d : disk) on_disk.insert(d.name);
+
+  for (const DiskMigration& d : disk) {
+    StatusEntry e;
+    e.name = d.name;
+    const MigrationRow* failed = nullptr;
+    const MigrationRow* applied = nullptr;  // the latest
+    for (const MigrationRow& r : all) {
+      if (r.migration_name != d.name) continue;
+      if (r.failed()) failed = &r;
+      if (r.applied()) applied = &r;
+    }
+    const auto partial = std::find_if(progress.begin(), progress.end(), [&](const ProgressRow& p) {
+      return p.migration_name == d.name;
+    });
+    if (failed) {
+      e.state = MigrationState::kFailed;
+      e.detail = "started " + failed->started_at + ", not finished";
+      if (failed->logs && !failed->logs->empty()) e.detail += ": " + FirstLine(*failed->logs);
+    } else if (applied) {
+      if (migrations::ChecksumMatches(d.sql, applied->checksum)) {
+        e.state = MigrationState::kApplied;
+        e.detail = "finished " + *applied->finished_at;
+      } else {
+        e.state = MigrationState::kModified;
+        e.detail = "applied " + *applied->finished_at + " with checksum " +
+                   Short(applied->checksum) + "…, the file's is now " +
+                   Short(migrations::PrismaChecksum(d.sql)) + "…";
+      }
+    } else if (partial != progress.end()) {
+      e.state = MigrationState::kPartial;
+      e.detail = std::to_string(partial->statements_done) +
+                 " statements committed by lockstep (last at " + partial->updated_at +
+                 "); `lockstep deploy` resumes it";
+    } else {
+      e.state = MigrationState::kPending;
+    }
+    report.entries.push_back(std::move(e));
+  }
+
+  std::set<std::string> missing_seen;
+  for (const MigrationRow& r : all) {
+    if (on_disk.count(r.migration_name) || !(r.applied() || r.failed())) continue;
+    if (!missing_seen.insert(r.migration_name).second) continue;
+    StatusEntry e;
+    e.name = r.migration_name;
+    e.state = MigrationState::kMissingFromDisk;
+    e.detail = r.applied() ? "applied " + *r.finished_at + ", no folder on disk"
+                           : "failed (started " + r.started_at + "), no folder on disk";
+    report.entries.push_back(std::move(e));
+  }
+  return report;
+}
+
+}  // namespace lockstep::deploy

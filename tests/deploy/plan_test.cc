@@ -1,0 +1,304 @@
+// The pure parts of deploy: step planning from the parse tree, durations, backoff, status.
+#include "deploy/plan.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "base/exit_codes.h"
+#include "deploy/ledger.h"
+#include "deploy/options.h"
+#include "deploy/retry.h"
+#include "deploy/status.h"
+#include "migrations/checksum.h"
+
+namespace lockstep::deploy {
+namespace {
+
+MigrationPlan Plan(const std::string& sql, Options options = {}) {
+  migrations::Migration m;
+  m.name = "20260101000000_test";
+  m.sql_path = "migrations/20260101000000_test/migration.sql";
+  m.sql = sql;
+  return PlanMigration(m, options);
+}
+
+// "T2 O1 T1": kinds and statement counts of the steps.
+std::string Shape(const MigrationPlan& p) {
+  std::string out;
+  for (const Step& s : p.steps) {
+    if (!out.empty()) out += ' ';
+    out += (s.kind == StepKind::kTransaction ? "T" : "O") + std::to_string(s.statements.size());
+  }
+  return out;
+}
+
+TEST(PlanTest, ConsecutiveTransactionalStatementsShareOneTransaction) {
+  MigrationPlan p = Plan(
+      "CREATE TABLE a (id int);\nALTER TABLE a ADD COLUMN b int;\n"
+      "CREATE INDEX a_b ON a (b);\n");
+  ASSERT_TRUE(p.errors.empty());
+  EXPECT_EQ(Shape(p), "T3");
+  EXPECT_FALSE(p.tracked());
+  EXPECT_EQ(p.statement_count, 3);
+  EXPECT_EQ(p.steps[0].statements[1].sql, "ALTER TABLE a ADD COLUMN b int");
+  EXPECT_EQ(p.steps[0].statements[1].where, "migrations/20260101000000_test/migration.sql:2:1");
+}
+
+TEST(PlanTest, NonTransactionalStatementsRunAloneBetweenTransactions) {
+  MigrationPlan p = Plan(
+      "CREATE TABLE a (id int, b int);\n"
+      "CREATE INDEX CONCURRENTLY a_b ON a (b);\n"
+      "CREATE INDEX CONCURRENTLY a_id ON public.a (id);\n"
+      "ALTER TABLE a ADD COLUMN c int;\n"
+      "VACUUM a;\n");
+  ASSERT_TRUE(p.errors.empty());
+  EXPECT_EQ(Shape(p), "T1 O1 O1 T1 O1");
+  EXPECT_TRUE(p.tracked());
+  const PlannedStatement& cic = p.steps[1].statements[0];
+  EXPECT_EQ(cic.recovery, Recovery::kCreateIndexConcurrently);
+  EXPECT_EQ(cic.index_name.name, "a_b");
+  EXPECT_EQ(cic.table.name, "a");
+  EXPECT_EQ(cic.statement_timeout_ms, 0);
+  EXPECT_TRUE(cic.index_progress);
+  EXPECT_EQ(p.steps[2].statements[0].index_name.schema, "public");
+  EXPECT_EQ(p.steps[4].statements[0].recovery, Recovery::kRerun);
+}
+
+TEST(PlanTest, ASingleConcurrentIndexIsTrackedSoThatAResumeKnowsItMayHaveRun) {
+  MigrationPlan p = Plan("CREATE INDEX CONCURRENTLY \"Member_name_idx\" ON \"Member\"(\"name\");");
+  EXPECT_EQ(Shape(p), "O1");
+  EXPECT_TRUE(p.tracked());
+  EXPECT_EQ(p.steps[0].statements[0].index_name.name, "Member_name_idx");
+}
+
+TEST(PlanTest, StatementTimeoutIsZeroForValidateAndConfiguredOtherwise) {
+  Options o;
+  o.statement_timeout_ms = 5000;
+  MigrationPlan p = Plan(
+      "ALTER TABLE a ADD CONSTRAINT a_fk FOREIGN KEY (b) REFERENCES c (id) NOT VALID;\n"
+      "ALTER TABLE a VALIDATE CONSTRAINT a_fk;\n",
+      o);
+  ASSERT_EQ(Shape(p), "T2");
+  EXPECT_EQ(p.steps[0].statements[0].statement_timeout_ms, 5000);
+  EXPECT_EQ(p.steps[0].statements[1].statement_timeout_ms, 0);
+  EXPECT_TRUE(p.steps[0].statements[1].long_running);
+  // The foreign key's referenced table is where a blocker may sit too.
+  std::set<std::string> rels;
+  for (const sql::QName& q : p.steps[0].statements[0].relations) rels.insert(q.name);
+  EXPECT_EQ(rels, (std::set<std::string>{"a", "c"}));
+}
+
+TEST(PlanTest, TheMigrationsOwnBeginCommitBecomesOneTransactionStep) {
+  MigrationPlan p = Plan(
+      "CREATE TABLE x (id int);\n"
+      "BEGIN ISOLATION LEVEL SERIALIZABLE;\n"
+      "ALTER TABLE x ADD COLUMN a int;\n"
+      "ALTER TABLE x ADD COLUMN b int;\n"
+      "COMMIT;\n"
+      "CREATE INDEX CONCURRENTLY x_a ON x (a);\n"
+      "ALTER TABLE x ADD COLUMN c int;\n");
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0];
+  EXPECT_EQ(Shape(p), "T1 T2 O1 T1");
+  EXPECT_TRUE(p.steps[1].explicit_block);
+  EXPECT_EQ(p.steps[1].begin_sql, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+  EXPECT_EQ(p.statement_count, 5);  // BEGIN and COMMIT are not statements lockstep sends
+}
+
+TEST(PlanTest, CommitOutsideABlockEndsTheImplicitGroup) {
+  MigrationPlan p = Plan("CREATE TABLE x (id int);\nCOMMIT;\nCREATE TABLE y (id int);\n");
+  ASSERT_TRUE(p.errors.empty());
+  EXPECT_EQ(Shape(p), "T1 T1");
+}
+
+TEST(PlanTest, ConcurrentStatementInsideTheMigrationsBlockIsAnErrorWithItsPosition) {
+  MigrationPlan p = Plan("BEGIN;\nCREATE INDEX CONCURRENTLY x_a ON x (a);\nCOMMIT;\n");
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_NE(p.errors[0].find("migration.sql:2:1: error: "), std::string::npos) << p.errors[0];
+  EXPECT_NE(p.errors[0].find("cannot run inside a transaction block"), std::string::npos);
+}
+
+TEST(PlanTest, RollbackIsRefused) {
+  MigrationPlan p = Plan("BEGIN;\nCREATE TABLE x (id int);\nROLLBACK;\n");
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_NE(p.errors[0].find(":3:1: error:"), std::string::npos) << p.errors[0];
+}
+
+TEST(PlanTest, UnterminatedBeginEndsWithTheMigrationAndSaysSo) {
+  MigrationPlan p = Plan("BEGIN;\nCREATE TABLE x (id int);\n");
+  ASSERT_TRUE(p.errors.empty());
+  EXPECT_EQ(Shape(p), "T1");
+  ASSERT_EQ(p.notes.size(), 1u);
+  EXPECT_NE(p.notes[0].find("BEGIN without COMMIT"), std::string::npos);
+}
+
+TEST(PlanTest, SyntaxErrorIsReportedAtFileLineColumnWithPostgresMessage) {
+  MigrationPlan p = Plan("CREATE TABLE ok (id int);\n\nALTER TABEL ok ADD COLUMN x int;\n");
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_EQ(p.errors[0],
+            "migrations/20260101000000_test/migration.sql:3:7: error: syntax error at or near "
+            "\"TABEL\"");
+}
+
+TEST(PlanTest, PsqlMetaCommandsAreSyntaxErrorsAsOnTheServer) {
+  MigrationPlan p = Plan("\\set ON_ERROR_STOP on\nCREATE TABLE x (id int);\n");
+  EXPECT_FALSE(p.errors.empty());
+}
+
+TEST(PlanTest, ChecksumIsPrismasSha256OfTheFileBytes) {
+  const std::string sql = "CREATE TABLE x (id int);\r\n";
+  EXPECT_EQ(Plan(sql).checksum, migrations::Sha256Hex(sql));
+}
+
+TEST(PlanTest, EmptyMigrationHasNoStepsAndIsNotTracked) {
+  MigrationPlan p = Plan("-- nothing to do\n");
+  EXPECT_TRUE(p.errors.empty());
+  EXPECT_TRUE(p.steps.empty());
+  EXPECT_FALSE(p.tracked());
+}
+
+TEST(PlanTest, StepsFromSkipsCommittedStatements) {
+  MigrationPlan p = Plan(
+      "CREATE TABLE a (id int, b int);\nALTER TABLE a ADD COLUMN c int;\n"
+      "CREATE INDEX CONCURRENTLY a_b ON a (b);\nALTER TABLE a ADD COLUMN d int;\n");
+  ASSERT_EQ(Shape(p), "T2 O1 T1");
+  std::vector<Step> rest = StepsFrom(p, 2);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].first(), 2);
+  EXPECT_EQ(StepsFrom(p, 4).size(), 0u);
+  // A cut inside a step (grouping changed between versions) keeps the later statements.
+  rest = StepsFrom(p, 1);
+  ASSERT_EQ(rest.size(), 3u);
+  EXPECT_EQ(rest[0].statements.size(), 1u);
+  EXPECT_EQ(rest[0].first(), 1);
+}
+
+TEST(PlanTest, SessionSetIsMarkedForReplayOnResume) {
+  MigrationPlan p =
+      Plan("SET search_path TO app;\nSET LOCAL lock_timeout = '1s';\nCREATE TABLE t (id int);");
+  ASSERT_EQ(Shape(p), "T3");
+  EXPECT_TRUE(p.steps[0].statements[0].session_set);
+  EXPECT_FALSE(p.steps[0].statements[1].session_set);
+}
+
+TEST(DurationTest, ParsesUnitsAndRejectsGarbage) {
+  EXPECT_EQ(*ParseDurationMs("100ms"), 100);
+  EXPECT_EQ(*ParseDurationMs("250"), 250);
+  EXPECT_EQ(*ParseDurationMs("2s"), 2000);
+  EXPECT_EQ(*ParseDurationMs("1.5s"), 1500);
+  EXPECT_EQ(*ParseDurationMs("5min"), 300000);
+  EXPECT_EQ(*ParseDurationMs("1h"), 3600000);
+  EXPECT_FALSE(ParseDurationMs("").ok());
+  EXPECT_FALSE(ParseDurationMs("fast").ok());
+  EXPECT_FALSE(ParseDurationMs("10 parsecs").ok());
+  EXPECT_FALSE(ParseDurationMs("-1s").ok());
+  EXPECT_EQ(FormatDuration(100), "100ms");
+  EXPECT_EQ(FormatDuration(1500), "1.5s");
+  EXPECT_EQ(FormatDuration(600000), "10min");
+  EXPECT_EQ(PgDuration(100), "'100ms'");
+  EXPECT_EQ(PgDuration(0), "0");
+}
+
+TEST(BackoffTest, GrowsExponentiallyWithJitterUpToTheCap) {
+  Options o;
+  o.retry_base_ms = 100;
+  o.retry_max_ms = 1000;
+  Backoff b(o, 42);
+  for (int round = 0; round < 50; ++round) {
+    for (int n = 1; n <= 8; ++n) {
+      const int64_t d = std::min<int64_t>(1000, 100LL << (n - 1));
+      const int64_t got = b.DelayMs(n);
+      EXPECT_GE(got, d / 2) << n;
+      EXPECT_LE(got, d) << n;
+    }
+  }
+  // Jitter: two deployers with different seeds do not wait the same.
+  Backoff c(o, 43);
+  bool differ = false;
+  for (int n = 1; n <= 10; ++n) differ = differ || Backoff(o, 1).DelayMs(n) != c.DelayMs(n);
+  EXPECT_TRUE(differ);
+}
+
+TEST(BackoffTest, StopsAtMaxAttemptsOrDeadline) {
+  Options o;
+  o.max_attempts = 3;
+  o.retry_deadline_ms = 1000;
+  Backoff b(o, 1);
+  EXPECT_TRUE(b.ShouldRetry(1, 0, 100));
+  EXPECT_TRUE(b.ShouldRetry(2, 800, 200));
+  EXPECT_FALSE(b.ShouldRetry(3, 0, 100));
+  EXPECT_FALSE(b.ShouldRetry(1, 900, 200));
+  EXPECT_TRUE(IsRetryable("55P03"));
+  EXPECT_TRUE(IsRetryable("40P01"));
+  EXPECT_FALSE(IsRetryable("42P01"));
+  EXPECT_FALSE(IsRetryable("57014"));
+}
+
+TEST(LedgerTest, UuidsAreVersion4AndDistinct) {
+  const std::regex v4("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    const std::string u = NewUuidV4();
+    EXPECT_TRUE(std::regex_match(u, v4)) << u;
+    seen.insert(u);
+  }
+  EXPECT_EQ(seen.size(), 200u);
+}
+
+MigrationRow Row(const std::string& name, const std::string& sql, bool finished,
+                 bool rolled_back = false) {
+  MigrationRow r;
+  r.id = NewUuidV4();
+  r.migration_name = name;
+  r.checksum = migrations::Sha256Hex(sql);
+  r.started_at = "2026-01-01 00:00:00+00";
+  if (finished) r.finished_at = "2026-01-01 00:00:01+00";
+  if (rolled_back) r.rolled_back_at = "2026-01-01 00:00:02+00";
+  if (!finished && !rolled_back) r.logs = "Database error code: 42P01\n\nmore";
+  return r;
+}
+
+TEST(StatusTest, ClassifiesEveryState) {
+  std::vector<DiskMigration> disk = {{"1_applied", "A;\n"},     {"2_crlf", "B;\r\n"},
+                                     {"3_modified", "C2;\n"},   {"4_failed", "D;\n"},
+                                     {"5_rolled_back", "E;\n"}, {"6_partial", "F;\n"},
+                                     {"7_pending", "G;\n"}};
+  std::vector<MigrationRow> rows = {Row("1_applied", "A;\n", true),
+                                    Row("2_crlf", "B;\n", true),
+                                    Row("3_modified", "C1;\n", true),
+                                    Row("4_failed", "D;\n", false),
+                                    Row("5_rolled_back", "E;\n", false, true),
+                                    Row("0_gone", "Z;\n", true)};
+  ProgressRow partial;
+  partial.migration_name = "6_partial";
+  partial.statements_done = 2;
+  const StatusReport r = ComputeStatus(disk, rows, {partial});
+  ASSERT_EQ(r.entries.size(), 8u);
+  std::vector<std::string> states;
+  for (const StatusEntry& e : r.entries)
+    states.push_back(e.name + "=" + MigrationStateName(e.state));
+  EXPECT_EQ(states,
+            (std::vector<std::string>{"1_applied=applied", "2_crlf=applied", "3_modified=modified",
+                                      "4_failed=failed", "5_rolled_back=pending",
+                                      "6_partial=partial", "7_pending=pending", "0_gone=missing"}));
+  EXPECT_NE(r.entries[3].detail.find("42P01"), std::string::npos);
+  EXPECT_EQ(r.ExitCode(), exit_code::kBlocked);
+}
+
+TEST(StatusTest, ExitCodesByPriority) {
+  std::vector<DiskMigration> disk = {{"1_a", "A;"}, {"2_b", "B;"}};
+  EXPECT_EQ(ComputeStatus(disk, std::nullopt, {}).ExitCode(), exit_code::kFindings);
+  std::vector<MigrationRow> both = {Row("1_a", "A;", true), Row("2_b", "B;", true)};
+  EXPECT_EQ(ComputeStatus(disk, both, {}).ExitCode(), exit_code::kOk);
+  std::vector<MigrationRow> one = {Row("1_a", "A;", true)};
+  EXPECT_EQ(ComputeStatus(disk, one, {}).ExitCode(), exit_code::kFindings);
+  std::vector<MigrationRow> changed = {Row("1_a", "A2;", true)};
+  EXPECT_EQ(ComputeStatus(disk, changed, {}).ExitCode(), exit_code::kDrift);
+  std::vector<MigrationRow> extra = {Row("1_a", "A;", true), Row("2_b", "B;", true),
+                                     Row("3_c", "C;", true)};
+  EXPECT_EQ(ComputeStatus(disk, extra, {}).ExitCode(), exit_code::kDrift);
+}
+
+}  // namespace
+}  // namespace lockstep::deploy
