@@ -175,6 +175,18 @@ class Builder {
   void LockIndexesOf(const QName& table, LockMode m) {
     for (const schema::Index* ix : cat_.IndexesOn(table)) Lock(ix->name, m, true);
   }
+  // A rewrite builds new storage for the table and rebuilds every index (reindex_relation opens
+  // each under ACCESS EXCLUSIVE): pg_locks shows them all.
+  void RewriteTable(const QName& table) {
+    Rewrite(table);
+    LockIndexesOf(table, LockMode::kAccessExclusive);
+  }
+  // Indexes that contain `column` are dropped with it, or re-created by a type change.
+  void LockIndexesOnColumn(const QName& table, const std::string& column) {
+    for (const schema::Index* ix : cat_.IndexesOn(table))
+      if (std::find(ix->columns.begin(), ix->columns.end(), column) != ix->columns.end())
+        Lock(ix->name, LockMode::kAccessExclusive, true);
+  }
   bool DefaultIsVolatile(const sql::Expr& e, std::string* why) const {
     if (e.has_subquery) { *why = "a sub-query"; return true; }
     for (const std::string& f : e.functions) {
@@ -212,27 +224,35 @@ void Builder::Run() {
     case Kind::kTruncate:
       for (const QName& t : s_.tables) {
         Lock(t, LockMode::kAccessExclusive);
-        Rewrite(t);
+        RewriteTable(t);
         if (s_.cascade)
-          for (auto [tab, fk] : cat_.ReferencesTo(t)) { Lock(tab->name, LockMode::kAccessExclusive); Rewrite(tab->name); }
+          for (auto [tab, fk] : cat_.ReferencesTo(t)) { Lock(tab->name, LockMode::kAccessExclusive); RewriteTable(tab->name); }
       }
       Note("new empty relation files (instant, but ACCESS EXCLUSIVE)");
       break;
     case Kind::kVacuum:
       for (const QName& t : s_.tables) {
         Lock(t, s_.vacuum_full ? LockMode::kAccessExclusive : LockMode::kShareUpdateExclusive);
-        if (s_.vacuum_full) { Rewrite(t); }
-        else Scan(t);
+        if (s_.vacuum_full) {
+          RewriteTable(t);
+        } else {
+          Scan(t);
+          LockIndexesOf(t, LockMode::kRowExclusive);  // index entries of dead rows are removed
+        }
       }
       break;
     case Kind::kCluster:
       Lock(s_.table, LockMode::kAccessExclusive);
-      Rewrite(s_.table);
+      RewriteTable(s_.table);
       break;
     case Kind::kReindex: Reindex(); break;
     case Kind::kRefreshMatView:
       Lock(s_.table, s_.concurrently ? LockMode::kExclusive : LockMode::kAccessExclusive);
-      if (!s_.concurrently) Rewrite(s_.table);
+      if (s_.concurrently) {
+        LockIndexesOf(s_.table, LockMode::kRowExclusive);  // the diff is applied with DML
+      } else {
+        RewriteTable(s_.table);
+      }
       break;
     case Kind::kCreateTrigger:
       Lock(s_.table, LockMode::kShareRowExclusive);
@@ -246,7 +266,10 @@ void Builder::Run() {
     case Kind::kInsert: Lock(s_.table, LockMode::kRowExclusive); break;
     case Kind::kUpdate:
     case Kind::kDelete:
+      // The planner opens every index of the target under the target's lock and keeps it; an
+      // INSERT opens them only in the executor, which releases them when the statement ends.
       Lock(s_.table, LockMode::kRowExclusive);
+      LockIndexesOf(s_.table, LockMode::kRowExclusive);
       Scan(s_.table);
       break;
     case Kind::kCreatePolicy:
@@ -335,24 +358,25 @@ void Builder::AddColumn(const sql::AlterCmd& c) {
                       base == "serial4" || base == "serial8" || base == "serial2";
   std::string why;
   if (serial) {
-    Rewrite(s_.table);
+    RewriteTable(s_.table);
     Note("serial column: every row gets nextval(), so the table is rewritten");
   } else if (col.identity) {
-    Rewrite(s_.table);
+    RewriteTable(s_.table);
     Note("identity column: every row gets a value, so the table is rewritten");
   } else if (col.generated_stored) {
-    Rewrite(s_.table);
+    RewriteTable(s_.table);
     Note("stored generated column: computed for every row, so the table is rewritten");
   } else if (col.default_expr && col.default_expr->kind != sql::Expr::Kind::kNull &&
              DefaultIsVolatile(*col.default_expr, &why)) {
-    Rewrite(s_.table);
+    RewriteTable(s_.table);
     Note("default uses " + why + ": every row is rewritten");
   } else if (col.default_expr && col.default_expr->kind != sql::Expr::Kind::kNull &&
              opt_.pg_version < 11) {
-    Rewrite(s_.table);
+    RewriteTable(s_.table);
     Note("before PostgreSQL 11 any default rewrites the table");
   } else if (col.not_null && !col.default_expr) {
     e_.fails_if_rows = true;
+    Scan(s_.table);  // PostgreSQL checks the (empty) table for rows that would violate it
     Note("NOT NULL without a default fails on a table that has rows");
   }
   for (const sql::Constraint& k : col.constraints) {
@@ -377,12 +401,12 @@ void Builder::AlterColumnType(const sql::AlterCmd& c) {
     return;
   }
   if (!c.has_using && IsBinaryCoercible(col->type, c.column->type, opt_)) {
+    // Indexes on the column are still dropped and re-created (their storage is kept).
+    LockIndexesOnColumn(s_.table, c.name);
     Note("binary-coercible type change: no rewrite");
     return;
   }
-  // Shrinking a varchar/numeric limit without a type change also only checks.
-  Rewrite(s_.table);
-  LockIndexesOf(s_.table, LockMode::kAccessExclusive);
+  RewriteTable(s_.table);
   Note("type change rewrites the table and rebuilds its indexes");
 }
 
@@ -475,7 +499,7 @@ void Builder::AlterTable() {
       case AlterType::kSetLogged:
       case AlterType::kSetUnlogged:
         Lock(s_.table, LockMode::kAccessExclusive);
-        Rewrite(s_.table);
+        RewriteTable(s_.table);
         break;
       case AlterType::kAlterConstraint:
         Lock(s_.table, LockMode::kAccessExclusive);
@@ -489,6 +513,7 @@ void Builder::AlterTable() {
       }
       case AlterType::kDropColumn: {
         Lock(s_.table, LockMode::kAccessExclusive);
+        LockIndexesOnColumn(s_.table, c.name);
         const schema::Table* t = cat_.FindTable(s_.table);
         if (t)
           for (const schema::Constraint& k : t->constraints)
@@ -517,6 +542,7 @@ void Builder::Drop() {
       case O::kView:
       case O::kForeignTable: {
         Lock(raw, LockMode::kAccessExclusive);
+        LockIndexesOf(raw, LockMode::kAccessExclusive);  // dropped with it
         // Dropping FK triggers locks the other side of each foreign key.
         if (const schema::Table* t = cat_.FindTable(raw)) {
           for (const schema::Constraint& k : t->constraints)
