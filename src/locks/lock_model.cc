@@ -181,6 +181,12 @@ class Builder {
     Rewrite(table);
     LockIndexesOf(table, LockMode::kAccessExclusive);
   }
+  // A foreign key is validated by one query joining both tables (RI_Initial_Check); planning it
+  // opens every index of both under ACCESS SHARE, held to the end of the transaction.
+  void ValidationQueryLocks(const QName& table, const QName& referenced) {
+    LockIndexesOf(table, LockMode::kAccessShare);
+    LockIndexesOf(referenced, LockMode::kAccessShare);
+  }
   // Indexes that contain `column` are dropped with it, or re-created by a type change.
   void LockIndexesOnColumn(const QName& table, const std::string& column) {
     for (const schema::Index* ix : cat_.IndexesOn(table))
@@ -315,6 +321,7 @@ void Builder::AddConstraint(const sql::Constraint& k, const QName& table, bool i
       Lock(k.ref_table, LockMode::kShareRowExclusive);
       if (!k.not_valid && !is_new_column) {
         Scan(table);
+        ValidationQueryLocks(table, k.ref_table);
         if (cat_.OriginOf(table) != Origin::kThisMigration)
           Note("validates every existing row of " + cat_.Resolve(table).ToString());
       }
@@ -333,7 +340,12 @@ void Builder::AddConstraint(const sql::Constraint& k, const QName& table, bool i
       if (k.using_index.empty()) {
         Scan(table);
         Note("builds a unique index under ACCESS EXCLUSIVE");
-      } else if (k.type == T::kPrimaryKey) {
+      } else {
+        // The index becomes the constraint's and is renamed after it (ShareUpdateExclusive).
+        Lock(QName{cat_.Resolve(table).schema, k.using_index}, LockMode::kShareUpdateExclusive,
+             true);
+      }
+      if (!k.using_index.empty() && k.type == T::kPrimaryKey) {
         // PK USING INDEX needs its columns NOT NULL: a scan unless they already are.
         if (const schema::Index* ix = cat_.FindIndex(QName{cat_.Resolve(table).schema, k.using_index})) {
           const schema::Table* t = cat_.FindTable(table);
@@ -441,7 +453,10 @@ void Builder::AlterTable() {
         Scan(s_.table);
         const schema::Table* t = cat_.FindTable(s_.table);
         const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
-        if (k && k->type == sql::Constraint::Type::kForeignKey) Lock(k->ref_table, LockMode::kRowShare);
+        if (k && k->type == sql::Constraint::Type::kForeignKey) {
+          Lock(k->ref_table, LockMode::kRowShare);
+          ValidationQueryLocks(s_.table, k->ref_table);
+        }
         if (k && k->valid) Note("constraint is already valid: nothing to scan");
         break;
       }
@@ -452,6 +467,8 @@ void Builder::AlterTable() {
       case AlterType::kClusterOn:
       case AlterType::kDropCluster:
         Lock(s_.table, LockMode::kShareUpdateExclusive, is_index);
+        if (c.type == AlterType::kClusterOn)
+          Lock(QName{cat_.Resolve(s_.table).schema, c.name}, LockMode::kShareUpdateExclusive, true);
         break;
       case AlterType::kSetRelOptions:
       case AlterType::kResetRelOptions: {
@@ -480,8 +497,10 @@ void Builder::AlterTable() {
         break;
       case AlterType::kDetachPartition:
         if (c.concurrently) {
+          // Two transactions: SUE on both, then (after waiting for every user of the parent)
+          // ACCESS EXCLUSIVE on the partition to finish the detach.
           Lock(s_.table, LockMode::kShareUpdateExclusive);
-          Lock(c.partition, LockMode::kShareUpdateExclusive);
+          Lock(c.partition, LockMode::kAccessExclusive);
         } else {
           Lock(s_.table, LockMode::kAccessExclusive);
           Lock(c.partition, LockMode::kAccessExclusive);
@@ -592,16 +611,22 @@ void Builder::Rename() {
 }
 
 void Builder::Reindex() {
+  // CONCURRENTLY builds a new index under SHARE UPDATE EXCLUSIVE, swaps it in, and drops the old
+  // one at the end under ACCESS EXCLUSIVE (a short lock, but one that waits for its readers).
   const LockMode table_mode = s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
-  const LockMode index_mode = s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive;
+  const LockMode index_mode = LockMode::kAccessExclusive;
   if (s_.reindex_kind == "index") {
     for (const QName& raw : s_.objects) {
-      if (const schema::Index* ix = cat_.FindIndex(raw)) Lock(ix->table, table_mode);
+      if (const schema::Index* ix = cat_.FindIndex(raw)) {
+        Lock(ix->table, table_mode);
+        Scan(ix->table);
+      }
       Lock(raw, index_mode, true);
       Rewrite(raw, false);
     }
   } else if (s_.reindex_kind == "table") {
     Lock(s_.table, table_mode);
+    Scan(s_.table);
     for (const schema::Index* ix : cat_.IndexesOn(s_.table)) {
       Lock(ix->name, index_mode, true);
       Rewrite(ix->name, false);
