@@ -187,6 +187,34 @@ class Builder {
     LockIndexesOf(table, LockMode::kAccessShare);
     LockIndexesOf(referenced, LockMode::kAccessShare);
   }
+  // A relation a query reads: ACCESS SHARE from parse analysis, and when the query is planned
+  // the planner opens every index of it too. Names the history does not know (a CTE, a
+  // function) are left out.
+  void ReadLock(const QName& r, bool planned) {
+    if (!cat_.FindTable(r)) return;
+    Lock(r, LockMode::kAccessShare);
+    if (planned) LockIndexesOf(r, LockMode::kAccessShare);
+  }
+  // A valid CHECK on every partition-key column of a NOT NULL key lets ATTACH PARTITION skip
+  // its scan. PostgreSQL proves the bound from the constraint; the model only sees that such a
+  // constraint exists, which is how one is written for this purpose.
+  bool BoundImpliedByCheck(const QName& parent, const QName& partition) const {
+    const schema::Table* p = cat_.FindTable(parent);
+    const schema::Table* t = cat_.FindTable(partition);
+    if (!p || !t || p->partition_key.empty()) return false;
+    for (const std::string& k : p->partition_key) {
+      const schema::Column* col = k.empty() ? nullptr : t->FindColumn(k);
+      if (!col || !col->not_null) return false;
+    }
+    for (const schema::Constraint& k : t->constraints) {
+      if (k.type != sql::Constraint::Type::kCheck || !k.valid) continue;
+      if (std::all_of(p->partition_key.begin(), p->partition_key.end(), [&](const std::string& c) {
+            return std::find(k.columns.begin(), k.columns.end(), c) != k.columns.end();
+          }))
+        return true;
+    }
+    return false;
+  }
   // Indexes that contain `column` are dropped with it, or re-created by a type change.
   void LockIndexesOnColumn(const QName& table, const std::string& column) {
     for (const schema::Index* ix : cat_.IndexesOn(table))
@@ -254,6 +282,8 @@ void Builder::Run() {
     case Kind::kReindex: Reindex(); break;
     case Kind::kRefreshMatView:
       Lock(s_.table, s_.concurrently ? LockMode::kExclusive : LockMode::kAccessExclusive);
+      if (const schema::Table* mv = cat_.FindTable(s_.table))
+        for (const QName& r : mv->reads) ReadLock(r, /*planned=*/true);
       if (s_.concurrently) {
         LockIndexesOf(s_.table, LockMode::kRowExclusive);  // the diff is applied with DML
       } else {
@@ -285,9 +315,13 @@ void Builder::Run() {
     case Kind::kAlterObjectSchema:
       if (!s_.table.name.empty()) Lock(s_.table, LockMode::kAccessExclusive);
       break;
+    case Kind::kCreateView:
+      // Parse analysis opens what the query names; a view's query is never planned here.
+      for (const QName& r : s_.reads) ReadLock(r, /*planned=*/false);
+      break;
     case Kind::kCreateTableAs:
     case Kind::kCreateMatView:
-    case Kind::kCreateView:
+      for (const QName& r : s_.reads) ReadLock(r, /*planned=*/!s_.with_no_data);
       break;
     default: break;
   }
@@ -304,6 +338,7 @@ void Builder::CreateTable() {
     Note("creating a partition locks the parent");
   }
   for (const QName& p : s_.inherits) Lock(p, LockMode::kShareUpdateExclusive);
+  for (const QName& r : s_.reads) Lock(r, LockMode::kAccessShare);  // LIKE source
   auto fk = [&](const sql::Constraint& k) {
     if (k.type == sql::Constraint::Type::kForeignKey) Lock(k.ref_table, LockMode::kShareRowExclusive);
   };
@@ -492,8 +527,12 @@ void Builder::AlterTable() {
       case AlterType::kAttachPartition:
         Lock(s_.table, opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive);
         Lock(c.partition, LockMode::kAccessExclusive);
-        Scan(c.partition);
-        Note("scans the partition to check its bound unless a CHECK constraint implies it");
+        if (BoundImpliedByCheck(s_.table, c.partition)) {
+          Note("a valid CHECK constraint on the partition key implies the bound: no scan");
+        } else {
+          Scan(c.partition);
+          Note("scans the partition to check its bound (a valid CHECK implying it avoids that)");
+        }
         break;
       case AlterType::kDetachPartition:
         if (c.concurrently) {

@@ -151,6 +151,7 @@ void Catalog::AddConstraint(Table& t, const sql::Constraint& c, const std::vecto
       out.name = c.name.empty() ? DefaultName(t.name.name, c.expr ? c.expr->columns : cols, "check")
                                 : c.name;
       if (c.expr) out.proves_not_null = c.expr->not_null_columns;
+      if (out.columns.empty() && c.expr) out.columns = c.expr->columns;  // what it constrains
       break;
     case T::kExclusion: out.name = c.name.empty() ? DefaultName(t.name.name, {}, "excl") : c.name; break;
     default: return;  // NOT NULL / DEFAULT / attributes live on columns
@@ -209,6 +210,7 @@ void Catalog::Apply(const sql::Statement& s) {
                : s.kind == K::kCreateMatView ? Table::Kind::kMatView : Table::Kind::kTable;
       t.origin = Origin::kThisMigration;
       t.created_in = current_migration_;
+      for (const sql::QName& r : s.reads) t.reads.push_back(Resolve(r));
       fresh_tables_.push_back(Key(name));
       tables_[Key(name)] = std::move(t);
       break;
@@ -286,6 +288,7 @@ void Catalog::ApplyCreateTable(const sql::Statement& s) {
   t.name = name;
   t.kind = s.partitioned ? Table::Kind::kPartitioned : Table::Kind::kTable;
   t.partition_of = s.partition_of.name.empty() ? sql::QName{} : Resolve(s.partition_of);
+  t.partition_key = s.partition_key;
   t.unlogged = s.unlogged;
   t.origin = Origin::kThisMigration;
   t.created_in = current_migration_;

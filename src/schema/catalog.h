@@ -65,6 +65,8 @@ struct Table {
   std::vector<Column> columns;
   std::vector<Constraint> constraints;
   sql::QName partition_of;                   // set for a partition
+  std::vector<std::string> partition_key;    // of a partitioned table ("" for an expression)
+  std::vector<sql::QName> reads;             // a view's or materialized view's source relations
   bool unlogged = false;
   Origin origin = Origin::kExisting;
   std::string created_in;                    // name of the migration that created it

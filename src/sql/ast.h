@@ -194,6 +194,7 @@ struct Statement {
   std::vector<ColumnDef> columns;
   std::vector<Constraint> table_constraints;
   bool partitioned = false;           // PARTITION BY
+  std::vector<std::string> partition_key;  // PARTITION BY columns, in order ("" for an expression)
   QName partition_of;                 // PARTITION OF parent
   std::vector<QName> inherits;
   bool unlogged = false;
@@ -245,6 +246,9 @@ struct Statement {
 
   // kCreateTableAs / kCreateMatView / kRefreshMatView
   bool with_no_data = false;
+  // Relations the statement reads while it runs: the query of CREATE VIEW / MATERIALIZED VIEW /
+  // TABLE AS (its own CTE names left out), the source of CREATE TABLE … (LIKE source).
+  std::vector<QName> reads;
 
   // kCopy
   bool copy_from_stdin = false;

@@ -106,6 +106,28 @@ void Walk(const ProtobufCMessage* m, F& visit) {
   }
 }
 
+// Relations a query reads: its RangeVars, minus references to its own CTEs.
+std::vector<QName> QueryReads(const N* query) {
+  std::vector<QName> rels;
+  std::vector<std::string> ctes;
+  auto visit = [&](const ProtobufCMessage* m) {
+    if (m->descriptor == &pg_query__range_var__descriptor) {
+      QName q = FromRangeVar(reinterpret_cast<const PgQuery__RangeVar*>(m));
+      if (std::find(rels.begin(), rels.end(), q) == rels.end()) rels.push_back(std::move(q));
+    } else if (m->descriptor == &pg_query__common_table_expr__descriptor) {
+      ctes.push_back(Str(reinterpret_cast<const PgQuery__CommonTableExpr*>(m)->ctename));
+    }
+  };
+  if (query) Walk(&query->base, visit);
+  rels.erase(std::remove_if(rels.begin(), rels.end(),
+                            [&](const QName& q) {
+                              return q.schema.empty() &&
+                                     std::find(ctes.begin(), ctes.end(), q.name) != ctes.end();
+                            }),
+             rels.end());
+  return rels;
+}
+
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -404,6 +426,13 @@ void TranslateCreateTable(const PgQuery__CreateStmt* c, Statement& s) {
     s.temporary = c->relation->relpersistence[0] == 't';
   }
   s.partitioned = c->partspec != nullptr;
+  if (c->partspec) {
+    for (size_t i = 0; i < c->partspec->n_part_params; ++i) {
+      const N* p = c->partspec->part_params[i];
+      if (p && p->node_case == PG_QUERY__NODE__NODE_PARTITION_ELEM)
+        s.partition_key.push_back(Str(p->partition_elem->name));
+    }
+  }
   for (size_t i = 0; i < c->n_table_elts; ++i) {
     const N* e = c->table_elts[i];
     if (!e) continue;
@@ -413,6 +442,7 @@ void TranslateCreateTable(const PgQuery__CreateStmt* c, Statement& s) {
       s.table_constraints.push_back(TranslateConstraint(e->constraint));
     } else if (e->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) {
       s.like_clause = true;
+      s.reads.push_back(FromRangeVar(e->table_like_clause->relation));
     }
   }
   for (size_t i = 0; i < c->n_inh_relations; ++i) {
@@ -849,6 +879,8 @@ void TranslateStatement(const PgQuery__Node* n, Statement& s) {
       if (n->select_stmt->into_clause) {
         s.kind = Kind::kCreateTableAs;
         s.table = FromRangeVar(n->select_stmt->into_clause->rel);
+        s.reads = QueryReads(n);
+        std::erase(s.reads, s.table);
       }
       break;
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
@@ -860,11 +892,13 @@ void TranslateStatement(const PgQuery__Node* n, Statement& s) {
         s.with_no_data = c->into->skip_data;
       }
       s.if_not_exists = c->if_not_exists;
+      s.reads = QueryReads(c->query);
       break;
     }
     case PG_QUERY__NODE__NODE_VIEW_STMT:
       s.kind = Kind::kCreateView;
       s.table = FromRangeVar(n->view_stmt->view);
+      s.reads = QueryReads(n->view_stmt->query);
       break;
     case PG_QUERY__NODE__NODE_COPY_STMT:
       s.kind = Kind::kCopy;
