@@ -18,10 +18,14 @@ struct Subcommand {
 const Subcommand kSubcommands[] = {
     {"plan", "show, per statement, the locks PostgreSQL will take, rewrites and scans", lockstep::cli::Plan},
     {"trace", "run a migration on a scratch database and report the locks it really took", lockstep::cli::Trace},
+    {"lint", "check migrations for statements that block production traffic", lockstep::cli::Lint},
+    {"rules", "list the lint rules", lockstep::cli::Rules},
+    {"explain", "print a lint rule's documentation", lockstep::cli::Explain},
     {"fix", "rewrite a migration into zero-downtime Prisma-compatible folders", lockstep::cli::Fix},
     {"deploy", "apply pending migrations like prisma migrate deploy, under lock_timeout with retries", lockstep::cli::Deploy},
     {"status", "compare the migrations on disk with _prisma_migrations", lockstep::cli::Status},
     {"resolve", "mark a migration applied or rolled back, as prisma migrate resolve", lockstep::cli::Resolve},
+    {"verify", "measure what the app feels while the pending migrations run: naive vs lockstep", lockstep::cli::Verify},
 };
 
 void Usage(FILE* out) {

@@ -1,0 +1,438 @@
+// `lockstep lint`, `lockstep rules`, `lockstep explain`: the migration linter's commands. The
+// work is done by lint/ (runner, config) and report/ (formats); this file finds what to lint,
+// decides what is history, and maps the outcome to an exit code. See docs/lint.md.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analysis/history.h"
+#include "base/exit_codes.h"
+#include "cli/commands.h"
+#include "db/connection.h"
+#include "db/url.h"
+#include "lint/config.h"
+#include "lint/rule_docs.h"
+#include "lint/rule_info.h"
+#include "lint/runner.h"
+#include "migrations/layout.h"
+#include "report/report.h"
+
+namespace lockstep::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Parses `args` with `app`; nullopt to go on, else the exit code (help printed, or a usage error).
+std::optional<int> ParseArgs(CLI::App& app, const Args& args) {
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? exit_code::kOk : exit_code::kUsage;
+  }
+  return std::nullopt;
+}
+
+int Fail(const std::string& message, int code = exit_code::kUsage) {
+  std::fprintf(stderr, "lockstep lint: %s\n", message.c_str());
+  return code;
+}
+
+// How a file is named in reports: as reached from the PATH given, without "./" detours.
+std::string DisplayPath(const fs::path& p) { return p.lexically_normal().generic_string(); }
+
+std::string Canonical(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  return (ec ? fs::absolute(p, ec) : c).lexically_normal().string();
+}
+
+// Runs a program (no shell) and returns its standard output; stderr passes through.
+Result<std::string> Capture(const std::vector<std::string>& argv) {
+  int fds[2];
+  if (pipe(fds) != 0) return Status::Error("cannot create a pipe");
+  const pid_t pid = fork();
+  if (pid < 0) return Status::Error("cannot start " + argv[0]);
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    std::vector<char*> v;
+    for (const auto& a : argv) v.push_back(const_cast<char*>(a.c_str()));
+    v.push_back(nullptr);
+    execvp(v[0], v.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[65536];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::string cmd;
+    for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
+    return Status::Error(
+        "`" + cmd + "` failed" +
+        (WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (not installed?)" : ""));
+  }
+  return out;
+}
+
+std::vector<std::string> SplitNul(const std::string& s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = s.find('\0', i);
+    if (j == std::string::npos) j = s.size();
+    if (j > i) out.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+// Canonical paths of the files added since `ref` in the git repository holding `start` (and of
+// untracked files, which are new as well).
+Result<std::set<std::string>> FilesAddedSince(const std::string& ref, const fs::path& start) {
+  std::error_code ec;
+  fs::path dir = fs::is_directory(start, ec) ? start : start.parent_path();
+  if (dir.empty()) dir = ".";
+  Result<std::string> top = Capture({"git", "-C", dir.string(), "rev-parse", "--show-toplevel"});
+  if (!top.ok())
+    return Status::Error("--since needs a git repository: " + top.status().message(), dir.string());
+  std::string root = *top;
+  while (!root.empty() && (root.back() == '\n' || root.back() == '\r')) root.pop_back();
+  Result<std::string> added =
+      Capture({"git", "-C", root, "diff", "--name-only", "-z", "--diff-filter=A", ref, "--"});
+  if (!added.ok())
+    return Status::Error("cannot diff against '" + ref + "': " + added.status().message());
+  Result<std::string> untracked =
+      Capture({"git", "-C", root, "ls-files", "-z", "--others", "--exclude-standard"});
+  if (!untracked.ok()) return untracked.status();
+  std::set<std::string> out;
+  for (const std::string* s : {&*added, &*untracked})
+    for (const std::string& p : SplitNul(*s)) out.insert(Canonical(fs::path(root) / p));
+  return out;
+}
+
+// Names of the migrations that `_prisma_migrations` records as applied (finished, not rolled back).
+db::DbResult<std::set<std::string>> AppliedMigrations(const std::string& url) {
+  db::DbResult<db::ConnInfo> info = db::ParseUrl(url);
+  if (!info.ok()) return info.error();
+  db::DbResult<db::Connection> conn = db::Connect(*info);
+  if (!conn.ok()) return conn.error();
+  db::DbResult<db::Rows> rows = conn->Exec(
+      "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND "
+      "rolled_back_at IS NULL");
+  std::set<std::string> out;
+  if (!rows.ok()) {
+    if (rows.error().sqlstate == "42P01") return out;  // no table yet: nothing applied
+    return rows.error();
+  }
+  for (size_t i = 0; i < rows->size(); ++i)
+    if (auto v = rows->Value(i, "migration_name")) out.insert(*v);
+  return out;
+}
+
+struct Candidate {
+  migrations::Migration migration;
+  bool lint = true;
+};
+
+// The migrations of one directory, in execution order, each flagged lint or history.
+struct Group {
+  std::string directory;
+  std::vector<Candidate> items;
+};
+
+// Turns the discovered migrations into groups: a migrations directory is linted whole; a single
+// migration folder is linted with the earlier folders of its directory as history; plain files
+// are linted as they are. Each directory is replayed on its own.
+Result<std::vector<Group>> Select(migrations::MigrationSet& set) {
+  std::vector<Group> groups;
+  std::map<std::string, size_t> group_of;
+  std::map<std::string, std::pair<size_t, size_t>> seen;  // canonical path -> (group, item)
+  auto add = [&](const std::string& dir, migrations::Migration m, bool lint) {
+    const std::string key = Canonical(m.sql_path);
+    if (auto it = seen.find(key); it != seen.end()) {
+      groups[it->second.first].items[it->second.second].lint |= lint;
+      return;
+    }
+    auto [git, inserted] = group_of.try_emplace(dir, groups.size());
+    if (inserted) groups.push_back({dir, {}});
+    Group& g = groups[git->second];
+    seen[key] = {git->second, g.items.size()};
+    g.items.push_back({std::move(m), lint});
+  };
+  for (size_t si = 0; si < set.sources.size(); ++si) {
+    const migrations::Source& src = set.sources[si];
+    const std::string dir = Canonical(src.directory);
+    if (src.kind == migrations::LayoutKind::kPrismaFolder) {
+      Result<migrations::MigrationSet> siblings = migrations::Discover(src.directory.string());
+      if (siblings.ok()) {
+        for (const migrations::Migration& target : set.migrations) {
+          if (target.source != si) continue;
+          for (migrations::Migration& m : siblings->migrations) {
+            if (m.name >= target.name) break;
+            add(dir, m, false);
+          }
+        }
+      }
+    }
+    for (migrations::Migration& m : set.migrations)
+      if (m.source == si) add(dir, std::move(m), true);
+  }
+  // Folders reached through several arguments may interleave: restore execution order.
+  for (Group& g : groups) {
+    bool prisma = std::all_of(g.items.begin(), g.items.end(), [](const Candidate& c) {
+      return c.migration.kind == migrations::MigrationKind::kPrismaFolder;
+    });
+    if (prisma)
+      std::stable_sort(g.items.begin(), g.items.end(), [](const Candidate& a, const Candidate& b) {
+        return a.migration.name < b.migration.name;
+      });
+  }
+  return groups;
+}
+
+struct LintFlags {
+  std::vector<std::string> paths;
+  std::string format;
+  std::string fail_on;
+  int pg_version = 0;
+  std::string config;
+  std::string since;
+  std::string database;
+  bool all = false;
+};
+
+bool UseColor() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
+}
+
+}  // namespace
+
+int Lint(const Args& args) {
+  CLI::App app{
+      "Check migrations for statements that block production traffic (locks, rewrites, scans)\n"
+      "and for what fails under Prisma's engine. PATH: .sql files, migration folders, a\n"
+      "migrations directory or a project root (default: the current directory). Earlier\n"
+      "migrations of a directory are replayed as history, so the linter knows which tables are\n"
+      "live. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/IO/syntax errors,\n"
+      "4 database unreachable. See docs/lint.md.",
+      args[0]};
+  LintFlags f;
+  app.add_option("PATH", f.paths, "what to lint");
+  app.add_option("--format", f.format,
+                 "text (default on a terminal), gcc (default otherwise), json, sarif, github")
+      ->check(CLI::IsMember({"text", "gcc", "json", "sarif", "github"}));
+  app.add_option("--fail-on", f.fail_on,
+                 "lowest severity that makes the exit code 1 (default: error)")
+      ->check(CLI::IsMember({"hint", "warning", "error", "none"}));
+  app.add_option("--pg-version", f.pg_version,
+                 "target PostgreSQL major version (default 15 or lockstep.toml)")
+      ->check(CLI::Range(11, 18));
+  app.add_option("--config", f.config,
+                 "lockstep.toml to use (default: the nearest one above PATH)");
+  app.add_option("--since", f.since,
+                 "lint only migrations whose files were added since this git ref");
+  app.add_option(
+      "--database", f.database,
+      "lint only migrations not yet applied there per _prisma_migrations (default: $DATABASE_URL)");
+  app.add_flag("--all", f.all, "lint every given migration, even when DATABASE_URL is set");
+  if (auto code = ParseArgs(app, args)) return *code;
+  if (f.paths.empty()) f.paths.push_back(".");
+
+  // Configuration: flags over lockstep.toml over defaults.
+  lint::Config config;
+  std::string config_path = f.config;
+  if (config_path.empty()) config_path = lint::FindConfig(f.paths[0]).value_or("");
+  if (!config_path.empty()) {
+    Result<lint::Config> loaded = lint::LoadConfig(config_path);
+    if (!loaded.ok()) return Fail(loaded.status().ToString());
+    config = std::move(*loaded);
+  }
+  if (f.pg_version) config.options.settings.pg_version = f.pg_version;
+  lint::FailOn fail_on = lint::FailOn::kError;
+  if (!f.fail_on.empty()) {
+    fail_on = *lint::ParseFailOn(f.fail_on);
+  } else if (config.fail_on) {
+    fail_on = *config.fail_on;
+  }
+  report::Format format = isatty(STDOUT_FILENO) ? report::Format::kText : report::Format::kGcc;
+  if (!f.format.empty()) format = *report::ParseFormat(f.format);
+
+  Result<migrations::MigrationSet> set = migrations::Discover(f.paths);
+  if (!set.ok()) return Fail(set.status().ToString());
+  for (const migrations::Note& n : set->notes) std::fprintf(stderr, "%s\n", n.ToString().c_str());
+  Result<std::vector<Group>> groups = Select(*set);
+  if (!groups.ok()) return Fail(groups.status().ToString());
+
+  if (!f.since.empty()) {
+    Result<std::set<std::string>> added = FilesAddedSince(f.since, f.paths[0]);
+    if (!added.ok()) return Fail(added.status().ToString());
+    for (Group& g : *groups)
+      for (Candidate& c : g.items) c.lint = c.lint && added->count(Canonical(c.migration.sql_path));
+  }
+  std::string url = f.database;
+  if (url.empty() && !f.all) {
+    const char* env = std::getenv("DATABASE_URL");
+    if (env && *env) url = env;
+  }
+  if (!url.empty()) {
+    db::DbResult<std::set<std::string>> applied = AppliedMigrations(url);
+    if (!applied.ok()) {
+      const db::DbError& e = applied.error();
+      return Fail("cannot read applied migrations: " + e.OneLine(),
+                  e.kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage : exit_code::kDatabase);
+    }
+    for (Group& g : *groups)
+      for (Candidate& c : g.items) c.lint = c.lint && !applied->count(c.migration.name);
+  }
+  for (Group& g : *groups)
+    for (Candidate& c : g.items)
+      c.lint = c.lint && !lint::Excluded(config, c.migration.sql_path.string());
+
+  // Replay each directory; only what is flagged lint is reported.
+  std::vector<std::unique_ptr<analysis::History>> histories;
+  report::Report rep;
+  rep.rules = lint::DescribeRules();
+  for (Group& g : *groups) {
+    size_t last = g.items.size();
+    while (last > 0 && !g.items[last - 1].lint) --last;
+    if (last == 0) continue;
+    size_t history = 0;
+    while (history < last && !g.items[history].lint) ++history;
+    std::set<std::string> linted;
+    std::vector<analysis::MigrationText> texts;
+    for (size_t i = 0; i < last; ++i) {
+      Candidate& c = g.items[i];
+      const std::string path = DisplayPath(c.migration.sql_path);
+      if (c.lint) linted.insert(path);
+      texts.push_back({c.migration.name, path, std::move(c.migration.sql)});
+    }
+    histories.push_back(std::make_unique<analysis::History>(
+        lint::ReplayForLint(std::move(texts), history, config.options.settings)));
+    analysis::History& h = *histories.back();
+    for (const analysis::AnalyzedMigration& m : h.migrations)
+      if (linted.count(m.source.path())) rep.sources[m.source.path()] = &m.source;
+    for (rules::Diagnostic& d : lint::Run(h, config.options))
+      if (linted.count(d.path)) rep.diagnostics.push_back(std::move(d));
+    rep.files_linted += linted.size();
+  }
+
+  report::TextOptions text;
+  text.color = format == report::Format::kText && UseColor();
+  const std::string out = report::Render(format, rep, text);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+
+  bool syntax = false, failing = false;
+  for (const rules::Diagnostic& d : rep.diagnostics) {
+    syntax = syntax || d.rule == lint::kSyntaxError;
+    failing = failing || lint::Fails(fail_on, d.severity);
+  }
+  if (syntax) return exit_code::kUsage;
+  return failing ? exit_code::kFindings : exit_code::kOk;
+}
+
+int Rules(const Args& args) {
+  CLI::App app{
+      "List the lint rules: id, default severity, whether `lockstep fix` rewrites what it "
+      "finds, and a summary. `lockstep explain <rule>` prints a rule's page.",
+      args[0]};
+  std::string format = "text";
+  app.add_option("--format", format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  if (auto code = ParseArgs(app, args)) return *code;
+  const std::vector<report::RuleInfo> infos = lint::DescribeRules();
+  if (format == "json") {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const auto& r : infos)
+      a.push_back({{"id", r.id},
+                   {"severity", rules::SeverityName(r.severity)},
+                   {"fixable", r.fixable},
+                   {"summary", r.summary},
+                   {"help_uri", report::RuleDocUrl(r.id)}});
+    std::printf("%s\n", a.dump(2).c_str());
+    return exit_code::kOk;
+  }
+  size_t width = 0;
+  for (const auto& r : infos) width = std::max(width, r.id.size());
+  std::printf("%-*s  %-8s  %-3s  %s\n", static_cast<int>(width), "RULE", "SEVERITY", "FIX",
+              "SUMMARY");
+  for (const auto& r : infos)
+    std::printf("%-*s  %-8s  %-3s  %s\n", static_cast<int>(width), r.id.c_str(),
+                std::string(rules::SeverityName(r.severity)).c_str(), r.fixable ? "yes" : "",
+                r.summary.c_str());
+  return exit_code::kOk;
+}
+
+namespace {
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+int Explain(const Args& args) {
+  CLI::App app{
+      "Print a rule's documentation page: the problem, the lock and what it blocks, the safe "
+      "alternative, and whether `lockstep fix` rewrites it.",
+      args[0]};
+  std::string id;
+  app.add_option("RULE", id, "rule id (see `lockstep rules`)")->required();
+  if (auto code = ParseArgs(app, args)) return *code;
+  if (std::optional<std::string_view> doc = lint::RuleDoc(id)) {
+    std::fwrite(doc->data(), 1, doc->size(), stdout);
+    if (!doc->empty() && doc->back() != '\n') std::fputc('\n', stdout);
+    return exit_code::kOk;
+  }
+  const std::vector<report::RuleInfo> infos = lint::DescribeRules();
+  for (const auto& r : infos) {
+    if (r.id == id) {
+      std::printf("# %s\n\n%s\n\n(severity: %s%s; no page docs/rules/%s.md in this build)\n",
+                  r.id.c_str(), r.summary.c_str(),
+                  std::string(rules::SeverityName(r.severity)).c_str(),
+                  r.fixable ? ", `lockstep fix` rewrites it" : "", r.id.c_str());
+      return exit_code::kOk;
+    }
+  }
+  std::string suggestions;
+  for (const auto& r : infos)
+    if (EditDistance(r.id, id) <= 3 || (id.size() >= 4 && r.id.find(id) != std::string::npos))
+      suggestions += "\n  " + r.id;
+  std::fprintf(stderr, "lockstep explain: unknown rule '%s'%s%s\n", id.c_str(),
+               suggestions.empty() ? " (`lockstep rules` lists them)" : "; did you mean:",
+               suggestions.c_str());
+  return exit_code::kUsage;
+}
+
+}  // namespace lockstep::cli

@@ -1,0 +1,332 @@
+// `lockstep lint`, `rules` and `explain` through the built binary (LOCKSTEP_BIN): what is linted
+// and what is history, exit codes, formats, config, --since (a real git repository) and
+// --database (a real PostgreSQL server).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/pg_server.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream b;
+  b << in.rdbuf();
+  return b.str();
+}
+
+void Write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+class LintCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("lockstep_lint_cli_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `lockstep <args>` in dir_ (stdout is a file, not a TTY). `env` is prefixed as is.
+  Outcome Lockstep(const std::vector<std::string>& args, const std::string& env = "") {
+    std::string cmd =
+        "cd " + Quote(dir_.string()) + " && env -u DATABASE_URL " + env + " " + Quote(LOCKSTEP_BIN);
+    for (const auto& a : args) cmd += " " + Quote(a);
+    cmd += " >" + Quote((dir_ / ".out").string()) + " 2>" + Quote((dir_ / ".err").string());
+    const int status = std::system(cmd.c_str());
+    Outcome o;
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    o.out = Slurp(dir_ / ".out");
+    o.err = Slurp(dir_ / ".err");
+    return o;
+  }
+
+  nlohmann::json Json(const std::vector<std::string>& args, int expected_code) {
+    std::vector<std::string> a = args;
+    a.push_back("--format");
+    a.push_back("json");
+    Outcome o = Lockstep(a);
+    EXPECT_EQ(o.code, expected_code) << o.out << o.err;
+    return nlohmann::json::parse(o.out);
+  }
+
+  // A Prisma migrations directory: 001 creates a table, 002 indexes it without CONCURRENTLY.
+  void PrismaProject() {
+    Write(dir_ / "prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n");
+    Write(dir_ / "prisma/migrations/001_init/migration.sql",
+          "CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL, \"email\" TEXT NOT NULL);\n"
+          "CREATE INDEX \"User_id_idx\" ON \"User\"(\"id\");\n");
+    Write(dir_ / "prisma/migrations/002_email_index/migration.sql",
+          "CREATE INDEX \"User_email_idx\" ON \"User\"(\"email\");\n");
+  }
+
+  static std::vector<std::string> Files(const nlohmann::json& doc, const std::string& severity) {
+    std::vector<std::string> out;
+    for (const auto& d : doc["diagnostics"])
+      if (d["severity"] == severity) out.push_back(d["file"]);
+    return out;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(LintCli, CleanFileExitsZero) {
+  Write(dir_ / "a.sql", "SELECT 1;\n");
+  Outcome o = Lockstep({"lint", "a.sql"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_EQ(o.out, "");  // gcc is the default when stdout is not a terminal
+  o = Lockstep({"lint", "a.sql", "--format", "text"});
+  EXPECT_EQ(o.out, "no findings (1 file linted)\n");
+}
+
+TEST_F(LintCli, FailOnDecidesTheExitCode) {
+  // An unknown rule in an ignore is a warning (unused-ignore).
+  Write(dir_ / "a.sql", "-- lockstep-ignore no-such-rule\nSELECT 1;\n");
+  Outcome o = Lockstep({"lint", "a.sql"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(
+      o.out,
+      "a.sql:1:20: warning: `lockstep-ignore` names unknown rule 'no-such-rule' [unused-ignore]\n");
+  EXPECT_EQ(Lockstep({"lint", "a.sql", "--fail-on", "warning"}).code, 1);
+  EXPECT_EQ(Lockstep({"lint", "a.sql", "--fail-on", "hint"}).code, 1);
+  EXPECT_EQ(Lockstep({"lint", "a.sql", "--fail-on", "none"}).code, 0);
+}
+
+TEST_F(LintCli, SyntaxErrorExitsTwo) {
+  Write(dir_ / "a.sql", "SELECT 1;\nCREATE TABL t (id int);\n");
+  Outcome o = Lockstep({"lint", "a.sql", "--fail-on", "none"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.out.find("a.sql:2:8: error: syntax error at or near \"TABL\" [syntax-error]"),
+            std::string::npos)
+      << o.out;
+}
+
+TEST_F(LintCli, UsageErrorsExitTwo) {
+  EXPECT_EQ(Lockstep({"lint", "missing.sql"}).code, 2);
+  Write(dir_ / "a.sql", "SELECT 1;\n");
+  EXPECT_EQ(Lockstep({"lint", "a.sql", "--format", "xml"}).code, 2);
+  EXPECT_EQ(Lockstep({"lint", "a.sql", "--fail-on", "sometimes"}).code, 2);
+  EXPECT_EQ(Lockstep({"lint", "a.sql", "--pg-version", "9"}).code, 2);
+  EXPECT_EQ(Lockstep({"lint", "--help"}).code, 0);
+}
+
+TEST_F(LintCli, PrismaDirectoryIsLintedWithHistory) {
+  PrismaProject();
+  // The index on a table created in the same migration is harmless; the one in 002 is not.
+  auto doc = Json({"lint", "."}, 1);
+  EXPECT_EQ(doc["files_linted"], 2);
+  EXPECT_EQ(Files(doc, "error"),
+            std::vector<std::string>{"prisma/migrations/002_email_index/migration.sql"});
+  for (const auto& d : doc["diagnostics"]) {
+    if (d["severity"] != "error") continue;
+    EXPECT_EQ(d["line"], 1);
+    EXPECT_EQ(d["column"], 1);
+    EXPECT_TRUE(d["fixable"].is_boolean());
+  }
+  // One folder: the earlier folders are history, so the table is known to be live.
+  doc = Json({"lint", "prisma/migrations/002_email_index"}, 1);
+  EXPECT_EQ(doc["files_linted"], 1);
+  EXPECT_EQ(Files(doc, "error"),
+            std::vector<std::string>{"prisma/migrations/002_email_index/migration.sql"});
+  doc = Json({"lint", "prisma/migrations/001_init/migration.sql"}, 0);
+  EXPECT_EQ(doc["files_linted"], 1);
+  EXPECT_TRUE(Files(doc, "error").empty());
+}
+
+TEST_F(LintCli, Formats) {
+  PrismaProject();
+  Outcome o = Lockstep({"lint", ".", "--format", "sarif"});
+  EXPECT_EQ(o.code, 1);
+  auto sarif = nlohmann::json::parse(o.out);
+  EXPECT_EQ(sarif["version"], "2.1.0");
+  const auto& run = sarif["runs"][0];
+  EXPECT_GT(run["tool"]["driver"]["rules"].size(), 2u);
+  bool found = false;
+  for (const auto& r : run["results"]) {
+    EXPECT_EQ(run["tool"]["driver"]["rules"][r["ruleIndex"].get<size_t>()]["id"], r["ruleId"]);
+    if (r["level"] == "error") {
+      found = true;
+      EXPECT_EQ(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                "prisma/migrations/002_email_index/migration.sql");
+    }
+  }
+  EXPECT_TRUE(found);
+
+  o = Lockstep({"lint", ".", "--format", "github"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(
+      o.out.find("::error file=prisma/migrations/002_email_index/migration.sql,line=1,col=1,"),
+      std::string::npos)
+      << o.out;
+
+  o = Lockstep({"lint", ".", "--format", "text"}, "NO_COLOR=1");
+  EXPECT_EQ(o.out.find('\033'), std::string::npos);
+  EXPECT_NE(o.out.find("1 | CREATE INDEX \"User_email_idx\""), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("(2 files linted)"), std::string::npos);
+}
+
+TEST_F(LintCli, ConfigFileIsFoundAndApplied) {
+  PrismaProject();
+  // Turn every error-severity finding of 002 into a hint by excluding it instead: exclusion
+  // keeps it as history but reports nothing for it.
+  Write(dir_ / "lockstep.toml", "[lint]\nexclude = [\"prisma/migrations/002_*\"]\n");
+  auto doc = Json({"lint", "prisma/migrations"}, 0);
+  EXPECT_EQ(doc["files_linted"], 1);
+  EXPECT_TRUE(Files(doc, "error").empty());
+
+  Write(dir_ / "lockstep.toml", "[lint]\nfail_on = \"none\"\n");
+  EXPECT_EQ(Lockstep({"lint", "."}).code, 0);
+  EXPECT_EQ(Lockstep({"lint", ".", "--fail-on", "error"}).code, 1);  // the flag wins
+
+  Write(dir_ / "lockstep.toml", "[rules]\nno-such-rule = \"off\"\n");
+  Outcome o = Lockstep({"lint", "."});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("lockstep.toml:2:1: error: unknown rule 'no-such-rule'"), std::string::npos)
+      << o.err;
+
+  Write(dir_ / "other.toml", "[lint]\nfail_on = \"none\"\n");
+  EXPECT_EQ(Lockstep({"lint", ".", "--config", "other.toml"}).code, 0);
+}
+
+TEST_F(LintCli, UnusedIgnoreSeverityFromConfig) {
+  Write(dir_ / "a.sql", "-- lockstep-ignore no-such-rule\nSELECT 1;\n");
+  Write(dir_ / "lockstep.toml", "[rules]\nunused-ignore = \"error\"\n");
+  EXPECT_EQ(Lockstep({"lint", "a.sql"}).code, 1);
+  Write(dir_ / "lockstep.toml", "[rules]\nunused-ignore = \"off\"\n");
+  Outcome o = Lockstep({"lint", "a.sql", "--fail-on", "hint"});
+  EXPECT_EQ(o.code, 0);
+  EXPECT_EQ(o.out, "");
+}
+
+TEST_F(LintCli, SinceLintsOnlyAddedMigrations) {
+  PrismaProject();
+  const std::string git =
+      "cd " + Quote(dir_.string()) +
+      " && git -c init.defaultBranch=main init -q && git -c user.name=t -c user.email=t@t "
+      "add prisma/migrations/001_init prisma/migrations/migration_lock.toml && git -c "
+      "user.name=t -c user.email=t@t commit -q -m init";
+  ASSERT_EQ(std::system(git.c_str()), 0);
+  // 002 is new (untracked): linted, with 001 as history.
+  auto doc = Json({"lint", ".", "--since", "HEAD"}, 1);
+  EXPECT_EQ(doc["files_linted"], 1);
+  EXPECT_EQ(Files(doc, "error"),
+            std::vector<std::string>{"prisma/migrations/002_email_index/migration.sql"});
+  ASSERT_EQ(std::system(("cd " + Quote(dir_.string()) +
+                         " && git add -A && git -c user.name=t -c user.email=t@t commit -q -m two")
+                            .c_str()),
+            0);
+  doc = Json({"lint", ".", "--since", "HEAD"}, 0);
+  EXPECT_EQ(doc["files_linted"], 0);
+  doc = Json({"lint", ".", "--since", "HEAD~1"}, 1);
+  EXPECT_EQ(doc["files_linted"], 1);
+  Outcome o = Lockstep({"lint", ".", "--since", "no-such-ref"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("no-such-ref"), std::string::npos);
+}
+
+TEST_F(LintCli, RulesAndExplain) {
+  Outcome o = Lockstep({"rules", "--format", "json"});
+  ASSERT_EQ(o.code, 0);
+  auto rules = nlohmann::json::parse(o.out);
+  ASSERT_GE(rules.size(), 2u);
+  std::set<std::string> ids;
+  for (const auto& r : rules) {
+    ids.insert(r["id"].get<std::string>());
+    EXPECT_TRUE(r["fixable"].is_boolean());
+    EXPECT_FALSE(r["summary"].get<std::string>().empty());
+  }
+  EXPECT_TRUE(ids.count("unused-ignore"));
+  o = Lockstep({"rules"});
+  EXPECT_EQ(o.out.rfind("RULE", 0), 0u);
+
+  o = Lockstep({"explain", "unused-ignore"});
+  EXPECT_EQ(o.code, 0);
+  EXPECT_EQ(o.out.rfind("# unused-ignore", 0), 0u);
+  o = Lockstep({"explain", "unused-ignor"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("did you mean"), std::string::npos);
+  // Every page in docs/rules/ is embedded: explain prints it byte for byte.
+  for (const auto& entry : fs::directory_iterator(fs::path(LOCKSTEP_SOURCE_DIR) / "docs/rules")) {
+    if (entry.path().extension() != ".md") continue;
+    o = Lockstep({"explain", entry.path().stem().string()});
+    EXPECT_EQ(o.code, 0);
+    std::string page = Slurp(entry.path());
+    if (!page.empty() && page.back() != '\n') page += '\n';
+    EXPECT_EQ(o.out, page) << entry.path();
+  }
+}
+
+class LintDatabase : public lockstep::testing::PgTest {};
+
+TEST_F(LintDatabase, LintsOnlyUnappliedMigrations) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("lockstep_lint_db_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  Write(dir / "migrations/001_init/migration.sql",
+        "CREATE TABLE t (id int);\nCREATE INDEX t_i ON t (id);\n");
+  Write(dir / "migrations/002_index/migration.sql", "CREATE INDEX t_j ON t (id);\n");
+  ASSERT_TRUE(
+      conn()
+          .Exec(
+              "CREATE TABLE _prisma_migrations (id text, checksum text, finished_at timestamptz, "
+              "migration_name text, logs text, rolled_back_at timestamptz, started_at timestamptz, "
+              "applied_steps_count int);"
+              "INSERT INTO _prisma_migrations (migration_name, finished_at) VALUES "
+              "('001_init', now()), ('002_index', NULL);")
+          .ok());
+  auto run = [&](const std::string& env, const std::vector<std::string>& extra) {
+    std::string cmd = "cd " + Quote(dir.string()) + " && env -u DATABASE_URL " + env + " " +
+                      Quote(LOCKSTEP_BIN) + " lint migrations --format json";
+    for (const auto& a : extra) cmd += " " + Quote(a);
+    cmd += " >" + Quote((dir / ".out").string()) + " 2>" + Quote((dir / ".err").string());
+    const int status = std::system(cmd.c_str());
+    return std::make_pair(WEXITSTATUS(status), Slurp(dir / ".out") + Slurp(dir / ".err"));
+  };
+  auto [code, out] = run("", {"--database", db().url()});
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_EQ(nlohmann::json::parse(out.substr(0, out.rfind('}') + 1))["files_linted"], 1) << out;
+  // From the environment too; --all ignores it.
+  auto [code2, out2] = run("DATABASE_URL=" + Quote(db().url()), {});
+  EXPECT_EQ(code2, 1);
+  EXPECT_EQ(nlohmann::json::parse(out2.substr(0, out2.rfind('}') + 1))["files_linted"], 1) << out2;
+  auto [code3, out3] = run("DATABASE_URL=" + Quote(db().url()), {"--all"});
+  EXPECT_EQ(nlohmann::json::parse(out3.substr(0, out3.rfind('}') + 1))["files_linted"], 2) << out3;
+  // Every migration applied: nothing to lint.
+  ASSERT_TRUE(conn().Exec("UPDATE _prisma_migrations SET finished_at = now()").ok());
+  auto [code4, out4] = run("", {"--database", db().url()});
+  EXPECT_EQ(code4, 0) << out4;
+  // Unreachable server: exit 4, and the password is not printed.
+  auto [code5, out5] =
+      run("", {"--database", "postgresql://u:s3cret@127.0.0.1:1/db?connect_timeout=2"});
+  EXPECT_EQ(code5, 4) << out5;
+  EXPECT_EQ(out5.find("s3cret"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
