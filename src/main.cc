@@ -25,6 +25,7 @@ const Subcommand kSubcommands[] = {
     {"deploy", "apply pending migrations like prisma migrate deploy, under lock_timeout with retries", lockstep::cli::Deploy},
     {"status", "compare the migrations on disk with _prisma_migrations", lockstep::cli::Status},
     {"resolve", "mark a migration applied or rolled back, as prisma migrate resolve", lockstep::cli::Resolve},
+    {"verify", "measure what the app feels while the pending migrations run: naive vs lockstep", lockstep::cli::Verify},
 };
 
 void Usage(FILE* out) {

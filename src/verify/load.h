@@ -21,7 +21,10 @@ struct LoadOptions {
   std::function<void(const std::string&)> progress;  // one line per table; may be empty
 };
 
-// Loads every table of `plan`, parents first. Errors carry the server's message and the table.
+// Loads every table of `plan`, parents first. Indexes and foreign keys touching a table are
+// dropped before its rows are copied and recreated afterwards from the server's own definitions,
+// under the same names (a bulk load then a sorted build is several times faster): the schema
+// afterwards is the one before. Errors carry the server's message and the table.
 Status Load(const db::ConnInfo& info, const FillPlan& plan, const LoadOptions& options = {});
 
 }  // namespace lockstep::verify

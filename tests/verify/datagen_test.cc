@@ -106,13 +106,34 @@ TEST(PlanFillTest, CopyTextEscapesValues) {
 
 class LoadTest : public testing::PgTest {};
 
+std::vector<std::string> SchemaLines(db::Connection& conn) {
+  auto rows = conn.Exec(R"(
+    SELECT 'index ' || pg_get_indexdef(indexrelid) || ' ' || indisvalid FROM pg_index
+    WHERE indrelid IN ('"Org"'::regclass, '"User"'::regclass)
+    UNION ALL
+    SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' ||
+           pg_get_constraintdef(oid) || ' ' || convalidated
+    FROM pg_constraint WHERE conrelid IN ('"Org"'::regclass, '"User"'::regclass)
+    ORDER BY 1)");
+  std::vector<std::string> out;
+  if (!rows.ok()) return {rows.status().ToString()};
+  for (const auto& r : rows->rows) out.push_back(r[0].value_or(""));
+  return out;
+}
+
 TEST_F(LoadTest, LoadsRowsThatSatisfyEveryConstraint) {
   ASSERT_TRUE(conn().Exec(kShop).ok());
+  // An index whose name differs from its constraint's survives the load under its own name.
+  ASSERT_TRUE(conn().Exec(R"(ALTER INDEX "Org_pkey" RENAME TO "org_primary")").ok());
+  ASSERT_TRUE(conn().Exec(R"(CREATE INDEX "User_createdAt_idx" ON "User"("createdAt" DESC))").ok());
+  const std::vector<std::string> before = SchemaLines(conn());
+  ASSERT_EQ(before.size(), 8u);
   schema::Catalog c = CatalogOf(kShop);
   Result<FillPlan> plan = PlanFill(c, {{"", "User"}}, 5000);
   ASSERT_TRUE(plan.ok());
   Status s = Load(db().socket_conninfo(), *plan);
   ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(SchemaLines(conn()), before);
   auto count =
       conn().Exec(R"(SELECT count(*), count(DISTINCT "role"), count("managerId") FROM "User")");
   ASSERT_TRUE(count.ok());

@@ -1,0 +1,433 @@
+#include "verify/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace lockstep::verify {
+namespace {
+
+std::string Printf(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+// 1234567 -> "1,234,567"
+std::string Grouped(int64_t v) {
+  std::string digits = std::to_string(v < 0 ? -v : v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return v < 0 ? "-" + out : out;
+}
+
+std::string Ms(double ms) {
+  if (ms >= 1000) return Printf("%.2f s", ms / 1000.0);
+  if (ms >= 100) return Printf("%.0f ms", ms);
+  if (ms >= 10) return Printf("%.1f ms", ms);
+  return Printf("%.2f ms", ms);
+}
+
+std::string Seconds(double ms) { return Printf("%.2f s", ms / 1000.0); }
+
+std::string Escape(const std::string& s) {  // XML text and attribute values
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+const TableStats* FindTable(const RunStats& s, const std::string& name) {
+  for (const TableStats& t : s.tables)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+nlohmann::json RunJson(const RunResult& r) {
+  nlohmann::json j;
+  j["requests"] = r.stats.requests;
+  j["failed"] = r.stats.failed;
+  j["latency_ms"] = {{"p50", r.stats.p50_ms}, {"p99", r.stats.p99_ms}, {"max", r.stats.max_ms}};
+  j["max_stall_ms"] = r.stats.max_ms;
+  j["duration_ms"] = r.end_ms;
+  if (r.has_migration) {
+    nlohmann::json m;
+    m["ok"] = r.migration_ok;
+    m["error"] = r.migration_error;
+    m["start_ms"] = r.migration_start_ms;
+    m["end_ms"] = r.migration_end_ms;
+    m["wall_ms"] = r.migration_end_ms - r.migration_start_ms;
+    m["statements"] = nlohmann::json::array();
+    for (const StatementStart& s : r.statements)
+      m["statements"].push_back({{"t_ms", s.t_ms}, {"sql", s.text}});
+    m["lock_waits"] = nlohmann::json::array();
+    for (const LockWait& w : r.lock_waits)
+      m["lock_waits"].push_back({{"start_ms", w.start_ms}, {"end_ms", w.end_ms}});
+    j["migration"] = m;
+  } else {
+    j["migration"] = nullptr;
+  }
+  if (r.long_transaction)
+    j["long_transaction"] = {{"start_ms", r.long_transaction->first},
+                             {"end_ms", r.long_transaction->second}};
+  else
+    j["long_transaction"] = nullptr;
+  j["tables"] = nlohmann::json::array();
+  for (const TableStats& t : r.stats.tables)
+    j["tables"].push_back({{"name", t.name},
+                           {"reads", t.reads},
+                           {"writes", t.writes},
+                           {"failed", t.failed},
+                           {"max_stall_ms", t.max_stall_ms},
+                           {"blocked_writes_ms", t.blocked_writes_ms},
+                           {"blocked_reads_ms", t.blocked_reads_ms}});
+  j["errors"] = r.workload_errors;
+  return j;
+}
+
+}  // namespace
+
+double StallRatio(const VerifyReport& r) {
+  const double ls = r.lockstep.stats.max_ms;
+  return ls > 0 ? r.naive.stats.max_ms / ls : 0;
+}
+
+bool WithinBudget(const VerifyReport& r) { return r.lockstep.stats.max_ms <= r.StallBudgetMs(); }
+
+std::string RenderText(const VerifyReport& r) {
+  std::string out;
+  auto line = [&](const std::string& s) { out += s + "\n"; };
+  line("lockstep verify " + r.path);
+  std::string loaded;
+  for (const TableInfo& t : r.tables) loaded += (loaded.empty() ? "" : ", ") + t.name;
+  line("  PostgreSQL " + r.server_version + " (" + r.server + "), " + Grouped(r.rows) +
+       " rows in " + loaded + " (loaded in " + Printf("%.1f s", r.load_s) + "), " +
+       std::to_string(r.clients) + " clients x " + Printf("%.0f", r.rate_per_client) + " req/s");
+  std::string pending;
+  for (const std::string& p : r.pending) pending += (pending.empty() ? "" : ", ") + p;
+  line("  history: " + std::to_string(r.history.size()) + " migration(s); pending: " + pending);
+  if (!r.lockstep_migrations.empty())
+    line("  lockstep fix: " + std::to_string(r.lockstep_migrations.size()) + " migration(s), " +
+         r.lockstep_migrations.front() +
+         (r.lockstep_migrations.size() > 1 ? " ... " + r.lockstep_migrations.back() : ""));
+  if (r.long_transaction_s > 0)
+    line("  report: a read transaction on " + r.long_transaction_table + " held for " +
+         Printf("%.1f s", r.long_transaction_s) + ", started before each migration");
+  line("");
+
+  char buf[256];
+  auto row = [&](const std::string& label, const std::string& a, const std::string& b,
+                 const std::string& c) {
+    std::snprintf(buf, sizeof buf, "  %-26s %14s %14s %14s", label.c_str(), a.c_str(), b.c_str(),
+                  c.c_str());
+    line(buf);
+  };
+  const RunResult* runs[] = {&r.baseline, &r.naive, &r.lockstep};
+  auto each = [&](const std::string& label, auto f) {
+    row(label, f(*runs[0]), f(*runs[1]), f(*runs[2]));
+  };
+  row("", "baseline", "naive", "lockstep");
+  each("requests", [](const RunResult& x) { return Grouped(x.stats.requests); });
+  each("failed requests", [](const RunResult& x) { return Grouped(x.stats.failed); });
+  each("latency p50", [](const RunResult& x) { return Ms(x.stats.p50_ms); });
+  each("latency p99", [](const RunResult& x) { return Ms(x.stats.p99_ms); });
+  each("longest stall (max)", [](const RunResult& x) { return Ms(x.stats.max_ms); });
+  each("migration wall time", [](const RunResult& x) -> std::string {
+    return x.has_migration ? Seconds(x.migration_end_ms - x.migration_start_ms) : "-";
+  });
+  each("migration", [](const RunResult& x) -> std::string {
+    return x.has_migration ? (x.migration_ok ? "applied" : "FAILED") : "none";
+  });
+  for (const TableInfo& t : r.tables) {
+    if (!t.workload) continue;
+    line("  " + t.name);
+    auto table_row = [&](const std::string& label, double TableStats::*field) {
+      each(label, [&](const RunResult& x) -> std::string {
+        const TableStats* ts = FindTable(x.stats, t.name);
+        return ts ? Ms(ts->*field) : "-";
+      });
+    };
+    table_row("  longest stall", &TableStats::max_stall_ms);
+    table_row("  blocked for writes", &TableStats::blocked_writes_ms);
+    table_row("  blocked for reads", &TableStats::blocked_reads_ms);
+  }
+  line("");
+  line(
+      "  blocked = wall time during which a request to the table was in flight and took longer "
+      "than " +
+      Printf("%.0f ms", r.threshold_ms));
+  for (const RunResult* x : {&r.naive, &r.lockstep})
+    if (x->has_migration && !x->migration_ok)
+      line("  " + x->name + " migration failed: " + x->migration_error);
+  for (const RunResult* x : runs)
+    for (const std::string& e : x->workload_errors) line("  " + x->name + " request error: " + e);
+  for (const std::string& n : r.notes) line("  note: " + n);
+  line("  lockstep's longest stall " + Ms(r.lockstep.stats.max_ms) + " is " +
+       (WithinBudget(r) ? "within" : "OVER") + " the budget of " + Ms(r.StallBudgetMs()) +
+       " (baseline max " + Ms(r.baseline.stats.max_ms) + " + lock timeout " +
+       std::to_string(r.lock_timeout_ms) + " ms + 50 ms)");
+  line("  naive / lockstep longest stall: " + Printf("%.1fx", StallRatio(r)));
+  line(std::string("  schemas after the two runs: ") +
+       (r.schemas_match ? "identical" : "DIFFERENT"));
+  for (const std::string& d : r.schema_differences) line("    " + d);
+  return out;
+}
+
+nlohmann::json ToJson(const VerifyReport& r) {
+  nlohmann::json j;
+  j["path"] = r.path;
+  j["history"] = r.history;
+  j["pending"] = r.pending;
+  j["lockstep_migrations"] = r.lockstep_migrations;
+  j["notes"] = r.notes;
+  j["server"] = {{"version", r.server_version}, {"kind", r.server}};
+  j["machine"] = {{"nproc", r.nproc}, {"ram_bytes", r.ram_bytes}};
+  j["settings"] = {{"rows", r.rows},
+                   {"clients", r.clients},
+                   {"rate_per_client", r.rate_per_client},
+                   {"duration_s", r.duration_s},
+                   {"long_transaction_s", r.long_transaction_s},
+                   {"long_transaction_table", r.long_transaction_table},
+                   {"lock_timeout_ms", r.lock_timeout_ms},
+                   {"blocked_threshold_ms", r.threshold_ms}};
+  j["load_s"] = r.load_s;
+  j["tables"] = nlohmann::json::array();
+  for (const TableInfo& t : r.tables)
+    j["tables"].push_back({{"name", t.name}, {"rows", t.rows}, {"workload", t.workload}});
+  j["runs"] = {{"baseline", RunJson(r.baseline)},
+               {"naive", RunJson(r.naive)},
+               {"lockstep", RunJson(r.lockstep)}};
+  j["summary"] = {{"baseline_max_ms", r.baseline.stats.max_ms},
+                  {"naive_max_stall_ms", r.naive.stats.max_ms},
+                  {"lockstep_max_stall_ms", r.lockstep.stats.max_ms},
+                  {"stall_budget_ms", r.StallBudgetMs()},
+                  {"lockstep_within_budget", WithinBudget(r)},
+                  {"stall_ratio", StallRatio(r)},
+                  {"naive_migration_ok", r.naive.migration_ok},
+                  {"lockstep_migration_ok", r.lockstep.migration_ok},
+                  {"schemas_match", r.schemas_match}};
+  j["schema_differences"] = r.schema_differences;
+  return j;
+}
+
+std::string RenderSvg(const VerifyReport& r) {
+  const double width = 1100, left = 70, right = 20, panel_h = 240, top = 92, gap = 150;
+  const double plot_w = width - left - right;
+  const RunResult* panels[] = {&r.naive, &r.lockstep};
+  double t_max = 1000;
+  double y_max = 1000;  // ms: at least one second on the axis
+  for (const RunResult* p : panels) {
+    t_max = std::max(t_max, p->end_ms);
+    y_max = std::max(y_max, p->stats.max_ms * 1.2);
+  }
+  const double y_min = 0.1;
+  const double log_min = std::log10(y_min), log_max = std::ceil(std::log10(y_max));
+  const double height = top + 2 * panel_h + gap + 150;
+  std::string s;
+  auto add = [&](const std::string& x) { s += x; };
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
+                width, height, width, height);
+  add(buf);
+  add("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+  std::string pending;
+  for (const std::string& p : r.pending) pending += (pending.empty() ? "" : ", ") + p;
+  add("<text x=\"" + std::to_string(static_cast<int>(left)) +
+      "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">lockstep verify " + Escape(r.path) +
+      ": request latency while the pending migrations run</text>\n");
+  add("<text x=\"" + std::to_string(static_cast<int>(left)) + "\" y=\"40\" fill=\"#555\">" +
+      Escape("PostgreSQL " + r.server_version + ", " + Grouped(r.rows) + " rows, " +
+             std::to_string(r.clients) + " clients, pending: " + pending +
+             (r.long_transaction_s > 0 ? ", report on " + r.long_transaction_table + " for " +
+                                             Printf("%.1f s", r.long_transaction_s)
+                                       : "") +
+             ".") +
+      "</text>\n");
+  add("<text x=\"" + std::to_string(static_cast<int>(left)) +
+      "\" y=\"56\" fill=\"#555\">Each dot: the slowest request started in that instant "
+      "(log scale); grey line: the median; both runs on one time axis.</text>\n");
+
+  auto x_of = [&](double ms) { return left + plot_w * std::clamp(ms / t_max, 0.0, 1.0); };
+  for (int pi = 0; pi < 2; ++pi) {
+    const RunResult& run = *panels[pi];
+    const double y0 = top + pi * (panel_h + gap);
+    auto y_of = [&](double ms) {
+      const double l = std::log10(std::max(ms, y_min));
+      return y0 + panel_h - panel_h * std::clamp((l - log_min) / (log_max - log_min), 0.0, 1.0);
+    };
+    const char* color = pi == 0 ? "#c0392b" : "#1e8449";
+    std::snprintf(buf, sizeof buf,
+                  "<text x=\"%.0f\" y=\"%.0f\" font-size=\"13\" font-weight=\"bold\" "
+                  "fill=\"%s\">%s: longest stall %s, migration %s in %s</text>\n",
+                  left, y0 - 8, color,
+                  pi == 0 ? "naive (each file one transaction, no timeouts)"
+                          : "lockstep (fix + deploy, lock_timeout and retries)",
+                  Escape(Ms(run.stats.max_ms)).c_str(), run.migration_ok ? "applied" : "FAILED",
+                  Seconds(run.migration_end_ms - run.migration_start_ms).c_str());
+    add(buf);
+    // Migration span and report span.
+    std::snprintf(buf, sizeof buf,
+                  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#f4ecf7\">"
+                  "<title>migration running</title></rect>\n",
+                  x_of(run.migration_start_ms), y0,
+                  std::max(1.0, x_of(run.migration_end_ms) - x_of(run.migration_start_ms)),
+                  panel_h);
+    add(buf);
+    if (run.long_transaction) {
+      std::snprintf(
+          buf, sizeof buf,
+          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" fill=\"#2471a3\">"
+          "<title>the report (long read transaction on %s)</title></rect>\n",
+          x_of(run.long_transaction->first), y0 + panel_h + 2,
+          std::max(1.0, x_of(run.long_transaction->second) - x_of(run.long_transaction->first)),
+          Escape(r.long_transaction_table).c_str());
+      add(buf);
+    }
+    for (const LockWait& w : run.lock_waits) {
+      std::snprintf(buf, sizeof buf,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" fill=\"#e67e22\">"
+                    "<title>migration waiting for a lock</title></rect>\n",
+                    x_of(w.start_ms), y0 + panel_h + 9,
+                    std::max(1.0, x_of(w.end_ms) - x_of(w.start_ms)));
+      add(buf);
+    }
+    // Axes and grid.
+    for (int e = static_cast<int>(log_min); e <= static_cast<int>(log_max); ++e) {
+      const double v = std::pow(10.0, e);
+      const double y = y_of(v);
+      std::snprintf(buf, sizeof buf,
+                    "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                    "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%s</text>\n",
+                    left, y, left + plot_w, y, left - 4, y + 4,
+                    v >= 1000 ? Printf("%.0f s", v / 1000).c_str()
+                              : Printf(v < 1 ? "%.1f ms" : "%.0f ms", v).c_str());
+      add(buf);
+    }
+    const double step_ms = t_max > 60000   ? 10000
+                           : t_max > 20000 ? 5000
+                           : t_max > 8000  ? 2000
+                                           : 1000;
+    for (double t = 0; t <= t_max; t += step_ms) {
+      std::snprintf(
+          buf, sizeof buf,
+          "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#eee\"/>"
+          "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" fill=\"#555\">%.0f s</text>\n",
+          x_of(t), y0, x_of(t), y0 + panel_h, x_of(t), y0 + panel_h + 30, t / 1000);
+      add(buf);
+    }
+    std::snprintf(buf, sizeof buf,
+                  "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
+                  "stroke=\"#888\"/>\n",
+                  left, y0, plot_w, panel_h);
+    add(buf);
+    // The budget line: the baseline's max + lock timeout + 50 ms.
+    std::snprintf(buf, sizeof buf,
+                  "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#1e8449\" "
+                  "stroke-dasharray=\"6 4\"><title>budget: baseline max + lock timeout + 50 ms = "
+                  "%s</title></line>\n",
+                  left, y_of(r.StallBudgetMs()), left + plot_w, y_of(r.StallBudgetMs()),
+                  Escape(Ms(r.StallBudgetMs())).c_str());
+    add(buf);
+    // Latency: per pixel column, the slowest request started there, and the median.
+    const int columns = static_cast<int>(plot_w / 2);
+    std::vector<std::vector<double>> bucket(columns);
+    for (const Request& q : run.requests) {
+      const int b = static_cast<int>(static_cast<double>(q.start_us) / 1000.0 / t_max * columns);
+      if (b >= 0 && b < columns) bucket[b].push_back(static_cast<double>(q.latency_us) / 1000.0);
+    }
+    // The median line breaks where no request started (a stall): it must not suggest traffic.
+    std::string median, segment;
+    std::string dots;
+    auto flush = [&] {
+      if (!segment.empty())
+        median += "<polyline fill=\"none\" stroke=\"#999\" stroke-width=\"1\" points=\"" + segment +
+                  "\"/>";
+      segment.clear();
+    };
+    for (int b = 0; b < columns; ++b) {
+      if (bucket[b].empty()) {
+        flush();
+        continue;
+      }
+      std::sort(bucket[b].begin(), bucket[b].end());
+      const double x = left + (b + 0.5) * plot_w / columns;
+      segment += Printf("%.1f,", x) + Printf("%.1f ", y_of(bucket[b][bucket[b].size() / 2]));
+      const double worst = bucket[b].back();
+      std::snprintf(buf, sizeof buf,
+                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.6\" fill=\"%s\"><title>%s at %.2f s"
+                    "</title></circle>",
+                    x, y_of(worst), color, Escape(Ms(worst)).c_str(),
+                    (b + 0.5) * t_max / columns / 1000);
+      dots += buf;
+    }
+    flush();
+    add(median + "\n" + dots + "\n");
+    // Statement starts: a tick on the time axis each, numbered; the legend lists them.
+    const size_t shown = std::min<size_t>(run.statements.size(), 24);
+    for (size_t i = 0; i < run.statements.size(); ++i) {
+      const StatementStart& st = run.statements[i];
+      const double x = x_of(st.t_ms);
+      std::snprintf(buf, sizeof buf,
+                    "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#7d3c98\" "
+                    "stroke-opacity=\"0.6\"><title>%.3f s: %s</title></line>\n",
+                    x, y0, x, y0 + panel_h + 18, st.t_ms / 1000, Escape(st.text).c_str());
+      add(buf);
+      if (i < shown) {
+        std::snprintf(buf, sizeof buf,
+                      "<text x=\"%.1f\" y=\"%.0f\" font-size=\"9\" fill=\"#7d3c98\" "
+                      "text-anchor=\"middle\">%zu</text>\n",
+                      x, y0 + panel_h + 19 + 9.0 * static_cast<double>(i % 2), i + 1);
+        add(buf);
+      }
+    }
+    double ly = y0 + panel_h + 48;
+    for (size_t i = 0; i < shown && i < 8; ++i) {
+      const StatementStart& st = run.statements[i];
+      std::snprintf(buf, sizeof buf,
+                    "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#7d3c98\">%zu  %.2f s  "
+                    "%s</text>\n",
+                    left, ly, i + 1, st.t_ms / 1000, Escape(st.text.substr(0, 150)).c_str());
+      add(buf);
+      ly += 12;
+    }
+    if (run.statements.size() > 8) {
+      std::snprintf(buf, sizeof buf,
+                    "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#7d3c98\">… %zu more "
+                    "statement starts (hover the marks)</text>\n",
+                    left, ly, run.statements.size() - 8);
+      add(buf);
+    }
+  }
+  const double ly = height - 22;
+  std::snprintf(buf, sizeof buf,
+                "<text x=\"%.0f\" y=\"%.0f\" fill=\"#555\">shaded: migration running; blue bar: "
+                "the report; orange bar: migration waiting for a lock; purple marks: migration "
+                "statements starting; dashed: lockstep's budget (%s)</text>\n",
+                left, ly, Escape(Ms(r.StallBudgetMs())).c_str());
+  add(buf);
+  add("</svg>\n");
+  return s;
+}
+
+}  // namespace lockstep::verify
