@@ -215,6 +215,37 @@ class Builder {
     }
     return false;
   }
+  // The sequence a serial or identity column owns, named as PostgreSQL names it:
+  // <table>_<column>_seq, the longer part shortened until the name fits in 63 bytes.
+  QName SequenceOf(const QName& table, const std::string& column) const {
+    const QName t = cat_.Resolve(table);
+    size_t n1 = t.name.size(), n2 = column.size();
+    while (n1 + n2 > 63 - 5) (n1 > n2 ? n1 : n2)--;
+    return {t.schema, t.name.substr(0, n1) + "_" + column.substr(0, n2) + "_seq"};
+  }
+  std::vector<QName> OwnedSequences(const QName& table) const {
+    std::vector<QName> out;
+    if (const schema::Table* t = cat_.FindTable(table)) {
+      for (const schema::Column& c : t->columns) {
+        const std::string& b = c.type.base();
+        const bool serial = b == "serial" || b == "bigserial" || b == "smallserial" ||
+                            b == "serial2" || b == "serial4" || b == "serial8";
+        if (serial || c.identity) out.push_back(SequenceOf(table, c.name));
+      }
+    }
+    return out;
+  }
+  // Every partition below a partitioned table, depth first.
+  std::vector<QName> PartitionsOf(const QName& parent) const {
+    std::vector<QName> out;
+    const QName p = cat_.Resolve(parent);
+    for (const auto& [key, t] : cat_.tables()) {
+      if (!(t.partition_of == p)) continue;
+      out.push_back(t.name);
+      for (const QName& q : PartitionsOf(t.name)) out.push_back(q);
+    }
+    return out;
+  }
   // Indexes that contain `column` are dropped with it, or re-created by a type change.
   void LockIndexesOnColumn(const QName& table, const std::string& column) {
     for (const schema::Index* ix : cat_.IndexesOn(table))
@@ -248,7 +279,22 @@ void Builder::Run() {
     case Kind::kAlterTable: AlterTable(); break;
     case Kind::kCreateIndex: {
       const sql::CreateIndex& ix = *s_.index;
-      Lock(ix.table, ix.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare);
+      const LockMode m = ix.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
+      Lock(ix.table, m);
+      const schema::Table* t = cat_.FindTable(ix.table);
+      if (t && t->kind == schema::Table::Kind::kPartitioned) {
+        // An index on a partitioned table is built on every partition (ON ONLY: on none, the
+        // parent's index stays invalid until each partition's is attached); the parent has no
+        // storage to scan.
+        if (!ix.only) {
+          for (const QName& p : PartitionsOf(ix.table)) {
+            Lock(p, m);
+            const schema::Table* pt = cat_.FindTable(p);
+            if (pt && pt->kind != schema::Table::Kind::kPartitioned) Scan(p);
+          }
+        }
+        break;
+      }
       Scan(ix.table);
       if (ix.concurrently) Note("builds without blocking writes: two table scans, waits for older transactions");
       break;
@@ -259,6 +305,12 @@ void Builder::Run() {
       for (const QName& t : s_.tables) {
         Lock(t, LockMode::kAccessExclusive);
         RewriteTable(t);
+        if (s_.restart_identity) {
+          for (const QName& seq : OwnedSequences(t)) {
+            Lock(seq, LockMode::kAccessExclusive);
+            Rewrite(seq, false);  // ResetSequence gives it a new relfilenode
+          }
+        }
         if (s_.cascade)
           for (auto [tab, fk] : cat_.ReferencesTo(t)) { Lock(tab->name, LockMode::kAccessExclusive); RewriteTable(tab->name); }
       }
@@ -454,6 +506,11 @@ void Builder::AlterColumnType(const sql::AlterCmd& c) {
     return;
   }
   RewriteTable(s_.table);
+  if (col->identity) {
+    // The identity sequence follows the column's type (ALTER SEQUENCE … AS: new storage).
+    Lock(SequenceOf(s_.table, c.name), LockMode::kShareRowExclusive);
+    Rewrite(SequenceOf(s_.table, c.name), false);
+  }
   Note("type change rewrites the table and rebuilds its indexes");
 }
 
@@ -527,6 +584,8 @@ void Builder::AlterTable() {
       case AlterType::kAttachPartition:
         Lock(s_.table, opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive);
         Lock(c.partition, LockMode::kAccessExclusive);
+        // Each index of the parent gets its counterpart on the partition attached to it.
+        LockIndexesOf(s_.table, LockMode::kShareUpdateExclusive);
         if (BoundImpliedByCheck(s_.table, c.partition)) {
           Note("a valid CHECK constraint on the partition key implies the bound: no scan");
         } else {
@@ -601,6 +660,7 @@ void Builder::Drop() {
       case O::kForeignTable: {
         Lock(raw, LockMode::kAccessExclusive);
         LockIndexesOf(raw, LockMode::kAccessExclusive);  // dropped with it
+        for (const QName& seq : OwnedSequences(raw)) Lock(seq, LockMode::kAccessExclusive);
         // Dropping FK triggers locks the other side of each foreign key.
         if (const schema::Table* t = cat_.FindTable(raw)) {
           for (const schema::Constraint& k : t->constraints)
@@ -613,6 +673,11 @@ void Builder::Drop() {
       case O::kIndex: {
         const schema::Index* ix = cat_.FindIndex(raw);
         const LockMode m = s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive;
+        if (!ix && s_.if_exists) {
+          Note("index " + raw.ToString() +
+               " is not in the replayed history: IF EXISTS makes it a no-op");
+          break;
+        }
         if (ix) Lock(ix->table, m);
         else Note("index " + raw.ToString() + " is not in the replayed history: its table is unknown");
         Lock(raw, LockMode::kAccessExclusive, true);

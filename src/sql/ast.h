@@ -237,6 +237,9 @@ struct Statement {
   // kReindex: what is reindexed
   std::string reindex_kind;           // "index", "table", "schema", "system", "database"
 
+  // kTruncate
+  bool restart_identity = false;      // RESTART IDENTITY: owned sequences are reset
+
   // kVacuum
   bool vacuum_full = false;
   bool is_analyze_only = false;

@@ -755,6 +755,7 @@ void TranslateStatement(const PgQuery__Node* n, Statement& s) {
       const auto* t = n->truncate_stmt;
       s.kind = Kind::kTruncate;
       s.cascade = t->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+      s.restart_identity = t->restart_seqs;
       for (size_t i = 0; i < t->n_relations; ++i)
         if (t->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
           s.tables.push_back(FromRangeVar(t->relations[i]->range_var));
