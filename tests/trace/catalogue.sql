@@ -740,6 +740,7 @@ CREATE TABLE t (id int PRIMARY KEY, a int);
 CREATE VIEW v AS SELECT id, a FROM t WHERE a > 0;
 
 -- case create_materialized_view no-scan-check
+-- How the query reads its tables is the planner's choice (a seq scan here, an index elsewhere).
 CREATE TABLE t (id int PRIMARY KEY, a int);
 INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
 -- run
@@ -751,6 +752,7 @@ CREATE TABLE t (id int PRIMARY KEY, a int);
 CREATE MATERIALIZED VIEW mv AS SELECT a, count(*) AS n FROM t GROUP BY a WITH NO DATA;
 
 -- case create_table_as no-scan-check
+-- As for a materialized view: the query's plan decides.
 CREATE TABLE t (id int PRIMARY KEY, a int);
 INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
 -- run
@@ -762,6 +764,7 @@ CREATE TABLE t (id int PRIMARY KEY, a int);
 CREATE VIEW v AS WITH big AS (SELECT * FROM t WHERE a > 10) SELECT count(*) FROM big;
 
 -- case refresh_materialized_view no-scan-check
+-- The query is re-run (planner's choice); CONCURRENTLY also reads the view to diff it.
 CREATE TABLE t (id int PRIMARY KEY, a int);
 INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
 CREATE MATERIALIZED VIEW mv AS SELECT a, count(*) AS n FROM t GROUP BY a;
@@ -818,3 +821,73 @@ CREATE TABLE t (id int PRIMARY KEY, a int);
 -- run
 SET lock_timeout = '5s';
 ALTER TABLE t ADD COLUMN b int;
+
+-- MORE VARIANTS ------------------------------------------------------------------------------
+
+-- case drop_table_with_serial_column
+CREATE TABLE t (id serial PRIMARY KEY, a int);
+-- run
+DROP TABLE t;
+
+-- case identity_column_to_bigint
+CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, a int);
+INSERT INTO t (a) SELECT g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN id TYPE bigint;
+
+-- case add_foreign_key_to_table_of_this_migration no-scan-check
+CREATE TABLE p (id int PRIMARY KEY);
+-- run
+CREATE TABLE c (id int PRIMARY KEY, p_id int);
+ALTER TABLE c ADD CONSTRAINT c_p_fk FOREIGN KEY (p_id) REFERENCES p (id);
+
+-- case set_not_null_on_table_of_this_migration
+CREATE TABLE other (id int);
+-- run
+CREATE TABLE t (id int PRIMARY KEY, a int);
+ALTER TABLE t ALTER COLUMN a SET NOT NULL;
+
+-- case several_subcommands
+CREATE TABLE t (id int PRIMARY KEY, a int, b varchar(10));
+CREATE INDEX t_b_idx ON t (b);
+INSERT INTO t SELECT g, g, 'x' FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ADD COLUMN c int DEFAULT 0, ALTER COLUMN a SET NOT NULL, ALTER COLUMN b TYPE text;
+
+-- case create_index_on_partitioned_table
+CREATE TABLE m (id int, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+-- run
+CREATE INDEX m_at_idx ON m (at);
+
+-- case attach_partition_to_indexed_parent
+CREATE TABLE m (id int, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE INDEX m_at_idx ON m (at);
+CREATE TABLE m_2024 (id int, at date NOT NULL);
+INSERT INTO m_2024 SELECT g, date '2024-01-01' + g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE m ATTACH PARTITION m_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+
+-- case drop_index_if_exists_missing
+CREATE TABLE t (id int PRIMARY KEY);
+-- run
+DROP INDEX IF EXISTS no_such_index;
+
+-- case truncate_restart_identity
+CREATE TABLE t (id serial PRIMARY KEY, a int);
+INSERT INTO t (a) SELECT g FROM generate_series(1, 100) g;
+-- run
+TRUNCATE t RESTART IDENTITY;
+
+-- case serial_column_to_bigint
+CREATE TABLE t (id serial PRIMARY KEY, a int);
+INSERT INTO t (a) SELECT g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN id TYPE bigint;
+
+-- case create_index_only_on_partitioned_table
+CREATE TABLE m (id int, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+-- run
+CREATE INDEX m_at_idx ON ONLY m (at);
