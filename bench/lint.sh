@@ -32,7 +32,7 @@ best_of() {
   local best_t="" best_m=""
   for ((i = 0; i < runs; i++)); do
     /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>&1 || true
-    read -r t m <"$tmp/time"
+    read -r t m < <(tail -n 1 "$tmp/time")  # after a "Command exited with …" line
     if [[ -z $best_t ]] || awk -v a="$t" -v b="$best_t" 'BEGIN{exit !(a<b)}'; then best_t=$t; best_m=$m; fi
   done
   echo "$best_t $best_m"

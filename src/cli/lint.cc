@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "analysis/history.h"
@@ -307,32 +309,53 @@ int Lint(const Args& args) {
     for (Candidate& c : g.items)
       c.lint = c.lint && !lint::Excluded(config, c.migration.sql_path.string());
 
-  // Replay each directory; only what is flagged lint is reported.
-  std::vector<std::unique_ptr<analysis::History>> histories;
-  report::Report rep;
-  rep.rules = lint::DescribeRules();
+  // Replay each directory (independently, so on as many threads as there are cores); only what
+  // is flagged lint is reported, in directory order.
+  struct Job {
+    std::vector<analysis::MigrationText> texts;
+    size_t history = 0;
+    std::set<std::string> linted;
+    analysis::History h;
+    std::vector<rules::Diagnostic> diagnostics;
+  };
+  std::vector<std::unique_ptr<Job>> jobs;
   for (Group& g : *groups) {
     size_t last = g.items.size();
     while (last > 0 && !g.items[last - 1].lint) --last;
     if (last == 0) continue;
-    size_t history = 0;
-    while (history < last && !g.items[history].lint) ++history;
-    std::set<std::string> linted;
-    std::vector<analysis::MigrationText> texts;
+    auto job = std::make_unique<Job>();
+    while (job->history < last && !g.items[job->history].lint) ++job->history;
     for (size_t i = 0; i < last; ++i) {
       Candidate& c = g.items[i];
       const std::string path = DisplayPath(c.migration.sql_path);
-      if (c.lint) linted.insert(path);
-      texts.push_back({c.migration.name, path, std::move(c.migration.sql)});
+      if (c.lint) job->linted.insert(path);
+      job->texts.push_back({c.migration.name, path, std::move(c.migration.sql)});
     }
-    histories.push_back(std::make_unique<analysis::History>(
-        lint::ReplayForLint(std::move(texts), history, config.options.settings)));
-    analysis::History& h = *histories.back();
-    for (const analysis::AnalyzedMigration& m : h.migrations)
-      if (linted.count(m.source.path())) rep.sources[m.source.path()] = &m.source;
-    for (rules::Diagnostic& d : lint::Run(h, config.options))
-      if (linted.count(d.path)) rep.diagnostics.push_back(std::move(d));
-    rep.files_linted += linted.size();
+    jobs.push_back(std::move(job));
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < jobs.size();) {
+      Job& j = *jobs[i];
+      j.h = lint::ReplayForLint(std::move(j.texts), j.history, config.options.settings);
+      j.diagnostics = lint::Run(j.h, config.options);
+    }
+  };
+  const size_t threads =
+      std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+
+  report::Report rep;
+  rep.rules = lint::DescribeRules();
+  for (const auto& j : jobs) {
+    for (const analysis::AnalyzedMigration& m : j->h.migrations)
+      if (j->linted.count(m.source.path())) rep.sources[m.source.path()] = &m.source;
+    for (rules::Diagnostic& d : j->diagnostics)
+      if (j->linted.count(d.path)) rep.diagnostics.push_back(std::move(d));
+    rep.files_linted += j->linted.size();
   }
 
   report::TextOptions text;
