@@ -34,7 +34,8 @@ int Trace(const Args& args) {
   app.add_option("--database", url,
                  "a server to use instead of the embedded one: a scratch database is created on it "
                  "and dropped afterwards (the named database is only used to connect)");
-  app.add_option("--pg-version", pg_version, "major version of the embedded server")
+  app.add_option("--pg-version", pg_version,
+                 "major version of the embedded server (without --database)")
       ->check(CLI::Range(11, 18))
       ->capture_default_str();
   app.add_option("--format", format, "output format")
