@@ -1,7 +1,5 @@
 #include "verify/load.h"
 
-#include <libpq-fe.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -11,58 +9,18 @@
 #include <vector>
 
 #include "db/connection.h"
+#include "verify/pq.h"
 
 namespace lockstep::verify {
 namespace {
 
-// db::Connection does not speak COPY FROM STDIN, so the loader owns plain libpq connections.
-struct PgConnCloser {
-  void operator()(PGconn* c) const { PQfinish(c); }
-};
-using PgConnPtr = std::unique_ptr<PGconn, PgConnCloser>;
-
-Result<PgConnPtr> Open(const db::ConnInfo& info) {
-  std::vector<std::pair<std::string, std::string>> params = info.LibpqParams();
-  std::vector<const char*> keys, values;
-  for (const auto& [k, v] : params) {
-    keys.push_back(k.c_str());
-    values.push_back(v.c_str());
-  }
-  keys.push_back("fallback_application_name");
-  values.push_back("lockstep verify (load)");
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-  PgConnPtr conn(PQconnectdbParams(keys.data(), values.data(), 0));
-  if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
-    std::string msg = conn ? PQerrorMessage(conn.get()) : "out of memory";
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    return Status::Error("cannot connect to " + info.Endpoint() + " to load rows: " + msg);
-  }
-  return conn;
-}
-
-std::string LastError(PGconn* c) {
-  std::string msg = PQerrorMessage(c);
-  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  return msg;
-}
-
-Status Simple(PGconn* c, const std::string& sql) {
-  PGresult* r = PQexec(c, sql.c_str());
-  const ExecStatusType st = PQresultStatus(r);
-  std::string err = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? "" : PQresultErrorMessage(r);
-  PQclear(r);
-  while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-  return err.empty() ? Status::Ok() : Status::Error(err);
-}
-
 // One COPY of rows [first, last] of a table.
 Status CopyRange(const db::ConnInfo& info, const FillPlan& plan, size_t table, int64_t first,
                  int64_t last) {
-  Result<PgConnPtr> conn = Open(info);
+  Result<PgConnPtr> conn = OpenPq(info, "lockstep verify (load)");
   if (!conn.ok()) return conn.status();
   PGconn* c = conn->get();
-  if (Status s = Simple(c, "SET synchronous_commit = off"); !s.ok()) return s;
+  if (Status s = PqExec(c, "SET synchronous_commit = off"); !s.ok()) return s;
   PGresult* r = PQexec(c, CopyStatement(plan.tables[table]).c_str());
   const bool started = PQresultStatus(r) == PGRES_COPY_IN;
   std::string err = started ? "" : PQresultErrorMessage(r);
@@ -74,9 +32,9 @@ Status CopyRange(const db::ConnInfo& info, const FillPlan& plan, size_t table, i
     buf.clear();
     AppendCopyRows(plan, table, r0, std::min(last, r0 + kBatch - 1), &buf);
     if (PQputCopyData(c, buf.data(), static_cast<int>(buf.size())) != 1)
-      return Status::Error(LastError(c));
+      return Status::Error(PqError(c));
   }
-  if (PQputCopyEnd(c, nullptr) != 1) return Status::Error(LastError(c));
+  if (PQputCopyEnd(c, nullptr) != 1) return Status::Error(PqError(c));
   Status result = Status::Ok();
   while (PGresult* res = PQgetResult(c)) {
     if (PQresultStatus(res) != PGRES_COMMAND_OK && result.ok()) {

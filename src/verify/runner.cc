@@ -175,7 +175,8 @@ Touched FindTouched(const Selected& s, int pg_major) {
 // Where the databases live: the embedded server, or a server the user named.
 class Server {
  public:
-  static Result<std::unique_ptr<Server>> Open(const VerifyOptions& o) {
+  // `refused`: set when the named database looks like it is not a scratch one.
+  static Result<std::unique_ptr<Server>> Open(const VerifyOptions& o, bool* refused) {
     std::unique_ptr<Server> s(new Server());
     if (o.database_url.empty()) {
       Say(o, "starting the embedded PostgreSQL " + std::to_string(o.pg_major));
@@ -203,7 +204,8 @@ class Server {
           "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', "
           "'information_schema') AND n.nspname NOT LIKE 'pg_toast%'");
       if (!user_tables.ok()) return user_tables.error().ToStatus();
-      if (user_tables->rows[0][0].value_or("0") != "0" && !o.scratch_ok)
+      if (user_tables->rows[0][0].value_or("0") != "0" && !o.scratch_ok) {
+        *refused = true;
         return Status::Error(
             "database " + s->admin_info_.dbname + " on " + s->admin_info_.Endpoint() + " has " +
             user_tables->rows[0][0].value_or("") +
@@ -211,6 +213,7 @@ class Server {
             "next to it, which is only for a scratch server. Pass --i-know-this-is-scratch if it "
             "is one (verify never modifies that database itself), or leave out --database to use "
             "the embedded server");
+      }
     }
     db::DbResult<db::Rows> v = s->admin_->Exec("SHOW server_version");
     if (v.ok()) s->version_ = v->rows[0][0].value_or("");
@@ -577,8 +580,12 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
   }
 
   db_error = true;  // from here on, a failure is the server's (until the runs)
-  Result<std::unique_ptr<Server>> server = Server::Open(o);
-  if (!server.ok()) return server.status();
+  bool refused = false;
+  Result<std::unique_ptr<Server>> server = Server::Open(o, &refused);
+  if (!server.ok()) {
+    db_error = !refused;
+    return server.status();
+  }
   Server& srv = **server;
   report.server_version = srv.version();
   report.server = srv.description();
@@ -604,6 +611,13 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
     return s;
   }
   report.load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
+  {
+    db::DbResult<db::Connection> conn = db::Connect(srv.Info(base));
+    if (!conn.ok()) return conn.error().ToStatus();
+    if (Status s = InstallStatementMarks(*conn); !s.ok())
+      report.notes.push_back("statement starts come from polling pg_stat_activity only (" +
+                             s.message() + "): statements shorter than 10 ms may be missed");
+  }
   Say(o, "copying the filled database twice");
   if (Status s = srv.Create(naive, base); !s.ok()) return s;
   if (Status s = srv.Create(ls, base); !s.ok()) return s;

@@ -1,10 +1,14 @@
 #include "verify/workload.h"
 
+#include <sys/select.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <mutex>
 #include <set>
+
+#include "verify/pq.h"
 
 namespace lockstep::verify {
 namespace {
@@ -221,12 +225,60 @@ bool IsBookkeeping(std::string_view sql) {
   for (size_t j = 0; j < body.size() && head.size() < 24; ++j)
     head += static_cast<char>(std::tolower(static_cast<unsigned char>(body[j])));
   if (head.empty()) return true;
-  if (sql.find("_prisma_migrations") != std::string_view::npos) return true;
+  // The tools' own tables: Prisma's, and lockstep deploy's (_lockstep_progress …).
+  if (sql.find("_prisma_migrations") != std::string_view::npos ||
+      sql.find("_lockstep_") != std::string_view::npos)
+    return true;
   for (const char* p :
        {"set ", "reset ", "show ", "begin", "commit", "rollback", "start transaction", "end",
         "savepoint", "release", "select", "with", "discard", "listen", "unlisten", "notify"})
     if (head.rfind(p, 0) == 0) return true;
   return false;
+}
+
+Status InstallStatementMarks(db::Connection& conn) {
+  // Payloads: S|epoch|statement epoch|tag at the start of a command, D|identities of what it
+  // dropped, and E|epoch|tag|identities at its end. NOTIFY is delivered at commit, with these
+  // timestamps. The statement's timestamp tells a nested command from a stale one.
+  const char* kSql = R"sql(
+    CREATE SCHEMA IF NOT EXISTS lockstep_verify;
+    CREATE OR REPLACE FUNCTION lockstep_verify.mark_start() RETURNS event_trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('lockstep_verify',
+                        'S|' || extract(epoch FROM clock_timestamp())::text || '|' ||
+                        extract(epoch FROM statement_timestamp())::text || '|' || tg_tag);
+    END $$;
+    CREATE OR REPLACE FUNCTION lockstep_verify.mark_drop() RETURNS event_trigger
+    LANGUAGE plpgsql AS $$
+    DECLARE objects text;
+    BEGIN
+      SELECT string_agg(object_identity, ', ') INTO objects
+      FROM pg_event_trigger_dropped_objects() WHERE original;
+      PERFORM pg_notify('lockstep_verify', 'D|' || left(coalesce(objects, ''), 400));
+    END $$;
+    CREATE OR REPLACE FUNCTION lockstep_verify.mark_end() RETURNS event_trigger
+    LANGUAGE plpgsql AS $$
+    DECLARE objects text;
+    BEGIN
+      SELECT string_agg(DISTINCT object_identity, ', ') INTO objects
+      FROM pg_event_trigger_ddl_commands();
+      PERFORM pg_notify('lockstep_verify',
+                        'E|' || extract(epoch FROM clock_timestamp())::text || '|' || tg_tag ||
+                        '|' || left(coalesce(objects, ''), 400));
+    END $$;
+    DROP EVENT TRIGGER IF EXISTS lockstep_verify_start;
+    DROP EVENT TRIGGER IF EXISTS lockstep_verify_drop;
+    DROP EVENT TRIGGER IF EXISTS lockstep_verify_end;
+    CREATE EVENT TRIGGER lockstep_verify_start ON ddl_command_start
+      EXECUTE PROCEDURE lockstep_verify.mark_start();
+    CREATE EVENT TRIGGER lockstep_verify_drop ON sql_drop
+      EXECUTE PROCEDURE lockstep_verify.mark_drop();
+    CREATE EVENT TRIGGER lockstep_verify_end ON ddl_command_end
+      EXECUTE PROCEDURE lockstep_verify.mark_end();
+  )sql";
+  db::DbResult<db::Rows> r = conn.Exec(kSql);
+  return r.ok() ? Status::Ok() : r.error().ToStatus();
 }
 
 Result<std::unique_ptr<Monitor>> Monitor::Start(const db::ConnInfo& info,
@@ -250,14 +302,73 @@ Result<std::unique_ptr<Monitor>> Monitor::Start(const db::ConnInfo& info,
   m->t0_epoch_ = std::chrono::duration<double>(sys_now.time_since_epoch()).count() -
                  std::chrono::duration<double>(steady_now - t0).count();
   m->interval_ = interval;
+  m->info_ = info;
   m->thread_ = std::thread([p = m.get()] { p->Loop(); });
+  m->listener_ = std::thread([p = m.get()] { p->Listen(); });
   return m;
 }
 
 Monitor::~Monitor() {
-  if (thread_.joinable()) {
-    stop_ = true;
-    thread_.join();
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  if (listener_.joinable()) listener_.join();
+}
+
+void Monitor::Listen() {
+  Result<PgConnPtr> conn = OpenPq(info_, "lockstep verify (monitor)");
+  if (!conn.ok() || !PqExec(conn->get(), "LISTEN lockstep_verify").ok()) return;
+  PGconn* c = conn->get();
+  struct Open {
+    std::string tag;
+    double t_ms = 0;
+    std::string statement;  // statement_timestamp(), as sent
+    std::string dropped;
+  };
+  std::map<int, std::vector<Open>> open;  // per backend: commands started, not yet ended
+  auto to_ms = [&](const std::string& epoch) { return (std::stod(epoch) - t0_epoch_) * 1000.0; };
+  for (;;) {
+    const bool last_round = stop_;
+    const int fd = PQsocket(c);
+    if (fd < 0) return;
+    fd_set fds;
+    FD_ZERO(&fds);
+    FD_SET(fd, &fds);
+    timeval tv{0, 20000};
+    ::select(fd + 1, &fds, nullptr, nullptr, &tv);
+    if (!PQconsumeInput(c)) return;
+    while (PGnotify* n = PQnotifies(c)) {
+      const std::string payload = n->extra ? n->extra : "";
+      const int pid = n->be_pid;
+      PQfreemem(n);
+      std::vector<std::string> f;
+      for (size_t b = 0;;) {
+        const size_t e = payload.find('|', b);
+        f.push_back(payload.substr(b, e == std::string::npos ? std::string::npos : e - b));
+        if (e == std::string::npos || f.size() == 4) break;
+        b = e + 1;
+      }
+      std::vector<Open>& stack = open[pid];
+      if (f[0] == "S" && f.size() >= 4) {
+        // Commands of an earlier statement that never ended failed (e.g. a concurrent build
+        // that hit the lock timeout after its first transaction committed), or were skipped.
+        // Dropped here: polling shows the long ones, and the skipped `CREATE ... IF NOT EXISTS`
+        // of an existing object (which ends without an end event) is not worth a mark.
+        if (!stack.empty() && stack.front().statement != f[2]) stack.clear();
+        stack.push_back({f[3], to_ms(f[1]), f[2], ""});
+      } else if (f[0] == "D" && f.size() >= 2 && !stack.empty()) {
+        stack.back().dropped = f[1];
+      } else if (f[0] == "E" && f.size() >= 3 && !stack.empty()) {
+        const Open o = stack.back();
+        stack.pop_back();
+        std::string objects = f.size() >= 4 && !f[3].empty() ? f[3] : o.dropped;
+        // Commands nested in another one are part of it; the tools' own tables are bookkeeping.
+        const bool no_op = objects.empty() && o.tag.rfind("CREATE", 0) == 0;  // IF NOT EXISTS
+        if (stack.empty() && !no_op && objects.find("_prisma_migrations") == std::string::npos &&
+            objects.find("_lockstep_") == std::string::npos)
+          marks_.push_back({pid, o.t_ms, o.tag + (objects.empty() ? "" : " " + objects)});
+      }
+    }
+    if (last_round) break;
   }
 }
 
@@ -289,7 +400,7 @@ void Monitor::Loop() {
             one_line += c;
           }
           while (!one_line.empty() && one_line.front() == ' ') one_line.erase(0, 1);
-          statements_.push_back({start_ms, one_line.substr(0, 160)});
+          polled_.push_back({std::stoi(pid), start_ms, one_line.substr(0, 160)});
         }
         if (active && row[4].value_or("") == "Lock") {
           still_waiting.insert(pid);
@@ -312,15 +423,41 @@ void Monitor::Loop() {
 }
 
 void Monitor::Stop(std::vector<StatementStart>* statements, std::vector<LockWait>* waits) {
-  if (thread_.joinable()) {
-    stop_ = true;
-    thread_.join();
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  if (listener_.joinable()) listener_.join();
+  // Every committed command comes with a mark; a polled statement adds what no mark covers: an
+  // attempt that was rolled back, or everything when the marks are not installed. A statement's
+  // query_start precedes its first mark by well under a polling interval.
+  // A mark takes the SQL text of the polled statement it belongs to, when there is one (for a
+  // file sent as one query, that is the file's start: its first statement).
+  statements->clear();
+  const double slack_ms = 5.0 + 2.0 * static_cast<double>(interval_.count());
+  std::vector<bool> used(polled_.size(), false);
+  for (const Mark& m : marks_) {
+    // The statement running at the mark: the latest one of its backend that started before.
+    std::optional<size_t> best;
+    for (size_t i = 0; i < polled_.size(); ++i) {
+      const Mark& p = polled_[i];
+      if (used[i] || p.pid != m.pid || m.t_ms < p.t_ms - 1.0 || m.t_ms > p.t_ms + slack_ms)
+        continue;
+      if (!best || p.t_ms > polled_[*best].t_ms) best = i;
+    }
+    if (best) used[*best] = true;
+    statements->push_back({m.t_ms, best ? polled_[*best].text : m.text});
   }
-  std::sort(statements_.begin(), statements_.end(),
+  for (size_t i = 0; i < polled_.size(); ++i) {
+    if (used[i]) continue;
+    const Mark& p = polled_[i];
+    const bool covered = std::any_of(marks_.begin(), marks_.end(), [&](const Mark& m) {
+      return m.pid == p.pid && m.t_ms >= p.t_ms - 1.0 && m.t_ms <= p.t_ms + slack_ms;
+    });
+    if (!covered) statements->push_back({p.t_ms, p.text});
+  }
+  std::sort(statements->begin(), statements->end(),
             [](const StatementStart& a, const StatementStart& b) { return a.t_ms < b.t_ms; });
   std::sort(waits_.begin(), waits_.end(),
             [](const LockWait& a, const LockWait& b) { return a.start_ms < b.start_ms; });
-  *statements = statements_;
   *waits = waits_;
 }
 

@@ -89,10 +89,19 @@ struct LockWait {
   double end_ms = 0;
 };
 
-// Polls pg_stat_activity of the run's database every `interval` and records the statements of
-// every client backend that is not excluded (the workload, the report, itself): the migration.
-// Statements that only do bookkeeping (_prisma_migrations, SET, BEGIN/COMMIT, advisory locks,
-// catalog look-ups) are left out.
+// Installs, in the database behind `conn`, event triggers that report the start (and the objects)
+// of every DDL command through NOTIFY, with the server's clock_timestamp(): the Monitor then
+// sees each statement of a migration, even inside a file sent as one query. They live in their
+// own schema, `lockstep_verify`. Needs a superuser; without one the Monitor falls back to what
+// it sees in pg_stat_activity.
+Status InstallStatementMarks(db::Connection& conn);
+
+// Watches the migration in the run's database: LISTENs for the marks of InstallStatementMarks
+// and polls pg_stat_activity every `interval` for the statements of every client backend that is
+// not excluded (the workload, the report, itself), and for lock waits. Polling sees statements
+// that ran at least as long as the interval, and those that never committed (a lock-timeout
+// attempt); the marks see every committed DDL command. Statements that only do bookkeeping
+// (_prisma_migrations, SET, BEGIN/COMMIT, advisory locks, catalog look-ups) are left out.
 class Monitor {
  public:
   static Result<std::unique_ptr<Monitor>> Start(const db::ConnInfo& info,
@@ -106,6 +115,12 @@ class Monitor {
  private:
   Monitor() = default;
   void Loop();
+  void Listen();
+  struct Mark {
+    int pid = 0;
+    double t_ms = 0;
+    std::string text;
+  };
 
   std::optional<db::Connection> conn_;
   std::string excluded_;  // '{1,2,3}'
@@ -114,7 +129,10 @@ class Monitor {
   std::chrono::milliseconds interval_{10};
   std::atomic<bool> stop_{false};
   std::thread thread_;
-  std::vector<StatementStart> statements_;
+  std::thread listener_;
+  db::ConnInfo info_;
+  std::vector<Mark> polled_;  // from pg_stat_activity
+  std::vector<Mark> marks_;   // from the event triggers
   std::vector<LockWait> waits_;
 };
 

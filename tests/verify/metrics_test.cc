@@ -73,6 +73,7 @@ TEST(BookkeepingTest, MigrationStatementsAreKept) {
   EXPECT_TRUE(IsBookkeeping("SELECT pg_advisory_lock(72707369)"));
   EXPECT_TRUE(IsBookkeeping("INSERT INTO \"_prisma_migrations\" (id) VALUES ($1)"));
   EXPECT_TRUE(IsBookkeeping("-- a comment\n"));
+  EXPECT_TRUE(IsBookkeeping("DROP TABLE IF EXISTS \"public\".\"_lockstep_progress\""));
   EXPECT_FALSE(IsBookkeeping("-- CreateIndex\nCREATE INDEX CONCURRENTLY \"x\" ON \"T\"(\"a\")"));
   EXPECT_FALSE(IsBookkeeping("/* c */ ALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT"));
   EXPECT_FALSE(IsBookkeeping("UPDATE \"Member\" SET \"bio\" = ''"));

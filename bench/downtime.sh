@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# bench/downtime: what the application feels while a migration runs, naive vs lockstep, one
+# `lockstep verify` run per scenario (each run measures its own baseline, naive and lockstep
+# workloads on identical copies of the same data). Prints, per scenario, each run's longest
+# stall, their ratio and whether lockstep stayed within its budget: the baseline's longest
+# request + the lock timeout + 50 ms (issue 6).
+#   bench/downtime.sh [BUILD_DIR]     (scripts/bench passes it; default build)
+# Sizes: DOWNTIME_ROWS (default 1000000), DOWNTIME_SEED_ROWS (2000000), DOWNTIME_DURATION (8 s),
+# DOWNTIME_REPORT (the lock-queue scenario's long read, 5 s). JSON and charts go to
+# DOWNTIME_OUT (default BUILD_DIR/downtime).
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$here/build}" && pwd)
+bin=$build/lockstep
+rows=${DOWNTIME_ROWS:-1000000}
+seed_rows=${DOWNTIME_SEED_ROWS:-2000000}
+duration=${DOWNTIME_DURATION:-8}
+report=${DOWNTIME_REPORT:-5}
+out=${DOWNTIME_OUT:-$build/downtime}
+mkdir -p "$out"
+[[ -x $bin ]] || { echo "bench/downtime: $bin not found (make build first)"; exit 2; }
+
+# name | migrations | extra verify arguments
+scenarios=(
+  "seed|examples/community|--rows $seed_rows"
+  "add-column-lock-queue|bench/downtime/add_column|--rows $rows --long-transaction $report"
+  "add-unique|bench/downtime/add_unique|--rows $rows"
+  "set-not-null|bench/downtime/set_not_null|--rows $rows"
+  "check|bench/downtime/check|--rows $rows"
+  "drop-index|bench/downtime/drop_index|--rows $rows"
+)
+
+# A number from the JSON report's "summary" (each key appears once in the document).
+field() { sed -n "s/.*\"$2\": \([^,]*\),\{0,1\}$/\1/p" "$1" | head -1; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
+printf '%-24s %10s %12s %12s %9s %12s %8s\n' scenario rows naive lockstep ratio budget verdict
+status=0
+for s in "${scenarios[@]}"; do
+  IFS='|' read -r name path args <<<"$s"
+  json=$out/$name.json
+  # shellcheck disable=SC2086  # args are words on purpose
+  (cd "$here" && "$bin" verify "$path" $args --duration "$duration" --format json --quiet \
+     --chart "$out/$name.svg" >"$json" 2>"$out/$name.log")
+  rc=$?
+  if [[ $rc -ge 2 || ! -s $json ]]; then
+    printf '%-24s error (exit %d): %s\n' "$name" "$rc" "$(tail -1 "$out/$name.log")"
+    status=1
+    continue
+  fi
+  naive=$(field "$json" naive_max_stall_ms)
+  ls=$(field "$json" lockstep_max_stall_ms)
+  ratio=$(field "$json" stall_ratio)
+  budget=$(field "$json" stall_budget_ms)
+  within=$(field "$json" lockstep_within_budget)
+  nrows=$(sed -n 's/.*"rows": \([0-9]*\),\{0,1\}$/\1/p' "$json" | head -1)
+  verdict=ok
+  [[ $within == true ]] || { verdict=OVER; status=1; }
+  [[ $(field "$json" lockstep_migration_ok) == true ]] || { verdict=FAILED; status=1; }
+  printf '%-24s %10s %10.0f ms %9.0f ms %8.1fx %9.0f ms %8s\n' "$name" "$nrows" "$naive" "$ls" \
+    "$ratio" "$budget" "$verdict"
+done
+echo "server: $(sed -n 's/.*"version": "\(.*\)",\{0,1\}$/\1/p' "$out/seed.json" 2>/dev/null | head -1)"
+echo "reports and charts: $out"
+exit $status

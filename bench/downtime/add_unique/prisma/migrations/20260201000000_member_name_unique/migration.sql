@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Member" ADD CONSTRAINT "Member_name_key" UNIQUE ("name");

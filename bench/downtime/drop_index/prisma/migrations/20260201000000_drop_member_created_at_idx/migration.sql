@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "Member_createdAt_idx";
