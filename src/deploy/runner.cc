@@ -195,6 +195,7 @@ class Deployer {
   }
 
   int Apply(const MigrationPlan& plan, const std::optional<ProgressRow>& progress);
+  void DropEmptyProgressTable();
   int RunTransaction(const MigrationPlan& plan, const Step& step, bool last);
   int RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran);
   db::DbResult<db::Rows> RunStatement(const PlannedStatement& s, const std::string& sql);
@@ -700,6 +701,22 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
   return 0;
 }
 
+// The progress table only exists while some migration is split across runs; it is removed when
+// empty so that `prisma migrate dev` finds no table it does not know.
+void Deployer::DropEmptyProgressTable() {
+  if (!progress_table_) return;
+  db::DbResult<db::Rows> left =
+      conn_->Exec("DELETE FROM " + target_.tables.progress() + " p WHERE EXISTS (SELECT 1 FROM " +
+                  target_.tables.migrations() +
+                  " m WHERE m.migration_name = p.migration_name AND m.finished_at IS NOT NULL AND "
+                  "m.rolled_back_at IS NULL); SELECT count(*)::text FROM " +
+                  target_.tables.progress());
+  if (left.ok() && !left->empty() && left->rows[0][0] == std::optional<std::string>("0")) {
+    if (conn_->Exec("DROP TABLE IF EXISTS " + target_.tables.progress()).ok())
+      progress_table_ = false;
+  }
+}
+
 int Deployer::Run(const std::vector<MigrationPlan>& plans) {
   const Clock::time_point start = Clock::now();
   db::ConnectOptions connect_options;
@@ -778,11 +795,12 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
                 "` is applied in the database but missing from disk");
   }
   if (errors > 0) {
-    out_.Error("lockstep deploy: " + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") +
-               " in pending migrations; nothing was applied");
+    out_.Line("lockstep deploy: " + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") +
+              " in pending migrations; nothing was applied");
     return exit_code::kUsage;
   }
   if (pending.empty()) {
+    DropEmptyProgressTable();  // left by a run that stopped right after its last migration
     out_.Line("No pending migrations to apply.");
     return exit_code::kOk;
   }
@@ -823,23 +841,14 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
         if (r.migration_name == p->name) row = r;
       }
     }
-    if (int code = Apply(*p, row)) return code;
-  }
-  monitor_.reset();
-
-  // The progress table only exists while some migration is split across runs; remove it when
-  // empty so that `prisma migrate dev` finds no table it does not know.
-  if (progress_table_) {
-    db::DbResult<db::Rows> left = conn_->Exec(
-        "DELETE FROM " + target_.tables.progress() + " p WHERE EXISTS (SELECT 1 FROM " +
-        target_.tables.migrations() +
-        " m WHERE m.migration_name = p.migration_name AND "
-        "m.finished_at IS NOT NULL AND m.rolled_back_at IS NULL); SELECT count(*)::text FROM " +
-        target_.tables.progress());
-    if (left.ok() && !left->empty() && left->rows[0][0] == std::optional<std::string>("0")) {
-      conn_->Exec("DROP TABLE IF EXISTS " + target_.tables.progress());
+    if (int code = Apply(*p, row)) {
+      monitor_.reset();
+      if (conn_->is_open()) DropEmptyProgressTable();
+      return code;
     }
   }
+  monitor_.reset();
+  DropEmptyProgressTable();
   out_.Line("All migrations have been successfully applied (" + std::to_string(pending.size()) +
             " in " + Seconds(MsSince(start) / 1000.0) + ").");
   return exit_code::kOk;

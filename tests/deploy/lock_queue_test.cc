@@ -1,0 +1,155 @@
+// The lock queue: a report holds a transaction on "Member" while a migration needs
+// AccessExclusiveLock on it. Plain DDL queues behind the report and every writer queues behind
+// the DDL (the control measures that); lockstep deploy waits at most lock_timeout per attempt,
+// retries, and completes once the report ends, while a writer's latency stays near the timeout.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "base/exit_codes.h"
+#include "deploy/helpers.h"
+#include "support/pg_server.h"
+
+namespace lockstep::deploy_test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr auto kReport = milliseconds(4000);  // how long the report holds its snapshot
+constexpr int kLockTimeoutMs = 100;
+// Scheduling noise on a shared machine; far below the report's length, which is what a writer
+// waits without lock_timeout (the control).
+constexpr int kMarginMs = 400;
+
+// Small inserts and updates on "Member" in a loop from its own connection; the slowest one.
+class Writer {
+ public:
+  explicit Writer(db::Connection conn) : conn_(std::move(conn)) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Writer() { Stop(); }
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  int64_t max_ms() const { return max_ms_; }
+  int ops() const { return ops_; }
+  int errors() const { return errors_; }
+
+ private:
+  void Loop() {
+    for (int i = 0; !stop_; ++i) {
+      const auto t0 = Clock::now();
+      db::DbResult<db::Rows> r = i % 2 == 0 ? conn_.Exec(
+                                                  "INSERT INTO \"Member\" (id, email, name, "
+                                                  "\"updatedAt\") VALUES ($1, $1, 'w', now())",
+                                                  {"w" + std::to_string(i)})
+                                            : conn_.Exec(
+                                                  "UPDATE \"Member\" SET \"totalPoints\" = "
+                                                  "\"totalPoints\" + 1 WHERE id = 'seed'");
+      const int64_t ms = std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count();
+      if (!r.ok()) ++errors_;
+      max_ms_ = std::max<int64_t>(max_ms_, ms);
+      ++ops_;
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+  }
+  db::Connection conn_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> max_ms_{0};
+  std::atomic<int> ops_{0};
+  std::atomic<int> errors_{0};
+};
+
+class LockQueueTest : public testing::PgMajorTest {
+ protected:
+  void SetUp() override {
+    PgMajorTest::SetUp();
+    if (HasFatalFailure()) return;
+    dir_ = tmp_.path() / "migrations";
+    CopyMigrations(SeedDir(), dir_, {"0_init"});
+    RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db().url()});
+    ASSERT_EQ(r.exit_code, 0) << r.all();
+    ASSERT_TRUE(conn()
+                    .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") VALUES "
+                          "('seed', 'seed@x', 'seed', now())")
+                    .ok());
+    WriteFile(dir_ / "1_add_bio/migration.sql",
+              "ALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT;\n");
+  }
+  bool BioExists() {
+    return Scalar(conn(),
+                  "SELECT count(*) FROM pg_attribute WHERE attrelid = '\"Member\"'::regclass "
+                  "AND attname = 'bio'") == "1";
+  }
+  TempDir tmp_;
+  fs::path dir_;
+};
+
+// Control: the same DDL without lock_timeout makes the writer wait for the whole report.
+TEST_P(LockQueueTest, ControlPlainDdlQueuesWritersBehindTheReport) {
+  db::DbResult<db::Connection> report = db().Connect();
+  db::DbResult<db::Connection> ddl = db().Connect();
+  db::DbResult<db::Connection> writer_conn = db().Connect();
+  ASSERT_TRUE(report.ok() && ddl.ok() && writer_conn.ok());
+  ASSERT_TRUE(report->Exec("BEGIN; SELECT count(*) FROM \"Member\"").ok());
+  Writer writer(std::move(*writer_conn));
+  std::this_thread::sleep_for(milliseconds(200));
+  std::thread alter([&] { ddl->Exec("ALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT"); });
+  std::this_thread::sleep_for(milliseconds(1500));
+  ASSERT_TRUE(report->Exec("COMMIT").ok());
+  alter.join();
+  std::this_thread::sleep_for(milliseconds(100));
+  writer.Stop();
+  std::printf("[ deploy ] control: plain ALTER, writer max latency %lld ms over %d ops\n",
+              static_cast<long long>(writer.max_ms()), writer.ops());
+  EXPECT_GE(writer.max_ms(), 1200);
+}
+
+TEST_P(LockQueueTest, DeployWaitsAndRetriesWithoutQueueingWriters) {
+  db::DbResult<db::Connection> report = db().Connect();
+  db::DbResult<db::Connection> writer_conn = db().Connect();
+  ASSERT_TRUE(report.ok() && writer_conn.ok());
+  ASSERT_TRUE(report->Exec("BEGIN; SELECT count(*) FROM \"Member\"").ok());
+  const int report_pid = report->backend_pid();
+  Writer writer(std::move(*writer_conn));
+  const auto report_start = Clock::now();
+  Child deploy({"deploy", dir_.string(), "--database", db().url(), "--lock-timeout",
+                std::to_string(kLockTimeoutMs) + "ms", "--retry-delay", "100ms",
+                "--max-retry-delay", "800ms"});
+  std::this_thread::sleep_until(report_start + kReport);
+  ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
+  EXPECT_FALSE(BioExists()) << "the migration cannot have run while the report held its lock";
+  ASSERT_TRUE(report->Exec("COMMIT").ok());
+  const auto report_end = Clock::now();
+  RunResult r = deploy.Wait();
+  const auto deploy_end = Clock::now();
+  std::this_thread::sleep_for(milliseconds(100));
+  writer.Stop();
+
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_TRUE(BioExists());
+  EXPECT_GT(deploy_end, report_end);
+  // Each wait is printed with who holds the conflicting lock.
+  EXPECT_NE(r.out.find("lock_timeout (100ms)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("blocked by pid " + std::to_string(report_pid)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SELECT count(*) FROM \"Member\""), std::string::npos) << r.out;
+  size_t waits = 0;
+  for (size_t at = r.out.find("lock_timeout ("); at != std::string::npos;
+       at = r.out.find("lock_timeout (", at + 1))
+    ++waits;
+  EXPECT_GE(waits, 4u);
+  EXPECT_EQ(writer.errors(), 0);
+  std::printf(
+      "[ deploy ] lockstep: %zu retries, writer max latency %lld ms over %d ops "
+      "(lock_timeout %d ms)\n",
+      waits, static_cast<long long>(writer.max_ms()), writer.ops(), kLockTimeoutMs);
+  EXPECT_LT(writer.max_ms(), kLockTimeoutMs + kMarginMs);
+}
+
+LOCKSTEP_PG_MAJORS(LockQueueTest, testing::kDefaultPgMajor, 15);
+
+}  // namespace
+}  // namespace lockstep::deploy_test
