@@ -32,6 +32,15 @@ std::string IndexSlug(const sql::CreateIndex& ix) {
   return slug;
 }
 
+std::vector<std::string> IndexColumns(const sql::CreateIndex& ix) {
+  std::vector<std::string> columns;
+  for (const sql::IndexElem& e : ix.elems) {
+    if (!e.column.empty()) columns.push_back(e.column);
+    if (e.expr) columns.insert(columns.end(), e.expr->columns.begin(), e.expr->columns.end());
+  }
+  return columns;
+}
+
 bool CreateIndexMoves(const Context& ctx, size_t i) {
   const sql::Statement& s = ctx.stmt(i);
   if (s.kind != sql::Kind::kCreateIndex || !s.index || s.index->concurrently) return false;
@@ -64,12 +73,7 @@ bool CreateIndexStep(Context& ctx) {
     return true;
   }
   const sql::QName name{ix.table.schema, ix.name};
-  std::vector<std::string> columns;
-  for (const sql::IndexElem& e : ix.elems) {
-    if (!e.column.empty()) columns.push_back(e.column);
-    if (e.expr) columns.insert(columns.end(), e.expr->columns.begin(), e.expr->columns.end());
-  }
-  if (const std::string dep = LaterDependency(ctx, ctx.index, name, ix.table, columns);
+  if (const std::string dep = LaterDependency(ctx, ctx.index, name, ix.table, IndexColumns(ix));
       !dep.empty()) {
     if (is_new) {
       ctx.LeftAlone("kept in place: " + dep);

@@ -20,7 +20,73 @@ bool ReferencesKey(const schema::Catalog& c, const sql::Constraint& k, const sql
   return !ref.empty() && ref == columns;
 }
 
+bool ChangesRows(sql::Kind k) {
+  return k == sql::Kind::kInsert || k == sql::Kind::kUpdate || k == sql::Kind::kDelete ||
+         k == sql::Kind::kTruncate || k == sql::Kind::kCopy;
+}
+
 }  // namespace
+
+int MovedKeyIndexFor(const Context& ctx, size_t j, size_t cmd) {
+  const sql::AlterCmd& a = ctx.stmt(j).cmds[cmd];
+  if (a.type != sql::AlterType::kAddConstraint || !a.constraint ||
+      a.constraint->type != sql::Constraint::Type::kForeignKey)
+    return -1;
+  for (size_t i = j; i-- > 0;) {
+    const sql::Statement& s = ctx.stmt(i);
+    if (s.kind != sql::Kind::kCreateIndex || !s.index || !s.index->unique) continue;
+    const sql::CreateIndex& ix = *s.index;
+    const sql::QName tab = ctx.before(i).Resolve(ix.table);
+    const std::vector<std::string> columns = IndexColumns(ix);
+    if (!ReferencesKey(ctx.before(j), *a.constraint, tab, columns)) continue;
+    // The nearest such index decides: if it stays, the key exists when the foreign key runs.
+    if (!CreateIndexMoves(ctx, i) ||
+        !LaterDependency(ctx, i, sql::QName{ix.table.schema, ix.name}, ix.table, columns).empty())
+      return -1;
+    return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string ForeignKeyMoveBlocker(const Context& ctx, size_t j, size_t cmd) {
+  const sql::Statement& s = ctx.stmt(j);
+  const sql::AlterCmd& a = s.cmds[cmd];
+  if (a.type != sql::AlterType::kAddConstraint || !a.constraint ||
+      a.constraint->type != sql::Constraint::Type::kForeignKey)
+    return "it is not an ADD CONSTRAINT action";
+  const sql::Constraint& k = *a.constraint;
+  if (k.location < 0 || !SplitAlterTable(ctx.parsed(), s))
+    return "its ALTER TABLE cannot be split into actions";
+  const schema::Catalog& c = ctx.before(j);
+  const schema::Table* t = c.FindTable(s.table);
+  if (t && t->kind == schema::Table::Kind::kPartitioned && ctx.options().pg_version < 18)
+    return "its table is partitioned, and NOT VALID foreign keys on one need PostgreSQL 18";
+  const std::string name =
+      !k.name.empty() ? k.name
+                      : ChooseConstraintName(c, s.table, JoinColumnsForName(k.columns), "fkey");
+  if (std::string why = LaterRenameOrDrop(ctx, j, s.table, name, ""); !why.empty()) return why;
+  for (const std::string& col : k.columns)
+    if (std::string why = LaterRenameOrDrop(ctx, j, s.table, "", col); !why.empty()) return why;
+  const sql::QName tab = c.Resolve(s.table);
+  const sql::QName ref = c.Resolve(k.ref_table);
+  for (size_t l = j + 1; l < ctx.statement_count(); ++l) {
+    const sql::Statement& later = ctx.stmt(l);
+    const schema::Catalog& cl = ctx.before(l);
+    const std::string where =
+        " at line " + std::to_string(ctx.migration().source.PositionOf(later.begin).line);
+    if (later.kind == sql::Kind::kAlterTable && !later.table.name.empty() &&
+        cl.Resolve(later.table) == tab)
+      for (const sql::AlterCmd& x : later.cmds)
+        if (x.type == sql::AlterType::kValidateConstraint && x.name == name)
+          return "it is validated" + where;
+    if (later.kind == sql::Kind::kDo) return "a DO block" + where + " may use it";
+    if (ChangesRows(later.kind))
+      for (const sql::QName& q : later.tables)
+        if (cl.Resolve(q) == tab || cl.Resolve(q) == ref)
+          return "rows it checks or acts on change" + where;
+  }
+  return "";
+}
 
 std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName& table,
                               const std::string& constraint, const std::string& column) {
@@ -71,11 +137,16 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
     const sql::Statement& s = ctx.stmt(j);
     const schema::Catalog& c = ctx.before(j);
     if (unique && s.kind == sql::Kind::kAlterTable)
-      for (const sql::AlterCmd& a : s.cmds)
-        if (a.constraint && ReferencesKey(c, *a.constraint, tab, columns))
-          return "a foreign key added at line " +
-                 std::to_string(ctx.migration().source.PositionOf(s.begin).line) +
-                 " needs it as its unique key";
+      for (size_t k = 0; k < s.cmds.size(); ++k) {
+        const sql::AlterCmd& a = s.cmds[k];
+        if (!a.constraint || !ReferencesKey(c, *a.constraint, tab, columns)) continue;
+        // The foreign key can follow the index instead (ForeignKeyStep moves it).
+        const std::string blocker = ForeignKeyMoveBlocker(ctx, j, k);
+        if (blocker.empty()) continue;
+        return "a foreign key added at line " +
+               std::to_string(ctx.migration().source.PositionOf(s.begin).line) +
+               " needs it as its unique key, and that foreign key cannot follow it: " + blocker;
+      }
     auto same_index = [&](const sql::QName& q) {
       if (idx.name.empty() || q.name != idx.name) return false;
       return q.schema.empty() || q.schema == idx.schema;

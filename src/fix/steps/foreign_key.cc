@@ -5,13 +5,57 @@
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {
+namespace {
+
+// The foreign key references a unique index that CreateIndexStep moves after the migration: here
+// it would fail (no unique key yet), so it follows the index — added NOT VALID in a migration
+// after the index's, validated in the next (in one transaction, the add's SHARE ROW EXCLUSIVE
+// would be held through the scan).
+void FollowMovedKey(Context& ctx, size_t cmd, size_t key_index) {
+  const sql::Constraint& k = *ctx.stmt().cmds[cmd].constraint;
+  const auto [b, e] = ctx.spans()->cmds[cmd];
+  std::string name = WrittenConstraintName(ctx, k.location);
+  std::string action(ctx.Text(b, e));
+  if (name.empty()) {
+    name = QuoteIdent(ChooseConstraintName(ctx.before(), ctx.stmt().table,
+                                           JoinColumnsForName(k.columns), "fkey"));
+    action = std::string(ctx.Text(b, k.location)) + ctx.Kw("CONSTRAINT ") + name + " " +
+             std::string(ctx.Text(k.location, e));
+  }
+  NewMigration add;
+  add.slug = "add_" + SnakeCase(name);
+  add.sql = "ALTER TABLE " + ctx.TableText() + " " + action +
+            (k.not_valid ? "" : ctx.Kw(" NOT VALID")) + ";\n";
+  add.purpose = "adds " + name + " once the unique index it references exists";
+  ctx.Add(std::move(add));
+  if (!k.not_valid) {
+    NewMigration validate;
+    validate.slug = "validate_" + SnakeCase(name);
+    validate.sql = "ALTER TABLE " + ctx.TableText() + " VALIDATE CONSTRAINT " + name + ";\n";
+    validate.purpose = "validates " + name + " (SHARE UPDATE EXCLUSIVE: reads and writes go on)";
+    ctx.Add(std::move(validate));
+  }
+  ctx.RemoveAction(cmd);
+  const int line = ctx.migration().source.PositionOf(ctx.stmt(key_index).begin).line;
+  ctx.Rewrote("needs the unique index built at line " + std::to_string(line) +
+              ", which moves after the migration: added" +
+              (k.not_valid ? " as written" : " NOT VALID") + " in a migration after the index's" +
+              (k.not_valid ? "" : ", VALIDATE CONSTRAINT " + name + " in the next"));
+}
+
+}  // namespace
 
 bool ForeignKeyStep(Context& ctx, size_t cmd) {
   const sql::AlterCmd& a = ctx.stmt().cmds[cmd];
   if (a.type != sql::AlterType::kAddConstraint || !a.constraint ||
-      a.constraint->type != sql::Constraint::Type::kForeignKey || a.constraint->not_valid)
+      a.constraint->type != sql::Constraint::Type::kForeignKey)
     return false;
-  if (!ctx.spans() || a.constraint->location < 0) return false;
+  if (const int key = MovedKeyIndexFor(ctx, ctx.index, cmd);
+      key >= 0 && ctx.spans() && ForeignKeyMoveBlocker(ctx, ctx.index, cmd).empty()) {
+    FollowMovedKey(ctx, cmd, static_cast<size_t>(key));
+    return true;
+  }
+  if (a.constraint->not_valid || !ctx.spans() || a.constraint->location < 0) return false;
   const sql::QName& table = ctx.stmt().table;
   if (!ctx.Wanted(table)) {
     ctx.LeftAlone("table created by this migration is empty: validating is instant (--minimal)");

@@ -155,6 +155,17 @@ std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName&
 // Whether the CREATE INDEX / DROP INDEX at `i` is moved by its step (ignoring dependencies).
 bool CreateIndexMoves(const Context& ctx, size_t i);
 bool DropIndexMoves(const Context& ctx, size_t i);
+// The columns an index covers: its key columns and every column its expressions use.
+std::vector<std::string> IndexColumns(const sql::CreateIndex& ix);
+// Statement index of the earlier CREATE UNIQUE INDEX of the migration that the foreign key added
+// by action `cmd` of statement `j` needs as its unique key, when that index is moved after the
+// migration; -1 when the foreign key needs no moved index.
+int MovedKeyIndexFor(const Context& ctx, size_t j, size_t cmd);
+// Why the foreign key added by action `cmd` of the ALTER TABLE at `j` cannot follow the unique
+// index it needs (added NOT VALID in a migration after the index's, validated in the next), or ""
+// when it can: nothing later in the migration may use, rename or drop it, its table or columns,
+// or change the rows it would check.
+std::string ForeignKeyMoveBlocker(const Context& ctx, size_t j, size_t cmd);
 
 // Slugs for new migrations, from the objects they touch.
 std::string IndexSlug(const sql::CreateIndex& ix);

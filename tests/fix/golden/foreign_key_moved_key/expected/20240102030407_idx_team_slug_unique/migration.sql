@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX CONCURRENTLY "Team_slug_key" ON "Team"("slug");

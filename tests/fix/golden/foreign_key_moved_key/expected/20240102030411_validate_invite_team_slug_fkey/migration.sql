@@ -1,0 +1,1 @@
+ALTER TABLE "Invite" VALIDATE CONSTRAINT "Invite_teamSlug_fkey";
