@@ -119,9 +119,23 @@ Result<Plan> Context::Finish() {
   }
 
   std::vector<Edit> edits = edits_;
+  int top = -1;  // end of the removals that run together from the top of the file
   for (size_t i = 0; i < n; ++i) {
     if (gone[i]) {
       auto [b, e] = StatementRemovalRange(text(), m_.parsed, i);
+      if (b == 0 && top < 0) {
+        top = e;
+      } else if (top > 0 && b <= top && e > top) {
+        // A removed paragraph takes the blank line above it, which the one before, at the top of
+        // the file, already took with the blank line below it: take the one below instead, or
+        // the file would start with a blank line.
+        int q = e;
+        while (q < static_cast<int>(text().size()) &&
+               (text()[q] == ' ' || text()[q] == '\t' || text()[q] == '\r'))
+          ++q;
+        if (q < static_cast<int>(text().size()) && text()[q] == '\n') e = q + 1;
+        top = e;
+      }
       edits.push_back({b, e, ""});
     } else if (!removed_actions_[i].empty()) {
       std::optional<AlterSpans> sp = SplitAlterTable(m_.parsed, stmt(i));

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS "public"."User_email_idx";
