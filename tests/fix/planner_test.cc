@@ -72,6 +72,87 @@ TEST(PlannerTest, AnIndexALaterStatementUsesIsNotMoved) {
   EXPECT_EQ(p.unsafe.size(), 1u);
 }
 
+const char* kPostAndKey =
+    "CREATE TABLE \"Post\" (\"id\" SERIAL PRIMARY KEY, \"authorEmail\" TEXT);\n"
+    "CREATE UNIQUE INDEX \"User_email_key\" ON \"User\"(\"email\");\n"
+    "ALTER TABLE \"Post\" ADD FOREIGN KEY (\"authorEmail\") REFERENCES \"User\"(\"email\");\n";
+
+TEST(PlannerTest, AForeignKeyFollowsTheMovedUniqueIndexItNeeds) {
+  for (const bool minimal : {false, true}) {
+    SCOPED_TRACE(minimal ? "--minimal" : "the seed's policy");
+    fix::Options o;
+    o.minimal = minimal;
+    const fix::Plan p = PlanOf(kPostAndKey, o);
+    EXPECT_TRUE(p.unsafe.empty()) << p.unsafe.front().why;
+    EXPECT_EQ(p.rewritten,
+              "CREATE TABLE \"Post\" (\"id\" SERIAL PRIMARY KEY, \"authorEmail\" TEXT);\n");
+    // The index first, then the key added NOT VALID (named as PostgreSQL would name it), then
+    // validated in a migration of its own: never the add's lock held through the scan.
+    ASSERT_EQ(p.after.size(), 3u);
+    EXPECT_EQ(p.after[0].sql,
+              "CREATE UNIQUE INDEX CONCURRENTLY \"User_email_key\" ON \"User\"(\"email\");\n");
+    EXPECT_FALSE(p.after[0].transactional);
+    EXPECT_EQ(p.after[1].sql,
+              "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorEmail_fkey\" FOREIGN KEY "
+              "(\"authorEmail\") REFERENCES \"User\"(\"email\") NOT VALID;\n");
+    EXPECT_EQ(p.after[2].sql,
+              "ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorEmail_fkey\";\n");
+  }
+}
+
+TEST(PlannerTest, AForeignKeyThatCannotFollowItsIndexKeepsTheIndexUnsafe) {
+  for (const char* later : {
+           "ALTER TABLE \"Post\" DROP CONSTRAINT \"Post_authorEmail_fkey\";\n",
+           "ALTER TABLE \"Post\" RENAME COLUMN \"authorEmail\" TO \"email\";\n",
+           "INSERT INTO \"Post\" (\"authorEmail\") VALUES ('a@b.c');\n",
+       }) {
+    const std::string sql = std::string(kPostAndKey) + later;
+    const fix::Plan p = PlanOf(sql);
+    ASSERT_EQ(p.unsafe.size(), 1u) << later;
+    EXPECT_NE(p.unsafe[0].what.find("CREATE UNIQUE INDEX"), std::string::npos) << later;
+    EXPECT_NE(p.unsafe[0].why.find("a foreign key added at line 3 needs it as its unique key, and "
+                                   "that foreign key cannot follow it: "),
+              std::string::npos)
+        << p.unsafe[0].why;
+    EXPECT_NE(p.rewritten.find("CREATE UNIQUE INDEX \"User_email_key\""), std::string::npos);
+    for (const fix::NewMigration& m : p.after)
+      EXPECT_EQ(m.sql.find("User_email_key"), std::string::npos) << m.sql;
+  }
+}
+
+fix::Plan PlanAfterIndexes(const std::string& target) {
+  Result<fix::Plan> p = fix::PlanFixOf({{"0_init", "0_init/migration.sql", kHistory},
+                                        {"1_idx", "1_idx/migration.sql",
+                                         "CREATE INDEX \"User_email_idx\" ON \"User\"(\"email\");\n"
+                                         "CREATE INDEX \"User_age_idx\" ON \"User\"(\"age\");\n"},
+                                        {"2_change", "2_change/migration.sql", target}});
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  return p.ok() ? std::move(*p) : fix::Plan{};
+}
+
+TEST(PlannerTest, DroppingSeveralIndexesTakesOneMigrationEach) {
+  const fix::Plan p =
+      PlanAfterIndexes("drop index if exists \"User_email_idx\", public.\"User_age_idx\";\n");
+  EXPECT_TRUE(p.unsafe.empty());
+  // Nothing else is left in the target: the first drop takes its place.
+  EXPECT_EQ(p.rewritten, "drop index concurrently if exists \"User_email_idx\";\n");
+  ASSERT_EQ(p.after.size(), 1u);
+  EXPECT_EQ(p.after[0].sql, "drop index concurrently if exists public.\"User_age_idx\";\n");
+  EXPECT_FALSE(p.after[0].transactional);
+}
+
+TEST(PlannerTest, DropIndexCascadeIsUnsafeBecauseConcurrentlyCannotCascade) {
+  for (const char* sql : {"DROP INDEX \"User_email_idx\" CASCADE;\n",
+                          "DROP INDEX \"User_email_idx\", \"User_age_idx\" CASCADE;\n"}) {
+    const fix::Plan p = PlanAfterIndexes(sql);
+    EXPECT_FALSE(p.changed()) << sql;
+    ASSERT_EQ(p.unsafe.size(), 1u) << sql;
+    EXPECT_NE(p.unsafe[0].why.find("DROP INDEX CONCURRENTLY does not support CASCADE"),
+              std::string::npos)
+        << p.unsafe[0].why;
+  }
+}
+
 TEST(PlannerTest, SyntaxErrorsPointAtTheFile) {
   Result<fix::Plan> p = fix::PlanFixOf({{"1_bad", "1_bad/migration.sql", "CREATE TABEL x ();"}});
   ASSERT_FALSE(p.ok());
@@ -104,13 +185,15 @@ TEST(FixCommandTest, UnsafeExitsThreeAndWritesNothingUnlessAllowed) {
   EXPECT_EQ(ReadAll(dir / "20240101000000_change" / "migration.sql"), change);
   EXPECT_FALSE(fs::exists(dir / "20240101000001_idx_user_age"));
   out.clear();
-  EXPECT_EQ(RunFixCommand((dir / "20240101000000_change").string() + " --allow-unsafe", &out), 0) << out;
+  EXPECT_EQ(RunFixCommand((dir / "20240101000000_change").string() + " --allow-unsafe", &out), 0)
+      << out;
   EXPECT_EQ(ReadAll(dir / "20240101000000_change" / "migration.sql"),
             "ALTER TABLE \"User\" ADD COLUMN \"name\" TEXT NOT NULL;\n");
   EXPECT_EQ(ReadAll(dir / "20240101000001_idx_user_age" / "migration.sql"),
             "CREATE INDEX CONCURRENTLY \"User_age_idx\" ON \"User\"(\"age\");\n");
   out.clear();
-  EXPECT_EQ(RunFixCommand(dir.string() + " --dry-run", &out), 0) << out;  // the last one: nothing to do
+  EXPECT_EQ(RunFixCommand(dir.string() + " --dry-run", &out), 0)
+      << out;  // the last one: nothing to do
   EXPECT_NE(out.find("nothing to change"), std::string::npos) << out;
 }
 
