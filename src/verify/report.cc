@@ -230,7 +230,10 @@ nlohmann::json ToJson(const VerifyReport& r) {
 }
 
 std::string RenderSvg(const VerifyReport& r) {
-  const double width = 1100, left = 70, right = 20, panel_h = 240, top = 92, gap = 150;
+  // Below each panel: the numbered statement marks (+19..+28), the time axis (+41) and a legend
+  // of at most 8 statements and a "more" line from +58 on, 12 px each: `gap` keeps the next
+  // panel's title clear of them, and the bottom leaves room for the key.
+  const double width = 1100, left = 70, right = 20, panel_h = 240, top = 92, gap = 185;
   const double plot_w = width - left - right;
   const RunResult* panels[] = {&r.naive, &r.lockstep};
   double t_max = 1000;
@@ -241,7 +244,7 @@ std::string RenderSvg(const VerifyReport& r) {
   }
   const double y_min = 0.1;
   const double log_min = std::log10(y_min), log_max = std::ceil(std::log10(y_max));
-  const double height = top + 2 * panel_h + gap + 150;
+  const double height = top + 2 * panel_h + gap + 185;
   std::string s;
   auto add = [&](const std::string& x) { s += x; };
   char buf[512];
@@ -333,7 +336,7 @@ std::string RenderSvg(const VerifyReport& r) {
           buf, sizeof buf,
           "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#eee\"/>"
           "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" fill=\"#555\">%.0f s</text>\n",
-          x_of(t), y0, x_of(t), y0 + panel_h, x_of(t), y0 + panel_h + 30, t / 1000);
+          x_of(t), y0, x_of(t), y0 + panel_h, x_of(t), y0 + panel_h + 41, t / 1000);
       add(buf);
     }
     std::snprintf(buf, sizeof buf,
@@ -384,7 +387,10 @@ std::string RenderSvg(const VerifyReport& r) {
     flush();
     add(median + "\n" + dots + "\n");
     // Statement starts: a tick on the time axis each, numbered; the legend lists them.
+    // Marks that start within a few pixels of each other (a burst of quick statements) share
+    // one label: the first one's number; the legend and the marks' tooltips tell them apart.
     const size_t shown = std::min<size_t>(run.statements.size(), 24);
+    double last_label_x[2] = {-1e9, -1e9};
     for (size_t i = 0; i < run.statements.size(); ++i) {
       const StatementStart& st = run.statements[i];
       const double x = x_of(st.t_ms);
@@ -393,15 +399,17 @@ std::string RenderSvg(const VerifyReport& r) {
                     "stroke-opacity=\"0.6\"><title>%.3f s: %s</title></line>\n",
                     x, y0, x, y0 + panel_h + 18, st.t_ms / 1000, Escape(st.text).c_str());
       add(buf);
-      if (i < shown) {
+      const size_t row = i % 2;
+      if (i < shown && x - last_label_x[row] >= 14 && x - last_label_x[1 - row] >= 7) {
         std::snprintf(buf, sizeof buf,
                       "<text x=\"%.1f\" y=\"%.0f\" font-size=\"9\" fill=\"#7d3c98\" "
                       "text-anchor=\"middle\">%zu</text>\n",
-                      x, y0 + panel_h + 19 + 9.0 * static_cast<double>(i % 2), i + 1);
+                      x, y0 + panel_h + 19 + 9.0 * static_cast<double>(row), i + 1);
         add(buf);
+        last_label_x[row] = x;
       }
     }
-    double ly = y0 + panel_h + 48;
+    double ly = y0 + panel_h + 58;
     for (size_t i = 0; i < shown && i < 8; ++i) {
       const StatementStart& st = run.statements[i];
       std::snprintf(buf, sizeof buf,
@@ -419,7 +427,7 @@ std::string RenderSvg(const VerifyReport& r) {
       add(buf);
     }
   }
-  const double ly = height - 22;
+  const double ly = height - 14;
   std::snprintf(buf, sizeof buf,
                 "<text x=\"%.0f\" y=\"%.0f\" fill=\"#555\">shaded: migration running; blue bar: "
                 "the report; orange bar: migration waiting for a lock; purple marks: migration "
