@@ -1,4 +1,5 @@
 // lockstep: zero-downtime schema migrations for PostgreSQL. argv -> one subcommand.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -16,16 +17,22 @@ struct Subcommand {
 };
 
 const Subcommand kSubcommands[] = {
-    {"plan", "show, per statement, the locks PostgreSQL will take, rewrites and scans", lockstep::cli::Plan},
-    {"trace", "run a migration on a scratch database and report the locks it really took", lockstep::cli::Trace},
+    {"plan", "show, per statement, the locks PostgreSQL will take, rewrites and scans",
+     lockstep::cli::Plan},
+    {"trace", "run a migration on a scratch database and report the locks it really took",
+     lockstep::cli::Trace},
     {"lint", "check migrations for statements that block production traffic", lockstep::cli::Lint},
     {"rules", "list the lint rules", lockstep::cli::Rules},
     {"explain", "print a lint rule's documentation", lockstep::cli::Explain},
     {"fix", "rewrite a migration into zero-downtime Prisma-compatible folders", lockstep::cli::Fix},
-    {"deploy", "apply pending migrations like prisma migrate deploy, under lock_timeout with retries", lockstep::cli::Deploy},
+    {"deploy",
+     "apply pending migrations like prisma migrate deploy, under lock_timeout with retries",
+     lockstep::cli::Deploy},
     {"status", "compare the migrations on disk with _prisma_migrations", lockstep::cli::Status},
-    {"resolve", "mark a migration applied or rolled back, as prisma migrate resolve", lockstep::cli::Resolve},
-    {"verify", "measure what the app feels while the pending migrations run: naive vs lockstep", lockstep::cli::Verify},
+    {"resolve", "mark a migration applied or rolled back, as prisma migrate resolve",
+     lockstep::cli::Resolve},
+    {"verify", "measure what the app feels while the pending migrations run: naive vs lockstep",
+     lockstep::cli::Verify},
 };
 
 void Usage(FILE* out) {
@@ -40,6 +47,10 @@ void Usage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A reader that goes away (`lockstep deploy | head`) must not kill a deploy between a statement
+  // and its bookkeeping: with SIGPIPE ignored, writes to a closed pipe just fail and the work
+  // finishes.
+  std::signal(SIGPIPE, SIG_IGN);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     Usage(argc < 2 ? stderr : stdout);

@@ -1,7 +1,10 @@
 // lockstep deploy / status / resolve against real PostgreSQL (the default major and 15), through
 // the built CLI: Prisma-compatible rows, mixed histories, failures and P3009, resolve, schemas,
 // .env, dry runs and concurrent-index recovery.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <regex>
 
@@ -129,6 +132,36 @@ TEST_P(DeployTest, FixedSeedDeploysToTheSameSchemaAsTheOriginal) {
   RunResult o = RunLockstep({"deploy", SeedDir(), "--database", original->url()});
   ASSERT_EQ(o.exit_code, 0) << o.all();
   EXPECT_EQ(CatalogDump(conn()), CatalogDump(original->conn()));
+}
+
+// `lockstep deploy | head -1`: the reader goes away after the first line. The deployer must not
+// die of SIGPIPE between a statement and its bookkeeping: it finishes, and says so in its exit
+// code.
+TEST_P(DeployTest, DeployWhoseOutputReaderWentAwayStillAppliesEverything) {
+  TempDir tmp;
+  const fs::path fixed = tmp.path() / "migrations";
+  ASSERT_TRUE(WriteFixedSeed(fixed).ok());
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  close(fds[0]);  // nobody will read: every write to stdout fails with EPIPE
+  std::string bin = LOCKSTEP_BIN, cmd = "deploy", dir = fixed.string(), flag = "--database",
+              url = db().url();
+  char* argv[] = {bin.data(), cmd.data(), dir.data(), flag.data(), url.data(), nullptr};
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  close(fds[1]);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_FALSE(WIFSIGNALED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(Q("SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL"),
+            std::to_string(MigrationNames(fixed).size()));
+  EXPECT_EQ(InvalidIndexes(), 0);
 }
 
 TEST_P(DeployTest, MixedHistoryHalfPrismaHalfLockstepIsClean) {
