@@ -43,7 +43,8 @@ std::vector<std::string> IndexColumns(const sql::CreateIndex& ix) {
 
 bool CreateIndexMoves(const Context& ctx, size_t i) {
   const sql::Statement& s = ctx.stmt(i);
-  if (s.kind != sql::Kind::kCreateIndex || !s.index || s.index->concurrently) return false;
+  if (s.kind != sql::Kind::kCreateIndex || !s.index) return false;
+  if (s.index->concurrently) return IsolateMoves(ctx, i);
   if (!CannotBeConcurrent(ctx, i).empty()) return false;
   const bool is_new = ctx.before(i).OriginOf(s.index->table) == schema::Origin::kThisMigration;
   // A unique index on a new table stays: the table is empty, so it is instant, and it enforces

@@ -193,6 +193,13 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
           }
         }
         break;
+      case sql::Kind::kAlterObjectSchema:
+        // The moved statement would name the table (or index) in its old schema.
+        if (s.object_type == sql::ObjectType::kIndex && same_index(s.table))
+          return "it moves schema at " + where;
+        if (s.object_type == sql::ObjectType::kTable && same_table(s.table))
+          return "its table moves schema at " + where;
+        break;
       case sql::Kind::kComment:
         if (s.object_type == sql::ObjectType::kIndex)
           for (const sql::QName& o : s.objects)

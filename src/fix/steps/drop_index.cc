@@ -54,8 +54,8 @@ std::optional<DropSpans> SplitDropIndex(const Context& ctx, size_t i) {
 
 bool DropIndexMoves(const Context& ctx, size_t i) {
   const sql::Statement& s = ctx.stmt(i);
-  if (s.kind != sql::Kind::kDrop || s.object_type != sql::ObjectType::kIndex || s.concurrently)
-    return false;
+  if (s.kind != sql::Kind::kDrop || s.object_type != sql::ObjectType::kIndex) return false;
+  if (s.concurrently) return IsolateMoves(ctx, i);
   if (s.cascade || s.objects.empty() || !SplitDropIndex(ctx, i)) return false;
   bool live = false;
   for (const sql::QName& o : s.objects) {

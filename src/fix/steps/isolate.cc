@@ -1,13 +1,67 @@
 // A statement that must run outside a transaction (CREATE INDEX CONCURRENTLY, VACUUM, …) in a
 // file with other statements fails under Prisma's native engine, which sends the whole file as
-// one implicit transaction (SQLSTATE 25001). It moves, unchanged, to a migration of its own.
+// one implicit transaction (SQLSTATE 25001). It moves, unchanged, to a migration of its own —
+// after the rest, so only when no later statement of the file needs it to have run first (or
+// not yet). A foreign key that needs an isolated unique index follows it (ForeignKeyStep).
+#include <string>
+#include <vector>
+
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {
+namespace {
+
+// Why moving the current statement after the rest of its migration would change what the later
+// statements see, or "" when it is free to move.
+std::string IsolateDependency(const Context& ctx) {
+  const sql::Statement& s = ctx.stmt();
+  if (s.kind == sql::Kind::kCreateIndex && s.index) {
+    const sql::CreateIndex& ix = *s.index;
+    return LaterDependency(ctx, ctx.index, sql::QName{ix.table.schema, ix.name}, ix.table,
+                           IndexColumns(ix));
+  }
+  // DROP INDEX CONCURRENTLY and REINDEX INDEX name an index: its table and columns matter too
+  // (a later DROP COLUMN drops the index, and the moved statement would find it gone).
+  std::vector<sql::QName> indexes;
+  if (s.kind == sql::Kind::kDrop && s.object_type == sql::ObjectType::kIndex) indexes = s.objects;
+  if (s.kind == sql::Kind::kReindex && s.reindex_kind == "index") indexes = s.objects;
+  for (const sql::QName& o : indexes) {
+    const schema::Index* ix = ctx.before().FindIndex(o);
+    if (std::string dep = LaterDependency(ctx, ctx.index, o, ix ? ix->table : sql::QName{},
+                                          ix ? ix->columns : std::vector<std::string>{});
+        !dep.empty())
+      return dep;
+  }
+  if (!indexes.empty()) return "";
+  // REINDEX TABLE, VACUUM a, b, …: the tables they name.
+  for (const sql::QName& t : s.tables)
+    if (std::string dep = LaterDependency(ctx, ctx.index, sql::QName{}, t, {}); !dep.empty())
+      return dep;
+  return "";
+}
+
+}  // namespace
+
+bool IsolateMoves(const Context& ctx, size_t i) {
+  return sql::MustRunOutsideTransaction(ctx.stmt(i)) && ctx.statement_count() >= 2;
+}
 
 bool IsolateNonTransactionalStep(Context& ctx) {
   const sql::Statement& s = ctx.stmt();
-  if (!sql::MustRunOutsideTransaction(s) || ctx.statement_count() < 2) return false;
+  if (!IsolateMoves(ctx, ctx.index)) return false;
+  if (const std::string dep = IsolateDependency(ctx); !dep.empty()) {
+    // Left in place it still fails under the native engine, and moved it would run after what
+    // needs it: only splitting the file at this statement keeps both the order and the engine.
+    ctx.MarkUnsafe(
+        "cannot run inside a transaction (the native engine sends the file as one: SQLSTATE "
+        "25001), and it cannot be moved after the rest of the migration: " +
+            dep,
+        {"split the migration at this statement: the statements before it stay in this "
+         "migration",
+         "this statement alone in the next migration",
+         "the statements after it in the migration after that"});
+    return true;
+  }
   NewMigration m;
   if (s.kind == sql::Kind::kCreateIndex && s.index) {
     m.slug = IndexSlug(*s.index);

@@ -152,9 +152,13 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
 // the migration renames or drops them; "" when it can.
 std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName& table,
                               const std::string& constraint, const std::string& column);
-// Whether the CREATE INDEX / DROP INDEX at `i` is moved by its step (ignoring dependencies).
+// Whether the CREATE INDEX / DROP INDEX at `i` is moved by its step (ignoring dependencies); a
+// CONCURRENTLY one is moved when IsolateNonTransactionalStep moves it.
 bool CreateIndexMoves(const Context& ctx, size_t i);
 bool DropIndexMoves(const Context& ctx, size_t i);
+// Whether the statement at `i` must run outside a transaction and shares its migration with
+// others, so that IsolateNonTransactionalStep moves it after the rest (ignoring dependencies).
+bool IsolateMoves(const Context& ctx, size_t i);
 // The columns an index covers: its key columns and every column its expressions use.
 std::vector<std::string> IndexColumns(const sql::CreateIndex& ix);
 // Statement index of the earlier CREATE UNIQUE INDEX of the migration that the foreign key added
