@@ -120,6 +120,117 @@ TEST(PlannerTest, AForeignKeyThatCannotFollowItsIndexKeepsTheIndexUnsafe) {
   }
 }
 
+// A CONCURRENTLY statement among others is isolated after the rest; what needs it follows it.
+TEST(PlannerTest, AForeignKeyFollowsAnIsolatedConcurrentUniqueIndex) {
+  const std::string index =
+      "CREATE UNIQUE INDEX CONCURRENTLY \"User_email_key\" ON \"User\"(\"email\");\n";
+  const std::string key =
+      "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorEmail_fkey\" FOREIGN KEY "
+      "(\"authorEmail\") REFERENCES \"User\"(\"email\");\n";
+  const std::string post =
+      "CREATE TABLE \"Post\" (\"id\" SERIAL PRIMARY KEY, \"authorEmail\" TEXT);\n";
+  {
+    const fix::Plan p = PlanOf(post + index + key);
+    EXPECT_TRUE(p.unsafe.empty()) << p.unsafe.front().why;
+    EXPECT_EQ(p.rewritten, post);
+    ASSERT_EQ(p.after.size(), 3u);
+    EXPECT_EQ(p.after[0].sql, index);  // unchanged: it was already CONCURRENTLY
+    EXPECT_FALSE(p.after[0].transactional);
+    EXPECT_EQ(p.after[1].sql,
+              "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorEmail_fkey\" FOREIGN KEY "
+              "(\"authorEmail\") REFERENCES \"User\"(\"email\") NOT VALID;\n");
+    EXPECT_EQ(p.after[2].sql,
+              "ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorEmail_fkey\";\n");
+  }
+  {
+    // Index and key alone on existing tables: the index stays as the only statement of the
+    // target, the key follows in the next two migrations (never in the validation migration,
+    // which would run before the index).
+    Result<fix::Plan> p =
+        fix::PlanFixOf({{"0_init", "0_init/migration.sql", std::string(kHistory) + post},
+                        {"1_change", "1_change/migration.sql", index + key}});
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    EXPECT_TRUE(p->unsafe.empty()) << p->unsafe.front().why;
+    EXPECT_EQ(p->rewritten, index);
+    ASSERT_EQ(p->after.size(), 2u);
+    EXPECT_NE(p->after[0].sql.find("NOT VALID"), std::string::npos) << p->after[0].sql;
+    EXPECT_NE(p->after[1].sql.find("VALIDATE CONSTRAINT"), std::string::npos) << p->after[1].sql;
+  }
+}
+
+fix::Plan PlanAfterIndexes(const std::string& target);
+
+TEST(PlannerTest, AnIsolatedStatementALaterStatementNeedsIsUnsafe) {
+  struct Case {
+    std::string sql;
+    std::string statement;  // the isolated statement, as the plan names it
+    std::string why;
+  };
+  const std::string post =
+      "CREATE TABLE \"Post\" (\"id\" SERIAL PRIMARY KEY, \"authorEmail\" TEXT);\n";
+  const std::string unique_index =
+      "CREATE UNIQUE INDEX CONCURRENTLY \"User_email_key\" ON \"User\"(\"email\");\n";
+  const std::string key =
+      "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorEmail_fkey\" FOREIGN KEY "
+      "(\"authorEmail\") REFERENCES \"User\"(\"email\");\n";
+  const std::vector<Case> cases = {
+      // The foreign key cannot follow the index: it is dropped later in the file.
+      {post + unique_index + key +
+           "ALTER TABLE \"Post\" DROP CONSTRAINT \"Post_authorEmail_fkey\";\n",
+       "CREATE UNIQUE INDEX CONCURRENTLY", "that foreign key cannot follow it"},
+      {post + unique_index +
+           "CREATE TABLE \"Draft\" (\"id\" SERIAL PRIMARY KEY, \"email\" TEXT "
+           "REFERENCES \"User\"(\"email\"));\n",
+       "CREATE UNIQUE INDEX CONCURRENTLY", "a foreign key needs it at line 3"},
+      {"CREATE INDEX CONCURRENTLY \"User_age_idx\" ON \"User\"(\"age\");\n"
+       "ALTER INDEX \"User_age_idx\" RENAME TO \"User_years_idx\";\n",
+       "CREATE INDEX CONCURRENTLY", "an index of that name is renamed at line 2"},
+      {"DROP INDEX CONCURRENTLY \"User_email_idx\";\n"
+       "ALTER TABLE \"User\" DROP COLUMN \"email\";\n",
+       "DROP INDEX CONCURRENTLY", "a column it uses is dropped at line 2"},
+      // Re-created under the same name on a new table: that unique index stays in place.
+      {"DROP INDEX CONCURRENTLY \"User_email_idx\";\n"
+       "CREATE TABLE \"Mail\" (\"id\" SERIAL PRIMARY KEY, \"address\" TEXT);\n"
+       "CREATE UNIQUE INDEX \"User_email_idx\" ON \"Mail\"(\"address\");\n",
+       "DROP INDEX CONCURRENTLY", "an index of the same name is created at line 3"},
+      {"REINDEX INDEX CONCURRENTLY \"User_age_idx\";\n"
+       "DROP INDEX \"User_age_idx\" CASCADE;\n",
+       "REINDEX INDEX CONCURRENTLY", "it is dropped at line 2"},
+      {"VACUUM \"User\";\nALTER TABLE \"User\" SET SCHEMA \"archive\";\n", "VACUUM",
+       "its table moves schema at line 2"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.sql);
+    const fix::Plan p = PlanAfterIndexes(c.sql);
+    const fix::Unsafe* u = nullptr;
+    for (const fix::Unsafe& x : p.unsafe)
+      if (x.what.rfind(c.statement, 0) == 0) u = &x;
+    ASSERT_NE(u, nullptr) << p.unsafe.size() << " unsafe";
+    EXPECT_NE(u->why.find("it cannot be moved after the rest of the migration: "),
+              std::string::npos)
+        << u->why;
+    EXPECT_NE(u->why.find(c.why), std::string::npos) << u->why;
+    ASSERT_FALSE(u->steps.empty());
+    EXPECT_NE(u->steps[0].find("split the migration at this statement"), std::string::npos);
+    // Left where it was, not reordered behind what needs it.
+    const std::string first = c.sql.substr(0, c.sql.find('\n') + 1);
+    EXPECT_EQ(p.rewritten.rfind(first, 0), 0u) << p.rewritten;
+    for (const fix::NewMigration& m : p.after) EXPECT_NE(m.sql, first) << m.sql;
+  }
+}
+
+TEST(PlannerTest, AnIsolatedDropIndexRunsBeforeTheIndexThatReusesItsName) {
+  // Both move after the rest, in the order of the file: the name is free when the build runs.
+  const fix::Plan p = PlanAfterIndexes(
+      "DROP INDEX CONCURRENTLY \"User_email_idx\";\n"
+      "CREATE INDEX \"User_email_idx\" ON \"User\"(lower(\"email\"));\n");
+  EXPECT_TRUE(p.unsafe.empty()) << p.unsafe.front().why;
+  EXPECT_EQ(p.rewritten, "DROP INDEX CONCURRENTLY \"User_email_idx\";\n");
+  ASSERT_EQ(p.after.size(), 1u);
+  EXPECT_EQ(p.after[0].sql,
+            "CREATE INDEX CONCURRENTLY \"User_email_idx\" ON \"User\"(lower(\"email\"));\n");
+}
+
 fix::Plan PlanAfterIndexes(const std::string& target) {
   Result<fix::Plan> p = fix::PlanFixOf({{"0_init", "0_init/migration.sql", kHistory},
                                         {"1_idx", "1_idx/migration.sql",

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX CONCURRENTLY "Org_code_key" ON "Org"("code");

@@ -1,0 +1,1 @@
+ALTER TABLE "Team" VALIDATE CONSTRAINT "Team_orgCode_fkey";
