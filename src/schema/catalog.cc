@@ -84,10 +84,11 @@ const Enum* Catalog::FindEnum(const sql::QName& q) const {
 }
 
 std::vector<const Index*> Catalog::IndexesOn(const sql::QName& table) const {
-  const sql::QName t = Resolve(table);
   std::vector<const Index*> out;
-  for (const auto& [k, ix] : indexes_)
-    if (ix.table == t) out.push_back(&ix);
+  auto by = indexes_by_table_.find(TableKey(Resolve(table)));
+  if (by == indexes_by_table_.end()) return out;
+  // In key order, as a scan of indexes_ returns them (rules report the first match).
+  for (const std::string& k : by->second) out.push_back(&indexes_.at(k));
   return out;
 }
 
@@ -109,7 +110,34 @@ Origin Catalog::OriginOf(const sql::QName& table) const {
 void Catalog::AddIndex(Index ix) {
   ix.origin = Origin::kThisMigration;
   fresh_indexes_.push_back(Key(ix.name));
-  indexes_[Key(ix.name)] = std::move(ix);
+  PutIndex(std::move(ix));
+}
+
+void Catalog::PutIndex(Index ix) {
+  const std::string key = Key(ix.name);
+  if (auto old = indexes_.find(key); old != indexes_.end()) EraseIndex(old);
+  indexes_by_table_[TableKey(ix.table)].insert(key);
+  indexes_[key] = std::move(ix);
+}
+
+std::map<std::string, Index>::iterator Catalog::EraseIndex(
+    std::map<std::string, Index>::iterator it) {
+  auto by = indexes_by_table_.find(TableKey(it->second.table));
+  if (by != indexes_by_table_.end()) {
+    by->second.erase(it->first);
+    if (by->second.empty()) indexes_by_table_.erase(by);
+  }
+  return indexes_.erase(it);
+}
+
+void Catalog::MoveIndexes(const sql::QName& from, const sql::QName& to) {
+  if (from == to) return;
+  auto by = indexes_by_table_.find(TableKey(from));
+  if (by == indexes_by_table_.end()) return;
+  std::set<std::string> keys = std::move(by->second);
+  indexes_by_table_.erase(by);
+  for (const std::string& k : keys) indexes_.at(k).table = to;
+  indexes_by_table_[TableKey(to)].merge(keys);
 }
 
 namespace {
@@ -164,13 +192,13 @@ void Catalog::AddConstraint(Table& t, const sql::Constraint& c, const std::vecto
       auto it = indexes_.find(Key(ix.name));
       if (it != indexes_.end()) {
         Index moved = it->second;
-        indexes_.erase(it);
+        EraseIndex(it);
         moved.name.name = out.name;
         moved.constraint_backed = true;
         fresh_indexes_.push_back(Key(moved.name));
         moved.primary = c.type == T::kPrimaryKey;
         out.columns = moved.columns;
-        indexes_[Key(moved.name)] = moved;
+        PutIndex(moved);
         out.index_name = out.name;
         if (c.type == T::kPrimaryKey)
           for (const auto& col : moved.columns)
@@ -271,8 +299,7 @@ void Catalog::Apply(const sql::Statement& s) {
       tables_.erase(it);
       const sql::QName old = t.name;
       t.name.schema = s.rename_to;
-      for (auto& [k, ix] : indexes_)
-        if (ix.table == old) ix.table = t.name;
+      MoveIndexes(old, t.name);
       fresh_tables_.push_back(Key(t.name));
       tables_[Key(t.name)] = std::move(t);
       break;
@@ -335,12 +362,10 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
         cols.erase(std::remove_if(cols.begin(), cols.end(), [&](const Column& k) { return k.name == c.name; }),
                    cols.end());
         // Indexes and constraints on the column go with it.
-        for (auto it = indexes_.begin(); it != indexes_.end();) {
-          const auto& ic = it->second.columns;
-          if (it->second.table == t->name && std::find(ic.begin(), ic.end(), c.name) != ic.end())
-            it = indexes_.erase(it);
-          else
-            ++it;
+        for (const Index* ix : IndexesOn(t->name)) {
+          const auto& ic = ix->columns;
+          if (std::find(ic.begin(), ic.end(), c.name) != ic.end())
+            EraseIndex(indexes_.find(Key(ix->name)));
         }
         auto& ks = t->constraints;
         ks.erase(std::remove_if(ks.begin(), ks.end(), [&](const Constraint& k) {
@@ -374,7 +399,10 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
       case A::kDropConstraint: {
         auto& ks = t->constraints;
         for (const Constraint& k : ks)
-          if (k.name == c.name && !k.index_name.empty()) indexes_.erase(Key(sql::QName{t->name.schema, k.index_name}));
+          if (k.name == c.name && !k.index_name.empty())
+            if (auto it = indexes_.find(Key(sql::QName{t->name.schema, k.index_name}));
+                it != indexes_.end())
+              EraseIndex(it);
         ks.erase(std::remove_if(ks.begin(), ks.end(), [&](const Constraint& k) { return k.name == c.name; }),
                  ks.end());
         break;
@@ -411,8 +439,7 @@ void Catalog::ApplyDrop(const sql::Statement& s) {
       case O::kMatView:
       case O::kForeignTable:
         tables_.erase(Key(q));
-        for (auto it = indexes_.begin(); it != indexes_.end();)
-          it = it->second.table == q ? indexes_.erase(it) : std::next(it);
+        for (const Index* ix : IndexesOn(q)) EraseIndex(indexes_.find(Key(ix->name)));
         break;
       case O::kIndex: {
         auto it = indexes_.find(Key(q));
@@ -421,7 +448,7 @@ void Catalog::ApplyDrop(const sql::Statement& s) {
           for (auto i = indexes_.begin(); i != indexes_.end(); ++i)
             if (raw.schema.empty() && i->second.name.name == raw.name) { it = i; break; }
         }
-        if (it != indexes_.end()) indexes_.erase(it);
+        if (it != indexes_.end()) EraseIndex(it);
         break;
       }
       case O::kType: enums_.erase(Key(q)); break;
@@ -442,8 +469,7 @@ void Catalog::ApplyRename(const sql::Statement& s) {
       tables_.erase(it);
       const sql::QName old = t.name;
       t.name.name = s.rename_to;
-      for (auto& [k, ix] : indexes_)
-        if (ix.table == old) ix.table = t.name;
+      MoveIndexes(old, t.name);
       for (auto& [k, other] : tables_)
         for (Constraint& c : other.constraints)
           if (c.ref_table == old) c.ref_table = t.name;
@@ -456,8 +482,10 @@ void Catalog::ApplyRename(const sql::Statement& s) {
         if (Column* c = t->FindColumn(s.rename_from)) c->name = s.rename_to;
         for (Constraint& k : t->constraints)
           std::replace(k.columns.begin(), k.columns.end(), s.rename_from, s.rename_to);
-        for (auto& [k, ix] : indexes_)
-          if (ix.table == t->name) std::replace(ix.columns.begin(), ix.columns.end(), s.rename_from, s.rename_to);
+        for (const Index* ix : IndexesOn(t->name)) {
+          Index& m = indexes_.at(Key(ix->name));
+          std::replace(m.columns.begin(), m.columns.end(), s.rename_from, s.rename_to);
+        }
       }
       break;
     case O::kConstraint:
@@ -468,11 +496,11 @@ void Catalog::ApplyRename(const sql::Statement& s) {
     case O::kIndex: {
       auto it = indexes_.find(Key(Resolve(s.table)));
       if (it == indexes_.end()) break;
-      Index ix = std::move(it->second);
-      indexes_.erase(it);
+      Index ix = it->second;  // a copy: EraseIndex reads its table
+      EraseIndex(it);
       ix.name.name = s.rename_to;
       fresh_indexes_.push_back(Key(ix.name));
-      indexes_[Key(ix.name)] = std::move(ix);
+      PutIndex(std::move(ix));
       break;
     }
     case O::kType: {

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -110,8 +111,15 @@ class Catalog {
 
  private:
   static std::string Key(const sql::QName& q) { return q.schema + "." + q.name; }
+  // Key of indexes_by_table_: exact (NUL cannot occur in an identifier), so that it groups the
+  // indexes whose `table` compares equal, as a scan of indexes_ would.
+  static std::string TableKey(const sql::QName& q) { return q.schema + '\0' + q.name; }
   Table* MutableTable(const sql::QName& q);
   void AddIndex(Index ix);
+  // Every change to indexes_ goes through these three, which keep indexes_by_table_ in step.
+  void PutIndex(Index ix);
+  std::map<std::string, Index>::iterator EraseIndex(std::map<std::string, Index>::iterator it);
+  void MoveIndexes(const sql::QName& from, const sql::QName& to);  // the table was renamed
   void AddConstraint(Table& t, const sql::Constraint& c, const std::vector<std::string>& cols);
   void ApplyCreateTable(const sql::Statement& s);
   void ApplyAlterTable(const sql::Statement& s);
@@ -127,6 +135,10 @@ class Catalog {
   std::vector<std::string> fresh_enums_;
   std::map<std::string, Table> tables_;
   std::map<std::string, Index> indexes_;
+  // Keys (of indexes_) of the indexes of each table: IndexesOn runs for most statements (the
+  // lock model, several rules), and scanning every index of the history each time made linting
+  // one long file quadratic.
+  std::map<std::string, std::set<std::string>> indexes_by_table_;
   std::map<std::string, Enum> enums_;
 };
 
