@@ -2,6 +2,13 @@
 // can fail half-way; the rerun then trips over what the first attempt already did, unless each
 // statement is guarded (IF [NOT] EXISTS) or naturally repeatable. Statements that are repeatable
 // as they stand (SET NOT NULL, ENABLE ROW LEVEL SECURITY, VALIDATE …) are not reported.
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
 #include "rules/common.h"
 #include "rules/registry.h"
 
@@ -83,20 +90,54 @@ class PreferRobustStmts : public Rule {
   }
 
   // An earlier `DROP CONSTRAINT IF EXISTS name` on the same table makes the ADD repeatable, once.
-  static bool DroppedBefore(const Context& ctx, const std::string& name) {
+  // Decided by the nearest earlier ALTER TABLE of the same table (as written) that adds or drops
+  // a constraint of that name.
+  bool DroppedBefore(Context& ctx, const std::string& name) const {
     if (name.empty()) return false;
     const sql::Statement& s = ctx.statement();
+    const Decisions& d = DecisionsOf(ctx);
+    auto it = d.find(DecisionKey(s.table, name));
+    if (it == d.end()) return false;
+    // The last decision before the current statement.
+    const auto& v = it->second;
+    auto after = std::lower_bound(v.begin(), v.end(), std::make_pair(ctx.index, false));
+    return after != v.begin() && std::prev(after)->second;
+  }
+
+  // (table as written, constraint name) -> (statement index, whether that statement leaves the
+  // ADD repeatable), in statement order. Built once per migration: scanning back over the earlier
+  // statements for every ADD CONSTRAINT was quadratic on a long file.
+  using Decisions = std::map<std::string, std::vector<std::pair<size_t, bool>>>;
+
+  static std::string DecisionKey(const sql::QName& table, const std::string& name) {
+    return table.schema + '\0' + table.name + '\0' + name;  // NUL: no identifier holds one
+  }
+
+  const Decisions& DecisionsOf(Context& ctx) const {
+    struct Memo {
+      bool built = false;
+      Decisions decisions;
+    };
+    Memo& memo = ctx.Scratch<Memo>(this);
+    if (memo.built) return memo.decisions;
+    memo.built = true;
     const auto& st = ctx.migration().statements;
-    for (size_t j = ctx.index; j-- > 0;) {
+    std::set<std::string> decided;  // names already decided by this statement
+    for (size_t j = 0; j < st.size(); ++j) {
       const sql::Statement& o = *st[j].statement;
-      if (o.kind != sql::Kind::kAlterTable || !(o.table == s.table)) continue;
+      if (o.kind != sql::Kind::kAlterTable) continue;
+      decided.clear();
+      // The first ADD or DROP CONSTRAINT of a name in the statement decides for that name.
       for (const sql::AlterCmd& c : o.cmds) {
-        if (c.name != name) continue;
-        if (c.type == sql::AlterType::kAddConstraint) return false;  // added since the drop
-        if (c.type == sql::AlterType::kDropConstraint) return c.if_exists;
+        if (c.name.empty() || decided.count(c.name)) continue;
+        if (c.type != sql::AlterType::kAddConstraint && c.type != sql::AlterType::kDropConstraint)
+          continue;
+        decided.insert(c.name);
+        memo.decisions[DecisionKey(o.table, c.name)].push_back(
+            {j, c.type == sql::AlterType::kDropConstraint && c.if_exists});
       }
     }
-    return false;
+    return memo.decisions;
   }
 };
 

@@ -6,6 +6,7 @@
 // GitHub annotations. Rules never print.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -89,10 +90,23 @@ class Context {
   void Report(Diagnostic d);
   std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
 
+  // Per-migration scratch of type T for the caller identified by `owner` (a rule passes `this`),
+  // value-initialised on first use and kept while this Context lives (one migration). Rules are
+  // const and shared between threads, so a rule that needs an index over the whole migration
+  // (instead of rescanning the earlier statements for every statement, quadratic on a long file)
+  // builds it here once.
+  template <typename T>
+  T& Scratch(const void* owner) {
+    std::shared_ptr<void>& slot = scratch_[owner];
+    if (!slot) slot = std::make_shared<T>();
+    return *static_cast<T*>(slot.get());
+  }
+
  private:
   const analysis::AnalyzedMigration& migration_;
   const Settings& settings_;
   std::vector<Diagnostic> diagnostics_;
+  std::map<const void*, std::shared_ptr<void>> scratch_;
 };
 
 class Rule {
