@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <set>
 #include <system_error>
 
@@ -153,6 +154,7 @@ class Discoverer {
   // Reads the file and appends the migration, unless an earlier PATH already brought it.
   Status AddMigration(std::string name, fs::path sql_path, fs::path folder, MigrationKind kind);
   std::optional<std::string> ReadProvider(const fs::path& dir);
+  fs::path Canonical(const fs::path& p);
   void CheckNames(const fs::path& dir, size_t first_migration);
   void FindMigrationDirectories(const fs::path& dir, int depth, std::vector<fs::path>& found);
   void Warn(const fs::path& where, std::string message) {
@@ -172,6 +174,7 @@ class Discoverer {
 
   MigrationSet set_;
   std::set<fs::path> seen_;  // canonical paths of the files read so far
+  std::map<fs::path, fs::path> canonical_;  // Canonical's memo
 };
 
 // A directory is a Prisma migrations directory when it has the lock file or at least one
@@ -363,11 +366,34 @@ Status Discoverer::AddPlainFile(const std::string& argument, const fs::path& fil
   return Status::Ok();
 }
 
+// fs::weakly_canonical(p), or p made absolute and normal when that fails. weakly_canonical
+// resolves every component (realpath: a readlink per component, a dozen system calls per file of
+// a deep history); the directories of a history are few, so each is resolved once here and a path
+// that is no symbolic link itself is its resolved parent plus its name.
+fs::path Discoverer::Canonical(const fs::path& p) {
+  if (auto it = canonical_.find(p); it != canonical_.end()) return it->second;
+  fs::path out;
+  std::error_code ec;
+  const fs::path name = p.filename();
+  bool plain =
+      p.has_parent_path() && p.has_relative_path() && !name.empty() && name != "." && name != "..";
+  if (plain) {
+    const fs::file_type t = fs::symlink_status(p, ec).type();
+    plain = !ec && t != fs::file_type::symlink && t != fs::file_type::not_found;
+  }
+  if (plain) {
+    out = Canonical(p.parent_path()) / name;
+  } else {
+    out = fs::weakly_canonical(p, ec);
+    if (ec) out = fs::absolute(p, ec).lexically_normal();
+  }
+  canonical_.emplace(p, out);
+  return out;
+}
+
 Status Discoverer::AddMigration(std::string name, fs::path sql_path, fs::path folder,
                                 MigrationKind kind) {
-  std::error_code ec;
-  fs::path key = fs::weakly_canonical(sql_path, ec);
-  if (ec) key = fs::absolute(sql_path, ec).lexically_normal();
+  fs::path key = Canonical(sql_path);
   if (!seen_.insert(key).second) {
     Tell(sql_path, "reached through two PATH arguments; kept once");
     return Status::Ok();
@@ -383,6 +409,7 @@ Status Discoverer::AddMigration(std::string name, fs::path sql_path, fs::path fo
   m.folder = std::move(folder);
   m.kind = kind;
   m.sql = std::move(bytes).value();
+  m.canonical_path = std::move(key);
   m.source = set_.sources.size() - 1;
   set_.migrations.push_back(std::move(m));
   return Status::Ok();

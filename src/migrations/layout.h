@@ -48,6 +48,9 @@ struct Migration {
   std::filesystem::path folder;
   MigrationKind kind = MigrationKind::kPrismaFolder;
   std::string sql;    // the file's bytes, unmodified (no BOM or line-ending normalisation)
+  // sql_path made absolute with symbolic links resolved (std::filesystem::weakly_canonical):
+  // tells apart files reached through several PATHs without resolving the path again.
+  std::filesystem::path canonical_path;
   size_t source = 0;  // index into MigrationSet::sources
 };
 
