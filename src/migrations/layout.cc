@@ -1,6 +1,7 @@
 #include "migrations/layout.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -102,6 +103,9 @@ Result<std::string> ReadBytes(const fs::path& p) {
   const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::Error(std::string("cannot read: ") + std::strerror(errno), where);
   std::string out;
+  // Sized up front: appending 64 KB at a time re-copied a large file several times over.
+  if (struct stat st; ::fstat(fd, &st) == 0 && st.st_size > 0)
+    out.reserve(static_cast<size_t>(st.st_size));
   char buf[1 << 16];
   for (;;) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
