@@ -11,6 +11,16 @@ LOCKSTEP_DEMO_ROWS=5000 LOCKSTEP_DEMO_DURATION=2 LOCKSTEP_DEMO_CHART=$tmp/demo.s
 cat "$tmp/out"
 fail() { echo "demo_small: $*" >&2; tail -20 "$tmp/err" >&2; exit 1; }
 [[ $status -eq 0 ]] || fail "scripts/demo exited with $status"
+# The plan (issue 2): the one index on the live Member table takes ShareLock on it, and each
+# foreign key takes ShareRowExclusiveLock on the referenced live table too.
+plan=$(sed -n '/^== lockstep plan/,/^== lockstep verify/p' "$tmp/out")
+grep -A1 -q 'CREATE INDEX "Member_totalPoints_idx"' <<<"$plan" || fail "the plan lacks the Member index"
+grep -A1 'CREATE INDEX "Member_totalPoints_idx"' <<<"$plan" | grep -q 'ShareLock on public.Member (existing)' ||
+  fail "the plan does not show ShareLock on the existing Member table"
+[[ $(grep -c 'ShareRowExclusiveLock on public.Member (existing)' <<<"$plan") -eq 4 ]] ||
+  fail "the plan does not show the 4 foreign keys to Member locking it"
+grep -q 'ShareRowExclusiveLock on public.Resource (created in this migration)' <<<"$plan" ||
+  fail "the plan does not show the foreign key to Resource locking it"
 grep -Eq '^ +baseline +naive +lockstep$' "$tmp/out" || fail "no side-by-side header"
 grep -q 'pending: 20260123015816_add_v2_tables' "$tmp/out" || fail "the seed migration is not the pending one"
 grep -q 'lockstep fix: 18 migration(s)' "$tmp/out" || fail "fix did not produce the seed's 18 folders"
