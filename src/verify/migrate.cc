@@ -8,48 +8,27 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <random>
 #include <thread>
 
+#include "deploy/ledger.h"
+#include "deploy/options.h"
 #include "migrations/checksum.h"
 
 extern char** environ;
 
 namespace lockstep::verify {
-namespace {
-
-constexpr const char* kCreateMigrationsTable =
-    "CREATE TABLE IF NOT EXISTS \"_prisma_migrations\" (\n"
-    "    \"id\"                  VARCHAR(36) PRIMARY KEY NOT NULL,\n"
-    "    \"checksum\"            VARCHAR(64) NOT NULL,\n"
-    "    \"finished_at\"         TIMESTAMPTZ,\n"
-    "    \"migration_name\"      VARCHAR(255) NOT NULL,\n"
-    "    \"logs\"                TEXT,\n"
-    "    \"rolled_back_at\"      TIMESTAMPTZ,\n"
-    "    \"started_at\"          TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
-    "    \"applied_steps_count\" INTEGER NOT NULL DEFAULT 0\n"
-    ")";
-
-std::string UuidV4() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  const uint64_t a = rng(), b = rng();
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFF),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3FFF)),
-                static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
-  return buf;
-}
-
-}  // namespace
 
 Status ApplyLikePrisma(db::Connection& conn, const std::vector<MigrationFile>& migrations) {
-  if (auto r = conn.Exec("SELECT pg_advisory_lock(72707369)"); !r.ok()) return r.status();
+  if (auto r =
+          conn.Exec("SELECT pg_advisory_lock(" + std::to_string(deploy::kAdvisoryLockKey) + ")");
+      !r.ok())
+    return r.status();
   Status result = Status::Ok();
-  if (auto r = conn.Exec(kCreateMigrationsTable); !r.ok()) result = r.status();
+  if (auto r = conn.Exec(deploy::CreateMigrationsTableSql(deploy::Tables{})); !r.ok())
+    result = r.status();
   for (size_t i = 0; result.ok() && i < migrations.size(); ++i) {
     const MigrationFile& m = migrations[i];
-    const std::string id = UuidV4();
+    const std::string id = deploy::NewUuidV4();
     auto row = conn.Exec(
         "INSERT INTO \"_prisma_migrations\" (id, checksum, migration_name, started_at, "
         "applied_steps_count) VALUES ($1, $2, $3, now(), 0)",
@@ -71,7 +50,7 @@ Status ApplyLikePrisma(db::Connection& conn, const std::vector<MigrationFile>& m
         {id});
     if (!done.ok()) result = done.status();
   }
-  (void)conn.Exec("SELECT pg_advisory_unlock(72707369)");
+  (void)conn.Exec("SELECT pg_advisory_unlock(" + std::to_string(deploy::kAdvisoryLockKey) + ")");
   return result;
 }
 
