@@ -21,6 +21,7 @@
 
 #include "analysis/history.h"
 #include "base/exit_codes.h"
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "db/connection.h"
 #include "db/url.h"
@@ -35,18 +36,6 @@ namespace lockstep::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Parses `args` with `app`; nullopt to go on, else the exit code (help printed, or a usage error).
-std::optional<int> ParseArgs(CLI::App& app, const Args& args) {
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? exit_code::kOk : exit_code::kUsage;
-  }
-  return std::nullopt;
-}
 
 int Fail(const std::string& message, int code = exit_code::kUsage) {
   std::fprintf(stderr, "lockstep lint: %s\n", message.c_str());

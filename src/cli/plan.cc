@@ -9,6 +9,7 @@
 
 #include "analysis/history.h"
 #include "base/exit_codes.h"
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/load.h"
 #include "plan/plan.h"
@@ -31,13 +32,7 @@ int Plan(const Args& args) {
   app.add_option("--format", format, "output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? exit_code::kOk : exit_code::kUsage;
-  }
+  if (auto code = ParseArgs(app, args)) return *code;
 
   Result<LoadedMigrations> loaded = LoadForAnalysis(paths);
   if (!loaded.ok()) {

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "base/exit_codes.h"
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/load.h"
 #include "db/url.h"
@@ -44,13 +45,7 @@ int Trace(const Args& args) {
   app.add_flag("--rollback", rollback,
                "roll back every statement PostgreSQL allows in a transaction block instead of "
                "committing it (for a single statement: later ones would not see its effect)");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? exit_code::kOk : exit_code::kUsage;
-  }
+  if (auto code = ParseArgs(app, args)) return *code;
 
   Result<LoadedMigrations> loaded = LoadForAnalysis(paths);
   if (!loaded.ok()) {
