@@ -142,6 +142,8 @@ class Tracer {
   db::DbResult<std::optional<Raw>> InBlock(std::string_view text);
   // Inside the migration's own BEGIN … COMMIT: only what the statement added.
   db::DbResult<Raw> InMigrationBlock(std::string_view text);
+  // The statement's own backend, still in its block: scan counters and pg_class after it.
+  std::optional<db::DbError> ReadAfterInBlock(Raw& raw);
   db::DbResult<Raw> OutsideBlock(std::string_view text, Observed& o);
 
   db::Connection& conn_;
@@ -151,6 +153,16 @@ class Tracer {
   Snapshot start_;
   bool migration_block_ = false;
 };
+
+std::optional<db::DbError> Tracer::ReadAfterInBlock(Raw& raw) {
+  db::DbResult<Counters> after = ScanCounters(conn_, true);
+  if (!after.ok()) return after.error();
+  raw.scans_after = std::move(*after);
+  db::DbResult<Snapshot> snap = TakeSnapshot(conn_);
+  if (!snap.ok()) return snap.error();
+  raw.after = std::move(*snap);
+  return std::nullopt;
+}
 
 db::DbResult<std::optional<Tracer::Raw>> Tracer::InBlock(std::string_view text) {
   Raw raw;
@@ -167,12 +179,7 @@ db::DbResult<std::optional<Tracer::Raw>> Tracer::InBlock(std::string_view text) 
   db::DbResult<std::vector<std::pair<int64_t, LockMode>>> held = OwnLocks(conn_);
   if (!held.ok()) return held.error();
   for (const auto& [oid, mode] : *held) Strongest(raw.locks, oid, mode);
-  db::DbResult<Counters> after = ScanCounters(conn_, true);
-  if (!after.ok()) return after.error();
-  raw.scans_after = std::move(*after);
-  db::DbResult<Snapshot> snap = TakeSnapshot(conn_);
-  if (!snap.ok()) return snap.error();
-  raw.after = std::move(*snap);
+  if (std::optional<db::DbError> e = ReadAfterInBlock(raw)) return *e;
   db::DbResult<db::Rows> end = conn_.Exec(options_.rollback ? "ROLLBACK" : "COMMIT");
   if (!end.ok()) return end.error();
   return std::optional<Raw>(std::move(raw));
@@ -192,12 +199,7 @@ db::DbResult<Tracer::Raw> Tracer::InMigrationBlock(std::string_view text) {
   const std::set<std::pair<int64_t, LockMode>> had(held_before->begin(), held_before->end());
   for (const auto& l : *held)
     if (!had.count(l)) Strongest(raw.locks, l.first, l.second);
-  db::DbResult<Counters> after = ScanCounters(conn_, true);
-  if (!after.ok()) return after.error();
-  raw.scans_after = std::move(*after);
-  db::DbResult<Snapshot> snap = TakeSnapshot(conn_);
-  if (!snap.ok()) return snap.error();
-  raw.after = std::move(*snap);
+  if (std::optional<db::DbError> e = ReadAfterInBlock(raw)) return *e;
   return raw;
 }
 
