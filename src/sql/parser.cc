@@ -1,14 +1,16 @@
 #include "sql/parser.h"
 
-#include <pg_query.h>
-
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <regex>
 
 #include "sql/translate.h"
+// Last: the server headers define macros. The scanner's tokens still come through protobuf.
+#include "sql/pg_nodes.h"
+#include <pg_query/pg_query.pb-c.h>
 
 namespace lockstep::sql {
 namespace {
@@ -142,18 +144,18 @@ std::string BlankPsqlParts(std::string_view in, std::vector<Note>& notes) {
   return out;
 }
 
-// A bump allocator for protobuf-c: unpacking a parse tree makes thousands of tiny allocations
-// that all die together right after translation, so freeing them one by one (and malloc's
-// bookkeeping) cost as much as the unpack itself. One arena per thread, released per parse.
+// A bump allocator for protobuf-c: unpacking the scanner's token list makes one small
+// allocation per token, all dying together right after; freeing them one by one (and malloc's
+// bookkeeping) cost as much as the unpack itself. One arena per thread, released per scan.
 class Arena {
  public:
   static void* Alloc(void* self, size_t size) { return static_cast<Arena*>(self)->Take(size); }
   static void Free(void*, void*) {}
   ProtobufCAllocator allocator() { return {&Arena::Alloc, &Arena::Free, this}; }
-  // Frees every block: called once a tree has been translated. Kept blocks (one of the size of the
-  // whole previous parse, as this did) held a large file's tree for the rest of the run, so
-  // everything allocated after the parse touched fresh pages (a page fault per 4 KB); freed, the
-  // blocks go back to malloc (lint's CLI keeps the heap, see cli/lint.cc) and are reused.
+  // Frees every block. Kept blocks (one of the size of the whole previous scan) held a large
+  // file's tokens for the rest of the run, so everything allocated after touched fresh pages (a
+  // page fault per 4 KB); freed, the blocks go back to malloc (which keeps freed memory, see
+  // main.cc) and are reused.
   void Release() { blocks_.clear(); }
 
  private:
@@ -179,6 +181,28 @@ Arena& ThreadArena() {
   thread_local Arena arena;
   return arena;
 }
+
+// libpg_query's raw parse of `input`, in a memory context of its own that lives as long as this
+// object (the tree is freed with it).
+class RawParse {
+ public:
+  explicit RawParse(const char* input) : ctx_(pg_query_enter_memory_context()) {
+    r_ = pg_query_raw_parse(input);
+  }
+  ~RawParse() {
+    if (r_.error) pg_query_free_error(r_.error);
+    std::free(r_.stderr_buffer);
+    pg_query_exit_memory_context(ctx_);
+  }
+  RawParse(const RawParse&) = delete;
+  RawParse& operator=(const RawParse&) = delete;
+  const PgQueryError* error() const { return r_.error; }
+  const List* tree() const { return r_.tree; }
+
+ private:
+  MemoryContext ctx_;
+  PgQueryInternalParsetreeAndError r_{};
+};
 
 // Trims a statement span to its real text: no leading/trailing space or comments, no ';'.
 void SetSpan(std::string_view text, int loc, int len, Statement& s) {
@@ -208,28 +232,19 @@ void AddError(std::string_view text, int piece_offset, const PgQueryError* err,
 // Parses `input` (NUL-terminated) whose first byte is at `offset` in the file; appends statements.
 // Returns false (and records the error) on a syntax error.
 bool ParseInto(const std::string& input, std::string_view file, int offset, ParsedFile& out) {
-  PgQueryProtobufParseResult r = pg_query_parse_protobuf(input.c_str());
-  if (r.error) {
-    AddError(file, offset, r.error, out.errors);
-    pg_query_free_protobuf_parse_result(r);
+  RawParse parse(input.c_str());
+  if (parse.error()) {
+    AddError(file, offset, parse.error(), out.errors);
     return false;
   }
-  Arena& arena = ThreadArena();
-  ProtobufCAllocator alloc = arena.allocator();
-  PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
-      &alloc, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
-  if (!tree) {
-    out.errors.push_back({offset, "internal error: cannot decode libpg_query's parse tree"});
-    arena.Release();
-    pg_query_free_protobuf_parse_result(r);
-    return false;
-  }
+  const pg::Items stmts(parse.tree());
   // A Statement is large (over 1 KB, dozens of members): growing the vector one push at a time
   // moved each one about twice. Piecewise parses (offset != 0) add one statement each; reserving
   // exactly for them would reallocate on every piece.
-  if (offset == 0) out.statements.reserve(out.statements.size() + tree->n_stmts);
-  for (size_t i = 0; i < tree->n_stmts; ++i) {
-    const PgQuery__RawStmt* raw = tree->stmts[i];
+  if (offset == 0) out.statements.reserve(out.statements.size() + stmts.size());
+  for (const Node* n : stmts) {
+    const RawStmt* raw = pg::As<RawStmt>(n, T_RawStmt);
+    if (!raw) continue;
     // Built in place: moving a finished Statement copies each of its dozens of members.
     Statement& s = out.statements.emplace_back();
     TranslateStatement(raw->stmt, s);
@@ -249,8 +264,6 @@ bool ParseInto(const std::string& input, std::string_view file, int offset, Pars
       }
     }
   }
-  arena.Release();
-  pg_query_free_protobuf_parse_result(r);
   return true;
 }
 
@@ -331,9 +344,8 @@ void ParseText(const std::string& input, const ParseOptions& options, ParsedFile
       if (out.errors.empty()) {
         // The whole failed but no piece did (e.g. an error spanning a split point): report the
         // whole-file error.
-        PgQueryProtobufParseResult r = pg_query_parse_protobuf(input.c_str());
-        if (r.error) AddError(input, 0, r.error, out.errors);
-        pg_query_free_protobuf_parse_result(r);
+        RawParse whole(input.c_str());
+        if (whole.error()) AddError(input, 0, whole.error(), out.errors);
       }
     }
     pg_query_free_split_result(split);
@@ -373,10 +385,8 @@ std::vector<std::string> FormatErrors(const SourceFile& source, const ParsedFile
 }
 
 bool RawParseForBenchmark(const std::string& text) {
-  PgQueryProtobufParseResult r = pg_query_parse_protobuf(text.c_str());
-  const bool ok = r.error == nullptr;
-  pg_query_free_protobuf_parse_result(r);
-  return ok;
+  RawParse parse(text.c_str());
+  return parse.error() == nullptr;
 }
 
 bool MustRunOutsideTransaction(const Statement& s) {

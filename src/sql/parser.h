@@ -51,8 +51,8 @@ ParsedFile ParseString(const std::string& text, const ParseOptions& options = {}
 // Turns the errors of a parse into "file:line:col: error: message" lines.
 std::vector<std::string> FormatErrors(const SourceFile& source, const ParsedFile& parsed);
 
-// Runs libpg_query's protobuf parse alone on `text`, discarding the result; for benchmarks that
-// compare lockstep's whole pipeline against the raw parser. Returns false on a syntax error.
+// Runs libpg_query's raw parse (PostgreSQL's grammar, no translation) alone on `text`,
+// discarding the tree; for benchmarks that compare lockstep's whole pipeline against it. Returns false on a syntax error.
 bool RawParseForBenchmark(const std::string& text);
 
 // The text of a statement, [begin, end) of the file.

@@ -1,43 +1,51 @@
-// Translation of libpg_query's protobuf-c tree into the typed view (sql/ast.h). The only file,
-// with parser.cc, that includes the protobuf header.
+// Translation of libpg_query's raw parse tree (PostgreSQL's own node structs) into the typed view
+// (sql/ast.h). With parser.cc, the only code that sees PostgreSQL's or libpg_query's headers.
 #include "sql/translate.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sql/pg_nodes.h"  // last: the server headers define macros
 
 namespace lockstep::sql {
 namespace {
 
-using N = PgQuery__Node;
+using pg::As;
+using pg::Items;
 
 std::string Str(const char* s) { return s ? std::string(s) : std::string(); }
+// A one-letter code stored as a char ('a', 'u' …); empty when unset.
+std::string Letter(char c) { return c ? std::string(1, c) : std::string(); }
 
-// The string value of a String node, or empty.
-std::string StrOf(const N* n) {
-  if (n && n->node_case == PG_QUERY__NODE__NODE_STRING && n->string) return Str(n->string->sval);
+// The value of a String node, or empty.
+std::string StrOf(const Node* n) {
+  if (const auto* s = As<String>(n, T_String)) return Str(s->sval);
   return {};
 }
 
-std::vector<std::string> Strings(N* const* nodes, size_t n) {
+std::vector<std::string> Strings(const List* l) {
   std::vector<std::string> out;
-  out.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    std::string s = StrOf(nodes[i]);
+  out.reserve(Items(l).size());
+  for (const Node* n : Items(l)) {
+    std::string s = StrOf(n);
     if (!s.empty()) out.push_back(std::move(s));
   }
   return out;
 }
 
-QName FromRangeVar(const PgQuery__RangeVar* rv) {
+QName FromRangeVar(const RangeVar* rv) {
   if (!rv) return {};
   return QName{Str(rv->schemaname), Str(rv->relname)};
 }
 
 // A dotted name given as a list of String nodes (any_name): last is the name, the one before
 // it the schema.
-QName FromNames(N* const* nodes, size_t n) {
-  std::vector<std::string> parts = Strings(nodes, n);
+QName FromNames(const List* l) {
+  std::vector<std::string> parts = Strings(l);
   QName q;
   if (!parts.empty()) q.name = parts.back();
   if (parts.size() >= 2) q.schema = parts[parts.size() - 2];
@@ -45,86 +53,285 @@ QName FromNames(N* const* nodes, size_t n) {
 }
 
 // An object in a DROP/COMMENT list: a List of Strings, a bare String, or a TypeName.
-QName FromObject(const N* n) {
+QName FromObject(const Node* n) {
   if (!n) return {};
-  switch (n->node_case) {
-    case PG_QUERY__NODE__NODE_LIST:
-      return FromNames(n->list->items, n->list->n_items);
-    case PG_QUERY__NODE__NODE_STRING:
-      return QName{"", StrOf(n)};
-    case PG_QUERY__NODE__NODE_TYPE_NAME:
-      return FromNames(n->type_name->names, n->type_name->n_names);
-    case PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS:
-      return FromNames(n->object_with_args->objname, n->object_with_args->n_objname);
-    case PG_QUERY__NODE__NODE_RANGE_VAR:
-      return FromRangeVar(n->range_var);
-    default:
-      return {};
+  switch (nodeTag(n)) {
+    case T_List: return FromNames(reinterpret_cast<const List*>(n));
+    case T_String: return QName{"", StrOf(n)};
+    case T_TypeName: return FromNames(reinterpret_cast<const TypeName*>(n)->names);
+    case T_ObjectWithArgs: return FromNames(reinterpret_cast<const ObjectWithArgs*>(n)->objname);
+    case T_RangeVar: return FromRangeVar(reinterpret_cast<const RangeVar*>(n));
+    default: return {};
   }
 }
 
-TypeRef FromTypeName(const PgQuery__TypeName* t) {
+// The names before the last of a List object ({table…, name} of DROP TRIGGER or COMMENT ON
+// COLUMN): the table, schema-qualified when three or more parts.
+std::optional<QName> OwnerOf(const Node* object) {
+  const auto* l = As<List>(object, T_List);
+  if (!l) return std::nullopt;
+  std::vector<std::string> parts = Strings(l);
+  if (parts.size() < 2) return std::nullopt;
+  QName q;
+  q.name = parts[parts.size() - 2];
+  if (parts.size() >= 3) q.schema = parts[parts.size() - 3];
+  return q;
+}
+
+TypeRef FromTypeName(const TypeName* t) {
   TypeRef out;
   if (!t) return out;
-  out.names = Strings(t->names, t->n_names);
+  out.names = Strings(t->names);
   out.location = t->location;
-  for (size_t i = 0; i < t->n_typmods; ++i) {
-    const N* m = t->typmods[i];
-    if (m && m->node_case == PG_QUERY__NODE__NODE_A_CONST && m->a_const &&
-        m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
-      out.typmods.push_back(m->a_const->ival ? m->a_const->ival->ival : 0);
+  for (const Node* m : Items(t->typmods)) {
+    const auto* c = As<A_Const>(m, T_A_Const);
+    if (c && !c->isnull && nodeTag(&c->val) == T_Integer) {
+      out.typmods.push_back(c->val.ival.ival);
     } else {
       out.has_nonconst_typmods = true;
     }
   }
-  out.array_dims = static_cast<int>(t->n_array_bounds);
+  out.array_dims = Items(t->arrayBounds).size();
   return out;
 }
 
-// Generic pre-order walk over every message reachable from `m`, using protobuf-c's descriptors
-// so that no node type can be missed (expressions can nest anything).
+// Pre-order walk over the expression and query nodes of a raw parse tree: every node that can
+// hold an expression, a query or a relation is entered; names, aliases and options are not.
+// (PostgreSQL's raw_expression_tree_walker does the same but raises an error, which ends the
+// process outside the parser, on a node type it does not know; this one skips it.)
 template <typename F>
-void Walk(const ProtobufCMessage* m, F& visit) {
-  if (!m) return;
-  visit(m);
-  const ProtobufCMessageDescriptor* d = m->descriptor;
-  const char* base = reinterpret_cast<const char*>(m);
-  for (unsigned i = 0; i < d->n_fields; ++i) {
-    const ProtobufCFieldDescriptor& f = d->fields[i];
-    if (f.type != PROTOBUF_C_TYPE_MESSAGE) continue;
-    if (f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-      const uint32_t which = *reinterpret_cast<const uint32_t*>(base + f.quantifier_offset);
-      if (which != f.id) continue;
+void Walk(const Node* n, F& visit) {
+  if (!n) return;
+  if (nodeTag(n) == T_List) {
+    for (const Node* item : Items(reinterpret_cast<const List*>(n))) Walk(item, visit);
+    return;
+  }
+  visit(n);
+  auto walk = [&visit](const void* child) { Walk(static_cast<const Node*>(child), visit); };
+  switch (nodeTag(n)) {
+    case T_A_Expr: {
+      const auto* e = reinterpret_cast<const A_Expr*>(n);
+      walk(e->lexpr);
+      walk(e->rexpr);
+      break;
     }
-    if (f.label == PROTOBUF_C_LABEL_REPEATED) {
-      const size_t n = *reinterpret_cast<const size_t*>(base + f.quantifier_offset);
-      auto arr = *reinterpret_cast<ProtobufCMessage* const* const*>(base + f.offset);
-      for (size_t k = 0; k < n; ++k) Walk(arr[k], visit);
-    } else {
-      Walk(*reinterpret_cast<ProtobufCMessage* const*>(base + f.offset), visit);
+    case T_BoolExpr: walk(reinterpret_cast<const BoolExpr*>(n)->args); break;
+    case T_FuncCall: {
+      const auto* f = reinterpret_cast<const FuncCall*>(n);
+      walk(f->args);
+      walk(f->agg_order);
+      walk(f->agg_filter);
+      walk(f->over);
+      break;
     }
+    case T_WindowDef: {
+      const auto* w = reinterpret_cast<const WindowDef*>(n);
+      walk(w->partitionClause);
+      walk(w->orderClause);
+      walk(w->startOffset);
+      walk(w->endOffset);
+      break;
+    }
+    case T_SortBy: walk(reinterpret_cast<const SortBy*>(n)->node); break;
+    case T_TypeCast: {
+      const auto* c = reinterpret_cast<const TypeCast*>(n);
+      walk(c->arg);
+      walk(c->typeName);
+      break;
+    }
+    case T_TypeName: walk(reinterpret_cast<const TypeName*>(n)->typmods); break;
+    case T_CollateClause: walk(reinterpret_cast<const CollateClause*>(n)->arg); break;
+    case T_NullTest: walk(reinterpret_cast<const NullTest*>(n)->arg); break;
+    case T_BooleanTest: walk(reinterpret_cast<const BooleanTest*>(n)->arg); break;
+    case T_CaseExpr: {
+      const auto* c = reinterpret_cast<const CaseExpr*>(n);
+      walk(c->arg);
+      walk(c->args);
+      walk(c->defresult);
+      break;
+    }
+    case T_CaseWhen: {
+      const auto* c = reinterpret_cast<const CaseWhen*>(n);
+      walk(c->expr);
+      walk(c->result);
+      break;
+    }
+    case T_CoalesceExpr: walk(reinterpret_cast<const CoalesceExpr*>(n)->args); break;
+    case T_MinMaxExpr: walk(reinterpret_cast<const MinMaxExpr*>(n)->args); break;
+    case T_A_ArrayExpr: walk(reinterpret_cast<const A_ArrayExpr*>(n)->elements); break;
+    case T_RowExpr: walk(reinterpret_cast<const RowExpr*>(n)->args); break;
+    case T_SubLink: {
+      const auto* s = reinterpret_cast<const SubLink*>(n);
+      walk(s->testexpr);
+      walk(s->subselect);
+      break;
+    }
+    case T_A_Indirection: {
+      const auto* a = reinterpret_cast<const A_Indirection*>(n);
+      walk(a->arg);
+      walk(a->indirection);
+      break;
+    }
+    case T_A_Indices: {
+      const auto* a = reinterpret_cast<const A_Indices*>(n);
+      walk(a->lidx);
+      walk(a->uidx);
+      break;
+    }
+    case T_ResTarget: {
+      const auto* r = reinterpret_cast<const ResTarget*>(n);
+      walk(r->indirection);
+      walk(r->val);
+      break;
+    }
+    case T_MultiAssignRef: walk(reinterpret_cast<const MultiAssignRef*>(n)->source); break;
+    case T_NamedArgExpr: walk(reinterpret_cast<const NamedArgExpr*>(n)->arg); break;
+    case T_GroupingFunc: walk(reinterpret_cast<const GroupingFunc*>(n)->args); break;
+    case T_GroupingSet: walk(reinterpret_cast<const GroupingSet*>(n)->content); break;
+    case T_XmlExpr: {
+      const auto* x = reinterpret_cast<const XmlExpr*>(n);
+      walk(x->named_args);
+      walk(x->args);
+      break;
+    }
+    case T_XmlSerialize: {
+      const auto* x = reinterpret_cast<const XmlSerialize*>(n);
+      walk(x->expr);
+      walk(x->typeName);
+      break;
+    }
+    case T_SelectStmt: {
+      const auto* s = reinterpret_cast<const SelectStmt*>(n);
+      walk(s->distinctClause);
+      walk(s->intoClause);
+      walk(s->targetList);
+      walk(s->fromClause);
+      walk(s->whereClause);
+      walk(s->groupClause);
+      walk(s->havingClause);
+      walk(s->windowClause);
+      walk(s->valuesLists);
+      walk(s->sortClause);
+      walk(s->limitOffset);
+      walk(s->limitCount);
+      walk(s->lockingClause);
+      walk(s->withClause);
+      walk(s->larg);
+      walk(s->rarg);
+      break;
+    }
+    case T_IntoClause: walk(reinterpret_cast<const IntoClause*>(n)->rel); break;
+    case T_LockingClause: walk(reinterpret_cast<const LockingClause*>(n)->lockedRels); break;
+    case T_RangeSubselect: walk(reinterpret_cast<const RangeSubselect*>(n)->subquery); break;
+    case T_RangeFunction: walk(reinterpret_cast<const RangeFunction*>(n)->functions); break;
+    case T_RangeTableSample: {
+      const auto* r = reinterpret_cast<const RangeTableSample*>(n);
+      walk(r->relation);
+      walk(r->args);
+      walk(r->repeatable);
+      break;
+    }
+    case T_RangeTableFunc: {
+      const auto* r = reinterpret_cast<const RangeTableFunc*>(n);
+      walk(r->docexpr);
+      walk(r->rowexpr);
+      walk(r->columns);
+      break;
+    }
+    case T_RangeTableFuncCol: {
+      const auto* c = reinterpret_cast<const RangeTableFuncCol*>(n);
+      walk(c->colexpr);
+      walk(c->coldefexpr);
+      break;
+    }
+    case T_JoinExpr: {
+      const auto* j = reinterpret_cast<const JoinExpr*>(n);
+      walk(j->larg);
+      walk(j->rarg);
+      walk(j->quals);
+      break;
+    }
+    case T_WithClause: walk(reinterpret_cast<const WithClause*>(n)->ctes); break;
+    case T_CommonTableExpr: walk(reinterpret_cast<const CommonTableExpr*>(n)->ctequery); break;
+    case T_InsertStmt: {
+      const auto* s = reinterpret_cast<const InsertStmt*>(n);
+      walk(s->relation);
+      walk(s->selectStmt);
+      walk(s->onConflictClause);
+      walk(s->returningList);
+      walk(s->withClause);
+      break;
+    }
+    case T_UpdateStmt: {
+      const auto* s = reinterpret_cast<const UpdateStmt*>(n);
+      walk(s->relation);
+      walk(s->targetList);
+      walk(s->whereClause);
+      walk(s->fromClause);
+      walk(s->returningList);
+      walk(s->withClause);
+      break;
+    }
+    case T_DeleteStmt: {
+      const auto* s = reinterpret_cast<const DeleteStmt*>(n);
+      walk(s->relation);
+      walk(s->usingClause);
+      walk(s->whereClause);
+      walk(s->returningList);
+      walk(s->withClause);
+      break;
+    }
+    case T_MergeStmt: {
+      const auto* s = reinterpret_cast<const MergeStmt*>(n);
+      walk(s->relation);
+      walk(s->sourceRelation);
+      walk(s->joinCondition);
+      walk(s->mergeWhenClauses);
+      walk(s->withClause);
+      break;
+    }
+    case T_MergeWhenClause: {
+      const auto* m = reinterpret_cast<const MergeWhenClause*>(n);
+      walk(m->condition);
+      walk(m->targetList);
+      walk(m->values);
+      break;
+    }
+    case T_OnConflictClause: {
+      const auto* o = reinterpret_cast<const OnConflictClause*>(n);
+      walk(o->infer);
+      walk(o->targetList);
+      walk(o->whereClause);
+      break;
+    }
+    case T_InferClause: {
+      const auto* i = reinterpret_cast<const InferClause*>(n);
+      walk(i->indexElems);
+      walk(i->whereClause);
+      break;
+    }
+    case T_IndexElem: walk(reinterpret_cast<const ::IndexElem*>(n)->expr); break;
+    case T_ExecuteStmt: walk(reinterpret_cast<const ExecuteStmt*>(n)->params); break;
+    default: break;  // leaves: RangeVar, ColumnRef, A_Const, ParamRef, SQLValueFunction …
   }
 }
 
 // Relations a query reads: its RangeVars, minus references to its own CTEs.
-std::vector<QName> QueryReads(const N* query) {
+std::vector<QName> QueryReads(const Node* query) {
   std::vector<QName> rels;
   std::vector<std::string> ctes;
-  auto visit = [&](const ProtobufCMessage* m) {
-    if (m->descriptor == &pg_query__range_var__descriptor) {
-      QName q = FromRangeVar(reinterpret_cast<const PgQuery__RangeVar*>(m));
+  auto visit = [&](const Node* n) {
+    if (const auto* rv = As<RangeVar>(n, T_RangeVar)) {
+      QName q = FromRangeVar(rv);
       if (std::find(rels.begin(), rels.end(), q) == rels.end()) rels.push_back(std::move(q));
-    } else if (m->descriptor == &pg_query__common_table_expr__descriptor) {
-      ctes.push_back(Str(reinterpret_cast<const PgQuery__CommonTableExpr*>(m)->ctename));
+    } else if (const auto* cte = As<CommonTableExpr>(n, T_CommonTableExpr)) {
+      ctes.push_back(Str(cte->ctename));
     }
   };
-  if (query) Walk(&query->base, visit);
-  rels.erase(std::remove_if(rels.begin(), rels.end(),
-                            [&](const QName& q) {
-                              return q.schema.empty() &&
-                                     std::find(ctes.begin(), ctes.end(), q.name) != ctes.end();
-                            }),
-             rels.end());
+  Walk(query, visit);
+  std::erase_if(rels, [&](const QName& q) {
+    return q.schema.empty() && std::find(ctes.begin(), ctes.end(), q.name) != ctes.end();
+  });
   return rels;
 }
 
@@ -133,137 +340,142 @@ std::string Lower(std::string s) {
   return s;
 }
 
-void CollectNotNull(const N* n, std::vector<std::string>& out) {
-  if (!n) return;
-  if (n->node_case == PG_QUERY__NODE__NODE_NULL_TEST && n->null_test &&
-      n->null_test->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL) {
-    const N* arg = n->null_test->arg;
-    if (arg && arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && arg->column_ref->n_fields > 0) {
-      std::string col = StrOf(arg->column_ref->fields[arg->column_ref->n_fields - 1]);
-      if (!col.empty()) out.push_back(col);
-    }
-  } else if (n->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR && n->bool_expr &&
-             n->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
-    for (size_t i = 0; i < n->bool_expr->n_args; ++i) CollectNotNull(n->bool_expr->args[i], out);
+// The last field of a column reference (`t.col` -> col), or empty for `t.*`.
+std::string ColumnOf(const ColumnRef* c) {
+  return c && c->fields ? StrOf(static_cast<const Node*>(llast(c->fields))) : std::string();
+}
+
+void CollectNotNull(const Node* n, std::vector<std::string>& out) {
+  if (const auto* t = As<NullTest>(n, T_NullTest)) {
+    if (t->nulltesttype != IS_NOT_NULL) return;
+    std::string col = ColumnOf(As<ColumnRef>(reinterpret_cast<const Node*>(t->arg), T_ColumnRef));
+    if (!col.empty()) out.push_back(std::move(col));
+  } else if (const auto* b = As<BoolExpr>(n, T_BoolExpr)) {
+    if (b->boolop != AND_EXPR) return;
+    for (const Node* a : Items(b->args)) CollectNotNull(a, out);
   }
 }
 
-std::string ConstText(const PgQuery__AConst* c) {
+std::string ConstText(const A_Const* c) {
   if (!c || c->isnull) return "NULL";
-  switch (c->val_case) {
-    case PG_QUERY__A__CONST__VAL_IVAL: return std::to_string(c->ival ? c->ival->ival : 0);
-    case PG_QUERY__A__CONST__VAL_FVAL: return Str(c->fval ? c->fval->fval : nullptr);
-    case PG_QUERY__A__CONST__VAL_BOOLVAL: return c->boolval && c->boolval->boolval ? "true" : "false";
-    case PG_QUERY__A__CONST__VAL_SVAL: return Str(c->sval ? c->sval->sval : nullptr);
-    case PG_QUERY__A__CONST__VAL_BSVAL: return Str(c->bsval ? c->bsval->bsval : nullptr);
+  switch (nodeTag(&c->val)) {
+    case T_Integer: return std::to_string(c->val.ival.ival);
+    case T_Float: return Str(c->val.fval.fval);
+    case T_Boolean: return c->val.boolval.boolval ? "true" : "false";
+    case T_String: return Str(c->val.sval.sval);
+    case T_BitString: return Str(c->val.bsval.bsval);
     default: return {};
   }
 }
 
-const char* SqlValueFunctionName(PgQuery__SQLValueFunctionOp op) {
+const char* SqlValueFunctionName(SQLValueFunctionOp op) {
   switch (op) {
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE: return "current_date";
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME:
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIME_N: return "current_time";
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP:
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N: return "current_timestamp";
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME:
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N: return "localtime";
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N: return "localtimestamp";
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_ROLE: return "current_role";
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER: return "current_user";
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER: return "user";
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: return "session_user";
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_CATALOG: return "current_catalog";
-    case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_SCHEMA: return "current_schema";
-    default: return "sqlvaluefunction";
+    case SVFOP_CURRENT_DATE: return "current_date";
+    case SVFOP_CURRENT_TIME:
+    case SVFOP_CURRENT_TIME_N: return "current_time";
+    case SVFOP_CURRENT_TIMESTAMP:
+    case SVFOP_CURRENT_TIMESTAMP_N: return "current_timestamp";
+    case SVFOP_LOCALTIME:
+    case SVFOP_LOCALTIME_N: return "localtime";
+    case SVFOP_LOCALTIMESTAMP:
+    case SVFOP_LOCALTIMESTAMP_N: return "localtimestamp";
+    case SVFOP_CURRENT_ROLE: return "current_role";
+    case SVFOP_CURRENT_USER: return "current_user";
+    case SVFOP_USER: return "user";
+    case SVFOP_SESSION_USER: return "session_user";
+    case SVFOP_CURRENT_CATALOG: return "current_catalog";
+    case SVFOP_CURRENT_SCHEMA: return "current_schema";
+  }
+  return "sqlvaluefunction";
+}
+
+// The byte offset where an expression's text starts, for the top nodes that record one.
+std::optional<int> ExprLocation(const Node* n) {
+  switch (nodeTag(n)) {
+    case T_A_Const: return reinterpret_cast<const A_Const*>(n)->location;
+    case T_FuncCall: return reinterpret_cast<const FuncCall*>(n)->location;
+    case T_TypeCast: {
+      // A cast's location is the '::'; its argument starts the text.
+      const auto* c = reinterpret_cast<const TypeCast*>(n);
+      if (const auto* a = As<A_Const>(c->arg, T_A_Const)) return a->location;
+      if (const auto* f = As<FuncCall>(c->arg, T_FuncCall)) return f->location;
+      return c->location;
+    }
+    case T_ColumnRef: return reinterpret_cast<const ColumnRef*>(n)->location;
+    case T_SQLValueFunction: return reinterpret_cast<const SQLValueFunction*>(n)->location;
+    case T_A_Expr: return reinterpret_cast<const A_Expr*>(n)->location;
+    case T_BoolExpr: return reinterpret_cast<const BoolExpr*>(n)->location;
+    case T_NullTest: return reinterpret_cast<const NullTest*>(n)->location;
+    default: return std::nullopt;
   }
 }
 
-}  // namespace
-
-std::optional<Expr> TranslateExpr(const PgQuery__Node* n) {
+std::optional<Expr> TranslateExpr(const Node* n) {
   if (!n) return std::nullopt;
   Expr e;
-  const N* top = n;
+  const Node* top = n;
   // Look through casts for the kind: '{}'::jsonb is a constant, now()::text a call.
-  while (top->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && top->type_cast->arg) {
-    top = top->type_cast->arg;
+  while (const auto* c = As<TypeCast>(top, T_TypeCast)) {
+    if (!c->arg) break;
+    top = c->arg;
   }
-  switch (top->node_case) {
-    case PG_QUERY__NODE__NODE_A_CONST:
-      e.kind = top->a_const->isnull ? Expr::Kind::kNull : Expr::Kind::kConst;
-      e.const_value = ConstText(top->a_const);
+  switch (nodeTag(top)) {
+    case T_A_Const: {
+      const auto* c = reinterpret_cast<const A_Const*>(top);
+      e.kind = c->isnull ? Expr::Kind::kNull : Expr::Kind::kConst;
+      e.const_value = ConstText(c);
       break;
-    case PG_QUERY__NODE__NODE_FUNC_CALL: e.kind = Expr::Kind::kFuncCall; break;
-    case PG_QUERY__NODE__NODE_COLUMN_REF: e.kind = Expr::Kind::kColumnRef; break;
-    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: e.kind = Expr::Kind::kSqlValueFunction; break;
-    default:
-      e.kind = n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST ? Expr::Kind::kTypeCast
-                                                                : Expr::Kind::kOther;
+    }
+    case T_FuncCall: e.kind = Expr::Kind::kFuncCall; break;
+    case T_ColumnRef: e.kind = Expr::Kind::kColumnRef; break;
+    case T_SQLValueFunction: e.kind = Expr::Kind::kSqlValueFunction; break;
+    default: e.kind = nodeTag(n) == T_TypeCast ? Expr::Kind::kTypeCast : Expr::Kind::kOther;
   }
-  auto visit = [&](const ProtobufCMessage* m) {
-    const ProtobufCMessageDescriptor* d = m->descriptor;
-    if (d == &pg_query__func_call__descriptor) {
-      auto* f = reinterpret_cast<const PgQuery__FuncCall*>(m);
-      if (f->n_funcname > 0) e.functions.push_back(Lower(StrOf(f->funcname[f->n_funcname - 1])));
-      if (e.location < 0) e.location = f->location;
-    } else if (d == &pg_query__sqlvalue_function__descriptor) {
-      auto* f = reinterpret_cast<const PgQuery__SQLValueFunction*>(m);
-      e.sql_value_functions.push_back(SqlValueFunctionName(f->op));
-    } else if (d == &pg_query__column_ref__descriptor) {
-      auto* c = reinterpret_cast<const PgQuery__ColumnRef*>(m);
-      if (c->n_fields > 0) {
-        std::string col = StrOf(c->fields[c->n_fields - 1]);
-        if (!col.empty()) e.columns.push_back(col);
+  auto visit = [&](const Node* m) {
+    switch (nodeTag(m)) {
+      case T_FuncCall: {
+        const auto* f = reinterpret_cast<const FuncCall*>(m);
+        if (f->funcname) e.functions.push_back(Lower(StrOf(static_cast<const Node*>(llast(f->funcname)))));
+        if (e.location < 0) e.location = f->location;
+        break;
       }
-    } else if (d == &pg_query__sub_link__descriptor) {
-      e.has_subquery = true;
+      case T_SQLValueFunction:
+        e.sql_value_functions.push_back(
+            SqlValueFunctionName(reinterpret_cast<const SQLValueFunction*>(m)->op));
+        break;
+      case T_ColumnRef: {
+        std::string col = ColumnOf(reinterpret_cast<const ColumnRef*>(m));
+        if (!col.empty()) e.columns.push_back(std::move(col));
+        break;
+      }
+      case T_SubLink: e.has_subquery = true; break;
+      default: break;
     }
   };
-  Walk(&n->base, visit);
+  Walk(n, visit);
   // The expression's own start: the first located node at the top.
-  switch (n->node_case) {
-    case PG_QUERY__NODE__NODE_A_CONST: e.location = n->a_const->location; break;
-    case PG_QUERY__NODE__NODE_FUNC_CALL: e.location = n->func_call->location; break;
-    case PG_QUERY__NODE__NODE_TYPE_CAST: {
-      // A cast's location is the '::'; its argument starts the text.
-      const N* a = n->type_cast->arg;
-      if (a && a->node_case == PG_QUERY__NODE__NODE_A_CONST) e.location = a->a_const->location;
-      else if (a && a->node_case == PG_QUERY__NODE__NODE_FUNC_CALL) e.location = a->func_call->location;
-      else e.location = n->type_cast->location;
-      break;
-    }
-    case PG_QUERY__NODE__NODE_COLUMN_REF: e.location = n->column_ref->location; break;
-    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION: e.location = n->sqlvalue_function->location; break;
-    case PG_QUERY__NODE__NODE_A_EXPR: e.location = n->a_expr->location; break;
-    case PG_QUERY__NODE__NODE_BOOL_EXPR: e.location = n->bool_expr->location; break;
-    case PG_QUERY__NODE__NODE_NULL_TEST: e.location = n->null_test->location; break;
-    default: break;
-  }
+  if (const std::optional<int> loc = ExprLocation(n)) e.location = *loc;
   CollectNotNull(n, e.not_null_columns);
   return e;
 }
 
-Constraint TranslateConstraint(const PgQuery__Constraint* c) {
+Constraint TranslateConstraint(const ::Constraint* c) {
   Constraint out;
   switch (c->contype) {
-    case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: out.type = Constraint::Type::kNull; break;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: out.type = Constraint::Type::kNotNull; break;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT: out.type = Constraint::Type::kDefault; break;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY: out.type = Constraint::Type::kIdentity; break;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: out.type = Constraint::Type::kGenerated; break;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: out.type = Constraint::Type::kCheck; break;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY: out.type = Constraint::Type::kPrimaryKey; break;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: out.type = Constraint::Type::kUnique; break;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: out.type = Constraint::Type::kExclusion; break;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: out.type = Constraint::Type::kForeignKey; break;
-    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE:
-    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE:
-    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED:
-    case PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_IMMEDIATE: out.type = Constraint::Type::kAttribute; break;
-    default: out.type = Constraint::Type::kOther;
+    case CONSTR_NULL: out.type = Constraint::Type::kNull; break;
+    case CONSTR_NOTNULL: out.type = Constraint::Type::kNotNull; break;
+    case CONSTR_DEFAULT: out.type = Constraint::Type::kDefault; break;
+    case CONSTR_IDENTITY: out.type = Constraint::Type::kIdentity; break;
+    case CONSTR_GENERATED: out.type = Constraint::Type::kGenerated; break;
+    case CONSTR_CHECK: out.type = Constraint::Type::kCheck; break;
+    case CONSTR_PRIMARY: out.type = Constraint::Type::kPrimaryKey; break;
+    case CONSTR_UNIQUE: out.type = Constraint::Type::kUnique; break;
+    case CONSTR_EXCLUSION: out.type = Constraint::Type::kExclusion; break;
+    case CONSTR_FOREIGN: out.type = Constraint::Type::kForeignKey; break;
+    case CONSTR_ATTR_DEFERRABLE:
+    case CONSTR_ATTR_NOT_DEFERRABLE:
+    case CONSTR_ATTR_DEFERRED:
+    case CONSTR_ATTR_IMMEDIATE: out.type = Constraint::Type::kAttribute; break;
   }
   out.name = Str(c->conname);
   out.location = c->location;
@@ -272,35 +484,35 @@ Constraint TranslateConstraint(const PgQuery__Constraint* c) {
   out.nulls_not_distinct = c->nulls_not_distinct;
   out.not_valid = c->skip_validation;
   out.using_index = Str(c->indexname);
-  out.generated_when = Str(c->generated_when);
+  out.generated_when = Letter(c->generated_when);
   out.has_where = c->where_clause != nullptr;
   if (out.type == Constraint::Type::kForeignKey) {
-    out.columns = Strings(c->fk_attrs, c->n_fk_attrs);
+    out.columns = Strings(c->fk_attrs);
     out.ref_table = FromRangeVar(c->pktable);
-    out.ref_columns = Strings(c->pk_attrs, c->n_pk_attrs);
-    out.fk_on_delete = Str(c->fk_del_action);
-    out.fk_on_update = Str(c->fk_upd_action);
+    out.ref_columns = Strings(c->pk_attrs);
+    out.fk_on_delete = Letter(c->fk_del_action);
+    out.fk_on_update = Letter(c->fk_upd_action);
   } else {
-    out.columns = Strings(c->keys, c->n_keys);
-    out.including = Strings(c->including, c->n_including);
+    out.columns = Strings(c->keys);
+    out.including = Strings(c->including);
   }
   if (c->raw_expr) out.expr = TranslateExpr(c->raw_expr);
   return out;
 }
 
-ColumnDef TranslateColumnDef(const PgQuery__ColumnDef* c) {
+ColumnDef TranslateColumnDef(const ::ColumnDef* c) {
   ColumnDef out;
   out.name = Str(c->colname);
-  out.type = FromTypeName(c->type_name);
+  out.type = FromTypeName(c->typeName);
   out.location = c->location;
   out.not_null = c->is_not_null;
   if (c->raw_default) out.default_expr = TranslateExpr(c->raw_default);
-  if (c->coll_clause) out.collation = FromNames(c->coll_clause->collname, c->coll_clause->n_collname).name;
-  if (c->identity && *c->identity) out.identity = true;
-  for (size_t i = 0; i < c->n_constraints; ++i) {
-    const N* n = c->constraints[i];
-    if (!n || n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT) continue;
-    Constraint k = TranslateConstraint(n->constraint);
+  if (c->collClause) out.collation = FromNames(c->collClause->collname).name;
+  if (c->identity) out.identity = true;
+  for (const Node* n : Items(c->constraints)) {
+    const auto* raw = As<::Constraint>(n, T_Constraint);
+    if (!raw) continue;
+    Constraint k = TranslateConstraint(raw);
     switch (k.type) {
       case Constraint::Type::kNotNull: out.not_null = true; break;
       case Constraint::Type::kPrimaryKey: out.is_primary_key = true; out.not_null = true; break;
@@ -318,137 +530,129 @@ ColumnDef TranslateColumnDef(const PgQuery__ColumnDef* c) {
   return out;
 }
 
-namespace {
-
-ObjectType FromObjectType(PgQuery__ObjectType t) {
+ObjectType FromObjectType(::ObjectType t) {
   switch (t) {
-    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: return ObjectType::kTable;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: return ObjectType::kIndex;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: return ObjectType::kSequence;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: return ObjectType::kView;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: return ObjectType::kMatView;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: return ObjectType::kType;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: return ObjectType::kDomain;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: return ObjectType::kSchema;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION: return ObjectType::kFunction;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: return ObjectType::kProcedure;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: return ObjectType::kTrigger;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: return ObjectType::kColumn;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: return ObjectType::kConstraint;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION: return ObjectType::kExtension;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY: return ObjectType::kPolicy;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: return ObjectType::kForeignTable;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_DATABASE: return ObjectType::kDatabase;
-    case PG_QUERY__OBJECT_TYPE__OBJECT_RULE: return ObjectType::kRule;
+    case OBJECT_TABLE: return ObjectType::kTable;
+    case OBJECT_INDEX: return ObjectType::kIndex;
+    case OBJECT_SEQUENCE: return ObjectType::kSequence;
+    case OBJECT_VIEW: return ObjectType::kView;
+    case OBJECT_MATVIEW: return ObjectType::kMatView;
+    case OBJECT_TYPE: return ObjectType::kType;
+    case OBJECT_DOMAIN: return ObjectType::kDomain;
+    case OBJECT_SCHEMA: return ObjectType::kSchema;
+    case OBJECT_FUNCTION: return ObjectType::kFunction;
+    case OBJECT_PROCEDURE: return ObjectType::kProcedure;
+    case OBJECT_TRIGGER: return ObjectType::kTrigger;
+    case OBJECT_COLUMN: return ObjectType::kColumn;
+    case OBJECT_TABCONSTRAINT: return ObjectType::kConstraint;
+    case OBJECT_EXTENSION: return ObjectType::kExtension;
+    case OBJECT_POLICY: return ObjectType::kPolicy;
+    case OBJECT_FOREIGN_TABLE: return ObjectType::kForeignTable;
+    case OBJECT_DATABASE: return ObjectType::kDatabase;
+    case OBJECT_RULE: return ObjectType::kRule;
     default: return ObjectType::kOther;
   }
 }
 
-AlterType FromAlterTableType(PgQuery__AlterTableType t) {
+AlterType FromAlterTableType(AlterTableType t) {
   switch (t) {
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnToView: return AlterType::kAddColumn;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_CookedColumnDefault: return AlterType::kSetDefault;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull: return AlterType::kDropNotNull;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_CheckNotNull: return AlterType::kSetNotNull;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DropExpression: return AlterType::kDropExpression;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics: return AlterType::kSetStatistics;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetOptions:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetOptions: return AlterType::kSetColumnOptions;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStorage: return AlterType::kSetStorage;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetCompression: return AlterType::kSetCompression;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse: return AlterType::kDropColumn;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIndex:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ReAddIndex: return AlterType::kAddIndex;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ReAddConstraint: return AlterType::kAddConstraint;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterConstraint: return AlterType::kAlterConstraint;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse: return AlterType::kValidateConstraint;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIndexConstraint: return AlterType::kAddIndexConstraint;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse: return AlterType::kDropConstraint;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: return AlterType::kAlterColumnType;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnGenericOptions: return AlterType::kAlterColumnGenericOptions;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner: return AlterType::kOwner;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn: return AlterType::kClusterOn;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DropCluster: return AlterType::kDropCluster;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged: return AlterType::kSetLogged;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged: return AlterType::kSetUnlogged;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetAccessMethod: return AlterType::kSetAccessMethod;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetTableSpace: return AlterType::kSetTablespace;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplaceRelOptions: return AlterType::kSetRelOptions;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions: return AlterType::kResetRelOptions;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigAll:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser: return AlterType::kEnableTrigger;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigAll:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigUser: return AlterType::kDisableTrigger;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRule:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysRule:
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaRule: return AlterType::kEnableRule;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRule: return AlterType::kDisableRule;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit: return AlterType::kAddInherit;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit: return AlterType::kDropInherit;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AddOf: return AlterType::kAddOf;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DropOf: return AlterType::kDropOf;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity: return AlterType::kReplicaIdentity;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity: return AlterType::kEnableRowSecurity;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity: return AlterType::kDisableRowSecurity;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity: return AlterType::kForceRowSecurity;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity: return AlterType::kNoForceRowSecurity;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_GenericOptions: return AlterType::kGenericOptions;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition: return AlterType::kAttachPartition;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition: return AlterType::kDetachPartition;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize: return AlterType::kDetachPartitionFinalize;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity: return AlterType::kAddIdentity;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_SetIdentity: return AlterType::kSetIdentity;
-    case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity: return AlterType::kDropIdentity;
+    case AT_AddColumn:
+    case AT_AddColumnRecurse:
+    case AT_AddColumnToView: return AlterType::kAddColumn;
+    case AT_ColumnDefault:
+    case AT_CookedColumnDefault: return AlterType::kSetDefault;
+    case AT_DropNotNull: return AlterType::kDropNotNull;
+    case AT_SetNotNull:
+    case AT_CheckNotNull: return AlterType::kSetNotNull;
+    case AT_DropExpression: return AlterType::kDropExpression;
+    case AT_SetStatistics: return AlterType::kSetStatistics;
+    case AT_SetOptions:
+    case AT_ResetOptions: return AlterType::kSetColumnOptions;
+    case AT_SetStorage: return AlterType::kSetStorage;
+    case AT_SetCompression: return AlterType::kSetCompression;
+    case AT_DropColumn:
+    case AT_DropColumnRecurse: return AlterType::kDropColumn;
+    case AT_AddIndex:
+    case AT_ReAddIndex: return AlterType::kAddIndex;
+    case AT_AddConstraint:
+    case AT_AddConstraintRecurse:
+    case AT_ReAddConstraint: return AlterType::kAddConstraint;
+    case AT_AlterConstraint: return AlterType::kAlterConstraint;
+    case AT_ValidateConstraint:
+    case AT_ValidateConstraintRecurse: return AlterType::kValidateConstraint;
+    case AT_AddIndexConstraint: return AlterType::kAddIndexConstraint;
+    case AT_DropConstraint:
+    case AT_DropConstraintRecurse: return AlterType::kDropConstraint;
+    case AT_AlterColumnType: return AlterType::kAlterColumnType;
+    case AT_AlterColumnGenericOptions: return AlterType::kAlterColumnGenericOptions;
+    case AT_ChangeOwner: return AlterType::kOwner;
+    case AT_ClusterOn: return AlterType::kClusterOn;
+    case AT_DropCluster: return AlterType::kDropCluster;
+    case AT_SetLogged: return AlterType::kSetLogged;
+    case AT_SetUnLogged: return AlterType::kSetUnlogged;
+    case AT_SetAccessMethod: return AlterType::kSetAccessMethod;
+    case AT_SetTableSpace: return AlterType::kSetTablespace;
+    case AT_SetRelOptions:
+    case AT_ReplaceRelOptions: return AlterType::kSetRelOptions;
+    case AT_ResetRelOptions: return AlterType::kResetRelOptions;
+    case AT_EnableTrig:
+    case AT_EnableAlwaysTrig:
+    case AT_EnableReplicaTrig:
+    case AT_EnableTrigAll:
+    case AT_EnableTrigUser: return AlterType::kEnableTrigger;
+    case AT_DisableTrig:
+    case AT_DisableTrigAll:
+    case AT_DisableTrigUser: return AlterType::kDisableTrigger;
+    case AT_EnableRule:
+    case AT_EnableAlwaysRule:
+    case AT_EnableReplicaRule: return AlterType::kEnableRule;
+    case AT_DisableRule: return AlterType::kDisableRule;
+    case AT_AddInherit: return AlterType::kAddInherit;
+    case AT_DropInherit: return AlterType::kDropInherit;
+    case AT_AddOf: return AlterType::kAddOf;
+    case AT_DropOf: return AlterType::kDropOf;
+    case AT_ReplicaIdentity: return AlterType::kReplicaIdentity;
+    case AT_EnableRowSecurity: return AlterType::kEnableRowSecurity;
+    case AT_DisableRowSecurity: return AlterType::kDisableRowSecurity;
+    case AT_ForceRowSecurity: return AlterType::kForceRowSecurity;
+    case AT_NoForceRowSecurity: return AlterType::kNoForceRowSecurity;
+    case AT_GenericOptions: return AlterType::kGenericOptions;
+    case AT_AttachPartition: return AlterType::kAttachPartition;
+    case AT_DetachPartition: return AlterType::kDetachPartition;
+    case AT_DetachPartitionFinalize: return AlterType::kDetachPartitionFinalize;
+    case AT_AddIdentity: return AlterType::kAddIdentity;
+    case AT_SetIdentity: return AlterType::kSetIdentity;
+    case AT_DropIdentity: return AlterType::kDropIdentity;
     default: return AlterType::kOther;
   }
 }
 
-void TranslateCreateTable(const PgQuery__CreateStmt* c, Statement& s) {
+void TranslateCreateTable(const CreateStmt* c, Statement& s) {
   s.kind = Kind::kCreateTable;
   s.table = FromRangeVar(c->relation);
   s.if_not_exists = c->if_not_exists;
-  if (c->relation && c->relation->relpersistence) {
-    s.unlogged = c->relation->relpersistence[0] == 'u';
-    s.temporary = c->relation->relpersistence[0] == 't';
+  if (c->relation) {
+    s.unlogged = c->relation->relpersistence == 'u';  // RELPERSISTENCE_UNLOGGED
+    s.temporary = c->relation->relpersistence == 't';  // RELPERSISTENCE_TEMP
   }
   s.partitioned = c->partspec != nullptr;
   if (c->partspec) {
-    for (size_t i = 0; i < c->partspec->n_part_params; ++i) {
-      const N* p = c->partspec->part_params[i];
-      if (p && p->node_case == PG_QUERY__NODE__NODE_PARTITION_ELEM)
-        s.partition_key.push_back(Str(p->partition_elem->name));
-    }
+    for (const Node* p : Items(c->partspec->partParams))
+      if (const auto* e = As<PartitionElem>(p, T_PartitionElem)) s.partition_key.push_back(Str(e->name));
   }
-  for (size_t i = 0; i < c->n_table_elts; ++i) {
-    const N* e = c->table_elts[i];
-    if (!e) continue;
-    if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-      s.columns.push_back(TranslateColumnDef(e->column_def));
-    } else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
-      s.table_constraints.push_back(TranslateConstraint(e->constraint));
-    } else if (e->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) {
+  for (const Node* e : Items(c->tableElts)) {
+    if (const auto* col = As<::ColumnDef>(e, T_ColumnDef)) {
+      s.columns.push_back(TranslateColumnDef(col));
+    } else if (const auto* k = As<::Constraint>(e, T_Constraint)) {
+      s.table_constraints.push_back(TranslateConstraint(k));
+    } else if (const auto* like = As<TableLikeClause>(e, T_TableLikeClause)) {
       s.like_clause = true;
-      s.reads.push_back(FromRangeVar(e->table_like_clause->relation));
+      s.reads.push_back(FromRangeVar(like->relation));
     }
   }
-  for (size_t i = 0; i < c->n_inh_relations; ++i) {
-    const N* r = c->inh_relations[i];
-    if (r && r->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
-      QName parent = FromRangeVar(r->range_var);
+  for (const Node* r : Items(c->inhRelations)) {
+    if (const auto* rv = As<RangeVar>(r, T_RangeVar)) {
+      QName parent = FromRangeVar(rv);
       if (c->partbound) s.partition_of = parent;
       else s.inherits.push_back(parent);
     }
@@ -456,52 +660,56 @@ void TranslateCreateTable(const PgQuery__CreateStmt* c, Statement& s) {
   s.tables.push_back(s.table);
 }
 
-void TranslateAlterTable(const PgQuery__AlterTableStmt* a, Statement& s) {
+void TranslateAlterTable(const AlterTableStmt* a, Statement& s) {
   s.kind = Kind::kAlterTable;
   s.table = FromRangeVar(a->relation);
   s.tables.push_back(s.table);
   s.if_exists = a->missing_ok;
   s.only = a->relation && !a->relation->inh;
   s.object_type = FromObjectType(a->objtype);
-  for (size_t i = 0; i < a->n_cmds; ++i) {
-    const N* n = a->cmds[i];
-    if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
-    const PgQuery__AlterTableCmd* c = n->alter_table_cmd;
+  for (const Node* n : Items(a->cmds)) {
+    const auto* c = As<AlterTableCmd>(n, T_AlterTableCmd);
+    if (!c) continue;
     AlterCmd cmd;
     cmd.type = FromAlterTableType(c->subtype);
     cmd.name = Str(c->name);
     cmd.if_exists = c->missing_ok;
-    cmd.cascade = c->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
-    const N* def = c->def;
+    cmd.cascade = c->behavior == DROP_CASCADE;
+    const Node* def = c->def;
     if (cmd.type == AlterType::kSetDefault && !def) cmd.type = AlterType::kDropDefault;
     if (def) {
-      switch (def->node_case) {
-        case PG_QUERY__NODE__NODE_COLUMN_DEF:
-          cmd.column = TranslateColumnDef(def->column_def);
+      switch (nodeTag(def)) {
+        case T_ColumnDef: {
+          const auto* col = reinterpret_cast<const ::ColumnDef*>(def);
+          cmd.column = TranslateColumnDef(col);
           if (cmd.name.empty()) cmd.name = cmd.column->name;
-          cmd.location = def->column_def->location;
-          if (cmd.type == AlterType::kAlterColumnType && def->column_def->raw_default) {
+          cmd.location = col->location;
+          if (cmd.type == AlterType::kAlterColumnType && col->raw_default) {
             cmd.has_using = true;
-            cmd.default_expr = TranslateExpr(def->column_def->raw_default);
+            cmd.default_expr = TranslateExpr(col->raw_default);
           }
           cmd.if_not_exists = c->missing_ok;
           break;
-        case PG_QUERY__NODE__NODE_CONSTRAINT:
-          cmd.constraint = TranslateConstraint(def->constraint);
-          cmd.location = def->constraint->location;
+        }
+        case T_Constraint: {
+          const auto* k = reinterpret_cast<const ::Constraint*>(def);
+          cmd.constraint = TranslateConstraint(k);
+          cmd.location = k->location;
           if (cmd.name.empty()) cmd.name = cmd.constraint->name;
           break;
-        case PG_QUERY__NODE__NODE_PARTITION_CMD:
-          cmd.partition = FromRangeVar(def->partition_cmd->name);
-          cmd.concurrently = def->partition_cmd->concurrent;
-          if (def->partition_cmd->name) cmd.location = def->partition_cmd->name->location;
+        }
+        case T_PartitionCmd: {
+          const auto* p = reinterpret_cast<const PartitionCmd*>(def);
+          cmd.partition = FromRangeVar(p->name);
+          cmd.concurrently = p->concurrent;
+          if (p->name) cmd.location = p->name->location;
           break;
-        case PG_QUERY__NODE__NODE_LIST:
-          for (size_t k = 0; k < def->list->n_items; ++k) {
-            const N* item = def->list->items[k];
-            if (item && item->node_case == PG_QUERY__NODE__NODE_DEF_ELEM) {
-              cmd.reloptions.push_back(Str(item->def_elem->defname));
-              if (cmd.location < 0) cmd.location = item->def_elem->location;
+        }
+        case T_List:
+          for (const Node* item : Items(reinterpret_cast<const List*>(def))) {
+            if (const auto* d = As<DefElem>(item, T_DefElem)) {
+              cmd.reloptions.push_back(Str(d->defname));
+              if (cmd.location < 0) cmd.location = d->location;
             }
           }
           break;
@@ -514,34 +722,31 @@ void TranslateAlterTable(const PgQuery__AlterTableStmt* a, Statement& s) {
   }
 }
 
-void TranslateIndex(const PgQuery__IndexStmt* ix, Statement& s) {
+void TranslateIndex(const IndexStmt* ix, Statement& s) {
   s.kind = Kind::kCreateIndex;
   CreateIndex out;
   out.name = Str(ix->idxname);
   out.table = FromRangeVar(ix->relation);
-  out.access_method = Str(ix->access_method);
+  out.access_method = Str(ix->accessMethod);
   out.unique = ix->unique;
   out.concurrently = ix->concurrent;
   out.if_not_exists = ix->if_not_exists;
-  out.has_where = ix->where_clause != nullptr;
+  out.has_where = ix->whereClause != nullptr;
   out.only = ix->relation && !ix->relation->inh;
-  for (size_t i = 0; i < ix->n_index_params; ++i) {
-    const N* n = ix->index_params[i];
-    if (!n || n->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM) continue;
-    const PgQuery__IndexElem* e = n->index_elem;
+  for (const Node* n : Items(ix->indexParams)) {
+    const auto* e = As<::IndexElem>(n, T_IndexElem);
+    if (!e) continue;
     IndexElem el;
     el.column = Str(e->name);
     if (e->expr) el.expr = TranslateExpr(e->expr);
-    for (size_t k = 0; k < e->n_opclass; ++k) el.opclass.push_back(StrOf(e->opclass[k]));
-    el.descending = e->ordering == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
-    if (e->nulls_ordering == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST) el.nulls = "first";
-    if (e->nulls_ordering == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST) el.nulls = "last";
+    for (const Node* o : Items(e->opclass)) el.opclass.push_back(StrOf(o));
+    el.descending = e->ordering == SORTBY_DESC;
+    if (e->nulls_ordering == SORTBY_NULLS_FIRST) el.nulls = "first";
+    if (e->nulls_ordering == SORTBY_NULLS_LAST) el.nulls = "last";
     out.elems.push_back(std::move(el));
   }
-  for (size_t i = 0; i < ix->n_index_including_params; ++i) {
-    const N* n = ix->index_including_params[i];
-    if (n && n->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM) out.including.push_back(Str(n->index_elem->name));
-  }
+  for (const Node* n : Items(ix->indexIncludingParams))
+    if (const auto* e = As<::IndexElem>(n, T_IndexElem)) out.including.push_back(Str(e->name));
   s.table = out.table;
   s.tables.push_back(s.table);
   s.concurrently = out.concurrently;
@@ -562,61 +767,71 @@ std::string LockModeName(int mode) {
   return mode >= 1 && mode <= 8 ? kNames[mode] : "";
 }
 
-std::string SetValue(const PgQuery__VariableSetStmt* v) {
-  if (v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT) return "DEFAULT";
+std::string SetValue(const VariableSetStmt* v) {
+  if (v->kind == VAR_SET_DEFAULT) return "DEFAULT";
   std::string out;
-  for (size_t i = 0; i < v->n_args; ++i) {
-    const N* a = v->args[i];
+  for (const Node* a : Items(v->args)) {
     if (!out.empty()) out += ", ";
-    if (a && a->node_case == PG_QUERY__NODE__NODE_A_CONST) out += ConstText(a->a_const);
-    else if (a && a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && a->type_cast->arg &&
-             a->type_cast->arg->node_case == PG_QUERY__NODE__NODE_A_CONST)
-      out += ConstText(a->type_cast->arg->a_const);
+    if (const auto* c = As<A_Const>(a, T_A_Const)) {
+      out += ConstText(c);
+    } else if (const auto* cast = As<TypeCast>(a, T_TypeCast)) {
+      if (const auto* arg = As<A_Const>(cast->arg, T_A_Const)) out += ConstText(arg);
+    }
   }
   return out;
 }
 
-bool DefElemIsTrue(const PgQuery__DefElem* d) {
+bool DefElemIsTrue(const DefElem* d) {
   if (!d->arg) return true;  // `VACUUM (FULL)`: no argument means on
-  if (d->arg->node_case == PG_QUERY__NODE__NODE_A_CONST) {
-    std::string v = Lower(ConstText(d->arg->a_const));
+  if (const auto* c = As<A_Const>(d->arg, T_A_Const)) {
+    std::string v = Lower(ConstText(c));
     return v != "false" && v != "off" && v != "0";
   }
-  if (d->arg->node_case == PG_QUERY__NODE__NODE_STRING) {
+  if (const auto* i = As<Integer>(d->arg, T_Integer)) return i->ival != 0;  // `(FULL 0)`
+  if (nodeTag(d->arg) == T_String) {
     std::string v = Lower(StrOf(d->arg));
     return v != "false" && v != "off";
   }
   return true;
 }
 
+// `name` among a DefElem list that is true (`(CONCURRENTLY)`, `(FULL true)`).
+bool HasTrueOption(const List* options, const char* name) {
+  for (const Node* o : Items(options)) {
+    const auto* d = As<DefElem>(o, T_DefElem);
+    if (d && d->defname && std::strcmp(d->defname, name) == 0 && DefElemIsTrue(d)) return true;
+  }
+  return false;
+}
+
+// PostgreSQL's name of a statement node type, as in its source and EXPLAIN output.
+std::string_view NodeName(NodeTag tag) {
+  switch (tag) {
+#define LOCKSTEP_NODE(name) \
+  case T_##name: return #name;
+#include "sql/statement_nodes.inc"
+#undef LOCKSTEP_NODE
+    default: return "Node";
+  }
+}
+
 }  // namespace
 
-void TranslateStatement(const PgQuery__Node* n, Statement& s) {
+void TranslateStatement(const Node* n, Statement& s) {
   if (!n) return;
-  if (const ProtobufCFieldDescriptor* f = protobuf_c_message_descriptor_get_field(
-          &pg_query__node__descriptor, static_cast<unsigned>(n->node_case))) {
-    // Field names are snake_case ("alter_table_stmt"); turn into the node's CamelCase name.
-    std::string name;
-    bool upper = true;
-    for (const char* p = f->name; *p; ++p) {
-      if (*p == '_') { upper = true; continue; }
-      name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(*p))) : *p;
-      upper = false;
-    }
-    s.node_name = name;
-  }
-  switch (n->node_case) {
-    case PG_QUERY__NODE__NODE_CREATE_STMT: TranslateCreateTable(n->create_stmt, s); break;
-    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: TranslateAlterTable(n->alter_table_stmt, s); break;
-    case PG_QUERY__NODE__NODE_INDEX_STMT: TranslateIndex(n->index_stmt, s); break;
-    case PG_QUERY__NODE__NODE_DROP_STMT: {
-      const auto* d = n->drop_stmt;
+  s.node_name = NodeName(nodeTag(n));
+  switch (nodeTag(n)) {
+    case T_CreateStmt: TranslateCreateTable(reinterpret_cast<const CreateStmt*>(n), s); break;
+    case T_AlterTableStmt: TranslateAlterTable(reinterpret_cast<const AlterTableStmt*>(n), s); break;
+    case T_IndexStmt: TranslateIndex(reinterpret_cast<const IndexStmt*>(n), s); break;
+    case T_DropStmt: {
+      const auto* d = reinterpret_cast<const DropStmt*>(n);
       s.kind = Kind::kDrop;
-      s.object_type = FromObjectType(d->remove_type);
+      s.object_type = FromObjectType(d->removeType);
       s.if_exists = d->missing_ok;
-      s.cascade = d->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+      s.cascade = d->behavior == DROP_CASCADE;
       s.concurrently = d->concurrent;
-      for (size_t i = 0; i < d->n_objects; ++i) s.objects.push_back(FromObject(d->objects[i]));
+      for (const Node* o : Items(d->objects)) s.objects.push_back(FromObject(o));
       if (s.object_type == ObjectType::kTable || s.object_type == ObjectType::kMatView ||
           s.object_type == ObjectType::kView || s.object_type == ObjectType::kForeignTable) {
         s.tables = s.objects;
@@ -624,22 +839,18 @@ void TranslateStatement(const PgQuery__Node* n, Statement& s) {
       }
       // DROP TRIGGER/POLICY/RULE name ON table: the object list is {table…, name}.
       if ((s.object_type == ObjectType::kTrigger || s.object_type == ObjectType::kPolicy ||
-           s.object_type == ObjectType::kRule) && d->n_objects > 0 &&
-          d->objects[0]->node_case == PG_QUERY__NODE__NODE_LIST) {
-        const PgQuery__List* l = d->objects[0]->list;
-        std::vector<std::string> parts = Strings(l->items, l->n_items);
-        if (parts.size() >= 2) {
-          s.table.name = parts[parts.size() - 2];
-          if (parts.size() >= 3) s.table.schema = parts[parts.size() - 3];
+           s.object_type == ObjectType::kRule) && d->objects) {
+        if (std::optional<QName> owner = OwnerOf(static_cast<const Node*>(linitial(d->objects)))) {
+          s.table = *owner;
           s.tables.push_back(s.table);
         }
       }
       break;
     }
-    case PG_QUERY__NODE__NODE_RENAME_STMT: {
-      const auto* r = n->rename_stmt;
+    case T_RenameStmt: {
+      const auto* r = reinterpret_cast<const RenameStmt*>(n);
       s.kind = Kind::kRename;
-      s.object_type = FromObjectType(r->rename_type);
+      s.object_type = FromObjectType(r->renameType);
       s.table = FromRangeVar(r->relation);
       if (r->relation) s.tables.push_back(s.table);
       s.if_exists = r->missing_ok;
@@ -654,295 +865,296 @@ void TranslateStatement(const PgQuery__Node* n, Statement& s) {
       }
       break;
     }
-    case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT: {
-      const auto* e = n->create_enum_stmt;
+    case T_CreateEnumStmt: {
+      const auto* e = reinterpret_cast<const CreateEnumStmt*>(n);
       s.kind = Kind::kCreateEnum;
-      s.type_name = FromNames(e->type_name, e->n_type_name);
-      s.enum_values = Strings(e->vals, e->n_vals);
+      s.type_name = FromNames(e->typeName);
+      s.enum_values = Strings(e->vals);
       break;
     }
-    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: {
-      const auto* e = n->alter_enum_stmt;
+    case T_AlterEnumStmt: {
+      const auto* e = reinterpret_cast<const AlterEnumStmt*>(n);
       s.kind = Kind::kAlterEnum;
-      s.type_name = FromNames(e->type_name, e->n_type_name);
-      s.enum_new_value = Str(e->new_val);
-      s.enum_old_value = Str(e->old_val);
-      s.enum_neighbor = Str(e->new_val_neighbor);
-      s.enum_after = e->new_val_is_after;
-      s.if_not_exists = e->skip_if_new_val_exists;
+      s.type_name = FromNames(e->typeName);
+      s.enum_new_value = Str(e->newVal);
+      s.enum_old_value = Str(e->oldVal);
+      s.enum_neighbor = Str(e->newValNeighbor);
+      s.enum_after = e->newValIsAfter;
+      s.if_not_exists = e->skipIfNewValExists;
       break;
     }
-    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+    case T_CompositeTypeStmt:
       s.kind = Kind::kCreateType;
-      s.type_name = FromRangeVar(n->composite_type_stmt->typevar);
+      s.type_name = FromRangeVar(reinterpret_cast<const CompositeTypeStmt*>(n)->typevar);
       break;
-    case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
+    case T_CreateRangeStmt:
       s.kind = Kind::kCreateType;
-      s.type_name = FromNames(n->create_range_stmt->type_name, n->create_range_stmt->n_type_name);
+      s.type_name = FromNames(reinterpret_cast<const CreateRangeStmt*>(n)->typeName);
       break;
-    case PG_QUERY__NODE__NODE_DEFINE_STMT:
-      if (n->define_stmt->kind == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE) {
+    case T_DefineStmt: {
+      const auto* d = reinterpret_cast<const DefineStmt*>(n);
+      if (d->kind == OBJECT_TYPE) {
         s.kind = Kind::kCreateType;
-        s.type_name = FromNames(n->define_stmt->defnames, n->define_stmt->n_defnames);
+        s.type_name = FromNames(d->defnames);
       }
       break;
-    case PG_QUERY__NODE__NODE_ALTER_TYPE_STMT:
+    }
+    case T_AlterTypeStmt:
       s.kind = Kind::kAlterType;
-      s.type_name = FromNames(n->alter_type_stmt->type_name, n->alter_type_stmt->n_type_name);
+      s.type_name = FromNames(reinterpret_cast<const AlterTypeStmt*>(n)->typeName);
       break;
-    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: {
-      const auto* d = n->create_domain_stmt;
+    case T_CreateDomainStmt: {
+      const auto* d = reinterpret_cast<const CreateDomainStmt*>(n);
       s.kind = Kind::kCreateDomain;
-      s.type_name = FromNames(d->domainname, d->n_domainname);
-      s.domain_base = FromTypeName(d->type_name);
-      for (size_t i = 0; i < d->n_constraints; ++i) {
-        const N* c = d->constraints[i];
-        if (c && c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-          s.domain_constraints.push_back(TranslateConstraint(c->constraint));
-      }
+      s.type_name = FromNames(d->domainname);
+      s.domain_base = FromTypeName(d->typeName);
+      for (const Node* c : Items(d->constraints))
+        if (const auto* k = As<::Constraint>(c, T_Constraint)) s.domain_constraints.push_back(TranslateConstraint(k));
       break;
     }
-    case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT: {
-      const auto* d = n->alter_domain_stmt;
+    case T_AlterDomainStmt: {
+      const auto* d = reinterpret_cast<const AlterDomainStmt*>(n);
       s.kind = Kind::kAlterDomain;
-      s.type_name = FromNames(d->type_name, d->n_type_name);
-      s.domain_subtype = Str(d->subtype);
-      if (d->def && d->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-        s.domain_constraints.push_back(TranslateConstraint(d->def->constraint));
+      s.type_name = FromNames(d->typeName);
+      s.domain_subtype = Letter(d->subtype);
+      if (const auto* k = As<::Constraint>(d->def, T_Constraint)) s.domain_constraints.push_back(TranslateConstraint(k));
       break;
     }
-    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: {
-      const auto* f = n->create_function_stmt;
+    case T_CreateFunctionStmt: {
+      const auto* f = reinterpret_cast<const CreateFunctionStmt*>(n);
       s.kind = Kind::kCreateFunction;
-      s.type_name = FromNames(f->funcname, f->n_funcname);
-      for (size_t i = 0; i < f->n_options; ++i) {
-        const N* o = f->options[i];
-        if (o && o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && o->def_elem->defname &&
-            std::strcmp(o->def_elem->defname, "language") == 0)
-          s.language = StrOf(o->def_elem->arg);
+      s.type_name = FromNames(f->funcname);
+      for (const Node* o : Items(f->options)) {
+        const auto* d = As<DefElem>(o, T_DefElem);
+        if (d && d->defname && std::strcmp(d->defname, "language") == 0) s.language = StrOf(d->arg);
       }
       break;
     }
-    case PG_QUERY__NODE__NODE_DO_STMT: s.kind = Kind::kDo; break;
-    case PG_QUERY__NODE__NODE_TRANSACTION_STMT: {
+    case T_DoStmt: s.kind = Kind::kDo; break;
+    case T_TransactionStmt: {
       s.kind = Kind::kTransaction;
-      switch (n->transaction_stmt->kind) {
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: s.transaction = TransactionKind::kBegin; break;
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT: s.transaction = TransactionKind::kCommit; break;
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK: s.transaction = TransactionKind::kRollback; break;
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT: s.transaction = TransactionKind::kSavepoint; break;
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE: s.transaction = TransactionKind::kRelease; break;
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO: s.transaction = TransactionKind::kRollbackTo; break;
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE: s.transaction = TransactionKind::kPrepare; break;
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT_PREPARED: s.transaction = TransactionKind::kCommitPrepared; break;
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_PREPARED: s.transaction = TransactionKind::kRollbackPrepared; break;
-        default: break;
+      switch (reinterpret_cast<const TransactionStmt*>(n)->kind) {
+        case TRANS_STMT_BEGIN:
+        case TRANS_STMT_START: s.transaction = TransactionKind::kBegin; break;
+        case TRANS_STMT_COMMIT: s.transaction = TransactionKind::kCommit; break;
+        case TRANS_STMT_ROLLBACK: s.transaction = TransactionKind::kRollback; break;
+        case TRANS_STMT_SAVEPOINT: s.transaction = TransactionKind::kSavepoint; break;
+        case TRANS_STMT_RELEASE: s.transaction = TransactionKind::kRelease; break;
+        case TRANS_STMT_ROLLBACK_TO: s.transaction = TransactionKind::kRollbackTo; break;
+        case TRANS_STMT_PREPARE: s.transaction = TransactionKind::kPrepare; break;
+        case TRANS_STMT_COMMIT_PREPARED: s.transaction = TransactionKind::kCommitPrepared; break;
+        case TRANS_STMT_ROLLBACK_PREPARED: s.transaction = TransactionKind::kRollbackPrepared; break;
       }
       break;
     }
-    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: {
-      const auto* v = n->variable_set_stmt;
+    case T_VariableSetStmt: {
+      const auto* v = reinterpret_cast<const VariableSetStmt*>(n);
       s.kind = Kind::kSet;
       s.set_name = Lower(Str(v->name));
       s.set_local = v->is_local;
-      s.is_reset = v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ||
-                   v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL;
+      s.is_reset = v->kind == VAR_RESET || v->kind == VAR_RESET_ALL;
       if (!s.is_reset) s.set_value = SetValue(v);
       break;
     }
-    case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {
-      const auto* t = n->truncate_stmt;
+    case T_TruncateStmt: {
+      const auto* t = reinterpret_cast<const TruncateStmt*>(n);
       s.kind = Kind::kTruncate;
-      s.cascade = t->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+      s.cascade = t->behavior == DROP_CASCADE;
       s.restart_identity = t->restart_seqs;
-      for (size_t i = 0; i < t->n_relations; ++i)
-        if (t->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
-          s.tables.push_back(FromRangeVar(t->relations[i]->range_var));
+      for (const Node* r : Items(t->relations))
+        if (const auto* rv = As<RangeVar>(r, T_RangeVar)) s.tables.push_back(FromRangeVar(rv));
       if (!s.tables.empty()) s.table = s.tables.front();
       break;
     }
-    case PG_QUERY__NODE__NODE_VACUUM_STMT: {
-      const auto* v = n->vacuum_stmt;
+    case T_VacuumStmt: {
+      const auto* v = reinterpret_cast<const VacuumStmt*>(n);
       s.kind = Kind::kVacuum;
       s.is_analyze_only = !v->is_vacuumcmd;
-      for (size_t i = 0; i < v->n_options; ++i) {
-        const N* o = v->options[i];
-        if (o && o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && o->def_elem->defname &&
-            std::strcmp(o->def_elem->defname, "full") == 0 && DefElemIsTrue(o->def_elem))
-          s.vacuum_full = true;
-      }
-      for (size_t i = 0; i < v->n_rels; ++i)
-        if (v->rels[i]->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION)
-          s.tables.push_back(FromRangeVar(v->rels[i]->vacuum_relation->relation));
+      s.vacuum_full = HasTrueOption(v->options, "full");
+      for (const Node* r : Items(v->rels))
+        if (const auto* vr = As<VacuumRelation>(r, T_VacuumRelation)) s.tables.push_back(FromRangeVar(vr->relation));
       if (!s.tables.empty()) s.table = s.tables.front();
       break;
     }
-    case PG_QUERY__NODE__NODE_CLUSTER_STMT:
+    case T_ClusterStmt: {
+      const auto* c = reinterpret_cast<const ClusterStmt*>(n);
       s.kind = Kind::kCluster;
-      s.table = FromRangeVar(n->cluster_stmt->relation);
-      if (n->cluster_stmt->relation) s.tables.push_back(s.table);
+      s.table = FromRangeVar(c->relation);
+      if (c->relation) s.tables.push_back(s.table);
       break;
-    case PG_QUERY__NODE__NODE_REINDEX_STMT: {
-      const auto* r = n->reindex_stmt;
+    }
+    case T_ReindexStmt: {
+      const auto* r = reinterpret_cast<const ReindexStmt*>(n);
       s.kind = Kind::kReindex;
       switch (r->kind) {
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX: s.reindex_kind = "index"; break;
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE: s.reindex_kind = "table"; break;
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA: s.reindex_kind = "schema"; break;
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM: s.reindex_kind = "system"; break;
-        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE: s.reindex_kind = "database"; break;
-        default: break;
+        case REINDEX_OBJECT_INDEX: s.reindex_kind = "index"; break;
+        case REINDEX_OBJECT_TABLE: s.reindex_kind = "table"; break;
+        case REINDEX_OBJECT_SCHEMA: s.reindex_kind = "schema"; break;
+        case REINDEX_OBJECT_SYSTEM: s.reindex_kind = "system"; break;
+        case REINDEX_OBJECT_DATABASE: s.reindex_kind = "database"; break;
       }
       if (r->relation) {
         QName q = FromRangeVar(r->relation);
         if (s.reindex_kind == "index") s.objects.push_back(q);
         else { s.table = q; s.tables.push_back(q); }
       }
-      for (size_t i = 0; i < r->n_params; ++i) {
-        const N* o = r->params[i];
-        if (o && o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && o->def_elem->defname &&
-            std::strcmp(o->def_elem->defname, "concurrently") == 0 && DefElemIsTrue(o->def_elem))
-          s.concurrently = true;
-      }
+      s.concurrently = HasTrueOption(r->params, "concurrently");
       break;
     }
-    case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
+    case T_RefreshMatViewStmt: {
+      const auto* r = reinterpret_cast<const RefreshMatViewStmt*>(n);
       s.kind = Kind::kRefreshMatView;
-      s.table = FromRangeVar(n->refresh_mat_view_stmt->relation);
+      s.table = FromRangeVar(r->relation);
       s.tables.push_back(s.table);
-      s.concurrently = n->refresh_mat_view_stmt->concurrent;
-      s.with_no_data = n->refresh_mat_view_stmt->skip_data;
+      s.concurrently = r->concurrent;
+      s.with_no_data = r->skipData;
       break;
-    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+    }
+    case T_CreateTrigStmt: {
+      const auto* t = reinterpret_cast<const CreateTrigStmt*>(n);
       s.kind = Kind::kCreateTrigger;
-      s.table = FromRangeVar(n->create_trig_stmt->relation);
+      s.table = FromRangeVar(t->relation);
       s.tables.push_back(s.table);
-      s.rename_to = Str(n->create_trig_stmt->trigname);
+      s.rename_to = Str(t->trigname);
       break;
-    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+    }
+    case T_CreateSeqStmt: {
+      const auto* q = reinterpret_cast<const CreateSeqStmt*>(n);
       s.kind = Kind::kCreateSequence;
-      s.table = FromRangeVar(n->create_seq_stmt->sequence);
-      s.if_not_exists = n->create_seq_stmt->if_not_exists;
+      s.table = FromRangeVar(q->sequence);
+      s.if_not_exists = q->if_not_exists;
       break;
-    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+    }
+    case T_AlterSeqStmt:
       s.kind = Kind::kAlterSequence;
-      s.table = FromRangeVar(n->alter_seq_stmt->sequence);
+      s.table = FromRangeVar(reinterpret_cast<const AlterSeqStmt*>(n)->sequence);
       break;
-    case PG_QUERY__NODE__NODE_COMMENT_STMT:
+    case T_CommentStmt: {
+      const auto* c = reinterpret_cast<const CommentStmt*>(n);
       s.kind = Kind::kComment;
-      s.object_type = FromObjectType(n->comment_stmt->objtype);
-      if (n->comment_stmt->object) s.objects.push_back(FromObject(n->comment_stmt->object));
+      s.object_type = FromObjectType(c->objtype);
+      if (c->object) s.objects.push_back(FromObject(c->object));
       if (s.object_type == ObjectType::kTable && !s.objects.empty()) {
         s.table = s.objects.front();
         s.tables.push_back(s.table);
-      } else if (s.object_type == ObjectType::kColumn && n->comment_stmt->object &&
-                 n->comment_stmt->object->node_case == PG_QUERY__NODE__NODE_LIST) {
-        const PgQuery__List* l = n->comment_stmt->object->list;
-        std::vector<std::string> parts = Strings(l->items, l->n_items);
-        if (parts.size() >= 2) {
-          s.table.name = parts[parts.size() - 2];
-          if (parts.size() >= 3) s.table.schema = parts[parts.size() - 3];
+      } else if (s.object_type == ObjectType::kColumn) {
+        if (std::optional<QName> owner = OwnerOf(c->object)) {
+          s.table = *owner;
           s.tables.push_back(s.table);
         }
       }
       break;
-    case PG_QUERY__NODE__NODE_GRANT_STMT:
-    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
-    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT: s.kind = Kind::kGrant; break;
-    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+    }
+    case T_GrantStmt:
+    case T_GrantRoleStmt:
+    case T_AlterDefaultPrivilegesStmt: s.kind = Kind::kGrant; break;
+    case T_CreateExtensionStmt: {
+      const auto* e = reinterpret_cast<const CreateExtensionStmt*>(n);
       s.kind = Kind::kCreateExtension;
-      s.type_name = QName{"", Str(n->create_extension_stmt->extname)};
-      s.if_not_exists = n->create_extension_stmt->if_not_exists;
+      s.type_name = QName{"", Str(e->extname)};
+      s.if_not_exists = e->if_not_exists;
       break;
-    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+    }
+    case T_CreateSchemaStmt: {
+      const auto* c = reinterpret_cast<const CreateSchemaStmt*>(n);
       s.kind = Kind::kCreateSchema;
-      s.type_name = QName{"", Str(n->create_schema_stmt->schemaname)};
-      s.if_not_exists = n->create_schema_stmt->if_not_exists;
+      s.type_name = QName{"", Str(c->schemaname)};
+      s.if_not_exists = c->if_not_exists;
       break;
-    case PG_QUERY__NODE__NODE_INSERT_STMT:
+    }
+    case T_InsertStmt:
       s.kind = Kind::kInsert;
-      s.table = FromRangeVar(n->insert_stmt->relation);
+      s.table = FromRangeVar(reinterpret_cast<const InsertStmt*>(n)->relation);
       s.tables.push_back(s.table);
       break;
-    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+    case T_UpdateStmt:
       s.kind = Kind::kUpdate;
-      s.table = FromRangeVar(n->update_stmt->relation);
+      s.table = FromRangeVar(reinterpret_cast<const UpdateStmt*>(n)->relation);
       s.tables.push_back(s.table);
       break;
-    case PG_QUERY__NODE__NODE_DELETE_STMT:
+    case T_DeleteStmt:
       s.kind = Kind::kDelete;
-      s.table = FromRangeVar(n->delete_stmt->relation);
+      s.table = FromRangeVar(reinterpret_cast<const DeleteStmt*>(n)->relation);
       s.tables.push_back(s.table);
       break;
-    case PG_QUERY__NODE__NODE_SELECT_STMT:
+    case T_SelectStmt: {
+      const auto* sel = reinterpret_cast<const SelectStmt*>(n);
       s.kind = Kind::kSelect;
-      if (n->select_stmt->into_clause) {
+      if (sel->intoClause) {
         s.kind = Kind::kCreateTableAs;
-        s.table = FromRangeVar(n->select_stmt->into_clause->rel);
+        s.table = FromRangeVar(sel->intoClause->rel);
         s.reads = QueryReads(n);
         std::erase(s.reads, s.table);
       }
       break;
-    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
-      const auto* c = n->create_table_as_stmt;
-      s.kind = c->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? Kind::kCreateMatView
-                                                                   : Kind::kCreateTableAs;
+    }
+    case T_CreateTableAsStmt: {
+      const auto* c = reinterpret_cast<const CreateTableAsStmt*>(n);
+      s.kind = c->objtype == OBJECT_MATVIEW ? Kind::kCreateMatView : Kind::kCreateTableAs;
       if (c->into) {
         s.table = FromRangeVar(c->into->rel);
-        s.with_no_data = c->into->skip_data;
+        s.with_no_data = c->into->skipData;
       }
       s.if_not_exists = c->if_not_exists;
       s.reads = QueryReads(c->query);
       break;
     }
-    case PG_QUERY__NODE__NODE_VIEW_STMT:
+    case T_ViewStmt: {
+      const auto* v = reinterpret_cast<const ViewStmt*>(n);
       s.kind = Kind::kCreateView;
-      s.table = FromRangeVar(n->view_stmt->view);
-      s.reads = QueryReads(n->view_stmt->query);
+      s.table = FromRangeVar(v->view);
+      s.reads = QueryReads(v->query);
       break;
-    case PG_QUERY__NODE__NODE_COPY_STMT:
+    }
+    case T_CopyStmt: {
+      const auto* c = reinterpret_cast<const CopyStmt*>(n);
       s.kind = Kind::kCopy;
-      s.table = FromRangeVar(n->copy_stmt->relation);
-      if (n->copy_stmt->relation) s.tables.push_back(s.table);
-      s.copy_from_stdin = n->copy_stmt->is_from && Str(n->copy_stmt->filename).empty() && !n->copy_stmt->is_program;
+      s.table = FromRangeVar(c->relation);
+      if (c->relation) s.tables.push_back(s.table);
+      s.copy_from_stdin = c->is_from && (!c->filename || !*c->filename) && !c->is_program;
       break;
-    case PG_QUERY__NODE__NODE_LOCK_STMT:
+    }
+    case T_LockStmt: {
+      const auto* l = reinterpret_cast<const LockStmt*>(n);
       s.kind = Kind::kLock;
-      for (size_t i = 0; i < n->lock_stmt->n_relations; ++i)
-        if (n->lock_stmt->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
-          s.tables.push_back(FromRangeVar(n->lock_stmt->relations[i]->range_var));
+      for (const Node* r : Items(l->relations))
+        if (const auto* rv = As<RangeVar>(r, T_RangeVar)) s.tables.push_back(FromRangeVar(rv));
       if (!s.tables.empty()) s.table = s.tables.front();
-      s.lock_mode = LockModeName(n->lock_stmt->mode);
+      s.lock_mode = LockModeName(l->mode);
       break;
-    case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+    }
+    case T_AlterObjectSchemaStmt: {
+      const auto* a = reinterpret_cast<const AlterObjectSchemaStmt*>(n);
       s.kind = Kind::kAlterObjectSchema;
-      s.object_type = FromObjectType(n->alter_object_schema_stmt->object_type);
-      s.table = FromRangeVar(n->alter_object_schema_stmt->relation);
-      if (n->alter_object_schema_stmt->relation) s.tables.push_back(s.table);
-      s.rename_to = Str(n->alter_object_schema_stmt->newschema);
+      s.object_type = FromObjectType(a->objectType);
+      s.table = FromRangeVar(a->relation);
+      if (a->relation) s.tables.push_back(s.table);
+      s.rename_to = Str(a->newschema);
       break;
-    case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
+    }
+    case T_AlterOwnerStmt:
       s.kind = Kind::kAlterOwner;
-      s.object_type = FromObjectType(n->alter_owner_stmt->object_type);
+      s.object_type = FromObjectType(reinterpret_cast<const AlterOwnerStmt*>(n)->objectType);
       break;
-    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+    case T_CreatePolicyStmt:
       s.kind = Kind::kCreatePolicy;
-      s.table = FromRangeVar(n->create_policy_stmt->table);
+      s.table = FromRangeVar(reinterpret_cast<const CreatePolicyStmt*>(n)->table);
       s.tables.push_back(s.table);
       break;
-    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+    case T_AlterPolicyStmt:
       s.kind = Kind::kAlterPolicy;
-      s.table = FromRangeVar(n->alter_policy_stmt->table);
+      s.table = FromRangeVar(reinterpret_cast<const AlterPolicyStmt*>(n)->table);
       s.tables.push_back(s.table);
       break;
-    case PG_QUERY__NODE__NODE_CREATEDB_STMT: s.kind = Kind::kCreateDatabase; break;
-    case PG_QUERY__NODE__NODE_DROPDB_STMT:
+    case T_CreatedbStmt: s.kind = Kind::kCreateDatabase; break;
+    case T_DropdbStmt: {
+      const auto* d = reinterpret_cast<const DropdbStmt*>(n);
       s.kind = Kind::kDropDatabase;
-      s.type_name = QName{"", Str(n->dropdb_stmt->dbname)};
-      s.if_exists = n->dropdb_stmt->missing_ok;
+      s.type_name = QName{"", Str(d->dbname)};
+      s.if_exists = d->missing_ok;
       break;
-    case PG_QUERY__NODE__NODE_CREATE_STATS_STMT: s.kind = Kind::kCreateStatistics; break;
+    }
+    case T_CreateStatsStmt: s.kind = Kind::kCreateStatistics; break;
     default: s.kind = Kind::kOther; break;
   }
 }

@@ -1,20 +1,14 @@
-// Internal to src/sql/: protobuf-c tree -> typed view. Includes the protobuf header, so only
-// src/sql/*.cc may include this file.
+// Internal to src/sql/: libpg_query's raw parse tree (PostgreSQL's own nodes) -> typed view.
 #pragma once
-
-#include <optional>
-
-#include <pg_query/pg_query.pb-c.h>
 
 #include "sql/ast.h"
 
+struct Node;  // PostgreSQL's node header (sql/pg_nodes.h); only src/sql/*.cc see its definition
+
 namespace lockstep::sql {
 
-// Fills `s` (kind, names, details) from a parsed statement node. Offsets in the tree are
-// already file offsets; callers set s.begin/s.end.
-void TranslateStatement(const PgQuery__Node* stmt, Statement& s);
-std::optional<Expr> TranslateExpr(const PgQuery__Node* n);
-Constraint TranslateConstraint(const PgQuery__Constraint* c);
-ColumnDef TranslateColumnDef(const PgQuery__ColumnDef* c);
+// Fills `s` (kind, node name, names, details) from a statement node (a RawStmt's stmt).
+// Offsets in the tree are offsets into the parsed text; callers set s.begin/s.end.
+void TranslateStatement(const Node* stmt, Statement& s);
 
 }  // namespace lockstep::sql

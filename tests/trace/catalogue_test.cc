@@ -98,12 +98,37 @@ std::string Join(const std::set<std::string>& s) {
   return "{" + out + "}";
 }
 
-// Empty when plan and trace agree; else what differs.
-std::string Disagreement(const plan::Entry& p, const Observed& t, bool scan_check) {
+// The minor releases of 2026-11-12 (15.20 …) added defences against composite types changing
+// under running queries. Since then the server also takes AccessShareLock on the referenced
+// key's index when a foreign key is added, and on a serial column's sequence when the column's
+// type changes. Those locks conflict only with ACCESS EXCLUSIVE on that index or sequence, and
+// the lock model (one per major version) does not list them. 16.14 and 17.10, the newest embedded
+// servers, do not take them yet; when they do, their first versions go here.
+bool TakesExtraAccessShareLocks(int server_version_num) {
+  return server_version_num >= 150020 && server_version_num < 160000;
+}
+
+// Empty when plan and trace agree; else what differs. On a server that takes the extra locks
+// above, trace-only AccessShareLocks on relations the plan does not lock are counted in
+// `tolerated` instead; everything else must still agree.
+std::string Disagreement(const plan::Entry& p, const Observed& t, bool scan_check,
+                         bool extra_access_share, int& tolerated) {
   std::string out;
   std::set<std::string> created;
   for (const sql::QName& q : t.created) created.insert(q.ToString());
-  const auto pl = LockSet(p.locks, created), tl = LockSet(t.entry.locks, {});
+  const auto pl = LockSet(p.locks, created);
+  auto tl = LockSet(t.entry.locks, {});
+  if (extra_access_share) {
+    std::set<std::string> planned_relations;
+    for (const locks::RelationLock& l : p.locks) planned_relations.insert(l.relation.ToString());
+    for (const locks::RelationLock& l : t.entry.locks) {
+      const std::string key = l.relation.ToString() + (l.is_index ? " (index) " : " ") +
+                              std::string(locks::LockModeName(l.mode));
+      if (l.mode == locks::LockMode::kAccessShare && !pl.count(key) &&
+          !planned_relations.count(l.relation.ToString()) && tl.erase(key))
+        ++tolerated;
+    }
+  }
   if (pl != tl) out += "\n    locks:  plan " + Join(pl) + "\n            trace " + Join(tl);
   const auto pr = NameSet(p.rewrites), tr = NameSet(t.entry.rewrites);
   if (pr != tr) out += "\n    rewrites: plan " + Join(pr) + " trace " + Join(tr);
@@ -141,7 +166,8 @@ TEST_P(Catalogue, PlanAgreesWithTrace) {
   if (report_dir) report.open(std::string(report_dir) + "/pg" + std::to_string(major) + ".json");
   nlohmann::json rows = nlohmann::json::array();
 
-  int ran = 0, statements = 0, agreed = 0;
+  int ran = 0, statements = 0, agreed = 0, tolerated = 0;
+  bool extra_access_share = false;
   for (const Case& c : cases) {
     if (major < c.min_major) continue;
     ++ran;
@@ -155,6 +181,11 @@ TEST_P(Catalogue, PlanAgreesWithTrace) {
     Result<std::unique_ptr<testing::TestDatabase>> db =
         testing::TestDatabase::Create(major, c.name);
     ASSERT_TRUE(db.ok()) << db.status().message();
+    if (ran == 1) {
+      db::DbResult<db::Connection> conn = (*db)->Connect();
+      ASSERT_TRUE(conn.ok()) << conn.error().OneLine();
+      extra_access_share = TakesExtraAccessShareLocks(conn->server_version_num());
+    }
     Options o;
     o.hold_commits = true;
     o.analysis = ao;
@@ -166,7 +197,8 @@ TEST_P(Catalogue, PlanAgreesWithTrace) {
     ASSERT_EQ(traced->size(), planned.size()) << c.name;
     for (size_t i = 0; i < planned.size(); ++i) {
       ++statements;
-      const std::string diff = Disagreement(planned[i], (*traced)[i], c.scan_check);
+      const std::string diff =
+          Disagreement(planned[i], (*traced)[i], c.scan_check, extra_access_share, tolerated);
       EXPECT_EQ(diff, "") << "case " << c.name << " on PostgreSQL " << major << ", "
                           << CataloguePath() << ":" << planned[i].line << ": "
                           << planned[i].statement;
@@ -178,8 +210,11 @@ TEST_P(Catalogue, PlanAgreesWithTrace) {
     }
   }
   if (report.is_open()) report << rows.dump(1) << "\n";
-  std::printf("catalogue on PostgreSQL %d: %d cases, %d statements, %d agree\n", major, ran,
+  std::printf("catalogue on PostgreSQL %d: %d cases, %d statements, %d agree", major, ran,
               statements, agreed);
+  if (tolerated > 0)
+    std::printf(" (%d extra AccessShareLocks of this minor release set aside)", tolerated);
+  std::printf("\n");
   EXPECT_GE(ran, 80);
 }
 

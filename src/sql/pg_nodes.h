@@ -1,0 +1,91 @@
+// PostgreSQL's own parse-node headers (Debian's postgresql-server-dev-15), for reading
+// libpg_query's raw parse tree directly. Internal to src/sql/: include it last, after every
+// standard and lockstep header, because the server headers define macros for their own use.
+//
+// Why not libpg_query's protobuf API: serialising the tree to protobuf and unpacking it again
+// cost five times the parse itself (lint spent most of its time there). libpg_query 15 is built
+// from PostgreSQL 15's sources, and node layouts do not change within a major version, so the
+// server headers of the same major describe the tree it returns; the static_assert below keeps
+// the majors equal, and tests/sql/ checks the translation on real statements.
+#pragma once
+
+extern "C" {
+#include <postgres.h>
+#include <nodes/parsenodes.h>
+#include <nodes/pg_list.h>
+#include <nodes/primnodes.h>
+#include <nodes/value.h>
+}
+
+// c.h and port.h re-route the printf family, strerror and gettext to the server's versions.
+#undef printf
+#undef fprintf
+#undef sprintf
+#undef snprintf
+#undef vprintf
+#undef vfprintf
+#undef vsprintf
+#undef vsnprintf
+#undef strerror
+#undef strerror_r
+#undef gettext
+#undef dgettext
+#undef ngettext
+#undef dngettext
+
+namespace lockstep::sql::pg {
+inline constexpr int kServerHeadersVersion = PG_VERSION_NUM;
+}
+// pg_query.h defines the same version macros, for libpg_query's PostgreSQL.
+#undef PG_MAJORVERSION
+#undef PG_MAJORVERSION_NUM
+#undef PG_VERSION
+#undef PG_VERSION_NUM
+
+extern "C" {
+#include <pg_query.h>
+}
+static_assert(lockstep::sql::pg::kServerHeadersVersion / 10000 == PG_VERSION_NUM / 10000,
+              "the PostgreSQL server headers must be of libpg_query's major version");
+
+extern "C" {
+// libpg_query's internal entry points (pg_query/pg_query_internal.h, which itself includes the
+// server headers above): the raw parse, and the memory context the tree lives in.
+struct PgQueryInternalParsetreeAndError {
+  List* tree;
+  char* stderr_buffer;
+  PgQueryError* error;
+};
+PgQueryInternalParsetreeAndError pg_query_raw_parse(const char* input);
+void pg_query_free_error(PgQueryError* error);
+MemoryContext pg_query_enter_memory_context();
+void pg_query_exit_memory_context(MemoryContext ctx);
+}
+
+namespace lockstep::sql::pg {
+
+// `for (const Node* item : Items(list))`: a List's elements as nodes (NIL is empty).
+class Items {
+ public:
+  explicit Items(const List* l) : l_(l) {}
+  struct It {
+    const ListCell* c;
+    const Node* operator*() const { return static_cast<const Node*>(c->ptr_value); }
+    It& operator++() { ++c; return *this; }
+    bool operator!=(const It& o) const { return c != o.c; }
+  };
+  It begin() const { return {l_ ? l_->elements : nullptr}; }
+  It end() const { return {l_ ? l_->elements + l_->length : nullptr}; }
+  int size() const { return l_ ? l_->length : 0; }
+
+ private:
+  const List* l_;
+};
+
+// The node as a T when it has tag `tag`, else nullptr: `As<RangeVar>(n, T_RangeVar)`.
+template <typename T>
+const T* As(const Node* n, NodeTag tag) {
+  return n && nodeTag(n) == tag ? reinterpret_cast<const T*>(n) : nullptr;
+}
+
+}  // namespace lockstep::sql::pg
