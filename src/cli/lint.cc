@@ -1,7 +1,6 @@
 // `lockstep lint`, `lockstep rules`, `lockstep explain`: the migration linter's commands. The
 // work is done by lint/ (runner, config) and report/ (formats); this file finds what to lint,
 // decides what is history, and maps the outcome to an exit code. See docs/lint.md.
-#include <malloc.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -228,14 +227,6 @@ int Lint(const Args& args) {
       "live. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/IO/syntax errors,\n"
       "4 database unreachable. See docs/lint.md.",
       args[0]};
-  // Linting allocates many small objects (parse trees, statements, diagnostics) that live until
-  // the end. With glibc's defaults the heap is trimmed back and regrown in small steps, and each
-  // fresh page is a page fault: a fifth of the time of a large file went to page faults and
-  // trimming. Keep freed memory and grow in large steps instead (the process is short-lived).
-  // M_MMAP_THRESHOLD is capped at 32 MB by glibc on 64-bit.
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  mallopt(M_TOP_PAD, 64 << 20);
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
   LintFlags f;
   app.add_option("PATH", f.paths, "what to lint");
   app.add_option("--format", f.format,
