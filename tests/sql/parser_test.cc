@@ -110,5 +110,28 @@ TEST(Parser, TransactionRules) {
   EXPECT_EQ(outside, (std::vector<bool>{true, true, true, false, true, true, false}));
 }
 
+
+TEST(Parser, TokensCarryKindOffsetsAndKeywordsInFileOrder) {
+  const std::string text = "CREATE INDEX \"I\" ON t (a) WHERE b = 'x';\n/* c */ -- d\n";
+  ParsedFile f = Parse(text);
+  ASSERT_TRUE(f.ok());
+  std::vector<std::string> kinds, texts;
+  for (const Token& t : f.tokens) {
+    kinds.emplace_back(t.kind);
+    texts.emplace_back(text.substr(t.begin, t.end - t.begin));
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"CREATE", "INDEX", "IDENT", "ON", "IDENT", "ASCII_40",
+                                             "IDENT", "ASCII_41", "WHERE", "IDENT", "ASCII_61",
+                                             "SCONST", "ASCII_59", "C_COMMENT", "SQL_COMMENT"}));
+  EXPECT_EQ(texts, (std::vector<std::string>{"CREATE", "INDEX", "\"I\"", "ON", "t", "(", "a", ")",
+                                             "WHERE", "b", "=", "'x'", ";", "/* c */", "-- d"}));
+  EXPECT_TRUE(f.tokens[0].is_keyword);
+  EXPECT_FALSE(f.tokens[2].is_keyword);
+  ASSERT_EQ(f.comments.size(), 2u);
+  EXPECT_EQ(f.comments[1].text(text), "-- d");
+  ASSERT_TRUE(f.statements[0].index);
+  EXPECT_EQ(f.statements[0].index->concurrently_insert_at, 12);  // just after INDEX
+}
+
 }  // namespace
 }  // namespace lockstep::sql
