@@ -106,9 +106,15 @@ Result<std::unique_ptr<Workload>> Workload::Start(const db::ConnInfo& info, cons
     if (!conn.ok()) return conn.error().ToStatus();
     w->pids_.push_back(conn->backend_pid());
     c->conn.emplace(std::move(conn).value());
-    // Each client starts at another point of the rotation, so all statements run from the start.
-    for (size_t k = 0; k < statements.size(); ++k)
-      c->statements.push_back(statements[(k + static_cast<size_t>(i)) % statements.size()]);
+    // With three clients or more, each sends one kind of request (reads, updates, inserts by
+    // turns), round robin over the tables: when a table's lock queue stalls, every kind of
+    // request to it shows the stall at once. Clients rotating through all kinds showed only the
+    // kinds they happened to be at, so a run could see no blocked read at all. With fewer
+    // clients each rotates through every statement, starting at another point.
+    for (size_t k = 0; k < statements.size(); ++k) {
+      const Statement& st = statements[(k + static_cast<size_t>(i)) % statements.size()];
+      if (options.clients < 3 || static_cast<int>(st.op) == i % 3) c->statements.push_back(st);
+    }
     c->rng = options.seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(i) + 1;
     c->requests.reserve(4096);
     w->clients_.push_back(std::move(c));

@@ -38,8 +38,9 @@ struct WorkloadOptions {
   uint64_t seed = 1;
 };
 
-// Runs the clients until StopAt. Requests go, round robin per client, over every workload table
-// of the plan: read, update, insert. Reads and updates address a random loaded row by its key
+// Runs the clients until StopAt. With three clients or more, client i sends one kind of request
+// (i % 3: read, update, insert), round robin over every workload table of the plan; with fewer,
+// each client rotates through every kind. Reads and updates address a random loaded row by its key
 // (by the first row when the table has no key); inserts add rows with fresh row ids, so that
 // unique and foreign-key constraints hold.
 class Workload {
