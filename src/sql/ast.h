@@ -1,6 +1,7 @@
 // The typed view of a parsed migration: the only shape of the SQL that code outside src/sql/ sees.
 //
-// libpg_query's protobuf tree is large and slow to compile against; src/sql/ translates it once
+// PostgreSQL's parse tree (libpg_query's raw tree, PostgreSQL's own node structs) is large and its
+// headers define macros for the server's use; src/sql/ translates it once
 // into these small structs, keeping just what lockstep reasons about (DDL shape, names, types,
 // defaults, constraints, byte offsets). Identifiers are as PostgreSQL sees them: unquoted and
 // case-folded. Every `location` is a byte offset into the whole file text, or -1 when unknown.
