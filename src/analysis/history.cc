@@ -1,5 +1,7 @@
 #include "analysis/history.h"
 
+#include "analysis/parse_ahead.h"
+
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -14,10 +16,21 @@ void ParseAll(std::vector<AnalyzedMigration>& ms, const Options& options) {
   unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
   threads = std::clamp<unsigned>(threads, 1, 16);
   if (ms.size() < 8) threads = 1;
+  ParseAhead* ahead = options.ahead && options.ahead->options().tokens == options.parse.tokens &&
+                             options.ahead->options().psql_script == options.parse.psql_script
+                         ? options.ahead
+                         : nullptr;
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < ms.size(); i = next++)
+    for (size_t i = next++; i < ms.size(); i = next++) {
+      if (ahead) {
+        if (std::optional<sql::ParsedFile> p = ahead->Take(ms[i].source.path(), ms[i].source.text())) {
+          ms[i].parsed = std::move(*p);
+          continue;
+        }
+      }
       ms[i].parsed = sql::ParseString(ms[i].source.text(), options.parse);
+    }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);

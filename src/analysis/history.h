@@ -13,6 +13,8 @@
 
 namespace lockstep::analysis {
 
+class ParseAhead;
+
 struct MigrationText {
   std::string name;  // e.g. "20260123015816_add_v2_tables" or a file stem
   std::string path;  // the .sql file, for messages
@@ -40,6 +42,9 @@ struct Options {
   std::string default_schema = "public";
   bool keep_catalogs = false;  // snapshot the catalog before each analysed statement (rules use it)
   unsigned threads = 0;        // parser threads; 0: one per core (histories of 8+ files only)
+  // Parses already started on other threads (by path), taken instead of parsing again; used only
+  // when its parse options are `parse`.
+  ParseAhead* ahead = nullptr;
 };
 
 struct History {

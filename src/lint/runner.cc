@@ -507,13 +507,21 @@ std::vector<Diagnostic> Run(const analysis::History& h, const Options& o) {
   return out;
 }
 
+sql::ParseOptions ParseOptionsForLint() {
+  sql::ParseOptions o;
+  o.tokens = true;
+  return o;
+}
+
 analysis::History ReplayForLint(std::vector<analysis::MigrationText> migrations,
-                                size_t history_count, const rules::Settings& settings) {
+                                size_t history_count, const rules::Settings& settings,
+                                analysis::ParseAhead* ahead) {
   analysis::Options opt;
   // No per-statement snapshots: Run keeps one catalog up to date instead (see runner.h).
   opt.keep_catalogs = false;
   opt.locks.pg_version = settings.pg_version;
-  opt.parse.tokens = true;
+  opt.parse = ParseOptionsForLint();
+  opt.ahead = ahead;
   return analysis::Replay(std::move(migrations), history_count, opt);
 }
 

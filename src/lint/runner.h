@@ -63,8 +63,13 @@ std::vector<rules::TransactionState> TrackTransactions(const analysis::AnalyzedM
 
 // Replays `migrations` for linting: the lock model at settings.pg_version, tokens and comments
 // scanned (ignores need them), no per-statement catalog snapshots (Run keeps a live catalog).
-// The first `history_count` are history only.
+// The first `history_count` are history only. Parses that `ahead` (ParseOptionsForLint) already
+// started are taken from it.
 analysis::History ReplayForLint(std::vector<analysis::MigrationText> migrations,
-                                size_t history_count, const rules::Settings& settings);
+                                size_t history_count, const rules::Settings& settings,
+                                analysis::ParseAhead* ahead = nullptr);
+
+// How ReplayForLint parses: with tokens and comments.
+sql::ParseOptions ParseOptionsForLint();
 
 }  // namespace lockstep::lint

@@ -153,6 +153,8 @@ std::string ProviderAsPrismaReadsIt(std::string_view text) {
 
 class Discoverer {
  public:
+  explicit Discoverer(std::function<void(const Migration&)> on_read = {})
+      : on_read_(std::move(on_read)) {}
   Status Add(const std::string& argument);
   MigrationSet Take() { return std::move(set_); }
 
@@ -193,6 +195,7 @@ class Discoverer {
     return set_.sources.back();
   }
 
+  std::function<void(const Migration&)> on_read_;
   MigrationSet set_;
   std::set<fs::path> seen_;  // canonical paths of the files read so far
   std::map<fs::path, fs::path> canonical_;  // Canonical's memo
@@ -443,6 +446,7 @@ Status Discoverer::AddMigration(std::string name, fs::path sql_path, fs::path fo
   m.canonical_path = std::move(key);
   m.source = set_.sources.size() - 1;
   set_.migrations.push_back(std::move(m));
+  if (on_read_) on_read_(set_.migrations.back());
   return Status::Ok();
 }
 
@@ -553,8 +557,13 @@ std::string Note::ToString() const {
 }
 
 Result<MigrationSet> Discover(const std::vector<std::string>& paths) {
+  return Discover(paths, {});
+}
+
+Result<MigrationSet> Discover(const std::vector<std::string>& paths,
+                              const std::function<void(const Migration&)>& on_read) {
   if (paths.empty()) return Status::Error("no PATH given");
-  Discoverer d;
+  Discoverer d(on_read);
   for (const std::string& p : paths) {
     Status s = d.Add(p);
     if (!s.ok()) return s;

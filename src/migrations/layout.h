@@ -16,6 +16,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,6 +90,10 @@ struct MigrationSet {
 // ambiguous project root. A file reached through two PATHs is kept once (with a note).
 // Thread-compatible: reads the file system, keeps no state.
 Result<MigrationSet> Discover(const std::vector<std::string>& paths);
+// The same, calling `on_read` with each migration as soon as its file has been read (in
+// discovery order, on the calling thread), e.g. to start parsing it while discovery goes on.
+Result<MigrationSet> Discover(const std::vector<std::string>& paths,
+                              const std::function<void(const Migration&)>& on_read);
 Result<MigrationSet> Discover(const std::string& path);
 
 }  // namespace lockstep::migrations
