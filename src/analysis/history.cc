@@ -16,10 +16,8 @@ void ParseAll(std::vector<AnalyzedMigration>& ms, const Options& options) {
   unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
   threads = std::clamp<unsigned>(threads, 1, 16);
   if (ms.size() < 8) threads = 1;
-  ParseAhead* ahead = options.ahead && options.ahead->options().tokens == options.parse.tokens &&
-                             options.ahead->options().psql_script == options.parse.psql_script
-                         ? options.ahead
-                         : nullptr;
+  ParseAhead* ahead =
+      options.ahead && options.ahead->options() == options.parse ? options.ahead : nullptr;
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < ms.size(); i = next++) {

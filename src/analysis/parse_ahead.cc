@@ -54,15 +54,14 @@ std::optional<sql::ParsedFile> ParseAhead::Take(const std::string& key, const st
   if (it == entries_.end() || it->second.state == State::kTaken || it->second.text != text)
     return std::nullopt;
   Entry& e = it->second;
-  if (e.state == State::kQueued) {  // nobody started it: parse here rather than wait
-    e.state = State::kTaken;
+  const bool started = e.state != State::kQueued;
+  if (started) done_.wait(lock, [&e] { return e.state == State::kDone; });
+  e.state = State::kTaken;  // a thread that pops it later skips it
+  std::string().swap(e.text);
+  if (!started) {  // nobody started it: parse here rather than wait
     lock.unlock();
     return sql::ParseString(text, options_);
   }
-  done_.wait(lock, [&e] { return e.state == State::kDone; });
-  e.state = State::kTaken;
-  e.text.clear();
-  e.text.shrink_to_fit();
   return std::move(e.parsed);
 }
 

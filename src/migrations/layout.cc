@@ -323,7 +323,7 @@ Status Discoverer::AddPrismaDirectory(const std::string& argument, const fs::pat
       canonical_.emplace(path, folder);
       if (type != fs::file_type::symlink) canonical_.emplace(sql, folder / kMigrationFile);
       ++found;
-      Status s = AddMigration(e.name, path / kMigrationFile, path, MigrationKind::kPrismaFolder);
+      Status s = AddMigration(e.name, sql, path, MigrationKind::kPrismaFolder);
       if (!s.ok()) return s;
     } else if (IsPlainSql(e)) {
       Tell(path, "Prisma ignores .sql files outside migration folders, so does lockstep");

@@ -37,6 +37,8 @@ struct ParseOptions {
   bool tokens = true;
   // Blank out psql meta-commands (\set, \gset …) and COPY … FROM stdin data blocks, with a note.
   bool psql_script = true;
+
+  bool operator==(const ParseOptions&) const = default;
 };
 
 // Parses `text`. Never throws: a syntax error is recorded in `errors` and the file is then

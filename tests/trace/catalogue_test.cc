@@ -72,14 +72,19 @@ std::vector<Case> LoadCatalogue() {
   return cases;
 }
 
-// "schema.name[ (index)] Mode" per relation, sorted.
+// "schema.name[ (index)] Mode"
+std::string LockKey(const locks::RelationLock& l) {
+  return l.relation.ToString() + (l.is_index ? " (index) " : " ") +
+         std::string(locks::LockModeName(l.mode));
+}
+
+// LockKey per relation, sorted.
 std::set<std::string> LockSet(const std::vector<locks::RelationLock>& ls,
                               const std::set<std::string>& skip) {
   std::set<std::string> out;
   for (const locks::RelationLock& l : ls) {
     if (skip.count(l.relation.ToString())) continue;
-    out.insert(l.relation.ToString() + (l.is_index ? " (index) " : " ") +
-               std::string(locks::LockModeName(l.mode)));
+    out.insert(LockKey(l));
   }
   return out;
 }
@@ -122,10 +127,8 @@ std::string Disagreement(const plan::Entry& p, const Observed& t, bool scan_chec
     std::set<std::string> planned_relations;
     for (const locks::RelationLock& l : p.locks) planned_relations.insert(l.relation.ToString());
     for (const locks::RelationLock& l : t.entry.locks) {
-      const std::string key = l.relation.ToString() + (l.is_index ? " (index) " : " ") +
-                              std::string(locks::LockModeName(l.mode));
-      if (l.mode == locks::LockMode::kAccessShare && !pl.count(key) &&
-          !planned_relations.count(l.relation.ToString()) && tl.erase(key))
+      if (l.mode == locks::LockMode::kAccessShare &&
+          !planned_relations.count(l.relation.ToString()) && tl.erase(LockKey(l)))
         ++tolerated;
     }
   }
