@@ -21,6 +21,7 @@
 #include "analysis/history.h"
 #include "analysis/parse_ahead.h"
 #include "base/exit_codes.h"
+#include "base/keep_until_exit.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "db/connection.h"
@@ -306,13 +307,18 @@ int Lint(const Args& args) {
       c.lint = c.lint && !lint::Excluded(config, c.migration.sql_path.string());
 
   // Replay each directory (independently, so on as many threads as there are cores); only what
-  // is flagged lint is reported, in directory order.
+  // is flagged lint is reported, in directory order. Formats printed finding by finding are
+  // rendered on the same threads, each directory's part printed in order at the end.
+  report::TextOptions text;
+  text.color = format == report::Format::kText && UseColor();
+  const bool in_parts = report::RendersInParts(format);
   struct Job {
     std::vector<analysis::MigrationText> texts;
     size_t history = 0;
     std::set<std::string> linted;
     analysis::History h;
-    std::vector<rules::Diagnostic> diagnostics;
+    report::Report part;  // this directory's findings on linted files, and those files
+    std::string rendered;  // RenderPart of `part`, when the format renders in parts
   };
   std::vector<std::unique_ptr<Job>> jobs;
   for (Group& g : *groups) {
@@ -334,7 +340,12 @@ int Lint(const Args& args) {
     for (size_t i; (i = next++) < jobs.size();) {
       Job& j = *jobs[i];
       j.h = lint::ReplayForLint(std::move(j.texts), j.history, config.options.settings, &ahead);
-      j.diagnostics = lint::Run(j.h, config.options);
+      for (const analysis::AnalyzedMigration& m : j.h.migrations)
+        if (j.linted.count(m.source.path())) j.part.sources[m.source.path()] = &m.source;
+      for (rules::Diagnostic& d : lint::Run(j.h, config.options))
+        if (j.part.sources.count(d.path)) j.part.diagnostics.push_back(std::move(d));
+      j.part.files_linted = j.linted.size();
+      if (in_parts) j.rendered = report::RenderPart(format, j.part, text);
     }
   };
   const size_t threads =
@@ -344,27 +355,40 @@ int Lint(const Args& args) {
   work();
   for (std::thread& t : pool) t.join();
 
-  report::Report rep;
-  rep.rules = lint::DescribeRules();
+  report::Counts counts;
+  size_t files_linted = 0;
   for (const auto& j : jobs) {
-    for (const analysis::AnalyzedMigration& m : j->h.migrations)
-      if (j->linted.count(m.source.path())) rep.sources[m.source.path()] = &m.source;
-    for (rules::Diagnostic& d : j->diagnostics)
-      if (j->linted.count(d.path)) rep.diagnostics.push_back(std::move(d));
-    rep.files_linted += j->linted.size();
+    counts += report::Count(j->part);
+    files_linted += j->part.files_linted;
   }
-
-  report::TextOptions text;
-  text.color = format == report::Format::kText && UseColor();
-  const std::string out = report::Render(format, rep, text);
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (in_parts) {
+    for (const auto& j : jobs) std::fwrite(j->rendered.data(), 1, j->rendered.size(), stdout);
+    const std::string trailer = report::RenderTrailer(format, counts, files_linted, text);
+    std::fwrite(trailer.data(), 1, trailer.size(), stdout);
+  } else {
+    report::Report rep;
+    rep.rules = lint::DescribeRules();
+    rep.files_linted = files_linted;
+    for (const auto& j : jobs) {
+      rep.sources.insert(j->part.sources.begin(), j->part.sources.end());
+      rep.diagnostics.insert(rep.diagnostics.end(), j->part.diagnostics.begin(),
+                             j->part.diagnostics.end());
+    }
+    const std::string out = report::Render(format, rep, text);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
   std::fflush(stdout);
 
   bool syntax = false, failing = false;
-  for (const rules::Diagnostic& d : rep.diagnostics) {
-    syntax = syntax || d.rule == lint::kSyntaxError;
-    failing = failing || lint::Fails(fail_on, d.severity);
+  for (const auto& j : jobs) {
+    for (const rules::Diagnostic& d : j->part.diagnostics) {
+      syntax = syntax || d.rule == lint::kSyntaxError;
+      failing = failing || lint::Fails(fail_on, d.severity);
+    }
   }
+  // The parse trees of every migration: the process's exit frees them faster than their
+  // destructors would.
+  KeepUntilExit(std::move(jobs));
   if (syntax) return exit_code::kUsage;
   return failing ? exit_code::kFindings : exit_code::kOk;
 }

@@ -49,6 +49,14 @@ Counts Count(const Report& r) {
   return c;
 }
 
+Counts& Counts::operator+=(const Counts& o) {
+  errors += o.errors;
+  warnings += o.warnings;
+  hints += o.hints;
+  files_with_findings += o.files_with_findings;
+  return *this;
+}
+
 std::string DocsUrl() { return LOCKSTEP_DOCS_URL; }
 
 std::string RuleDocUrl(std::string_view rule_id) {
@@ -73,6 +81,30 @@ std::string Render(Format f, const Report& r, const TextOptions& text_options) {
       return RenderGithub(r);
   }
   return {};
+}
+
+bool RendersInParts(Format f) {
+  return f == Format::kText || f == Format::kGcc || f == Format::kGithub;
+}
+
+std::string RenderPart(Format f, const Report& part, const TextOptions& text_options) {
+  switch (f) {
+    case Format::kText:
+      return RenderTextFindings(part, text_options);
+    case Format::kGcc:
+      return RenderGcc(part);
+    case Format::kGithub:
+      return RenderGithub(part);
+    case Format::kJson:
+    case Format::kSarif:
+      break;
+  }
+  return Render(f, part, text_options);  // whole documents: not meant to be concatenated
+}
+
+std::string RenderTrailer(Format f, const Counts& counts, size_t files_linted,
+                          const TextOptions& text_options) {
+  return f == Format::kText ? RenderTextSummary(counts, files_linted, text_options) : "";
 }
 
 }  // namespace lockstep::report

@@ -48,6 +48,9 @@ struct Counts {
   size_t warnings = 0;
   size_t hints = 0;
   size_t files_with_findings = 0;
+
+  // Sums the counts of reports on disjoint sets of files.
+  Counts& operator+=(const Counts& o);
 };
 Counts Count(const Report& r);
 
@@ -62,6 +65,10 @@ struct TextOptions {
 // `path:line:col: severity: message [rule]`, then the source line(s) with `^^^` under the
 // range, `= help:` and `= fix:` lines; a summary line at the end.
 std::string RenderText(const Report& r, const TextOptions& options = {});
+// RenderText in two parts: the findings, then the summary line (from counts that may be summed
+// over several reports).
+std::string RenderTextFindings(const Report& r, const TextOptions& options = {});
+std::string RenderTextSummary(const Counts& c, size_t files_linted, const TextOptions& options = {});
 // One line per finding: `path:line:col: error|warning|note: message [rule]` (hint -> note,
 // as compilers spell it, so that editors' error parsers pick the lines up).
 std::string RenderGcc(const Report& r);
@@ -75,5 +82,14 @@ std::string RenderSarif(const Report& r);
 std::string RenderGithub(const Report& r);
 
 std::string Render(Format f, const Report& r, const TextOptions& text_options = {});
+
+// Text, gcc and github are one piece per finding then a trailer (text's summary line), so a
+// report on disjoint sets of files can be rendered part by part, on several threads, and
+// printed in order: RenderPart of each part, then RenderTrailer with their counts summed.
+// JSON and SARIF are whole documents: Render only.
+bool RendersInParts(Format f);
+std::string RenderPart(Format f, const Report& part, const TextOptions& text_options = {});
+std::string RenderTrailer(Format f, const Counts& counts, size_t files_linted,
+                          const TextOptions& text_options = {});
 
 }  // namespace lockstep::report

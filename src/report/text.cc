@@ -103,7 +103,7 @@ void Snippet(const SourceFile& f, const Span& span, const Palette& p, std::strin
 
 }  // namespace
 
-std::string RenderText(const Report& r, const TextOptions& options) {
+std::string RenderTextFindings(const Report& r, const TextOptions& options) {
   const Palette p{options.color};
   std::string out;
   for (const rules::Diagnostic& d : r.diagnostics) {
@@ -118,19 +118,26 @@ std::string RenderText(const Report& r, const TextOptions& options) {
     if (d.fixable) out += "  = " + p.paint("1;32", "fix") + ": `lockstep fix` rewrites this\n";
     out += "\n";
   }
-  const Counts c = Count(r);
+  return out;
+}
+
+std::string RenderTextSummary(const Counts& c, size_t files_linted, const TextOptions& options) {
+  const Palette p{options.color};
   std::string summary;
-  if (r.diagnostics.empty()) {
+  if (c.errors + c.warnings + c.hints == 0) {
     summary = "no findings";
   } else {
     summary = Plural(c.errors, "error") + ", " + Plural(c.warnings, "warning");
     if (c.hints) summary += ", " + Plural(c.hints, "hint");
     summary += " in " + Plural(c.files_with_findings, "file");
   }
-  summary += " (" + Plural(r.files_linted, "file") + " linted)";
+  summary += " (" + Plural(files_linted, "file") + " linted)";
   const std::string_view code = c.errors ? "1;31" : c.warnings ? "1;33" : "1;32";
-  out += p.paint(code, summary) + "\n";
-  return out;
+  return p.paint(code, summary) + "\n";
+}
+
+std::string RenderText(const Report& r, const TextOptions& options) {
+  return RenderTextFindings(r, options) + RenderTextSummary(Count(r), r.files_linted, options);
 }
 
 }  // namespace lockstep::report

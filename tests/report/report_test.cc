@@ -305,6 +305,37 @@ TEST_F(ReportTest, TextLongRangeIsElided) {
   EXPECT_EQ(out.find("line5"), std::string::npos);
 }
 
+// The CLI renders each directory's findings on its own thread and prints the parts in order:
+// that must print exactly what rendering the whole report does.
+TEST_F(ReportTest, PartsConcatenateToTheWhole) {
+  SourceFile other("migrations/0002_more/migration.sql", "DROP TABLE t;\n");
+  Diagnostic d = Make("ban-drop-table", Severity::kError, "drops t", 0, 13);
+  d.path = other.path();
+  Report whole = r_;
+  whole.diagnostics.push_back(d);
+  whole.sources[other.path()] = &other;
+  Report first = r_;
+  Report second;
+  second.diagnostics = {d};
+  second.sources[other.path()] = &other;
+  Counts summed = Count(first);
+  summed += Count(second);
+  EXPECT_EQ(summed.errors, 2u);
+  EXPECT_EQ(summed.files_with_findings, 2u);
+  for (const bool color : {false, true}) {
+    TextOptions o;
+    o.color = color;
+    for (const Format f : {Format::kText, Format::kGcc, Format::kGithub}) {
+      ASSERT_TRUE(RendersInParts(f));
+      const std::string parts = RenderPart(f, first, o) + RenderPart(f, second, o) +
+                                RenderTrailer(f, summed, whole.files_linted, o);
+      EXPECT_EQ(parts, Render(f, whole, o)) << static_cast<int>(f);
+    }
+  }
+  EXPECT_FALSE(RendersInParts(Format::kJson));
+  EXPECT_FALSE(RendersInParts(Format::kSarif));
+}
+
 TEST(Format, Parse) {
   EXPECT_EQ(ParseFormat("sarif"), Format::kSarif);
   EXPECT_EQ(ParseFormat("github"), Format::kGithub);
