@@ -105,6 +105,18 @@ TEST_F(LintCli, CleanFileExitsZero) {
   EXPECT_EQ(o.out, "no findings (1 file linted)\n");
 }
 
+// lint never connects nor hashes, so it must not load libpq (and its 20 dependencies) nor
+// libcrypto: they cost more start-up time than squawk's whole start (base/shared_library.h).
+// The dynamic loader lists every object it opens under LD_DEBUG=files.
+TEST_F(LintCli, LoadsNeitherLibpqNorLibcrypto) {
+  PrismaProject();
+  const Outcome o = Lockstep({"lint", "prisma"}, "LD_DEBUG=files");
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.err.find("libpg_query"), std::string::npos) << "LD_DEBUG output missing: " << o.err;
+  EXPECT_EQ(o.err.find("libpq.so"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("libcrypto.so"), std::string::npos) << o.err;
+}
+
 TEST_F(LintCli, FailOnDecidesTheExitCode) {
   // An unknown rule in an ignore is a warning (unused-ignore).
   Write(dir_ / "a.sql", "-- lockstep-ignore no-such-rule\nSELECT 1;\n");

@@ -1,0 +1,41 @@
+// The OpenSSL functions lockstep calls (SHA-256 for Prisma's checksums, random bytes for
+// migration ids), defined here under OpenSSL's own names and resolved from libcrypto.so.3 on
+// first use, so that commands that never hash a migration do not load libcrypto at start-up
+// (see base/shared_library.h). The compiler checks each signature against OpenSSL's headers.
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "base/exit_codes.h"
+#include "base/shared_library.h"
+
+namespace {
+
+constexpr lockstep::SharedLibrary kLibcrypto{"libcrypto.so.3", "libssl3",
+                                             lockstep::exit_code::kUsage};
+
+template <typename F>
+F* Resolve(const char* name) {
+  return reinterpret_cast<F*>(lockstep::LoadSymbol(kLibcrypto, name));
+}
+
+}  // namespace
+
+extern "C" {
+
+int EVP_Digest(const void* data, size_t count, unsigned char* md, unsigned int* size,
+               const EVP_MD* type, ENGINE* impl) {
+  static const auto real = Resolve<decltype(EVP_Digest)>("EVP_Digest");
+  return real(data, count, md, size, type, impl);
+}
+
+const EVP_MD* EVP_sha256(void) {
+  static const auto real = Resolve<decltype(EVP_sha256)>("EVP_sha256");
+  return real();
+}
+
+int RAND_bytes(unsigned char* buf, int num) {
+  static const auto real = Resolve<decltype(RAND_bytes)>("RAND_bytes");
+  return real(buf, num);
+}
+
+}  // extern "C"
