@@ -18,6 +18,9 @@ void ParseAll(std::vector<AnalyzedMigration>& ms, const Options& options) {
   if (ms.size() < 8) threads = 1;
   ParseAhead* ahead =
       options.ahead && options.ahead->options() == options.parse ? options.ahead : nullptr;
+  // The pool's threads already parse on the other cores; this thread takes their parses and
+  // parses what none has started. More threads here only compete for the same cores.
+  if (ahead && !options.threads) threads = 1;
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < ms.size(); i = next++) {

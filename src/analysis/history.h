@@ -41,7 +41,7 @@ struct Options {
   sql::ParseOptions parse;
   std::string default_schema = "public";
   bool keep_catalogs = false;  // snapshot the catalog before each analysed statement (rules use it)
-  unsigned threads = 0;        // parser threads; 0: one per core (histories of 8+ files only)
+  unsigned threads = 0;  // parser threads; 0: one per core (histories of 8+ files), one with `ahead`
   // Parses already started on other threads (by path), taken instead of parsing again; used only
   // when its parse options are `parse`.
   ParseAhead* ahead = nullptr;

@@ -19,15 +19,22 @@ ParseAhead::~ParseAhead() {
 }
 
 void ParseAhead::Submit(const std::string& key, std::string text) {
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto [it, inserted] = entries_.try_emplace(key);
     if (!inserted) return;  // the same file reached twice: its first text stands
     it->second.text = std::move(text);
     queue_.push_back(key);
+    // Waking a thread per file cost a futex call and a context switch per file (5% of lint's
+    // time on the Prisma corpus): a woken thread drains the queue, so wake one per batch.
+    // Flush wakes them for the rest; a file still queued when its consumer asks is parsed there.
+    wake = queue_.size() >= kWakeBatch;
   }
-  queued_.notify_one();
+  if (wake) queued_.notify_one();
 }
+
+void ParseAhead::Flush() { queued_.notify_all(); }
 
 void ParseAhead::Work() {
   std::unique_lock<std::mutex> lock(mu_);

@@ -24,8 +24,11 @@ class ParseAhead {
   ParseAhead(const ParseAhead&) = delete;
   ParseAhead& operator=(const ParseAhead&) = delete;
 
-  // Queues `text` (the bytes of the file at `key`) for parsing.
+  // Queues `text` (the bytes of the file at `key`) for parsing. The threads are woken once
+  // several files wait, or by Flush.
   void Submit(const std::string& key, std::string text);
+  // Wakes the threads for whatever is queued: call it once the last file is submitted.
+  void Flush();
 
   // The parse of `key`, if `text` is what was submitted for it: waits while a thread is on it,
   // parses it on the calling thread if none has started. nullopt when `key` was not submitted,
@@ -35,6 +38,7 @@ class ParseAhead {
   const sql::ParseOptions& options() const { return options_; }
 
  private:
+  static constexpr size_t kWakeBatch = 8;
   enum class State { kQueued, kRunning, kDone, kTaken };
   struct Entry {
     State state = State::kQueued;

@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 #include <system_error>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "migrations/checksum.h"
 #include "migrations/naming.h"
@@ -89,11 +91,15 @@ bool IsPlainSql(const Entry& e) {
   return e.target == fs::file_type::regular && EndsWith(e.name, ".sql") && e.name.size() > 4;
 }
 
-Result<std::string> ReadBytes(const fs::path& p) {
+// open(2)'s flags for a file discovery reads. O_NONBLOCK: a FIFO must not hang the open.
+constexpr int kReadFlags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
+
+// The bytes of `p`; `fd`, when given, is `p` already opened with kReadFlags (closed here).
+Result<std::string> ReadBytes(const fs::path& p, int fd = -1) {
   const std::string where = PathString(p);
   // open, then fstat: one system call fewer per file than asking for its type first, which
-  // counts when discovery reads a thousand migrations. O_NONBLOCK: a FIFO must not hang the open.
-  const int fd = ::open(p.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  // counts when discovery reads a thousand migrations.
+  if (fd < 0) fd = ::open(p.c_str(), kReadFlags);
   if (fd < 0) {
     const int err = errno;
     std::error_code ec;
@@ -112,12 +118,16 @@ Result<std::string> ReadBytes(const fs::path& p) {
     ::close(fd);
     return Status::Error("cannot read: not a regular file", where);
   }
-  std::string out;
-  // Sized up front: appending 64 KB at a time re-copied a large file several times over.
-  out.reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
+  // Read straight into the string, asking for one byte more than the size fstat reported: a read
+  // that returns less than asked, with the whole reported size in, is the end of the file, which
+  // saves the usual extra read that returns 0 (one system call per migration). A file that grew
+  // since fstat, or a short read before the reported size, just goes on reading.
+  const size_t size = static_cast<size_t>(st.st_size);
+  std::string out(size + 1, '\0');
+  size_t got = 0;
   for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (got == out.size()) out.resize(out.size() * 2);
+    const ssize_t n = ::read(fd, out.data() + got, out.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       const int err = errno;
@@ -125,8 +135,10 @@ Result<std::string> ReadBytes(const fs::path& p) {
       return Status::Error(std::string("cannot read: ") + std::strerror(err), where);
     }
     if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
+    got += static_cast<size_t>(n);
+    if (got == size && got < out.size()) break;
   }
+  out.resize(got);
   ::close(fd);
   return out;
 }
@@ -167,7 +179,9 @@ class Discoverer {
   Status AddDirectory(const std::string& argument, const fs::path& dir);
 
   // Reads the file and appends the migration, unless an earlier PATH already brought it.
-  Status AddMigration(std::string name, fs::path sql_path, fs::path folder, MigrationKind kind);
+  // `fd`: sql_path already opened with kReadFlags, or -1. It is closed here.
+  Status AddMigration(std::string name, fs::path sql_path, fs::path folder, MigrationKind kind,
+                      int fd = -1);
   std::optional<std::string> ReadProvider(const fs::path& dir);
   fs::path Canonical(const fs::path& p);
   // List(dir), once per directory: finding a migrations directory and then adding it listed it
@@ -197,8 +211,11 @@ class Discoverer {
 
   std::function<void(const Migration&)> on_read_;
   MigrationSet set_;
-  std::set<fs::path> seen_;  // canonical paths of the files read so far
-  std::map<fs::path, fs::path> canonical_;  // Canonical's memo
+  // Keyed by the path's string: fs::path's own ordering compares component by component, which
+  // showed in profiles of large histories. Canonical paths are normal, so equal strings is
+  // equal paths; for the memo, a differently spelt path is merely a miss.
+  std::unordered_set<std::string> seen_;  // canonical paths of the files read so far
+  std::unordered_map<std::string, fs::path> canonical_;  // Canonical's memo
   std::map<fs::path, std::vector<Entry>> listed_;  // Listing's memo
 };
 
@@ -310,20 +327,27 @@ Status Discoverer::AddPrismaDirectory(const std::string& argument, const fs::pat
       Warn(path, "symbolic link to a folder: Prisma does not follow it, so lockstep skips it too");
     } else if (e.type == fs::file_type::directory) {
       const fs::path sql = path / kMigrationFile;
-      std::error_code ec;
-      const fs::file_type type = fs::symlink_status(sql, ec).type();
-      if (ec || type == fs::file_type::not_found) {
-        Tell(path, "no migration.sql in this folder: Prisma ignores it, so does lockstep");
-        continue;
+      // Opened right away rather than asked for its type first (one system call fewer per
+      // migration): O_NOFOLLOW opens anything but a symbolic link, so an open file is known
+      // not to be one. A link, or a failed open, takes the general way.
+      int fd = ::open(sql.c_str(), kReadFlags | O_NOFOLLOW);
+      fs::file_type type = fs::file_type::unknown;  // not a symbolic link
+      if (fd < 0) {
+        std::error_code ec;
+        type = fs::symlink_status(sql, ec).type();
+        if (ec || type == fs::file_type::not_found) {
+          Tell(path, "no migration.sql in this folder: Prisma ignores it, so does lockstep");
+          continue;
+        }
       }
       // What Canonical would find by asking the file system again: the folder is a real
       // directory (the listing says so), and the file's type was just read. Discovering a
       // thousand migrations is mostly system calls; this saves two per migration.
       const fs::path folder = Canonical(dir) / e.name;
-      canonical_.emplace(path, folder);
-      if (type != fs::file_type::symlink) canonical_.emplace(sql, folder / kMigrationFile);
+      canonical_.emplace(path.native(), folder);
+      if (type != fs::file_type::symlink) canonical_.emplace(sql.native(), folder / kMigrationFile);
       ++found;
-      Status s = AddMigration(e.name, sql, path, MigrationKind::kPrismaFolder);
+      Status s = AddMigration(e.name, sql, path, MigrationKind::kPrismaFolder, fd);
       if (!s.ok()) return s;
     } else if (IsPlainSql(e)) {
       Tell(path, "Prisma ignores .sql files outside migration folders, so does lockstep");
@@ -405,7 +429,7 @@ Status Discoverer::AddPlainFile(const std::string& argument, const fs::path& fil
 // a deep history); the directories of a history are few, so each is resolved once here and a path
 // that is no symbolic link itself is its resolved parent plus its name.
 fs::path Discoverer::Canonical(const fs::path& p) {
-  if (auto it = canonical_.find(p); it != canonical_.end()) return it->second;
+  if (auto it = canonical_.find(p.native()); it != canonical_.end()) return it->second;
   fs::path out;
   std::error_code ec;
   const fs::path name = p.filename();
@@ -421,18 +445,19 @@ fs::path Discoverer::Canonical(const fs::path& p) {
     out = fs::weakly_canonical(p, ec);
     if (ec) out = fs::absolute(p, ec).lexically_normal();
   }
-  canonical_.emplace(p, out);
+  canonical_.emplace(p.native(), out);
   return out;
 }
 
 Status Discoverer::AddMigration(std::string name, fs::path sql_path, fs::path folder,
-                                MigrationKind kind) {
+                                MigrationKind kind, int fd) {
   fs::path key = Canonical(sql_path);
-  if (!seen_.insert(key).second) {
+  if (!seen_.insert(key.native()).second) {
+    if (fd >= 0) ::close(fd);
     Tell(sql_path, "reached through two PATH arguments; kept once");
     return Status::Ok();
   }
-  Result<std::string> bytes = ReadBytes(sql_path);
+  Result<std::string> bytes = ReadBytes(sql_path, fd);
   if (!bytes.ok()) return bytes.status();
   if (!IsValidUtf8(*bytes)) {
     Warn(sql_path, "not valid UTF-8: Prisma reads it with U+FFFD replacement characters");

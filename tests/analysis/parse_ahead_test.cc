@@ -43,6 +43,7 @@ sql::ParseOptions WithTokens() {
 TEST(ParseAhead, TakeGivesWhatParseStringGivesOnceAndOnlyForTheSubmittedText) {
   ParseAhead ahead(WithTokens(), 2);
   for (int i = 0; i < 40; ++i) ahead.Submit("m" + std::to_string(i), Migration(i));
+  ahead.Flush();
   for (int i = 39; i >= 0; --i) {  // the last ones may not have started: taken on this thread
     const std::string key = "m" + std::to_string(i);
     std::optional<sql::ParsedFile> p = ahead.Take(key, Migration(i));
