@@ -96,7 +96,8 @@ constexpr int kReadFlags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
 
 // The bytes of `p`; `fd`, when given, is `p` already opened with kReadFlags (closed here).
 Result<std::string> ReadBytes(const fs::path& p, int fd = -1) {
-  const std::string where = PathString(p);
+  // The path as messages show it; normalising it costs, so only on an error.
+  auto where = [&p] { return PathString(p); };
   // open, then fstat: one system call fewer per file than asking for its type first, which
   // counts when discovery reads a thousand migrations.
   if (fd < 0) fd = ::open(p.c_str(), kReadFlags);
@@ -107,16 +108,16 @@ Result<std::string> ReadBytes(const fs::path& p, int fd = -1) {
     if (type == fs::file_type::not_found) {
       const bool link = fs::symlink_status(p, ec).type() == fs::file_type::symlink;
       return Status::Error(link ? "cannot read: dangling symbolic link" : "cannot read: no such file",
-                           where);
+                           where());
     }
     if (type != fs::file_type::regular && type != fs::file_type::unknown)
-      return Status::Error("cannot read: not a regular file", where);
-    return Status::Error(std::string("cannot read: ") + std::strerror(err), where);
+      return Status::Error("cannot read: not a regular file", where());
+    return Status::Error(std::string("cannot read: ") + std::strerror(err), where());
   }
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Status::Error("cannot read: not a regular file", where);
+    return Status::Error("cannot read: not a regular file", where());
   }
   // Read straight into the string, asking for one byte more than the size fstat reported: a read
   // that returns less than asked, with the whole reported size in, is the end of the file, which
@@ -132,7 +133,7 @@ Result<std::string> ReadBytes(const fs::path& p, int fd = -1) {
     if (n < 0) {
       const int err = errno;
       ::close(fd);
-      return Status::Error(std::string("cannot read: ") + std::strerror(err), where);
+      return Status::Error(std::string("cannot read: ") + std::strerror(err), where());
     }
     if (n == 0) break;
     got += static_cast<size_t>(n);
