@@ -15,9 +15,13 @@
 // asks for 2 MB transparent huge pages (thp:always = madvise; nothing happens where the kernel
 // has THP off). Freed memory is kept rather than returned (no decay): every lockstep command is
 // a short-lived process. glibc's malloc has the same huge-page switch only as an environment
-// tunable (GLIBC_TUNABLES), which a program cannot set for itself.
+// tunable (GLIBC_TUNABLES), which a program cannot set for itself. One arena per CPU
+// (percpu_arena) instead of jemalloc's default of four per CPU: lockstep runs at most one thread
+// per core, and memory spread over more arenas is more pages first touched (on the Prisma
+// corpus, 2 cores: about 3,300 page faults instead of 4,000, and 5-10% less wall time).
 extern "C" {
-const char* malloc_conf = "thp:always,metadata_thp:always,dirty_decay_ms:-1,muzzy_decay_ms:-1";
+const char* malloc_conf =
+    "thp:always,metadata_thp:always,dirty_decay_ms:-1,muzzy_decay_ms:-1,percpu_arena:percpu";
 }
 #endif
 
