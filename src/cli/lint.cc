@@ -22,6 +22,7 @@
 #include "analysis/parse_ahead.h"
 #include "base/exit_codes.h"
 #include "base/keep_until_exit.h"
+#include "base/paths.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "db/connection.h"
@@ -44,7 +45,7 @@ int Fail(const std::string& message, int code = exit_code::kUsage) {
 }
 
 // How a file is named in reports: as reached from the PATH given, without "./" detours.
-std::string DisplayPath(const fs::path& p) { return p.lexically_normal().generic_string(); }
+std::string DisplayPath(const fs::path& p) { return LexicallyNormal(p).generic_string(); }
 
 std::string Canonical(const fs::path& p) {
   std::error_code ec;
@@ -160,7 +161,7 @@ Result<std::vector<Group>> Select(migrations::MigrationSet& set) {
   std::map<std::string, std::pair<size_t, size_t>> seen;  // canonical path -> (group, item)
   auto add = [&](const std::string& dir, migrations::Migration m, bool lint) {
     const std::string key = m.canonical_path.empty() ? Canonical(m.sql_path)
-                                                     : m.canonical_path.lexically_normal().string();
+                                                     : LexicallyNormal(m.canonical_path).string();
     if (auto it = seen.find(key); it != seen.end()) {
       groups[it->second.first].items[it->second.second].lint |= lint;
       return;

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/paths.h"
 #include "migrations/checksum.h"
 #include "migrations/naming.h"
 
@@ -46,7 +47,7 @@ struct Entry {
 
 // A path for messages: normalised, without a trailing separator.
 fs::path Clean(const fs::path& p) {
-  fs::path n = p.lexically_normal();
+  fs::path n = LexicallyNormal(p);
   if (!n.has_filename() && n.has_relative_path()) n = n.parent_path();
   return n.empty() ? fs::path(".") : n;
 }
