@@ -14,12 +14,8 @@ constexpr lockstep::SharedLibrary kLibpq{"libpq.so.5", "libpq5", lockstep::exit_
 
 }  // namespace
 
-// RET NAME PARAMS forwards ARGS to libpq's NAME, resolved once (a thread-safe static).
-#define LOCKSTEP_LIBPQ(ret, name, params, args)                                          \
-  ret name params {                                                                      \
-    static const auto real = reinterpret_cast<decltype(&name)>(lockstep::LoadSymbol(kLibpq, #name)); \
-    return real args;                                                                    \
-  }
+#define LOCKSTEP_LIBPQ(ret, name, params, args) \
+  LOCKSTEP_FORWARD_TO_LIBRARY(kLibpq, ret, name, params, args)
 
 LOCKSTEP_LIBPQ(int, PQbackendPID, (const PGconn* conn), (conn))
 LOCKSTEP_LIBPQ(int, PQcancel, (PGcancel * cancel, char* errbuf, int errbufsize),

@@ -13,29 +13,12 @@ namespace {
 constexpr lockstep::SharedLibrary kLibcrypto{"libcrypto.so.3", "libssl3",
                                              lockstep::exit_code::kUsage};
 
-template <typename F>
-F* Resolve(const char* name) {
-  return reinterpret_cast<F*>(lockstep::LoadSymbol(kLibcrypto, name));
-}
-
 }  // namespace
 
-extern "C" {
-
-int EVP_Digest(const void* data, size_t count, unsigned char* md, unsigned int* size,
-               const EVP_MD* type, ENGINE* impl) {
-  static const auto real = Resolve<decltype(EVP_Digest)>("EVP_Digest");
-  return real(data, count, md, size, type, impl);
-}
-
-const EVP_MD* EVP_sha256(void) {
-  static const auto real = Resolve<decltype(EVP_sha256)>("EVP_sha256");
-  return real();
-}
-
-int RAND_bytes(unsigned char* buf, int num) {
-  static const auto real = Resolve<decltype(RAND_bytes)>("RAND_bytes");
-  return real(buf, num);
-}
-
-}  // extern "C"
+LOCKSTEP_FORWARD_TO_LIBRARY(kLibcrypto, int, EVP_Digest,
+                            (const void* data, size_t count, unsigned char* md,
+                             unsigned int* size, const EVP_MD* type, ENGINE* impl),
+                            (data, count, md, size, type, impl))
+LOCKSTEP_FORWARD_TO_LIBRARY(kLibcrypto, const EVP_MD*, EVP_sha256, (void), ())
+LOCKSTEP_FORWARD_TO_LIBRARY(kLibcrypto, int, RAND_bytes, (unsigned char* buf, int num),
+                            (buf, num))
