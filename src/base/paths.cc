@@ -11,7 +11,7 @@ bool IsLexicallyNormal(std::string_view s) {
   bool only_dotdot_so_far = true;
   while (pos <= s.size()) {
     const size_t slash = s.find('/', pos);
-    const std::string_view part = s.substr(pos, slash == std::string_view::npos ? s.npos : slash - pos);
+    const std::string_view part = s.substr(pos, slash - pos);  // to the end when there is none
     if (part.empty() || part == ".") return false;
     if (part == "..") {
       if (absolute || !only_dotdot_so_far) return false;

@@ -88,18 +88,10 @@ bool RendersInParts(Format f) {
 }
 
 std::string RenderPart(Format f, const Report& part, const TextOptions& text_options) {
-  switch (f) {
-    case Format::kText:
-      return RenderTextFindings(part, text_options);
-    case Format::kGcc:
-      return RenderGcc(part);
-    case Format::kGithub:
-      return RenderGithub(part);
-    case Format::kJson:
-    case Format::kSarif:
-      break;
-  }
-  return Render(f, part, text_options);  // whole documents: not meant to be concatenated
+  // Only text has a trailer; the part of any other format is the format itself (JSON and SARIF
+  // being whole documents, not meant to be concatenated).
+  return f == Format::kText ? RenderTextFindings(part, text_options)
+                            : Render(f, part, text_options);
 }
 
 std::string RenderTrailer(Format f, const Counts& counts, size_t files_linted,
