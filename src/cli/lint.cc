@@ -277,7 +277,8 @@ int Lint(const Args& args) {
   analysis::ParseAhead ahead(lint::ParseOptionsForLint(),
                              std::max(2u, std::thread::hardware_concurrency()) - 1);
   Result<migrations::MigrationSet> set = migrations::Discover(
-      f.paths, [&ahead](const migrations::Migration& m) { ahead.Submit(DisplayPath(m.sql_path), m.sql); });
+      f.paths,
+      [&ahead](const migrations::Migration& m) { ahead.Submit(DisplayPath(m.sql_path), m.sql); });
   ahead.Flush();
   if (!set.ok()) return Fail(set.status().ToString());
   for (const migrations::Note& n : set->notes) std::fprintf(stderr, "%s\n", n.ToString().c_str());
@@ -320,7 +321,7 @@ int Lint(const Args& args) {
     size_t history = 0;
     std::set<std::string> linted;
     analysis::History h;
-    report::Report part;  // this directory's findings on linted files, and those files
+    report::Report part;   // this directory's findings on linted files, and those files
     std::string rendered;  // RenderPart of `part`, when the format renders in parts
   };
   std::vector<std::unique_ptr<Job>> jobs;
@@ -345,7 +346,7 @@ int Lint(const Args& args) {
       j.h = lint::ReplayForLint(std::move(j.texts), j.history, config.options.settings, &ahead);
       for (const analysis::AnalyzedMigration& m : j.h.migrations)
         if (j.linted.count(m.source.path())) j.part.sources[m.source.path()] = &m.source;
-      for (rules::Diagnostic& d : lint::Run(j.h, config.options))
+      for (Diagnostic& d : lint::Run(j.h, config.options))
         if (j.part.sources.count(d.path)) j.part.diagnostics.push_back(std::move(d));
       j.part.files_linted = j.linted.size();
       if (in_parts) j.rendered = report::RenderPart(format, j.part, text);
@@ -384,7 +385,7 @@ int Lint(const Args& args) {
 
   bool syntax = false, failing = false;
   for (const auto& j : jobs) {
-    for (const rules::Diagnostic& d : j->part.diagnostics) {
+    for (const Diagnostic& d : j->part.diagnostics) {
       syntax = syntax || d.rule == lint::kSyntaxError;
       failing = failing || lint::Fails(fail_on, d.severity);
     }
@@ -411,7 +412,7 @@ int Rules(const Args& args) {
     nlohmann::ordered_json a = nlohmann::ordered_json::array();
     for (const auto& r : infos)
       a.push_back({{"id", r.id},
-                   {"severity", rules::SeverityName(r.severity)},
+                   {"severity", SeverityName(r.severity)},
                    {"fixable", r.fixable},
                    {"summary", r.summary},
                    {"help_uri", report::RuleDocUrl(r.id)}});
@@ -424,7 +425,7 @@ int Rules(const Args& args) {
               "SUMMARY");
   for (const auto& r : infos)
     std::printf("%-*s  %-8s  %-3s  %s\n", static_cast<int>(width), r.id.c_str(),
-                std::string(rules::SeverityName(r.severity)).c_str(), r.fixable ? "yes" : "",
+                std::string(SeverityName(r.severity)).c_str(), r.fixable ? "yes" : "",
                 r.summary.c_str());
   return exit_code::kOk;
 }
@@ -465,8 +466,7 @@ int Explain(const Args& args) {
   for (const auto& r : infos) {
     if (r.id == id) {
       std::printf("# %s\n\n%s\n\n(severity: %s%s; no page docs/rules/%s.md in this build)\n",
-                  r.id.c_str(), r.summary.c_str(),
-                  std::string(rules::SeverityName(r.severity)).c_str(),
+                  r.id.c_str(), r.summary.c_str(), std::string(SeverityName(r.severity)).c_str(),
                   r.fixable ? ", `lockstep fix` rewrites it" : "", r.id.c_str());
       return exit_code::kOk;
     }
