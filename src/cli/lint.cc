@@ -1,7 +1,6 @@
 // `lockstep lint`, `lockstep rules`, `lockstep explain`: the migration linter's commands. The
 // work is done by lint/ (runner, config) and report/ (formats); this file finds what to lint,
 // decides what is history, and maps the outcome to an exit code. See docs/lint.md.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +22,7 @@
 #include "base/exit_codes.h"
 #include "base/keep_until_exit.h"
 #include "base/paths.h"
+#include "base/process.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "db/connection.h"
@@ -53,37 +53,19 @@ std::string Canonical(const fs::path& p) {
   return (ec ? fs::absolute(p, ec) : c).lexically_normal().string();
 }
 
-// Runs a program (no shell) and returns its standard output; stderr passes through.
+// Runs a program (no shell, found in PATH) and returns its standard output; stderr passes
+// through.
 Result<std::string> Capture(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (pipe(fds) != 0) return Status::Error("cannot create a pipe");
-  const pid_t pid = fork();
-  if (pid < 0) return Status::Error("cannot start " + argv[0]);
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    std::vector<char*> v;
-    for (const auto& a : argv) v.push_back(const_cast<char*>(a.c_str()));
-    v.push_back(nullptr);
-    execvp(v[0], v.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  std::string out;
-  char buf[65536];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  RunOptions options;
+  options.process.search_path = true;
+  options.capture_stdout = true;
+  Result<RunResult> r = RunProcess(argv, options);
+  if (!r.ok() || r->exit.code != 0) {
     std::string cmd;
     for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
-    return Status::Error(
-        "`" + cmd + "` failed" +
-        (WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (not installed?)" : ""));
+    return Status::Error("`" + cmd + "` failed" + (r.ok() ? "" : " (not installed?)"));
   }
-  return out;
+  return std::move(r->stdout_text);
 }
 
 std::vector<std::string> SplitNul(const std::string& s) {
