@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& m : h.migrations) r.sources[m.source.path()] = &m.source;
   r.files_linted = 1;
   r.rules = lint::DescribeRules();
-  for (const rules::Diagnostic& d : r.diagnostics) {
+  for (const Diagnostic& d : r.diagnostics) {
     // The runner's contract: ranges lie inside the file and reporters may rely on it.
     if (d.begin < 0 || d.end < d.begin ||
         static_cast<size_t>(d.end) > h.migrations.back().source.text().size())

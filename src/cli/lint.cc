@@ -1,7 +1,6 @@
 // `lockstep lint`, `lockstep rules`, `lockstep explain`: the migration linter's commands. The
 // work is done by lint/ (runner, config) and report/ (formats); this file finds what to lint,
 // decides what is history, and maps the outcome to an exit code. See docs/lint.md.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +22,7 @@
 #include "base/exit_codes.h"
 #include "base/keep_until_exit.h"
 #include "base/paths.h"
+#include "base/process.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "db/connection.h"
@@ -53,37 +53,19 @@ std::string Canonical(const fs::path& p) {
   return (ec ? fs::absolute(p, ec) : c).lexically_normal().string();
 }
 
-// Runs a program (no shell) and returns its standard output; stderr passes through.
+// Runs a program (no shell, found in PATH) and returns its standard output; stderr passes
+// through.
 Result<std::string> Capture(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (pipe(fds) != 0) return Status::Error("cannot create a pipe");
-  const pid_t pid = fork();
-  if (pid < 0) return Status::Error("cannot start " + argv[0]);
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    std::vector<char*> v;
-    for (const auto& a : argv) v.push_back(const_cast<char*>(a.c_str()));
-    v.push_back(nullptr);
-    execvp(v[0], v.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  std::string out;
-  char buf[65536];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  RunOptions options;
+  options.process.search_path = true;
+  options.capture_stdout = true;
+  Result<RunResult> r = RunProcess(argv, options);
+  if (!r.ok() || r->exit.code != 0) {
     std::string cmd;
     for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
-    return Status::Error(
-        "`" + cmd + "` failed" +
-        (WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (not installed?)" : ""));
+    return Status::Error("`" + cmd + "` failed" + (r.ok() ? "" : " (not installed?)"));
   }
-  return out;
+  return std::move(r->stdout_text);
 }
 
 std::vector<std::string> SplitNul(const std::string& s) {
@@ -277,7 +259,8 @@ int Lint(const Args& args) {
   analysis::ParseAhead ahead(lint::ParseOptionsForLint(),
                              std::max(2u, std::thread::hardware_concurrency()) - 1);
   Result<migrations::MigrationSet> set = migrations::Discover(
-      f.paths, [&ahead](const migrations::Migration& m) { ahead.Submit(DisplayPath(m.sql_path), m.sql); });
+      f.paths,
+      [&ahead](const migrations::Migration& m) { ahead.Submit(DisplayPath(m.sql_path), m.sql); });
   ahead.Flush();
   if (!set.ok()) return Fail(set.status().ToString());
   for (const migrations::Note& n : set->notes) std::fprintf(stderr, "%s\n", n.ToString().c_str());
@@ -320,7 +303,7 @@ int Lint(const Args& args) {
     size_t history = 0;
     std::set<std::string> linted;
     analysis::History h;
-    report::Report part;  // this directory's findings on linted files, and those files
+    report::Report part;   // this directory's findings on linted files, and those files
     std::string rendered;  // RenderPart of `part`, when the format renders in parts
   };
   std::vector<std::unique_ptr<Job>> jobs;
@@ -345,7 +328,7 @@ int Lint(const Args& args) {
       j.h = lint::ReplayForLint(std::move(j.texts), j.history, config.options.settings, &ahead);
       for (const analysis::AnalyzedMigration& m : j.h.migrations)
         if (j.linted.count(m.source.path())) j.part.sources[m.source.path()] = &m.source;
-      for (rules::Diagnostic& d : lint::Run(j.h, config.options))
+      for (Diagnostic& d : lint::Run(j.h, config.options))
         if (j.part.sources.count(d.path)) j.part.diagnostics.push_back(std::move(d));
       j.part.files_linted = j.linted.size();
       if (in_parts) j.rendered = report::RenderPart(format, j.part, text);
@@ -384,7 +367,7 @@ int Lint(const Args& args) {
 
   bool syntax = false, failing = false;
   for (const auto& j : jobs) {
-    for (const rules::Diagnostic& d : j->part.diagnostics) {
+    for (const Diagnostic& d : j->part.diagnostics) {
       syntax = syntax || d.rule == lint::kSyntaxError;
       failing = failing || lint::Fails(fail_on, d.severity);
     }
@@ -411,7 +394,7 @@ int Rules(const Args& args) {
     nlohmann::ordered_json a = nlohmann::ordered_json::array();
     for (const auto& r : infos)
       a.push_back({{"id", r.id},
-                   {"severity", rules::SeverityName(r.severity)},
+                   {"severity", SeverityName(r.severity)},
                    {"fixable", r.fixable},
                    {"summary", r.summary},
                    {"help_uri", report::RuleDocUrl(r.id)}});
@@ -424,7 +407,7 @@ int Rules(const Args& args) {
               "SUMMARY");
   for (const auto& r : infos)
     std::printf("%-*s  %-8s  %-3s  %s\n", static_cast<int>(width), r.id.c_str(),
-                std::string(rules::SeverityName(r.severity)).c_str(), r.fixable ? "yes" : "",
+                std::string(SeverityName(r.severity)).c_str(), r.fixable ? "yes" : "",
                 r.summary.c_str());
   return exit_code::kOk;
 }
@@ -465,8 +448,7 @@ int Explain(const Args& args) {
   for (const auto& r : infos) {
     if (r.id == id) {
       std::printf("# %s\n\n%s\n\n(severity: %s%s; no page docs/rules/%s.md in this build)\n",
-                  r.id.c_str(), r.summary.c_str(),
-                  std::string(rules::SeverityName(r.severity)).c_str(),
+                  r.id.c_str(), r.summary.c_str(), std::string(SeverityName(r.severity)).c_str(),
                   r.fixable ? ", `lockstep fix` rewrites it" : "", r.id.c_str());
       return exit_code::kOk;
     }

@@ -1,6 +1,7 @@
 #include "db/connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cctype>
@@ -272,6 +273,69 @@ DbResult<Rows> Connection::Exec(std::string_view sql,
     return ErrorFromResult(nullptr, s_->conn, s_->info.password);
   }
   return CollectResults(s_->conn, s_->info.password);
+}
+
+DbResult<Rows> Connection::CopyIn(std::string_view sql,
+                                  const std::function<bool(std::string&)>& next) {
+  if (!is_open()) return ClientError(ErrorKind::kConnectionLost, "the connection is closed");
+  PGconn* conn = s_->conn;
+  const std::string& password = s_->info.password;
+  const std::string text(sql);
+  if (!PQsendQuery(conn, text.c_str())) return ErrorFromResult(nullptr, conn, password);
+  PGresult* first = PQgetResult(conn);
+  if (first == nullptr || PQresultStatus(first) != PGRES_COPY_IN) {
+    std::optional<DbError> error;
+    if (first != nullptr && PQresultStatus(first) != PGRES_COMMAND_OK &&
+        PQresultStatus(first) != PGRES_TUPLES_OK && PQresultStatus(first) != PGRES_EMPTY_QUERY)
+      error = ErrorFromResult(first, conn, password);
+    PQclear(first);
+    DbResult<Rows> rest = CollectResults(conn, password);  // whatever else the text started
+    if (error) return *error;
+    if (!rest.ok()) return rest;
+    return ClientError(ErrorKind::kClient, "not a COPY ... FROM STDIN: " + text);
+  }
+  PQclear(first);
+  std::string buf;
+  std::optional<DbError> send_error;
+  while (next(buf)) {
+    if (PQputCopyData(conn, buf.data(), static_cast<int>(buf.size())) != 1) {
+      send_error =
+          ClientError(ErrorKind::kConnectionLost,
+                      "sending COPY data failed: " + OneLine(PQerrorMessage(conn), password));
+      break;
+    }
+    buf.clear();
+  }
+  // Ending the COPY (with an error message when sending failed) brings the connection back to
+  // idle, so that it stays usable after a failure.
+  if (PQputCopyEnd(conn, send_error ? "lockstep stopped sending COPY data" : nullptr) != 1) {
+    return ClientError(ErrorKind::kConnectionLost,
+                       "ending COPY failed: " + OneLine(PQerrorMessage(conn), password));
+  }
+  DbResult<Rows> result = CollectResults(conn, password);
+  if (send_error) return *send_error;
+  return result;
+}
+
+DbResult<std::vector<Notification>> Connection::WaitForNotifications(
+    std::chrono::milliseconds timeout) {
+  if (!is_open()) return ClientError(ErrorKind::kConnectionLost, "the connection is closed");
+  PGconn* conn = s_->conn;
+  const int fd = PQsocket(conn);
+  if (fd < 0) return ClientError(ErrorKind::kConnectionLost, "the connection is closed");
+  pollfd p{fd, POLLIN, 0};
+  ::poll(&p, 1, static_cast<int>(timeout.count()));
+  if (!PQconsumeInput(conn)) {
+    return ClientError(ErrorKind::kConnectionLost,
+                       "the connection to the server was lost: " +
+                           OneLine(PQerrorMessage(conn), s_->info.password));
+  }
+  std::vector<Notification> out;
+  while (PGnotify* n = PQnotifies(conn)) {
+    out.push_back({n->be_pid, n->relname ? n->relname : "", n->extra ? n->extra : ""});
+    PQfreemem(n);
+  }
+  return out;
 }
 
 bool Connection::Cancel() {

@@ -2,7 +2,9 @@
 // failures are DbErrors carrying the server's SQLSTATE, message, detail, hint and position.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +41,13 @@ struct Notice {
   std::string hint;
 };
 
+// A NOTIFY received on a channel the connection LISTENs to.
+struct Notification {
+  int backend_pid = 0;  // of the notifying session
+  std::string channel;
+  std::string payload;
+};
+
 struct ConnectOptions {
   // Used when the URL has no connect_timeout (Prisma's default); without one libpq waits forever
   // for a host that drops packets.
@@ -66,6 +75,17 @@ class Connection {
   // Runs one statement with the extended protocol; $1.. are bound to `params` as text (nullopt is
   // NULL), their types inferred by the server.
   DbResult<Rows> Exec(std::string_view sql, const std::vector<std::optional<std::string>>& params);
+
+  // Runs `sql`, one COPY ... FROM STDIN, and streams the data that `next` produces: `next` is
+  // called with an empty buffer until it returns false, and each buffer it filled is sent as is
+  // (in the format the COPY names). Returns the COPY's result (`affected` is the row count). A
+  // statement that is not a COPY FROM STDIN fails with kClient; the connection stays usable.
+  DbResult<Rows> CopyIn(std::string_view sql, const std::function<bool(std::string&)>& next);
+
+  // Waits up to `timeout` for notifications on the channels this connection LISTENs to (run
+  // `LISTEN channel` with Exec first) and returns those received, oldest first; empty when none
+  // came. Fails with kConnectionLost when the connection broke.
+  DbResult<std::vector<Notification>> WaitForNotifications(std::chrono::milliseconds timeout);
 
   // Asks the server to cancel the statement this connection is running (PQcancel). Safe to call
   // from any thread, also when nothing runs (then a no-op on the server). The canceled statement

@@ -2,16 +2,12 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +24,8 @@
 #include <set>
 #include <sstream>
 #include <thread>
+
+#include "base/process.h"
 
 namespace lockstep::db {
 namespace fs = std::filesystem;
@@ -241,87 +239,33 @@ std::string ReadTail(const fs::path& p, int max_lines) {
   return out;
 }
 
-std::vector<std::string> ChildEnv(const PgInstall& install, const fs::path& home) {
-  std::vector<std::string> env = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", "LANG=C",
-                                  "TZ=UTC", "HOME=" + home.string()};
-  if (!install.lib_dir.empty()) env.push_back("LD_LIBRARY_PATH=" + install.lib_dir.string());
+std::vector<std::pair<std::string, std::string>> ChildEnv(const PgInstall& install,
+                                                          const fs::path& home) {
+  std::vector<std::pair<std::string, std::string>> env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
+                                                          {"LC_ALL", "C"},
+                                                          {"LANG", "C"},
+                                                          {"TZ", "UTC"},
+                                                          {"HOME", home.string()}};
+  if (!install.lib_dir.empty()) env.emplace_back("LD_LIBRARY_PATH", install.lib_dir.string());
   return env;
 }
 
-// fork + exec with the output going to `out_fd`, as the server user, in a new process group, and
-// with `death_signal` delivered when the thread that started it goes away. Exec failures are sent
-// back over a close-on-exec pipe so that they are reported rather than lost in the log.
-Result<pid_t> Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                    int out_fd, const RunAs& as, int death_signal) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-
-  const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  int report[2];
-  if (devnull < 0 || ::pipe2(report, O_CLOEXEC) != 0) {
-    if (devnull >= 0) ::close(devnull);
-    return Status::Error("cannot start " + args[0] + ": " + ErrnoText(errno));
-  }
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    const int err = errno;
-    ::close(devnull);
-    ::close(report[0]);
-    ::close(report[1]);
-    return Status::Error("cannot start " + args[0] + ": fork: " + ErrnoText(err));
-  }
-  if (pid == 0) {
-    // Only async-signal-safe calls from here on: the parent may have other threads.
-    struct Failure {
-      int stage;
-      int err;
-    };
-    auto fail = [&](int stage) {
-      Failure f{stage, errno};
-      (void)!::write(report[1], &f, sizeof f);
-      ::_exit(127);
-    };
-    ::setpgid(0, 0);
-    if (::dup2(devnull, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(out_fd, 2) < 0) fail(0);
-#ifdef SYS_close_range
-    // Keep the test process's descriptors (sockets, pipes) out of the server.
-    if (report[1] > 3) ::syscall(SYS_close_range, 3u, static_cast<unsigned>(report[1] - 1), 0u);
-    ::syscall(SYS_close_range, static_cast<unsigned>(report[1] + 1), ~0u, 0u);
-#endif
-    if (as.other) {
-      if (::setgroups(1, &as.gid) != 0 || ::setgid(as.gid) != 0) fail(1);
-      if (::setuid(as.uid) != 0) fail(1);
-    }
-    // After setuid, which clears the parent-death signal.
-    if (::prctl(PR_SET_PDEATHSIG, death_signal) != 0) fail(2);
-    if (::getppid() != parent) ::_exit(1);
-    ::execve(argv[0], argv.data(), envp.data());
-    fail(3);
-  }
-  ::close(devnull);
-  ::close(report[1]);
-  struct {
-    int stage;
-    int err;
-  } failure{};
-  ssize_t n;
-  do {
-    n = ::read(report[0], &failure, sizeof failure);
-  } while (n < 0 && errno == EINTR);
-  ::close(report[0]);
-  if (n == static_cast<ssize_t>(sizeof failure)) {
-    ::waitpid(pid, nullptr, 0);
-    static const char* kStages[] = {"redirecting output", "switching to the postgres user",
-                                    "setting the parent-death signal", "exec"};
-    return Status::Error("cannot start " + args[0] + ": " + kStages[failure.stage] + ": " +
-                         ErrnoText(failure.err));
-  }
-  return pid;
+// Starts a server program with only `env` as its environment, the output going to `out_fd`, as
+// the server user, in a new process group, and with `death_signal` delivered when the thread
+// that started it goes away.
+Result<pid_t> Spawn(const std::vector<std::string>& args,
+                    const std::vector<std::pair<std::string, std::string>>& env, int out_fd,
+                    const RunAs& as, int death_signal) {
+  ProcessOptions options;
+  options.clear_environment = true;
+  options.environment = env;
+  options.null_stdin = true;
+  options.stdout_fd = out_fd;
+  options.stderr_fd = out_fd;
+  options.new_process_group = true;
+  if (as.other) options.user = ProcessOptions::User{as.uid, as.gid};
+  options.death_signal = death_signal;
+  return StartProcess(args, options);
 }
 
 // PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, not the process. A server
@@ -370,27 +314,6 @@ class LauncherThread {
   std::deque<std::packaged_task<Result<pid_t>()>> queue_;
 };
 
-// Waits up to `timeout` for `pid` to exit; true when it did (or is not our child any more).
-bool WaitExit(pid_t pid, std::chrono::milliseconds timeout, int* status = nullptr) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  int st = 0;
-  while (true) {
-    const pid_t r = ::waitpid(pid, &st, WNOHANG);
-    if (r == pid || (r < 0 && errno == ECHILD)) {
-      if (status) *status = st;
-      return true;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-}
-
-std::string DescribeExit(int status) {
-  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-  return "status " + std::to_string(status);
-}
-
 Status RunInitdb(const PgInstall& install, const fs::path& data_dir, const fs::path& log,
                  const RunAs& as) {
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -403,12 +326,10 @@ Status RunInitdb(const PgInstall& install, const fs::path& data_dir, const fs::p
             ChildEnv(install, data_dir.parent_path()), fd, as, SIGKILL);
   ::close(fd);
   if (!pid.ok()) return pid.status();
-  int status = 0;
-  while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  const ExitStatus exit = *WaitProcess(*pid, std::nullopt);
+  if (exit.code != 0) {
     return Status::Error("initdb (PostgreSQL " + std::to_string(install.major) + ") failed (" +
-                         DescribeExit(status) + "); last lines of " + log.string() + ":\n" +
+                         exit.ToString() + "); last lines of " + log.string() + ":\n" +
                          ReadTail(log, 20));
   }
   return Status::Ok();
@@ -630,7 +551,7 @@ Status EmbeddedServer::Launch(const ServerOptions& options) {
     if (fd < 0)
       return Status::Error("cannot create " + log_path_.string() + ": " + ErrnoText(errno));
     // SIGQUIT is PostgreSQL's immediate shutdown: the postmaster takes its backends down with it.
-    const std::vector<std::string> env = ChildEnv(install_, base_dir_);
+    const auto env = ChildEnv(install_, base_dir_);
     Result<pid_t> pid =
         LauncherThread::Get().Run([&] { return Spawn(args, env, fd, as, SIGQUIT); });
     ::close(fd);
@@ -640,11 +561,9 @@ Status EmbeddedServer::Launch(const ServerOptions& options) {
     const std::string ping = "host='" + socket_dir + "' port=" + std::to_string(port_) +
                              " user=postgres dbname=postgres connect_timeout=2";
     const auto deadline = std::chrono::steady_clock::now() + options.start_timeout;
-    bool exited = false;
-    int status = 0;
+    std::optional<ExitStatus> exited;
     while (true) {
-      if (WaitExit(pid_, std::chrono::milliseconds(0), &status)) {
-        exited = true;
+      if ((exited = WaitProcess(pid_, std::chrono::milliseconds(0)))) {
         pid_ = -1;
         break;
       }
@@ -668,7 +587,7 @@ Status EmbeddedServer::Launch(const ServerOptions& options) {
     }
     const std::string tail = LogTail(20);
     last_failure = "PostgreSQL " + std::to_string(major()) + " exited at start-up (" +
-                   DescribeExit(status) + "); last lines of " + log_path_.string() + ":\n" + tail;
+                   exited->ToString() + "); last lines of " + log_path_.string() + ":\n" + tail;
     // Another process may have taken the port between our probe and the server's bind.
     if (tail.find("could not bind") == std::string::npos &&
         tail.find("could not create any TCP/IP sockets") == std::string::npos) {
@@ -682,7 +601,7 @@ EmbeddedServer::~EmbeddedServer() { Stop(); }
 
 bool EmbeddedServer::running() {
   if (pid_ <= 0) return false;
-  if (WaitExit(pid_, std::chrono::milliseconds(0))) pid_ = -1;
+  if (WaitProcess(pid_, std::chrono::milliseconds(0))) pid_ = -1;
   return pid_ > 0;
 }
 
@@ -700,7 +619,7 @@ Status EmbeddedServer::Stop() {
         {SIGKILL, std::chrono::milliseconds(5000)}};
     for (const auto& [sig, wait] : steps) {
       ::kill(pid_, sig);
-      if (WaitExit(pid_, wait)) break;
+      if (WaitProcess(pid_, wait)) break;
     }
     pid_ = -1;
   }

@@ -32,14 +32,12 @@ LOCKSTEP_LIBPQ(PQconninfoOption*, PQconninfoParse, (const char* conninfo, char**
                (conninfo, errmsg))
 LOCKSTEP_LIBPQ(int, PQconsumeInput, (PGconn * conn), (conn))
 LOCKSTEP_LIBPQ(char*, PQerrorMessage, (const PGconn* conn), (conn))
-LOCKSTEP_LIBPQ(PGresult*, PQexec, (PGconn * conn, const char* query), (conn, query))
 LOCKSTEP_LIBPQ(void, PQfinish, (PGconn * conn), (conn))
 LOCKSTEP_LIBPQ(char*, PQfname, (const PGresult* res, int field_num), (res, field_num))
 LOCKSTEP_LIBPQ(void, PQfreeCancel, (PGcancel * cancel), (cancel))
 LOCKSTEP_LIBPQ(void, PQfreemem, (void* ptr), (ptr))
 LOCKSTEP_LIBPQ(PGcancel*, PQgetCancel, (PGconn * conn), (conn))
-LOCKSTEP_LIBPQ(int, PQgetCopyData, (PGconn * conn, char** buffer, int async),
-               (conn, buffer, async))
+LOCKSTEP_LIBPQ(int, PQgetCopyData, (PGconn * conn, char** buffer, int async), (conn, buffer, async))
 LOCKSTEP_LIBPQ(PGresult*, PQgetResult, (PGconn * conn), (conn))
 LOCKSTEP_LIBPQ(int, PQgetisnull, (const PGresult* res, int tup_num, int field_num),
                (res, tup_num, field_num))

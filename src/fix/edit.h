@@ -9,22 +9,10 @@
 #include <utility>
 #include <vector>
 
-#include "base/status.h"
+#include "base/edit.h"
 #include "sql/parser.h"
 
 namespace lockstep::fix {
-
-// Replace [begin, end) of the original with `text` (begin == end: an insertion).
-struct Edit {
-  int begin = 0;
-  int end = 0;
-  std::string text;
-};
-
-// Applies `edits` to `text`. Edits may come in any order; removals that overlap are merged
-// (each is a pure deletion of original bytes), insertions at one offset keep their relative
-// order and go before a removal starting there. Fails when a replacement overlaps anything.
-Result<std::string> ApplyEdits(std::string_view text, std::vector<Edit> edits);
 
 // The byte range to delete so that statement `index` of `parsed` leaves no trace: its text, its
 // `;`, a comment on the rest of its last line and the line break. When the statement (with the

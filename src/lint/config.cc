@@ -22,16 +22,16 @@ std::optional<FailOn> ParseFailOn(std::string_view s) {
   return std::nullopt;
 }
 
-bool Fails(FailOn f, rules::Severity s) {
+bool Fails(FailOn f, Severity s) {
   switch (f) {
     case FailOn::kNone:
       return false;
     case FailOn::kHint:
       return true;
     case FailOn::kWarning:
-      return s >= rules::Severity::kWarning;
+      return s >= Severity::kWarning;
     case FailOn::kError:
-      return s >= rules::Severity::kError;
+      return s >= Severity::kError;
   }
   return false;
 }
@@ -117,9 +117,9 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path,
       if (v && *v == "off") {
         c.options.disabled_rules.insert(id);
       } else if (v && (*v == "hint" || *v == "warning" || *v == "error")) {
-        c.options.severity_overrides[id] = *v == "hint"      ? rules::Severity::kHint
-                                           : *v == "warning" ? rules::Severity::kWarning
-                                                             : rules::Severity::kError;
+        c.options.severity_overrides[id] = *v == "hint"      ? Severity::kHint
+                                           : *v == "warning" ? Severity::kWarning
+                                                             : Severity::kError;
       } else {
         return Bad(path, node,
                    "rule '" + id + "' must be \"off\", \"hint\", \"warning\" or \"error\"");

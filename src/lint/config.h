@@ -16,7 +16,7 @@ namespace lockstep::lint {
 enum class FailOn { kHint, kWarning, kError, kNone };
 std::optional<FailOn> ParseFailOn(std::string_view s);  // "hint", "warning", "error", "none"
 // True when a finding of severity `s` fails the run.
-bool Fails(FailOn f, rules::Severity s);
+bool Fails(FailOn f, Severity s);
 
 struct Config {
   std::string path;      // the file read; empty when no config file was found

@@ -9,10 +9,10 @@ std::vector<report::RuleInfo> DescribeRules() {
   for (const auto& r : rules::AllRules())
     out.push_back(
         {std::string(r->id()), r->default_severity(), std::string(r->summary()), r->fixable()});
-  out.push_back({kUnusedIgnore, rules::Severity::kWarning,
+  out.push_back({kUnusedIgnore, Severity::kWarning,
                  "a lockstep-ignore comment that suppresses nothing (or names an unknown rule)",
                  false});
-  out.push_back({kSyntaxError, rules::Severity::kError, "PostgreSQL cannot parse the SQL", false});
+  out.push_back({kSyntaxError, Severity::kError, "PostgreSQL cannot parse the SQL", false});
   return out;
 }
 

@@ -12,8 +12,6 @@ namespace lockstep::lint {
 
 namespace {
 
-using rules::Diagnostic;
-using rules::Severity;
 using rules::TransactionState;
 
 std::string Lower(std::string_view s) {

@@ -22,7 +22,7 @@ struct Options {
   rules::Settings settings;
   std::set<std::string> only_rules;  // non-empty: run only these rule ids (tests use this)
   std::set<std::string> disabled_rules;
-  std::map<std::string, rules::Severity> severity_overrides;
+  std::map<std::string, Severity> severity_overrides;
   // When set, these rules are used instead of rules::AllRules() (tests inject their own rules).
   // Not owned; must outlive Run.
   const std::vector<const rules::Rule*>* rule_set = nullptr;
@@ -53,8 +53,8 @@ bool RuleEnabled(const Options& o, const std::string& id);
 // shows the catalog before the *current* one (its name resolution, Resolve(), is the same).
 // The non-const overload sets those pointers in `h` while it runs and resets them afterwards;
 // the const one works on a copy. Not thread-safe on the same History.
-std::vector<rules::Diagnostic> Run(analysis::History& h, const Options& o);
-std::vector<rules::Diagnostic> Run(const analysis::History& h, const Options& o);
+std::vector<Diagnostic> Run(analysis::History& h, const Options& o);
+std::vector<Diagnostic> Run(const analysis::History& h, const Options& o);
 
 // The transaction state before each statement of `m` (index-aligned with m.statements); what
 // Run gives rules as Context::tx. Exposed for tests and for `plan`.

@@ -7,10 +7,10 @@ namespace lockstep::report {
 
 std::string RenderGcc(const Report& r) {
   std::string out;
-  for (const rules::Diagnostic& d : r.diagnostics) {
+  for (const Diagnostic& d : r.diagnostics) {
     const Span span = Locate(r, d);
     const std::string_view severity =
-        d.severity == rules::Severity::kHint ? "note" : rules::SeverityName(d.severity);
+        d.severity == Severity::kHint ? "note" : SeverityName(d.severity);
     std::string message = d.message;
     for (char& c : message)
       if (c == '\n') c = ' ';

@@ -34,13 +34,13 @@ std::string Escape(std::string_view s, bool property) {
   return out;
 }
 
-std::string_view Command(rules::Severity s) {
+std::string_view Command(Severity s) {
   switch (s) {
-    case rules::Severity::kError:
+    case Severity::kError:
       return "error";
-    case rules::Severity::kWarning:
+    case Severity::kWarning:
       return "warning";
-    case rules::Severity::kHint:
+    case Severity::kHint:
       return "notice";
   }
   return "warning";
@@ -50,7 +50,7 @@ std::string_view Command(rules::Severity s) {
 
 std::string RenderGithub(const Report& r) {
   std::string out;
-  for (const rules::Diagnostic& d : r.diagnostics) {
+  for (const Diagnostic& d : r.diagnostics) {
     const Span span = Locate(r, d);
     std::string message = d.message;
     if (!d.help.empty()) message += "\nhelp: " + d.help;

@@ -12,13 +12,13 @@ constexpr int kJsonVersion = 1;
 
 std::string RenderJson(const Report& r) {
   nlohmann::ordered_json diags = nlohmann::ordered_json::array();
-  for (const rules::Diagnostic& d : r.diagnostics) {
+  for (const Diagnostic& d : r.diagnostics) {
     const Span span = Locate(r, d);
     nlohmann::ordered_json edits = nlohmann::ordered_json::array();
-    for (const rules::Edit& e : d.edits)
+    for (const Edit& e : d.edits)
       edits.push_back({{"byte_begin", e.begin}, {"byte_end", e.end}, {"text", e.text}});
     diags.push_back({{"rule", d.rule},
-                     {"severity", rules::SeverityName(d.severity)},
+                     {"severity", SeverityName(d.severity)},
                      {"message", d.message},
                      {"help", d.help},
                      {"file", d.path},

@@ -19,7 +19,7 @@ std::optional<Format> ParseFormat(std::string_view name) {
   return std::nullopt;
 }
 
-Span Locate(const Report& r, const rules::Diagnostic& d) {
+Span Locate(const Report& r, const Diagnostic& d) {
   auto it = r.sources.find(d.path);
   if (it == r.sources.end() || it->second == nullptr) return {{1, 1}, {1, 1}};
   const SourceFile& f = *it->second;
@@ -31,15 +31,15 @@ Span Locate(const Report& r, const rules::Diagnostic& d) {
 Counts Count(const Report& r) {
   Counts c;
   std::set<std::string> files;
-  for (const rules::Diagnostic& d : r.diagnostics) {
+  for (const Diagnostic& d : r.diagnostics) {
     switch (d.severity) {
-      case rules::Severity::kError:
+      case Severity::kError:
         ++c.errors;
         break;
-      case rules::Severity::kWarning:
+      case Severity::kWarning:
         ++c.warnings;
         break;
-      case rules::Severity::kHint:
+      case Severity::kHint:
         ++c.hints;
         break;
     }

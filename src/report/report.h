@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/diagnostic.h"
 #include "base/source.h"
-#include "rules/rule.h"
 
 namespace lockstep::report {
 
@@ -22,13 +22,13 @@ std::optional<Format> ParseFormat(
 // What a rule is, for formats that describe rules (SARIF) and for `lockstep rules`.
 struct RuleInfo {
   std::string id;
-  rules::Severity severity = rules::Severity::kWarning;  // default severity
+  Severity severity = Severity::kWarning;  // default severity
   std::string summary;
   bool fixable = false;
 };
 
 struct Report {
-  std::vector<rules::Diagnostic> diagnostics;  // in the order to print
+  std::vector<Diagnostic> diagnostics;  // in the order to print
   // The linted files by path (Diagnostic::path). Not owned; must outlive the rendering. A
   // diagnostic whose file is missing is placed at 1:1 without a snippet.
   std::map<std::string, const SourceFile*> sources;
@@ -41,7 +41,7 @@ struct Span {
   Position end;  // just past the last character; equals begin for an empty range
 };
 // The line/column span of `d` (1:1 when its file is unknown).
-Span Locate(const Report& r, const rules::Diagnostic& d);
+Span Locate(const Report& r, const Diagnostic& d);
 
 struct Counts {
   size_t errors = 0;
@@ -68,7 +68,8 @@ std::string RenderText(const Report& r, const TextOptions& options = {});
 // RenderText in two parts: the findings, then the summary line (from counts that may be summed
 // over several reports).
 std::string RenderTextFindings(const Report& r, const TextOptions& options = {});
-std::string RenderTextSummary(const Counts& c, size_t files_linted, const TextOptions& options = {});
+std::string RenderTextSummary(const Counts& c, size_t files_linted,
+                              const TextOptions& options = {});
 // One line per finding: `path:line:col: error|warning|note: message [rule]` (hint -> note,
 // as compilers spell it, so that editors' error parsers pick the lines up).
 std::string RenderGcc(const Report& r);

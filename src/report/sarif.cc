@@ -9,13 +9,13 @@ namespace lockstep::report {
 
 namespace {
 
-std::string_view Level(rules::Severity s) {
+std::string_view Level(Severity s) {
   switch (s) {
-    case rules::Severity::kError:
+    case Severity::kError:
       return "error";
-    case rules::Severity::kWarning:
+    case Severity::kWarning:
       return "warning";
-    case rules::Severity::kHint:
+    case Severity::kHint:
       return "note";
   }
   return "warning";
@@ -59,11 +59,10 @@ std::string RenderSarif(const Report& r) {
   };
   for (const RuleInfo& info : r.rules) add_rule(info);
   // A finding of a rule missing from the table still needs a rule entry.
-  for (const rules::Diagnostic& d : r.diagnostics)
-    add_rule({d.rule, d.severity, d.rule, d.fixable});
+  for (const Diagnostic& d : r.diagnostics) add_rule({d.rule, d.severity, d.rule, d.fixable});
 
   Json results = Json::array();
-  for (const rules::Diagnostic& d : r.diagnostics) {
+  for (const Diagnostic& d : r.diagnostics) {
     const Span span = Locate(r, d);
     std::string text = d.message;
     if (!d.help.empty()) text += "\nhelp: " + d.help;

@@ -18,13 +18,13 @@ struct Palette {
   }
 };
 
-std::string_view SeverityCode(rules::Severity s) {
+std::string_view SeverityCode(Severity s) {
   switch (s) {
-    case rules::Severity::kError:
+    case Severity::kError:
       return "1;31";
-    case rules::Severity::kWarning:
+    case Severity::kWarning:
       return "1;33";
-    case rules::Severity::kHint:
+    case Severity::kHint:
       return "1;36";
   }
   return "1";
@@ -106,11 +106,11 @@ void Snippet(const SourceFile& f, const Span& span, const Palette& p, std::strin
 std::string RenderTextFindings(const Report& r, const TextOptions& options) {
   const Palette p{options.color};
   std::string out;
-  for (const rules::Diagnostic& d : r.diagnostics) {
+  for (const Diagnostic& d : r.diagnostics) {
     const Span span = Locate(r, d);
     out += p.paint("1", d.path + ":" + std::to_string(span.begin.line) + ":" +
                             std::to_string(span.begin.column) + ":");
-    out += " " + p.paint(SeverityCode(d.severity), rules::SeverityName(d.severity)) + ": ";
+    out += " " + p.paint(SeverityCode(d.severity), SeverityName(d.severity)) + ": ";
     out += p.paint("1", d.message) + " " + p.paint("2", "[" + d.rule + "]") + "\n";
     auto it = r.sources.find(d.path);
     if (it != r.sources.end() && it->second) Snippet(*it->second, span, p, out);

@@ -4,15 +4,6 @@
 
 namespace lockstep::rules {
 
-std::string_view SeverityName(Severity s) {
-  switch (s) {
-    case Severity::kHint: return "hint";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
-  }
-  return "warning";
-}
-
 void Context::Report(Diagnostic d) {
   const sql::Statement& s = statement();
   if (d.begin < 0 || d.end < 0 || d.end < d.begin) {

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "db/connection.h"
-#include "verify/pq.h"
 
 namespace lockstep::verify {
 namespace {
@@ -17,34 +16,22 @@ namespace {
 // One COPY of rows [first, last] of a table.
 Status CopyRange(const db::ConnInfo& info, const FillPlan& plan, size_t table, int64_t first,
                  int64_t last) {
-  Result<PgConnPtr> conn = OpenPq(info, "lockstep verify (load)");
-  if (!conn.ok()) return conn.status();
-  PGconn* c = conn->get();
-  if (Status s = PqExec(c, "SET synchronous_commit = off"); !s.ok()) return s;
-  PGresult* r = PQexec(c, CopyStatement(plan.tables[table]).c_str());
-  const bool started = PQresultStatus(r) == PGRES_COPY_IN;
-  std::string err = started ? "" : PQresultErrorMessage(r);
-  PQclear(r);
-  if (!started) return Status::Error(err);
+  db::ConnectOptions options;
+  options.application_name = "lockstep verify (load)";
+  options.apply_schema = false;
+  db::DbResult<db::Connection> conn = db::Connect(info, options);
+  if (!conn.ok()) return conn.error().ToStatus();
+  if (auto r = conn->Exec("SET synchronous_commit = off"); !r.ok()) return r.status();
   constexpr int64_t kBatch = 2000;
-  std::string buf;
-  for (int64_t r0 = first; r0 <= last; r0 += kBatch) {
-    buf.clear();
-    AppendCopyRows(plan, table, r0, std::min(last, r0 + kBatch - 1), &buf);
-    if (PQputCopyData(c, buf.data(), static_cast<int>(buf.size())) != 1)
-      return Status::Error(PqError(c));
-  }
-  if (PQputCopyEnd(c, nullptr) != 1) return Status::Error(PqError(c));
-  Status result = Status::Ok();
-  while (PGresult* res = PQgetResult(c)) {
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && result.ok()) {
-      std::string m = PQresultErrorMessage(res);
-      while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-      result = Status::Error(m);
-    }
-    PQclear(res);
-  }
-  return result;
+  int64_t next = first;
+  auto batch = [&](std::string& buf) {
+    if (next > last) return false;
+    AppendCopyRows(plan, table, next, std::min(last, next + kBatch - 1), &buf);
+    next += kBatch;
+    return true;
+  };
+  db::DbResult<db::Rows> copied = conn->CopyIn(CopyStatement(plan.tables[table]), batch);
+  return copied.ok() ? Status::Ok() : copied.error().ToStatus();
 }
 
 // Indexes and foreign keys make a bulk load slow: every row updates every index and checks every

@@ -2,19 +2,12 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <thread>
-
+#include "base/process.h"
 #include "deploy/ledger.h"
 #include "deploy/options.h"
 #include "migrations/checksum.h"
-
-extern char** environ;
 
 namespace lockstep::verify {
 
@@ -59,61 +52,21 @@ Result<ChildResult> RunChild(const std::vector<std::string>& argv,
                              const std::filesystem::path& log, std::chrono::milliseconds timeout) {
   const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return Status::Error("cannot open " + log.string() + " for the child's output");
-  // Everything the child needs is prepared before fork: only async-signal-safe calls after it.
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    const std::string kv = *e;
-    const std::string key = kv.substr(0, kv.find('='));
-    if (!env.count(key)) env_strings.push_back(kv);
-  }
-  for (const auto& [k, v] : env)
-    if (!v.empty()) env_strings.push_back(k + "=" + v);
-  std::vector<char*> envp, args;
-  for (std::string& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_copy = argv;
-  for (std::string& s : argv_copy) args.push_back(s.data());
-  args.push_back(nullptr);
-  const pid_t parent = ::getpid();
-
-  const auto started = std::chrono::steady_clock::now();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(log_fd);
-    return Status::Error("cannot start " + argv[0]);
-  }
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (::getppid() != parent) ::_exit(127);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) ::dup2(devnull, 0);
-    ::execve(args[0], args.data(), envp.data());
-    ::_exit(127);
-  }
+  RunOptions options;
+  options.process.environment.assign(env.begin(), env.end());
+  options.process.null_stdin = true;
+  options.process.stdout_fd = log_fd;
+  options.process.stderr_fd = log_fd;
+  options.process.death_signal = SIGTERM;
+  options.timeout = timeout;
+  options.kill_grace = std::chrono::seconds(2);
+  Result<RunResult> r = RunProcess(argv, options);
   ::close(log_fd);
+  if (!r.ok()) return r.status();
   ChildResult out;
-  int status = 0;
-  bool termed = false;
-  for (;;) {
-    const pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    const auto elapsed = std::chrono::steady_clock::now() - started;
-    if (!termed && elapsed > timeout) {
-      out.timed_out = true;
-      ::kill(pid, SIGTERM);
-      termed = true;
-    } else if (termed && elapsed > timeout + std::chrono::seconds(2)) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  out.wall_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  out.exit_code = r->exit.code;
+  out.timed_out = r->timed_out;
+  out.wall_ms = r->wall_ms;
   return out;
 }
 

@@ -36,6 +36,7 @@ struct ChildResult {
 // Runs `argv` (argv[0] is a path) with `env` added to this process's environment (an empty
 // value unsets the variable), stdout and stderr appended to `log`. The child dies with this
 // process (PR_SET_PDEATHSIG). After `timeout` it gets SIGTERM, then SIGKILL two seconds later.
+// Fails when `log` cannot be opened or the program cannot be started (base/process.h).
 Result<ChildResult> RunChild(const std::vector<std::string>& argv,
                              const std::map<std::string, std::string>& env,
                              const std::filesystem::path& log, std::chrono::milliseconds timeout);

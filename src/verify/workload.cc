@@ -1,14 +1,10 @@
 #include "verify/workload.h"
 
-#include <sys/select.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <mutex>
 #include <set>
-
-#include "verify/pq.h"
 
 namespace lockstep::verify {
 namespace {
@@ -321,9 +317,11 @@ Monitor::~Monitor() {
 }
 
 void Monitor::Listen() {
-  Result<PgConnPtr> conn = OpenPq(info_, "lockstep verify (monitor)");
-  if (!conn.ok() || !PqExec(conn->get(), "LISTEN lockstep_verify").ok()) return;
-  PGconn* c = conn->get();
+  db::ConnectOptions options;
+  options.application_name = "lockstep verify (monitor)";
+  options.apply_schema = false;
+  db::DbResult<db::Connection> conn = db::Connect(info_, options);
+  if (!conn.ok() || !conn->Exec("LISTEN lockstep_verify").ok()) return;
   struct Open {
     std::string tag;
     double t_ms = 0;
@@ -334,18 +332,12 @@ void Monitor::Listen() {
   auto to_ms = [&](const std::string& epoch) { return (std::stod(epoch) - t0_epoch_) * 1000.0; };
   for (;;) {
     const bool last_round = stop_;
-    const int fd = PQsocket(c);
-    if (fd < 0) return;
-    fd_set fds;
-    FD_ZERO(&fds);
-    FD_SET(fd, &fds);
-    timeval tv{0, 20000};
-    ::select(fd + 1, &fds, nullptr, nullptr, &tv);
-    if (!PQconsumeInput(c)) return;
-    while (PGnotify* n = PQnotifies(c)) {
-      const std::string payload = n->extra ? n->extra : "";
-      const int pid = n->be_pid;
-      PQfreemem(n);
+    db::DbResult<std::vector<db::Notification>> received =
+        conn->WaitForNotifications(std::chrono::milliseconds(20));
+    if (!received.ok()) return;
+    for (const db::Notification& n : *received) {
+      const std::string& payload = n.payload;
+      const int pid = n.backend_pid;
       std::vector<std::string> f;
       for (size_t b = 0;;) {
         const size_t e = payload.find('|', b);

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include "base/source.h"
 #include "support/pg_server.h"
@@ -159,6 +160,70 @@ TEST_P(ConnectionTest, NoticesAreCaptured) {
   EXPECT_EQ(notices[1].severity, "WARNING");
   EXPECT_EQ(notices[1].sqlstate, "01000");
   EXPECT_TRUE(conn().TakeNotices().empty());
+}
+
+TEST_P(ConnectionTest, CopyInStreamsEveryBuffer) {
+  ASSERT_TRUE(conn().Exec("CREATE TABLE c (id int, v text)").ok());
+  int sent = 0;
+  DbResult<Rows> r = conn().CopyIn("COPY c (id, v) FROM STDIN", [&](std::string& buf) {
+    if (sent == 3) return false;
+    for (int i = 0; i < 1000; ++i) buf += std::to_string(sent * 1000 + i) + "\trow\n";
+    ++sent;
+    return true;
+  });
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->affected, 3000);
+  DbResult<Rows> n = conn().Exec("SELECT count(DISTINCT id), min(v) FROM c");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->rows[0][0], "3000");
+  EXPECT_EQ(n->rows[0][1], "row");
+}
+
+TEST_P(ConnectionTest, CopyInErrorsLeaveTheConnectionUsable) {
+  ASSERT_TRUE(conn().Exec("CREATE TABLE c (id int)").ok());
+  bool once = false;
+  DbResult<Rows> bad = conn().CopyIn("COPY c FROM STDIN", [&](std::string& buf) {
+    buf = "not a number\n";
+    return !std::exchange(once, true);
+  });
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().sqlstate, "22P02");
+  DbResult<Rows> missing = conn().CopyIn("COPY nowhere FROM STDIN", [](std::string&) {
+    ADD_FAILURE() << "no data is asked for when the COPY does not start";
+    return false;
+  });
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().sqlstate, "42P01");
+  DbResult<Rows> not_copy = conn().CopyIn("SELECT 1", [](std::string&) { return false; });
+  ASSERT_FALSE(not_copy.ok());
+  EXPECT_EQ(not_copy.error().kind, ErrorKind::kClient);
+  EXPECT_TRUE(conn().Exec("SELECT 1").ok());
+}
+
+TEST_P(ConnectionTest, NotificationsArriveInOrder) {
+  ASSERT_TRUE(conn().Exec("LISTEN lockstep_test").ok());
+  DbResult<std::vector<Notification>> none =
+      conn().WaitForNotifications(std::chrono::milliseconds(10));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  DbResult<Connection> other = db().Connect();
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(other
+                  ->Exec("SELECT pg_notify('lockstep_test', 'one'), pg_notify('lockstep_test', "
+                         "'two')")
+                  .ok());
+  std::vector<Notification> got;
+  for (int i = 0; i < 500 && got.size() < 2; ++i) {
+    DbResult<std::vector<Notification>> r =
+        conn().WaitForNotifications(std::chrono::milliseconds(20));
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    got.insert(got.end(), r->begin(), r->end());
+  }
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].payload, "one");
+  EXPECT_EQ(got[1].payload, "two");
+  EXPECT_EQ(got[0].channel, "lockstep_test");
+  EXPECT_EQ(got[0].backend_pid, other->backend_pid());
 }
 
 TEST_P(ConnectionTest, BackendPidAndServerVersion) {

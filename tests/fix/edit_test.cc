@@ -1,4 +1,4 @@
-// Text edits, statement removal, ALTER TABLE action spans, PostgreSQL's default names and the
+// Statement removal, ALTER TABLE action spans, PostgreSQL's default names and the
 // unified diff.
 #include "fix/edit.h"
 
@@ -13,19 +13,6 @@ std::string RemoveStatement(const std::string& text, size_t index) {
   const sql::ParsedFile p = sql::Parse(text);
   auto [b, e] = StatementRemovalRange(text, p, index);
   return text.substr(0, b) + text.substr(e);
-}
-
-TEST(ApplyEditsTest, InsertionsGoBeforeARemovalAtTheSameOffset) {
-  Result<std::string> r = ApplyEdits("abcdef", {{2, 4, ""}, {2, 2, "X"}, {6, 6, "!"}});
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(*r, "abXef!");
-}
-
-TEST(ApplyEditsTest, OverlappingRemovalsMergeButReplacementsMayNotOverlap) {
-  Result<std::string> merged = ApplyEdits("abcdef", {{1, 3, ""}, {2, 5, ""}});
-  ASSERT_TRUE(merged.ok());
-  EXPECT_EQ(*merged, "af");
-  EXPECT_FALSE(ApplyEdits("abcdef", {{1, 3, "x"}, {2, 5, ""}}).ok());
 }
 
 TEST(StatementRemovalTest, PrismaParagraphGoesWithItsCommentAndOneBlankLine) {

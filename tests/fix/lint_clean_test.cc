@@ -28,7 +28,7 @@ TEST_P(FixLintTest, OutputLintsCleanForEveryFixableRule) {
     if (r->fixable()) o.only_rules.insert(std::string(r->id()));
   ASSERT_GE(o.only_rules.size(), 8u);
   const analysis::History h = lint::ReplayForLint(texts, fixed->input.target, o.settings);
-  for (const rules::Diagnostic& d : lint::Run(h, o)) {
+  for (const Diagnostic& d : lint::Run(h, o)) {
     if (d.rule == lint::kUnusedIgnore) continue;
     ADD_FAILURE() << c.name << ": " << d.path << ": " << d.rule << ": " << d.message;
   }

@@ -41,8 +41,8 @@ unused-ignore = "error"
   EXPECT_EQ(c->exclude.size(), 2u);
   EXPECT_EQ(c->fail_on, FailOn::kWarning);
   EXPECT_EQ(c->options.disabled_rules, (std::set<std::string>{"require-concurrent-index"}));
-  EXPECT_EQ(c->options.severity_overrides.at("adding-field-with-default"), rules::Severity::kHint);
-  EXPECT_EQ(c->options.severity_overrides.at("unused-ignore"), rules::Severity::kError);
+  EXPECT_EQ(c->options.severity_overrides.at("adding-field-with-default"), Severity::kHint);
+  EXPECT_EQ(c->options.severity_overrides.at("unused-ignore"), Severity::kError);
 }
 
 TEST(Config, DefaultsWhenEmpty) {
@@ -95,12 +95,12 @@ TEST(Config, BadValues) {
 }
 
 TEST(Config, FailOn) {
-  EXPECT_TRUE(Fails(FailOn::kError, rules::Severity::kError));
-  EXPECT_FALSE(Fails(FailOn::kError, rules::Severity::kWarning));
-  EXPECT_TRUE(Fails(FailOn::kWarning, rules::Severity::kWarning));
-  EXPECT_FALSE(Fails(FailOn::kWarning, rules::Severity::kHint));
-  EXPECT_TRUE(Fails(FailOn::kHint, rules::Severity::kHint));
-  EXPECT_FALSE(Fails(FailOn::kNone, rules::Severity::kError));
+  EXPECT_TRUE(Fails(FailOn::kError, Severity::kError));
+  EXPECT_FALSE(Fails(FailOn::kError, Severity::kWarning));
+  EXPECT_TRUE(Fails(FailOn::kWarning, Severity::kWarning));
+  EXPECT_FALSE(Fails(FailOn::kWarning, Severity::kHint));
+  EXPECT_TRUE(Fails(FailOn::kHint, Severity::kHint));
+  EXPECT_FALSE(Fails(FailOn::kNone, Severity::kError));
   EXPECT_EQ(ParseFailOn("none"), FailOn::kNone);
   EXPECT_FALSE(ParseFailOn("errors").has_value());
 }

@@ -11,9 +11,6 @@
 namespace lockstep::lint {
 namespace {
 
-using rules::Diagnostic;
-using rules::Severity;
-
 // A finding on the current statement (negative range: the runner's Context uses the statement).
 Diagnostic Finding(std::string message, int begin = -1, int end = -1) {
   Diagnostic d;
@@ -27,7 +24,7 @@ Diagnostic Finding(std::string message, int begin = -1, int end = -1) {
 class TestAlterRule : public rules::Rule {
  public:
   std::string_view id() const override { return "test-alter"; }
-  rules::Severity default_severity() const override { return Severity::kError; }
+  Severity default_severity() const override { return Severity::kError; }
   std::string_view summary() const override { return "reports every ALTER TABLE"; }
   void CheckStatement(rules::Context& ctx) const override {
     if (ctx.statement().kind == sql::Kind::kAlterTable) ctx.Report(Finding("alter"));
@@ -38,7 +35,7 @@ class TestAlterRule : public rules::Rule {
 class TestDropRule : public rules::Rule {
  public:
   std::string_view id() const override { return "test-drop"; }
-  rules::Severity default_severity() const override { return Severity::kWarning; }
+  Severity default_severity() const override { return Severity::kWarning; }
   std::string_view summary() const override { return "reports the first DROP, per file"; }
   void CheckMigration(rules::Context& ctx) const override {
     for (const auto& as : ctx.migration().statements) {
@@ -184,7 +181,7 @@ TEST(Runner, RulesSeeTheTransactionState) {
   class Probe : public rules::Rule {
    public:
     std::string_view id() const override { return "test-probe"; }
-    rules::Severity default_severity() const override { return Severity::kHint; }
+    Severity default_severity() const override { return Severity::kHint; }
     std::string_view summary() const override { return "reports held lock count"; }
     void CheckStatement(rules::Context& ctx) const override {
       ctx.Report(Finding(std::to_string(ctx.tx.held.size()) + (ctx.tx.in_transaction ? "t" : "f")));
@@ -260,7 +257,7 @@ TEST(Runner, SortedByFileThenOffset) {
 class CatalogProbe : public rules::Rule {
  public:
   std::string_view id() const override { return "test-catalog"; }
-  rules::Severity default_severity() const override { return Severity::kHint; }
+  Severity default_severity() const override { return Severity::kHint; }
   std::string_view summary() const override {
     return "reports the origin of t before each statement";
   }

@@ -13,9 +13,6 @@
 namespace lockstep::report {
 namespace {
 
-using rules::Diagnostic;
-using rules::Severity;
-
 // Line 2 has a two-byte character before the flagged range, so byte and character columns differ.
 const char kSql[] =
     "CREATE TABLE t (id int);\n"

@@ -54,7 +54,7 @@ const std::set<std::string> kLockRules = {
 
 struct Linted {
   analysis::History history;
-  std::vector<rules::Diagnostic> diagnostics;
+  std::vector<Diagnostic> diagnostics;
 };
 
 Linted LintApp(const std::string& app, const rules::Settings& settings = {}) {
@@ -73,9 +73,9 @@ Linted LintApp(const std::string& app, const rules::Settings& settings = {}) {
   return out;
 }
 
-std::map<std::string, int> CountByRule(const std::vector<rules::Diagnostic>& ds) {
+std::map<std::string, int> CountByRule(const std::vector<Diagnostic>& ds) {
   std::map<std::string, int> out;
-  for (const rules::Diagnostic& d : ds) ++out[d.rule];
+  for (const Diagnostic& d : ds) ++out[d.rule];
   return out;
 }
 
@@ -157,7 +157,7 @@ TEST(CorpusCounts, AllSevenHistoriesNoLockFindingOnNewTables) {
     Linted l = LintApp(app);
     std::map<std::string, const analysis::AnalyzedMigration*> by_path;
     for (const analysis::AnalyzedMigration& m : l.history.migrations) by_path[m.source.path()] = &m;
-    for (const rules::Diagnostic& d : l.diagnostics) {
+    for (const Diagnostic& d : l.diagnostics) {
       ++by_rule[d.rule][app];
       ++total;
       EXPECT_LT(d.begin, d.end) << d.path << ": " << d.rule << " has an empty range";

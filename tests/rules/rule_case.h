@@ -36,7 +36,7 @@ struct RuleCase {
 struct Placed {
   int line = 0;
   int column = 0;
-  const rules::Diagnostic* d = nullptr;
+  const Diagnostic* d = nullptr;
 };
 
 namespace detail {
@@ -179,7 +179,7 @@ inline RuleCase ParseRuleCase(const std::string& path, const std::string& text,
 }
 
 // Lints the case (history replayed, last migration analysed).
-inline std::vector<rules::Diagnostic> LintCase(const RuleCase& c) {
+inline std::vector<Diagnostic> LintCase(const RuleCase& c) {
   analysis::History h = lint::ReplayForLint(c.migrations, c.migrations.size() - 1, c.settings);
   lint::Options o;
   o.settings = c.settings;
@@ -188,10 +188,10 @@ inline std::vector<rules::Diagnostic> LintCase(const RuleCase& c) {
 }
 
 // Places the diagnostics on the case file: line and column of each start.
-inline std::vector<Placed> Place(const RuleCase& c, const std::vector<rules::Diagnostic>& ds) {
+inline std::vector<Placed> Place(const RuleCase& c, const std::vector<Diagnostic>& ds) {
   const SourceFile src(c.migrations.back().path, c.migrations.back().text);
   std::vector<Placed> out;
-  for (const rules::Diagnostic& d : ds) {
+  for (const Diagnostic& d : ds) {
     const Position p = src.PositionOf(static_cast<size_t>(d.begin));
     out.push_back({c.first_line.back() + p.line - 1, p.column, &d});
   }

@@ -57,12 +57,12 @@ TEST_P(RuleCaseTest, DiagnosticsMatchExpectations) {
   if (!c.errors.empty()) return;
   ASSERT_NE(rules::FindRule(cf.rule), nullptr) << "folder names no rule: " << cf.rule;
 
-  const std::vector<rules::Diagnostic> ds = LintCase(c);
+  const std::vector<Diagnostic> ds = LintCase(c);
   std::vector<Placed> placed = Place(c, ds);
   std::vector<bool> met(c.expectations.size(), false);
   const std::string& text = c.migrations.back().text;
   for (const Placed& p : placed) {
-    const rules::Diagnostic& d = *p.d;
+    const Diagnostic& d = *p.d;
     const std::string where = rel + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
     bool matched = false;
     for (size_t i = 0; i < c.expectations.size() && !matched; ++i) {

@@ -147,7 +147,7 @@ bool LockstepReports(const std::string& rule, const SquawkCase& sc,
   c.migrations.push_back({sc.name, c.path, sc.sql});
   c.first_line.push_back(1);
   bool found = false;
-  for (const rules::Diagnostic& d : LintCase(c)) {
+  for (const Diagnostic& d : LintCase(c)) {
     if (strict) EXPECT_NE(d.rule, lint::kSyntaxError) << c.path << ": " << d.message;
     found = found || mapped.count(d.rule);
   }
