@@ -212,6 +212,7 @@ struct LintFlags {
   std::string since;
   std::string database;
   bool all = false;
+  bool hints = false;
 };
 
 bool UseColor() {
@@ -249,6 +250,9 @@ int Lint(const Args& args) {
       "--database", f.database,
       "lint only migrations not yet applied there per _prisma_migrations (default: $DATABASE_URL)");
   app.add_flag("--all", f.all, "lint every given migration, even when DATABASE_URL is set");
+  app.add_flag("--hints", f.hints,
+               "show hints in text and gcc output (by default one line counts them; json, "
+               "sarif and github always include them)");
   if (auto code = ParseArgs(app, args)) return *code;
   if (f.paths.empty()) f.paths.push_back(".");
 
@@ -277,7 +281,8 @@ int Lint(const Args& args) {
   analysis::ParseAhead ahead(lint::ParseOptionsForLint(),
                              std::max(2u, std::thread::hardware_concurrency()) - 1);
   Result<migrations::MigrationSet> set = migrations::Discover(
-      f.paths, [&ahead](const migrations::Migration& m) { ahead.Submit(DisplayPath(m.sql_path), m.sql); });
+      f.paths,
+      [&ahead](const migrations::Migration& m) { ahead.Submit(DisplayPath(m.sql_path), m.sql); });
   ahead.Flush();
   if (!set.ok()) return Fail(set.status().ToString());
   for (const migrations::Note& n : set->notes) std::fprintf(stderr, "%s\n", n.ToString().c_str());
@@ -314,13 +319,14 @@ int Lint(const Args& args) {
   // rendered on the same threads, each directory's part printed in order at the end.
   report::TextOptions text;
   text.color = format == report::Format::kText && UseColor();
+  text.show_hints = f.hints;
   const bool in_parts = report::RendersInParts(format);
   struct Job {
     std::vector<analysis::MigrationText> texts;
     size_t history = 0;
     std::set<std::string> linted;
     analysis::History h;
-    report::Report part;  // this directory's findings on linted files, and those files
+    report::Report part;   // this directory's findings on linted files, and those files
     std::string rendered;  // RenderPart of `part`, when the format renders in parts
   };
   std::vector<std::unique_ptr<Job>> jobs;
