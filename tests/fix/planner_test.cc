@@ -264,6 +264,29 @@ TEST(PlannerTest, DropIndexCascadeIsUnsafeBecauseConcurrentlyCannotCascade) {
   }
 }
 
+// Prisma writes this pair when a field with @@index is removed: dropping the column drops its
+// index under the ACCESS EXCLUSIVE lock DROP COLUMN takes anyway, so there is nothing to make safe.
+TEST(PlannerTest, DropIndexOfAColumnDroppedLaterIsLeftAlone) {
+  for (const char* sql : {
+           "DROP INDEX \"User_age_idx\";\nALTER TABLE \"User\" DROP COLUMN \"age\";\n",
+           "DROP INDEX \"User_age_idx\", \"User_email_idx\";\nALTER TABLE \"User\" DROP COLUMN "
+           "\"age\", DROP COLUMN \"email\";\n",
+           "DROP INDEX \"User_age_idx\";\nDROP TABLE \"User\";\n",
+       }) {
+    const fix::Plan p = PlanAfterIndexes(sql);
+    EXPECT_TRUE(p.unsafe.empty()) << sql << p.unsafe.front().why;
+    EXPECT_FALSE(p.changed()) << sql;
+    ASSERT_EQ(p.left_alone.size(), 1u) << sql;
+    EXPECT_NE(p.left_alone[0].how.find("goes anyway with line 2"), std::string::npos)
+        << p.left_alone[0].how;
+  }
+  // An index that outlives the migration is still rewritten.
+  const fix::Plan kept = PlanAfterIndexes(
+      "DROP INDEX \"User_age_idx\";\nALTER TABLE \"User\" DROP COLUMN \"email\";\n");
+  EXPECT_TRUE(kept.unsafe.empty());
+  EXPECT_TRUE(kept.changed());
+}
+
 TEST(PlannerTest, SyntaxErrorsPointAtTheFile) {
   Result<fix::Plan> p = fix::PlanFixOf({{"1_bad", "1_bad/migration.sql", "CREATE TABEL x ();"}});
   ASSERT_FALSE(p.ok());
