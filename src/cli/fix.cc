@@ -27,7 +27,8 @@ constexpr const char* kUsage =
     "\n"
     "  --dry-run        print the plan and a unified diff; write nothing\n"
     "  --in-place       write into the migrations directory (the default)\n"
-    "  --out DIR        write a full copy of the migrations directory, fixed, to DIR\n"
+    "  --out DIR        write a full copy of the migrations directory, fixed (or as it is when\n"
+    "                   nothing needs a change), to DIR\n"
     "  --pg-version N   target PostgreSQL major version (default 15)\n"
     "  --minimal        only rewrite what locks a table that existed before the migration\n"
     "  --allow-unsafe   write the safe rewrites even when some statements cannot be made safe\n"
@@ -200,8 +201,10 @@ int Fix(const Args& args) {
     std::printf("\n");
   }
   if (!plan->changed()) {
-    std::printf("nothing to change: %s is already in its zero-downtime form\n",
-                target.name.c_str());
+    // After "cannot be made safe", "nothing to change" would read as "all is well".
+    if (plan->unsafe.empty())
+      std::printf("nothing to change: %s is already in its zero-downtime form\n",
+                  target.name.c_str());
   } else {
     std::printf("migrations, in order:\n");
     for (size_t i = 0; i < files->size(); ++i) {
@@ -227,16 +230,23 @@ int Fix(const Args& args) {
     std::printf(
         "wrote nothing: fix the statements above by hand, or pass --allow-unsafe to write "
         "the safe rewrites and leave them as they are\n");
-  } else if (plan->changed()) {
+  } else if (plan->changed() || !f.out.empty()) {
+    // --out always writes its copy, so that `fix --out X && deploy X` works whether or not the
+    // migration needed a change.
     lockstep::Status s = f.out.empty() ? fix::WriteFiles(input->source.directory, *files)
                                        : fix::WriteCopy(*input, f.out, *files);
     if (!s.ok()) {
       std::fprintf(stderr, "%s\n", s.ToString().c_str());
       return exit_code::kUsage;
     }
-    std::printf(
-        "wrote %zu migration%s to %s\n", files->size(), files->size() == 1 ? "" : "s",
-        (f.out.empty() ? input->source.directory : std::filesystem::path(f.out)).string().c_str());
+    if (plan->changed())
+      std::printf("wrote %zu migration%s to %s\n", files->size(), files->size() == 1 ? "" : "s",
+                  (f.out.empty() ? input->source.directory : std::filesystem::path(f.out))
+                      .string()
+                      .c_str());
+    else
+      std::printf("copied %s to %s unchanged\n", input->source.directory.string().c_str(),
+                  f.out.c_str());
   }
   return blocked ? exit_code::kUnsafe : exit_code::kOk;
 }

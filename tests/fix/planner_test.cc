@@ -331,6 +331,45 @@ TEST(FixCommandTest, UnsafeExitsThreeAndWritesNothingUnlessAllowed) {
   EXPECT_NE(out.find("nothing to change"), std::string::npos) << out;
 }
 
+// `fix --out X && deploy X` must work whether or not the migration needed a change.
+TEST(FixCommandTest, OutWritesTheCopyEvenWhenNothingChanges) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "migrations";
+  fs::create_directories(dir / "0_init");
+  fs::create_directories(dir / "20240101000000_index");
+  std::ofstream(dir / "0_init" / "migration.sql") << kHistory;
+  const std::string safe = "CREATE INDEX CONCURRENTLY \"User_age_idx\" ON \"User\"(\"age\");\n";
+  std::ofstream(dir / "20240101000000_index" / "migration.sql") << safe;
+  std::ofstream(dir / "migration_lock.toml") << "provider = \"postgresql\"\n";
+  const fs::path out_dir = tmp.path() / "fixed";
+  std::string out;
+  EXPECT_EQ(RunFixCommand(dir.string() + " --out " + out_dir.string(), &out), 0) << out;
+  EXPECT_NE(out.find("nothing to change"), std::string::npos) << out;
+  EXPECT_EQ(ReadAll(out_dir / "0_init" / "migration.sql"), kHistory);
+  EXPECT_EQ(ReadAll(out_dir / "20240101000000_index" / "migration.sql"), safe);
+  EXPECT_TRUE(fs::exists(out_dir / "migration_lock.toml"));
+}
+
+// Exit 3 says what cannot be made safe; "nothing to change" after it would read as "all is well".
+TEST(FixCommandTest, UnsafeDoesNotSayNothingToChange) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "migrations";
+  fs::create_directories(dir / "0_init");
+  fs::create_directories(dir / "20240101000000_change");
+  std::ofstream(dir / "0_init" / "migration.sql") << kHistory;
+  std::ofstream(dir / "20240101000000_change" / "migration.sql")
+      << "ALTER TABLE \"User\" ADD COLUMN \"name\" TEXT NOT NULL;\n";
+  for (const char* flags : {"", " --dry-run", " --out "}) {
+    std::string args = dir.string() + flags;
+    if (std::string(flags) == " --out ") args += (tmp.path() / "fixed").string();
+    std::string out;
+    EXPECT_EQ(RunFixCommand(args, &out), 3) << out;
+    EXPECT_NE(out.find("cannot be made safe"), std::string::npos) << out;
+    EXPECT_EQ(out.find("nothing to change"), std::string::npos) << flags << "\n" << out;
+  }
+  EXPECT_FALSE(fs::exists(tmp.path() / "fixed"));
+}
+
 TEST(FixCommandTest, RefusesAMigrationAlreadyAppliedInTheDatabase) {
   auto db = testing::TestDatabase::Create(kFixPgMajor, "fix_applied");
   ASSERT_TRUE(db.ok()) << db.status().ToString();
