@@ -370,6 +370,31 @@ TEST(FixCommandTest, UnsafeDoesNotSayNothingToChange) {
   EXPECT_FALSE(fs::exists(tmp.path() / "fixed"));
 }
 
+// Without PATH, fix finds the project in the current directory as lint and verify do, and names
+// the migration it picked.
+TEST(FixCommandTest, WithoutPathFixesTheLastMigrationOfTheProject) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "prisma" / "migrations";
+  fs::create_directories(dir / "0_init");
+  fs::create_directories(dir / "20240101000000_change");
+  std::ofstream(dir / "0_init" / "migration.sql") << kHistory;
+  std::ofstream(dir / "20240101000000_change" / "migration.sql")
+      << "CREATE INDEX \"User_age_idx\" ON \"User\"(\"age\");\n";
+  const std::string cmd = "cd '" + tmp.path().string() + "' && env -u DATABASE_URL " +
+                          std::string(LOCKSTEP_BIN) + " fix --dry-run 2>&1";
+  FILE* f = popen(cmd.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  std::string out;
+  char buf[4096];
+  while (fgets(buf, sizeof buf, f)) out += buf;
+  const int status = pclose(f);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  EXPECT_NE(out.find("no PATH given: 20240101000000_change is the last pending migration of"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("CREATE INDEX CONCURRENTLY \"User_age_idx\""), std::string::npos) << out;
+}
+
 TEST(FixCommandTest, RefusesAMigrationAlreadyAppliedInTheDatabase) {
   auto db = testing::TestDatabase::Create(kFixPgMajor, "fix_applied");
   ASSERT_TRUE(db.ok()) << db.status().ToString();
