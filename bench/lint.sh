@@ -62,9 +62,10 @@ if [[ -d $corpus ]]; then
   find "$corpus" -name '*.sql' | sort >"$tmp/files"
   n=$(wc -l <"$tmp/files")
   # lockstep replays each app's whole history (7 Prisma directories); squawk gets the files.
+  # --hints: both tools print every finding (lockstep's default counts hints in one line).
   mapfile -t apps < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d | sort)
   mapfile -t files <"$tmp/files"
-  compare "prisma corpus ($n files)" -- "$lockstep" lint --format gcc "${apps[@]}" -- \
+  compare "prisma corpus ($n files)" -- "$lockstep" lint --format gcc --hints "${apps[@]}" -- \
     "$squawk" --reporter gcc "${files[@]}"
 else
   echo "bench/lint: ../shared/corpus is absent: the corpus comparison did not run"
@@ -87,5 +88,5 @@ awk -v n="$statements" 'BEGIN {
     else printf "SELECT count(*) FROM \"t%d\" WHERE \"name\" = '"'"'n%d'"'"';\n", t, i
   }
 }' >"$tmp/synthetic.sql"
-compare "synthetic file ($statements stmts)" -- "$lockstep" lint --format gcc "$tmp/synthetic.sql" -- \
+compare "synthetic file ($statements stmts)" -- "$lockstep" lint --format gcc --hints "$tmp/synthetic.sql" -- \
   "$squawk" --reporter gcc "$tmp/synthetic.sql"

@@ -17,17 +17,19 @@ namespace lockstep::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: lockstep fix <migration folder or .sql> [--dry-run | --in-place | --out DIR]\n"
+    "usage: lockstep fix [PATH] [--dry-run | --in-place | --out DIR]\n"
     "                    [--pg-version N] [--minimal] [--allow-unsafe] [--database URL]\n"
     "\n"
-    "Rewrites one migration (a folder, its migration.sql, a .sql file; given a migrations\n"
-    "directory, its last migration) into migrations that do not block the application:\n"
-    "foreign keys and checks NOT VALID + VALIDATE later, indexes CONCURRENTLY one per\n"
-    "migration, and more (docs/fix.md). Comments and formatting are kept.\n"
+    "Rewrites one migration (PATH: a folder, its migration.sql, a .sql file; given a migrations\n"
+    "directory or a project root, its last migration; default: the project in the current\n"
+    "directory, found as lint and verify find it) into migrations that do not block the\n"
+    "application: foreign keys and checks NOT VALID + VALIDATE later, indexes CONCURRENTLY one\n"
+    "per migration, and more (docs/fix.md). Comments and formatting are kept.\n"
     "\n"
     "  --dry-run        print the plan and a unified diff; write nothing\n"
     "  --in-place       write into the migrations directory (the default)\n"
-    "  --out DIR        write a full copy of the migrations directory, fixed, to DIR\n"
+    "  --out DIR        write a full copy of the migrations directory, fixed (or as it is when\n"
+    "                   nothing needs a change), to DIR\n"
     "  --pg-version N   target PostgreSQL major version (default 15)\n"
     "  --minimal        only rewrite what locks a table that existed before the migration\n"
     "  --allow-unsafe   write the safe rewrites even when some statements cannot be made safe\n"
@@ -139,7 +141,10 @@ int Fix(const Args& args) {
       return UsageError("one migration at a time (got '" + f.path + "' and '" + a + "')");
     }
   }
-  if (f.path.empty()) return UsageError("which migration? give a folder or a .sql file");
+  // Without PATH, the project in the current directory, found as lint and verify find it; the
+  // migration is its last one, named in the output.
+  const bool path_given = !f.path.empty();
+  if (!path_given) f.path = ".";
   if ((f.dry_run ? 1 : 0) + (in_place ? 1 : 0) + (f.out.empty() ? 0 : 1) > 1)
     return UsageError("--dry-run, --in-place and --out exclude each other");
 
@@ -159,6 +164,11 @@ int Fix(const Args& args) {
                    target.name.c_str(), applied.error->OneLine().c_str());
       return applied.error->kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage
                                                                : exit_code::kDatabase;
+    }
+    if (applied.applied && !path_given) {
+      std::printf("nothing to fix: the last migration of %s, %s, is already applied\n",
+                  input->source.directory.string().c_str(), target.name.c_str());
+      return exit_code::kOk;
     }
     if (applied.applied) {
       std::fprintf(stderr,
@@ -185,8 +195,12 @@ int Fix(const Args& args) {
   }
 
   for (const std::string& n : input->notes) std::fprintf(stderr, "%s\n", n.c_str());
-  std::printf("lockstep fix %s (PostgreSQL %d, %s policy)\n\n", target.sql_path.string().c_str(),
+  std::printf("lockstep fix %s (PostgreSQL %d, %s policy)\n", target.sql_path.string().c_str(),
               f.pg_version, f.minimal ? "minimal" : "seed");
+  if (!path_given)
+    std::printf("no PATH given: %s is the last pending migration of %s\n", target.name.c_str(),
+                input->source.directory.string().c_str());
+  std::printf("\n");
   PrintNotes("rewrites", plan->rewrites, *input, plan->original);
   PrintNotes("left alone", plan->left_alone, *input, plan->original);
   if (!plan->unsafe.empty()) {
@@ -200,8 +214,10 @@ int Fix(const Args& args) {
     std::printf("\n");
   }
   if (!plan->changed()) {
-    std::printf("nothing to change: %s is already in its zero-downtime form\n",
-                target.name.c_str());
+    // After "cannot be made safe", "nothing to change" would read as "all is well".
+    if (plan->unsafe.empty())
+      std::printf("nothing to change: %s is already in its zero-downtime form\n",
+                  target.name.c_str());
   } else {
     std::printf("migrations, in order:\n");
     for (size_t i = 0; i < files->size(); ++i) {
@@ -227,16 +243,23 @@ int Fix(const Args& args) {
     std::printf(
         "wrote nothing: fix the statements above by hand, or pass --allow-unsafe to write "
         "the safe rewrites and leave them as they are\n");
-  } else if (plan->changed()) {
+  } else if (plan->changed() || !f.out.empty()) {
+    // --out always writes its copy, so that `fix --out X && deploy X` works whether or not the
+    // migration needed a change.
     lockstep::Status s = f.out.empty() ? fix::WriteFiles(input->source.directory, *files)
                                        : fix::WriteCopy(*input, f.out, *files);
     if (!s.ok()) {
       std::fprintf(stderr, "%s\n", s.ToString().c_str());
       return exit_code::kUsage;
     }
-    std::printf(
-        "wrote %zu migration%s to %s\n", files->size(), files->size() == 1 ? "" : "s",
-        (f.out.empty() ? input->source.directory : std::filesystem::path(f.out)).string().c_str());
+    if (plan->changed())
+      std::printf("wrote %zu migration%s to %s\n", files->size(), files->size() == 1 ? "" : "s",
+                  (f.out.empty() ? input->source.directory : std::filesystem::path(f.out))
+                      .string()
+                      .c_str());
+    else
+      std::printf("copied %s to %s unchanged\n", input->source.directory.string().c_str(),
+                  f.out.c_str());
   }
   return blocked ? exit_code::kUnsafe : exit_code::kOk;
 }

@@ -194,6 +194,7 @@ struct LintFlags {
   std::string since;
   std::string database;
   bool all = false;
+  bool hints = false;
 };
 
 bool UseColor() {
@@ -231,6 +232,9 @@ int Lint(const Args& args) {
       "--database", f.database,
       "lint only migrations not yet applied there per _prisma_migrations (default: $DATABASE_URL)");
   app.add_flag("--all", f.all, "lint every given migration, even when DATABASE_URL is set");
+  app.add_flag("--hints", f.hints,
+               "show hints in text and gcc output (by default one line counts them; json, "
+               "sarif and github always include them)");
   if (auto code = ParseArgs(app, args)) return *code;
   if (f.paths.empty()) f.paths.push_back(".");
 
@@ -297,6 +301,7 @@ int Lint(const Args& args) {
   // rendered on the same threads, each directory's part printed in order at the end.
   report::TextOptions text;
   text.color = format == report::Format::kText && UseColor();
+  text.show_hints = f.hints;
   const bool in_parts = report::RendersInParts(format);
   struct Job {
     std::vector<analysis::MigrationText> texts;

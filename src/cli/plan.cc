@@ -1,6 +1,8 @@
 // `lockstep plan`: for every statement of a migration, the locks PostgreSQL will take on which
 // relation, whether it rewrites or scans, whether it may run in a transaction, and what that
 // blocks. Pure analysis: no database.
+#include "plan/plan.h"
+
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -12,20 +14,21 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/load.h"
-#include "plan/plan.h"
 
 namespace lockstep::cli {
 
 int Plan(const Args& args) {
-  CLI::App app{"Show, for every statement, the locks PostgreSQL will take and what they block.\n"
-               "PATH: a project root, a prisma/migrations directory, one migration folder, or .sql files.\n"
-               "Earlier migrations of the same directory are replayed as history, so statements on\n"
-               "tables created in the same migration are told apart from live tables.",
-               args[0]};
+  CLI::App app{
+      "Show, for every statement, the locks PostgreSQL will take and what they block.\n"
+      "PATH: a project root, a prisma/migrations directory, one migration folder, or .sql files\n"
+      "(default: the project in the current directory, found as lint and verify find it).\n"
+      "Earlier migrations of the same directory are replayed as history, so statements on\n"
+      "tables created in the same migration are told apart from live tables.",
+      args[0]};
   std::vector<std::string> paths;
   int pg_version = 15;
   std::string format = "text";
-  app.add_option("PATH", paths, "migrations to plan")->required();
+  app.add_option("PATH", paths, "migrations to plan (default: .)");
   app.add_option("--pg-version", pg_version, "target PostgreSQL major version (11-18)")
       ->check(CLI::Range(11, 18))
       ->capture_default_str();
@@ -33,6 +36,7 @@ int Plan(const Args& args) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   if (auto code = ParseArgs(app, args)) return *code;
+  if (paths.empty()) paths.push_back(".");
 
   Result<LoadedMigrations> loaded = LoadForAnalysis(paths);
   if (!loaded.ok()) {
@@ -42,7 +46,8 @@ int Plan(const Args& args) {
   analysis::Options options;
   options.locks.pg_version = pg_version;
   options.parse.tokens = true;  // trims trailing comments from statement spans
-  analysis::History h = analysis::Replay(std::move(loaded->migrations), loaded->history_count, options);
+  analysis::History h =
+      analysis::Replay(std::move(loaded->migrations), loaded->history_count, options);
 
   int status = exit_code::kOk;
   for (const analysis::AnalyzedMigration& m : h.migrations) {

@@ -5,9 +5,10 @@
 
 namespace lockstep::report {
 
-std::string RenderGcc(const Report& r) {
+std::string RenderGcc(const Report& r, const TextOptions& options) {
   std::string out;
   for (const Diagnostic& d : r.diagnostics) {
+    if (!options.show_hints && d.severity == Severity::kHint) continue;
     const Span span = Locate(r, d);
     const std::string_view severity =
         d.severity == Severity::kHint ? "note" : SeverityName(d.severity);

@@ -30,8 +30,9 @@ Span Locate(const Report& r, const Diagnostic& d) {
 
 Counts Count(const Report& r) {
   Counts c;
-  std::set<std::string> files;
+  std::set<std::string> files, problem_files;
   for (const Diagnostic& d : r.diagnostics) {
+    if (d.severity != Severity::kHint) problem_files.insert(d.path);
     switch (d.severity) {
       case Severity::kError:
         ++c.errors;
@@ -46,6 +47,7 @@ Counts Count(const Report& r) {
     files.insert(d.path);
   }
   c.files_with_findings = files.size();
+  c.files_with_errors_or_warnings = problem_files.size();
   return c;
 }
 
@@ -54,6 +56,7 @@ Counts& Counts::operator+=(const Counts& o) {
   warnings += o.warnings;
   hints += o.hints;
   files_with_findings += o.files_with_findings;
+  files_with_errors_or_warnings += o.files_with_errors_or_warnings;
   return *this;
 }
 
@@ -72,7 +75,7 @@ std::string Render(Format f, const Report& r, const TextOptions& text_options) {
     case Format::kText:
       return RenderText(r, text_options);
     case Format::kGcc:
-      return RenderGcc(r);
+      return RenderGcc(r, text_options) + RenderTrailer(f, Count(r), r.files_linted, text_options);
     case Format::kJson:
       return RenderJson(r);
     case Format::kSarif:
@@ -88,15 +91,29 @@ bool RendersInParts(Format f) {
 }
 
 std::string RenderPart(Format f, const Report& part, const TextOptions& text_options) {
-  // Only text has a trailer; the part of any other format is the format itself (JSON and SARIF
-  // being whole documents, not meant to be concatenated).
-  return f == Format::kText ? RenderTextFindings(part, text_options)
-                            : Render(f, part, text_options);
+  // The part of a format without a trailer is the format itself (JSON and SARIF being whole
+  // documents, not meant to be concatenated).
+  switch (f) {
+    case Format::kText:
+      return RenderTextFindings(part, text_options);
+    case Format::kGcc:
+      return RenderGcc(part, text_options);
+    default:
+      return Render(f, part, text_options);
+  }
 }
 
 std::string RenderTrailer(Format f, const Counts& counts, size_t files_linted,
                           const TextOptions& text_options) {
-  return f == Format::kText ? RenderTextSummary(counts, files_linted, text_options) : "";
+  if (f == Format::kText) return RenderTextSummary(counts, files_linted, text_options);
+  if (f == Format::kGcc && !text_options.show_hints && counts.hints > 0)
+    return HiddenHintsLine(counts.hints) + "\n";
+  return "";
+}
+
+std::string HiddenHintsLine(size_t hints) {
+  return std::to_string(hints) + (hints == 1 ? " hint" : " hints") +
+         " not shown (--hints shows them)";
 }
 
 }  // namespace lockstep::report

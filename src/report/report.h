@@ -48,6 +48,7 @@ struct Counts {
   size_t warnings = 0;
   size_t hints = 0;
   size_t files_with_findings = 0;
+  size_t files_with_errors_or_warnings = 0;  // what the summary counts when hints are not shown
 
   // Sums the counts of reports on disjoint sets of files.
   Counts& operator+=(const Counts& o);
@@ -60,6 +61,10 @@ std::string RuleDocUrl(std::string_view rule_id);
 
 struct TextOptions {
   bool color = false;  // ANSI colours (the CLI enables them only on a TTY without NO_COLOR)
+  // Text and gcc: false leaves hints out of the findings, and the trailer counts them in one line
+  // saying how to show them (a real history yields thousands of hints, burying the errors). JSON,
+  // SARIF and GitHub annotations always keep every finding.
+  bool show_hints = true;
 };
 
 // `path:line:col: severity: message [rule]`, then the source line(s) with `^^^` under the
@@ -71,8 +76,9 @@ std::string RenderTextFindings(const Report& r, const TextOptions& options = {})
 std::string RenderTextSummary(const Counts& c, size_t files_linted,
                               const TextOptions& options = {});
 // One line per finding: `path:line:col: error|warning|note: message [rule]` (hint -> note,
-// as compilers spell it, so that editors' error parsers pick the lines up).
-std::string RenderGcc(const Report& r);
+// as compilers spell it, so that editors' error parsers pick the lines up); with hints not shown,
+// a last line counts them.
+std::string RenderGcc(const Report& r, const TextOptions& options = {});
 // The stable JSON document described in docs/json-format.md.
 std::string RenderJson(const Report& r);
 // SARIF 2.1.0, as GitHub code scanning accepts it.
@@ -84,7 +90,8 @@ std::string RenderGithub(const Report& r);
 
 std::string Render(Format f, const Report& r, const TextOptions& text_options = {});
 
-// Text, gcc and github are one piece per finding then a trailer (text's summary line), so a
+// Text, gcc and github are one piece per finding then a trailer (text's summary line; gcc's count
+// of the hints not shown), so a
 // report on disjoint sets of files can be rendered part by part, on several threads, and
 // printed in order: RenderPart of each part, then RenderTrailer with their counts summed.
 // JSON and SARIF are whole documents: Render only.
@@ -92,5 +99,8 @@ bool RendersInParts(Format f);
 std::string RenderPart(Format f, const Report& part, const TextOptions& text_options = {});
 std::string RenderTrailer(Format f, const Counts& counts, size_t files_linted,
                           const TextOptions& text_options = {});
+// "12 hints not shown (--hints shows them)": the line text and gcc end with when hints are left
+// out.
+std::string HiddenHintsLine(size_t hints);
 
 }  // namespace lockstep::report

@@ -107,6 +107,7 @@ std::string RenderTextFindings(const Report& r, const TextOptions& options) {
   const Palette p{options.color};
   std::string out;
   for (const Diagnostic& d : r.diagnostics) {
+    if (!options.show_hints && d.severity == Severity::kHint) continue;
     const Span span = Locate(r, d);
     out += p.paint("1", d.path + ":" + std::to_string(span.begin.line) + ":" +
                             std::to_string(span.begin.column) + ":");
@@ -124,7 +125,15 @@ std::string RenderTextFindings(const Report& r, const TextOptions& options) {
 std::string RenderTextSummary(const Counts& c, size_t files_linted, const TextOptions& options) {
   const Palette p{options.color};
   std::string summary;
-  if (c.errors + c.warnings + c.hints == 0) {
+  if (!options.show_hints) {
+    // Hints left out: the summary speaks of what was shown, and one more line of the rest.
+    if (c.errors + c.warnings == 0) {
+      summary = c.hints ? "no errors or warnings" : "no findings";
+    } else {
+      summary = Plural(c.errors, "error") + ", " + Plural(c.warnings, "warning") + " in " +
+                Plural(c.files_with_errors_or_warnings, "file");
+    }
+  } else if (c.errors + c.warnings + c.hints == 0) {
     summary = "no findings";
   } else {
     summary = Plural(c.errors, "error") + ", " + Plural(c.warnings, "warning");
@@ -133,7 +142,9 @@ std::string RenderTextSummary(const Counts& c, size_t files_linted, const TextOp
   }
   summary += " (" + Plural(files_linted, "file") + " linted)";
   const std::string_view code = c.errors ? "1;31" : c.warnings ? "1;33" : "1;32";
-  return p.paint(code, summary) + "\n";
+  std::string out = p.paint(code, summary) + "\n";
+  if (!options.show_hints && c.hints) out += HiddenHintsLine(c.hints) + "\n";
+  return out;
 }
 
 std::string RenderText(const Report& r, const TextOptions& options) {

@@ -20,10 +20,10 @@ class AvoidCreatingEnum : public Rule {
            "Enum " + Quoted(s.type_name) +
                " can gain values (ALTER TYPE … ADD VALUE) but can never lose or reorder them "
                "without recreating the type and rewriting every column that uses it",
-           "For a set that may change, use a lookup table with a foreign key (CREATE TABLE " +
-               s.type_name.name +
-               "_values (value text PRIMARY KEY)) or a text column with a "
-               "CHECK (col IN (…)) constraint");
+           "For a set that may change, use a lookup table with a foreign key (`CREATE TABLE " +
+               Ident(sql::QName{s.type_name.schema, s.type_name.name + "_values"}) +
+               " (value text PRIMARY KEY)`) or a text column with a CHECK (col IN (…)) "
+               "constraint");
   }
 };
 

@@ -20,9 +20,11 @@ class BanRenameTable : public Rule {
     Report(ctx, *this,
            "Renaming " + Quoted(s.table) + " to \"" + s.rename_to +
                "\" breaks every running client that still queries the old name",
-           "Rename it and create a view with the old name (CREATE VIEW " + s.table.ToString() +
-               " AS SELECT * FROM " + s.rename_to +
-               ") until every client uses the new name, then drop the view");
+           "Keep a view under the old name until every client uses the new one, then drop the "
+           "view: `ALTER TABLE " +
+               Ident(s.table) + " RENAME TO " + Ident(s.rename_to) + "; CREATE VIEW " +
+               Ident(s.table) + " AS SELECT * FROM " +
+               Ident(sql::QName{s.table.schema, s.rename_to}) + "`");
   }
 };
 

@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "sql/quote.h"
+
 namespace lockstep::rules {
 
 std::string_view SqlLockName(locks::LockMode m) {
@@ -14,6 +16,29 @@ std::string_view SqlLockName(locks::LockMode m) {
 }
 
 std::string Quoted(const sql::QName& q) { return "\"" + q.ToString() + "\""; }
+
+std::string Ident(std::string_view name) { return sql::QuoteIdent(name); }
+std::string Ident(const sql::QName& q) { return sql::QuoteQName(q); }
+
+std::string Literal(std::string_view value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::vector<std::string> SuggestedSql(std::string_view help) {
+  std::vector<std::string> out;
+  for (size_t open = help.find('`'); open != std::string_view::npos;) {
+    const size_t close = help.find('`', open + 1);
+    if (close == std::string_view::npos) break;
+    out.emplace_back(help.substr(open + 1, close - open - 1));
+    open = help.find('`', close + 1);
+  }
+  return out;
+}
 
 std::string LockPhrase(locks::LockMode m, const sql::QName& table) {
   const std::string_view name = SqlLockName(m);

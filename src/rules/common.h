@@ -16,8 +16,22 @@ namespace lockstep::rules {
 // "ACCESS EXCLUSIVE", "SHARE ROW EXCLUSIVE" …; empty for kNone.
 std::string_view SqlLockName(locks::LockMode m);
 
-// `"name"` with the schema when the SQL wrote one.
+// `"name"` with the schema when the SQL wrote one. For prose (messages); SQL uses Ident.
 std::string Quoted(const sql::QName& q);
+
+// Identifiers in SQL that a help text suggests, quoted as PostgreSQL's quote_ident does
+// (sql/quote.h): `User` -> `"User"`, `post` -> `post`, `user` -> `"user"`.
+std::string Ident(std::string_view name);
+std::string Ident(const sql::QName& q);
+// A string literal: 'it''s'.
+std::string Literal(std::string_view value);
+
+// Help texts write the SQL they suggest between backticks: complete statements, separated by
+// `;` when there are several, that run as written (PostgreSQL 14+) either instead of the flagged
+// statement or right after it. Prose around them may use "…" placeholders; a backtick span may
+// not. tests/rules/help_sql_test.cc runs every span of every rule case on a real server.
+// The backtick spans of `help`, in order.
+std::vector<std::string> SuggestedSql(std::string_view help);
 
 // `an ACCESS EXCLUSIVE lock on "users", which blocks reads and writes` (or "…which blocks
 // writes"; no clause for locks that block no ordinary traffic).

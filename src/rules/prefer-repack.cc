@@ -29,7 +29,7 @@ class PreferRepack : public Rule {
                " under an ACCESS EXCLUSIVE lock, which blocks reads and writes until the copy "
                "ends",
            "Use REPACK (CONCURRENTLY) " +
-               (s.tables.empty() ? std::string("<table>") : s.tables.front().ToString()) +
+               (s.tables.empty() ? std::string("<table>") : Ident(s.tables.front())) +
                ", which copies the table without blocking reads and writes");
   }
 };

@@ -2,6 +2,13 @@
 // can fail half-way; the rerun then trips over what the first attempt already did, unless each
 // statement is guarded (IF [NOT] EXISTS) or naturally repeatable. Statements that are repeatable
 // as they stand (SET NOT NULL, ENABLE ROW LEVEL SECURITY, VALIDATE …) are not reported.
+//
+// Whether a file runs without a transaction depends on the deployer, not on the file: Prisma's
+// native engine sends it as one implicit transaction, and lockstep deploy runs consecutive
+// transactional statements in one transaction and resumes a failed migration from the step that
+// failed, so the rerun never repeats what succeeded. Only deployers that send statements one by
+// one (Prisma 7.4+, psql without -1) rerun them, so the rule runs only with deployer = "other",
+// and says so.
 #include <algorithm>
 #include <iterator>
 #include <map>
@@ -15,6 +22,11 @@
 namespace lockstep::rules {
 namespace {
 
+// The condition under which a rerun repeats statements, as messages state it.
+constexpr const char* kWhenRerun =
+    "if a deployer that sends statements one by one without a transaction (Prisma 7.4+, psql "
+    "without -1) applies this file and it";
+
 class PreferRobustStmts : public Rule {
  public:
   std::string_view id() const override { return "prefer-robust-stmts"; }
@@ -24,7 +36,9 @@ class PreferRobustStmts : public Rule {
   }
 
   void CheckStatement(Context& ctx) const override {
-    if (ctx.tx.in_transaction || ctx.migration().statements.size() < 2) return;
+    if (ctx.settings().deployed_by_lockstep || ctx.tx.in_transaction ||
+        ctx.migration().statements.size() < 2)
+      return;
     const sql::Statement& s = ctx.statement();
     using K = sql::Kind;
     switch (s.kind) {
@@ -58,13 +72,18 @@ class PreferRobustStmts : public Rule {
                 c.type == A::kDropColumn ? "DROP COLUMN IF EXISTS" : "DROP CONSTRAINT IF EXISTS", b,
                 e);
           } else if (c.type == A::kAddConstraint && !DroppedBefore(ctx, c.name)) {
-            Report(ctx, *this,
-                   "ADD CONSTRAINT cannot be guarded with IF NOT EXISTS: if this migration fails "
-                   "after it, the rerun fails here because the constraint already exists",
-                   "Precede it with ALTER TABLE … DROP CONSTRAINT IF EXISTS " +
-                       (c.name.empty() ? std::string("<name>") : c.name) +
-                       ", or run the migration in a transaction",
-                   b, e);
+            Report(
+                ctx, *this,
+                "ADD CONSTRAINT cannot be guarded with IF NOT EXISTS: " + std::string(kWhenRerun) +
+                    " fails after it, the rerun fails here because the constraint already "
+                    "exists",
+                c.name.empty()
+                    ? "Name the constraint and precede it with ALTER TABLE … DROP CONSTRAINT "
+                      "IF EXISTS <name>, or run the migration in a transaction"
+                    : "Precede it with `ALTER TABLE " + Ident(s.table) +
+                          " DROP CONSTRAINT IF EXISTS " + Ident(c.name) +
+                          "`, or run the migration in a transaction",
+                b, e);
           }
         }
         return;
@@ -78,9 +97,8 @@ class PreferRobustStmts : public Rule {
   void Missing(Context& ctx, const std::string& guard, const std::string& form, int b = -1,
                int e = -1) const {
     Report(ctx, *this,
-           "Missing " + guard +
-               ": this migration runs without a transaction, so if it fails "
-               "after this statement the rerun fails here",
+           "Missing " + guard + ": " + kWhenRerun +
+               " fails after this statement, the rerun fails here",
            "Use " + form + ", or run the migration in a transaction", b, e);
   }
 

@@ -32,6 +32,8 @@ const std::vector<std::unique_ptr<Rule>>& AllRules() {
     r.push_back(MakeBanNestedTransaction());
     r.push_back(MakeBanNonTransactionalStatementInTransaction());
     r.push_back(MakeBanRenameColumn());
+    r.push_back(MakeBanRenameEnumValue());
+    r.push_back(MakeBanRenameSchema());
     r.push_back(MakeBanRenameTable());
     r.push_back(MakeBanTruncate());
     r.push_back(MakeBanTruncateCascade());

@@ -30,6 +30,8 @@ std::unique_ptr<Rule> MakeBanLongIdentifier();
 std::unique_ptr<Rule> MakeBanNestedTransaction();
 std::unique_ptr<Rule> MakeBanNonTransactionalStatementInTransaction();
 std::unique_ptr<Rule> MakeBanRenameColumn();
+std::unique_ptr<Rule> MakeBanRenameEnumValue();
+std::unique_ptr<Rule> MakeBanRenameSchema();
 std::unique_ptr<Rule> MakeBanRenameTable();
 std::unique_ptr<Rule> MakeBanTruncate();
 std::unique_ptr<Rule> MakeBanTruncateCascade();

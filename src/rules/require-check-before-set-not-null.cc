@@ -79,7 +79,7 @@ class RequireCheckBeforeSetNotNull : public Rule {
         continue;
       }
       const std::string check = s.table.name + "_" + c.name + "_not_null";
-      const std::string tbl = s.table.ToString();
+      const std::string tbl = Ident(s.table);
       const auto [b, e] = AlterCmdRange(ctx, i);
       Diagnostic d;
       d.rule = std::string(id());
@@ -87,13 +87,18 @@ class RequireCheckBeforeSetNotNull : public Rule {
       d.message = "SET NOT NULL on \"" + c.name + "\" reads every row of " + Quoted(s.table) +
                   " to check for NULLs while holding " + LockPhrase(l->mode, s.table);
       if (pg12) {
-        d.help = "Prove it with a CHECK first, each step in its own transaction: ALTER TABLE " +
-                 tbl + " ADD CONSTRAINT " + check + " CHECK (" + c.name +
-                 " IS NOT NULL) NOT VALID; ALTER TABLE " + tbl + " VALIDATE CONSTRAINT " + check +
-                 "; then SET NOT NULL skips the scan; then DROP CONSTRAINT " + check;
+        // Each step in its own transaction: VALIDATE scans under SHARE UPDATE EXCLUSIVE only.
+        d.help =
+            "Prove it with a CHECK first, each step in its own transaction; SET NOT NULL "
+            "then skips the scan: `ALTER TABLE " +
+            tbl + " ADD CONSTRAINT " + Ident(check) + " CHECK (" + Ident(c.name) +
+            " IS NOT NULL) NOT VALID; ALTER TABLE " + tbl + " VALIDATE CONSTRAINT " + Ident(check) +
+            "; ALTER TABLE " + tbl + " ALTER COLUMN " + Ident(c.name) +
+            " SET NOT NULL; ALTER TABLE " + tbl + " DROP CONSTRAINT " + Ident(check) + "`";
         d.fixable = true;
       } else {
-        d.help = "PostgreSQL 11 always scans for SET NOT NULL: enforce it with CHECK (" + c.name +
+        d.help = "PostgreSQL 11 always scans for SET NOT NULL: enforce it with CHECK (" +
+                 Ident(c.name) +
                  " IS NOT NULL) NOT VALID + VALIDATE CONSTRAINT instead, or upgrade to 12+ where "
                  "that CHECK lets SET NOT NULL skip the scan";
       }

@@ -2,6 +2,13 @@
 // EXCLUSIVE on the index's table; queued behind a long query it blocks every read and write.
 // DROP INDEX CONCURRENTLY waits with SHARE UPDATE EXCLUSIVE instead. Indexes that back a
 // constraint cannot be dropped this way at all (DROP CONSTRAINT does it), so they are skipped.
+// So are indexes that a later statement of the migration drops anyway with a column they use or
+// their table (Prisma's DROP INDEX + DROP COLUMN pair): that statement takes ACCESS EXCLUSIVE on
+// the same table regardless, and CONCURRENTLY would add a wait, not remove one.
+#include <algorithm>
+#include <map>
+#include <utility>
+
 #include "rules/common.h"
 #include "rules/registry.h"
 
@@ -23,6 +30,7 @@ class RequireConcurrentIndexDeletion : public Rule {
     for (const sql::QName& raw : s.objects) {
       const schema::Index* ix = ctx.catalog().FindIndex(raw);
       if (ix && ix->constraint_backed) continue;
+      if (ix && DroppedLater(ctx, *ix)) continue;
       sql::QName table;
       locks::LockMode mode = locks::LockMode::kAccessExclusive;
       if (ix) {
@@ -50,6 +58,50 @@ class RequireConcurrentIndexDeletion : public Rule {
       ctx.Report(std::move(d));
       return;
     }
+  }
+
+ private:
+  // Per table (resolved, as "schema.name"), the later statements that drop the table (empty
+  // column) or a column of it, in statement order. Built once per migration: scanning the rest of
+  // the file for every DROP INDEX would be quadratic on a long file.
+  using Drops = std::map<std::string, std::vector<std::pair<size_t, std::string>>>;
+
+  const Drops& DropsOf(Context& ctx) const {
+    struct Memo {
+      bool built = false;
+      Drops drops;
+    };
+    Memo& memo = ctx.Scratch<Memo>(this);
+    if (memo.built) return memo.drops;
+    memo.built = true;
+    // Name resolution is the same through the whole migration (lint/runner.h).
+    const schema::Catalog& c = ctx.catalog();
+    const auto& st = ctx.migration().statements;
+    for (size_t j = 0; j < st.size(); ++j) {
+      const sql::Statement& o = *st[j].statement;
+      if (o.kind == sql::Kind::kDrop && o.object_type == sql::ObjectType::kTable) {
+        for (const sql::QName& t : o.objects)
+          memo.drops[c.Resolve(t).ToString()].push_back({j, ""});
+      } else if (o.kind == sql::Kind::kAlterTable && !o.table.name.empty()) {
+        for (const sql::AlterCmd& a : o.cmds)
+          if (a.type == sql::AlterType::kDropColumn)
+            memo.drops[c.Resolve(o.table).ToString()].push_back({j, a.name});
+      }
+    }
+    return memo.drops;
+  }
+
+  bool DroppedLater(Context& ctx, const schema::Index& ix) const {
+    const Drops& drops = DropsOf(ctx);
+    auto it = drops.find(ix.table.ToString());
+    if (it == drops.end()) return false;
+    for (const auto& [j, column] : it->second) {
+      if (j <= ctx.index) continue;
+      if (column.empty() ||
+          std::find(ix.columns.begin(), ix.columns.end(), column) != ix.columns.end())
+        return true;
+    }
+    return false;
   }
 };
 

@@ -26,8 +26,11 @@ class RequireEnumValueOrdering : public Rule {
                (last.empty() ? std::string() : " after '" + last + "'") + " to " +
                Quoted(s.type_name) +
                ": enum values sort in declaration order, and the order can never be changed",
-           "Say where it belongs: ALTER TYPE " + s.type_name.ToString() + " ADD VALUE '" +
-               s.enum_new_value + "' BEFORE|AFTER '<existing value>'");
+           last.empty() ? "Say where it belongs: ALTER TYPE " + Ident(s.type_name) + " ADD VALUE " +
+                              Literal(s.enum_new_value) + " BEFORE|AFTER '<existing value>'"
+                        : "Say where it belongs, e.g. `ALTER TYPE " + Ident(s.type_name) +
+                              " ADD VALUE " + Literal(s.enum_new_value) + " AFTER " +
+                              Literal(last) + "` (or BEFORE another value)");
   }
 };
 

@@ -81,8 +81,11 @@ class RequireIndexForForeignKey : public Rule {
   void Check(Context& ctx, const sql::QName& table, const sql::Constraint& k,
              const std::vector<std::string>& cols, bool inline_column) const {
     if (cols.empty() || Covered(ctx, table, cols)) return;
-    std::string list;
-    for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + c;
+    std::string list, idents;
+    for (const std::string& c : cols) {
+      list += (list.empty() ? "" : ", ") + c;
+      idents += (idents.empty() ? "" : ", ") + Ident(c);
+    }
     const std::string ix =
         table.name + "_" + (cols.size() == 1 ? cols[0] : std::string("fk")) + "_idx";
     Report(ctx, *this,
@@ -91,8 +94,9 @@ class RequireIndexForForeignKey : public Rule {
                ") has no index starting with those columns: every "
                "DELETE or key UPDATE on " +
                Quoted(k.ref_table) + " scans " + Quoted(table) + " to enforce it",
-           "Create the index (CREATE INDEX CONCURRENTLY " + ix + " ON " + table.ToString() + " (" +
-               list + "), in a migration of its own if the table is live)",
+           "Create the index, in a migration of its own if the table is live: `CREATE INDEX "
+           "CONCURRENTLY " +
+               Ident(ix) + " ON " + Ident(table) + " (" + idents + ")`",
            k.location,
            k.location < 0  ? -1
            : inline_column ? ExprEnd(ctx, k.location)

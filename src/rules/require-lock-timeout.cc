@@ -23,7 +23,7 @@ class RequireLockTimeout : public TimeoutRule {
            "every later query on " +
            Quoted(l.relation) + " queues behind this one";
   }
-  std::string Example() const override { return "SET lock_timeout = '2s';"; }
+  std::string Example() const override { return "SET lock_timeout = '2s'"; }
 };
 
 }  // namespace

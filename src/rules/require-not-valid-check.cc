@@ -24,22 +24,32 @@ class RequireNotValidCheck : public Rule {
     using T = sql::Constraint::Type;
     auto report = [&](const sql::Constraint& k, bool inline_column) {
       const std::string name = k.name.empty() ? std::string() : " \"" + k.name + "\"";
-      const std::string tbl = s.table.ToString();
+      const std::string tbl = Ident(s.table);
+      const int end = k.location < 0  ? -1
+                      : inline_column ? ExprEnd(ctx, k.location)
+                                      : ClauseEnd(ctx, k.location);
+      std::string help;
+      if (inline_column) {
+        help = "Add the column first, then ALTER TABLE " + tbl +
+               " ADD CONSTRAINT … CHECK (…) NOT VALID, and VALIDATE CONSTRAINT it in a separate "
+               "transaction";
+      } else if (k.name.empty() || k.location < 0) {
+        help = "Name it, add it NOT VALID (instant), then run ALTER TABLE " + tbl +
+               " VALIDATE CONSTRAINT <name> in a separate transaction: it scans under SHARE "
+               "UPDATE EXCLUSIVE, which lets reads and writes run";
+      } else {
+        // The constraint as written, so that the suggestion runs as it stands.
+        help =
+            "Add it NOT VALID (instant), then validate it in a separate transaction: it "
+            "scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes run: `ALTER "
+            "TABLE " +
+            tbl + " ADD " + std::string(ctx.text().substr(k.location, end - k.location)) +
+            " NOT VALID; ALTER TABLE " + tbl + " VALIDATE CONSTRAINT " + Ident(k.name) + "`";
+      }
       Report(ctx, *this,
              "Adding CHECK constraint" + name + " reads every row of " + Quoted(s.table) +
                  " to validate it while holding " + LockPhrase(l->mode, s.table),
-             inline_column
-                 ? "Add the column first, then ALTER TABLE " + tbl +
-                       " ADD CONSTRAINT … CHECK (…) NOT VALID, and VALIDATE CONSTRAINT it in a "
-                       "separate transaction"
-                 : "Add it NOT VALID (instant), then run ALTER TABLE " + tbl +
-                       " VALIDATE CONSTRAINT" + (name.empty() ? " <name>" : name) +
-                       " in a separate transaction: it scans under SHARE UPDATE EXCLUSIVE, "
-                       "which lets reads and writes run",
-             k.location,
-             k.location < 0  ? -1
-             : inline_column ? ExprEnd(ctx, k.location)
-                             : ClauseEnd(ctx, k.location));
+             help, k.location, end);
     };
     for (const sql::AlterCmd& c : s.cmds) {
       if (c.type == sql::AlterType::kAddConstraint && c.constraint &&

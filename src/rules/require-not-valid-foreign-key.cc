@@ -24,28 +24,37 @@ class RequireNotValidForeignKey : public Rule {
     const locks::RelationLock* l = LockOn(ctx, s.table);
     if (!l || !IsLive(*l)) return;
     using T = sql::Constraint::Type;
-    const std::string tbl = s.table.ToString();
+    const std::string tbl = Ident(s.table);
     auto report = [&](const sql::Constraint& k, bool inline_column) {
       const locks::RelationLock* r = LockOn(ctx, k.ref_table);
       const std::string name = k.name.empty() ? std::string() : " \"" + k.name + "\"";
       std::string locks = LockPhrase(l->mode, s.table);
       if (r && !SameRelation(ctx, k.ref_table, s.table))
         locks += ", and " + LockPhrase(r->mode, k.ref_table);
+      const int end = k.location < 0  ? -1
+                      : inline_column ? ExprEnd(ctx, k.location)
+                                      : ClauseEnd(ctx, k.location);
+      std::string help;
+      if (inline_column) {
+        help = "Add the column without REFERENCES, then ALTER TABLE " + tbl +
+               " ADD CONSTRAINT … FOREIGN KEY (…) REFERENCES … NOT VALID, and VALIDATE "
+               "CONSTRAINT it in a separate transaction";
+      } else if (k.name.empty() || k.location < 0) {
+        help = "Name it, add it NOT VALID (instant), then run ALTER TABLE " + tbl +
+               " VALIDATE CONSTRAINT <name> in a separate transaction: it scans under SHARE "
+               "UPDATE EXCLUSIVE, which lets writes run";
+      } else {
+        // The constraint as written, so that the suggestion runs as it stands.
+        help =
+            "Add it NOT VALID (instant), then validate it in a separate transaction: it "
+            "scans under SHARE UPDATE EXCLUSIVE, which lets writes run: `ALTER TABLE " +
+            tbl + " ADD " + std::string(ctx.text().substr(k.location, end - k.location)) +
+            " NOT VALID; ALTER TABLE " + tbl + " VALIDATE CONSTRAINT " + Ident(k.name) + "`";
+      }
       Report(ctx, *this,
              "Adding foreign key" + name + " reads every row of " + Quoted(s.table) +
                  " to validate it while holding " + locks,
-             inline_column
-                 ? "Add the column without REFERENCES, then ALTER TABLE " + tbl +
-                       " ADD CONSTRAINT … FOREIGN KEY (…) REFERENCES … NOT VALID, and VALIDATE "
-                       "CONSTRAINT it in a separate transaction"
-                 : "Add it NOT VALID (instant), then run ALTER TABLE " + tbl +
-                       " VALIDATE CONSTRAINT" + (name.empty() ? " <name>" : name) +
-                       " in a separate transaction: it scans under SHARE UPDATE EXCLUSIVE, "
-                       "which lets writes run",
-             k.location,
-             k.location < 0  ? -1
-             : inline_column ? ExprEnd(ctx, k.location)
-                             : ClauseEnd(ctx, k.location));
+             help, k.location, end);
     };
     for (const sql::AlterCmd& c : s.cmds) {
       if (c.type == sql::AlterType::kAddConstraint && c.constraint &&

@@ -22,7 +22,7 @@ class RequireStatementTimeout : public TimeoutRule {
     return "if it runs longer than expected, it holds that lock, and blocks " + Quoted(l.relation) +
            ", for as long as it runs";
   }
-  std::string Example() const override { return "SET statement_timeout = '5s';"; }
+  std::string Example() const override { return "SET statement_timeout = '5s'"; }
 };
 
 }  // namespace

@@ -41,7 +41,7 @@ class RequireTableSchema : public Rule {
              "Table " + Quoted(q) +
                  " is not schema-qualified: it resolves through the session's "
                  "search_path, which may not be the application's",
-             "Qualify it: " + ctx.catalog().Resolve(q).ToString());
+             "Qualify it: " + Ident(ctx.catalog().Resolve(q)));
     }
   }
 };

@@ -26,8 +26,8 @@ void TimeoutRule::CheckStatement(Context& ctx) const {
   Report(ctx, *this,
          StatementHead(ctx) + " takes " + LockPhrase(l->mode, l->relation) + " with no " +
              std::string(setting()) + " set: " + Consequence(*l),
-         "Start the file with " + Example() +
-             " and retry the migration when it times out, or deploy with `lockstep deploy`, "
+         "Start the file with `" + Example() +
+             "` and retry the migration when it times out, or deploy with lockstep deploy, "
              "which sets it and retries (this rule is then off: it only runs with deployer = "
              "\"other\")");
 }

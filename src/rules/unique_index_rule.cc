@@ -7,26 +7,36 @@ void UniqueIndexRule::CheckStatement(Context& ctx) const {
   if (s.kind != sql::Kind::kAlterTable) return;
   const locks::RelationLock* l = LockOn(ctx, s.table);
   if (!l || !IsLive(*l)) return;
-  const std::string tbl = s.table.ToString();
+  const std::string tbl = Ident(s.table);
   auto report = [&](const sql::Constraint& k, const std::vector<std::string>& cols,
                     bool inline_column) {
     std::string list;
-    for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + c;
+    for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + Ident(c);
     const std::string name =
         !k.name.empty()
             ? k.name
             : s.table.name + (type() == sql::Constraint::Type::kPrimaryKey
                                   ? "_pkey"
                                   : "_" + (cols.empty() ? std::string("col") : cols[0]) + "_key");
+    const std::string index = "CREATE UNIQUE INDEX CONCURRENTLY " + Ident(name) + " ON " + tbl +
+                              " (" + (list.empty() ? std::string("…") : list) + ")";
+    const std::string adopt = "ALTER TABLE " + tbl + " ADD CONSTRAINT " + Ident(name) + " " +
+                              std::string(what()) + " USING INDEX " + Ident(name);
+    const std::string not_null =
+        type() == sql::Constraint::Type::kPrimaryKey ? " (make the columns NOT NULL first)" : "";
+    // Runnable only when the columns are known and exist before the statement (the suggestion
+    // replaces it).
+    const schema::Table* t = ctx.catalog().FindTable(s.table);
+    bool runnable = !inline_column && !cols.empty() && t;
+    for (const std::string& c : cols) runnable = runnable && t->FindColumn(c);
     Report(ctx, *this,
            "Adding " + std::string(what()) + " builds its index over every row of " +
                Quoted(s.table) + " while holding " + LockPhrase(l->mode, s.table),
-           "Build the index first: CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + tbl + " (" +
-               (list.empty() ? std::string("…") : list) +
-               ") in its own migration, then ALTER TABLE " + tbl + " ADD CONSTRAINT " + name + " " +
-               std::string(what()) + " USING INDEX " + name +
-               (type() == sql::Constraint::Type::kPrimaryKey ? " (make the columns NOT NULL first)"
-                                                             : ""),
+           runnable ? "Build the index first, in its own migration, then add the constraint "
+                      "with it" +
+                          not_null + ": `" + index + "; " + adopt + "`"
+                    : "Build the index first: " + index + " in its own migration, then " + adopt +
+                          not_null,
            k.location,
            k.location < 0  ? -1
            : inline_column ? ExprEnd(ctx, k.location)

@@ -264,6 +264,29 @@ TEST(PlannerTest, DropIndexCascadeIsUnsafeBecauseConcurrentlyCannotCascade) {
   }
 }
 
+// Prisma writes this pair when a field with @@index is removed: dropping the column drops its
+// index under the ACCESS EXCLUSIVE lock DROP COLUMN takes anyway, so there is nothing to make safe.
+TEST(PlannerTest, DropIndexOfAColumnDroppedLaterIsLeftAlone) {
+  for (const char* sql : {
+           "DROP INDEX \"User_age_idx\";\nALTER TABLE \"User\" DROP COLUMN \"age\";\n",
+           "DROP INDEX \"User_age_idx\", \"User_email_idx\";\nALTER TABLE \"User\" DROP COLUMN "
+           "\"age\", DROP COLUMN \"email\";\n",
+           "DROP INDEX \"User_age_idx\";\nDROP TABLE \"User\";\n",
+       }) {
+    const fix::Plan p = PlanAfterIndexes(sql);
+    EXPECT_TRUE(p.unsafe.empty()) << sql << p.unsafe.front().why;
+    EXPECT_FALSE(p.changed()) << sql;
+    ASSERT_EQ(p.left_alone.size(), 1u) << sql;
+    EXPECT_NE(p.left_alone[0].how.find("goes anyway with line 2"), std::string::npos)
+        << p.left_alone[0].how;
+  }
+  // An index that outlives the migration is still rewritten.
+  const fix::Plan kept = PlanAfterIndexes(
+      "DROP INDEX \"User_age_idx\";\nALTER TABLE \"User\" DROP COLUMN \"email\";\n");
+  EXPECT_TRUE(kept.unsafe.empty());
+  EXPECT_TRUE(kept.changed());
+}
+
 TEST(PlannerTest, SyntaxErrorsPointAtTheFile) {
   Result<fix::Plan> p = fix::PlanFixOf({{"1_bad", "1_bad/migration.sql", "CREATE TABEL x ();"}});
   ASSERT_FALSE(p.ok());
@@ -306,6 +329,70 @@ TEST(FixCommandTest, UnsafeExitsThreeAndWritesNothingUnlessAllowed) {
   EXPECT_EQ(RunFixCommand(dir.string() + " --dry-run", &out), 0)
       << out;  // the last one: nothing to do
   EXPECT_NE(out.find("nothing to change"), std::string::npos) << out;
+}
+
+// `fix --out X && deploy X` must work whether or not the migration needed a change.
+TEST(FixCommandTest, OutWritesTheCopyEvenWhenNothingChanges) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "migrations";
+  fs::create_directories(dir / "0_init");
+  fs::create_directories(dir / "20240101000000_index");
+  std::ofstream(dir / "0_init" / "migration.sql") << kHistory;
+  const std::string safe = "CREATE INDEX CONCURRENTLY \"User_age_idx\" ON \"User\"(\"age\");\n";
+  std::ofstream(dir / "20240101000000_index" / "migration.sql") << safe;
+  std::ofstream(dir / "migration_lock.toml") << "provider = \"postgresql\"\n";
+  const fs::path out_dir = tmp.path() / "fixed";
+  std::string out;
+  EXPECT_EQ(RunFixCommand(dir.string() + " --out " + out_dir.string(), &out), 0) << out;
+  EXPECT_NE(out.find("nothing to change"), std::string::npos) << out;
+  EXPECT_EQ(ReadAll(out_dir / "0_init" / "migration.sql"), kHistory);
+  EXPECT_EQ(ReadAll(out_dir / "20240101000000_index" / "migration.sql"), safe);
+  EXPECT_TRUE(fs::exists(out_dir / "migration_lock.toml"));
+}
+
+// Exit 3 says what cannot be made safe; "nothing to change" after it would read as "all is well".
+TEST(FixCommandTest, UnsafeDoesNotSayNothingToChange) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "migrations";
+  fs::create_directories(dir / "0_init");
+  fs::create_directories(dir / "20240101000000_change");
+  std::ofstream(dir / "0_init" / "migration.sql") << kHistory;
+  std::ofstream(dir / "20240101000000_change" / "migration.sql")
+      << "ALTER TABLE \"User\" ADD COLUMN \"name\" TEXT NOT NULL;\n";
+  for (const char* flags : {"", " --dry-run", " --out "}) {
+    std::string args = dir.string() + flags;
+    if (std::string(flags) == " --out ") args += (tmp.path() / "fixed").string();
+    std::string out;
+    EXPECT_EQ(RunFixCommand(args, &out), 3) << out;
+    EXPECT_NE(out.find("cannot be made safe"), std::string::npos) << out;
+    EXPECT_EQ(out.find("nothing to change"), std::string::npos) << flags << "\n" << out;
+  }
+  EXPECT_FALSE(fs::exists(tmp.path() / "fixed"));
+}
+
+// Without PATH, fix finds the project in the current directory as lint and verify do, and names
+// the migration it picked.
+TEST(FixCommandTest, WithoutPathFixesTheLastMigrationOfTheProject) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "prisma" / "migrations";
+  fs::create_directories(dir / "0_init");
+  fs::create_directories(dir / "20240101000000_change");
+  std::ofstream(dir / "0_init" / "migration.sql") << kHistory;
+  std::ofstream(dir / "20240101000000_change" / "migration.sql")
+      << "CREATE INDEX \"User_age_idx\" ON \"User\"(\"age\");\n";
+  const std::string cmd = "cd '" + tmp.path().string() + "' && env -u DATABASE_URL " +
+                          std::string(LOCKSTEP_BIN) + " fix --dry-run 2>&1";
+  FILE* f = popen(cmd.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  std::string out;
+  char buf[4096];
+  while (fgets(buf, sizeof buf, f)) out += buf;
+  const int status = pclose(f);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  EXPECT_NE(out.find("no PATH given: 20240101000000_change is the last pending migration of"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("CREATE INDEX CONCURRENTLY \"User_age_idx\""), std::string::npos) << out;
 }
 
 TEST(FixCommandTest, RefusesAMigrationAlreadyAppliedInTheDatabase) {

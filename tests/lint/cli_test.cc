@@ -130,6 +130,36 @@ TEST_F(LintCli, FailOnDecidesTheExitCode) {
   EXPECT_EQ(Lockstep({"lint", "a.sql", "--fail-on", "none"}).code, 0);
 }
 
+// On a real history almost every finding is a hint: text and gcc show errors and warnings, then
+// one line counting the hints; --hints shows them, and JSON always carries them.
+TEST_F(LintCli, HintsAreCountedNotShownUnlessAsked) {
+  Write(dir_ / "a.sql", "CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);\n");
+  Write(dir_ / "b.sql", "CREATE TABLE u (id bigint);\nDROP TABLE live;\n");
+  const Outcome gcc = Lockstep({"lint", "a.sql", "b.sql", "--format", "gcc"});
+  EXPECT_EQ(gcc.code, 0) << gcc.err;
+  EXPECT_EQ(gcc.out.find("note:"), std::string::npos) << gcc.out;
+  EXPECT_NE(gcc.out.find("b.sql:2:1: warning: Dropping \"live\""), std::string::npos) << gcc.out;
+  const Outcome shown = Lockstep({"lint", "a.sql", "b.sql", "--format", "gcc", "--hints"});
+  size_t notes = 0;
+  for (size_t at = shown.out.find(": note: "); at != std::string::npos;
+       at = shown.out.find(": note: ", at + 1))
+    ++notes;
+  ASSERT_GT(notes, 0u) << shown.out;
+  EXPECT_EQ(shown.out.find("not shown"), std::string::npos) << shown.out;
+  const std::string line = std::to_string(notes) + (notes == 1 ? " hint" : " hints") +
+                           " not shown (--hints shows them)\n";
+  EXPECT_TRUE(gcc.out.size() >= line.size() &&
+              gcc.out.compare(gcc.out.size() - line.size(), line.size(), line) == 0)
+      << gcc.out;
+  const Outcome text = Lockstep({"lint", "a.sql", "b.sql", "--format", "text"});
+  EXPECT_NE(text.out.find("0 errors, 1 warning in 1 file (2 files linted)\n" + line),
+            std::string::npos)
+      << text.out;
+  EXPECT_EQ(text.out.find("= help: Use bigint"), std::string::npos) << text.out;
+  const Outcome json = Lockstep({"lint", "a.sql", "b.sql", "--format", "json"});
+  EXPECT_NE(json.out.find("\"hint\""), std::string::npos) << json.out;
+}
+
 TEST_F(LintCli, SyntaxErrorExitsTwo) {
   Write(dir_ / "a.sql", "SELECT 1;\nCREATE TABL t (id int);\n");
   Outcome o = Lockstep({"lint", "a.sql", "--fail-on", "none"});

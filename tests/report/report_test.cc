@@ -319,18 +319,47 @@ TEST_F(ReportTest, PartsConcatenateToTheWhole) {
   summed += Count(second);
   EXPECT_EQ(summed.errors, 2u);
   EXPECT_EQ(summed.files_with_findings, 2u);
-  for (const bool color : {false, true}) {
-    TextOptions o;
-    o.color = color;
-    for (const Format f : {Format::kText, Format::kGcc, Format::kGithub}) {
-      ASSERT_TRUE(RendersInParts(f));
-      const std::string parts = RenderPart(f, first, o) + RenderPart(f, second, o) +
-                                RenderTrailer(f, summed, whole.files_linted, o);
-      EXPECT_EQ(parts, Render(f, whole, o)) << static_cast<int>(f);
+  for (const bool color : {false, true})
+    for (const bool hints : {false, true}) {
+      TextOptions o;
+      o.color = color;
+      o.show_hints = hints;
+      for (const Format f : {Format::kText, Format::kGcc, Format::kGithub}) {
+        ASSERT_TRUE(RendersInParts(f));
+        const std::string parts = RenderPart(f, first, o) + RenderPart(f, second, o) +
+                                  RenderTrailer(f, summed, whole.files_linted, o);
+        EXPECT_EQ(parts, Render(f, whole, o)) << static_cast<int>(f);
+      }
     }
-  }
   EXPECT_FALSE(RendersInParts(Format::kJson));
   EXPECT_FALSE(RendersInParts(Format::kSarif));
+}
+
+// A real history yields thousands of hints: text and gcc show errors and warnings, then one line
+// counting the hints; the machine formats keep everything.
+TEST_F(ReportTest, HintsHiddenFromTextAndGccCountedInOneLine) {
+  TextOptions hidden;
+  hidden.show_hints = false;
+  for (const Format f : {Format::kText, Format::kGcc}) {
+    const std::string shown = Render(f, r_);
+    const std::string out = Render(f, r_, hidden);
+    EXPECT_NE(shown.find("some-hint"), std::string::npos) << shown;
+    EXPECT_EQ(out.find("some-hint"), std::string::npos) << out;
+    EXPECT_NE(out.find("some-warning"), std::string::npos) << out;
+    EXPECT_NE(out.find("require-concurrent-index"), std::string::npos) << out;
+    const std::vector<std::string> lines = Lines(out);
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines.back(), "1 hint not shown (--hints shows them)") << out;
+  }
+  EXPECT_EQ(Lines(Render(Format::kText, r_, hidden)).end()[-2],
+            "1 error, 1 warning in 1 file (3 files linted)");
+  for (const Format f : {Format::kJson, Format::kSarif, Format::kGithub})
+    EXPECT_EQ(Render(f, r_, hidden), Render(f, r_)) << static_cast<int>(f);
+  // Nothing but hints: the summary does not claim findings it hides.
+  Report only_hints = r_;
+  only_hints.diagnostics = {r_.diagnostics[2]};
+  EXPECT_EQ(RenderText(only_hints, hidden),
+            "no errors or warnings (3 files linted)\n1 hint not shown (--hints shows them)\n");
 }
 
 TEST(Format, Parse) {

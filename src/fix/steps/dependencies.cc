@@ -121,6 +121,42 @@ std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName&
   return "";
 }
 
+std::string DroppedLaterWith(const Context& ctx, size_t i) {
+  const sql::Statement& d = ctx.stmt(i);
+  if (d.kind != sql::Kind::kDrop || d.object_type != sql::ObjectType::kIndex || d.objects.empty())
+    return "";
+  std::string with;
+  for (const sql::QName& o : d.objects) {
+    const schema::Index* ix = ctx.before(i).FindIndex(o);
+    if (!ix || ix->constraint_backed) return "";
+    const sql::QName tab = ix->table;
+    std::string found;
+    for (size_t j = i + 1; j < ctx.statement_count() && found.empty(); ++j) {
+      const sql::Statement& s = ctx.stmt(j);
+      const schema::Catalog& c = ctx.before(j);
+      bool drops = false;
+      if (s.kind == sql::Kind::kDrop && s.object_type == sql::ObjectType::kTable) {
+        for (const sql::QName& t : s.objects) drops = drops || c.Resolve(t) == tab;
+      } else if (s.kind == sql::Kind::kAlterTable && !s.table.name.empty() &&
+                 c.Resolve(s.table) == tab) {
+        for (const sql::AlterCmd& a : s.cmds)
+          drops = drops ||
+                  (a.type == sql::AlterType::kDropColumn &&
+                   std::find(ix->columns.begin(), ix->columns.end(), a.name) != ix->columns.end());
+      } else if (s.kind == sql::Kind::kRename && !s.table.name.empty() &&
+                 c.Resolve(s.table) == tab) {
+        break;  // renamed: later statements name it differently; stay on the safe side
+      }
+      if (drops)
+        found = "line " + std::to_string(ctx.migration().source.PositionOf(s.begin).line) + " (" +
+                ctx.Summary(j) + ")";
+    }
+    if (found.empty()) return "";
+    if (with.empty()) with = found;
+  }
+  return with;
+}
+
 std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& index,
                             const sql::QName& table, const std::vector<std::string>& columns) {
   const schema::Catalog& cat0 = ctx.before(from);

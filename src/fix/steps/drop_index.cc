@@ -57,6 +57,7 @@ bool DropIndexMoves(const Context& ctx, size_t i) {
   if (s.kind != sql::Kind::kDrop || s.object_type != sql::ObjectType::kIndex) return false;
   if (s.concurrently) return IsolateMoves(ctx, i);
   if (s.cascade || s.objects.empty() || !SplitDropIndex(ctx, i)) return false;
+  if (!DroppedLaterWith(ctx, i).empty()) return false;
   bool live = false;
   for (const sql::QName& o : s.objects) {
     const schema::Index* ix = ctx.before(i).FindIndex(o);
@@ -79,6 +80,13 @@ bool DropIndexStep(Context& ctx) {
   if (!DropIndexMoves(ctx, ctx.index)) {
     if (all_new) {
       ctx.LeftAlone("index of a table created by this migration: nobody else can see it yet");
+      return true;
+    }
+    if (const std::string with = DroppedLaterWith(ctx, ctx.index); !with.empty()) {
+      // Dropping the column (or table) drops the index under the lock that statement takes
+      // anyway; CONCURRENTLY here would add a second wait, not shorten one.
+      ctx.LeftAlone("the index goes anyway with " + with +
+                    ", under the same ACCESS EXCLUSIVE lock on its table");
       return true;
     }
     if (s.cascade) {

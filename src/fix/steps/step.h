@@ -152,6 +152,10 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
 // the migration renames or drops them; "" when it can.
 std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName& table,
                               const std::string& constraint, const std::string& column);
+// For the DROP INDEX at `i`: where a later statement of the migration drops every index it names
+// anyway, with its table or a column the index uses ("line N (summary)"), under an ACCESS
+// EXCLUSIVE lock on the same table; "" when some index survives until the end of the migration.
+std::string DroppedLaterWith(const Context& ctx, size_t i);
 // Whether the CREATE INDEX / DROP INDEX at `i` is moved by its step (ignoring dependencies); a
 // CONCURRENTLY one is moved when IsolateNonTransactionalStep moves it.
 bool CreateIndexMoves(const Context& ctx, size_t i);

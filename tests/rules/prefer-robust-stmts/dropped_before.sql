@@ -1,3 +1,4 @@
+-- settings: deployed_by_lockstep=false
 -- The nearest earlier ALTER TABLE of the same table (as written) that adds or drops the constraint
 -- decides; within one statement, the first such sub-command.
 SELECT 1;

@@ -1,3 +1,4 @@
+-- settings: deployed_by_lockstep=false
 SELECT 1;
 CREATE TABLE IF NOT EXISTS core_bar (id bigint);
 CREATE INDEX CONCURRENTLY IF NOT EXISTS core_bar_idx ON core_bar (id);

@@ -1,3 +1,4 @@
+-- settings: deployed_by_lockstep=false
 SELECT 1;
 CREATE TABLE core_bar (id bigint);  -- expect: prefer-robust-stmts
 CREATE INDEX core_bar_idx ON core_bar (id);  -- expect: prefer-robust-stmts

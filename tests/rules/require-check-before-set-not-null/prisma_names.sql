@@ -1,0 +1,6 @@
+-- Prisma's names: PascalCase tables and camelCase columns, and "User" is a reserved word.
+-- ==== migration: 001_init
+CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" SERIAL NOT NULL, "authorId" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+-- ==== migration: 002_not_null
+ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL;  -- expect: require-check-before-set-not-null
