@@ -31,7 +31,9 @@ constexpr const char* kDeployUsage =
     "behind a migration for longer than the lock timeout. Statements that cannot run in a\n"
     "transaction (CREATE INDEX CONCURRENTLY, ...) run alone; a crashed or interrupted deploy\n"
     "resumes where it stopped. DATABASE_URL comes from the environment or .env (Prisma's URL,\n"
-    "?schema= included) unless --database is given. Durations: 100ms, 2s, 5min.\n"
+    "?schema= included) unless --database is given; connecting gives up after its\n"
+    "connect_timeout, 5 s when absent or 0 (LOCKSTEP_CONNECT_TIMEOUT=none waits forever).\n"
+    "Durations: 100ms, 2s, 5min.\n"
     "\n"
     "  --dry-run              print the exact commands, timeouts and transactions; no database\n"
     "  --lock-timeout D       longest wait for a lock, i.e. the longest any query of the\n"
@@ -45,7 +47,8 @@ constexpr const char* kDeployUsage =
     "  --lock-wait D          how long to wait for another deployer's lock (default 10s)\n"
     "  --progress-interval D  how often to print progress when not on a terminal (default 10s)\n"
     "\n"
-    "exit codes: 0 applied (or nothing to do), 2 usage or SQL syntax error, 4 database error,\n"
+    "exit codes: 0 applied (or nothing to do), 2 usage, unusable file (NUL byte, UTF-16,\n"
+    "another provider's lock file) or SQL syntax error, 4 database error,\n"
     "5 a migration failed, 6 blocked by a failed migration (P3009) or a non-empty schema (P3005),\n"
     "8 authentication failed, 9 no such directory, 10 no migrations, 11 folder without\n"
     "migration.sql, 12 another deployer holds the lock, 13 lock timeout retries or\n"
@@ -184,6 +187,15 @@ Database FindDatabase(const std::string& command, const Flags& f, const std::str
         return out;
       }
       if (*found) {
+        if ((*found)->unterminated_quote) {
+          // dotenv keeps the quote as part of the value; "not a postgresql:// URL" would hide why.
+          std::fprintf(stderr,
+                       "lockstep %s: %s:%d: error: the value of DATABASE_URL opens a quote that "
+                       "is never closed: close it on the same line\n",
+                       command.c_str(), (*found)->source.c_str(), (*found)->line);
+          out.exit_code = exit_code::kUsage;
+          return out;
+        }
         url = (*found)->value;
         out.source = "DATABASE_URL from " + (*found)->source;
         break;

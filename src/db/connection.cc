@@ -44,11 +44,17 @@ void ReplaceAll(std::string& s, const std::string& from, const std::string& to) 
 
 // libpq messages end in a newline and may carry indented hint lines; users get one line. A
 // password is never echoed by libpq, but the check costs nothing and the promise is absolute.
-// Indented lines are libpq's hints ("\tIs the server running ...?") and go in parentheses.
+// Indented lines are libpq's hints ("\tIs the server running ...?") and go in parentheses. A hint
+// may be one sentence wrapped over several lines ("\tThis probably means the server terminated
+// abnormally\n\tbefore or while processing the request."): a line that does not end a sentence
+// continues on the next one with a space, not "; ". The hints' final period goes.
 std::string OneLine(const std::string& msg, const std::string& password) {
   std::string main;
   std::string hints;
   size_t start = 0;
+  auto ends_sentence = [](const std::string& s) {
+    return s.empty() || s.back() == '.' || s.back() == '?' || s.back() == '!' || s.back() == ':';
+  };
   while (start < msg.size()) {
     size_t end = msg.find('\n', start);
     if (end == std::string::npos) end = msg.size();
@@ -59,10 +65,13 @@ std::string OneLine(const std::string& msg, const std::string& password) {
     while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
     if (line.empty()) continue;
     std::string& to = hint ? hints : main;
-    if (!to.empty()) to += "; ";
-    if (hint) line[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(line[0])));
+    const bool continues = hint && !ends_sentence(to);
+    if (!to.empty()) to += continues ? " " : "; ";
+    if (hint && !continues)
+      line[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(line[0])));
     to += line;
   }
+  if (!hints.empty() && hints.back() == '.') hints.pop_back();
   std::string out = hints.empty() ? main : main + " (" + hints + ")";
   if (password.size() >= 3) ReplaceAll(out, password, "****");
   return out;
@@ -371,8 +380,24 @@ DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options
   };
   // Server error positions count characters; UTF-8 lets callers map them to bytes of the file.
   if (!has("client_encoding")) params.emplace_back("client_encoding", "UTF8");
-  if (!has("connect_timeout") && options.default_connect_timeout_seconds > 0) {
-    params.emplace_back("connect_timeout", std::to_string(options.default_connect_timeout_seconds));
+  // libpq waits forever for a host that accepts and never answers when connect_timeout is
+  // absent, 0 or negative. Prisma URLs often carry connect_timeout=0 (Prisma's "no timeout"), yet
+  // a deploy must never hang on a silent host: such a value gets the default bound too, unless
+  // the user says "none" explicitly with LOCKSTEP_CONNECT_TIMEOUT=none.
+  const bool unbounded_asked = [] {
+    const char* env = std::getenv("LOCKSTEP_CONNECT_TIMEOUT");
+    return env != nullptr && std::string_view(env) == "none";
+  }();
+  auto timeout = std::find_if(params.begin(), params.end(),
+                              [](const auto& p) { return p.first == "connect_timeout"; });
+  if (options.default_connect_timeout_seconds > 0 && !unbounded_asked) {
+    const std::string bound = std::to_string(options.default_connect_timeout_seconds);
+    if (timeout == params.end()) {
+      params.emplace_back("connect_timeout", bound);
+    } else if (std::atoi(timeout->second.c_str()) <= 0 &&
+               timeout->second.find_first_not_of("-0123456789 ") == std::string::npos) {
+      timeout->second = bound;  // a non-number stays, for libpq to reject
+    }
   }
   if (!has("fallback_application_name")) {
     params.emplace_back("fallback_application_name", options.application_name);

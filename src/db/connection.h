@@ -49,8 +49,9 @@ struct Notification {
 };
 
 struct ConnectOptions {
-  // Used when the URL has no connect_timeout (Prisma's default); without one libpq waits forever
-  // for a host that drops packets.
+  // Used when the URL has no connect_timeout (Prisma's default) or one of 0 or less, which would
+  // let libpq wait forever for a host that drops packets or never answers. The environment
+  // variable LOCKSTEP_CONNECT_TIMEOUT=none is the explicit way to wait forever.
   int default_connect_timeout_seconds = 5;
   // When the ConnInfo names a Prisma schema, run `SET search_path TO "<schema>"` after connecting,
   // as Prisma does.

@@ -1,5 +1,6 @@
 #include "db/dotenv.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -75,13 +76,14 @@ std::string Expand(std::string_view v, const EnvLookup& getenv,
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> ParseDotenv(std::string_view text,
-                                                             const EnvLookup& getenv_in) {
+std::vector<DotenvEntry> ParseDotenvEntries(std::string_view text, const EnvLookup& getenv_in) {
   const EnvLookup getenv = getenv_in ? getenv_in : [](const std::string& name) {
     const char* v = std::getenv(name.c_str());
     return v ? std::optional<std::string>(v) : std::nullopt;
   };
-  std::vector<std::pair<std::string, std::string>> out;
+  // Expansion looks keys defined earlier up in `seen`.
+  std::vector<std::pair<std::string, std::string>> seen;
+  std::vector<DotenvEntry> out;
   size_t i = 0;
   auto skip_line = [&] {
     const size_t nl = text.find('\n', i);
@@ -99,6 +101,7 @@ std::vector<std::pair<std::string, std::string>> ParseDotenv(std::string_view te
       while (i < text.size() && IsBlank(text[i])) ++i;
     }
     const size_t key_start = i;
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + i, '\n'));
     while (i < text.size() && IsKeyChar(text[i])) ++i;
     const std::string key(text.substr(key_start, i - key_start));
     while (i < text.size() && IsBlank(text[i])) ++i;
@@ -129,24 +132,34 @@ std::vector<std::pair<std::string, std::string>> ParseDotenv(std::string_view te
               unescaped += inner[k];
             }
           }
-          inner = Expand(unescaped, getenv, out);
+          inner = Expand(unescaped, getenv, seen);
         }
         value = std::move(inner);
         i = j + 1;
         skip_line();
       }
     }
+    const bool unterminated = !value && (q == '\'' || q == '"' || q == '`');
     if (!value) {
       // Unquoted (or an unterminated quote, which dotenv keeps as text): up to a '#' or the end of
       // the line.
       size_t end = i;
       while (end < text.size() && text[end] != '#' && text[end] != '\n' && text[end] != '\r') ++end;
-      value = Expand(Trim(text.substr(i, end - i)), getenv, out);
+      value = Expand(Trim(text.substr(i, end - i)), getenv, seen);
       i = end;
       skip_line();
     }
-    out.emplace_back(key, std::move(*value));
+    seen.emplace_back(key, *value);
+    out.push_back({key, std::move(*value), line, unterminated});
   }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseDotenv(std::string_view text,
+                                                             const EnvLookup& getenv) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (DotenvEntry& e : ParseDotenvEntries(text, getenv))
+    out.emplace_back(std::move(e.key), std::move(e.value));
   return out;
 }
 
@@ -171,12 +184,13 @@ Result<std::optional<FoundVariable>> FindEnvVariable(const std::filesystem::path
     if (!in.is_open() || in.bad()) {
       return Status::Error("cannot read the environment file", file.string());
     }
-    std::optional<std::string> found;
-    for (auto& [k, v] : ParseDotenv(text, getenv)) {
-      if (k == name) found = std::move(v);
+    std::optional<DotenvEntry> found;
+    for (DotenvEntry& e : ParseDotenvEntries(text, getenv)) {
+      if (e.key == name) found = std::move(e);
     }
-    if (found && !found->empty()) {
-      return std::optional<FoundVariable>(FoundVariable{std::move(*found), file.string()});
+    if (found && !found->value.empty()) {
+      return std::optional<FoundVariable>(FoundVariable{std::move(found->value), file.string(),
+                                                        found->line, found->unterminated_quote});
     }
   }
   return std::optional<FoundVariable>();

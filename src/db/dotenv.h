@@ -24,14 +24,27 @@ namespace lockstep::db {
 // Reads a process environment variable; nullopt when unset. Tests pass a fake.
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 
-// The keys and values of a dotenv text in file order; a later duplicate key appears again (the
-// last one wins). `getenv` resolves ${VAR} (defaults to std::getenv).
+struct DotenvEntry {
+  std::string key;
+  std::string value;
+  int line = 0;  // 1-based line of the key
+  // The value opens a quote that is never closed; dotenv then keeps the quote as text, which
+  // makes a URL unusable, so callers say so rather than report a malformed URL.
+  bool unterminated_quote = false;
+};
+
+// The entries of a dotenv text in file order; a later duplicate key appears again (the last one
+// wins). `getenv` resolves ${VAR} (defaults to std::getenv).
+std::vector<DotenvEntry> ParseDotenvEntries(std::string_view text, const EnvLookup& getenv = {});
+// The same, keys and values only.
 std::vector<std::pair<std::string, std::string>> ParseDotenv(std::string_view text,
                                                              const EnvLookup& getenv = {});
 
 struct FoundVariable {
   std::string value;
-  std::string source;  // "environment" or the path of the .env file it came from
+  std::string source;               // "environment" or the path of the .env file it came from
+  int line = 0;                     // 1-based line in `source`; 0 for the environment
+  bool unterminated_quote = false;  // DotenvEntry's
 };
 
 // Looks `name` up in the environment, else in `dir/.env`, else in `dir/prisma/.env`. A missing

@@ -209,7 +209,10 @@ DbResult<ConnInfo> ParseUrl(std::string_view url) {
     query = rest.substr(q + 1);
     rest = rest.substr(0, q);
   }
-  if (!rest.empty()) info.dbname = PercentDecode(rest.substr(1), false);
+  // No path at all: Prisma connects to "postgres" (quaint's PostgresUrl::dbname), where libpq
+  // would pick a database named after the user. An empty path ("/") is an empty name, which the
+  // server also resolves to the user name for Prisma.
+  info.dbname = rest.empty() ? "postgres" : PercentDecode(rest.substr(1), false);
 
   while (!query.empty()) {
     const size_t amp = query.find('&');

@@ -23,7 +23,8 @@ struct ConnInfo {
   std::string password;  // empty: none (libpq may still use ~/.pgpass)
   std::string host;      // a host name, an IP address (IPv6 without brackets) or a socket directory
   std::string port;      // decimal, empty: libpq's default (5432)
-  std::string dbname;    // empty: libpq's default (the user name)
+  // "postgres" when the URL has no path, as Prisma; empty ("/"): the server's default, the user.
+  std::string dbname;
   // Prisma's ?schema=. Empty when the URL has none (Prisma then uses "public").
   std::string schema;
   // Other libpq parameters in URL order (sslmode, connect_timeout, application_name, options, ...),

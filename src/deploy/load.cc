@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "base/exit_codes.h"
+#include "base/printable.h"
 
 namespace lockstep::deploy {
 namespace {
@@ -44,11 +45,16 @@ Loaded Error(int code, std::string message) {
 }  // namespace
 
 Loaded LoadMigrations(const std::string& path) {
+  if (LooksLikeUrl(path)) {
+    // Discover's error, which never quotes the password.
+    return Error(exit_code::kUsage, migrations::Discover(path).status().ToString());
+  }
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (!fs::exists(st)) {
-    return Error(exit_code::kNotFound,
-                 path + ": error: no such migrations directory (give the directory as PATH)");
+    return Error(exit_code::kNotFound, Printable(path) +
+                                           ": error: no such migrations directory (give the "
+                                           "directory as PATH)");
   }
   if (fs::is_directory(st)) {
     if (IsEmptyDirectory(path)) {
@@ -62,11 +68,14 @@ Loaded LoadMigrations(const std::string& path) {
       const std::vector<fs::path> missing = FoldersWithoutScript(path);
       if (!missing.empty()) {
         return Error(exit_code::kMissingMigrationFile,
-                     missing.front().string() +
+                     Printable(missing.front().string()) +
                          ": error: migration folder without migration.sql (Prisma P3015): "
                          "restore the file or delete the folder");
       }
-      return Error(exit_code::kNoMigrations, set.status().ToString());
+      // Only a directory without migrations is "no migrations"; a file that cannot be used
+      // (unreadable, UTF-16, a NUL byte, another provider's lock file) is bad input.
+      const bool none = set.status().message().starts_with("no migrations");
+      return Error(none ? exit_code::kNoMigrations : exit_code::kUsage, set.status().ToString());
     }
     return Error(exit_code::kUsage, set.status().ToString());
   }
@@ -78,7 +87,7 @@ Loaded LoadMigrations(const std::string& path) {
     const std::vector<fs::path> missing = FoldersWithoutScript(s.directory);
     if (!missing.empty()) {
       return Error(exit_code::kMissingMigrationFile,
-                   missing.front().string() +
+                   Printable(missing.front().string()) +
                        ": error: migration folder without migration.sql (Prisma P3015): restore "
                        "the file or delete the folder");
     }

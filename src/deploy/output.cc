@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/printable.h"
+
 namespace lockstep::deploy {
 
 Printer Printer::Standard() {
@@ -24,7 +26,9 @@ void Printer::ClearLocked() {
 void Printer::Line(const std::string& text) {
   std::lock_guard<std::mutex> lock(mu_);
   ClearLocked();
-  std::fputs(text.c_str(), out_);
+  // Lines quote folder names and server messages: their control characters must not reach the
+  // terminal (a name holding ESC [2J would clear it).
+  std::fputs(EscapeControlInLines(text).c_str(), out_);
   std::fputc('\n', out_);
   std::fflush(out_);
 }
@@ -33,7 +37,7 @@ void Printer::Error(const std::string& text) {
   std::lock_guard<std::mutex> lock(mu_);
   ClearLocked();
   std::fflush(out_);
-  std::fputs(text.c_str(), err_);
+  std::fputs(EscapeControlInLines(text).c_str(), err_);
   std::fputc('\n', err_);
   std::fflush(err_);
 }

@@ -271,12 +271,18 @@ int Deployer::Bookkeeping(const std::string& sql, const std::string& what) {
 }
 
 int Deployer::Lost(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e) {
+  // An untracked migration is one transaction (plan.h, tracked()): it has no committed steps to
+  // keep, and its commit records it in _prisma_migrations in the same transaction.
+  const std::string after =
+      plan.tracked()
+          ? ". Nothing is recorded as failed and committed steps are kept in _lockstep_progress: "
+            "run `lockstep deploy` again to resume."
+          : ". It runs in one transaction, which the server rolls back when the connection is "
+            "lost before its COMMIT (a COMMIT that got through recorded it as applied too): "
+            "nothing is recorded as failed; run `lockstep deploy` again.";
   out_.Error(Where(plan, s, nullptr) +
-             ": error: the connection to the server was lost while "
-             "applying " +
-             plan.name + ": " + e.OneLine() +
-             ". Nothing is recorded as failed and committed steps are kept in _lockstep_progress: "
-             "run `lockstep deploy` again to resume.");
+             ": error: the connection to the server was lost while applying " + plan.name + ": " +
+             e.OneLine() + after);
   return exit_code::kDatabase;
 }
 

@@ -91,8 +91,17 @@ StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
     } else if (partial != progress.end()) {
       e.state = MigrationState::kPartial;
       e.detail = std::to_string(partial->statements_done) +
-                 " statements committed by lockstep (last at " + partial->updated_at +
-                 "); `lockstep deploy` resumes it";
+                 " statements committed by lockstep (last at " + partial->updated_at + "); ";
+      // deploy resumes only the file it started with (runner.cc, Apply): say what it will do.
+      if (migrations::ChecksumMatches(d.sql, partial->checksum)) {
+        e.detail += "`lockstep deploy` resumes it";
+      } else {
+        e.detail +=
+            "migration.sql changed since, so `lockstep deploy` refuses to resume it (exit 6): "
+            "restore the file it was started with, or undo those statements and run `lockstep "
+            "resolve --rolled-back " +
+            d.name + "`";
+      }
     } else {
       e.state = MigrationState::kPending;
     }

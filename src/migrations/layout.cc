@@ -15,6 +15,8 @@
 #include <unordered_set>
 
 #include "base/paths.h"
+#include "base/printable.h"
+#include "base/source.h"
 #include "migrations/checksum.h"
 #include "migrations/naming.h"
 
@@ -45,26 +47,35 @@ struct Entry {
   fs::file_type target = fs::file_type::none;  // symlinks followed
 };
 
-// A path for messages: normalised, without a trailing separator.
+// A path normalised, without a trailing separator.
 fs::path Clean(const fs::path& p) {
   fs::path n = LexicallyNormal(p);
   if (!n.has_filename() && n.has_relative_path()) n = n.parent_path();
   return n.empty() ? fs::path(".") : n;
 }
 
-std::string PathString(const fs::path& p) { return Clean(p).string(); }
+// A path for messages: Clean, and its control characters escaped (a folder name is untrusted).
+std::string PathString(const fs::path& p) { return EscapeControl(Clean(p).string()); }
 
 // The type readdir(3) reports, or none when the file system does not say (DT_UNKNOWN).
 fs::file_type TypeOf(unsigned char d_type) {
   switch (d_type) {
-    case DT_REG: return fs::file_type::regular;
-    case DT_DIR: return fs::file_type::directory;
-    case DT_LNK: return fs::file_type::symlink;
-    case DT_FIFO: return fs::file_type::fifo;
-    case DT_SOCK: return fs::file_type::socket;
-    case DT_CHR: return fs::file_type::character;
-    case DT_BLK: return fs::file_type::block;
-    default: return fs::file_type::none;
+    case DT_REG:
+      return fs::file_type::regular;
+    case DT_DIR:
+      return fs::file_type::directory;
+    case DT_LNK:
+      return fs::file_type::symlink;
+    case DT_FIFO:
+      return fs::file_type::fifo;
+    case DT_SOCK:
+      return fs::file_type::socket;
+    case DT_CHR:
+      return fs::file_type::character;
+    case DT_BLK:
+      return fs::file_type::block;
+    default:
+      return fs::file_type::none;
   }
 }
 
@@ -138,8 +149,8 @@ Result<std::string> ReadBytes(const fs::path& p, int fd = -1) {
     const fs::file_type type = fs::status(p, ec).type();
     if (type == fs::file_type::not_found) {
       const bool link = fs::symlink_status(p, ec).type() == fs::file_type::symlink;
-      return Status::Error(link ? "cannot read: dangling symbolic link" : "cannot read: no such file",
-                           where());
+      return Status::Error(
+          link ? "cannot read: dangling symbolic link" : "cannot read: no such file", where());
     }
     if (type != fs::file_type::regular && type != fs::file_type::unknown)
       return Status::Error("cannot read: not a regular file", where());
@@ -195,6 +206,37 @@ std::string ProviderAsPrismaReadsIt(std::string_view text) {
   return "<PROVIDER NOT FOUND>";
 }
 
+// The first byte where `bytes` stops being well-formed UTF-8 (ToWellFormedUtf8 copies
+// well-formed text unchanged, so the first difference is there).
+size_t FirstInvalidUtf8(std::string_view bytes, std::string_view well_formed) {
+  size_t i = 0;
+  while (i < bytes.size() && i < well_formed.size() && bytes[i] == well_formed[i]) ++i;
+  return i;
+}
+
+// Refuses what no PostgreSQL server can be sent as it is: a UTF-16 file, or a NUL byte, which
+// the protocol cannot carry (it ends strings there, so everything after it would be silently
+// dropped: libpg_query and libpq both take C strings). Prisma fails on such files too.
+Status CheckBytes(const fs::path& path, std::string_view bytes) {
+  if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
+    const bool little = bytes[0] == '\xFF';
+    return Status::Error(std::string("the file is UTF-16 (") +
+                             (little ? "little-endian, byte order mark FF FE"
+                                     : "big-endian, byte order mark FE FF") +
+                             "), but Prisma and PostgreSQL read migrations as UTF-8: convert it, "
+                             "e.g. iconv -f UTF-16 -t UTF-8",
+                         PathString(path));
+  }
+  if (const size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
+    const SourceFile file(PathString(path), std::string(bytes.substr(0, nul + 1)));
+    return Status::Error(
+        "NUL byte (0x00): PostgreSQL cannot be sent it, and everything after it would be "
+        "silently dropped (Prisma fails on this file too); remove it",
+        file.Where(nul));
+  }
+  return Status::Ok();
+}
+
 class Discoverer {
  public:
   explicit Discoverer(std::function<void(const Migration&)> on_read = {})
@@ -215,6 +257,8 @@ class Discoverer {
   Status AddMigration(std::string name, fs::path sql_path, fs::path folder, MigrationKind kind,
                       int fd = -1);
   std::optional<std::string> ReadProvider(const fs::path& dir);
+  // Prisma's P3019: a lock file naming another provider than PostgreSQL is refused.
+  static Status CheckProvider(const Source& source, const fs::path& dir);
   fs::path Canonical(const fs::path& p);
   // List(dir), once per directory: finding a migrations directory and then adding it listed it
   // twice, and a listing may cost a system call per entry where the file system gives no types.
@@ -246,9 +290,9 @@ class Discoverer {
   // Keyed by the path's string: fs::path's own ordering compares component by component, which
   // showed in profiles of large histories. Canonical paths are normal, so equal strings is
   // equal paths; for the memo, a differently spelt path is merely a miss.
-  std::unordered_set<std::string> seen_;  // canonical paths of the files read so far
+  std::unordered_set<std::string> seen_;                 // canonical paths of the files read so far
   std::unordered_map<std::string, fs::path> canonical_;  // Canonical's memo
-  std::map<fs::path, std::vector<Entry>> listed_;  // Listing's memo
+  std::map<fs::path, std::vector<Entry>> listed_;        // Listing's memo
 };
 
 // A directory is a Prisma migrations directory when it has the lock file or at least one
@@ -256,22 +300,33 @@ class Discoverer {
 bool LooksLikePrismaDirectory(const fs::path& dir, const std::vector<Entry>& entries) {
   for (const Entry& e : entries) {
     if (e.name == kLockFile) return true;
-    if (e.type == fs::file_type::directory && Exists(dir / e.name / kMigrationFile)) return true;
+    // A symbolic link to a migration folder too: Prisma skips it, but the directory is still a
+    // migrations directory (one where nothing is applied), not a project root to search.
+    if ((e.type == fs::file_type::directory || e.target == fs::file_type::directory) &&
+        Exists(dir / e.name / kMigrationFile)) {
+      return true;
+    }
   }
   return false;
 }
 
 Status Discoverer::Add(const std::string& argument) {
+  // A URL is never a path, and echoing it would print its password.
+  if (LooksLikeUrl(argument)) {
+    return Status::Error(
+        "a URL where a PATH was expected: give the database with --database or DATABASE_URL",
+        Printable(argument));
+  }
   const fs::path p(argument);
   std::error_code ec;
   const fs::file_type type = fs::status(p, ec).type();
   if (type == fs::file_type::not_found) {
-    return Status::Error("no such file or directory", argument);
+    return Status::Error("no such file or directory", Printable(argument));
   }
   if (type == fs::file_type::directory) return AddDirectory(argument, p);
   if (type != fs::file_type::regular) {
     return Status::Error(ec ? "cannot access: " + ec.message() : "not a file or directory",
-                         argument);
+                         Printable(argument));
   }
   const std::string filename = p.filename().string();
   if (filename == kMigrationFile) return AddPrismaFolder(argument, Clean(p).parent_path());
@@ -279,10 +334,11 @@ Status Discoverer::Add(const std::string& argument) {
   if (EndsWith(filename, ".prisma")) {
     const fs::path dir = Clean(p).parent_path() / "migrations";
     if (!IsDirectory(dir))
-      return Status::Error("no migrations/ directory next to this schema", argument);
+      return Status::Error("no migrations/ directory next to this schema", Printable(argument));
     return AddPrismaDirectory(argument, dir);
   }
-  return Status::Error("not a .sql file, a migration folder or a migrations directory", argument);
+  return Status::Error("not a .sql file, a migration folder or a migrations directory",
+                       Printable(argument));
 }
 
 Status Discoverer::AddDirectory(const std::string& argument, const fs::path& dir) {
@@ -308,7 +364,7 @@ Status Discoverer::AddDirectory(const std::string& argument, const fs::path& dir
   std::vector<fs::path> found;
   FindMigrationDirectories(dir, 1, found);
   if (found.size() == 1) {
-    Tell(found[0], "using the Prisma migrations directory found below " + argument);
+    Tell(found[0], "using the Prisma migrations directory found below " + Printable(argument));
     return AddPrismaDirectory(argument, found[0]);
   }
   if (found.size() > 1) {
@@ -316,12 +372,12 @@ Status Discoverer::AddDirectory(const std::string& argument, const fs::path& dir
     for (size_t i = 0; i < found.size(); ++i) list += (i ? ", " : "") + PathString(found[i]);
     return Status::Error(
         "several Prisma migrations directories below this path (" + list + "): pass one of them",
-        argument);
+        Printable(argument));
   }
   return Status::Error(
       "no migrations found: expected prisma/migrations/, <name>/migration.sql folders or .sql "
       "files",
-      argument);
+      Printable(argument));
 }
 
 void Discoverer::FindMigrationDirectories(const fs::path& dir, int depth,
@@ -352,10 +408,12 @@ Status Discoverer::AddPrismaDirectory(const std::string& argument, const fs::pat
   NewSource(argument, LayoutKind::kPrismaDirectory, dir);
   const size_t first = set_.migrations.size();
   size_t found = 0;
+  size_t linked = 0;
   for (const Entry& e : *entries) {
     set_.sources[source].existing_names.push_back(e.name);
     const fs::path path = dir / e.name;
     if (e.type == fs::file_type::symlink && e.target == fs::file_type::directory) {
+      ++linked;
       Warn(path, "symbolic link to a folder: Prisma does not follow it, so lockstep skips it too");
     } else if (e.type == fs::file_type::directory) {
       const fs::path sql = path / kMigrationFile;
@@ -385,10 +443,16 @@ Status Discoverer::AddPrismaDirectory(const std::string& argument, const fs::pat
       Tell(path, "Prisma ignores .sql files outside migration folders, so does lockstep");
     }
   }
-  if (found == 0) {
+  if (found == 0 && linked > 0) {
+    // `prisma migrate deploy` succeeds with nothing to apply here; so does lockstep, saying why.
+    Warn(dir,
+         "every migration folder here is a symbolic link, which Prisma does not follow: nothing "
+         "to apply (replace the links with the folders themselves)");
+  } else if (found == 0) {
     return Status::Error("no migrations: no <name>/migration.sql folder here", PathString(dir));
   }
   set_.sources[source].provider = ReadProvider(dir);
+  if (Status s = CheckProvider(set_.sources[source], dir); !s.ok()) return s;
   CheckNames(dir, first);
   return Status::Ok();
 }
@@ -408,6 +472,7 @@ Status Discoverer::AddPrismaFolder(const std::string& argument, const fs::path& 
     for (const Entry& e : *siblings) set_.sources[source].existing_names.push_back(e.name);
   }
   set_.sources[source].provider = ReadProvider(parent);
+  if (Status s = CheckProvider(set_.sources[source], parent); !s.ok()) return s;
   CheckNames(parent, first);
   return Status::Ok();
 }
@@ -491,8 +556,17 @@ Status Discoverer::AddMigration(std::string name, fs::path sql_path, fs::path fo
   }
   Result<std::string> bytes = ReadBytes(sql_path, fd);
   if (!bytes.ok()) return bytes.status();
+  if (Status s = CheckBytes(sql_path, *bytes); !s.ok()) return s;
   if (!IsValidUtf8(*bytes)) {
-    Warn(sql_path, "not valid UTF-8: Prisma reads it with U+FFFD replacement characters");
+    // Prisma reads the file as UTF-8 text, then runs and hashes that text. Running the raw bytes
+    // instead fails on the server (22021), and recording that failure fails on the same bytes.
+    std::string text = ToWellFormedUtf8(*bytes);
+    const size_t at = FirstInvalidUtf8(*bytes, text);
+    const SourceFile file(PathString(sql_path), bytes->substr(0, at + 1));
+    set_.notes.push_back({NoteLevel::kWarning, file.Where(at),
+                          "not valid UTF-8: read as Prisma reads it, each invalid byte sequence "
+                          "replaced by U+FFFD, and run that way (the checksum is Prisma's)"});
+    *bytes = std::move(text);
   }
   Migration m;
   m.name = std::move(name);
@@ -526,7 +600,8 @@ void Discoverer::CheckNames(const fs::path& dir, size_t first) {
     if (!cli) {
       locale_dependent = true;
     } else if (*cli > 0) {
-      Warn(dir, "'" + ms[i].name + "' runs before '" + ms[i + 1].name +
+      Warn(dir, "'" + EscapeControl(ms[i].name) + "' runs before '" +
+                    EscapeControl(ms[i + 1].name) +
                     "' in byte order (lockstep, prisma-engines) but after it in the Prisma CLI's "
                     "localeCompare order: rename one so that both orders agree");
     }
@@ -583,10 +658,18 @@ std::optional<std::string> Discoverer::ReadProvider(const fs::path& dir) {
 #else
   provider = prisma_view;
 #endif
-  if (!provider->empty() && *provider != "postgresql") {
-    Warn(path, "provider is '" + *provider + "', not 'postgresql': lockstep only knows PostgreSQL");
-  }
   return provider;
+}
+
+Status Discoverer::CheckProvider(const Source& source, const fs::path& dir) {
+  // An empty provider (no entry) was warned about when the lock file was read.
+  const std::optional<std::string>& p = source.provider;
+  if (!p || p->empty() || *p == "postgresql" || *p == "postgres") return Status::Ok();
+  return Status::Error(
+      "provider \"" + EscapeControl(*p) +
+          "\": this migration history is for another database, and lockstep only "
+          "deploys PostgreSQL ones; `prisma migrate deploy` refuses it too (P3019)",
+      PathString(dir / kLockFile));
 }
 
 }  // namespace
@@ -613,9 +696,7 @@ std::string Note::ToString() const {
   return where + (level == NoteLevel::kWarning ? ": warning: " : ": note: ") + message;
 }
 
-Result<MigrationSet> Discover(const std::vector<std::string>& paths) {
-  return Discover(paths, {});
-}
+Result<MigrationSet> Discover(const std::vector<std::string>& paths) { return Discover(paths, {}); }
 
 Result<MigrationSet> Discover(const std::vector<std::string>& paths,
                               const std::function<void(const Migration&)>& on_read) {

@@ -10,8 +10,10 @@
 //   - a directory of plain `*.sql` files, or one `.sql` file.
 //
 // Prisma semantics kept on purpose: folders without `migration.sql` are ignored (reported as a
-// note); symlinks to folders are ignored (Prisma lists entries without following links); loose
-// files in a migrations directory are ignored. Files are read eagerly: every Migration holds its
+// note); symlinks to folders are ignored (Prisma lists entries without following links: a
+// directory whose every folder is one has no migrations, which is not an error); loose files in a
+// migrations directory are ignored. Lock files naming another provider than postgresql/postgres
+// are refused (Prisma's P3019). Files are read eagerly: every Migration holds its
 // bytes, so later stages never touch the file system again and see one consistent snapshot.
 #pragma once
 
@@ -48,7 +50,11 @@ struct Migration {
   // Prisma: the migration's own folder. Plain file: the directory holding it.
   std::filesystem::path folder;
   MigrationKind kind = MigrationKind::kPrismaFolder;
-  std::string sql;    // the file's bytes, unmodified (no BOM or line-ending normalisation)
+  // The file's text as Prisma reads it: its bytes unmodified (no BOM or line-ending
+  // normalisation), except that a file that is not valid UTF-8 has each ill-formed sequence
+  // replaced by U+FFFD (Node's decoder, which Prisma reads it with; a warning says where). Prisma
+  // runs and hashes this text, so PrismaChecksum(sql) is what it records.
+  std::string sql;
   // sql_path made absolute with symbolic links resolved (std::filesystem::weakly_canonical):
   // tells apart files reached through several PATHs without resolving the path again.
   std::filesystem::path canonical_path;
@@ -86,8 +92,10 @@ struct MigrationSet {
 };
 
 // Discovers the migrations of each PATH. Errors (one line, naming the path): a PATH that does not
-// exist, cannot be listed, or holds no migration; a migration file that cannot be read; an
-// ambiguous project root. A file reached through two PATHs is kept once (with a note).
+// exist, cannot be listed, or holds no migration; a URL given as a PATH (its password masked); a
+// migration file that cannot be read, is UTF-16, or holds a NUL byte (at its path:line:col); a
+// lock file of another provider; an ambiguous project root. Paths and names in messages have
+// their control characters escaped. A file reached through two PATHs is kept once (with a note).
 // Thread-compatible: reads the file system, keeps no state.
 Result<MigrationSet> Discover(const std::vector<std::string>& paths);
 // The same, calling `on_read` with each migration as soon as its file has been read (in

@@ -1,6 +1,7 @@
 // One line per finding, in the format compilers use, for editors and CI logs.
 #include <string>
 
+#include "base/printable.h"
 #include "report/report.h"
 
 namespace lockstep::report {
@@ -15,9 +16,10 @@ std::string RenderGcc(const Report& r, const TextOptions& options) {
     std::string message = d.message;
     for (char& c : message)
       if (c == '\n') c = ' ';
-    out += d.path + ":" + std::to_string(span.begin.line) + ":" +
-           std::to_string(span.begin.column) + ": " + std::string(severity) + ": " + message +
-           " [" + d.rule + "]\n";
+    // One line per finding, whatever the folder name or the identifiers quoted hold.
+    out += EscapeControl(d.path) + ":" + std::to_string(span.begin.line) + ":" +
+           std::to_string(span.begin.column) + ": " + std::string(severity) + ": " +
+           EscapeControlInLines(message) + " [" + d.rule + "]\n";
   }
   return out;
 }

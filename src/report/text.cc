@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <string>
 
+#include "base/printable.h"
 #include "report/report.h"
 
 namespace lockstep::report {
@@ -109,10 +110,13 @@ std::string RenderTextFindings(const Report& r, const TextOptions& options) {
   for (const Diagnostic& d : r.diagnostics) {
     if (!options.show_hints && d.severity == Severity::kHint) continue;
     const Span span = Locate(r, d);
-    out += p.paint("1", d.path + ":" + std::to_string(span.begin.line) + ":" +
+    // A path (a folder name) and a message (quoting identifiers) are untrusted text: their
+    // control characters must not reach the terminal.
+    out += p.paint("1", EscapeControl(d.path) + ":" + std::to_string(span.begin.line) + ":" +
                             std::to_string(span.begin.column) + ":");
     out += " " + p.paint(SeverityCode(d.severity), SeverityName(d.severity)) + ": ";
-    out += p.paint("1", d.message) + " " + p.paint("2", "[" + d.rule + "]") + "\n";
+    out += p.paint("1", EscapeControlInLines(d.message)) + " " + p.paint("2", "[" + d.rule + "]") +
+           "\n";
     auto it = r.sources.find(d.path);
     if (it != r.sources.end() && it->second) Snippet(*it->second, span, p, out);
     if (!d.help.empty()) out += "  = " + p.paint("1;36", "help") + ": " + d.help + "\n";

@@ -198,21 +198,10 @@ class Server {
     db::DbResult<db::Connection> admin = db::Connect(s->admin_info_, copts);
     if (!admin.ok()) return admin.error().ToStatus();
     s->admin_.emplace(std::move(admin).value());
-    if (!o.database_url.empty()) {
-      db::DbResult<db::Rows> user_tables = s->admin_->Exec(
-          "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-          "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', "
-          "'information_schema') AND n.nspname NOT LIKE 'pg_toast%'");
-      if (!user_tables.ok()) return user_tables.error().ToStatus();
-      if (user_tables->rows[0][0].value_or("0") != "0" && !o.scratch_ok) {
+    if (!o.database_url.empty() && !o.scratch_ok) {
+      if (Status st = s->RefuseUserData(copts); !st.ok()) {
         *refused = true;
-        return Status::Error(
-            "database " + s->admin_info_.dbname + " on " + s->admin_info_.Endpoint() + " has " +
-            user_tables->rows[0][0].value_or("") +
-            " user tables: verify loads it with a synthetic workload and creates databases "
-            "next to it, which is only for a scratch server. Pass --i-know-this-is-scratch if it "
-            "is one (verify never modifies that database itself), or leave out --database to use "
-            "the embedded server");
+        return st;
       }
     }
     db::DbResult<db::Rows> v = s->admin_->Exec("SHOW server_version");
@@ -220,6 +209,49 @@ class Server {
     s->version_num_ = s->admin_->server_version_num();
     s->prefix_ = "lockstep_verify_" + std::to_string(::getpid()) + "_";
     return s;
+  }
+
+  // verify creates databases and runs a workload on the server, not only in the named database:
+  // every database that accepts connections must be free of user tables (verify's own
+  // lockstep_verify_* leftovers aside). A database it cannot look into counts as holding data.
+  Status RefuseUserData(const db::ConnectOptions& copts) {
+    static constexpr std::string_view kCountTables =
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', "
+        "'information_schema') AND n.nspname NOT LIKE 'pg_toast%'";
+    db::DbResult<db::Rows> dbs = admin_->Exec(
+        "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate AND datname "
+        "NOT LIKE 'lockstep\\_verify\\_%' ORDER BY datname = current_database() DESC, datname");
+    if (!dbs.ok()) return dbs.error().ToStatus();
+    std::vector<std::string> holding;
+    for (const auto& row : dbs->rows) {
+      const std::string name = row[0].value_or("");
+      std::optional<db::Connection> other;
+      db::Connection* conn = &*admin_;
+      if (name != admin_info_.dbname) {
+        db::ConnInfo info = admin_info_;
+        info.dbname = name;
+        db::DbResult<db::Connection> c = db::Connect(info, copts);
+        if (!c.ok()) {
+          holding.push_back(name + " (cannot look into it: " + c.error().OneLine() + ")");
+          continue;
+        }
+        other.emplace(std::move(c).value());
+        conn = &*other;
+      }
+      db::DbResult<db::Rows> n = conn->Exec(std::string(kCountTables));
+      if (!n.ok()) return n.error().ToStatus();
+      const std::string count = n->rows[0][0].value_or("0");
+      if (count != "0") holding.push_back(name + " (" + count + " user tables)");
+    }
+    if (holding.empty()) return Status::Ok();
+    std::string list;
+    for (size_t i = 0; i < holding.size(); ++i) list += (i ? ", " : "") + holding[i];
+    return Status::Error(
+        "the server at " + admin_info_.Endpoint() + " holds user data: " + list +
+        ". verify creates databases on it and loads it with a synthetic workload, which is only "
+        "for a scratch server. Pass --i-know-this-is-scratch if it is one (verify never modifies "
+        "existing databases), or leave out --database to use the embedded server");
   }
 
   ~Server() {
@@ -431,10 +463,11 @@ MigrationOutcome MigrateWithLockstep(const VerifyOptions& o, const fs::path& dir
                                      Clock::time_point deadline) {
   const auto budget =
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  const std::string url = info.Url();
-  Result<ChildResult> r = RunChild({o.lockstep_binary, "deploy", dir.string(), "--database", url,
-                                    "--lock-timeout", std::to_string(o.lock_timeout_ms) + "ms"},
-                                   {{"DATABASE_URL", url}}, log, budget);
+  // The URL (password included) goes in the environment only: a command line is readable by
+  // every local user in /proc/<pid>/cmdline. deploy reads DATABASE_URL from there.
+  Result<ChildResult> r = RunChild({o.lockstep_binary, "deploy", dir.string(), "--lock-timeout",
+                                    std::to_string(o.lock_timeout_ms) + "ms"},
+                                   {{"DATABASE_URL", info.Url()}}, log, budget);
   if (!r.ok()) return {false, r.status().message()};
   if (r->timed_out) return {false, "lockstep deploy did not finish within the run's timeout"};
   if (r->exit_code != 0) {

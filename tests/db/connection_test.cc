@@ -7,7 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -360,6 +363,23 @@ TEST_P(ConnectionTest, QuotingRoundTripsThroughTheServer) {
   EXPECT_EQ(rel->size(), 1u);
 }
 
+// issue 17.15: a URL without a database name connects where Prisma does ("postgres"), not to a
+// database named after the user, which rarely exists.
+TEST_P(ConnectionTest, UrlWithoutDatabaseConnectsToPostgresAsPrismaDoes) {
+  const std::string role = "nodb_" + std::to_string(::getpid());
+  ASSERT_TRUE(conn().Exec("CREATE ROLE " + role + " LOGIN PASSWORD 'pw-4321'").ok());
+  ConnInfo base = db().conninfo();
+  const std::string url = "postgresql://" + role + ":pw-4321@" + base.host + ":" + base.port;
+  DbResult<ConnInfo> info = ParseUrl(url);
+  ASSERT_TRUE(info.ok());
+  {
+    DbResult<Connection> c = Connect(*info);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->Exec("SELECT current_database()")->rows[0][0], "postgres");
+  }
+  EXPECT_TRUE(conn().Exec("DROP ROLE " + role).ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Pg, ConnectionTest, ::testing::Values(15, 16),
                          lockstep::testing::PgMajorName());
 
@@ -378,6 +398,11 @@ class ClosedPort {
   }
   ~ClosedPort() { ::close(fd_); }
   int port() const { return port_; }
+  // Accepts one connection and closes it at once: a server that hangs up.
+  void AcceptAndClose() {
+    const int c = ::accept(fd_, nullptr, nullptr);
+    if (c >= 0) ::close(c);
+  }
 
  private:
   int fd_ = -1;
@@ -425,6 +450,109 @@ TEST(Connect, MovedFromConnectionIsClosed) {
   EXPECT_TRUE(moved.is_open());
   EXPECT_FALSE(c->is_open());  // NOLINT(bugprone-use-after-move): the contract under test
   EXPECT_EQ(c->Exec("SELECT 1").error().kind, ErrorKind::kConnectionLost);
+}
+
+}  // namespace
+}  // namespace lockstep::db
+
+namespace lockstep::db {
+namespace {
+
+// A loopback TCP listener that completes handshakes (the kernel's backlog) and never answers:
+// a silent server. Close() resets the waiting connections.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(fd_, 8);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentListener() { Close(); }
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  int port() const { return port_; }
+  // Accepts one connection and closes it at once: a server that hangs up.
+  void AcceptAndClose() {
+    const int c = ::accept(fd_, nullptr, nullptr);
+    if (c >= 0) ::close(c);
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+// Connects to `listener` with `url_params` in a thread; the seconds it took, or nullopt when it
+// still waited after `limit` (the listener is then closed to free the thread).
+std::optional<double> SecondsToGiveUp(SilentListener& listener, const std::string& url_params,
+                                      std::chrono::seconds limit) {
+  DbResult<ConnInfo> info = ParseUrl(
+      "postgresql://u:p@127.0.0.1:" + std::to_string(listener.port()) + "/db?" + url_params);
+  EXPECT_TRUE(info.ok());
+  ConnectOptions options;
+  options.default_connect_timeout_seconds = 2;
+  const auto start = std::chrono::steady_clock::now();
+  std::atomic<bool> done{false};
+  std::thread t([&] {
+    DbResult<Connection> c = Connect(*info, options);
+    EXPECT_FALSE(c.ok());
+    done = true;
+  });
+  while (!done && std::chrono::steady_clock::now() - start < limit)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const bool gave_up = done;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  listener.Close();
+  t.join();
+  if (!gave_up) return std::nullopt;
+  return seconds;
+}
+
+// issue 17.14: libpq's wrapped hint ("...terminated abnormally\n\tbefore or while processing
+// the request.") came out as "abnormally; before or while ...". A listener that accepts and
+// closes at once makes libpq say it.
+TEST(ConnectError, WrappedLibpqHintReadsAsOneSentence) {
+  SilentListener listener;
+  std::thread closer([&] { listener.AcceptAndClose(); });
+  DbResult<ConnInfo> info = ParseUrl(
+      "postgresql://u:p@127.0.0.1:" + std::to_string(listener.port()) + "/db?sslmode=disable");
+  ASSERT_TRUE(info.ok());
+  DbResult<Connection> c = Connect(*info);
+  closer.join();
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.error().message, HasSubstr("server closed the connection unexpectedly"));
+  EXPECT_THAT(c.error().message, Not(HasSubstr("abnormally;")));
+  EXPECT_THAT(c.error().message, HasSubstr("abnormally before or while processing the request)"));
+}
+
+// issue 17.7: connect_timeout=0 (Prisma's "none") against a host that accepts and never answers
+// waited forever. It now gets the default bound; only LOCKSTEP_CONNECT_TIMEOUT=none waits on.
+TEST(ConnectTimeout, ZeroGetsTheDefaultBound) {
+  ::unsetenv("LOCKSTEP_CONNECT_TIMEOUT");
+  for (const char* params : {"connect_timeout=0", "connect_timeout=-1", "sslmode=disable"}) {
+    SilentListener listener;
+    std::optional<double> s = SecondsToGiveUp(listener, params, std::chrono::seconds(15));
+    ASSERT_TRUE(s.has_value()) << params << ": still waiting after 15 s";
+    EXPECT_LT(*s, 6.0) << params;
+  }
+}
+
+TEST(ConnectTimeout, NoneIsSaidExplicitly) {
+  ::setenv("LOCKSTEP_CONNECT_TIMEOUT", "none", 1);
+  SilentListener listener;
+  std::optional<double> s = SecondsToGiveUp(listener, "connect_timeout=0", std::chrono::seconds(5));
+  ::unsetenv("LOCKSTEP_CONNECT_TIMEOUT");
+  EXPECT_FALSE(s.has_value()) << "gave up after " << *s << " s";
 }
 
 }  // namespace

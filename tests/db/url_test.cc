@@ -103,12 +103,22 @@ TEST(ParseUrl, UnixSocketViaHostParameter) {
   EXPECT_EQ(d.port, "6000");
 }
 
-TEST(ParseUrl, NoHostNoPortNoDatabaseLeaveLibpqDefaults) {
+TEST(ParseUrl, NoHostNoPortLeaveLibpqDefaults) {
   ConnInfo c = MustParse("postgresql://");
   EXPECT_EQ(c.host, "");
   EXPECT_EQ(c.port, "");
-  EXPECT_EQ(c.dbname, "");
-  EXPECT_TRUE(c.LibpqParams().empty());
+  EXPECT_EQ(c.LibpqParams(),
+            (std::vector<std::pair<std::string, std::string>>{{"dbname", "postgres"}}));
+}
+
+// issue 17.15: Prisma (quaint's PostgresUrl::dbname) connects a URL without a path to the
+// database "postgres", not to libpq's default (the user name). An empty name ("/") is sent as
+// such, and the server then uses the user name: both tools do that.
+TEST(ParseUrl, NoDatabaseNameIsPrismasPostgres) {
+  EXPECT_EQ(MustParse("postgresql://u@h:5432").dbname, "postgres");
+  EXPECT_EQ(MustParse("postgresql://u@h:5432?schema=s").dbname, "postgres");
+  EXPECT_EQ(MustParse("postgresql://u@h:5432/").dbname, "");
+  EXPECT_EQ(MustParse("postgresql://u@h?dbname=x").dbname, "x");
 }
 
 TEST(ParseUrl, DropsPrismaOnlyAndUnknownParameters) {

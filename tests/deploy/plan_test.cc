@@ -286,6 +286,28 @@ TEST(StatusTest, ClassifiesEveryState) {
   EXPECT_EQ(r.ExitCode(), exit_code::kBlocked);
 }
 
+// issue 17.14: status said "`lockstep deploy` resumes it" for a partial migration whose file had
+// changed since, which deploy refuses (exit 6). It now says what deploy will do.
+TEST(StatusTest, PartialMigrationWhoseFileChangedIsNotSaidToResume) {
+  std::vector<DiskMigration> disk = {{"1_partial", "A;\nB;\n"}};
+  ProgressRow partial;
+  partial.migration_name = "1_partial";
+  partial.statements_done = 1;
+  partial.checksum = migrations::PrismaChecksum("A;\nB;\n");
+  const StatusReport same = ComputeStatus(disk, std::vector<MigrationRow>{}, {partial});
+  ASSERT_EQ(same.entries.size(), 1u);
+  EXPECT_NE(same.entries[0].detail.find("`lockstep deploy` resumes it"), std::string::npos)
+      << same.entries[0].detail;
+
+  partial.checksum = migrations::PrismaChecksum("A;\nB2;\n");
+  const StatusReport changed = ComputeStatus(disk, std::vector<MigrationRow>{}, {partial});
+  ASSERT_EQ(changed.entries.size(), 1u);
+  EXPECT_EQ(changed.entries[0].detail.find("resumes it"), std::string::npos)
+      << changed.entries[0].detail;
+  EXPECT_NE(changed.entries[0].detail.find("refuses to resume it (exit 6)"), std::string::npos)
+      << changed.entries[0].detail;
+}
+
 TEST(StatusTest, ExitCodesByPriority) {
   std::vector<DiskMigration> disk = {{"1_a", "A;"}, {"2_b", "B;"}};
   EXPECT_EQ(ComputeStatus(disk, std::nullopt, {}).ExitCode(), exit_code::kFindings);

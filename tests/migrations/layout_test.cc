@@ -274,22 +274,111 @@ TEST(Layout, IgnoredEntriesOfAMigrationsDirectory) {
   EXPECT_TRUE(HasNote(*set, NoteLevel::kWarning, "20250103000000_link", "symbolic link"));
 }
 
-TEST(Layout, InvalidUtf8IsReadAndFlagged) {
+// Prisma reads migration.sql as UTF-8 text (Node's decoder: U+FFFD for each ill-formed
+// sequence) and runs and hashes that text; lockstep reads the same text, so the statement it runs
+// is one the server accepts and can record, and the checksum is the one Prisma records.
+TEST(Layout, InvalidUtf8IsReadAsPrismaReadsIt) {
   Scratch s;
-  s.Write("m/1_x/migration.sql", "SELECT '\xFF';");
+  s.Write("m/1_x/migration.sql", "SELECT 1;\nSELECT 'caf\xE9';");
   auto set = Discover(s.Path("m"));
   ASSERT_TRUE(set.ok());
-  EXPECT_EQ(set->migrations[0].sql, "SELECT '\xFF';");
-  EXPECT_TRUE(HasNote(*set, NoteLevel::kWarning, "1_x/migration.sql", "not valid UTF-8"));
+  EXPECT_EQ(set->migrations[0].sql, "SELECT 1;\nSELECT 'caf\xEF\xBF\xBD';");
+  EXPECT_EQ(PrismaChecksum(set->migrations[0].sql), PrismaChecksum("SELECT 1;\nSELECT 'caf\xE9';"));
+  EXPECT_TRUE(HasNote(*set, NoteLevel::kWarning, "1_x/migration.sql:2:12", "not valid UTF-8"));
+}
+
+TEST(Layout, NulByteIsAnErrorAtItsPosition) {
+  Scratch s;
+  s.Write("m/1_x/migration.sql",
+          std::string("CREATE TABLE n1 (id int);\0\nCREATE TABLE n2 (id int);\n", 53));
+  auto set = Discover(s.Path("m"));
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.status().where(), s.Path("m/1_x/migration.sql") + ":1:26");
+  EXPECT_NE(set.status().message().find("NUL byte"), std::string::npos) << set.status().message();
+
+  s.Write("p/0.sql", std::string("\0SELECT 1;", 10));
+  auto first = Discover(s.Path("p"));
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.status().where(), s.Path("p/0.sql") + ":1:1");
+}
+
+TEST(Layout, Utf16FilesAreRefusedByName) {
+  Scratch s;
+  s.Write("le/1_x/migration.sql", std::string("\xFF\xFES\0E\0", 6));
+  auto le = Discover(s.Path("le"));
+  ASSERT_FALSE(le.ok());
+  EXPECT_EQ(le.status().where(), s.Path("le/1_x/migration.sql"));
+  EXPECT_NE(le.status().message().find("UTF-16 (little-endian"), std::string::npos)
+      << le.status().message();
+  s.Write("be/1_x/migration.sql", std::string("\xFE\xFF\0S\0E", 6));
+  auto be = Discover(s.Path("be"));
+  ASSERT_FALSE(be.ok());
+  EXPECT_NE(be.status().message().find("UTF-16 (big-endian"), std::string::npos)
+      << be.status().message();
+}
+
+// Prisma refuses a history whose lock file names another provider (P3019); so does lockstep,
+// whatever the command: the SQL is another database's dialect.
+TEST(Layout, LockFileOfAnotherProviderIsRefused) {
+  auto mysql = Discover(Fixture("mysql_lock"));
+  ASSERT_FALSE(mysql.ok());
+  EXPECT_EQ(mysql.status().where(), Fixture("mysql_lock/migrations/migration_lock.toml"));
+  EXPECT_NE(mysql.status().message().find("provider \"mysql\""), std::string::npos)
+      << mysql.status().message();
+  EXPECT_NE(mysql.status().message().find("P3019"), std::string::npos);
+
+  Scratch s;
+  for (const char* provider : {"postgresql", "postgres"}) {
+    s.Write("ok/1_x/migration.sql", "SELECT 1;");
+    s.Write("ok/migration_lock.toml", std::string("provider = \"") + provider + "\"\n");
+    auto ok = Discover(s.Path("ok"));
+    EXPECT_TRUE(ok.ok()) << provider << ": " << ok.status().ToString();
+  }
+  s.Write("one/1_x/migration.sql", "SELECT 1;");
+  s.Write("one/migration_lock.toml", "provider = \"sqlite\"\n");
+  auto one = Discover(s.Path("one/1_x"));
+  ASSERT_FALSE(one.ok());
+  EXPECT_NE(one.status().message().find("provider \"sqlite\""), std::string::npos);
+}
+
+// Prisma lists a migrations directory without following symbolic links; when every migration
+// folder is one, it finds nothing to apply and succeeds. lockstep does the same, and says why.
+TEST(Layout, EveryFolderASymbolicLinkIsNothingToApply) {
+  Scratch s;
+  s.Write("real/20250101000000_init/migration.sql", "SELECT 1;");
+  s.Mkdir("m");
+  fs::create_directory_symlink(s.root() / "real" / "20250101000000_init",
+                               s.root() / "m" / "20250101000000_init");
+  for (const bool with_lock : {false, true}) {
+    if (with_lock) s.Write("m/migration_lock.toml", kLock);
+    auto set = Discover(s.Path("m"));
+    ASSERT_TRUE(set.ok()) << set.status().ToString();
+    EXPECT_TRUE(set->migrations.empty());
+    ASSERT_EQ(set->sources.size(), 1u);
+    EXPECT_EQ(set->sources[0].kind, LayoutKind::kPrismaDirectory);
+    EXPECT_TRUE(
+        HasNote(*set, NoteLevel::kWarning, "m", "every migration folder here is a symbolic link"));
+  }
+}
+
+// A folder name is untrusted text: its control characters must not reach the terminal.
+TEST(Layout, ControlCharactersInNamesAreEscapedInMessages) {
+  Scratch s;
+  s.Write("m/20250101000000_init/migration.sql", "SELECT 1;");
+  s.Mkdir("m/20250102000000_x\x1b[2J\nforged: error");
+  auto set = Discover(s.Path("m"));
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  bool seen = false;
+  for (const Note& n : set->notes) {
+    const std::string text = n.ToString();
+    EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+    EXPECT_EQ(text.find('\n'), std::string::npos) << text;
+    seen = seen || text.find("20250102000000_x\\x1b[2J\\nforged: error") != std::string::npos;
+  }
+  EXPECT_TRUE(seen);
 }
 
 TEST(Layout, LockFileProvider) {
-  auto mysql = Discover(Fixture("mysql_lock"));
-  ASSERT_TRUE(mysql.ok()) << mysql.status().ToString();
-  EXPECT_EQ(mysql->sources[0].provider, "mysql");
-  EXPECT_TRUE(
-      HasNote(*mysql, NoteLevel::kWarning, "migration_lock.toml", "'mysql', not 'postgresql'"));
-
   Scratch s;
   s.Write("a/1_x/migration.sql", "SELECT 1;");
   s.Write("a/migration_lock.toml", "# no newline at the end\nprovider = \"postgresql\"");

@@ -4,13 +4,21 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "base/printable.h"
 #include "support/pg_server.h"
 
 namespace lockstep {
@@ -130,6 +138,82 @@ TEST_F(VerifyCliTest, RefusesADatabaseWithUserTables) {
   auto dbs = conn().Exec("SELECT count(*) FROM pg_database WHERE datname LIKE 'lockstep_verify_%'");
   ASSERT_TRUE(dbs.ok());
   EXPECT_EQ(dbs->rows[0][0], "0");
+}
+
+// The command lines of this user's processes running `<LOCKSTEP_BIN> deploy …` (arguments
+// joined by spaces).
+std::vector<std::string> DeployCommandLines() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const std::string pid = e.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "cmdline", std::ios::binary);
+    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::string> args;
+    for (size_t pos = 0; pos < raw.size();) {
+      const size_t end = raw.find('\0', pos);
+      args.push_back(raw.substr(pos, end - pos));
+      if (end == std::string::npos) break;
+      pos = end + 1;
+    }
+    if (args.size() < 2 || args[0] != LOCKSTEP_BIN || args[1] != "deploy") continue;
+    std::string line;
+    for (const std::string& a : args) line += a + " ";
+    out.push_back(line);
+  }
+  return out;
+}
+
+// issue 17.10: verify ran `lockstep deploy … --database postgresql://user:password@…`, readable
+// by every local user in /proc/<pid>/cmdline; the child takes DATABASE_URL from its environment.
+TEST_F(VerifyCliTest, NoCredentialOnAChildsCommandLine) {
+  // DATABASE_URL rather than --database, so that no command line of the test holds it either.
+  ::setenv("LOCKSTEP_TEST_VERIFY_URL", db().url().c_str(), 1);
+  CliRun r;
+  std::atomic<bool> done{false};
+  std::thread run([&] {
+    r = Lockstep("verify " + Fixture() +
+                 " --database \"$LOCKSTEP_TEST_VERIFY_URL\" --rows 300 "
+                 "--clients 1 --duration 1 --long-transaction 1 --quiet --format json");
+    done = true;
+  });
+  std::set<std::string> seen;
+  while (!done) {
+    for (std::string& line : DeployCommandLines()) seen.insert(std::move(line));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  run.join();
+  ::unsetenv("LOCKSTEP_TEST_VERIFY_URL");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(seen.empty()) << "never saw the lockstep deploy child";
+  for (const std::string& line : seen) {
+    // The line is shown with its URL password masked: a failing test prints no credential either.
+    EXPECT_EQ(line.find(db().server().password()), std::string::npos) << MaskUrlPasswords(line);
+    EXPECT_EQ(line.find("postgresql://"), std::string::npos) << MaskUrlPasswords(line);
+  }
+}
+
+// issue 17.11: the guard looked only at the named database; verify creates databases and runs a
+// workload next to it, so any user table anywhere on the server refuses the run.
+TEST_F(VerifyCliTest, RefusesAServerWhoseOtherDatabasesHoldUserTables) {
+  const std::string other = "verify_other_" + std::to_string(::getpid());
+  ASSERT_TRUE(conn().Exec("CREATE DATABASE " + other).ok());
+  {
+    db::ConnInfo info = db().socket_conninfo();
+    info.dbname = other;
+    db::DbResult<db::Connection> c = db::Connect(info);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c->Exec("CREATE TABLE customers (id int PRIMARY KEY)").ok());
+  }
+  const CliRun r = Lockstep("verify " + Fixture() + " --database '" + db().url() + "' --quiet");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(other), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--i-know-this-is-scratch"), std::string::npos) << r.err;
+  auto dbs = conn().Exec("SELECT count(*) FROM pg_database WHERE datname LIKE 'lockstep_verify_%'");
+  ASSERT_TRUE(dbs.ok());
+  EXPECT_EQ(dbs->rows[0][0], "0");
+  EXPECT_TRUE(conn().Exec("DROP DATABASE " + other + " WITH (FORCE)").ok());
 }
 
 TEST(VerifyCliUsageTest, BadArgumentsAreUsageErrors) {
