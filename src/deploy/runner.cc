@@ -540,8 +540,10 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
           return code;
       } else if (!s.table.name.empty()) {
         if (int code = DropInvalidIndexes(
-                "i.indrelid = pg_catalog.to_regclass($1) AND (c.relname LIKE '%\\_ccnew%' OR "
-                "c.relname LIKE '%\\_ccold%')",
+                // REINDEX TABLE rebuilds the TOAST table's index too.
+                "i.indrelid IN (pg_catalog.to_regclass($1), (SELECT reltoastrelid FROM "
+                "pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($1))) AND (c.relname "
+                "LIKE '%\\_ccnew%' OR c.relname LIKE '%\\_ccold%')",
                 {Qualified(s.table)}, "left by an interrupted REINDEX CONCURRENTLY"))
           return code;
       }
@@ -606,7 +608,8 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
         if (int code = DropInvalidIndexes(
                 "c.relname LIKE '%\\_ccnew%' AND i.indrelid IN (SELECT indrelid FROM "
                 "pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass($1) UNION ALL "
-                "SELECT pg_catalog.to_regclass($2))",
+                "SELECT pg_catalog.to_regclass($2) UNION ALL SELECT reltoastrelid FROM "
+                "pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($2))",
                 {s.index_name.name.empty() ? std::nullopt : std::optional(Qualified(s.index_name)),
                  s.table.name.empty() ? std::nullopt : std::optional(Qualified(s.table))},
                 "left by the failed attempt"))
