@@ -36,8 +36,9 @@ constexpr const char* kDeployUsage =
     "  --dry-run              print the exact commands, timeouts and transactions; no database\n"
     "  --lock-timeout D       longest wait for a lock, i.e. the longest any query of the\n"
     "                         application waits behind lockstep (default 100ms)\n"
-    "  --statement-timeout D  for statements that block traffic (default 0: none); concurrent\n"
-    "                         builds, VALIDATE, VACUUM always run without one\n"
+    "  --statement-timeout D  for statements that block traffic (0: none; default: the role's\n"
+    "                         or database's own); concurrent builds, VALIDATE, VACUUM always\n"
+    "                         run without one\n"
     "  --max-attempts N       attempts per step on lock timeouts (default 30)\n"
     "  --retry-deadline D     give up retrying a step after this long (default 10min)\n"
     "  --retry-delay D        first wait between attempts, doubled each time (default 200ms)\n"
@@ -116,7 +117,9 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
       if (!problem && f.options.lock_timeout_ms <= 0)
         problem = "--lock-timeout must be positive: without it nothing bounds the app's waits";
     } else if (is_deploy && a == "--statement-timeout") {
-      problem = duration(f.options.statement_timeout_ms);
+      int64_t ms = 0;
+      problem = duration(ms);
+      f.options.statement_timeout_ms = ms;
     } else if (is_deploy && a == "--retry-deadline") {
       problem = duration(f.options.retry_deadline_ms);
     } else if (is_deploy && a == "--retry-delay") {

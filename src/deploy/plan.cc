@@ -123,6 +123,19 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
       break;
     case sql::Kind::kSet:
       p.session_set = !s.set_local;
+      // RESET ALL has no name.
+      p.may_change_timeouts = s.set_name.empty() || s.set_name == "lock_timeout" ||
+                              s.set_name == "statement_timeout" ||
+                              s.set_name == "idle_in_transaction_session_timeout";
+      break;
+    case sql::Kind::kSelect:
+    case sql::Kind::kInsert:
+    case sql::Kind::kUpdate:
+    case sql::Kind::kDelete:
+    case sql::Kind::kDo:
+    case sql::Kind::kOther:  // CALL, …
+      // May call set_config() or a function that SETs: lockstep cannot see into them.
+      p.may_change_timeouts = true;
       break;
     default:
       break;
