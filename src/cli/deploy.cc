@@ -9,6 +9,7 @@
 
 #include "base/exit_codes.h"
 #include "cli/commands.h"
+#include "db/datasource.h"
 #include "db/dotenv.h"
 #include "db/url.h"
 #include "deploy/load.h"
@@ -30,8 +31,9 @@ constexpr const char* kDeployUsage =
     "lock_timeout and lock timeouts are retried with backoff, so the application never waits\n"
     "behind a migration for longer than the lock timeout. Statements that cannot run in a\n"
     "transaction (CREATE INDEX CONCURRENTLY, ...) run alone; a crashed or interrupted deploy\n"
-    "resumes where it stopped. DATABASE_URL comes from the environment or .env (Prisma's URL,\n"
-    "?schema= included) unless --database is given. Durations: 100ms, 2s, 5min.\n"
+    "resumes where it stopped. The database is --database, else schema.prisma's directUrl (as\n"
+    "`prisma migrate`), else its url (DATABASE_URL), from the environment or .env (Prisma's URL,\n"
+    "?schema= included); a transaction-mode pooler is refused. Durations: 100ms, 2s, 5min.\n"
     "\n"
     "  --dry-run              print the exact commands, timeouts and transactions; no database\n"
     "  --lock-timeout D       longest wait for a lock, i.e. the longest any query of the\n"
@@ -163,8 +165,9 @@ struct Database {
   std::string source;
 };
 
-// --database, else DATABASE_URL from the environment or a .env file (Prisma's places: the
-// working directory and its prisma/, then next to the migrations directory).
+// --database, else schema.prisma's directUrl or url (DATABASE_URL without a schema) from the
+// environment or a .env file (Prisma's places: the working directory and its prisma/, then next
+// to the migrations directory).
 Database FindDatabase(const std::string& command, const Flags& f, const std::string& directory,
                       bool required) {
   Database out;
@@ -178,19 +181,16 @@ Database FindDatabase(const std::string& command, const Flags& f, const std::str
       places.push_back(dir.parent_path());
       places.push_back(dir.parent_path().parent_path());
     }
-    for (const fs::path& place : places) {
-      Result<std::optional<db::FoundVariable>> found = db::FindEnvVariable(place);
-      if (!found.ok()) {
-        std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(),
-                     found.status().ToString().c_str());
-        out.exit_code = exit_code::kUsage;
-        return out;
-      }
-      if (*found) {
-        url = (*found)->value;
-        out.source = "DATABASE_URL from " + (*found)->source;
-        break;
-      }
+    // schema.prisma's directUrl when it has one, as `prisma migrate` (db/datasource.h).
+    Result<std::optional<db::MigrationUrl>> found = db::FindMigrationUrl(directory, places);
+    if (!found.ok()) {
+      std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(), found.status().ToString().c_str());
+      out.exit_code = exit_code::kUsage;
+      return out;
+    }
+    if (*found) {
+      url = (*found)->url;
+      out.source = (*found)->source;
     }
   }
   if (url.empty()) {

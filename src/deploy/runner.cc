@@ -14,6 +14,7 @@
 
 #include "base/exit_codes.h"
 #include "base/source.h"
+#include "db/pooler.h"
 #include "deploy/monitor.h"
 #include "deploy/retry.h"
 #include "migrations/checksum.h"
@@ -151,6 +152,26 @@ std::string DescribeSteps(const MigrationPlan& plan, const std::vector<Step>& st
   if (tx) out += ", " + std::to_string(tx) + " transaction" + (tx == 1 ? "" : "s");
   if (outside) out += ", " + std::to_string(outside) + " outside a transaction";
   return out;
+}
+
+// --- Poolers -----------------------------------------------------------------------------------
+
+// 0, or an exit code after saying why: through a pooler in transaction mode, the advisory lock
+// and the session's SETs (lock_timeout) would hold on a server session lockstep no longer uses.
+int RefusePooler(db::Connection& conn, const db::ConnInfo& info, Printer& out,
+                 const std::string& command) {
+  db::DbResult<bool> pooler = db::IsTransactionPooler(conn, info);
+  if (!pooler.ok()) {
+    out.Error(command + ": error: checking for a connection pooler: " + pooler.error().OneLine());
+    return exit_code::kDatabase;
+  }
+  if (!*pooler) return 0;
+  out.Error(command + ": error: " + info.Redacted() +
+            " is a connection pooler in transaction mode (e.g. pgbouncer), where the migration "
+            "lock and session settings do not hold: point directUrl in schema.prisma (e.g. "
+            "directUrl = env(\"DIRECT_URL\")) or --database at the database itself, as Prisma "
+            "requires for migrations");
+  return exit_code::kUsage;
 }
 
 // --- Advisory lock --------------------------------------------------------------------------
@@ -898,6 +919,7 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
     return ExitCodeFor(c.error());
   }
   conn_.emplace(std::move(*c));
+  if (int code = RefusePooler(*conn_, target_.conn, out_, "lockstep deploy")) return code;
   if (db::DbResult<db::Rows> r =
           conn_->Exec(SessionSetupSql(options_, conn_->server_version_num()));
       !r.ok())
@@ -1236,6 +1258,7 @@ int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, Res
     out.Error("lockstep resolve: error: " + during + ": " + e.OneLine());
     return exit_code::kDatabase;
   };
+  if (int code = RefusePooler(*conn, target.conn, out, "lockstep resolve")) return code;
   if (db::DbResult<db::Rows> r = conn->Exec(SessionSetupSql(options, conn->server_version_num()));
       !r.ok())
     return fail(r.error(), "setting lock_timeout");
