@@ -9,6 +9,7 @@
 
 #include "base/exit_codes.h"
 #include "cli/commands.h"
+#include "db/datasource.h"
 #include "db/dotenv.h"
 #include "db/url.h"
 #include "deploy/load.h"
@@ -30,16 +31,18 @@ constexpr const char* kDeployUsage =
     "lock_timeout and lock timeouts are retried with backoff, so the application never waits\n"
     "behind a migration for longer than the lock timeout. Statements that cannot run in a\n"
     "transaction (CREATE INDEX CONCURRENTLY, ...) run alone; a crashed or interrupted deploy\n"
-    "resumes where it stopped. DATABASE_URL comes from the environment or .env (Prisma's URL,\n"
-    "?schema= included) unless --database is given; connecting gives up after its\n"
+    "resumes where it stopped. The database is --database, else schema.prisma's directUrl (as\n"
+    "`prisma migrate`), else its url (DATABASE_URL), from the environment or .env (Prisma's URL,\n"
+    "?schema= included); a transaction-mode pooler is refused. Connecting gives up after its\n"
     "connect_timeout, 5 s when absent or 0 (LOCKSTEP_CONNECT_TIMEOUT=none waits forever).\n"
     "Durations: 100ms, 2s, 5min.\n"
     "\n"
     "  --dry-run              print the exact commands, timeouts and transactions; no database\n"
     "  --lock-timeout D       longest wait for a lock, i.e. the longest any query of the\n"
     "                         application waits behind lockstep (default 100ms)\n"
-    "  --statement-timeout D  for statements that block traffic (default 0: none); concurrent\n"
-    "                         builds, VALIDATE, VACUUM always run without one\n"
+    "  --statement-timeout D  for statements that block traffic (0: none; default: the role's\n"
+    "                         or database's own); concurrent builds, VALIDATE, VACUUM always\n"
+    "                         run without one\n"
     "  --max-attempts N       attempts per step on lock timeouts (default 30)\n"
     "  --retry-deadline D     give up retrying a step after this long (default 10min)\n"
     "  --retry-delay D        first wait between attempts, doubled each time (default 200ms)\n"
@@ -119,7 +122,9 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
       if (!problem && f.options.lock_timeout_ms <= 0)
         problem = "--lock-timeout must be positive: without it nothing bounds the app's waits";
     } else if (is_deploy && a == "--statement-timeout") {
-      problem = duration(f.options.statement_timeout_ms);
+      int64_t ms = 0;
+      problem = duration(ms);
+      f.options.statement_timeout_ms = ms;
     } else if (is_deploy && a == "--retry-deadline") {
       problem = duration(f.options.retry_deadline_ms);
     } else if (is_deploy && a == "--retry-delay") {
@@ -163,8 +168,9 @@ struct Database {
   std::string source;
 };
 
-// --database, else DATABASE_URL from the environment or a .env file (Prisma's places: the
-// working directory and its prisma/, then next to the migrations directory).
+// --database, else schema.prisma's directUrl or url (DATABASE_URL without a schema) from the
+// environment or a .env file (Prisma's places: the working directory and its prisma/, then next
+// to the migrations directory).
 Database FindDatabase(const std::string& command, const Flags& f, const std::string& directory,
                       bool required) {
   Database out;
@@ -178,28 +184,16 @@ Database FindDatabase(const std::string& command, const Flags& f, const std::str
       places.push_back(dir.parent_path());
       places.push_back(dir.parent_path().parent_path());
     }
-    for (const fs::path& place : places) {
-      Result<std::optional<db::FoundVariable>> found = db::FindEnvVariable(place);
-      if (!found.ok()) {
-        std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(),
-                     found.status().ToString().c_str());
-        out.exit_code = exit_code::kUsage;
-        return out;
-      }
-      if (*found) {
-        if ((*found)->unterminated_quote) {
-          // dotenv keeps the quote as part of the value; "not a postgresql:// URL" would hide why.
-          std::fprintf(stderr,
-                       "lockstep %s: %s:%d: error: the value of DATABASE_URL opens a quote that "
-                       "is never closed: close it on the same line\n",
-                       command.c_str(), (*found)->source.c_str(), (*found)->line);
-          out.exit_code = exit_code::kUsage;
-          return out;
-        }
-        url = (*found)->value;
-        out.source = "DATABASE_URL from " + (*found)->source;
-        break;
-      }
+    // schema.prisma's directUrl when it has one, as `prisma migrate` (db/datasource.h).
+    Result<std::optional<db::MigrationUrl>> found = db::FindMigrationUrl(directory, places);
+    if (!found.ok()) {
+      std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(), found.status().ToString().c_str());
+      out.exit_code = exit_code::kUsage;
+      return out;
+    }
+    if (*found) {
+      url = (*found)->url;
+      out.source = (*found)->source;
     }
   }
   if (url.empty()) {

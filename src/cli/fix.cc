@@ -8,6 +8,7 @@
 #include "base/exit_codes.h"
 #include "cli/commands.h"
 #include "db/connection.h"
+#include "db/datasource.h"
 #include "db/url.h"
 #include "fix/diff.h"
 #include "fix/planner.h"
@@ -34,7 +35,7 @@ constexpr const char* kUsage =
     "  --minimal        only rewrite what locks a table that existed before the migration\n"
     "  --allow-unsafe   write the safe rewrites even when some statements cannot be made safe\n"
     "  --database URL   refuse when the migration is already applied there (default:\n"
-    "                   $DATABASE_URL when set)\n";
+    "                   schema.prisma's directUrl, else $DATABASE_URL, when set)\n";
 
 struct Flags {
   std::string path;
@@ -155,8 +156,16 @@ int Fix(const Args& args) {
   }
   const migrations::Migration& target = input->migrations[input->target];
 
-  if (f.database.empty())
-    if (const char* env = std::getenv("DATABASE_URL")) f.database = env;
+  if (f.database.empty()) {
+    // schema.prisma's directUrl, else its url (DATABASE_URL), as `prisma migrate`.
+    Result<std::optional<db::MigrationUrl>> found =
+        db::FindMigrationUrl(target.sql_path.parent_path().parent_path(), {});
+    if (!found.ok()) {
+      std::fprintf(stderr, "lockstep fix: %s\n", found.status().ToString().c_str());
+      return exit_code::kUsage;
+    }
+    if (*found) f.database = (*found)->url;
+  }
   if (!f.database.empty()) {
     AppliedCheck applied = CheckApplied(f.database, target.name);
     if (applied.error) {

@@ -26,6 +26,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "db/connection.h"
+#include "db/datasource.h"
 #include "db/url.h"
 #include "lint/config.h"
 #include "lint/rule_docs.h"
@@ -228,9 +229,9 @@ int Lint(const Args& args) {
                  "lockstep.toml to use (default: the nearest one above PATH)");
   app.add_option("--since", f.since,
                  "lint only migrations whose files were added since this git ref");
-  app.add_option(
-      "--database", f.database,
-      "lint only migrations not yet applied there per _prisma_migrations (default: $DATABASE_URL)");
+  app.add_option("--database", f.database,
+                 "lint only migrations not yet applied there per _prisma_migrations (default: "
+                 "schema.prisma's directUrl, else $DATABASE_URL)");
   app.add_flag("--all", f.all, "lint every given migration, even when DATABASE_URL is set");
   app.add_flag("--hints", f.hints,
                "show hints in text and gcc output (by default one line counts them; json, "
@@ -279,8 +280,10 @@ int Lint(const Args& args) {
   }
   std::string url = f.database;
   if (url.empty() && !f.all) {
-    const char* env = std::getenv("DATABASE_URL");
-    if (env && *env) url = env;
+    // schema.prisma's directUrl, else its url (DATABASE_URL), as `prisma migrate`.
+    Result<std::optional<db::MigrationUrl>> found = db::FindMigrationUrl(f.paths[0], {});
+    if (!found.ok()) return Fail(found.status().ToString());
+    if (*found) url = (*found)->url;
   }
   if (!url.empty()) {
     db::DbResult<std::set<std::string>> applied = AppliedMigrations(url);

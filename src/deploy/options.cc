@@ -17,6 +17,7 @@ Result<int64_t> ParseDurationMs(std::string_view text) {
   if (unit == "s") factor = 1000;
   if (unit == "min" || unit == "m") factor = 60 * 1000;
   if (unit == "h") factor = 3600 * 1000;
+  if (unit == "d") factor = 24 * 3600 * 1000;  // as SHOW prints whole days
   if (s.empty() || end == s.c_str() || factor < 0 || !std::isfinite(value) || value < 0 ||
       value * factor > 1e12) {
     return Status::Error("invalid duration '" + s + "' (use e.g. 100ms, 2s, 5min)");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,10 +18,13 @@ struct Options {
   // The longest any query of the application may be made to wait behind one of lockstep's lock
   // requests. Applies to every statement lockstep sends.
   int64_t lock_timeout_ms = 100;
-  // statement_timeout for statements that hold locks blocking traffic; 0 = none (as Prisma).
-  // Concurrent builds, VALIDATE CONSTRAINT, VACUUM and DETACH … CONCURRENTLY always get 0.
-  int64_t statement_timeout_ms = 0;
-  // Lock timeouts (55P03) and deadlocks (40P01) are retried, per step, until either bound is hit.
+  // statement_timeout for statements that hold locks blocking traffic (0 = none). Unset: the
+  // session's own, i.e. what the role, the database or the URL's options set (a DBA's bound is
+  // kept; without one it is none, as in Prisma). Concurrent builds, VALIDATE CONSTRAINT, VACUUM
+  // and DETACH … CONCURRENTLY always run without one: they block nobody while they work.
+  std::optional<int64_t> statement_timeout_ms;
+  // Lock timeouts (55P03), deadlocks (40P01) and serialization failures (40001) are retried, per
+  // step, until either bound is hit.
   int max_attempts = 30;
   int64_t retry_deadline_ms = 10 * 60 * 1000;
   // Exponential backoff: the n-th wait is min(max, base * 2^(n-1)), then jittered to 50–100 %.
@@ -36,7 +40,8 @@ struct Options {
   bool use_advisory_lock = true;
 };
 
-// Parses a duration: an integer or decimal followed by us, ms, s, min or h (no unit: ms).
+// Parses a duration: an integer or decimal followed by us, ms, s, min, h or d (no unit: ms), which
+// also reads what PostgreSQL's SHOW prints for a timeout.
 // Errors name the text and the accepted forms.
 Result<int64_t> ParseDurationMs(std::string_view text);
 

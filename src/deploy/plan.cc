@@ -41,6 +41,7 @@ void AddRelation(std::vector<sql::QName>& out, const sql::QName& q) {
 std::vector<sql::QName> Relations(const sql::Statement& s) {
   std::vector<sql::QName> out;
   AddRelation(out, s.table);
+  AddRelation(out, s.reindex_index);
   for (const sql::QName& q : s.tables) AddRelation(out, q);
   if (s.kind == sql::Kind::kDrop &&
       (s.object_type == sql::ObjectType::kIndex || s.object_type == sql::ObjectType::kTable)) {
@@ -91,7 +92,7 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
     case sql::Kind::kReindex:
       p.index_progress = true;
       p.long_running = true;
-      if (s.reindex_kind == "index") p.index_name = s.table;
+      if (s.reindex_kind == "index") p.index_name = s.reindex_index;
       if (s.reindex_kind == "table") p.table = s.table;
       if (s.concurrently) {
         unlimited();
@@ -122,6 +123,19 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
       break;
     case sql::Kind::kSet:
       p.session_set = !s.set_local;
+      // RESET ALL has no name.
+      p.may_change_timeouts = s.set_name.empty() || s.set_name == "lock_timeout" ||
+                              s.set_name == "statement_timeout" ||
+                              s.set_name == "idle_in_transaction_session_timeout";
+      break;
+    case sql::Kind::kSelect:
+    case sql::Kind::kInsert:
+    case sql::Kind::kUpdate:
+    case sql::Kind::kDelete:
+    case sql::Kind::kDo:
+    case sql::Kind::kOther:  // CALL, …
+      // May call set_config() or a function that SETs: lockstep cannot see into them.
+      p.may_change_timeouts = true;
       break;
     default:
       break;

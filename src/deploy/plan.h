@@ -8,6 +8,7 @@
 // Planning is pure: it reads nothing and never touches a database.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,11 @@ struct PlannedStatement {
   std::string sql;      // the text sent, exactly as in the file
   std::string summary;  // one line, at most ~90 characters, for messages
   std::string where;    // "file:line:col"
-  int64_t statement_timeout_ms = 0;
+  // 0: none (blocks nobody while it works); nullopt: the session's own (Options).
+  std::optional<int64_t> statement_timeout_ms;
+  // SET/RESET of a timeout, or a statement that may call set_config(): lockstep reads the
+  // timeouts after it, so that the migration can lower lockstep's bounds but never raise them.
+  bool may_change_timeouts = false;
   bool long_running = false;    // expected to take a while: report elapsed time
   bool index_progress = false;  // poll pg_stat_progress_create_index while it runs
   bool session_set = false;     // SET/RESET at session level: replayed when resuming after it

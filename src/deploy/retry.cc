@@ -4,7 +4,15 @@
 
 namespace lockstep::deploy {
 
-bool IsRetryable(const std::string& sqlstate) { return sqlstate == "55P03" || sqlstate == "40P01"; }
+bool IsRetryable(const std::string& sqlstate) {
+  return sqlstate == "55P03" || sqlstate == "40P01" || sqlstate == "40001";
+}
+
+std::string RetryCause(const std::string& sqlstate, int64_t lock_timeout_ms) {
+  if (sqlstate == "40P01") return "deadlock (40P01)";
+  if (sqlstate == "40001") return "serialization failure (40001)";
+  return "lock_timeout (" + FormatDuration(lock_timeout_ms) + ")";
+}
 
 Backoff::Backoff(const Options& options, uint64_t seed) : options_(options), rng_(seed) {}
 

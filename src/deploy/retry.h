@@ -9,9 +9,15 @@
 
 namespace lockstep::deploy {
 
-// SQLSTATEs worth another attempt: lock_not_available (55P03: lock_timeout) and
-// deadlock_detected (40P01). Both leave nothing behind once the transaction is rolled back.
+// SQLSTATEs worth another attempt: lock_not_available (55P03: lock_timeout), deadlock_detected
+// (40P01) and serialization_failure (40001: a SERIALIZABLE or REPEATABLE READ transaction lost
+// to a concurrent one). All leave nothing behind once the transaction is rolled back, and all
+// may succeed when the same transaction runs again later.
 bool IsRetryable(const std::string& sqlstate);
+
+// Why an attempt failed, for messages: "lock_timeout (100ms)", "deadlock", "serialization
+// failure". `lock_timeout_ms` is the lock_timeout that was in effect.
+std::string RetryCause(const std::string& sqlstate, int64_t lock_timeout_ms);
 
 // Exponential backoff with jitter: the wait after the n-th failed attempt is drawn uniformly from
 // [d/2, d] where d = min(retry_max, retry_base * 2^(n-1)); jitter keeps several deployers (or a

@@ -14,6 +14,7 @@
 
 #include "base/exit_codes.h"
 #include "base/source.h"
+#include "db/pooler.h"
 #include "deploy/monitor.h"
 #include "deploy/retry.h"
 #include "migrations/checksum.h"
@@ -69,14 +70,28 @@ std::string SessionSetupSql(const Options& o, int server_version_num) {
   return sql;
 }
 
-std::string TxBeginSql(const Step& step, const Options& o) {
-  return step.begin_sql + "; SET LOCAL lock_timeout = " + PgDuration(o.lock_timeout_ms) +
-         "; SET LOCAL statement_timeout = " +
-         PgDuration(step.statements.front().statement_timeout_ms);
+// The timeouts a step runs under. A statement_timeout of nullopt is the session's own (the role's
+// or database's setting, `DEFAULT`): what a dry run, which does not connect, shows.
+struct StepTimeouts {
+  int64_t lock_ms = 0;
+  std::optional<int64_t> statement_ms;
+  std::optional<int64_t> idle_ms;  // only when a migration raised it in the session: put back
+};
+
+std::string StatementTimeoutValue(const std::optional<int64_t>& ms) {
+  return ms ? PgDuration(*ms) : std::string("DEFAULT");
 }
 
-std::string SetLocalStatementTimeoutSql(int64_t ms) {
-  return "SET LOCAL statement_timeout = " + PgDuration(ms);
+std::string TxBeginSql(const Step& step, const StepTimeouts& t) {
+  std::string sql = step.begin_sql + "; SET LOCAL lock_timeout = " + PgDuration(t.lock_ms) +
+                    "; SET LOCAL statement_timeout = " + StatementTimeoutValue(t.statement_ms);
+  if (t.idle_ms)
+    sql += "; SET LOCAL idle_in_transaction_session_timeout = " + PgDuration(*t.idle_ms);
+  return sql;
+}
+
+std::string SetLocalStatementTimeoutSql(const std::optional<int64_t>& ms) {
+  return "SET LOCAL statement_timeout = " + StatementTimeoutValue(ms);
 }
 
 std::string FinishedSql(const MigrationPlan& plan, const Tables& t, const std::string& id) {
@@ -93,10 +108,26 @@ std::string TxEndSql(const MigrationPlan& plan, const Step& step, bool last, con
   return record + "; COMMIT";
 }
 
-std::string OutsideSetupSql(const PlannedStatement& s, const Options& o) {
-  return "SET lock_timeout = " + PgDuration(o.lock_timeout_ms) +
-         "; SET statement_timeout = " + PgDuration(s.statement_timeout_ms);
+std::string OutsideSetupSql(const StepTimeouts& t) {
+  std::string sql = "SET lock_timeout = " + PgDuration(t.lock_ms) +
+                    "; SET statement_timeout = " + StatementTimeoutValue(t.statement_ms);
+  if (t.idle_ms) sql += "; SET idle_in_transaction_session_timeout = " + PgDuration(*t.idle_ms);
+  return sql;
 }
+
+// The stricter of two timeouts, where 0 is none.
+int64_t Stricter(int64_t a, int64_t b) {
+  if (a == 0) return b;
+  if (b == 0) return a;
+  return std::min(a, b);
+}
+
+// Would `value` loosen the bound `ceiling` (0 = none on either side)?
+bool Raises(int64_t value, int64_t ceiling) {
+  return ceiling > 0 && (value == 0 || value > ceiling);
+}
+
+std::string Timeout(int64_t ms) { return ms > 0 ? FormatDuration(ms) : std::string("none"); }
 
 std::string OutsideMarkSql(const MigrationPlan& plan, const PlannedStatement& s, const Tables& t) {
   return SaveProgressSql(t, plan.name, plan.checksum, s.index, s.index);
@@ -121,6 +152,26 @@ std::string DescribeSteps(const MigrationPlan& plan, const std::vector<Step>& st
   if (tx) out += ", " + std::to_string(tx) + " transaction" + (tx == 1 ? "" : "s");
   if (outside) out += ", " + std::to_string(outside) + " outside a transaction";
   return out;
+}
+
+// --- Poolers -----------------------------------------------------------------------------------
+
+// 0, or an exit code after saying why: through a pooler in transaction mode, the advisory lock
+// and the session's SETs (lock_timeout) would hold on a server session lockstep no longer uses.
+int RefusePooler(db::Connection& conn, const db::ConnInfo& info, Printer& out,
+                 const std::string& command) {
+  db::DbResult<bool> pooler = db::IsTransactionPooler(conn, info);
+  if (!pooler.ok()) {
+    out.Error(command + ": error: checking for a connection pooler: " + pooler.error().OneLine());
+    return exit_code::kDatabase;
+  }
+  if (!*pooler) return 0;
+  out.Error(command + ": error: " + info.Redacted() +
+            " is a connection pooler in transaction mode (e.g. pgbouncer), where the migration "
+            "lock and session settings do not hold: point directUrl in schema.prisma (e.g. "
+            "directUrl = env(\"DIRECT_URL\")) or --database at the database itself, as Prisma "
+            "requires for migrations");
+  return exit_code::kUsage;
 }
 
 // --- Advisory lock --------------------------------------------------------------------------
@@ -200,6 +251,23 @@ class Deployer {
   int RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran);
   db::DbResult<db::Rows> RunStatement(const PlannedStatement& s, const std::string& sql);
 
+  // Timeouts. lockstep's bounds are ceilings: a migration may lower them (SET, SET LOCAL,
+  // set_config()) but what raises one (also RESET) is put back, and the output says which applies.
+  struct Timeouts {
+    int64_t lock = 0, statement = 0, idle = 0;  // ms, 0 = none
+  };
+  // lockstep's statement_timeout bound for `s` (0 = none).
+  int64_t StatementCeiling(const PlannedStatement& s) const;
+  // What `s` runs under: the ceiling, or a stricter value the migration left in the session.
+  int64_t StatementTimeoutFor(const PlannedStatement& s) const;
+  StepTimeouts TimeoutsFor(const PlannedStatement& first) const;
+  // Once a migration may have changed the session's timeouts, reads them (SHOW: takes no
+  // snapshot, so a later SET TRANSACTION ISOLATION still works). 0 or an exit code.
+  int ReadSessionTimeouts();
+  // After `s` (in a transaction step): SET LOCAL back what it raised, report what it lowered.
+  std::optional<db::DbError> KeepCeilings(const PlannedStatement& s);
+  db::DbResult<int64_t> ShowMs(const std::string& name);
+
   // Bookkeeping statement with lock-timeout retries; 0 or an exit code.
   int Bookkeeping(const std::string& sql, const std::string& what);
   int DbFailure(const db::DbError& e, const std::string& during);
@@ -209,8 +277,8 @@ class Deployer {
   int TimedOut(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e);
   // After a lock timeout: true when another attempt is due (after waiting), false when the
   // budget is spent (the give-up message is printed and `code` set).
-  bool WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s, int failed_attempts,
-                    Clock::time_point first_attempt, int& code);
+  bool WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& error,
+                    int failed_attempts, Clock::time_point first_attempt, int& code);
   std::string Where(const MigrationPlan& plan, const PlannedStatement* s,
                     const db::DbError* e) const;
 
@@ -235,7 +303,106 @@ class Deployer {
   std::optional<db::Connection> conn_;
   std::unique_ptr<Monitor> monitor_;
   bool progress_table_ = false;
+  // The session's statement_timeout and idle_in_transaction_session_timeout before lockstep
+  // changed anything (pg_settings.reset_val): what the role, the database or the URL set.
+  int64_t role_statement_timeout_ms_ = 0;
+  int64_t role_idle_timeout_ms_ = 0;
+  Timeouts file_;                  // stricter values a migration set (0: none): they are kept
+  Timeouts in_effect_;             // in the step that runs
+  int64_t session_idle_ms_ = 0;    // the session's idle_in_transaction_session_timeout
+  bool timeouts_touched_ = false;  // a statement that may change them ran since the last read
 };
+
+int64_t Deployer::StatementCeiling(const PlannedStatement& s) const {
+  return s.statement_timeout_ms.value_or(role_statement_timeout_ms_);
+}
+
+int64_t Deployer::StatementTimeoutFor(const PlannedStatement& s) const {
+  // 0 chosen by the plan: the statement blocks nobody while it works (or --statement-timeout 0).
+  if (s.statement_timeout_ms == std::optional<int64_t>(0)) return 0;
+  return Stricter(StatementCeiling(s), file_.statement);
+}
+
+StepTimeouts Deployer::TimeoutsFor(const PlannedStatement& first) const {
+  StepTimeouts t;
+  t.lock_ms = Stricter(options_.lock_timeout_ms, file_.lock);
+  t.statement_ms = StatementTimeoutFor(first);
+  if (Raises(session_idle_ms_, role_idle_timeout_ms_)) t.idle_ms = role_idle_timeout_ms_;
+  return t;
+}
+
+db::DbResult<int64_t> Deployer::ShowMs(const std::string& name) {
+  db::DbResult<db::Rows> r = conn_->Exec("SHOW " + name);
+  if (!r.ok()) return r.error();
+  const std::string text = r->empty() ? std::string() : r->rows[0][0].value_or("");
+  Result<int64_t> ms = ParseDurationMs(text);
+  if (!ms.ok()) {
+    db::DbError e;
+    e.message = "unexpected " + name + " '" + text + "'";
+    return e;
+  }
+  return *ms;
+}
+
+int Deployer::ReadSessionTimeouts() {
+  if (!timeouts_touched_) return 0;
+  db::DbResult<int64_t> lock = ShowMs("lock_timeout");
+  if (!lock.ok()) return DbFailure(lock.error(), "reading lock_timeout");
+  db::DbResult<int64_t> statement = ShowMs("statement_timeout");
+  if (!statement.ok()) return DbFailure(statement.error(), "reading statement_timeout");
+  db::DbResult<int64_t> idle = ShowMs("idle_in_transaction_session_timeout");
+  if (!idle.ok()) return DbFailure(idle.error(), "reading idle_in_transaction_session_timeout");
+  file_.lock = *lock > 0 && *lock < options_.lock_timeout_ms ? *lock : 0;
+  const int64_t statement_ceiling =
+      options_.statement_timeout_ms.value_or(role_statement_timeout_ms_);
+  file_.statement =
+      !Raises(*statement, statement_ceiling) && *statement != statement_ceiling ? *statement : 0;
+  session_idle_ms_ = *idle;
+  timeouts_touched_ = false;
+  return 0;
+}
+
+std::optional<db::DbError> Deployer::KeepCeilings(const PlannedStatement& s) {
+  timeouts_touched_ = true;
+  const int64_t statement_ceiling =
+      s.statement_timeout_ms == std::optional<int64_t>(0) ? 0 : StatementCeiling(s);
+  struct Bound {
+    const char* name;
+    int64_t ceiling;
+    int64_t* in_effect;
+    int64_t* kept;  // the stricter value kept for the following statements
+  };
+  int64_t idle_kept = 0;
+  for (const Bound& b :
+       {Bound{"lock_timeout", options_.lock_timeout_ms, &in_effect_.lock, &file_.lock},
+        Bound{"statement_timeout", statement_ceiling, &in_effect_.statement, &file_.statement},
+        Bound{"idle_in_transaction_session_timeout", role_idle_timeout_ms_, &in_effect_.idle,
+              &idle_kept}}) {
+    db::DbResult<int64_t> value = ShowMs(b.name);
+    if (!value.ok()) return value.error();
+    if (*value == *b.in_effect) continue;
+    const std::string theirs = Timeout(*value), ours = Timeout(b.ceiling);
+    if (Raises(*value, b.ceiling)) {
+      db::DbResult<db::Rows> set =
+          conn_->Exec(std::string("SET LOCAL ") + b.name + " = " + PgDuration(b.ceiling));
+      if (!set.ok()) return set.error();
+      out_.Line("  " + s.where + ": note: " + s.summary + " sets " + b.name + " to " + theirs +
+                ", above lockstep's " + ours + ": lockstep's " + ours + " applies");
+      *b.in_effect = b.ceiling;
+      *b.kept = 0;
+    } else if (*value == b.ceiling) {
+      out_.Line("  " + s.where + ": note: " + b.name + " is lockstep's " + ours + " again");
+      *b.in_effect = b.ceiling;
+      *b.kept = 0;
+    } else {
+      out_.Line("  " + s.where + ": note: " + b.name + " " + theirs +
+                " set by the migration applies (stricter than lockstep's " + ours + ")");
+      *b.in_effect = *value;
+      *b.kept = *value;
+    }
+  }
+  return std::nullopt;
+}
 
 std::string Deployer::Where(const MigrationPlan& plan, const PlannedStatement* s,
                             const db::DbError* e) const {
@@ -287,10 +454,15 @@ int Deployer::Lost(const MigrationPlan& plan, const PlannedStatement* s, const d
 }
 
 int Deployer::TimedOut(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e) {
-  const std::string limit =
-      s && s->statement_timeout_ms > 0
-          ? " (statement_timeout " + FormatDuration(s->statement_timeout_ms) + ")"
-          : "";
+  std::string limit;
+  if (s && StatementTimeoutFor(*s) > 0) {
+    limit = " (statement_timeout " + FormatDuration(StatementTimeoutFor(*s));
+    if (file_.statement > 0 && file_.statement == StatementTimeoutFor(*s))
+      limit += ", set by the migration";
+    else if (!s->statement_timeout_ms)
+      limit += ", the role's or database's own: --statement-timeout overrides it";
+    limit += ")";
+  }
   out_.Error(Where(plan, s, nullptr) + ": error: " + e.message + limit +
              ". This step was rolled back and nothing is recorded as failed: raise "
              "--statement-timeout (or find who canceled it) and run `lockstep deploy` again.");
@@ -340,32 +512,39 @@ int Deployer::Failed(const MigrationPlan& plan, const PlannedStatement* s, const
 }
 
 bool Deployer::WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s,
-                            int failed_attempts, Clock::time_point first_attempt, int& code) {
+                            const db::DbError& error, int failed_attempts,
+                            Clock::time_point first_attempt, int& code) {
   std::vector<Blocker> blockers = monitor_->Blockers();
   if (blockers.empty() && s) {
     db::DbResult<std::vector<Blocker>> holders = LockHolders(*conn_, s->relations);
     if (holders.ok()) blockers = std::move(*holders);
   }
-  const std::string who = blockers.empty()
-                              ? std::string("a session that finished before it could be identified")
-                              : FormatBlockers(blockers);
+  // A serialization failure has no blocker: a concurrent transaction committed first.
+  const std::string who =
+      error.sqlstate == "40001"
+          ? std::string("lost to a concurrent transaction that committed first")
+      : blockers.empty()
+          ? std::string("blocked by a session that finished before it could be identified")
+          : "blocked by " + FormatBlockers(blockers);
   const int64_t delay = backoff_.DelayMs(failed_attempts);
   const std::string what = s ? s->summary : std::string("COMMIT");
+  std::string cause = RetryCause(error.sqlstate, in_effect_.lock);
+  if (error.sqlstate == "55P03" && in_effect_.lock < options_.lock_timeout_ms)
+    cause.insert(cause.size() - 1, ", set by the migration");
   if (!backoff_.ShouldRetry(failed_attempts, MsSince(first_attempt), delay)) {
     out_.Error(Where(plan, s, nullptr) + ": error: gave up on " + plan.name + " after " +
                std::to_string(failed_attempts) + " attempts in " +
-               Seconds(MsSince(first_attempt) / 1000.0) + ", each waiting at most lock_timeout " +
-               FormatDuration(options_.lock_timeout_ms) + " for its locks (" + what +
-               "); still blocked by " + who +
+               Seconds(MsSince(first_attempt) / 1000.0) + " (last: " + cause +
+               "), each waiting at most lock_timeout " + FormatDuration(in_effect_.lock) +
+               " for its locks (" + what + "); last " + who +
                ". The step was rolled back and nothing is recorded as failed: run `lockstep "
                "deploy` again later, or raise --max-attempts / --retry-deadline.");
     code = exit_code::kTimedOut;
     return false;
   }
-  out_.Line("  lock_timeout (" + FormatDuration(options_.lock_timeout_ms) + ") at " +
-            Where(plan, s, nullptr) + " (" + what + "), attempt " +
-            std::to_string(failed_attempts) + "/" + std::to_string(options_.max_attempts) +
-            ": blocked by " + who + "; retrying in " + Seconds(delay / 1000.0));
+  out_.Line("  " + cause + " at " + Where(plan, s, nullptr) + " (" + what + "), attempt " +
+            std::to_string(failed_attempts) + "/" + std::to_string(options_.max_attempts) + ": " +
+            who + "; retrying in " + Seconds(delay / 1000.0));
   std::this_thread::sleep_for(std::chrono::milliseconds(delay));
   return true;
 }
@@ -386,20 +565,25 @@ int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool l
   const Clock::time_point first_attempt = Clock::now();
   for (int failed_attempts = 1;; ++failed_attempts) {
     KillPoint();
-    db::DbResult<db::Rows> begin = conn_->Exec(TxBeginSql(step, options_));
+    if (int code = ReadSessionTimeouts()) return code;
+    const StepTimeouts timeouts = TimeoutsFor(step.statements.front());
+    db::DbResult<db::Rows> begin = conn_->Exec(TxBeginSql(step, timeouts));
     if (!begin.ok()) return DbFailure(begin.error(), "starting a transaction for " + plan.name);
-    int64_t timeout = step.statements.front().statement_timeout_ms;
+    in_effect_ = {timeouts.lock_ms, *timeouts.statement_ms,
+                  timeouts.idle_ms.value_or(session_idle_ms_)};
     const PlannedStatement* at = nullptr;
     std::optional<db::DbError> error;
     for (const PlannedStatement& s : step.statements) {
-      if (s.statement_timeout_ms != timeout) {
-        db::DbResult<db::Rows> set =
-            conn_->Exec(SetLocalStatementTimeoutSql(s.statement_timeout_ms));
+      if (const int64_t timeout = StatementTimeoutFor(s); timeout != in_effect_.statement) {
+        db::DbResult<db::Rows> set = conn_->Exec(SetLocalStatementTimeoutSql(timeout));
         if (!set.ok()) return DbFailure(set.error(), "setting statement_timeout");
-        timeout = s.statement_timeout_ms;
+        in_effect_.statement = timeout;
       }
       KillPoint();
       db::DbResult<db::Rows> r = RunStatement(s, s.sql);
+      if (r.ok() && s.may_change_timeouts) {
+        if (std::optional<db::DbError> e = KeepCeilings(s)) r = *e;
+      }
       if (!r.ok()) {
         at = &s;
         error = r.error();
@@ -420,7 +604,7 @@ int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool l
     conn_->Exec("ROLLBACK");
     if (IsRetryable(error->sqlstate)) {
       int code = 0;
-      if (!WaitForRetry(plan, at, failed_attempts, first_attempt, code)) return code;
+      if (!WaitForRetry(plan, at, *error, failed_attempts, first_attempt, code)) return code;
       continue;
     }
     if (error->sqlstate == "57014") return TimedOut(plan, at, *error);
@@ -500,8 +684,12 @@ int Deployer::DropInvalidIndexes(const std::string& where_sql,
 int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran) {
   const PlannedStatement& s = step.statements.front();
   KillPoint();
-  if (db::DbResult<db::Rows> r = conn_->Exec(OutsideSetupSql(s, options_)); !r.ok())
+  if (int code = ReadSessionTimeouts()) return code;
+  const StepTimeouts timeouts = TimeoutsFor(s);
+  if (db::DbResult<db::Rows> r = conn_->Exec(OutsideSetupSql(timeouts)); !r.ok())
     return DbFailure(r.error(), "setting timeouts");
+  if (timeouts.idle_ms) session_idle_ms_ = *timeouts.idle_ms;
+  in_effect_ = {timeouts.lock_ms, *timeouts.statement_ms, session_idle_ms_};
   if (int code = Bookkeeping(OutsideMarkSql(plan, s, target_.tables), "recording progress"))
     return code;
   KillPoint();
@@ -546,8 +734,10 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
           return code;
       } else if (!s.table.name.empty()) {
         if (int code = DropInvalidIndexes(
-                "i.indrelid = pg_catalog.to_regclass($1) AND (c.relname LIKE '%\\_ccnew%' OR "
-                "c.relname LIKE '%\\_ccold%')",
+                // REINDEX TABLE rebuilds the TOAST table's index too.
+                "i.indrelid IN (pg_catalog.to_regclass($1), (SELECT reltoastrelid FROM "
+                "pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($1))) AND (c.relname "
+                "LIKE '%\\_ccnew%' OR c.relname LIKE '%\\_ccold%')",
                 {Qualified(s.table)}, "left by an interrupted REINDEX CONCURRENTLY"))
           return code;
       }
@@ -612,7 +802,8 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
         if (int code = DropInvalidIndexes(
                 "c.relname LIKE '%\\_ccnew%' AND i.indrelid IN (SELECT indrelid FROM "
                 "pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass($1) UNION ALL "
-                "SELECT pg_catalog.to_regclass($2))",
+                "SELECT pg_catalog.to_regclass($2) UNION ALL SELECT reltoastrelid FROM "
+                "pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($2))",
                 {s.index_name.name.empty() ? std::nullopt : std::optional(Qualified(s.index_name)),
                  s.table.name.empty() ? std::nullopt : std::optional(Qualified(s.table))},
                 "left by the failed attempt"))
@@ -620,7 +811,7 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
       }
       if (IsRetryable(error.sqlstate)) {
         int code = 0;
-        if (!WaitForRetry(plan, &s, failed_attempts, first_attempt, code)) return code;
+        if (!WaitForRetry(plan, &s, error, failed_attempts, first_attempt, code)) return code;
         continue;
       }
       if (error.sqlstate == "57014") return TimedOut(plan, &s, error);
@@ -680,6 +871,7 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
       if (s.index >= from || !s.session_set) continue;
       db::DbResult<db::Rows> r = conn_->Exec(s.sql);
       if (!r.ok()) return DbFailure(r.error(), "replaying " + s.summary);
+      timeouts_touched_ = timeouts_touched_ || s.may_change_timeouts;
     }
   }
   if (plan.tracked() && !progress_table_) {
@@ -733,10 +925,24 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
     return ExitCodeFor(c.error());
   }
   conn_.emplace(std::move(*c));
+  if (int code = RefusePooler(*conn_, target_.conn, out_, "lockstep deploy")) return code;
   if (db::DbResult<db::Rows> r =
           conn_->Exec(SessionSetupSql(options_, conn_->server_version_num()));
       !r.ok())
     return DbFailure(r.error(), "setting lock_timeout");
+  {
+    // reset_val: what the session had before any SET, i.e. the role's, database's or URL's.
+    db::DbResult<db::Rows> r = conn_->Exec(
+        "SELECT name, reset_val FROM pg_catalog.pg_settings WHERE name IN "
+        "('statement_timeout', 'idle_in_transaction_session_timeout')");
+    if (!r.ok()) return DbFailure(r.error(), "reading statement_timeout");
+    for (const auto& row : r->rows) {
+      const int64_t ms = std::atoll(row[1].value_or("0").c_str());
+      (row[0] == std::optional<std::string>("statement_timeout") ? role_statement_timeout_ms_
+                                                                 : role_idle_timeout_ms_) = ms;
+    }
+    session_idle_ms_ = role_idle_timeout_ms_;
+  }
   if (int code = TakeAdvisoryLock(*conn_, options_, out_, "lockstep deploy")) return code;
 
   db::DbResult<std::optional<std::vector<MigrationRow>>> rows =
@@ -810,9 +1016,19 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
     out_.Line("No pending migrations to apply.");
     return exit_code::kOk;
   }
+  const int64_t statement_timeout =
+      options_.statement_timeout_ms.value_or(role_statement_timeout_ms_);
+  std::string statement_timeout_line = "statement_timeout " + Timeout(statement_timeout);
+  if (options_.statement_timeout_ms)
+    statement_timeout_line += " (--statement-timeout)";
+  else if (statement_timeout > 0)
+    statement_timeout_line += " (the role's or database's own)";
+  if (statement_timeout > 0)
+    statement_timeout_line +=
+        " for statements that block traffic, none for concurrent builds and VALIDATE";
   out_.Line(std::to_string(pending.size()) + " pending migration" +
             (pending.size() == 1 ? "" : "s") + " to apply (lock_timeout " +
-            FormatDuration(options_.lock_timeout_ms) + "):");
+            FormatDuration(options_.lock_timeout_ms) + "; " + statement_timeout_line + "):");
 
   if (!*rows) {
     db::DbResult<bool> exists = SchemaExists(*conn_, target_.tables.schema);
@@ -896,11 +1112,15 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
   out.Line("-- lockstep deploy --dry-run: the commands a deploy sends, in order. No database was");
   out.Line("-- contacted: migrations already applied there are skipped when deploying for real.");
   out.Line(
-      "-- Every step that hits lock_timeout (55P03) or a deadlock is rolled back and retried:");
+      "-- Every step that hits lock_timeout (55P03), a deadlock (40P01) or a serialization\n"
+      "-- failure (40001) is rolled back and retried:");
   out.Line("-- up to " + std::to_string(options.max_attempts) + " attempts within " +
            FormatDuration(options.retry_deadline_ms) + ", waiting " +
            FormatDuration(options.retry_base_ms) + " doubling up to " +
            FormatDuration(options.retry_max_ms) + " (jittered) between attempts.");
+  out.Line(
+      "-- statement_timeout DEFAULT is the role's or database's own (--statement-timeout sets");
+  out.Line("-- one). A migration may lower these timeouts; what would raise one is SET back.");
   out.Line("");
   out.Line(SessionSetupSql(options, 140000) + ";  -- client_connection_check_interval: PG14+");
   if (options.use_advisory_lock) {
@@ -933,8 +1153,11 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
       if (step.kind == StepKind::kTransaction) {
         out.Line("-- step " + n + ": one transaction" +
                  (step.explicit_block ? " (the migration's own BEGIN ... COMMIT)" : ""));
-        out.Line(TxBeginSql(step, options) + ";");
-        int64_t timeout = step.statements.front().statement_timeout_ms;
+        StepTimeouts timeouts;
+        timeouts.lock_ms = options.lock_timeout_ms;
+        timeouts.statement_ms = step.statements.front().statement_timeout_ms;
+        out.Line(TxBeginSql(step, timeouts) + ";");
+        std::optional<int64_t> timeout = timeouts.statement_ms;
         for (const PlannedStatement& s : step.statements) {
           if (s.statement_timeout_ms != timeout) {
             out.Line(SetLocalStatementTimeoutSql(s.statement_timeout_ms) + ";");
@@ -947,7 +1170,10 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
       } else {
         const PlannedStatement& s = step.statements.front();
         out.Line("-- step " + n + ": outside a transaction");
-        out.Line(OutsideSetupSql(s, options) + ";");
+        StepTimeouts timeouts;
+        timeouts.lock_ms = options.lock_timeout_ms;
+        timeouts.statement_ms = s.statement_timeout_ms;
+        out.Line(OutsideSetupSql(timeouts) + ";");
         out.Line(OutsideMarkSql(plan, s, t) + ";");
         if (s.recovery == Recovery::kCreateIndexConcurrently)
           out.Line(
@@ -1038,6 +1264,7 @@ int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, Res
     out.Error("lockstep resolve: error: " + during + ": " + e.OneLine());
     return exit_code::kDatabase;
   };
+  if (int code = RefusePooler(*conn, target.conn, out, "lockstep resolve")) return code;
   if (db::DbResult<db::Rows> r = conn->Exec(SessionSetupSql(options, conn->server_version_num()));
       !r.ok())
     return fail(r.error(), "setting lock_timeout");

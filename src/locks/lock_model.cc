@@ -720,14 +720,13 @@ void Builder::Reindex() {
   const LockMode table_mode = s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
   const LockMode index_mode = LockMode::kAccessExclusive;
   if (s_.reindex_kind == "index") {
-    for (const QName& raw : s_.objects) {
-      if (const schema::Index* ix = cat_.FindIndex(raw)) {
-        Lock(ix->table, table_mode);
-        Scan(ix->table);
-      }
-      Lock(raw, index_mode, true);
-      Rewrite(raw, false);
+    const QName& raw = s_.reindex_index;
+    if (const schema::Index* ix = cat_.FindIndex(raw)) {
+      Lock(ix->table, table_mode);
+      Scan(ix->table);
     }
+    Lock(raw, index_mode, true);
+    Rewrite(raw, false);
   } else if (s_.reindex_kind == "table") {
     Lock(s_.table, table_mode);
     Scan(s_.table);

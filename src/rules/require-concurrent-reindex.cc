@@ -25,15 +25,14 @@ class RequireConcurrentReindex : public Rule {
       bool live = false;
       for (const locks::RelationLock& l : ctx.effect().locks) live = live || IsLive(l);
       // An index the history does not know gets no lock in the model: assume it is live.
-      if (!live && !(s.reindex_kind == "index" && !s.objects.empty() &&
-                     !ctx.catalog().FindIndex(s.objects.front())))
+      if (!live && !(s.reindex_kind == "index" && !ctx.catalog().FindIndex(s.reindex_index)))
         return;
       if (s.reindex_kind == "table") {
         target = "locks " + Quoted(s.table) +
                  " in SHARE mode, which blocks writes, and each of "
                  "its indexes in ACCESS EXCLUSIVE mode, which blocks the queries that use them";
       } else {
-        const sql::QName ix = s.objects.empty() ? sql::QName{} : s.objects.front();
+        const sql::QName& ix = s.reindex_index;
         target = "locks index " + Quoted(ix) +
                  " in ACCESS EXCLUSIVE mode, which blocks the "
                  "queries that use it, and its table in SHARE mode, which blocks writes";

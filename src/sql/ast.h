@@ -237,6 +237,7 @@ struct Statement {
 
   // kReindex: what is reindexed
   std::string reindex_kind;           // "index", "table", "schema", "system", "database"
+  QName reindex_index;                // REINDEX INDEX: the index (REINDEX TABLE: `table`)
 
   // kTruncate
   bool restart_identity = false;      // RESTART IDENTITY: owned sequences are reset

@@ -995,7 +995,7 @@ void TranslateStatement(const Node* n, Statement& s) {
       }
       if (r->relation) {
         QName q = FromRangeVar(r->relation);
-        if (s.reindex_kind == "index") s.objects.push_back(q);
+        if (s.reindex_kind == "index") s.reindex_index = q;
         else { s.table = q; s.tables.push_back(q); }
       }
       s.concurrently = HasTrueOption(r->params, "concurrently");

@@ -268,6 +268,48 @@ TEST_P(BuildCrashTest, KillDuringEachPhaseOfAConcurrentBuildThenRerun) {
   }
 }
 
+// A REINDEX … CONCURRENTLY killed while it builds leaves an INVALID `<index>_ccnew` copy; the
+// re-run must find it (from the index it names, or every index of the table it names) and drop
+// it before reindexing again.
+TEST_P(BuildCrashTest, KillDuringAConcurrentReindexThenRerunDropsTheCcnewLeftover) {
+  for (const std::string form :
+       {"INDEX CONCURRENTLY \"Member_email_key\"", "TABLE CONCURRENTLY \"Member\""}) {
+    SCOPED_TRACE("REINDEX " + form);
+    std::unique_ptr<Scratch> s = FromTemplate("rx" + std::to_string(form.size()));
+    ASSERT_TRUE(s);
+    const fs::path dir = tmp_.path() / ("reindex" + std::to_string(form.size()));
+    CopyMigrations(dir_, dir, {"0_init"});
+    WriteFile(dir / "1_reindex/migration.sql", "REINDEX " + form + ";\n");
+    // As in the build test: an older snapshot keeps the reindex from finishing before the
+    // server notices that its client is gone.
+    db::DbResult<db::Connection> snapshot = db::Connect(server().socket_conninfo(s->name));
+    ASSERT_TRUE(snapshot.ok());
+    ASSERT_TRUE(snapshot->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ").ok());
+    ASSERT_TRUE(snapshot->Exec("SELECT 1").ok());
+    Child child({"deploy", dir.string(), "--database", s->url()});
+    const int pid = WaitForBuildPhase(*s->conn, s->name, "building index", child);
+    ASSERT_NE(pid, 0) << child.Wait().all();
+    child.Kill(SIGKILL);
+    RunResult killed = child.Wait();
+    ASSERT_EQ(killed.signal, SIGKILL);
+    WaitForDeployerBackends(*s->conn);
+    ASSERT_TRUE(snapshot->Exec("COMMIT").ok());
+    ASSERT_GE(Int(*s->conn,
+                  "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                  "WHERE NOT i.indisvalid AND c.relname LIKE '%\\_ccnew%'"),
+              1)
+        << "the kill left no _ccnew index: the test did not interrupt the reindex";
+    RunResult rerun = RunLockstep({"deploy", dir.string(), "--database", s->url()});
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.all();
+    EXPECT_NE(rerun.out.find("_ccnew"), std::string::npos) << rerun.out;
+    EXPECT_EQ(InvalidIndexes(*s->conn), 0)
+        << Scalar(*s->conn,
+                  "SELECT string_agg(indexrelid::regclass || ' ' || indisvalid, ', ') "
+                  "FROM pg_index WHERE indrelid = '\"Member\"'::regclass");
+    EXPECT_EQ(Int(*s->conn, "SELECT count(*) FROM _prisma_migrations"), 2);
+  }
+}
+
 TEST_P(BuildCrashTest, ProgressIsReportedWhileTheBuildRuns) {
   std::unique_ptr<Scratch> s = FromTemplate("progress");
   ASSERT_TRUE(s);

@@ -149,6 +149,65 @@ TEST_P(LockQueueTest, DeployWaitsAndRetriesWithoutQueueingWriters) {
   EXPECT_LT(writer.max_ms(), kLockTimeoutMs + kMarginMs);
 }
 
+// The migration's own statements may not raise lockstep's lock_timeout, in any form: the ALTER
+// after them still waits at most 100 ms per attempt behind the report, so writers never queue
+// behind it for longer (issue: a file's `SET lock_timeout = '5s'` stalled writers for 5 s).
+TEST_P(LockQueueTest, TheMigrationsOwnTimeoutCannotRaiseLockstepsBound) {
+  for (const std::string form : {"SET lock_timeout = '5s'", "SET SESSION lock_timeout = '5s'",
+                                 "SET LOCAL lock_timeout = '5s'", "RESET lock_timeout", "RESET ALL",
+                                 "SELECT set_config('lock_timeout', '5s', false)",
+                                 "SELECT pg_catalog.set_config('lock_timeout', '5s', true)"}) {
+    SCOPED_TRACE(form);
+    WriteFile(dir_ / "1_add_bio/migration.sql",
+              form + ";\nALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT;\n");
+    db::DbResult<db::Connection> report = db().Connect();
+    db::DbResult<db::Connection> writer_conn = db().Connect();
+    ASSERT_TRUE(report.ok() && writer_conn.ok());
+    ASSERT_TRUE(report->Exec("BEGIN; SELECT count(*) FROM \"Member\"").ok());
+    Writer writer(std::move(*writer_conn));
+    Child deploy({"deploy", dir_.string(), "--database", db().url(), "--lock-timeout",
+                  std::to_string(kLockTimeoutMs) + "ms", "--retry-delay", "100ms",
+                  "--max-retry-delay", "300ms"});
+    std::this_thread::sleep_for(milliseconds(1500));
+    ASSERT_TRUE(report->Exec("COMMIT").ok());
+    RunResult r = deploy.Wait();
+    std::this_thread::sleep_for(milliseconds(100));
+    writer.Stop();
+    ASSERT_EQ(r.exit_code, 0) << r.all();
+    EXPECT_TRUE(BioExists());
+    EXPECT_NE(r.out.find("lockstep's 100ms applies"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("lock_timeout (100ms) at"), std::string::npos) << r.out;
+    EXPECT_EQ(writer.errors(), 0);
+    std::printf("[ deploy ] %s: writer max latency %lld ms over %d ops\n", form.c_str(),
+                static_cast<long long>(writer.max_ms()), writer.ops());
+    EXPECT_LT(writer.max_ms(), kLockTimeoutMs + kMarginMs);
+    ASSERT_TRUE(conn()
+                    .Exec("ALTER TABLE \"Member\" DROP COLUMN \"bio\"; DELETE FROM "
+                          "_prisma_migrations WHERE migration_name = '1_add_bio'; DELETE FROM "
+                          "\"Member\" WHERE id LIKE 'w%'")
+                    .ok());
+    if (HasFailure()) break;
+  }
+}
+
+// A stricter lock_timeout in the file is kept, and the retry lines say it is the one that applies.
+TEST_P(LockQueueTest, AStricterLockTimeoutInTheMigrationIsKept) {
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "SET lock_timeout = '50ms';\nALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT;\n");
+  db::DbResult<db::Connection> report = db().Connect();
+  ASSERT_TRUE(report.ok());
+  ASSERT_TRUE(report->Exec("BEGIN; SELECT count(*) FROM \"Member\"").ok());
+  Child deploy({"deploy", dir_.string(), "--database", db().url(), "--retry-delay", "50ms",
+                "--max-retry-delay", "100ms"});
+  std::this_thread::sleep_for(milliseconds(800));
+  ASSERT_TRUE(report->Exec("COMMIT").ok());
+  RunResult r = deploy.Wait();
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("lock_timeout 50ms set by the migration applies"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("lock_timeout (50ms, set by the migration) at"), std::string::npos) << r.out;
+}
+
 LOCKSTEP_PG_MAJORS(LockQueueTest, testing::kDefaultPgMajor, 15);
 
 }  // namespace

@@ -73,6 +73,25 @@ TEST(PlanTest, ASingleConcurrentIndexIsTrackedSoThatAResumeKnowsItMayHaveRun) {
   EXPECT_EQ(p.steps[0].statements[0].index_name.name, "Member_name_idx");
 }
 
+// Recovery after a crash reads index_name (REINDEX INDEX) and table (REINDEX TABLE) to find the
+// `_ccnew` leftovers of an interrupted rebuild.
+TEST(PlanTest, ConcurrentReindexNamesTheIndexOrTheTableItRebuilds) {
+  MigrationPlan p = Plan(
+      "REINDEX INDEX CONCURRENTLY app.\"Member_email_key\";\n"
+      "REINDEX TABLE CONCURRENTLY \"Member\";\n");
+  ASSERT_EQ(Shape(p), "O1 O1");
+  const PlannedStatement& index = p.steps[0].statements[0];
+  EXPECT_EQ(index.recovery, Recovery::kReindexConcurrently);
+  EXPECT_EQ(index.index_name, (sql::QName{"app", "Member_email_key"}));
+  EXPECT_TRUE(index.table.name.empty());
+  ASSERT_EQ(index.relations.size(), 1u);
+  EXPECT_EQ(index.relations[0].name, "Member_email_key");
+  const PlannedStatement& table = p.steps[1].statements[0];
+  EXPECT_EQ(table.recovery, Recovery::kReindexConcurrently);
+  EXPECT_EQ(table.table.name, "Member");
+  EXPECT_TRUE(table.index_name.name.empty());
+}
+
 TEST(PlanTest, StatementTimeoutIsZeroForValidateAndConfiguredOtherwise) {
   Options o;
   o.statement_timeout_ms = 5000;

@@ -32,7 +32,7 @@ cd "$tmp"
 
 expect 0 "dry run of the seed" -- "$bin" deploy "$seed" --dry-run
 contains "$tmp/out" 'SELECT pg_catalog.pg_try_advisory_lock(72707369);'
-contains "$tmp/out" "BEGIN; SET LOCAL lock_timeout = '100ms'; SET LOCAL statement_timeout = 0;"
+contains "$tmp/out" "BEGIN; SET LOCAL lock_timeout = '100ms'; SET LOCAL statement_timeout = DEFAULT;"
 contains "$tmp/out" 'CREATE TABLE "Member" ('
 contains "$tmp/out" "'0_init', NULL, NULL, now(), 1); COMMIT;"
 
