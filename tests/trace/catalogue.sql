@@ -891,3 +891,12 @@ CREATE TABLE m (id int, at date NOT NULL) PARTITION BY RANGE (at);
 CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 -- run
 CREATE INDEX m_at_idx ON ONLY m (at);
+
+-- A migration's own SET TRANSACTION (issue 12 item 10) ------------------------------------------
+
+-- case set_transaction_isolation_first
+CREATE TABLE t (id int PRIMARY KEY, a int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;
+UPDATE t SET a = a + 1;
