@@ -85,6 +85,16 @@ std::string Canon(const sql::TypeRef& t) {
   return b;
 }
 
+// Text-like types whose btree indexes use another operator family: an index on a column that
+// changes between them is rebuilt even when the table is not rewritten.
+bool IndexesChangeFamily(const sql::TypeRef& from, const sql::TypeRef& to) {
+  auto family = [](const std::string& t) {
+    return t == "citext" ? "citext" : t == "text" || t == "varchar" ? "text" : "";
+  };
+  const std::string f = family(Canon(from)), t = family(Canon(to));
+  return !f.empty() && !t.empty() && f != t;
+}
+
 }  // namespace
 
 bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const Options& o) {
@@ -103,9 +113,24 @@ bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const O
       const int64_t pt = to.typmods.size() > 1 ? to.typmods[1] : 0;
       return to.typmods[0] >= from.typmods[0] && pt == ps;
     }
-    if (f == "timestamp" || f == "timestamptz" || f == "time" || f == "timetz" || f == "interval") {
-      // Precision changes: increasing or removing the limit is free.
-      return limit(to) < 0 || (limit(from) >= 0 && limit(to) >= limit(from));
+    if (f == "timestamp" || f == "timestamptz" || f == "time" || f == "timetz") {
+      // PostgreSQL's TemporalSimplify: free when the new precision is unlimited, the maximum
+      // (6, which is what no precision means), or no lower than the old one.
+      return limit(to) < 0 || limit(to) >= 6 || (limit(from) >= 0 && limit(to) >= limit(from));
+    }
+    if (f == "interval") {
+      // Typmods are {fields, precision} (fields alone for DAY TO HOUR …). interval_support: free
+      // when the fields stay and the precision is unlimited, the maximum, or no lower.
+      auto fields = [](const sql::TypeRef& r) -> int64_t {
+        return r.typmods.empty() ? -1 : r.typmods[0];
+      };
+      auto precision = [](const sql::TypeRef& r) -> int64_t {
+        return r.typmods.size() > 1 ? r.typmods[1] : -1;
+      };
+      if (to.typmods.empty()) return true;
+      if (fields(to) != fields(from) && fields(to) != 0x7FFF) return false;
+      return precision(to) < 0 || precision(to) >= 6 ||
+             (precision(from) >= 0 && precision(to) >= precision(from));
     }
     return from.typmods == to.typmods;
   }
@@ -116,16 +141,26 @@ bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const O
   if (f == "timestamp" && t == "timestamptz") return o.pg_version >= 12 && o.timezone_is_utc;
   if (f == "timestamptz" && t == "timestamp") return o.pg_version >= 12 && o.timezone_is_utc;
   if (f == "xml" && t == "text") return true;
+  // citext's casts to and from text and varchar are WITHOUT FUNCTION (a length limit on the
+  // target still needs its check); its indexes are another matter (IndexesChangeFamily).
+  if ((f == "text" || f == "varchar") && t == "citext") return true;
+  if (f == "citext" && (t == "text" || (t == "varchar" && limit(to) < 0))) return true;
   if (f == "jsonb" || t == "jsonb" || f == "json") return false;
   return false;
 }
 
 namespace {
 
+Effect AnalyzeAt(const sql::Statement& s, const schema::Catalog& before, const Options& options,
+                 int depth);
+
+// Routines calling routines: deeper than this, the rest is not followed (and the entry says so).
+constexpr int kMaxRoutineDepth = 8;
+
 class Builder {
  public:
-  Builder(const sql::Statement& s, const schema::Catalog& c, const Options& o)
-      : s_(s), cat_(c), opt_(o) {}
+  Builder(const sql::Statement& s, const schema::Catalog& c, const Options& o, int depth)
+      : s_(s), cat_(c), opt_(o), depth_(depth) {}
 
   void Lock(const QName& raw, LockMode m, bool is_index = false) {
     if (raw.name.empty()) return;
@@ -158,6 +193,31 @@ class Builder {
   }
   void Note(std::string n) { e_.notes.push_back(std::move(n)); }
   Effect Take() { return std::move(e_); }
+
+  // A lock whose relation and origin were resolved elsewhere (a routine's statement, against the
+  // catalog as the routine has changed it so far).
+  void MergeLock(const RelationLock& l) {
+    for (RelationLock& have : e_.locks) {
+      if (have.relation == l.relation) {
+        have.mode = std::max(have.mode, l.mode);
+        return;
+      }
+    }
+    e_.locks.push_back(l);
+  }
+  void Merge(const Effect& inner) {
+    for (const RelationLock& l : inner.locks) MergeLock(l);
+    for (const QName& q : inner.rewrites)
+      if (std::find(e_.rewrites.begin(), e_.rewrites.end(), q) == e_.rewrites.end())
+        e_.rewrites.push_back(q);
+    for (const QName& q : inner.scans)
+      if (std::find(e_.scans.begin(), e_.scans.end(), q) == e_.scans.end()) e_.scans.push_back(q);
+    e_.fails_if_rows = e_.fails_if_rows || inner.fails_if_rows;
+    for (const std::string& n : inner.notes)
+      if (n != "cannot run inside a transaction block" &&
+          std::find(e_.notes.begin(), e_.notes.end(), n) == e_.notes.end())
+        e_.notes.push_back(n);
+  }
 
   void Run();
 
@@ -215,13 +275,8 @@ class Builder {
     }
     return false;
   }
-  // The sequence a serial or identity column owns, named as PostgreSQL names it:
-  // <table>_<column>_seq, the longer part shortened until the name fits in 63 bytes.
   QName SequenceOf(const QName& table, const std::string& column) const {
-    const QName t = cat_.Resolve(table);
-    size_t n1 = t.name.size(), n2 = column.size();
-    while (n1 + n2 > 63 - 5) (n1 > n2 ? n1 : n2)--;
-    return {t.schema, t.name.substr(0, n1) + "_" + column.substr(0, n2) + "_seq"};
+    return schema::Catalog::OwnedSequenceName(cat_.Resolve(table), column);
   }
   std::vector<QName> OwnedSequences(const QName& table) const {
     std::vector<QName> out;
@@ -234,6 +289,20 @@ class Builder {
       }
     }
     return out;
+  }
+  // Views and materialized views reading `relation` (and those reading them): DROP … CASCADE
+  // drops them, each under ACCESS EXCLUSIVE.
+  void LockDependentViews(const QName& relation) {
+    for (const auto& [key, t] : cat_.tables()) {
+      if (std::find(t.reads.begin(), t.reads.end(), relation) == t.reads.end()) continue;
+      const bool seen = std::any_of(e_.locks.begin(), e_.locks.end(), [&](const RelationLock& l) {
+        return l.relation == t.name && l.mode == LockMode::kAccessExclusive;
+      });
+      if (seen) continue;
+      Lock(t.name, LockMode::kAccessExclusive);
+      LockIndexesOf(t.name, LockMode::kAccessExclusive);
+      LockDependentViews(t.name);
+    }
   }
   // Every partition below a partitioned table, depth first.
   std::vector<QName> PartitionsOf(const QName& parent) const {
@@ -261,11 +330,61 @@ class Builder {
     return false;
   }
 
+  // What a routine runs (a DO block, a called function): each statement it was read to run,
+  // in order, against a copy of the catalog that follows them; then its dynamic SQL.
+  void RoutineBody(const sql::Statement& r, const std::string& what, schema::Catalog& scratch);
+  void Calls(schema::Catalog& scratch);
+  // Most calls are built-ins: the catalog is copied only for a call the history defined.
+  bool CallsKnownRoutine() const {
+    return std::any_of(s_.calls.begin(), s_.calls.end(),
+                       [&](const QName& f) { return cat_.FindFunction(f) != nullptr; });
+  }
+
   const sql::Statement& s_;
   const schema::Catalog& cat_;
   const Options& opt_;
+  const int depth_;
   Effect e_;
 };
+
+void Builder::RoutineBody(const sql::Statement& r, const std::string& what,
+                          schema::Catalog& scratch) {
+  if (!r.body_unread.empty())
+    Note(what + ": not all of it was read (" + r.body_unread + "): its locks are unknown");
+  for (const sql::Statement& b : r.body) {
+    Merge(AnalyzeAt(b, scratch, opt_, depth_ + 1));
+    scratch.Apply(b);
+  }
+  for (const sql::DynamicSql& d : r.dynamic_sql) {
+    // Nothing in the text says what a computed string will run. Assume the worst on every
+    // relation its constants name: ACCESS EXCLUSIVE, as most DDL takes.
+    std::string named;
+    for (const auto& [key, t] : scratch.tables()) {
+      if (std::find(d.names.begin(), d.names.end(), t.name.name) == d.names.end()) continue;
+      MergeLock({t.name, LockMode::kAccessExclusive, false, scratch.OriginOf(t.name)});
+      for (const schema::Index* ix : scratch.IndexesOn(t.name))
+        MergeLock({ix->name, LockMode::kAccessExclusive, true, scratch.OriginOf(t.name)});
+      named += (named.empty() ? "" : ", ") + t.name.ToString();
+    }
+    std::string expr = d.expression.size() > 60 ? d.expression.substr(0, 57) + "..." : d.expression;
+    Note(what + ": EXECUTE " + expr + " runs SQL computed at run time: its locks are unknown; " +
+         (named.empty() ? std::string("its text names no relation of the history")
+                        : "assuming ACCESS EXCLUSIVE on what it names (" + named + ")"));
+  }
+}
+
+void Builder::Calls(schema::Catalog& scratch) {
+  for (const QName& f : s_.calls) {
+    const sql::Statement* fn = scratch.FindFunction(f);
+    if (!fn) continue;  // a built-in, or not created by the history: nothing to read
+    const std::string what = "calls " + scratch.Resolve(f).ToString() + "()";
+    if (depth_ >= kMaxRoutineDepth) {
+      Note(what + ": routines nested too deep to follow: its locks are unknown");
+      continue;
+    }
+    RoutineBody(*fn, what, scratch);
+  }
+}
 
 void Builder::Run() {
   e_.transactional = !sql::MustRunOutsideTransaction(s_);
@@ -359,6 +478,12 @@ void Builder::Run() {
       Lock(s_.table, LockMode::kRowExclusive);
       LockIndexesOf(s_.table, LockMode::kRowExclusive);
       Scan(s_.table);
+      // UPDATE … FROM / DELETE … USING / sub-queries: read, planned with their indexes.
+      for (const QName& r : s_.reads) ReadLock(r, /*planned=*/true);
+      if (CallsKnownRoutine()) {
+        schema::Catalog scratch = cat_;
+        Calls(scratch);
+      }
       break;
     case Kind::kCreatePolicy:
     case Kind::kAlterPolicy:
@@ -367,9 +492,41 @@ void Builder::Run() {
     case Kind::kAlterObjectSchema:
       if (!s_.table.name.empty()) Lock(s_.table, LockMode::kAccessExclusive);
       break;
+    case Kind::kDo: {
+      schema::Catalog scratch = cat_;
+      if (depth_ >= kMaxRoutineDepth) {
+        Note("DO block nested too deep to follow: its locks are unknown");
+        break;
+      }
+      RoutineBody(s_, "DO block", scratch);
+      break;
+    }
+    case Kind::kCall:
+    case Kind::kSelect: {
+      // A SELECT's query is planned: its relations and their indexes are opened.
+      for (const QName& r : s_.reads) ReadLock(r, /*planned=*/true);
+      if (!CallsKnownRoutine()) break;
+      schema::Catalog scratch = cat_;
+      Calls(scratch);
+      break;
+    }
     case Kind::kCreateView:
       // Parse analysis opens what the query names; a view's query is never planned here.
       for (const QName& r : s_.reads) ReadLock(r, /*planned=*/false);
+      // Replacing an existing view's query rewrites its rule under ACCESS EXCLUSIVE.
+      if (s_.or_replace && cat_.FindTable(s_.table)) Lock(s_.table, LockMode::kAccessExclusive);
+      break;
+    case Kind::kCreateStatistics:
+      Lock(s_.table, LockMode::kShareUpdateExclusive);
+      break;
+    case Kind::kAlterSequence:
+      // AlterSequence: SHARE ROW EXCLUSIVE, and a new relfilenode for anything but OWNED BY.
+      Lock(s_.table, LockMode::kShareRowExclusive);
+      if (std::any_of(s_.sequence_options.begin(), s_.sequence_options.end(),
+                      [](const std::string& o) { return o != "owned_by"; }))
+        Rewrite(s_.table, false);
+      // OWNED BY opens the owning table to find the column.
+      for (size_t i = 1; i < s_.tables.size(); ++i) Lock(s_.tables[i], LockMode::kAccessShare);
       break;
     case Kind::kCreateTableAs:
     case Kind::kCreateMatView:
@@ -499,12 +656,41 @@ void Builder::AlterColumnType(const sql::AlterCmd& c) {
     Note("column type unknown from the history: assuming a rewrite");
     return;
   }
+  const std::string from = Canon(col->type), to = Canon(c.column->type);
+  const bool tz_pair =
+      (from == "timestamp" && to == "timestamptz") || (from == "timestamptz" && to == "timestamp");
   if (!c.has_using && IsBinaryCoercible(col->type, c.column->type, opt_)) {
-    // Indexes on the column are still dropped and re-created (their storage is kept).
+    // Indexes on the column are still dropped and re-created: their storage is kept when the
+    // new type indexes the same way, else each is built again from a scan of the table.
     LockIndexesOnColumn(s_.table, c.name);
-    Note("binary-coercible type change: no rewrite");
+    if (IndexesChangeFamily(col->type, c.column->type)) {
+      for (const schema::Index* ix : cat_.IndexesOn(s_.table)) {
+        if (std::find(ix->columns.begin(), ix->columns.end(), c.name) == ix->columns.end())
+          continue;
+        Rewrite(ix->name, false);
+        Scan(s_.table);
+      }
+      Note("no table rewrite, but the indexes on " + c.name + " are rebuilt for the new type");
+    } else {
+      Note("binary-coercible type change: no rewrite");
+    }
+    // CHECK constraints on the column are re-added, hence re-validated by a scan.
+    if (const schema::Table* tt = cat_.FindTable(s_.table)) {
+      for (const schema::Constraint& k : tt->constraints) {
+        if (k.type != sql::Constraint::Type::kCheck || !k.valid) continue;
+        if (std::find(k.columns.begin(), k.columns.end(), c.name) == k.columns.end()) continue;
+        Scan(s_.table);
+        Note("CHECK " + k.name + " uses " + c.name + ": re-validated with a full scan");
+      }
+    }
+    if (tz_pair)
+      Note(
+          "free only because the session TimeZone is UTC (lockstep assumes UTC); under any other "
+          "time zone this rewrites the table");
     return;
   }
+  if (tz_pair && opt_.pg_version >= 12)
+    Note("rewrites because the session TimeZone is not UTC; under UTC this change is free");
   RewriteTable(s_.table);
   if (col->identity) {
     // The identity sequence follows the column's type (ALTER SEQUENCE … AS: new storage).
@@ -668,6 +854,7 @@ void Builder::Drop() {
         }
         for (auto [tab, fk] : cat_.ReferencesTo(raw))
           if (!(tab->name == cat_.Resolve(raw))) Lock(tab->name, LockMode::kAccessExclusive);
+        if (s_.cascade) LockDependentViews(cat_.Resolve(raw));
         break;
       }
       case O::kIndex: {
@@ -688,6 +875,34 @@ void Builder::Drop() {
       case O::kRule:
         Lock(s_.table, LockMode::kAccessExclusive);
         break;
+      case O::kStatistics:
+        if (const QName* t = cat_.StatisticsTable(raw))
+          Lock(*t, LockMode::kShareUpdateExclusive);
+        else
+          Note("statistics " + raw.ToString() +
+               " is not in the replayed history: its table is unknown");
+        break;
+      case O::kType:
+      case O::kDomain: {
+        if (!s_.cascade) break;
+        // CASCADE drops every column of the type (with its indexes) and every default that
+        // casts to it: ALTER TABLE … DROP COLUMN / DROP DEFAULT on each table.
+        const QName type = cat_.Resolve(raw);
+        for (const auto& [key, t] : cat_.tables()) {
+          for (const schema::Column& c : t.columns) {
+            if (cat_.UsesType(c.type, type)) {
+              Lock(t.name, LockMode::kAccessExclusive);
+              LockIndexesOnColumn(t.name, c.name);
+              Note("drops column " + t.name.ToString() + "." + c.name + " (of type " +
+                   type.ToString() + ")");
+            } else if (c.default_expr && schema::Catalog::DefaultUsesType(*c.default_expr, type)) {
+              Lock(t.name, LockMode::kAccessExclusive);
+              Note("drops the default of " + t.name.ToString() + "." + c.name);
+            }
+          }
+        }
+        break;
+      }
       default: break;
     }
   }
@@ -700,9 +915,18 @@ void Builder::Rename() {
       // PostgreSQL 12+ renames an index under SHARE UPDATE EXCLUSIVE.
       Lock(s_.table, opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive, true);
       break;
+    case O::kConstraint:
+      Lock(s_.table, LockMode::kAccessExclusive);
+      // The backing index of a UNIQUE / PRIMARY KEY / EXCLUDE constraint is renamed with it.
+      if (const schema::Table* t = cat_.FindTable(s_.table))
+        if (const schema::Constraint* k = t->FindConstraint(s_.rename_from);
+            k && !k->index_name.empty())
+          Lock(QName{t->name.schema, k->index_name},
+               opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive,
+               true);
+      break;
     case O::kTable:
     case O::kColumn:
-    case O::kConstraint:
     case O::kView:
     case O::kMatView:
     case O::kTrigger:
@@ -739,10 +963,19 @@ void Builder::Reindex() {
 
 }  // namespace
 
-Effect Analyze(const sql::Statement& s, const schema::Catalog& before, const Options& options) {
-  Builder b(s, before, options);
+namespace {
+
+Effect AnalyzeAt(const sql::Statement& s, const schema::Catalog& before, const Options& options,
+                 int depth) {
+  Builder b(s, before, options, depth);
   b.Run();
   return b.Take();
+}
+
+}  // namespace
+
+Effect Analyze(const sql::Statement& s, const schema::Catalog& before, const Options& options) {
+  return AnalyzeAt(s, before, options, 0);
 }
 
 }  // namespace lockstep::locks

@@ -104,7 +104,73 @@ std::vector<std::pair<const Table*, const Constraint*>> Catalog::ReferencesTo(
 
 Origin Catalog::OriginOf(const sql::QName& table) const {
   if (const Table* t = FindTable(table)) return t->origin;
+  auto seq = sequences_.find(Key(Resolve(table)));
+  if (seq != sequences_.end())
+    return seq->second == current_migration_ ? Origin::kThisMigration : Origin::kExisting;
   return Origin::kUnknown;
+}
+
+sql::QName Catalog::OwnedSequenceName(const sql::QName& table, const std::string& column) {
+  size_t n1 = table.name.size(), n2 = column.size();
+  while (n1 + n2 > 63 - 5) (n1 > n2 ? n1 : n2)--;
+  return {table.schema, table.name.substr(0, n1) + "_" + column.substr(0, n2) + "_seq"};
+}
+
+const sql::QName* Catalog::StatisticsTable(const sql::QName& q) const {
+  auto it = statistics_.find(Key(Resolve(q)));
+  return it == statistics_.end() ? nullptr : &it->second;
+}
+
+namespace {
+bool IsSerial(const sql::TypeRef& t) {
+  const std::string& b = t.base();
+  return b == "serial" || b == "bigserial" || b == "smallserial" || b == "serial2" ||
+         b == "serial4" || b == "serial8";
+}
+}  // namespace
+
+void Catalog::AddOwnedSequences(const Table& t) {
+  for (const Column& c : t.columns)
+    if (IsSerial(c.type) || c.identity)
+      sequences_.emplace(Key(OwnedSequenceName(t.name, c.name)), current_migration_);
+}
+
+void Catalog::DropColumn(Table& t, const std::string& column) {
+  auto& cols = t.columns;
+  cols.erase(
+      std::remove_if(cols.begin(), cols.end(), [&](const Column& k) { return k.name == column; }),
+      cols.end());
+  sequences_.erase(Key(OwnedSequenceName(t.name, column)));
+  for (const Index* ix : IndexesOn(t.name)) {
+    const auto& ic = ix->columns;
+    if (std::find(ic.begin(), ic.end(), column) != ic.end())
+      EraseIndex(indexes_.find(Key(ix->name)));
+  }
+  auto& ks = t.constraints;
+  ks.erase(std::remove_if(ks.begin(), ks.end(),
+                          [&](const Constraint& k) {
+                            return std::find(k.columns.begin(), k.columns.end(), column) !=
+                                   k.columns.end();
+                          }),
+           ks.end());
+}
+
+void Catalog::DropDependentsOf(const sql::QName& relation) {
+  std::vector<sql::QName> views;
+  for (auto& [key, t] : tables_) {
+    if (t.name == relation) continue;
+    std::erase_if(t.constraints, [&](const Constraint& k) {
+      return k.type == sql::Constraint::Type::kForeignKey && k.ref_table == relation;
+    });
+    if (std::find(t.reads.begin(), t.reads.end(), relation) != t.reads.end())
+      views.push_back(t.name);
+  }
+  for (const sql::QName& v : views) {
+    if (!tables_.count(Key(v))) continue;
+    for (const Index* ix : IndexesOn(v)) EraseIndex(indexes_.find(Key(ix->name)));
+    tables_.erase(Key(v));
+    DropDependentsOf(v);
+  }
 }
 
 void Catalog::AddIndex(Index ix) {
@@ -231,6 +297,12 @@ void Catalog::Apply(const sql::Statement& s) {
     case K::kCreateView:
     case K::kCreateMatView: {
       const sql::QName name = Resolve(s.table);
+      if (!name.name.empty() && s.or_replace && tables_.count(Key(name))) {
+        Table& v = tables_[Key(name)];
+        v.reads.clear();
+        for (const sql::QName& r : s.reads) v.reads.push_back(Resolve(r));
+        break;
+      }
       if (name.name.empty() || tables_.count(Key(name))) break;
       Table t;
       t.name = name;
@@ -291,6 +363,31 @@ void Catalog::Apply(const sql::Statement& s) {
       }
       break;
     }
+    case K::kDo:
+      // What the block runs changes the schema as if written at the top level.
+      for (const sql::Statement& b : s.body) Apply(b);
+      break;
+    case K::kCreateFunction:
+      if (!s.type_name.name.empty()) functions_[Key(Resolve(s.type_name))] = s;
+      break;
+    case K::kCreateSequence:
+      if (!s.table.name.empty()) sequences_.emplace(Key(Resolve(s.table)), current_migration_);
+      break;
+    case K::kCreateStatistics:
+      if (!s.objects.empty() && !s.table.name.empty())
+        statistics_[Key(Resolve(s.objects.front()))] = Resolve(s.table);
+      break;
+    case K::kCall:
+    case K::kSelect:
+    case K::kUpdate:
+      // A called routine's statements run here, so their effect on the schema happens here.
+      if (call_depth_ >= kMaxCallDepth) break;
+      ++call_depth_;
+      for (const sql::QName& f : s.calls)
+        if (const sql::Statement* fn = FindFunction(f))
+          for (const sql::Statement& b : fn->body) Apply(b);
+      --call_depth_;
+      break;
     case K::kAlterObjectSchema: {
       if (s.object_type != sql::ObjectType::kTable) break;
       auto it = tables_.find(Key(Resolve(s.table)));
@@ -306,6 +403,11 @@ void Catalog::Apply(const sql::Statement& s) {
     }
     default: break;
   }
+}
+
+const sql::Statement* Catalog::FindFunction(const sql::QName& q) const {
+  auto it = functions_.find(Key(Resolve(q)));
+  return it == functions_.end() ? nullptr : &it->second;
 }
 
 void Catalog::ApplyCreateTable(const sql::Statement& s) {
@@ -330,6 +432,7 @@ void Catalog::ApplyCreateTable(const sql::Statement& s) {
     t.columns.push_back(std::move(col));
   }
   fresh_tables_.push_back(Key(name));
+  AddOwnedSequences(t);
   tables_[Key(name)] = t;
   Table& ref = tables_[Key(name)];
   for (const sql::ColumnDef& c : s.columns)
@@ -352,28 +455,16 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
         col.default_expr = c.column->default_expr;
         col.identity = c.column->identity;
         col.generated = c.column->generated_stored;
+        if (IsSerial(col.type) || col.identity)
+          sequences_.emplace(Key(OwnedSequenceName(t->name, col.name)), current_migration_);
         t->columns.push_back(std::move(col));
         for (const sql::Constraint& k : c.column->constraints)
           AddConstraint(*t, k, k.columns.empty() ? std::vector<std::string>{c.column->name} : k.columns);
         break;
       }
-      case A::kDropColumn: {
-        auto& cols = t->columns;
-        cols.erase(std::remove_if(cols.begin(), cols.end(), [&](const Column& k) { return k.name == c.name; }),
-                   cols.end());
-        // Indexes and constraints on the column go with it.
-        for (const Index* ix : IndexesOn(t->name)) {
-          const auto& ic = ix->columns;
-          if (std::find(ic.begin(), ic.end(), c.name) != ic.end())
-            EraseIndex(indexes_.find(Key(ix->name)));
-        }
-        auto& ks = t->constraints;
-        ks.erase(std::remove_if(ks.begin(), ks.end(), [&](const Constraint& k) {
-                   return std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end();
-                 }),
-                 ks.end());
+      case A::kDropColumn:
+        DropColumn(*t, c.name);
         break;
-      }
       case A::kSetNotNull:
         if (Column* col = t->FindColumn(c.name)) col->not_null = true;
         break;
@@ -438,8 +529,18 @@ void Catalog::ApplyDrop(const sql::Statement& s) {
       case O::kView:
       case O::kMatView:
       case O::kForeignTable:
+        if (const Table* t = FindTable(q)) {
+          for (const Column& c : t->columns) sequences_.erase(Key(OwnedSequenceName(q, c.name)));
+        }
         tables_.erase(Key(q));
         for (const Index* ix : IndexesOn(q)) EraseIndex(indexes_.find(Key(ix->name)));
+        if (s.cascade) DropDependentsOf(q);
+        break;
+      case O::kSequence:
+        sequences_.erase(Key(q));
+        break;
+      case O::kStatistics:
+        statistics_.erase(Key(q));
         break;
       case O::kIndex: {
         auto it = indexes_.find(Key(q));
@@ -451,10 +552,35 @@ void Catalog::ApplyDrop(const sql::Statement& s) {
         if (it != indexes_.end()) EraseIndex(it);
         break;
       }
-      case O::kType: enums_.erase(Key(q)); break;
+      case O::kType:
+      case O::kDomain:
+        enums_.erase(Key(q));
+        if (!s.cascade) break;
+        // Columns of the type are dropped with it, and defaults that cast to it.
+        for (auto& [key, t] : tables_) {
+          std::vector<std::string> gone;
+          for (Column& c : t.columns) {
+            if (UsesType(c.type, q))
+              gone.push_back(c.name);
+            else if (c.default_expr && DefaultUsesType(*c.default_expr, q))
+              c.default_expr.reset();
+          }
+          for (const std::string& c : gone) DropColumn(t, c);
+        }
+        break;
       default: break;
     }
   }
+}
+
+bool Catalog::UsesType(const sql::TypeRef& t, const sql::QName& type) const {
+  if (t.names.empty() || t.base() != type.name) return false;
+  const std::string schema = t.names.size() >= 2 ? t.names[t.names.size() - 2] : default_schema_;
+  return schema == type.schema;
+}
+
+bool Catalog::DefaultUsesType(const sql::Expr& e, const sql::QName& type) {
+  return std::find(e.cast_types.begin(), e.cast_types.end(), type.name) != e.cast_types.end();
 }
 
 void Catalog::ApplyRename(const sql::Statement& s) {
@@ -489,10 +615,42 @@ void Catalog::ApplyRename(const sql::Statement& s) {
       }
       break;
     case O::kConstraint:
-      if (Table* t = MutableTable(s.table))
-        for (Constraint& k : t->constraints)
-          if (k.name == s.rename_from) k.name = s.rename_to;
+      if (Table* t = MutableTable(s.table)) {
+        for (Constraint& k : t->constraints) {
+          if (k.name != s.rename_from) continue;
+          k.name = s.rename_to;
+          // A UNIQUE / PRIMARY KEY / EXCLUDE constraint's index is renamed with it.
+          if (k.index_name.empty()) continue;
+          auto it = indexes_.find(Key(sql::QName{t->name.schema, k.index_name}));
+          k.index_name = s.rename_to;
+          if (it == indexes_.end()) continue;
+          Index ix = it->second;
+          EraseIndex(it);
+          ix.name.name = s.rename_to;
+          fresh_indexes_.push_back(Key(ix.name));
+          PutIndex(std::move(ix));
+        }
+      }
       break;
+    case O::kType:
+    case O::kDomain: {
+      // Columns keep their type across a rename: follow it (Prisma's enum swap renames the old
+      // enum away, the new one into its name, then drops the old).
+      const sql::QName old = Resolve(s.type_name);
+      const sql::QName now{old.schema, s.rename_to};
+      auto e = enums_.find(Key(old));
+      if (e != enums_.end()) {
+        Enum moved = std::move(e->second);
+        enums_.erase(e);
+        moved.name = now;
+        fresh_enums_.push_back(Key(now));
+        enums_[Key(now)] = std::move(moved);
+      }
+      for (auto& [key, t] : tables_)
+        for (Column& c : t.columns)
+          if (UsesType(c.type, old)) c.type.names.back() = now.name;
+      break;
+    }
     case O::kIndex: {
       auto it = indexes_.find(Key(Resolve(s.table)));
       if (it == indexes_.end()) break;
@@ -501,16 +659,6 @@ void Catalog::ApplyRename(const sql::Statement& s) {
       ix.name.name = s.rename_to;
       fresh_indexes_.push_back(Key(ix.name));
       PutIndex(std::move(ix));
-      break;
-    }
-    case O::kType: {
-      auto it = enums_.find(Key(Resolve(s.type_name)));
-      if (it == enums_.end()) break;
-      Enum e = std::move(it->second);
-      enums_.erase(it);
-      e.name.name = s.rename_to;
-      fresh_enums_.push_back(Key(e.name));
-      enums_[Key(e.name)] = std::move(e);
       break;
     }
     default: break;

@@ -99,11 +99,23 @@ class Catalog {
   const Table* FindTable(const sql::QName& q) const;
   const Index* FindIndex(const sql::QName& q) const;
   const Enum* FindEnum(const sql::QName& q) const;
+  // The last CREATE [OR REPLACE] FUNCTION/PROCEDURE of this name (overloads are not told apart),
+  // as its statement: its body holds the statements lockstep read. Null when never created.
+  const sql::Statement* FindFunction(const sql::QName& q) const;
   std::vector<const Index*> IndexesOn(const sql::QName& table) const;
   // FKs of other tables that reference `table`.
   std::vector<std::pair<const Table*, const Constraint*>> ReferencesTo(const sql::QName& table) const;
-  // kUnknown when the table was never seen.
+  // kUnknown when the table was never seen. Sequences (created, or owned by a serial or
+  // identity column) count as relations here too.
   Origin OriginOf(const sql::QName& table) const;
+  // The sequence a serial or identity column owns, named as PostgreSQL names it:
+  // <table>_<column>_seq, the longer part shortened until the name fits in 63 bytes.
+  static sql::QName OwnedSequenceName(const sql::QName& table, const std::string& column);
+  // True when a column type is `type` (schema resolved), or a default casts to it.
+  bool UsesType(const sql::TypeRef& t, const sql::QName& type) const;
+  static bool DefaultUsesType(const sql::Expr& e, const sql::QName& type);
+  // The table a CREATE STATISTICS object is on; null when unknown.
+  const sql::QName* StatisticsTable(const sql::QName& q) const;
 
   const std::map<std::string, Table>& tables() const { return tables_; }
   const std::map<std::string, Index>& indexes() const { return indexes_; }
@@ -125,6 +137,12 @@ class Catalog {
   void ApplyAlterTable(const sql::Statement& s);
   void ApplyDrop(const sql::Statement& s);
   void ApplyRename(const sql::Statement& s);
+  // Removes a column with the indexes and constraints on it.
+  void DropColumn(Table& t, const std::string& column);
+  // DROP … CASCADE of a table or view: what depends on it goes too (FKs, views reading it).
+  void DropDependentsOf(const sql::QName& relation);
+  // Serial and identity columns own a sequence.
+  void AddOwnedSequences(const Table& t);
 
   std::string default_schema_;
   std::string current_migration_;
@@ -140,6 +158,13 @@ class Catalog {
   // one long file quadratic.
   std::map<std::string, std::set<std::string>> indexes_by_table_;
   std::map<std::string, Enum> enums_;
+  std::map<std::string, sql::Statement> functions_;
+  // Sequences (key -> name of the migration that created it): their locks need an origin.
+  std::map<std::string, std::string> sequences_;
+  std::map<std::string, sql::QName> statistics_;  // statistics object -> its table
+  // Calls being applied (CALL p() inside p's own body must not recurse forever).
+  static constexpr int kMaxCallDepth = 8;
+  int call_depth_ = 0;
 };
 
 }  // namespace lockstep::schema

@@ -93,6 +93,7 @@ std::string_view KindName(Kind v) {
     case Kind::kUpdate: return "update";
     case Kind::kDelete: return "delete";
     case Kind::kSelect: return "select";
+    case Kind::kCall: return "call";
     case Kind::kCopy: return "copy";
     case Kind::kLock: return "lock";
     case Kind::kAlterObjectSchema: return "alter_object_schema";
@@ -128,6 +129,7 @@ std::string_view ObjectTypeName(ObjectType v) {
     case ObjectType::kForeignTable: return "foreign_table";
     case ObjectType::kDatabase: return "database";
     case ObjectType::kRule: return "rule";
+    case ObjectType::kStatistics: return "statistics";
     case ObjectType::kOther: return "other";
   }
   return "other";

@@ -55,6 +55,7 @@ struct Expr {
   std::vector<std::string> functions;    // every function called anywhere inside, lower-case, last name
   std::vector<std::string> sql_value_functions;  // CURRENT_TIMESTAMP, now-like keywords: lower-case
   std::vector<std::string> columns;      // every column referenced
+  std::vector<std::string> cast_types;  // every type a cast inside names: last name, as PG folds it
   bool has_subquery = false;
   // For `col IS NOT NULL` (possibly AND-ed with others): the columns proven non-null.
   std::vector<std::string> not_null_columns;
@@ -152,6 +153,15 @@ struct AlterCmd {
 
 struct Statement;
 
+// An EXECUTE of a string computed at run time (PL/pgSQL): lockstep cannot know what it runs.
+struct DynamicSql {
+  int location = -1;       // of the EXECUTE's line in the file, when known
+  std::string expression;  // the expression as written, e.g. format('ALTER TABLE %I …', t)
+  // Identifiers spelled inside its string constants ('ALTER TABLE "User" …', 'User'): the
+  // relations it may name, as written (quotes removed, case kept when quoted, else folded).
+  std::vector<std::string> names;
+};
+
 enum class Kind {
   kCreateTable, kCreateTableAs, kCreateView, kCreateMatView, kAlterTable, kCreateIndex, kDrop,
   kRename, kCreateEnum, kAlterEnum, kCreateType, kCreateDomain, kAlterDomain, kCreateFunction,
@@ -159,13 +169,14 @@ enum class Kind {
   kCreateTrigger, kCreateSequence, kAlterSequence, kComment, kGrant, kCreateExtension,
   kCreateSchema, kInsert, kUpdate, kDelete, kSelect, kCopy, kLock, kAlterObjectSchema,
   kAlterOwner, kCreatePolicy, kAlterPolicy, kCreateDatabase, kDropDatabase, kCreateStatistics,
-  kAlterType, kOther
+  kAlterType, kCall, kOther
 };
 std::string_view KindName(Kind k);
 
 enum class ObjectType {
   kTable, kIndex, kSequence, kView, kMatView, kType, kDomain, kSchema, kFunction, kProcedure,
-  kTrigger, kColumn, kConstraint, kExtension, kPolicy, kForeignTable, kDatabase, kRule, kOther
+  kTrigger, kColumn, kConstraint, kExtension, kPolicy, kForeignTable, kDatabase, kRule,
+  kStatistics, kOther
 };
 std::string_view ObjectTypeName(ObjectType t);
 
@@ -209,7 +220,9 @@ struct Statement {
   std::optional<CreateIndex> index;
 
   // kDrop: objects (for DROP INDEX, their names; for DROP TABLE, the tables).
+  // kCreateStatistics: the statistics object created.
   std::vector<QName> objects;
+  bool or_replace = false;  // CREATE OR REPLACE (VIEW, FUNCTION, PROCEDURE)
 
   // kRename: table (relation) + object; what was renamed and to what.
   std::string rename_from;            // column / constraint / index-or-table old name
@@ -246,6 +259,9 @@ struct Statement {
   bool vacuum_full = false;
   bool is_analyze_only = false;
 
+  // kCreateSequence / kAlterSequence: the option names given ("restart", "increment", "owned_by" …)
+  std::vector<std::string> sequence_options;
+
   // kLock
   std::string lock_mode;              // pg_locks spelling, e.g. "AccessExclusiveLock"
 
@@ -258,8 +274,23 @@ struct Statement {
   // kCopy
   bool copy_from_stdin = false;
 
-  // kCreateFunction / kDo: PL body spans are opaque to lockstep.
-  std::string language;
+  // kCreateFunction / kDo
+  std::string language;  // as written ("plpgsql", "sql"); DO's default is plpgsql
+  // The routine's source as written between its quotes, and the byte offset of its first
+  // character in the file (-1 when it is not there verbatim, e.g. a body in '…' with '' inside).
+  std::string routine_source;
+  int routine_source_offset = -1;
+  // The statements of the body that lockstep read, in order: PL/pgSQL's static SQL, PERFORM and
+  // the queries of its expressions, an EXECUTE of a constant string; every statement of a SQL
+  // function. Their offsets are file offsets when routine_source_offset is known.
+  std::vector<Statement> body;
+  std::vector<DynamicSql> dynamic_sql;  // PL/pgSQL EXECUTE of a computed string
+  // Why the body (or part of it) was not read: another language, a syntax error. Empty when all
+  // of it was read.
+  std::string body_unread;
+
+  // kCall, kSelect, kUpdate: the functions and procedures called, by name as written.
+  std::vector<QName> calls;
 };
 
 // A comment in the source, from the scanner.

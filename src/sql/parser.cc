@@ -372,6 +372,7 @@ void ParseText(const std::string& input, const ParseOptions& options, ParsedFile
     }
     pg_query_free_split_result(split);
   }
+  for (Statement& s : out.statements) ReadRoutineBody(input, s);
   if (options.tokens) {
     Scan(input, out);
     AttachTokens(out);

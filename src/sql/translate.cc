@@ -335,6 +335,43 @@ std::vector<QName> QueryReads(const Node* query) {
   return rels;
 }
 
+// Every function called anywhere in a statement or expression, by name as written.
+std::vector<QName> QueryCalls(const Node* query) {
+  std::vector<QName> out;
+  auto visit = [&](const Node* n) {
+    if (const auto* f = As<FuncCall>(n, T_FuncCall)) {
+      QName q = FromNames(f->funcname);
+      if (std::find(out.begin(), out.end(), q) == out.end()) out.push_back(std::move(q));
+    }
+  };
+  Walk(query, visit);
+  return out;
+}
+
+// The relations a DML statement reads besides its target (UPDATE … FROM, DELETE … USING,
+// INSERT … SELECT, sub-queries): the target itself is left out unless it is read under another
+// name.
+std::vector<QName> ReadsBesides(const Node* stmt, const QName& target) {
+  std::vector<QName> reads = QueryReads(stmt);
+  auto it = std::find(reads.begin(), reads.end(), target);
+  if (it != reads.end()) reads.erase(it);
+  return reads;
+}
+
+// A routine's source: the string of its AS option (DO's only argument, or CREATE FUNCTION's
+// single AS string; a C function's two strings are no source).
+std::string RoutineSource(const List* options) {
+  for (const Node* o : Items(options)) {
+    const auto* d = As<DefElem>(o, T_DefElem);
+    if (!d || !d->defname || std::strcmp(d->defname, "as") != 0) continue;
+    if (const auto* l = As<List>(d->arg, T_List)) {
+      return Items(l).size() == 1 ? StrOf(static_cast<const Node*>(linitial(l))) : std::string();
+    }
+    return StrOf(d->arg);
+  }
+  return {};
+}
+
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -449,6 +486,12 @@ std::optional<Expr> TranslateExpr(const Node* n) {
         break;
       }
       case T_SubLink: e.has_subquery = true; break;
+      case T_TypeCast: {
+        const auto* c = reinterpret_cast<const TypeCast*>(m);
+        if (c->typeName && c->typeName->names)
+          e.cast_types.push_back(StrOf(static_cast<const Node*>(llast(c->typeName->names))));
+        break;
+      }
       default: break;
     }
   };
@@ -550,6 +593,8 @@ ObjectType FromObjectType(::ObjectType t) {
     case OBJECT_FOREIGN_TABLE: return ObjectType::kForeignTable;
     case OBJECT_DATABASE: return ObjectType::kDatabase;
     case OBJECT_RULE: return ObjectType::kRule;
+    case OBJECT_STATISTIC_EXT:
+      return ObjectType::kStatistics;
     default: return ObjectType::kOther;
   }
 }
@@ -924,13 +969,32 @@ void TranslateStatement(const Node* n, Statement& s) {
       const auto* f = reinterpret_cast<const CreateFunctionStmt*>(n);
       s.kind = Kind::kCreateFunction;
       s.type_name = FromNames(f->funcname);
+      s.or_replace = f->replace;
       for (const Node* o : Items(f->options)) {
         const auto* d = As<DefElem>(o, T_DefElem);
         if (d && d->defname && std::strcmp(d->defname, "language") == 0) s.language = StrOf(d->arg);
       }
+      s.routine_source = RoutineSource(f->options);
+      if (f->sql_body) s.body_unread = "a SQL-standard body (BEGIN ATOMIC) is not read";
       break;
     }
-    case T_DoStmt: s.kind = Kind::kDo; break;
+    case T_DoStmt: {
+      const auto* d = reinterpret_cast<const DoStmt*>(n);
+      s.kind = Kind::kDo;
+      s.language = "plpgsql";
+      for (const Node* o : Items(d->args)) {
+        const auto* e = As<DefElem>(o, T_DefElem);
+        if (e && e->defname && std::strcmp(e->defname, "language") == 0) s.language = StrOf(e->arg);
+      }
+      s.routine_source = RoutineSource(d->args);
+      break;
+    }
+    case T_CallStmt: {
+      const auto* c = reinterpret_cast<const CallStmt*>(n);
+      s.kind = Kind::kCall;
+      if (c->funccall) s.calls.push_back(FromNames(c->funccall->funcname));
+      break;
+    }
     case T_TransactionStmt: {
       s.kind = Kind::kTransaction;
       switch (reinterpret_cast<const TransactionStmt*>(n)->kind) {
@@ -1025,10 +1089,27 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.if_not_exists = q->if_not_exists;
       break;
     }
-    case T_AlterSeqStmt:
+    case T_AlterSeqStmt: {
+      const auto* q = reinterpret_cast<const AlterSeqStmt*>(n);
       s.kind = Kind::kAlterSequence;
-      s.table = FromRangeVar(reinterpret_cast<const AlterSeqStmt*>(n)->sequence);
+      s.table = FromRangeVar(q->sequence);
+      s.if_exists = q->missing_ok;
+      s.tables.push_back(s.table);
+      for (const Node* o : Items(q->options)) {
+        const auto* d = As<DefElem>(o, T_DefElem);
+        if (!d || !d->defname) continue;
+        s.sequence_options.push_back(d->defname);
+        // OWNED BY table.column names a relation too (OWNED BY NONE names none).
+        if (std::strcmp(d->defname, "owned_by") == 0) {
+          const std::vector<std::string> parts = Strings(As<List>(d->arg, T_List));
+          if (parts.size() >= 2)
+            s.tables.push_back(parts.size() >= 3
+                                   ? QName{parts[parts.size() - 3], parts[parts.size() - 2]}
+                                   : QName{"", parts[0]});
+        }
+      }
       break;
+    }
     case T_CommentStmt: {
       const auto* c = reinterpret_cast<const CommentStmt*>(n);
       s.kind = Kind::kComment;
@@ -1071,6 +1152,8 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.kind = Kind::kUpdate;
       s.table = FromRangeVar(reinterpret_cast<const UpdateStmt*>(n)->relation);
       s.tables.push_back(s.table);
+      s.reads = ReadsBesides(n, s.table);
+      s.calls = QueryCalls(n);
       break;
     case T_DeleteStmt:
       s.kind = Kind::kDelete;
@@ -1080,6 +1163,8 @@ void TranslateStatement(const Node* n, Statement& s) {
     case T_SelectStmt: {
       const auto* sel = reinterpret_cast<const SelectStmt*>(n);
       s.kind = Kind::kSelect;
+      s.calls = QueryCalls(n);
+      if (!sel->intoClause) s.reads = QueryReads(n);
       if (sel->intoClause) {
         s.kind = Kind::kCreateTableAs;
         s.table = FromRangeVar(sel->intoClause->rel);
@@ -1103,6 +1188,7 @@ void TranslateStatement(const Node* n, Statement& s) {
       const auto* v = reinterpret_cast<const ViewStmt*>(n);
       s.kind = Kind::kCreateView;
       s.table = FromRangeVar(v->view);
+      s.or_replace = v->replace;
       s.reads = QueryReads(v->query);
       break;
     }
@@ -1154,7 +1240,16 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.if_exists = d->missing_ok;
       break;
     }
-    case T_CreateStatsStmt: s.kind = Kind::kCreateStatistics; break;
+    case T_CreateStatsStmt: {
+      const auto* c = reinterpret_cast<const CreateStatsStmt*>(n);
+      s.kind = Kind::kCreateStatistics;
+      s.if_not_exists = c->if_not_exists;
+      if (c->defnames) s.objects.push_back(FromNames(c->defnames));
+      for (const Node* r : Items(c->relations))
+        if (const auto* rv = As<RangeVar>(r, T_RangeVar)) s.tables.push_back(FromRangeVar(rv));
+      if (!s.tables.empty()) s.table = s.tables.front();
+      break;
+    }
     default: s.kind = Kind::kOther; break;
   }
 }

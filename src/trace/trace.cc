@@ -152,6 +152,12 @@ class Tracer {
   std::optional<db::Connection> observer_;
   Snapshot start_;
   bool migration_block_ = false;
+  // A migration's SET TRANSACTION … outside its own BEGIN: both deployers run it first in the
+  // transaction of the statements that follow (up to a statement that must run outside a
+  // block), so trace runs it right after each of their BEGINs, before its own queries (after
+  // any query PostgreSQL refuses it: "must be called before any query").
+  std::string transaction_characteristics_;
+  const analysis::AnalyzedMigration* characteristics_of_ = nullptr;
 };
 
 std::optional<db::DbError> Tracer::ReadAfterInBlock(Raw& raw) {
@@ -167,6 +173,12 @@ std::optional<db::DbError> Tracer::ReadAfterInBlock(Raw& raw) {
 db::DbResult<std::optional<Tracer::Raw>> Tracer::InBlock(std::string_view text) {
   Raw raw;
   if (db::DbResult<db::Rows> b = conn_.Exec("BEGIN"); !b.ok()) return b.error();
+  if (!transaction_characteristics_.empty()) {
+    if (db::DbResult<db::Rows> c = conn_.Exec(transaction_characteristics_); !c.ok()) {
+      conn_.Exec("ROLLBACK");
+      return c.error();
+    }
+  }
   db::DbResult<Counters> before = ScanCounters(conn_, true);
   if (!before.ok()) return before.error();
   raw.scans_before = std::move(*before);
@@ -255,8 +267,21 @@ Result<Observed> Tracer::Trace(const analysis::AnalyzedMigration& m, const sql::
   e.transactional = true;
   e.fails_if_rows = false;
   const std::string_view text = sql::StatementText(m.source.text(), s);
+  if (characteristics_of_ != &m) {
+    transaction_characteristics_.clear();
+    characteristics_of_ = &m;
+  }
 
-  if (s.kind == sql::Kind::kTransaction || (s.kind == sql::Kind::kSet && !migration_block_)) {
+  const bool set_transaction = s.kind == sql::Kind::kSet && s.set_name == "transaction";
+  if (set_transaction && !migration_block_) {
+    transaction_characteristics_ = std::string(text);
+    e.notes.push_back(
+        "applies to the transaction of the statements that follow (as deploy runs them): trace "
+        "runs it first in each of their transactions");
+    return o;
+  }
+  if (s.kind == sql::Kind::kTransaction || set_transaction ||
+      (s.kind == sql::Kind::kSet && !migration_block_)) {
     db::DbResult<db::Rows> r = conn_.Exec(text);
     if (!r.ok()) return Failure(m, s, text, r.error());
     if (s.kind == sql::Kind::kTransaction) {
@@ -268,6 +293,7 @@ Result<Observed> Tracer::Trace(const analysis::AnalyzedMigration& m, const sql::
         case sql::TransactionKind::kRollback:
         case sql::TransactionKind::kPrepare:
           migration_block_ = false;
+          transaction_characteristics_.clear();
           break;
         default:
           break;
@@ -293,6 +319,7 @@ Result<Observed> Tracer::Trace(const analysis::AnalyzedMigration& m, const sql::
     if (!raw) {
       e.transactional = false;
       o.outside_block = true;
+      transaction_characteristics_.clear();  // ends the deployers' transaction group
       db::DbResult<Raw> out = OutsideBlock(text, o);
       if (!out.ok()) return Failure(m, s, text, out.error());
       raw = std::move(*out);

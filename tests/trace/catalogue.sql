@@ -1,6 +1,6 @@
 -- The plan-vs-trace catalogue (tests/trace/catalogue_test.cc). Each case is
 --
---   -- case <name> [pg>=N] [no-scan-check]
+--   -- case <name> [pg>=N] [no-scan-check] [worst-case]
 --   <setup: the history, replayed for real before the case>
 --   -- run
 --   <the migration under test: every statement is planned and traced, and must agree>
@@ -8,7 +8,9 @@
 -- `pg>=N`: the statement needs PostgreSQL N. `no-scan-check`: the server's sequential-scan
 -- counter says nothing reliable about the model's "scans" for this statement (see docs/trace.md);
 -- locks, rewrites and transactional-ness are still compared. Tables get rows where PostgreSQL's
--- work depends on it, so that a scan or a rewrite has something to do.
+-- work depends on it, so that a scan or a rewrite has something to do. `worst-case`: the
+-- statement runs SQL computed at run time; the plan must say its locks are unknown and plan every
+-- lock trace sees at least as strong (it may plan more).
 
 -- ADD COLUMN ---------------------------------------------------------------------------------
 
@@ -891,3 +893,225 @@ CREATE TABLE m (id int, at date NOT NULL) PARTITION BY RANGE (at);
 CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 -- run
 CREATE INDEX m_at_idx ON ONLY m (at);
+
+-- A migration's own SET TRANSACTION (issue 12 item 10) ------------------------------------------
+
+-- case set_transaction_isolation_first
+CREATE TABLE t (id int PRIMARY KEY, a int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;
+UPDATE t SET a = a + 1;
+
+-- DO blocks and routines (issue 12 item 8) ---------------------------------------------------
+
+-- case do_block_add_foreign_key no-scan-check
+CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE t (id int PRIMARY KEY, p_id int);
+INSERT INTO p SELECT g FROM generate_series(1, 100) g;
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 't_p_fkey') THEN
+    ALTER TABLE t ADD CONSTRAINT t_p_fkey FOREIGN KEY (p_id) REFERENCES p (id);
+  END IF;
+END $$;
+
+-- case do_block_several_statements
+CREATE TABLE t (id int PRIMARY KEY, a int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+DO $do$
+DECLARE
+  n int;
+BEGIN
+  ALTER TABLE t ADD COLUMN b int;
+  CREATE INDEX t_a_idx ON t (a);
+  UPDATE t SET b = a WHERE b IS NULL;
+  PERFORM count(*) FROM t;
+END
+$do$;
+
+-- case do_block_execute_constant
+CREATE TABLE t (id int PRIMARY KEY, a int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+DO $$ BEGIN EXECUTE 'CREATE INDEX t_a_idx ON t (a)'; END $$;
+
+-- case do_block_execute_dynamic worst-case
+CREATE TABLE "User" (id int PRIMARY KEY, a int);
+INSERT INTO "User" SELECT g, g FROM generate_series(1, 100) g;
+-- run
+DO $$
+DECLARE
+  tab text := 'User';
+BEGIN
+  EXECUTE format('ALTER TABLE %I ADD COLUMN b int', tab);
+END $$;
+
+-- case call_procedure_created_in_the_migration
+CREATE TABLE t (id int PRIMARY KEY, a int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+CREATE PROCEDURE add_b() LANGUAGE plpgsql AS $$
+BEGIN
+  ALTER TABLE t ADD COLUMN b int NOT NULL DEFAULT 0;
+END $$;
+CALL add_b();
+
+-- case select_sql_function_of_the_history
+CREATE TABLE t (id int PRIMARY KEY, a int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+CREATE FUNCTION bump() RETURNS void LANGUAGE sql AS $$ UPDATE t SET a = a + 1 $$;
+-- run
+SELECT bump();
+
+-- Missed or wrong before issue 12 item 9 ---------------------------------------------------------
+
+-- case create_or_replace_view
+CREATE TABLE t (id int PRIMARY KEY, a int);
+CREATE VIEW v AS SELECT id FROM t;
+-- run
+CREATE OR REPLACE VIEW v AS SELECT id, a FROM t;
+
+-- case create_statistics
+CREATE TABLE t (id int PRIMARY KEY, a int, b int);
+-- run
+CREATE STATISTICS t_ab ON a, b FROM t;
+
+-- case drop_statistics
+CREATE TABLE t (id int PRIMARY KEY, a int, b int);
+CREATE STATISTICS t_ab ON a, b FROM t;
+-- run
+DROP STATISTICS t_ab;
+
+-- case drop_type_cascade
+CREATE TYPE "Role" AS ENUM ('A', 'B');
+CREATE TABLE u (id int PRIMARY KEY, role "Role");
+CREATE INDEX u_role_idx ON u (role);
+CREATE TABLE w (id int PRIMARY KEY, label text DEFAULT 'A'::"Role"::text);
+CREATE TABLE other (id int PRIMARY KEY);
+INSERT INTO u SELECT g, 'A' FROM generate_series(1, 100) g;
+-- run
+DROP TYPE "Role" CASCADE;
+ALTER TABLE u ADD COLUMN n int;
+
+-- case alter_column_timestamp_to_timestamp6
+CREATE TABLE t (id int PRIMARY KEY, at timestamp);
+CREATE INDEX t_at_idx ON t (at);
+INSERT INTO t SELECT g, now() FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN at TYPE timestamp(6);
+
+-- case alter_column_timestamptz_to_timestamptz6
+CREATE TABLE t (id int PRIMARY KEY, at timestamptz);
+INSERT INTO t SELECT g, now() FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN at TYPE timestamptz(6);
+
+-- case alter_column_timestamp_to_timestamp3
+CREATE TABLE t (id int PRIMARY KEY, at timestamp);
+INSERT INTO t SELECT g, now() FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN at TYPE timestamp(3);
+
+-- case alter_column_time_to_time6
+CREATE TABLE t (id int PRIMARY KEY, at time);
+INSERT INTO t SELECT g, now()::time FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN at TYPE time(6);
+
+-- case alter_column_timetz_to_timetz6
+CREATE TABLE t (id int PRIMARY KEY, at timetz);
+INSERT INTO t SELECT g, now()::timetz FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN at TYPE timetz(6);
+
+-- case alter_column_interval_to_interval6
+CREATE TABLE t (id int PRIMARY KEY, d interval);
+INSERT INTO t SELECT g, '1 day' FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN d TYPE interval(6);
+
+-- case alter_column_text_to_citext
+CREATE EXTENSION citext;
+CREATE TABLE t (id int PRIMARY KEY, email text);
+CREATE INDEX t_email_idx ON t (email);
+INSERT INTO t SELECT g, 'a' || g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN email TYPE citext;
+
+-- case alter_column_citext_to_text
+CREATE EXTENSION citext;
+CREATE TABLE t (id int PRIMARY KEY, email citext);
+CREATE UNIQUE INDEX t_email_key ON t (email);
+INSERT INTO t SELECT g, 'a' || g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN email TYPE text;
+
+-- case alter_column_varchar_to_citext
+CREATE EXTENSION citext;
+CREATE TABLE t (id int PRIMARY KEY, email varchar(200));
+INSERT INTO t SELECT g, 'a' || g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN email TYPE citext;
+
+-- case alter_column_type_revalidates_check
+CREATE TABLE t (id int PRIMARY KEY, code varchar(10), CONSTRAINT t_code_check CHECK (length(code) > 0));
+INSERT INTO t SELECT g, 'c' || g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN code TYPE varchar(20);
+
+-- case prisma_enum_swap_then_type_change
+CREATE TYPE "Role" AS ENUM ('A', 'B');
+CREATE TABLE u (id int PRIMARY KEY, role "Role" NOT NULL DEFAULT 'A');
+INSERT INTO u SELECT g, 'A' FROM generate_series(1, 100) g;
+-- run
+CREATE TYPE "Role_new" AS ENUM ('A', 'B', 'C');
+ALTER TABLE u ALTER COLUMN role DROP DEFAULT;
+ALTER TABLE u ALTER COLUMN role TYPE "Role_new" USING (role::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+DROP TYPE "Role" CASCADE;
+
+-- case rename_constraint_renames_its_index
+CREATE TABLE t (id int PRIMARY KEY, a int, CONSTRAINT t_a_key UNIQUE (a));
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t RENAME CONSTRAINT t_a_key TO t_a_uniq;
+REINDEX INDEX t_a_uniq;
+
+-- case drop_table_cascade_forgets_foreign_keys
+CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE t (id int PRIMARY KEY, p_id int REFERENCES p (id));
+CREATE VIEW pv AS SELECT id FROM p;
+-- run
+DROP TABLE p CASCADE;
+ALTER TABLE t DROP COLUMN p_id;
+
+-- case alter_sequence_of_serial
+CREATE TABLE t (id serial PRIMARY KEY, a int);
+-- run
+ALTER SEQUENCE t_id_seq RESTART WITH 1000;
+
+-- case alter_sequence_increment
+CREATE TABLE t (id serial PRIMARY KEY, a int);
+-- run
+ALTER SEQUENCE t_id_seq INCREMENT BY 10;
+
+-- case alter_sequence_owned_by
+CREATE TABLE t (id int PRIMARY KEY, a int);
+CREATE SEQUENCE s;
+-- run
+ALTER SEQUENCE s OWNED BY t.id;
+
+-- case update_from_reads_the_other_table no-scan-check
+CREATE TABLE t (id int PRIMARY KEY, a int);
+CREATE TABLE s (id int PRIMARY KEY, a int);
+CREATE INDEX s_a_idx ON s (a);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+INSERT INTO s SELECT g, g FROM generate_series(1, 100) g;
+-- run
+UPDATE t SET a = s.a + 1 FROM s WHERE s.id = t.id;

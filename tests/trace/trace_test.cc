@@ -142,6 +142,30 @@ TEST_F(TraceTest, ConcurrentIndexInsideTheMigrationsBlockFailsAsOnTheServer) {
   EXPECT_NE(r.status().message().find("25001"), std::string::npos);
 }
 
+// Issue 12 item 10: both deployers run a leading SET TRANSACTION first in the transaction of the
+// statements after it; trace ran its own queries first and PostgreSQL refused it.
+TEST_F(TraceTest, LeadingSetTransactionAppliesToTheStatementsAfterIt) {
+  const std::string history =
+      "CREATE TABLE t (id int PRIMARY KEY, iso text);\nINSERT INTO t VALUES (1, '');";
+  Result<std::vector<Observed>> r =
+      Trace(history,
+            "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\n"
+            "UPDATE t SET iso = current_setting('transaction_isolation');");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ(Scalar("SELECT iso FROM t"), "serializable");
+  EXPECT_NE(LockOn((*r)[1].entry, "t"), nullptr);
+}
+
+TEST_F(TraceTest, SetTransactionFirstInTheMigrationsOwnBlock) {
+  Result<std::vector<Observed>> r =
+      Trace("CREATE TABLE t (id int PRIMARY KEY, iso text);\nINSERT INTO t VALUES (1, '');",
+            "BEGIN;\nSET TRANSACTION ISOLATION LEVEL REPEATABLE READ;\n"
+            "UPDATE t SET iso = current_setting('transaction_isolation');\nCOMMIT;");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Scalar("SELECT iso FROM t"), "repeatable read");
+}
+
 TEST_F(TraceTest, ServerTimeZoneIsUtc) {
   db::DbResult<db::Connection> c = db::Connect(db().socket_conninfo());
   ASSERT_TRUE(c.ok());
