@@ -30,15 +30,15 @@ struct Edit {
 };
 
 struct Diagnostic {
-  std::string rule;           // rule id, kebab-case
+  std::string rule;  // rule id, kebab-case
   Severity severity = Severity::kWarning;
-  std::string message;        // names the lock, the table and what it blocks
-  std::string help;           // the safe alternative, in a sentence (SQL allowed)
-  std::string path;           // file
-  int begin = 0;              // byte range of the offending part of the statement
+  std::string message;  // names the lock, the table and what it blocks
+  std::string help;     // the safe alternative, in a sentence (SQL allowed)
+  std::string path;     // file
+  int begin = 0;        // byte range of the offending part of the statement
   int end = 0;
-  bool fixable = false;       // `lockstep fix` rewrites this
-  std::vector<Edit> edits;    // optional one-file quick fix
+  bool fixable = false;     // `lockstep fix` rewrites this
+  std::vector<Edit> edits;  // optional one-file quick fix
 };
 
 // Settings that change what rules report (from lockstep.toml and flags).
@@ -53,12 +53,20 @@ struct Settings {
 };
 
 // Where a statement runs, derived from the file's BEGIN/COMMIT and the settings.
+// A lock the transaction holds, and where it was taken at that mode.
+struct HeldLock {
+  locks::RelationLock lock;
+  // Byte offset of the earliest statement of the transaction that took `lock.mode`, so that a
+  // rule can point at it without rescanning the transaction (quadratic on a long file).
+  int taken_at = -1;
+};
+
 struct TransactionState {
-  bool in_transaction = false;     // inside an explicit BEGIN … COMMIT, or assumed
-  bool explicit_block = false;     // inside an explicit BEGIN … COMMIT
+  bool in_transaction = false;  // inside an explicit BEGIN … COMMIT, or assumed
+  bool explicit_block = false;  // inside an explicit BEGIN … COMMIT
   // Strongest lock already held in this transaction on each relation (from earlier statements).
-  std::vector<locks::RelationLock> held;
-  bool lock_timeout_set = false;   // SET [LOCAL] lock_timeout seen earlier in the file
+  std::vector<HeldLock> held;
+  bool lock_timeout_set = false;  // SET [LOCAL] lock_timeout seen earlier in the file
   bool statement_timeout_set = false;
 };
 
@@ -114,8 +122,8 @@ class Rule {
   virtual ~Rule() = default;
   virtual std::string_view id() const = 0;
   virtual Severity default_severity() const = 0;
-  virtual std::string_view summary() const = 0;  // one line, for `lockstep rules`
-  virtual bool fixable() const { return false; }   // `lockstep fix` rewrites what it finds
+  virtual std::string_view summary() const = 0;   // one line, for `lockstep rules`
+  virtual bool fixable() const { return false; }  // `lockstep fix` rewrites what it finds
   // Called for every statement of an analysed migration, in order.
   virtual void CheckStatement(Context& ctx) const {}
   // Called once per migration after all statements (for whole-file rules).
