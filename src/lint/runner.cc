@@ -58,7 +58,7 @@ class TransactionTracker {
       OnSet(s);
     }
     if (InTransaction()) {
-      if (as.effect.transactional) Hold(as.effect.locks);
+      if (as.effect.transactional) Hold(as.effect.locks, s.begin);
     } else {
       held_.clear();
     }
@@ -132,16 +132,17 @@ class TransactionTracker {
     }
   }
 
-  void Hold(const std::vector<locks::RelationLock>& locks) {
+  void Hold(const std::vector<locks::RelationLock>& locks, int statement_begin) {
     for (const locks::RelationLock& l : locks) {
       if (l.mode == locks::LockMode::kNone) continue;
-      auto it = std::find_if(held_.begin(), held_.end(), [&](const locks::RelationLock& h) {
-        return h.relation == l.relation;
+      auto it = std::find_if(held_.begin(), held_.end(), [&](const rules::HeldLock& h) {
+        return h.lock.relation == l.relation;
       });
       if (it == held_.end()) {
-        held_.push_back(l);
-      } else if (l.mode > it->mode) {
-        it->mode = l.mode;
+        held_.push_back({l, statement_begin});
+      } else if (l.mode > it->lock.mode) {
+        it->lock.mode = l.mode;
+        it->taken_at = statement_begin;
       }
     }
   }
@@ -160,8 +161,8 @@ class TransactionTracker {
   Timeouts session_at_begin_;
   std::optional<bool> local_lock_;
   std::optional<bool> local_statement_;
-  std::vector<locks::RelationLock> held_;
-  std::vector<std::vector<locks::RelationLock>> savepoints_;
+  std::vector<rules::HeldLock> held_;
+  std::vector<std::vector<rules::HeldLock>> savepoints_;
   TransactionState state_;
 };
 

@@ -27,9 +27,10 @@ class AvoidStatementsAfterAccessExclusive : public Rule {
     if (!ctx.tx.in_transaction) return;
     const sql::Statement& s = ctx.statement();
     if (s.kind == sql::Kind::kTransaction || s.kind == sql::Kind::kSet) return;
-    const locks::RelationLock* held = nullptr;
-    for (const locks::RelationLock& h : ctx.tx.held)
-      if (!h.is_index && h.mode == locks::LockMode::kAccessExclusive && IsLiveNow(ctx, h)) {
+    const HeldLock* held = nullptr;
+    for (const HeldLock& h : ctx.tx.held)
+      if (!h.lock.is_index && h.lock.mode == locks::LockMode::kAccessExclusive &&
+          IsLiveNow(ctx, h.lock)) {
         held = &h;
         break;
       }
@@ -51,8 +52,8 @@ class AvoidStatementsAfterAccessExclusive : public Rule {
             l.mode == locks::LockMode::kNone)
           continue;
         bool already = false;
-        for (const locks::RelationLock& h : ctx.tx.held)
-          if (h.relation == l.relation && h.mode >= l.mode) already = true;
+        for (const HeldLock& h : ctx.tx.held)
+          if (h.lock.relation == l.relation && h.lock.mode >= l.mode) already = true;
         if (already) continue;
         why = "it may wait for " + LockPhrase(l.mode, l.relation) + " with no lock_timeout set";
         break;
@@ -60,17 +61,12 @@ class AvoidStatementsAfterAccessExclusive : public Rule {
     }
     if (why.empty()) return;
     // The statement that took the lock: the earliest in this transaction that locked it so.
-    int taken_at = -1;
-    for (size_t j : EarlierInSameTransaction(ctx)) {
-      for (const locks::RelationLock& l : ctx.migration().statements[j].effect.locks)
-        if (l.relation == held->relation && l.mode == locks::LockMode::kAccessExclusive)
-          taken_at = ctx.migration().statements[j].statement->begin;
-    }
+    const int taken_at = held->taken_at;
     const std::string where =
         taken_at >= 0 ? " (taken on line " + std::to_string(LineOf(ctx, taken_at)) + ")" : "";
     Report(ctx, *this,
            "This statement runs while the transaction still holds " +
-               LockPhrase(held->mode, held->relation) + where + ", and " + why,
+               LockPhrase(held->lock.mode, held->lock.relation) + where + ", and " + why,
            "Commit right after the statement that takes the ACCESS EXCLUSIVE lock and run this "
            "one in its own transaction (under Prisma: its own migration)");
   }

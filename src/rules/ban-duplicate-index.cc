@@ -43,13 +43,8 @@ schema::Index FromConstraint(const Context& ctx, const sql::QName& table,
 // unique one (a unique index next to a plain one adds a constraint).
 const schema::Index* Duplicated(const Context& ctx, const schema::Index& ix) {
   if (ix.partial || ix.has_expressions) return nullptr;
-  const std::string sig = ix.Signature();
-  for (const schema::Index* other : ctx.catalog().IndexesOn(ix.table)) {
-    if (other->partial || other->has_expressions) continue;
-    if (ix.unique && !other->unique) continue;
-    if (other->Signature() == sig) return other;
-  }
-  return nullptr;
+  // Partial and expression indexes have signatures of their own (with their name): never equal.
+  return ctx.catalog().FirstIndexWithSignature(ix.Signature(), ix.unique);
 }
 
 std::string Columns(const std::vector<std::string>& cols) {

@@ -1,6 +1,10 @@
 // eugene W12: several ALTER TABLE statements on the same live table, where at least one scans or
 // rewrites it, mean several scans and several ACCESS EXCLUSIVE acquisitions where one statement
 // with comma-separated actions would do one of each.
+#include <map>
+#include <optional>
+#include <string>
+
 #include "rules/common.h"
 #include "rules/registry.h"
 
@@ -24,25 +28,33 @@ class CombineAlterTableStatements : public Rule {
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kAlterTable) return;
-    const locks::RelationLock* l = LockOn(ctx, s.table);
-    if (!l || !IsLive(*l)) return;
+    // The earlier ALTER TABLEs of each table, kept as we go instead of rescanning the file for
+    // every statement (quadratic on a long file): only the first one, and the first heavy one,
+    // can ever be reported.
+    auto& seen = ctx.Scratch<std::map<std::string, Earlier>>(this);
     const sql::QName me = ctx.catalog().Resolve(s.table);
     const bool heavy = Heavy(ctx.effect(), me);
-    const auto& st = ctx.migration().statements;
-    for (size_t j = 0; j < ctx.index; ++j) {
-      const sql::Statement& o = *st[j].statement;
-      if (o.kind != sql::Kind::kAlterTable || !(st[j].before->Resolve(o.table) == me)) continue;
-      if (!heavy && !Heavy(st[j].effect, me)) continue;
-      Report(ctx, *this,
-             "Another ALTER TABLE of " + Quoted(s.table) + " ran on line " +
-                 std::to_string(LineOf(ctx, o.begin)) +
-                 ": two statements queue for the table's lock twice and read the table more "
-                 "often than one statement with both actions would",
-             "Combine the actions into one ALTER TABLE, separated by commas (ALTER TABLE t ADD "
-             "CONSTRAINT a …, ADD CONSTRAINT b …)");
-      return;
-    }
+    Earlier& e = seen[me.schema + '\0' + me.name];
+    const std::optional<size_t> other = heavy ? e.first : e.first_heavy;
+    if (!e.first) e.first = ctx.index;
+    if (heavy && !e.first_heavy) e.first_heavy = ctx.index;
+    const locks::RelationLock* l = LockOn(ctx, s.table);
+    if (!l || !IsLive(*l) || !other) return;
+    const sql::Statement& o = *ctx.migration().statements[*other].statement;
+    Report(ctx, *this,
+           "Another ALTER TABLE of " + Quoted(s.table) + " ran on line " +
+               std::to_string(LineOf(ctx, o.begin)) +
+               ": two statements queue for the table's lock twice and read the table more "
+               "often than one statement with both actions would",
+           "Combine the actions into one ALTER TABLE, separated by commas (ALTER TABLE t ADD "
+           "CONSTRAINT a …, ADD CONSTRAINT b …)");
   }
+
+ private:
+  struct Earlier {
+    std::optional<size_t> first;        // the first ALTER TABLE of the table in this file
+    std::optional<size_t> first_heavy;  // the first one that scans or rewrites it
+  };
 };
 
 }  // namespace

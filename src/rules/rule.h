@@ -32,11 +32,19 @@ struct Settings {
 };
 
 // Where a statement runs, derived from the file's BEGIN/COMMIT and the settings.
+// A lock the transaction holds, and where it was taken at that mode.
+struct HeldLock {
+  locks::RelationLock lock;
+  // Byte offset of the earliest statement of the transaction that took `lock.mode`, so that a
+  // rule can point at it without rescanning the transaction (quadratic on a long file).
+  int taken_at = -1;
+};
+
 struct TransactionState {
   bool in_transaction = false;  // inside an explicit BEGIN … COMMIT, or assumed
   bool explicit_block = false;  // inside an explicit BEGIN … COMMIT
   // Strongest lock already held in this transaction on each relation (from earlier statements).
-  std::vector<locks::RelationLock> held;
+  std::vector<HeldLock> held;
   bool lock_timeout_set = false;  // SET [LOCAL] lock_timeout seen earlier in the file
   bool statement_timeout_set = false;
 };

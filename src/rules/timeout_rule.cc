@@ -10,19 +10,28 @@ const locks::RelationLock* LiveLockOf(const analysis::AnalyzedStatement& as) {
   return nullptr;
 }
 
+namespace {
+
+// What the earlier statements of the migration showed, kept as the runner walks it in order
+// (rescanning them for every statement made a long file quadratic).
+struct Earlier {
+  bool set = false;                // a SET of the setting ran
+  bool locked_before_set = false;  // a statement locked a live relation before any such SET
+};
+
+}  // namespace
+
 void TimeoutRule::CheckStatement(Context& ctx) const {
-  if (ctx.settings().deployed_by_lockstep || IsSet(ctx.tx)) return;
+  if (ctx.settings().deployed_by_lockstep) return;
   const analysis::AnalyzedStatement& cur = ctx.migration().statements[ctx.index];
-  const locks::RelationLock* l = LiveLockOf(cur);
-  if (!l) return;
+  Earlier& earlier = ctx.Scratch<Earlier>(this);
   // One finding per file: only the first statement that needed the setting.
-  bool set_before = false;
-  for (size_t j = 0; j < ctx.index; ++j) {
-    const analysis::AnalyzedStatement& o = ctx.migration().statements[j];
-    if (o.statement->kind == sql::Kind::kSet && o.statement->set_name == setting())
-      set_before = true;
-    if (!set_before && LiveLockOf(o)) return;
-  }
+  const bool needed_earlier = earlier.locked_before_set;
+  const locks::RelationLock* l = LiveLockOf(cur);
+  if (cur.statement->kind == sql::Kind::kSet && cur.statement->set_name == setting())
+    earlier.set = true;
+  if (!earlier.set && l) earlier.locked_before_set = true;
+  if (IsSet(ctx.tx) || !l || needed_earlier) return;
   Report(ctx, *this,
          StatementHead(ctx) + " takes " + LockPhrase(l->mode, l->relation) + " with no " +
              std::string(setting()) + " set: " + Consequence(*l),

@@ -37,8 +37,8 @@ class ValidateInSeparateTransaction : public Rule {
       if (!added) continue;
       const sql::QName resolved = ctx.catalog().Resolve(s.table);
       locks::LockMode held = locks::LockMode::kNone;
-      for (const locks::RelationLock& h : ctx.tx.held)
-        if (h.relation == resolved) held = std::max(held, h.mode);
+      for (const HeldLock& h : ctx.tx.held)
+        if (h.lock.relation == resolved) held = std::max(held, h.lock.mode);
       const auto [b, e] = AlterCmdRange(ctx, i);
       Report(
           ctx, *this,

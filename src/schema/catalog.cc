@@ -6,9 +6,12 @@ namespace lockstep::schema {
 
 std::string_view OriginName(Origin o) {
   switch (o) {
-    case Origin::kExisting: return "existing";
-    case Origin::kThisMigration: return "this_migration";
-    case Origin::kUnknown: return "unknown";
+    case Origin::kExisting:
+      return "existing";
+    case Origin::kThisMigration:
+      return "this_migration";
+    case Origin::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -92,13 +95,26 @@ std::vector<const Index*> Catalog::IndexesOn(const sql::QName& table) const {
   return out;
 }
 
+const Index* Catalog::FirstIndexWithSignature(const std::string& signature,
+                                              bool unique_only) const {
+  const std::string* first = nullptr;
+  for (const bool unique : {true, false}) {
+    if (unique_only && !unique) continue;
+    auto it = indexes_by_signature_.find(SignatureKey(signature, unique));
+    if (it == indexes_by_signature_.end() || it->second.empty()) continue;
+    if (!first || *it->second.begin() < *first) first = &*it->second.begin();
+  }
+  return first ? &indexes_.at(*first) : nullptr;
+}
+
 std::vector<std::pair<const Table*, const Constraint*>> Catalog::ReferencesTo(
     const sql::QName& table) const {
   const sql::QName t = Resolve(table);
   std::vector<std::pair<const Table*, const Constraint*>> out;
   for (const auto& [k, tab] : tables_)
     for (const Constraint& c : tab.constraints)
-      if (c.type == sql::Constraint::Type::kForeignKey && c.ref_table == t) out.push_back({&tab, &c});
+      if (c.type == sql::Constraint::Type::kForeignKey && c.ref_table == t)
+        out.push_back({&tab, &c});
   return out;
 }
 
@@ -183,8 +199,21 @@ void Catalog::PutIndex(Index ix) {
   const std::string key = Key(ix.name);
   if (auto old = indexes_.find(key); old != indexes_.end()) EraseIndex(old);
   indexes_by_table_[TableKey(ix.table)].insert(key);
+  indexes_by_signature_[SignatureKey(ix)].insert(key);
   indexes_[key] = std::move(ix);
 }
+
+namespace {
+
+void Forget(std::unordered_map<std::string, std::set<std::string>>& by_signature,
+            const std::string& signature_key, const std::string& key) {
+  auto it = by_signature.find(signature_key);
+  if (it == by_signature.end()) return;
+  it->second.erase(key);
+  if (it->second.empty()) by_signature.erase(it);
+}
+
+}  // namespace
 
 std::map<std::string, Index>::iterator Catalog::EraseIndex(
     std::map<std::string, Index>::iterator it) {
@@ -193,6 +222,7 @@ std::map<std::string, Index>::iterator Catalog::EraseIndex(
     by->second.erase(it->first);
     if (by->second.empty()) indexes_by_table_.erase(by);
   }
+  Forget(indexes_by_signature_, SignatureKey(it->second), it->first);
   return indexes_.erase(it);
 }
 
@@ -202,8 +232,24 @@ void Catalog::MoveIndexes(const sql::QName& from, const sql::QName& to) {
   if (by == indexes_by_table_.end()) return;
   std::set<std::string> keys = std::move(by->second);
   indexes_by_table_.erase(by);
-  for (const std::string& k : keys) indexes_.at(k).table = to;
+  for (const std::string& k : keys) {
+    Index& ix = indexes_.at(k);
+    Forget(indexes_by_signature_, SignatureKey(ix), k);
+    ix.table = to;
+    indexes_by_signature_[SignatureKey(ix)].insert(k);
+  }
   indexes_by_table_[TableKey(to)].merge(keys);
+}
+
+void Catalog::RenameIndexedColumn(const sql::QName& table, const std::string& from,
+                                  const std::string& to) {
+  for (const Index* ix : IndexesOn(table)) {
+    const std::string key = Key(ix->name);
+    Index& m = indexes_.at(key);
+    Forget(indexes_by_signature_, SignatureKey(m), key);
+    std::replace(m.columns.begin(), m.columns.end(), from, to);
+    indexes_by_signature_[SignatureKey(m)].insert(key);
+  }
 }
 
 namespace {
@@ -221,7 +267,8 @@ std::string DefaultName(const std::string& table, const std::vector<std::string>
 
 }  // namespace
 
-void Catalog::AddConstraint(Table& t, const sql::Constraint& c, const std::vector<std::string>& cols) {
+void Catalog::AddConstraint(Table& t, const sql::Constraint& c,
+                            const std::vector<std::string>& cols) {
   using T = sql::Constraint::Type;
   fresh_tables_.push_back(Key(t.name));
   Constraint out;
@@ -235,7 +282,9 @@ void Catalog::AddConstraint(Table& t, const sql::Constraint& c, const std::vecto
       for (const auto& col : cols)
         if (Column* k = t.FindColumn(col)) k->not_null = true;
       break;
-    case T::kUnique: out.name = c.name.empty() ? DefaultName(t.name.name, cols, "key") : c.name; break;
+    case T::kUnique:
+      out.name = c.name.empty() ? DefaultName(t.name.name, cols, "key") : c.name;
+      break;
     case T::kForeignKey:
       out.name = c.name.empty() ? DefaultName(t.name.name, cols, "fkey") : c.name;
       out.ref_table = Resolve(c.ref_table);
@@ -247,8 +296,11 @@ void Catalog::AddConstraint(Table& t, const sql::Constraint& c, const std::vecto
       if (c.expr) out.proves_not_null = c.expr->not_null_columns;
       if (out.columns.empty() && c.expr) out.columns = c.expr->columns;  // what it constrains
       break;
-    case T::kExclusion: out.name = c.name.empty() ? DefaultName(t.name.name, {}, "excl") : c.name; break;
-    default: return;  // NOT NULL / DEFAULT / attributes live on columns
+    case T::kExclusion:
+      out.name = c.name.empty() ? DefaultName(t.name.name, {}, "excl") : c.name;
+      break;
+    default:
+      return;  // NOT NULL / DEFAULT / attributes live on columns
   }
   if (c.type == T::kPrimaryKey || c.type == T::kUnique || c.type == T::kExclusion) {
     Index ix;
@@ -292,7 +344,9 @@ void Catalog::AddConstraint(Table& t, const sql::Constraint& c, const std::vecto
 void Catalog::Apply(const sql::Statement& s) {
   using K = sql::Kind;
   switch (s.kind) {
-    case K::kCreateTable: ApplyCreateTable(s); break;
+    case K::kCreateTable:
+      ApplyCreateTable(s);
+      break;
     case K::kCreateTableAs:
     case K::kCreateView:
     case K::kCreateMatView: {
@@ -306,8 +360,9 @@ void Catalog::Apply(const sql::Statement& s) {
       if (name.name.empty() || tables_.count(Key(name))) break;
       Table t;
       t.name = name;
-      t.kind = s.kind == K::kCreateView ? Table::Kind::kView
-               : s.kind == K::kCreateMatView ? Table::Kind::kMatView : Table::Kind::kTable;
+      t.kind = s.kind == K::kCreateView      ? Table::Kind::kView
+               : s.kind == K::kCreateMatView ? Table::Kind::kMatView
+                                             : Table::Kind::kTable;
       t.origin = Origin::kThisMigration;
       t.created_in = current_migration_;
       for (const sql::QName& r : s.reads) t.reads.push_back(Resolve(r));
@@ -315,7 +370,9 @@ void Catalog::Apply(const sql::Statement& s) {
       tables_[Key(name)] = std::move(t);
       break;
     }
-    case K::kAlterTable: ApplyAlterTable(s); break;
+    case K::kAlterTable:
+      ApplyAlterTable(s);
+      break;
     case K::kCreateIndex: {
       const sql::CreateIndex& ci = *s.index;
       const sql::QName table = Resolve(ci.table);
@@ -323,7 +380,8 @@ void Catalog::Apply(const sql::Statement& s) {
       // PostgreSQL names an unnamed index table_col_idx; good enough to track it.
       std::vector<std::string> cols;
       for (const auto& e : ci.elems) cols.push_back(e.column.empty() ? "expr" : e.column);
-      ix.name = sql::QName{table.schema, ci.name.empty() ? DefaultName(table.name, cols, "idx") : ci.name};
+      ix.name = sql::QName{table.schema,
+                           ci.name.empty() ? DefaultName(table.name, cols, "idx") : ci.name};
       if (ci.if_not_exists && indexes_.count(Key(ix.name))) break;
       ix.table = table;
       ix.method = ci.access_method.empty() ? "btree" : ci.access_method;
@@ -339,8 +397,12 @@ void Catalog::Apply(const sql::Statement& s) {
       AddIndex(std::move(ix));
       break;
     }
-    case K::kDrop: ApplyDrop(s); break;
-    case K::kRename: ApplyRename(s); break;
+    case K::kDrop:
+      ApplyDrop(s);
+      break;
+    case K::kRename:
+      ApplyRename(s);
+      break;
     case K::kCreateEnum: {
       Enum e;
       e.name = Resolve(s.type_name);
@@ -358,8 +420,10 @@ void Catalog::Apply(const sql::Statement& s) {
         std::replace(vals.begin(), vals.end(), s.enum_old_value, s.enum_new_value);
       } else if (std::find(vals.begin(), vals.end(), s.enum_new_value) == vals.end()) {
         auto pos = std::find(vals.begin(), vals.end(), s.enum_neighbor);
-        if (pos == vals.end()) vals.push_back(s.enum_new_value);
-        else vals.insert(s.enum_after ? pos + 1 : pos, s.enum_new_value);
+        if (pos == vals.end())
+          vals.push_back(s.enum_new_value);
+        else
+          vals.insert(s.enum_after ? pos + 1 : pos, s.enum_new_value);
       }
       break;
     }
@@ -401,7 +465,8 @@ void Catalog::Apply(const sql::Statement& s) {
       tables_[Key(t.name)] = std::move(t);
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -436,7 +501,8 @@ void Catalog::ApplyCreateTable(const sql::Statement& s) {
   tables_[Key(name)] = t;
   Table& ref = tables_[Key(name)];
   for (const sql::ColumnDef& c : s.columns)
-    for (const sql::Constraint& k : c.constraints) AddConstraint(ref, k, k.columns.empty() ? std::vector<std::string>{c.name} : k.columns);
+    for (const sql::Constraint& k : c.constraints)
+      AddConstraint(ref, k, k.columns.empty() ? std::vector<std::string>{c.name} : k.columns);
   for (const sql::Constraint& k : s.table_constraints) AddConstraint(ref, k, k.columns);
 }
 
@@ -459,7 +525,8 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
           sequences_.emplace(Key(OwnedSequenceName(t->name, col.name)), current_migration_);
         t->columns.push_back(std::move(col));
         for (const sql::Constraint& k : c.column->constraints)
-          AddConstraint(*t, k, k.columns.empty() ? std::vector<std::string>{c.column->name} : k.columns);
+          AddConstraint(*t, k,
+                        k.columns.empty() ? std::vector<std::string>{c.column->name} : k.columns);
         break;
       }
       case A::kDropColumn:
@@ -494,7 +561,8 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
             if (auto it = indexes_.find(Key(sql::QName{t->name.schema, k.index_name}));
                 it != indexes_.end())
               EraseIndex(it);
-        ks.erase(std::remove_if(ks.begin(), ks.end(), [&](const Constraint& k) { return k.name == c.name; }),
+        ks.erase(std::remove_if(ks.begin(), ks.end(),
+                                [&](const Constraint& k) { return k.name == c.name; }),
                  ks.end());
         break;
       }
@@ -504,8 +572,12 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
       case A::kDetachPartition:
         if (Table* p = MutableTable(c.partition)) p->partition_of = {};
         break;
-      case A::kSetLogged: t->unlogged = false; break;
-      case A::kSetUnlogged: t->unlogged = true; break;
+      case A::kSetLogged:
+        t->unlogged = false;
+        break;
+      case A::kSetUnlogged:
+        t->unlogged = true;
+        break;
       case A::kAddIdentity:
         if (Column* col = t->FindColumn(c.name)) col->identity = true;
         break;
@@ -515,7 +587,8 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
       case A::kDropExpression:
         if (Column* col = t->FindColumn(c.name)) col->generated = false;
         break;
-      default: break;
+      default:
+        break;
     }
   }
 }
@@ -547,7 +620,10 @@ void Catalog::ApplyDrop(const sql::Statement& s) {
         if (it == indexes_.end()) {
           // An unqualified DROP INDEX finds the index in whichever schema holds it.
           for (auto i = indexes_.begin(); i != indexes_.end(); ++i)
-            if (raw.schema.empty() && i->second.name.name == raw.name) { it = i; break; }
+            if (raw.schema.empty() && i->second.name.name == raw.name) {
+              it = i;
+              break;
+            }
         }
         if (it != indexes_.end()) EraseIndex(it);
         break;
@@ -608,10 +684,7 @@ void Catalog::ApplyRename(const sql::Statement& s) {
         if (Column* c = t->FindColumn(s.rename_from)) c->name = s.rename_to;
         for (Constraint& k : t->constraints)
           std::replace(k.columns.begin(), k.columns.end(), s.rename_from, s.rename_to);
-        for (const Index* ix : IndexesOn(t->name)) {
-          Index& m = indexes_.at(Key(ix->name));
-          std::replace(m.columns.begin(), m.columns.end(), s.rename_from, s.rename_to);
-        }
+        RenameIndexedColumn(t->name, s.rename_from, s.rename_to);
       }
       break;
     case O::kConstraint:

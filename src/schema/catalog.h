@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sql/ast.h"
@@ -35,7 +36,7 @@ struct Constraint {
   std::string name;
   sql::Constraint::Type type = sql::Constraint::Type::kOther;
   std::vector<std::string> columns;
-  sql::QName ref_table;                      // FK: the referenced table (schema resolved)
+  sql::QName ref_table;  // FK: the referenced table (schema resolved)
   std::vector<std::string> ref_columns;
   bool valid = true;                         // false while NOT VALID
   std::vector<std::string> proves_not_null;  // CHECK (col IS NOT NULL …)
@@ -44,17 +45,17 @@ struct Constraint {
 };
 
 struct Index {
-  sql::QName name;                           // schema of the table
+  sql::QName name;  // schema of the table
   sql::QName table;
   std::string method = "btree";
-  std::vector<std::string> columns;          // "" for an expression element
+  std::vector<std::string> columns;  // "" for an expression element
   std::vector<bool> descending;
-  std::vector<std::string> opclasses;        // "" where default
+  std::vector<std::string> opclasses;  // "" where default
   bool unique = false;
   bool primary = false;
   bool partial = false;
   bool has_expressions = false;
-  bool constraint_backed = false;            // owned by a UNIQUE/PK constraint
+  bool constraint_backed = false;  // owned by a UNIQUE/PK constraint
   Origin origin = Origin::kExisting;
   // Two indexes with equal signatures index the same thing (duplicate detection).
   std::string Signature() const;
@@ -65,12 +66,12 @@ struct Table {
   enum class Kind { kTable, kPartitioned, kView, kMatView, kForeignTable } kind = Kind::kTable;
   std::vector<Column> columns;
   std::vector<Constraint> constraints;
-  sql::QName partition_of;                   // set for a partition
-  std::vector<std::string> partition_key;    // of a partitioned table ("" for an expression)
-  std::vector<sql::QName> reads;             // a view's or materialized view's source relations
+  sql::QName partition_of;                 // set for a partition
+  std::vector<std::string> partition_key;  // of a partitioned table ("" for an expression)
+  std::vector<sql::QName> reads;           // a view's or materialized view's source relations
   bool unlogged = false;
   Origin origin = Origin::kExisting;
-  std::string created_in;                    // name of the migration that created it
+  std::string created_in;  // name of the migration that created it
 
   const Column* FindColumn(const std::string& name) const;
   Column* FindColumn(const std::string& name);
@@ -103,6 +104,10 @@ class Catalog {
   // as its statement: its body holds the statements lockstep read. Null when never created.
   const sql::Statement* FindFunction(const sql::QName& q) const;
   std::vector<const Index*> IndexesOn(const sql::QName& table) const;
+  // The first index in key order whose Signature() is `signature` (so on the same table), among
+  // the unique ones only when `unique_only`; nullptr if none. Costs the same however many
+  // indexes the table has (duplicate detection runs for every new index).
+  const Index* FirstIndexWithSignature(const std::string& signature, bool unique_only) const;
   // FKs of other tables that reference `table`.
   std::vector<std::pair<const Table*, const Constraint*>> ReferencesTo(const sql::QName& table) const;
   // kUnknown when the table was never seen. Sequences (created, or owned by a serial or
@@ -126,12 +131,22 @@ class Catalog {
   // Key of indexes_by_table_: exact (NUL cannot occur in an identifier), so that it groups the
   // indexes whose `table` compares equal, as a scan of indexes_ would.
   static std::string TableKey(const sql::QName& q) { return q.schema + '\0' + q.name; }
+  // Key of indexes_by_signature_: the signature and whether the index is unique (NUL cannot
+  // occur in a signature, made of identifiers).
+  static std::string SignatureKey(const std::string& signature, bool unique) {
+    return signature + '\0' + (unique ? 'u' : 'n');
+  }
+  static std::string SignatureKey(const Index& ix) {
+    return SignatureKey(ix.Signature(), ix.unique);
+  }
   Table* MutableTable(const sql::QName& q);
   void AddIndex(Index ix);
-  // Every change to indexes_ goes through these three, which keep indexes_by_table_ in step.
+  // Every change to indexes_ goes through these four, which keep indexes_by_table_ and
+  // indexes_by_signature_ in step.
   void PutIndex(Index ix);
   std::map<std::string, Index>::iterator EraseIndex(std::map<std::string, Index>::iterator it);
   void MoveIndexes(const sql::QName& from, const sql::QName& to);  // the table was renamed
+  void RenameIndexedColumn(const sql::QName& table, const std::string& from, const std::string& to);
   void AddConstraint(Table& t, const sql::Constraint& c, const std::vector<std::string>& cols);
   void ApplyCreateTable(const sql::Statement& s);
   void ApplyAlterTable(const sql::Statement& s);
@@ -157,6 +172,9 @@ class Catalog {
   // lock model, several rules), and scanning every index of the history each time made linting
   // one long file quadratic.
   std::map<std::string, std::set<std::string>> indexes_by_table_;
+  // Keys (of indexes_) by SignatureKey(): ban-duplicate-index asks for every new index, and
+  // comparing it with each index of its table made many indexes on one table quadratic.
+  std::unordered_map<std::string, std::set<std::string>> indexes_by_signature_;
   std::map<std::string, Enum> enums_;
   std::map<std::string, sql::Statement> functions_;
   // Sequences (key -> name of the migration that created it): their locks need an origin.

@@ -31,6 +31,21 @@ void ExpectConsistent(const Catalog& c, const std::string& after) {
       if (ix.table == t) scan.push_back(ix.name.ToString());
     EXPECT_EQ(Names(c.IndexesOn(t)), scan) << "table " << t.ToString() << " after: " << after;
   }
+  // FirstIndexWithSignature(sig, unique_only) for every index's signature, against the scan.
+  for (const auto& [k, ix] : c.indexes()) {
+    const std::string sig = ix.Signature();
+    for (const bool unique_only : {false, true}) {
+      std::string first;
+      for (const auto& [k2, other] : c.indexes())
+        if (other.Signature() == sig && (!unique_only || other.unique)) {
+          first = other.name.ToString();
+          break;
+        }
+      const Index* found = c.FirstIndexWithSignature(sig, unique_only);
+      EXPECT_EQ(found ? found->name.ToString() : "", first)
+          << "signature " << sig << (unique_only ? " (unique)" : "") << " after: " << after;
+    }
+  }
 }
 
 // Applies each statement of `sql` and checks the catalog after each one.
