@@ -93,8 +93,8 @@ TEST(Transactions, HeldLocksAccumulateUntilCommit) {
   ASSERT_EQ(st.size(), 7u);
   EXPECT_TRUE(st[1].held.empty());
   ASSERT_EQ(st[2].held.size(), 1u);
-  EXPECT_EQ(st[2].held[0].relation.name, "users");
-  EXPECT_EQ(st[2].held[0].mode, locks::LockMode::kAccessExclusive);
+  EXPECT_EQ(st[2].held[0].lock.relation.name, "users");
+  EXPECT_EQ(st[2].held[0].lock.mode, locks::LockMode::kAccessExclusive);
   EXPECT_EQ(st[3].held.size(), 1u);
   EXPECT_TRUE(st[4].held.empty());  // committed
   EXPECT_TRUE(st[6].held.empty());  // autocommit: nothing carried over
@@ -106,7 +106,11 @@ TEST(Transactions, HeldKeepsStrongestModePerRelation) {
       "LOCK TABLE t IN ACCESS SHARE MODE;\nSELECT 1;");
   ASSERT_EQ(st.size(), 5u);
   ASSERT_EQ(st[4].held.size(), 1u);
-  EXPECT_EQ(st[4].held[0].mode, locks::LockMode::kAccessExclusive);
+  EXPECT_EQ(st[4].held[0].lock.mode, locks::LockMode::kAccessExclusive);
+  // Where the strongest mode was taken: the ACCESS EXCLUSIVE statement (line 3), not the first.
+  ASSERT_EQ(st[2].held.size(), 1u);
+  EXPECT_EQ(st[2].held[0].taken_at, 7);  // "LOCK TABLE t IN SHARE MODE" starts after "BEGIN;\n"
+  EXPECT_EQ(st[4].held[0].taken_at, 35);
 }
 
 TEST(Transactions, RollbackReleasesLocks) {
@@ -122,7 +126,7 @@ TEST(Transactions, RollbackToSavepointReleasesLaterLocks) {
   ASSERT_EQ(st.size(), 6u);
   EXPECT_EQ(st[4].held.size(), 2u);
   ASSERT_EQ(st[5].held.size(), 1u);
-  EXPECT_EQ(st[5].held[0].relation.name, "a");
+  EXPECT_EQ(st[5].held[0].lock.relation.name, "a");
 }
 
 TEST(Transactions, AssumedTransactionHoldsAcrossFile) {
