@@ -1,13 +1,28 @@
 #include "db/connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <mutex>
 
 namespace lockstep::db {
+namespace {
+
+// How a connection notices a server that fell silent (see AwaitResult).
+struct Liveness {
+  // What the connection was opened with (password included), to ask whether the server still
+  // answers new connections.
+  std::vector<std::pair<std::string, std::string>> params;
+  int silent_server_probe_ms = 0;
+  std::string endpoint;
+  bool gave_up = false;  // set when the server was found silent: the connection is useless
+};
+
+}  // namespace
 
 struct Connection::State {
   PGconn* conn = nullptr;
@@ -15,6 +30,7 @@ struct Connection::State {
   std::mutex cancel_mu;  // guards `cancel` against Close() running in another thread
   PGcancel* cancel = nullptr;
   std::vector<Notice> notices;
+  Liveness liveness;
 
   ~State() { Close(); }
   void Close() {
@@ -129,12 +145,54 @@ Rows RowsFromResult(const PGresult* res) {
   return rows;
 }
 
+// Whether the server of `s` answers a new connection attempt within connect_timeout. It never
+// logs in: libpq stops at the server's first reply.
+bool ServerAnswers(const Liveness& l) {
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  for (const auto& [k, v] : l.params) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  const PGPing ping = PQpingParams(keys.data(), values.data(), /*expand_dbname=*/0);
+  return ping == PQPING_OK || ping == PQPING_REJECT;
+}
+
+// Waits until PQgetResult will not block. A statement may run for hours with nothing on the
+// wire, so silence alone proves nothing; silence and a server that no longer answers new
+// connections mean the network (or the host) is gone, and then the wait gives up with an error.
+// A broken connection is left for PQgetResult to report.
+std::optional<DbError> AwaitResult(PGconn* conn, Liveness& l) {
+  while (PQisBusy(conn)) {
+    pollfd fd{PQsocket(conn), POLLIN, 0};
+    if (fd.fd < 0) return std::nullopt;
+    const int n = poll(&fd, 1, l.silent_server_probe_ms > 0 ? l.silent_server_probe_ms : -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) {
+      if (ServerAnswers(l)) continue;
+      l.gave_up = true;
+      return ClientError(ErrorKind::kConnectionLost,
+                         "the server at " + l.endpoint + " sent nothing for " +
+                             std::to_string(l.silent_server_probe_ms / 1000) +
+                             " s and does not answer new connections either (a frozen network?); "
+                             "lockstep closed the connection");
+    }
+    if (n < 0 || !PQconsumeInput(conn)) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 // Collects every result of the query just sent. The first error wins (the server runs nothing
 // after it); otherwise the last result is returned.
-DbResult<Rows> CollectResults(PGconn* conn, const std::string& password) {
+DbResult<Rows> CollectResults(PGconn* conn, const std::string& password, Liveness& liveness) {
   std::optional<DbError> error;
   Rows last;
-  while (PGresult* res = PQgetResult(conn)) {
+  for (;;) {
+    if (std::optional<DbError> silent = AwaitResult(conn, liveness)) return *silent;
+    PGresult* res = PQgetResult(conn);
+    if (res == nullptr) break;
     switch (PQresultStatus(res)) {
       case PGRES_COMMAND_OK:
       case PGRES_TUPLES_OK:
@@ -266,7 +324,11 @@ DbResult<Rows> Connection::Exec(std::string_view sql) {
   if (!PQsendQuery(s_->conn, text.c_str())) {
     return ErrorFromResult(nullptr, s_->conn, s_->info.password);
   }
-  return CollectResults(s_->conn, s_->info.password);
+  DbResult<Rows> r = CollectResults(s_->conn, s_->info.password, s_->liveness);
+  // Closing makes is_open() false and lets the server see the end of the session, whenever the
+  // network lets the FIN through.
+  if (s_->liveness.gave_up) s_->Close();
+  return r;
 }
 
 DbResult<Rows> Connection::Exec(std::string_view sql,
@@ -280,7 +342,11 @@ DbResult<Rows> Connection::Exec(std::string_view sql,
                          values.data(), nullptr, nullptr, 0)) {
     return ErrorFromResult(nullptr, s_->conn, s_->info.password);
   }
-  return CollectResults(s_->conn, s_->info.password);
+  DbResult<Rows> r = CollectResults(s_->conn, s_->info.password, s_->liveness);
+  // Closing makes is_open() false and lets the server see the end of the session, whenever the
+  // network lets the FIN through.
+  if (s_->liveness.gave_up) s_->Close();
+  return r;
 }
 
 bool Connection::Cancel() {
@@ -335,6 +401,15 @@ DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options
       timeout->second = bound;  // a non-number stays, for libpq to reject
     }
   }
+  // The kernel's defaults notice a dead peer after about two hours; these bound it to about 30 s
+  // on this side (libpq ignores them for unix sockets). A URL's own values win.
+  for (const auto& [key, value] : {std::pair<const char*, const char*>{"keepalives", "1"},
+                                   {"keepalives_idle", "10"},
+                                   {"keepalives_interval", "5"},
+                                   {"keepalives_count", "3"},
+                                   {"tcp_user_timeout", "30000"}}) {
+    if (!has(key)) params.emplace_back(key, value);
+  }
   if (!has("fallback_application_name")) {
     params.emplace_back("fallback_application_name", options.application_name);
   }
@@ -355,11 +430,32 @@ DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options
   }
   PQsetNoticeReceiver(state->conn, ReceiveNotice, &state->notices);
   state->cancel = PQgetCancel(state->conn);
+  state->liveness.params = std::move(params);
+  state->liveness.silent_server_probe_ms = options.silent_server_probe_ms;
+  state->liveness.endpoint = info.Endpoint();
   Connection conn(std::move(state));
-  if (options.apply_schema && !info.schema.empty()) {
-    DbResult<Rows> set = conn.Exec("SET search_path TO " + QuoteIdent(info.schema));
-    if (!set.ok()) return set.error();
+  // The same bounds on the server's side, so that the server ends a session whose client was cut
+  // off: keepalives and tcp_user_timeout when the peer vanishes, and a session left idle inside
+  // a transaction (which would hold its locks, and block the application, for as long as the
+  // dead connection lingers) after idle_in_transaction_timeout_ms.
+  // A parameter the server does not know (tcp_user_timeout before PostgreSQL 12) is skipped.
+  const std::string idle_ms = std::to_string(options.idle_in_transaction_timeout_ms);
+  std::string setup =
+      "SELECT pg_catalog.set_config(name, b.value, false) FROM (VALUES "
+      "('tcp_keepalives_idle', '10'), ('tcp_keepalives_interval', '5'), "
+      "('tcp_keepalives_count', '3'), ('tcp_user_timeout', '30000')";
+  if (options.idle_in_transaction_timeout_ms > 0) {
+    setup += ", ('idle_in_transaction_session_timeout', '" + idle_ms + "')";
   }
+  setup +=
+      ") AS b (name, value) JOIN pg_catalog.pg_settings s USING (name) WHERE name <> "
+      "'idle_in_transaction_session_timeout' OR s.setting::bigint NOT BETWEEN 1 AND " +
+      idle_ms;
+  if (options.apply_schema && !info.schema.empty()) {
+    setup += "; SET search_path TO " + QuoteIdent(info.schema);
+  }
+  DbResult<Rows> set = conn.Exec(setup);
+  if (!set.ok()) return set.error();
   return conn;
 }
 

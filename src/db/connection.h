@@ -48,6 +48,19 @@ struct ConnectOptions {
   // as Prisma does.
   bool apply_schema = true;
   std::string application_name = "lockstep";  // fallback_application_name
+  // The server ends the session when it stays idle inside a transaction this long, so that a
+  // client cut off by a frozen network (or killed) does not leave its locks held for the TCP
+  // timeout of the kernel (hours). Lockstep never waits between the statements of one of its
+  // transactions (it sends the next one at once, or ROLLBACK before waiting to retry), so any
+  // gap of seconds means the client is gone. 0 leaves the server's setting. A smaller setting of
+  // the role or server is kept.
+  int idle_in_transaction_timeout_ms = 5000;
+  // While a statement runs the server sends nothing, for as long as the statement takes. After
+  // this much silence the client checks that the server still answers new connections
+  // (PQpingParams, bounded by connect_timeout) and gives up on the connection (kConnectionLost)
+  // when it does not: a frozen network then ends the command instead of hanging it. A server
+  // that answers is busy with a long statement, and the wait goes on. 0: wait forever.
+  int silent_server_probe_ms = 10000;
 };
 
 // Thread-compatible: one thread at a time may use a Connection, except Cancel(), which any thread
@@ -78,7 +91,8 @@ class Connection {
 
   int backend_pid() const;
   int server_version_num() const;  // e.g. 160004
-  // False after Close() or when the connection broke.
+  // False after Close(), when the connection broke, or when the client gave up on a server that
+  // stopped answering (ConnectOptions::silent_server_probe_ms).
   bool is_open() const;
   const ConnInfo& info() const;
   void Close();

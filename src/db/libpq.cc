@@ -38,8 +38,7 @@ LOCKSTEP_LIBPQ(char*, PQfname, (const PGresult* res, int field_num), (res, field
 LOCKSTEP_LIBPQ(void, PQfreeCancel, (PGcancel * cancel), (cancel))
 LOCKSTEP_LIBPQ(void, PQfreemem, (void* ptr), (ptr))
 LOCKSTEP_LIBPQ(PGcancel*, PQgetCancel, (PGconn * conn), (conn))
-LOCKSTEP_LIBPQ(int, PQgetCopyData, (PGconn * conn, char** buffer, int async),
-               (conn, buffer, async))
+LOCKSTEP_LIBPQ(int, PQgetCopyData, (PGconn * conn, char** buffer, int async), (conn, buffer, async))
 LOCKSTEP_LIBPQ(PGresult*, PQgetResult, (PGconn * conn), (conn))
 LOCKSTEP_LIBPQ(int, PQgetisnull, (const PGresult* res, int tup_num, int field_num),
                (res, tup_num, field_num))
@@ -47,10 +46,14 @@ LOCKSTEP_LIBPQ(int, PQgetlength, (const PGresult* res, int tup_num, int field_nu
                (res, tup_num, field_num))
 LOCKSTEP_LIBPQ(char*, PQgetvalue, (const PGresult* res, int tup_num, int field_num),
                (res, tup_num, field_num))
+LOCKSTEP_LIBPQ(int, PQisBusy, (PGconn * conn), (conn))
 LOCKSTEP_LIBPQ(int, PQnfields, (const PGresult* res), (res))
 LOCKSTEP_LIBPQ(PGnotify*, PQnotifies, (PGconn * conn), (conn))
 LOCKSTEP_LIBPQ(int, PQntuples, (const PGresult* res), (res))
 LOCKSTEP_LIBPQ(PGPing, PQping, (const char* conninfo), (conninfo))
+LOCKSTEP_LIBPQ(PGPing, PQpingParams,
+               (const char* const* keywords, const char* const* values, int expand_dbname),
+               (keywords, values, expand_dbname))
 LOCKSTEP_LIBPQ(int, PQputCopyData, (PGconn * conn, const char* buffer, int nbytes),
                (conn, buffer, nbytes))
 LOCKSTEP_LIBPQ(int, PQputCopyEnd, (PGconn * conn, const char* errormsg), (conn, errormsg))
