@@ -10,6 +10,7 @@
 #include "base/exit_codes.h"
 #include "cli/commands.h"
 #include "db/dotenv.h"
+#include "db/interrupt.h"
 #include "db/url.h"
 #include "deploy/load.h"
 #include "deploy/options.h"
@@ -55,7 +56,8 @@ constexpr const char* kDeployUsage =
     "5 a migration failed, 6 blocked by a failed migration (P3009) or a non-empty schema (P3005),\n"
     "8 authentication failed, 9 no such directory, 10 no migrations, 11 folder without\n"
     "migration.sql, 12 another deployer holds the lock, 13 lock timeout retries or\n"
-    "statement_timeout ran out (nothing recorded: run again).\n";
+    "statement_timeout ran out (nothing recorded: run again), 14 interrupted by SIGINT or\n"
+    "SIGTERM (the running statement canceled on the server, nothing recorded: run again).\n";
 
 constexpr const char* kStatusUsage =
     "usage: lockstep status [PATH] [--database URL]\n"
@@ -256,6 +258,20 @@ int Deploy(const Args& args) {
            " found in " + loaded.directory);
   out.Line("Datasource: " + target.conn.Redacted() + " (" + database.source + "), schema \"" +
            target.tables.schema + "\"");
+  // Ctrl-C, or a supervisor's SIGTERM, would otherwise end lockstep at once and leave its
+  // statement running on the server (a concurrent build runs on to its end or an INVALID index).
+  db::CancelAndExitOnInterrupt([](const db::Interruption& i) {
+    std::string what;
+    for (const std::string& sql : i.canceled) what += (what.empty() ? "" : "; ") + sql;
+    std::fprintf(
+        stderr,
+        "lockstep deploy: interrupted by %s: %s; the connection is closed, so the server "
+        "rolls back an open transaction, as after a crash. Nothing is recorded as "
+        "failed: run `lockstep deploy` again to resume (it drops an INVALID index left "
+        "by a canceled concurrent build and builds it again).\n",
+        i.signal_name,
+        what.empty() ? "no statement was running" : ("canceled on the server: " + what).c_str());
+  });
   return deploy::Deploy(plans, target, f.options, out);
 }
 

@@ -2,8 +2,10 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -22,22 +24,51 @@ struct Liveness {
   bool gave_up = false;  // set when the server was found silent: the connection is useless
 };
 
+// What another thread needs to cancel a connection's statement (Connection::Cancel,
+// CancelAllAndFreeze).
+struct CancelHandle {
+  std::mutex mu;  // guards the fields against Close() and Exec() in another thread
+  PGcancel* cancel = nullptr;
+  std::string running;    // the query being run, empty between queries
+  bool observer = false;  // ConnectOptions::observer
+};
+
+// Every open connection of the process, for CancelAllAndFreeze.
+std::mutex g_open_mu;
+std::vector<CancelHandle*> g_open;
+// Set by CancelAllAndFreeze: from then on only the thread that called it (g_exempt) may use a
+// connection.
+std::atomic<bool> g_frozen{false};
+thread_local bool g_exempt = false;
+
+// Waits for the end of the process (CancelAllAndFreeze's promise: nothing more is sent).
+[[noreturn]] void HoldForever() {
+  for (;;) pause();
+}
+
+void HoldIfFrozen() {
+  if (g_frozen && !g_exempt) HoldForever();
+}
+
 }  // namespace
 
 struct Connection::State {
   PGconn* conn = nullptr;
   ConnInfo info;
-  std::mutex cancel_mu;  // guards `cancel` against Close() running in another thread
-  PGcancel* cancel = nullptr;
+  CancelHandle handle;
   std::vector<Notice> notices;
   Liveness liveness;
 
   ~State() { Close(); }
   void Close() {
     {
-      std::lock_guard<std::mutex> lock(cancel_mu);
-      if (cancel != nullptr) PQfreeCancel(cancel);
-      cancel = nullptr;
+      std::lock_guard<std::mutex> lock(g_open_mu);
+      std::erase(g_open, &handle);
+    }
+    {
+      std::lock_guard<std::mutex> lock(handle.mu);
+      if (handle.cancel != nullptr) PQfreeCancel(handle.cancel);
+      handle.cancel = nullptr;
     }
     if (conn != nullptr) PQfinish(conn);
     conn = nullptr;
@@ -318,13 +349,38 @@ Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 Connection::~Connection() = default;
 
+// Sends `text` with `send` unless the process is frozen, recording it as running meanwhile: under
+// the handle's lock, so that CancelAllAndFreeze sees every query that reached the server.
+template <typename Send>
+bool SendRecorded(CancelHandle& handle, const std::string& text, Send send) {
+  std::unique_lock<std::mutex> lock(handle.mu);
+  if (g_frozen && !g_exempt) {
+    lock.unlock();
+    HoldForever();
+  }
+  handle.running = text;
+  return send();
+}
+
+void DoneRunning(CancelHandle& handle) {
+  {
+    std::lock_guard<std::mutex> lock(handle.mu);
+    handle.running.clear();
+  }
+  // A canceled statement's error must not reach the caller, which could act on it (record a
+  // failure, retry): the process is about to end.
+  HoldIfFrozen();
+}
+
 DbResult<Rows> Connection::Exec(std::string_view sql) {
   if (!is_open()) return ClientError(ErrorKind::kConnectionLost, "the connection is closed");
   const std::string text(sql);
-  if (!PQsendQuery(s_->conn, text.c_str())) {
+  if (!SendRecorded(s_->handle, text, [&] { return PQsendQuery(s_->conn, text.c_str()) == 1; })) {
+    DoneRunning(s_->handle);
     return ErrorFromResult(nullptr, s_->conn, s_->info.password);
   }
   DbResult<Rows> r = CollectResults(s_->conn, s_->info.password, s_->liveness);
+  DoneRunning(s_->handle);
   // Closing makes is_open() false and lets the server see the end of the session, whenever the
   // network lets the FIN through.
   if (s_->liveness.gave_up) s_->Close();
@@ -338,11 +394,15 @@ DbResult<Rows> Connection::Exec(std::string_view sql,
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  if (!PQsendQueryParams(s_->conn, text.c_str(), static_cast<int>(values.size()), nullptr,
-                         values.data(), nullptr, nullptr, 0)) {
+  if (!SendRecorded(s_->handle, text, [&] {
+        return PQsendQueryParams(s_->conn, text.c_str(), static_cast<int>(values.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0) == 1;
+      })) {
+    DoneRunning(s_->handle);
     return ErrorFromResult(nullptr, s_->conn, s_->info.password);
   }
   DbResult<Rows> r = CollectResults(s_->conn, s_->info.password, s_->liveness);
+  DoneRunning(s_->handle);
   // Closing makes is_open() false and lets the server see the end of the session, whenever the
   // network lets the FIN through.
   if (s_->liveness.gave_up) s_->Close();
@@ -351,10 +411,27 @@ DbResult<Rows> Connection::Exec(std::string_view sql,
 
 bool Connection::Cancel() {
   if (!s_) return false;
-  std::lock_guard<std::mutex> lock(s_->cancel_mu);
-  if (s_->cancel == nullptr) return false;
+  std::lock_guard<std::mutex> lock(s_->handle.mu);
+  if (s_->handle.cancel == nullptr) return false;
   char errbuf[256];
-  return PQcancel(s_->cancel, errbuf, sizeof errbuf) == 1;
+  return PQcancel(s_->handle.cancel, errbuf, sizeof errbuf) == 1;
+}
+
+std::vector<std::string> CancelAllAndFreeze() {
+  g_exempt = true;
+  g_frozen = true;
+  std::vector<std::string> canceled;
+  std::lock_guard<std::mutex> open_lock(g_open_mu);
+  for (CancelHandle* h : g_open) {
+    std::lock_guard<std::mutex> lock(h->mu);
+    if (h->running.empty() || h->cancel == nullptr) continue;
+    char errbuf[256];
+    if (PQcancel(h->cancel, errbuf, sizeof errbuf) != 1 || h->observer) continue;
+    std::string first = h->running.substr(0, h->running.find('\n'));
+    if (first.size() > 100) first = first.substr(0, 97) + "...";
+    canceled.push_back(std::move(first));
+  }
+  return canceled;
 }
 
 std::vector<Notice> Connection::TakeNotices() {
@@ -429,7 +506,12 @@ DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options
     return ConnectError(state->conn, info);
   }
   PQsetNoticeReceiver(state->conn, ReceiveNotice, &state->notices);
-  state->cancel = PQgetCancel(state->conn);
+  state->handle.cancel = PQgetCancel(state->conn);
+  state->handle.observer = options.observer;
+  {
+    std::lock_guard<std::mutex> lock(g_open_mu);
+    g_open.push_back(&state->handle);
+  }
   state->liveness.params = std::move(params);
   state->liveness.silent_server_probe_ms = options.silent_server_probe_ms;
   state->liveness.endpoint = info.Endpoint();

@@ -61,6 +61,9 @@ struct ConnectOptions {
   // when it does not: a frozen network then ends the command instead of hanging it. A server
   // that answers is busy with a long statement, and the wait goes on. 0: wait forever.
   int silent_server_probe_ms = 10000;
+  // A connection that only watches others (deploy's monitor): its statements are canceled like
+  // any other on an interrupt, but not listed as work that was interrupted (CancelAllAndFreeze).
+  bool observer = false;
 };
 
 // Thread-compatible: one thread at a time may use a Connection, except Cancel(), which any thread
@@ -108,6 +111,12 @@ class Connection {
 // kNoDatabase, kServer (e.g. too many connections) or kInvalidUrl (bad parameters); the message
 // is one line, names the endpoint and never contains the password.
 DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options = {});
+
+// Cancels the statement running on every open Connection of the process (PQcancel) and, from
+// now on, makes every other thread that calls Exec wait for the end of the process, so that
+// nothing more is sent (the calling thread may go on connecting and running statements). Returns
+// the statements canceled, each cut to its first line. For db/interrupt.h.
+std::vector<std::string> CancelAllAndFreeze();
 
 // SQL quoting that needs no connection: "name" and 'value', doubling embedded quotes. Literals
 // assume standard_conforming_strings (the default since PostgreSQL 9.1).
