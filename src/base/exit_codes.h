@@ -16,4 +16,5 @@ inline constexpr int kNoMigrations = 10;  // deploy/status: the migrations direc
 inline constexpr int kMissingMigrationFile = 11;  // a migration folder without migration.sql (P3015)
 inline constexpr int kLockHeld = 12;     // deploy/resolve: another deployer holds the lock (P1002)
 inline constexpr int kTimedOut = 13;     // deploy: lock_timeout retries or statement_timeout ran out
+inline constexpr int kInterrupted = 14;  // SIGINT/SIGTERM: running statements canceled, run again
 }  // namespace lockstep::exit_code

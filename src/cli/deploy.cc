@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "db/datasource.h"
 #include "db/dotenv.h"
+#include "db/interrupt.h"
 #include "db/url.h"
 #include "deploy/load.h"
 #include "deploy/options.h"
@@ -35,6 +36,9 @@ constexpr const char* kDeployUsage =
     "`prisma migrate`), else its url (DATABASE_URL), from the environment or .env (Prisma's URL,\n"
     "?schema= included); a transaction-mode pooler is refused. Connecting gives up after its\n"
     "connect_timeout, 5 s when absent or 0 (LOCKSTEP_CONNECT_TIMEOUT=none waits forever).\n"
+    "A frozen network ends the run (exit 4, run again) once the server has been silent for\n"
+    "10 s and does not answer a new connection; the server ends lockstep's sessions left idle\n"
+    "in a transaction after 5 s, releasing their locks (see docs/deploy.md).\n"
     "Durations: 100ms, 2s, 5min.\n"
     "\n"
     "  --dry-run              print the exact commands, timeouts and transactions; no database\n"
@@ -55,7 +59,8 @@ constexpr const char* kDeployUsage =
     "5 a migration failed, 6 blocked by a failed migration (P3009) or a non-empty schema (P3005),\n"
     "8 authentication failed, 9 no such directory, 10 no migrations, 11 folder without\n"
     "migration.sql, 12 another deployer holds the lock, 13 lock timeout retries or\n"
-    "statement_timeout ran out (nothing recorded: run again).\n";
+    "statement_timeout ran out (nothing recorded: run again), 14 interrupted by SIGINT or\n"
+    "SIGTERM (the running statement canceled on the server, nothing recorded: run again).\n";
 
 constexpr const char* kStatusUsage =
     "usage: lockstep status [PATH] [--database URL]\n"
@@ -247,6 +252,20 @@ int Deploy(const Args& args) {
            " found in " + loaded.directory);
   out.Line("Datasource: " + target.conn.Redacted() + " (" + database.source + "), schema \"" +
            target.tables.schema + "\"");
+  // Ctrl-C, or a supervisor's SIGTERM, would otherwise end lockstep at once and leave its
+  // statement running on the server (a concurrent build runs on to its end or an INVALID index).
+  db::CancelAndExitOnInterrupt([](const db::Interruption& i) {
+    std::string what;
+    for (const std::string& sql : i.canceled) what += (what.empty() ? "" : "; ") + sql;
+    std::fprintf(
+        stderr,
+        "lockstep deploy: interrupted by %s: %s; the connection is closed, so the server "
+        "rolls back an open transaction, as after a crash. Nothing is recorded as "
+        "failed: run `lockstep deploy` again to resume (it drops an INVALID index left "
+        "by a canceled concurrent build and builds it again).\n",
+        i.signal_name,
+        what.empty() ? "no statement was running" : ("canceled on the server: " + what).c_str());
+  });
   return deploy::Deploy(plans, target, f.options, out);
 }
 

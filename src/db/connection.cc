@@ -2,27 +2,73 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <mutex>
 
 namespace lockstep::db {
+namespace {
+
+// How a connection notices a server that fell silent (see AwaitResult).
+struct Liveness {
+  // What the connection was opened with (password included), to ask whether the server still
+  // answers new connections.
+  std::vector<std::pair<std::string, std::string>> params;
+  int silent_server_probe_ms = 0;
+  std::string endpoint;
+  bool gave_up = false;  // set when the server was found silent: the connection is useless
+};
+
+// What another thread needs to cancel a connection's statement (Connection::Cancel,
+// CancelAllAndFreeze).
+struct CancelHandle {
+  std::mutex mu;  // guards the fields against Close() and Exec() in another thread
+  PGcancel* cancel = nullptr;
+  std::string running;    // the query being run, empty between queries
+  bool observer = false;  // ConnectOptions::observer
+};
+
+// Every open connection of the process, for CancelAllAndFreeze.
+std::mutex g_open_mu;
+std::vector<CancelHandle*> g_open;
+// Set by CancelAllAndFreeze: from then on only the thread that called it (g_exempt) may use a
+// connection.
+std::atomic<bool> g_frozen{false};
+thread_local bool g_exempt = false;
+
+// Waits for the end of the process (CancelAllAndFreeze's promise: nothing more is sent).
+[[noreturn]] void HoldForever() {
+  for (;;) pause();
+}
+
+void HoldIfFrozen() {
+  if (g_frozen && !g_exempt) HoldForever();
+}
+
+}  // namespace
 
 struct Connection::State {
   PGconn* conn = nullptr;
   ConnInfo info;
-  std::mutex cancel_mu;  // guards `cancel` against Close() running in another thread
-  PGcancel* cancel = nullptr;
+  CancelHandle handle;
   std::vector<Notice> notices;
+  Liveness liveness;
 
   ~State() { Close(); }
   void Close() {
     {
-      std::lock_guard<std::mutex> lock(cancel_mu);
-      if (cancel != nullptr) PQfreeCancel(cancel);
-      cancel = nullptr;
+      std::lock_guard<std::mutex> lock(g_open_mu);
+      std::erase(g_open, &handle);
+    }
+    {
+      std::lock_guard<std::mutex> lock(handle.mu);
+      if (handle.cancel != nullptr) PQfreeCancel(handle.cancel);
+      handle.cancel = nullptr;
     }
     if (conn != nullptr) PQfinish(conn);
     conn = nullptr;
@@ -130,12 +176,54 @@ Rows RowsFromResult(const PGresult* res) {
   return rows;
 }
 
+// Whether the server of `s` answers a new connection attempt within connect_timeout. It never
+// logs in: libpq stops at the server's first reply.
+bool ServerAnswers(const Liveness& l) {
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  for (const auto& [k, v] : l.params) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  const PGPing ping = PQpingParams(keys.data(), values.data(), /*expand_dbname=*/0);
+  return ping == PQPING_OK || ping == PQPING_REJECT;
+}
+
+// Waits until PQgetResult will not block. A statement may run for hours with nothing on the
+// wire, so silence alone proves nothing; silence and a server that no longer answers new
+// connections mean the network (or the host) is gone, and then the wait gives up with an error.
+// A broken connection is left for PQgetResult to report.
+std::optional<DbError> AwaitResult(PGconn* conn, Liveness& l) {
+  while (PQisBusy(conn)) {
+    pollfd fd{PQsocket(conn), POLLIN, 0};
+    if (fd.fd < 0) return std::nullopt;
+    const int n = poll(&fd, 1, l.silent_server_probe_ms > 0 ? l.silent_server_probe_ms : -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) {
+      if (ServerAnswers(l)) continue;
+      l.gave_up = true;
+      return ClientError(ErrorKind::kConnectionLost,
+                         "the server at " + l.endpoint + " sent nothing for " +
+                             std::to_string(l.silent_server_probe_ms / 1000) +
+                             " s and does not answer new connections either (a frozen network?); "
+                             "lockstep closed the connection");
+    }
+    if (n < 0 || !PQconsumeInput(conn)) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 // Collects every result of the query just sent. The first error wins (the server runs nothing
 // after it); otherwise the last result is returned.
-DbResult<Rows> CollectResults(PGconn* conn, const std::string& password) {
+DbResult<Rows> CollectResults(PGconn* conn, const std::string& password, Liveness& liveness) {
   std::optional<DbError> error;
   Rows last;
-  while (PGresult* res = PQgetResult(conn)) {
+  for (;;) {
+    if (std::optional<DbError> silent = AwaitResult(conn, liveness)) return *silent;
+    PGresult* res = PQgetResult(conn);
+    if (res == nullptr) break;
     switch (PQresultStatus(res)) {
       case PGRES_COMMAND_OK:
       case PGRES_TUPLES_OK:
@@ -261,13 +349,42 @@ Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 Connection::~Connection() = default;
 
+// Sends `text` with `send` unless the process is frozen, recording it as running meanwhile: under
+// the handle's lock, so that CancelAllAndFreeze sees every query that reached the server.
+template <typename Send>
+bool SendRecorded(CancelHandle& handle, const std::string& text, Send send) {
+  std::unique_lock<std::mutex> lock(handle.mu);
+  if (g_frozen && !g_exempt) {
+    lock.unlock();
+    HoldForever();
+  }
+  handle.running = text;
+  return send();
+}
+
+void DoneRunning(CancelHandle& handle) {
+  {
+    std::lock_guard<std::mutex> lock(handle.mu);
+    handle.running.clear();
+  }
+  // A canceled statement's error must not reach the caller, which could act on it (record a
+  // failure, retry): the process is about to end.
+  HoldIfFrozen();
+}
+
 DbResult<Rows> Connection::Exec(std::string_view sql) {
   if (!is_open()) return ClientError(ErrorKind::kConnectionLost, "the connection is closed");
   const std::string text(sql);
-  if (!PQsendQuery(s_->conn, text.c_str())) {
+  if (!SendRecorded(s_->handle, text, [&] { return PQsendQuery(s_->conn, text.c_str()) == 1; })) {
+    DoneRunning(s_->handle);
     return ErrorFromResult(nullptr, s_->conn, s_->info.password);
   }
-  return CollectResults(s_->conn, s_->info.password);
+  DbResult<Rows> r = CollectResults(s_->conn, s_->info.password, s_->liveness);
+  DoneRunning(s_->handle);
+  // Closing makes is_open() false and lets the server see the end of the session, whenever the
+  // network lets the FIN through.
+  if (s_->liveness.gave_up) s_->Close();
+  return r;
 }
 
 DbResult<Rows> Connection::Exec(std::string_view sql,
@@ -277,11 +394,19 @@ DbResult<Rows> Connection::Exec(std::string_view sql,
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  if (!PQsendQueryParams(s_->conn, text.c_str(), static_cast<int>(values.size()), nullptr,
-                         values.data(), nullptr, nullptr, 0)) {
+  if (!SendRecorded(s_->handle, text, [&] {
+        return PQsendQueryParams(s_->conn, text.c_str(), static_cast<int>(values.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0) == 1;
+      })) {
+    DoneRunning(s_->handle);
     return ErrorFromResult(nullptr, s_->conn, s_->info.password);
   }
-  return CollectResults(s_->conn, s_->info.password);
+  DbResult<Rows> r = CollectResults(s_->conn, s_->info.password, s_->liveness);
+  DoneRunning(s_->handle);
+  // Closing makes is_open() false and lets the server see the end of the session, whenever the
+  // network lets the FIN through.
+  if (s_->liveness.gave_up) s_->Close();
+  return r;
 }
 
 DbResult<Rows> Connection::CopyIn(std::string_view sql,
@@ -349,10 +474,27 @@ DbResult<std::vector<Notification>> Connection::WaitForNotifications(
 
 bool Connection::Cancel() {
   if (!s_) return false;
-  std::lock_guard<std::mutex> lock(s_->cancel_mu);
-  if (s_->cancel == nullptr) return false;
+  std::lock_guard<std::mutex> lock(s_->handle.mu);
+  if (s_->handle.cancel == nullptr) return false;
   char errbuf[256];
-  return PQcancel(s_->cancel, errbuf, sizeof errbuf) == 1;
+  return PQcancel(s_->handle.cancel, errbuf, sizeof errbuf) == 1;
+}
+
+std::vector<std::string> CancelAllAndFreeze() {
+  g_exempt = true;
+  g_frozen = true;
+  std::vector<std::string> canceled;
+  std::lock_guard<std::mutex> open_lock(g_open_mu);
+  for (CancelHandle* h : g_open) {
+    std::lock_guard<std::mutex> lock(h->mu);
+    if (h->running.empty() || h->cancel == nullptr) continue;
+    char errbuf[256];
+    if (PQcancel(h->cancel, errbuf, sizeof errbuf) != 1 || h->observer) continue;
+    std::string first = h->running.substr(0, h->running.find('\n'));
+    if (first.size() > 100) first = first.substr(0, 97) + "...";
+    canceled.push_back(std::move(first));
+  }
+  return canceled;
 }
 
 std::vector<Notice> Connection::TakeNotices() {
@@ -399,6 +541,15 @@ DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options
       timeout->second = bound;  // a non-number stays, for libpq to reject
     }
   }
+  // The kernel's defaults notice a dead peer after about two hours; these bound it to about 30 s
+  // on this side (libpq ignores them for unix sockets). A URL's own values win.
+  for (const auto& [key, value] : {std::pair<const char*, const char*>{"keepalives", "1"},
+                                   {"keepalives_idle", "10"},
+                                   {"keepalives_interval", "5"},
+                                   {"keepalives_count", "3"},
+                                   {"tcp_user_timeout", "30000"}}) {
+    if (!has(key)) params.emplace_back(key, value);
+  }
   if (!has("fallback_application_name")) {
     params.emplace_back("fallback_application_name", options.application_name);
   }
@@ -418,12 +569,38 @@ DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options
     return ConnectError(state->conn, info);
   }
   PQsetNoticeReceiver(state->conn, ReceiveNotice, &state->notices);
-  state->cancel = PQgetCancel(state->conn);
-  Connection conn(std::move(state));
-  if (options.apply_schema && !info.schema.empty()) {
-    DbResult<Rows> set = conn.Exec("SET search_path TO " + QuoteIdent(info.schema));
-    if (!set.ok()) return set.error();
+  state->handle.cancel = PQgetCancel(state->conn);
+  state->handle.observer = options.observer;
+  {
+    std::lock_guard<std::mutex> lock(g_open_mu);
+    g_open.push_back(&state->handle);
   }
+  state->liveness.params = std::move(params);
+  state->liveness.silent_server_probe_ms = options.silent_server_probe_ms;
+  state->liveness.endpoint = info.Endpoint();
+  Connection conn(std::move(state));
+  // The same bounds on the server's side, so that the server ends a session whose client was cut
+  // off: keepalives and tcp_user_timeout when the peer vanishes, and a session left idle inside
+  // a transaction (which would hold its locks, and block the application, for as long as the
+  // dead connection lingers) after idle_in_transaction_timeout_ms.
+  // A parameter the server does not know (tcp_user_timeout before PostgreSQL 12) is skipped.
+  const std::string idle_ms = std::to_string(options.idle_in_transaction_timeout_ms);
+  std::string setup =
+      "SELECT pg_catalog.set_config(name, b.value, false) FROM (VALUES "
+      "('tcp_keepalives_idle', '10'), ('tcp_keepalives_interval', '5'), "
+      "('tcp_keepalives_count', '3'), ('tcp_user_timeout', '30000')";
+  if (options.idle_in_transaction_timeout_ms > 0) {
+    setup += ", ('idle_in_transaction_session_timeout', '" + idle_ms + "')";
+  }
+  setup +=
+      ") AS b (name, value) JOIN pg_catalog.pg_settings s USING (name) WHERE name <> "
+      "'idle_in_transaction_session_timeout' OR s.setting::bigint NOT BETWEEN 1 AND " +
+      idle_ms;
+  if (options.apply_schema && !info.schema.empty()) {
+    setup += "; SET search_path TO " + QuoteIdent(info.schema);
+  }
+  DbResult<Rows> set = conn.Exec(setup);
+  if (!set.ok()) return set.error();
   return conn;
 }
 

@@ -57,6 +57,22 @@ struct ConnectOptions {
   // as Prisma does.
   bool apply_schema = true;
   std::string application_name = "lockstep";  // fallback_application_name
+  // The server ends the session when it stays idle inside a transaction this long, so that a
+  // client cut off by a frozen network (or killed) does not leave its locks held for the TCP
+  // timeout of the kernel (hours). Lockstep never waits between the statements of one of its
+  // transactions (it sends the next one at once, or ROLLBACK before waiting to retry), so any
+  // gap of seconds means the client is gone. 0 leaves the server's setting. A smaller setting of
+  // the role or server is kept.
+  int idle_in_transaction_timeout_ms = 5000;
+  // While a statement runs the server sends nothing, for as long as the statement takes. After
+  // this much silence the client checks that the server still answers new connections
+  // (PQpingParams, bounded by connect_timeout) and gives up on the connection (kConnectionLost)
+  // when it does not: a frozen network then ends the command instead of hanging it. A server
+  // that answers is busy with a long statement, and the wait goes on. 0: wait forever.
+  int silent_server_probe_ms = 10000;
+  // A connection that only watches others (deploy's monitor): its statements are canceled like
+  // any other on an interrupt, but not listed as work that was interrupted (CancelAllAndFreeze).
+  bool observer = false;
 };
 
 // Thread-compatible: one thread at a time may use a Connection, except Cancel(), which any thread
@@ -98,7 +114,8 @@ class Connection {
 
   int backend_pid() const;
   int server_version_num() const;  // e.g. 160004
-  // False after Close() or when the connection broke.
+  // False after Close(), when the connection broke, or when the client gave up on a server that
+  // stopped answering (ConnectOptions::silent_server_probe_ms).
   bool is_open() const;
   const ConnInfo& info() const;
   void Close();
@@ -114,6 +131,12 @@ class Connection {
 // kNoDatabase, kServer (e.g. too many connections) or kInvalidUrl (bad parameters); the message
 // is one line, names the endpoint and never contains the password.
 DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options = {});
+
+// Cancels the statement running on every open Connection of the process (PQcancel) and, from
+// now on, makes every other thread that calls Exec wait for the end of the process, so that
+// nothing more is sent (the calling thread may go on connecting and running statements). Returns
+// the statements canceled, each cut to its first line. For db/interrupt.h.
+std::vector<std::string> CancelAllAndFreeze();
 
 // SQL quoting that needs no connection: "name" and 'value', doubling embedded quotes. Literals
 // assume standard_conforming_strings (the default since PostgreSQL 9.1).

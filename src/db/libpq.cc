@@ -45,10 +45,14 @@ LOCKSTEP_LIBPQ(int, PQgetlength, (const PGresult* res, int tup_num, int field_nu
                (res, tup_num, field_num))
 LOCKSTEP_LIBPQ(char*, PQgetvalue, (const PGresult* res, int tup_num, int field_num),
                (res, tup_num, field_num))
+LOCKSTEP_LIBPQ(int, PQisBusy, (PGconn * conn), (conn))
 LOCKSTEP_LIBPQ(int, PQnfields, (const PGresult* res), (res))
 LOCKSTEP_LIBPQ(PGnotify*, PQnotifies, (PGconn * conn), (conn))
 LOCKSTEP_LIBPQ(int, PQntuples, (const PGresult* res), (res))
 LOCKSTEP_LIBPQ(PGPing, PQping, (const char* conninfo), (conninfo))
+LOCKSTEP_LIBPQ(PGPing, PQpingParams,
+               (const char* const* keywords, const char* const* values, int expand_dbname),
+               (keywords, values, expand_dbname))
 LOCKSTEP_LIBPQ(int, PQputCopyData, (PGconn * conn, const char* buffer, int nbytes),
                (conn, buffer, nbytes))
 LOCKSTEP_LIBPQ(int, PQputCopyEnd, (PGconn * conn, const char* errormsg), (conn, errormsg))

@@ -140,6 +140,7 @@ bool Monitor::EnsureConnection() {
   db::ConnectOptions options;
   options.apply_schema = false;
   options.application_name = "lockstep deploy (monitor)";
+  options.observer = true;
   db::DbResult<db::Connection> c = db::Connect(info_, options);
   if (!c.ok()) {
     conn_failed_ = true;
