@@ -44,6 +44,8 @@ Measured Run(const std::vector<std::string>& args) {
   std::vector<std::string> copy = args;
   for (std::string& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // The child would otherwise inherit (and print again) what this process has buffered.
+  std::fflush(stdout);
   const auto t0 = Clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
