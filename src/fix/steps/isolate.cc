@@ -24,7 +24,8 @@ std::string IsolateDependency(const Context& ctx) {
   // (a later DROP COLUMN drops the index, and the moved statement would find it gone).
   std::vector<sql::QName> indexes;
   if (s.kind == sql::Kind::kDrop && s.object_type == sql::ObjectType::kIndex) indexes = s.objects;
-  if (s.kind == sql::Kind::kReindex && s.reindex_kind == "index") indexes = s.objects;
+  if (s.kind == sql::Kind::kReindex && s.reindex_kind == "index" && !s.reindex_index.name.empty())
+    indexes = {s.reindex_index};
   for (const sql::QName& o : indexes) {
     const schema::Index* ix = ctx.before().FindIndex(o);
     if (std::string dep = LaterDependency(ctx, ctx.index, o, ix ? ix->table : sql::QName{},
@@ -68,9 +69,9 @@ bool IsolateNonTransactionalStep(Context& ctx) {
   } else if (s.kind == sql::Kind::kDrop && !s.objects.empty()) {
     m.slug = "drop_" + SnakeCase(s.objects.front().name);
   } else if (s.kind == sql::Kind::kReindex) {
-    m.slug = "reindex_" + SnakeCase(!s.objects.empty()      ? s.objects.front().name
-                                    : !s.table.name.empty() ? s.table.name
-                                                            : s.reindex_kind);
+    m.slug = "reindex_" + SnakeCase(!s.reindex_index.name.empty() ? s.reindex_index.name
+                                    : !s.table.name.empty()       ? s.table.name
+                                                                  : s.reindex_kind);
   } else {
     m.slug = SnakeCase(sql::KindName(s.kind)) +
              (s.table.name.empty() ? "" : "_" + SnakeCase(s.table.name));
