@@ -293,7 +293,10 @@ class Builder {
   // Views and materialized views reading `relation` (and those reading them): DROP … CASCADE
   // drops them, each under ACCESS EXCLUSIVE.
   void LockDependentViews(const QName& relation) {
-    for (const auto& [key, t] : cat_.tables()) {
+    for (const auto& entry : cat_.tables()) {
+      // A named reference, not a structured binding: C++20 lambdas may not capture those
+      // (clang refuses, and the fuzz build uses clang).
+      const schema::Table& t = entry.second;
       if (std::find(t.reads.begin(), t.reads.end(), relation) == t.reads.end()) continue;
       const bool seen = std::any_of(e_.locks.begin(), e_.locks.end(), [&](const RelationLock& l) {
         return l.relation == t.name && l.mode == LockMode::kAccessExclusive;
