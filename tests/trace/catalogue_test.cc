@@ -112,8 +112,8 @@ std::string Join(const std::set<std::string>& s) {
 // under running queries. Since then the server also takes AccessShareLock on the referenced
 // key's index when a foreign key is added, and on a serial column's sequence when the column's
 // type changes. Those locks conflict only with ACCESS EXCLUSIVE on that index or sequence, and
-// the lock model (one per major version) does not list them. 16.14 and 17.10, the newest embedded
-// servers, do not take them yet; when they do, their first versions go here.
+// the lock model (one per major version) does not list them. 16.14, 17.10 and 18.4, the newest
+// embedded servers, do not take them yet; when they do, their first versions go here.
 bool TakesExtraAccessShareLocks(int server_version_num) {
   return server_version_num >= 150020 && server_version_num < 160000;
 }
@@ -251,7 +251,7 @@ TEST_P(Catalogue, PlanAgreesWithTrace) {
   }
 }
 
-LOCKSTEP_PG_MAJORS(Catalogue, 14, 15, 16, 17);
+LOCKSTEP_PG_MAJORS(Catalogue, 14, 15, 16, 17, 18);
 
 }  // namespace
 }  // namespace lockstep::trace
