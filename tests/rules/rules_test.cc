@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "base/edit.h"
 #include "rule_case.h"
 #include "rules/rule.h"
 
@@ -89,6 +90,29 @@ TEST_P(RuleCaseTest, DiagnosticsMatchExpectations) {
     EXPECT_TRUE(met[i]) << rel << ":" << x.line
                         << (x.column ? ":" + std::to_string(x.column) : std::string())
                         << ": expected " << x.rule << ", not reported";
+  }
+}
+
+// The quick-fix invariant (squawk's and clang-tidy's CHECK-FIXES): applying every quick fix that
+// the rule under test attaches gives a migration that still parses and on which that rule is
+// silent. A fix that leaves its own finding behind, or breaks the file, fails here.
+TEST_P(RuleCaseTest, QuickFixesSilenceTheirRule) {
+  const CaseFile& cf = GetParam();
+  const std::string rel = fs::relative(cf.path, SourceDir()).string();
+  RuleCase c = ParseRuleCase(rel, Slurp(cf.path), cf.rule);
+  if (!c.errors.empty()) return;  // DiagnosticsMatchExpectations reports a malformed case
+  std::vector<Edit> edits;
+  for (const Diagnostic& d : LintCase(c))
+    if (d.rule == cf.rule) edits.insert(edits.end(), d.edits.begin(), d.edits.end());
+  if (edits.empty()) return;  // nothing to apply: this case has no quick fix of the rule
+  Result<std::string> fixed = ApplyEdits(c.migrations.back().text, edits);
+  ASSERT_TRUE(fixed.ok()) << rel << ": the quick fixes conflict: " << fixed.status().message();
+  c.migrations.back().text = *fixed;
+  for (const Diagnostic& d : LintCase(c)) {
+    EXPECT_NE(d.rule, lint::kSyntaxError) << rel << ": the fixed migration does not parse: "
+                                          << d.message << "\n" << *fixed;
+    EXPECT_NE(d.rule, cf.rule) << rel << ": still reported after its quick fix: " << d.message
+                               << "\n" << *fixed;
   }
 }
 
