@@ -17,6 +17,8 @@
 #include "deploy/options.h"
 #include "deploy/output.h"
 #include "deploy/runner.h"
+#include "fleet/runner.h"
+#include "fleet/targets.h"
 
 namespace lockstep::cli {
 namespace {
@@ -26,6 +28,9 @@ constexpr const char* kDeployUsage =
     "                       [--statement-timeout D] [--max-attempts N] [--retry-deadline D]\n"
     "                       [--retry-delay D] [--max-retry-delay D] [--lock-wait D]\n"
     "                       [--progress-interval D]\n"
+    "       lockstep deploy [PATH] (--fleet FILE | --fleet-query SQL --database URL)\n"
+    "                       [--parallel N] [--canary N] [--on-error stop|continue]\n"
+    "                       [--format text|json] [the options above]\n"
     "\n"
     "Applies the pending migrations of PATH (default prisma/migrations) like `prisma migrate\n"
     "deploy` (same _prisma_migrations rows, same advisory lock), but every statement runs under\n"
@@ -54,23 +59,43 @@ constexpr const char* kDeployUsage =
     "  --lock-wait D          how long to wait for another deployer's lock (default 10s)\n"
     "  --progress-interval D  how often to print progress when not on a terminal (default 10s)\n"
     "\n"
+    "Fleets (one history, many tenant databases or schemas; see docs/fleet.md):\n"
+    "  --fleet FILE           the targets: one PostgreSQL URL per line (?schema= for a schema\n"
+    "                         per tenant; '#' comments and blank lines allowed)\n"
+    "  --fleet-query SQL      the targets from a tenants table: SQL runs read-only on\n"
+    "                         --database; each row's first column is a schema name of that\n"
+    "                         database or a URL\n"
+    "  --parallel N           targets deployed at once, in all (default 4)\n"
+    "  --canary N             deploy the first N targets first; stop if one of them fails\n"
+    "  --on-error stop|continue  after a failed target, start no more (default) or go on\n"
+    "  --format text|json     the summary as text (default) or one JSON document on stdout\n"
+    "Each target gets the whole deploy above (its own lock, timeouts, retries, resume); a fleet\n"
+    "deploy killed at any point is finished by running the same command again.\n"
+    "\n"
     "exit codes: 0 applied (or nothing to do), 2 usage, unusable file (NUL byte, UTF-16,\n"
     "another provider's lock file) or SQL syntax error, 4 database error,\n"
     "5 a migration failed, 6 blocked by a failed migration (P3009) or a non-empty schema (P3005),\n"
     "8 authentication failed, 9 no such directory, 10 no migrations, 11 folder without\n"
     "migration.sql, 12 another deployer holds the lock, 13 lock timeout retries or\n"
     "statement_timeout ran out (nothing recorded: run again), 14 interrupted by SIGINT or\n"
-    "SIGTERM (the running statement canceled on the server, nothing recorded: run again).\n";
+    "SIGTERM (the running statement canceled on the server, nothing recorded: run again),\n"
+    "15 a fleet target failed or was not started (the summary names them).\n";
 
 constexpr const char* kStatusUsage =
     "usage: lockstep status [PATH] [--database URL]\n"
+    "       lockstep status [PATH] (--fleet FILE | --fleet-query SQL --database URL)\n"
+    "                       [--parallel N] [--format text|json]\n"
     "\n"
     "Compares the migrations of PATH (default prisma/migrations) with _prisma_migrations:\n"
     "applied, pending, failed, partial (split migration lockstep will resume), modified after\n"
     "apply (checksum mismatch), missing from disk.\n"
     "\n"
+    "With --fleet or --fleet-query (as for deploy): one line per target (up to date, behind,\n"
+    "failed, ahead, modified, unreachable) and the counts.\n"
+    "\n"
     "exit codes: 0 up to date, 1 pending, 6 a migration failed, 7 modified or missing from\n"
-    "disk, 4/8 database or authentication errors, 9/10/11 as for deploy.\n";
+    "disk, 4/8 database or authentication errors, 9/10/11 as for deploy. With a fleet: 0 when\n"
+    "every target is up to date, else 1.\n";
 
 constexpr const char* kResolveUsage =
     "usage: lockstep resolve (--applied NAME | --rolled-back NAME) [PATH] [--database URL]\n"
@@ -88,6 +113,10 @@ struct Flags {
   std::string applied;
   std::string rolled_back;
   deploy::Options options;
+  std::string fleet_file;
+  std::string fleet_query;
+  fleet::FleetOptions fleet;
+  bool is_fleet() const { return !fleet_file.empty() || !fleet_query.empty(); }
 };
 
 int UsageError(const std::string& command, const std::string& message, const char* usage) {
@@ -149,6 +178,34 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
         problem = "--max-attempts needs a number of attempts (at least 1)";
       else
         f.options.max_attempts = static_cast<int>(n);
+    } else if (command != "resolve" && (a == "--fleet" || a == "--fleet-query")) {
+      std::optional<std::string> v = value();
+      if (!v || v->empty())
+        return UsageError(command, a + (a == "--fleet" ? " needs a file" : " needs SQL"), usage);
+      (a == "--fleet" ? f.fleet_file : f.fleet_query) = *v;
+    } else if (command != "resolve" && (a == "--parallel" || a == "--canary")) {
+      std::optional<std::string> v = value();
+      char* end = nullptr;
+      const long n = v ? std::strtol(v->c_str(), &end, 10) : -1;
+      const long low = a == "--parallel" ? 1 : 0;
+      if (!v || v->empty() || *end != '\0' || n < low || n > 256)
+        problem = a + " needs a number from " + std::to_string(low) + " to 256";
+      else
+        (a == "--parallel" ? f.fleet.parallel : f.fleet.canary) = static_cast<int>(n);
+    } else if (is_deploy && a == "--on-error") {
+      std::optional<std::string> v = value();
+      if (v && *v == "stop")
+        f.fleet.on_error = fleet::OnError::kStop;
+      else if (v && *v == "continue")
+        f.fleet.on_error = fleet::OnError::kContinue;
+      else
+        problem = "--on-error is stop or continue";
+    } else if (command != "resolve" && a == "--format") {
+      std::optional<std::string> v = value();
+      if (v && (*v == "json" || *v == "text"))
+        f.fleet.json = *v == "json";
+      else
+        problem = "--format is text or json";
     } else if (command == "resolve" && (a == "--applied" || a == "--rolled-back")) {
       std::optional<std::string> v = value();
       if (!v || v->empty()) return UsageError(command, a + " needs a migration name", usage);
@@ -164,7 +221,64 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
     if (problem) return UsageError(command, *problem, usage);
   }
   if (std::getenv("PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK")) f.options.use_advisory_lock = false;
+  if (!f.fleet_file.empty() && !f.fleet_query.empty())
+    return UsageError(command, "give --fleet FILE or --fleet-query SQL, not both", usage);
+  if (!f.fleet_file.empty() && !f.database.empty())
+    return UsageError(command,
+                      "--database names the tenants database of --fleet-query; with --fleet "
+                      "FILE the targets are the file's URLs",
+                      usage);
+  if (!f.fleet_query.empty() && f.database.empty())
+    return UsageError(command, "--fleet-query needs --database URL (where the tenants table is)",
+                      usage);
+  if (!f.is_fleet() && (f.fleet.json || f.fleet.canary > 0))
+    return UsageError(command, "--format and --canary go with --fleet or --fleet-query", usage);
+  if (f.is_fleet() && f.dry_run)
+    return UsageError(command, "--dry-run prints one target's commands: run it without a fleet",
+                      usage);
   return -1;
+}
+
+// The fleet's targets, all read and checked before any is touched. -1 to go on, else an exit code.
+int FleetTargets(const std::string& command, const Flags& f,
+                 std::vector<fleet::FleetTarget>& targets) {
+  Result<std::vector<fleet::FleetTarget>> read = Status::Error("");
+  if (!f.fleet_file.empty()) {
+    read = fleet::ReadFleetFile(f.fleet_file);
+  } else {
+    db::DbResult<db::ConnInfo> tenants = db::ParseUrl(f.database);
+    if (!tenants.ok()) {
+      std::fprintf(stderr, "lockstep %s: error: --database: %s\n", command.c_str(),
+                   tenants.error().OneLine().c_str());
+      return exit_code::kUsage;
+    }
+    read = fleet::TargetsFromQuery(*tenants, f.fleet_query);
+  }
+  if (!read.ok()) {
+    std::fprintf(stderr, "lockstep %s: error: %s\n", command.c_str(),
+                 read.status().ToString().c_str());
+    return f.fleet_file.empty() ? exit_code::kDatabase : exit_code::kUsage;
+  }
+  targets = std::move(read).value();
+  return -1;
+}
+
+// Ctrl-C, or a supervisor's SIGTERM, would otherwise end lockstep at once and leave its
+// statements running on the server (a concurrent build runs on to its end or an INVALID index).
+void CancelOnInterrupt(bool fleet) {
+  db::CancelAndExitOnInterrupt([fleet](const db::Interruption& i) {
+    std::string what;
+    for (const std::string& sql : i.canceled) what += (what.empty() ? "" : "; ") + sql;
+    std::fprintf(
+        stderr,
+        "lockstep deploy: interrupted by %s: %s; the connection%s closed, so the server "
+        "rolls back an open transaction, as after a crash. Nothing is recorded as "
+        "failed: run the same `lockstep deploy` again to resume (it drops an INVALID index left "
+        "by a canceled concurrent build and builds it again).\n",
+        i.signal_name,
+        what.empty() ? "no statement was running" : ("canceled on the server: " + what).c_str(),
+        fleet ? "s are" : " is");
+  });
 }
 
 struct Database {
@@ -243,6 +357,14 @@ int Deploy(const Args& args) {
   if (int code = Load("deploy", f, loaded); code >= 0) return code;
   // Every file is read, checksummed and parsed before anything is sent.
   const std::vector<deploy::MigrationPlan> plans = deploy::PlanAll(loaded.set, f.options);
+  if (f.is_fleet()) {
+    std::vector<fleet::FleetTarget> targets;
+    if (int code = FleetTargets("deploy", f, targets); code >= 0) return code;
+    deploy::Printer out =
+        f.fleet.json ? deploy::Printer(stderr, stderr, false) : deploy::Printer::Standard();
+    CancelOnInterrupt(true);
+    return fleet::DeployFleet(plans, targets, f.options, f.fleet, out);
+  }
   Database database = FindDatabase("deploy", f, loaded.directory, !f.dry_run);
   if (database.exit_code >= 0) return database.exit_code;
   const deploy::Target target = deploy::TargetFor(database.info);
@@ -252,20 +374,7 @@ int Deploy(const Args& args) {
            " found in " + loaded.directory);
   out.Line("Datasource: " + target.conn.Redacted() + " (" + database.source + "), schema \"" +
            target.tables.schema + "\"");
-  // Ctrl-C, or a supervisor's SIGTERM, would otherwise end lockstep at once and leave its
-  // statement running on the server (a concurrent build runs on to its end or an INVALID index).
-  db::CancelAndExitOnInterrupt([](const db::Interruption& i) {
-    std::string what;
-    for (const std::string& sql : i.canceled) what += (what.empty() ? "" : "; ") + sql;
-    std::fprintf(
-        stderr,
-        "lockstep deploy: interrupted by %s: %s; the connection is closed, so the server "
-        "rolls back an open transaction, as after a crash. Nothing is recorded as "
-        "failed: run `lockstep deploy` again to resume (it drops an INVALID index left "
-        "by a canceled concurrent build and builds it again).\n",
-        i.signal_name,
-        what.empty() ? "no statement was running" : ("canceled on the server: " + what).c_str());
-  });
+  CancelOnInterrupt(false);
   return deploy::Deploy(plans, target, f.options, out);
 }
 
@@ -274,6 +383,13 @@ int Status(const Args& args) {
   if (int code = ParseFlags("status", args, kStatusUsage, f); code >= 0) return code;
   deploy::Loaded loaded;
   if (int code = Load("status", f, loaded); code >= 0) return code;
+  if (f.is_fleet()) {
+    std::vector<fleet::FleetTarget> targets;
+    if (int code = FleetTargets("status", f, targets); code >= 0) return code;
+    deploy::Printer out =
+        f.fleet.json ? deploy::Printer(stderr, stderr, false) : deploy::Printer::Standard();
+    return fleet::FleetStatus(deploy::DiskMigrations(loaded.set), targets, f.fleet, out);
+  }
   Database database = FindDatabase("status", f, loaded.directory, true);
   if (database.exit_code >= 0) return database.exit_code;
   const deploy::Target target = deploy::TargetFor(database.info);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -41,7 +42,7 @@ void KillPoint() {
     const char* v = std::getenv("LOCKSTEP_TEST_KILL_AT");
     return v ? std::atol(v) : 0L;
   }();
-  static long count = 0;
+  static std::atomic<long> count{0};  // fleet deploys step on several threads
   if (kill_at > 0 && ++count == kill_at) {
     std::fflush(stdout);
     std::fflush(stderr);
@@ -238,6 +239,7 @@ class Deployer {
       : target_(target), options_(options), out_(out), backoff_(options, RandomSeed()) {}
 
   int Run(const std::vector<MigrationPlan>& plans);
+  int applied() const { return applied_; }
 
  private:
   static uint64_t RandomSeed() {
@@ -303,6 +305,7 @@ class Deployer {
   std::optional<db::Connection> conn_;
   std::unique_ptr<Monitor> monitor_;
   bool progress_table_ = false;
+  int applied_ = 0;  // migrations finished by this run
   // The session's statement_timeout and idle_in_transaction_session_timeout before lockstep
   // changed anything (pg_settings.reset_val): what the role, the database or the URL set.
   int64_t role_statement_timeout_ms_ = 0;
@@ -896,6 +899,7 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
     if (code) return code;
   }
   out_.Line("  applied `" + plan.name + "` in " + Seconds(MsSince(start) / 1000.0));
+  ++applied_;
   return 0;
 }
 
@@ -1097,9 +1101,11 @@ int ExitCodeFor(const db::DbError& e) {
 }
 
 int Deploy(const std::vector<MigrationPlan>& plans, const Target& target, const Options& options,
-           Printer& out) {
+           Printer& out, DeployStats* stats) {
   Deployer d(target, options, out);
-  return d.Run(plans);
+  const int code = d.Run(plans);
+  if (stats) stats->applied = d.applied();
+  return code;
 }
 
 }  // namespace lockstep::deploy
@@ -1197,7 +1203,8 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
   return exit_code::kOk;
 }
 
-int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Printer& out) {
+int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Printer& out,
+               StatusReport* report_out) {
   db::ConnectOptions connect_options;
   connect_options.application_name = "lockstep status";
   db::DbResult<db::Connection> conn = db::Connect(target.conn, connect_options);
@@ -1235,6 +1242,7 @@ int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Pri
   }
   out.Line(summary.empty() ? "No migrations." : summary + ".");
   const int code = report.ExitCode();
+  if (report_out) *report_out = report;
   if (code == exit_code::kOk) out.Line("Database schema is up to date.");
   if (report.Count(MigrationState::kFailed) > 0)
     out.Line(

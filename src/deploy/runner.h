@@ -36,10 +36,16 @@ Target TargetFor(const db::ConnInfo& info);
 // The exit code for a failure to connect: kAuth, kUsage (bad parameters) or kDatabase.
 int ExitCodeFor(const db::DbError& connect_error);
 
+// What one Deploy did, for callers that summarise many (fleet/).
+struct DeployStats {
+  int applied = 0;  // migrations finished by this run (resumed ones included)
+};
+
 // Applies the pending migrations among `plans` (every migration found on disk, in order; their
-// errors are reported only for pending ones). Prints to `out`; returns an exit code.
+// errors are reported only for pending ones). Prints to `out`; returns an exit code. Safe to run
+// on several threads at once, each with its own target and Printer.
 int Deploy(const std::vector<MigrationPlan>& plans, const Target& target, const Options& options,
-           Printer& out);
+           Printer& out, DeployStats* stats = nullptr);
 
 // Prints the commands Deploy would send, migration by migration, for all of `plans` (a dry run
 // does not connect, so it cannot know which are applied already). Returns kUsage when a plan has
@@ -47,8 +53,10 @@ int Deploy(const std::vector<MigrationPlan>& plans, const Target& target, const 
 int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
                 const Options& options, Printer& out);
 
-// `lockstep status`. Returns StatusReport::ExitCode(), or a connection error's code.
-int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Printer& out);
+// `lockstep status`. Returns StatusReport::ExitCode(), or a connection error's code; fills
+// `report` (when given) once the ledger has been read.
+int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Printer& out,
+               StatusReport* report = nullptr);
 
 enum class ResolveAs { kApplied, kRolledBack };
 // `lockstep resolve --applied NAME | --rolled-back NAME`, as `prisma migrate resolve` does, plus
