@@ -11,6 +11,7 @@
 
 #include "base/exit_codes.h"
 #include "cli/commands.h"
+#include "db/interrupt.h"
 #include "verify/report.h"
 #include "verify/runner.h"
 
@@ -55,7 +56,9 @@ constexpr const char* kUsage =
     "\n"
     "Exit status: 0 when lockstep's run applied the migrations within the stall budget (the\n"
     "baseline's longest request + the lock timeout + 50 ms) and to the same schema as the naive\n"
-    "run, 1 when it did not, 2 on bad arguments or input, 4 when the database cannot be used.\n";
+    "run, 1 when it did not, 2 on bad arguments or input, 4 when the database cannot be used,\n"
+    "14 when interrupted (SIGINT, SIGTERM): verify then drops the databases it created and\n"
+    "removes its work directory; a later verify removes what a killed one left on this host.\n";
 
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "lockstep verify: %s\n\n%s", message.c_str(), kUsage);
@@ -178,6 +181,13 @@ int Verify(const Args& args) {
       std::fprintf(stderr, "[%6.1fs] %s\n", s, line.c_str());
     };
 
+  // Ctrl-C would otherwise leave three filled databases on the user's server (or an embedded
+  // server's directory) and the work directory behind.
+  db::CancelAndExitOnInterrupt([](const db::Interruption& i) {
+    std::fprintf(stderr, "lockstep verify: interrupted by %s; cleaning up\n", i.signal_name);
+    for (const std::string& line : verify::CleanUpAfterInterrupt())
+      std::fprintf(stderr, "  %s\n", line.c_str());
+  });
   bool database_error = false;
   Result<verify::VerifyReport> report = verify::RunVerify(o, &database_error);
   if (!report.ok()) {

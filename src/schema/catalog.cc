@@ -294,6 +294,7 @@ void Catalog::AddConstraint(Table& t, const sql::Constraint& c,
       out.name = c.name.empty() ? DefaultName(t.name.name, c.expr ? c.expr->columns : cols, "check")
                                 : c.name;
       if (c.expr) out.proves_not_null = c.expr->not_null_columns;
+      if (c.expr) out.check_conditions = c.expr->column_conditions;
       if (out.columns.empty() && c.expr) out.columns = c.expr->columns;  // what it constrains
       break;
     case T::kExclusion:

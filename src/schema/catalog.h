@@ -40,6 +40,9 @@ struct Constraint {
   std::vector<std::string> ref_columns;
   bool valid = true;                         // false while NOT VALID
   std::vector<std::string> proves_not_null;  // CHECK (col IS NOT NULL …)
+  // CHECK: its conditions when it is only simple conditions on single columns, nullopt when it
+  // is anything else (sql::Expr::column_conditions).
+  std::optional<std::vector<sql::ColumnCondition>> check_conditions;
   std::string index_name;                    // UNIQUE/PK: the backing index
   Origin origin = Origin::kExisting;
 };

@@ -47,6 +47,17 @@ struct TypeRef {
 
 // A summary of an expression (a default, a CHECK, an index expression): what lockstep needs to
 // judge volatility and constraint shape, not a full tree.
+// One condition of a CHECK on a single column, as verify needs it to generate rows that pass.
+struct ColumnCondition {
+  std::string column;
+  std::vector<std::string> values;  // `IN (...)` / `= const`: the allowed constants, as text
+  std::optional<double> min;        // `>=`, `>`, BETWEEN: the lower bound
+  bool min_exclusive = false;       // `>`
+  std::optional<double> max;        // `<=`, `<`, BETWEEN: the upper bound
+  bool max_exclusive = false;       // `<`
+  bool not_null = false;            // `IS NOT NULL`
+};
+
 struct Expr {
   enum class Kind { kConst, kNull, kFuncCall, kTypeCast, kColumnRef, kSqlValueFunction, kOther };
   Kind kind = Kind::kOther;
@@ -59,6 +70,10 @@ struct Expr {
   bool has_subquery = false;
   // For `col IS NOT NULL` (possibly AND-ed with others): the columns proven non-null.
   std::vector<std::string> not_null_columns;
+  // Read as a CHECK: its conditions when it is only conditions on single columns AND-ed together
+  // (`c IN (...)`, `c = k`, `c >= k`, `c BETWEEN k AND l`, `c IS NOT NULL`, and `c IS NULL OR`
+  // such conditions on c), constants compared to numbers where ordered; nullopt otherwise.
+  std::optional<std::vector<ColumnCondition>> column_conditions;
 };
 
 struct Constraint {

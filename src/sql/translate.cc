@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -405,6 +406,133 @@ std::string ConstText(const A_Const* c) {
   }
 }
 
+std::vector<const Node*> NodesOf(const List* l) {
+  std::vector<const Node*> out;
+  for (const Node* n : Items(l)) out.push_back(n);
+  return out;
+}
+
+// A constant (through casts: 'a'::text), as text; nullopt for anything else or NULL.
+std::optional<std::string> ConstOf(const Node* n) {
+  while (const auto* c = As<TypeCast>(n, T_TypeCast)) n = c->arg;
+  const auto* k = As<A_Const>(n, T_A_Const);
+  if (!k || k->isnull) return std::nullopt;
+  return ConstText(k);
+}
+
+std::optional<double> NumberOf(const Node* n) {
+  const std::optional<std::string> text = ConstOf(n);
+  if (!text || text->empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(text->c_str(), &end);
+  if (*end != '\0') return std::nullopt;
+  return v;
+}
+
+// A column reference (through casts: "status"::text), or empty.
+std::string ColumnOfNode(const Node* n) {
+  while (const auto* c = As<TypeCast>(n, T_TypeCast)) n = c->arg;
+  return ColumnOf(As<ColumnRef>(n, T_ColumnRef));
+}
+
+// Appends the single-column conditions `n` consists of; false when it is anything else.
+bool CollectConditions(const Node* n, std::vector<ColumnCondition>& out) {
+  if (const auto* b = As<BoolExpr>(n, T_BoolExpr)) {
+    const std::vector<const Node*> args = NodesOf(b->args);
+    if (b->boolop == AND_EXPR) {
+      for (const Node* a : args)
+        if (!CollectConditions(a, out)) return false;
+      return true;
+    }
+    if (b->boolop != OR_EXPR || args.size() != 2) return false;
+    // `c IS NULL OR <conditions on c>`: rows that satisfy the conditions satisfy it.
+    for (size_t i = 0; i < 2; ++i) {
+      const auto* t = As<NullTest>(args[i], T_NullTest);
+      if (!t || t->nulltesttype != IS_NULL) continue;
+      const std::string col = ColumnOfNode(reinterpret_cast<const Node*>(t->arg));
+      std::vector<ColumnCondition> rest;
+      if (col.empty() || !CollectConditions(args[1 - i], rest)) return false;
+      for (const ColumnCondition& c : rest)
+        if (c.column != col) return false;
+      out.insert(out.end(), rest.begin(), rest.end());
+      return true;
+    }
+    return false;
+  }
+  if (const auto* t = As<NullTest>(n, T_NullTest)) {
+    const std::string col = ColumnOfNode(reinterpret_cast<const Node*>(t->arg));
+    if (col.empty() || t->nulltesttype != IS_NOT_NULL) return false;
+    ColumnCondition c;
+    c.column = col;
+    c.not_null = true;
+    out.push_back(std::move(c));
+    return true;
+  }
+  const auto* e = As<A_Expr>(n, T_A_Expr);
+  if (!e || Items(e->name).size() != 1) return false;
+  const std::string op = StrOf(static_cast<const Node*>(linitial(e->name)));
+  ColumnCondition c;
+  switch (e->kind) {
+    case AEXPR_IN: {
+      c.column = ColumnOfNode(e->lexpr);
+      if (op != "=" || c.column.empty() || !e->rexpr || nodeTag(e->rexpr) != T_List) return false;
+      for (const Node* v : NodesOf(reinterpret_cast<const List*>(e->rexpr))) {
+        std::optional<std::string> k = ConstOf(v);
+        if (!k) return false;
+        c.values.push_back(std::move(*k));
+      }
+      break;
+    }
+    case AEXPR_BETWEEN: {
+      c.column = ColumnOfNode(e->lexpr);
+      if (c.column.empty() || !e->rexpr || nodeTag(e->rexpr) != T_List) return false;
+      const std::vector<const Node*> bounds = NodesOf(reinterpret_cast<const List*>(e->rexpr));
+      if (bounds.size() != 2) return false;
+      c.min = NumberOf(bounds[0]);
+      c.max = NumberOf(bounds[1]);
+      if (!c.min || !c.max) return false;
+      break;
+    }
+    case AEXPR_OP: {
+      // `c op k`, or `k op c` read as `c op' k`.
+      std::string flipped = op;
+      c.column = ColumnOfNode(e->lexpr);
+      const Node* constant = e->rexpr;
+      if (c.column.empty()) {
+        c.column = ColumnOfNode(e->rexpr);
+        constant = e->lexpr;
+        if (op == "<") flipped = ">";
+        if (op == "<=") flipped = ">=";
+        if (op == ">") flipped = "<";
+        if (op == ">=") flipped = "<=";
+      }
+      if (c.column.empty()) return false;
+      if (flipped == "=") {
+        std::optional<std::string> k = ConstOf(constant);
+        if (!k) return false;
+        c.values.push_back(std::move(*k));
+        break;
+      }
+      const std::optional<double> k = NumberOf(constant);
+      if (!k) return false;
+      if (flipped == ">=" || flipped == ">") {
+        c.min = k;
+        c.min_exclusive = flipped == ">";
+      } else if (flipped == "<=" || flipped == "<") {
+        c.max = k;
+        c.max_exclusive = flipped == "<";
+      } else {
+        return false;
+      }
+      break;
+    }
+    default:
+      return false;
+  }
+  out.push_back(std::move(c));
+  return true;
+}
+
 const char* SqlValueFunctionName(SQLValueFunctionOp op) {
   switch (op) {
     case SVFOP_CURRENT_DATE: return "current_date";
@@ -499,6 +627,8 @@ std::optional<Expr> TranslateExpr(const Node* n) {
   // The expression's own start: the first located node at the top.
   if (const std::optional<int> loc = ExprLocation(n)) e.location = *loc;
   CollectNotNull(n, e.not_null_columns);
+  if (std::vector<ColumnCondition> conditions; CollectConditions(n, conditions))
+    e.column_conditions = std::move(conditions);
   return e;
 }
 

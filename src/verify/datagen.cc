@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -150,8 +151,37 @@ std::string FormatTimestamp(int64_t epoch_seconds) {
   return buf;
 }
 
+// A value within a CHECK's integer bounds, distinct per row id while the range allows it.
+int64_t Bounded(const ColumnPlan& c, int64_t r) {
+  int64_t type_max = c.kind == ValueKind::kInt16 ? 32767 : kPrime - 1;
+  if (c.kind == ValueKind::kNumeric && c.numeric_digits >= 0 && c.numeric_digits < 10) {
+    int64_t limit = 1;  // numeric(p, s) holds p - s digits before the point
+    for (int i = 0; i < c.numeric_digits; ++i) limit *= 10;
+    type_max = limit - 1;
+  }
+  const int64_t type_min = c.kind == ValueKind::kInt16 ? -32768 : -(kPrime - 1);
+  const int64_t lo =
+      c.min_value.value_or(c.max_value ? std::max(type_min, *c.max_value - type_max) : 0);
+  const int64_t hi = c.max_value.value_or(type_max);
+  return lo + Scramble(r) % std::max<int64_t>(hi - lo + 1, 1);
+}
+
 std::string ScalarValue(const ColumnPlan& c, int64_t r) {
   char buf[64];
+  const bool bounded = !c.sequence && (c.min_value || c.max_value);
+  if (bounded) {
+    switch (c.kind) {
+      case ValueKind::kInt16:
+      case ValueKind::kInt32:
+      case ValueKind::kInt64:
+      case ValueKind::kFloat:
+      case ValueKind::kNumeric:
+      case ValueKind::kMoney:
+        return std::to_string(Bounded(c, r));
+      default:
+        break;
+    }
+  }
   switch (c.kind) {
     case ValueKind::kInt16:
       return std::to_string(c.sequence ? r % 32767 + 1 : Scramble(r) % 32767);
@@ -233,6 +263,9 @@ std::string ScalarValue(const ColumnPlan& c, int64_t r) {
     case ValueKind::kEnum:
       return c
           .enum_values[static_cast<size_t>((r - 1) % static_cast<int64_t>(c.enum_values.size()))];
+    case ValueKind::kChoice:
+      return c.allowed_values[static_cast<size_t>((r - 1) %
+                                                  static_cast<int64_t>(c.allowed_values.size()))];
     case ValueKind::kForeignKey:
     case ValueKind::kNull:
     case ValueKind::kOmitted:
@@ -279,9 +312,21 @@ struct Builder {
   const schema::Catalog& catalog;
   int64_t rows;
   FillPlan plan;
+  // Nullable foreign keys loaded as NULL ("schema.table/constraint"): the edges that break the
+  // cycles of the foreign-key graph.
+  const std::set<std::string>& nulled_edges;
   std::map<std::string, size_t> index_of;  // key -> index in plan.tables (once finished)
   std::set<std::string> on_stack;
-  std::vector<std::string> cycle_edges;  // "child.fk" edges that close a cycle
+  // The tables being visited, outermost first, each with the nullable foreign key (its edge id)
+  // through which the visit reached it, or "" when it came through a NOT NULL one.
+  std::vector<std::pair<std::string, std::string>> path;
+  // Set when a cycle of foreign keys closes through a NOT NULL one but passes through a nullable
+  // one: that edge must be nulled, and the plan made again (PlanFill does).
+  std::optional<std::string> edge_to_null;
+
+  static std::string EdgeId(const std::string& table_key, const std::string& constraint) {
+    return table_key + "/" + constraint;
+  }
 
   static std::string Key(const sql::QName& q) { return q.schema + "." + q.name; }
 
@@ -298,7 +343,75 @@ struct Builder {
     return pk;
   }
 
-  Status Visit(const sql::QName& raw, bool workload) {
+  // Makes the generated values of `tp` pass the CHECKs of `t`, or sets tp->skip_reason when a
+  // CHECK is not one of the simple kinds (sql::ColumnCondition) or cannot be met.
+  static Status ApplyChecks(const schema::Table& t, TablePlan* tp) {
+    for (const schema::Constraint& k : t.constraints) {
+      if (k.type != sql::Constraint::Type::kCheck || !tp->skip_reason.empty()) continue;
+      auto skip = [&](const std::string& why) {
+        tp->skip_reason = "CHECK " + k.name + " " + why;
+        return Status::Ok();
+      };
+      if (!k.check_conditions) return skip("is not one verify can generate rows for");
+      for (const sql::ColumnCondition& cond : *k.check_conditions) {
+        auto col = std::find_if(tp->columns.begin(), tp->columns.end(),
+                                [&](const ColumnPlan& c) { return c.name == cond.column; });
+        if (col == tp->columns.end()) return skip("names an unknown column " + cond.column);
+        if (cond.not_null) {
+          if (col->kind == ValueKind::kNull || col->kind == ValueKind::kOmitted)
+            return skip("needs " + cond.column + " NOT NULL, which verify leaves NULL");
+          continue;
+        }
+        if (col->kind == ValueKind::kForeignKey || col->kind == ValueKind::kNull ||
+            col->kind == ValueKind::kOmitted || col->array_dims > 0)
+          return skip("constrains " + cond.column + ", whose values verify cannot choose");
+        if (!cond.values.empty()) {
+          std::vector<std::string> allowed = cond.values;
+          if (col->kind == ValueKind::kChoice) {  // two CHECKs on one column: both hold
+            std::vector<std::string> both;
+            for (const std::string& v : allowed)
+              if (std::count(col->allowed_values.begin(), col->allowed_values.end(), v))
+                both.push_back(v);
+            allowed = both;
+          }
+          if (allowed.empty()) return skip("allows no value of " + cond.column);
+          col->kind = ValueKind::kChoice;
+          col->allowed_values = std::move(allowed);
+          col->sequence = false;
+          continue;
+        }
+        switch (col->kind) {
+          case ValueKind::kInt16:
+          case ValueKind::kInt32:
+          case ValueKind::kInt64:
+          case ValueKind::kFloat:
+          case ValueKind::kNumeric:
+          case ValueKind::kMoney:
+            break;
+          case ValueKind::kChoice:
+            continue;  // the values another condition lists decide
+          default:
+            return skip("bounds " + cond.column + ", which is not a number");
+        }
+        if (cond.min) {
+          const int64_t lo = static_cast<int64_t>(cond.min_exclusive ? std::floor(*cond.min) + 1
+                                                                     : std::ceil(*cond.min));
+          col->min_value = std::max(col->min_value.value_or(lo), lo);
+        }
+        if (cond.max) {
+          const int64_t hi = static_cast<int64_t>(cond.max_exclusive ? std::ceil(*cond.max) - 1
+                                                                     : std::floor(*cond.max));
+          col->max_value = std::min(col->max_value.value_or(hi), hi);
+        }
+        if (col->min_value && col->max_value && *col->min_value > *col->max_value)
+          return skip("leaves no integer value for " + cond.column);
+        col->sequence = false;
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Visit(const sql::QName& raw, bool workload, const std::string& via_nullable = "") {
     const schema::Table* t = catalog.FindTable(raw);
     if (!t) return Status::Error("table " + raw.ToString() + " is not in the replayed history");
     const std::string key = Key(t->name);
@@ -309,6 +422,7 @@ struct Builder {
     if (t->kind != schema::Table::Kind::kTable && t->kind != schema::Table::Kind::kPartitioned)
       return Status::Ok();  // views and foreign tables hold no rows of their own
     on_stack.insert(key);
+    path.emplace_back(key, via_nullable);
 
     TablePlan tp;
     tp.name = t->name;
@@ -335,21 +449,46 @@ struct Builder {
                              "foreign key " +
                              c.name);
       const std::string pkey = Key(parent->name);
-      if (pkey != key && on_stack.count(pkey)) {
-        // A cycle: this edge is loaded as NULL, which only a nullable column allows.
-        for (const std::string& col : c.columns) {
-          const schema::Column* sc = t->FindColumn(col);
-          if (sc && sc->not_null)
-            return Status::Error("tables " + t->name.ToString() + " and " +
-                                 parent->name.ToString() +
-                                 " reference each other through NOT NULL foreign keys; verify "
-                                 "cannot load such a cycle");
-          nulled.insert(col);
-        }
+      const std::string edge = EdgeId(key, c.name);
+      const bool nullable = std::none_of(c.columns.begin(), c.columns.end(), [&](const auto& col) {
+        const schema::Column* sc = t->FindColumn(col);
+        return sc && sc->not_null;
+      });
+      if (nullable && (nulled_edges.count(edge) || (pkey != key && on_stack.count(pkey)))) {
+        // A cycle is broken here: the edge is loaded as NULL, which its columns allow.
+        nulled.insert(c.columns.begin(), c.columns.end());
         continue;
       }
+      if (pkey != key && on_stack.count(pkey)) {
+        // A cycle closes through this NOT NULL edge. It can still be loaded when another edge of
+        // it is nullable: the latest one on the way from the parent to here.
+        auto from =
+            std::find_if(path.begin(), path.end(), [&](const auto& p) { return p.first == pkey; });
+        for (auto it = path.end(); it != from + 1;) {
+          --it;
+          if (!it->second.empty()) {
+            edge_to_null = it->second;
+            return Status::Error("the foreign-key cycle through " + it->second +
+                                 " is broken there");
+          }
+        }
+        return Status::Error("tables " + t->name.ToString() + " and " + parent->name.ToString() +
+                             " reference each other through NOT NULL foreign keys; verify "
+                             "cannot load such a cycle");
+      }
       if (pkey != key) {
-        if (Status s = Visit(parent->name, false); !s.ok()) return s;
+        if (Status s = Visit(parent->name, false, nullable ? edge : ""); !s.ok()) return s;
+        auto planned = index_of.find(pkey);
+        if (planned != index_of.end() && !plan.tables[planned->second].skip_reason.empty()) {
+          // The parent has no rows to point at.
+          if (nullable) {
+            nulled.insert(c.columns.begin(), c.columns.end());
+          } else if (tp.skip_reason.empty()) {
+            tp.skip_reason = "its NOT NULL foreign key " + c.name + " references " +
+                             parent->name.ToString() + ", which is not loaded";
+          }
+          continue;
+        }
       }
       for (size_t i = 0; i < c.columns.size(); ++i)
         if (!fk_of.count(c.columns[i])) fk_of[c.columns[i]] = {pkey, ref[i]};
@@ -404,6 +543,8 @@ struct Builder {
       }
       tp.columns.push_back(std::move(cp));
     }
+
+    if (Status s = ApplyChecks(*t, &tp); !s.ok()) return s;
 
     // Resolve foreign keys against the (already planned) parents.
     for (ColumnPlan& cp : tp.columns) {
@@ -460,7 +601,27 @@ struct Builder {
     }
     tp.update_column = update.value_or(tp.key.empty() ? 0 : tp.key.front());
 
+    if (!tp.skip_reason.empty()) {
+      tp.rows = 0;
+    } else {
+      // A unique key whose every column can take only a few values (`CHECK (id = 1)`) bounds
+      // the number of distinct rows.
+      for (const std::vector<std::string>& cols : UniqueKeys(*t)) {
+        int64_t combinations = 1;
+        for (const std::string& name : cols) {
+          std::optional<size_t> i = column_index(name);
+          if (!i || tp.columns[*i].kind != ValueKind::kChoice) {
+            combinations = -1;
+            break;
+          }
+          combinations *= static_cast<int64_t>(tp.columns[*i].allowed_values.size());
+        }
+        if (!cols.empty() && combinations > 0) tp.rows = std::min(tp.rows, combinations);
+      }
+    }
+
     on_stack.erase(key);
+    path.pop_back();
     index_of[key] = plan.tables.size();
     plan.tables.push_back(std::move(tp));
     return Status::Ok();
@@ -477,10 +638,18 @@ int64_t FillPlan::total_rows() const {
 
 Result<FillPlan> PlanFill(const schema::Catalog& catalog, const std::vector<sql::QName>& touched,
                           int64_t rows) {
-  Builder b{catalog, rows, {}, {}, {}, {}};
-  for (const sql::QName& t : touched)
-    if (Status s = b.Visit(t, true); !s.ok()) return s;
-  return std::move(b.plan);
+  // Each round that meets a cycle closed by a NOT NULL foreign key nulls one more nullable edge
+  // of it and plans again from scratch, so that no half-built plan remains; there are at most
+  // as many rounds as nullable foreign keys.
+  std::set<std::string> nulled_edges;
+  for (;;) {
+    Builder b{catalog, rows, {}, nulled_edges, {}, {}, {}, {}};
+    Status status;
+    for (const sql::QName& t : touched)
+      if (status = b.Visit(t, true); !status.ok()) break;
+    if (status.ok()) return std::move(b.plan);
+    if (!b.edge_to_null || !nulled_edges.insert(*b.edge_to_null).second) return status;
+  }
 }
 
 std::optional<std::string> Value(const FillPlan& plan, size_t table, size_t column, int64_t rowid) {

@@ -7,7 +7,12 @@
 //     migration is about to add (`ADD UNIQUE` on a populated table must succeed);
 //   - a foreign key of row i points at row ((i - 1) mod parent_rows) + 1 of the parent, which was
 //     loaded first (self-references point at row (i + 1) / 2, loaded earlier in the same COPY);
-//   - nullable columns are filled too (a pending `SET NOT NULL` must succeed).
+//   - nullable columns are filled too (a pending `SET NOT NULL` must succeed);
+//   - simple CHECKs hold (`c IN (...)`, `c = k`, ranges, `IS NOT NULL`): a column takes the
+//     allowed values by turns or stays within the bounds, and a table whose unique key can only
+//     take k values (`CHECK (id = 1)`, a singleton) gets k rows. A table with any other CHECK is
+//     left empty (TablePlan::skip_reason), and so is a table that needs its rows through a
+//     NOT NULL foreign key (a nullable one is then NULL).
 // What cannot be generated (an unknown type, a domain, a composite) is left to the column's
 // default or NULL; a NOT NULL column without a default of such a type is an error naming it.
 // Pure and thread-safe once built.
@@ -47,6 +52,7 @@ enum class ValueKind {
   kXml,
   kTsvector,
   kEnum,
+  kChoice,      // one of the values a CHECK allows (`IN (...)`, `= k`), by turns
   kForeignKey,  // a copy of the parent's referenced column for the parent row this row points at
   kNull,        // the NULL of a back edge in a foreign-key cycle
   kOmitted,     // left to the server: STORED generated columns, unknown types with a default
@@ -60,6 +66,10 @@ struct ColumnPlan {
   int numeric_digits = -1;  // numeric(p, s): p - s, the digits before the point
   int array_dims = 0;
   std::vector<std::string> enum_values;
+  std::vector<std::string> allowed_values;  // kChoice: what the table's CHECKs allow
+  // Integer bounds the table's CHECKs put on a numeric column (`>= 0`, `BETWEEN 1 AND 5`).
+  std::optional<int64_t> min_value;
+  std::optional<int64_t> max_value;
   size_t parent_table = 0;   // kForeignKey: index into FillPlan::tables
   size_t parent_column = 0;  // kForeignKey: index into that table's columns
   bool self_reference = false;
@@ -77,6 +87,9 @@ struct TablePlan {
   // The column the workload's UPDATE sets to itself: a plain column when there is one.
   size_t update_column = 0;
   bool workload = false;  // touched by the pending migrations: gets reads and writes
+  // Why the table is left empty (rows is then 0), e.g. a CHECK verify cannot generate rows for;
+  // empty when it is loaded. The workload reads and updates such a table but inserts nothing.
+  std::string skip_reason;
 };
 
 // Tables in load order: every parent before its children.

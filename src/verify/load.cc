@@ -133,6 +133,14 @@ Status RunParallel(const db::ConnInfo& info, const std::vector<std::string>& sta
 Status Load(const db::ConnInfo& info, const FillPlan& plan, const LoadOptions& options) {
   db::DbResult<db::Connection> admin = db::Connect(info);
   if (!admin.ok()) return admin.error().ToStatus();
+  // Rows the history inserted (a service account, seed data) would collide with the synthetic
+  // ones, which start at row id 1. CASCADE empties the rows that point at them too.
+  std::string tables;
+  for (const TablePlan& tp : plan.tables)
+    tables += (tables.empty() ? "" : ", ") + QuotedName(tp.name);
+  if (!tables.empty())
+    if (auto r = admin->Exec("TRUNCATE " + tables + " CASCADE"); !r.ok())
+      return Status::Error("emptying the tables to load: " + r.error().OneLine());
   for (size_t t = 0; t < plan.tables.size(); ++t) {
     const TablePlan& tp = plan.tables[t];
     const auto started = std::chrono::steady_clock::now();

@@ -21,7 +21,8 @@ struct LoadOptions {
   std::function<void(const std::string&)> progress;  // one line per table; may be empty
 };
 
-// Loads every table of `plan`, parents first. Indexes and foreign keys touching a table are
+// Empties every table of `plan` (TRUNCATE … CASCADE: rows the history inserted, and the rows
+// pointing at them), then loads them, parents first. Indexes and foreign keys touching a table are
 // dropped before its rows are copied and recreated afterwards from the server's own definitions,
 // under the same names (a bulk load then a sorted build is several times faster): the schema
 // afterwards is the one before. Errors carry the server's message and the table.

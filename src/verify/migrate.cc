@@ -5,13 +5,36 @@
 #include <unistd.h>
 
 #include "base/process.h"
+#include "base/source.h"
 #include "deploy/ledger.h"
 #include "deploy/options.h"
 #include "migrations/checksum.h"
+#include "sql/parser.h"
 
 namespace lockstep::verify {
 
-Status ApplyLikePrisma(db::Connection& conn, const std::vector<MigrationFile>& migrations) {
+namespace {
+
+// Applies `m` one statement at a time, each in its own transaction (the file's own BEGIN and
+// COMMIT left out), and describes each one that fails in `skipped`.
+void ApplyStatementByStatement(db::Connection& conn, const MigrationFile& m,
+                               std::vector<std::string>* skipped) {
+  sql::ParseOptions options;
+  options.tokens = false;
+  const sql::ParsedFile parsed = sql::ParseString(m.sql, options);
+  const SourceFile source(m.name + "/migration.sql", m.sql);
+  for (const sql::Statement& st : parsed.statements) {
+    if (st.kind == sql::Kind::kTransaction) continue;
+    auto r = conn.Exec(sql::StatementText(m.sql, st));
+    if (r.ok()) continue;
+    skipped->push_back(source.Where(static_cast<size_t>(st.begin)) + ": " + r.error().OneLine());
+  }
+}
+
+}  // namespace
+
+Status ApplyLikePrisma(db::Connection& conn, const std::vector<MigrationFile>& migrations,
+                       std::vector<std::string>* skipped) {
   if (auto r =
           conn.Exec("SELECT pg_advisory_lock(" + std::to_string(deploy::kAdvisoryLockKey) + ")");
       !r.ok())
@@ -31,7 +54,11 @@ Status ApplyLikePrisma(db::Connection& conn, const std::vector<MigrationFile>& m
       break;
     }
     auto applied = conn.Exec(m.sql);
-    if (!applied.ok()) {
+    // A file with its own BEGIN leaves the session in the failed transaction block.
+    if (!applied.ok()) (void)conn.Exec("ROLLBACK");
+    if (!applied.ok() && skipped) {
+      ApplyStatementByStatement(conn, m, skipped);
+    } else if (!applied.ok()) {
       const std::string error = applied.error().OneLine();
       (void)conn.Exec("UPDATE \"_prisma_migrations\" SET logs = $2 WHERE id = $1", {id, error});
       result = Status::Error("migration " + m.name + " failed: " + error);

@@ -25,7 +25,12 @@ struct MigrationFile {
 // inserted, the whole file sent as ONE simple query (so PostgreSQL runs it as one implicit
 // transaction), and the row finished, or given the error as its logs. No lock_timeout, no
 // statement_timeout, no retry. Stops at the first failing migration; the error names it.
-Status ApplyLikePrisma(db::Connection& conn, const std::vector<MigrationFile>& migrations);
+// With `skipped` (for the history, which real applications do not always keep replayable on an
+// empty server: an extension the server lacks, an object made outside the migrations), a
+// failing migration is applied again statement by statement, outside a transaction, and each
+// statement that fails is skipped and described in `skipped` ("name:line: error"), instead.
+Status ApplyLikePrisma(db::Connection& conn, const std::vector<MigrationFile>& migrations,
+                       std::vector<std::string>* skipped = nullptr);
 
 struct ChildResult {
   int exit_code = -1;  // the process's exit status; 128 + signal when it was killed

@@ -1,15 +1,19 @@
 #include "verify/runner.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -167,6 +171,72 @@ Touched FindTouched(const Selected& s, int pg_major) {
       for (const sql::QName& q : st.effect.scans) add(q, locks::LockMode::kNone);
     }
   }
+  // `ALTER TYPE … ADD VALUE` locks no table, but the application writes the type through the
+  // tables whose columns have it: those are what the workload must exercise.
+  for (size_t i = history; i < h.migrations.size(); ++i) {
+    for (const analysis::AnalyzedStatement& st : h.migrations[i].statements) {
+      if (st.statement->kind != sql::Kind::kAlterEnum) continue;
+      const schema::Enum* e = out.catalog.FindEnum(st.statement->type_name);
+      if (!e) continue;
+      for (const auto& [key, t] : out.catalog.tables())
+        for (const schema::Column& c : t.columns)
+          if (out.catalog.UsesType(c.type, e->name)) add(t.name, locks::LockMode::kNone);
+    }
+  }
+  return out;
+}
+
+// ---- What a run leaves behind ------------------------------------------------------------------
+
+// What this process has created and not yet removed, for CleanUpAfterInterrupt: an interrupt
+// ends the process without running destructors (db/interrupt.h).
+struct Leftovers {
+  std::mutex mu;
+  std::optional<db::ConnInfo> admin;  // the user's server (--database)
+  int version_num = 0;
+  db::EmbeddedServer* embedded = nullptr;
+  std::vector<std::string> databases;
+  std::vector<fs::path> work_dirs;
+};
+
+Leftovers& Registry() {
+  static Leftovers* leftovers = new Leftovers();  // never destroyed: used until _exit
+  return *leftovers;
+}
+
+// True when `pid` is a process on this host (a process of another user counts too).
+bool ProcessAlive(long pid) {
+  if (pid <= 0 || pid > 0x7fffffff) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+// The names verify gives what it creates; a leftover is one of them whose pid is not alive.
+const std::regex& DatabasePattern() {
+  static const std::regex re("^lockstep_verify_([0-9]+)_(base|naive|lockstep)$");
+  return re;
+}
+const std::regex& WorkDirPattern() {
+  static const std::regex re("^lockstep-verify-([0-9]+)-[A-Za-z0-9]{6}$");
+  return re;
+}
+
+// Removes the work directories of verify runs whose process is gone (an interrupt, a kill -9);
+// returns one line per directory removed.
+std::vector<std::string> RemoveLeftoverWorkDirs() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path(ec), ec)) {
+    const std::string name = e.path().filename().string();
+    std::smatch m;
+    if (!std::regex_match(name, m, WorkDirPattern()) || ProcessAlive(std::stol(m[1].str())))
+      continue;
+    std::error_code rm;
+    fs::remove_all(e.path(), rm);
+    out.push_back(rm ? "could not remove " + e.path().string() + ", left by verify process " +
+                           m[1].str() + ": " + rm.message()
+                     : "removed " + e.path().string() + ", left by verify process " + m[1].str() +
+                           " (no longer running)");
+  }
   return out;
 }
 
@@ -208,8 +278,42 @@ class Server {
     if (v.ok()) s->version_ = v->rows[0][0].value_or("");
     s->version_num_ = s->admin_->server_version_num();
     s->prefix_ = "lockstep_verify_" + std::to_string(::getpid()) + "_";
+    {
+      Leftovers& l = Registry();
+      std::lock_guard<std::mutex> lock(l.mu);
+      l.admin = s->admin_info_;
+      l.version_num = s->version_num_;
+      l.embedded = s->embedded_.get();
+    }
+    if (!s->embedded_) s->RemoveLeftoverDatabases(o);
     return s;
   }
+
+  // Drops the databases of earlier verify runs on this host that were interrupted: names of the
+  // form verify gives (lockstep_verify_<pid>_base|naive|lockstep) whose pid is no running process
+  // here. Without FORCE, so that a database someone is connected to stays.
+  void RemoveLeftoverDatabases(const VerifyOptions& o) {
+    db::DbResult<db::Rows> dbs = admin_->Exec(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'lockstep\\_verify\\_%' "
+        "ORDER BY datname");
+    if (!dbs.ok()) return;
+    for (const auto& row : dbs->rows) {
+      const std::string name = row[0].value_or("");
+      std::smatch m;
+      if (!std::regex_match(name, m, DatabasePattern()) || ProcessAlive(std::stol(m[1].str())))
+        continue;
+      db::DbResult<db::Rows> r = admin_->Exec("DROP DATABASE " + db::QuoteIdent(name));
+      std::string line = r.ok() ? "removed database " + name + ", left by verify process " +
+                                      m[1].str() + " (no longer running)"
+                                : "could not remove database " + name + ", left by verify " +
+                                      "process " + m[1].str() + ": " + r.error().OneLine();
+      Say(o, line);
+      removed_.push_back(std::move(line));
+    }
+  }
+
+  // What RemoveLeftoverDatabases did, one line each.
+  const std::vector<std::string>& removed_leftovers() const { return removed_; }
 
   // verify creates databases and runs a workload on the server, not only in the named database:
   // every database that accepts connections must be free of user tables (verify's own
@@ -258,11 +362,22 @@ class Server {
     for (const std::string& name : created_) (void)Drop(name);
     admin_.reset();
     if (embedded_) (void)embedded_->Stop();
+    Leftovers& l = Registry();
+    std::lock_guard<std::mutex> lock(l.mu);
+    l.admin.reset();
+    l.embedded = nullptr;
+    l.databases.clear();
   }
 
   std::string Name(const std::string& suffix) const { return prefix_ + suffix; }
 
   Status Create(const std::string& name, const std::string& template_db) {
+    {
+      // Before the CREATE: an interrupt during it must drop what it may have made.
+      Leftovers& l = Registry();
+      std::lock_guard<std::mutex> lock(l.mu);
+      l.databases.push_back(name);
+    }
     std::string sql = "CREATE DATABASE " + db::QuoteIdent(name);
     if (!template_db.empty()) {
       sql += " TEMPLATE " + db::QuoteIdent(template_db);
@@ -303,6 +418,7 @@ class Server {
   int version_num_ = 0;
   std::string prefix_;
   std::vector<std::string> created_;
+  std::vector<std::string> removed_;
 };
 
 // ---- One measured run
@@ -533,6 +649,9 @@ struct WorkDir {
   ~WorkDir() {
     std::error_code ec;
     if (!keep && !path.empty()) fs::remove_all(path, ec);
+    Leftovers& l = Registry();
+    std::lock_guard<std::mutex> lock(l.mu);
+    l.work_dirs.clear();
   }
 };
 
@@ -569,8 +688,13 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
         sel->path);
   Result<FillPlan> plan = PlanFill(touched.catalog, touched.tables, o.rows);
   if (!plan.ok()) return plan.status();
-  for (const TablePlan& t : plan->tables)
+  for (const TablePlan& t : plan->tables) {
     report.tables.push_back({t.name.ToString(), t.rows, t.workload});
+    if (!t.skip_reason.empty())
+      report.notes.push_back(
+          t.name.ToString() + " is left empty: " + t.skip_reason +
+          (t.workload ? "; the workload reads and updates it, without inserts" : ""));
+  }
   // The report holds a read lock on the table the migrations lock hardest (the first one on a
   // tie), which is where a lock queue hurts.
   {
@@ -587,12 +711,24 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
   for (const TablePlan& t : plan->tables)
     if (t.name.ToString() == report.long_transaction_table) long_table_sql = QuotedName(t.name);
 
+  for (const std::string& line : RemoveLeftoverWorkDirs()) {
+    Say(o, line);
+    report.notes.push_back(line);
+  }
   WorkDir work;
   work.keep = o.keep;
   {
-    std::string tmpl = (fs::temp_directory_path() / "lockstep-verify-XXXXXX").string();
+    // The pid in the name tells a later run whether this one is still going (leftovers).
+    std::string tmpl =
+        (fs::temp_directory_path() / ("lockstep-verify-" + std::to_string(::getpid()) + "-XXXXXX"))
+            .string();
     if (!::mkdtemp(tmpl.data())) return Status::Error("cannot create a temporary directory");
     work.path = tmpl;
+    if (!o.keep) {
+      Leftovers& l = Registry();
+      std::lock_guard<std::mutex> lock(l.mu);
+      l.work_dirs.push_back(work.path);
+    }
   }
   if (o.keep) report.work_dir = work.path.string();
   if (Status s = WriteMigrationsDir(work.path / "migrations", *sel); !s.ok()) return s;
@@ -620,6 +756,8 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
     return server.status();
   }
   Server& srv = **server;
+  report.notes.insert(report.notes.end(), srv.removed_leftovers().begin(),
+                      srv.removed_leftovers().end());
   report.server_version = srv.version();
   report.server = srv.description();
 
@@ -629,9 +767,19 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
     db::DbResult<db::Connection> conn = db::Connect(srv.Info(base));
     if (!conn.ok()) return conn.error().ToStatus();
     Say(o, "applying the history (" + std::to_string(sel->history.size()) + " migrations)");
-    if (Status s = ApplyLikePrisma(*conn, sel->history); !s.ok()) {
+    std::vector<std::string> skipped;
+    if (Status s = ApplyLikePrisma(*conn, sel->history, &skipped); !s.ok()) {
       db_error = false;  // the history's SQL
       return Status::Error("applying the history: " + s.message());
+    }
+    if (!skipped.empty()) {
+      std::string first;
+      for (size_t i = 0; i < skipped.size() && i < 3; ++i) first += "; " + skipped[i];
+      const std::string note = "the history does not apply as written on this server: " +
+                               std::to_string(skipped.size()) +
+                               " statement(s) failed and were skipped" + first;
+      Say(o, note);
+      report.notes.push_back(note);
     }
   }
   Say(o, "loading " + std::to_string(plan->total_rows()) + " synthetic rows");
@@ -698,6 +846,44 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
         report.schema_differences.push_back("lockstep only: " + l);
   }
   return report;
+}
+
+std::vector<std::string> CleanUpAfterInterrupt() {
+  Leftovers& l = Registry();
+  std::lock_guard<std::mutex> lock(l.mu);
+  std::vector<std::string> out;
+  if (l.embedded) {
+    // Its databases go with it.
+    Status s = l.embedded->Stop();
+    out.push_back(s.ok() ? "stopped the embedded server and removed its directory"
+                         : "stopping the embedded server: " + s.message());
+  } else if (l.admin && !l.databases.empty()) {
+    db::ConnectOptions copts;
+    copts.application_name = "lockstep verify (cleanup)";
+    db::DbResult<db::Connection> conn = db::Connect(*l.admin, copts);
+    for (const std::string& name : l.databases) {
+      if (!conn.ok()) {
+        out.push_back("could not drop database " + name + ": " + conn.error().OneLine() +
+                      " (the next verify on this server drops it)");
+        continue;
+      }
+      std::string sql = "DROP DATABASE IF EXISTS " + db::QuoteIdent(name);
+      if (l.version_num >= 130000) sql += " WITH (FORCE)";
+      db::DbResult<db::Rows> r = conn->Exec(sql);
+      out.push_back(r.ok() ? "dropped database " + name
+                           : "could not drop database " + name + ": " + r.error().OneLine() +
+                                 " (the next verify on this server drops it)");
+    }
+  }
+  l.databases.clear();
+  for (const fs::path& dir : l.work_dirs) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    out.push_back(ec ? "could not remove " + dir.string() + ": " + ec.message()
+                     : "removed " + dir.string());
+  }
+  l.work_dirs.clear();
+  return out;
 }
 
 }  // namespace lockstep::verify

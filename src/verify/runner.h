@@ -102,4 +102,13 @@ struct VerifyReport {
 // `database_error` (optional) is set when the error is the server's or the connection's.
 Result<VerifyReport> RunVerify(const VerifyOptions& options, bool* database_error = nullptr);
 
+// For an interrupt (db/interrupt.h), which ends the process without running destructors: drops
+// the databases the running RunVerify created on the user's server (--database), or stops its
+// embedded server, and removes its work directory (unless --keep). Needs the thread that calls
+// it to be allowed to connect (the interrupt's own thread is). Returns one line per thing done.
+// A later RunVerify also removes what an interrupted or killed one left on this host: databases
+// named lockstep_verify_<pid>_{base,naive,lockstep} and temporary directories
+// lockstep-verify-<pid>-*, whose pid is no running process (it says so in its notes).
+std::vector<std::string> CleanUpAfterInterrupt();
+
 }  // namespace lockstep::verify

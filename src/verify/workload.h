@@ -42,7 +42,8 @@ struct WorkloadOptions {
 // (i % 3: read, update, insert), round robin over every workload table of the plan; with fewer,
 // each client rotates through every kind. Reads and updates address a random loaded row by its key
 // (by the first row when the table has no key); inserts add rows with fresh row ids, so that
-// unique and foreign-key constraints hold.
+// foreign-key constraints hold, and say ON CONFLICT DO NOTHING, so that a unique index over
+// columns whose values wrap (foreign keys, enums) turns a duplicate into a no-op, not a failure.
 class Workload {
  public:
   // Connects every client (before returning), then starts them at `t0`.

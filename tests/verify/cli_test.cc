@@ -1,9 +1,13 @@
 // lockstep verify end to end, at a small size: the real binary, a real server, the lock-queue
 // fixture (ADD COLUMN while a report holds a read lock), asserting the JSON report's structure
 // and that the naive run shows the stall the lockstep run avoids.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -214,6 +218,97 @@ TEST_F(VerifyCliTest, RefusesAServerWhoseOtherDatabasesHoldUserTables) {
   ASSERT_TRUE(dbs.ok());
   EXPECT_EQ(dbs->rows[0][0], "0");
   EXPECT_TRUE(conn().Exec("DROP DATABASE " + other + " WITH (FORCE)").ok());
+}
+
+// The verify databases on the test server, by name.
+std::vector<std::string> VerifyDatabases(db::Connection& conn) {
+  std::vector<std::string> out;
+  auto rows = conn.Exec(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'lockstep\\_verify\\_%' ORDER BY datname "
+      "COLLATE \"C\"");
+  if (!rows.ok()) return {"error: " + rows.status().ToString()};
+  for (const auto& r : rows->rows) out.push_back(r[0].value_or(""));
+  return out;
+}
+
+std::vector<fs::path> WorkDirsOf(pid_t pid) {
+  std::vector<fs::path> out;
+  const std::string prefix = "lockstep-verify-" + std::to_string(pid) + "-";
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+    if (e.path().filename().string().rfind(prefix, 0) == 0) out.push_back(e.path());
+  return out;
+}
+
+// issue 17.8: an interrupted `verify --database` left its three filled databases on the user's
+// server and its work directory; it now removes them before it exits (code 14).
+TEST_F(VerifyCliTest, InterruptDropsItsDatabasesAndWorkDirectory) {
+  const fs::path err = fs::temp_directory_path() / ("verify-int-" + std::to_string(::getpid()));
+  const std::string url = db().url();
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 2);
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, 1);
+    const std::string fixture = Fixture();
+    ::execl(LOCKSTEP_BIN, LOCKSTEP_BIN, "verify", fixture.c_str(), "--database", url.c_str(),
+            "--rows", "3000", "--clients", "2", "--duration", "30", nullptr);
+    ::_exit(127);
+  }
+  // Wait until the baseline runs on the copies: all three databases exist.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const std::string last = "lockstep_verify_" + std::to_string(child) + "_lockstep";
+  bool created = false;
+  while (!created && std::chrono::steady_clock::now() < deadline) {
+    for (const std::string& name : VerifyDatabases(conn())) created |= name == last;
+    if (!created) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_FALSE(WorkDirsOf(child).empty());
+  ::kill(child, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  std::ifstream e(err);
+  std::stringstream text;
+  text << e.rdbuf();
+  fs::remove(err);
+  ASSERT_TRUE(created) << text.str();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 14) << status << text.str();
+  EXPECT_NE(text.str().find("interrupted by SIGINT"), std::string::npos) << text.str();
+  EXPECT_EQ(VerifyDatabases(conn()), std::vector<std::string>{}) << text.str();
+  EXPECT_EQ(WorkDirsOf(child), std::vector<fs::path>{}) << text.str();
+}
+
+// issue 17.8: a later verify removes what a killed one left behind (its pid no longer runs), and
+// says so; it leaves alone names it does not give and databases of a running process.
+TEST_F(VerifyCliTest, RemovesLeftoversOfADeadVerifyOnly) {
+  // A pid that ran and is gone: a child that has exited and been waited for.
+  const pid_t dead = ::fork();
+  ASSERT_GE(dead, 0);
+  if (dead == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(dead, nullptr, 0), dead);
+  const std::string leftover = "lockstep_verify_" + std::to_string(dead) + "_base";
+  const std::string live = "lockstep_verify_" + std::to_string(::getpid()) + "_naive";
+  const std::string other = "lockstep_verify_" + std::to_string(dead) + "_mine";
+  for (const std::string& name : {leftover, live, other})
+    ASSERT_TRUE(conn().Exec("CREATE DATABASE " + db::QuoteIdent(name)).ok());
+  const fs::path dir =
+      fs::temp_directory_path() / ("lockstep-verify-" + std::to_string(dead) + "-AbC123");
+  fs::create_directories(dir / "migrations");
+
+  const CliRun r = Lockstep("verify " + Fixture() + " --database '" + db().url() +
+                            "' --rows 300 --clients 1 --duration 0.5");
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+  EXPECT_NE(r.err.find("removed database " + leftover), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("removed database " + leftover), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("removed " + dir.string()), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir));
+  std::vector<std::string> kept{other, live};
+  std::sort(kept.begin(), kept.end());
+  EXPECT_EQ(VerifyDatabases(conn()), kept);
+  for (const std::string& name : {live, other})
+    EXPECT_TRUE(conn().Exec("DROP DATABASE " + db::QuoteIdent(name)).ok());
 }
 
 TEST(VerifyCliUsageTest, BadArgumentsAreUsageErrors) {
