@@ -304,6 +304,9 @@ class Deployer {
                          const std::vector<std::optional<std::string>>& params,
                          const std::string& why);
   int DropIndexConcurrently(const std::string& qualified, const std::string& why);
+  // DETACH ... CONCURRENTLY of `s`: pg_inherits.inhdetachpending as text (no row: detached).
+  db::DbResult<db::Rows> DetachState(const PlannedStatement& s);
+  std::string FinalizeDetachSql(const PlannedStatement& s) const;
 
   const Target& target_;
   Options options_;
@@ -726,6 +729,18 @@ int Deployer::DropInvalidIndexes(const std::string& where_sql,
   return 0;
 }
 
+db::DbResult<db::Rows> Deployer::DetachState(const PlannedStatement& s) {
+  return conn_->Exec(
+      "SELECT inhdetachpending::text FROM pg_catalog.pg_inherits WHERE inhrelid = "
+      "pg_catalog.to_regclass($1) AND inhparent = pg_catalog.to_regclass($2)",
+      {Qualified(s.partition), Qualified(s.table)});
+}
+
+std::string Deployer::FinalizeDetachSql(const PlannedStatement& s) const {
+  return "ALTER TABLE " + Qualified(s.table) + " DETACH PARTITION " + Qualified(s.partition) +
+         " FINALIZE";
+}
+
 int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran) {
   const PlannedStatement& s = step.statements.front();
   KillPoint();
@@ -800,16 +815,12 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
       }
       break;
     case Recovery::kDetachConcurrently: {
-      db::DbResult<db::Rows> r = conn_->Exec(
-          "SELECT inhdetachpending::text FROM pg_catalog.pg_inherits WHERE inhrelid = "
-          "pg_catalog.to_regclass($1) AND inhparent = pg_catalog.to_regclass($2)",
-          {Qualified(s.partition), Qualified(s.table)});
+      db::DbResult<db::Rows> r = DetachState(s);
       if (!r.ok()) return DbFailure(r.error(), "checking partition " + s.partition.name);
       if (!r->empty() && r->rows[0][0] == std::optional<std::string>("true")) {
         out_.Line("  " + s.partition.name +
                   " was left \"detach pending\" by an interrupted run: finalizing the detach");
-        sql = "ALTER TABLE " + Qualified(s.table) + " DETACH PARTITION " + Qualified(s.partition) +
-              " FINALIZE";
+        sql = FinalizeDetachSql(s);
       } else if (r->empty() && maybe_ran) {
         out_.Line("  " + s.partition.name + " was already detached by the interrupted run");
         done = true;
@@ -823,6 +834,17 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
   if (!done) {
     const Clock::time_point first_attempt = Clock::now();
     for (int failed_attempts = 1;; ++failed_attempts) {
+      // A failed attempt may have committed its first transaction (the partition is "detach
+      // pending"): sending the statement again would fail, FINALIZE completes it.
+      if (failed_attempts > 1 && s.recovery == Recovery::kDetachConcurrently && sql == s.sql) {
+        db::DbResult<db::Rows> st = DetachState(s);
+        if (!st.ok()) return DbFailure(st.error(), "checking partition " + s.partition.name);
+        if (!st->empty() && st->rows[0][0] == std::optional<std::string>("true")) {
+          out_.Line("  " + s.partition.name +
+                    " is \"detach pending\" after the failed attempt: finalizing the detach");
+          sql = FinalizeDetachSql(s);
+        }
+      }
       std::set<std::string> before;
       const bool builds_index = s.recovery == Recovery::kCreateIndexConcurrently;
       if (builds_index) {

@@ -283,6 +283,30 @@ TEST_P(CicWaitTest, AWaiterForTheMigrationLockDuringTheBuildIsNamedAndStopsIt) {
   EXPECT_EQ(FailedRows(), "0");
 }
 
+// DETACH PARTITION CONCURRENTLY commits the partition as "detach pending", then waits for the
+// transactions using the parent. When lock_timeout cut that wait, the retry sent the same
+// statement again, which PostgreSQL refuses for a pending partition: the migration was recorded
+// as failed (P3009). A retry after the partition went pending finalizes the detach instead.
+TEST_P(CicWaitTest, ARetriedDetachConcurrentlyFinalizesThePendingDetach) {
+  ASSERT_TRUE(conn()
+                  .Exec("CREATE TABLE p (id int) PARTITION BY RANGE (id); CREATE TABLE p1 "
+                        "PARTITION OF p FOR VALUES FROM (0) TO (100); CREATE TABLE p2 PARTITION "
+                        "OF p FOR VALUES FROM (100) TO (200)")
+                  .ok());
+  WriteFile(dir_ / "1_detach/migration.sql", "ALTER TABLE p DETACH PARTITION p2 CONCURRENTLY;\n");
+  db::Connection reader = Connect();
+  ASSERT_TRUE(reader.Exec("BEGIN; SELECT count(*) FROM p").ok());
+  Child deploy = StartDeploy();
+  std::this_thread::sleep_for(milliseconds(1500));
+  ASSERT_TRUE(reader.Exec("COMMIT").ok());
+  RunResult r = deploy.Wait(seconds(60));
+
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_EQ(FailedRows(), "0");
+  EXPECT_EQ(Scalar(conn(), "SELECT count(*) FROM pg_inherits WHERE inhrelid = 'p2'::regclass"),
+            "0");
+}
+
 LOCKSTEP_PG_MAJORS(CicWaitTest, 14, 15, 16, 17);
 
 }  // namespace
