@@ -1,5 +1,6 @@
 #include "deploy/monitor.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -14,18 +15,43 @@ constexpr milliseconds kFastPoll{25};   // while a lock wait of ~lock_timeout ma
 constexpr milliseconds kSlowPoll{250};  // once the statement has run for a second
 constexpr milliseconds kTtyRedraw{200};
 
-constexpr const char* kBlockersSql =
-    "SELECT a.pid, coalesce(a.state, ''), coalesce(a.application_name, ''), "
+// The columns of a Blocker, from pg_stat_activity a.
+constexpr const char* kSessionColumns =
+    "a.pid, coalesce(a.state, ''), coalesce(a.application_name, ''), "
     "left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 120), "
     "extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start, "
-    "a.backend_start))::float8 "
-    "FROM pg_catalog.pg_stat_activity a WHERE a.pid = ANY (pg_catalog.pg_blocking_pids($1)) "
-    "ORDER BY 5 DESC";
+    "a.backend_start))::float8";
+
+// An ungranted request of pg_locks w for the migration lock of this database (the lock a
+// bigint key names: classid = high half, objid = low half, objsubid = 1).
+const std::string kWaitsForMigrationLock =
+    "NOT w.granted AND w.locktype = 'advisory' AND w.classid = 0 AND w.objid = " +
+    std::to_string(kAdvisoryLockKey) +
+    " AND w.objsubid = 1 AND w.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname "
+    "= pg_catalog.current_database())";
+
+// The sixth column: does the blocker wait for the migration lock (runner.cc holds it)?
+const std::string kBlockersSql =
+    std::string("SELECT ") + kSessionColumns +
+    ", EXISTS (SELECT 1 FROM pg_catalog.pg_locks w WHERE w.pid = a.pid AND " +
+    kWaitsForMigrationLock +
+    ")::text FROM pg_catalog.pg_stat_activity a WHERE a.pid = ANY "
+    "(pg_catalog.pg_blocking_pids($1)) ORDER BY 5 DESC";
+
+// The lock the deployer's backend waits for (at most one), and for how long.
+constexpr const char* kWaitSql =
+    "SELECT locktype, coalesce(waitstart::text, ''), coalesce((extract(epoch FROM "
+    "clock_timestamp() - waitstart) * 1000)::int8, 0)::text FROM pg_catalog.pg_locks "
+    "WHERE pid = $1 AND NOT granted LIMIT 1";
 
 double ToDouble(const std::optional<std::string>& v) { return v ? std::atof(v->c_str()) : 0; }
 long long ToLong(const std::optional<std::string>& v) { return v ? std::atoll(v->c_str()) : 0; }
 
-std::vector<Blocker> ToBlockers(const db::Rows& rows, bool with_lock) {
+// The sixth column, when present, is Blocker::lock (LockHolders) or, for kBlockersSql,
+// Blocker::waits_for_migration_lock.
+enum class Sixth { kLock, kWaitsForMigrationLock };
+
+std::vector<Blocker> ToBlockers(const db::Rows& rows, Sixth sixth) {
   std::vector<Blocker> out;
   for (const auto& r : rows.rows) {
     Blocker b;
@@ -34,7 +60,9 @@ std::vector<Blocker> ToBlockers(const db::Rows& rows, bool with_lock) {
     b.application = r[2].value_or("");
     b.query = r[3].value_or("");
     b.seconds = ToDouble(r[4]);
-    if (with_lock && r.size() > 5) b.lock = r[5].value_or("");
+    if (r.size() > 5 && sixth == Sixth::kLock) b.lock = r[5].value_or("");
+    if (r.size() > 5 && sixth == Sixth::kWaitsForMigrationLock)
+      b.waits_for_migration_lock = r[5] == std::optional<std::string>("true");
     out.push_back(std::move(b));
   }
   return out;
@@ -90,11 +118,26 @@ db::DbResult<std::vector<Blocker>> LockHolders(db::Connection& conn,
       "(SELECT pg_catalog.to_regclass(x) FROM unnest($1::text[]) x) ORDER BY a.pid",
       {names});
   if (!rows.ok()) return rows.error();
-  return ToBlockers(*rows, true);
+  return ToBlockers(*rows, Sixth::kLock);
 }
 
-Monitor::Monitor(db::ConnInfo info, int deployer_pid, Printer& printer, const Options& options)
-    : info_(std::move(info)), deployer_pid_(deployer_pid), printer_(printer), options_(options) {
+db::DbResult<std::vector<Blocker>> MigrationLockWaiters(db::Connection& conn) {
+  db::DbResult<db::Rows> rows = conn.Exec(
+      std::string("SELECT ") + kSessionColumns +
+      ", 'true' FROM pg_catalog.pg_locks w JOIN pg_catalog.pg_stat_activity a ON a.pid "
+      "= w.pid WHERE " +
+      kWaitsForMigrationLock + " AND w.pid <> pg_catalog.pg_backend_pid() ORDER BY 5 DESC");
+  if (!rows.ok()) return rows.error();
+  return ToBlockers(*rows, Sixth::kWaitsForMigrationLock);
+}
+
+Monitor::Monitor(db::ConnInfo info, int deployer_pid, Printer& printer, const Options& options,
+                 std::function<bool()> cancel)
+    : info_(std::move(info)),
+      deployer_pid_(deployer_pid),
+      printer_(printer),
+      options_(options),
+      cancel_(std::move(cancel)) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -107,7 +150,7 @@ Monitor::~Monitor() {
   thread_.join();
 }
 
-void Monitor::Start(const PlannedStatement& s) {
+void Monitor::Start(const PlannedStatement& s, std::optional<WaitBounds> bounds) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     current_ = s;
@@ -115,6 +158,8 @@ void Monitor::Start(const PlannedStatement& s) {
     ++generation_;
     active_ = true;
     blockers_.clear();
+    bounds_ = bounds;
+    verdict_ = Verdict{};
   }
   cv_.notify_all();
 }
@@ -132,6 +177,21 @@ void Monitor::Finish() {
 std::vector<Blocker> Monitor::Blockers() {
   std::lock_guard<std::mutex> lock(mu_);
   return blockers_;
+}
+
+bool Monitor::Connect() {
+  std::unique_lock<std::mutex> lock(mu_);
+  connect_requested_ = true;
+  cv_.notify_all();
+  cv_.wait(lock, [&] { return !connect_requested_; });
+  return connected_;
+}
+
+Verdict Monitor::TakeVerdict() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Verdict v = verdict_;
+  verdict_ = Verdict{};
+  return v;
 }
 
 bool Monitor::EnsureConnection() {
@@ -156,9 +216,19 @@ void Monitor::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   uint64_t seen_generation = 0;
   PlannedStatement statement;
+  std::optional<WaitBounds> bounds;
   while (!stop_) {
+    if (connect_requested_) {
+      lock.unlock();
+      const bool connected = EnsureConnection();
+      lock.lock();
+      connected_ = connected;
+      connect_requested_ = false;
+      cv_.notify_all();
+      continue;
+    }
     if (!active_) {
-      cv_.wait(lock, [&] { return stop_ || active_; });
+      cv_.wait(lock, [&] { return stop_ || active_ || connect_requested_; });
       continue;
     }
     const uint64_t generation = generation_;
@@ -169,15 +239,22 @@ void Monitor::Loop() {
     }
     if (generation != seen_generation) {
       statement = current_;
+      bounds = bounds_;
       seen_generation = generation;
       next_progress_ = started_ + (printer_.tty() ? milliseconds(300)
                                                   : milliseconds(options_.progress_interval_ms));
+      transactions_done_ms_ = 0;
+      wait_key_.clear();
+      wait_ms_ = 0;
+      reported_pid_ = 0;
     }
     lock.unlock();
     std::vector<Blocker> found;
+    bool waits_for_lock = false;
     if (EnsureConnection()) {
       db::DbResult<db::Rows> rows = conn_->Exec(kBlockersSql, {std::to_string(deployer_pid_)});
-      if (rows.ok()) found = ToBlockers(*rows, false);
+      if (rows.ok()) found = ToBlockers(*rows, Sixth::kWaitsForMigrationLock);
+      if (bounds) waits_for_lock = PollWaits(statement, *bounds, found, generation);
       if (Clock::now() >= next_progress_) {
         PlannedStatement copy = statement;
         std::string line;
@@ -227,10 +304,71 @@ void Monitor::Loop() {
     }
     lock.lock();
     if (generation_ == generation && !found.empty()) blockers_ = std::move(found);
-    const bool slow = Clock::now() - started_ > std::chrono::seconds(1);
+    // A lock wait under WaitBounds is timed from its start (pg_locks.waitstart); polling fast
+    // cancels it within kFastPoll of lock_timeout.
+    const bool slow = Clock::now() - started_ > std::chrono::seconds(1) && !waits_for_lock;
     cv_.wait_for(lock, slow ? kSlowPoll : kFastPoll,
-                 [&] { return stop_ || generation_ != generation; });
+                 [&] { return stop_ || connect_requested_ || generation_ != generation; });
   }
+}
+
+bool Monitor::PollWaits(const PlannedStatement& statement, const WaitBounds& bounds,
+                        const std::vector<Blocker>& found, uint64_t generation) {
+  db::DbResult<db::Rows> r = conn_->Exec(kWaitSql, {std::to_string(deployer_pid_)});
+  if (!r.ok()) return false;
+  std::string locktype, key;
+  int64_t ms = 0;
+  if (!r->empty()) {
+    locktype = r->rows[0][0].value_or("");
+    key = r->rows[0][1].value_or("");
+    ms = ToLong(r->rows[0][2]);
+  }
+  // A concurrent build waits for one transaction after another (each a virtualxid, or the
+  // transactionid of an insert a unique index must check): only these waits block nobody.
+  const bool on_transaction = locktype == "virtualxid" || locktype == "transactionid";
+  const std::string current_key = on_transaction ? key : std::string();
+  if (current_key != wait_key_) {
+    transactions_done_ms_ += wait_ms_;
+    wait_ms_ = 0;
+    wait_key_ = current_key;
+  }
+  if (on_transaction) wait_ms_ = ms;
+  const int64_t transactions_ms = transactions_done_ms_ + wait_ms_;
+
+  Verdict v;
+  if (on_transaction) {
+    // Only a lock lockstep holds makes the waiter wait for lockstep.
+    const auto waiter = std::find_if(found.begin(), found.end(), [&](const Blocker& b) {
+      return options_.use_advisory_lock && b.waits_for_migration_lock;
+    });
+    if (waiter != found.end()) {
+      v = {CancelReason::kMigrationLockWaiter, *waiter, transactions_ms};
+    } else if (transactions_ms >= bounds.transactions_ms) {
+      v = {CancelReason::kTransactionsTooLong, found.empty() ? Blocker{} : found.front(),
+           transactions_ms};
+    } else if (transactions_ms >= bounds.lock_ms && !found.empty() &&
+               found.front().pid != reported_pid_) {
+      // Where lock_timeout used to cut the build: say once per session waited for.
+      reported_pid_ = found.front().pid;
+      printer_.Line("  " + statement.where + ": waiting for older transactions to end (" +
+                    statement.summary + " must; this blocks nobody), at most " +
+                    FormatDuration(bounds.transactions_ms - transactions_ms) +
+                    " more: " + FormatBlockers(found));
+    }
+  } else if (!locktype.empty() && ms >= bounds.lock_ms) {
+    v = {CancelReason::kLockTimeout, found.empty() ? Blocker{} : found.front(), ms};
+  }
+  if (v.reason != CancelReason::kNone) {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Under mu_: the deployer cannot have finished the statement (Finish() takes mu_), so the
+    // cancel cannot hit a later one.
+    if (generation_ == generation && active_ && verdict_.reason == CancelReason::kNone) {
+      verdict_ = v;
+      if (!found.empty()) blockers_ = found;
+      cancel_();
+    }
+  }
+  return !locktype.empty() && !on_transaction;
 }
 
 }  // namespace lockstep::deploy

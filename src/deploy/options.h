@@ -16,7 +16,9 @@ inline constexpr int64_t kAdvisoryLockKey = 72707369;
 
 struct Options {
   // The longest any query of the application may be made to wait behind one of lockstep's lock
-  // requests. Applies to every statement lockstep sends.
+  // requests. Applies to every statement lockstep sends: as lock_timeout, except for concurrent
+  // builds, whose lock waits the monitor bounds (their waits for older transactions block
+  // nobody and are bounded by retry_deadline_ms; monitor.h, WaitBounds).
   int64_t lock_timeout_ms = 100;
   // statement_timeout for statements that hold locks blocking traffic (0 = none). Unset: the
   // session's own, i.e. what the role, the database or the URL's options set (a DBA's bound is

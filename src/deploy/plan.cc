@@ -86,6 +86,7 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
         if (s.index->concurrently) {
           unlimited();
           p.recovery = Recovery::kCreateIndexConcurrently;
+          p.waits_for_older_transactions = true;
         }
       }
       break;
@@ -97,6 +98,7 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
       if (s.concurrently) {
         unlimited();
         p.recovery = Recovery::kReindexConcurrently;
+        p.waits_for_older_transactions = true;
       }
       break;
     case sql::Kind::kDrop:

@@ -43,7 +43,10 @@ struct PlannedStatement {
   bool may_change_timeouts = false;
   bool long_running = false;    // expected to take a while: report elapsed time
   bool index_progress = false;  // poll pg_stat_progress_create_index while it runs
-  bool session_set = false;     // SET/RESET at session level: replayed when resuming after it
+  // CREATE INDEX / REINDEX CONCURRENTLY: waits (virtualxid) for every older transaction of the
+  // database, which blocks nobody: lockstep waits these out and bounds only its lock waits.
+  bool waits_for_older_transactions = false;
+  bool session_set = false;  // SET/RESET at session level: replayed when resuming after it
   Recovery recovery = Recovery::kRerun;
   sql::QName index_name;  // the index created / reindexed / dropped (may be unnamed for CIC)
   sql::QName table;       // the index's table, the partitioned parent of a DETACH

@@ -251,7 +251,8 @@ class Deployer {
   void DropEmptyProgressTable();
   int RunTransaction(const MigrationPlan& plan, const Step& step, bool last);
   int RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran);
-  db::DbResult<db::Rows> RunStatement(const PlannedStatement& s, const std::string& sql);
+  db::DbResult<db::Rows> RunStatement(const PlannedStatement& s, const std::string& sql,
+                                      std::optional<WaitBounds> bounds = std::nullopt);
 
   // Timeouts. lockstep's bounds are ceilings: a migration may lower them (SET, SET LOCAL,
   // set_config()) but what raises one (also RESET) is put back, and the output says which applies.
@@ -278,9 +279,17 @@ class Deployer {
              int committed);
   int TimedOut(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e);
   // After a lock timeout: true when another attempt is due (after waiting), false when the
-  // budget is spent (the give-up message is printed and `code` set).
-  bool WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& error,
-                    int failed_attempts, Clock::time_point first_attempt, int& code);
+  // budget is spent (the give-up message is printed and `code` set). `sqlstate` is the failure's
+  // (or what it counts as: the monitor's cancel of a lock wait counts as lock_timeout, 55P03).
+  bool WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s,
+                    const std::string& sqlstate, int failed_attempts,
+                    Clock::time_point first_attempt, int& code);
+  // Statements that wait for older transactions (CREATE INDEX / REINDEX CONCURRENTLY): a
+  // session waiting for lockstep's migration lock is such a transaction, and it cannot end before
+  // lockstep does. Says so and returns kTimedOut; `started`: the statement ran (and was stopped).
+  int MigrationLockCycle(const MigrationPlan& plan, const PlannedStatement& s,
+                         const Blocker& waiter, bool started);
+  int WaitedTooLong(const MigrationPlan& plan, const PlannedStatement& s, const Verdict& verdict);
   std::string Where(const MigrationPlan& plan, const PlannedStatement* s,
                     const db::DbError* e) const;
 
@@ -297,6 +306,9 @@ class Deployer {
                          const std::vector<std::optional<std::string>>& params,
                          const std::string& why);
   int DropIndexConcurrently(const std::string& qualified, const std::string& why);
+  // DETACH ... CONCURRENTLY of `s`: pg_inherits.inhdetachpending as text (no row: detached).
+  db::DbResult<db::Rows> DetachState(const PlannedStatement& s);
+  std::string FinalizeDetachSql(const PlannedStatement& s) const;
 
   const Target& target_;
   Options options_;
@@ -515,7 +527,7 @@ int Deployer::Failed(const MigrationPlan& plan, const PlannedStatement* s, const
 }
 
 bool Deployer::WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s,
-                            const db::DbError& error, int failed_attempts,
+                            const std::string& sqlstate, int failed_attempts,
                             Clock::time_point first_attempt, int& code) {
   std::vector<Blocker> blockers = monitor_->Blockers();
   if (blockers.empty() && s) {
@@ -524,15 +536,14 @@ bool Deployer::WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s
   }
   // A serialization failure has no blocker: a concurrent transaction committed first.
   const std::string who =
-      error.sqlstate == "40001"
-          ? std::string("lost to a concurrent transaction that committed first")
+      sqlstate == "40001" ? std::string("lost to a concurrent transaction that committed first")
       : blockers.empty()
           ? std::string("blocked by a session that finished before it could be identified")
           : "blocked by " + FormatBlockers(blockers);
   const int64_t delay = backoff_.DelayMs(failed_attempts);
   const std::string what = s ? s->summary : std::string("COMMIT");
-  std::string cause = RetryCause(error.sqlstate, in_effect_.lock);
-  if (error.sqlstate == "55P03" && in_effect_.lock < options_.lock_timeout_ms)
+  std::string cause = RetryCause(sqlstate, in_effect_.lock);
+  if (sqlstate == "55P03" && in_effect_.lock < options_.lock_timeout_ms)
     cause.insert(cause.size() - 1, ", set by the migration");
   if (!backoff_.ShouldRetry(failed_attempts, MsSince(first_attempt), delay)) {
     out_.Error(Where(plan, s, nullptr) + ": error: gave up on " + plan.name + " after " +
@@ -552,8 +563,9 @@ bool Deployer::WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s
   return true;
 }
 
-db::DbResult<db::Rows> Deployer::RunStatement(const PlannedStatement& s, const std::string& sql) {
-  monitor_->Start(s);
+db::DbResult<db::Rows> Deployer::RunStatement(const PlannedStatement& s, const std::string& sql,
+                                              std::optional<WaitBounds> bounds) {
+  monitor_->Start(s, bounds);
   const Clock::time_point start = Clock::now();
   db::DbResult<db::Rows> r = conn_->Exec(sql);
   monitor_->Finish();
@@ -562,6 +574,41 @@ db::DbResult<db::Rows> Deployer::RunStatement(const PlannedStatement& s, const s
     out_.Line("  " + s.summary + "  (" + Seconds(secs) + ")");
   }
   return r;
+}
+
+int Deployer::MigrationLockCycle(const MigrationPlan& plan, const PlannedStatement& s,
+                                 const Blocker& waiter, bool started) {
+  const std::string lock = "pg_advisory_lock(" + std::to_string(kAdvisoryLockKey) + ")";
+  out_.Error(
+      Where(plan, &s, nullptr) + ": error: pid " + std::to_string(waiter.pid) + " (" +
+      (waiter.application.empty() ? std::string("no application_name") : waiter.application) +
+      ", " + (waiter.query.empty() ? std::string("") : waiter.query + ", ") +
+      "in its transaction for " + Seconds(waiter.seconds) +
+      ") is waiting for lockstep's migration lock (" + lock +
+      "), as `prisma migrate deploy` does; it will run after lockstep finishes. " + s.summary +
+      " waits for every older transaction to end, that one included, so neither can go on: " +
+      (started ? "lockstep stopped it (" : "lockstep does not start it (") +
+      "canceling that session is not lockstep's to do) and exits now, which releases the lock. "
+      "Nothing is recorded as failed. If that session belongs to a `prisma migrate deploy` that "
+      "is still running, it applies the pending migrations itself, without lockstep's "
+      "lock_timeout: stop it first if you want lockstep to apply them, then run `lockstep "
+      "deploy` again.");
+  return exit_code::kTimedOut;
+}
+
+int Deployer::WaitedTooLong(const MigrationPlan& plan, const PlannedStatement& s,
+                            const Verdict& verdict) {
+  const std::string who =
+      verdict.waited_for.pid ? ", last for " + FormatBlockers({verdict.waited_for}) : std::string();
+  out_.Error(Where(plan, &s, nullptr) + ": error: gave up on " + plan.name + ": " + s.summary +
+             " waited " + Seconds(verdict.waited_ms / 1000.0) +
+             " for older transactions to end, the rest of --retry-deadline (" +
+             FormatDuration(options_.retry_deadline_ms) + ")" + who +
+             ". It cannot finish before every transaction older than it ends; waiting blocked "
+             "nobody. It was canceled (nothing INVALID is left) and nothing is recorded as "
+             "failed: end that transaction, or raise --retry-deadline, and run `lockstep "
+             "deploy` again.");
+  return exit_code::kTimedOut;
 }
 
 int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool last) {
@@ -607,7 +654,8 @@ int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool l
     conn_->Exec("ROLLBACK");
     if (IsRetryable(error->sqlstate)) {
       int code = 0;
-      if (!WaitForRetry(plan, at, *error, failed_attempts, first_attempt, code)) return code;
+      if (!WaitForRetry(plan, at, error->sqlstate, failed_attempts, first_attempt, code))
+        return code;
       continue;
     }
     if (error->sqlstate == "57014") return TimedOut(plan, at, *error);
@@ -684,6 +732,18 @@ int Deployer::DropInvalidIndexes(const std::string& where_sql,
   return 0;
 }
 
+db::DbResult<db::Rows> Deployer::DetachState(const PlannedStatement& s) {
+  return conn_->Exec(
+      "SELECT inhdetachpending::text FROM pg_catalog.pg_inherits WHERE inhrelid = "
+      "pg_catalog.to_regclass($1) AND inhparent = pg_catalog.to_regclass($2)",
+      {Qualified(s.partition), Qualified(s.table)});
+}
+
+std::string Deployer::FinalizeDetachSql(const PlannedStatement& s) const {
+  return "ALTER TABLE " + Qualified(s.table) + " DETACH PARTITION " + Qualified(s.partition) +
+         " FINALIZE";
+}
+
 int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran) {
   const PlannedStatement& s = step.statements.front();
   KillPoint();
@@ -758,16 +818,12 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
       }
       break;
     case Recovery::kDetachConcurrently: {
-      db::DbResult<db::Rows> r = conn_->Exec(
-          "SELECT inhdetachpending::text FROM pg_catalog.pg_inherits WHERE inhrelid = "
-          "pg_catalog.to_regclass($1) AND inhparent = pg_catalog.to_regclass($2)",
-          {Qualified(s.partition), Qualified(s.table)});
+      db::DbResult<db::Rows> r = DetachState(s);
       if (!r.ok()) return DbFailure(r.error(), "checking partition " + s.partition.name);
       if (!r->empty() && r->rows[0][0] == std::optional<std::string>("true")) {
         out_.Line("  " + s.partition.name +
                   " was left \"detach pending\" by an interrupted run: finalizing the detach");
-        sql = "ALTER TABLE " + Qualified(s.table) + " DETACH PARTITION " + Qualified(s.partition) +
-              " FINALIZE";
+        sql = FinalizeDetachSql(s);
       } else if (r->empty() && maybe_ran) {
         out_.Line("  " + s.partition.name + " was already detached by the interrupted run");
         done = true;
@@ -781,6 +837,17 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
   if (!done) {
     const Clock::time_point first_attempt = Clock::now();
     for (int failed_attempts = 1;; ++failed_attempts) {
+      // A failed attempt may have committed its first transaction (the partition is "detach
+      // pending"): sending the statement again would fail, FINALIZE completes it.
+      if (failed_attempts > 1 && s.recovery == Recovery::kDetachConcurrently && sql == s.sql) {
+        db::DbResult<db::Rows> st = DetachState(s);
+        if (!st.ok()) return DbFailure(st.error(), "checking partition " + s.partition.name);
+        if (!st->empty() && st->rows[0][0] == std::optional<std::string>("true")) {
+          out_.Line("  " + s.partition.name +
+                    " is \"detach pending\" after the failed attempt: finalizing the detach");
+          sql = FinalizeDetachSql(s);
+        }
+      }
       std::set<std::string> before;
       const bool builds_index = s.recovery == Recovery::kCreateIndexConcurrently;
       if (builds_index) {
@@ -788,7 +855,33 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
         if (!oids.ok()) return DbFailure(oids.error(), "listing the indexes of " + s.table.name);
         before = std::move(*oids);
       }
-      db::DbResult<db::Rows> r = RunStatement(s, sql);
+      // Waits for older transactions block nobody: the statement runs with lock_timeout 0 and
+      // the monitor bounds its lock waits by lockstep's lock_timeout, its waits for other
+      // transactions by what is left of the retry deadline (docs/deploy.md).
+      std::optional<WaitBounds> bounds;
+      if (s.waits_for_older_transactions) {
+        if (options_.use_advisory_lock) {
+          db::DbResult<std::vector<Blocker>> waiters = MigrationLockWaiters(*conn_);
+          if (!waiters.ok())
+            return DbFailure(waiters.error(), "looking for migration lock waiters");
+          if (!waiters->empty()) return MigrationLockCycle(plan, s, waiters->front(), false);
+        }
+        if (monitor_->Connect()) {
+          bounds =
+              WaitBounds{in_effect_.lock,
+                         std::max<int64_t>(options_.retry_deadline_ms - MsSince(first_attempt), 1)};
+          if (db::DbResult<db::Rows> set = conn_->Exec("SET lock_timeout = 0"); !set.ok())
+            return DbFailure(set.error(), "setting lock_timeout");
+        }
+      }
+      db::DbResult<db::Rows> r = RunStatement(s, sql, bounds);
+      const Verdict verdict = monitor_->TakeVerdict();
+      if (bounds && conn_->is_open()) {
+        if (db::DbResult<db::Rows> set =
+                conn_->Exec("SET lock_timeout = " + PgDuration(in_effect_.lock));
+            !set.ok())
+          return DbFailure(set.error(), "setting lock_timeout");
+      }
       if (r.ok()) break;
       const db::DbError error = r.error();
       if (IsLost(error)) return Lost(plan, &s, error);
@@ -812,9 +905,23 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
                 "left by the failed attempt"))
           return code;
       }
-      if (IsRetryable(error.sqlstate)) {
+      // A statement that failed on its own before the cancel landed keeps its own error.
+      const CancelReason canceled =
+          error.sqlstate == "57014" ? verdict.reason : CancelReason::kNone;
+      switch (canceled) {
+        case CancelReason::kMigrationLockWaiter:
+          return MigrationLockCycle(plan, s, verdict.waited_for, true);
+        case CancelReason::kTransactionsTooLong:
+          return WaitedTooLong(plan, s, verdict);
+        case CancelReason::kLockTimeout:
+        case CancelReason::kNone:
+          break;
+      }
+      const std::string counts_as =
+          canceled == CancelReason::kLockTimeout ? std::string("55P03") : error.sqlstate;
+      if (IsRetryable(counts_as)) {
         int code = 0;
-        if (!WaitForRetry(plan, &s, error, failed_attempts, first_attempt, code)) return code;
+        if (!WaitForRetry(plan, &s, counts_as, failed_attempts, first_attempt, code)) return code;
         continue;
       }
       if (error.sqlstate == "57014") return TimedOut(plan, &s, error);
@@ -1059,7 +1166,8 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
       return code;
   }
 
-  monitor_ = std::make_unique<Monitor>(target_.conn, conn_->backend_pid(), out_, options_);
+  monitor_ = std::make_unique<Monitor>(target_.conn, conn_->backend_pid(), out_, options_,
+                                       [this] { return conn_->Cancel(); });
   for (const MigrationPlan* p : pending) {
     std::optional<ProgressRow> row;
     if (*progress) {
@@ -1185,8 +1293,21 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
           out.Line(
               "-- an INVALID index of that name (an interrupted build) is dropped "
               "CONCURRENTLY first; a failed attempt's INVALID index is dropped too");
+        if (s.waits_for_older_transactions) {
+          if (options.use_advisory_lock)
+            out.Line(
+                "-- not started while a session waits for the migration lock: it would wait "
+                "for that session, which waits for lockstep");
+          out.Line("SET lock_timeout = 0;  -- lockstep's monitor cancels a wait for a lock after " +
+                   FormatDuration(options.lock_timeout_ms) +
+                   "; waits for older transactions (which block nobody) are waited out, up to "
+                   "--retry-deadline (" +
+                   FormatDuration(options.retry_deadline_ms) + ")");
+        }
         out.Line("-- " + s.where);
         out.Line(s.sql + ";");
+        if (s.waits_for_older_transactions)
+          out.Line("SET lock_timeout = " + PgDuration(options.lock_timeout_ms) + ";");
         out.Line(OutsideEndSql(plan, s, last, t, id) + ";");
       }
     }
