@@ -231,6 +231,26 @@ TEST(PlannerTest, AnIsolatedDropIndexRunsBeforeTheIndexThatReusesItsName) {
             "CREATE INDEX CONCURRENTLY \"User_email_idx\" ON \"User\"(lower(\"email\"));\n");
 }
 
+TEST(PlannerTest, AUniqueIndexDropStaysWhenALaterForeignKeyMayDependOnIt) {
+  // Moved, the drop would run after the foreign key, which may pick the old index as its key.
+  const fix::Plan p =
+      fix::PlanFixOf(
+          {{"0_init", "0_init/migration.sql", kHistory},
+           {"1_idx", "1_idx/migration.sql",
+            "CREATE UNIQUE INDEX \"User_email_key\" ON \"User\"(\"email\");\n"
+            "CREATE TABLE \"Job\" (\"email\" TEXT);\n"},
+           {"2_change", "2_change/migration.sql",
+            "DROP INDEX \"User_email_key\";\n"
+            "ALTER TABLE \"User\" ADD CONSTRAINT \"User_email_uq\" UNIQUE (\"email\");\n"
+            "ALTER TABLE \"Job\" ADD CONSTRAINT \"Job_email_fkey\" FOREIGN KEY (\"email\") "
+            "REFERENCES \"User\"(\"email\");\n"}})
+          .value();
+  ASSERT_FALSE(p.unsafe.empty());
+  EXPECT_NE(p.unsafe.front().why.find("may depend on it"), std::string::npos)
+      << p.unsafe.front().why;
+  EXPECT_NE(p.rewritten.find("DROP INDEX \"User_email_key\";"), std::string::npos) << p.rewritten;
+}
+
 fix::Plan PlanAfterIndexes(const std::string& target) {
   Result<fix::Plan> p = fix::PlanFixOf({{"0_init", "0_init/migration.sql", kHistory},
                                         {"1_idx", "1_idx/migration.sql",

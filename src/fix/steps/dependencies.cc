@@ -169,9 +169,27 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
   };
   const bool unique = ctx.stmt(from).kind == sql::Kind::kCreateIndex && ctx.stmt(from).index &&
                       ctx.stmt(from).index->unique;
+  // A unique index that the statement drops: moved, it still exists when a later foreign key to
+  // its columns is added, which may then depend on it, and the drop fails (SQLSTATE 2BP01).
+  const schema::Index* dropped =
+      ctx.stmt(from).kind == sql::Kind::kDrop && !idx.name.empty() ? cat0.FindIndex(idx) : nullptr;
+  const bool dropped_unique = dropped && dropped->unique;
   for (size_t j = from + 1; j < ctx.statement_count(); ++j) {
     const sql::Statement& s = ctx.stmt(j);
     const schema::Catalog& c = ctx.before(j);
+    if (dropped_unique) {
+      const std::string line = std::to_string(ctx.migration().source.PositionOf(s.begin).line);
+      const std::string why = " may depend on it, and its drop would then fail";
+      for (const sql::AlterCmd& a : s.cmds)
+        if (a.constraint && ReferencesKey(c, *a.constraint, tab, columns))
+          return "a foreign key added at line " + line + why;
+      for (const sql::Constraint& k : s.table_constraints)
+        if (ReferencesKey(c, k, tab, columns)) return "a foreign key created at line " + line + why;
+      for (const sql::ColumnDef& col : s.columns)
+        for (const sql::Constraint& k : col.constraints)
+          if (ReferencesKey(c, k, tab, columns))
+            return "a foreign key created at line " + line + why;
+    }
     if (unique && s.kind == sql::Kind::kAlterTable)
       for (size_t k = 0; k < s.cmds.size(); ++k) {
         const sql::AlterCmd& a = s.cmds[k];
