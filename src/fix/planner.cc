@@ -82,8 +82,8 @@ std::string Context::MigrationStem() const {
   return n;
 }
 
-void Context::Move(NewMigration m, std::optional<std::vector<Edit>> in_place) {
-  moved_.push_back({std::move(m), std::move(in_place), static_cast<int>(index)});
+void Context::Move(NewMigration m, std::optional<std::vector<Edit>> in_place, Phase phase) {
+  moved_.push_back({std::move(m), std::move(in_place), static_cast<int>(index), phase});
 }
 
 namespace {
@@ -93,6 +93,8 @@ std::string Slug(const std::string& s) { return migrations::SnakeCase(s); }
 }  // namespace
 
 Result<Plan> Context::Finish() {
+  std::stable_sort(moved_.begin(), moved_.end(),
+                   [](const Moved& a, const Moved& b) { return a.phase < b.phase; });
   const size_t n = statement_count();
   std::vector<bool> gone(n, false);
   for (size_t i = 0; i < n; ++i) {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <map>
 
+#include "fix/candidate.h"
 #include "fix/diff.h"
 #include "fix/golden.h"
 #include "fix/server.h"
@@ -20,35 +21,6 @@
 
 namespace lockstep::fixtest {
 namespace {
-
-// Cheap pre-check: could the planner change this migration at all?
-bool Candidate(const std::string& text) {
-  sql::ParseOptions o;
-  o.tokens = false;
-  const sql::ParsedFile p = sql::Parse(text, o);
-  for (const sql::Statement& s : p.statements) {
-    if (sql::MustRunOutsideTransaction(s) && p.statements.size() > 1) return true;
-    switch (s.kind) {
-      case sql::Kind::kCreateIndex:
-      case sql::Kind::kReindex:
-      case sql::Kind::kRefreshMatView:
-        return true;
-      case sql::Kind::kDrop:
-        if (s.object_type == sql::ObjectType::kIndex) return true;
-        break;
-      case sql::Kind::kAlterTable:
-        for (const sql::AlterCmd& c : s.cmds)
-          if (c.type == sql::AlterType::kAddConstraint || c.type == sql::AlterType::kSetNotNull ||
-              c.type == sql::AlterType::kDetachPartition ||
-              c.type == sql::AlterType::kValidateConstraint)
-            return true;
-        break;
-      default:
-        break;
-    }
-  }
-  return false;
-}
 
 constexpr int kStride = 8;
 constexpr size_t kLargeHistory = 200;

@@ -219,16 +219,39 @@ TEST(PlannerTest, AnIsolatedStatementALaterStatementNeedsIsUnsafe) {
   }
 }
 
-TEST(PlannerTest, AnIsolatedDropIndexRunsBeforeTheIndexThatReusesItsName) {
-  // Both move after the rest, in the order of the file: the name is free when the build runs.
+TEST(PlannerTest, AnIsolatedDropIndexRunsAfterTheIndexThatReusesItsName) {
+  // The drop waits for every build (no index the migration keeps may go missing in between), so
+  // the new index is built under a temporary name and renamed once the old one is gone.
   const fix::Plan p = PlanAfterIndexes(
       "DROP INDEX CONCURRENTLY \"User_email_idx\";\n"
       "CREATE INDEX \"User_email_idx\" ON \"User\"(lower(\"email\"));\n");
   EXPECT_TRUE(p.unsafe.empty()) << p.unsafe.front().why;
-  EXPECT_EQ(p.rewritten, "DROP INDEX CONCURRENTLY \"User_email_idx\";\n");
-  ASSERT_EQ(p.after.size(), 1u);
-  EXPECT_EQ(p.after[0].sql,
-            "CREATE INDEX CONCURRENTLY \"User_email_idx\" ON \"User\"(lower(\"email\"));\n");
+  EXPECT_EQ(p.rewritten,
+            "CREATE INDEX CONCURRENTLY \"User_email_idx_new\" ON \"User\"(lower(\"email\"));\n");
+  ASSERT_EQ(p.after.size(), 2u);
+  EXPECT_EQ(p.after[0].sql, "DROP INDEX CONCURRENTLY \"User_email_idx\";\n");
+  EXPECT_EQ(p.after[1].sql, "ALTER INDEX \"User_email_idx_new\" RENAME TO \"User_email_idx\";\n");
+  EXPECT_TRUE(p.after[1].transactional);
+}
+
+TEST(PlannerTest, AUniqueIndexDropStaysWhenALaterForeignKeyMayDependOnIt) {
+  // Moved, the drop would run after the foreign key, which may pick the old index as its key.
+  const fix::Plan p =
+      fix::PlanFixOf(
+          {{"0_init", "0_init/migration.sql", kHistory},
+           {"1_idx", "1_idx/migration.sql",
+            "CREATE UNIQUE INDEX \"User_email_key\" ON \"User\"(\"email\");\n"
+            "CREATE TABLE \"Job\" (\"email\" TEXT);\n"},
+           {"2_change", "2_change/migration.sql",
+            "DROP INDEX \"User_email_key\";\n"
+            "ALTER TABLE \"User\" ADD CONSTRAINT \"User_email_uq\" UNIQUE (\"email\");\n"
+            "ALTER TABLE \"Job\" ADD CONSTRAINT \"Job_email_fkey\" FOREIGN KEY (\"email\") "
+            "REFERENCES \"User\"(\"email\");\n"}})
+          .value();
+  ASSERT_FALSE(p.unsafe.empty());
+  EXPECT_NE(p.unsafe.front().why.find("may depend on it"), std::string::npos)
+      << p.unsafe.front().why;
+  EXPECT_NE(p.rewritten.find("DROP INDEX \"User_email_key\";"), std::string::npos) << p.rewritten;
 }
 
 fix::Plan PlanAfterIndexes(const std::string& target) {
@@ -239,6 +262,19 @@ fix::Plan PlanAfterIndexes(const std::string& target) {
                                         {"2_change", "2_change/migration.sql", target}});
   EXPECT_TRUE(p.ok()) << p.status().ToString();
   return p.ok() ? std::move(*p) : fix::Plan{};
+}
+
+TEST(PlannerTest, ADropIndexMovesPastARenameOfItsColumn) {
+  // DROP INDEX names the index only; umami's 09_update_hostname_region drops an index, renames
+  // its column and builds the replacement on the new name: the drop waits for that build.
+  const fix::Plan p = PlanAfterIndexes(
+      "DROP INDEX \"User_age_idx\";\n"
+      "ALTER TABLE \"User\" RENAME COLUMN \"age\" TO \"years\";\n"
+      "CREATE INDEX \"User_years_idx\" ON \"User\"(\"years\");\n");
+  ASSERT_EQ(p.after.size(), 2u) << p.rewritten;
+  EXPECT_EQ(p.after[0].sql,
+            "CREATE INDEX CONCURRENTLY \"User_years_idx\" ON \"User\"(\"years\");\n");
+  EXPECT_EQ(p.after[1].sql, "DROP INDEX CONCURRENTLY \"User_age_idx\";\n");
 }
 
 TEST(PlannerTest, DroppingSeveralIndexesTakesOneMigrationEach) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -78,6 +79,94 @@ inline std::string Invalid(db::Connection& conn) {
   if (!r.ok()) return "query failed: " + r.error().OneLine();
   std::string out;
   for (size_t i = 0; i < r->size(); ++i) out += r->Value(i, "x").value_or("?") + "\n";
+  return out;
+}
+
+// An index as the window check sees it (issue 12 item 5): what it makes fast or enforces.
+struct IndexShape {
+  std::string table;              // schema.table
+  std::string name;               // schema.index
+  std::vector<std::string> keys;  // "column <attnum>" or an expression, in order (no INCLUDE)
+  std::string predicate;          // "" unless partial
+  bool unique = false;
+  bool primary = false;
+  bool valid = false;  // indisvalid, indisready and indislive: usable by queries and constraints
+};
+
+// Every index of the user's schemas.
+inline std::vector<IndexShape> Indexes(db::Connection& conn) {
+  db::DbResult<db::Rows> r = conn.Exec(
+      "SELECT n.nspname || '.' || c.relname AS tab, n.nspname || '.' || i.relname AS idx, "
+      // A column by its number: one dropped and re-added (or renamed into place) under the
+      // same name is another column, and an index on it is another index.
+      "array_to_string(ARRAY(SELECT CASE WHEN x.indkey[k - 1] = 0 THEN "
+      "pg_get_indexdef(x.indexrelid, k, true) ELSE 'column ' || x.indkey[k - 1] END FROM "
+      "generate_series(1, x.indnkeyatts) k ORDER BY k), E'\\x1f') AS keys, "
+      "coalesce(pg_get_expr(x.indpred, x.indrelid, true), '') AS pred, x.indisunique::text AS u, "
+      "x.indisprimary::text AS p, (x.indisvalid AND x.indisready AND x.indislive)::text AS v "
+      "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = "
+      "x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN "
+      "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 2");
+  std::vector<IndexShape> out;
+  if (!r.ok()) {
+    ADD_FAILURE() << "listing indexes failed: " << r.error().OneLine();
+    return out;
+  }
+  for (size_t i = 0; i < r->size(); ++i) {
+    IndexShape x;
+    x.table = r->Value(i, "tab").value_or("");
+    x.name = r->Value(i, "idx").value_or("");
+    const std::string keys = r->Value(i, "keys").value_or("");
+    for (size_t b = 0; b <= keys.size();) {
+      size_t e = keys.find('\x1f', b);
+      if (e == std::string::npos) e = keys.size();
+      x.keys.push_back(keys.substr(b, e - b));
+      b = e + 1;
+    }
+    x.predicate = r->Value(i, "pred").value_or("");
+    x.unique = r->Value(i, "u") == "true";
+    x.primary = r->Value(i, "p") == "true";
+    x.valid = r->Value(i, "v") == "true";
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+// Whether `y` serves what `x` served: same table and predicate, x's keys leading y's; the same
+// key set and unique when x is unique (a wider unique index enforces less), a primary key when x
+// is one (replica identity, foreign keys). Validity is not looked at.
+inline bool Covers(const IndexShape& y, const IndexShape& x) {
+  if (y.table != x.table || y.predicate != x.predicate || y.keys.size() < x.keys.size())
+    return false;
+  if (!std::equal(x.keys.begin(), x.keys.end(), y.keys.begin())) return false;
+  if (x.primary && !y.primary) return false;
+  if (x.unique) {
+    std::vector<std::string> a = x.keys, b = y.keys;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    if (!y.unique || a != b) return false;
+  }
+  return true;
+}
+
+// The indexes of `before` that the migration keeps (some index of `after` covers each) but that
+// no valid index of `now` covers: the window a step of a rewrite opened. One per line.
+inline std::string OpenWindows(const std::vector<IndexShape>& before,
+                               const std::vector<IndexShape>& after,
+                               const std::vector<IndexShape>& now) {
+  std::string out;
+  for (const IndexShape& x : before) {
+    auto covered_in = [&](const std::vector<IndexShape>& set, bool need_valid) {
+      return std::any_of(set.begin(), set.end(), [&](const IndexShape& y) {
+        return (!need_valid || y.valid) && Covers(y, x);
+      });
+    };
+    if (covered_in(after, false) && !covered_in(now, true))
+      out += (x.primary  ? "primary key "
+              : x.unique ? "unique index "
+                         : "index ") +
+             x.name + " on " + x.table + "\n";
+  }
   return out;
 }
 

@@ -1,7 +1,10 @@
 // Equivalence on a real server: for every golden case (the seed example included), the original
 // history and the fixed history give the same schema (pg_dump --schema-only), nothing is left
 // NOT VALID or INVALID, and the fixed migrations apply under both Prisma engine behaviours: each
-// file as one simple query (native engine) and statement by statement (newer engines).
+// file as one simple query (native engine) and statement by statement (newer engines). And no
+// folder of the fix opens a window (issue 12 item 5): after each one, every primary key, unique
+// index and index that the original migration keeps (or replaces by one covering it) is there
+// and valid.
 #include "fix/server.h"
 
 #include <gtest/gtest.h>
@@ -48,6 +51,37 @@ TEST_P(FixServerTest, FixedHistoryBuildsTheSameSchema) {
     EXPECT_EQ(got, want) << c.name << ": schemas differ:\n"
                          << fix::UnifiedDiff("schema.sql", want, got);
     EXPECT_EQ(Invalid((*db)->conn()), want_invalid) << c.name;
+  }
+}
+
+// Applies the history and, when `with_target`, the original target the way the first test does.
+void ApplyOriginals(db::Connection& conn, const Fixed& fixed, bool with_target) {
+  const size_t n = fixed.input.target + (with_target ? 1 : 0);
+  for (size_t i = 0; i < n; ++i) {
+    const migrations::Migration& m = fixed.input.migrations[i];
+    std::string err = ApplyWhole(conn, m.sql);
+    if (err.find("25001") != std::string::npos) err = ApplyEach(conn, m.sql);
+    ASSERT_EQ(err, "") << "the original " << m.name << " does not apply";
+  }
+}
+
+TEST_P(FixServerTest, FixedFoldersNeverOpenAWindow) {
+  const GoldenCase& c = GetParam();
+  Result<Fixed> fixed = RunFix(c.input, c.options);
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  auto original = testing::TestDatabase::Create(kFixPgMajor, "fix_win_orig");
+  ASSERT_TRUE(original.ok()) << original.status().ToString();
+  ASSERT_NO_FATAL_FAILURE(ApplyOriginals((*original)->conn(), *fixed, true));
+  const std::vector<IndexShape> after = Indexes((*original)->conn());
+  auto db = testing::TestDatabase::Create(kFixPgMajor, "fix_win");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ASSERT_NO_FATAL_FAILURE(ApplyOriginals((*db)->conn(), *fixed, false));
+  const std::vector<IndexShape> before = Indexes((*db)->conn());
+  for (const fix::OutputFile& f : fixed->files) {
+    ASSERT_EQ(ApplyWhole((*db)->conn(), f.after), "") << c.name << ": " << f.relative;
+    EXPECT_EQ(OpenWindows(before, after, Indexes((*db)->conn())), "")
+        << c.name << ": after " << f.relative << ":\n"
+        << f.after;
   }
 }
 

@@ -53,6 +53,15 @@ bool CreateIndexMoves(const Context& ctx, size_t i) {
   return true;
 }
 
+namespace {
+
+// `name` (quoted) in the schema `table` was written with, if any.
+std::string QualifiedIn(const sql::QName& table, const std::string& name) {
+  return table.schema.empty() ? name : QuoteIdent(table.schema) + "." + name;
+}
+
+}  // namespace
+
 bool CreateIndexStep(Context& ctx) {
   const sql::Statement& s = ctx.stmt();
   if (s.kind != sql::Kind::kCreateIndex || !s.index || s.index->concurrently) return false;
@@ -89,18 +98,62 @@ bool CreateIndexStep(Context& ctx) {
     return true;
   }
   const int at = ix.concurrently_insert_at;
-  const std::string body = std::string(ctx.Text(s.begin, at)) + ctx.Kw(" CONCURRENTLY") +
-                           std::string(ctx.Text(at, s.end)) + ";\n";
+  const std::string schema = ctx.before().Resolve(ix.table).schema;
+  // The key constraint this index replaces (DROP CONSTRAINT earlier in the migration) goes once
+  // the index is built; an index whose drop waits for every build holds the name until then.
+  const std::optional<KeyDrop> drop =
+      is_new || ix.name.empty()
+          ? std::nullopt
+          : ReplacedKeyDrop(ctx, ix.table, ix.name, false,
+                            ix.unique ? IndexColumns(ix) : std::vector<std::string>{}, -1);
+  const bool drop_later = !ix.name.empty() && NameTakenUntilDrops(ctx, {schema, ix.name});
+  const bool temporary = drop_later || (drop && drop->index_name == ix.name);
+  const std::optional<std::pair<int, int>> name_span = IndexNameSpan(ctx, ctx.index);
+  if (temporary && !name_span)
+    return false;  // the unsafe classifier explains the lock; the name cannot be swapped
+  std::vector<Edit> in_place{{at, at, ctx.Kw(" CONCURRENTLY")}};
+  std::string temporary_name;
+  if (temporary) {
+    temporary_name = QuoteIdent(TemporaryIndexName(ctx, schema, ix.name));
+    in_place.push_back({name_span->first, name_span->second, temporary_name});
+  }
+  Result<std::string> body = ApplyEdits(ctx.StatementText(), [&] {
+    std::vector<Edit> local = in_place;
+    for (Edit& e : local) e.begin -= s.begin, e.end -= s.begin;
+    return local;
+  }());
+  if (!body.ok()) return false;
   NewMigration m;
   m.slug = IndexSlug(ix);
-  m.sql = body;
+  m.sql = *body + ";\n";
   m.transactional = false;
   m.purpose = "builds " + (ix.name.empty() ? std::string("the index") : ix.name) + " on " +
-              ix.table.ToString() + " without blocking writes";
-  ctx.Move(std::move(m), std::vector<Edit>{{at, at, ctx.Kw(" CONCURRENTLY")}});
+              ix.table.ToString() + " without blocking writes" +
+              (temporary ? " (under a temporary name: " + ix.name + " is still taken)" : "");
+  ctx.Move(std::move(m), in_place);
+  if (temporary || drop) {
+    const std::string written(name_span ? ctx.Text(name_span->first, name_span->second) : "");
+    const std::string rename = temporary ? "ALTER INDEX " + QualifiedIn(ix.table, temporary_name) +
+                                               " RENAME TO " + written + ";\n"
+                                         : "";
+    NewMigration swap;
+    swap.slug = (drop ? "swap_" : "rename_") + SnakeCase(ix.name);
+    swap.sql =
+        drop ? "ALTER TABLE " + QuoteQName(ix.table) + " " + drop->action + ";\n" + rename : rename;
+    swap.purpose = drop ? "drops the key the index replaces" +
+                              std::string(temporary ? " and gives the index its name" : "") +
+                              ", in one transaction"
+                        : "gives the index its name once the old index is dropped";
+    ctx.Add(std::move(swap), drop_later ? Phase::kAfterDrop : Phase::kInOrder);
+    if (drop) ctx.RemoveActionOf(drop->statement, drop->cmd);
+  }
   ctx.RemoveStatement();
   ctx.Rewrote("CONCURRENTLY, moved to a migration of its own" +
-              std::string(is_new ? " (new table: never less safe, the seed's layout)" : ""));
+              std::string(is_new ? " (new table: never less safe, the seed's layout)" : "") +
+              (temporary ? "; built under a temporary name and renamed once the old " +
+                               std::string(drop ? "key" : "index") + " is dropped"
+               : drop ? "; the key it replaces is dropped after it is built"
+                      : ""));
   return true;
 }
 

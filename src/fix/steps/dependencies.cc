@@ -160,18 +160,37 @@ std::string DroppedLaterWith(const Context& ctx, size_t i) {
 std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& index,
                             const sql::QName& table, const std::vector<std::string>& columns) {
   const schema::Catalog& cat0 = ctx.before(from);
-  const sql::QName tab = table.name.empty() ? sql::QName{} : cat0.Resolve(table);
+  sql::QName tab = table.name.empty() ? sql::QName{} : cat0.Resolve(table);
   const sql::QName idx =
       index.name.empty() ? sql::QName{}
                          : sql::QName{index.schema.empty() ? tab.schema : index.schema, index.name};
+  std::vector<std::string> used = columns;
   auto has_col = [&](const std::string& c) {
-    return std::find(columns.begin(), columns.end(), c) != columns.end();
+    return std::find(used.begin(), used.end(), c) != used.end();
   };
+  const bool drops_index = ctx.stmt(from).kind == sql::Kind::kDrop;
   const bool unique = ctx.stmt(from).kind == sql::Kind::kCreateIndex && ctx.stmt(from).index &&
                       ctx.stmt(from).index->unique;
+  // A unique index that the statement drops: moved, it still exists when a later foreign key to
+  // its columns is added, which may then depend on it, and the drop fails (SQLSTATE 2BP01).
+  const schema::Index* dropped = drops_index && !idx.name.empty() ? cat0.FindIndex(idx) : nullptr;
+  const bool dropped_unique = dropped && dropped->unique;
   for (size_t j = from + 1; j < ctx.statement_count(); ++j) {
     const sql::Statement& s = ctx.stmt(j);
     const schema::Catalog& c = ctx.before(j);
+    if (dropped_unique) {
+      const std::string line = std::to_string(ctx.migration().source.PositionOf(s.begin).line);
+      const std::string why = " may depend on it, and its drop would then fail";
+      for (const sql::AlterCmd& a : s.cmds)
+        if (a.constraint && ReferencesKey(c, *a.constraint, tab, columns))
+          return "a foreign key added at line " + line + why;
+      for (const sql::Constraint& k : s.table_constraints)
+        if (ReferencesKey(c, k, tab, columns)) return "a foreign key created at line " + line + why;
+      for (const sql::ColumnDef& col : s.columns)
+        for (const sql::Constraint& k : col.constraints)
+          if (ReferencesKey(c, k, tab, columns))
+            return "a foreign key created at line " + line + why;
+    }
     if (unique && s.kind == sql::Kind::kAlterTable)
       for (size_t k = 0; k < s.cmds.size(); ++k) {
         const sql::AlterCmd& a = s.cmds[k];
@@ -210,11 +229,17 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
         if (s.object_type == sql::ObjectType::kIndex &&
             (s.rename_from == idx.name || s.rename_to == idx.name) && !idx.name.empty())
           return "an index of that name is renamed at " + where;
-        if (s.object_type == sql::ObjectType::kTable && same_table(s.table))
-          return "its table is renamed at " + where;
+        // A DROP INDEX names the index only: renaming its table or columns changes nothing for
+        // it (a column dropped under its new name still takes the index with it, below).
+        if (s.object_type == sql::ObjectType::kTable && same_table(s.table)) {
+          if (!drops_index) return "its table is renamed at " + where;
+          tab = sql::QName{tab.schema, s.rename_to};
+        }
         if (s.object_type == sql::ObjectType::kColumn && same_table(s.table) &&
-            has_col(s.rename_from))
-          return "a column it uses is renamed at " + where;
+            has_col(s.rename_from)) {
+          if (!drops_index) return "a column it uses is renamed at " + where;
+          used.push_back(s.rename_to);
+        }
         break;
       case sql::Kind::kAlterTable:
         if (s.object_type == sql::ObjectType::kIndex && same_index(s.table))

@@ -1,7 +1,9 @@
 // DROP INDEX -> DROP INDEX CONCURRENTLY, each index in a migration of its own. A plain DROP INDEX
 // takes ACCESS EXCLUSIVE on the table: short, but it queues behind any long query and every
 // later query queues behind it. CONCURRENTLY drops exactly one index and knows no CASCADE, so
-// `DROP INDEX a, b` becomes one migration per name, and CASCADE stays as written.
+// `DROP INDEX a, b` becomes one migration per name, and CASCADE stays as written. The drops run
+// after every index the migration builds (Phase::kDrop): a replacement exists before the old
+// index goes.
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -133,13 +135,21 @@ bool DropIndexStep(Context& ctx) {
     std::optional<std::vector<Edit>> in_place;
     if (one)
       in_place = std::vector<Edit>{{sp.keyword_end, sp.keyword_end, ctx.Kw(" CONCURRENTLY")}};
-    ctx.Move(std::move(m), std::move(in_place));
+    ctx.Move(std::move(m), std::move(in_place), Phase::kDrop);
+    DeferredDrop d;
+    d.index = indexes[k] ? indexes[k]->name : s.objects[k];
+    if (indexes[k]) {
+      d.table = indexes[k]->table;
+      d.unique = indexes[k]->unique;
+    }
+    ctx.DeferDrop(std::move(d));
   }
   ctx.RemoveStatement();
   const bool assumed =
       std::any_of(indexes.begin(), indexes.end(), [](const schema::Index* i) { return !i; });
   ctx.Rewrote(std::string(one ? "CONCURRENTLY, moved to a migration of its own"
                               : "CONCURRENTLY, one migration per index (CONCURRENTLY drops one)") +
+              ", after every index the migration builds" +
               (assumed ? " (index not in the replayed history: assumed live)" : ""));
   return true;
 }

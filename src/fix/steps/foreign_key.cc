@@ -2,6 +2,8 @@
 // migration. The plain form holds SHARE ROW EXCLUSIVE on both tables (writes blocked) while it
 // scans the referencing table; NOT VALID is instant, and VALIDATE only needs SHARE UPDATE
 // EXCLUSIVE, under which reads and writes go on.
+#include <algorithm>
+
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {
@@ -22,18 +24,25 @@ void FollowMovedKey(Context& ctx, size_t cmd, size_t key_index) {
     action = std::string(ctx.Text(b, k.location)) + ctx.Kw("CONSTRAINT ") + name + " " +
              std::string(ctx.Text(k.location, e));
   }
+  // A unique index of the referenced table whose drop waits for every build still exists when
+  // the key would be added: the foreign key could depend on it, and the drop would then fail.
+  const sql::QName ref = ctx.before().Resolve(k.ref_table);
+  const bool after_drops =
+      std::any_of(ctx.deferred_drops().begin(), ctx.deferred_drops().end(),
+                  [&](const DeferredDrop& d) { return d.unique && d.table == ref; });
+  const Phase phase = after_drops ? Phase::kAfterDrop : Phase::kInOrder;
   NewMigration add;
   add.slug = "add_" + SnakeCase(name);
   add.sql = "ALTER TABLE " + ctx.TableText() + " " + action +
             (k.not_valid ? "" : ctx.Kw(" NOT VALID")) + ";\n";
   add.purpose = "adds " + name + " once the unique index it references exists";
-  ctx.Add(std::move(add));
+  ctx.Add(std::move(add), phase);
   if (!k.not_valid) {
     NewMigration validate;
     validate.slug = "validate_" + SnakeCase(name);
     validate.sql = "ALTER TABLE " + ctx.TableText() + " VALIDATE CONSTRAINT " + name + ";\n";
     validate.purpose = "validates " + name + " (SHARE UPDATE EXCLUSIVE: reads and writes go on)";
-    ctx.Add(std::move(validate));
+    ctx.Add(std::move(validate), phase);
   }
   ctx.RemoveAction(cmd);
   const int line = ctx.migration().source.PositionOf(ctx.stmt(key_index).begin).line;

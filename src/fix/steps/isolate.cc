@@ -64,10 +64,55 @@ bool IsolateNonTransactionalStep(Context& ctx) {
     return true;
   }
   NewMigration m;
+  m.sql = std::string(ctx.StatementText()) + ";\n";
+  Phase phase = Phase::kInOrder;
   if (s.kind == sql::Kind::kCreateIndex && s.index) {
     m.slug = IndexSlug(*s.index);
+    // Its name is still held by an index whose drop waits for every build: build it under a
+    // temporary name, renamed after that drop.
+    const sql::CreateIndex& ix = *s.index;
+    const std::string schema = ctx.before().Resolve(ix.table).schema;
+    if (!ix.name.empty() && NameTakenUntilDrops(ctx, {schema, ix.name})) {
+      const std::optional<std::pair<int, int>> span = IndexNameSpan(ctx, ctx.index);
+      if (!span) return false;
+      const std::string temporary = QuoteIdent(TemporaryIndexName(ctx, schema, ix.name));
+      m.sql = std::string(ctx.Text(s.begin, span->first)) + temporary +
+              std::string(ctx.Text(span->second, s.end)) + ";\n";
+      NewMigration rename;
+      rename.slug = "rename_" + SnakeCase(ix.name);
+      rename.sql =
+          "ALTER INDEX " +
+          (ix.table.schema.empty() ? temporary : QuoteIdent(ix.table.schema) + "." + temporary) +
+          " RENAME TO " + std::string(ctx.Text(span->first, span->second)) + ";\n";
+      rename.purpose = "gives the index its name once the old index is dropped";
+      m.transactional = false;
+      m.purpose =
+          "runs outside a transaction, alone in its file (under a temporary name: " + ix.name +
+          " is still taken)";
+      ctx.Move(std::move(m), std::vector<Edit>{{span->first, span->second, temporary}});
+      ctx.Add(std::move(rename), Phase::kAfterDrop);
+      ctx.RemoveStatement();
+      ctx.Rewrote(
+          "cannot run inside a transaction: moved to a migration of its own, under a temporary "
+          "name renamed once the old index is dropped");
+      return true;
+    }
   } else if (s.kind == sql::Kind::kDrop && !s.objects.empty()) {
     m.slug = "drop_" + SnakeCase(s.objects.front().name);
+    if (s.object_type == sql::ObjectType::kIndex) {
+      // After every build, like the drops DropIndexStep moves.
+      phase = Phase::kDrop;
+      for (const sql::QName& o : s.objects) {
+        const schema::Index* ix = ctx.before().FindIndex(o);
+        DeferredDrop d;
+        d.index = ix ? ix->name : o;
+        if (ix) {
+          d.table = ix->table;
+          d.unique = ix->unique;
+        }
+        ctx.DeferDrop(std::move(d));
+      }
+    }
   } else if (s.kind == sql::Kind::kReindex) {
     m.slug = "reindex_" + SnakeCase(!s.reindex_index.name.empty() ? s.reindex_index.name
                                     : !s.table.name.empty()       ? s.table.name
@@ -76,10 +121,9 @@ bool IsolateNonTransactionalStep(Context& ctx) {
     m.slug = SnakeCase(sql::KindName(s.kind)) +
              (s.table.name.empty() ? "" : "_" + SnakeCase(s.table.name));
   }
-  m.sql = std::string(ctx.StatementText()) + ";\n";
   m.transactional = false;
   m.purpose = "runs outside a transaction, alone in its file";
-  ctx.Move(std::move(m), std::vector<Edit>{});
+  ctx.Move(std::move(m), std::vector<Edit>{}, phase);
   ctx.RemoveStatement();
   ctx.Rewrote("cannot run inside a transaction: moved, unchanged, to a migration of its own");
   return true;

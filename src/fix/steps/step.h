@@ -6,6 +6,7 @@
 // statements are then checked by the unsafe classifier. Steps never touch the disk.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,22 @@
 namespace lockstep::fix::steps {
 
 using migrations::SnakeCase;
+
+// When a moved migration runs relative to the others (Finish orders them by phase, and by
+// statement within a phase). Drops wait until every replacement is built, so that no index, unique
+// index or key the migration keeps is ever missing between two folders (issue 12 item 5).
+enum class Phase {
+  kInOrder,    // builds and everything else, in statement order
+  kDrop,       // index drops, after every build
+  kAfterDrop,  // what needs a dropped index gone: a temporary name renamed to the dropped one
+};
+
+// An index whose drop was moved to Phase::kDrop.
+struct DeferredDrop {
+  sql::QName index;  // schema empty when the index is not in the replayed history
+  sql::QName table;  // empty when unknown
+  bool unique = false;
+};
 
 class Context {
  public:
@@ -81,9 +98,22 @@ class Context {
   // make the current statement safe where it stands, used instead when the target would
   // otherwise be left empty (a one-statement migration is fixed in place); nullopt when the
   // moved text cannot stand in the target.
-  void Move(NewMigration m, std::optional<std::vector<Edit>> in_place);
-  // A generated migration following the last moved one.
-  void Add(NewMigration m) { moved_.push_back({std::move(m), std::nullopt, -1}); }
+  void Move(NewMigration m, std::optional<std::vector<Edit>> in_place,
+            Phase phase = Phase::kInOrder);
+  // A generated migration following the last moved one of its phase.
+  void Add(NewMigration m, Phase phase = Phase::kInOrder) {
+    moved_.push_back({std::move(m), std::nullopt, -1, phase});
+  }
+  // Records that the drop of `d.index` runs in Phase::kDrop: until then its name is taken.
+  void DeferDrop(DeferredDrop d) { deferred_drops_.push_back(std::move(d)); }
+  const std::vector<DeferredDrop>& deferred_drops() const { return deferred_drops_; }
+  // Removes action `cmd` of the earlier ALTER TABLE at `statement` (a drop the current statement
+  // runs in its own swap instead).
+  void RemoveActionOf(size_t statement, size_t cmd) { removed_actions_[statement].push_back(cmd); }
+  bool ActionRemoved(size_t statement, size_t cmd) const {
+    const std::vector<size_t>& r = removed_actions_[statement];
+    return removed_[statement] || std::find(r.begin(), r.end(), cmd) != r.end();
+  }
   void Rewrote(std::string how) { rewrites_.push_back({stmt().begin, Summary(), std::move(how)}); }
   void LeftAlone(std::string why) {
     left_alone_.push_back({stmt().begin, Summary(), std::move(why)});
@@ -103,6 +133,7 @@ class Context {
     NewMigration migration;
     std::optional<std::vector<Edit>> in_place;
     int statement;  // -1 for generated migrations
+    Phase phase;
   };
   struct Validation {
     std::string sql;
@@ -120,6 +151,7 @@ class Context {
   std::vector<Validation> validations_;
   std::vector<std::string> after_validation_;
   std::vector<Moved> moved_;
+  std::vector<DeferredDrop> deferred_drops_;
   std::vector<Note> rewrites_;
   std::vector<Note> left_alone_;
   std::vector<Unsafe> unsafe_;
@@ -174,6 +206,32 @@ int MovedKeyIndexFor(const Context& ctx, size_t j, size_t cmd);
 // when it can: nothing later in the migration may use, rename or drop it, its table or columns,
 // or change the rows it would check.
 std::string ForeignKeyMoveBlocker(const Context& ctx, size_t j, size_t cmd);
+
+// ---- never open a window (window.cc) ----
+// Whether an index named `index` (schema empty: any) is dropped by an earlier statement in
+// Phase::kDrop, so that its name is still taken while the current migration's builds run.
+bool NameTakenUntilDrops(const Context& ctx, const sql::QName& index);
+// A name for an index built before the index holding its real name is dropped: `name` + "_new"
+// (cut to 63 bytes), numbered when taken by any relation the migration sees or creates.
+std::string TemporaryIndexName(const Context& ctx, const std::string& schema,
+                               const std::string& name);
+// The byte span of the index name in the CREATE INDEX at `i`, or nullopt when it has none.
+std::optional<std::pair<int, int>> IndexNameSpan(const Context& ctx, size_t i);
+// An earlier `ALTER TABLE … DROP CONSTRAINT` of the migration that the new key (on `table`,
+// named `name`, over `columns`, a primary key when `pk`) replaces: the same name, both primary
+// keys, or the same kind of key over the same columns. Found only when the drop can wait until
+// the new key's index is built: nothing after it in the migration needs the old key gone.
+struct KeyDrop {
+  size_t statement = 0;
+  size_t cmd = 0;
+  std::string index_name;  // the dropped key's index (its name is taken until the swap)
+  std::string action;      // the DROP CONSTRAINT action as written
+};
+// `replacement_cmd`: the current statement's action that adds the new key, -1 for a CREATE INDEX.
+std::optional<KeyDrop> ReplacedKeyDrop(const Context& ctx, const sql::QName& table,
+                                       const std::string& name, bool pk,
+                                       const std::vector<std::string>& columns,
+                                       int replacement_cmd);
 
 // Slugs for new migrations, from the objects they touch.
 std::string IndexSlug(const sql::CreateIndex& ix);

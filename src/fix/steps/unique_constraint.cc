@@ -1,6 +1,8 @@
 // ADD UNIQUE / PRIMARY KEY on a live table -> CREATE UNIQUE INDEX CONCURRENTLY in a migration of
 // its own, then ADD CONSTRAINT … USING INDEX (catalog only) in the next. The plain form builds
-// the index under ACCESS EXCLUSIVE: no reads, no writes for the whole build.
+// the index under ACCESS EXCLUSIVE: no reads, no writes for the whole build. When the key
+// replaces one the migration drops (Prisma's `DROP CONSTRAINT "T_pkey", ADD CONSTRAINT "T_pkey"
+// PRIMARY KEY (…)`), the old key stays until the swap (window.cc).
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {
@@ -82,31 +84,55 @@ bool UniqueConstraintStep(Context& ctx, size_t cmd) {
                     "then ADD CONSTRAINT … USING INDEX here"});
     return true;
   }
+  const std::string bare =
+      !k.name.empty() ? k.name
+      : pk            ? ChooseIndexName(ctx.before(), s.table, "", "pkey")
+           : ChooseIndexName(ctx.before(), s.table, JoinColumnsForName(k.columns), "key");
   std::string name = WrittenConstraintName(ctx, k.location);
-  if (name.empty())
-    name = QuoteIdent(
-        pk ? ChooseIndexName(ctx.before(), s.table, "", "pkey")
-           : ChooseIndexName(ctx.before(), s.table, JoinColumnsForName(k.columns), "key"));
-  const std::string columns(ctx.Text(toks[open].begin, toks[close].end));
+  if (name.empty()) name = QuoteIdent(bare);
   const std::string kind = pk ? "PRIMARY KEY" : "UNIQUE";
+  // The key this one replaces (DROP CONSTRAINT earlier in the migration) is dropped in the same
+  // ALTER TABLE that adds this one, once its index is built: the table never lacks its key.
+  const std::optional<KeyDrop> drop =
+      ReplacedKeyDrop(ctx, s.table, bare, pk, k.columns, static_cast<int>(cmd));
+  const std::string schema = ctx.before().Resolve(s.table).schema;
+  const bool drop_later = NameTakenUntilDrops(ctx, sql::QName{schema, bare});
+  const bool temporary = drop_later || (drop && drop->index_name == bare);
+  const std::string index_name =
+      temporary ? QuoteIdent(TemporaryIndexName(ctx, schema, bare)) : name;
+  const std::string columns(ctx.Text(toks[open].begin, toks[close].end));
   NewMigration index;
   index.slug = "idx_" + SnakeCase(s.table.name);
   for (const std::string& c : k.columns) index.slug += "_" + SnakeCase(c);
   index.slug += pk ? "_pkey" : "_unique";
-  index.sql =
-      "CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + ctx.TableText() + " " + columns + ";\n";
+  index.sql = "CREATE UNIQUE INDEX CONCURRENTLY " + index_name + " ON " + ctx.TableText() + " " +
+              columns + ";\n";
   index.transactional = false;
-  index.purpose = "builds the index of " + name + " without blocking writes";
+  index.purpose = "builds the index of " + name + " without blocking writes" +
+                  (temporary ? " (under a temporary name: " + name + " is still taken)" : "");
   NewMigration add;
-  add.slug = "add_" + SnakeCase(name);
-  add.sql = "ALTER TABLE " + ctx.TableText() + " ADD CONSTRAINT " + name + " " + kind +
-            " USING INDEX " + name + ";\n";
-  add.purpose = "turns the index into the " + kind + " constraint (catalog only)";
+  add.slug = (drop ? "swap_" : "add_") + SnakeCase(bare);
+  add.sql = "ALTER TABLE " + ctx.TableText() + " " + (drop ? drop->action + ", " : "") +
+            "ADD CONSTRAINT " + name + " " + kind + " USING INDEX " + index_name + ";\n";
+  add.purpose = drop ? "drops the old key and turns the new index into the " + kind +
+                           " constraint in one statement (catalog only)"
+                     : "turns the index into the " + kind + " constraint (catalog only)";
   ctx.Move(std::move(index), std::nullopt);
-  ctx.Add(std::move(add));
+  // Under a name that an index dropped in Phase::kDrop still holds, the constraint (which renames
+  // its index after itself) can only be added after that drop.
+  ctx.Add(std::move(add), drop_later ? Phase::kAfterDrop : Phase::kInOrder);
+  if (drop) ctx.RemoveActionOf(drop->statement, drop->cmd);
   ctx.RemoveAction(cmd);
-  ctx.Rewrote("CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … " + kind +
-              " USING INDEX, each in a migration of its own");
+  std::string how = "CREATE UNIQUE INDEX CONCURRENTLY";
+  if (temporary) how += " under a temporary name";
+  if (drop) {
+    const int line = ctx.migration().source.PositionOf(ctx.stmt(drop->statement).begin).line;
+    how += ", then the DROP CONSTRAINT of line " + std::to_string(line) + " and ADD CONSTRAINT … " +
+           kind + " USING INDEX in one ALTER TABLE (the table keeps " + "its key meanwhile)";
+  } else {
+    how += ", then ADD CONSTRAINT … " + kind + " USING INDEX";
+  }
+  ctx.Rewrote(how + ", each in a migration of its own");
   return true;
 }
 

@@ -1,2 +1,2 @@
--- DropIndex
-DROP INDEX CONCURRENTLY "User_name_idx";
+-- CreateIndex
+CREATE INDEX CONCURRENTLY "User_name_idx_new" ON "User"("name", "email");

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY "User_name_idx";

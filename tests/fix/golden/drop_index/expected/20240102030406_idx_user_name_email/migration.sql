@@ -1,1 +1,0 @@
-CREATE INDEX CONCURRENTLY "User_name_idx" ON "User"("name", "email");

@@ -1,0 +1,1 @@
+ALTER INDEX "User_name_idx_new" RENAME TO "User_name_idx";

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX CONCURRENTLY "Order_userId_date_idx" ON "Order"("userId", "date");

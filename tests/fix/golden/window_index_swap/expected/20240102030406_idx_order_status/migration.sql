@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "Order_status_idx_new" ON "Order"("status");

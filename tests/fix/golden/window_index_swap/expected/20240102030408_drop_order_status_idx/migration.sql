@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY "Order_status_idx";

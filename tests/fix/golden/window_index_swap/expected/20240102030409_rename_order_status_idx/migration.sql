@@ -1,0 +1,1 @@
+ALTER INDEX "Order_status_idx_new" RENAME TO "Order_status_idx";

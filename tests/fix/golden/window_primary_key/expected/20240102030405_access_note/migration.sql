@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Access" ADD COLUMN     "note" TEXT;

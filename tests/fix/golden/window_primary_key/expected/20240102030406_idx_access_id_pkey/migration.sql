@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX CONCURRENTLY "Access_pkey_new" ON "Access" ("id");

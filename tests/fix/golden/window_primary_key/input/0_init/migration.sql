@@ -1,0 +1,7 @@
+-- CreateTable
+CREATE TABLE "Access" (
+    "id" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+
+    CONSTRAINT "Access_pkey" PRIMARY KEY ("id")
+);
