@@ -45,8 +45,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   report::TextOptions color;
   color.color = knobs & 0x20;
-  for (report::Format f : {report::Format::kText, report::Format::kGcc, report::Format::kJson,
-                           report::Format::kSarif, report::Format::kGithub})
+  for (report::Format f :
+       {report::Format::kText, report::Format::kGcc, report::Format::kJson, report::Format::kSarif,
+        report::Format::kGithub, report::Format::kMarkdown})
     (void)report::Render(f, r, color);
   return 0;
 }

@@ -32,7 +32,9 @@
 #include "lint/rule_docs.h"
 #include "lint/rule_info.h"
 #include "lint/runner.h"
+#include "locks/lock_model.h"
 #include "migrations/layout.h"
+#include "plan/plan.h"
 #include "report/report.h"
 
 namespace lockstep::cli {
@@ -198,6 +200,39 @@ struct LintFlags {
   bool hints = false;
 };
 
+// The markdown comment's blocking locks of the linted migrations, from the lock model's plan of
+// the replayed history: locks on live tables (not created in the same migration) that block
+// application traffic.
+void AddBlockingLocks(const analysis::History& h, std::vector<report::MigrationSummary>& out) {
+  std::map<std::string, report::MigrationSummary*> by_path;
+  for (report::MigrationSummary& m : out) by_path[m.path] = &m;
+  for (const plan::Entry& e : plan::FromHistory(h)) {
+    auto it = by_path.find(e.file);
+    if (it == by_path.end()) continue;
+    auto blocks = [](const locks::RelationLock& l) {
+      return l.origin != schema::Origin::kThisMigration && !locks::BlocksTraffic(l.mode).empty();
+    };
+    // An index's lock beside its table's says nothing more (a rewrite locks every index of the
+    // table); an index alone (DROP INDEX, REINDEX) gets its row.
+    const bool table_row = std::any_of(e.locks.begin(), e.locks.end(),
+                                       [&](const auto& l) { return !l.is_index && blocks(l); });
+    for (const locks::RelationLock& l : e.locks) {
+      if (!blocks(l) || (l.is_index && table_row)) continue;
+      report::BlockingLock b;
+      b.begin = e.byte_begin;
+      b.end = e.byte_end;
+      b.statement = plan::Excerpt(e.statement, 60);  // a table cell, not a listing
+      b.lock = std::string(locks::LockModeName(l.mode));
+      b.table = (l.is_index ? "index " : "") + l.relation.ToString();
+      b.blocks_reads = locks::BlocksReads(l.mode);
+      b.blocks_writes = locks::BlocksWrites(l.mode);
+      b.rewrites = std::find(e.rewrites.begin(), e.rewrites.end(), l.relation) != e.rewrites.end();
+      b.scans = std::find(e.scans.begin(), e.scans.end(), l.relation) != e.scans.end();
+      it->second->blocking.push_back(std::move(b));
+    }
+  }
+}
+
 bool UseColor() {
   const char* no_color = std::getenv("NO_COLOR");
   return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
@@ -212,13 +247,15 @@ int Lint(const Args& args) {
       "migrations directory or a project root (default: the current directory). Earlier\n"
       "migrations of a directory are replayed as history, so the linter knows which tables are\n"
       "live. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/IO/syntax errors,\n"
-      "4 database unreachable. See docs/lint.md.",
+      "4 database unreachable. See docs/lint.md; for CI and pull-request comments (--format\n"
+      "markdown, the GitHub Action), docs/ci.md.",
       args[0]};
   LintFlags f;
   app.add_option("PATH", f.paths, "what to lint");
   app.add_option("--format", f.format,
-                 "text (default on a terminal), gcc (default otherwise), json, sarif, github")
-      ->check(CLI::IsMember({"text", "gcc", "json", "sarif", "github"}));
+                 "text (default on a terminal), gcc (default otherwise), json, sarif, github, "
+                 "markdown (a pull-request comment)")
+      ->check(CLI::IsMember({"text", "gcc", "json", "sarif", "github", "markdown"}));
   app.add_option("--fail-on", f.fail_on,
                  "lowest severity that makes the exit code 1 (default: error)")
       ->check(CLI::IsMember({"hint", "warning", "error", "none"}));
@@ -311,7 +348,9 @@ int Lint(const Args& args) {
     size_t history = 0;
     std::set<std::string> linted;
     analysis::History h;
-    report::Report part;   // this directory's findings on linted files, and those files
+    report::Report part;  // this directory's findings on linted files, and those files
+    // Markdown only: the linted migrations (and their blocking locks, after the replay).
+    std::vector<report::MigrationSummary> summaries;
     std::string rendered;  // RenderPart of `part`, when the format renders in parts
   };
   std::vector<std::unique_ptr<Job>> jobs;
@@ -324,7 +363,12 @@ int Lint(const Args& args) {
     for (size_t i = 0; i < last; ++i) {
       Candidate& c = g.items[i];
       const std::string path = DisplayPath(c.migration.sql_path);
-      if (c.lint) job->linted.insert(path);
+      if (c.lint) {
+        job->linted.insert(path);
+        const bool folder = c.migration.kind == migrations::MigrationKind::kPrismaFolder;
+        job->summaries.push_back(
+            {path, c.migration.name, folder ? DisplayPath(c.migration.folder) : path, {}});
+      }
       job->texts.push_back({c.migration.name, path, std::move(c.migration.sql)});
     }
     jobs.push_back(std::move(job));
@@ -339,6 +383,7 @@ int Lint(const Args& args) {
       for (Diagnostic& d : lint::Run(j.h, config.options))
         if (j.part.sources.count(d.path)) j.part.diagnostics.push_back(std::move(d));
       j.part.files_linted = j.linted.size();
+      if (format == report::Format::kMarkdown) AddBlockingLocks(j.h, j.summaries);
       if (in_parts) j.rendered = report::RenderPart(format, j.part, text);
     }
   };
@@ -367,6 +412,7 @@ int Lint(const Args& args) {
       rep.sources.insert(j->part.sources.begin(), j->part.sources.end());
       rep.diagnostics.insert(rep.diagnostics.end(), j->part.diagnostics.begin(),
                              j->part.diagnostics.end());
+      rep.migrations.insert(rep.migrations.end(), j->summaries.begin(), j->summaries.end());
     }
     const std::string out = report::Render(format, rep, text);
     std::fwrite(out.data(), 1, out.size(), stdout);

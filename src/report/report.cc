@@ -16,6 +16,7 @@ std::optional<Format> ParseFormat(std::string_view name) {
   if (name == "json") return Format::kJson;
   if (name == "sarif") return Format::kSarif;
   if (name == "github") return Format::kGithub;
+  if (name == "markdown") return Format::kMarkdown;
   return std::nullopt;
 }
 
@@ -82,6 +83,8 @@ std::string Render(Format f, const Report& r, const TextOptions& text_options) {
       return RenderSarif(r);
     case Format::kGithub:
       return RenderGithub(r);
+    case Format::kMarkdown:
+      return RenderMarkdown(r);
   }
   return {};
 }

@@ -1,4 +1,5 @@
-// Reporters: lint diagnostics -> text, gcc, json, sarif or GitHub workflow annotations.
+// Reporters: lint diagnostics -> text, gcc, json, sarif, GitHub workflow annotations or a
+// markdown pull-request comment.
 // One file per format; no lint logic here (what to report and its severity is decided before).
 // Positions are computed here from byte ranges: lines and columns are 1-based, columns count
 // characters (UTF-8 code points), and an end position points just past the last character.
@@ -15,9 +16,9 @@
 
 namespace lockstep::report {
 
-enum class Format { kText, kGcc, kJson, kSarif, kGithub };
-std::optional<Format> ParseFormat(
-    std::string_view name);  // "text", "gcc", "json", "sarif", "github"
+enum class Format { kText, kGcc, kJson, kSarif, kGithub, kMarkdown };
+// "text", "gcc", "json", "sarif", "github", "markdown"
+std::optional<Format> ParseFormat(std::string_view name);
 
 // What a rule is, for formats that describe rules (SARIF) and for `lockstep rules`.
 struct RuleInfo {
@@ -27,6 +28,30 @@ struct RuleInfo {
   bool fixable = false;
 };
 
+// A lock that a statement takes on a live table (one created before the migration, or not in the
+// history) and that blocks application traffic. Plain data, filled by the caller from the lock
+// model (report/ knows no locks), for the markdown comment's table.
+struct BlockingLock {
+  int begin = 0;  // byte range of the statement in its file
+  int end = 0;
+  std::string statement;  // a one-line excerpt, already cut short
+  std::string lock;       // as pg_locks.mode spells it: "ShareLock"
+  std::string table;      // "public.Member"
+  bool blocks_reads = false;
+  bool blocks_writes = false;
+  // What the statement does to the table under the lock, which decides how long it holds it.
+  bool rewrites = false;  // rebuilds the table's storage
+  bool scans = false;     // reads the whole table (index build, validation)
+};
+
+// One linted migration, as the markdown comment presents it.
+struct MigrationSummary {
+  std::string path;                    // its SQL file (Diagnostic::path of its findings)
+  std::string name;                    // the migration's name (Prisma folder name or file stem)
+  std::string fix_target;              // the PATH to give `lockstep fix` for it
+  std::vector<BlockingLock> blocking;  // in statement order
+};
+
 struct Report {
   std::vector<Diagnostic> diagnostics;  // in the order to print
   // The linted files by path (Diagnostic::path). Not owned; must outlive the rendering. A
@@ -34,6 +59,9 @@ struct Report {
   std::map<std::string, const SourceFile*> sources;
   size_t files_linted = 0;
   std::vector<RuleInfo> rules;  // every rule that could have reported (SARIF's rule table)
+  // Every linted migration in order, for markdown (the other formats ignore it). A finding whose
+  // file has no summary is listed under its path.
+  std::vector<MigrationSummary> migrations;
 };
 
 struct Span {
@@ -87,6 +115,10 @@ std::string RenderSarif(const Report& r);
 // file=…,line=…,col=…,endLine=…,endColumn=…,title=…::msg` (warnings as ::warning, hints as
 // ::notice).
 std::string RenderGithub(const Report& r);
+// A compact pull-request comment (docs/ci.md): a hidden `<!-- lockstep -->` marker, a heading
+// with the counts, then per migration with something to say its blocking locks as a table, its
+// errors and warnings (hints counted), and the `lockstep fix` command when a finding is fixable.
+std::string RenderMarkdown(const Report& r);
 
 std::string Render(Format f, const Report& r, const TextOptions& text_options = {});
 

@@ -362,9 +362,50 @@ TEST_F(ReportTest, HintsHiddenFromTextAndGccCountedInOneLine) {
             "no errors or warnings (3 files linted)\n1 hint not shown (--hints shows them)\n");
 }
 
+// The comment's structure; its exact bytes on real lint runs are held by golden files
+// (tests/e2e/lint_markdown.sh).
+TEST_F(ReportTest, MarkdownComment) {
+  MigrationSummary m;
+  m.path = "migrations/0001_init/migration.sql";
+  m.name = "0001_init";
+  m.fix_target = "migrations/0001_init";
+  BlockingLock b;
+  b.begin = r_.diagnostics[0].begin;
+  b.end = r_.diagnostics[0].end;
+  b.statement = "CREATE INDEX \"a|b\" ON t (id)";
+  b.lock = "ShareLock";
+  b.table = "public.t";
+  b.blocks_writes = true;
+  b.scans = true;
+  m.blocking.push_back(b);
+  r_.migrations = {m};
+  r_.diagnostics[1].message = "a *starred* <b>tag</b>";
+  const std::string out = RenderMarkdown(r_);
+  const std::vector<std::string> lines = Lines(out);
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "<!-- lockstep -->");  // the action finds its own comment by this line
+  EXPECT_EQ(lines[1], "### lockstep lint: 1 error, 1 warning, 1 hint");
+  // A `|` inside the statement would split the table row: escaped, even inside code.
+  EXPECT_NE(
+      out.find("| 2 | `CREATE INDEX \"a\\|b\" ON t (id)` | ShareLock | public.t | writes | scan |"),
+      std::string::npos)
+      << out;
+  EXPECT_NE(out.find("a \\*starred\\* \\<b\\>tag\\</b\\>"), std::string::npos) << out;
+  EXPECT_NE(out.find("- **error** 2:6 CREATE INDEX blocks writes"), std::string::npos) << out;
+  // Hints are counted, not listed.
+  EXPECT_EQ(out.find("first line"), std::string::npos) << out;
+  EXPECT_NE(out.find("1 hint not listed"), std::string::npos) << out;
+  EXPECT_NE(out.find("Fix: `lockstep fix migrations/0001_init`"), std::string::npos) << out;
+  // No fixable finding: no fix command.
+  r_.diagnostics[0].fixable = false;
+  EXPECT_EQ(RenderMarkdown(r_).find("lockstep fix"), std::string::npos);
+  EXPECT_EQ(Render(Format::kMarkdown, r_), RenderMarkdown(r_));
+}
+
 TEST(Format, Parse) {
   EXPECT_EQ(ParseFormat("sarif"), Format::kSarif);
   EXPECT_EQ(ParseFormat("github"), Format::kGithub);
+  EXPECT_EQ(ParseFormat("markdown"), Format::kMarkdown);
   EXPECT_FALSE(ParseFormat("xml").has_value());
 }
 
