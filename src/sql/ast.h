@@ -8,12 +8,45 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace lockstep::sql {
+
+// An optional value kept on the heap: used like std::optional<T> (copies copy the value), for
+// large members that most statements leave empty, so that they cost a pointer rather than the
+// whole T in every statement (a long migration keeps all its statements in memory).
+template <typename T>
+class Box {
+ public:
+  Box() = default;
+  Box(T value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT: like std::optional
+  Box(const Box& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Box(Box&&) noexcept = default;
+  Box& operator=(const Box& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Box& operator=(Box&&) noexcept = default;
+  Box& operator=(T value) {
+    p_ = std::make_unique<T>(std::move(value));
+    return *this;
+  }
+
+  bool has_value() const { return p_ != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  T& operator*() { return *p_; }
+  const T& operator*() const { return *p_; }
+  T* operator->() { return p_.get(); }
+  const T* operator->() const { return p_.get(); }
+  void reset() { p_.reset(); }
+
+ private:
+  std::unique_ptr<T> p_;
+};
 
 // A possibly schema-qualified name. `schema` is empty when unqualified.
 struct QName {
@@ -188,15 +221,15 @@ std::string_view AlterTypeName(AlterType t);
 
 struct AlterCmd {
   AlterType type = AlterType::kOther;
-  std::string name;                      // column / constraint / trigger / index name
-  std::optional<ColumnDef> column;       // kAddColumn; kAlterColumnType carries the new type here
-  std::optional<Constraint> constraint;  // kAddConstraint
-  std::optional<Expr> default_expr;      // kSetDefault, kAlterColumnType's USING expression
-  bool has_using = false;                // ALTER COLUMN TYPE … USING
-  QName partition;                       // attach/detach
-  bool concurrently = false;             // DETACH … CONCURRENTLY
-  bool if_exists = false;                // DROP … IF EXISTS
-  bool if_not_exists = false;            // ADD COLUMN IF NOT EXISTS
+  std::string name;                  // column / constraint / trigger / index name
+  Box<ColumnDef> column;             // kAddColumn; kAlterColumnType carries the new type here
+  Box<Constraint> constraint;        // kAddConstraint
+  std::optional<Expr> default_expr;  // kSetDefault, kAlterColumnType's USING expression
+  bool has_using = false;            // ALTER COLUMN TYPE … USING
+  QName partition;                   // attach/detach
+  bool concurrently = false;         // DETACH … CONCURRENTLY
+  bool if_exists = false;            // DROP … IF EXISTS
+  bool if_not_exists = false;        // ADD COLUMN IF NOT EXISTS
   bool cascade = false;
   std::vector<std::string> reloptions;  // SET (fillfactor=…) option names
   int location = -1;                    // start of this sub-command's text, when known
@@ -332,7 +365,7 @@ struct Statement {
   std::vector<AlterCmd> cmds;
 
   // kCreateIndex
-  std::optional<CreateIndex> index;
+  Box<CreateIndex> index;
 
   // kDrop: objects (for DROP INDEX, their names; for DROP TABLE, the tables).
   // kCreateStatistics: the statistics object created.
