@@ -241,9 +241,11 @@ std::vector<Ignore> FindIgnores(const analysis::AnalyzedMigration& m) {
     std::optional<Ignore> ig = ParseIgnore(file, c);
     if (!ig) continue;
     if (!ig->whole_file) {
-      auto it = std::find_if(
-          m.statements.begin(), m.statements.end(),
-          [&](const analysis::AnalyzedStatement& s) { return s.statement->begin >= c.end; });
+      // Statements are in file order: a search, not a scan per comment (quadratic when a long
+      // file carries an ignore on every statement).
+      auto it = std::lower_bound(
+          m.statements.begin(), m.statements.end(), c.end,
+          [](const analysis::AnalyzedStatement& s, int end) { return s.statement->begin < end; });
       if (it != m.statements.end()) ig->statement = static_cast<size_t>(it - m.statements.begin());
     }
     out.push_back(std::move(*ig));
@@ -288,6 +290,8 @@ Severity SeverityFor(const Options& o, const std::string& id, Severity fallback)
 // Marks and drops the diagnostics that an ignore suppresses. `stmt[i]` is the statement of `d[i]`.
 std::vector<Diagnostic> ApplyIgnores(std::vector<Diagnostic> d, const std::vector<size_t>& stmt,
                                      std::vector<Ignore>& ignores) {
+  // Nothing to drop: a second vector of every finding would only raise the peak memory.
+  if (ignores.empty()) return d;
   std::vector<Diagnostic> kept;
   kept.reserve(d.size());
   for (size_t i = 0; i < d.size(); ++i) {
@@ -441,14 +445,24 @@ std::vector<Diagnostic> RunMigration(const analysis::AnalyzedMigration& m, const
   // The unused-ignore findings can themselves be silenced file-wide.
   std::vector<size_t> unused_stmt(unused.size(), SIZE_MAX);
   unused = ApplyIgnores(std::move(unused), unused_stmt, ignores);
-  for (auto* v : {&kept, &unused})
-    for (Diagnostic& d : *v) found.push_back(std::move(d));
+  // Moved, not copied one by one into a growing vector: on a long file the findings outweigh
+  // the statements, and every regrowth held two copies of them.
+  if (found.empty()) {
+    found = std::move(kept);
+  } else {
+    found.reserve(found.size() + kept.size() + unused.size());
+    for (Diagnostic& d : kept) found.push_back(std::move(d));
+  }
+  for (Diagnostic& d : unused) found.push_back(std::move(d));
 
-  std::stable_sort(found.begin(), found.end(), [](const Diagnostic& a, const Diagnostic& b) {
+  auto before = [](const Diagnostic& a, const Diagnostic& b) {
     if (a.begin != b.begin) return a.begin < b.begin;
     if (a.end != b.end) return a.end < b.end;
     return a.rule < b.rule;
-  });
+  };
+  // Usually in order already (statement by statement): stable_sort's buffer is a copy of all.
+  if (!std::is_sorted(found.begin(), found.end(), before))
+    std::stable_sort(found.begin(), found.end(), before);
   return found;
 }
 
@@ -467,6 +481,11 @@ bool HasSnapshots(const analysis::History& h) {
 }
 
 void Append(std::vector<Diagnostic>& out, std::vector<Diagnostic> more) {
+  if (out.empty()) {
+    out = std::move(more);
+    return;
+  }
+  out.reserve(out.size() + more.size());
   for (Diagnostic& d : more) out.push_back(std::move(d));
 }
 

@@ -30,14 +30,40 @@ std::string Index::Signature() const {
 }
 
 const Column* Table::FindColumn(const std::string& n) const {
-  for (const Column& c : columns)
-    if (c.name == n) return &c;
-  return nullptr;
+  auto it = column_at_.find(n);
+  return it == column_at_.end() ? nullptr : &columns[it->second];
 }
 Column* Table::FindColumn(const std::string& n) {
-  for (Column& c : columns)
-    if (c.name == n) return &c;
-  return nullptr;
+  auto it = column_at_.find(n);
+  return it == column_at_.end() ? nullptr : &columns[it->second];
+}
+void Table::AddColumn(Column c) {
+  column_at_.emplace(c.name, columns.size());  // a second column of a name is never found first
+  columns.push_back(std::move(c));
+}
+void Table::RemoveColumn(const std::string& n) {
+  columns.erase(
+      std::remove_if(columns.begin(), columns.end(), [&](const Column& k) { return k.name == n; }),
+      columns.end());
+  IndexColumns();
+}
+void Table::RenameColumn(const std::string& from, const std::string& to) {
+  auto it = column_at_.find(from);
+  if (it == column_at_.end()) return;
+  const size_t at = it->second;
+  columns[at].name = to;
+  // Without two columns of one name (an invalid CREATE TABLE can make them), the index changes
+  // in place; with them, which column comes first under each name is worked out again.
+  if (column_at_.size() == columns.size() && !column_at_.count(to)) {
+    column_at_.erase(it);
+    column_at_.emplace(to, at);
+  } else {
+    IndexColumns();
+  }
+}
+void Table::IndexColumns() {
+  column_at_.clear();
+  for (size_t i = 0; i < columns.size(); ++i) column_at_.emplace(columns[i].name, i);
 }
 const Constraint* Table::FindConstraint(const std::string& n) const {
   for (const Constraint& c : constraints)
@@ -152,10 +178,7 @@ void Catalog::AddOwnedSequences(const Table& t) {
 }
 
 void Catalog::DropColumn(Table& t, const std::string& column) {
-  auto& cols = t.columns;
-  cols.erase(
-      std::remove_if(cols.begin(), cols.end(), [&](const Column& k) { return k.name == column; }),
-      cols.end());
+  t.RemoveColumn(column);
   sequences_.erase(Key(OwnedSequenceName(t.name, column)));
   for (const Index* ix : IndexesOn(t.name)) {
     const auto& ic = ix->columns;
@@ -495,7 +518,7 @@ void Catalog::ApplyCreateTable(const sql::Statement& s) {
     col.default_expr = c.default_expr;
     col.identity = c.identity;
     col.generated = c.generated_stored;
-    t.columns.push_back(std::move(col));
+    t.AddColumn(std::move(col));
   }
   fresh_tables_.push_back(Key(name));
   AddOwnedSequences(t);
@@ -524,7 +547,7 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
         col.generated = c.column->generated_stored;
         if (IsSerial(col.type) || col.identity)
           sequences_.emplace(Key(OwnedSequenceName(t->name, col.name)), current_migration_);
-        t->columns.push_back(std::move(col));
+        t->AddColumn(std::move(col));
         for (const sql::Constraint& k : c.column->constraints)
           AddConstraint(*t, k,
                         k.columns.empty() ? std::vector<std::string>{c.column->name} : k.columns);
@@ -645,7 +668,8 @@ void Catalog::ApplyDrop(const sql::Statement& s) {
           for (const std::string& c : gone) DropColumn(t, c);
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
 }
@@ -682,7 +706,7 @@ void Catalog::ApplyRename(const sql::Statement& s) {
     }
     case O::kColumn:
       if (Table* t = MutableTable(s.table)) {
-        if (Column* c = t->FindColumn(s.rename_from)) c->name = s.rename_to;
+        t->RenameColumn(s.rename_from, s.rename_to);
         for (Constraint& k : t->constraints)
           std::replace(k.columns.begin(), k.columns.end(), s.rename_from, s.rename_to);
         RenameIndexedColumn(t->name, s.rename_from, s.rename_to);
@@ -735,7 +759,8 @@ void Catalog::ApplyRename(const sql::Statement& s) {
       PutIndex(std::move(ix));
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 

@@ -8,12 +8,45 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace lockstep::sql {
+
+// An optional value kept on the heap: used like std::optional<T> (copies copy the value), for
+// large members that most statements leave empty, so that they cost a pointer rather than the
+// whole T in every statement (a long migration keeps all its statements in memory).
+template <typename T>
+class Box {
+ public:
+  Box() = default;
+  Box(T value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT: like std::optional
+  Box(const Box& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Box(Box&&) noexcept = default;
+  Box& operator=(const Box& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Box& operator=(Box&&) noexcept = default;
+  Box& operator=(T value) {
+    p_ = std::make_unique<T>(std::move(value));
+    return *this;
+  }
+
+  bool has_value() const { return p_ != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  T& operator*() { return *p_; }
+  const T& operator*() const { return *p_; }
+  T* operator->() { return p_.get(); }
+  const T* operator->() const { return p_.get(); }
+  void reset() { p_.reset(); }
+
+ private:
+  std::unique_ptr<T> p_;
+};
 
 // A possibly schema-qualified name. `schema` is empty when unqualified.
 struct QName {
@@ -25,7 +58,7 @@ struct QName {
 
 // One lexical token of the file, from pg_query_scan.
 struct Token {
-  int begin = 0;          // byte offsets, [begin, end)
+  int begin = 0;  // byte offsets, [begin, end)
   int end = 0;
   std::string_view kind;  // libpg_query's token name: "INDEX", "IDENT", "SQL_COMMENT", "ASCII_59" …
   bool is_keyword = false;
@@ -35,7 +68,7 @@ struct TypeRef {
   std::vector<std::string> names;  // e.g. {"pg_catalog", "int4"} or {"public", "Role"}
   std::vector<int64_t> typmods;    // integer type modifiers, e.g. varchar(255) -> {255}
   bool has_nonconst_typmods = false;
-  int array_dims = 0;              // int[] -> 1
+  int array_dims = 0;  // int[] -> 1
   int location = -1;
   // The last name component: "int4", "varchar", "timestamptz", "Role".
   const std::string& base() const {
@@ -62,10 +95,11 @@ struct Expr {
   enum class Kind { kConst, kNull, kFuncCall, kTypeCast, kColumnRef, kSqlValueFunction, kOther };
   Kind kind = Kind::kOther;
   int location = -1;
-  std::string const_value;               // for kConst (and a cast of a const): the literal
-  std::vector<std::string> functions;    // every function called anywhere inside, lower-case, last name
+  std::string const_value;  // for kConst (and a cast of a const): the literal
+  std::vector<std::string>
+      functions;  // every function called anywhere inside, lower-case, last name
   std::vector<std::string> sql_value_functions;  // CURRENT_TIMESTAMP, now-like keywords: lower-case
-  std::vector<std::string> columns;      // every column referenced
+  std::vector<std::string> columns;              // every column referenced
   std::vector<std::string> cast_types;  // every type a cast inside names: last name, as PG folds it
   bool has_subquery = false;
   // For `col IS NOT NULL` (possibly AND-ed with others): the columns proven non-null.
@@ -78,26 +112,36 @@ struct Expr {
 
 struct Constraint {
   enum class Type {
-    kNull, kNotNull, kDefault, kIdentity, kGenerated, kCheck, kPrimaryKey, kUnique, kExclusion,
-    kForeignKey, kAttribute, kOther
+    kNull,
+    kNotNull,
+    kDefault,
+    kIdentity,
+    kGenerated,
+    kCheck,
+    kPrimaryKey,
+    kUnique,
+    kExclusion,
+    kForeignKey,
+    kAttribute,
+    kOther
   };
   Type type = Type::kOther;
-  std::string name;                     // empty when not named in the SQL
+  std::string name;  // empty when not named in the SQL
   int location = -1;
-  std::vector<std::string> columns;     // keys (PK/UNIQUE), fk_attrs (FK)
+  std::vector<std::string> columns;  // keys (PK/UNIQUE), fk_attrs (FK)
   std::vector<std::string> including;
-  QName ref_table;                      // FK
-  std::vector<std::string> ref_columns; // FK
-  std::string fk_on_delete;             // one-letter codes as in pg: a r c n d
+  QName ref_table;                       // FK
+  std::vector<std::string> ref_columns;  // FK
+  std::string fk_on_delete;              // one-letter codes as in pg: a r c n d
   std::string fk_on_update;
-  bool not_valid = false;               // NOT VALID (skip_validation)
+  bool not_valid = false;  // NOT VALID (skip_validation)
   bool deferrable = false;
   bool initially_deferred = false;
   bool nulls_not_distinct = false;
-  std::string using_index;              // ADD … USING INDEX name
-  std::string generated_when;           // identity: 'a' always / 'd' by default
-  bool has_where = false;               // EXCLUDE … WHERE
-  std::optional<Expr> expr;             // CHECK expression, DEFAULT / GENERATED expression
+  std::string using_index;     // ADD … USING INDEX name
+  std::string generated_when;  // identity: 'a' always / 'd' by default
+  bool has_where = false;      // EXCLUDE … WHERE
+  std::optional<Expr> expr;    // CHECK expression, DEFAULT / GENERATED expression
 };
 
 struct ColumnDef {
@@ -116,51 +160,91 @@ struct ColumnDef {
 };
 
 struct IndexElem {
-  std::string column;                  // empty for an expression
+  std::string column;  // empty for an expression
   std::optional<Expr> expr;
   std::vector<std::string> opclass;
   bool descending = false;
-  std::string nulls;                   // "first", "last" or empty
+  std::string nulls;  // "first", "last" or empty
 };
 
 struct CreateIndex {
-  std::string name;                    // empty when PostgreSQL will choose one
+  std::string name;  // empty when PostgreSQL will choose one
   QName table;
-  std::string access_method;           // "btree", "gin", …
+  std::string access_method;  // "btree", "gin", …
   std::vector<IndexElem> elems;
   std::vector<std::string> including;
   bool unique = false;
   bool concurrently = false;
   bool if_not_exists = false;
   bool has_where = false;
-  bool only = false;                   // ON ONLY parent
-  int concurrently_insert_at = -1;     // byte offset just after the INDEX keyword (for fixes)
+  bool only = false;                // ON ONLY parent
+  int concurrently_insert_at = -1;  // byte offset just after the INDEX keyword (for fixes)
 };
 
 enum class AlterType {
-  kAddColumn, kSetDefault, kDropDefault, kDropNotNull, kSetNotNull, kDropExpression,
-  kSetStatistics, kSetColumnOptions, kSetStorage, kSetCompression, kDropColumn, kAddIndex,
-  kAddConstraint, kAlterConstraint, kValidateConstraint, kAddIndexConstraint, kDropConstraint,
-  kAlterColumnType, kAlterColumnGenericOptions, kOwner, kClusterOn, kDropCluster, kSetLogged,
-  kSetUnlogged, kSetAccessMethod, kSetTablespace, kSetRelOptions, kResetRelOptions,
-  kEnableTrigger, kDisableTrigger, kEnableRule, kDisableRule, kAddInherit, kDropInherit, kAddOf,
-  kDropOf, kReplicaIdentity, kEnableRowSecurity, kDisableRowSecurity, kForceRowSecurity,
-  kNoForceRowSecurity, kGenericOptions, kAttachPartition, kDetachPartition,
-  kDetachPartitionFinalize, kAddIdentity, kSetIdentity, kDropIdentity, kOther
+  kAddColumn,
+  kSetDefault,
+  kDropDefault,
+  kDropNotNull,
+  kSetNotNull,
+  kDropExpression,
+  kSetStatistics,
+  kSetColumnOptions,
+  kSetStorage,
+  kSetCompression,
+  kDropColumn,
+  kAddIndex,
+  kAddConstraint,
+  kAlterConstraint,
+  kValidateConstraint,
+  kAddIndexConstraint,
+  kDropConstraint,
+  kAlterColumnType,
+  kAlterColumnGenericOptions,
+  kOwner,
+  kClusterOn,
+  kDropCluster,
+  kSetLogged,
+  kSetUnlogged,
+  kSetAccessMethod,
+  kSetTablespace,
+  kSetRelOptions,
+  kResetRelOptions,
+  kEnableTrigger,
+  kDisableTrigger,
+  kEnableRule,
+  kDisableRule,
+  kAddInherit,
+  kDropInherit,
+  kAddOf,
+  kDropOf,
+  kReplicaIdentity,
+  kEnableRowSecurity,
+  kDisableRowSecurity,
+  kForceRowSecurity,
+  kNoForceRowSecurity,
+  kGenericOptions,
+  kAttachPartition,
+  kDetachPartition,
+  kDetachPartitionFinalize,
+  kAddIdentity,
+  kSetIdentity,
+  kDropIdentity,
+  kOther
 };
 std::string_view AlterTypeName(AlterType t);
 
 struct AlterCmd {
   AlterType type = AlterType::kOther;
-  std::string name;                     // column / constraint / trigger / index name
-  std::optional<ColumnDef> column;      // kAddColumn; kAlterColumnType carries the new type here
-  std::optional<Constraint> constraint; // kAddConstraint
-  std::optional<Expr> default_expr;     // kSetDefault, kAlterColumnType's USING expression
-  bool has_using = false;               // ALTER COLUMN TYPE … USING
-  QName partition;                      // attach/detach
-  bool concurrently = false;            // DETACH … CONCURRENTLY
-  bool if_exists = false;               // DROP … IF EXISTS
-  bool if_not_exists = false;           // ADD COLUMN IF NOT EXISTS
+  std::string name;                  // column / constraint / trigger / index name
+  Box<ColumnDef> column;             // kAddColumn; kAlterColumnType carries the new type here
+  Box<Constraint> constraint;        // kAddConstraint
+  std::optional<Expr> default_expr;  // kSetDefault, kAlterColumnType's USING expression
+  bool has_using = false;            // ALTER COLUMN TYPE … USING
+  QName partition;                   // attach/detach
+  bool concurrently = false;         // DETACH … CONCURRENTLY
+  bool if_exists = false;            // DROP … IF EXISTS
+  bool if_not_exists = false;        // ADD COLUMN IF NOT EXISTS
   bool cascade = false;
   std::vector<std::string> reloptions;  // SET (fillfactor=…) option names
   int location = -1;                    // start of this sub-command's text, when known
@@ -178,51 +262,115 @@ struct DynamicSql {
 };
 
 enum class Kind {
-  kCreateTable, kCreateTableAs, kCreateView, kCreateMatView, kAlterTable, kCreateIndex, kDrop,
-  kRename, kCreateEnum, kAlterEnum, kCreateType, kCreateDomain, kAlterDomain, kCreateFunction,
-  kDo, kTransaction, kSet, kTruncate, kVacuum, kCluster, kReindex, kRefreshMatView,
-  kCreateTrigger, kCreateSequence, kAlterSequence, kComment, kGrant, kCreateExtension,
-  kCreateSchema, kInsert, kUpdate, kDelete, kSelect, kCopy, kLock, kAlterObjectSchema,
-  kAlterOwner, kCreatePolicy, kAlterPolicy, kCreateDatabase, kDropDatabase, kCreateStatistics,
-  kAlterType, kCall, kOther
+  kCreateTable,
+  kCreateTableAs,
+  kCreateView,
+  kCreateMatView,
+  kAlterTable,
+  kCreateIndex,
+  kDrop,
+  kRename,
+  kCreateEnum,
+  kAlterEnum,
+  kCreateType,
+  kCreateDomain,
+  kAlterDomain,
+  kCreateFunction,
+  kDo,
+  kTransaction,
+  kSet,
+  kTruncate,
+  kVacuum,
+  kCluster,
+  kReindex,
+  kRefreshMatView,
+  kCreateTrigger,
+  kCreateSequence,
+  kAlterSequence,
+  kComment,
+  kGrant,
+  kCreateExtension,
+  kCreateSchema,
+  kInsert,
+  kUpdate,
+  kDelete,
+  kSelect,
+  kCopy,
+  kLock,
+  kAlterObjectSchema,
+  kAlterOwner,
+  kCreatePolicy,
+  kAlterPolicy,
+  kCreateDatabase,
+  kDropDatabase,
+  kCreateStatistics,
+  kAlterType,
+  kCall,
+  kOther
 };
 std::string_view KindName(Kind k);
 
 enum class ObjectType {
-  kTable, kIndex, kSequence, kView, kMatView, kType, kDomain, kSchema, kFunction, kProcedure,
-  kTrigger, kColumn, kConstraint, kExtension, kPolicy, kForeignTable, kDatabase, kRule,
-  kStatistics, kOther
+  kTable,
+  kIndex,
+  kSequence,
+  kView,
+  kMatView,
+  kType,
+  kDomain,
+  kSchema,
+  kFunction,
+  kProcedure,
+  kTrigger,
+  kColumn,
+  kConstraint,
+  kExtension,
+  kPolicy,
+  kForeignTable,
+  kDatabase,
+  kRule,
+  kStatistics,
+  kOther
 };
 std::string_view ObjectTypeName(ObjectType t);
 
-enum class TransactionKind { kBegin, kCommit, kRollback, kSavepoint, kRelease, kRollbackTo,
-                             kPrepare, kCommitPrepared, kRollbackPrepared };
+enum class TransactionKind {
+  kBegin,
+  kCommit,
+  kRollback,
+  kSavepoint,
+  kRelease,
+  kRollbackTo,
+  kPrepare,
+  kCommitPrepared,
+  kRollbackPrepared
+};
 
 struct Statement {
   Kind kind = Kind::kOther;
-  std::string node_name;   // libpg_query node name, e.g. "AlterTableStmt" (for messages/JSON)
-  int begin = 0;           // byte range of the statement text in the file, without the ';'
+  std::string node_name;  // libpg_query node name, e.g. "AlterTableStmt" (for messages/JSON)
+  int begin = 0;          // byte range of the statement text in the file, without the ';'
   int end = 0;
-  int first_token = 0;     // index range into ParsedFile::tokens, [first_token, last_token)
+  int first_token = 0;  // index range into ParsedFile::tokens, [first_token, last_token)
   int last_token = 0;
 
   // Targets, by kind. `table` is the relation the statement is about (CREATE TABLE, ALTER
   // TABLE, CREATE INDEX's table, TRUNCATE's first, TRIGGER's table, REFRESH's view …).
   QName table;
-  std::vector<QName> tables;          // every relation named (TRUNCATE, DROP TABLE a, b, LOCK)
+  std::vector<QName> tables;  // every relation named (TRUNCATE, DROP TABLE a, b, LOCK)
   bool if_exists = false;
   bool if_not_exists = false;
   bool cascade = false;
-  bool concurrently = false;          // DROP INDEX / REINDEX / REFRESH … CONCURRENTLY
-  bool only = false;                  // ALTER TABLE ONLY
+  bool concurrently = false;                    // DROP INDEX / REINDEX / REFRESH … CONCURRENTLY
+  bool only = false;                            // ALTER TABLE ONLY
   ObjectType object_type = ObjectType::kOther;  // DROP, RENAME, COMMENT, ALTER … SET SCHEMA
 
   // kCreateTable
   std::vector<ColumnDef> columns;
   std::vector<Constraint> table_constraints;
-  bool partitioned = false;           // PARTITION BY
+  bool partitioned = false;                // PARTITION BY
   std::vector<std::string> partition_key;  // PARTITION BY columns, in order ("" for an expression)
-  QName partition_of;                 // PARTITION OF parent
+  QName partition_of;                      // PARTITION OF parent
   std::vector<QName> inherits;
   bool unlogged = false;
   bool temporary = false;
@@ -232,7 +380,7 @@ struct Statement {
   std::vector<AlterCmd> cmds;
 
   // kCreateIndex
-  std::optional<CreateIndex> index;
+  Box<CreateIndex> index;
 
   // kDrop: objects (for DROP INDEX, their names; for DROP TABLE, the tables).
   // kCreateStatistics: the statistics object created.
@@ -240,7 +388,7 @@ struct Statement {
   bool or_replace = false;  // CREATE OR REPLACE (VIEW, FUNCTION, PROCEDURE)
 
   // kRename: table (relation) + object; what was renamed and to what.
-  std::string rename_from;            // column / constraint / index-or-table old name
+  std::string rename_from;  // column / constraint / index-or-table old name
   std::string rename_to;
 
   // kCreateEnum / kAlterEnum / kCreateType / kCreateDomain / kAlterDomain
@@ -249,8 +397,8 @@ struct Statement {
   std::string enum_new_value;            // ALTER TYPE … ADD VALUE
   std::string enum_neighbor;             // BEFORE/AFTER value
   bool enum_after = false;
-  std::string enum_old_value;            // RENAME VALUE old TO new
-  std::string domain_subtype;            // ALTER DOMAIN: 'C' add constraint, 'X' drop, 'T' default, …
+  std::string enum_old_value;  // RENAME VALUE old TO new
+  std::string domain_subtype;  // ALTER DOMAIN: 'C' add constraint, 'X' drop, 'T' default, …
   std::vector<Constraint> domain_constraints;
   TypeRef domain_base;
 
@@ -259,16 +407,16 @@ struct Statement {
 
   // kSet: SET [LOCAL] name = value / RESET name
   std::string set_name;
-  std::string set_value;              // raw value: '5s', 1000, or "DEFAULT"; empty for RESET
+  std::string set_value;  // raw value: '5s', 1000, or "DEFAULT"; empty for RESET
   bool set_local = false;
   bool is_reset = false;
 
   // kReindex: what is reindexed
-  std::string reindex_kind;           // "index", "table", "schema", "system", "database"
-  QName reindex_index;                // REINDEX INDEX: the index (REINDEX TABLE: `table`)
+  std::string reindex_kind;  // "index", "table", "schema", "system", "database"
+  QName reindex_index;       // REINDEX INDEX: the index (REINDEX TABLE: `table`)
 
   // kTruncate
-  bool restart_identity = false;      // RESTART IDENTITY: owned sequences are reset
+  bool restart_identity = false;  // RESTART IDENTITY: owned sequences are reset
 
   // kVacuum
   bool vacuum_full = false;
@@ -278,7 +426,7 @@ struct Statement {
   std::vector<std::string> sequence_options;
 
   // kLock
-  std::string lock_mode;              // pg_locks spelling, e.g. "AccessExclusiveLock"
+  std::string lock_mode;  // pg_locks spelling, e.g. "AccessExclusiveLock"
 
   // kCreateTableAs / kCreateMatView / kRefreshMatView
   bool with_no_data = false;
@@ -312,9 +460,7 @@ struct Statement {
 struct Comment {
   int begin = 0;
   int end = 0;
-  std::string_view text(std::string_view file) const {
-    return file.substr(begin, end - begin);
-  }
+  std::string_view text(std::string_view file) const { return file.substr(begin, end - begin); }
 };
 
 }  // namespace lockstep::sql

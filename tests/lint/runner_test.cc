@@ -319,6 +319,22 @@ TEST(Ignores, NextStatementOnly) {
   EXPECT_GT(ds[0].begin, 60);
 }
 
+// Statement lookup by offset (a search since ignores on every statement of a long file made it
+// quadratic): each ignore still applies to the statement right after it, and to no other.
+TEST(Ignores, EachAppliesToTheStatementAfterIt) {
+  std::string sql;
+  for (int i = 0; i < 6; ++i) {
+    if (i % 2 == 1) sql += "-- lockstep-ignore test-alter\n";
+    sql += "ALTER TABLE t ADD COLUMN c" + std::to_string(i) + " int;\n";
+  }
+  auto ds = Lint(sql);
+  ASSERT_EQ(ds.size(), 3u);
+  for (size_t k = 0; k < ds.size(); ++k) {
+    const std::string at = "ALTER TABLE t ADD COLUMN c" + std::to_string(2 * k) + " ";
+    EXPECT_EQ(ds[k].begin, static_cast<int>(sql.find(at))) << at;
+  }
+}
+
 TEST(Ignores, SeveralRulesAndBlockComments) {
   auto ds = Lint(
       "/* lockstep-ignore test-alter, test-drop */ DROP TABLE t;\n"
