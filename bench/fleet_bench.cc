@@ -249,8 +249,9 @@ int main() {
     status = 1;
   }
   if (!prisma.empty() && status == 0 && (*server)->CreateDatabase("prisma").ok()) {
-    // A Prisma project: the generator asks for no query engine (none can be downloaded), and
-    // prisma.config.ts gives migrate the pg adapter on DATABASE_URL's schema (one per tenant).
+    // A Prisma project: the generator asks for no query engine and the datasource keeps its url
+    // (without either, the CLI downloads the query engine first), and prisma.config.ts gives
+    // migrate the pg adapter on DATABASE_URL's schema (one per tenant).
     const fs::path project = tmp / "prisma-project";
     fs::create_directories(project / "prisma");
     fs::create_directory_symlink(migrations_dir, project / "prisma" / "migrations");
@@ -258,7 +259,7 @@ int main() {
                                  project / "node_modules");
     std::ofstream(project / "prisma" / "schema.prisma")
         << "generator client {\n  provider   = \"prisma-client-js\"\n  engineType = \"client\"\n}\n"
-        << "datasource db {\n  provider = \"postgresql\"\n}\n";
+        << "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n";
     std::ofstream(project / "prisma.config.ts")
         << "import { defineConfig } from 'prisma/config'\n"
         << "import { PrismaPg } from '@prisma/adapter-pg'\n"
@@ -284,7 +285,10 @@ int main() {
     const double s = std::chrono::duration<double>(Clock::now() - t0).count();
     if (rc != 0) {
       // Prisma that installed but cannot run here is a missing column, not a lockstep failure.
-      prisma_why = "prisma migrate deploy fails here: " + FirstError(log);
+      prisma_why =
+          "Prisma 6.19.3 (its WebAssembly schema engine; the native one is downloaded "
+          "from a host out of reach) fails here: " +
+          FirstError(log);
     } else if (CheckApplied(**server, "prisma", prisma_tenants, migrations, "prisma")) {
       ways.push_back({"shell loop of prisma migrate deploy", prisma_tenants, s, tenants,
                       prisma_tenants != tenants});
