@@ -40,6 +40,10 @@ struct Options {
   int64_t long_statement_ms = 5 * 1000;
   // Honour PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK as Prisma does.
   bool use_advisory_lock = true;
+  // A fleet deploy holds the migration lock of the target's database on a connection of its own
+  // (tenant schemas of one database share it, so each deploy taking it would run one at a time):
+  // do not take it again, but treat it as lockstep's (a waiter for it waits for lockstep).
+  bool advisory_lock_held_by_caller = false;
 };
 
 // Parses a duration: an integer or decimal followed by us, ms, s, min, h or d (no unit: ms), which

@@ -203,6 +203,10 @@ int TakeAdvisoryLock(db::Connection& conn, const Options& options, Printer& out,
     out.Line("note: PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK is set: not taking the migration lock");
     return 0;
   }
+  if (options.advisory_lock_held_by_caller) {
+    out.Line("The migration lock of this database is held by the fleet deploy for all its schemas");
+    return 0;
+  }
   const std::string sql =
       "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(kAdvisoryLockKey) + ")::text";
   const Clock::time_point start = Clock::now();

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "base/exit_codes.h"
+#include "db/connection.h"
 #include "deploy/runner.h"
 
 namespace lockstep::fleet {
@@ -172,6 +173,82 @@ std::string ExitMeaning(int code) {
   }
 }
 
+// Prisma's migration lock (pg_advisory_lock(72707369)) is one per database, whatever the schema:
+// tenant schemas of one database would each take it in turn and deploy one at a time (and a
+// target waiting behind a slow one would give up after --lock-wait). The fleet takes it once per
+// database that holds several of its targets, on a connection of its own, from the first such
+// target that starts until the last one ends; their deploys run without taking it again. Another
+// deployer (Prisma, or a second lockstep) is still kept out for as long as any runs.
+class MigrationLocks {
+ public:
+  MigrationLocks(const std::vector<FleetTarget>& targets, const deploy::Options& options)
+      : options_(options) {
+    std::map<std::string, int> count;
+    for (const FleetTarget& t : targets) ++count[Key(t.conn)];
+    for (const auto& [key, n] : count)
+      if (n > 1) databases_[key].remaining = n;
+  }
+
+  // Whether `t`'s database is one the fleet locks (it holds several targets).
+  bool Shared(const FleetTarget& t) const { return databases_.count(Key(t.conn)) > 0; }
+  // 0 once the lock of `t`'s database is held (taken now, or by an earlier target), else an exit
+  // code with `error` set. Waits for another deployer's lock as a single deploy does.
+  int Acquire(const FleetTarget& t, std::string& error) {
+    Database& d = databases_.at(Key(t.conn));
+    std::lock_guard<std::mutex> lock(d.mu);
+    if (d.conn) return 0;
+    db::ConnectOptions co;
+    co.application_name = "lockstep fleet";
+    co.apply_schema = false;
+    db::DbResult<db::Connection> conn = db::Connect(t.conn, co);
+    if (!conn.ok()) {
+      error = "lockstep deploy: error: cannot take the migration lock of the database: " +
+              conn.error().OneLine();
+      return exit_code::kDatabase;
+    }
+    const std::string sql =
+        "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(deploy::kAdvisoryLockKey) + ")";
+    const Clock::time_point start = Clock::now();
+    for (;;) {
+      db::DbResult<db::Rows> r = conn->Exec(sql);
+      if (!r.ok()) {
+        error = "lockstep deploy: error: taking the migration lock: " + r.error().OneLine();
+        return exit_code::kDatabase;
+      }
+      if (!r->empty() && r->rows[0][0] == std::optional<std::string>("t")) break;
+      if (SecondsSince(start) * 1000 >= static_cast<double>(options_.advisory_lock_wait_ms)) {
+        error =
+            "lockstep deploy: error: another deployer holds the migration lock of this "
+            "database (pg_advisory_lock(" +
+            std::to_string(deploy::kAdvisoryLockKey) + ")); gave up after " +
+            deploy::FormatDuration(options_.advisory_lock_wait_ms) +
+            " (Prisma P1002). Nothing was applied; run again once it has finished.";
+        return exit_code::kLockHeld;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    d.conn = std::move(*conn);
+    return 0;
+  }
+  // `t` has finished (or will not start): the last target of a database releases its lock.
+  void Done(const FleetTarget& t) {
+    auto it = databases_.find(Key(t.conn));
+    if (it == databases_.end()) return;
+    std::lock_guard<std::mutex> lock(it->second.mu);
+    if (--it->second.remaining == 0) it->second.conn.reset();  // closing releases the lock
+  }
+
+ private:
+  static std::string Key(const db::ConnInfo& c) { return c.Endpoint() + "/" + c.dbname; }
+  struct Database {
+    std::mutex mu;
+    int remaining = 0;
+    std::optional<db::Connection> conn;
+  };
+  deploy::Options options_;
+  std::map<std::string, Database> databases_;
+};
+
 }  // namespace
 
 int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
@@ -187,11 +264,30 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
   FleetProgress progress(out, targets.size(), options.progress_interval_ms);
   size_t finished = 0;
   std::vector<TargetResult> results;
+  MigrationLocks locks(targets, options);
   RunAll(
       targets, fleet,
       [&](const FleetTarget& t) {
         TargetResult r;
         const Clock::time_point t0 = Clock::now();
+        deploy::Options target_options = options;
+        if (options.use_advisory_lock && locks.Shared(t)) {
+          std::string error;
+          r.exit_code = locks.Acquire(t, error);
+          if (r.exit_code != 0) {
+            locks.Done(t);
+            r.outcome = Outcome::kFailed;
+            r.log = error + "\n";
+            r.seconds = SecondsSince(t0);
+            return r;
+          }
+          target_options.advisory_lock_held_by_caller = true;
+        }
+        struct Release {
+          MigrationLocks& locks;
+          const FleetTarget& t;
+          ~Release() { locks.Done(t); }
+        } release{locks, t};
         Capture capture;
         if (!capture.ok()) {
           r.outcome = Outcome::kFailed;
@@ -201,7 +297,8 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
         }
         deploy::Printer printer(capture.file(), capture.file(), false);
         deploy::DeployStats stats;
-        r.exit_code = deploy::Deploy(plans, deploy::TargetFor(t.conn), options, printer, &stats);
+        r.exit_code =
+            deploy::Deploy(plans, deploy::TargetFor(t.conn), target_options, printer, &stats);
         r.applied = stats.applied;
         r.seconds = SecondsSince(t0);
         r.log = capture.Take();

@@ -264,6 +264,60 @@ TEST_F(FleetTest, StopCanaryUnreachableAndDuplicates) {
   EXPECT_EQ(Ledger(tenants_[1]), "1_init:1") << "a refused fleet touched a target";
 }
 
+// Tenant schemas of one database share Prisma's migration lock (one per database). The fleet
+// holds it once for all of them, so a tenant stuck behind a long lock wait does not hold up the
+// others (before, they waited for its lock and gave up after --lock-wait), and other deployers
+// are still kept out while the fleet runs.
+TEST_F(FleetTest, SchemasOfOneDatabaseDeployAtOnceUnderOneMigrationLock) {
+  const fs::path dir = tmp_.path() / "migrations";
+  const fs::path file = tmp_.path() / "fleet.txt";
+  tenants_.resize(4);
+  WriteFleet(file);
+  WriteFile(dir / "1_init/migration.sql", "CREATE TABLE \"Item\" (id serial PRIMARY KEY);\n");
+  RunResult init = RunLockstep({"deploy", dir.string(), "--fleet", file.string()});
+  ASSERT_EQ(init.exit_code, 0) << init.all();
+  WriteFile(dir / "2_note/migration.sql", "ALTER TABLE \"Item\" ADD COLUMN note text;\n");
+
+  // A report on tenant_a0 keeps its ALTER TABLE retrying for a few seconds.
+  db::DbResult<db::Connection> report = a_->Connect();
+  ASSERT_TRUE(report.ok());
+  ASSERT_TRUE(report->Exec("BEGIN").ok());
+  ASSERT_TRUE(report->Exec("LOCK TABLE tenant_a0.\"Item\" IN ACCESS SHARE MODE").ok());
+  Child child({"deploy", dir.string(), "--fleet", file.string(), "--parallel", "4", "--lock-wait",
+               "1s", "--retry-deadline", "60s"});
+  // The other three finish while tenant_a0 still waits; one session holds the migration lock.
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  int others = 0;
+  std::string holders;
+  while (Clock::now() < deadline && child.Running() && others < 3) {
+    others = 0;
+    for (int i = 1; i < 4; ++i) others += Ledger(tenants_[i]) == "1_init:1,2_note:1";
+    holders = Scalar(a_->conn(),
+                     "SELECT string_agg(a.application_name, ',') FROM pg_locks l JOIN "
+                     "pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted "
+                     "AND l.objid = 72707369 AND l.database = (SELECT oid FROM pg_database WHERE "
+                     "datname = current_database())");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(others, 3) << "the other tenants waited for tenant_a0";
+  EXPECT_EQ(holders, "lockstep fleet");
+  EXPECT_EQ(Ledger(tenants_[0]), "1_init:1") << "tenant_a0 finished although its table was locked";
+  // Another deployer of that database is kept out while the fleet runs.
+  RunResult other = RunLockstep({"deploy", dir.string(), "--database",
+                                 WithSchema(a_->url(), "tenant_other"), "--lock-wait", "500ms"});
+  EXPECT_EQ(other.exit_code, exit_code::kLockHeld) << other.all();
+  ASSERT_TRUE(report->Exec("COMMIT").ok());
+  RunResult r = child.Wait(std::chrono::seconds(60));
+  EXPECT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("fleet: 4 succeeded, 0 failed, 0 not started"), std::string::npos) << r.out;
+  EXPECT_EQ(Ledger(tenants_[0]), "1_init:1,2_note:1");
+  // The lock went with the fleet.
+  EXPECT_EQ(Scalar(a_->conn(),
+                   "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+                   "objid = 72707369"),
+            "0");
+}
+
 TEST_F(FleetTest, TargetsFromATenantsQuery) {
   const fs::path dir = tmp_.path() / "migrations";
   WriteFile(dir / "1_init/migration.sql", "CREATE TABLE \"Item\" (id serial PRIMARY KEY);\n");
