@@ -48,16 +48,18 @@ bool LoadCorpus(const fs::path& root) {
     Apps().push_back(std::move(a));
   }
   for (const App& a : Apps())
-    for (const auto& m : a.migrations) g_statements += lockstep::sql::Parse(m.text, {false, false}).statements.size();
+    for (const auto& m : a.migrations)
+      g_statements += lockstep::sql::Parse(m.text, {false, false}).statements.size();
   return !Apps().empty();
 }
 
 void BM_RawLibpgQueryParse(benchmark::State& state) {
   for (auto _ : state)
     for (const App& a : Apps())
-      for (const auto& m : a.migrations) benchmark::DoNotOptimize(lockstep::sql::RawParseForBenchmark(m.text));
-  state.counters["statements/s"] = benchmark::Counter(static_cast<double>(g_statements) * state.iterations(),
-                                                      benchmark::Counter::kIsRate);
+      for (const auto& m : a.migrations)
+        benchmark::DoNotOptimize(lockstep::sql::RawParseForBenchmark(m.text));
+  state.counters["statements/s"] = benchmark::Counter(
+      static_cast<double>(g_statements) * state.iterations(), benchmark::Counter::kIsRate);
 }
 
 void BM_LockstepPipeline(benchmark::State& state) {
@@ -74,8 +76,8 @@ void BM_LockstepPipeline(benchmark::State& state) {
       benchmark::DoNotOptimize(h.migrations.size());
     }
   }
-  state.counters["statements/s"] = benchmark::Counter(static_cast<double>(g_statements) * state.iterations(),
-                                                      benchmark::Counter::kIsRate);
+  state.counters["statements/s"] = benchmark::Counter(
+      static_cast<double>(g_statements) * state.iterations(), benchmark::Counter::kIsRate);
 }
 
 BENCHMARK(BM_RawLibpgQueryParse)->Unit(benchmark::kMillisecond)->MinTime(2.0);
@@ -101,7 +103,8 @@ int main(int argc, char** argv) {
     std::printf("bench/parse did not run: no corpus at %s\n", root.c_str());
     return 0;
   }
-  std::printf("corpus: %zu apps, %zu statements, %.1f MiB\n", Apps().size(), g_statements, g_bytes / 1048576.0);
+  std::printf("corpus: %zu apps, %zu statements, %.1f MiB\n", Apps().size(), g_statements,
+              g_bytes / 1048576.0);
   benchmark::Initialize(&argc, argv);
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -111,6 +114,7 @@ int main(int argc, char** argv) {
   if (raw > 0 && one > 0)
     std::printf("\npipeline / raw parse, one thread:     %.2fx (target <= 1.30x)\n", one / raw);
   if (raw > 0 && all > 0)
-    std::printf("pipeline / raw parse, wall, %u threads: %.2fx\n", std::thread::hardware_concurrency(), all / raw);
+    std::printf("pipeline / raw parse, wall, %u threads: %.2fx\n",
+                std::thread::hardware_concurrency(), all / raw);
   return 0;
 }

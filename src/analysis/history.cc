@@ -1,10 +1,10 @@
 #include "analysis/history.h"
 
-#include "analysis/parse_ahead.h"
-
 #include <algorithm>
 #include <atomic>
 #include <thread>
+
+#include "analysis/parse_ahead.h"
 
 namespace lockstep::analysis {
 
@@ -25,7 +25,8 @@ void ParseAll(std::vector<AnalyzedMigration>& ms, const Options& options) {
   auto work = [&] {
     for (size_t i = next++; i < ms.size(); i = next++) {
       if (ahead) {
-        if (std::optional<sql::ParsedFile> p = ahead->Take(ms[i].source.path(), ms[i].source.text())) {
+        if (std::optional<sql::ParsedFile> p =
+                ahead->Take(ms[i].source.path(), ms[i].source.text())) {
           ms[i].parsed = std::move(*p);
           continue;
         }
@@ -41,7 +42,8 @@ void ParseAll(std::vector<AnalyzedMigration>& ms, const Options& options) {
 
 }  // namespace
 
-History Replay(std::vector<MigrationText> migrations, size_t history_count, const Options& options) {
+History Replay(std::vector<MigrationText> migrations, size_t history_count,
+               const Options& options) {
   History h{{}, schema::Catalog(options.default_schema)};
   h.migrations.resize(migrations.size());
   for (size_t i = 0; i < migrations.size(); ++i) {

@@ -41,7 +41,8 @@ struct Options {
   sql::ParseOptions parse;
   std::string default_schema = "public";
   bool keep_catalogs = false;  // snapshot the catalog before each analysed statement (rules use it)
-  unsigned threads = 0;  // parser threads; 0: one per core (histories of 8+ files), one with `ahead`
+  unsigned threads =
+      0;  // parser threads; 0: one per core (histories of 8+ files), one with `ahead`
   // Parses already started on other threads (by path), taken instead of parsing again; used only
   // when its parse options are `parse`.
   ParseAhead* ahead = nullptr;
@@ -55,6 +56,7 @@ struct History {
 // Replays `migrations` in order. The first `history_count` are replayed only (already applied);
 // the rest are analysed statement by statement. Syntax errors are kept in each migration's
 // `parsed.errors`; the statements that did parse are still replayed.
-History Replay(std::vector<MigrationText> migrations, size_t history_count, const Options& options = {});
+History Replay(std::vector<MigrationText> migrations, size_t history_count,
+               const Options& options = {});
 
 }  // namespace lockstep::analysis

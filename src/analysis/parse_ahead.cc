@@ -43,7 +43,7 @@ void ParseAhead::Work() {
     if (stop_) return;
     const std::string key = std::move(queue_.front());
     queue_.pop_front();
-    Entry& e = entries_[key];  // references stay valid: entries are never erased
+    Entry& e = entries_[key];                 // references stay valid: entries are never erased
     if (e.state != State::kQueued) continue;  // a consumer took it first
     e.state = State::kRunning;
     lock.unlock();

@@ -15,8 +15,8 @@ void* LoadSymbol(const SharedLibrary& lib, const char* symbol) {
   void* address = handle ? dlsym(handle, symbol) : nullptr;
   if (address == nullptr) {
     const char* why = dlerror();
-    std::fprintf(stderr, "lockstep: cannot load %s from %s (%s); install the %s package\n",
-                 symbol, lib.soname, why ? why : "unknown error", lib.package);
+    std::fprintf(stderr, "lockstep: cannot load %s from %s (%s); install the %s package\n", symbol,
+                 lib.soname, why ? why : "unknown error", lib.package);
     std::fflush(stderr);
     std::_Exit(lib.exit_code);
   }

@@ -28,9 +28,9 @@ void* LoadSymbol(const SharedLibrary& lib, const char* symbol);
 // Defines `ret name params`, forwarding `args` to the function of that name in the
 // SharedLibrary `lib`, resolved on the first call (a thread-safe static). `name` must already be
 // declared by the library's header: decltype(&name) makes the compiler check the signature.
-#define LOCKSTEP_FORWARD_TO_LIBRARY(lib, ret, name, params, args)                          \
-  ret name params {                                                                         \
-    static const auto real =                                                                \
-        reinterpret_cast<decltype(&name)>(::lockstep::LoadSymbol(lib, #name));              \
-    return real args;                                                                       \
+#define LOCKSTEP_FORWARD_TO_LIBRARY(lib, ret, name, params, args)              \
+  ret name params {                                                            \
+    static const auto real =                                                   \
+        reinterpret_cast<decltype(&name)>(::lockstep::LoadSymbol(lib, #name)); \
+    return real args;                                                          \
   }

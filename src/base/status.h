@@ -1,4 +1,5 @@
-// Status and Result<T>: the one error path across module boundaries (no exceptions escape a module).
+// Status and Result<T>: the one error path across module boundaries (no exceptions escape a
+// module).
 #pragma once
 
 #include <cassert>
@@ -43,7 +44,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}             // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) { assert(!std::get<Status>(v_).ok()); }  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(v_); }

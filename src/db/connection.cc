@@ -423,7 +423,8 @@ DbResult<Rows> Connection::CopyIn(std::string_view sql,
         PQresultStatus(first) != PGRES_TUPLES_OK && PQresultStatus(first) != PGRES_EMPTY_QUERY)
       error = ErrorFromResult(first, conn, password);
     PQclear(first);
-    DbResult<Rows> rest = CollectResults(conn, password, s_->liveness);  // whatever else the text started
+    DbResult<Rows> rest =
+        CollectResults(conn, password, s_->liveness);  // whatever else the text started
     if (error) return *error;
     if (!rest.ok()) return rest;
     return ClientError(ErrorKind::kClient, "not a COPY ... FROM STDIN: " + text);

@@ -16,10 +16,15 @@ using sql::Kind;
 using sql::QName;
 
 std::string_view LockModeName(LockMode m) {
-  static constexpr std::array<std::string_view, 9> kNames = {
-      "",          "AccessShareLock",       "RowShareLock",  "RowExclusiveLock",
-      "ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock",
-      "AccessExclusiveLock"};
+  static constexpr std::array<std::string_view, 9> kNames = {"",
+                                                             "AccessShareLock",
+                                                             "RowShareLock",
+                                                             "RowExclusiveLock",
+                                                             "ShareUpdateExclusiveLock",
+                                                             "ShareLock",
+                                                             "ShareRowExclusiveLock",
+                                                             "ExclusiveLock",
+                                                             "AccessExclusiveLock"};
   return kNames[static_cast<int>(m)];
 }
 
@@ -33,14 +38,14 @@ bool Conflicts(LockMode requested, LockMode held) {
   // Row r, bit c: mode r conflicts with mode c (PostgreSQL's LockConflicts table, 1-based).
   static constexpr std::array<uint16_t, 9> kConflicts = {
       0,
-      1 << 8,                                                    // AccessShare
-      (1 << 7) | (1 << 8),                                       // RowShare
-      (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8),                 // RowExclusive
-      (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8),      // ShareUpdateExclusive
-      (1 << 3) | (1 << 4) | (1 << 6) | (1 << 7) | (1 << 8),      // Share
+      1 << 8,                                                           // AccessShare
+      (1 << 7) | (1 << 8),                                              // RowShare
+      (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8),                        // RowExclusive
+      (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8),             // ShareUpdateExclusive
+      (1 << 3) | (1 << 4) | (1 << 6) | (1 << 7) | (1 << 8),             // Share
       (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8),  // ShareRowExclusive
       (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8),  // Exclusive
-      0x1FE,                                                     // AccessExclusive
+      0x1FE,  // AccessExclusive
   };
   return (kConflicts[static_cast<int>(requested)] >> static_cast<int>(held)) & 1;
 }
@@ -56,15 +61,53 @@ std::string_view BlocksTraffic(LockMode m) {
 
 bool IsVolatileFunction(std::string_view f) {
   // Stable or immutable functions seen in defaults: evaluated once by ADD COLUMN, no rewrite.
-  static constexpr std::string_view kNonVolatile[] = {
-      "now", "transaction_timestamp", "statement_timestamp", "current_date", "current_timestamp",
-      "localtimestamp", "current_time", "localtime", "current_user", "current_schema",
-      "session_user", "current_setting", "to_timestamp", "to_date", "to_char", "make_interval",
-      "make_date", "make_timestamp", "make_timestamptz", "lower", "upper", "concat", "coalesce",
-      "jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array",
-      "array", "abs", "length", "date_trunc", "timezone", "nullif", "greatest", "least",
-      "replace", "substring", "trim", "btrim", "int4", "int8", "text", "numeric", "inet",
-      "array_fill", "md5", "gen_salt_noop"};
+  static constexpr std::string_view kNonVolatile[] = {"now",
+                                                      "transaction_timestamp",
+                                                      "statement_timestamp",
+                                                      "current_date",
+                                                      "current_timestamp",
+                                                      "localtimestamp",
+                                                      "current_time",
+                                                      "localtime",
+                                                      "current_user",
+                                                      "current_schema",
+                                                      "session_user",
+                                                      "current_setting",
+                                                      "to_timestamp",
+                                                      "to_date",
+                                                      "to_char",
+                                                      "make_interval",
+                                                      "make_date",
+                                                      "make_timestamp",
+                                                      "make_timestamptz",
+                                                      "lower",
+                                                      "upper",
+                                                      "concat",
+                                                      "coalesce",
+                                                      "jsonb_build_object",
+                                                      "json_build_object",
+                                                      "jsonb_build_array",
+                                                      "json_build_array",
+                                                      "array",
+                                                      "abs",
+                                                      "length",
+                                                      "date_trunc",
+                                                      "timezone",
+                                                      "nullif",
+                                                      "greatest",
+                                                      "least",
+                                                      "replace",
+                                                      "substring",
+                                                      "trim",
+                                                      "btrim",
+                                                      "int4",
+                                                      "int8",
+                                                      "text",
+                                                      "numeric",
+                                                      "inet",
+                                                      "array_fill",
+                                                      "md5",
+                                                      "gen_salt_noop"};
   for (std::string_view k : kNonVolatile)
     if (k == f) return false;
   return true;
@@ -100,7 +143,9 @@ bool IndexesChangeFamily(const sql::TypeRef& from, const sql::TypeRef& to) {
 bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const Options& o) {
   if (from.array_dims != to.array_dims) return false;
   const std::string f = Canon(from), t = Canon(to);
-  auto limit = [](const sql::TypeRef& r) -> int64_t { return r.typmods.empty() ? -1 : r.typmods[0]; };
+  auto limit = [](const sql::TypeRef& r) -> int64_t {
+    return r.typmods.empty() ? -1 : r.typmods[0];
+  };
   if (f == t) {
     if (f == "varchar" || f == "bit varying" || f == "varbit") {
       // Unlimited or wider: no rewrite, no check.
@@ -181,7 +226,8 @@ class Builder {
   }
   void Rewrite(const QName& raw, bool with_indexes = true) {
     const QName q = cat_.Resolve(raw);
-    if (std::find(e_.rewrites.begin(), e_.rewrites.end(), q) == e_.rewrites.end()) e_.rewrites.push_back(q);
+    if (std::find(e_.rewrites.begin(), e_.rewrites.end(), q) == e_.rewrites.end())
+      e_.rewrites.push_back(q);
     if (!with_indexes) return;
     for (const schema::Index* ix : cat_.IndexesOn(q))
       if (std::find(e_.rewrites.begin(), e_.rewrites.end(), ix->name) == e_.rewrites.end())
@@ -325,10 +371,19 @@ class Builder {
         Lock(ix->name, LockMode::kAccessExclusive, true);
   }
   bool DefaultIsVolatile(const sql::Expr& e, std::string* why) const {
-    if (e.has_subquery) { *why = "a sub-query"; return true; }
+    if (e.has_subquery) {
+      *why = "a sub-query";
+      return true;
+    }
     for (const std::string& f : e.functions) {
-      if (f == "nextval") { *why = "nextval() (a sequence)"; return true; }
-      if (IsVolatileFunction(f)) { *why = "volatile function " + f + "()"; return true; }
+      if (f == "nextval") {
+        *why = "nextval() (a sequence)";
+        return true;
+      }
+      if (IsVolatileFunction(f)) {
+        *why = "volatile function " + f + "()";
+        return true;
+      }
     }
     return false;
   }
@@ -393,12 +448,16 @@ void Builder::Run() {
   e_.transactional = !sql::MustRunOutsideTransaction(s_);
   if (!s_.table.name.empty()) {
     const Origin o = cat_.OriginOf(s_.table);
-    e_.new_table = o == Origin::kThisMigration ||
-                   (s_.kind == Kind::kCreateTable && o == Origin::kUnknown);
+    e_.new_table =
+        o == Origin::kThisMigration || (s_.kind == Kind::kCreateTable && o == Origin::kUnknown);
   }
   switch (s_.kind) {
-    case Kind::kCreateTable: CreateTable(); break;
-    case Kind::kAlterTable: AlterTable(); break;
+    case Kind::kCreateTable:
+      CreateTable();
+      break;
+    case Kind::kAlterTable:
+      AlterTable();
+      break;
     case Kind::kCreateIndex: {
       const sql::CreateIndex& ix = *s_.index;
       const LockMode m = ix.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
@@ -418,11 +477,16 @@ void Builder::Run() {
         break;
       }
       Scan(ix.table);
-      if (ix.concurrently) Note("builds without blocking writes: two table scans, waits for older transactions");
+      if (ix.concurrently)
+        Note("builds without blocking writes: two table scans, waits for older transactions");
       break;
     }
-    case Kind::kDrop: Drop(); break;
-    case Kind::kRename: Rename(); break;
+    case Kind::kDrop:
+      Drop();
+      break;
+    case Kind::kRename:
+      Rename();
+      break;
     case Kind::kTruncate:
       for (const QName& t : s_.tables) {
         Lock(t, LockMode::kAccessExclusive);
@@ -434,7 +498,10 @@ void Builder::Run() {
           }
         }
         if (s_.cascade)
-          for (auto [tab, fk] : cat_.ReferencesTo(t)) { Lock(tab->name, LockMode::kAccessExclusive); RewriteTable(tab->name); }
+          for (auto [tab, fk] : cat_.ReferencesTo(t)) {
+            Lock(tab->name, LockMode::kAccessExclusive);
+            RewriteTable(tab->name);
+          }
       }
       Note("new empty relation files (instant, but ACCESS EXCLUSIVE)");
       break;
@@ -453,7 +520,9 @@ void Builder::Run() {
       Lock(s_.table, LockMode::kAccessExclusive);
       RewriteTable(s_.table);
       break;
-    case Kind::kReindex: Reindex(); break;
+    case Kind::kReindex:
+      Reindex();
+      break;
     case Kind::kRefreshMatView:
       Lock(s_.table, s_.concurrently ? LockMode::kExclusive : LockMode::kAccessExclusive);
       if (const schema::Table* mv = cat_.FindTable(s_.table))
@@ -473,7 +542,9 @@ void Builder::Run() {
     case Kind::kLock:
       for (const QName& t : s_.tables) Lock(t, ParseLockMode(s_.lock_mode));
       break;
-    case Kind::kInsert: Lock(s_.table, LockMode::kRowExclusive); break;
+    case Kind::kInsert:
+      Lock(s_.table, LockMode::kRowExclusive);
+      break;
     case Kind::kUpdate:
     case Kind::kDelete:
       // The planner opens every index of the target under the target's lock and keeps it; an
@@ -535,7 +606,8 @@ void Builder::Run() {
     case Kind::kCreateMatView:
       for (const QName& r : s_.reads) ReadLock(r, /*planned=*/!s_.with_no_data);
       break;
-    default: break;
+    default:
+      break;
   }
   if (!e_.transactional) Note("cannot run inside a transaction block");
 }
@@ -552,7 +624,8 @@ void Builder::CreateTable() {
   for (const QName& p : s_.inherits) Lock(p, LockMode::kShareUpdateExclusive);
   for (const QName& r : s_.reads) Lock(r, LockMode::kAccessShare);  // LIKE source
   auto fk = [&](const sql::Constraint& k) {
-    if (k.type == sql::Constraint::Type::kForeignKey) Lock(k.ref_table, LockMode::kShareRowExclusive);
+    if (k.type == sql::Constraint::Type::kForeignKey)
+      Lock(k.ref_table, LockMode::kShareRowExclusive);
   };
   for (const auto& c : s_.columns)
     for (const auto& k : c.constraints) fk(k);
@@ -594,11 +667,15 @@ void Builder::AddConstraint(const sql::Constraint& k, const QName& table, bool i
       }
       if (!k.using_index.empty() && k.type == T::kPrimaryKey) {
         // PK USING INDEX needs its columns NOT NULL: a scan unless they already are.
-        if (const schema::Index* ix = cat_.FindIndex(QName{cat_.Resolve(table).schema, k.using_index})) {
+        if (const schema::Index* ix =
+                cat_.FindIndex(QName{cat_.Resolve(table).schema, k.using_index})) {
           const schema::Table* t = cat_.FindTable(table);
           for (const auto& col : ix->columns) {
             const schema::Column* c = t ? t->FindColumn(col) : nullptr;
-            if (c && !c->not_null) { Scan(table); break; }
+            if (c && !c->not_null) {
+              Scan(table);
+              break;
+            }
           }
         }
       }
@@ -709,7 +786,8 @@ void Builder::SetNotNull(const sql::AlterCmd& c) {
   if (t && opt_.pg_version >= 12) {
     for (const schema::Constraint& k : t->constraints) {
       if (k.type == sql::Constraint::Type::kCheck && k.valid &&
-          std::find(k.proves_not_null.begin(), k.proves_not_null.end(), c.name) != k.proves_not_null.end()) {
+          std::find(k.proves_not_null.begin(), k.proves_not_null.end(), c.name) !=
+              k.proves_not_null.end()) {
         Note("a valid CHECK (" + c.name + " IS NOT NULL) proves it: no scan");
         return;
       }
@@ -725,7 +803,9 @@ void Builder::AlterTable() {
   const bool is_index = s_.object_type == sql::ObjectType::kIndex;
   for (const sql::AlterCmd& c : s_.cmds) {
     switch (c.type) {
-      case AlterType::kAddColumn: AddColumn(c); break;
+      case AlterType::kAddColumn:
+        AddColumn(c);
+        break;
       case AlterType::kAddConstraint:
         if (c.constraint) AddConstraint(*c.constraint, s_.table, false);
         break;
@@ -741,8 +821,12 @@ void Builder::AlterTable() {
         if (k && k->valid) Note("constraint is already valid: nothing to scan");
         break;
       }
-      case AlterType::kAlterColumnType: AlterColumnType(c); break;
-      case AlterType::kSetNotNull: SetNotNull(c); break;
+      case AlterType::kAlterColumnType:
+        AlterColumnType(c);
+        break;
+      case AlterType::kSetNotNull:
+        SetNotNull(c);
+        break;
       case AlterType::kSetStatistics:
       case AlterType::kSetColumnOptions:
       case AlterType::kClusterOn:
@@ -756,11 +840,11 @@ void Builder::AlterTable() {
         // Only autovacuum, fillfactor, toast and planner options are SUE; the rest AE.
         LockMode m = LockMode::kShareUpdateExclusive;
         for (const std::string& o : c.reloptions) {
-          const bool weak = o.rfind("autovacuum_", 0) == 0 || o == "fillfactor" ||
-                            o.rfind("toast", 0) == 0 || o == "parallel_workers" ||
-                            o == "vacuum_truncate" || o == "vacuum_index_cleanup" ||
-                            o == "log_autovacuum_min_duration" || o == "user_catalog_table" ||
-                            o == "deduplicate_items" || o == "n_distinct" || o == "n_distinct_inherited";
+          const bool weak =
+              o.rfind("autovacuum_", 0) == 0 || o == "fillfactor" || o.rfind("toast", 0) == 0 ||
+              o == "parallel_workers" || o == "vacuum_truncate" || o == "vacuum_index_cleanup" ||
+              o == "log_autovacuum_min_duration" || o == "user_catalog_table" ||
+              o == "deduplicate_items" || o == "n_distinct" || o == "n_distinct_inherited";
           if (!weak) m = LockMode::kAccessExclusive;
         }
         Lock(s_.table, m, is_index);
@@ -771,7 +855,8 @@ void Builder::AlterTable() {
         Lock(s_.table, LockMode::kShareRowExclusive);
         break;
       case AlterType::kAttachPartition:
-        Lock(s_.table, opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive);
+        Lock(s_.table,
+             opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive);
         Lock(c.partition, LockMode::kAccessExclusive);
         // Each index of the parent gets its counterpart on the partition attached to it.
         LockIndexesOf(s_.table, LockMode::kShareUpdateExclusive);
@@ -814,7 +899,8 @@ void Builder::AlterTable() {
         Lock(s_.table, LockMode::kAccessExclusive);
         const schema::Table* t = cat_.FindTable(s_.table);
         const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
-        if (k && k->type == sql::Constraint::Type::kForeignKey) Lock(k->ref_table, LockMode::kAccessExclusive);
+        if (k && k->type == sql::Constraint::Type::kForeignKey)
+          Lock(k->ref_table, LockMode::kAccessExclusive);
         break;
       }
       case AlterType::kDropColumn: {
@@ -853,7 +939,8 @@ void Builder::Drop() {
         // Dropping FK triggers locks the other side of each foreign key.
         if (const schema::Table* t = cat_.FindTable(raw)) {
           for (const schema::Constraint& k : t->constraints)
-            if (k.type == sql::Constraint::Type::kForeignKey) Lock(k.ref_table, LockMode::kAccessExclusive);
+            if (k.type == sql::Constraint::Type::kForeignKey)
+              Lock(k.ref_table, LockMode::kAccessExclusive);
         }
         for (auto [tab, fk] : cat_.ReferencesTo(raw))
           if (!(tab->name == cat_.Resolve(raw))) Lock(tab->name, LockMode::kAccessExclusive);
@@ -862,14 +949,17 @@ void Builder::Drop() {
       }
       case O::kIndex: {
         const schema::Index* ix = cat_.FindIndex(raw);
-        const LockMode m = s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive;
+        const LockMode m =
+            s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive;
         if (!ix && s_.if_exists) {
           Note("index " + raw.ToString() +
                " is not in the replayed history: IF EXISTS makes it a no-op");
           break;
         }
-        if (ix) Lock(ix->table, m);
-        else Note("index " + raw.ToString() + " is not in the replayed history: its table is unknown");
+        if (ix)
+          Lock(ix->table, m);
+        else
+          Note("index " + raw.ToString() + " is not in the replayed history: its table is unknown");
         Lock(raw, LockMode::kAccessExclusive, true);
         break;
       }
@@ -906,7 +996,8 @@ void Builder::Drop() {
         }
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 }
@@ -916,7 +1007,9 @@ void Builder::Rename() {
   switch (s_.object_type) {
     case O::kIndex:
       // PostgreSQL 12+ renames an index under SHARE UPDATE EXCLUSIVE.
-      Lock(s_.table, opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive, true);
+      Lock(s_.table,
+           opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive,
+           true);
       break;
     case O::kConstraint:
       Lock(s_.table, LockMode::kAccessExclusive);
@@ -937,7 +1030,8 @@ void Builder::Rename() {
     case O::kRule:
       Lock(s_.table, LockMode::kAccessExclusive);
       break;
-    default: break;
+    default:
+      break;
   }
 }
 

@@ -44,18 +44,18 @@ struct RelationLock {
 };
 
 struct Effect {
-  std::vector<RelationLock> locks;     // strongest mode per relation, in first-mention order
-  std::vector<sql::QName> rewrites;    // relations whose storage is rebuilt (relfilenode changes)
-  std::vector<sql::QName> scans;       // tables read in full under the lock (validation, build)
-  bool transactional = true;           // may run inside a transaction block
-  bool fails_if_rows = false;          // e.g. ADD COLUMN NOT NULL without a default
-  bool new_table = false;              // the statement's table did not exist before this migration
-  std::vector<std::string> notes;      // why, in a few words each: "volatile default random()"
+  std::vector<RelationLock> locks;   // strongest mode per relation, in first-mention order
+  std::vector<sql::QName> rewrites;  // relations whose storage is rebuilt (relfilenode changes)
+  std::vector<sql::QName> scans;     // tables read in full under the lock (validation, build)
+  bool transactional = true;         // may run inside a transaction block
+  bool fails_if_rows = false;        // e.g. ADD COLUMN NOT NULL without a default
+  bool new_table = false;            // the statement's table did not exist before this migration
+  std::vector<std::string> notes;    // why, in a few words each: "volatile default random()"
 };
 
 struct Options {
-  int pg_version = 15;                 // major version, 11..18
-  bool timezone_is_utc = true;         // timestamp -> timestamptz is free only under UTC
+  int pg_version = 15;          // major version, 11..18
+  bool timezone_is_utc = true;  // timestamp -> timestamptz is free only under UTC
 };
 
 // Pure: does not modify the catalog. `before` is the catalog just before this statement.

@@ -16,9 +16,8 @@ constexpr lockstep::SharedLibrary kLibcrypto{"libcrypto.so.3", "libssl3",
 }  // namespace
 
 LOCKSTEP_FORWARD_TO_LIBRARY(kLibcrypto, int, EVP_Digest,
-                            (const void* data, size_t count, unsigned char* md,
-                             unsigned int* size, const EVP_MD* type, ENGINE* impl),
+                            (const void* data, size_t count, unsigned char* md, unsigned int* size,
+                             const EVP_MD* type, ENGINE* impl),
                             (data, count, md, size, type, impl))
 LOCKSTEP_FORWARD_TO_LIBRARY(kLibcrypto, const EVP_MD*, EVP_sha256, (void), ())
-LOCKSTEP_FORWARD_TO_LIBRARY(kLibcrypto, int, RAND_bytes, (unsigned char* buf, int num),
-                            (buf, num))
+LOCKSTEP_FORWARD_TO_LIBRARY(kLibcrypto, int, RAND_bytes, (unsigned char* buf, int num), (buf, num))

@@ -98,9 +98,15 @@ std::string RenderText(const std::vector<Entry>& entries, bool color) {
       std::string what(locks::BlocksTraffic(l.mode));
       std::string where;
       switch (l.origin) {
-        case schema::Origin::kExisting: where = "existing"; break;
-        case schema::Origin::kThisMigration: where = "created in this migration"; break;
-        case schema::Origin::kUnknown: where = "not in the history"; break;
+        case schema::Origin::kExisting:
+          where = "existing";
+          break;
+        case schema::Origin::kThisMigration:
+          where = "created in this migration";
+          break;
+        case schema::Origin::kUnknown:
+          where = "not in the history";
+          break;
       }
       std::string line = fmt::format("{} on {}{} ({})", locks::LockModeName(l.mode),
                                      l.is_index ? "index " : "", l.relation.ToString(), where);
@@ -114,7 +120,8 @@ std::string RenderText(const std::vector<Entry>& entries, bool color) {
     }
     if (!e.rewrites.empty()) out += "         " + st("33", "rewrites " + Names(e.rewrites)) + "\n";
     if (!e.scans.empty()) out += "         " + st("33", "scans " + Names(e.scans)) + "\n";
-    if (!e.transactional) out += "         " + st("36", "must run outside a transaction block") + "\n";
+    if (!e.transactional)
+      out += "         " + st("36", "must run outside a transaction block") + "\n";
     if (e.fails_if_rows) out += "         " + st("31", "fails if the table has rows") + "\n";
     for (const std::string& n : e.notes) {
       if (n == "cannot run inside a transaction block") continue;
@@ -122,8 +129,9 @@ std::string RenderText(const std::vector<Entry>& entries, bool color) {
     }
     if (blocks_live) ++blocking;
   }
-  out += fmt::format("\n{} statement{}, {} block{} application traffic on live tables\n", entries.size(),
-                     entries.size() == 1 ? "" : "s", blocking, blocking == 1 ? "s" : "");
+  out += fmt::format("\n{} statement{}, {} block{} application traffic on live tables\n",
+                     entries.size(), entries.size() == 1 ? "" : "s", blocking,
+                     blocking == 1 ? "s" : "");
   return out;
 }
 

@@ -3,10 +3,9 @@
 // so both print and serialise the same way and can be compared entry by entry.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "analysis/history.h"
 #include "locks/lock_model.h"
@@ -16,12 +15,12 @@ namespace lockstep::plan {
 struct Entry {
   std::string file;
   std::string migration;
-  int line = 0;     // 1-based start of the statement
+  int line = 0;  // 1-based start of the statement
   int column = 0;
   int byte_begin = 0;
   int byte_end = 0;
-  std::string statement;   // a one-line excerpt
-  std::string kind;        // sql::KindName
+  std::string statement;  // a one-line excerpt
+  std::string kind;       // sql::KindName
   std::vector<locks::RelationLock> locks;
   std::vector<sql::QName> rewrites;
   std::vector<sql::QName> scans;

@@ -43,7 +43,7 @@ struct Constraint {
   // CHECK: its conditions when it is only simple conditions on single columns, nullopt when it
   // is anything else (sql::Expr::column_conditions).
   std::optional<std::vector<sql::ColumnCondition>> check_conditions;
-  std::string index_name;                    // UNIQUE/PK: the backing index
+  std::string index_name;  // UNIQUE/PK: the backing index
   Origin origin = Origin::kExisting;
 };
 

@@ -10,13 +10,17 @@
 
 #include "sql/translate.h"
 // Last: the server headers define macros. The scanner's tokens still come through protobuf.
+// clang-format off
 #include "sql/pg_nodes.h"
 #include <pg_query/pg_query.pb-c.h>
+// clang-format on
 
 namespace lockstep::sql {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // Skips white space and comments from `i`; returns the first offset of real text (or `end`).
 int SkipSpaceAndComments(std::string_view t, int i, int end) {
@@ -28,9 +32,14 @@ int SkipSpaceAndComments(std::string_view t, int i, int end) {
     } else if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
       int depth = 0;
       while (i < end) {
-        if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') { ++depth; i += 2; }
-        else if (t[i] == '*' && i + 1 < end && t[i + 1] == '/') { i += 2; if (--depth == 0) break; }
-        else ++i;
+        if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
+          ++depth;
+          i += 2;
+        } else if (t[i] == '*' && i + 1 < end && t[i + 1] == '/') {
+          i += 2;
+          if (--depth == 0) break;
+        } else
+          ++i;
       }
     } else {
       break;
@@ -51,13 +60,23 @@ std::string BlankPsqlParts(std::string_view in, std::vector<Note>& notes) {
   int i = 0;
   auto blank_to_eol = [&](int from) {
     int k = from;
-    while (k < n && in[k] != '\n') { out[k] = ' '; ++k; }
+    while (k < n && in[k] != '\n') {
+      out[k] = ' ';
+      ++k;
+    }
     return k;
   };
   while (i < n) {
     const char c = in[i];
-    if (c == '\n') { line_start = true; ++i; continue; }
-    if (IsSpace(c)) { ++i; continue; }
+    if (c == '\n') {
+      line_start = true;
+      ++i;
+      continue;
+    }
+    if (IsSpace(c)) {
+      ++i;
+      continue;
+    }
     if (c == '-' && i + 1 < n && in[i + 1] == '-') {
       while (i < n && in[i] != '\n') ++i;
       continue;
@@ -68,15 +87,21 @@ std::string BlankPsqlParts(std::string_view in, std::vector<Note>& notes) {
       continue;
     }
     line_start = false;
-    if (c == '\'' ) {
+    if (c == '\'') {
       // E'…' strings treat backslash as an escape; standard strings only double quotes.
       const bool escape = i > 0 && (in[i - 1] == 'e' || in[i - 1] == 'E') &&
                           (i < 2 || !std::isalnum(static_cast<unsigned char>(in[i - 2])));
       ++i;
       while (i < n) {
-        if (escape && in[i] == '\\') { i += 2; continue; }
+        if (escape && in[i] == '\\') {
+          i += 2;
+          continue;
+        }
         if (in[i] == '\'') {
-          if (i + 1 < n && in[i + 1] == '\'') { i += 2; continue; }
+          if (i + 1 < n && in[i + 1] == '\'') {
+            i += 2;
+            continue;
+          }
           ++i;
           break;
         }
@@ -93,7 +118,8 @@ std::string BlankPsqlParts(std::string_view in, std::vector<Note>& notes) {
     if (c == '$') {
       int k = i + 1;
       while (k < n && (std::isalnum(static_cast<unsigned char>(in[k])) || in[k] == '_')) ++k;
-      if (k < n && in[k] == '$' && !(i > 0 && (std::isalnum(static_cast<unsigned char>(in[i - 1])) || in[i - 1] == '_'))) {
+      if (k < n && in[k] == '$' &&
+          !(i > 0 && (std::isalnum(static_cast<unsigned char>(in[i - 1])) || in[i - 1] == '_'))) {
         const std::string_view tag = in.substr(i, k - i + 1);
         const size_t close = in.find(tag, k + 1);
         i = close == std::string_view::npos ? n : static_cast<int>(close + tag.size());
@@ -127,7 +153,8 @@ std::string BlankPsqlParts(std::string_view in, std::vector<Note>& notes) {
           int eol = k;
           while (eol < n && in[eol] != '\n') ++eol;
           std::string_view line = in.substr(k, eol - k);
-          while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+          while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+            line.remove_suffix(1);
           for (int b = k; b < eol; ++b) out[b] = ' ';
           k = eol < n ? eol + 1 : n;
           if (line == "\\.") break;
@@ -184,8 +211,8 @@ void AddError(std::string_view text, int piece_offset, const PgQueryError* err,
   ParseError e;
   e.message = err->message ? err->message : "syntax error";
   if (err->cursorpos > 0) {
-    e.offset = piece_offset + static_cast<int>(CharIndexToByteOffset(
-                                  text.substr(piece_offset), err->cursorpos));
+    e.offset = piece_offset +
+               static_cast<int>(CharIndexToByteOffset(text.substr(piece_offset), err->cursorpos));
   } else {
     e.offset = piece_offset;
   }
@@ -217,7 +244,9 @@ bool ParseInto(const std::string& input, std::string_view file, int offset, Pars
     if (offset != 0) {
       // Locations inside the tree are relative to this piece; statements parsed piecewise are
       // only used after an error, where positions of sub-parts are shifted by the piece offset.
-      auto shift = [offset](int& loc) { if (loc >= 0) loc += offset; };
+      auto shift = [offset](int& loc) {
+        if (loc >= 0) loc += offset;
+      };
       for (auto& c : s.columns) shift(c.location);
       for (auto& c : s.table_constraints) shift(c.location);
       for (auto& c : s.cmds) {
@@ -245,13 +274,19 @@ bool ReadVarint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
 bool SkipField(uint64_t wire, const uint8_t*& p, const uint8_t* end) {
   uint64_t n = 0;
   switch (wire) {
-    case 0: return ReadVarint(p, end, n);
-    case 1: n = 8; break;
+    case 0:
+      return ReadVarint(p, end, n);
+    case 1:
+      n = 8;
+      break;
     case 2:
       if (!ReadVarint(p, end, n)) return false;
       break;
-    case 5: n = 4; break;
-    default: return false;
+    case 5:
+      n = 4;
+      break;
+    default:
+      return false;
   }
   if (n > static_cast<uint64_t>(end - p)) return false;
   p += n;
@@ -266,8 +301,11 @@ bool DecodeToken(const uint8_t* p, const uint8_t* end, ParsedFile& out) {
     uint64_t key = 0;
     if (!ReadVarint(p, end, key)) return false;
     const uint64_t field = key >> 3, wire = key & 7;
-    uint64_t* dst = field == 1 ? &start : field == 2 ? &stop : field == 4 ? &token
-                  : field == 5 ? &keyword : nullptr;
+    uint64_t* dst = field == 1   ? &start
+                    : field == 2 ? &stop
+                    : field == 4 ? &token
+                    : field == 5 ? &keyword
+                                 : nullptr;
     if (dst && wire == 0) {
       if (!ReadVarint(p, end, *dst)) return false;
     } else if (!SkipField(wire, p, end)) {
@@ -305,10 +343,16 @@ void Scan(const std::string& input, ParsedFile& out) {
   bool ok = true;
   while (ok && p < end) {
     uint64_t key = 0;
-    if (!ReadVarint(p, end, key)) { ok = false; break; }
+    if (!ReadVarint(p, end, key)) {
+      ok = false;
+      break;
+    }
     if ((key >> 3) == 2 && (key & 7) == 2) {  // repeated ScanToken tokens = 2
       uint64_t len = 0;
-      if (!ReadVarint(p, end, len) || len > static_cast<uint64_t>(end - p)) { ok = false; break; }
+      if (!ReadVarint(p, end, len) || len > static_cast<uint64_t>(end - p)) {
+        ok = false;
+        break;
+      }
       ok = DecodeToken(p, p + len, out);
       p += len;
     } else {
@@ -331,13 +375,17 @@ void AttachTokens(ParsedFile& out) {
     auto last = std::lower_bound(first, out.tokens.end(), s.end,
                                  [](const Token& t, int off) { return t.begin < off; });
     // Drop trailing comment tokens from the statement.
-    while (last != first && ((last - 1)->kind == "SQL_COMMENT" || (last - 1)->kind == "C_COMMENT")) --last;
+    while (last != first && ((last - 1)->kind == "SQL_COMMENT" || (last - 1)->kind == "C_COMMENT"))
+      --last;
     s.first_token = static_cast<int>(first - out.tokens.begin());
     s.last_token = static_cast<int>(last - out.tokens.begin());
     if (last != first) s.end = std::max(s.begin, std::min(s.end, (last - 1)->end));
     if (s.index) {
       for (auto t = first; t != last; ++t) {
-        if (t->kind == "INDEX") { s.index->concurrently_insert_at = t->end; break; }
+        if (t->kind == "INDEX") {
+          s.index->concurrently_insert_at = t->end;
+          break;
+        }
       }
     }
   }
@@ -414,19 +462,24 @@ bool RawParseForBenchmark(const std::string& text) {
 
 bool MustRunOutsideTransaction(const Statement& s) {
   switch (s.kind) {
-    case Kind::kCreateIndex: return s.index && s.index->concurrently;
-    case Kind::kDrop: return s.object_type == ObjectType::kIndex && s.concurrently;
+    case Kind::kCreateIndex:
+      return s.index && s.index->concurrently;
+    case Kind::kDrop:
+      return s.object_type == ObjectType::kIndex && s.concurrently;
     case Kind::kReindex:
       return s.concurrently || s.reindex_kind == "system" || s.reindex_kind == "database" ||
              s.reindex_kind == "schema";
-    case Kind::kVacuum: return !s.is_analyze_only;
+    case Kind::kVacuum:
+      return !s.is_analyze_only;
     case Kind::kAlterTable:
       for (const AlterCmd& c : s.cmds)
         if (c.type == AlterType::kDetachPartition && c.concurrently) return true;
       return false;
     case Kind::kCreateDatabase:
-    case Kind::kDropDatabase: return true;
-    case Kind::kAlterEnum: return false;  // PG12+: allowed in a block (value unusable until commit)
+    case Kind::kDropDatabase:
+      return true;
+    case Kind::kAlterEnum:
+      return false;  // PG12+: allowed in a block (value unusable until commit)
     default:
       // CREATE/DROP TABLESPACE, ALTER SYSTEM, CREATE SUBSCRIPTION … also refuse; by node name.
       return s.node_name == "CreateTableSpaceStmt" || s.node_name == "DropTableSpaceStmt" ||

@@ -12,8 +12,8 @@
 namespace lockstep::sql {
 
 struct ParseError {
-  int offset = 0;           // byte offset into the file text
-  std::string message;      // PostgreSQL's message, e.g. `syntax error at or near "TABL"`
+  int offset = 0;       // byte offset into the file text
+  std::string message;  // PostgreSQL's message, e.g. `syntax error at or near "TABL"`
 };
 
 // Something lockstep skipped on purpose, e.g. a psql meta-command or COPY … FROM stdin data.
@@ -54,7 +54,8 @@ ParsedFile ParseString(const std::string& text, const ParseOptions& options = {}
 std::vector<std::string> FormatErrors(const SourceFile& source, const ParsedFile& parsed);
 
 // Runs libpg_query's raw parse (PostgreSQL's grammar, no translation) alone on `text`,
-// discarding the tree; for benchmarks that compare lockstep's whole pipeline against it. Returns false on a syntax error.
+// discarding the tree; for benchmarks that compare lockstep's whole pipeline against it. Returns
+// false on a syntax error.
 bool RawParseForBenchmark(const std::string& text);
 
 // The text of a statement, [begin, end) of the file.

@@ -9,6 +9,8 @@
 // the majors equal, and tests/sql/ checks the translation on real statements.
 #pragma once
 
+// postgres.h must come first (it defines what the node headers use): keep this order.
+// clang-format off
 extern "C" {
 #include <postgres.h>
 #include <nodes/parsenodes.h>
@@ -16,6 +18,7 @@ extern "C" {
 #include <nodes/primnodes.h>
 #include <nodes/value.h>
 }
+// clang-format on
 
 // c.h and port.h re-route the printf family, strerror and gettext to the server's versions.
 #undef printf
@@ -71,7 +74,10 @@ class Items {
   struct It {
     const ListCell* c;
     const Node* operator*() const { return static_cast<const Node*>(c->ptr_value); }
-    It& operator++() { ++c; return *this; }
+    It& operator++() {
+      ++c;
+      return *this;
+    }
     bool operator!=(const It& o) const { return c != o.c; }
   };
   It begin() const { return {l_ ? l_->elements : nullptr}; }

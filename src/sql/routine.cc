@@ -24,7 +24,8 @@ extern "C" {
 // buffer) when SQL inside the body does not parse; nothing of ours can free it. LeakSanitizer
 // (`make check` builds with it) would fail every run that reads such a body, so it is told. The
 // library has no frame pointers, so the leak's stack ends at pg_query_raw_parse: that is the
-// frame named; it would also hide a leak of ours there, but parser.cc frees every result (RawParse).
+// frame named; it would also hide a leak of ours there, but parser.cc frees every result
+// (RawParse).
 extern "C" __attribute__((used, visibility("default"))) const char* __lsan_default_suppressions() {
   return "leak:pg_query_raw_parse\n";
 }

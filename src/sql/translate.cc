@@ -57,12 +57,18 @@ QName FromNames(const List* l) {
 QName FromObject(const Node* n) {
   if (!n) return {};
   switch (nodeTag(n)) {
-    case T_List: return FromNames(reinterpret_cast<const List*>(n));
-    case T_String: return QName{"", StrOf(n)};
-    case T_TypeName: return FromNames(reinterpret_cast<const TypeName*>(n)->names);
-    case T_ObjectWithArgs: return FromNames(reinterpret_cast<const ObjectWithArgs*>(n)->objname);
-    case T_RangeVar: return FromRangeVar(reinterpret_cast<const RangeVar*>(n));
-    default: return {};
+    case T_List:
+      return FromNames(reinterpret_cast<const List*>(n));
+    case T_String:
+      return QName{"", StrOf(n)};
+    case T_TypeName:
+      return FromNames(reinterpret_cast<const TypeName*>(n)->names);
+    case T_ObjectWithArgs:
+      return FromNames(reinterpret_cast<const ObjectWithArgs*>(n)->objname);
+    case T_RangeVar:
+      return FromRangeVar(reinterpret_cast<const RangeVar*>(n));
+    default:
+      return {};
   }
 }
 
@@ -116,7 +122,9 @@ void Walk(const Node* n, F& visit) {
       walk(e->rexpr);
       break;
     }
-    case T_BoolExpr: walk(reinterpret_cast<const BoolExpr*>(n)->args); break;
+    case T_BoolExpr:
+      walk(reinterpret_cast<const BoolExpr*>(n)->args);
+      break;
     case T_FuncCall: {
       const auto* f = reinterpret_cast<const FuncCall*>(n);
       walk(f->args);
@@ -133,17 +141,27 @@ void Walk(const Node* n, F& visit) {
       walk(w->endOffset);
       break;
     }
-    case T_SortBy: walk(reinterpret_cast<const SortBy*>(n)->node); break;
+    case T_SortBy:
+      walk(reinterpret_cast<const SortBy*>(n)->node);
+      break;
     case T_TypeCast: {
       const auto* c = reinterpret_cast<const TypeCast*>(n);
       walk(c->arg);
       walk(c->typeName);
       break;
     }
-    case T_TypeName: walk(reinterpret_cast<const TypeName*>(n)->typmods); break;
-    case T_CollateClause: walk(reinterpret_cast<const CollateClause*>(n)->arg); break;
-    case T_NullTest: walk(reinterpret_cast<const NullTest*>(n)->arg); break;
-    case T_BooleanTest: walk(reinterpret_cast<const BooleanTest*>(n)->arg); break;
+    case T_TypeName:
+      walk(reinterpret_cast<const TypeName*>(n)->typmods);
+      break;
+    case T_CollateClause:
+      walk(reinterpret_cast<const CollateClause*>(n)->arg);
+      break;
+    case T_NullTest:
+      walk(reinterpret_cast<const NullTest*>(n)->arg);
+      break;
+    case T_BooleanTest:
+      walk(reinterpret_cast<const BooleanTest*>(n)->arg);
+      break;
     case T_CaseExpr: {
       const auto* c = reinterpret_cast<const CaseExpr*>(n);
       walk(c->arg);
@@ -157,10 +175,18 @@ void Walk(const Node* n, F& visit) {
       walk(c->result);
       break;
     }
-    case T_CoalesceExpr: walk(reinterpret_cast<const CoalesceExpr*>(n)->args); break;
-    case T_MinMaxExpr: walk(reinterpret_cast<const MinMaxExpr*>(n)->args); break;
-    case T_A_ArrayExpr: walk(reinterpret_cast<const A_ArrayExpr*>(n)->elements); break;
-    case T_RowExpr: walk(reinterpret_cast<const RowExpr*>(n)->args); break;
+    case T_CoalesceExpr:
+      walk(reinterpret_cast<const CoalesceExpr*>(n)->args);
+      break;
+    case T_MinMaxExpr:
+      walk(reinterpret_cast<const MinMaxExpr*>(n)->args);
+      break;
+    case T_A_ArrayExpr:
+      walk(reinterpret_cast<const A_ArrayExpr*>(n)->elements);
+      break;
+    case T_RowExpr:
+      walk(reinterpret_cast<const RowExpr*>(n)->args);
+      break;
     case T_SubLink: {
       const auto* s = reinterpret_cast<const SubLink*>(n);
       walk(s->testexpr);
@@ -185,10 +211,18 @@ void Walk(const Node* n, F& visit) {
       walk(r->val);
       break;
     }
-    case T_MultiAssignRef: walk(reinterpret_cast<const MultiAssignRef*>(n)->source); break;
-    case T_NamedArgExpr: walk(reinterpret_cast<const NamedArgExpr*>(n)->arg); break;
-    case T_GroupingFunc: walk(reinterpret_cast<const GroupingFunc*>(n)->args); break;
-    case T_GroupingSet: walk(reinterpret_cast<const GroupingSet*>(n)->content); break;
+    case T_MultiAssignRef:
+      walk(reinterpret_cast<const MultiAssignRef*>(n)->source);
+      break;
+    case T_NamedArgExpr:
+      walk(reinterpret_cast<const NamedArgExpr*>(n)->arg);
+      break;
+    case T_GroupingFunc:
+      walk(reinterpret_cast<const GroupingFunc*>(n)->args);
+      break;
+    case T_GroupingSet:
+      walk(reinterpret_cast<const GroupingSet*>(n)->content);
+      break;
     case T_XmlExpr: {
       const auto* x = reinterpret_cast<const XmlExpr*>(n);
       walk(x->named_args);
@@ -221,10 +255,18 @@ void Walk(const Node* n, F& visit) {
       walk(s->rarg);
       break;
     }
-    case T_IntoClause: walk(reinterpret_cast<const IntoClause*>(n)->rel); break;
-    case T_LockingClause: walk(reinterpret_cast<const LockingClause*>(n)->lockedRels); break;
-    case T_RangeSubselect: walk(reinterpret_cast<const RangeSubselect*>(n)->subquery); break;
-    case T_RangeFunction: walk(reinterpret_cast<const RangeFunction*>(n)->functions); break;
+    case T_IntoClause:
+      walk(reinterpret_cast<const IntoClause*>(n)->rel);
+      break;
+    case T_LockingClause:
+      walk(reinterpret_cast<const LockingClause*>(n)->lockedRels);
+      break;
+    case T_RangeSubselect:
+      walk(reinterpret_cast<const RangeSubselect*>(n)->subquery);
+      break;
+    case T_RangeFunction:
+      walk(reinterpret_cast<const RangeFunction*>(n)->functions);
+      break;
     case T_RangeTableSample: {
       const auto* r = reinterpret_cast<const RangeTableSample*>(n);
       walk(r->relation);
@@ -252,8 +294,12 @@ void Walk(const Node* n, F& visit) {
       walk(j->quals);
       break;
     }
-    case T_WithClause: walk(reinterpret_cast<const WithClause*>(n)->ctes); break;
-    case T_CommonTableExpr: walk(reinterpret_cast<const CommonTableExpr*>(n)->ctequery); break;
+    case T_WithClause:
+      walk(reinterpret_cast<const WithClause*>(n)->ctes);
+      break;
+    case T_CommonTableExpr:
+      walk(reinterpret_cast<const CommonTableExpr*>(n)->ctequery);
+      break;
     case T_InsertStmt: {
       const auto* s = reinterpret_cast<const InsertStmt*>(n);
       walk(s->relation);
@@ -311,9 +357,14 @@ void Walk(const Node* n, F& visit) {
       walk(i->whereClause);
       break;
     }
-    case T_IndexElem: walk(reinterpret_cast<const ::IndexElem*>(n)->expr); break;
-    case T_ExecuteStmt: walk(reinterpret_cast<const ExecuteStmt*>(n)->params); break;
-    default: break;  // leaves: RangeVar, ColumnRef, A_Const, ParamRef, SQLValueFunction …
+    case T_IndexElem:
+      walk(reinterpret_cast<const ::IndexElem*>(n)->expr);
+      break;
+    case T_ExecuteStmt:
+      walk(reinterpret_cast<const ExecuteStmt*>(n)->params);
+      break;
+    default:
+      break;  // leaves: RangeVar, ColumnRef, A_Const, ParamRef, SQLValueFunction …
   }
 }
 
@@ -397,12 +448,18 @@ void CollectNotNull(const Node* n, std::vector<std::string>& out) {
 std::string ConstText(const A_Const* c) {
   if (!c || c->isnull) return "NULL";
   switch (nodeTag(&c->val)) {
-    case T_Integer: return std::to_string(c->val.ival.ival);
-    case T_Float: return Str(c->val.fval.fval);
-    case T_Boolean: return c->val.boolval.boolval ? "true" : "false";
-    case T_String: return Str(c->val.sval.sval);
-    case T_BitString: return Str(c->val.bsval.bsval);
-    default: return {};
+    case T_Integer:
+      return std::to_string(c->val.ival.ival);
+    case T_Float:
+      return Str(c->val.fval.fval);
+    case T_Boolean:
+      return c->val.boolval.boolval ? "true" : "false";
+    case T_String:
+      return Str(c->val.sval.sval);
+    case T_BitString:
+      return Str(c->val.bsval.bsval);
+    default:
+      return {};
   }
 }
 
@@ -535,21 +592,32 @@ bool CollectConditions(const Node* n, std::vector<ColumnCondition>& out) {
 
 const char* SqlValueFunctionName(SQLValueFunctionOp op) {
   switch (op) {
-    case SVFOP_CURRENT_DATE: return "current_date";
+    case SVFOP_CURRENT_DATE:
+      return "current_date";
     case SVFOP_CURRENT_TIME:
-    case SVFOP_CURRENT_TIME_N: return "current_time";
+    case SVFOP_CURRENT_TIME_N:
+      return "current_time";
     case SVFOP_CURRENT_TIMESTAMP:
-    case SVFOP_CURRENT_TIMESTAMP_N: return "current_timestamp";
+    case SVFOP_CURRENT_TIMESTAMP_N:
+      return "current_timestamp";
     case SVFOP_LOCALTIME:
-    case SVFOP_LOCALTIME_N: return "localtime";
+    case SVFOP_LOCALTIME_N:
+      return "localtime";
     case SVFOP_LOCALTIMESTAMP:
-    case SVFOP_LOCALTIMESTAMP_N: return "localtimestamp";
-    case SVFOP_CURRENT_ROLE: return "current_role";
-    case SVFOP_CURRENT_USER: return "current_user";
-    case SVFOP_USER: return "user";
-    case SVFOP_SESSION_USER: return "session_user";
-    case SVFOP_CURRENT_CATALOG: return "current_catalog";
-    case SVFOP_CURRENT_SCHEMA: return "current_schema";
+    case SVFOP_LOCALTIMESTAMP_N:
+      return "localtimestamp";
+    case SVFOP_CURRENT_ROLE:
+      return "current_role";
+    case SVFOP_CURRENT_USER:
+      return "current_user";
+    case SVFOP_USER:
+      return "user";
+    case SVFOP_SESSION_USER:
+      return "session_user";
+    case SVFOP_CURRENT_CATALOG:
+      return "current_catalog";
+    case SVFOP_CURRENT_SCHEMA:
+      return "current_schema";
   }
   return "sqlvaluefunction";
 }
@@ -557,8 +625,10 @@ const char* SqlValueFunctionName(SQLValueFunctionOp op) {
 // The byte offset where an expression's text starts, for the top nodes that record one.
 std::optional<int> ExprLocation(const Node* n) {
   switch (nodeTag(n)) {
-    case T_A_Const: return reinterpret_cast<const A_Const*>(n)->location;
-    case T_FuncCall: return reinterpret_cast<const FuncCall*>(n)->location;
+    case T_A_Const:
+      return reinterpret_cast<const A_Const*>(n)->location;
+    case T_FuncCall:
+      return reinterpret_cast<const FuncCall*>(n)->location;
     case T_TypeCast: {
       // A cast's location is the '::'; its argument starts the text.
       const auto* c = reinterpret_cast<const TypeCast*>(n);
@@ -566,12 +636,18 @@ std::optional<int> ExprLocation(const Node* n) {
       if (const auto* f = As<FuncCall>(c->arg, T_FuncCall)) return f->location;
       return c->location;
     }
-    case T_ColumnRef: return reinterpret_cast<const ColumnRef*>(n)->location;
-    case T_SQLValueFunction: return reinterpret_cast<const SQLValueFunction*>(n)->location;
-    case T_A_Expr: return reinterpret_cast<const A_Expr*>(n)->location;
-    case T_BoolExpr: return reinterpret_cast<const BoolExpr*>(n)->location;
-    case T_NullTest: return reinterpret_cast<const NullTest*>(n)->location;
-    default: return std::nullopt;
+    case T_ColumnRef:
+      return reinterpret_cast<const ColumnRef*>(n)->location;
+    case T_SQLValueFunction:
+      return reinterpret_cast<const SQLValueFunction*>(n)->location;
+    case T_A_Expr:
+      return reinterpret_cast<const A_Expr*>(n)->location;
+    case T_BoolExpr:
+      return reinterpret_cast<const BoolExpr*>(n)->location;
+    case T_NullTest:
+      return reinterpret_cast<const NullTest*>(n)->location;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -591,16 +667,24 @@ std::optional<Expr> TranslateExpr(const Node* n) {
       e.const_value = ConstText(c);
       break;
     }
-    case T_FuncCall: e.kind = Expr::Kind::kFuncCall; break;
-    case T_ColumnRef: e.kind = Expr::Kind::kColumnRef; break;
-    case T_SQLValueFunction: e.kind = Expr::Kind::kSqlValueFunction; break;
-    default: e.kind = nodeTag(n) == T_TypeCast ? Expr::Kind::kTypeCast : Expr::Kind::kOther;
+    case T_FuncCall:
+      e.kind = Expr::Kind::kFuncCall;
+      break;
+    case T_ColumnRef:
+      e.kind = Expr::Kind::kColumnRef;
+      break;
+    case T_SQLValueFunction:
+      e.kind = Expr::Kind::kSqlValueFunction;
+      break;
+    default:
+      e.kind = nodeTag(n) == T_TypeCast ? Expr::Kind::kTypeCast : Expr::Kind::kOther;
   }
   auto visit = [&](const Node* m) {
     switch (nodeTag(m)) {
       case T_FuncCall: {
         const auto* f = reinterpret_cast<const FuncCall*>(m);
-        if (f->funcname) e.functions.push_back(Lower(StrOf(static_cast<const Node*>(llast(f->funcname)))));
+        if (f->funcname)
+          e.functions.push_back(Lower(StrOf(static_cast<const Node*>(llast(f->funcname)))));
         if (e.location < 0) e.location = f->location;
         break;
       }
@@ -613,14 +697,17 @@ std::optional<Expr> TranslateExpr(const Node* n) {
         if (!col.empty()) e.columns.push_back(std::move(col));
         break;
       }
-      case T_SubLink: e.has_subquery = true; break;
+      case T_SubLink:
+        e.has_subquery = true;
+        break;
       case T_TypeCast: {
         const auto* c = reinterpret_cast<const TypeCast*>(m);
         if (c->typeName && c->typeName->names)
           e.cast_types.push_back(StrOf(static_cast<const Node*>(llast(c->typeName->names))));
         break;
       }
-      default: break;
+      default:
+        break;
     }
   };
   Walk(n, visit);
@@ -635,20 +722,42 @@ std::optional<Expr> TranslateExpr(const Node* n) {
 Constraint TranslateConstraint(const ::Constraint* c) {
   Constraint out;
   switch (c->contype) {
-    case CONSTR_NULL: out.type = Constraint::Type::kNull; break;
-    case CONSTR_NOTNULL: out.type = Constraint::Type::kNotNull; break;
-    case CONSTR_DEFAULT: out.type = Constraint::Type::kDefault; break;
-    case CONSTR_IDENTITY: out.type = Constraint::Type::kIdentity; break;
-    case CONSTR_GENERATED: out.type = Constraint::Type::kGenerated; break;
-    case CONSTR_CHECK: out.type = Constraint::Type::kCheck; break;
-    case CONSTR_PRIMARY: out.type = Constraint::Type::kPrimaryKey; break;
-    case CONSTR_UNIQUE: out.type = Constraint::Type::kUnique; break;
-    case CONSTR_EXCLUSION: out.type = Constraint::Type::kExclusion; break;
-    case CONSTR_FOREIGN: out.type = Constraint::Type::kForeignKey; break;
+    case CONSTR_NULL:
+      out.type = Constraint::Type::kNull;
+      break;
+    case CONSTR_NOTNULL:
+      out.type = Constraint::Type::kNotNull;
+      break;
+    case CONSTR_DEFAULT:
+      out.type = Constraint::Type::kDefault;
+      break;
+    case CONSTR_IDENTITY:
+      out.type = Constraint::Type::kIdentity;
+      break;
+    case CONSTR_GENERATED:
+      out.type = Constraint::Type::kGenerated;
+      break;
+    case CONSTR_CHECK:
+      out.type = Constraint::Type::kCheck;
+      break;
+    case CONSTR_PRIMARY:
+      out.type = Constraint::Type::kPrimaryKey;
+      break;
+    case CONSTR_UNIQUE:
+      out.type = Constraint::Type::kUnique;
+      break;
+    case CONSTR_EXCLUSION:
+      out.type = Constraint::Type::kExclusion;
+      break;
+    case CONSTR_FOREIGN:
+      out.type = Constraint::Type::kForeignKey;
+      break;
     case CONSTR_ATTR_DEFERRABLE:
     case CONSTR_ATTR_NOT_DEFERRABLE:
     case CONSTR_ATTR_DEFERRED:
-    case CONSTR_ATTR_IMMEDIATE: out.type = Constraint::Type::kAttribute; break;
+    case CONSTR_ATTR_IMMEDIATE:
+      out.type = Constraint::Type::kAttribute;
+      break;
   }
   out.name = Str(c->conname);
   out.location = c->location;
@@ -687,16 +796,28 @@ ColumnDef TranslateColumnDef(const ::ColumnDef* c) {
     if (!raw) continue;
     Constraint k = TranslateConstraint(raw);
     switch (k.type) {
-      case Constraint::Type::kNotNull: out.not_null = true; break;
-      case Constraint::Type::kPrimaryKey: out.is_primary_key = true; out.not_null = true; break;
-      case Constraint::Type::kUnique: out.is_unique = true; break;
-      case Constraint::Type::kDefault: out.default_expr = k.expr; break;
-      case Constraint::Type::kIdentity: out.identity = true; break;
+      case Constraint::Type::kNotNull:
+        out.not_null = true;
+        break;
+      case Constraint::Type::kPrimaryKey:
+        out.is_primary_key = true;
+        out.not_null = true;
+        break;
+      case Constraint::Type::kUnique:
+        out.is_unique = true;
+        break;
+      case Constraint::Type::kDefault:
+        out.default_expr = k.expr;
+        break;
+      case Constraint::Type::kIdentity:
+        out.identity = true;
+        break;
       case Constraint::Type::kGenerated:
         out.generated_stored = true;
         out.generated_expr = k.expr;
         break;
-      default: break;
+      default:
+        break;
     }
     out.constraints.push_back(std::move(k));
   }
@@ -705,27 +826,46 @@ ColumnDef TranslateColumnDef(const ::ColumnDef* c) {
 
 ObjectType FromObjectType(::ObjectType t) {
   switch (t) {
-    case OBJECT_TABLE: return ObjectType::kTable;
-    case OBJECT_INDEX: return ObjectType::kIndex;
-    case OBJECT_SEQUENCE: return ObjectType::kSequence;
-    case OBJECT_VIEW: return ObjectType::kView;
-    case OBJECT_MATVIEW: return ObjectType::kMatView;
-    case OBJECT_TYPE: return ObjectType::kType;
-    case OBJECT_DOMAIN: return ObjectType::kDomain;
-    case OBJECT_SCHEMA: return ObjectType::kSchema;
-    case OBJECT_FUNCTION: return ObjectType::kFunction;
-    case OBJECT_PROCEDURE: return ObjectType::kProcedure;
-    case OBJECT_TRIGGER: return ObjectType::kTrigger;
-    case OBJECT_COLUMN: return ObjectType::kColumn;
-    case OBJECT_TABCONSTRAINT: return ObjectType::kConstraint;
-    case OBJECT_EXTENSION: return ObjectType::kExtension;
-    case OBJECT_POLICY: return ObjectType::kPolicy;
-    case OBJECT_FOREIGN_TABLE: return ObjectType::kForeignTable;
-    case OBJECT_DATABASE: return ObjectType::kDatabase;
-    case OBJECT_RULE: return ObjectType::kRule;
+    case OBJECT_TABLE:
+      return ObjectType::kTable;
+    case OBJECT_INDEX:
+      return ObjectType::kIndex;
+    case OBJECT_SEQUENCE:
+      return ObjectType::kSequence;
+    case OBJECT_VIEW:
+      return ObjectType::kView;
+    case OBJECT_MATVIEW:
+      return ObjectType::kMatView;
+    case OBJECT_TYPE:
+      return ObjectType::kType;
+    case OBJECT_DOMAIN:
+      return ObjectType::kDomain;
+    case OBJECT_SCHEMA:
+      return ObjectType::kSchema;
+    case OBJECT_FUNCTION:
+      return ObjectType::kFunction;
+    case OBJECT_PROCEDURE:
+      return ObjectType::kProcedure;
+    case OBJECT_TRIGGER:
+      return ObjectType::kTrigger;
+    case OBJECT_COLUMN:
+      return ObjectType::kColumn;
+    case OBJECT_TABCONSTRAINT:
+      return ObjectType::kConstraint;
+    case OBJECT_EXTENSION:
+      return ObjectType::kExtension;
+    case OBJECT_POLICY:
+      return ObjectType::kPolicy;
+    case OBJECT_FOREIGN_TABLE:
+      return ObjectType::kForeignTable;
+    case OBJECT_DATABASE:
+      return ObjectType::kDatabase;
+    case OBJECT_RULE:
+      return ObjectType::kRule;
     case OBJECT_STATISTIC_EXT:
       return ObjectType::kStatistics;
-    default: return ObjectType::kOther;
+    default:
+      return ObjectType::kOther;
   }
 }
 
@@ -733,72 +873,120 @@ AlterType FromAlterTableType(AlterTableType t) {
   switch (t) {
     case AT_AddColumn:
     case AT_AddColumnRecurse:
-    case AT_AddColumnToView: return AlterType::kAddColumn;
+    case AT_AddColumnToView:
+      return AlterType::kAddColumn;
     case AT_ColumnDefault:
-    case AT_CookedColumnDefault: return AlterType::kSetDefault;
-    case AT_DropNotNull: return AlterType::kDropNotNull;
+    case AT_CookedColumnDefault:
+      return AlterType::kSetDefault;
+    case AT_DropNotNull:
+      return AlterType::kDropNotNull;
     case AT_SetNotNull:
-    case AT_CheckNotNull: return AlterType::kSetNotNull;
-    case AT_DropExpression: return AlterType::kDropExpression;
-    case AT_SetStatistics: return AlterType::kSetStatistics;
+    case AT_CheckNotNull:
+      return AlterType::kSetNotNull;
+    case AT_DropExpression:
+      return AlterType::kDropExpression;
+    case AT_SetStatistics:
+      return AlterType::kSetStatistics;
     case AT_SetOptions:
-    case AT_ResetOptions: return AlterType::kSetColumnOptions;
-    case AT_SetStorage: return AlterType::kSetStorage;
-    case AT_SetCompression: return AlterType::kSetCompression;
+    case AT_ResetOptions:
+      return AlterType::kSetColumnOptions;
+    case AT_SetStorage:
+      return AlterType::kSetStorage;
+    case AT_SetCompression:
+      return AlterType::kSetCompression;
     case AT_DropColumn:
-    case AT_DropColumnRecurse: return AlterType::kDropColumn;
+    case AT_DropColumnRecurse:
+      return AlterType::kDropColumn;
     case AT_AddIndex:
-    case AT_ReAddIndex: return AlterType::kAddIndex;
+    case AT_ReAddIndex:
+      return AlterType::kAddIndex;
     case AT_AddConstraint:
     case AT_AddConstraintRecurse:
-    case AT_ReAddConstraint: return AlterType::kAddConstraint;
-    case AT_AlterConstraint: return AlterType::kAlterConstraint;
+    case AT_ReAddConstraint:
+      return AlterType::kAddConstraint;
+    case AT_AlterConstraint:
+      return AlterType::kAlterConstraint;
     case AT_ValidateConstraint:
-    case AT_ValidateConstraintRecurse: return AlterType::kValidateConstraint;
-    case AT_AddIndexConstraint: return AlterType::kAddIndexConstraint;
+    case AT_ValidateConstraintRecurse:
+      return AlterType::kValidateConstraint;
+    case AT_AddIndexConstraint:
+      return AlterType::kAddIndexConstraint;
     case AT_DropConstraint:
-    case AT_DropConstraintRecurse: return AlterType::kDropConstraint;
-    case AT_AlterColumnType: return AlterType::kAlterColumnType;
-    case AT_AlterColumnGenericOptions: return AlterType::kAlterColumnGenericOptions;
-    case AT_ChangeOwner: return AlterType::kOwner;
-    case AT_ClusterOn: return AlterType::kClusterOn;
-    case AT_DropCluster: return AlterType::kDropCluster;
-    case AT_SetLogged: return AlterType::kSetLogged;
-    case AT_SetUnLogged: return AlterType::kSetUnlogged;
-    case AT_SetAccessMethod: return AlterType::kSetAccessMethod;
-    case AT_SetTableSpace: return AlterType::kSetTablespace;
+    case AT_DropConstraintRecurse:
+      return AlterType::kDropConstraint;
+    case AT_AlterColumnType:
+      return AlterType::kAlterColumnType;
+    case AT_AlterColumnGenericOptions:
+      return AlterType::kAlterColumnGenericOptions;
+    case AT_ChangeOwner:
+      return AlterType::kOwner;
+    case AT_ClusterOn:
+      return AlterType::kClusterOn;
+    case AT_DropCluster:
+      return AlterType::kDropCluster;
+    case AT_SetLogged:
+      return AlterType::kSetLogged;
+    case AT_SetUnLogged:
+      return AlterType::kSetUnlogged;
+    case AT_SetAccessMethod:
+      return AlterType::kSetAccessMethod;
+    case AT_SetTableSpace:
+      return AlterType::kSetTablespace;
     case AT_SetRelOptions:
-    case AT_ReplaceRelOptions: return AlterType::kSetRelOptions;
-    case AT_ResetRelOptions: return AlterType::kResetRelOptions;
+    case AT_ReplaceRelOptions:
+      return AlterType::kSetRelOptions;
+    case AT_ResetRelOptions:
+      return AlterType::kResetRelOptions;
     case AT_EnableTrig:
     case AT_EnableAlwaysTrig:
     case AT_EnableReplicaTrig:
     case AT_EnableTrigAll:
-    case AT_EnableTrigUser: return AlterType::kEnableTrigger;
+    case AT_EnableTrigUser:
+      return AlterType::kEnableTrigger;
     case AT_DisableTrig:
     case AT_DisableTrigAll:
-    case AT_DisableTrigUser: return AlterType::kDisableTrigger;
+    case AT_DisableTrigUser:
+      return AlterType::kDisableTrigger;
     case AT_EnableRule:
     case AT_EnableAlwaysRule:
-    case AT_EnableReplicaRule: return AlterType::kEnableRule;
-    case AT_DisableRule: return AlterType::kDisableRule;
-    case AT_AddInherit: return AlterType::kAddInherit;
-    case AT_DropInherit: return AlterType::kDropInherit;
-    case AT_AddOf: return AlterType::kAddOf;
-    case AT_DropOf: return AlterType::kDropOf;
-    case AT_ReplicaIdentity: return AlterType::kReplicaIdentity;
-    case AT_EnableRowSecurity: return AlterType::kEnableRowSecurity;
-    case AT_DisableRowSecurity: return AlterType::kDisableRowSecurity;
-    case AT_ForceRowSecurity: return AlterType::kForceRowSecurity;
-    case AT_NoForceRowSecurity: return AlterType::kNoForceRowSecurity;
-    case AT_GenericOptions: return AlterType::kGenericOptions;
-    case AT_AttachPartition: return AlterType::kAttachPartition;
-    case AT_DetachPartition: return AlterType::kDetachPartition;
-    case AT_DetachPartitionFinalize: return AlterType::kDetachPartitionFinalize;
-    case AT_AddIdentity: return AlterType::kAddIdentity;
-    case AT_SetIdentity: return AlterType::kSetIdentity;
-    case AT_DropIdentity: return AlterType::kDropIdentity;
-    default: return AlterType::kOther;
+    case AT_EnableReplicaRule:
+      return AlterType::kEnableRule;
+    case AT_DisableRule:
+      return AlterType::kDisableRule;
+    case AT_AddInherit:
+      return AlterType::kAddInherit;
+    case AT_DropInherit:
+      return AlterType::kDropInherit;
+    case AT_AddOf:
+      return AlterType::kAddOf;
+    case AT_DropOf:
+      return AlterType::kDropOf;
+    case AT_ReplicaIdentity:
+      return AlterType::kReplicaIdentity;
+    case AT_EnableRowSecurity:
+      return AlterType::kEnableRowSecurity;
+    case AT_DisableRowSecurity:
+      return AlterType::kDisableRowSecurity;
+    case AT_ForceRowSecurity:
+      return AlterType::kForceRowSecurity;
+    case AT_NoForceRowSecurity:
+      return AlterType::kNoForceRowSecurity;
+    case AT_GenericOptions:
+      return AlterType::kGenericOptions;
+    case AT_AttachPartition:
+      return AlterType::kAttachPartition;
+    case AT_DetachPartition:
+      return AlterType::kDetachPartition;
+    case AT_DetachPartitionFinalize:
+      return AlterType::kDetachPartitionFinalize;
+    case AT_AddIdentity:
+      return AlterType::kAddIdentity;
+    case AT_SetIdentity:
+      return AlterType::kSetIdentity;
+    case AT_DropIdentity:
+      return AlterType::kDropIdentity;
+    default:
+      return AlterType::kOther;
   }
 }
 
@@ -807,13 +995,14 @@ void TranslateCreateTable(const CreateStmt* c, Statement& s) {
   s.table = FromRangeVar(c->relation);
   s.if_not_exists = c->if_not_exists;
   if (c->relation) {
-    s.unlogged = c->relation->relpersistence == 'u';  // RELPERSISTENCE_UNLOGGED
+    s.unlogged = c->relation->relpersistence == 'u';   // RELPERSISTENCE_UNLOGGED
     s.temporary = c->relation->relpersistence == 't';  // RELPERSISTENCE_TEMP
   }
   s.partitioned = c->partspec != nullptr;
   if (c->partspec) {
     for (const Node* p : Items(c->partspec->partParams))
-      if (const auto* e = As<PartitionElem>(p, T_PartitionElem)) s.partition_key.push_back(Str(e->name));
+      if (const auto* e = As<PartitionElem>(p, T_PartitionElem))
+        s.partition_key.push_back(Str(e->name));
   }
   for (const Node* e : Items(c->tableElts)) {
     if (const auto* col = As<::ColumnDef>(e, T_ColumnDef)) {
@@ -828,8 +1017,10 @@ void TranslateCreateTable(const CreateStmt* c, Statement& s) {
   for (const Node* r : Items(c->inhRelations)) {
     if (const auto* rv = As<RangeVar>(r, T_RangeVar)) {
       QName parent = FromRangeVar(rv);
-      if (c->partbound) s.partition_of = parent;
-      else s.inherits.push_back(parent);
+      if (c->partbound)
+        s.partition_of = parent;
+      else
+        s.inherits.push_back(parent);
     }
   }
   s.tables.push_back(s.table);
@@ -983,10 +1174,12 @@ bool HasTrueOption(const List* options, const char* name) {
 std::string_view NodeName(NodeTag tag) {
   switch (tag) {
 #define LOCKSTEP_NODE(name) \
-  case T_##name: return #name;
+  case T_##name:            \
+    return #name;
 #include "sql/statement_nodes.inc"
 #undef LOCKSTEP_NODE
-    default: return "Node";
+    default:
+      return "Node";
   }
 }
 
@@ -996,9 +1189,15 @@ void TranslateStatement(const Node* n, Statement& s) {
   if (!n) return;
   s.node_name = NodeName(nodeTag(n));
   switch (nodeTag(n)) {
-    case T_CreateStmt: TranslateCreateTable(reinterpret_cast<const CreateStmt*>(n), s); break;
-    case T_AlterTableStmt: TranslateAlterTable(reinterpret_cast<const AlterTableStmt*>(n), s); break;
-    case T_IndexStmt: TranslateIndex(reinterpret_cast<const IndexStmt*>(n), s); break;
+    case T_CreateStmt:
+      TranslateCreateTable(reinterpret_cast<const CreateStmt*>(n), s);
+      break;
+    case T_AlterTableStmt:
+      TranslateAlterTable(reinterpret_cast<const AlterTableStmt*>(n), s);
+      break;
+    case T_IndexStmt:
+      TranslateIndex(reinterpret_cast<const IndexStmt*>(n), s);
+      break;
     case T_DropStmt: {
       const auto* d = reinterpret_cast<const DropStmt*>(n);
       s.kind = Kind::kDrop;
@@ -1014,7 +1213,8 @@ void TranslateStatement(const Node* n, Statement& s) {
       }
       // DROP TRIGGER/POLICY/RULE name ON table: the object list is {table…, name}.
       if ((s.object_type == ObjectType::kTrigger || s.object_type == ObjectType::kPolicy ||
-           s.object_type == ObjectType::kRule) && d->objects) {
+           s.object_type == ObjectType::kRule) &&
+          d->objects) {
         if (std::optional<QName> owner = OwnerOf(static_cast<const Node*>(linitial(d->objects)))) {
           s.table = *owner;
           s.tables.push_back(s.table);
@@ -1036,7 +1236,8 @@ void TranslateStatement(const Node* n, Statement& s) {
         QName o = FromObject(r->object);
         s.objects.push_back(o);
         if (s.rename_from.empty()) s.rename_from = o.name;
-        if (s.object_type == ObjectType::kType || s.object_type == ObjectType::kDomain) s.type_name = o;
+        if (s.object_type == ObjectType::kType || s.object_type == ObjectType::kDomain)
+          s.type_name = o;
       }
       break;
     }
@@ -1084,7 +1285,8 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.type_name = FromNames(d->domainname);
       s.domain_base = FromTypeName(d->typeName);
       for (const Node* c : Items(d->constraints))
-        if (const auto* k = As<::Constraint>(c, T_Constraint)) s.domain_constraints.push_back(TranslateConstraint(k));
+        if (const auto* k = As<::Constraint>(c, T_Constraint))
+          s.domain_constraints.push_back(TranslateConstraint(k));
       break;
     }
     case T_AlterDomainStmt: {
@@ -1092,7 +1294,8 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.kind = Kind::kAlterDomain;
       s.type_name = FromNames(d->typeName);
       s.domain_subtype = Letter(d->subtype);
-      if (const auto* k = As<::Constraint>(d->def, T_Constraint)) s.domain_constraints.push_back(TranslateConstraint(k));
+      if (const auto* k = As<::Constraint>(d->def, T_Constraint))
+        s.domain_constraints.push_back(TranslateConstraint(k));
       break;
     }
     case T_CreateFunctionStmt: {
@@ -1129,15 +1332,33 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.kind = Kind::kTransaction;
       switch (reinterpret_cast<const TransactionStmt*>(n)->kind) {
         case TRANS_STMT_BEGIN:
-        case TRANS_STMT_START: s.transaction = TransactionKind::kBegin; break;
-        case TRANS_STMT_COMMIT: s.transaction = TransactionKind::kCommit; break;
-        case TRANS_STMT_ROLLBACK: s.transaction = TransactionKind::kRollback; break;
-        case TRANS_STMT_SAVEPOINT: s.transaction = TransactionKind::kSavepoint; break;
-        case TRANS_STMT_RELEASE: s.transaction = TransactionKind::kRelease; break;
-        case TRANS_STMT_ROLLBACK_TO: s.transaction = TransactionKind::kRollbackTo; break;
-        case TRANS_STMT_PREPARE: s.transaction = TransactionKind::kPrepare; break;
-        case TRANS_STMT_COMMIT_PREPARED: s.transaction = TransactionKind::kCommitPrepared; break;
-        case TRANS_STMT_ROLLBACK_PREPARED: s.transaction = TransactionKind::kRollbackPrepared; break;
+        case TRANS_STMT_START:
+          s.transaction = TransactionKind::kBegin;
+          break;
+        case TRANS_STMT_COMMIT:
+          s.transaction = TransactionKind::kCommit;
+          break;
+        case TRANS_STMT_ROLLBACK:
+          s.transaction = TransactionKind::kRollback;
+          break;
+        case TRANS_STMT_SAVEPOINT:
+          s.transaction = TransactionKind::kSavepoint;
+          break;
+        case TRANS_STMT_RELEASE:
+          s.transaction = TransactionKind::kRelease;
+          break;
+        case TRANS_STMT_ROLLBACK_TO:
+          s.transaction = TransactionKind::kRollbackTo;
+          break;
+        case TRANS_STMT_PREPARE:
+          s.transaction = TransactionKind::kPrepare;
+          break;
+        case TRANS_STMT_COMMIT_PREPARED:
+          s.transaction = TransactionKind::kCommitPrepared;
+          break;
+        case TRANS_STMT_ROLLBACK_PREPARED:
+          s.transaction = TransactionKind::kRollbackPrepared;
+          break;
       }
       break;
     }
@@ -1166,7 +1387,8 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.is_analyze_only = !v->is_vacuumcmd;
       s.vacuum_full = HasTrueOption(v->options, "full");
       for (const Node* r : Items(v->rels))
-        if (const auto* vr = As<VacuumRelation>(r, T_VacuumRelation)) s.tables.push_back(FromRangeVar(vr->relation));
+        if (const auto* vr = As<VacuumRelation>(r, T_VacuumRelation))
+          s.tables.push_back(FromRangeVar(vr->relation));
       if (!s.tables.empty()) s.table = s.tables.front();
       break;
     }
@@ -1181,16 +1403,30 @@ void TranslateStatement(const Node* n, Statement& s) {
       const auto* r = reinterpret_cast<const ReindexStmt*>(n);
       s.kind = Kind::kReindex;
       switch (r->kind) {
-        case REINDEX_OBJECT_INDEX: s.reindex_kind = "index"; break;
-        case REINDEX_OBJECT_TABLE: s.reindex_kind = "table"; break;
-        case REINDEX_OBJECT_SCHEMA: s.reindex_kind = "schema"; break;
-        case REINDEX_OBJECT_SYSTEM: s.reindex_kind = "system"; break;
-        case REINDEX_OBJECT_DATABASE: s.reindex_kind = "database"; break;
+        case REINDEX_OBJECT_INDEX:
+          s.reindex_kind = "index";
+          break;
+        case REINDEX_OBJECT_TABLE:
+          s.reindex_kind = "table";
+          break;
+        case REINDEX_OBJECT_SCHEMA:
+          s.reindex_kind = "schema";
+          break;
+        case REINDEX_OBJECT_SYSTEM:
+          s.reindex_kind = "system";
+          break;
+        case REINDEX_OBJECT_DATABASE:
+          s.reindex_kind = "database";
+          break;
       }
       if (r->relation) {
         QName q = FromRangeVar(r->relation);
-        if (s.reindex_kind == "index") s.reindex_index = q;
-        else { s.table = q; s.tables.push_back(q); }
+        if (s.reindex_kind == "index")
+          s.reindex_index = q;
+        else {
+          s.table = q;
+          s.tables.push_back(q);
+        }
       }
       s.concurrently = HasTrueOption(r->params, "concurrently");
       break;
@@ -1258,7 +1494,9 @@ void TranslateStatement(const Node* n, Statement& s) {
     }
     case T_GrantStmt:
     case T_GrantRoleStmt:
-    case T_AlterDefaultPrivilegesStmt: s.kind = Kind::kGrant; break;
+    case T_AlterDefaultPrivilegesStmt:
+      s.kind = Kind::kGrant;
+      break;
     case T_CreateExtensionStmt: {
       const auto* e = reinterpret_cast<const CreateExtensionStmt*>(n);
       s.kind = Kind::kCreateExtension;
@@ -1362,7 +1600,9 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.table = FromRangeVar(reinterpret_cast<const AlterPolicyStmt*>(n)->table);
       s.tables.push_back(s.table);
       break;
-    case T_CreatedbStmt: s.kind = Kind::kCreateDatabase; break;
+    case T_CreatedbStmt:
+      s.kind = Kind::kCreateDatabase;
+      break;
     case T_DropdbStmt: {
       const auto* d = reinterpret_cast<const DropdbStmt*>(n);
       s.kind = Kind::kDropDatabase;
@@ -1380,7 +1620,9 @@ void TranslateStatement(const Node* n, Statement& s) {
       if (!s.tables.empty()) s.table = s.tables.front();
       break;
     }
-    default: s.kind = Kind::kOther; break;
+    default:
+      s.kind = Kind::kOther;
+      break;
   }
 }
 

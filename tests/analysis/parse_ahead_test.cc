@@ -79,7 +79,8 @@ TEST(ParseAhead, ConsumersOnSeveralThreadsEachGetEveryFileOnce) {
 
 TEST(ParseAhead, ReplayTakesItsParsesOnlyWithTheSameParseOptions) {
   std::vector<MigrationText> texts;
-  for (int i = 0; i < 20; ++i) texts.push_back({"m" + std::to_string(i), "p" + std::to_string(i), Migration(i)});
+  for (int i = 0; i < 20; ++i)
+    texts.push_back({"m" + std::to_string(i), "p" + std::to_string(i), Migration(i)});
   Options with;
   with.parse = WithTokens();
   const History plain = Replay(texts, 0, with);

@@ -12,11 +12,41 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kPaths = {
-    "", ".", "..", "../..", "a", "a/b", "/a/b", "/", "a/./b", "./a", "a/.", "a/..", "a/../b",
-    "../a/..", "../a", "../../a/b", "/..", "/../a", "a//b", "//a", "a/", "../", "a/b/", "/a/",
-    ".hidden/x", "a/..b", "..a/b", "a/b..", "a/.b", "../shared/corpus/prisma/x/migration.sql",
-    "prisma/migrations/20250101000000_init/migration.sql", "a/../..", "./", "x/./", "é/ü.sql"};
+const std::vector<std::string> kPaths = {"",
+                                         ".",
+                                         "..",
+                                         "../..",
+                                         "a",
+                                         "a/b",
+                                         "/a/b",
+                                         "/",
+                                         "a/./b",
+                                         "./a",
+                                         "a/.",
+                                         "a/..",
+                                         "a/../b",
+                                         "../a/..",
+                                         "../a",
+                                         "../../a/b",
+                                         "/..",
+                                         "/../a",
+                                         "a//b",
+                                         "//a",
+                                         "a/",
+                                         "../",
+                                         "a/b/",
+                                         "/a/",
+                                         ".hidden/x",
+                                         "a/..b",
+                                         "..a/b",
+                                         "a/b..",
+                                         "a/.b",
+                                         "../shared/corpus/prisma/x/migration.sql",
+                                         "prisma/migrations/20250101000000_init/migration.sql",
+                                         "a/../..",
+                                         "./",
+                                         "x/./",
+                                         "é/ü.sql"};
 
 TEST(Paths, LexicallyNormalMatchesTheStandardOne) {
   for (const std::string& s : kPaths) {

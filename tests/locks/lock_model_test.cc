@@ -11,10 +11,12 @@ namespace lockstep::locks {
 namespace {
 
 // Analyses `migration` with `history` replayed before it; returns one Effect per statement.
-std::vector<Effect> AnalyzeAfter(const std::string& history, const std::string& migration, int pg = 15) {
+std::vector<Effect> AnalyzeAfter(const std::string& history, const std::string& migration,
+                                 int pg = 15) {
   analysis::Options o;
   o.locks.pg_version = pg;
-  analysis::History h = analysis::Replay({{"0_history", "h.sql", history}, {"1_m", "m.sql", migration}}, 1, o);
+  analysis::History h =
+      analysis::Replay({{"0_history", "h.sql", history}, {"1_m", "m.sql", migration}}, 1, o);
   std::vector<Effect> out;
   for (const auto& s : h.migrations[1].statements) out.push_back(s.effect);
   return out;
@@ -36,7 +38,8 @@ TEST(LockModel, ConflictTableMatchesPostgres) {
   // Symmetric, as PostgreSQL's table is.
   for (int a = 1; a <= 8; ++a)
     for (int b = 1; b <= 8; ++b)
-      EXPECT_EQ(Conflicts(LockMode(a), LockMode(b)), Conflicts(LockMode(b), LockMode(a))) << a << "," << b;
+      EXPECT_EQ(Conflicts(LockMode(a), LockMode(b)), Conflicts(LockMode(b), LockMode(a)))
+          << a << "," << b;
   EXPECT_EQ(BlocksTraffic(LockMode::kShare), "writes");
   EXPECT_EQ(BlocksTraffic(LockMode::kAccessExclusive), "reads and writes");
   EXPECT_EQ(BlocksTraffic(LockMode::kShareUpdateExclusive), "");
@@ -68,7 +71,8 @@ TEST(LockModel, DefaultsVolatileVersusConstant) {
   EXPECT_EQ(e[2].rewrites.size(), 1u);
   EXPECT_EQ(e[3].rewrites.size(), 1u);
   EXPECT_TRUE(e[4].fails_if_rows);
-  auto e10 = AnalyzeAfter("CREATE TABLE t (id int);", "ALTER TABLE t ADD COLUMN a int DEFAULT 0;", 10);
+  auto e10 =
+      AnalyzeAfter("CREATE TABLE t (id int);", "ALTER TABLE t ADD COLUMN a int DEFAULT 0;", 10);
   EXPECT_EQ(e10[0].rewrites.size(), 1u);
 }
 
@@ -84,12 +88,14 @@ TEST(LockModel, TypeChanges) {
   EXPECT_FALSE(e[2].rewrites.empty());
   EXPECT_TRUE(e[3].rewrites.empty());
   EXPECT_TRUE(e[4].rewrites.empty());
-  auto shrink = AnalyzeAfter("CREATE TABLE t (a varchar(10));", "ALTER TABLE t ALTER COLUMN a TYPE varchar(5);");
+  auto shrink = AnalyzeAfter("CREATE TABLE t (a varchar(10));",
+                             "ALTER TABLE t ALTER COLUMN a TYPE varchar(5);");
   EXPECT_FALSE(shrink[0].rewrites.empty());
 }
 
 TEST(LockModel, SetNotNullSkipsScanWithValidCheckOnPg12) {
-  const std::string hist = "CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT a_nn CHECK (a IS NOT NULL) NOT VALID;";
+  const std::string hist =
+      "CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT a_nn CHECK (a IS NOT NULL) NOT VALID;";
   auto unvalidated = AnalyzeAfter(hist, "ALTER TABLE t ALTER COLUMN a SET NOT NULL;");
   EXPECT_EQ(unvalidated[0].scans.size(), 1u);
   auto validated = AnalyzeAfter(hist + "\nALTER TABLE t VALIDATE CONSTRAINT a_nn;",
@@ -101,10 +107,11 @@ TEST(LockModel, SetNotNullSkipsScanWithValidCheckOnPg12) {
 }
 
 TEST(LockModel, ForeignKeysAndValidation) {
-  auto e = AnalyzeAfter("CREATE TABLE p (id int primary key);\nCREATE TABLE c (id int, p_id int);",
-                        "ALTER TABLE c ADD CONSTRAINT fk FOREIGN KEY (p_id) REFERENCES p(id) NOT VALID;\n"
-                        "ALTER TABLE c VALIDATE CONSTRAINT fk;\n"
-                        "ALTER TABLE c ADD CONSTRAINT fk2 FOREIGN KEY (p_id) REFERENCES p(id);");
+  auto e = AnalyzeAfter(
+      "CREATE TABLE p (id int primary key);\nCREATE TABLE c (id int, p_id int);",
+      "ALTER TABLE c ADD CONSTRAINT fk FOREIGN KEY (p_id) REFERENCES p(id) NOT VALID;\n"
+      "ALTER TABLE c VALIDATE CONSTRAINT fk;\n"
+      "ALTER TABLE c ADD CONSTRAINT fk2 FOREIGN KEY (p_id) REFERENCES p(id);");
   EXPECT_EQ(LockOn(e[0], "c")->mode, LockMode::kShareRowExclusive);
   EXPECT_EQ(LockOn(e[0], "p")->mode, LockMode::kShareRowExclusive);
   EXPECT_TRUE(e[0].scans.empty());
@@ -114,8 +121,9 @@ TEST(LockModel, ForeignKeysAndValidation) {
 }
 
 TEST(LockModel, ConcurrentStatementsAreNotTransactional) {
-  auto e = AnalyzeAfter("CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);",
-                        "CREATE INDEX CONCURRENTLY j ON t (a);\nDROP INDEX CONCURRENTLY i;\nDROP INDEX j;");
+  auto e = AnalyzeAfter(
+      "CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);",
+      "CREATE INDEX CONCURRENTLY j ON t (a);\nDROP INDEX CONCURRENTLY i;\nDROP INDEX j;");
   EXPECT_FALSE(e[0].transactional);
   EXPECT_EQ(LockOn(e[0], "t")->mode, LockMode::kShareUpdateExclusive);
   EXPECT_FALSE(e[1].transactional);
@@ -135,10 +143,12 @@ std::string ReadFile(const std::string& p) {
 // The seed: the only index on a pre-existing table is Member_totalPoints_idx (ShareLock on
 // Member); every FK takes ShareRowExclusiveLock on the referenced Member/Resource.
 TEST(LockModel, SeedExample) {
-  const std::string dir = std::string(LOCKSTEP_SOURCE_DIR) + "/examples/community/prisma/migrations/";
+  const std::string dir =
+      std::string(LOCKSTEP_SOURCE_DIR) + "/examples/community/prisma/migrations/";
   analysis::History h = analysis::Replay(
       {{"0_init", dir + "0_init/migration.sql", ReadFile(dir + "0_init/migration.sql")},
-       {"20260123015816_add_v2_tables", "m.sql", ReadFile(dir + "20260123015816_add_v2_tables/migration.sql")}},
+       {"20260123015816_add_v2_tables", "m.sql",
+        ReadFile(dir + "20260123015816_add_v2_tables/migration.sql")}},
       1);
   int indexes_on_existing = 0, indexes_on_new = 0, fks = 0;
   for (const auto& as : h.migrations[1].statements) {

@@ -31,14 +31,17 @@ TEST(PlanCorpus, EveryPrismaHistory) {
       ASSERT_GT(e.line, 0) << e.file;
       for (const auto& l : e.locks) {
         EXPECT_NE(l.mode, locks::LockMode::kNone) << e.file << ":" << e.line;
-        if (l.origin == schema::Origin::kExisting && !locks::BlocksTraffic(l.mode).empty()) ++blocking;
+        if (l.origin == schema::Origin::kExisting && !locks::BlocksTraffic(l.mode).empty())
+          ++blocking;
         if (l.origin == schema::Origin::kUnknown) ++unknown;
       }
     }
     entries += es.size();
   }
-  std::printf("planned %zu statements; %zu locks block traffic on existing tables; %zu on tables the history does not know\n",
-              entries, blocking, unknown);
+  std::printf(
+      "planned %zu statements; %zu locks block traffic on existing tables; %zu on tables the "
+      "history does not know\n",
+      entries, blocking, unknown);
   EXPECT_GT(entries, 6000u);
 }
 
@@ -46,7 +49,8 @@ TEST(PlanCorpus, RegressionScriptsNeverCrash) {
   LOCKSTEP_REQUIRE_CORPUS();
   size_t entries = 0;
   for (const auto& f : testing::FilesUnder(testing::CorpusRoot() / "pg-regress", ".sql")) {
-    analysis::History h = analysis::Replay({{f.stem().string(), f.string(), testing::ReadFileOrDie(f)}}, 0);
+    analysis::History h =
+        analysis::Replay({{f.stem().string(), f.string(), testing::ReadFileOrDie(f)}}, 0);
     const std::vector<Entry> es = FromHistory(h);
     entries += es.size();
     ASSERT_TRUE(ToJson(es).is_array());

@@ -109,10 +109,12 @@ TEST_P(RuleCaseTest, QuickFixesSilenceTheirRule) {
   ASSERT_TRUE(fixed.ok()) << rel << ": the quick fixes conflict: " << fixed.status().message();
   c.migrations.back().text = *fixed;
   for (const Diagnostic& d : LintCase(c)) {
-    EXPECT_NE(d.rule, lint::kSyntaxError) << rel << ": the fixed migration does not parse: "
-                                          << d.message << "\n" << *fixed;
+    EXPECT_NE(d.rule, lint::kSyntaxError)
+        << rel << ": the fixed migration does not parse: " << d.message << "\n"
+        << *fixed;
     EXPECT_NE(d.rule, cf.rule) << rel << ": still reported after its quick fix: " << d.message
-                               << "\n" << *fixed;
+                               << "\n"
+                               << *fixed;
   }
 }
 

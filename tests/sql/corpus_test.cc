@@ -2,10 +2,11 @@
 // PostgreSQL's regression scripts (psql scripts with meta-commands, COPY data and deliberate
 // errors) must never crash the front end, and every statement libpg_query accepts on its own
 // must come out of the whole-file parse too.
+#include "support/corpus.h"
+
 #include <gtest/gtest.h>
 
 #include "sql/parser.h"
-#include "support/corpus.h"
 
 namespace lockstep::sql {
 namespace {
@@ -34,7 +35,8 @@ TEST(Corpus, EveryPrismaMigrationParses) {
       if (f.string().ends_with(k.path_suffix)) bad = &k;
     if (bad) {
       ASSERT_EQ(p.errors.size(), 1u) << f;
-      EXPECT_EQ(SourceFile(f.string(), text).PositionOf(p.errors[0].offset).line, bad->line) << bad->why;
+      EXPECT_EQ(SourceFile(f.string(), text).PositionOf(p.errors[0].offset).line, bad->line)
+          << bad->why;
     } else {
       EXPECT_TRUE(p.ok()) << f << ": " << (p.errors.empty() ? "" : p.errors[0].message);
     }
@@ -72,8 +74,10 @@ TEST(Corpus, RegressionScriptsNeverCrashAndKeepEveryGoodStatement) {
     }
     for (const Statement& s : p.statements) ASSERT_LE(static_cast<size_t>(s.end), text.size()) << f;
   }
-  std::printf("pg-regress: %zu files (%zu without a syntax error), %zu statements, %zu deliberate errors, %zu psql parts skipped\n",
-              files.size(), clean_files, statements, errors, notes);
+  std::printf(
+      "pg-regress: %zu files (%zu without a syntax error), %zu statements, %zu deliberate errors, "
+      "%zu psql parts skipped\n",
+      files.size(), clean_files, statements, errors, notes);
   // The corpus holds ~41,000 statements; recovery must keep nearly all of them.
   EXPECT_GT(statements, 38000u);
 }

@@ -6,7 +6,8 @@ namespace lockstep::sql {
 namespace {
 
 TEST(Parser, StatementSpansSkipCommentsAndSemicolons) {
-  const std::string text = "-- first\nCREATE TABLE a (id int);\n\n/* c */ ALTER TABLE a ADD COLUMN b text; -- t\n";
+  const std::string text =
+      "-- first\nCREATE TABLE a (id int);\n\n/* c */ ALTER TABLE a ADD COLUMN b text; -- t\n";
   ParsedFile f = Parse(text);
   ASSERT_TRUE(f.ok());
   ASSERT_EQ(f.statements.size(), 2u);
@@ -20,7 +21,8 @@ TEST(Parser, StatementSpansSkipCommentsAndSemicolons) {
 }
 
 TEST(Parser, SyntaxErrorPointsAtTheTokenAndKeepsOtherStatements) {
-  const std::string text = "CREATE TABLE a (id int);\nCREATE TABEL b (id int);\nCREATE TABLE c (id int);\n";
+  const std::string text =
+      "CREATE TABLE a (id int);\nCREATE TABEL b (id int);\nCREATE TABLE c (id int);\n";
   ParsedFile f = Parse(text);
   ASSERT_EQ(f.errors.size(), 1u);
   EXPECT_NE(f.errors[0].message.find("syntax error at or near \"TABEL\""), std::string::npos);
@@ -40,7 +42,8 @@ TEST(Parser, ErrorColumnCountsCharactersNotBytes) {
 
 TEST(Parser, DollarQuotedBodiesAndDoBlocks) {
   const std::string text =
-      "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.x := 1; RETURN NEW; END; $$ LANGUAGE plpgsql;\n"
+      "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.x := 1; RETURN NEW; END; $$ LANGUAGE "
+      "plpgsql;\n"
       "DO $body$ BEGIN PERFORM 1; END $body$;\nBEGIN;\nCOMMIT;\n";
   ParsedFile f = Parse(text);
   ASSERT_TRUE(f.ok());
@@ -62,7 +65,8 @@ TEST(Parser, EmptyAndCommentOnlyFiles) {
 
 TEST(Parser, PsqlMetaCommandsAndCopyDataAreSkippedWithNotes) {
   const std::string text =
-      "\\set ON_ERROR_STOP 1\nCOPY t (a, b) FROM stdin;\n1\tx;y\n2\t'z\n\\.\nSELECT 1 \\gset\nSELECT 2;\n";
+      "\\set ON_ERROR_STOP 1\nCOPY t (a, b) FROM stdin;\n1\tx;y\n2\t'z\n\\.\nSELECT 1 "
+      "\\gset\nSELECT 2;\n";
   ParsedFile f = Parse(text);
   EXPECT_TRUE(f.ok()) << (f.errors.empty() ? "" : f.errors[0].message);
   ASSERT_EQ(f.statements.size(), 3u);
@@ -75,7 +79,8 @@ TEST(Parser, ConstraintsAndDefaults) {
   const std::string text =
       "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY (\"authorId\") "
       "REFERENCES \"User\"(\"id\") ON DELETE CASCADE NOT VALID;\n"
-      "ALTER TABLE t ADD COLUMN c uuid DEFAULT gen_random_uuid(), ADD CONSTRAINT k CHECK (a IS NOT NULL AND b > 0);\n"
+      "ALTER TABLE t ADD COLUMN c uuid DEFAULT gen_random_uuid(), ADD CONSTRAINT k CHECK (a IS NOT "
+      "NULL AND b > 0);\n"
       "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON s.t USING gin (data jsonb_path_ops);\n"
       "CREATE INDEX \"M_idx\" ON \"Member\"(\"totalPoints\" DESC);\n";
   ParsedFile f = Parse(text);
@@ -103,13 +108,13 @@ TEST(Parser, ConstraintsAndDefaults) {
 TEST(Parser, TransactionRules) {
   ParsedFile f = Parse(
       "CREATE INDEX CONCURRENTLY i ON t (a); DROP INDEX CONCURRENTLY i; VACUUM t; ANALYZE t; "
-      "REINDEX INDEX CONCURRENTLY i; ALTER TABLE p DETACH PARTITION c CONCURRENTLY; CREATE INDEX j ON t (a);");
+      "REINDEX INDEX CONCURRENTLY i; ALTER TABLE p DETACH PARTITION c CONCURRENTLY; CREATE INDEX j "
+      "ON t (a);");
   ASSERT_TRUE(f.ok());
   std::vector<bool> outside;
   for (const auto& s : f.statements) outside.push_back(MustRunOutsideTransaction(s));
   EXPECT_EQ(outside, (std::vector<bool>{true, true, true, false, true, true, false}));
 }
-
 
 TEST(Parser, TokensCarryKindOffsetsAndKeywordsInFileOrder) {
   const std::string text = "CREATE INDEX \"I\" ON t (a) WHERE b = 'x';\n/* c */ -- d\n";

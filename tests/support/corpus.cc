@@ -17,7 +17,8 @@ std::filesystem::path CorpusRoot() {
   return std::filesystem::canonical(corpus, ec);
 }
 
-std::vector<std::filesystem::path> FilesUnder(const std::filesystem::path& dir, const std::string& suffix) {
+std::vector<std::filesystem::path> FilesUnder(const std::filesystem::path& dir,
+                                              const std::string& suffix) {
   std::vector<std::filesystem::path> out;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
     const std::string name = e.path().filename().string();

@@ -12,15 +12,16 @@ namespace lockstep::testing {
 std::filesystem::path CorpusRoot();
 
 // All files under `dir` (recursive) whose name ends with `suffix`, sorted.
-std::vector<std::filesystem::path> FilesUnder(const std::filesystem::path& dir, const std::string& suffix);
+std::vector<std::filesystem::path> FilesUnder(const std::filesystem::path& dir,
+                                              const std::string& suffix);
 
 std::string ReadFileOrDie(const std::filesystem::path& p);
 
 }  // namespace lockstep::testing
 
 // Skips the current test with one clear line when the corpus is absent.
-#define LOCKSTEP_REQUIRE_CORPUS()                                                            \
-  do {                                                                                       \
-    if (::lockstep::testing::CorpusRoot().empty())                                           \
+#define LOCKSTEP_REQUIRE_CORPUS()                                                          \
+  do {                                                                                     \
+    if (::lockstep::testing::CorpusRoot().empty())                                         \
       GTEST_SKIP() << "corpus suite did not run: ../shared/corpus is absent (CI runs it)"; \
   } while (0)
