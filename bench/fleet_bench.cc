@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -110,18 +111,24 @@ struct Way {
 
 // Installs Prisma 6.19 with the pg driver adapter into `dir` once; later runs find it there.
 // Prisma's native schema engine is downloaded at first use from a host this machine cannot
-// reach, in Prisma 6 and 7 alike; Prisma 6.19 can instead run migrations with its WebAssembly
-// schema engine through a driver adapter (`engine: 'js'`), which needs nothing but npm. Returns
-// the prisma CLI, or "" with `why` set.
+// reach, in Prisma 6 and 7 alike (7 has no other engine); Prisma 6.19 can instead run migrations
+// with its WebAssembly schema engine through a driver adapter (`engine: 'js'`), which needs
+// nothing but npm. adapter-pg 6.19 fails there on PostgreSQL's `name` type ("Column type 'name'
+// could not be deserialized", prisma/orm#27403); adapter-pg 7.10 maps it, and works with the
+// 6.19 CLI. Returns the prisma CLI, or "" with `why` set.
 std::string InstallPrisma(const fs::path& dir, std::string& why) {
   const fs::path cli = dir / "node_modules" / ".bin" / "prisma";
-  if (fs::exists(cli)) return cli.string();
+  const fs::path adapter = dir / "node_modules" / "@prisma" / "adapter-pg" / "package.json";
+  std::ifstream installed(adapter);
+  const std::string manifest((std::istreambuf_iterator<char>(installed)), {});
+  if (fs::exists(cli) && manifest.find("\"version\": \"7.10.1\"") != std::string::npos)
+    return cli.string();
   fs::create_directories(dir);
   const fs::path log = dir / "install.log";
   std::fprintf(stderr, "bench_fleet: installing prisma@6.19.3 from npm into %s\n", dir.c_str());
   const int rc =
       Run({"npm", "install", "--prefix", dir.string(), "--no-audit", "--no-fund", "--silent",
-           "--ignore-scripts", "prisma@6.19.3", "@prisma/adapter-pg@6.19.3", "pg@8"},
+           "--ignore-scripts", "prisma@6.19.3", "@prisma/adapter-pg@7.10.1", "pg@8.23.1"},
           log);
   if (rc != 0 || !fs::exists(cli)) {
     why = "npm install prisma@6.19.3 failed (exit " + std::to_string(rc) + ", see " + log.string() +
@@ -251,7 +258,8 @@ int main() {
   if (!prisma.empty() && status == 0 && (*server)->CreateDatabase("prisma").ok()) {
     // A Prisma project: the generator asks for no query engine and the datasource keeps its url
     // (without either, the CLI downloads the query engine first), and prisma.config.ts gives
-    // migrate the pg adapter on DATABASE_URL's schema (one per tenant).
+    // migrate the pg adapter on DATABASE_URL's schema (one per tenant): its search_path too, or
+    // the engine creates the schema but puts the tables in public.
     const fs::path project = tmp / "prisma-project";
     fs::create_directories(project / "prisma");
     fs::create_directory_symlink(migrations_dir, project / "prisma" / "migrations");
@@ -264,9 +272,11 @@ int main() {
         << "import { defineConfig } from 'prisma/config'\n"
         << "import { PrismaPg } from '@prisma/adapter-pg'\n"
         << "const url = new URL(process.env.DATABASE_URL!)\n"
+        << "const schema = url.searchParams.get('schema') ?? 'public'\n"
+        << "url.searchParams.delete('schema')\n"
         << "export default defineConfig({\n  experimental: { adapter: true },\n  engine: 'js',\n"
-        << "  adapter: async () => new PrismaPg({ connectionString: url.toString() },\n"
-        << "    { schema: url.searchParams.get('schema') ?? 'public' }),\n"
+        << "  adapter: async () => new PrismaPg({ connectionString: url.toString(),\n"
+        << "    options: `-c search_path=\"${schema}\"` }, { schema }),\n"
         << "  schema: 'prisma/schema.prisma',\n  migrations: { path: 'prisma/migrations' },\n})\n";
     // CHECKPOINT_DISABLE: no update check, which would only wait on the network here.
     const std::string prisma_loop =
@@ -286,7 +296,8 @@ int main() {
     if (rc != 0) {
       // Prisma that installed but cannot run here is a missing column, not a lockstep failure.
       prisma_why =
-          "Prisma 6.19.3 (its WebAssembly schema engine; the native one is downloaded "
+          "Prisma 6.19.3 with adapter-pg 7.10.1 (its WebAssembly schema engine; the native one is "
+          "downloaded "
           "from a host out of reach) fails here: " +
           FirstError(log);
     } else if (CheckApplied(**server, "prisma", prisma_tenants, migrations, "prisma")) {
