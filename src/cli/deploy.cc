@@ -274,11 +274,12 @@ void CancelOnInterrupt(bool fleet) {
         stderr,
         "lockstep deploy: interrupted by %s: %s; the connection%s closed, so the server "
         "rolls back an open transaction, as after a crash. Nothing is recorded as "
-        "failed: run the same `lockstep deploy` again to resume (it drops an INVALID index left "
+        "failed: run `lockstep deploy` again to resume%s (it drops an INVALID index left "
         "by a canceled concurrent build and builds it again).\n",
         i.signal_name,
         what.empty() ? "no statement was running" : ("canceled on the server: " + what).c_str(),
-        fleet ? "s are" : " is");
+        fleet ? "s are" : " is",
+        fleet ? ", with the same targets: those already migrated are skipped" : "");
   });
 }
 

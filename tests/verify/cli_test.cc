@@ -149,7 +149,10 @@ TEST_F(VerifyCliTest, RefusesADatabaseWithUserTables) {
 std::vector<std::string> DeployCommandLines() {
   std::vector<std::string> out;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+  // increment(ec), not a range-for: processes come and go while /proc is read, and the range-for's
+  // throwing ++ then ended the whole test binary (std::terminate, the verify thread still running).
+  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::directory_entry& e = *it;
     const std::string pid = e.path().filename().string();
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
     std::ifstream in(e.path() / "cmdline", std::ios::binary);
