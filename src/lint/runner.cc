@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -485,8 +486,9 @@ void Append(std::vector<Diagnostic>& out, std::vector<Diagnostic> more) {
     out = std::move(more);
     return;
   }
-  out.reserve(out.size() + more.size());
-  for (Diagnostic& d : more) out.push_back(std::move(d));
+  // No exact reserve here: called once per migration, reserving exactly the new size moves every
+  // earlier finding again each time (quadratic over a long history); push_back grows geometrically.
+  out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
 }  // namespace
