@@ -499,6 +499,7 @@ struct Builder {
       cp.name = col.name;
       cp.type = TypeText(col.type);
       cp.not_null = col.not_null;
+      cp.has_default = col.default_expr.has_value() || col.identity;
       cp.array_dims = col.type.array_dims;
       cp.sequence = col.identity;
       if (col.generated) {
@@ -649,6 +650,31 @@ Result<FillPlan> PlanFill(const schema::Catalog& catalog, const std::vector<sql:
       if (status = b.Visit(t, true); !status.ok()) break;
     if (status.ok()) return std::move(b.plan);
     if (!b.edge_to_null || !nulled_edges.insert(*b.edge_to_null).second) return status;
+  }
+}
+
+void MarkColumnsDroppedByPending(const schema::Catalog& after, FillPlan* plan) {
+  for (TablePlan& tp : plan->tables) {
+    const schema::Table* t = after.FindTable(tp.name);
+    if (!t) continue;
+    auto stays = [&](const ColumnPlan& c) {
+      return std::any_of(t->columns.begin(), t->columns.end(),
+                         [&](const schema::Column& a) { return a.name == c.name; });
+    };
+    for (ColumnPlan& c : tp.columns) c.dropped_by_pending = !stays(c);
+    if (!tp.columns.empty() && tp.columns[tp.update_column].dropped_by_pending) {
+      // As PlanFill picks it: a plain column, else the key's first column.
+      tp.update_column = tp.key.empty() ? 0 : tp.key.front();
+      for (size_t i = 0; i < tp.columns.size(); ++i) {
+        const ColumnPlan& c = tp.columns[i];
+        if (c.dropped_by_pending || c.kind == ValueKind::kOmitted ||
+            c.kind == ValueKind::kForeignKey || c.sequence ||
+            std::count(tp.key.begin(), tp.key.end(), i))
+          continue;
+        tp.update_column = i;
+        break;
+      }
+    }
   }
 }
 

@@ -75,6 +75,10 @@ struct ColumnPlan {
   bool self_reference = false;
   bool sequence = false;  // serial or identity: its sequence is moved past the loaded rows
   bool not_null = false;
+  bool has_default = false;  // DEFAULT, serial or identity: an INSERT may leave it out
+  // A pending migration drops it: the application under test has already stopped using it (the
+  // only way such a drop is ever safe), so the workload never names it; the load still fills it.
+  bool dropped_by_pending = false;
 };
 
 struct TablePlan {
@@ -103,6 +107,11 @@ struct FillPlan {
 // transitively; each gets `rows` rows. Errors name the table and column that cannot be filled.
 Result<FillPlan> PlanFill(const schema::Catalog& catalog, const std::vector<sql::QName>& touched,
                           int64_t rows);
+
+// Marks the columns of `plan`'s tables that are gone from `after` (the schema once the pending
+// migrations have run) while their table is still there, and moves an update column that is
+// among them to a column that stays. A renamed table is left alone (its columns all vanish).
+void MarkColumnsDroppedByPending(const schema::Catalog& after, FillPlan* plan);
 
 // The value of `table`.`column` for row `rowid` (1-based) in PostgreSQL's text input form;
 // nullopt for NULL. Row ids above `rows` are for new rows (workload inserts).

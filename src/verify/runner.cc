@@ -133,6 +133,7 @@ struct Touched {
   std::vector<sql::QName> tables;  // existing tables, first mention first
   std::map<std::string, locks::LockMode> strongest;
   schema::Catalog catalog;  // after the history
+  schema::Catalog after;    // after the history and the pending migrations
 };
 
 std::string Key(const sql::QName& q) { return q.schema + "." + q.name; }
@@ -150,6 +151,7 @@ Touched FindTouched(const Selected& s, int pg_major) {
   for (const MigrationFile& m : s.pending)
     texts.push_back({m.name, m.name + "/migration.sql", m.sql});
   analysis::History h = analysis::Replay(texts, history, aopts);
+  out.after = h.final_catalog;
   auto add = [&](const sql::QName& q, locks::LockMode mode) {
     const schema::Table* t = out.catalog.FindTable(q);
     if (!t) return;
@@ -688,6 +690,7 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
         sel->path);
   Result<FillPlan> plan = PlanFill(touched.catalog, touched.tables, o.rows);
   if (!plan.ok()) return plan.status();
+  MarkColumnsDroppedByPending(touched.after, &*plan);
   for (const TablePlan& t : plan->tables) {
     report.tables.push_back({t.name.ToString(), t.rows, t.workload});
     if (!t.skip_reason.empty())

@@ -41,7 +41,14 @@ std::vector<Statement> StatementsFor(const FillPlan& plan) {
                    t.key});
     if (!t.skip_reason.empty()) continue;  // its rows could not pass its CHECKs
     std::string cols, marks;
-    std::vector<size_t> loaded = LoadedColumns(t);
+    // A column the pending migrations drop is left to its default or NULL, as the application
+    // that no longer uses it does; one it cannot leave out (NOT NULL, no default) is still sent:
+    // then the drop breaks any application, and the failed inserts say so.
+    std::vector<size_t> loaded;
+    for (size_t i : LoadedColumns(t)) {
+      const ColumnPlan& c = t.columns[i];
+      if (!c.dropped_by_pending || (c.not_null && !c.has_default)) loaded.push_back(i);
+    }
     for (size_t k = 0; k < loaded.size(); ++k) {
       cols += (k ? ", " : "") + db::QuoteIdent(t.columns[loaded[k]].name);
       marks += (k ? ", $" : "$") + std::to_string(k + 1);
