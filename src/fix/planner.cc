@@ -161,6 +161,7 @@ Result<Plan> Context::Finish() {
   for (const char* verb : {"add_", "create_"})
     if (stem.rfind(verb, 0) == 0 && stem.size() > std::string(verb).size())
       stem = stem.substr(std::string(verb).size());
+  for (NewMigration& b : backfills_) plan.after.push_back(std::move(b));
   if (!validations_.empty()) {
     bool fk = false, check = false;
     NewMigration v;
@@ -224,8 +225,9 @@ Result<Plan> PlanFix(const analysis::History& history, size_t target, const Opti
   using ActionStep = bool (*)(steps::Context&, size_t);
   using StatementStep = bool (*)(steps::Context&);
   static constexpr ActionStep kActionSteps[] = {
-      steps::ForeignKeyStep, steps::CheckConstraintStep, steps::UniqueConstraintStep,
-      steps::SetNotNullStep, steps::DetachPartitionStep, steps::ValidateConstraintStep,
+      steps::ForeignKeyStep,         steps::CheckConstraintStep, steps::UniqueConstraintStep,
+      steps::SetNotNullStep,         steps::VolatileDefaultStep, steps::DetachPartitionStep,
+      steps::ValidateConstraintStep,
   };
   // Isolation first: a statement that already must run outside a transaction is not rewritten
   // further, only given a migration of its own.

@@ -28,6 +28,22 @@ const sql::Constraint* FindConstraint(const sql::ColumnDef& c, sql::Constraint::
   return nullptr;
 }
 
+// What src/fix/steps/volatile_default.cc rewrites: a volatile function default (no sub-query)
+// with at most NULL / NOT NULL beside it, PostgreSQL 12+ (SET NOT NULL proven by a CHECK).
+bool FixableVolatileDefault(const sql::ColumnDef& col, int pg_version) {
+  if (pg_version < 12 || col.identity || col.generated_stored || col.is_primary_key ||
+      col.is_unique || !col.default_expr || col.default_expr->has_subquery)
+    return false;
+  bool volatile_call = false;
+  for (const std::string& f : col.default_expr->functions)
+    volatile_call = volatile_call || locks::IsVolatileFunction(f);
+  if (!volatile_call) return false;
+  using T = sql::Constraint::Type;
+  for (const sql::Constraint& k : col.constraints)
+    if (k.type != T::kDefault && k.type != T::kNull && k.type != T::kNotNull) return false;
+  return true;
+}
+
 class AvoidRewriteOnAddColumn : public Rule {
  public:
   std::string_view id() const override { return "avoid-rewrite-on-add-column"; }
@@ -36,6 +52,8 @@ class AvoidRewriteOnAddColumn : public Rule {
     return "ADD COLUMN that rewrites the table (volatile default, serial, identity, stored "
            "generated; any default before PostgreSQL 11)";
   }
+  // Only the volatile-default findings: fix rewrites those (src/fix/steps/volatile_default.cc).
+  bool fixable() const override { return true; }
 
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
@@ -47,6 +65,7 @@ class AvoidRewriteOnAddColumn : public Rule {
       const sql::ColumnDef& col = *c.column;
       std::string cause, help;
       int at = -1;
+      bool fixable = false;
       using T = sql::Constraint::Type;
       if (IsSerial(col.type)) {
         cause = "a " + col.type.base() + " column gives every existing row a nextval()";
@@ -72,6 +91,7 @@ class AvoidRewriteOnAddColumn : public Rule {
         const std::string call = VolatileCall(*col.default_expr);
         if (!call.empty()) {
           cause = "its default calls " + call + ", which is evaluated for every existing row";
+          fixable = FixableVolatileDefault(col, ctx.settings().pg_version);
         } else if (ctx.settings().pg_version < 11) {
           cause = "before PostgreSQL 11 any default is written into every existing row";
         } else {
@@ -80,14 +100,28 @@ class AvoidRewriteOnAddColumn : public Rule {
         at = col.default_expr->location;
         help = "Add the column without the default, set the default for new rows (ALTER COLUMN " +
                col.name + " SET DEFAULT …), then backfill existing rows in batches";
+        if (fixable)
+          help +=
+              " (lockstep fix writes these steps: the backfill in a migration of its own, "
+              "which lockstep deploy runs in batches" +
+              std::string(col.not_null ? ", then NOT NULL through CHECK … NOT VALID, "
+                                         "VALIDATE and SET NOT NULL)"
+                                       : ")");
       } else {
         continue;
       }
       const int begin = at >= 0 ? at : c.location;
-      Report(ctx, *this,
-             "Adding column \"" + col.name + "\" rewrites " + Quoted(s.table) + " under " +
-                 LockPhrase(l->mode, s.table) + ", until the rewrite ends: " + cause,
-             help, begin, begin >= 0 ? ExprEnd(ctx, begin) : -1);
+      Diagnostic d;
+      d.rule = std::string(id());
+      d.severity = default_severity();
+      d.message = "Adding column \"" + col.name + "\" rewrites " + Quoted(s.table) + " under " +
+                  LockPhrase(l->mode, s.table) + ", until the rewrite ends: " + cause;
+      d.help = std::move(help);
+      d.begin = begin;
+      d.end = begin >= 0 ? ExprEnd(ctx, begin) : -1;
+      if (begin >= 0 && d.end < 0) d.end = TokenEnd(ctx, begin);
+      d.fixable = fixable;
+      ctx.Report(std::move(d));
     }
   }
 };

@@ -92,6 +92,9 @@ class Context {
   void Validate(std::string sql, std::string kind) {
     validations_.push_back({std::move(sql), std::move(kind)});
   }
+  // A backfill (one UPDATE) in a migration of its own, run after this one and before the
+  // validation migration (whose checks need the filled rows).
+  void Backfill(NewMigration m) { backfills_.push_back(std::move(m)); }
   // Statements (without ';') run after the validation migration, in one migration.
   void AfterValidation(std::string sql) { after_validation_.push_back(std::move(sql)); }
   // A migration to run after the validations, in statement order. `in_place`: the edits that
@@ -148,6 +151,7 @@ class Context {
   std::vector<Edit> edits_;
   std::vector<bool> removed_;
   std::vector<std::vector<size_t>> removed_actions_;
+  std::vector<NewMigration> backfills_;
   std::vector<Validation> validations_;
   std::vector<std::string> after_validation_;
   std::vector<Moved> moved_;
@@ -169,6 +173,7 @@ bool ForeignKeyStep(Context& ctx, size_t cmd);
 bool CheckConstraintStep(Context& ctx, size_t cmd);
 bool UniqueConstraintStep(Context& ctx, size_t cmd);
 bool SetNotNullStep(Context& ctx, size_t cmd);
+bool VolatileDefaultStep(Context& ctx, size_t cmd);
 bool DetachPartitionStep(Context& ctx, size_t cmd);
 bool ValidateConstraintStep(Context& ctx, size_t cmd);
 
