@@ -1,6 +1,7 @@
 // `lockstep plan`: for every statement of a migration, the locks PostgreSQL will take on which
 // relation, whether it rewrites or scans, whether it may run in a transaction, and what that
-// blocks. Pure analysis: no database.
+// blocks. Pure analysis, unless a database is named (--database, DATABASE_URL): then each
+// statement also gets its tables' sizes there and a duration estimate (read-only, stats/).
 #include "plan/plan.h"
 
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/load.h"
+#include "db/url.h"
+#include "stats/target.h"
 
 namespace lockstep::cli {
 
@@ -23,11 +26,17 @@ int Plan(const Args& args) {
       "PATH: a project root, a prisma/migrations directory, one migration folder, or .sql files\n"
       "(default: the project in the current directory, found as lint and verify find it).\n"
       "Earlier migrations of the same directory are replayed as history, so statements on\n"
-      "tables created in the same migration are told apart from live tables.",
+      "tables created in the same migration are told apart from live tables.\n"
+      "With a database (--database, else schema.prisma's directUrl/url or DATABASE_URL, as\n"
+      "deploy finds it), each statement also shows the rows and bytes of the live tables it\n"
+      "locks there and an estimate of its duration and of how long it blocks traffic, measured\n"
+      "read-only (docs/estimates.md). --no-database keeps plan offline.",
       args[0]};
   std::vector<std::string> paths;
   int pg_version = 15;
   std::string format = "text";
+  std::string database;
+  bool no_database = false;
   app.add_option("PATH", paths, "migrations to plan (default: .)");
   app.add_option("--pg-version", pg_version, "target PostgreSQL major version (11-18)")
       ->check(CLI::Range(11, 18))
@@ -35,6 +44,12 @@ int Plan(const Args& args) {
   app.add_option("--format", format, "output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  app.add_option("--database", database,
+                 "read table sizes and throughput there, read-only, for estimates (default: "
+                 "schema.prisma's directUrl/url, else $DATABASE_URL)");
+  app.add_flag("--no-database", no_database,
+               "no statistics, no estimates, even if DATABASE_URL is set")
+      ->excludes("--database");
   if (auto code = ParseArgs(app, args)) return *code;
   if (paths.empty()) paths.push_back(".");
 
@@ -56,7 +71,28 @@ int Plan(const Args& args) {
       status = exit_code::kUsage;
     }
   }
-  const std::vector<plan::Entry> entries = plan::FromHistory(h);
+  std::vector<plan::Entry> entries = plan::FromHistory(h);
+  if (!no_database && database.empty()) {
+    Result<std::optional<db::MigrationUrl>> found = FindProjectDatabase(loaded->directory);
+    if (!found.ok()) {
+      std::fprintf(stderr, "lockstep plan: %s\n", found.status().ToString().c_str());
+      return exit_code::kUsage;
+    }
+    if (*found) database = (*found)->url;
+  }
+  if (!no_database && !database.empty()) {
+    db::DbResult<db::ConnInfo> info = db::ParseUrl(database);
+    if (!info.ok()) {
+      std::fprintf(stderr, "lockstep plan: %s\n", info.error().OneLine().c_str());
+      return exit_code::kUsage;
+    }
+    db::DbResult<size_t> read = stats::AddEstimates(h, *info, entries);
+    if (!read.ok()) {
+      std::fprintf(stderr, "lockstep plan: cannot read statistics from %s: %s\n",
+                   info->Redacted().c_str(), read.error().OneLine().c_str());
+      return exit_code::kDatabase;
+    }
+  }
   if (format == "json") {
     std::printf("%s\n", plan::ToJson(entries).dump(2).c_str());
   } else {
