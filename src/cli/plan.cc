@@ -72,25 +72,42 @@ int Plan(const Args& args) {
     }
   }
   std::vector<plan::Entry> entries = plan::FromHistory(h);
+  // A database named on the command line must answer; one found in the project's configuration
+  // (a production URL in .env, unreachable from here) must not stop an offline plan.
+  const bool explicit_database = !database.empty();
+  std::string source = "--database";
   if (!no_database && database.empty()) {
     Result<std::optional<db::MigrationUrl>> found = FindProjectDatabase(loaded->directory);
     if (!found.ok()) {
       std::fprintf(stderr, "lockstep plan: %s\n", found.status().ToString().c_str());
       return exit_code::kUsage;
     }
-    if (*found) database = (*found)->url;
+    if (*found) {
+      database = (*found)->url;
+      source = (*found)->source;
+    }
   }
   if (!no_database && !database.empty()) {
     db::DbResult<db::ConnInfo> info = db::ParseUrl(database);
-    if (!info.ok()) {
-      std::fprintf(stderr, "lockstep plan: %s\n", info.error().OneLine().c_str());
-      return exit_code::kUsage;
-    }
-    db::DbResult<size_t> read = stats::AddEstimates(h, *info, entries);
+    db::DbResult<size_t> read =
+        info.ok() ? stats::AddEstimates(h, *info, entries) : db::DbResult<size_t>(info.error());
     if (!read.ok()) {
-      std::fprintf(stderr, "lockstep plan: cannot read statistics from %s: %s\n",
-                   info->Redacted().c_str(), read.error().OneLine().c_str());
-      return exit_code::kDatabase;
+      const std::string where = info.ok() ? info->Redacted() : source;
+      if (explicit_database) {
+        std::fprintf(stderr, "lockstep plan: cannot read statistics from %s: %s\n", where.c_str(),
+                     read.error().OneLine().c_str());
+        return read.error().kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage
+                                                               : exit_code::kDatabase;
+      }
+      std::fprintf(stderr,
+                   "lockstep plan: note: no estimates: cannot read statistics from %s (%s): %s "
+                   "(--no-database skips this)\n",
+                   where.c_str(), source.c_str(), read.error().OneLine().c_str());
+      for (plan::Entry& e : entries) {
+        e.with_statistics = false;
+        e.tables.clear();
+        e.estimate.reset();
+      }
     }
   }
   if (format == "json") {

@@ -96,10 +96,21 @@ TEST_F(PlanDatabase, EstimatesFromTheProjectsDatabase) {
 }
 
 TEST_F(PlanDatabase, UnreachableDatabaseExitsFourWithoutThePassword) {
-  auto [code, out] = Plan("--database postgresql://u:s3cret@127.0.0.1:1/db?connect_timeout=2");
+  const std::string url = "postgresql://u:s3cret@127.0.0.1:1/db?connect_timeout=2";
+  auto [code, out] = Plan("--database " + url);
   EXPECT_EQ(code, 4) << out;
   EXPECT_NE(out.find("cannot read statistics"), std::string::npos) << out;
   EXPECT_EQ(out.find("s3cret"), std::string::npos) << out;
+  auto [bad, bad_out] = Plan("--database not-a-url");
+  EXPECT_EQ(bad, 2) << bad_out;
+  // Found in the project (.env), an unreachable database leaves the plan offline, with a note.
+  Write(dir_ / ".env", "DATABASE_URL=\"" + url + "\"\n");
+  auto [found, found_out] = Plan("--format json");
+  EXPECT_EQ(found, 0) << found_out;
+  EXPECT_NE(found_out.find("note: no estimates"), std::string::npos) << found_out;
+  EXPECT_EQ(found_out.find("s3cret"), std::string::npos) << found_out;
+  EXPECT_FALSE(
+      nlohmann::json::parse(found_out.substr(0, found_out.rfind(']') + 1))[0].contains("estimate"));
 }
 
 }  // namespace
