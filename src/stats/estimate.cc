@@ -50,11 +50,12 @@ std::vector<Work> WorkOfStatement(const analysis::AnalyzedStatement& as) {
     });
   };
   if (s.kind == sql::Kind::kCreateIndex && s.index) {
+    // What it scans is what it indexes: the table, or each partition of a partitioned one.
     const sql::CreateIndex& ix = *s.index;
-    if (const RelationLock* l = LiveTableWritten(e, ix.table);
-        l && Contains(e.scans, l->relation)) {
-      out.push_back({Work::Kind::kIndexBuild, l->relation, KeyColumns(ix.elems), ix.concurrently});
-      built.push_back(l->relation);
+    for (const QName& q : e.scans) {
+      if (!LiveTable(e, q)) continue;
+      out.push_back({Work::Kind::kIndexBuild, q, KeyColumns(ix.elems), ix.concurrently});
+      built.push_back(q);
     }
   }
   if (s.kind == sql::Kind::kAlterTable) {

@@ -62,6 +62,25 @@ TEST(WorkOf, FollowsTheLockModelsFacts) {
   EXPECT_EQ(work[7][0].columns, (std::vector<std::string>{"qty", "price"}));
 }
 
+TEST(WorkOf, AnIndexOnAPartitionedTableIsBuiltOnEachPartition) {
+  const analysis::History h = analysis::Replay(
+      {{"0_init", "0_init/migration.sql",
+        "CREATE TABLE m (id int, at date) PARTITION BY RANGE (at);\n"
+        "CREATE TABLE m_1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');\n"
+        "CREATE TABLE m_2 PARTITION OF m FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');\n"},
+       {"1_change", "1_change/migration.sql", "CREATE INDEX m_id_idx ON m (id);"}},
+      1, analysis::Options{});
+  const std::vector<std::vector<Work>> work = WorkOf(h);
+  ASSERT_EQ(work.size(), 1u);
+  ASSERT_EQ(work[0].size(), 2u);
+  for (const Work& w : work[0]) {
+    EXPECT_EQ(w.kind, Work::Kind::kIndexBuild);
+    EXPECT_EQ(w.columns, std::vector<std::string>{"id"});
+  }
+  EXPECT_EQ(work[0][0].table.name, "m_1");
+  EXPECT_EQ(work[0][1].table.name, "m_2");
+}
+
 class Estimates : public testing::PgTest {
  protected:
   void Load(int item_rows) {
