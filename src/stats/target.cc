@@ -91,8 +91,10 @@ class Reader {
     return t;
   }
 
+  // `keys`: the sorts index builds need; `rewrite`: the existing indexes' sorts too.
   db::DbResult<std::optional<TableStats>> Table(const std::string& regclass,
-                                                const std::set<std::vector<std::string>>& keys) {
+                                                const std::set<std::vector<std::string>>& keys,
+                                                bool rewrite) {
     db::DbResult<db::Rows> r = c_.Exec(
         "SELECT c.oid, n.nspname, c.relname, c.reltuples::float8 AS reltuples, c.relpages, "
         "pg_relation_size(c.oid) AS heap, pg_total_relation_size(c.oid) AS total, "
@@ -126,7 +128,7 @@ class Reader {
       std::vector<std::string> cols;
       if (ix->Value(i, "expr") != "t") cols = SplitNames(ix->Value(i, "cols").value_or(""));
       t.indexes.push_back(cols);
-      if (!cols.empty()) sorts.insert(cols);
+      if (rewrite && !cols.empty()) sorts.insert(cols);
     }
 
     // The sample: about sample_pages pages, always the same ones (REPEATABLE), so the sorts
@@ -175,12 +177,18 @@ class Reader {
 db::DbResult<std::map<std::string, TableStats>> ReadTables(
     const db::ConnInfo& info, const std::vector<std::vector<Work>>& work,
     const ReadOptions& options) {
-  std::map<std::string, std::pair<sql::QName, std::set<std::vector<std::string>>>> wanted;
+  struct Wanted {
+    sql::QName name;
+    std::set<std::vector<std::string>> keys;
+    bool rewrite = false;
+  };
+  std::map<std::string, Wanted> wanted;
   for (const auto& ws : work) {
     for (const Work& w : ws) {
-      auto& [name, keys] = wanted[w.table.ToString()];
+      auto& [name, keys, rewrite] = wanted[w.table.ToString()];
       name = w.table;
       if (w.kind == Work::Kind::kIndexBuild && !w.columns.empty()) keys.insert(w.columns);
+      rewrite = rewrite || w.kind == Work::Kind::kRewrite;
     }
   }
   std::map<std::string, TableStats> out;
@@ -206,7 +214,7 @@ db::DbResult<std::map<std::string, TableStats>> ReadTables(
   }
   Reader reader(c, options);
   for (const auto& [key, want] : wanted) {
-    const sql::QName& q = want.first;
+    const sql::QName& q = want.name;
     // The history names unqualified tables "public.x"; with Prisma's ?schema= they live in
     // that schema, which the connection's search_path already selects.
     const bool unqualified = q.schema.empty() || (q.schema == "public" && !info.schema.empty() &&
@@ -214,7 +222,7 @@ db::DbResult<std::map<std::string, TableStats>> ReadTables(
     const std::string regclass = unqualified
                                      ? db::QuoteIdent(q.name)
                                      : db::QuoteIdent(q.schema) + "." + db::QuoteIdent(q.name);
-    db::DbResult<std::optional<TableStats>> t = reader.Table(regclass, want.second);
+    db::DbResult<std::optional<TableStats>> t = reader.Table(regclass, want.keys, want.rewrite);
     if (!t.ok()) return t.error();
     if (t.value()) out[key] = std::move(*t.value());
   }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -168,6 +169,28 @@ TEST_F(Estimates, ReadOnlyRoleWritesNothingAndGetsSaneFigures) {
 
   EXPECT_EQ(count("SELECT count(*) FROM pg_class"), before_rel);
   EXPECT_EQ(count(kContents), before_contents);
+}
+
+// Sorting a sample costs the target; only the sorts an estimate uses are run.
+TEST_F(Estimates, SortsOnlyWhatAnIndexBuildOrRewriteNeeds) {
+  Load(1000);
+  const sql::QName item{"public", "Item"};
+  auto read = [&](Work::Kind kind, std::vector<std::string> columns) {
+    db::DbResult<std::map<std::string, TableStats>> r =
+        ReadTables(db().conninfo(), {{{kind, item, std::move(columns), false}}});
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r.value()["public.Item"] : TableStats{};
+  };
+  const TableStats scanned = read(Work::Kind::kScan, {});
+  EXPECT_GT(scanned.scan_seconds, 0);
+  EXPECT_TRUE(scanned.sort_seconds.empty());
+  EXPECT_EQ(scanned.indexes, std::vector<std::vector<std::string>>{{"id"}});
+  const TableStats built = read(Work::Kind::kIndexBuild, {"qty"});
+  EXPECT_EQ(built.sort_seconds.size(), 1u);
+  EXPECT_TRUE(built.sort_seconds.count({"qty"}));
+  const TableStats rewritten = read(Work::Kind::kRewrite, {});
+  EXPECT_EQ(rewritten.sort_seconds.size(), 1u);
+  EXPECT_TRUE(rewritten.sort_seconds.count({"id"}));  // the primary key is rebuilt
 }
 
 TEST_F(Estimates, TablesTheTargetLacksHaveNoEstimate) {
