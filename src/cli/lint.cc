@@ -36,6 +36,7 @@
 #include "migrations/layout.h"
 #include "plan/plan.h"
 #include "report/report.h"
+#include "stats/target.h"
 
 namespace lockstep::cli {
 namespace {
@@ -267,8 +268,10 @@ int Lint(const Args& args) {
   app.add_option("--since", f.since,
                  "lint only migrations whose files were added since this git ref");
   app.add_option("--database", f.database,
-                 "lint only migrations not yet applied there per _prisma_migrations (default: "
-                 "schema.prisma's directUrl, else $DATABASE_URL)");
+                 "lint only migrations not yet applied there per _prisma_migrations, and scale "
+                 "size-dependent findings by the estimate of how long they block traffic there "
+                 "(read-only; thresholds in lockstep.toml [estimates]) (default: schema.prisma's "
+                 "directUrl, else $DATABASE_URL)");
   app.add_flag("--all", f.all, "lint every given migration, even when DATABASE_URL is set");
   app.add_flag("--hints", f.hints,
                "show hints in text and gcc output (by default one line counts them; json, "
@@ -322,6 +325,7 @@ int Lint(const Args& args) {
     if (!found.ok()) return Fail(found.status().ToString());
     if (*found) url = (*found)->url;
   }
+  std::optional<db::ConnInfo> target;  // where statistics are read, when a database is named
   if (!url.empty()) {
     db::DbResult<std::set<std::string>> applied = AppliedMigrations(url);
     if (!applied.ok()) {
@@ -331,6 +335,7 @@ int Lint(const Args& args) {
     }
     for (Group& g : *groups)
       for (Candidate& c : g.items) c.lint = c.lint && !applied->count(c.migration.name);
+    target = *db::ParseUrl(url);  // parsed by AppliedMigrations already
   }
   for (Group& g : *groups)
     for (Candidate& c : g.items)
@@ -351,7 +356,8 @@ int Lint(const Args& args) {
     report::Report part;  // this directory's findings on linted files, and those files
     // Markdown only: the linted migrations (and their blocking locks, after the replay).
     std::vector<report::MigrationSummary> summaries;
-    std::string rendered;  // RenderPart of `part`, when the format renders in parts
+    std::string rendered;      // RenderPart of `part`, when the format renders in parts
+    std::string no_estimates;  // why statistics could not be read, when they could not
   };
   std::vector<std::unique_ptr<Job>> jobs;
   for (Group& g : *groups) {
@@ -383,6 +389,19 @@ int Lint(const Args& args) {
       for (Diagnostic& d : lint::Run(j.h, config.options))
         if (j.part.sources.count(d.path)) j.part.diagnostics.push_back(std::move(d));
       j.part.files_linted = j.linted.size();
+      if (target) {
+        std::vector<plan::Entry> entries = plan::FromHistory(j.h);
+        db::DbResult<size_t> read = stats::AddEstimates(j.h, *target, entries);
+        if (read.ok()) {
+          std::vector<lint::StatementBlocking> blocking;
+          for (const plan::Entry& e : entries)
+            if (e.estimate)
+              blocking.push_back({e.file, e.byte_begin, e.byte_end, e.estimate->blocking_seconds});
+          lint::ScaleBySize(j.part.diagnostics, blocking, config.sizes, config.options);
+        } else {
+          j.no_estimates = read.error().OneLine();
+        }
+      }
       if (format == report::Format::kMarkdown) AddBlockingLocks(j.h, j.summaries);
       if (in_parts) j.rendered = report::RenderPart(format, j.part, text);
     }
@@ -394,6 +413,10 @@ int Lint(const Args& args) {
   work();
   for (std::thread& t : pool) t.join();
 
+  for (const auto& j : jobs)
+    if (!j->no_estimates.empty())
+      std::fprintf(stderr, "lockstep lint: note: findings not scaled by size: %s\n",
+                   j->no_estimates.c_str());
   report::Counts counts;
   size_t files_linted = 0;
   for (const auto& j : jobs) {

@@ -1,6 +1,7 @@
 // `lockstep plan`: for every statement of a migration, the locks PostgreSQL will take on which
 // relation, whether it rewrites or scans, whether it may run in a transaction, and what that
-// blocks. Pure analysis: no database.
+// blocks. Pure analysis, unless a database is named (--database, DATABASE_URL): then each
+// statement also gets its tables' sizes there and a duration estimate (read-only, stats/).
 #include "plan/plan.h"
 
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/load.h"
+#include "db/url.h"
+#include "stats/target.h"
 
 namespace lockstep::cli {
 
@@ -23,11 +26,17 @@ int Plan(const Args& args) {
       "PATH: a project root, a prisma/migrations directory, one migration folder, or .sql files\n"
       "(default: the project in the current directory, found as lint and verify find it).\n"
       "Earlier migrations of the same directory are replayed as history, so statements on\n"
-      "tables created in the same migration are told apart from live tables.",
+      "tables created in the same migration are told apart from live tables.\n"
+      "With a database (--database, else schema.prisma's directUrl/url or DATABASE_URL, as\n"
+      "deploy finds it), each statement also shows the rows and bytes of the live tables it\n"
+      "locks there and an estimate of its duration and of how long it blocks traffic, measured\n"
+      "read-only (docs/estimates.md). --no-database keeps plan offline.",
       args[0]};
   std::vector<std::string> paths;
   int pg_version = 15;
   std::string format = "text";
+  std::string database;
+  bool no_database = false;
   app.add_option("PATH", paths, "migrations to plan (default: .)");
   app.add_option("--pg-version", pg_version, "target PostgreSQL major version (11-18)")
       ->check(CLI::Range(11, 18))
@@ -35,6 +44,12 @@ int Plan(const Args& args) {
   app.add_option("--format", format, "output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  app.add_option("--database", database,
+                 "read table sizes and throughput there, read-only, for estimates (default: "
+                 "schema.prisma's directUrl/url, else $DATABASE_URL)");
+  app.add_flag("--no-database", no_database,
+               "no statistics, no estimates, even if DATABASE_URL is set")
+      ->excludes("--database");
   if (auto code = ParseArgs(app, args)) return *code;
   if (paths.empty()) paths.push_back(".");
 
@@ -56,7 +71,45 @@ int Plan(const Args& args) {
       status = exit_code::kUsage;
     }
   }
-  const std::vector<plan::Entry> entries = plan::FromHistory(h);
+  std::vector<plan::Entry> entries = plan::FromHistory(h);
+  // A database named on the command line must answer; one found in the project's configuration
+  // (a production URL in .env, unreachable from here) must not stop an offline plan.
+  const bool explicit_database = !database.empty();
+  std::string source = "--database";
+  if (!no_database && database.empty()) {
+    Result<std::optional<db::MigrationUrl>> found = FindProjectDatabase(loaded->directory);
+    if (!found.ok()) {
+      std::fprintf(stderr, "lockstep plan: %s\n", found.status().ToString().c_str());
+      return exit_code::kUsage;
+    }
+    if (*found) {
+      database = (*found)->url;
+      source = (*found)->source;
+    }
+  }
+  if (!no_database && !database.empty()) {
+    db::DbResult<db::ConnInfo> info = db::ParseUrl(database);
+    db::DbResult<size_t> read =
+        info.ok() ? stats::AddEstimates(h, *info, entries) : db::DbResult<size_t>(info.error());
+    if (!read.ok()) {
+      const std::string where = info.ok() ? info->Redacted() : source;
+      if (explicit_database) {
+        std::fprintf(stderr, "lockstep plan: cannot read statistics from %s: %s\n", where.c_str(),
+                     read.error().OneLine().c_str());
+        return read.error().kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage
+                                                               : exit_code::kDatabase;
+      }
+      std::fprintf(stderr,
+                   "lockstep plan: note: no estimates: cannot read statistics from %s (%s): %s "
+                   "(--no-database skips this)\n",
+                   where.c_str(), source.c_str(), read.error().OneLine().c_str());
+      for (plan::Entry& e : entries) {
+        e.with_statistics = false;
+        e.tables.clear();
+        e.estimate.reset();
+      }
+    }
+  }
   if (format == "json") {
     std::printf("%s\n", plan::ToJson(entries).dump(2).c_str());
   } else {

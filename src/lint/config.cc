@@ -62,9 +62,10 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path,
     return Status::Error(std::string(e.description()), Where(path, e.source()));
   }
   for (auto&& [key, node] : doc) {
-    if (key != "lint" && key != "rules")
+    if (key != "lint" && key != "rules" && key != "estimates")
       return Bad(path, node,
-                 "unknown section '" + std::string(key.str()) + "' (expected [lint] or [rules])");
+                 "unknown section '" + std::string(key.str()) +
+                     "' (expected [lint], [rules] or [estimates])");
     if (!node.is_table())
       return Bad(path, node, "'" + std::string(key.str()) + "' must be a table");
   }
@@ -106,6 +107,21 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path,
                        "exclude, fail_on)");
       }
     }
+  }
+  if (const toml::table* est = doc["estimates"].as_table()) {
+    for (auto&& [key, node] : *est) {
+      const std::string k(key.str());
+      std::optional<double> v = node.value<double>();  // integers too
+      if (k != "hint_below_seconds" && k != "error_above_seconds")
+        return Bad(path, node,
+                   "unknown key '" + k +
+                       "' in [estimates] (expected hint_below_seconds, error_above_seconds)");
+      if (!v || *v < 0 || !node.is_number())
+        return Bad(path, node, k + " must be a number of seconds, 0 or more");
+      (k == "hint_below_seconds" ? c.sizes.hint_below_seconds : c.sizes.error_above_seconds) = *v;
+    }
+    if (c.sizes.hint_below_seconds > c.sizes.error_above_seconds)
+      return Bad(path, *est, "hint_below_seconds must not exceed error_above_seconds");
   }
   if (const toml::table* rules_table = doc["rules"].as_table()) {
     for (auto&& [key, node] : *rules_table) {

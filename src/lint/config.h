@@ -9,6 +9,7 @@
 
 #include "base/status.h"
 #include "lint/runner.h"
+#include "lint/size_scaling.h"
 
 namespace lockstep::lint {
 
@@ -24,6 +25,7 @@ struct Config {
   Options options;       // settings, disabled rules and severity overrides
   std::vector<std::string> exclude;
   std::optional<FailOn> fail_on;
+  SizeThresholds sizes;  // [estimates]: used only with statistics (`lint --database`)
 };
 
 // Parses the text of a lockstep.toml. `path` is for messages ("path:line:col: error: …") and

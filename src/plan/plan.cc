@@ -73,6 +73,26 @@ struct Style {
   }
 };
 
+// "0.4 s", "12 s", "3.5 min": enough digits to compare, no false precision.
+std::string Seconds(double s) {
+  if (s < 0.05) return "< 0.1 s";
+  if (s < 10) return fmt::format("{:.1f} s", s);
+  if (s < 120) return fmt::format("{:.0f} s", s);
+  if (s < 7200) return fmt::format("{:.1f} min", s / 60);
+  return fmt::format("{:.1f} h", s / 3600);
+}
+
+std::string Bytes(int64_t b) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  double v = static_cast<double>(b);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", b) : fmt::format("{:.1f} {}", v, units[u]);
+}
+
 std::string Names(const std::vector<sql::QName>& v) {
   std::string out;
   for (const auto& q : v) out += (out.empty() ? "" : ", ") + q.ToString();
@@ -127,6 +147,22 @@ std::string RenderText(const std::vector<Entry>& entries, bool color) {
       if (n == "cannot run inside a transaction block") continue;
       out += "         " + st("2", "· " + n) + "\n";
     }
+    for (const TableSize& t : e.tables)
+      out +=
+          "         " +
+          st("2", fmt::format("{}: {} rows, {}", t.relation.ToString(), t.rows, Bytes(t.bytes))) +
+          "\n";
+    if (e.with_statistics && !e.estimate)
+      out += "         " + st("2", "estimate: unknown (a table it works on is not on the target)") +
+             "\n";
+    if (e.estimate) {
+      std::string line = "estimate: " + Seconds(e.estimate->seconds);
+      if (e.estimate->blocking_seconds > 0)
+        line += ", blocks traffic for " + Seconds(e.estimate->blocking_seconds);
+      else
+        line += ", blocks no traffic";
+      out += "         " + st(e.estimate->blocking_seconds >= 1 ? "31" : "2", line) + "\n";
+    }
     if (blocks_live) ++blocking;
   }
   out += fmt::format("\n{} statement{}, {} block{} application traffic on live tables\n",
@@ -152,21 +188,33 @@ nlohmann::json ToJson(const std::vector<Entry>& entries) {
       for (const auto& q : v) a.push_back(q.ToString());
       return a;
     };
-    arr.push_back({{"file", e.file},
-                   {"migration", e.migration},
-                   {"line", e.line},
-                   {"column", e.column},
-                   {"byte_begin", e.byte_begin},
-                   {"byte_end", e.byte_end},
-                   {"statement", e.statement},
-                   {"kind", e.kind},
-                   {"locks", locks},
-                   {"rewrites", names(e.rewrites)},
-                   {"scans", names(e.scans)},
-                   {"transactional", e.transactional},
-                   {"new_table", e.new_table},
-                   {"fails_if_rows", e.fails_if_rows},
-                   {"notes", e.notes}});
+    nlohmann::json o = {{"file", e.file},
+                        {"migration", e.migration},
+                        {"line", e.line},
+                        {"column", e.column},
+                        {"byte_begin", e.byte_begin},
+                        {"byte_end", e.byte_end},
+                        {"statement", e.statement},
+                        {"kind", e.kind},
+                        {"locks", locks},
+                        {"rewrites", names(e.rewrites)},
+                        {"scans", names(e.scans)},
+                        {"transactional", e.transactional},
+                        {"new_table", e.new_table},
+                        {"fails_if_rows", e.fails_if_rows},
+                        {"notes", e.notes}};
+    if (e.with_statistics) {
+      nlohmann::json tables = nlohmann::json::array();
+      for (const TableSize& t : e.tables)
+        tables.push_back(
+            {{"relation", t.relation.ToString()}, {"rows", t.rows}, {"bytes", t.bytes}});
+      o["tables"] = tables;
+      o["estimate"] = e.estimate
+                          ? nlohmann::json{{"seconds", e.estimate->seconds},
+                                           {"blocking_seconds", e.estimate->blocking_seconds}}
+                          : nlohmann::json(nullptr);
+    }
+    arr.push_back(std::move(o));
   }
   return arr;
 }

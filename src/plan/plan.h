@@ -3,7 +3,9 @@
 // so both print and serialise the same way and can be compared entry by entry.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,20 @@
 #include "locks/lock_model.h"
 
 namespace lockstep::plan {
+
+// A table a statement locks, as the target database holds it now (`plan --database`).
+struct TableSize {
+  sql::QName relation;
+  int64_t rows = 0;   // estimated live rows (pg_class.reltuples, else a sample)
+  int64_t bytes = 0;  // heap, TOAST and indexes (pg_total_relation_size)
+};
+
+// How long a statement should take on the target, from its statistics and measured throughput
+// (docs/estimates.md).
+struct Estimate {
+  double seconds = 0;           // the statement's duration
+  double blocking_seconds = 0;  // of which application reads or writes wait (0 for CONCURRENTLY)
+};
 
 struct Entry {
   std::string file;
@@ -28,6 +44,12 @@ struct Entry {
   bool new_table = false;
   bool fails_if_rows = false;
   std::vector<std::string> notes;
+  // Only with statistics of a target (`plan --database`, `with_statistics`): the tables it
+  // locks, as the target holds them, and the estimate, nullopt when a table the statement works
+  // on is not on the target (nothing to measure).
+  bool with_statistics = false;
+  std::vector<TableSize> tables;
+  std::optional<Estimate> estimate;
 };
 
 // One entry per statement of every analysed migration, in order.
@@ -40,7 +62,8 @@ std::string Excerpt(std::string_view text, size_t max_chars = 96);
 std::string RenderText(const std::vector<Entry>& entries, bool color);
 
 // JSON array; every object has at least file, line, column, statement, locks [{relation, mode}],
-// rewrites, scans, transactional, new_table (documented in docs/plan.md).
+// rewrites, scans, transactional, new_table; with statistics also tables [{relation, rows,
+// bytes}] and estimate {seconds, blocking_seconds} (documented in docs/plan.md).
 nlohmann::json ToJson(const std::vector<Entry>& entries);
 
 }  // namespace lockstep::plan

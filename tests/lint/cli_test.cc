@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -368,6 +369,45 @@ TEST_F(LintDatabase, LintsOnlyUnappliedMigrations) {
       run("", {"--database", "postgresql://u:s3cret@127.0.0.1:1/db?connect_timeout=2"});
   EXPECT_EQ(code5, 4) << out5;
   EXPECT_EQ(out5.find("s3cret"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// With a database, a plain CREATE INDEX on a 100-row table is a hint, on a bigger one an error
+// (thresholds kept small in lockstep.toml so that the tables stay small); without, an error.
+TEST_F(LintDatabase, SeverityScalesWithTheTablesEstimate) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("lockstep_lint_sizes_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const std::string init =
+      "CREATE TABLE \"Tiny\" (\"id\" INTEGER);\nCREATE TABLE \"Big\" (\"id\" INTEGER);\n";
+  Write(dir / "prisma/migrations/001_init/migration.sql", init);
+  Write(dir / "prisma/migrations/002_index/migration.sql",
+        "CREATE INDEX \"Tiny_id_idx\" ON \"Tiny\"(\"id\");\n"
+        "CREATE INDEX \"Big_id_idx\" ON \"Big\"(\"id\");\n");
+  Write(dir / "lockstep.toml",
+        "[estimates]\nhint_below_seconds = 0.002\nerror_above_seconds = 0.01\n");
+  ASSERT_TRUE(conn()
+                  .Exec(init + "INSERT INTO \"Tiny\" SELECT g FROM generate_series(1, 100) g;"
+                               "INSERT INTO \"Big\" SELECT (random() * 1e6)::int FROM "
+                               "generate_series(1, 300000) g; ANALYZE \"Tiny\"; ANALYZE \"Big\";")
+                  .ok());
+  auto run = [&](const std::vector<std::string>& extra) {
+    std::string cmd = "cd " + Quote(dir.string()) + " && env -u DATABASE_URL " +
+                      Quote(LOCKSTEP_BIN) + " lint prisma/migrations/002_index --format json";
+    for (const auto& a : extra) cmd += " " + Quote(a);
+    cmd += " >" + Quote((dir / ".out").string()) + " 2>" + Quote((dir / ".err").string());
+    const int status = std::system(cmd.c_str());
+    EXPECT_EQ(WEXITSTATUS(status), 1) << Slurp(dir / ".err");
+    std::map<int, std::string> by_line;
+    const nlohmann::json doc = nlohmann::json::parse(Slurp(dir / ".out"));
+    for (const auto& d : doc["diagnostics"])
+      if (d["rule"] == "require-concurrent-index-creation") by_line[d["line"]] = d["severity"];
+    return by_line;
+  };
+  const std::map<int, std::string> offline = run({});
+  EXPECT_EQ(offline, (std::map<int, std::string>{{1, "error"}, {2, "error"}}));
+  const std::map<int, std::string> sized = run({"--database", db().url()});
+  EXPECT_EQ(sized, (std::map<int, std::string>{{1, "hint"}, {2, "error"}}));
   fs::remove_all(dir);
 }
 

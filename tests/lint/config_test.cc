@@ -153,5 +153,48 @@ TEST_F(TempDir, LoadAndExcludeRelativeToConfig) {
   EXPECT_FALSE(LoadConfig((root_ / "nope.toml").string()).ok());
 }
 
+TEST(Config, EstimateThresholds) {
+  auto c = Parse("[estimates]\nhint_below_seconds = 0.5\nerror_above_seconds = 30\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->sizes.hint_below_seconds, 0.5);
+  EXPECT_EQ(c->sizes.error_above_seconds, 30);
+  auto d = Parse("");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->sizes.hint_below_seconds, 1.0);
+  EXPECT_EQ(d->sizes.error_above_seconds, 10.0);
+  auto unknown = Parse("[estimates]\nhint_below = 1\n");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().ToString().find("dir/lockstep.toml:2:"), std::string::npos)
+      << unknown.status().ToString();
+  EXPECT_FALSE(Parse("[estimates]\nhint_below_seconds = \"1s\"\n").ok());
+  EXPECT_FALSE(Parse("[estimates]\nhint_below_seconds = -1\n").ok());
+  EXPECT_FALSE(Parse("[estimates]\nhint_below_seconds = 20\nerror_above_seconds = 10\n").ok());
+}
+
+TEST(SizeScaling, SeverityFollowsTheBlockingEstimate) {
+  auto diag = [](std::string rule, int begin) {
+    Diagnostic d;
+    d.rule = std::move(rule);
+    d.severity = Severity::kWarning;
+    d.path = "m.sql";
+    d.begin = begin;
+    return d;
+  };
+  std::vector<Diagnostic> ds = {diag("require-concurrent-index-creation", 0),
+                                diag("require-concurrent-index-creation", 20),
+                                diag("require-concurrent-index-creation", 40),
+                                diag("ban-drop-column", 40), diag("avoid-table-rewrite", 60)};
+  const std::vector<StatementBlocking> blocking = {
+      {"m.sql", 0, 10, 0.01}, {"m.sql", 20, 30, 5}, {"m.sql", 40, 50, 100}, {"m.sql", 60, 70, 0}};
+  Options o;
+  o.severity_overrides["avoid-table-rewrite"] = Severity::kError;
+  ScaleBySize(ds, blocking, SizeThresholds{}, o);
+  EXPECT_EQ(ds[0].severity, Severity::kHint);
+  EXPECT_EQ(ds[1].severity, Severity::kWarning);  // between the thresholds: the rule's own
+  EXPECT_EQ(ds[2].severity, Severity::kError);
+  EXPECT_EQ(ds[3].severity, Severity::kWarning);  // not about size
+  EXPECT_EQ(ds[4].severity, Severity::kWarning);  // lockstep.toml chose it: left alone
+}
+
 }  // namespace
 }  // namespace lockstep::lint
