@@ -182,6 +182,35 @@ TEST_F(ReplicaTest, GivesUpAfterTheRetryDeadlineNamingTheStandbySession) {
   EXPECT_FALSE(Recorded());
 }
 
+// Replay held back by a standby reader of another table: before its concurrent index build,
+// deploy pauses while the standby replays more than --max-replica-lag behind, and goes on once
+// it has caught up.
+TEST_F(ReplicaTest, PausesBeforeAConcurrentBuildWhileTheStandbyLags) {
+  ASSERT_TRUE(db_->conn().Exec("CREATE TABLE \"Other\" (i int)").ok());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  db::DbResult<db::Connection> holder = ConnectStandby();
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
+  // Not through lockstep: its replay waits for the holder, and everything after it too.
+  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "CREATE INDEX CONCURRENTLY \"Member_name_idx\" ON \"Member\" (\"name\");\n");
+  const auto start = Clock::now();
+  Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
+                "--max-replica-lag", "500ms"});
+  std::this_thread::sleep_for(kReport);
+  ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
+  EXPECT_FALSE(Recorded());
+  ASSERT_TRUE(holder->Exec("COMMIT").ok());
+  RunResult r = deploy.Wait();
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_TRUE(Recorded());
+  EXPECT_GE(Clock::now() - start, kReport);
+  EXPECT_NE(r.out.find("pausing: replica " + StandbyInfo().Redacted()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--max-replica-lag 500ms"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("replicas caught up"), std::string::npos) << r.out;
+}
+
 // Bad input: each stops the deploy before it starts, with one line, and no credentials.
 TEST_F(ReplicaTest, BadReplicasStopTheDeployBeforeItStarts) {
   ASSERT_TRUE(db_->conn()
