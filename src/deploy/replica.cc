@@ -24,11 +24,11 @@ std::string Qualified(const sql::QName& q, const std::string& default_schema) {
 
 std::string FormatReplicaBlockers(const std::vector<ReplicaBlocker>& blockers) {
   std::string out;
-  for (const ReplicaBlocker& b : blockers) {
-    if (!out.empty()) out += "; ";
-    out += "replica " + b.replica + ": " + FormatBlockers({b.session});
-    if (!b.session.lock.empty()) out += " [" + b.session.lock + "]";
+  for (size_t i = 0; i < blockers.size() && i < 3; ++i) {
+    if (i) out += "; ";
+    out += "replica " + blockers[i].replica + ": " + FormatBlockers({blockers[i].session});
   }
+  if (blockers.size() > 3) out += "; and " + std::to_string(blockers.size() - 3) + " more";
   return out;
 }
 
@@ -90,12 +90,13 @@ Result<std::vector<ReplicaBlocker>> Replicas::Blockers(const std::vector<sql::QN
   // that read the table shows here for as long as the replay would wait for it. Only client
   // sessions: the startup process holds the locks it is replaying.
   const std::string sql =
-      "SELECT a.pid::text, coalesce(a.state, ''), coalesce(a.application_name, ''), "
+      "SELECT a.pid::text, coalesce(a.state, '') || CASE WHEN l.granted THEN '' ELSE "
+      "', waiting for ' || l.mode || ' on ' || l.relation::regclass::text END, "
+      "coalesce(a.application_name, ''), "
       "left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100), "
       "extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start, "
       "a.backend_start))::float8::text, "
-      "l.mode || ' on ' || l.relation::regclass::text || CASE WHEN l.granted THEN '' ELSE "
-      "' (waiting)' END "
+      "CASE WHEN l.granted THEN l.mode || ' on ' || l.relation::regclass::text ELSE '' END "
       "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
       "WHERE l.locktype = 'relation' AND a.backend_type = 'client backend' "
       "AND l.pid <> pg_catalog.pg_backend_pid() "

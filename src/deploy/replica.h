@@ -32,7 +32,8 @@ struct ReplicaBlocker {
   Blocker session;  // lock: "AccessShareLock on public.\"Member\"" (" (waiting)" when not granted)
 };
 
-// "replica postgresql://…: pid 4242 (active for 3.1s, psql): SELECT …", joined by "; ".
+// "replica postgresql://…: pid 4242 (active for 3.1s, psql, holds AccessShareLock on \"Member\"):
+// SELECT …", joined by "; ", at most 3.
 std::string FormatReplicaBlockers(const std::vector<ReplicaBlocker>& blockers);
 
 // Open connections to the replicas, checked. Not thread-safe: the deployer's thread only.

@@ -160,6 +160,8 @@ TEST_F(ReplicaTest, DeployWaitsForStandbyReadersAndDoesNotStallTheOthers) {
   EXPECT_NE(r.out.find("SELECT count(*) FROM \"Member\""), std::string::npos) << r.out;
   EXPECT_EQ(r.all().find(pair_.primary->password()), std::string::npos) << r.all();
   EXPECT_EQ(reader.errors(), 0);
+  if (const size_t at = r.out.find("replica in the way"); at != std::string::npos)
+    std::printf("[ replica ] %s\n", r.out.substr(at, r.out.find('\n', at) - at).c_str());
   std::printf(
       "[ replica ] deploy --replica: standby reader max latency %lld ms over %d reads "
       "(lock_timeout %d ms)\n",
