@@ -131,7 +131,7 @@ Result<std::vector<int64_t>> Replicas::LagMs(const std::string& primary_lsn) {
     db::DbResult<db::Rows> rows = r.conn.Exec(
         "SELECT CASE WHEN pg_catalog.pg_last_wal_replay_lsn() >= $1::pg_lsn THEN 0 ELSE "
         "coalesce((extract(epoch FROM now() - pg_catalog.pg_last_xact_replay_timestamp()) * "
-        "1000)::bigint, 0) END::text",
+        "1000)::bigint, 1) END::text",
         {primary_lsn});
     if (!rows.ok() || rows->empty())
       return Status::Error("replica " + r.name + ": reading its replay lag: " +

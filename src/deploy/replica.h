@@ -58,7 +58,8 @@ class Replicas {
   // Each replica's replay lag in ms: 0 when it has replayed `primary_lsn` (the primary's
   // PrimaryLsn() just before), else the age of the last transaction it replayed
   // (now() - pg_last_xact_replay_timestamp()), an upper bound when the primary committed nothing
-  // since. Same order as the URLs.
+  // since; 1 when it is behind but has replayed no transaction since it started (age unknown).
+  // Same order as the URLs.
   Result<std::vector<int64_t>> LagMs(const std::string& primary_lsn);
 
  private:

@@ -685,8 +685,8 @@ int Deployer::ClearReplicas(const MigrationPlan& plan, const Step& step, int fai
     out_.Error(Where(plan, first, nullptr) + ": error: gave up on " + plan.name + " after " +
                std::to_string(failed_attempts) + " attempts in " +
                Seconds(MsSince(first_attempt) / 1000.0) +
-               ": its lock would be replayed on a replica behind standby sessions, and the "
-               "replay would queue that replica's readers (" +
+               ": a replica was not clear for its lock (standby sessions on its tables, whose "
+               "readers the replayed lock would queue, or a replay behind the primary) (" +
                first->summary + "); last in the way: " + who +
                ". The step was not started and nothing is recorded as failed: run `lockstep "
                "deploy` again later, or raise --max-attempts / --retry-deadline.");
