@@ -1346,6 +1346,28 @@ int Deploy(const std::vector<MigrationPlan>& plans, const Target& target, const 
 
 namespace lockstep::deploy {
 
+namespace {
+
+// What --replica adds before a step (docs/replicas.md); the replicas are not contacted either.
+void DryRunReplicaLines(const Step& step, const Options& options, Printer& out) {
+  const PlannedStatement& first = step.statements.front();
+  if (step.kind == StepKind::kOutsideTransaction && first.waits_for_older_transactions)
+    out.Line("-- on the replicas: paused while one replays more than " +
+             FormatDuration(options.max_replica_lag_ms) + " behind (--max-replica-lag)");
+  std::string names;
+  for (const PlannedStatement& s : step.statements)
+    for (const sql::QName& q : s.strong_locks)
+      if (names.find(Qualified(q)) == std::string::npos)
+        names += (names.empty() ? "" : ", ") + Qualified(q);
+  if (!names.empty())
+    out.Line(
+        "-- on the replicas: not started while a standby session holds or waits for a lock "
+        "on " +
+        names + " (retried as a lock timeout is)");
+}
+
+}  // namespace
+
 int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
                 const Options& options, Printer& out) {
   const Tables& t = target.tables;
@@ -1390,6 +1412,7 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
       const Step& step = plan.steps[i];
       const bool last = i + 1 == plan.steps.size();
       const std::string n = std::to_string(i + 1) + "/" + std::to_string(plan.steps.size());
+      if (!options.replicas.empty()) DryRunReplicaLines(step, options, out);
       if (step.kind == StepKind::kTransaction) {
         out.Line("-- step " + n + ": one transaction" +
                  (step.explicit_block ? " (the migration's own BEGIN ... COMMIT)" : ""));

@@ -264,6 +264,27 @@ TEST_F(ReplicaTest, BadReplicasStopTheDeployBeforeItStarts) {
   ASSERT_TRUE(db_->conn().Exec("DROP ROLE lockstep_nomonitor").ok());
 }
 
+// A dry run says what --replica adds before each step (and contacts nothing).
+TEST(ReplicaFlags, DryRunShowsTheReplicaChecks) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "migrations";
+  WriteFile(dir / "1_a/migration.sql",
+            "ALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT;\nINSERT INTO \"Member\" (id) "
+            "VALUES ('x');\nCREATE INDEX CONCURRENTLY \"i\" ON \"Post\" (\"title\");\n");
+  RunResult r = RunLockstep({"deploy", dir.string(), "--dry-run", "--database",
+                             "postgresql://u@127.0.0.1:1/d", "--replica",
+                             "postgresql://u@127.0.0.1:1/d", "--max-replica-lag", "2s"});
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("-- on the replicas: not started while a standby session holds or waits "
+                       "for a lock on \"Member\" (retried"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("-- on the replicas: paused while one replays more than 2s behind"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("lock on \"Post\""), std::string::npos) << r.out;
+}
+
 // Usage errors: found before any connection, never echoing a password.
 TEST(ReplicaFlags, UsageErrors) {
   TempDir tmp;
