@@ -9,6 +9,9 @@
 # DOWNTIME_REPORT (the lock-queue scenario's long read, 5 s; own-lock-timeout's is 6 s, longer
 # than the 5 s lock_timeout its migration sets for itself). JSON and charts go to
 # DOWNTIME_OUT (default BUILD_DIR/downtime).
+# Last, the standby scenario (issue 14): BUILD_DIR/bench/bench_standby (bench/standby_bench.cc), a
+# primary with a real hot standby, 200k rows, 4 readers and a 6 s report on the standby, naive
+# versus `lockstep deploy --replica`, the standby readers' longest stall (DOWNTIME_STANDBY_ROWS).
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$here/build}" && pwd)
@@ -62,6 +65,14 @@ for s in "${scenarios[@]}"; do
   printf '%-24s %10s %10.0f ms %9.0f ms %8.1fx %9.0f ms %8s\n' "$name" "$nrows" "$naive" "$ls" \
     "$ratio" "$budget" "$verdict"
 done
+standby_bin=$build/bench/bench_standby
+if [[ -x $standby_bin ]]; then
+  "$standby_bin" --lockstep "$bin" --rows "${DOWNTIME_STANDBY_ROWS:-200000}" | tee "$out/standby.txt"
+  [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+else
+  echo "standby: $standby_bin not built (cmake --build $build --target bench_standby)"
+  status=1
+fi
 echo "server: $(sed -n 's/.*"version": "\(.*\)",\{0,1\}$/\1/p' "$out/seed.json" 2>/dev/null | head -1)"
 echo "reports and charts: $out"
 exit $status

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "base/exit_codes.h"
@@ -27,7 +28,7 @@ constexpr const char* kDeployUsage =
     "usage: lockstep deploy [PATH] [--database URL] [--dry-run] [--lock-timeout D]\n"
     "                       [--statement-timeout D] [--max-attempts N] [--retry-deadline D]\n"
     "                       [--retry-delay D] [--max-retry-delay D] [--lock-wait D]\n"
-    "                       [--progress-interval D]\n"
+    "                       [--progress-interval D] [--replica URL]... [--max-replica-lag D]\n"
     "       lockstep deploy [PATH] (--fleet FILE | --fleet-query SQL --database URL)\n"
     "                       [--parallel N] [--canary N] [--on-error stop|continue]\n"
     "                       [--format text|json] [the options above]\n"
@@ -59,6 +60,16 @@ constexpr const char* kDeployUsage =
     "  --max-retry-delay D    longest wait between attempts (default 10s)\n"
     "  --lock-wait D          how long to wait for another deployer's lock (default 10s)\n"
     "  --progress-interval D  how often to print progress when not on a terminal (default 10s)\n"
+    "  --replica URL          a hot standby whose readers to protect (repeatable; default: the\n"
+    "                         whitespace-separated URLs of LOCKSTEP_REPLICA_URLS). Before each\n"
+    "                         step that locks a table beyond ROW EXCLUSIVE, lockstep waits and\n"
+    "                         retries (as for lock timeouts) while a standby session holds or\n"
+    "                         waits for a lock on it, so that the replayed lock never queues the\n"
+    "                         standby's readers. Its role needs pg_monitor. An unreachable\n"
+    "                         replica, or one that is not a standby, stops the deploy before it\n"
+    "                         starts (see docs/replicas.md)\n"
+    "  --max-replica-lag D    before each concurrent index build, pause while a replica replays\n"
+    "                         further behind than this (default 1s)\n"
     "\n"
     "Fleets (one history, many tenant databases or schemas; see docs/fleet.md):\n"
     "  --fleet FILE           the targets: one PostgreSQL URL per line (?schema= for a schema\n"
@@ -117,6 +128,7 @@ struct Flags {
   std::string fleet_file;
   std::string fleet_query;
   fleet::FleetOptions fleet;
+  bool replica_given = false;  // --replica: LOCKSTEP_REPLICA_URLS is not read
   bool is_fleet() const { return !fleet_file.empty() || !fleet_query.empty(); }
 };
 
@@ -171,6 +183,15 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
     } else if (is_deploy && a == "--progress-interval") {
       problem = duration(f.options.progress_interval_ms);
       if (!problem && f.options.progress_interval_ms <= 0) problem = a + " must be positive";
+    } else if (is_deploy && a == "--replica") {
+      std::optional<std::string> v = value();
+      if (!v || v->empty()) return UsageError(command, "--replica needs a URL", usage);
+      db::DbResult<db::ConnInfo> info = db::ParseUrl(*v);
+      if (!info.ok()) return UsageError(command, "--replica: " + info.error().OneLine(), usage);
+      f.options.replicas.push_back(*info);
+      f.replica_given = true;
+    } else if (is_deploy && a == "--max-replica-lag") {
+      problem = duration(f.options.max_replica_lag_ms);
     } else if (is_deploy && a == "--max-attempts") {
       std::optional<std::string> v = value();
       char* end = nullptr;
@@ -222,6 +243,21 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
     if (problem) return UsageError(command, *problem, usage);
   }
   if (std::getenv("PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK")) f.options.use_advisory_lock = false;
+  if (const char* env = std::getenv("LOCKSTEP_REPLICA_URLS");
+      command == "deploy" && !f.replica_given && env != nullptr) {
+    std::istringstream urls(env);
+    for (std::string url; urls >> url;) {
+      db::DbResult<db::ConnInfo> info = db::ParseUrl(url);
+      if (!info.ok())
+        return UsageError(command, "LOCKSTEP_REPLICA_URLS: " + info.error().OneLine(), usage);
+      f.options.replicas.push_back(*info);
+    }
+  }
+  if (f.is_fleet() && !f.options.replicas.empty())
+    return UsageError(command,
+                      "--replica (or LOCKSTEP_REPLICA_URLS) protects the standbys of one "
+                      "database: run it without a fleet",
+                      usage);
   if (!f.fleet_file.empty() && !f.fleet_query.empty())
     return UsageError(command, "give --fleet FILE or --fleet-query SQL, not both", usage);
   if (!f.fleet_file.empty() && !f.database.empty())

@@ -404,6 +404,8 @@ std::string RandomPassword() {
 const char* kDefaultHba =
     "# Written by lockstep's embedded server.\n"
     "local all all trust\n"
+    // StartStandby's pg_basebackup and walreceiver: "all" does not match replication connections.
+    "local replication all trust\n"
     "host all all 127.0.0.1/32 scram-sha-256\n"
     "host all all ::1/128 scram-sha-256\n";
 
@@ -462,6 +464,24 @@ std::vector<int> AvailableMajors() {
     if (name.rfind("pgsql-", 0) == 0) consider(name.substr(6));
   }
   return {majors.begin(), majors.end()};
+}
+
+Result<fs::path> FindBaseBackup(int major) {
+  std::string looked;
+  std::vector<int> majors = {major};
+  for (int m : AvailableMajors())
+    if (m > major) majors.push_back(m);
+  for (int m : majors) {
+    for (const PgInstall& c : Candidates(m)) {
+      const fs::path p = c.bin_dir / "pg_basebackup";
+      if (IsExecutable(p)) return p;
+      looked += "\n  " + p.string();
+    }
+  }
+  return Status::Error("no pg_basebackup for PostgreSQL " + std::to_string(major) +
+                       " or newer (the npm packages ship none; on Debian: `apt-get install "
+                       "postgresql-client`; looked for:" +
+                       looked + ")");
 }
 
 Result<std::unique_ptr<EmbeddedServer>> EmbeddedServer::Start(int major) {
@@ -579,6 +599,8 @@ Status EmbeddedServer::Launch(const ServerOptions& options) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     if (!exited) {
+      // A standby is read-only; its superuser's password came with the base backup.
+      if (standby_) return Status::Ok();
       password_ = RandomPassword();
       Result<Rows> set =
           Admin("ALTER ROLE " + std::string(kSuperuser) + " PASSWORD " + QuoteLiteral(password_));
@@ -606,6 +628,11 @@ bool EmbeddedServer::running() {
 }
 
 Status EmbeddedServer::Stop() {
+  Status standbys = Status::Ok();
+  for (std::unique_ptr<EmbeddedServer>& standby : standbys_) {
+    if (Status s = standby->Stop(); !s.ok() && standbys.ok()) standbys = s;
+  }
+  standbys_.clear();
   {
     std::lock_guard<std::mutex> lock(admin_mu_);
     admin_.reset();
@@ -623,13 +650,89 @@ Status EmbeddedServer::Stop() {
     }
     pid_ = -1;
   }
-  if (base_dir_.empty()) return Status::Ok();
+  if (base_dir_.empty()) return standbys;
   KillProcessesIn(data_dir_);
   std::error_code ec;
   fs::remove_all(base_dir_, ec);
   if (ec) return Status::Error("cannot remove " + base_dir_.string() + ": " + ec.message());
   base_dir_.clear();
+  return standbys;
+}
+
+Status EmbeddedServer::BaseBackupOf(EmbeddedServer& primary, const std::string& slot) {
+  Result<fs::path> tool = FindBaseBackup(primary.major());
+  if (!tool.ok()) return tool.status();
+  const RunAs as{as_other_user_, run_uid_, run_gid_};
+  const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Error("cannot create " + log_path_.string() + ": " + ErrnoText(errno));
+  // The npm libraries only for the npm install's own tool; a distribution's uses the system's.
+  PgInstall libs;
+  if (tool->parent_path() == install_.bin_dir) libs = install_;
+  // Over the primary's private socket (trusted, so no password lands in the standby's
+  // primary_conninfo); -R writes that conninfo and the slot into postgresql.auto.conf.
+  const std::string source = "host='" + primary.socket_dir().string() +
+                             "' port=" + std::to_string(primary.port()) + " user=" + kSuperuser +
+                             " application_name=" + slot;
+  Result<pid_t> pid = Spawn({tool->string(), "-D", data_dir_.string(), "-d", source, "-R", "-C",
+                             "-S", slot, "-X", "stream", "--checkpoint=fast", "--no-sync"},
+                            ChildEnv(libs, base_dir_), fd, as, SIGKILL);
+  ::close(fd);
+  if (!pid.ok()) return pid.status();
+  std::optional<ExitStatus> exit = WaitProcess(*pid, std::chrono::milliseconds(120000));
+  if (!exit) {
+    ::kill(*pid, SIGKILL);
+    WaitProcess(*pid, std::nullopt);
+    return Status::Error("pg_basebackup did not finish within 120 s; last lines of " +
+                         log_path_.string() + ":\n" + LogTail(20));
+  }
+  if (exit->code != 0) {
+    return Status::Error("pg_basebackup failed (" + exit->ToString() + "); last lines of " +
+                         log_path_.string() + ":\n" + LogTail(20));
+  }
   return Status::Ok();
+}
+
+Result<EmbeddedServer*> EmbeddedServer::StartStandby(const StandbyOptions& options) {
+  if (standby_) return Status::Error("StartStandby: this server is a standby already");
+  if (!running()) return Status::Error("StartStandby: the primary is not running");
+  const RunAs as{as_other_user_, run_uid_, run_gid_};
+  std::unique_ptr<EmbeddedServer> standby(new EmbeddedServer());
+  standby->install_ = install_;
+  standby->run_uid_ = run_uid_;
+  standby->run_gid_ = run_gid_;
+  standby->as_other_user_ = as_other_user_;
+  standby->standby_ = true;
+  Result<fs::path> base = MakeTempDir(base_dir_.parent_path(), kBaseDirPrefix, as);
+  if (!base.ok()) return base.status();
+  standby->base_dir_ = *base;
+  standby->data_dir_ = standby->base_dir_ / "data";
+  standby->log_path_ = standby->base_dir_ / "server.log";
+  const std::string slot = "lockstep_standby_" + std::to_string(++standby_count_);
+  if (Status s = standby->BaseBackupOf(*this, slot); !s.ok()) return s;
+  standby->password_ = password_;
+  ServerOptions launch;
+  launch.major = major();
+  launch.start_timeout = options.start_timeout;
+  launch.settings = {{"hot_standby", "on"}, {"max_standby_streaming_delay", "30s"}};
+  launch.settings.insert(launch.settings.end(), options.settings.begin(), options.settings.end());
+  if (Status s = standby->Launch(launch); !s.ok()) return s;
+
+  const auto deadline = std::chrono::steady_clock::now() + options.start_timeout;
+  while (true) {
+    Result<Rows> r =
+        Admin("SELECT 1 FROM pg_catalog.pg_stat_replication WHERE application_name = " +
+              QuoteLiteral(slot) + " AND state = 'streaming'");
+    if (!r.ok()) return r.status();
+    if (!r->empty()) break;
+    if (std::chrono::steady_clock::now() >= deadline || !standby->running()) {
+      return Status::Error("the standby of PostgreSQL " + std::to_string(major()) +
+                           " did not start streaming; last lines of " +
+                           standby->log_path_.string() + ":\n" + standby->LogTail(20));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  standbys_.push_back(std::move(standby));
+  return standbys_.back().get();
 }
 
 ConnInfo EmbeddedServer::conninfo(const std::string& dbname) const {

@@ -14,6 +14,12 @@
 //   /usr/lib/postgresql/<major>/bin (Debian, Ubuntu), /usr/pgsql-<major>/bin (RHEL)
 // where <repo> is $LOCKSTEP_HOME, else the source tree this was built from, else the nearest
 // ancestor of the executable's directory that has a .deps folder.
+//
+// StartStandby() adds a streaming hot standby of a running server (docs/replicas.md): a
+// `pg_basebackup -R` over the primary's private unix socket (its pg_hba.conf trusts local
+// replication connections), with a replication slot so that the primary keeps the WAL the standby
+// still needs, started on a private loopback port of its own. The standby belongs to its primary:
+// the primary's Stop() stops it and removes its directory first.
 #pragma once
 
 #include <sys/types.h>
@@ -61,6 +67,19 @@ struct ServerOptions {
   std::chrono::milliseconds start_timeout{60000};
 };
 
+struct StandbyOptions {
+  // Extra settings of the standby (`-c name=value`), applied after its defaults: hot_standby=on
+  // and max_standby_streaming_delay=30s, PostgreSQL's default and the common production value, so
+  // that the replay of a conflicting lock waits behind standby readers (up to 30 s) instead of
+  // canceling them: the behaviour `deploy --replica` protects readers from.
+  std::vector<std::pair<std::string, std::string>> settings;
+  std::chrono::milliseconds start_timeout{60000};
+};
+
+// pg_basebackup able to copy a server of `major`: the install's own, else one of a newer major
+// (pg_basebackup supports older servers). The npm packages ship none; Debian's do.
+Result<std::filesystem::path> FindBaseBackup(int major);
+
 // Owns one running server. Not copyable or movable (it owns a child process); use unique_ptr.
 // Thread-safe except Stop()/destruction, which must not race with other calls.
 class EmbeddedServer {
@@ -105,9 +124,18 @@ class EmbeddedServer {
   // The last lines of the server log.
   std::string LogTail(int max_lines = 30) const;
 
+  // Starts a streaming hot standby of this server (see the top of this file) and waits until the
+  // primary sees it streaming. The standby is owned by this server and lives until Stop(); its
+  // superuser has this server's password. Not for a standby itself.
+  Result<EmbeddedServer*> StartStandby(const StandbyOptions& options = {});
+  // True for a server made by StartStandby().
+  bool is_standby() const { return standby_; }
+
  private:
   EmbeddedServer() = default;
   Status Launch(const ServerOptions& options);
+  // Makes this (fresh) server's data directory a base backup of `primary`.
+  Status BaseBackupOf(EmbeddedServer& primary, const std::string& slot);
   Result<Rows> Admin(const std::string& sql);
 
   PgInstall install_;
@@ -120,6 +148,9 @@ class EmbeddedServer {
   uid_t run_uid_ = 0;
   gid_t run_gid_ = 0;
   bool as_other_user_ = false;
+  bool standby_ = false;
+  int standby_count_ = 0;                                  // names the replication slots
+  std::vector<std::unique_ptr<EmbeddedServer>> standbys_;  // stopped before this server
   std::mutex admin_mu_;
   std::optional<Connection> admin_;
 };

@@ -5,8 +5,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
+#include "db/url.h"
 
 namespace lockstep::deploy {
 
@@ -44,6 +46,12 @@ struct Options {
   // (tenant schemas of one database share it, so each deploy taking it would run one at a time):
   // do not take it again, but treat it as lockstep's (a waiter for it waits for lockstep).
   bool advisory_lock_held_by_caller = false;
+  // Hot standbys whose readers the deploy protects (--replica, LOCKSTEP_REPLICA_URLS;
+  // docs/replicas.md): before a step locking a table beyond ROW EXCLUSIVE, lockstep waits (and
+  // retries as for lock timeouts) while a standby session holds or waits for a lock on it.
+  std::vector<db::ConnInfo> replicas;
+  // Between concurrent index builds, pause while a replica replays further behind than this.
+  int64_t max_replica_lag_ms = 1000;
 };
 
 // Parses a duration: an integer or decimal followed by us, ms, s, min, h or d (no unit: ms), which

@@ -4,7 +4,9 @@
 #include <optional>
 
 #include "base/source.h"
+#include "locks/lock_model.h"
 #include "migrations/checksum.h"
+#include "schema/catalog.h"
 #include "sql/parser.h"
 
 namespace lockstep::deploy {
@@ -71,6 +73,14 @@ bool OnlyValidates(const sql::Statement& s) {
 void Classify(const sql::Statement& s, const Options& options, PlannedStatement& p) {
   p.statement_timeout_ms = options.statement_timeout_ms;
   p.relations = Relations(s);
+  // The lock model without a catalog: lock modes follow from the statement alone (a catalog only
+  // tells new tables from old ones, and what is new on the primary is absent on the replica).
+  // Names as the statement wrote them, so that they resolve in the target's schema.
+  for (const locks::RelationLock& l : locks::Analyze(s, schema::Catalog()).locks) {
+    if (l.mode <= locks::LockMode::kRowExclusive) continue;
+    for (const sql::QName& q : p.relations)
+      if (q.name == l.relation.name) AddRelation(p.strong_locks, q);
+  }
   auto unlimited = [&] {
     p.statement_timeout_ms = 0;
     p.long_running = true;

@@ -53,6 +53,9 @@ struct PlannedStatement {
   sql::QName partition;   // DETACH: the partition
   bool if_not_exists = false;
   std::vector<sql::QName> relations;  // relations the statement names: where to look for blockers
+  // Those of `relations` it locks in a mode stronger than ROW EXCLUSIVE: with --replica, no
+  // standby session may hold or wait for a lock on them when the step starts (replica.h).
+  std::vector<sql::QName> strong_locks;
 };
 
 enum class StepKind { kTransaction, kOutsideTransaction };

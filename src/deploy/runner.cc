@@ -17,6 +17,7 @@
 #include "base/source.h"
 #include "db/pooler.h"
 #include "deploy/monitor.h"
+#include "deploy/replica.h"
 #include "deploy/retry.h"
 #include "migrations/checksum.h"
 
@@ -24,6 +25,9 @@ namespace lockstep::deploy {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// statement_timeout of lockstep's queries on a replica: they read pg_locks and pg_stat_activity.
+constexpr int64_t kReplicaQueryTimeoutMs = 5000;
 
 int64_t MsSince(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
@@ -294,6 +298,13 @@ class Deployer {
   int MigrationLockCycle(const MigrationPlan& plan, const PlannedStatement& s,
                          const Blocker& waiter, bool started);
   int WaitedTooLong(const MigrationPlan& plan, const PlannedStatement& s, const Verdict& verdict);
+  // With --replica, before an attempt of a step that locks tables beyond ROW EXCLUSIVE: 0 when
+  // every replica has replayed the primary's WAL so far and none of its sessions holds or waits
+  // for a lock on them; -1 after waiting for another attempt (reported, and bounded, as a lock
+  // timeout is); else an exit code.
+  int ClearReplicas(const MigrationPlan& plan, const Step& step, int failed_attempts,
+                    Clock::time_point first_attempt);
+  int ReplicaFailure(const Status& s);
   std::string Where(const MigrationPlan& plan, const PlannedStatement* s,
                     const db::DbError* e) const;
 
@@ -320,6 +331,7 @@ class Deployer {
   Backoff backoff_;
   std::optional<db::Connection> conn_;
   std::unique_ptr<Monitor> monitor_;
+  std::unique_ptr<Replicas> replicas_;  // with --replica
   bool progress_table_ = false;
   int applied_ = 0;  // migrations finished by this run
   // The session's statement_timeout and idle_in_transaction_session_timeout before lockstep
@@ -615,10 +627,87 @@ int Deployer::WaitedTooLong(const MigrationPlan& plan, const PlannedStatement& s
   return exit_code::kTimedOut;
 }
 
+int Deployer::ReplicaFailure(const Status& s) {
+  out_.Error("lockstep deploy: error: " + s.message() +
+             ". Stopped before the next step: --replica asks for a protection lockstep cannot "
+             "give without it; run `lockstep deploy` again to resume.");
+  return exit_code::kDatabase;
+}
+
+int Deployer::ClearReplicas(const MigrationPlan& plan, const Step& step, int failed_attempts,
+                            Clock::time_point first_attempt) {
+  if (!replicas_) return 0;
+  std::vector<sql::QName> relations;
+  const PlannedStatement* first = nullptr;
+  for (const PlannedStatement& s : step.statements) {
+    for (const sql::QName& q : s.strong_locks) {
+      if (std::find(relations.begin(), relations.end(), q) == relations.end())
+        relations.push_back(q);
+      if (!first) first = &s;
+    }
+  }
+  if (relations.empty()) return 0;
+  // A replica that lags would meet the lock later than the check looked: let it replay what the
+  // primary wrote so far (briefly), so that the check sees what the replay will meet.
+  Result<std::string> lsn = PrimaryLsn(*conn_);
+  if (!lsn.ok()) return ReplicaFailure(lsn.status());
+  const Clock::time_point start = Clock::now();
+  std::vector<int64_t> lags;
+  size_t behind = 0;
+  while (true) {
+    Result<std::vector<int64_t>> r = replicas_->LagMs(*lsn);
+    if (!r.ok()) return ReplicaFailure(r.status());
+    lags = std::move(*r);
+    behind = std::find_if(lags.begin(), lags.end(), [](int64_t l) { return l > 0; }) - lags.begin();
+    if (behind == lags.size() ||
+        MsSince(start) >= std::max(options_.lock_timeout_ms, options_.max_replica_lag_ms))
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // Like a lock request under lock_timeout: a reader that ends within it is waited for, one that
+  // does not makes this attempt fail. Short reads come and go, so one sample would not do.
+  const Clock::time_point checked = Clock::now();
+  Result<std::vector<ReplicaBlocker>> blockers = std::vector<ReplicaBlocker>();
+  while (true) {
+    blockers = replicas_->Blockers(relations, target_.tables.schema);
+    if (!blockers.ok()) return ReplicaFailure(blockers.status());
+    if (blockers->empty() || MsSince(checked) >= options_.lock_timeout_ms) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (blockers->empty() && behind == lags.size()) return 0;
+  const std::string who = !blockers->empty()
+                              ? FormatReplicaBlockers(*blockers)
+                              : "replica " + replicas_->name(behind) +
+                                    " has not replayed the primary's WAL up to " + *lsn +
+                                    " (replay lag " + FormatDuration(lags[behind]) + ")";
+  const int64_t delay = backoff_.DelayMs(failed_attempts);
+  if (!backoff_.ShouldRetry(failed_attempts, MsSince(first_attempt), delay)) {
+    out_.Error(Where(plan, first, nullptr) + ": error: gave up on " + plan.name + " after " +
+               std::to_string(failed_attempts) + " attempts in " +
+               Seconds(MsSince(first_attempt) / 1000.0) +
+               ": a replica was not clear for its lock (standby sessions on its tables, whose "
+               "readers the replayed lock would queue, or a replay behind the primary) (" +
+               first->summary + "); last in the way: " + who +
+               ". The step was not started and nothing is recorded as failed: run `lockstep "
+               "deploy` again later, or raise --max-attempts / --retry-deadline.");
+    return exit_code::kTimedOut;
+  }
+  out_.Line("  replica in the way at " + Where(plan, first, nullptr) + " (" + first->summary +
+            "), attempt " + std::to_string(failed_attempts) + "/" +
+            std::to_string(options_.max_attempts) + ": " + who + "; retrying in " +
+            Seconds(delay / 1000.0));
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  return -1;
+}
+
 int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool last) {
   const Clock::time_point first_attempt = Clock::now();
   for (int failed_attempts = 1;; ++failed_attempts) {
     KillPoint();
+    if (const int gate = ClearReplicas(plan, step, failed_attempts, first_attempt); gate != 0) {
+      if (gate > 0) return gate;
+      continue;
+    }
     if (int code = ReadSessionTimeouts()) return code;
     const StepTimeouts timeouts = TimeoutsFor(step.statements.front());
     db::DbResult<db::Rows> begin = conn_->Exec(TxBeginSql(step, timeouts));
@@ -841,6 +930,10 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
   if (!done) {
     const Clock::time_point first_attempt = Clock::now();
     for (int failed_attempts = 1;; ++failed_attempts) {
+      if (const int gate = ClearReplicas(plan, step, failed_attempts, first_attempt); gate != 0) {
+        if (gate > 0) return gate;
+        continue;
+      }
       // A failed attempt may have committed its first transaction (the partition is "detach
       // pending"): sending the statement again would fail, FINALIZE completes it.
       if (failed_attempts > 1 && s.recovery == Recovery::kDetachConcurrently && sql == s.sql) {
@@ -1004,6 +1097,20 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
   for (size_t i = 0; i < steps.size(); ++i) {
     const bool last = i + 1 == steps.size();
     const bool maybe_ran = in_flight && *in_flight == steps[i].first();
+    // The gaps between concurrent index builds: each build sends its whole index through the
+    // WAL, and a replica that falls behind serves stale reads (docs/replicas.md).
+    if (replicas_ && steps[i].kind == StepKind::kOutsideTransaction &&
+        steps[i].statements.front().waits_for_older_transactions) {
+      if (Status s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
+                                     options_.retry_deadline_ms, out_);
+          !s.ok()) {
+        out_.Error("lockstep deploy: error: " + s.message() + " (--retry-deadline " +
+                   FormatDuration(options_.retry_deadline_ms) + "); stopped before " +
+                   steps[i].statements.front().summary +
+                   ", nothing is recorded as failed: run `lockstep deploy` again to resume.");
+        return exit_code::kTimedOut;
+      }
+    }
     const int code = steps[i].kind == StepKind::kTransaction
                          ? RunTransaction(plan, steps[i], last)
                          : RunOutside(plan, steps[i], last, maybe_ran);
@@ -1041,6 +1148,21 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
   }
   conn_.emplace(std::move(*c));
   if (int code = RefusePooler(*conn_, target_.conn, out_, "lockstep deploy")) return code;
+  if (!options_.replicas.empty()) {
+    int code = exit_code::kDatabase;
+    Result<std::unique_ptr<Replicas>> replicas =
+        Replicas::Open(options_.replicas, kReplicaQueryTimeoutMs, &code);
+    if (!replicas.ok()) {
+      out_.Error("lockstep deploy: error: " + replicas.status().message() +
+                 ". Nothing was applied: --replica asks for a protection lockstep cannot give "
+                 "without it.");
+      return code;
+    }
+    replicas_ = std::move(replicas).value();
+    for (size_t i = 0; i < replicas_->size(); ++i)
+      out_.Line("Replica: " + replicas_->name(i) +
+                " (hot standby: its readers are checked before each step that locks a table)");
+  }
   if (db::DbResult<db::Rows> r =
           conn_->Exec(SessionSetupSql(options_, conn_->server_version_num()));
       !r.ok())
@@ -1224,6 +1346,28 @@ int Deploy(const std::vector<MigrationPlan>& plans, const Target& target, const 
 
 namespace lockstep::deploy {
 
+namespace {
+
+// What --replica adds before a step (docs/replicas.md); the replicas are not contacted either.
+void DryRunReplicaLines(const Step& step, const Options& options, Printer& out) {
+  const PlannedStatement& first = step.statements.front();
+  if (step.kind == StepKind::kOutsideTransaction && first.waits_for_older_transactions)
+    out.Line("-- on the replicas: paused while one replays more than " +
+             FormatDuration(options.max_replica_lag_ms) + " behind (--max-replica-lag)");
+  std::string names;
+  for (const PlannedStatement& s : step.statements)
+    for (const sql::QName& q : s.strong_locks)
+      if (names.find(Qualified(q)) == std::string::npos)
+        names += (names.empty() ? "" : ", ") + Qualified(q);
+  if (!names.empty())
+    out.Line(
+        "-- on the replicas: not started while a standby session holds or waits for a lock "
+        "on " +
+        names + " (retried as a lock timeout is)");
+}
+
+}  // namespace
+
 int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
                 const Options& options, Printer& out) {
   const Tables& t = target.tables;
@@ -1268,6 +1412,7 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
       const Step& step = plan.steps[i];
       const bool last = i + 1 == plan.steps.size();
       const std::string n = std::to_string(i + 1) + "/" + std::to_string(plan.steps.size());
+      if (!options.replicas.empty()) DryRunReplicaLines(step, options, out);
       if (step.kind == StepKind::kTransaction) {
         out.Line("-- step " + n + ": one transaction" +
                  (step.explicit_block ? " (the migration's own BEGIN ... COMMIT)" : ""));

@@ -286,6 +286,45 @@ TEST(EmbeddedServer, TemplateDatabasesMakeQuickClones) {
   EXPECT_FALSE(Connect(s.socket_conninfo(clone)).ok());
 }
 
+// Item 4 of issue 14: a real streaming hot standby, for the replica tests.
+TEST(EmbeddedServer, StreamingHotStandbyFollowsThePrimaryAndStopsWithIt) {
+  Result<std::unique_ptr<EmbeddedServer>> primary = EmbeddedServer::Start(testing::kStandbyPgMajor);
+  ASSERT_TRUE(primary.ok()) << primary.status().message();
+  Result<EmbeddedServer*> standby =
+      (*primary)->StartStandby({{{"max_standby_streaming_delay", "7s"}}});
+  ASSERT_TRUE(standby.ok()) << standby.status().message();
+  EmbeddedServer& s = **standby;
+  EXPECT_TRUE(s.is_standby());
+  EXPECT_FALSE((*primary)->is_standby());
+  EXPECT_NE(s.port(), (*primary)->port());
+  const fs::path standby_dir = s.base_dir();
+  const pid_t standby_pid = s.pid();
+
+  DbResult<Connection> on_primary = Connect((*primary)->conninfo());
+  ASSERT_TRUE(on_primary.ok()) << on_primary.status().message();
+  ASSERT_TRUE(on_primary->Exec("CREATE TABLE t (i int); INSERT INTO t VALUES (42)").ok());
+  ASSERT_TRUE(testing::WaitForReplay(**primary, s).ok());
+  // Over TCP with the primary's password: the role came with the base backup.
+  DbResult<Connection> on_standby = Connect(s.conninfo());
+  ASSERT_TRUE(on_standby.ok()) << on_standby.status().message();
+  DbResult<Rows> r = on_standby->Exec(
+      "SELECT pg_catalog.pg_is_in_recovery()::text, (SELECT i::text FROM t), "
+      "(SELECT status FROM pg_catalog.pg_stat_wal_receiver)");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->rows[0][0], std::optional<std::string>("true"));
+  EXPECT_EQ(r->rows[0][1], std::optional<std::string>("42"));
+  EXPECT_EQ(r->rows[0][2], std::optional<std::string>("streaming"));
+  EXPECT_EQ(Show(*on_standby, "hot_standby"), "on");
+  EXPECT_EQ(Show(*on_standby, "max_standby_streaming_delay"), "7s");
+  EXPECT_FALSE(on_standby->Exec("CREATE TABLE u (i int)").ok());  // read-only
+
+  on_standby.value().Close();
+  ASSERT_TRUE((*primary)->Stop().ok());  // `s` is gone with it
+  EXPECT_FALSE(ProcessExists(standby_pid));
+  EXPECT_FALSE(fs::exists(standby_dir));
+  EXPECT_EQ(PgrepCount(standby_dir), 0);
+}
+
 TEST(SharedPgServer, MissingMajorFailsNamingTheInstallScript) {
   Result<db::EmbeddedServer*> server = lockstep::testing::SharedPgServer(98);
   ASSERT_FALSE(server.ok());

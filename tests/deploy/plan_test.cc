@@ -46,6 +46,27 @@ TEST(PlanTest, ConsecutiveTransactionalStatementsShareOneTransaction) {
   EXPECT_EQ(p.steps[0].statements[1].where, "migrations/20260101000000_test/migration.sql:2:1");
 }
 
+// What --replica checks before a step: the relations locked beyond ROW EXCLUSIVE, as written.
+TEST(PlanTest, StrongLocksAreTheRelationsLockedBeyondRowExclusive) {
+  MigrationPlan p = Plan(
+      "ALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT;\n"
+      "INSERT INTO \"Member\" (id) VALUES ('x');\n"
+      "CREATE INDEX CONCURRENTLY \"i\" ON app.\"Post\" (\"title\");\n"
+      "ALTER TABLE \"Post\" ADD CONSTRAINT \"fk\" FOREIGN KEY (\"m\") REFERENCES \"Member\" (id) "
+      "NOT VALID;\n");
+  ASSERT_EQ(p.steps.size(), 3u);
+  const auto names = [](const PlannedStatement& s) {
+    std::string out;
+    for (const sql::QName& q : s.strong_locks)
+      out += (out.empty() ? "" : ",") + (q.schema.empty() ? "" : q.schema + ".") + q.name;
+    return out;
+  };
+  EXPECT_EQ(names(p.steps[0].statements[0]), "Member");
+  EXPECT_EQ(names(p.steps[0].statements[1]), "");             // ROW EXCLUSIVE
+  EXPECT_EQ(names(p.steps[1].statements[0]), "app.Post");     // SHARE UPDATE EXCLUSIVE
+  EXPECT_EQ(names(p.steps[2].statements[0]), "Post,Member");  // SHARE ROW EXCLUSIVE on both
+}
+
 TEST(PlanTest, NonTransactionalStatementsRunAloneBetweenTransactions) {
   MigrationPlan p = Plan(
       "CREATE TABLE a (id int, b int);\n"

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <variant>
 
 namespace lockstep::testing {
@@ -57,11 +59,68 @@ Result<db::EmbeddedServer*> SharedPgServer(int major) {
   return server;
 }
 
+Result<PrimaryStandby> SharedPrimaryStandby() {
+  // Function-local static: stopped at process exit, the standby first (the primary owns it).
+  static std::mutex mu;
+  static std::optional<std::variant<std::unique_ptr<db::EmbeddedServer>, Status>> pair;
+  static db::EmbeddedServer* standby = nullptr;
+  std::lock_guard<std::mutex> lock(mu);
+  if (!pair) {
+    Result<std::unique_ptr<db::EmbeddedServer>> primary =
+        db::EmbeddedServer::Start(kStandbyPgMajor);
+    if (!primary.ok()) {
+      pair = primary.status();
+    } else {
+      Result<db::EmbeddedServer*> started = (*primary)->StartStandby();
+      if (started.ok()) {
+        standby = *started;
+        pair = std::move(primary).value();
+      } else {
+        pair = started.status();
+      }
+    }
+  }
+  if (const Status* failed = std::get_if<Status>(&*pair)) return *failed;
+  PrimaryStandby out{std::get<std::unique_ptr<db::EmbeddedServer>>(*pair).get(), standby};
+  if (!out.primary->running() || !out.standby->running()) {
+    return Status::Error(
+        "the shared primary or standby is no longer running; last lines of their logs:\n" +
+        out.primary->LogTail(10) + "\n" + out.standby->LogTail(10));
+  }
+  return out;
+}
+
+Status WaitForReplay(db::EmbeddedServer& primary, db::EmbeddedServer& standby,
+                     std::chrono::milliseconds timeout) {
+  db::DbResult<db::Connection> p = db::Connect(primary.socket_conninfo());
+  if (!p.ok()) return p.status();
+  db::DbResult<db::Connection> s = db::Connect(standby.socket_conninfo());
+  if (!s.ok()) return s.status();
+  db::DbResult<db::Rows> lsn = p->Exec("SELECT pg_catalog.pg_current_wal_insert_lsn()::text");
+  if (!lsn.ok()) return lsn.status();
+  const std::string target = lsn->rows[0][0].value_or("0/0");
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    db::DbResult<db::Rows> done =
+        s->Exec("SELECT (pg_catalog.pg_last_wal_replay_lsn() >= $1::pg_lsn)::text", {target});
+    if (!done.ok()) return done.status();
+    if (done->rows[0][0] == std::optional<std::string>("true")) return Status::Ok();
+    if (std::chrono::steady_clock::now() >= deadline)
+      return Status::Error("the standby did not replay up to " + target + " in time");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 Result<std::unique_ptr<TestDatabase>> TestDatabase::Create(int major, std::string_view label) {
   Result<db::EmbeddedServer*> server = SharedPgServer(major);
   if (!server.ok()) return server.status();
+  return CreateOn(*server, label);
+}
+
+Result<std::unique_ptr<TestDatabase>> TestDatabase::CreateOn(db::EmbeddedServer* server,
+                                                             std::string_view label) {
   std::unique_ptr<TestDatabase> db(new TestDatabase());
-  db->server_ = *server;
+  db->server_ = server;
   db->name_ = DatabaseName(label);
   if (Status s = db->server_->CreateDatabase(db->name_); !s.ok()) return s;
   db::DbResult<db::Connection> conn = db::Connect(db->socket_conninfo());

@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,12 +33,29 @@ inline constexpr int kDefaultPgMajor = 16;
 // remembered and returned again, so a missing major costs one attempt per process.
 Result<db::EmbeddedServer*> SharedPgServer(int major);
 
+// A primary with one streaming hot standby (db::EmbeddedServer::StartStandby), for tests of what
+// a migration does to a replica's readers. Shared by the tests of a process like SharedPgServer;
+// PostgreSQL kStandbyPgMajor, whose distribution package has pg_basebackup (the npm ones do not).
+inline constexpr int kStandbyPgMajor = 15;
+struct PrimaryStandby {
+  db::EmbeddedServer* primary = nullptr;
+  db::EmbeddedServer* standby = nullptr;
+};
+Result<PrimaryStandby> SharedPrimaryStandby();
+
+// Waits until `standby` has replayed everything `primary` has written so far (up to `timeout`).
+Status WaitForReplay(db::EmbeddedServer& primary, db::EmbeddedServer& standby,
+                     std::chrono::milliseconds timeout = std::chrono::milliseconds(30000));
+
 // A fresh empty database (CREATE DATABASE ... TEMPLATE template0, unique name) on the shared
 // server of a major, with a superuser connection to it. Dropped (WITH FORCE) on destruction.
 class TestDatabase {
  public:
   // `label` (e.g. the test name) becomes part of the database name, for reading server logs.
   static Result<std::unique_ptr<TestDatabase>> Create(int major, std::string_view label = {});
+  // The same on a given server, e.g. SharedPrimaryStandby()'s primary.
+  static Result<std::unique_ptr<TestDatabase>> CreateOn(db::EmbeddedServer* server,
+                                                        std::string_view label = {});
   ~TestDatabase();
 
   db::EmbeddedServer& server() { return *server_; }

@@ -1,0 +1,85 @@
+// Read replicas (hot standbys) that `deploy --replica` protects; see docs/replicas.md.
+//
+// A standby replays the primary's ACCESS EXCLUSIVE locks. When a standby session holds a lock on
+// the table (any reader in an open transaction that read it), the replay waits for it (up to
+// max_standby_streaming_delay) and every later reader of that table on the standby queues behind
+// the replay: the primary's lock_timeout cannot see or bound that. So before a step that locks a
+// table beyond ROW EXCLUSIVE, the deployer asks each replica who holds or waits for a lock on
+// that table, and waits and retries while anyone does. Between concurrent index builds (and
+// wherever a caller wants, e.g. batched backfills) WaitForReplicas pauses while a replica's replay
+// lag exceeds a bound.
+//
+// Every query sent to a replica is read-only and runs under a statement_timeout.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "db/connection.h"
+#include "db/url.h"
+#include "deploy/monitor.h"
+#include "deploy/output.h"
+#include "sql/ast.h"
+
+namespace lockstep::deploy {
+
+// A standby session in the way of a replayed lock.
+struct ReplicaBlocker {
+  std::string replica;  // the replica's URL without its password
+  Blocker session;  // lock: "AccessShareLock on public.\"Member\"" (" (waiting)" when not granted)
+};
+
+// "replica postgresql://…: pid 4242 (active for 3.1s, psql, holds AccessShareLock on \"Member\"):
+// SELECT …", joined by "; ", at most 3.
+std::string FormatReplicaBlockers(const std::vector<ReplicaBlocker>& blockers);
+
+// Open connections to the replicas, checked. Not thread-safe: the deployer's thread only.
+class Replicas {
+ public:
+  // Connects to each replica and checks that it is a standby (pg_is_in_recovery()) and that its
+  // role sees other sessions (pg_read_all_stats, e.g. through pg_monitor, or a superuser).
+  // Fails on the first that does not, with one line naming it (never its password); `exit_code`
+  // then says which exit code fits (exit_codes.h). Every query runs under `query_timeout_ms`.
+  static Result<std::unique_ptr<Replicas>> Open(const std::vector<db::ConnInfo>& replicas,
+                                                int64_t query_timeout_ms, int* exit_code);
+
+  size_t size() const { return replicas_.size(); }
+  const std::string& name(size_t i) const { return replicas_[i].name; }
+
+  // Client sessions on any replica that hold or wait for a lock on one of `relations`
+  // (unqualified names in `default_schema`), longest first. Relations the replica does not have
+  // yet (created by this migration) have no readers.
+  Result<std::vector<ReplicaBlocker>> Blockers(const std::vector<sql::QName>& relations,
+                                               const std::string& default_schema);
+
+  // Each replica's replay lag in ms: 0 when it has replayed `primary_lsn` (the primary's
+  // PrimaryLsn() just before), else the age of the last transaction it replayed
+  // (now() - pg_last_xact_replay_timestamp()), an upper bound when the primary committed nothing
+  // since; 1 when it is behind but has replayed no transaction since it started (age unknown).
+  // Same order as the URLs.
+  Result<std::vector<int64_t>> LagMs(const std::string& primary_lsn);
+
+ private:
+  struct Replica {
+    std::string name;
+    db::Connection conn;
+  };
+  std::vector<Replica> replicas_;
+};
+
+// The primary's current WAL insert position, as text: what a replica must replay to have seen
+// everything so far (pg_current_wal_lsn() may lag behind commits made with synchronous_commit
+// off).
+Result<std::string> PrimaryLsn(db::Connection& primary);
+
+// Pauses while any replica's replay lag exceeds `max_lag_ms`, saying so on `out` once per pause,
+// for at most `deadline_ms`. The hook for work that generates WAL in pieces (the gaps between
+// concurrent index builds; batched backfills): call it between pieces. OK when every replica is
+// within the bound; an error naming the replica and its lag when the deadline passed first.
+Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_lag_ms,
+                       int64_t deadline_ms, Printer& out);
+
+}  // namespace lockstep::deploy

@@ -1,0 +1,321 @@
+// deploy --replica against a real primary with a streaming hot standby (issue 14, item 3): a
+// long transaction on the standby has read "Member"; the migration's ACCESS EXCLUSIVE lock,
+// replayed on the standby, waits for it and queues every other standby reader of "Member"
+// (the control). With --replica, lockstep waits and retries until the standby is clear, so the
+// replay meets no reader and the standby's other readers are not stalled. And the bad inputs:
+// each stops the deploy before anything is applied, with one clear line.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "base/exit_codes.h"
+#include "deploy/helpers.h"
+#include "support/pg_server.h"
+
+namespace lockstep::deploy_test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr auto kReport = milliseconds(3000);  // how long the standby's report holds its lock
+constexpr int kLockTimeoutMs = 100;
+// Scheduling noise on a shared machine; far below the report's length, which is what the
+// standby's readers wait in the control.
+constexpr int kMarginMs = 400;
+
+// Short reads of "Member" on the standby in a loop from its own connection; the slowest one.
+class StandbyReader {
+ public:
+  explicit StandbyReader(db::Connection conn) : conn_(std::move(conn)) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~StandbyReader() { Stop(); }
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  int64_t max_ms() const { return max_ms_; }
+  int ops() const { return ops_; }
+  int errors() const { return errors_; }
+
+ private:
+  void Loop() {
+    while (!stop_) {
+      const auto t0 = Clock::now();
+      db::DbResult<db::Rows> r = conn_.Exec("SELECT name FROM \"Member\" WHERE id = 'seed'");
+      const int64_t ms = std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count();
+      if (!r.ok()) ++errors_;
+      max_ms_ = std::max<int64_t>(max_ms_, ms);
+      ++ops_;
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+  }
+  db::Connection conn_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> max_ms_{0};
+  std::atomic<int> ops_{0};
+  std::atomic<int> errors_{0};
+};
+
+class ReplicaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<testing::PrimaryStandby> pair = testing::SharedPrimaryStandby();
+    ASSERT_TRUE(pair.ok()) << pair.status().message();
+    pair_ = *pair;
+    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    Result<std::unique_ptr<testing::TestDatabase>> db =
+        testing::TestDatabase::CreateOn(pair_.primary, info->name());
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    db_ = std::move(db).value();
+    dir_ = tmp_.path() / "migrations";
+    CopyMigrations(SeedDir(), dir_, {"0_init"});
+    RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db_->url()});
+    ASSERT_EQ(r.exit_code, 0) << r.all();
+    ASSERT_TRUE(db_->conn()
+                    .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") VALUES "
+                          "('seed', 'seed@x', 'seed', now())")
+                    .ok());
+    WriteFile(dir_ / "1_add_bio/migration.sql",
+              "ALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT;\n");
+    ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  }
+  void TearDown() override { db_.reset(); }
+
+  db::ConnInfo StandbyInfo() const { return pair_.standby->conninfo(db_->name()); }
+  std::string StandbyUrl() const { return pair_.standby->url(db_->name()); }
+  db::DbResult<db::Connection> ConnectStandby() const { return db::Connect(StandbyInfo()); }
+  bool BioExists() {
+    return Scalar(db_->conn(),
+                  "SELECT count(*) FROM pg_attribute WHERE attrelid = '\"Member\"'::regclass "
+                  "AND attname = 'bio'") == "1";
+  }
+  bool Recorded() {
+    return Scalar(db_->conn(),
+                  "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '1_add_bio'") ==
+           "1";
+  }
+
+  testing::PrimaryStandby pair_;
+  std::unique_ptr<testing::TestDatabase> db_;
+  TempDir tmp_;
+  fs::path dir_;
+};
+
+// Control: lockstep without --replica is perfect on the primary, but the replayed lock waits for
+// the standby's report and the standby's other readers queue behind the replay.
+TEST_F(ReplicaTest, ControlWithoutReplicaTheReplayQueuesStandbyReaders) {
+  db::DbResult<db::Connection> report = ConnectStandby();
+  db::DbResult<db::Connection> reader_conn = ConnectStandby();
+  ASSERT_TRUE(report.ok() && reader_conn.ok());
+  db::DbResult<db::Rows> read = report->Exec("BEGIN; SELECT count(*) FROM \"Member\"");
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  StandbyReader reader(std::move(*reader_conn));
+  RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db_->url(), "--lock-timeout",
+                             std::to_string(kLockTimeoutMs) + "ms"});
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_TRUE(BioExists());
+  // The report goes on after the deploy (however long a loaded machine made it take).
+  std::this_thread::sleep_for(kReport);
+  db::DbResult<db::Rows> commit = report->Exec("COMMIT");
+  ASSERT_TRUE(commit.ok()) << commit.status().message();
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  std::this_thread::sleep_for(milliseconds(100));
+  reader.Stop();
+  std::printf(
+      "[ replica ] control: deploy without --replica, standby reader max latency %lld ms "
+      "over %d reads\n",
+      static_cast<long long>(reader.max_ms()), reader.ops());
+  EXPECT_GE(reader.max_ms(), 1500);
+}
+
+TEST_F(ReplicaTest, DeployWaitsForStandbyReadersAndDoesNotStallTheOthers) {
+  db::DbResult<db::Connection> report = ConnectStandby();
+  db::DbResult<db::Connection> reader_conn = ConnectStandby();
+  ASSERT_TRUE(report.ok() && reader_conn.ok());
+  ASSERT_TRUE(report->Exec("BEGIN; SELECT count(*) FROM \"Member\"").ok());
+  const int report_pid = report->backend_pid();
+  StandbyReader reader(std::move(*reader_conn));
+  const auto report_start = Clock::now();
+  Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
+                "--lock-timeout", std::to_string(kLockTimeoutMs) + "ms", "--retry-delay", "100ms",
+                "--max-retry-delay", "500ms"});
+  std::this_thread::sleep_until(report_start + kReport);
+  ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
+  EXPECT_FALSE(BioExists()) << "the migration cannot have run while the standby's report read";
+  ASSERT_TRUE(report->Exec("COMMIT").ok());
+  RunResult r = deploy.Wait();
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  std::this_thread::sleep_for(milliseconds(100));
+  reader.Stop();
+
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_TRUE(BioExists());
+  EXPECT_TRUE(Recorded());
+  // Each wait names the standby session in the way, with its query; never the password.
+  EXPECT_NE(r.out.find("replica in the way"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pid " + std::to_string(report_pid)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SELECT count(*) FROM \"Member\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.all().find(pair_.primary->password()), std::string::npos) << r.all();
+  EXPECT_EQ(reader.errors(), 0);
+  if (const size_t at = r.out.find("replica in the way"); at != std::string::npos)
+    std::printf("[ replica ] %s\n", r.out.substr(at, r.out.find('\n', at) - at).c_str());
+  std::printf(
+      "[ replica ] deploy --replica: standby reader max latency %lld ms over %d reads "
+      "(lock_timeout %d ms)\n",
+      static_cast<long long>(reader.max_ms()), reader.ops(), kLockTimeoutMs);
+  EXPECT_LT(reader.max_ms(), kLockTimeoutMs + kMarginMs);
+}
+
+// The retries are bounded by the same budget as lock timeouts on the primary.
+TEST_F(ReplicaTest, GivesUpAfterTheRetryDeadlineNamingTheStandbySession) {
+  db::DbResult<db::Connection> report = ConnectStandby();
+  ASSERT_TRUE(report.ok());
+  ASSERT_TRUE(report->Exec("BEGIN; SELECT count(*) FROM \"Member\"").ok());
+  RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db_->url(), "--replica",
+                             StandbyUrl(), "--retry-deadline", "1s", "--retry-delay", "100ms"});
+  ASSERT_TRUE(report->Exec("COMMIT").ok());
+  EXPECT_EQ(r.exit_code, exit_code::kTimedOut) << r.all();
+  EXPECT_NE(r.err.find("gave up on 1_add_bio"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pid " + std::to_string(report->backend_pid())), std::string::npos) << r.err;
+  EXPECT_FALSE(BioExists());
+  EXPECT_FALSE(Recorded());
+}
+
+// Replay held back by a standby reader of another table: before its concurrent index build,
+// deploy pauses while the standby replays more than --max-replica-lag behind, and goes on once
+// it has caught up.
+TEST_F(ReplicaTest, PausesBeforeAConcurrentBuildWhileTheStandbyLags) {
+  ASSERT_TRUE(db_->conn().Exec("CREATE TABLE \"Other\" (i int)").ok());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  db::DbResult<db::Connection> holder = ConnectStandby();
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
+  // Not through lockstep: its replay waits for the holder, and everything after it too.
+  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "CREATE INDEX CONCURRENTLY \"Member_name_idx\" ON \"Member\" (\"name\");\n");
+  const auto start = Clock::now();
+  Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
+                "--max-replica-lag", "500ms"});
+  std::this_thread::sleep_for(kReport);
+  ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
+  EXPECT_FALSE(Recorded());
+  ASSERT_TRUE(holder->Exec("COMMIT").ok());
+  RunResult r = deploy.Wait();
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_TRUE(Recorded());
+  EXPECT_GE(Clock::now() - start, kReport);
+  EXPECT_NE(r.out.find("pausing: replica " + StandbyInfo().Redacted()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--max-replica-lag 500ms"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("replicas caught up"), std::string::npos) << r.out;
+}
+
+// Bad input: each stops the deploy before it starts, with one line, and no credentials.
+TEST_F(ReplicaTest, BadReplicasStopTheDeployBeforeItStarts) {
+  ASSERT_TRUE(db_->conn()
+                  .Exec("DROP ROLE IF EXISTS lockstep_nomonitor; CREATE ROLE lockstep_nomonitor "
+                        "LOGIN PASSWORD 'hunter2-secret'")
+                  .ok());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  db::ConnInfo unmonitored = StandbyInfo();
+  unmonitored.user = "lockstep_nomonitor";
+  unmonitored.password = "hunter2-secret";
+  db::ConnInfo closed = StandbyInfo();
+  closed.port = "1";
+  closed.password = "hunter2-secret";
+  struct Case {
+    std::string name;
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    std::string message;
+    int exit_code;
+  };
+  const std::vector<Case> cases = {
+      {"unreachable", {"--replica", closed.Url()}, {}, "is unreachable", exit_code::kDatabase},
+      {"not a standby", {"--replica", db_->url()}, {}, "is not a standby", exit_code::kUsage},
+      {"not a standby, from the environment",
+       {},
+       {{"LOCKSTEP_REPLICA_URLS", StandbyUrl() + "\n " + db_->url()}},
+       "is not a standby",
+       exit_code::kUsage},
+      {"no pg_monitor",
+       {"--replica", unmonitored.Url()},
+       {},
+       "cannot see other sessions",
+       exit_code::kUsage},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::vector<std::string> args = {"deploy", dir_.string(), "--database", db_->url()};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    RunResult r = RunLockstep(args, c.env);
+    EXPECT_EQ(r.exit_code, c.exit_code) << r.all();
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Nothing was applied"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.all().find("hunter2-secret"), std::string::npos) << r.all();
+    EXPECT_EQ(r.all().find(pair_.primary->password()), std::string::npos) << r.all();
+    EXPECT_FALSE(BioExists());
+    EXPECT_FALSE(Recorded());
+  }
+  ASSERT_TRUE(db_->conn().Exec("DROP ROLE lockstep_nomonitor").ok());
+}
+
+// A dry run says what --replica adds before each step (and contacts nothing).
+TEST(ReplicaFlags, DryRunShowsTheReplicaChecks) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "migrations";
+  WriteFile(dir / "1_a/migration.sql",
+            "ALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT;\nINSERT INTO \"Member\" (id) "
+            "VALUES ('x');\nCREATE INDEX CONCURRENTLY \"i\" ON \"Post\" (\"title\");\n");
+  RunResult r = RunLockstep({"deploy", dir.string(), "--dry-run", "--database",
+                             "postgresql://u@127.0.0.1:1/d", "--replica",
+                             "postgresql://u@127.0.0.1:1/d", "--max-replica-lag", "2s"});
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("-- on the replicas: not started while a standby session holds or waits "
+                       "for a lock on \"Member\" (retried"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("-- on the replicas: paused while one replays more than 2s behind"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("lock on \"Post\""), std::string::npos) << r.out;
+}
+
+// Usage errors: found before any connection, never echoing a password.
+TEST(ReplicaFlags, UsageErrors) {
+  TempDir tmp;
+  const std::string dir = tmp.path().string();
+  struct Case {
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--replica"}, {}, "--replica needs a URL"},
+      {{"--replica", "postgresql://u:hunter2-secret@host:notaport/db"}, {}, "--replica: "},
+      {{},
+       {{"LOCKSTEP_REPLICA_URLS", "postgresql://u:hunter2-secret@h:x/db"}},
+       "LOCKSTEP_REPLICA_URLS: "},
+      {{"--max-replica-lag", "soon"}, {}, "--max-replica-lag"},
+      {{"--replica", "postgresql://u@h/db", "--fleet", dir + "/fleet.txt"},
+       {},
+       "run it without a fleet"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.message);
+    std::vector<std::string> args = {"deploy", dir, "--database", "postgresql://u@127.0.0.1:1/d"};
+    if (c.message == "run it without a fleet") args = {"deploy", dir};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    RunResult r = RunLockstep(args, c.env);
+    EXPECT_EQ(r.exit_code, exit_code::kUsage) << r.all();
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_EQ(r.all().find("hunter2-secret"), std::string::npos) << r.all();
+  }
+}
+
+}  // namespace
+}  // namespace lockstep::deploy_test
