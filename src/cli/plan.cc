@@ -20,7 +20,8 @@ namespace lockstep::cli {
 int Plan(const Args& args) {
   CLI::App app{
       "Show, for every statement, the locks PostgreSQL will take and what they block.\n"
-      "PATH: a project root, a prisma/migrations directory, one migration folder, or .sql files\n"
+      "PATH: a project root, a prisma/migrations directory, one migration folder, .sql files,\n"
+      "or Prisma 8 ops.json packages (docs/prisma.md)\n"
       "(default: the project in the current directory, found as lint and verify find it).\n"
       "Earlier migrations of the same directory are replayed as history, so statements on\n"
       "tables created in the same migration are told apart from live tables.",
@@ -28,7 +29,11 @@ int Plan(const Args& args) {
   std::vector<std::string> paths;
   int pg_version = 15;
   std::string format = "text";
+  std::string prisma_config;
   app.add_option("PATH", paths, "migrations to plan (default: .)");
+  app.add_option("--config", prisma_config,
+                 "Prisma 7's prisma.config.ts (default: the project's): without PATH, its "
+                 "migrations.path");
   app.add_option("--pg-version", pg_version, "target PostgreSQL major version (11-18)")
       ->check(CLI::Range(11, 18))
       ->capture_default_str();
@@ -36,9 +41,22 @@ int Plan(const Args& args) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   if (auto code = ParseArgs(app, args)) return *code;
-  if (paths.empty()) paths.push_back(".");
+  // The config matters only to find the migrations: a PATH says where they are.
+  Result<std::optional<migrations::PrismaConfig>> config =
+      paths.empty() || !prisma_config.empty()
+          ? FindProjectConfig(prisma_config, ".")
+          : Result<std::optional<migrations::PrismaConfig>>(std::nullopt);
+  if (!config.ok()) {
+    std::fprintf(stderr, "lockstep plan: %s\n", config.status().ToString().c_str());
+    return exit_code::kUsage;
+  }
+  Result<std::vector<std::string>> chosen = PathsOrConfigured(paths, *config, ".");
+  if (!chosen.ok()) {
+    std::fprintf(stderr, "lockstep plan: %s\n", chosen.status().ToString().c_str());
+    return exit_code::kUsage;
+  }
 
-  Result<LoadedMigrations> loaded = LoadForAnalysis(paths);
+  Result<LoadedMigrations> loaded = LoadForAnalysis(*chosen);
   if (!loaded.ok()) {
     std::fprintf(stderr, "lockstep plan: %s\n", loaded.status().ToString().c_str());
     return exit_code::kUsage;
