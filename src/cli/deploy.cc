@@ -50,6 +50,8 @@ constexpr const char* kDeployUsage =
     "  --config FILE          Prisma 7's prisma.config.ts (default: the project's, found from\n"
     "                         PATH or the working directory): without PATH its migrations.path\n"
     "                         (or its schema's migrations/), and its datasource\n"
+    "  --schema FILE          a Prisma schema file (or folder), as Prisma's --schema: without\n"
+    "                         PATH, the migrations/ beside it\n"
     "  --dry-run              print the exact commands, timeouts and transactions; no database\n"
     "  --lock-timeout D       longest wait for a lock, i.e. the longest any query of the\n"
     "                         application waits behind lockstep (default 100ms)\n"
@@ -114,6 +116,7 @@ struct Flags {
   std::string path = "prisma/migrations";
   bool path_given = false;
   std::string prisma_config;  // --config: Prisma 7's prisma.config.ts
+  std::string schema;         // --schema: Prisma's schema file (or folder)
   // The project's Prisma 7 config (--config, else found from PATH or the working directory).
   std::optional<migrations::PrismaConfig> config;
   std::string database;
@@ -153,10 +156,10 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
     if (a == "--help" || a == "-h") {
       std::printf("%s", usage);
       return exit_code::kOk;
-    } else if (a == "--config") {
+    } else if (a == "--config" || a == "--schema") {
       std::optional<std::string> v = value();
-      if (!v || v->empty()) return UsageError(command, "--config needs a file", usage);
-      f.prisma_config = *v;
+      if (!v || v->empty()) return UsageError(command, a + " needs a file", usage);
+      (a == "--config" ? f.prisma_config : f.schema) = *v;
     } else if (a == "--database") {
       std::optional<std::string> v = value();
       if (!v || v->empty()) return UsageError(command, "--database needs a URL", usage);
@@ -368,7 +371,7 @@ int Load(const std::string& command, Flags& f, deploy::Loaded& loaded) {
   }
   f.config = std::move(*config);
   if (!f.path_given) {
-    Result<std::vector<std::string>> chosen = PathsOrConfigured({}, f.config, f.path);
+    Result<std::vector<std::string>> chosen = PathsOrConfigured({}, f.schema, f.config, f.path);
     if (!chosen.ok()) {
       std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(),
                    chosen.status().ToString().c_str());

@@ -199,6 +199,7 @@ struct LintFlags {
   std::string fail_on;
   int pg_version = 0;
   std::string config;
+  std::string schema;  // --schema: Prisma's schema file (or folder)
   std::string since;
   std::string database;
   bool all = false;
@@ -282,6 +283,9 @@ int Lint(const Args& args) {
   app.add_option("--config", f.config,
                  "lockstep.toml to use (default: the nearest one above PATH); or, any other "
                  "name than *.toml, Prisma 7's prisma.config.ts (default: the project's)");
+  app.add_option("--schema", f.schema,
+                 "a Prisma schema file (or folder), as Prisma's --schema: without PATH, the "
+                 "migrations/ beside it");
   app.add_option("--since", f.since,
                  "lint only migrations whose files were added since this git ref");
   app.add_option("--database", f.database,
@@ -303,7 +307,8 @@ int Lint(const Args& args) {
       return Fail(prisma_config.status().ToString());
     prisma_config = std::optional<migrations::PrismaConfig>();
   }
-  if (Result<std::vector<std::string>> chosen = PathsOrConfigured(f.paths, *prisma_config, ".");
+  if (Result<std::vector<std::string>> chosen =
+          PathsOrConfigured(f.paths, f.schema, *prisma_config, ".");
       chosen.ok()) {
     f.paths = std::move(*chosen);
   } else {

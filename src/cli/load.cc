@@ -66,9 +66,10 @@ Result<std::optional<migrations::PrismaConfig>> FindProjectConfig(const std::str
 }
 
 Result<std::vector<std::string>> PathsOrConfigured(
-    const std::vector<std::string>& paths, const std::optional<migrations::PrismaConfig>& config,
-    const std::string& fallback) {
+    const std::vector<std::string>& paths, const std::string& schema,
+    const std::optional<migrations::PrismaConfig>& config, const std::string& fallback) {
   if (!paths.empty()) return paths;
+  if (!schema.empty()) return std::vector<std::string>{schema};
   if (config) {
     Result<std::optional<fs::path>> dir = migrations::ConfigMigrationsDirectory(*config);
     if (!dir.ok()) return dir.status();

@@ -31,11 +31,13 @@ Result<LoadedMigrations> LoadForAnalysis(const std::vector<std::string>& paths);
 Result<std::optional<migrations::PrismaConfig>> FindProjectConfig(const std::string& flag,
                                                                   const std::string& path);
 
-// The PATHs a command works on: `paths` when given; else, with `config` naming a migrations
-// directory (migrations.path or its schema's), that directory; else `fallback`.
+// The PATHs a command works on, as Prisma's CLI decides: `paths` when given; else `schema`
+// (--schema: a schema file or folder, whose migrations/ is beside it) when given; else, with
+// `config` naming a migrations directory (migrations.path or its schema's), that directory; else
+// `fallback`.
 Result<std::vector<std::string>> PathsOrConfigured(
-    const std::vector<std::string>& paths, const std::optional<migrations::PrismaConfig>& config,
-    const std::string& fallback);
+    const std::vector<std::string>& paths, const std::string& schema,
+    const std::optional<migrations::PrismaConfig>& config, const std::string& fallback);
 
 // The datasource of `config` for db::FindMigrationUrl: nullopt without a config or when it has
 // no datasource (schema.prisma's then applies, as in Prisma 6). The value Prisma would connect

@@ -30,10 +30,14 @@ int Plan(const Args& args) {
   int pg_version = 15;
   std::string format = "text";
   std::string prisma_config;
+  std::string schema;
   app.add_option("PATH", paths, "migrations to plan (default: .)");
   app.add_option("--config", prisma_config,
                  "Prisma 7's prisma.config.ts (default: the project's): without PATH, its "
                  "migrations.path");
+  app.add_option("--schema", schema,
+                 "a Prisma schema file (or folder), as Prisma's --schema: without PATH, the "
+                 "migrations/ beside it");
   app.add_option("--pg-version", pg_version, "target PostgreSQL major version (11-18)")
       ->check(CLI::Range(11, 18))
       ->capture_default_str();
@@ -50,7 +54,7 @@ int Plan(const Args& args) {
     std::fprintf(stderr, "lockstep plan: %s\n", config.status().ToString().c_str());
     return exit_code::kUsage;
   }
-  Result<std::vector<std::string>> chosen = PathsOrConfigured(paths, *config, ".");
+  Result<std::vector<std::string>> chosen = PathsOrConfigured(paths, schema, *config, ".");
   if (!chosen.ok()) {
     std::fprintf(stderr, "lockstep plan: %s\n", chosen.status().ToString().c_str());
     return exit_code::kUsage;

@@ -32,10 +32,14 @@ int Trace(const Args& args) {
   std::string format = "text";
   bool rollback = false;
   std::string prisma_config;
+  std::string schema;
   app.add_option("PATH", paths, "migrations to trace (default: .)");
   app.add_option("--config", prisma_config,
                  "Prisma 7's prisma.config.ts (default: the project's): without PATH, its "
                  "migrations.path");
+  app.add_option("--schema", schema,
+                 "a Prisma schema file (or folder), as Prisma's --schema: without PATH, the "
+                 "migrations/ beside it");
   app.add_option("--database", url,
                  "a server to use instead of the embedded one: a scratch database is created on it "
                  "and dropped afterwards (the named database is only used to connect)");
@@ -60,7 +64,7 @@ int Trace(const Args& args) {
     std::fprintf(stderr, "lockstep trace: %s\n", config.status().ToString().c_str());
     return exit_code::kUsage;
   }
-  Result<std::vector<std::string>> chosen = PathsOrConfigured(paths, *config, ".");
+  Result<std::vector<std::string>> chosen = PathsOrConfigured(paths, schema, *config, ".");
   if (!chosen.ok()) {
     std::fprintf(stderr, "lockstep trace: %s\n", chosen.status().ToString().c_str());
     return exit_code::kUsage;

@@ -462,6 +462,11 @@ TEST_F(LintCli, Prisma7ConfigNamesMigrationsAndDatasource) {
   o = Lockstep({"plan", "--config", "other/prisma.config.ts"});
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.out.find("other/prisma/migrations/001_x/migration.sql"), std::string::npos) << o.out;
+  // --schema, as Prisma's: the migrations beside the schema.
+  Write(dir_ / "other/prisma/schema.prisma", "datasource db {\n  provider = \"postgresql\"\n}\n");
+  o = Lockstep({"plan", "--schema", "other/prisma/schema.prisma"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("other/prisma/migrations/001_x/migration.sql"), std::string::npos) << o.out;
   o = Lockstep({"deploy", "--config", "other/prisma.config.ts"}, "LOCKSTEP_CONNECT_TIMEOUT=1");
   EXPECT_NE(o.out.find("1 migration found in other/prisma/migrations"), std::string::npos)
       << o.out << o.err;
