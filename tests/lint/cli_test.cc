@@ -420,6 +420,15 @@ TEST_F(Prisma8Cli, PlanPointsIntoOpsJson) {
   EXPECT_EQ(o.out, Golden("prisma8.plan"));
 }
 
+TEST_F(Prisma8Cli, FixRefusesPackages) {
+  Outcome o = Lockstep({"fix", "app8", "--dry-run"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("ops.json: error: a Prisma 8 migration package (ops.json): lockstep fix "
+                       "rewrites migration.sql folders"),
+            std::string::npos)
+      << o.err;
+}
+
 TEST_F(Prisma8Cli, DeployRefusesUntilTheFormatIsFinal) {
   Outcome o = Lockstep({"deploy", "app8", "--dry-run"});
   EXPECT_EQ(o.code, 2);
