@@ -10,6 +10,7 @@
 
 #include "base/exit_codes.h"
 #include "cli/commands.h"
+#include "cli/load.h"
 #include "db/datasource.h"
 #include "db/dotenv.h"
 #include "db/interrupt.h"
@@ -47,6 +48,11 @@ constexpr const char* kDeployUsage =
     "in a transaction after 5 s, releasing their locks (see docs/deploy.md).\n"
     "Durations: 100ms, 2s, 5min.\n"
     "\n"
+    "  --config FILE          Prisma 7's prisma.config.ts (default: the project's, found from\n"
+    "                         PATH or the working directory): without PATH its migrations.path\n"
+    "                         (or its schema's migrations/), and its datasource\n"
+    "  --schema FILE          a Prisma schema file (or folder), as Prisma's --schema: without\n"
+    "                         PATH, the migrations/ beside it\n"
     "  --dry-run              print the exact commands, timeouts and transactions; no database\n"
     "  --lock-timeout D       longest wait for a lock, i.e. the longest any query of the\n"
     "                         application waits behind lockstep (default 100ms)\n"
@@ -120,6 +126,10 @@ constexpr const char* kResolveUsage =
 struct Flags {
   std::string path = "prisma/migrations";
   bool path_given = false;
+  std::string prisma_config;  // --config: Prisma 7's prisma.config.ts
+  std::string schema;         // --schema: Prisma's schema file (or folder)
+  // The project's Prisma 7 config (--config, else found from PATH or the working directory).
+  std::optional<migrations::PrismaConfig> config;
   std::string database;
   bool dry_run = false;
   std::string applied;
@@ -158,6 +168,10 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
     if (a == "--help" || a == "-h") {
       std::printf("%s", usage);
       return exit_code::kOk;
+    } else if (a == "--config" || a == "--schema") {
+      std::optional<std::string> v = value();
+      if (!v || v->empty()) return UsageError(command, a + " needs a file", usage);
+      (a == "--config" ? f.prisma_config : f.schema) = *v;
     } else if (a == "--database") {
       std::optional<std::string> v = value();
       if (!v || v->empty()) return UsageError(command, "--database needs a URL", usage);
@@ -334,15 +348,16 @@ Database FindDatabase(const std::string& command, const Flags& f, const std::str
   std::string url = f.database;
   out.source = "--database";
   if (url.empty()) {
-    namespace fs = std::filesystem;
-    std::vector<fs::path> places = {fs::current_path()};
-    if (!directory.empty()) {
-      const fs::path dir = fs::absolute(directory).lexically_normal();
-      places.push_back(dir.parent_path());
-      places.push_back(dir.parent_path().parent_path());
+    // prisma.config.ts's datasource, else schema.prisma's: directUrl when there is one, as
+    // `prisma migrate` (db/datasource.h).
+    Result<std::optional<db::ConfiguredDatasource>> configured = ConfiguredDatasourceOf(f.config);
+    if (!configured.ok()) {
+      std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(),
+                   configured.status().ToString().c_str());
+      out.exit_code = exit_code::kUsage;
+      return out;
     }
-    // schema.prisma's directUrl when it has one, as `prisma migrate` (db/datasource.h).
-    Result<std::optional<db::MigrationUrl>> found = db::FindMigrationUrl(directory, places);
+    Result<std::optional<db::MigrationUrl>> found = FindProjectDatabase(directory, *configured);
     if (!found.ok()) {
       std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(), found.status().ToString().c_str());
       out.exit_code = exit_code::kUsage;
@@ -375,7 +390,23 @@ Database FindDatabase(const std::string& command, const Flags& f, const std::str
 }
 
 // Loads the migrations; prints notes, or the error. -1 to go on, else an exit code.
-int Load(const std::string& command, const Flags& f, deploy::Loaded& loaded) {
+int Load(const std::string& command, Flags& f, deploy::Loaded& loaded) {
+  Result<std::optional<migrations::PrismaConfig>> config =
+      FindProjectConfig(f.prisma_config, f.path_given ? f.path : ".");
+  if (!config.ok()) {
+    std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(), config.status().ToString().c_str());
+    return exit_code::kUsage;
+  }
+  f.config = std::move(*config);
+  if (!f.path_given) {
+    Result<std::vector<std::string>> chosen = PathsOrConfigured({}, f.schema, f.config, f.path);
+    if (!chosen.ok()) {
+      std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(),
+                   chosen.status().ToString().c_str());
+      return exit_code::kUsage;
+    }
+    f.path = chosen->front();
+  }
   loaded = deploy::LoadMigrations(f.path);
   if (loaded.exit_code != exit_code::kOk) {
     std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(), loaded.error.c_str());

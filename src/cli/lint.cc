@@ -25,6 +25,7 @@
 #include "base/process.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/load.h"
 #include "db/connection.h"
 #include "db/datasource.h"
 #include "db/url.h"
@@ -161,7 +162,8 @@ Result<std::vector<Group>> Select(migrations::MigrationSet& set) {
   for (size_t si = 0; si < set.sources.size(); ++si) {
     const migrations::Source& src = set.sources[si];
     const std::string dir = Canonical(src.directory);
-    if (src.kind == migrations::LayoutKind::kPrismaFolder) {
+    if (src.kind == migrations::LayoutKind::kPrismaFolder ||
+        src.kind == migrations::LayoutKind::kPrisma8Package) {
       Result<migrations::MigrationSet> siblings = migrations::Discover(src.directory.string());
       if (siblings.ok()) {
         for (const migrations::Migration& target : set.migrations) {
@@ -181,6 +183,9 @@ Result<std::vector<Group>> Select(migrations::MigrationSet& set) {
     bool prisma = std::all_of(g.items.begin(), g.items.end(), [](const Candidate& c) {
       return c.migration.kind == migrations::MigrationKind::kPrismaFolder;
     });
+    prisma = prisma || std::all_of(g.items.begin(), g.items.end(), [](const Candidate& c) {
+               return c.migration.kind == migrations::MigrationKind::kPrisma8Package;
+             });
     if (prisma)
       std::stable_sort(g.items.begin(), g.items.end(), [](const Candidate& a, const Candidate& b) {
         return a.migration.name < b.migration.name;
@@ -195,6 +200,7 @@ struct LintFlags {
   std::string fail_on;
   int pg_version = 0;
   std::string config;
+  std::string schema;  // --schema: Prisma's schema file (or folder)
   std::string since;
   std::string database;
   bool all = false;
@@ -234,6 +240,18 @@ void AddBlockingLocks(const analysis::History& h, std::vector<report::MigrationS
   }
 }
 
+// A finding in a Prisma 8 ops.json names the operation it is about; its quick fix would edit
+// the SQL that lockstep builds from ops.json, not the file (the hash check refuses hand-edited
+// SQL anyway), so it is dropped.
+void NameOperation(const std::vector<migrations::Prisma8Operation>& operations, Diagnostic& d) {
+  if (const migrations::Prisma8Operation* op =
+          migrations::OperationAt(operations, static_cast<size_t>(d.begin))) {
+    d.message = "operation \"" + op->id + "\": " + d.message;
+  }
+  d.fixable = false;
+  d.edits.clear();
+}
+
 bool UseColor() {
   const char* no_color = std::getenv("NO_COLOR");
   return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
@@ -264,7 +282,11 @@ int Lint(const Args& args) {
                  "target PostgreSQL major version (default 15 or lockstep.toml)")
       ->check(CLI::Range(11, 18));
   app.add_option("--config", f.config,
-                 "lockstep.toml to use (default: the nearest one above PATH)");
+                 "lockstep.toml to use (default: the nearest one above PATH); or, any other "
+                 "name than *.toml, Prisma 7's prisma.config.ts (default: the project's)");
+  app.add_option("--schema", f.schema,
+                 "a Prisma schema file (or folder), as Prisma's --schema: without PATH, the "
+                 "migrations/ beside it");
   app.add_option("--since", f.since,
                  "lint only migrations whose files were added since this git ref");
   app.add_option("--database", f.database,
@@ -277,11 +299,28 @@ int Lint(const Args& args) {
                "show hints in text and gcc output (by default one line counts them; json, "
                "sarif and github always include them)");
   if (auto code = ParseArgs(app, args)) return *code;
-  if (f.paths.empty()) f.paths.push_back(".");
+  // --config names lockstep's own lockstep.toml, or like Prisma's CLI its prisma.config.ts.
+  const bool lockstep_config = f.config.empty() || f.config.ends_with(".toml");
+  const std::string prisma_config_flag = lockstep_config ? "" : f.config;
+  Result<std::optional<migrations::PrismaConfig>> prisma_config =
+      FindProjectConfig(prisma_config_flag, f.paths.empty() ? "." : f.paths[0]);
+  if (!prisma_config.ok()) {
+    // Found rather than named, an unreadable config only matters for what it would have said.
+    if (!prisma_config_flag.empty() || f.paths.empty())
+      return Fail(prisma_config.status().ToString());
+    prisma_config = std::optional<migrations::PrismaConfig>();
+  }
+  if (Result<std::vector<std::string>> chosen =
+          PathsOrConfigured(f.paths, f.schema, *prisma_config, ".");
+      chosen.ok()) {
+    f.paths = std::move(*chosen);
+  } else {
+    return Fail(chosen.status().ToString());
+  }
 
   // Configuration: flags over lockstep.toml over defaults.
   lint::Config config;
-  std::string config_path = f.config;
+  std::string config_path = lockstep_config ? f.config : "";
   if (config_path.empty()) config_path = lint::FindConfig(f.paths[0]).value_or("");
   if (!config_path.empty()) {
     Result<lint::Config> loaded = lint::LoadConfig(config_path);
@@ -320,10 +359,20 @@ int Lint(const Args& args) {
   }
   std::string url = f.database;
   if (url.empty() && !f.all) {
-    // schema.prisma's directUrl, else its url (DATABASE_URL), as `prisma migrate`.
-    Result<std::optional<db::MigrationUrl>> found = db::FindMigrationUrl(f.paths[0], {});
-    if (!found.ok()) return Fail(found.status().ToString());
-    if (*found) url = (*found)->url;
+    // prisma.config.ts's datasource, else schema.prisma's: directUrl, else url (DATABASE_URL),
+    // as `prisma migrate`.
+    Result<std::optional<db::ConfiguredDatasource>> configured =
+        ConfiguredDatasourceOf(*prisma_config);
+    if (!configured.ok()) {
+      // Linting needs no database: without its URL every migration is linted, as with --all.
+      std::fprintf(stderr, "%s: warning: %s, or --all; linting every migration\n",
+                   configured.status().where().c_str(), configured.status().message().c_str());
+    } else {
+      Result<std::optional<db::MigrationUrl>> found =
+          db::FindMigrationUrl(f.paths[0], {}, {}, *configured ? &**configured : nullptr);
+      if (!found.ok()) return Fail(found.status().ToString());
+      if (*found) url = (*found)->url;
+    }
   }
   std::optional<db::ConnInfo> target;  // where statistics are read, when a database is named
   if (!url.empty()) {
@@ -352,6 +401,8 @@ int Lint(const Args& args) {
     std::vector<analysis::MigrationText> texts;
     size_t history = 0;
     std::set<std::string> linted;
+    // Prisma 8 packages: the operations of each ops.json (by path), to name them in findings.
+    std::map<std::string, std::vector<migrations::Prisma8Operation>> operations;
     analysis::History h;
     report::Report part;  // this directory's findings on linted files, and those files
     // Markdown only: the linted migrations (and their blocking locks, after the replay).
@@ -375,6 +426,8 @@ int Lint(const Args& args) {
         job->summaries.push_back(
             {path, c.migration.name, folder ? DisplayPath(c.migration.folder) : path, {}});
       }
+      if (c.migration.kind == migrations::MigrationKind::kPrisma8Package)
+        job->operations[path] = std::move(c.migration.operations);
       job->texts.push_back({c.migration.name, path, std::move(c.migration.sql)});
     }
     jobs.push_back(std::move(job));
@@ -386,8 +439,13 @@ int Lint(const Args& args) {
       j.h = lint::ReplayForLint(std::move(j.texts), j.history, config.options.settings, &ahead);
       for (const analysis::AnalyzedMigration& m : j.h.migrations)
         if (j.linted.count(m.source.path())) j.part.sources[m.source.path()] = &m.source;
-      for (Diagnostic& d : lint::Run(j.h, config.options))
-        if (j.part.sources.count(d.path)) j.part.diagnostics.push_back(std::move(d));
+      for (Diagnostic& d : lint::Run(j.h, config.options)) {
+        if (!j.part.sources.count(d.path)) continue;
+        if (auto ops = j.operations.find(d.path); ops != j.operations.end()) {
+          NameOperation(ops->second, d);
+        }
+        j.part.diagnostics.push_back(std::move(d));
+      }
       j.part.files_linted = j.linted.size();
       if (target) {
         std::vector<plan::Entry> entries = plan::FromHistory(j.h);

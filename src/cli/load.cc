@@ -3,9 +3,12 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "base/paths.h"
+#include "base/printable.h"
 #include "migrations/layout.h"
 
 namespace lockstep::cli {
+namespace fs = std::filesystem;
 
 Result<LoadedMigrations> LoadForAnalysis(const std::vector<std::string>& paths) {
   Result<migrations::MigrationSet> set = migrations::Discover(paths);
@@ -13,8 +16,10 @@ Result<LoadedMigrations> LoadForAnalysis(const std::vector<std::string>& paths) 
   for (const migrations::Note& n : set->notes) std::fprintf(stderr, "%s\n", n.ToString().c_str());
   LoadedMigrations out;
   if (!set->sources.empty()) out.directory = set->sources[0].directory.string();
-  if (set->sources.size() == 1 && set->sources[0].kind == migrations::LayoutKind::kPrismaFolder &&
-      set->migrations.size() == 1) {
+  const bool one_kind =
+      !set->sources.empty() && (set->sources[0].kind == migrations::LayoutKind::kPrismaFolder ||
+                                set->sources[0].kind == migrations::LayoutKind::kPrisma8Package);
+  if (set->sources.size() == 1 && one_kind && set->migrations.size() == 1) {
     // One folder: replay its siblings that sort before it.
     const migrations::Migration& target = set->migrations[0];
     Result<migrations::MigrationSet> dir = migrations::Discover(set->sources[0].directory.string());
@@ -31,15 +36,86 @@ Result<LoadedMigrations> LoadForAnalysis(const std::vector<std::string>& paths) 
   return out;
 }
 
-Result<std::optional<db::MigrationUrl>> FindProjectDatabase(const std::string& directory) {
-  namespace fs = std::filesystem;
+Result<std::optional<db::MigrationUrl>> FindProjectDatabase(
+    const std::string& directory, const std::optional<db::ConfiguredDatasource>& configured) {
   std::vector<fs::path> places = {fs::current_path()};
   if (!directory.empty()) {
     const fs::path dir = fs::absolute(directory).lexically_normal();
     places.push_back(dir.parent_path());
     places.push_back(dir.parent_path().parent_path());
   }
-  return db::FindMigrationUrl(directory, places);
+  return db::FindMigrationUrl(directory, places, {}, configured ? &*configured : nullptr);
+}
+
+Result<std::optional<migrations::PrismaConfig>> FindProjectConfig(const std::string& flag,
+                                                                  const std::string& path) {
+  std::optional<fs::path> file;
+  if (!flag.empty()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(flag, ec))
+      return Status::Error("--config: no such file", Printable(flag));
+    file = fs::path(flag);
+  } else {
+    // Relative paths stay relative: the migrations found through the config are printed as
+    // reached from here.
+    std::error_code ec;
+    fs::path dir = path.empty() ? fs::path(".") : fs::path(path);
+    if (!fs::is_directory(dir, ec)) dir = dir.parent_path();
+    if (dir.empty()) dir = ".";
+    // Prisma's CLI looks in the working directory; a PATH inside a project (its migrations
+    // directory) finds the project's config up to two levels above it.
+    const int levels = path.empty() || path == "." ? 1 : 3;
+    for (int up = 0; up < levels && !file; ++up, dir /= "..")
+      file = migrations::FindPrismaConfig(dir);
+    if (!file) file = migrations::FindPrismaConfig(".");
+    if (file) file = LexicallyNormal(*file);
+  }
+  if (!file) return std::optional<migrations::PrismaConfig>();
+  Result<migrations::PrismaConfig> config = migrations::ReadPrismaConfig(*file);
+  if (!config.ok()) return config.status();
+  return std::optional<migrations::PrismaConfig>(std::move(*config));
+}
+
+Result<std::vector<std::string>> PathsOrConfigured(
+    const std::vector<std::string>& paths, const std::string& schema,
+    const std::optional<migrations::PrismaConfig>& config, const std::string& fallback) {
+  if (!paths.empty()) return paths;
+  if (!schema.empty()) return std::vector<std::string>{schema};
+  if (config) {
+    Result<std::optional<fs::path>> dir = migrations::ConfigMigrationsDirectory(*config);
+    if (!dir.ok()) return dir.status();
+    if (*dir) return std::vector<std::string>{(*dir)->lexically_normal().string()};
+  }
+  return std::vector<std::string>{fallback};
+}
+
+Result<std::optional<db::ConfiguredDatasource>> ConfiguredDatasourceOf(
+    const std::optional<migrations::PrismaConfig>& config) {
+  if (!config || (!config->url && !config->direct_url))
+    return std::optional<db::ConfiguredDatasource>();
+  db::ConfiguredDatasource out;
+  out.file = EscapeControl(config->path.string());
+  auto convert = [](const migrations::ConfigValue& v) {
+    db::DatasourceValue d;
+    if (v.form == migrations::ConfigValue::Form::kEnv) {
+      d.env_name = v.env_name;
+    } else {
+      d.literal = v.literal;
+    }
+    return d;
+  };
+  // Prisma connects with directUrl when there is one: only that value must be readable.
+  const std::optional<migrations::ConfigValue>& used =
+      config->direct_url ? config->direct_url : config->url;
+  if (used->form == migrations::ConfigValue::Form::kComputed) {
+    return migrations::ComputedValueError(
+        *used, config->direct_url ? "datasource.directUrl" : "datasource.url",
+        "pass --database URL");
+  }
+  if (config->url && config->url->form != migrations::ConfigValue::Form::kComputed)
+    out.datasource.url = convert(*config->url);
+  if (config->direct_url) out.datasource.direct_url = convert(*config->direct_url);
+  return std::optional<db::ConfiguredDatasource>(std::move(out));
 }
 
 }  // namespace lockstep::cli

@@ -1,5 +1,6 @@
 // Loading migrations for the analysing commands (plan, trace): discovery plus the history that
-// comes before them.
+// comes before them; and the Prisma 7 config (prisma.config.ts) every command that finds
+// migrations or a database honours.
 #pragma once
 
 #include <optional>
@@ -9,6 +10,7 @@
 #include "analysis/history.h"
 #include "base/status.h"
 #include "db/datasource.h"
+#include "migrations/prisma_config.h"
 
 namespace lockstep::cli {
 
@@ -26,7 +28,30 @@ Result<LoadedMigrations> LoadForAnalysis(const std::vector<std::string>& paths);
 // The database of the project whose migrations are in `directory`, as deploy finds it when
 // --database is not given: schema.prisma's directUrl, else its url (DATABASE_URL without a
 // schema), from the environment or a .env file in the working directory, its prisma/, or next to
-// the migrations directory. nullopt when nothing names one.
-Result<std::optional<db::MigrationUrl>> FindProjectDatabase(const std::string& directory);
+// the migrations directory; `configured` (prisma.config.ts's datasource, ConfiguredDatasourceOf)
+// replaces schema.prisma's. nullopt when nothing names one.
+Result<std::optional<db::MigrationUrl>> FindProjectDatabase(
+    const std::string& directory, const std::optional<db::ConfiguredDatasource>& configured = {});
+
+// The Prisma 7 config of a command, as Prisma's CLI picks it: `flag` (--config) when given (an
+// error when it cannot be read), else the prisma.config.* of `path` (a project root), of its
+// parent or grandparent (a migrations directory in prisma/), else of the working directory.
+// nullopt when there is none.
+Result<std::optional<migrations::PrismaConfig>> FindProjectConfig(const std::string& flag,
+                                                                  const std::string& path);
+
+// The PATHs a command works on, as Prisma's CLI decides: `paths` when given; else `schema`
+// (--schema: a schema file or folder, whose migrations/ is beside it) when given; else, with
+// `config` naming a migrations directory (migrations.path or its schema's), that directory; else
+// `fallback`.
+Result<std::vector<std::string>> PathsOrConfigured(
+    const std::vector<std::string>& paths, const std::string& schema,
+    const std::optional<migrations::PrismaConfig>& config, const std::string& fallback);
+
+// The datasource of `config` for db::FindMigrationUrl: nullopt without a config or when it has
+// no datasource (schema.prisma's then applies, as in Prisma 6). The value Prisma would connect
+// with (directUrl, else url) being computed is an error that says to pass --database.
+Result<std::optional<db::ConfiguredDatasource>> ConfiguredDatasourceOf(
+    const std::optional<migrations::PrismaConfig>& config);
 
 }  // namespace lockstep::cli

@@ -23,7 +23,8 @@ namespace lockstep::cli {
 int Plan(const Args& args) {
   CLI::App app{
       "Show, for every statement, the locks PostgreSQL will take and what they block.\n"
-      "PATH: a project root, a prisma/migrations directory, one migration folder, or .sql files\n"
+      "PATH: a project root, a prisma/migrations directory, one migration folder, .sql files,\n"
+      "or Prisma 8 ops.json packages (docs/prisma.md)\n"
       "(default: the project in the current directory, found as lint and verify find it).\n"
       "Earlier migrations of the same directory are replayed as history, so statements on\n"
       "tables created in the same migration are told apart from live tables.\n"
@@ -37,7 +38,15 @@ int Plan(const Args& args) {
   std::string format = "text";
   std::string database;
   bool no_database = false;
+  std::string prisma_config;
+  std::string schema;
   app.add_option("PATH", paths, "migrations to plan (default: .)");
+  app.add_option("--config", prisma_config,
+                 "Prisma 7's prisma.config.ts (default: the project's): without PATH, its "
+                 "migrations.path");
+  app.add_option("--schema", schema,
+                 "a Prisma schema file (or folder), as Prisma's --schema: without PATH, the "
+                 "migrations/ beside it");
   app.add_option("--pg-version", pg_version, "target PostgreSQL major version (11-18)")
       ->check(CLI::Range(11, 18))
       ->capture_default_str();
@@ -51,9 +60,22 @@ int Plan(const Args& args) {
                "no statistics, no estimates, even if DATABASE_URL is set")
       ->excludes("--database");
   if (auto code = ParseArgs(app, args)) return *code;
-  if (paths.empty()) paths.push_back(".");
+  // The config matters only to find the migrations: a PATH says where they are.
+  Result<std::optional<migrations::PrismaConfig>> config =
+      paths.empty() || !prisma_config.empty()
+          ? FindProjectConfig(prisma_config, ".")
+          : Result<std::optional<migrations::PrismaConfig>>(std::nullopt);
+  if (!config.ok()) {
+    std::fprintf(stderr, "lockstep plan: %s\n", config.status().ToString().c_str());
+    return exit_code::kUsage;
+  }
+  Result<std::vector<std::string>> chosen = PathsOrConfigured(paths, schema, *config, ".");
+  if (!chosen.ok()) {
+    std::fprintf(stderr, "lockstep plan: %s\n", chosen.status().ToString().c_str());
+    return exit_code::kUsage;
+  }
 
-  Result<LoadedMigrations> loaded = LoadForAnalysis(paths);
+  Result<LoadedMigrations> loaded = LoadForAnalysis(*chosen);
   if (!loaded.ok()) {
     std::fprintf(stderr, "lockstep plan: %s\n", loaded.status().ToString().c_str());
     return exit_code::kUsage;
@@ -77,7 +99,18 @@ int Plan(const Args& args) {
   const bool explicit_database = !database.empty();
   std::string source = "--database";
   if (!no_database && database.empty()) {
-    Result<std::optional<db::MigrationUrl>> found = FindProjectDatabase(loaded->directory);
+    // prisma.config.ts's datasource when there is a config, as deploy.
+    Result<std::optional<migrations::PrismaConfig>> project_config = *config;
+    if (!*config) project_config = FindProjectConfig("", ".");
+    Result<std::optional<db::ConfiguredDatasource>> configured =
+        project_config.ok() ? ConfiguredDatasourceOf(*project_config)
+                            : Result<std::optional<db::ConfiguredDatasource>>(std::nullopt);
+    if (!configured.ok()) {
+      std::fprintf(stderr, "lockstep plan: %s\n", configured.status().ToString().c_str());
+      return exit_code::kUsage;
+    }
+    Result<std::optional<db::MigrationUrl>> found =
+        FindProjectDatabase(loaded->directory, *configured);
     if (!found.ok()) {
       std::fprintf(stderr, "lockstep plan: %s\n", found.status().ToString().c_str());
       return exit_code::kUsage;

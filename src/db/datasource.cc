@@ -141,10 +141,15 @@ std::optional<fs::path> FindPrismaSchema(const fs::path& migrations_dir, const f
 
 Result<std::optional<MigrationUrl>> FindMigrationUrl(const fs::path& migrations_dir,
                                                      const std::vector<fs::path>& env_places,
-                                                     const EnvLookup& getenv) {
+                                                     const EnvLookup& getenv,
+                                                     const ConfiguredDatasource* configured) {
   std::optional<Datasource> ds;
   std::string schema_name;
-  if (std::optional<fs::path> schema = FindPrismaSchema(migrations_dir, fs::current_path())) {
+  if (configured != nullptr) {
+    ds = configured->datasource;
+    schema_name = configured->file;
+  } else if (std::optional<fs::path> schema =
+                 FindPrismaSchema(migrations_dir, fs::current_path())) {
     std::ifstream in(*schema, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();

@@ -50,6 +50,14 @@ struct MigrationUrl {
       source;  // for messages, e.g. "DIRECT_URL (directUrl of prisma/schema.prisma) from .env"
 };
 
+// The datasource of a Prisma 7 project's prisma.config.ts (read by the caller with
+// migrations/prisma_config.h): when given, it takes the place of schema.prisma's datasource
+// block, as in Prisma 7.
+struct ConfiguredDatasource {
+  std::string file;  // the config file, for messages
+  Datasource datasource;
+};
+
 // The URL `prisma migrate` would use for a project whose migrations are in `migrations_dir`:
 // each env("NAME") is looked up with FindEnvVariable in `env_places`, in order (`getenv` as
 // there), or only in the environment when `env_places` is empty. nullopt when nothing is set and
@@ -57,6 +65,7 @@ struct MigrationUrl {
 // file cannot be read, or names a variable that is unset.
 Result<std::optional<MigrationUrl>> FindMigrationUrl(
     const std::filesystem::path& migrations_dir,
-    const std::vector<std::filesystem::path>& env_places, const EnvLookup& getenv = {});
+    const std::vector<std::filesystem::path>& env_places, const EnvLookup& getenv = {},
+    const ConfiguredDatasource* configured = nullptr);
 
 }  // namespace lockstep::db

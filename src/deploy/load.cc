@@ -79,6 +79,14 @@ Loaded LoadMigrations(const std::string& path) {
     }
     return Error(exit_code::kUsage, set.status().ToString());
   }
+  if (Status s = migrations::RefusePrisma8(
+          *set, "lockstep deploy",
+          "waits for Prisma 8's migration format to be final (a release candidate today); "
+          "`lockstep lint`, `plan` and `trace` read these packages, `prisma db migrate` applies "
+          "them");
+      !s.ok()) {
+    return Error(exit_code::kUsage, s.ToString());
+  }
   Loaded out;
   out.set = std::move(*set);
   for (const migrations::Source& s : out.set.sources) {

@@ -12,6 +12,13 @@ namespace fs = std::filesystem;
 Result<FixInput> FindFixInput(const std::string& path) {
   Result<migrations::MigrationSet> given = migrations::Discover(path);
   if (!given.ok()) return given.status();
+  if (Status s = migrations::RefusePrisma8(
+          *given, "lockstep fix",
+          "rewrites migration.sql folders; Prisma 8 packages are generated from migration.ts, "
+          "and their SQL is checked against migrationHash");
+      !s.ok()) {
+    return s;
+  }
   if (given->sources.empty() || given->migrations.empty())
     return Status::Error("no migration found", path);
   const migrations::Source& src = given->sources.front();

@@ -19,6 +19,7 @@
 #include "base/source.h"
 #include "migrations/checksum.h"
 #include "migrations/naming.h"
+#include "migrations/prisma_config.h"
 
 // toml++ is optional at build time; without it the lock file is read the way Prisma itself reads
 // it (line by line), which is what matters for compatibility anyway.
@@ -34,6 +35,7 @@ namespace {
 
 constexpr std::string_view kMigrationFile = "migration.sql";
 constexpr std::string_view kLockFile = "migration_lock.toml";
+constexpr std::string_view kOpsFile = "ops.json";  // a Prisma 8 package's operations
 // How deep below a project root to look for a migrations directory: monorepos keep it at
 // `packages/<pkg>/prisma/migrations`, or with a multi-file schema at
 // `packages/<pkg>/prisma/schema/migrations`, five levels down.
@@ -250,6 +252,8 @@ class Discoverer {
   Status AddPlainDirectory(const std::string& argument, const fs::path& dir,
                            const std::vector<Entry>& entries);
   Status AddPlainFile(const std::string& argument, const fs::path& file);
+  Status AddPrisma8Directory(const std::string& argument, const fs::path& dir);
+  Status AddPrisma8Package(const std::string& argument, const fs::path& folder);
   Status AddDirectory(const std::string& argument, const fs::path& dir);
 
   // Reads the file and appends the migration, unless an earlier PATH already brought it.
@@ -297,6 +301,20 @@ class Discoverer {
 
 // A directory is a Prisma migrations directory when it has the lock file or at least one
 // sub-folder holding migration.sql.
+// A Prisma 8 migrations directory (migrations/app/): a sub-folder holds ops.json.
+bool LooksLikePrisma8Directory(const fs::path& dir, const std::vector<Entry>& entries) {
+  for (const Entry& e : entries) {
+    if (e.type == fs::file_type::directory && Exists(dir / e.name / kOpsFile)) return true;
+  }
+  return false;
+}
+
+bool IsPrisma8Directory(const fs::path& dir) {
+  if (!IsDirectory(dir)) return false;
+  Result<std::vector<Entry>> entries = List(dir);
+  return entries.ok() && LooksLikePrisma8Directory(dir, *entries);
+}
+
 bool LooksLikePrismaDirectory(const fs::path& dir, const std::vector<Entry>& entries) {
   for (const Entry& e : entries) {
     if (e.name == kLockFile) return true;
@@ -330,6 +348,7 @@ Status Discoverer::Add(const std::string& argument) {
   }
   const std::string filename = p.filename().string();
   if (filename == kMigrationFile) return AddPrismaFolder(argument, Clean(p).parent_path());
+  if (filename == kOpsFile) return AddPrisma8Package(argument, Clean(p).parent_path());
   if (EndsWith(filename, ".sql") && filename.size() > 4) return AddPlainFile(argument, p);
   if (EndsWith(filename, ".prisma")) {
     const fs::path dir = Clean(p).parent_path() / "migrations";
@@ -347,14 +366,44 @@ Status Discoverer::AddDirectory(const std::string& argument, const fs::path& dir
   for (const Entry& e : *entries) {
     if (e.name == kMigrationFile) return AddPrismaFolder(argument, dir);
   }
+  for (const Entry& e : *entries) {
+    if (e.name == kOpsFile) return AddPrisma8Package(argument, dir);
+  }
   if (LooksLikePrismaDirectory(dir, *entries)) return AddPrismaDirectory(argument, dir);
+  if (LooksLikePrisma8Directory(dir, *entries)) return AddPrisma8Directory(argument, dir);
+  if (IsPrisma8Directory(dir / "app")) return AddPrisma8Directory(argument, dir / "app");
   if (std::any_of(entries->begin(), entries->end(), IsPlainSql)) {
     return AddPlainDirectory(argument, dir, *entries);
   }
-  // A project root.
+  // A project root. Prisma 7's prisma.config.ts says where the migrations are.
+  if (std::optional<fs::path> config = FindPrismaConfig(dir)) {
+    Result<PrismaConfig> read = ReadPrismaConfig(*config);
+    // Unreadable, the config says nothing: the usual places may still hold the migrations.
+    if (!read.ok()) {
+      set_.notes.push_back(
+          {NoteLevel::kWarning, read.status().where(),
+           read.status().message() + "; looking for the migrations as without it"});
+      read = PrismaConfig{};
+    }
+    Result<std::optional<fs::path>> configured = ConfigMigrationsDirectory(*read);
+    if (!configured.ok()) return configured.status();
+    if (*configured) {
+      if (!IsDirectory(**configured)) {
+        return Status::Error(
+            "the migrations directory it names, " + PathString(**configured) + ", does not exist",
+            PathString(*config));
+      }
+      Tell(**configured, "the migrations directory of " + PathString(*config));
+      return AddPrismaDirectory(argument, Clean(**configured));
+    }
+  }
   if (IsDirectory(dir / "prisma" / "migrations")) {
+    if (IsPrisma8Directory(dir / "prisma" / "migrations" / "app"))
+      return AddPrisma8Directory(argument, dir / "prisma" / "migrations" / "app");
     return AddPrismaDirectory(argument, dir / "prisma" / "migrations");
   }
+  if (IsPrisma8Directory(dir / "migrations" / "app"))
+    return AddPrisma8Directory(argument, dir / "migrations" / "app");
   const bool has_schema = std::any_of(entries->begin(), entries->end(), [](const Entry& e) {
     return e.target == fs::file_type::regular && EndsWith(e.name, ".prisma");
   });
@@ -454,6 +503,44 @@ Status Discoverer::AddPrismaDirectory(const std::string& argument, const fs::pat
   set_.sources[source].provider = ReadProvider(dir);
   if (Status s = CheckProvider(set_.sources[source], dir); !s.ok()) return s;
   CheckNames(dir, first);
+  return Status::Ok();
+}
+
+Status Discoverer::AddPrisma8Directory(const std::string& argument, const fs::path& dir) {
+  Result<std::vector<Entry>> entries = Listing(dir);
+  if (!entries.ok()) return entries.status();
+  NewSource(argument, LayoutKind::kPrisma8Directory, dir);
+  const size_t source = set_.sources.size() - 1;
+  size_t found = 0;
+  for (const Entry& e : *entries) {
+    set_.sources[source].existing_names.push_back(e.name);
+    if (e.type != fs::file_type::directory) continue;
+    const fs::path ops = dir / e.name / kOpsFile;
+    if (!Exists(ops)) {
+      Tell(dir / e.name, "no ops.json in this folder: not a Prisma 8 package, skipped");
+      continue;
+    }
+    ++found;
+    Status s = AddMigration(e.name, ops, dir / e.name, MigrationKind::kPrisma8Package);
+    if (!s.ok()) return s;
+  }
+  if (found == 0)
+    return Status::Error("no migrations: no <name>/ops.json package here", PathString(dir));
+  return Status::Ok();
+}
+
+Status Discoverer::AddPrisma8Package(const std::string& argument, const fs::path& folder) {
+  std::error_code ec;
+  const fs::path absolute = Clean(fs::absolute(folder, ec));
+  const fs::path parent = Clean(folder / "..");
+  NewSource(argument, LayoutKind::kPrisma8Package, parent);
+  const size_t source = set_.sources.size() - 1;
+  Status s = AddMigration(absolute.filename().string(), Clean(folder) / kOpsFile, Clean(folder),
+                          MigrationKind::kPrisma8Package);
+  if (!s.ok()) return s;
+  if (Result<std::vector<Entry>> siblings = Listing(parent); siblings.ok()) {
+    for (const Entry& e : *siblings) set_.sources[source].existing_names.push_back(e.name);
+  }
   return Status::Ok();
 }
 
@@ -569,6 +656,12 @@ Status Discoverer::AddMigration(std::string name, fs::path sql_path, fs::path fo
     *bytes = std::move(text);
   }
   Migration m;
+  if (kind == MigrationKind::kPrisma8Package) {
+    Result<Prisma8Package> package = ReadOpsJson(PathString(sql_path), *bytes);
+    if (!package.ok()) return package.status();
+    *bytes = std::move(package->sql);
+    m.operations = std::move(package->operations);
+  }
   m.name = std::move(name);
   m.sql_path = std::move(sql_path);
   m.folder = std::move(folder);
@@ -675,7 +768,15 @@ Status Discoverer::CheckProvider(const Source& source, const fs::path& dir) {
 }  // namespace
 
 std::string_view MigrationKindName(MigrationKind k) {
-  return k == MigrationKind::kPrismaFolder ? "prisma folder" : "plain file";
+  switch (k) {
+    case MigrationKind::kPrismaFolder:
+      return "prisma folder";
+    case MigrationKind::kPlainFile:
+      return "plain file";
+    case MigrationKind::kPrisma8Package:
+      return "prisma 8 package";
+  }
+  return "?";
 }
 
 std::string_view LayoutKindName(LayoutKind k) {
@@ -688,6 +789,10 @@ std::string_view LayoutKindName(LayoutKind k) {
       return "directory of .sql files";
     case LayoutKind::kPlainFile:
       return ".sql file";
+    case LayoutKind::kPrisma8Directory:
+      return "prisma 8 migrations directory";
+    case LayoutKind::kPrisma8Package:
+      return "prisma 8 package";
   }
   return "?";
 }
@@ -711,6 +816,16 @@ Result<MigrationSet> Discover(const std::vector<std::string>& paths,
 
 Result<MigrationSet> Discover(const std::string& path) {
   return Discover(std::vector<std::string>{path});
+}
+
+Status RefusePrisma8(const MigrationSet& set, std::string_view command, std::string_view why) {
+  for (const Migration& m : set.migrations) {
+    if (m.kind != MigrationKind::kPrisma8Package) continue;
+    return Status::Error(
+        "a Prisma 8 migration package (ops.json): " + std::string(command) + " " + std::string(why),
+        PathString(m.sql_path));
+  }
+  return Status::Ok();
 }
 
 }  // namespace lockstep::migrations

@@ -1,13 +1,18 @@
 // Finding the migrations a user points lockstep at, in the order Prisma applies them.
 //
 // A PATH may be:
-//   - a project root: `<root>/prisma/migrations/`, or `<dir>/migrations/` next to a `*.prisma`
-//     schema; failing both, the one Prisma migrations directory found below (monorepos:
+//   - a project root: the migrations directory its Prisma 7 config names (prisma_config.h:
+//     `migrations.path`, else `migrations/` next to its `schema`), else
+//     `<root>/prisma/migrations/`, or `<dir>/migrations/` next to a `*.prisma` schema; failing
+//     both, the one Prisma migrations directory found below (monorepos:
 //     `packages/db/prisma/migrations/`; several found is an error that lists them);
 //   - a `*.prisma` schema file: the `migrations/` next to it;
 //   - a Prisma migrations directory: `<name>/migration.sql` folders (+ `migration_lock.toml`);
 //   - one migration folder (holding `migration.sql`), or that `migration.sql` itself;
-//   - a directory of plain `*.sql` files, or one `.sql` file.
+//   - a directory of plain `*.sql` files, or one `.sql` file;
+//   - Prisma 8: its `migrations/app/` directory of `<timestamp>_<slug>/ops.json` packages (also
+//     given as `migrations/`, or found from a project root as `migrations/app/` or
+//     `prisma/migrations/app/`), one package folder, or its ops.json (prisma8.h).
 //
 // Prisma semantics kept on purpose: folders without `migration.sql` are ignored (reported as a
 // note); symlinks to folders are ignored (Prisma lists entries without following links: a
@@ -25,21 +30,26 @@
 #include <vector>
 
 #include "base/status.h"
+#include "migrations/prisma8.h"
 
 namespace lockstep::migrations {
 
 enum class MigrationKind {
-  kPrismaFolder,  // <folder>/migration.sql
-  kPlainFile,     // <name>.sql
+  kPrismaFolder,    // <folder>/migration.sql
+  kPlainFile,       // <name>.sql
+  kPrisma8Package,  // <package>/ops.json (Prisma 8, prisma8.h)
 };
-std::string_view MigrationKindName(MigrationKind k);  // "prisma folder", "plain file"
+// "prisma folder", "plain file", "prisma 8 package"
+std::string_view MigrationKindName(MigrationKind k);
 
 // How one PATH argument was understood.
 enum class LayoutKind {
-  kPrismaDirectory,  // a migrations directory (given directly, or found from a root or schema)
-  kPrismaFolder,     // a single migration folder
-  kPlainDirectory,   // a directory of plain .sql files
-  kPlainFile,        // a single .sql file
+  kPrismaDirectory,   // a migrations directory (given directly, or found from a root or schema)
+  kPrismaFolder,      // a single migration folder
+  kPlainDirectory,    // a directory of plain .sql files
+  kPlainFile,         // a single .sql file
+  kPrisma8Directory,  // Prisma 8's migrations/app/: <timestamp>_<slug>/ops.json packages
+  kPrisma8Package,    // a single Prisma 8 package
 };
 std::string_view LayoutKindName(LayoutKind k);
 
@@ -59,6 +69,9 @@ struct Migration {
   // tells apart files reached through several PATHs without resolving the path again.
   std::filesystem::path canonical_path;
   size_t source = 0;  // index into MigrationSet::sources
+  // Prisma 8 packages only: the operations of ops.json, whose `execute` SQL `sql` holds in
+  // ops.json's layout (prisma8.h), so that byte offsets into `sql` are offsets into ops.json.
+  std::vector<Prisma8Operation> operations;
 };
 
 struct Source {
@@ -103,5 +116,9 @@ Result<MigrationSet> Discover(const std::vector<std::string>& paths);
 Result<MigrationSet> Discover(const std::vector<std::string>& paths,
                               const std::function<void(const Migration&)>& on_read);
 Result<MigrationSet> Discover(const std::string& path);
+
+// An error naming the first Prisma 8 package of `set`, for the commands that cannot take them
+// yet: `command` (e.g. "lockstep deploy") followed by `why`. Ok without Prisma 8 packages.
+Status RefusePrisma8(const MigrationSet& set, std::string_view command, std::string_view why);
 
 }  // namespace lockstep::migrations

@@ -57,6 +57,12 @@ Result<Selected> SelectMigrations(const VerifyOptions& o) {
   std::vector<std::string> paths = o.paths.empty() ? std::vector<std::string>{"."} : o.paths;
   Result<migrations::MigrationSet> set = migrations::Discover(paths);
   if (!set.ok()) return set.status();
+  if (Status s = migrations::RefusePrisma8(
+          *set, "lockstep verify",
+          "deploys with lockstep deploy, which waits for Prisma 8's migration format to be final");
+      !s.ok()) {
+    return s;
+  }
   for (const migrations::Note& n : set->notes) Say(o, n.ToString());
   std::vector<migrations::Migration> all = set->migrations;
   // One migration folder or file: the migrations before it in its directory are its history.

@@ -96,5 +96,31 @@ TEST_F(MigrationUrlTest, WithoutASchemaOrDirectUrlItIsTheUrlsVariable) {
   EXPECT_EQ((*named)->url, "postgresql://b@h/d");
 }
 
+// Prisma 7: prisma.config.ts's datasource replaces the schema's block (the schema still has one
+// here, as a Prisma 6 project moving to 7 would, and must not be used).
+TEST_F(MigrationUrlTest, ConfiguredDatasourceReplacesTheSchemas) {
+  Write("prisma/schema.prisma", "datasource db {\n url = env(\"SCHEMA_URL\")\n}\n");
+  ConfiguredDatasource configured;
+  configured.file = "prisma.config.ts";
+  configured.datasource.url = DatasourceValue{"APP_URL", ""};
+  const std::map<std::string, std::string> env = {{"SCHEMA_URL", "postgresql://s@h/d"},
+                                                  {"APP_URL", "postgresql://c@h/d"}};
+  auto lookup = [&](const std::string& k) -> std::optional<std::string> {
+    auto it = env.find(k);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  };
+  Result<std::optional<MigrationUrl>> u =
+      FindMigrationUrl(root_ / "prisma/migrations", {root_}, lookup, &configured);
+  ASSERT_TRUE(u.ok() && *u) << u.status().ToString();
+  EXPECT_EQ((*u)->url, "postgresql://c@h/d");
+  EXPECT_TRUE((*u)->source.starts_with("APP_URL (url of prisma.config.ts) from ")) << (*u)->source;
+  configured.datasource.direct_url = DatasourceValue{"", "postgresql://literal@h/d"};
+  u = FindMigrationUrl(root_ / "prisma/migrations", {root_}, lookup, &configured);
+  ASSERT_TRUE(u.ok() && *u) << u.status().ToString();
+  EXPECT_EQ((*u)->url, "postgresql://literal@h/d");
+  EXPECT_EQ((*u)->source, "directUrl of prisma.config.ts");
+}
+
 }  // namespace
 }  // namespace lockstep::db

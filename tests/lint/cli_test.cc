@@ -412,3 +412,114 @@ TEST_F(LintDatabase, SeverityScalesWithTheTablesEstimate) {
 }
 
 }  // namespace
+
+// Prisma 8 packages (tests/migrations/fixtures/prisma8, plus a package building an index
+// CONCURRENTLY): lint and plan read the execute SQL of each operation with positions in ops.json
+// and the operation's id, each package one transaction; deploy refuses them. Golden outputs in
+// tests/lint/golden/.
+class Prisma8Cli : public LintCli {
+ protected:
+  void SetUp() override {
+    LintCli::SetUp();
+    fs::copy(fs::path(LOCKSTEP_SOURCE_DIR) / "tests/migrations/fixtures/prisma8", dir_ / "app8",
+             fs::copy_options::recursive);
+    Write(dir_ / "app8/migrations/app/20260303T0800_name_index/ops.json",
+          "[\n"
+          "  {\n"
+          "    \"id\": \"index.user.name\",\n"
+          "    \"label\": \"create index user_name_idx\",\n"
+          "    \"operationClass\": \"additive\",\n"
+          "    \"execute\": [\n"
+          "      { \"sql\": \"SET lock_timeout = '1s'\" },\n"
+          "      { \"sql\": \"CREATE INDEX CONCURRENTLY \\\"user_name_idx\\\" ON "
+          "\\\"public\\\".\\\"user\\\" (\\\"name\\\")\" }\n"
+          "    ]\n"
+          "  }\n"
+          "]\n");
+  }
+  std::string Golden(const std::string& name) {
+    return Slurp(fs::path(LOCKSTEP_SOURCE_DIR) / "tests/lint/golden" / name);
+  }
+};
+
+TEST_F(Prisma8Cli, LintNamesOpsJsonPositionsAndOperations) {
+  Outcome o = Lockstep({"lint", "app8", "--format", "gcc", "--hints"});
+  EXPECT_EQ(o.code, 1) << o.err;
+  EXPECT_EQ(o.out, Golden("prisma8.gcc"));
+  // One package given alone is linted after the packages before it (the table exists).
+  o = Lockstep(
+      {"lint", "app8/migrations/app/20260303T0800_name_index/ops.json", "--format", "gcc"});
+  EXPECT_EQ(o.code, 1) << o.err;
+  EXPECT_NE(o.out.find("ops.json:8:17: error: operation \"index.user.name\": "), std::string::npos)
+      << o.out;
+}
+
+TEST_F(Prisma8Cli, PlanPointsIntoOpsJson) {
+  Outcome o = Lockstep({"plan", "app8"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out, Golden("prisma8.plan"));
+}
+
+TEST_F(Prisma8Cli, FixRefusesPackages) {
+  Outcome o = Lockstep({"fix", "app8", "--dry-run"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("ops.json: error: a Prisma 8 migration package (ops.json): lockstep fix "
+                       "rewrites migration.sql folders"),
+            std::string::npos)
+      << o.err;
+}
+
+TEST_F(Prisma8Cli, DeployRefusesUntilTheFormatIsFinal) {
+  Outcome o = Lockstep({"deploy", "app8", "--dry-run"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.out, "");
+  EXPECT_NE(o.err.find("app8/migrations/app/20260301T1000_init/ops.json: error: a Prisma 8 "
+                       "migration package (ops.json): lockstep deploy waits for Prisma 8's "
+                       "migration format to be final"),
+            std::string::npos)
+      << o.err;
+}
+
+// Prisma 7: prisma.config.ts names the migrations (no PATH given) and the datasource; a computed
+// URL is one warning line naming where it is, and lint goes on without a database.
+TEST_F(LintCli, Prisma7ConfigNamesMigrationsAndDatasource) {
+  Write(dir_ / "prisma.config.ts",
+        "import { defineConfig } from 'prisma/config'\n"
+        "export default defineConfig({\n"
+        "  migrations: { path: 'db/migrations' },\n"
+        "  datasource: { url: process.env.DATABASE_URL ?? '' },\n"
+        "})\n");
+  Write(dir_ / "db/migrations/001_a/migration.sql", "CREATE TABLE t (x int);\n");
+  Write(dir_ / "db/migrations/002_b/migration.sql", "CREATE INDEX i ON t (x);\n");
+  Write(dir_ / "prisma/migrations/001_other/migration.sql", "DROP TABLE nothing_here;\n");
+  Outcome o = Lockstep({"lint", "--format", "gcc"});
+  EXPECT_EQ(o.code, 1) << o.err;
+  EXPECT_NE(o.out.find("db/migrations/002_b/migration.sql:1:1: error: CREATE INDEX"),
+            std::string::npos)
+      << o.out;
+  EXPECT_EQ(o.out.find("nothing_here"), std::string::npos);
+  EXPECT_NE(o.err.find("prisma.config.ts:4:22: warning: datasource.url is computed "
+                       "(process.env.DATABASE_URL ?? ''), which lockstep cannot evaluate"),
+            std::string::npos)
+      << o.err;
+
+  // --config names another project's config; deploy reads its datasource (a literal here).
+  Write(dir_ / "other/prisma.config.ts",
+        "export default {\n  schema: 'prisma/schema.prisma',\n"
+        "  datasource: { url: 'postgresql://u:secret@127.0.0.1:1/d' },\n}\n");
+  Write(dir_ / "other/prisma/migrations/001_x/migration.sql", "CREATE TABLE x (id int);\n");
+  o = Lockstep({"plan", "--config", "other/prisma.config.ts"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("other/prisma/migrations/001_x/migration.sql"), std::string::npos) << o.out;
+  // --schema, as Prisma's: the migrations beside the schema.
+  Write(dir_ / "other/prisma/schema.prisma", "datasource db {\n  provider = \"postgresql\"\n}\n");
+  o = Lockstep({"plan", "--schema", "other/prisma/schema.prisma"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("other/prisma/migrations/001_x/migration.sql"), std::string::npos) << o.out;
+  o = Lockstep({"deploy", "--config", "other/prisma.config.ts"}, "LOCKSTEP_CONNECT_TIMEOUT=1");
+  EXPECT_NE(o.out.find("1 migration found in other/prisma/migrations"), std::string::npos)
+      << o.out << o.err;
+  EXPECT_EQ((o.out + o.err).find("secret"), std::string::npos) << o.out << o.err;
+  EXPECT_NE((o.out + o.err).find("url of other/prisma.config.ts"), std::string::npos)
+      << o.out << o.err;
+}

@@ -89,6 +89,41 @@ TEST(Layout, ProjectRootFindsPrismaMigrations) {
   EXPECT_EQ(set->migrations[2].sql, "");  // an empty migration.sql is a migration
 }
 
+// Prisma 7: the project's prisma.config.ts says where the migrations are, before the usual
+// places (a prisma/migrations/ that is not the configured one is ignored).
+TEST(Layout, ProjectRootUsesPrismaConfigMigrationsPath) {
+  Scratch s;
+  s.Write("prisma.config.ts",
+          "import { defineConfig, env } from 'prisma/config'\n"
+          "export default defineConfig({\n  migrations: { path: 'db/migrations' },\n"
+          "  datasource: { url: env('DATABASE_URL') },\n})\n");
+  s.Write("db/migrations/0_init/migration.sql", "CREATE TABLE a (id int);\n");
+  s.Write("db/migrations/1_more/migration.sql", "CREATE TABLE b (id int);\n");
+  s.Write("prisma/migrations/9_other/migration.sql", "CREATE TABLE c (id int);\n");
+  Result<MigrationSet> set = Discover(s.root().string());
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(Names(*set), (std::vector<std::string>{"0_init", "1_more"}));
+  EXPECT_TRUE(HasNote(*set, NoteLevel::kNote, "db/migrations", "prisma.config.ts"));
+
+  // Without migrations.path, the migrations/ next to the configured schema.
+  s.Write("prisma.config.ts", "export default { schema: 'db/schema.prisma' }\n");
+  set = Discover(s.root().string());
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(Names(*set), (std::vector<std::string>{"0_init", "1_more"}));
+
+  // A computed path: one line naming where, and what to pass instead.
+  s.Write("prisma.config.ts",
+          "export default defineConfig({\n  migrations: { path: dir + '/m' },\n})\n");
+  set = Discover(s.root().string());
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.status().where(), (s.root() / "prisma.config.ts").string() + ":2:23");
+  EXPECT_NE(set.status().message().find("migrations.path is computed (dir + '/m')"),
+            std::string::npos)
+      << set.status().message();
+  EXPECT_NE(set.status().message().find("pass the migrations directory as PATH"),
+            std::string::npos);
+}
+
 TEST(Layout, TheShippedExampleProject) {
   const char* env = std::getenv("LOCKSTEP_SOURCE_DIR");
   const fs::path root = fs::path(env ? env : LOCKSTEP_SOURCE_DIR) / "examples" / "community";
