@@ -147,7 +147,12 @@ std::string KeyRangeSql(const Backfill& b, const BackfillKey& key,
 std::string BatchEndSql(const Backfill& b, const BackfillKey& key,
                         const std::optional<std::vector<std::string>>& after,
                         const std::vector<std::string>& bound, int64_t n) {
-  return "SELECT " + Columns(b, key, "::text") + " FROM " + FromClause(b) + " WHERE " +
+  // Only the key's index reads n keys in order without visiting the rest of the range; without
+  // statistics (a table filled by the previous migration) the planner would scan and sort it
+  // all, for every batch.
+  return "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL "
+         "enable_sort = off; SELECT " +
+         Columns(b, key, "::text") + " FROM " + FromClause(b) + " WHERE " +
          KeyRangeSql(b, key, after, bound) + " ORDER BY " + Columns(b, key, "") +
          " LIMIT 1 OFFSET " + std::to_string(std::max<int64_t>(n, 1) - 1);
 }

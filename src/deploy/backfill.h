@@ -44,7 +44,8 @@ std::string LargestKeySql(const Backfill& b, const BackfillKey& key);
 
 // The last key of the next batch of `n` keys after `after` (none: from the first) and at most
 // `bound`, found with `LIMIT 1 OFFSET n - 1`; no row: fewer than n keys are left, so the batch
-// ends at `bound`.
+// ends at `bound`. Several statements (SET LOCALs that make it an index scan, then the query),
+// to be sent as one query string outside a transaction block (its SET LOCALs end with it).
 std::string BatchEndSql(const Backfill& b, const BackfillKey& key,
                         const std::optional<std::vector<std::string>>& after,
                         const std::vector<std::string>& bound, int64_t n);

@@ -975,7 +975,9 @@ std::string ProgressText(const std::string& table, int64_t rows, int64_t batches
                      Thousands(batches) + " batches, " +
                      Thousands(static_cast<int64_t>(rows_rate)) + " rows/s";
   const int64_t scanned = scanned_before + scanned_now;
-  if (estimate && *estimate > 0 && rate > 0) {
+  if (estimate && *estimate > 0 && scanned >= *estimate) {
+    text += ", ETA unknown (more rows than the planner's estimate of " + Thousands(*estimate) + ")";
+  } else if (estimate && *estimate > 0 && rate > 0) {
     const int64_t left = std::max<int64_t>(*estimate - scanned, 0);
     const double fraction = std::min(1.0, static_cast<double>(scanned) / *estimate);
     text += ", " + std::to_string(static_cast<int>(fraction * 100)) + "% of ~" +
@@ -1134,14 +1136,22 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
       timeouts.statement_ms = Stricter(timeouts.statement_ms.value_or(0), batch_bound);
       in_effect_ = {timeouts.lock_ms, *timeouts.statement_ms,
                     timeouts.idle_ms.value_or(session_idle_ms_)};
-      db::DbResult<db::Rows> r = conn_->Exec(TxBeginSql(step, timeouts) + "; " +
-                                             BatchEndSql(b, key, pos.after, pos.bound, n));
+      // The batch's end is found before its transaction: it only bounds the range, which the
+      // UPDATE then names by value, so the batch's row locks are held for the UPDATE alone.
+      db::DbResult<db::Rows> r =
+          conn_->Exec("SET LOCAL lock_timeout = " + PgDuration(timeouts.lock_ms) +
+                      "; SET LOCAL statement_timeout = " + PgDuration(*timeouts.statement_ms) +
+                      "; " + BatchEndSql(b, key, pos.after, pos.bound, n));
       std::vector<std::string> end = pos.bound;
       bool final_batch = true;
       if (r.ok() && !r->empty()) {
         end.clear();
         for (const auto& v : r->rows[0]) end.push_back(v.value_or(""));
         final_batch = end == pos.bound;
+      }
+      if (r.ok()) {
+        KillPoint();
+        r = conn_->Exec(TxBeginSql(step, timeouts));
       }
       const Clock::time_point batch_start = Clock::now();
       BackfillPosition next = pos;
@@ -1565,10 +1575,14 @@ void PrintBackfillDryRun(const MigrationPlan& plan, const Step& step, const std:
   timeouts.statement_ms = Stricter(update.statement_timeout_ms.value_or(0), batch_bound);
   out.Line("-- once: SELECT <key> FROM " + table + " ORDER BY <key> DESC LIMIT 1  -- the bound");
   out.Line("-- then per batch, <n> adapted to the batch time:");
-  out.Line(TxBeginSql(step, timeouts) + ";");
-  out.Line("SELECT <key> FROM " + table +
+  out.Line("SET LOCAL lock_timeout = " + PgDuration(timeouts.lock_ms) +
+           "; SET LOCAL statement_timeout = " + PgDuration(*timeouts.statement_ms) +
+           "; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL "
+           "enable_sort = off; SELECT <key> FROM " +
+           table +
            " WHERE <key> > <last key done> AND <key> <= <bound> ORDER BY <key> LIMIT 1 OFFSET "
-           "<n - 1>;  -- <batch end>, or <bound> when no row");
+           "<n - 1>;  -- one query string: <batch end>, or <bound> when no row");
+  out.Line(TxBeginSql(step, timeouts) + ";");
   out.Line("-- " + update.where);
   out.Line(BatchUpdateSql(update, "<key> > <last key done> AND <key> <= <batch end>") + ";");
   out.Line(
