@@ -30,6 +30,7 @@ constexpr const char* kDeployUsage =
     "                       [--statement-timeout D] [--max-attempts N] [--retry-deadline D]\n"
     "                       [--retry-delay D] [--max-retry-delay D] [--lock-wait D]\n"
     "                       [--progress-interval D] [--replica URL]... [--max-replica-lag D]\n"
+    "                       [--backfill-batch-time D] [--backfill-pause D]\n"
     "       lockstep deploy [PATH] (--fleet FILE | --fleet-query SQL --database URL)\n"
     "                       [--parallel N] [--canary N] [--on-error stop|continue]\n"
     "                       [--format text|json] [the options above]\n"
@@ -46,6 +47,10 @@ constexpr const char* kDeployUsage =
     "A frozen network ends the run (exit 4, run again) once the server has been silent for\n"
     "10 s and does not answer a new connection; the server ends lockstep's sessions left idle\n"
     "in a transaction after 5 s, releasing their locks (see docs/deploy.md).\n"
+    "A migration that is one UPDATE (and SETs) runs as a batched backfill: short transactions\n"
+    "over the primary key (or a unique NOT NULL key), each recording its position, so a re-run\n"
+    "resumes without updating a row twice; refused when the table has no such key. Wrap it in\n"
+    "BEGIN; ... COMMIT; to run it as one transaction instead (docs/backfill.md).\n"
     "Durations: 100ms, 2s, 5min.\n"
     "\n"
     "  --config FILE          Prisma 7's prisma.config.ts (default: the project's, found from\n"
@@ -76,6 +81,9 @@ constexpr const char* kDeployUsage =
     "                         starts (see docs/replicas.md)\n"
     "  --max-replica-lag D    before each concurrent index build, pause while a replica replays\n"
     "                         further behind than this (default 1s)\n"
+    "  --backfill-batch-time D  batched backfills: size each batch to last about D\n"
+    "                         (default 100ms; its statement_timeout is 10 x D, at least 1s)\n"
+    "  --backfill-pause D     batched backfills: pause between batches (default 0ms)\n"
     "\n"
     "Fleets (one history, many tenant databases or schemas; see docs/fleet.md):\n"
     "  --fleet FILE           the targets: one PostgreSQL URL per line (?schema= for a schema\n"
@@ -92,7 +100,9 @@ constexpr const char* kDeployUsage =
     "\n"
     "exit codes: 0 applied (or nothing to do), 2 usage, unusable file (NUL byte, UTF-16,\n"
     "another provider's lock file) or SQL syntax error, 4 database error,\n"
-    "5 a migration failed, 6 blocked by a failed migration (P3009) or a non-empty schema (P3005),\n"
+    "5 a migration failed (a backfill's batch failed: committed batches kept, run again after\n"
+    "fixing the row), 6 blocked by a failed migration (P3009), a non-empty schema (P3005) or a\n"
+    "backfill without a usable key,\n"
     "8 authentication failed, 9 no such directory, 10 no migrations, 11 folder without\n"
     "migration.sql, 12 another deployer holds the lock, 13 lock timeout retries or\n"
     "statement_timeout ran out (nothing recorded: run again), 14 interrupted by SIGINT or\n"
@@ -206,6 +216,11 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
       f.replica_given = true;
     } else if (is_deploy && a == "--max-replica-lag") {
       problem = duration(f.options.max_replica_lag_ms);
+    } else if (is_deploy && a == "--backfill-batch-time") {
+      problem = duration(f.options.backfill_batch_ms);
+      if (!problem && f.options.backfill_batch_ms <= 0) problem = a + " must be positive";
+    } else if (is_deploy && a == "--backfill-pause") {
+      problem = duration(f.options.backfill_pause_ms);
     } else if (is_deploy && a == "--max-attempts") {
       std::optional<std::string> v = value();
       char* end = nullptr;

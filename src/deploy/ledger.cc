@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <random>
 
 namespace lockstep::deploy {
@@ -18,6 +19,25 @@ std::string StartedAt(const Tables& t, const std::string& name, bool tracked) {
 }
 
 int ToInt(const std::optional<std::string>& v) { return v ? std::atoi(v->c_str()) : 0; }
+
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string out = "ARRAY[";
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + QuoteLiteral(values[i]);
+  return out + "]::text[]";
+}
+
+// A text[] read as JSON (array_to_json): nullopt for NULL or anything else.
+std::optional<std::vector<std::string>> JsonStrings(const std::optional<std::string>& json) {
+  if (!json) return std::nullopt;
+  const nlohmann::json j = nlohmann::json::parse(*json, nullptr, false);
+  if (!j.is_array()) return std::nullopt;
+  std::vector<std::string> out;
+  for (const nlohmann::json& v : j) {
+    if (!v.is_string()) return std::nullopt;
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -50,8 +70,19 @@ std::string CreateProgressTableSql(const Tables& t) {
          "    \"statements_done\"  INTEGER NOT NULL DEFAULT 0,\n"
          "    \"in_flight\"        INTEGER,\n"
          "    \"started_at\"       TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
-         "    \"updated_at\"       TIMESTAMPTZ NOT NULL DEFAULT now()\n"
-         ")";
+         "    \"updated_at\"       TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
+         "    \"backfill_key\"     TEXT[],\n"
+         "    \"backfill_bound\"   TEXT[],\n"
+         "    \"backfill_after\"   TEXT[],\n"
+         "    \"backfill_rows\"    BIGINT,\n"
+         "    \"backfill_scanned\" BIGINT\n"
+         "); ALTER TABLE " +
+         t.progress() +
+         // A table left by an older lockstep (a migration it had partly applied) gains them.
+         " ADD COLUMN IF NOT EXISTS \"backfill_key\" TEXT[], ADD COLUMN IF NOT EXISTS "
+         "\"backfill_bound\" TEXT[], ADD COLUMN IF NOT EXISTS \"backfill_after\" TEXT[], ADD "
+         "COLUMN IF NOT EXISTS \"backfill_rows\" BIGINT, ADD COLUMN IF NOT EXISTS "
+         "\"backfill_scanned\" BIGINT";
 }
 
 std::string InsertFinishedSql(const Tables& t, const std::string& id, const std::string& name,
@@ -82,6 +113,24 @@ std::string SaveProgressSql(const Tables& t, const std::string& name, const std:
          ") ON CONFLICT (\"migration_name\") DO UPDATE SET \"checksum\" = EXCLUDED.\"checksum\", "
          "\"statements_done\" = EXCLUDED.\"statements_done\", \"in_flight\" = "
          "EXCLUDED.\"in_flight\", \"updated_at\" = clock_timestamp()";
+}
+
+std::string SaveBackfillSql(const Tables& t, const std::string& name, const std::string& checksum,
+                            int statements_done, const BackfillPosition& p) {
+  return "INSERT INTO " + t.progress() +
+         " (\"migration_name\", \"checksum\", \"statements_done\", \"in_flight\", "
+         "\"backfill_key\", \"backfill_bound\", \"backfill_after\", \"backfill_rows\", "
+         "\"backfill_scanned\") VALUES (" +
+         QuoteLiteral(name) + ", " + QuoteLiteral(checksum) + ", " +
+         std::to_string(statements_done) + ", NULL, " + TextArray(p.key_columns) + ", " +
+         TextArray(p.bound) + ", " + (p.after ? TextArray(*p.after) : std::string("NULL")) + ", " +
+         std::to_string(p.rows) + ", " + std::to_string(p.scanned) +
+         ") ON CONFLICT (\"migration_name\") DO UPDATE SET \"checksum\" = EXCLUDED.\"checksum\", "
+         "\"statements_done\" = EXCLUDED.\"statements_done\", \"in_flight\" = NULL, "
+         "\"backfill_key\" = EXCLUDED.\"backfill_key\", \"backfill_bound\" = "
+         "EXCLUDED.\"backfill_bound\", \"backfill_after\" = EXCLUDED.\"backfill_after\", "
+         "\"backfill_rows\" = EXCLUDED.\"backfill_rows\", \"backfill_scanned\" = "
+         "EXCLUDED.\"backfill_scanned\", \"updated_at\" = clock_timestamp()";
 }
 
 std::string DeleteProgressSql(const Tables& t, const std::string& name) {
@@ -139,9 +188,17 @@ db::DbResult<std::optional<std::vector<MigrationRow>>> ReadMigrationRows(db::Con
 
 db::DbResult<std::optional<std::vector<ProgressRow>>> ReadProgressRows(db::Connection& conn,
                                                                        const Tables& t) {
-  db::DbResult<db::Rows> r = conn.Exec(
-      "SELECT migration_name, checksum, statements_done, in_flight, started_at, updated_at FROM " +
-      t.progress() + " ORDER BY migration_name");
+  const std::string columns =
+      "migration_name, checksum, statements_done, in_flight, started_at, updated_at";
+  db::DbResult<db::Rows> r =
+      conn.Exec("SELECT " + columns +
+                ", array_to_json(backfill_key)::text, array_to_json(backfill_bound)::text, "
+                "array_to_json(backfill_after)::text, backfill_rows, backfill_scanned FROM " +
+                t.progress() + " ORDER BY migration_name");
+  if (!r.ok() && r.error().sqlstate == "42703") {
+    // Written by an older lockstep, which had no backfills: its rows have none.
+    r = conn.Exec("SELECT " + columns + " FROM " + t.progress() + " ORDER BY migration_name");
+  }
   if (!r.ok()) {
     if (r.error().sqlstate == "42P01") return std::optional<std::vector<ProgressRow>>();
     return r.error();
@@ -155,6 +212,19 @@ db::DbResult<std::optional<std::vector<ProgressRow>>> ReadProgressRows(db::Conne
     if (row[3]) p.in_flight = ToInt(row[3]);
     p.started_at = row[4].value_or("");
     p.updated_at = row[5].value_or("");
+    if (row.size() > 10) {
+      std::optional<std::vector<std::string>> key = JsonStrings(row[6]);
+      std::optional<std::vector<std::string>> bound = JsonStrings(row[7]);
+      if (key && bound) {
+        BackfillPosition b;
+        b.key_columns = std::move(*key);
+        b.bound = std::move(*bound);
+        b.after = JsonStrings(row[8]);
+        b.rows = row[9] ? std::atoll(row[9]->c_str()) : 0;
+        b.scanned = row[10] ? std::atoll(row[10]->c_str()) : 0;
+        p.backfill = std::move(b);
+      }
+    }
     rows.push_back(std::move(p));
   }
   return std::optional<std::vector<ProgressRow>>(std::move(rows));

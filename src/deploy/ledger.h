@@ -37,6 +37,16 @@ struct MigrationRow {
   bool failed() const { return !finished_at.has_value() && !rolled_back_at.has_value(); }
 };
 
+// How far a batched backfill (docs/backfill.md) has got: keys are the text form of each key
+// column's value, in the key's column order.
+struct BackfillPosition {
+  std::vector<std::string> key_columns;  // the key it is batched by, to refuse resuming by another
+  std::vector<std::string> bound;        // the largest key when it started: where it ends
+  std::optional<std::vector<std::string>> after;  // the last key of the last committed batch
+  int64_t rows = 0;                               // rows updated by the committed batches
+  int64_t scanned = 0;                            // keys the committed batches covered
+};
+
 // One `_lockstep_progress` row: statements [0, statements_done) of the migration are committed.
 // `in_flight` is the index of a statement outside a transaction that was about to be sent: it
 // may or may not have run when the deployer stopped.
@@ -47,6 +57,7 @@ struct ProgressRow {
   std::optional<int> in_flight;
   std::string started_at;
   std::string updated_at;
+  std::optional<BackfillPosition> backfill;  // statement statements_done is a batched backfill
 };
 
 // The DDL Prisma uses (prisma-engines, postgres flavour), IF NOT EXISTS.
@@ -66,6 +77,10 @@ std::string InsertFailedSql(const Tables& t, const std::string& id, const std::s
 std::string SaveProgressSql(const Tables& t, const std::string& name, const std::string& checksum,
                             int statements_done, std::optional<int> in_flight);
 std::string DeleteProgressSql(const Tables& t, const std::string& name);
+// Upserts the progress row of a batched backfill at statement `statements_done`; sent in the
+// same transaction as each batch, so that the position is exactly what is committed.
+std::string SaveBackfillSql(const Tables& t, const std::string& name, const std::string& checksum,
+                            int statements_done, const BackfillPosition& position);
 
 // nullopt when the table does not exist.
 db::DbResult<std::optional<std::vector<MigrationRow>>> ReadMigrationRows(db::Connection& conn,

@@ -40,6 +40,10 @@ struct Options {
   int64_t progress_interval_ms = 10 * 1000;
   // Statements running longer than this get elapsed-time reports.
   int64_t long_statement_ms = 5 * 1000;
+  // Batched backfills (docs/backfill.md): each batch's size is adapted so that its transaction
+  // (and so the row locks it holds) lasts about this long; and the pause after each batch.
+  int64_t backfill_batch_ms = 100;
+  int64_t backfill_pause_ms = 0;
   // Honour PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK as Prisma does.
   bool use_advisory_lock = true;
   // A fleet deploy holds the migration lock of the target's database on a connection of its own

@@ -167,7 +167,63 @@ bool RefusedTransactionControl(const sql::Statement& s) {
   }
 }
 
+// A session-level SET that means nothing for one transaction in particular: SET LOCAL and SET
+// TRANSACTION ... shape the migration's transaction, which a batched backfill does not have.
+bool SessionSetting(const sql::Statement& s) {
+  if (s.kind != sql::Kind::kSet || s.set_local) return false;
+  return s.set_name != "transaction" && s.set_name.rfind("transaction_", 0) != 0 &&
+         s.set_name != "session characteristics";
+}
+
+// The UPDATE's shape, when deploy can run it in batches: the rest of the text is kept as written
+// and the key range ANDed onto its WHERE (docs/backfill.md).
+std::optional<Backfill> BackfillShape(const sql::Statement& s) {
+  if (s.kind != sql::Kind::kUpdate || !s.update) return std::nullopt;
+  const sql::Update& u = *s.update;
+  // RETURNING would make the WHERE end before the statement does; CURRENT OF names one row.
+  if (u.has_returning || u.where_current_of) return std::nullopt;
+  if (u.has_where && u.where_begin < 0) return std::nullopt;
+  Backfill b;
+  b.table = s.table;
+  b.alias = u.alias;
+  b.only = u.only;
+  b.set_columns = u.set_columns;
+  if (u.has_where) {
+    b.where_begin = u.where_begin - s.begin;
+    b.where_end = u.where_end - s.begin;
+  }
+  return b;
+}
+
+// A migration that is one UPDATE, possibly with session-level SETs around it, outside a BEGIN …
+// COMMIT of its own, becomes one kBackfill step.
+void MakeBackfill(MigrationPlan& plan, const std::vector<const sql::Statement*>& statements) {
+  if (!plan.errors.empty() || plan.steps.size() != 1 ||
+      plan.steps[0].kind != StepKind::kTransaction || plan.steps[0].explicit_block)
+    return;
+  Step& step = plan.steps[0];
+  if (step.statements.size() != statements.size()) return;
+  int updates = 0;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const sql::Statement& s = *statements[i];
+    if (SessionSetting(s)) continue;
+    std::optional<Backfill> b = BackfillShape(s);
+    if (!b || ++updates > 1) return;
+    step.statements[i].backfill = std::move(b);
+  }
+  if (updates != 1) return;
+  step.kind = StepKind::kBackfill;
+}
+
 }  // namespace
+
+const PlannedStatement* BackfillStatement(const Step& step) {
+  if (step.kind != StepKind::kBackfill) return nullptr;
+  for (const PlannedStatement& s : step.statements) {
+    if (s.backfill) return &s;
+  }
+  return nullptr;
+}
 
 MigrationPlan PlanMigration(const migrations::Migration& m, const Options& options) {
   MigrationPlan plan;
@@ -200,6 +256,7 @@ MigrationPlan PlanMigration(const migrations::Migration& m, const Options& optio
   };
 
   int index = 0;
+  std::vector<const sql::Statement*> planned;  // the statements of the steps, in order
   for (const sql::Statement& s : parsed.statements) {
     const std::string_view text = sql::StatementText(plan.sql, s);
     if (s.kind == sql::Kind::kTransaction) {
@@ -254,6 +311,7 @@ MigrationPlan PlanMigration(const migrations::Migration& m, const Options& optio
       plan.steps.push_back(std::move(step));
       continue;
     }
+    planned.push_back(&s);
     if (!group) group = Step{};
     group->statements.push_back(std::move(p));
   }
@@ -262,6 +320,7 @@ MigrationPlan PlanMigration(const migrations::Migration& m, const Options& optio
   }
   close_group();
   plan.statement_count = index;
+  MakeBackfill(plan, planned);
   return plan;
 }
 

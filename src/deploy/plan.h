@@ -29,6 +29,18 @@ enum class Recovery {
   kDetachConcurrently,       // interrupted: the partition is left "detach pending": FINALIZE
 };
 
+// An UPDATE that deploy runs in batches over a key range (docs/backfill.md): what it needs to AND
+// the range onto the statement's own WHERE without touching the rest of its text.
+struct Backfill {
+  sql::QName table;   // the target table, as written
+  std::string alias;  // `UPDATE t AS alias`: how the statement names the table, when it does
+  bool only = false;  // UPDATE ONLY: inheritance children are not updated (nor scanned for keys)
+  std::vector<std::string> set_columns;  // a key over one of these cannot order the batches
+  // The top-level WHERE keyword, as byte offsets into PlannedStatement::sql; -1 when none.
+  int where_begin = -1;
+  int where_end = -1;
+};
+
 struct PlannedStatement {
   int index = 0;  // 0-based position among the migration's statements (file order)
   int begin = 0;  // byte range of the statement in the file, without the ';'
@@ -56,9 +68,13 @@ struct PlannedStatement {
   // Those of `relations` it locks in a mode stronger than ROW EXCLUSIVE: with --replica, no
   // standby session may hold or wait for a lock on them when the step starts (replica.h).
   std::vector<sql::QName> strong_locks;
+  std::optional<Backfill> backfill;  // set on the UPDATE of a kBackfill step
 };
 
-enum class StepKind { kTransaction, kOutsideTransaction };
+// kBackfill: a migration that is one UPDATE (and session-level SETs around it) runs as a batched
+// backfill: the SETs on the session, the UPDATE as many short transactions, each recording its
+// position in _lockstep_progress (docs/backfill.md). Its statements are the whole migration.
+enum class StepKind { kTransaction, kOutsideTransaction, kBackfill };
 
 struct Step {
   StepKind kind = StepKind::kTransaction;
@@ -81,10 +97,12 @@ struct MigrationPlan {
   // lockstep records progress in _lockstep_progress for a migration with several steps or a
   // statement outside a transaction; a single-transaction migration needs none (it is atomic).
   bool tracked() const {
-    return steps.size() > 1 ||
-           (steps.size() == 1 && steps[0].kind == StepKind::kOutsideTransaction);
+    return steps.size() > 1 || (steps.size() == 1 && steps[0].kind != StepKind::kTransaction);
   }
 };
+
+// The statement of a kBackfill step that is the UPDATE (nullptr for other steps).
+const PlannedStatement* BackfillStatement(const Step& step);
 
 // Parses `m.sql` (PostgreSQL's grammar, no psql meta-commands: the server would reject them too)
 // and groups the statements. Syntax errors and refused structures go to `errors`.

@@ -16,6 +16,7 @@
 #include "base/exit_codes.h"
 #include "base/source.h"
 #include "db/pooler.h"
+#include "deploy/backfill.h"
 #include "deploy/monitor.h"
 #include "deploy/replica.h"
 #include "deploy/retry.h"
@@ -150,10 +151,16 @@ std::string EmptyMigrationSql(const MigrationPlan& plan, const Tables& t, const 
 }
 
 std::string DescribeSteps(const MigrationPlan& plan, const std::vector<Step>& steps) {
-  int tx = 0, outside = 0;
-  for (const Step& s : steps) (s.kind == StepKind::kTransaction ? tx : outside)++;
+  int tx = 0, outside = 0, backfills = 0;
+  for (const Step& s : steps) {
+    if (s.kind == StepKind::kBackfill)
+      ++backfills;
+    else
+      (s.kind == StepKind::kTransaction ? tx : outside)++;
+  }
   std::string out =
       std::to_string(plan.statement_count) + " statement" + (plan.statement_count == 1 ? "" : "s");
+  if (backfills) out += ", a batched backfill";
   if (tx) out += ", " + std::to_string(tx) + " transaction" + (tx == 1 ? "" : "s");
   if (outside) out += ", " + std::to_string(outside) + " outside a transaction";
   return out;
@@ -259,6 +266,15 @@ class Deployer {
   void DropEmptyProgressTable();
   int RunTransaction(const MigrationPlan& plan, const Step& step, bool last);
   int RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran);
+  // A kBackfill step (docs/backfill.md), resumed after `resume` when an earlier run committed
+  // batches of it.
+  int RunBackfill(const MigrationPlan& plan, const Step& step, bool last,
+                  const std::optional<BackfillPosition>& resume);
+  // A batch failed on its own (not a lock timeout, a timeout or a lost connection): says where
+  // and what is kept. `row`: the batch was one row, so the error is that row's.
+  int BackfillFailed(const MigrationPlan& plan, const PlannedStatement& s, const db::DbError& e,
+                     const BackfillKey& key, const BackfillPosition& done,
+                     const std::vector<std::string>& end, bool row);
   db::DbResult<db::Rows> RunStatement(const PlannedStatement& s, const std::string& sql,
                                       std::optional<WaitBounds> bounds = std::nullopt);
 
@@ -1033,9 +1049,321 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
   return 0;
 }
 
+// Errors that belong to the rows a batch touched (a value that does not convert, a constraint, a
+// trigger's exception): a smaller batch narrows them down to one row. Others (an unknown column,
+// a permission) fail every batch alike.
+bool RowError(const std::string& sqlstate) {
+  for (const char* cls : {"22", "23", "P0", "54", "2F", "38", "39", "XX"}) {
+    if (sqlstate.rfind(cls, 0) == 0) return true;
+  }
+  return false;
+}
+
+std::string ProgressText(const std::string& table, int64_t rows, int64_t batches, double secs,
+                         int64_t scanned_now, int64_t scanned_before,
+                         const std::optional<int64_t>& estimate) {
+  const double rate = secs > 0 ? static_cast<double>(scanned_now) / secs : 0;
+  const double rows_rate = secs > 0 ? static_cast<double>(rows) / secs : 0;
+  std::string text = "  backfill of " + table + ": " + Thousands(rows) + " rows updated in " +
+                     Thousands(batches) + " batches, " +
+                     Thousands(static_cast<int64_t>(rows_rate)) + " rows/s";
+  const int64_t scanned = scanned_before + scanned_now;
+  if (estimate && *estimate > 0 && scanned >= *estimate) {
+    text += ", ETA unknown (more rows than the planner's estimate of " + Thousands(*estimate) + ")";
+  } else if (estimate && *estimate > 0 && rate > 0) {
+    const int64_t left = std::max<int64_t>(*estimate - scanned, 0);
+    const double fraction = std::min(1.0, static_cast<double>(scanned) / *estimate);
+    text += ", " + std::to_string(static_cast<int>(fraction * 100)) + "% of ~" +
+            Thousands(*estimate) + " rows, ETA " + Seconds(left / rate);
+  } else {
+    text += ", ETA unknown (no row estimate)";
+  }
+  return text;
+}
+
+int Deployer::BackfillFailed(const MigrationPlan& plan, const PlannedStatement& s,
+                             const db::DbError& e, const BackfillKey& key,
+                             const BackfillPosition& done, const std::vector<std::string>& end,
+                             bool row) {
+  out_.ClearProgress();
+  const std::string table = Qualified(s.backfill->table);
+  std::string message = Where(plan, &s, nullptr) + ": error: " + e.message;
+  if (!e.detail.empty()) message += "\n  DETAIL: " + e.detail;
+  if (!e.hint.empty()) message += "\n  HINT: " + e.hint;
+  if (!e.internal_query.empty()) message += "\n  QUERY: " + e.internal_query;
+  message += "\n  in the batched backfill of " + table + ", ";
+  message += row ? "on the row " + DescribeKey(key.columns, end)
+                 : "in the batch of keys " +
+                       (done.after ? "after " + DescribeKey(key.columns, *done.after) + " "
+                                   : std::string("from the first ")) +
+                       "up to " + DescribeKey(key.columns, end);
+  message += " (SQLSTATE " + (e.sqlstate.empty() ? std::string("none") : e.sqlstate) + ")";
+  out_.Error(message);
+  std::string after = done.after
+                          ? "Batches up to " + DescribeKey(key.columns, *done.after) +
+                                " are committed (" + Thousands(done.rows) +
+                                " rows updated) and recorded in " + target_.tables.progress() + "; "
+                          : "No batch was committed; ";
+  after += "nothing is recorded as failed in _prisma_migrations, so that a re-run resumes: fix " +
+           std::string(row ? "that row" : "the cause") + " and run `lockstep deploy` again (" +
+           (done.after ? "it continues after " + DescribeKey(key.columns, *done.after)
+                       : std::string("it starts from the first key")) +
+           ", and updates every row once). To give the migration up instead, undo what it did "
+           "and run `lockstep resolve --rolled-back " +
+           plan.name +
+           "`. Meanwhile do not run `prisma migrate deploy` here: it would run the whole UPDATE "
+           "again, in one transaction.";
+  out_.Error(after);
+  return exit_code::kMigrationFailed;
+}
+
+int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last,
+                          const std::optional<BackfillPosition>& resume) {
+  const PlannedStatement* update = BackfillStatement(step);
+  const Backfill& b = *update->backfill;
+  const std::string table = Qualified(b.table);
+  // The session settings before the UPDATE (search_path, timeouts) hold for every batch.
+  for (const PlannedStatement& s : step.statements) {
+    if (&s == update) break;
+    db::DbResult<db::Rows> r = conn_->Exec(s.sql);
+    if (!r.ok()) {
+      if (IsLost(r.error())) return Lost(plan, &s, r.error());
+      return Failed(plan, &s, r.error(), step.first());
+    }
+    timeouts_touched_ = timeouts_touched_ || s.may_change_timeouts;
+  }
+  if (int code = ReadSessionTimeouts()) return code;
+
+  db::DbResult<KeyChoice> choice = ChooseBackfillKey(*conn_, b);
+  if (!choice.ok()) return DbFailure(choice.error(), "looking for the key of " + table);
+  if (!choice->key) {
+    out_.Error(update->where + ": error: cannot run this UPDATE in batches: " + choice->refusal +
+               ". lockstep deploy runs an UPDATE alone in its migration in short batches over "
+               "the primary key (or a unique index on NOT NULL columns that it does not set), "
+               "so that it never holds every row's lock at once, and it resumes after a crash "
+               "without updating a row twice. Nothing was applied. To proceed, add a primary "
+               "key (or such a unique index, CREATE UNIQUE INDEX CONCURRENTLY) in an earlier "
+               "migration; or, to run it as one transaction as `prisma migrate deploy` does "
+               "(every row locked until it commits), wrap it in BEGIN; ... COMMIT; in " +
+               plan.path + ".");
+    return exit_code::kBlocked;
+  }
+  const BackfillKey& key = *choice->key;
+  const std::string key_text = "(" + [&] {
+    std::string c;
+    for (const std::string& k : key.columns) c += (c.empty() ? "" : ", ") + db::QuoteIdent(k);
+    return c;
+  }() + ")";
+  if (resume && resume->key_columns != key.columns) {
+    std::string was;
+    for (const std::string& k : resume->key_columns)
+      was += (was.empty() ? "" : ", ") + db::QuoteIdent(k);
+    out_.Error(update->where + ": error: " + plan.name +
+               " was partly backfilled in batches over the key (" + was + "), and " + table +
+               "'s key is now " + key_text +
+               ": lockstep cannot tell which rows are done. Restore that key, or undo the "
+               "committed batches and run `lockstep resolve --rolled-back " +
+               plan.name + "`.");
+    return exit_code::kBlocked;
+  }
+
+  BackfillPosition pos;
+  bool empty = false;
+  if (resume) {
+    pos = *resume;
+  } else {
+    db::DbResult<db::Rows> largest = conn_->Exec(LargestKeySql(b, key));
+    if (!largest.ok()) {
+      if (IsLost(largest.error())) return Lost(plan, update, largest.error());
+      return DbFailure(largest.error(), "reading the largest key of " + table);
+    }
+    empty = largest->empty();
+    pos.key_columns = key.columns;
+    if (!empty) {
+      for (const auto& v : largest->rows[0]) pos.bound.push_back(v.value_or(""));
+      if (int code = Bookkeeping(
+              SaveBackfillSql(target_.tables, plan.name, plan.checksum, update->index, pos),
+              "recording the start of the backfill"))
+        return code;
+    }
+  }
+  db::DbResult<std::optional<int64_t>> estimate = EstimateRows(*conn_, b);
+  if (!estimate.ok()) return DbFailure(estimate.error(), "estimating the rows of " + table);
+
+  std::string intro = "  batched backfill of " + table + " over its " +
+                      (key.primary ? std::string("primary key ")
+                                   : "unique key " + db::QuoteIdent(key.index) + " ") +
+                      key_text;
+  if (empty) {
+    intro += ": the table is empty";
+  } else {
+    intro +=
+        ", up to " + DescribeKey(key.columns, pos.bound) + " (its largest key when it started)";
+    if (pos.after)
+      intro += ", resuming after " + DescribeKey(key.columns, *pos.after) + " (" +
+               Thousands(pos.rows) + " rows updated by an earlier run)";
+    intro += "; batches of about " + FormatDuration(options_.backfill_batch_ms);
+    if (options_.backfill_pause_ms > 0)
+      intro += ", " + FormatDuration(options_.backfill_pause_ms) + " apart";
+  }
+  out_.Line(intro);
+
+  const BackfillPosition before = pos;
+  const Clock::time_point start = Clock::now();
+  Clock::time_point last_report = start;
+  int64_t n = 100, batches = 0;
+  bool done = empty || (pos.after && *pos.after == pos.bound);
+  // A batch failed on its rows: it is retried in halves to find the row, until a batch ends
+  // where the failed one did (the failure was passed, or it is the row's).
+  bool narrowing = false;
+  std::vector<std::string> failed_end;
+  while (!done) {
+    KillPoint();
+    const Clock::time_point first_attempt = Clock::now();
+    for (int failed_attempts = 1;; ++failed_attempts) {
+      if (int code = ReadSessionTimeouts()) return code;
+      StepTimeouts timeouts = TimeoutsFor(*update);
+      // Each batch holds its rows' locks for as long as it runs: its own statement_timeout keeps
+      // that short even when none is set, and a batch that hits it is retried smaller.
+      const int64_t batch_bound = std::max<int64_t>(10 * options_.backfill_batch_ms, 1000);
+      timeouts.statement_ms = Stricter(timeouts.statement_ms.value_or(0), batch_bound);
+      in_effect_ = {timeouts.lock_ms, *timeouts.statement_ms,
+                    timeouts.idle_ms.value_or(session_idle_ms_)};
+      // The batch's end is found before its transaction: it only bounds the range, which the
+      // UPDATE then names by value, so the batch's row locks are held for the UPDATE alone.
+      db::DbResult<db::Rows> r =
+          conn_->Exec("SET LOCAL lock_timeout = " + PgDuration(timeouts.lock_ms) +
+                      "; SET LOCAL statement_timeout = " + PgDuration(*timeouts.statement_ms) +
+                      "; " + BatchEndSql(b, key, pos.after, pos.bound, n));
+      std::vector<std::string> end = pos.bound;
+      bool final_batch = true;
+      if (r.ok() && !r->empty()) {
+        end.clear();
+        for (const auto& v : r->rows[0]) end.push_back(v.value_or(""));
+        final_batch = end == pos.bound;
+      }
+      if (r.ok()) {
+        KillPoint();
+        r = conn_->Exec(TxBeginSql(step, timeouts));
+      }
+      const Clock::time_point batch_start = Clock::now();
+      BackfillPosition next = pos;
+      if (r.ok()) {
+        KillPoint();
+        r = RunStatement(*update, BatchUpdateSql(*update, KeyRangeSql(b, key, pos.after, end)));
+      }
+      if (r.ok()) {
+        KillPoint();
+        next.after = end;
+        next.rows += r->affected;
+        next.scanned += n;
+        r = conn_->Exec(
+            SaveBackfillSql(target_.tables, plan.name, plan.checksum, update->index, next) +
+            "; COMMIT");
+      }
+      if (r.ok()) {
+        KillPoint();
+        pos = next;
+        ++batches;
+        done = final_batch;
+        if (narrowing && end == failed_end) narrowing = false;
+        if (!narrowing) n = NextBatchSize(n, MsSince(batch_start), options_.backfill_batch_ms);
+        break;
+      }
+      const db::DbError error = r.error();
+      if (IsLost(error)) return Lost(plan, update, error);
+      conn_->Exec("ROLLBACK");
+      if (IsRetryable(error.sqlstate)) {
+        int code = 0;
+        if (!WaitForRetry(plan, update, error.sqlstate, failed_attempts, first_attempt, code))
+          return code;
+        continue;
+      }
+      if (error.sqlstate == "57014") {
+        if (n == 1) return TimedOut(plan, update, error);
+        n = std::max<int64_t>(n / 4, 1);
+        out_.Line("  a batch of the backfill of " + table + " ran into statement_timeout " +
+                  FormatDuration(in_effect_.statement) + ": retrying it with " + Thousands(n) +
+                  " rows");
+        continue;
+      }
+      if (RowError(error.sqlstate) && n > 1) {
+        if (!narrowing)
+          out_.Line("  a batch of the backfill of " + table + " failed (" + error.OneLine() +
+                    "): retrying in smaller batches to find the row");
+        narrowing = true;
+        failed_end = end;
+        n = std::max<int64_t>(n / 2, 1);
+        continue;
+      }
+      return BackfillFailed(plan, *update, error, key, pos, end,
+                            n == 1 && RowError(error.sqlstate));
+    }
+    const int64_t since_report = MsSince(last_report);
+    if (!done &&
+        (out_.tty() ? since_report >= 250 : since_report >= options_.progress_interval_ms)) {
+      out_.Progress(ProgressText(table, pos.rows - before.rows, batches, MsSince(start) / 1000.0,
+                                 pos.scanned - before.scanned, before.scanned, *estimate));
+      last_report = Clock::now();
+    }
+    if (!done && options_.backfill_pause_ms > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(options_.backfill_pause_ms));
+    // Every batch goes through the WAL: a replica that falls behind serves stale reads, so the
+    // next batch waits until each is within --max-replica-lag (docs/replicas.md).
+    if (!done && replicas_) {
+      if (Status s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
+                                     options_.retry_deadline_ms, out_);
+          !s.ok()) {
+        out_.ClearProgress();
+        out_.Error("lockstep deploy: error: " + s.message() + " (--retry-deadline " +
+                   FormatDuration(options_.retry_deadline_ms) + "); the backfill of " + table +
+                   " stopped after " + Thousands(pos.rows) +
+                   " rows, its position is recorded: run `lockstep deploy` again to resume.");
+        return exit_code::kTimedOut;
+      }
+    }
+  }
+  out_.ClearProgress();
+  if (!empty) {
+    const double secs = MsSince(start) / 1000.0;
+    std::string summary = "  backfill of " + table + ": " + Thousands(pos.rows - before.rows) +
+                          " rows updated in " + Thousands(batches) + " batch" +
+                          (batches == 1 ? "" : "es") + " in " + Seconds(secs);
+    if (secs > 0)
+      summary +=
+          " (" + Thousands(static_cast<int64_t>((pos.rows - before.rows) / secs)) + " rows/s)";
+    if (before.after) summary += "; " + Thousands(pos.rows) + " in all, with the earlier run's";
+    out_.Line(summary);
+  }
+
+  // Settings after the UPDATE (a RESET) run too, as in one transaction.
+  bool after_update = false;
+  for (const PlannedStatement& s : step.statements) {
+    if (&s == update) {
+      after_update = true;
+      continue;
+    }
+    if (!after_update) continue;
+    db::DbResult<db::Rows> r = conn_->Exec(s.sql);
+    if (!r.ok()) {
+      if (IsLost(r.error())) return Lost(plan, &s, r.error());
+      return Failed(plan, &s, r.error(), update->index + 1);
+    }
+    timeouts_touched_ = timeouts_touched_ || s.may_change_timeouts;
+  }
+  KillPoint();
+  const std::string record =
+      last ? "BEGIN; " + FinishedSql(plan, target_.tables, NewUuidV4()) + "; COMMIT"
+           : SaveProgressSql(target_.tables, plan.name, plan.checksum, step.end(), std::nullopt);
+  if (int code = Bookkeeping(record, "recording " + plan.name)) return code;
+  KillPoint();
+  return 0;
+}
+
 int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>& progress) {
   int from = 0;
   std::optional<int> in_flight;
+  std::optional<BackfillPosition> backfill_at;
   if (progress) {
     db::DbResult<db::Rows> stale =
         conn_->Exec("SELECT 1 FROM " + target_.tables.migrations() +
@@ -1059,6 +1387,7 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
     } else {
       from = progress->statements_done;
       in_flight = progress->in_flight;
+      backfill_at = progress->backfill;
     }
   }
 
@@ -1111,9 +1440,18 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
         return exit_code::kTimedOut;
       }
     }
-    const int code = steps[i].kind == StepKind::kTransaction
-                         ? RunTransaction(plan, steps[i], last)
-                         : RunOutside(plan, steps[i], last, maybe_ran);
+    int code = 0;
+    switch (steps[i].kind) {
+      case StepKind::kTransaction:
+        code = RunTransaction(plan, steps[i], last);
+        break;
+      case StepKind::kOutsideTransaction:
+        code = RunOutside(plan, steps[i], last, maybe_ran);
+        break;
+      case StepKind::kBackfill:
+        code = RunBackfill(plan, steps[i], last, backfill_at);
+        break;
+    }
     if (code) return code;
   }
   out_.Line("  applied `" + plan.name + "` in " + Seconds(MsSince(start) / 1000.0));
@@ -1366,6 +1704,61 @@ void DryRunReplicaLines(const Step& step, const Options& options, Printer& out) 
         names + " (retried as a lock timeout is)");
 }
 
+void PrintBackfillDryRun(const MigrationPlan& plan, const Step& step, const std::string& n,
+                         bool last, const Options& options, const Tables& t, Printer& out) {
+  const PlannedStatement& update = *BackfillStatement(step);
+  const std::string table = update.backfill->table.ToString();
+  out.Line("-- step " + n + ": a batched backfill of " + table +
+           " (docs/backfill.md): batches over its primary key, else a unique index on NOT NULL");
+  out.Line("-- columns the UPDATE does not set (none: refused, nothing applied), from the first");
+  out.Line("-- key to the largest one when it starts; each batch sized for about " +
+           FormatDuration(options.backfill_batch_ms) +
+           (options.backfill_pause_ms > 0
+                ? ", " + FormatDuration(options.backfill_pause_ms) + " apart"
+                : std::string()) +
+           ", and retried smaller when it hits its");
+  out.Line("-- statement_timeout; lock timeouts are retried as above");
+  for (const PlannedStatement& s : step.statements) {
+    if (&s == &update) break;
+    out.Line("-- " + s.where);
+    out.Line(s.sql + ";");
+  }
+  StepTimeouts timeouts;
+  timeouts.lock_ms = options.lock_timeout_ms;
+  const int64_t batch_bound = std::max<int64_t>(10 * options.backfill_batch_ms, 1000);
+  timeouts.statement_ms = Stricter(update.statement_timeout_ms.value_or(0), batch_bound);
+  out.Line("-- once: SELECT <key> FROM " + table + " ORDER BY <key> DESC LIMIT 1  -- the bound");
+  out.Line("-- then per batch, <n> adapted to the batch time:");
+  out.Line("SET LOCAL lock_timeout = " + PgDuration(timeouts.lock_ms) +
+           "; SET LOCAL statement_timeout = " + PgDuration(*timeouts.statement_ms) +
+           "; SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL "
+           "enable_sort = off; SELECT <key> FROM " +
+           table +
+           " WHERE <key> > <last key done> AND <key> <= <bound> ORDER BY <key> LIMIT 1 OFFSET "
+           "<n - 1>;  -- one query string: <batch end>, or <bound> when no row");
+  out.Line(TxBeginSql(step, timeouts) + ";");
+  out.Line("-- " + update.where);
+  out.Line(BatchUpdateSql(update, "<key> > <last key done> AND <key> <= <batch end>") + ";");
+  out.Line(
+      SaveBackfillSql(t, plan.name, plan.checksum, update.index,
+                      BackfillPosition{{"<key columns>"}, {"<bound>"}, {{"<batch end>"}}, 0, 0}) +
+      ";  -- the position, with the batch");
+  out.Line("COMMIT;");
+  bool after = false;
+  for (const PlannedStatement& s : step.statements) {
+    if (&s == &update) {
+      after = true;
+      continue;
+    }
+    if (!after) continue;
+    out.Line("-- " + s.where);
+    out.Line(s.sql + ";");
+  }
+  out.Line((last ? "BEGIN; " + FinishedSql(plan, t, "<uuid v4>") + "; COMMIT"
+                 : SaveProgressSql(t, plan.name, plan.checksum, step.end(), std::nullopt)) +
+           ";");
+}
+
 }  // namespace
 
 int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
@@ -1413,7 +1806,9 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
       const bool last = i + 1 == plan.steps.size();
       const std::string n = std::to_string(i + 1) + "/" + std::to_string(plan.steps.size());
       if (!options.replicas.empty()) DryRunReplicaLines(step, options, out);
-      if (step.kind == StepKind::kTransaction) {
+      if (step.kind == StepKind::kBackfill) {
+        PrintBackfillDryRun(plan, step, n, last, options, t, out);
+      } else if (step.kind == StepKind::kTransaction) {
         out.Line("-- step " + n + ": one transaction" +
                  (step.explicit_block ? " (the migration's own BEGIN ... COMMIT)" : ""));
         StepTimeouts timeouts;

@@ -92,6 +92,17 @@ StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
       e.state = MigrationState::kPartial;
       e.detail = std::to_string(partial->statements_done) +
                  " statements committed by lockstep (last at " + partial->updated_at + "); ";
+      if (partial->backfill) {
+        // The rows are what the user waits for: say how far the batches have got.
+        const BackfillPosition& b = *partial->backfill;
+        e.detail = "batched backfill: " + std::to_string(b.rows) + " rows updated by lockstep";
+        if (b.after) {
+          std::string last;
+          for (const std::string& v : *b.after) last += (last.empty() ? "" : ", ") + v;
+          e.detail += ", up to key (" + last + ")";
+        }
+        e.detail += " (last at " + partial->updated_at + "); ";
+      }
       // deploy resumes only the file it started with (runner.cc, Apply): say what it will do.
       if (migrations::ChecksumMatches(d.sql, partial->checksum)) {
         e.detail += "`lockstep deploy` resumes it";

@@ -250,6 +250,24 @@ struct AlterCmd {
   int location = -1;                    // start of this sub-command's text, when known
 };
 
+// kUpdate: what deploy needs to run an UPDATE in batches over a key range (docs/backfill.md)
+// without rewriting its text beyond ANDing a condition onto its WHERE.
+struct Update {
+  // How the statement's own clauses name the target table: `UPDATE "Member" AS m` -> "m".
+  std::string alias;
+  bool only = false;                     // UPDATE ONLY parent: its inheritance children untouched
+  std::vector<std::string> set_columns;  // the columns SET assigns, in order
+  bool has_where = false;
+  bool where_current_of = false;  // WHERE CURRENT OF cursor
+  bool has_from = false;
+  bool has_returning = false;
+  bool has_with = false;
+  // Byte range in the file of the top-level WHERE keyword (not one inside a subquery), -1 when
+  // the statement has none or the file was parsed without tokens.
+  int where_begin = -1;
+  int where_end = -1;
+};
+
 struct Statement;
 
 // An EXECUTE of a string computed at run time (PL/pgSQL): lockstep cannot know what it runs.
@@ -454,6 +472,9 @@ struct Statement {
 
   // kCall, kSelect, kUpdate: the functions and procedures called, by name as written.
   std::vector<QName> calls;
+
+  // kUpdate
+  Box<Update> update;
 };
 
 // A comment in the source, from the scanner.

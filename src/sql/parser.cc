@@ -388,6 +388,20 @@ void AttachTokens(ParsedFile& out) {
         }
       }
     }
+    if (s.update && s.update->has_where) {
+      // The statement's own WHERE is the one outside parentheses: a WHERE of a subquery (in
+      // SET, FROM or a CTE) is always inside some.
+      int depth = 0;
+      for (auto t = first; t != last; ++t) {
+        if (t->kind == "ASCII_40") ++depth;
+        if (t->kind == "ASCII_41") --depth;
+        if (depth == 0 && t->kind == "WHERE") {
+          s.update->where_begin = t->begin;
+          s.update->where_end = t->end;
+          break;
+        }
+      }
+    }
   }
 }
 

@@ -1516,13 +1516,30 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.table = FromRangeVar(reinterpret_cast<const InsertStmt*>(n)->relation);
       s.tables.push_back(s.table);
       break;
-    case T_UpdateStmt:
+    case T_UpdateStmt: {
+      const auto* u = reinterpret_cast<const UpdateStmt*>(n);
       s.kind = Kind::kUpdate;
-      s.table = FromRangeVar(reinterpret_cast<const UpdateStmt*>(n)->relation);
+      s.table = FromRangeVar(u->relation);
       s.tables.push_back(s.table);
       s.reads = ReadsBesides(n, s.table);
       s.calls = QueryCalls(n);
+      Update update;
+      if (u->relation) {
+        if (u->relation->alias) update.alias = Str(u->relation->alias->aliasname);
+        update.only = !u->relation->inh;
+      }
+      for (const Node* t : Items(u->targetList)) {
+        if (const auto* r = As<ResTarget>(t, T_ResTarget))
+          update.set_columns.push_back(Str(r->name));
+      }
+      update.has_where = u->whereClause != nullptr;
+      update.where_current_of = u->whereClause && nodeTag(u->whereClause) == T_CurrentOfExpr;
+      update.has_from = Items(u->fromClause).size() > 0;
+      update.has_returning = Items(u->returningList).size() > 0;
+      update.has_with = u->withClause != nullptr;
+      s.update = std::move(update);
       break;
+    }
     case T_DeleteStmt:
       s.kind = Kind::kDelete;
       s.table = FromRangeVar(reinterpret_cast<const DeleteStmt*>(n)->relation);

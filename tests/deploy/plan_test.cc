@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/exit_codes.h"
+#include "deploy/backfill.h"
 #include "deploy/ledger.h"
 #include "deploy/options.h"
 #include "deploy/retry.h"
@@ -29,7 +30,10 @@ std::string Shape(const MigrationPlan& p) {
   std::string out;
   for (const Step& s : p.steps) {
     if (!out.empty()) out += ' ';
-    out += (s.kind == StepKind::kTransaction ? "T" : "O") + std::to_string(s.statements.size());
+    const char* kind = s.kind == StepKind::kTransaction          ? "T"
+                       : s.kind == StepKind::kOutsideTransaction ? "O"
+                                                                 : "B";
+    out += kind + std::to_string(s.statements.size());
   }
   return out;
 }
@@ -65,6 +69,57 @@ TEST(PlanTest, StrongLocksAreTheRelationsLockedBeyondRowExclusive) {
   EXPECT_EQ(names(p.steps[0].statements[1]), "");             // ROW EXCLUSIVE
   EXPECT_EQ(names(p.steps[1].statements[0]), "app.Post");     // SHARE UPDATE EXCLUSIVE
   EXPECT_EQ(names(p.steps[2].statements[0]), "Post,Member");  // SHARE ROW EXCLUSIVE on both
+}
+
+TEST(PlanTest, AMigrationThatIsOneUpdateIsABatchedBackfill) {
+  MigrationPlan p =
+      Plan("SET search_path TO app;\nUPDATE t AS x SET n = n + 1;\nRESET search_path;\n");
+  ASSERT_TRUE(p.errors.empty());
+  EXPECT_EQ(Shape(p), "B3");
+  EXPECT_TRUE(p.tracked());
+  const PlannedStatement* u = BackfillStatement(p.steps[0]);
+  ASSERT_NE(u, nullptr);
+  EXPECT_EQ(u->index, 1);
+  EXPECT_EQ(u->backfill->table.name, "t");
+  EXPECT_EQ(u->backfill->alias, "x");
+  EXPECT_EQ(u->backfill->set_columns, std::vector<std::string>{"n"});
+  EXPECT_EQ(u->backfill->where_begin, -1);
+  EXPECT_EQ(BatchUpdateSql(*u, "<range>"), "UPDATE t AS x SET n = n + 1\nWHERE <range>");
+
+  // Only the statement's own WHERE is extended, not one of a subquery; its comments stay.
+  p = Plan(
+      "UPDATE t SET n = (SELECT max(v) FROM s WHERE s.id = t.id) FROM u WHERE u.id = t.id -- x\n"
+      "  OR t.n IS NULL;");
+  ASSERT_EQ(Shape(p), "B1");
+  u = BackfillStatement(p.steps[0]);
+  ASSERT_NE(u, nullptr);
+  EXPECT_EQ(BatchUpdateSql(*u, "<range>"),
+            "UPDATE t SET n = (SELECT max(v) FROM s WHERE s.id = t.id) FROM u WHERE <range> AND ( "
+            "u.id = t.id -- x\n  OR t.n IS NULL\n)");
+
+  // One transaction, as written: their own block, another statement, RETURNING, SET LOCAL.
+  for (const char* sql : {"BEGIN;\nUPDATE t SET n = 1;\nCOMMIT;\n",
+                          "ALTER TABLE t ADD COLUMN m int;\nUPDATE t SET m = n;\n",
+                          "UPDATE t SET n = 1 RETURNING id;\n",
+                          "SET LOCAL lock_timeout = '1s';\nUPDATE t SET n = 1;\n",
+                          "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nUPDATE t SET n = 1;\n",
+                          "UPDATE t SET n = 1;\nUPDATE t SET n = 2;\n", "DELETE FROM t;\n"}) {
+    SCOPED_TRACE(sql);
+    p = Plan(sql);
+    ASSERT_TRUE(p.errors.empty());
+    ASSERT_EQ(p.steps.size(), 1u);
+    EXPECT_EQ(p.steps[0].kind, StepKind::kTransaction);
+    EXPECT_EQ(BackfillStatement(p.steps[0]), nullptr);
+  }
+}
+
+TEST(PlanTest, BatchSizeFollowsTheTargetTime) {
+  EXPECT_EQ(NextBatchSize(100, 10, 100), 200);      // fast: at most doubles
+  EXPECT_EQ(NextBatchSize(1000, 200, 100), 500);    // slow: shrinks in proportion
+  EXPECT_EQ(NextBatchSize(1000, 100000, 100), 10);  // never below 10 by adaptation
+  EXPECT_EQ(NextBatchSize(3, 1000, 100), 3);        // nor below a smaller size
+  EXPECT_EQ(Thousands(1234567), "1,234,567");
+  EXPECT_EQ(DescribeKey({"a", "b"}, {"1", "x"}), "(\"a\", \"b\")=(1, x)");
 }
 
 TEST(PlanTest, NonTransactionalStatementsRunAloneBetweenTransactions) {

@@ -45,7 +45,10 @@ expect 2 "resolve needs a mode" -- "$bin" resolve "$seed" --database postgresql:
 expect 2 "malformed URL" -- "$bin" status "$seed" --database 'mysql://x'
 expect 4 "unreachable server" -- "$bin" status "$seed" --database 'postgresql://u:secret-pw@127.0.0.1:1/db'
 if grep -q secret-pw "$tmp/out" "$tmp/err"; then echo "FAIL: password printed"; fail=1; fi
+expect 2 "zero backfill batch time" -- "$bin" deploy "$seed" --backfill-batch-time 0
+expect 2 "bad backfill pause" -- "$bin" deploy "$seed" --backfill-pause later
 expect 0 "help" -- "$bin" deploy --help
 contains "$tmp/out" '--lock-timeout'
+contains "$tmp/out" '--backfill-batch-time'
 
 exit $fail
