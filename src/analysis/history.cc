@@ -52,7 +52,7 @@ void ParseAll(std::vector<AnalyzedMigration>& all, size_t first, size_t last,
 
 History Replay(std::vector<MigrationText> migrations, size_t history_count,
                const Options& options) {
-  History h{{}, schema::Catalog(options.default_schema)};
+  History h{{}, schema::Catalog(options.default_schema), std::nullopt};
   h.migrations.resize(migrations.size());
   for (size_t i = 0; i < migrations.size(); ++i) {
     AnalyzedMigration& am = h.migrations[i];
