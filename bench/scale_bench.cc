@@ -47,8 +47,9 @@ struct Measured {
   double peak_mb = 0;
 };
 
-// Runs argv with stdout and stderr to /dev/null; its wall time and peak RSS (wait4's rusage).
-Measured Run(const std::vector<std::string>& args) {
+// Runs argv with stdout to /dev/null and stderr to `err` (/dev/null when empty); its wall time
+// and peak RSS (wait4's rusage).
+Measured Run(const std::vector<std::string>& args, const std::string& err = "") {
   std::vector<char*> argv;
   std::vector<std::string> copy = args;
   for (std::string& a : copy) argv.push_back(a.data());
@@ -59,7 +60,7 @@ Measured Run(const std::vector<std::string>& args) {
   const pid_t pid = fork();
   if (pid == 0) {
     std::freopen("/dev/null", "w", stdout);
-    std::freopen("/dev/null", "w", stderr);
+    std::freopen(err.empty() ? "/dev/null" : err.c_str(), "w", stderr);
     execvp(argv[0], argv.data());
     _exit(127);
   }
@@ -193,14 +194,21 @@ class Sweep {
       } else {
         // The server's URL reaches deploy through its environment, never its command line.
         setenv("DATABASE_URL", server_->url(name).c_str(), 1);
-        dep = Run({lockstep_, "deploy", project});
+        const std::string err = project + "/../deploy.err";
+        dep = Run({lockstep_, "deploy", project}, err);
         // lint reads DATABASE_URL too (to skip applied migrations): it must not see this one.
         unsetenv("DATABASE_URL");
         server_->DropDatabase(name);
         if (dep.exit_code != 0) {
-          std::fprintf(stderr, "bench_scale: deploy exited %d\n", dep.exit_code);
+          // Its error says why (a figure without its cause cannot be acted on).
+          std::ifstream in(err);
+          std::string line, why;
+          while (std::getline(in, line))
+            if (line.find("error:") != std::string::npos) why = line;
+          std::fprintf(stderr, "bench_scale: deploy exited %d: %s\n", dep.exit_code, why.c_str());
           ++failures_;
         }
+        fs::remove(err);
       }
     }
     // lint exits 1 when it finds errors; 2 and above are failures.

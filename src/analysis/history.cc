@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <span>
 #include <thread>
 
 #include "analysis/parse_ahead.h"
@@ -10,12 +11,19 @@ namespace lockstep::analysis {
 
 namespace {
 
-// Parses every migration, on several threads when there are many: files are independent and
-// libpg_query keeps its state per thread. Replay itself stays sequential (it is cheap).
-void ParseAll(std::vector<AnalyzedMigration>& ms, const Options& options) {
-  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
-  threads = std::clamp<unsigned>(threads, 1, 16);
-  if (ms.size() < 8) threads = 1;
+unsigned ParseThreads(const Options& options) {
+  const unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+  return std::clamp<unsigned>(threads, 1, 16);
+}
+
+// Parses the migrations [first, last) of `all`, on several threads when the project has many:
+// files are independent and libpg_query keeps its state per thread. Replay itself stays
+// sequential (it is cheap).
+void ParseAll(std::vector<AnalyzedMigration>& all, size_t first, size_t last,
+              const Options& options) {
+  const std::span<AnalyzedMigration> ms(all.data() + first, last - first);
+  unsigned threads = std::min<unsigned>(ParseThreads(options), std::max<size_t>(ms.size(), 1));
+  if (all.size() < 8) threads = 1;
   ParseAhead* ahead =
       options.ahead && options.ahead->options() == options.parse ? options.ahead : nullptr;
   // The pool's threads already parse on the other cores; this thread takes their parses and
@@ -44,7 +52,7 @@ void ParseAll(std::vector<AnalyzedMigration>& ms, const Options& options) {
 
 History Replay(std::vector<MigrationText> migrations, size_t history_count,
                const Options& options) {
-  History h{{}, schema::Catalog(options.default_schema)};
+  History h{{}, schema::Catalog(options.default_schema), std::nullopt};
   h.migrations.resize(migrations.size());
   for (size_t i = 0; i < migrations.size(); ++i) {
     AnalyzedMigration& am = h.migrations[i];
@@ -52,8 +60,8 @@ History Replay(std::vector<MigrationText> migrations, size_t history_count,
     am.source = SourceFile(std::move(migrations[i].path), std::move(migrations[i].text));
     am.analyzed = i >= history_count;
   }
-  ParseAll(h.migrations, options);
-  for (AnalyzedMigration& am : h.migrations) {
+  // Replays `am`, analysing its statements when it is not history-only.
+  auto replay = [&](AnalyzedMigration& am) {
     h.final_catalog.BeginMigration(am.name);
     for (const sql::Statement& s : am.parsed.statements) {
       if (am.analyzed) {
@@ -65,7 +73,31 @@ History Replay(std::vector<MigrationText> migrations, size_t history_count,
       }
       h.final_catalog.Apply(s);
     }
+  };
+  const size_t history = std::min(history_count, h.migrations.size());
+  if (options.drop_history_parse) {
+    // A batch of history files at a time (as many as ParseAll parses at once), each freed once
+    // replayed: the peak holds one batch, not the whole history.
+    const size_t batch = ParseThreads(options) < 2 || options.ahead ? 1 : ParseThreads(options);
+    for (size_t i = 0; i < history; i += batch) {
+      const size_t end = std::min(history, i + batch);
+      ParseAll(h.migrations, i, end, options);
+      for (size_t k = i; k < end; ++k) {
+        replay(h.migrations[k]);
+        // Move-assigned from empty vectors: `= {}` would clear them and keep their capacity.
+        sql::ParsedFile& p = h.migrations[k].parsed;
+        p.statements = std::vector<sql::Statement>();
+        p.tokens = std::vector<sql::Token>();
+        p.comments = std::vector<sql::Comment>();
+      }
+    }
+    h.after_history = h.final_catalog;
+    ParseAll(h.migrations, history, h.migrations.size(), options);
+    for (size_t k = history; k < h.migrations.size(); ++k) replay(h.migrations[k]);
+    return h;
   }
+  ParseAll(h.migrations, 0, h.migrations.size(), options);
+  for (AnalyzedMigration& am : h.migrations) replay(am);
   return h;
 }
 

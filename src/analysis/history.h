@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,11 +47,18 @@ struct Options {
   // Parses already started on other threads (by path), taken instead of parsing again; used only
   // when its parse options are `parse`.
   ParseAhead* ahead = nullptr;
+  // Frees each history-only migration's statements, tokens and comments once it is replayed
+  // (its `parsed` keeps its errors and notes), so that a long history is never held in memory
+  // at once; History::after_history then holds the catalog the analysed migrations start from.
+  bool drop_history_parse = false;
 };
 
 struct History {
   std::vector<AnalyzedMigration> migrations;
   schema::Catalog final_catalog;
+  // The catalog after the history-only migrations (set with Options::drop_history_parse, whose
+  // history cannot be replayed again): where a second pass over the analysed ones starts.
+  std::optional<schema::Catalog> after_history;
 };
 
 // Replays `migrations` in order. The first `history_count` are replayed only (already applied);

@@ -82,16 +82,21 @@ int Plan(const Args& args) {
   }
   analysis::Options options;
   options.locks.pg_version = pg_version;
-  options.parse.tokens = true;  // trims trailing comments from statement spans
+  options.parse.tokens = true;        // trims trailing comments from statement spans
+  options.drop_history_parse = true;  // only the analysed migrations are planned
   analysis::History h =
       analysis::Replay(std::move(loaded->migrations), loaded->history_count, options);
 
   int status = exit_code::kOk;
-  for (const analysis::AnalyzedMigration& m : h.migrations) {
+  for (analysis::AnalyzedMigration& m : h.migrations) {
     for (const std::string& e : sql::FormatErrors(m.source, m.parsed)) {
       std::fprintf(stderr, "%s\n", e.c_str());
       status = exit_code::kUsage;
     }
+    // The tokens only trimmed the statements' spans: the plan entries and their text, built
+    // next, reuse their memory.
+    m.parsed.tokens = std::vector<sql::Token>();  // `= {}` would keep the capacity
+    m.parsed.comments = std::vector<sql::Comment>();
   }
   std::vector<plan::Entry> entries = plan::FromHistory(h);
   // A database named on the command line must answer; one found in the project's configuration

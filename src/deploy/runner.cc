@@ -65,6 +65,12 @@ bool IsLost(const db::DbError& e) {
          e.sqlstate == "57P02" || e.sqlstate == "57P03";
 }
 
+// "out of shared memory" (53200) with the hint naming max_locks_per_transaction: the server's
+// shared lock table is full. The setting's name is never translated, the message may be.
+bool LockTableFull(const db::DbError& e) {
+  return e.sqlstate == "53200" && e.hint.find("max_locks_per_transaction") != std::string::npos;
+}
+
 // --- The commands of a step: shared by the deployer and the dry run, so that the dry run shows
 // exactly what is sent. ---------------------------------------------------------------------
 
@@ -302,6 +308,10 @@ class Deployer {
   int Failed(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e,
              int committed);
   int TimedOut(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e);
+  // The server's lock table ran out during `step` (LockTableFull): a limit of the server, not a
+  // failure of the migration, so nothing is recorded as failed. Says which settings size it.
+  int LockTableRanOut(const MigrationPlan& plan, const Step& step, const PlannedStatement* s,
+                      const db::DbError& e);
   // After a lock timeout: true when another attempt is due (after waiting), false when the
   // budget is spent (the give-up message is printed and `code` set). `sqlstate` is the failure's
   // (or what it counts as: the monitor's cancel of a lock wait counts as lock_timeout, 55P03).
@@ -514,6 +524,42 @@ int Deployer::TimedOut(const MigrationPlan& plan, const PlannedStatement* s, con
              ". This step was rolled back and nothing is recorded as failed: raise "
              "--statement-timeout (or find who canceled it) and run `lockstep deploy` again.");
   return exit_code::kTimedOut;
+}
+
+int Deployer::LockTableRanOut(const MigrationPlan& plan, const Step& step,
+                              const PlannedStatement* s, const db::DbError& e) {
+  // After the ROLLBACK: the settings that size the table (PostgreSQL allocates
+  // max_locks_per_transaction × (max_connections + its other process slots +
+  // max_prepared_transactions) entries, shared by every session).
+  std::string sizes =
+      "max_locks_per_transaction × (max_connections + max_prepared_transactions "
+      "+ the server's other process slots)";
+  db::DbResult<db::Rows> r = conn_->Exec(
+      "SELECT current_setting('max_locks_per_transaction'), "
+      "current_setting('max_connections'), "
+      "current_setting('max_prepared_transactions')");
+  if (r.ok() && !r->empty()) {
+    const auto& row = r->rows[0];
+    sizes = "max_locks_per_transaction (" + row[0].value_or("?") + ") × (max_connections (" +
+            row[1].value_or("?") + ") + max_prepared_transactions (" + row[2].value_or("?") +
+            ") + the server's other process slots)";
+  }
+  std::string at;
+  if (s && step.kind == StepKind::kTransaction) {
+    at = " at statement " + std::to_string(s->index - step.first() + 1) + " of " +
+         std::to_string(step.statements.size()) + " in its transaction";
+  }
+  const std::string kept =
+      plan.tracked() ? " (steps committed before it are kept in _lockstep_progress)" : "";
+  out_.Error(Where(plan, s, nullptr) + ": error: " + e.message + "\n  HINT: " + e.hint +
+             "\nThe server's lock table is full" + at +
+             ": a transaction keeps until its end a lock on every table, index, default or other "
+             "object it alters or drops, and the table holds " +
+             sizes + " locks for all sessions together. The step was rolled back" + kept +
+             " and nothing is recorded as failed: raise max_locks_per_transaction (a server "
+             "restart), or split " +
+             plan.name + " into smaller migrations, and run `lockstep deploy` again.");
+  return exit_code::kDatabase;
 }
 
 int Deployer::Failed(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e,
@@ -768,6 +814,7 @@ int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool l
       continue;
     }
     if (error->sqlstate == "57014") return TimedOut(plan, at, *error);
+    if (LockTableFull(*error)) return LockTableRanOut(plan, step, at, *error);
     return Failed(plan, at, *error, step.first());
   }
 }
@@ -1038,6 +1085,7 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
         continue;
       }
       if (error.sqlstate == "57014") return TimedOut(plan, &s, error);
+      if (LockTableFull(error)) return LockTableRanOut(plan, step, &s, error);
       return Failed(plan, &s, error, s.index);
     }
   }

@@ -10,8 +10,9 @@
 // a crash, a lost connection or a lock-timeout give-up never leaves a row that blocks Prisma.
 // How far a migration split into several steps has got is kept in `_lockstep_progress`, updated
 // in the same transaction as each step; a re-run resumes from there. Only a real failure of a
-// statement (an error other than a lock timeout, a timeout or a lost connection) leaves Prisma's
-// failed row (finished_at NULL, logs = the error), exactly as Prisma would.
+// statement (an error other than a lock timeout, a timeout, a lost connection or the server's
+// full lock table) leaves Prisma's failed row (finished_at NULL, logs = the error), exactly as
+// Prisma would.
 #pragma once
 
 #include <string>

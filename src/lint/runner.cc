@@ -497,16 +497,21 @@ std::vector<Diagnostic> Run(analysis::History& h, const Options& o) {
   if (HasSnapshots(h)) return Run(static_cast<const analysis::History&>(h), o);
   const std::vector<const rules::Rule*> active = ActiveRules(o);
   // One catalog, replayed again from the parsed statements alongside the rules: `before` of the
-  // migration being linted points at it (without owning it) while its rules run.
-  schema::Catalog live(h.final_catalog.Resolve(sql::QName{"", "x"}).schema);
+  // migration being linted points at it (without owning it) while its rules run. It starts after
+  // the history when the replay kept that catalog (and freed the history's statements).
+  schema::Catalog live = h.after_history
+                             ? *h.after_history
+                             : schema::Catalog(h.final_catalog.Resolve(sql::QName{"", "x"}).schema);
   const std::shared_ptr<const schema::Catalog> handle(std::shared_ptr<void>(), &live);
   std::vector<Diagnostic> out;
   for (analysis::AnalyzedMigration& m : h.migrations) {
-    live.BeginMigration(m.name);
     if (!m.analyzed) {
+      if (h.after_history) continue;
+      live.BeginMigration(m.name);
       for (const sql::Statement& s : m.parsed.statements) live.Apply(s);
       continue;
     }
+    live.BeginMigration(m.name);
     for (analysis::AnalyzedStatement& s : m.statements) s.before = handle;
     Append(out,
            RunMigration(m, o, active, [&](size_t i) { live.Apply(*m.statements[i].statement); }));
@@ -542,6 +547,8 @@ analysis::History ReplayForLint(std::vector<analysis::MigrationText> migrations,
   opt.locks.pg_version = settings.pg_version;
   opt.parse = ParseOptionsForLint();
   opt.ahead = ahead;
+  // Run starts from the catalog after the history instead of replaying it a second time.
+  opt.drop_history_parse = true;
   return analysis::Replay(std::move(migrations), history_count, opt);
 }
 
