@@ -110,12 +110,14 @@ int Plan(const Args& args) {
     Result<std::optional<db::ConfiguredDatasource>> configured =
         project_config.ok() ? ConfiguredDatasourceOf(*project_config)
                             : Result<std::optional<db::ConfiguredDatasource>>(std::nullopt);
-    if (!configured.ok()) {
-      std::fprintf(stderr, "lockstep plan: %s\n", configured.status().ToString().c_str());
-      return exit_code::kUsage;
-    }
+    // A config whose datasource lockstep cannot read only costs the estimates, as an
+    // unreachable database found in the project does (below).
     Result<std::optional<db::MigrationUrl>> found =
-        FindProjectDatabase(loaded->directory, *configured);
+        configured.ok() ? FindProjectDatabase(loaded->directory, *configured)
+                        : Result<std::optional<db::MigrationUrl>>(std::nullopt);
+    if (!configured.ok())
+      std::fprintf(stderr, "lockstep plan: note: no estimates: %s (--no-database skips this)\n",
+                   configured.status().ToString().c_str());
     if (!found.ok()) {
       std::fprintf(stderr, "lockstep plan: %s\n", found.status().ToString().c_str());
       return exit_code::kUsage;
