@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 namespace lockstep::deploy {
 namespace {
@@ -119,6 +120,59 @@ db::DbResult<std::vector<Blocker>> LockHolders(db::Connection& conn,
       {names});
   if (!rows.ok()) return rows.error();
   return ToBlockers(*rows, Sixth::kLock);
+}
+
+db::DbResult<std::vector<Blocker>> SessionsLocking(db::Connection& conn,
+                                                   const std::vector<std::string>& qualified) {
+  if (qualified.empty()) return std::vector<Blocker>();
+  nlohmann::json names = nlohmann::json::array();
+  for (const std::string& q : qualified) names.push_back(q);
+  // A relation lock is held to the end of the transaction that took it, so an open transaction
+  // that read the table shows here for as long as a lock request would wait for it. Only client
+  // sessions: on a standby, the startup process holds the locks it is replaying.
+  db::DbResult<db::Rows> rows = conn.Exec(
+      "SELECT a.pid::text, coalesce(a.state, '') || CASE WHEN l.granted THEN '' ELSE "
+      "', waiting for ' || l.mode || ' on ' || l.relation::regclass::text END, "
+      "coalesce(a.application_name, ''), "
+      "left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100), "
+      "extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start, "
+      "a.backend_start))::float8::text, "
+      "CASE WHEN l.granted THEN l.mode || ' on ' || l.relation::regclass::text ELSE '' END "
+      "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+      "WHERE l.locktype = 'relation' AND a.backend_type = 'client backend' "
+      "AND l.pid <> pg_catalog.pg_backend_pid() "
+      "AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+      "current_database()) "
+      "AND l.relation IN (SELECT pg_catalog.to_regclass(n) FROM "
+      "pg_catalog.jsonb_array_elements_text($1::jsonb) n) "
+      "ORDER BY 5::float8 DESC",
+      {names.dump()});
+  if (!rows.ok()) return rows.error();
+  return ToBlockers(*rows, Sixth::kLock);
+}
+
+db::DbResult<std::vector<Blocker>> OldTransactions(db::Connection& conn, int64_t min_age_ms) {
+  db::DbResult<db::Rows> rows = conn.Exec(
+      std::string("SELECT ") + kSessionColumns +
+          " FROM pg_catalog.pg_stat_activity a WHERE a.datname = pg_catalog.current_database() "
+          "AND a.backend_type = 'client backend' AND a.pid <> pg_catalog.pg_backend_pid() "
+          "AND a.xact_start <= clock_timestamp() - $1::bigint * interval '1 millisecond' "
+          "ORDER BY 5 DESC",
+      {std::to_string(min_age_ms)});
+  if (!rows.ok()) return rows.error();
+  return ToBlockers(*rows, Sixth::kLock);
+}
+
+db::DbResult<SessionVisibility> ReadSessionVisibility(db::Connection& conn) {
+  db::DbResult<db::Rows> r = conn.Exec(
+      "SELECT current_user, "
+      "pg_catalog.pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')::text");
+  if (!r.ok()) return r.error();
+  SessionVisibility v;
+  if (r->empty()) return v;
+  v.role = r->rows[0][0].value_or("?");
+  v.sees_others = r->rows[0][1] == std::optional<std::string>("true");
+  return v;
 }
 
 db::DbResult<std::vector<Blocker>> MigrationLockWaiters(db::Connection& conn) {
