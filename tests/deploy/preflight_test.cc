@@ -92,6 +92,24 @@ TEST_F(PreflightTest, StrictRefusesWithNothingApplied) {
   EXPECT_EQ(Ledger(), ledger);
 }
 
+// A session's query may carry a password: the report masks it.
+TEST_F(PreflightTest, ReportMasksAPasswordInASessionsQuery) {
+  db::DbResult<db::Connection> holder = db().Connect();
+  ASSERT_TRUE(holder.ok());
+  const std::string role = "pf_pw_" + std::to_string(::getpid());
+  ASSERT_TRUE(holder
+                  ->Exec("BEGIN; SELECT count(*) FROM \"Member\"; CREATE ROLE " + role +
+                         " PASSWORD 'hunter2-secret'")
+                  .ok());
+  std::this_thread::sleep_for(milliseconds(300));
+  RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db().url(), "--preflight",
+                             "strict", "--preflight-age", "200ms"});
+  ASSERT_TRUE(holder->Exec("ROLLBACK").ok());
+  EXPECT_EQ(r.exit_code, exit_code::kPreflight) << r.all();
+  EXPECT_NE(r.out.find("CREATE ROLE " + role + " PASSWORD '****'"), std::string::npos) << r.out;
+  EXPECT_EQ(r.all().find("hunter2-secret"), std::string::npos) << r.all();
+}
+
 // A younger transaction than --preflight-age is an application's ordinary one: not reported.
 TEST_F(PreflightTest, CleanDatabaseGivesNoWarning) {
   RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db().url()});
