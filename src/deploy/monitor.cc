@@ -1,6 +1,7 @@
 #include "deploy/monitor.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -48,6 +49,37 @@ constexpr const char* kWaitSql =
 double ToDouble(const std::optional<std::string>& v) { return v ? std::atof(v->c_str()) : 0; }
 long long ToLong(const std::optional<std::string>& v) { return v ? std::atoll(v->c_str()) : 0; }
 
+// A session's query may set a password (ALTER ROLE … PASSWORD '…'): the literal after the
+// keyword is masked, whatever the case, so that a report never prints it.
+std::string MaskPasswords(std::string query) {
+  std::string lower = query;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  size_t at = 0;
+  while ((at = lower.find("password", at)) != std::string::npos) {
+    size_t q = at + 8;
+    while (q < query.size() && (query[q] == ' ' || query[q] == '\t')) ++q;
+    const bool literal =
+        q < query.size() &&
+        (query[q] == '\'' || query[q] == '$' ||
+         ((query[q] == 'E' || query[q] == 'e') && q + 1 < query.size() && query[q + 1] == '\''));
+    if (literal) {
+      // A dollar-quoted literal's tag is not parsed: the rest of the query is masked.
+      const size_t open = query[q] == '\'' ? q : q + 1;
+      size_t close = query[q] == '$' ? std::string::npos : query.find('\'', open + 1);
+      while (close != std::string::npos && close + 1 < query.size() && query[close + 1] == '\'')
+        close = query.find('\'', close + 2);  // a doubled quote is part of the literal
+      const size_t stop = close == std::string::npos ? query.size() : close + 1;
+      query.replace(q, stop - q, "'****'");
+      lower.replace(q, stop - q, "'****'");
+      at = q + 6;
+    } else {
+      at = q;
+    }
+  }
+  return query;
+}
+
 // The sixth column, when present, is Blocker::lock (LockHolders) or, for kBlockersSql,
 // Blocker::waits_for_migration_lock.
 enum class Sixth { kLock, kWaitsForMigrationLock };
@@ -59,7 +91,7 @@ std::vector<Blocker> ToBlockers(const db::Rows& rows, Sixth sixth) {
     b.pid = static_cast<int>(ToLong(r[0]));
     b.state = r[1].value_or("");
     b.application = r[2].value_or("");
-    b.query = r[3].value_or("");
+    b.query = MaskPasswords(r[3].value_or(""));
     b.seconds = ToDouble(r[4]);
     if (r.size() > 5 && sixth == Sixth::kLock) b.lock = r[5].value_or("");
     if (r.size() > 5 && sixth == Sixth::kWaitsForMigrationLock)

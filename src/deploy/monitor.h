@@ -25,9 +25,11 @@ struct Blocker {
   int pid = 0;
   std::string state;        // "idle in transaction", "active", …
   std::string application;  // application_name
-  std::string query;        // its current or last query, whitespace collapsed, cut short
-  double seconds = 0;       // since its transaction (or query) started
-  std::string lock;         // "AccessShareLock on \"Member\"" when known
+  // Its current or last query, whitespace collapsed, cut short, a string literal after PASSWORD
+  // masked ('****'): a report never prints a password.
+  std::string query;
+  double seconds = 0;  // since its transaction (or query) started
+  std::string lock;    // "AccessShareLock on \"Member\"" when known
   // It waits for the migration lock (pg_advisory_lock(kAdvisoryLockKey)), as a second deployer
   // (`prisma migrate deploy`) does: it cannot end before lockstep does.
   bool waits_for_migration_lock = false;

@@ -1,7 +1,6 @@
 #include "deploy/preflight.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
@@ -19,42 +18,6 @@ constexpr size_t kShown = 10;
 std::string Quoted(const sql::QName& q, const std::string& default_schema) {
   return db::QuoteIdent(q.schema.empty() ? default_schema : q.schema) + "." +
          db::QuoteIdent(q.name);
-}
-
-// A session's query may set a password (ALTER ROLE … PASSWORD '…'): the literal after the
-// keyword is masked, whatever the case, so that a report never prints it.
-std::string MaskPasswords(std::string query) {
-  std::string lower = query;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  size_t at = 0;
-  while ((at = lower.find("password", at)) != std::string::npos) {
-    size_t q = at + 8;
-    while (q < query.size() && (query[q] == ' ' || query[q] == '\t')) ++q;
-    const bool literal =
-        q < query.size() &&
-        (query[q] == '\'' || query[q] == '$' ||
-         ((query[q] == 'E' || query[q] == 'e') && q + 1 < query.size() && query[q + 1] == '\''));
-    if (literal) {
-      // A dollar-quoted literal's tag is not parsed: the rest of the query is masked.
-      const size_t open = query[q] == '\'' ? q : q + 1;
-      size_t close = query[q] == '$' ? std::string::npos : query.find('\'', open + 1);
-      while (close != std::string::npos && close + 1 < query.size() && query[close + 1] == '\'')
-        close = query.find('\'', close + 2);  // a doubled quote is part of the literal
-      const size_t stop = close == std::string::npos ? query.size() : close + 1;
-      query.replace(q, stop - q, "'****'");
-      lower.replace(q, stop - q, "'****'");
-      at = q + 6;
-    } else {
-      at = q;
-    }
-  }
-  return query;
-}
-
-std::string Session(Blocker b) {
-  b.query = MaskPasswords(b.query);
-  return FormatBlockers({b});
 }
 
 bool Contains(const std::vector<Blocker>& list, int pid) {
@@ -172,7 +135,7 @@ std::vector<std::string> FormatPreflight(const PreflightReport& report, const Op
   const std::string age = FormatDuration(options.preflight_transaction_age_ms);
   auto sessions = [&](const std::vector<Blocker>& list, const std::string& why) {
     for (size_t i = 0; i < list.size() && i < kShown; ++i)
-      lines.push_back("  " + Session(list[i]) + why);
+      lines.push_back("  " + FormatBlockers({list[i]}) + why);
     if (list.size() > kShown)
       lines.push_back("  and " + std::to_string(list.size() - kShown) + " more");
   };

@@ -110,6 +110,28 @@ TEST_F(PreflightTest, ReportMasksAPasswordInASessionsQuery) {
   EXPECT_EQ(r.all().find("hunter2-secret"), std::string::npos) << r.all();
 }
 
+// The lock-timeout retries name the same session with its query: masked there too.
+TEST_F(PreflightTest, RetryMessagesMaskAPasswordToo) {
+  db::DbResult<db::Connection> holder = db().Connect();
+  ASSERT_TRUE(holder.ok());
+  const std::string role = "pf_pw_" + std::to_string(::getpid());
+  ASSERT_TRUE(holder
+                  ->Exec("BEGIN; SELECT count(*) FROM \"Member\"; CREATE ROLE " + role +
+                         " PASSWORD 'hunter2-secret'")
+                  .ok());
+  Child deploy({"deploy", dir_.string(), "--database", db().url(), "--preflight", "off",
+                "--retry-delay", "100ms", "--max-retry-delay", "400ms"});
+  std::this_thread::sleep_for(milliseconds(1500));
+  ASSERT_TRUE(holder->Exec("ROLLBACK").ok());
+  RunResult r = deploy.Wait();
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("blocked by pid " + std::to_string(holder->backend_pid())),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("PASSWORD '****'"), std::string::npos) << r.out;
+  EXPECT_EQ(r.all().find("hunter2-secret"), std::string::npos) << r.all();
+}
+
 // A younger transaction than --preflight-age is an application's ordinary one: not reported.
 TEST_F(PreflightTest, CleanDatabaseGivesNoWarning) {
   RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db().url()});
