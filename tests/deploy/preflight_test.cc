@@ -71,6 +71,8 @@ TEST_F(PreflightTest, WarnReportsAnIdleTransactionOnTheAlteredTableAndGoesOn) {
   EXPECT_LT(report, r.out.find("Applying migration `1_add_bio`")) << r.out;
   EXPECT_NE(r.out.find("lock_timeout (100ms)"), std::string::npos) << r.out;
   EXPECT_EQ(r.all().find(server().password()), std::string::npos) << r.all();
+  const std::string shown = after.substr(0, after.find("Applying migration"));
+  std::printf("[ preflight ] %s", shown.c_str());
 }
 
 // Strict refuses to start: nothing applied, _prisma_migrations untouched, its own exit code.
