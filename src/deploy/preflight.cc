@@ -106,7 +106,7 @@ PreflightReport RunPreflight(db::Connection& conn, const PreflightScope& scope, 
       report.slots.push_back(std::move(s));
     }
   }
-  conn.Exec("COMMIT");
+  // Inside the transaction: the primary's WAL position is read under its statement_timeout too.
   if (replicas && replicas->size() > 0) {
     Result<std::string> lsn = PrimaryLsn(conn);
     Result<std::vector<int64_t>> lags =
@@ -118,6 +118,7 @@ PreflightReport RunPreflight(db::Connection& conn, const PreflightScope& scope, 
         report.replica_lags.push_back({replicas->name(i), (*lags)[i]});
     }
   }
+  conn.Exec("COMMIT");
   return report;
 }
 
