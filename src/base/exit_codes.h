@@ -20,4 +20,5 @@ inline constexpr int kLockHeld = 12;  // deploy/resolve: another deployer holds 
 inline constexpr int kTimedOut = 13;  // deploy: lock_timeout retries or statement_timeout ran out
 inline constexpr int kInterrupted = 14;  // SIGINT/SIGTERM: running statements canceled, run again
 inline constexpr int kFleetFailed = 15;  // deploy --fleet: a target failed or was not started
+inline constexpr int kPreflight = 16;    // deploy --preflight strict: refused before anything ran
 }  // namespace lockstep::exit_code

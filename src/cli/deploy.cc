@@ -31,6 +31,8 @@ constexpr const char* kDeployUsage =
     "                       [--retry-delay D] [--max-retry-delay D] [--lock-wait D]\n"
     "                       [--progress-interval D] [--replica URL]... [--max-replica-lag D]\n"
     "                       [--backfill-batch-time D] [--backfill-pause D]\n"
+    "                       [--preflight off|warn|strict] [--preflight-age D]\n"
+    "                       [--preflight-slot-wal SIZE]\n"
     "       lockstep deploy [PATH] (--fleet FILE | --fleet-query SQL --database URL)\n"
     "                       [--parallel N] [--canary N] [--on-error stop|continue]\n"
     "                       [--format text|json] [the options above]\n"
@@ -84,6 +86,16 @@ constexpr const char* kDeployUsage =
     "  --backfill-batch-time D  batched backfills: size each batch to last about D\n"
     "                         (default 100ms; its statement_timeout is 10 x D, at least 1s)\n"
     "  --backfill-pause D     batched backfills: pause between batches (default 0ms)\n"
+    "  --preflight MODE       before the first statement, a read-only look for what would hurt\n"
+    "                         the deploy: transactions open --preflight-age or more on the\n"
+    "                         tables it locks (and anywhere in the database before a concurrent\n"
+    "                         build), replication slots retaining WAL, replicas lagging beyond\n"
+    "                         --max-replica-lag, a role without pg_monitor. warn (default)\n"
+    "                         prints them and goes on; strict refuses to start (exit 16); off\n"
+    "                         skips it (see docs/deploy.md, \"Preflight\")\n"
+    "  --preflight-age D      report transactions open this long or more (default 5s)\n"
+    "  --preflight-slot-wal SIZE  report an active replication slot retaining more WAL than\n"
+    "                         this (default 1GB; an inactive one whenever it retains any)\n"
     "\n"
     "Fleets (one history, many tenant databases or schemas; see docs/fleet.md):\n"
     "  --fleet FILE           the targets: one PostgreSQL URL per line (?schema= for a schema\n"
@@ -107,7 +119,8 @@ constexpr const char* kDeployUsage =
     "migration.sql, 12 another deployer holds the lock, 13 lock timeout retries or\n"
     "statement_timeout ran out (nothing recorded: run again), 14 interrupted by SIGINT or\n"
     "SIGTERM (the running statement canceled on the server, nothing recorded: run again),\n"
-    "15 a fleet target failed or was not started (the summary names them).\n";
+    "15 a fleet target failed or was not started (the summary names them), 16 refused by\n"
+    "--preflight strict (nothing applied).\n";
 
 constexpr const char* kStatusUsage =
     "usage: lockstep status [PATH] [--database URL]\n"
@@ -221,6 +234,23 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
       if (!problem && f.options.backfill_batch_ms <= 0) problem = a + " must be positive";
     } else if (is_deploy && a == "--backfill-pause") {
       problem = duration(f.options.backfill_pause_ms);
+    } else if (is_deploy && a == "--preflight") {
+      std::optional<std::string> v = value();
+      Result<deploy::PreflightMode> mode =
+          v ? deploy::ParsePreflightMode(*v) : Status::Error("--preflight is off, warn or strict");
+      if (mode.ok())
+        f.options.preflight = *mode;
+      else
+        problem = mode.status().message();
+    } else if (is_deploy && a == "--preflight-age") {
+      problem = duration(f.options.preflight_transaction_age_ms);
+    } else if (is_deploy && a == "--preflight-slot-wal") {
+      std::optional<std::string> v = value();
+      Result<int64_t> bytes = v ? deploy::ParseBytes(*v) : Status::Error("needs a size");
+      if (bytes.ok())
+        f.options.preflight_slot_wal_bytes = *bytes;
+      else
+        problem = a + ": " + bytes.status().message();
     } else if (is_deploy && a == "--max-attempts") {
       std::optional<std::string> v = value();
       char* end = nullptr;

@@ -1,8 +1,10 @@
 #include "deploy/monitor.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 namespace lockstep::deploy {
 namespace {
@@ -47,6 +49,37 @@ constexpr const char* kWaitSql =
 double ToDouble(const std::optional<std::string>& v) { return v ? std::atof(v->c_str()) : 0; }
 long long ToLong(const std::optional<std::string>& v) { return v ? std::atoll(v->c_str()) : 0; }
 
+// A session's query may set a password (ALTER ROLE … PASSWORD '…'): the literal after the
+// keyword is masked, whatever the case, so that a report never prints it.
+std::string MaskPasswords(std::string query) {
+  std::string lower = query;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  size_t at = 0;
+  while ((at = lower.find("password", at)) != std::string::npos) {
+    size_t q = at + 8;
+    while (q < query.size() && (query[q] == ' ' || query[q] == '\t')) ++q;
+    const bool literal =
+        q < query.size() &&
+        (query[q] == '\'' || query[q] == '$' ||
+         ((query[q] == 'E' || query[q] == 'e') && q + 1 < query.size() && query[q + 1] == '\''));
+    if (literal) {
+      // A dollar-quoted literal's tag is not parsed: the rest of the query is masked.
+      const size_t open = query[q] == '\'' ? q : q + 1;
+      size_t close = query[q] == '$' ? std::string::npos : query.find('\'', open + 1);
+      while (close != std::string::npos && close + 1 < query.size() && query[close + 1] == '\'')
+        close = query.find('\'', close + 2);  // a doubled quote is part of the literal
+      const size_t stop = close == std::string::npos ? query.size() : close + 1;
+      query.replace(q, stop - q, "'****'");
+      lower.replace(q, stop - q, "'****'");
+      at = q + 6;
+    } else {
+      at = q;
+    }
+  }
+  return query;
+}
+
 // The sixth column, when present, is Blocker::lock (LockHolders) or, for kBlockersSql,
 // Blocker::waits_for_migration_lock.
 enum class Sixth { kLock, kWaitsForMigrationLock };
@@ -58,7 +91,7 @@ std::vector<Blocker> ToBlockers(const db::Rows& rows, Sixth sixth) {
     b.pid = static_cast<int>(ToLong(r[0]));
     b.state = r[1].value_or("");
     b.application = r[2].value_or("");
-    b.query = r[3].value_or("");
+    b.query = MaskPasswords(r[3].value_or(""));
     b.seconds = ToDouble(r[4]);
     if (r.size() > 5 && sixth == Sixth::kLock) b.lock = r[5].value_or("");
     if (r.size() > 5 && sixth == Sixth::kWaitsForMigrationLock)
@@ -119,6 +152,59 @@ db::DbResult<std::vector<Blocker>> LockHolders(db::Connection& conn,
       {names});
   if (!rows.ok()) return rows.error();
   return ToBlockers(*rows, Sixth::kLock);
+}
+
+db::DbResult<std::vector<Blocker>> SessionsLocking(db::Connection& conn,
+                                                   const std::vector<std::string>& qualified) {
+  if (qualified.empty()) return std::vector<Blocker>();
+  nlohmann::json names = nlohmann::json::array();
+  for (const std::string& q : qualified) names.push_back(q);
+  // A relation lock is held to the end of the transaction that took it, so an open transaction
+  // that read the table shows here for as long as a lock request would wait for it. Only client
+  // sessions: on a standby, the startup process holds the locks it is replaying.
+  db::DbResult<db::Rows> rows = conn.Exec(
+      "SELECT a.pid::text, coalesce(a.state, '') || CASE WHEN l.granted THEN '' ELSE "
+      "', waiting for ' || l.mode || ' on ' || l.relation::regclass::text END, "
+      "coalesce(a.application_name, ''), "
+      "left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100), "
+      "extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start, "
+      "a.backend_start))::float8::text, "
+      "CASE WHEN l.granted THEN l.mode || ' on ' || l.relation::regclass::text ELSE '' END "
+      "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+      "WHERE l.locktype = 'relation' AND a.backend_type = 'client backend' "
+      "AND l.pid <> pg_catalog.pg_backend_pid() "
+      "AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+      "current_database()) "
+      "AND l.relation IN (SELECT pg_catalog.to_regclass(n) FROM "
+      "pg_catalog.jsonb_array_elements_text($1::jsonb) n) "
+      "ORDER BY 5::float8 DESC",
+      {names.dump()});
+  if (!rows.ok()) return rows.error();
+  return ToBlockers(*rows, Sixth::kLock);
+}
+
+db::DbResult<std::vector<Blocker>> OldTransactions(db::Connection& conn, int64_t min_age_ms) {
+  db::DbResult<db::Rows> rows = conn.Exec(
+      std::string("SELECT ") + kSessionColumns +
+          " FROM pg_catalog.pg_stat_activity a WHERE a.datname = pg_catalog.current_database() "
+          "AND a.backend_type = 'client backend' AND a.pid <> pg_catalog.pg_backend_pid() "
+          "AND a.xact_start <= clock_timestamp() - $1::bigint * interval '1 millisecond' "
+          "ORDER BY 5 DESC",
+      {std::to_string(min_age_ms)});
+  if (!rows.ok()) return rows.error();
+  return ToBlockers(*rows, Sixth::kLock);
+}
+
+db::DbResult<SessionVisibility> ReadSessionVisibility(db::Connection& conn) {
+  db::DbResult<db::Rows> r = conn.Exec(
+      "SELECT current_user, "
+      "pg_catalog.pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')::text");
+  if (!r.ok()) return r.error();
+  SessionVisibility v;
+  if (r->empty()) return v;
+  v.role = r->rows[0][0].value_or("?");
+  v.sees_others = r->rows[0][1] == std::optional<std::string>("true");
+  return v;
 }
 
 db::DbResult<std::vector<Blocker>> MigrationLockWaiters(db::Connection& conn) {

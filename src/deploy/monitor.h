@@ -25,9 +25,11 @@ struct Blocker {
   int pid = 0;
   std::string state;        // "idle in transaction", "active", …
   std::string application;  // application_name
-  std::string query;        // its current or last query, whitespace collapsed, cut short
-  double seconds = 0;       // since its transaction (or query) started
-  std::string lock;         // "AccessShareLock on \"Member\"" when known
+  // Its current or last query, whitespace collapsed, cut short, a string literal after PASSWORD
+  // masked ('****'): a report never prints a password.
+  std::string query;
+  double seconds = 0;  // since its transaction (or query) started
+  std::string lock;    // "AccessShareLock on \"Member\"" when known
   // It waits for the migration lock (pg_advisory_lock(kAdvisoryLockKey)), as a second deployer
   // (`prisma migrate deploy`) does: it cannot end before lockstep does.
   bool waits_for_migration_lock = false;
@@ -63,6 +65,26 @@ std::string FormatBlockers(const std::vector<Blocker>& blockers);
 // the caller's own session: a fallback when a wait ended before the monitor saw it.
 db::DbResult<std::vector<Blocker>> LockHolders(db::Connection& conn,
                                                const std::vector<sql::QName>& relations);
+
+// Client sessions of the current database, other than the caller's, holding or waiting for a lock
+// on one of `qualified` (schema-qualified, quoted names; those the server does not have are
+// skipped), longest transaction first. `state` gains ", waiting for <mode> on <relation>" for a
+// request not granted; `lock` is "<mode> on <relation>" for a granted one. Shared by the replica
+// checks (replica.h) and the preflight (preflight.h).
+db::DbResult<std::vector<Blocker>> SessionsLocking(db::Connection& conn,
+                                                   const std::vector<std::string>& qualified);
+
+// Client sessions of the current database, other than the caller's, whose transaction has been
+// open for at least `min_age_ms`, oldest first: what a concurrent build waits for.
+db::DbResult<std::vector<Blocker>> OldTransactions(db::Connection& conn, int64_t min_age_ms);
+
+// Whether the connection's role sees other roles' sessions in pg_stat_activity (their state,
+// transaction start and query): pg_read_all_stats, e.g. through pg_monitor, or a superuser.
+struct SessionVisibility {
+  std::string role;  // current_user
+  bool sees_others = false;
+};
+db::DbResult<SessionVisibility> ReadSessionVisibility(db::Connection& conn);
 
 // Sessions of the current database waiting for the migration lock (pg_advisory_lock(
 // kAdvisoryLockKey)), other than the caller's own, longest waiting first.

@@ -16,6 +16,10 @@ namespace lockstep::deploy {
 // lockstep and Prisma never deploy to one database at the same time.
 inline constexpr int64_t kAdvisoryLockKey = 72707369;
 
+// What deploy does before its first statement (preflight.h): nothing, report what would hurt and
+// go on, or refuse to start when anything would.
+enum class PreflightMode { kOff, kWarn, kStrict };
+
 struct Options {
   // The longest any query of the application may be made to wait behind one of lockstep's lock
   // requests. Applies to every statement lockstep sends: as lock_timeout, except for concurrent
@@ -56,7 +60,26 @@ struct Options {
   std::vector<db::ConnInfo> replicas;
   // Between concurrent index builds, pause while a replica replays further behind than this.
   int64_t max_replica_lag_ms = 1000;
+  // Before the first statement, a read-only look at the target (--preflight; preflight.h).
+  PreflightMode preflight = PreflightMode::kWarn;
+  // A transaction open at least this long, holding or waiting for a lock on a table the pending
+  // migrations lock beyond ROW EXCLUSIVE (or anywhere in the database when one of them waits for
+  // older transactions, as CREATE INDEX CONCURRENTLY does), is reported (--preflight-age).
+  int64_t preflight_transaction_age_ms = 5000;
+  // An active replication slot holding back more WAL than this is reported; an inactive one is
+  // whenever it holds back any (--preflight-slot-wal).
+  int64_t preflight_slot_wal_bytes = int64_t{1} << 30;
 };
+
+// "off", "warn" or "strict"; errors name the accepted values.
+Result<PreflightMode> ParsePreflightMode(std::string_view text);
+
+// A size as PostgreSQL writes one: an integer with an optional unit B, kB, MB, GB or TB (1024
+// based). Errors name the text and the accepted forms.
+Result<int64_t> ParseBytes(std::string_view text);
+
+// "512 kB", "16.0 MB", "1.5 GB": for messages.
+std::string FormatBytes(int64_t bytes);
 
 // Parses a duration: an integer or decimal followed by us, ms, s, min, h or d (no unit: ms), which
 // also reads what PostgreSQL's SHOW prints for a timeout.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "base/exit_codes.h"
@@ -54,21 +53,21 @@ Result<std::unique_ptr<Replicas>> Replicas::Open(const std::vector<db::ConnInfo>
                    "; SET default_transaction_read_only = on");
     if (!setup.ok())
       return fail(exit_code::kDatabase, "replica " + name + ": " + setup.error().OneLine());
-    db::DbResult<db::Rows> r = conn->Exec(
-        "SELECT pg_catalog.pg_is_in_recovery()::text, current_user, "
-        "pg_catalog.pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')::text");
+    db::DbResult<db::Rows> r = conn->Exec("SELECT pg_catalog.pg_is_in_recovery()::text");
     if (!r.ok() || r->empty())
       return fail(exit_code::kDatabase,
                   "replica " + name + ": " + (r.ok() ? "no answer" : r.error().OneLine()));
-    const auto& row = r->rows[0];
-    if (row[0] != std::optional<std::string>("true")) {
+    if (r->rows[0][0] != std::optional<std::string>("true")) {
       return fail(exit_code::kUsage,
                   "replica " + name +
                       " is not a standby (pg_is_in_recovery() is false): --replica takes the URL "
                       "of a hot standby of the database being migrated");
     }
-    if (row[2] != std::optional<std::string>("true")) {
-      const std::string role = row[1].value_or("?");
+    db::DbResult<SessionVisibility> visibility = ReadSessionVisibility(*conn);
+    if (!visibility.ok())
+      return fail(exit_code::kDatabase, "replica " + name + ": " + visibility.error().OneLine());
+    if (!visibility->sees_others) {
+      const std::string& role = visibility->role;
       return fail(exit_code::kUsage,
                   "replica " + name + ": role \"" + role +
                       "\" cannot see other sessions' locks and queries there; grant it pg_monitor "
@@ -84,43 +83,14 @@ Result<std::vector<ReplicaBlocker>> Replicas::Blockers(const std::vector<sql::QN
                                                        const std::string& default_schema) {
   std::vector<ReplicaBlocker> out;
   if (relations.empty()) return out;
-  nlohmann::json names = nlohmann::json::array();
+  std::vector<std::string> names;
   for (const sql::QName& q : relations) names.push_back(Qualified(q, default_schema));
-  // A relation lock is held to the end of the transaction that took it, so an open transaction
-  // that read the table shows here for as long as the replay would wait for it. Only client
-  // sessions: the startup process holds the locks it is replaying.
-  const std::string sql =
-      "SELECT a.pid::text, coalesce(a.state, '') || CASE WHEN l.granted THEN '' ELSE "
-      "', waiting for ' || l.mode || ' on ' || l.relation::regclass::text END, "
-      "coalesce(a.application_name, ''), "
-      "left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 100), "
-      "extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.query_start, "
-      "a.backend_start))::float8::text, "
-      "CASE WHEN l.granted THEN l.mode || ' on ' || l.relation::regclass::text ELSE '' END "
-      "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
-      "WHERE l.locktype = 'relation' AND a.backend_type = 'client backend' "
-      "AND l.pid <> pg_catalog.pg_backend_pid() "
-      "AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
-      "current_database()) "
-      "AND l.relation IN (SELECT pg_catalog.to_regclass(n) FROM "
-      "pg_catalog.jsonb_array_elements_text($1::jsonb) n) "
-      "ORDER BY 5::float8 DESC";
   for (Replica& r : replicas_) {
-    db::DbResult<db::Rows> rows = r.conn.Exec(sql, {names.dump()});
-    if (!rows.ok())
+    db::DbResult<std::vector<Blocker>> sessions = SessionsLocking(r.conn, names);
+    if (!sessions.ok())
       return Status::Error("replica " + r.name +
-                           ": looking for readers: " + rows.error().OneLine());
-    for (const auto& row : rows->rows) {
-      ReplicaBlocker b;
-      b.replica = r.name;
-      b.session.pid = std::atoi(row[0].value_or("0").c_str());
-      b.session.state = row[1].value_or("");
-      b.session.application = row[2].value_or("");
-      b.session.query = row[3].value_or("");
-      b.session.seconds = std::atof(row[4].value_or("0").c_str());
-      b.session.lock = row[5].value_or("");
-      out.push_back(std::move(b));
-    }
+                           ": looking for readers: " + sessions.error().OneLine());
+    for (Blocker& b : *sessions) out.push_back({r.name, std::move(b)});
   }
   return out;
 }

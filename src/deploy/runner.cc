@@ -18,6 +18,7 @@
 #include "db/pooler.h"
 #include "deploy/backfill.h"
 #include "deploy/monitor.h"
+#include "deploy/preflight.h"
 #include "deploy/replica.h"
 #include "deploy/retry.h"
 #include "migrations/checksum.h"
@@ -1652,6 +1653,8 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
   out_.Line(std::to_string(pending.size()) + " pending migration" +
             (pending.size() == 1 ? "" : "s") + " to apply (lock_timeout " +
             FormatDuration(options_.lock_timeout_ms) + "; " + statement_timeout_line + "):");
+  if (int code = Preflight(*conn_, pending, target_.tables.schema, replicas_.get(), options_, out_))
+    return code;
 
   if (!*rows) {
     db::DbResult<bool> exists = SchemaExists(*conn_, target_.tables.schema);
@@ -1831,6 +1834,9 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
              ");  -- polled for up to " + FormatDuration(options.advisory_lock_wait_ms) +
              ", held until the end");
   }
+  std::vector<const MigrationPlan*> all;
+  for (const MigrationPlan& plan : plans) all.push_back(&plan);
+  for (const std::string& line : DescribePreflight(all, t.schema, options)) out.Line(line);
   out.Line(CreateMigrationsTableSql(t) + ";  -- when missing");
 
   int errors = 0;

@@ -213,6 +213,29 @@ TEST_F(ReplicaTest, PausesBeforeAConcurrentBuildWhileTheStandbyLags) {
   EXPECT_NE(r.out.find("replicas caught up"), std::string::npos) << r.out;
 }
 
+// Preflight (issue 14, item 2): a standby whose replay is held back by a reader is reported,
+// with its lag, before the first statement; strict refuses with nothing applied.
+TEST_F(ReplicaTest, PreflightReportsAStandbyThatLags) {
+  ASSERT_TRUE(db_->conn().Exec("CREATE TABLE \"Other\" (i int)").ok());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  db::DbResult<db::Connection> holder = ConnectStandby();
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
+  // Not through lockstep: its replay waits for the holder, and everything after it too.
+  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
+  std::this_thread::sleep_for(milliseconds(1500));
+  RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db_->url(), "--replica",
+                             StandbyUrl(), "--max-replica-lag", "500ms", "--preflight", "strict"});
+  ASSERT_TRUE(holder->Exec("COMMIT").ok());
+  EXPECT_EQ(r.exit_code, exit_code::kPreflight) << r.all();
+  EXPECT_NE(r.out.find("replica " + StandbyInfo().Redacted() + " replays "), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("behind the primary (--max-replica-lag 500ms)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.all().find(pair_.primary->password()), std::string::npos) << r.all();
+  EXPECT_FALSE(BioExists());
+  EXPECT_FALSE(Recorded());
+}
+
 // Bad input: each stops the deploy before it starts, with one line, and no credentials.
 TEST_F(ReplicaTest, BadReplicasStopTheDeployBeforeItStarts) {
   ASSERT_TRUE(db_->conn()
