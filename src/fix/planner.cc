@@ -192,6 +192,7 @@ Result<Plan> Context::Finish() {
     plan.edits = {{0, static_cast<int>(text().size()), plan.rewritten}};
     plan.after.erase(plan.after.begin());
   }
+  plan.contract = std::move(contract_);
   plan.rewrites = std::move(rewrites_);
   plan.left_alone = std::move(left_alone_);
   plan.unsafe = std::move(unsafe_);

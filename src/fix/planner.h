@@ -49,10 +49,14 @@ struct Plan {
   std::string rewritten;  // after `edits`
   std::vector<Edit> edits;
   std::vector<NewMigration> after;  // in execution order, right after the target
+  // The contract phase (drop the old column, the sync trigger, the compatibility view): in
+  // execution order, run only once the application that still uses the old shape is gone
+  // (docs/expand-contract.md); never part of `after`.
+  std::vector<NewMigration> contract;
   std::vector<Note> rewrites;       // what changes and why
   std::vector<Note> left_alone;     // candidates not rewritten (policy, dependencies) and why
   std::vector<Unsafe> unsafe;       // cannot be made safe automatically
-  bool changed() const { return rewritten != original || !after.empty(); }
+  bool changed() const { return rewritten != original || !after.empty() || !contract.empty(); }
 };
 
 // Plans the fix of `history.migrations[target]`, which must have been analysed by

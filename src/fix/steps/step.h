@@ -95,6 +95,9 @@ class Context {
   // A backfill (one UPDATE) in a migration of its own, run after this one and before the
   // validation migration (whose checks need the filled rows).
   void Backfill(NewMigration m) { backfills_.push_back(std::move(m)); }
+  // A contract-phase migration (Plan::contract): what may only run after the rollout of the
+  // application that no longer uses the old shape, in the order recorded.
+  void Contract(NewMigration m) { contract_.push_back(std::move(m)); }
   // Statements (without ';') run after the validation migration, in one migration.
   void AfterValidation(std::string sql) { after_validation_.push_back(std::move(sql)); }
   // A migration to run after the validations, in statement order. `in_place`: the edits that
@@ -152,6 +155,7 @@ class Context {
   std::vector<bool> removed_;
   std::vector<std::vector<size_t>> removed_actions_;
   std::vector<NewMigration> backfills_;
+  std::vector<NewMigration> contract_;
   std::vector<Validation> validations_;
   std::vector<std::string> after_validation_;
   std::vector<Moved> moved_;
