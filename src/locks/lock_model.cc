@@ -59,6 +59,20 @@ std::string_view BlocksTraffic(LockMode m) {
   return "";
 }
 
+bool IsBackfillableVolatileDefault(const sql::ColumnDef& col, int pg_version) {
+  if (pg_version < 12 || col.identity || col.generated_stored || col.is_primary_key ||
+      col.is_unique || !col.default_expr || col.default_expr->has_subquery)
+    return false;
+  bool volatile_call = false;
+  for (const std::string& f : col.default_expr->functions)
+    volatile_call = volatile_call || IsVolatileFunction(f);
+  if (!volatile_call) return false;
+  using T = sql::Constraint::Type;
+  for (const sql::Constraint& k : col.constraints)
+    if (k.type != T::kDefault && k.type != T::kNull && k.type != T::kNotNull) return false;
+  return true;
+}
+
 bool IsVolatileFunction(std::string_view f) {
   // Stable or immutable functions seen in defaults: evaluated once by ADD COLUMN, no rewrite.
   static constexpr std::string_view kNonVolatile[] = {"now",

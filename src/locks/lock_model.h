@@ -64,6 +64,13 @@ Effect Analyze(const sql::Statement& s, const schema::Catalog& before, const Opt
 // True when calling a function of this name may not be assumed stable (a DEFAULT using it
 // forces a table rewrite). Unknown functions count as volatile.
 bool IsVolatileFunction(std::string_view lower_name);
+// True when `col` (of an ADD COLUMN) rewrites the table only because its default calls a volatile
+// function, with nothing beside it but NULL / NOT NULL (no identity, stored generation, key,
+// sub-query or other inline constraint), on PostgreSQL 12+ (where SET NOT NULL can rely on a
+// validated CHECK). Such a column can be added without the default, backfilled row by row and
+// then constrained: what fix's volatile-default rewrite does, and what lint marks fixable (one
+// predicate for both, so the two never disagree).
+bool IsBackfillableVolatileDefault(const sql::ColumnDef& col, int pg_version);
 // True when ALTER COLUMN TYPE from `from` to `to` needs no rewrite.
 bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const Options& options);
 

@@ -28,22 +28,6 @@ const sql::Constraint* FindConstraint(const sql::ColumnDef& c, sql::Constraint::
   return nullptr;
 }
 
-// What src/fix/steps/volatile_default.cc rewrites: a volatile function default (no sub-query)
-// with at most NULL / NOT NULL beside it, PostgreSQL 12+ (SET NOT NULL proven by a CHECK).
-bool FixableVolatileDefault(const sql::ColumnDef& col, int pg_version) {
-  if (pg_version < 12 || col.identity || col.generated_stored || col.is_primary_key ||
-      col.is_unique || !col.default_expr || col.default_expr->has_subquery)
-    return false;
-  bool volatile_call = false;
-  for (const std::string& f : col.default_expr->functions)
-    volatile_call = volatile_call || locks::IsVolatileFunction(f);
-  if (!volatile_call) return false;
-  using T = sql::Constraint::Type;
-  for (const sql::Constraint& k : col.constraints)
-    if (k.type != T::kDefault && k.type != T::kNull && k.type != T::kNotNull) return false;
-  return true;
-}
-
 class AvoidRewriteOnAddColumn : public Rule {
  public:
   std::string_view id() const override { return "avoid-rewrite-on-add-column"; }
@@ -91,7 +75,7 @@ class AvoidRewriteOnAddColumn : public Rule {
         const std::string call = VolatileCall(*col.default_expr);
         if (!call.empty()) {
           cause = "its default calls " + call + ", which is evaluated for every existing row";
-          fixable = FixableVolatileDefault(col, ctx.settings().pg_version);
+          fixable = locks::IsBackfillableVolatileDefault(col, ctx.settings().pg_version);
         } else if (ctx.settings().pg_version < 11) {
           cause = "before PostgreSQL 11 any default is written into every existing row";
         } else {

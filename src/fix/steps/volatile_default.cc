@@ -10,13 +10,6 @@
 namespace lockstep::fix::steps {
 namespace {
 
-bool Volatile(const sql::Expr& e) {
-  if (e.has_subquery) return false;  // not something to copy into an UPDATE as it stands
-  for (const std::string& f : e.functions)
-    if (locks::IsVolatileFunction(f)) return true;
-  return false;
-}
-
 // The byte range of an inline constraint of `col` (from its keyword to where the next one, or
 // the action, starts), trailing blanks excluded.
 std::pair<int, int> ConstraintSpan(const Context& ctx, const sql::ColumnDef& col, size_t k,
@@ -41,23 +34,15 @@ bool VolatileDefaultStep(Context& ctx, size_t cmd) {
   if (a.type != sql::AlterType::kAddColumn || !a.column || !ctx.spans() || ctx.IsNew(s.table))
     return false;
   const sql::ColumnDef& col = *a.column;
-  if (!col.default_expr || col.identity || col.generated_stored || col.is_primary_key ||
-      col.is_unique || !Volatile(*col.default_expr))
-    return false;
-  if (ctx.options().pg_version < 12) return false;  // SET NOT NULL cannot use the CHECK
-  // Only DEFAULT and NULL / NOT NULL inline: anything else (REFERENCES, CHECK …) would need its
-  // own rewrite of a column that is still empty.
+  // The same predicate as lint's fixable marking; anything beside the default (REFERENCES,
+  // CHECK …) would need its own rewrite of a column that is still empty.
+  if (!locks::IsBackfillableVolatileDefault(col, ctx.options().pg_version)) return false;
   int default_k = -1, not_null_k = -1;
   for (size_t k = 0; k < col.constraints.size(); ++k) {
     const sql::Constraint& c = col.constraints[k];
-    if (c.location < 0) return false;
-    if (c.type == sql::Constraint::Type::kDefault) {
-      default_k = static_cast<int>(k);
-    } else if (c.type == sql::Constraint::Type::kNotNull) {
-      not_null_k = static_cast<int>(k);
-    } else if (c.type != sql::Constraint::Type::kNull) {
-      return false;
-    }
+    if (c.location < 0) return false;  // no text span to edit
+    if (c.type == sql::Constraint::Type::kDefault) default_k = static_cast<int>(k);
+    if (c.type == sql::Constraint::Type::kNotNull) not_null_k = static_cast<int>(k);
   }
   if (default_k < 0 || !LaterRenameOrDrop(ctx, ctx.index, s.table, "", col.name).empty())
     return false;
