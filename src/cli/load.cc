@@ -118,4 +118,31 @@ Result<std::optional<db::ConfiguredDatasource>> ConfiguredDatasourceOf(
   return std::optional<db::ConfiguredDatasource>(std::move(out));
 }
 
+void AddProjectOptions(CLI::App& app, ProjectFlags& flags) {
+  app.add_option("--config", flags.config,
+                 "Prisma 7's prisma.config.ts (default: the project's): without PATH, its "
+                 "migrations.path");
+  app.add_option("--schema", flags.schema,
+                 "a Prisma schema file (or folder), as Prisma's --schema: without PATH, the "
+                 "migrations/ beside it");
+}
+
+Result<Project> LoadProject(const std::vector<std::string>& paths, const ProjectFlags& flags) {
+  Project p;
+  Result<std::optional<migrations::PrismaConfig>> config = FindProjectConfig(flags.config, ".");
+  if (config.ok()) {
+    p.config = std::move(*config);
+  } else if (paths.empty() || !flags.config.empty()) {
+    return config.status();
+  } else {
+    p.config_error = config.status();
+  }
+  Result<std::vector<std::string>> chosen = PathsOrConfigured(paths, flags.schema, p.config, ".");
+  if (!chosen.ok()) return chosen.status();
+  Result<LoadedMigrations> loaded = LoadForAnalysis(*chosen);
+  if (!loaded.ok()) return loaded.status();
+  p.loaded = std::move(*loaded);
+  return p;
+}
+
 }  // namespace lockstep::cli

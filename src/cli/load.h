@@ -3,6 +3,7 @@
 // migrations or a database honours.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,5 +54,26 @@ Result<std::vector<std::string>> PathsOrConfigured(
 // with (directUrl, else url) being computed is an error that says to pass --database.
 Result<std::optional<db::ConfiguredDatasource>> ConfiguredDatasourceOf(
     const std::optional<migrations::PrismaConfig>& config);
+
+// Prisma's --config and --schema, as the analysing commands (plan, trace) take them.
+struct ProjectFlags {
+  std::string config;  // --config: a prisma.config.ts
+  std::string schema;  // --schema: a schema file or folder
+};
+void AddProjectOptions(CLI::App& app, ProjectFlags& flags);
+
+// What plan and trace work on: the migrations (LoadForAnalysis of the PATHs PathsOrConfigured
+// picks) and the project's Prisma 7 config, searched once.
+struct Project {
+  LoadedMigrations loaded;
+  // The project's config (FindProjectConfig(flags.config, ".")); nullopt when there is none or
+  // when it could not be read and was not needed to find the migrations (`config_error` says why).
+  std::optional<migrations::PrismaConfig> config;
+  lockstep::Status config_error;
+};
+// A config that cannot be read is an error only when it decides where the migrations are (no
+// PATH, or --config given); with a PATH it is kept in `config_error` for what else reads it (a
+// datasource for estimates).
+Result<Project> LoadProject(const std::vector<std::string>& paths, const ProjectFlags& flags);
 
 }  // namespace lockstep::cli

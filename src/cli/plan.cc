@@ -38,15 +38,9 @@ int Plan(const Args& args) {
   std::string format = "text";
   std::string database;
   bool no_database = false;
-  std::string prisma_config;
-  std::string schema;
+  ProjectFlags project_flags;
   app.add_option("PATH", paths, "migrations to plan (default: .)");
-  app.add_option("--config", prisma_config,
-                 "Prisma 7's prisma.config.ts (default: the project's): without PATH, its "
-                 "migrations.path");
-  app.add_option("--schema", schema,
-                 "a Prisma schema file (or folder), as Prisma's --schema: without PATH, the "
-                 "migrations/ beside it");
+  AddProjectOptions(app, project_flags);
   app.add_option("--pg-version", pg_version, "target PostgreSQL major version (11-18)")
       ->check(CLI::Range(11, 18))
       ->capture_default_str();
@@ -60,26 +54,12 @@ int Plan(const Args& args) {
                "no statistics, no estimates, even if DATABASE_URL is set")
       ->excludes("--database");
   if (auto code = ParseArgs(app, args)) return *code;
-  // The config matters only to find the migrations: a PATH says where they are.
-  Result<std::optional<migrations::PrismaConfig>> config =
-      paths.empty() || !prisma_config.empty()
-          ? FindProjectConfig(prisma_config, ".")
-          : Result<std::optional<migrations::PrismaConfig>>(std::nullopt);
-  if (!config.ok()) {
-    std::fprintf(stderr, "lockstep plan: %s\n", config.status().ToString().c_str());
+  Result<Project> project = LoadProject(paths, project_flags);
+  if (!project.ok()) {
+    std::fprintf(stderr, "lockstep plan: %s\n", project.status().ToString().c_str());
     return exit_code::kUsage;
   }
-  Result<std::vector<std::string>> chosen = PathsOrConfigured(paths, schema, *config, ".");
-  if (!chosen.ok()) {
-    std::fprintf(stderr, "lockstep plan: %s\n", chosen.status().ToString().c_str());
-    return exit_code::kUsage;
-  }
-
-  Result<LoadedMigrations> loaded = LoadForAnalysis(*chosen);
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "lockstep plan: %s\n", loaded.status().ToString().c_str());
-    return exit_code::kUsage;
-  }
+  LoadedMigrations* loaded = &project->loaded;
   analysis::Options options;
   options.locks.pg_version = pg_version;
   options.parse.tokens = true;        // trims trailing comments from statement spans
@@ -104,14 +84,13 @@ int Plan(const Args& args) {
   const bool explicit_database = !database.empty();
   std::string source = "--database";
   if (!no_database && database.empty()) {
-    // prisma.config.ts's datasource when there is a config, as deploy.
-    Result<std::optional<migrations::PrismaConfig>> project_config = *config;
-    if (!*config) project_config = FindProjectConfig("", ".");
+    // prisma.config.ts's datasource when there is a config, as deploy. A config or datasource
+    // lockstep cannot read only costs the estimates, as an unreachable database found in the
+    // project does (below).
     Result<std::optional<db::ConfiguredDatasource>> configured =
-        project_config.ok() ? ConfiguredDatasourceOf(*project_config)
-                            : Result<std::optional<db::ConfiguredDatasource>>(std::nullopt);
-    // A config whose datasource lockstep cannot read only costs the estimates, as an
-    // unreachable database found in the project does (below).
+        project->config_error.ok()
+            ? ConfiguredDatasourceOf(project->config)
+            : Result<std::optional<db::ConfiguredDatasource>>(project->config_error);
     Result<std::optional<db::MigrationUrl>> found =
         configured.ok() ? FindProjectDatabase(loaded->directory, *configured)
                         : Result<std::optional<db::MigrationUrl>>(std::nullopt);

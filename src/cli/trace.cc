@@ -31,15 +31,9 @@ int Trace(const Args& args) {
   int pg_version = 15;
   std::string format = "text";
   bool rollback = false;
-  std::string prisma_config;
-  std::string schema;
+  ProjectFlags project_flags;
   app.add_option("PATH", paths, "migrations to trace (default: .)");
-  app.add_option("--config", prisma_config,
-                 "Prisma 7's prisma.config.ts (default: the project's): without PATH, its "
-                 "migrations.path");
-  app.add_option("--schema", schema,
-                 "a Prisma schema file (or folder), as Prisma's --schema: without PATH, the "
-                 "migrations/ beside it");
+  AddProjectOptions(app, project_flags);
   app.add_option("--database", url,
                  "a server to use instead of the embedded one: a scratch database is created on it "
                  "and dropped afterwards (the named database is only used to connect)");
@@ -55,25 +49,12 @@ int Trace(const Args& args) {
                "committing it (for a single statement: later ones would not see its effect)");
   if (auto code = ParseArgs(app, args)) return *code;
 
-  // The config matters only to find the migrations: a PATH says where they are.
-  Result<std::optional<migrations::PrismaConfig>> config =
-      paths.empty() || !prisma_config.empty()
-          ? FindProjectConfig(prisma_config, ".")
-          : Result<std::optional<migrations::PrismaConfig>>(std::nullopt);
-  if (!config.ok()) {
-    std::fprintf(stderr, "lockstep trace: %s\n", config.status().ToString().c_str());
+  Result<Project> project = LoadProject(paths, project_flags);
+  if (!project.ok()) {
+    std::fprintf(stderr, "lockstep trace: %s\n", project.status().ToString().c_str());
     return exit_code::kUsage;
   }
-  Result<std::vector<std::string>> chosen = PathsOrConfigured(paths, schema, *config, ".");
-  if (!chosen.ok()) {
-    std::fprintf(stderr, "lockstep trace: %s\n", chosen.status().ToString().c_str());
-    return exit_code::kUsage;
-  }
-  Result<LoadedMigrations> loaded = LoadForAnalysis(*chosen);
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "lockstep trace: %s\n", loaded.status().ToString().c_str());
-    return exit_code::kUsage;
-  }
+  LoadedMigrations* loaded = &project->loaded;
   std::optional<db::ConnInfo> server;
   if (!url.empty()) {
     db::DbResult<db::ConnInfo> info = db::ParseUrl(url);

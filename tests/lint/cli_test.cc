@@ -482,6 +482,21 @@ TEST_F(Prisma8Cli, DeployRefusesUntilTheFormatIsFinal) {
 
 // Prisma 7: prisma.config.ts names the migrations (no PATH given) and the datasource; a computed
 // URL is one warning line naming where it is, and lint goes on without a database.
+// With a PATH, plan does not need the config to find the migrations, but Prisma 7 takes the
+// database from it: a config lockstep cannot read must be said (no estimates), not skipped for
+// DATABASE_URL, another database than the one Prisma would use.
+TEST_F(LintCli, PlanWithPathSaysWhenTheProjectsConfigCannotBeRead) {
+  Write(dir_ / "prisma.config.ts", "export default makeConfig()\n");
+  Write(dir_ / "prisma/migrations/001_a/migration.sql", "CREATE TABLE t (x int);\n");
+  Outcome o = Lockstep({"plan", "prisma/migrations"},
+                       "DATABASE_URL=postgresql://u:secret@127.0.0.1:1/d LOCKSTEP_CONNECT_TIMEOUT=1");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find("note: no estimates: "), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("prisma.config.ts:1:1: error: no configuration object"), std::string::npos)
+      << o.err;
+  EXPECT_EQ((o.out + o.err).find("secret"), std::string::npos) << o.out << o.err;
+}
+
 TEST_F(LintCli, Prisma7ConfigNamesMigrationsAndDatasource) {
   Write(dir_ / "prisma.config.ts",
         "import { defineConfig } from 'prisma/config'\n"
