@@ -502,6 +502,29 @@ Clock::time_point WaitForReplay(const db::ConnInfo& primary, const db::ConnInfo&
   return Clock::now();
 }
 
+// Fails when the standby `replica` does not replicate the server of `database_url`: their
+// pg_control_system() identifiers differ. A server that does not answer (a role not allowed to
+// read it) is no reason to refuse: the run's wait for replay still bounds that case.
+Status SameCluster(const std::string& database_url, const db::ConnInfo& replica) {
+  auto identifier = [](const db::ConnInfo& info) -> std::optional<std::string> {
+    db::ConnectOptions copts;
+    copts.application_name = "lockstep verify (replica check)";
+    db::DbResult<db::Connection> c = db::Connect(info, copts);
+    if (!c.ok()) return std::nullopt;
+    db::DbResult<db::Rows> r =
+        c->Exec("SELECT system_identifier::text FROM pg_catalog.pg_control_system()");
+    if (!r.ok() || r->empty() || !r->rows[0][0]) return std::nullopt;
+    return r->rows[0][0];
+  };
+  db::DbResult<db::ConnInfo> primary = db::ParseUrl(database_url);
+  if (!primary.ok()) return Status::Ok();  // reported where --database is opened
+  const std::optional<std::string> a = identifier(*primary), b = identifier(replica);
+  if (!a || !b || *a == *b) return Status::Ok();
+  return Status::Error("--replica: " + replica.Redacted() +
+                       " is a standby of another server than --database's (system identifier " +
+                       *b + ", --database's " + *a + ")");
+}
+
 // ---- One measured run
 // ----------------------------------------------------------------------------
 
@@ -847,6 +870,9 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
       db_error = exit_code != exit_code::kUsage;  // unreachable, refused credentials
       return Status::Error("--replica: " + checked.status().message());
     }
+    // A standby of another server would never receive verify's databases: the runs would wait
+    // for them until a timeout. Servers made by one initdb share the system identifier.
+    if (Status s = SameCluster(o.database_url, *info); !s.ok()) return s;
   } else if (o.replica) {
     // The embedded standby is a pg_basebackup of the embedded primary.
     if (Result<fs::path> tool = db::FindBaseBackup(o.pg_major); !tool.ok()) {

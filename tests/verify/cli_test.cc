@@ -423,6 +423,16 @@ TEST_F(VerifyReplicaCliTest, AReplicaThatIsNotAStandbyOrUnreachableIsOneLineBefo
   EXPECT_EQ(std::count(unreachable.err.begin(), unreachable.err.end(), '\n'), 1) << unreachable.err;
   EXPECT_EQ(unreachable.err.find("secret"), std::string::npos) << unreachable.err;
 
+  // A standby, but of another server: the shared PostgreSQL 16 is no primary of it.
+  Result<db::EmbeddedServer*> other = testing::SharedPgServer(testing::kDefaultPgMajor);
+  ASSERT_TRUE(other.ok()) << other.status().message();
+  const CliRun elsewhere = Lockstep(
+      "verify " + Fixture() + " --database '" + (*other)->url("postgres") +
+      "' --i-know-this-is-scratch --quiet --replica '" + pair_.standby->url("postgres") + "'");
+  EXPECT_EQ(elsewhere.exit_code, 2) << elsewhere.err;
+  EXPECT_NE(elsewhere.err.find("standby of another server"), std::string::npos) << elsewhere.err;
+  EXPECT_EQ(std::count(elsewhere.err.begin(), elsewhere.err.end(), '\n'), 1) << elsewhere.err;
+
   const CliRun no_primary = Lockstep("verify " + Fixture() + " --quiet --replica '" +
                                      pair_.standby->url("postgres") + "'");
   EXPECT_EQ(no_primary.exit_code, 2) << no_primary.err;
