@@ -22,6 +22,7 @@ constexpr const char* kUsage =
     "usage: lockstep verify [PATH] [--rows N] [--clients C] [--duration S]\n"
     "                       [--long-transaction S] [--pending N | --from NAME]\n"
     "                       [--database URL [--i-know-this-is-scratch]] [--pg-version N]\n"
+    "                       [--replica [URL]] [--replica-long-transaction S]\n"
     "                       [--format text|json] [--chart FILE.svg]\n"
     "\n"
     "Starts a throwaway PostgreSQL, applies the already-applied part of the migration history,\n"
@@ -46,6 +47,13 @@ constexpr const char* kUsage =
     "                         no database there may hold user tables unless\n"
     "                         --i-know-this-is-scratch\n"
     "  --pg-version N         embedded server's major version (default 16)\n"
+    "  --replica [URL]        also run the reads on a hot standby and report its stalls and\n"
+    "                         replay lag; lockstep's deploy gets --replica. URL: a standby of\n"
+    "                         the --database server; none: verify starts an embedded primary\n"
+    "                         and a streaming standby (pg_basebackup: --pg-version 15 with\n"
+    "                         Debian's PostgreSQL)\n"
+    "  --replica-long-transaction S\n"
+    "                         with --replica: the report held S seconds on the standby\n"
     "  --lock-timeout MS      lockstep deploy's lock timeout (default 100)\n"
     "  --threshold MS         a request slower than this counts as blocked (default 50)\n"
     "  --timeout S            cancel a migration run after S seconds (default 600)\n"
@@ -134,6 +142,16 @@ int Verify(const Args& args) {
       std::optional<std::string> v = value();
       if (!v || v->empty()) return UsageError("--database needs a URL");
       o.database_url = *v;
+    } else if (a == "--replica") {
+      o.replica = true;
+      // The URL is optional: the next argument is taken as one when it has a scheme (`://`); a
+      // PATH never does.
+      if (i + 1 < args.size() && args[i + 1].find("://") != std::string::npos)
+        o.replica_url = args[++i];
+    } else if (a == "--replica-long-transaction") {
+      std::optional<double> n = number(0, 3600);
+      if (!n) return UsageError("--replica-long-transaction needs seconds (0 to 3600)");
+      o.replica_long_transaction_s = *n;
     } else if (a == "--i-know-this-is-scratch") {
       o.scratch_ok = true;
     } else if (a == "--pg-version") {
@@ -170,6 +188,8 @@ int Verify(const Args& args) {
       o.paths.push_back(a);
     }
   }
+  if (o.replica_long_transaction_s > 0 && !o.replica)
+    return UsageError("--replica-long-transaction needs --replica");
   if (!o.from.empty() && o.pending != 1)
     return UsageError("--pending and --from exclude each other");
   o.lockstep_binary = SelfPath();

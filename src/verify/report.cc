@@ -82,6 +82,21 @@ nlohmann::json RunJson(const RunResult& r) {
     m["lock_waits"] = nlohmann::json::array();
     for (const LockWait& w : r.lock_waits)
       m["lock_waits"].push_back({{"start_ms", w.start_ms}, {"end_ms", w.end_ms}});
+    m["per_statement"] = nlohmann::json::array();
+    for (const StatementCheck& c : r.checks) {
+      nlohmann::json e;
+      e["migration"] = c.migration;
+      e["line"] = c.line;
+      e["statement"] = c.statement;
+      e["estimate"] = c.estimate
+                          ? nlohmann::json{{"seconds", c.estimate->seconds},
+                                           {"blocking_seconds", c.estimate->blocking_seconds}}
+                          : nlohmann::json(nullptr);
+      e["observed_ms"] = c.observed_ms ? nlohmann::json(*c.observed_ms) : nlohmann::json(nullptr);
+      e["max_stall_ms"] =
+          c.max_stall_ms ? nlohmann::json(*c.max_stall_ms) : nlohmann::json(nullptr);
+      m["per_statement"].push_back(std::move(e));
+    }
     j["migration"] = m;
   } else {
     j["migration"] = nullptr;
@@ -101,6 +116,31 @@ nlohmann::json RunJson(const RunResult& r) {
                            {"blocked_writes_ms", t.blocked_writes_ms},
                            {"blocked_reads_ms", t.blocked_reads_ms}});
   j["errors"] = r.workload_errors;
+  if (r.has_standby) {
+    nlohmann::json sb;
+    sb["requests"] = r.standby_stats.requests;
+    sb["failed"] = r.standby_stats.failed;
+    sb["latency_ms"] = {{"p50", r.standby_stats.p50_ms},
+                        {"p99", r.standby_stats.p99_ms},
+                        {"max", r.standby_stats.max_ms}};
+    sb["max_stall_ms"] = r.standby_stats.max_ms;
+    sb["max_replay_lag_ms"] = r.standby_max_lag_ms;
+    if (r.standby_long_transaction)
+      sb["long_transaction"] = {{"start_ms", r.standby_long_transaction->first},
+                                {"end_ms", r.standby_long_transaction->second}};
+    else
+      sb["long_transaction"] = nullptr;
+    sb["tables"] = nlohmann::json::array();
+    for (const TableStats& t : r.standby_stats.tables)
+      sb["tables"].push_back({{"name", t.name},
+                              {"reads", t.reads},
+                              {"max_stall_ms", t.max_stall_ms},
+                              {"blocked_reads_ms", t.blocked_reads_ms}});
+    sb["errors"] = r.standby_errors;
+    j["standby"] = sb;
+  } else {
+    j["standby"] = nullptr;
+  }
   return j;
 }
 
@@ -112,6 +152,10 @@ double StallRatio(const VerifyReport& r) {
 }
 
 bool WithinBudget(const VerifyReport& r) { return r.lockstep.stats.max_ms <= r.StallBudgetMs(); }
+
+bool StandbyWithinBudget(const VerifyReport& r) {
+  return !r.lockstep.has_standby || r.lockstep.standby_stats.max_ms <= r.StandbyStallBudgetMs();
+}
 
 std::string RenderText(const VerifyReport& r) {
   std::string out;
@@ -132,6 +176,12 @@ std::string RenderText(const VerifyReport& r) {
   if (r.long_transaction_s > 0)
     line("  report: a read transaction on " + r.long_transaction_table + " held for " +
          Printf("%.1f s", r.long_transaction_s) + ", started before each migration");
+  if (!r.replica.empty())
+    line("  replica: " + r.replica + ", the same clients reading only" +
+         (r.replica_long_transaction_s > 0
+              ? ", and a report on " + r.long_transaction_table + " held there for " +
+                    Printf("%.1f s", r.replica_long_transaction_s)
+              : std::string()));
   line("");
 
   char buf[256];
@@ -157,6 +207,15 @@ std::string RenderText(const VerifyReport& r) {
   each("migration", [](const RunResult& x) -> std::string {
     return x.has_migration ? (x.migration_ok ? "applied" : "FAILED") : "none";
   });
+  if (r.baseline.has_standby) {
+    line("  standby");
+    each("  requests", [](const RunResult& x) { return Grouped(x.standby_stats.requests); });
+    each("  failed requests", [](const RunResult& x) { return Grouped(x.standby_stats.failed); });
+    each("  latency p99", [](const RunResult& x) { return Ms(x.standby_stats.p99_ms); });
+    each("  longest stall (max)", [](const RunResult& x) { return Ms(x.standby_stats.max_ms); });
+    each("  replay lag (max)",
+         [](const RunResult& x) { return Ms(static_cast<double>(x.standby_max_lag_ms)); });
+  }
   for (const TableInfo& t : r.tables) {
     if (!t.workload) continue;
     line("  " + t.name);
@@ -169,6 +228,42 @@ std::string RenderText(const VerifyReport& r) {
     table_row("  longest stall", &TableStats::max_stall_ms);
     table_row("  blocked for writes", &TableStats::blocked_writes_ms);
     table_row("  blocked for reads", &TableStats::blocked_reads_ms);
+  }
+  if (!r.naive.checks.empty() || !r.lockstep.checks.empty()) {
+    line("");
+    std::snprintf(buf, sizeof buf, "  %-50s %9s %9s %9s %9s", "per statement", "estimate",
+                  "blocking", "observed", "stall");
+    line(buf);
+    for (const RunResult* x : {&r.naive, &r.lockstep}) {
+      if (x->checks.empty()) continue;
+      line("  " + x->name);
+      std::string migration;
+      for (const StatementCheck& c : x->checks) {
+        if (c.migration != migration) {
+          migration = c.migration;
+          line("    " + migration);
+        }
+        std::string label = std::to_string(c.line) + ": " + c.statement;
+        if (label.size() > 44) {
+          size_t cut = 42;  // not inside a UTF-8 sequence (excerpts may hold "…")
+          while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
+          label = label.substr(0, cut) + "…";
+        }
+        auto opt = [](const std::optional<double>& ms) { return ms ? Ms(*ms) : std::string("-"); };
+        std::snprintf(buf, sizeof buf, "      %-46s %9s %9s %9s %9s", label.c_str(),
+                      c.estimate ? Ms(c.estimate->seconds * 1000).c_str() : "-",
+                      c.estimate ? Ms(c.estimate->blocking_seconds * 1000).c_str() : "-",
+                      opt(c.observed_ms).c_str(), opt(c.max_stall_ms).c_str());
+        line(buf);
+      }
+    }
+    line(
+        "  estimate = plan --database's model on the run's database just before the run "
+        "(blocking: the part");
+    line(
+        "  that blocks reads or writes); observed = the statement's start to its end on the "
+        "server, lock");
+    line("  waits included; stall = the slowest request in flight meanwhile (docs/verify.md)");
   }
   line("");
   line(
@@ -186,6 +281,17 @@ std::string RenderText(const VerifyReport& r) {
        " (baseline max " + Ms(r.baseline.stats.max_ms) + " + lock timeout " +
        std::to_string(r.lock_timeout_ms) + " ms + 50 ms)");
   line("  naive / lockstep longest stall: " + Printf("%.1fx", StallRatio(r)));
+  if (r.lockstep.has_standby)
+    line("  on the standby, lockstep's longest stall " + Ms(r.lockstep.standby_stats.max_ms) +
+         " is " + (StandbyWithinBudget(r) ? "within" : "OVER") + " the budget of " +
+         Ms(r.StandbyStallBudgetMs()) + " (standby baseline max " +
+         Ms(r.baseline.standby_stats.max_ms) + " + lock timeout + 50 ms); naive's " +
+         Ms(r.naive.standby_stats.max_ms) + "; replay lag naive " +
+         Ms(static_cast<double>(r.naive.standby_max_lag_ms)) + ", lockstep " +
+         Ms(static_cast<double>(r.lockstep.standby_max_lag_ms)));
+  for (const RunResult* x : runs)
+    for (const std::string& e : x->standby_errors)
+      line("  " + x->name + " standby request error: " + e);
   line(std::string("  schemas after the two runs: ") +
        (r.schemas_match ? "identical" : "DIFFERENT"));
   for (const std::string& d : r.schema_differences) line("    " + d);
@@ -201,14 +307,17 @@ nlohmann::json ToJson(const VerifyReport& r) {
   j["notes"] = r.notes;
   j["server"] = {{"version", r.server_version}, {"kind", r.server}};
   j["machine"] = {{"nproc", r.nproc}, {"ram_bytes", r.ram_bytes}};
-  j["settings"] = {{"rows", r.rows},
-                   {"clients", r.clients},
-                   {"rate_per_client", r.rate_per_client},
-                   {"duration_s", r.duration_s},
-                   {"long_transaction_s", r.long_transaction_s},
-                   {"long_transaction_table", r.long_transaction_table},
-                   {"lock_timeout_ms", r.lock_timeout_ms},
-                   {"blocked_threshold_ms", r.threshold_ms}};
+  j["settings"] = {
+      {"rows", r.rows},
+      {"clients", r.clients},
+      {"rate_per_client", r.rate_per_client},
+      {"duration_s", r.duration_s},
+      {"long_transaction_s", r.long_transaction_s},
+      {"long_transaction_table", r.long_transaction_table},
+      {"replica", r.replica.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.replica)},
+      {"replica_long_transaction_s", r.replica_long_transaction_s},
+      {"lock_timeout_ms", r.lock_timeout_ms},
+      {"blocked_threshold_ms", r.threshold_ms}};
   j["load_s"] = r.load_s;
   j["tables"] = nlohmann::json::array();
   for (const TableInfo& t : r.tables)
@@ -225,6 +334,15 @@ nlohmann::json ToJson(const VerifyReport& r) {
                   {"naive_migration_ok", r.naive.migration_ok},
                   {"lockstep_migration_ok", r.lockstep.migration_ok},
                   {"schemas_match", r.schemas_match}};
+  if (r.lockstep.has_standby) {
+    j["summary"]["standby_baseline_max_ms"] = r.baseline.standby_stats.max_ms;
+    j["summary"]["standby_naive_max_stall_ms"] = r.naive.standby_stats.max_ms;
+    j["summary"]["standby_lockstep_max_stall_ms"] = r.lockstep.standby_stats.max_ms;
+    j["summary"]["standby_stall_budget_ms"] = r.StandbyStallBudgetMs();
+    j["summary"]["standby_lockstep_within_budget"] = StandbyWithinBudget(r);
+    j["summary"]["standby_naive_max_replay_lag_ms"] = r.naive.standby_max_lag_ms;
+    j["summary"]["standby_lockstep_max_replay_lag_ms"] = r.lockstep.standby_max_lag_ms;
+  }
   j["schema_differences"] = r.schema_differences;
   return j;
 }

@@ -18,5 +18,8 @@ std::string RenderSvg(const VerifyReport& report);
 double StallRatio(const VerifyReport& report);
 // True when lockstep's longest stall is within VerifyReport::StallBudgetMs().
 bool WithinBudget(const VerifyReport& report);
+// With --replica: true when lockstep's longest stall on the standby is within
+// VerifyReport::StandbyStallBudgetMs() (true without a standby). Reported, not in the exit status.
+bool StandbyWithinBudget(const VerifyReport& report);
 
 }  // namespace lockstep::verify

@@ -19,9 +19,11 @@
 #include <thread>
 
 #include "analysis/history.h"
+#include "base/exit_codes.h"
 #include "db/connection.h"
 #include "db/embedded_server.h"
 #include "db/url.h"
+#include "deploy/replica.h"
 #include "locks/lock_model.h"
 #include "migrations/layout.h"
 #include "migrations/naming.h"
@@ -265,11 +267,28 @@ class Server {
       s->embedded_ = std::move(srv).value();
       s->admin_info_ = s->embedded_->conninfo("postgres");
       s->description_ = "embedded";
+      if (o.replica) {
+        Say(o, "starting a streaming hot standby of it (pg_basebackup -R)");
+        // hot_standby_feedback: without it the primary workload's pruning conflicts with a
+        // standby report's snapshot, and the replay then waits on that (reads go on) before it
+        // ever reaches the migration's lock: the lock queue this measures would stay hidden.
+        db::StandbyOptions sopts;
+        sopts.settings = {{"hot_standby_feedback", "on"}};
+        Result<db::EmbeddedServer*> standby = s->embedded_->StartStandby(sopts);
+        if (!standby.ok())
+          return Status::Error("starting the standby: " + standby.status().message());
+        s->standby_info_ = (*standby)->conninfo("postgres");
+      }
     } else {
       db::DbResult<db::ConnInfo> info = db::ParseUrl(o.database_url);
       if (!info.ok()) return info.error().ToStatus();
       s->admin_info_ = *info;
       s->description_ = info->Redacted();
+      if (o.replica) {
+        db::DbResult<db::ConnInfo> standby = db::ParseUrl(o.replica_url);
+        if (!standby.ok()) return standby.error().ToStatus();
+        s->standby_info_ = *standby;
+      }
     }
     db::ConnectOptions copts;
     copts.application_name = "lockstep verify";
@@ -416,6 +435,39 @@ class Server {
   const std::string& version() const { return version_; }
   const std::string& description() const { return description_; }
 
+  // The standby's connection to `dbname` (--replica); nullopt without one.
+  std::optional<db::ConnInfo> StandbyInfo(const std::string& dbname) const {
+    if (!standby_info_) return std::nullopt;
+    db::ConnInfo info = *standby_info_;
+    info.dbname = dbname;
+    return info;
+  }
+
+  // Waits until the standby has replayed everything the primary wrote so far (the run's database
+  // made from the filled one, included), so that the standby's workload finds its rows.
+  Status WaitForStandby(const std::string& dbname, std::chrono::seconds timeout) {
+    if (!standby_info_) return Status::Ok();
+    Result<std::string> lsn = deploy::PrimaryLsn(*admin_);
+    if (!lsn.ok()) return lsn.status();
+    const Clock::time_point deadline = Clock::now() + timeout;
+    std::string last_error;
+    while (Clock::now() < deadline) {
+      db::DbResult<db::Connection> c = db::Connect(*StandbyInfo(dbname));
+      if (c.ok()) {
+        db::DbResult<db::Rows> r =
+            c->Exec("SELECT (pg_catalog.pg_last_wal_replay_lsn() >= $1::pg_lsn)::text", {*lsn});
+        if (r.ok() && !r->empty() && r->rows[0][0] == std::optional<std::string>("true"))
+          return Status::Ok();
+        last_error = r.ok() ? "replay behind" : r.error().OneLine();
+      } else {
+        last_error = c.error().OneLine();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return Status::Error("the standby did not replay database " + dbname + " within " +
+                         std::to_string(timeout.count()) + " s: " + last_error);
+  }
+
  private:
   Server() = default;
   std::unique_ptr<db::EmbeddedServer> embedded_;
@@ -427,7 +479,51 @@ class Server {
   std::string prefix_;
   std::vector<std::string> created_;
   std::vector<std::string> removed_;
+  std::optional<db::ConnInfo> standby_info_;  // --replica: the standby (its `postgres` database)
 };
+
+// Waits until the standby has replayed the primary's WAL as it is now, or `deadline`; returns
+// when it stopped waiting. Connections of its own: the lag sampler's are busy in its thread.
+Clock::time_point WaitForReplay(const db::ConnInfo& primary, const db::ConnInfo& standby,
+                                Clock::time_point deadline) {
+  db::ConnectOptions copts;
+  copts.application_name = "lockstep verify (replay wait)";
+  db::DbResult<db::Connection> p = db::Connect(primary, copts);
+  db::DbResult<db::Connection> s = db::Connect(standby, copts);
+  if (!p.ok() || !s.ok()) return Clock::now();
+  Result<std::string> lsn = deploy::PrimaryLsn(*p);
+  if (!lsn.ok()) return Clock::now();
+  while (Clock::now() < deadline) {
+    db::DbResult<db::Rows> r =
+        s->Exec("SELECT (pg_catalog.pg_last_wal_replay_lsn() >= $1::pg_lsn)::text", {*lsn});
+    if (!r.ok() || r->empty() || r->rows[0][0] == std::optional<std::string>("true")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return Clock::now();
+}
+
+// Fails when the standby `replica` does not replicate the server of `database_url`: their
+// pg_control_system() identifiers differ. A server that does not answer (a role not allowed to
+// read it) is no reason to refuse: the run's wait for replay still bounds that case.
+Status SameCluster(const std::string& database_url, const db::ConnInfo& replica) {
+  auto identifier = [](const db::ConnInfo& info) -> std::optional<std::string> {
+    db::ConnectOptions copts;
+    copts.application_name = "lockstep verify (replica check)";
+    db::DbResult<db::Connection> c = db::Connect(info, copts);
+    if (!c.ok()) return std::nullopt;
+    db::DbResult<db::Rows> r =
+        c->Exec("SELECT system_identifier::text FROM pg_catalog.pg_control_system()");
+    if (!r.ok() || r->empty() || !r->rows[0][0]) return std::nullopt;
+    return r->rows[0][0];
+  };
+  db::DbResult<db::ConnInfo> primary = db::ParseUrl(database_url);
+  if (!primary.ok()) return Status::Ok();  // reported where --database is opened
+  const std::optional<std::string> a = identifier(*primary), b = identifier(replica);
+  if (!a || !b || *a == *b) return Status::Ok();
+  return Status::Error("--replica: " + replica.Redacted() +
+                       " is a standby of another server than --database's (system identifier " +
+                       *b + ", --database's " + *a + ")");
+}
 
 // ---- One measured run
 // ----------------------------------------------------------------------------
@@ -439,8 +535,9 @@ struct MigrationOutcome {
 using Migrate = std::function<MigrationOutcome(const db::ConnInfo&, Clock::time_point deadline)>;
 
 Result<RunResult> MeasureRun(const VerifyOptions& o, const std::string& name,
-                             const db::ConnInfo& info, const FillPlan& plan,
-                             const std::string& long_table, const Migrate& migrate) {
+                             const db::ConnInfo& info, const std::optional<db::ConnInfo>& standby,
+                             const FillPlan& plan, const std::string& long_table,
+                             const Migrate& migrate) {
   RunResult run;
   run.name = name;
   run.has_migration = static_cast<bool>(migrate);
@@ -453,6 +550,41 @@ Result<RunResult> MeasureRun(const VerifyOptions& o, const std::string& name,
   std::vector<int> excluded = (*workload)->backend_pids();
 
   const bool with_report = migrate && o.long_transaction_s > 0 && !long_table.empty();
+  const bool with_standby_report =
+      migrate && standby && o.replica_long_transaction_s > 0 && !long_table.empty();
+  // --replica: the same reads on the standby, its replay lag sampled against the primary's WAL
+  // position (a connection of its own, which the monitor leaves out).
+  std::unique_ptr<Workload> standby_workload;
+  std::unique_ptr<deploy::Replicas> lag_probe;
+  std::optional<db::Connection> primary_probe;
+  std::optional<db::Connection> standby_report_conn;
+  if (standby) {
+    run.has_standby = true;
+    WorkloadOptions sopts = wopts;
+    sopts.reads_only = true;
+    sopts.seed = 2;
+    sopts.application_name = "lockstep verify (standby workload)";
+    Result<std::unique_ptr<Workload>> w = Workload::Start(*standby, plan, sopts, t0);
+    if (!w.ok()) return Status::Error("the standby's workload: " + w.status().message());
+    standby_workload = std::move(w).value();
+    int exit_code = 0;
+    Result<std::unique_ptr<deploy::Replicas>> probe =
+        deploy::Replicas::Open({*standby}, 5000, &exit_code);
+    if (!probe.ok()) return probe.status();
+    lag_probe = std::move(probe).value();
+    db::ConnectOptions copts;
+    copts.application_name = "lockstep verify (replay lag)";
+    db::DbResult<db::Connection> p = db::Connect(info, copts);
+    if (!p.ok()) return p.error().ToStatus();
+    excluded.push_back(p->backend_pid());
+    primary_probe.emplace(std::move(p).value());
+    if (with_standby_report) {
+      copts.application_name = "lockstep verify (standby report)";
+      db::DbResult<db::Connection> c = db::Connect(*standby, copts);
+      if (!c.ok()) return c.error().ToStatus();
+      standby_report_conn.emplace(std::move(c).value());
+    }
+  }
   std::optional<db::Connection> report_conn;
   if (with_report) {
     db::ConnectOptions copts;
@@ -474,6 +606,22 @@ Result<RunResult> MeasureRun(const VerifyOptions& o, const std::string& name,
     return t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   };
   Clock::time_point stop = at(o.duration_s);
+  std::atomic<bool> stop_lag{false};
+  std::thread lag;
+  if (lag_probe) {
+    lag = std::thread([&] {
+      while (!stop_lag) {
+        Result<std::string> lsn = deploy::PrimaryLsn(*primary_probe);
+        Result<std::vector<int64_t>> lags =
+            lsn.ok() ? lag_probe->LagMs(*lsn) : Result<std::vector<int64_t>>(lsn.status());
+        if (lags.ok() && !lags->empty())
+          run.standby_max_lag_ms = std::max(run.standby_max_lag_ms, (*lags)[0]);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
+  std::thread standby_report;
+  double standby_report_start = 0, standby_report_end = 0;
   std::thread report;
   double report_start = 0, report_end = 0;
   if (with_report) {
@@ -487,24 +635,52 @@ Result<RunResult> MeasureRun(const VerifyOptions& o, const std::string& name,
       report_end = Ms(Clock::now() - t0).count();
     });
   }
+  if (with_standby_report) {
+    std::this_thread::sleep_until(at(o.warmup_s));
+    standby_report = std::thread([&] {
+      // The same report as on the primary, on the standby: the replay of the migration's lock
+      // waits for it, and the standby's readers queue behind the replay.
+      const std::string sql = "BEGIN; SELECT count(*) FROM (SELECT 1 FROM " + long_table +
+                              " LIMIT 1000) AS report; SELECT pg_sleep(" +
+                              Fixed(o.replica_long_transaction_s, 3) + "); COMMIT";
+      standby_report_start = Ms(Clock::now() - t0).count();
+      (void)standby_report_conn->Exec(sql);
+      standby_report_end = Ms(Clock::now() - t0).count();
+    });
+  }
   if (migrate) {
-    std::this_thread::sleep_until(at(o.warmup_s + (with_report ? 0.5 : 0.0)));
+    std::this_thread::sleep_until(
+        at(o.warmup_s + (with_report || with_standby_report ? 0.5 : 0.0)));
     const Clock::time_point started = Clock::now();
     run.migration_start_ms = Ms(started - t0).count();
-    MigrationOutcome outcome =
-        migrate(info, started + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(o.timeout_s)));
+    const auto run_timeout =
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.timeout_s));
+    MigrationOutcome outcome = migrate(info, started + run_timeout);
     const Clock::time_point ended = Clock::now();
     run.migration_end_ms = Ms(ended - t0).count();
     run.migration_ok = outcome.ok;
     run.migration_error = outcome.error;
-    stop = std::max(stop, ended + std::chrono::duration_cast<Clock::duration>(
-                                      std::chrono::duration<double>(o.tail_s)));
+    Clock::time_point settled = ended;
+    // The standby's readers feel the migration when the standby replays it, which a report
+    // there can hold back for seconds after the primary committed: the run lasts until then.
+    if (standby) settled = WaitForReplay(info, *standby, started + run_timeout);
+    stop = std::max(stop, settled + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(o.tail_s)));
   }
   (*workload)->StopAt(stop);
+  if (standby_workload) standby_workload->StopAt(stop);
   std::this_thread::sleep_until(stop);
   run.requests = (*workload)->Join();
   run.workload_errors = (*workload)->errors();
+  if (standby_workload) {
+    run.standby_requests = standby_workload->Join();
+    run.standby_errors = standby_workload->errors();
+  }
+  stop_lag = true;
+  if (lag.joinable()) lag.join();
+  if (standby_report.joinable()) standby_report.join();
+  if (with_standby_report)
+    run.standby_long_transaction = std::make_pair(standby_report_start, standby_report_end);
   if (report.joinable()) report.join();
   if (with_report) run.long_transaction = std::make_pair(report_start, report_end);
   if (monitor) monitor->Stop(&run.statements, &run.lock_waits);
@@ -516,6 +692,8 @@ Result<RunResult> MeasureRun(const VerifyOptions& o, const std::string& name,
     always.push_back(t.workload);
   }
   run.stats = ComputeStats(run.requests, names, always, o.threshold_ms);
+  if (run.has_standby)
+    run.standby_stats = ComputeStats(run.standby_requests, names, always, o.threshold_ms);
   return run;
 }
 
@@ -584,14 +762,19 @@ Result<fs::path> FixChain(const VerifyOptions& o, const fs::path& work, const Se
 
 MigrationOutcome MigrateWithLockstep(const VerifyOptions& o, const fs::path& dir,
                                      const fs::path& log, const db::ConnInfo& info,
+                                     const std::optional<db::ConnInfo>& standby,
                                      Clock::time_point deadline) {
   const auto budget =
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   // The URL (password included) goes in the environment only: a command line is readable by
   // every local user in /proc/<pid>/cmdline. deploy reads DATABASE_URL from there.
+  // With --replica, deploy protects the standby's readers (deploy --replica, docs/replicas.md);
+  // its URL goes through the environment too.
+  std::map<std::string, std::string> env = {{"DATABASE_URL", info.Url()}};
+  if (standby) env["LOCKSTEP_REPLICA_URLS"] = standby->Url();
   Result<ChildResult> r = RunChild({o.lockstep_binary, "deploy", dir.string(), "--lock-timeout",
                                     std::to_string(o.lock_timeout_ms) + "ms"},
-                                   {{"DATABASE_URL", info.Url()}}, log, budget);
+                                   env, log, budget);
   if (!r.ok()) return {false, r.status().message()};
   if (r->timed_out) return {false, "lockstep deploy did not finish within the run's timeout"};
   if (r->exit_code != 0) {
@@ -672,6 +855,32 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
   if (o.clients < 1 || o.clients > 64) return Status::Error("--clients must be from 1 to 64");
   if (o.duration_s <= 0) return Status::Error("--duration must be positive");
   if (o.lockstep_binary.empty()) return Status::Error("verify needs the lockstep binary");
+  // --replica is checked before anything runs: a standby verify cannot use must not cost a load.
+  if (o.replica && !o.replica_url.empty()) {
+    if (o.database_url.empty())
+      return Status::Error(
+          "--replica URL names a standby of the --database server; without --database, give "
+          "--replica no URL and verify starts its own primary and standby");
+    db::DbResult<db::ConnInfo> info = db::ParseUrl(o.replica_url);
+    if (!info.ok()) return Status::Error("--replica: " + info.error().OneLine());
+    int exit_code = 0;
+    Result<std::unique_ptr<deploy::Replicas>> checked =
+        deploy::Replicas::Open({*info}, 5000, &exit_code);
+    if (!checked.ok()) {
+      db_error = exit_code != exit_code::kUsage;  // unreachable, refused credentials
+      return Status::Error("--replica: " + checked.status().message());
+    }
+    // A standby of another server would never receive verify's databases: the runs would wait
+    // for them until a timeout. Servers made by one initdb share the system identifier.
+    if (Status s = SameCluster(o.database_url, *info); !s.ok()) return s;
+  } else if (o.replica) {
+    // The embedded standby is a pg_basebackup of the embedded primary.
+    if (Result<fs::path> tool = db::FindBaseBackup(o.pg_major); !tool.ok()) {
+      db_error = true;
+      return Status::Error("--replica without a URL starts a standby with pg_basebackup: " +
+                           tool.status().message());
+    }
+  }
 
   Result<Selected> sel = SelectMigrations(o);
   if (!sel.ok()) return sel.status();
@@ -685,6 +894,7 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
   report.rate_per_client = o.rate_per_client;
   report.duration_s = o.duration_s;
   report.long_transaction_s = o.long_transaction_s;
+  report.replica_long_transaction_s = o.replica ? o.replica_long_transaction_s : 0;
   report.lock_timeout_ms = o.lock_timeout_ms;
   report.threshold_ms = o.threshold_ms;
 
@@ -769,6 +979,9 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
                       srv.removed_leftovers().end());
   report.server_version = srv.version();
   report.server = srv.description();
+  if (o.replica)
+    report.replica =
+        o.replica_url.empty() ? "embedded standby" : db::ParseUrl(o.replica_url).value().Redacted();
 
   const std::string base = srv.Name("base"), naive = srv.Name("naive"), ls = srv.Name("lockstep");
   if (Status s = srv.Create(base, ""); !s.ok()) return s;
@@ -813,30 +1026,67 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
   if (Status s = srv.Create(ls, base); !s.ok()) return s;
 
   Say(o, "baseline: the workload with no migration for " + Fixed(o.duration_s, 1) + " s");
-  Result<RunResult> baseline = MeasureRun(o, "baseline", srv.Info(base), *plan, "", {});
+  if (Status s = srv.WaitForStandby(ls, std::chrono::seconds(120)); !s.ok()) return s;
+  Result<RunResult> baseline =
+      MeasureRun(o, "baseline", srv.Info(base), srv.StandbyInfo(base), *plan, "", {});
   if (!baseline.ok()) return baseline.status();
   report.baseline = std::move(baseline).value();
 
+  // The duration model's estimates, read from each run's database just before the run, to set
+  // against what the run measures (docs/verify.md, "Estimates").
+  auto estimate = [&](const std::string& run, const std::vector<MigrationFile>& files,
+                      const std::string& dbname) -> std::vector<StatementCheck> {
+    Say(o, run + ": estimating each statement's duration on its database (src/stats)");
+    db::DbResult<std::vector<StatementCheck>> checks =
+        EstimateStatements(sel->history, files, srv.Info(dbname), o.pg_major);
+    if (checks.ok()) return std::move(checks).value();
+    report.notes.push_back(run + " run: no estimates: " + checks.error().OneLine());
+    return {};
+  };
+  auto observe = [&](RunResult& run) {
+    if (run.checks.empty()) return;
+    if (!MatchObserved(run.statements, run.requests, run.migration_start_ms, run.migration_end_ms,
+                       run.checks))
+      report.notes.push_back(run.name +
+                             " run: its statement marks do not match its statements one to one "
+                             "(a DO block, a skipped IF NOT EXISTS, an uncommitted statement): "
+                             "estimates are shown without observations");
+  };
+
+  std::vector<StatementCheck> naive_checks = estimate("naive", sel->pending, naive);
   Say(o, "naive: each migration as one transaction, no timeouts (prisma migrate deploy)");
   const std::vector<MigrationFile> pending = sel->pending;
   Result<RunResult> naive_run =
-      MeasureRun(o, "naive", srv.Info(naive), *plan, long_table_sql,
+      MeasureRun(o, "naive", srv.Info(naive), srv.StandbyInfo(naive), *plan, long_table_sql,
                  [&](const db::ConnInfo& info, Clock::time_point deadline) {
                    return MigrateNaively(pending, info, deadline);
                  });
   if (!naive_run.ok()) return naive_run.status();
   report.naive = std::move(naive_run).value();
+  report.naive.checks = std::move(naive_checks);
+  observe(report.naive);
+
+  std::vector<MigrationFile> fixed_files;
+  for (const std::string& name : report.lockstep_migrations) {
+    std::ifstream in(*fixed / name / "migration.sql", std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    fixed_files.push_back({name, text.str()});
+  }
+  std::vector<StatementCheck> ls_checks = estimate("lockstep", fixed_files, ls);
 
   Say(o, "lockstep: lockstep fix + lockstep deploy (lock_timeout " +
              std::to_string(o.lock_timeout_ms) + " ms, retries)");
   const fs::path deploy_log = work.path / "deploy.log";
-  Result<RunResult> ls_run =
-      MeasureRun(o, "lockstep", srv.Info(ls), *plan, long_table_sql,
-                 [&](const db::ConnInfo& info, Clock::time_point deadline) {
-                   return MigrateWithLockstep(o, *fixed, deploy_log, info, deadline);
-                 });
+  Result<RunResult> ls_run = MeasureRun(
+      o, "lockstep", srv.Info(ls), srv.StandbyInfo(ls), *plan, long_table_sql,
+      [&](const db::ConnInfo& info, Clock::time_point deadline) {
+        return MigrateWithLockstep(o, *fixed, deploy_log, info, srv.StandbyInfo(ls), deadline);
+      });
   if (!ls_run.ok()) return ls_run.status();
   report.lockstep = std::move(ls_run).value();
+  report.lockstep.checks = std::move(ls_checks);
+  observe(report.lockstep);
 
   Result<std::vector<std::string>> naive_schema = SchemaLines(srv.Info(naive));
   Result<std::vector<std::string>> ls_schema = SchemaLines(srv.Info(ls));

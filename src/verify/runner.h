@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "verify/estimates.h"
 #include "verify/metrics.h"
 #include "verify/workload.h"
 
@@ -33,11 +34,18 @@ struct VerifyOptions {
   std::string database_url;
   bool scratch_ok = false;
   int pg_major = 16;
-  int lock_timeout_ms = 100;  // passed to `lockstep deploy`
-  double threshold_ms = 50;   // a request slower than this counts as blocked
-  double warmup_s = 1;        // workload before the report / the migration starts
-  double tail_s = 1;          // workload after the migration ends
-  double timeout_s = 600;     // per migration run; then it is cancelled
+  // --replica: the read workload also runs on a hot standby, whose stalls and replay lag are
+  // reported, and lockstep's deploy protects it (`deploy --replica`). `replica_url` names a
+  // standby of `database_url`'s server (any database on it: verify picks its own); empty, verify
+  // starts an embedded primary and a streaming standby of it (db::EmbeddedServer::StartStandby).
+  bool replica = false;
+  std::string replica_url;
+  double replica_long_transaction_s = 0;  // a report on the standby; 0: none
+  int lock_timeout_ms = 100;              // passed to `lockstep deploy`
+  double threshold_ms = 50;               // a request slower than this counts as blocked
+  double warmup_s = 1;                    // workload before the report / the migration starts
+  double tail_s = 1;                      // workload after the migration ends
+  double timeout_s = 600;                 // per migration run; then it is cancelled
   int load_streams = 2;
   std::string lockstep_binary;  // for `fix` and `deploy` (the running binary, for the CLI)
   bool keep = false;            // keep the work directory (fixed migrations, logs)
@@ -58,6 +66,17 @@ struct RunResult {
   std::vector<LockWait> lock_waits;
   std::optional<std::pair<double, double>> long_transaction;  // start, end (ms)
   std::vector<std::string> workload_errors;
+  // The statements the run applied, estimate (src/stats, on this run's database just before it)
+  // against observation; empty for the baseline, or when the estimates could not be read.
+  std::vector<StatementCheck> checks;
+  // --replica: the same run's read workload on the standby, and its replay lag (the largest of
+  // samples taken every 50 ms while the run lasted, deploy::Replicas::LagMs).
+  bool has_standby = false;
+  std::vector<Request> standby_requests;
+  RunStats standby_stats;
+  std::vector<std::string> standby_errors;
+  int64_t standby_max_lag_ms = 0;
+  std::optional<std::pair<double, double>> standby_long_transaction;  // start, end (ms)
 };
 
 struct TableInfo {
@@ -74,6 +93,7 @@ struct VerifyReport {
   std::vector<std::string> notes;                // e.g. statements fix could not make safe
   std::string server_version;                    // e.g. "16.4"
   std::string server;                            // "embedded" or the redacted URL
+  std::string replica;  // --replica: "embedded standby" or the redacted URL; empty without
   int nproc = 0;
   int64_t ram_bytes = 0;
   int64_t rows = 0;
@@ -81,6 +101,7 @@ struct VerifyReport {
   double rate_per_client = 0;
   double duration_s = 0;
   double long_transaction_s = 0;
+  double replica_long_transaction_s = 0;
   std::string long_transaction_table;
   int lock_timeout_ms = 0;
   double threshold_ms = 0;
@@ -94,6 +115,10 @@ struct VerifyReport {
   // lockstep's longest stall may not exceed this (issue 6's acceptance): the baseline's longest
   // request + the lock timeout + 50 ms of noise.
   double StallBudgetMs() const { return baseline.stats.max_ms + lock_timeout_ms + 50.0; }
+  // The same for the standby's readers (issue 14's acceptance), from the standby's baseline.
+  double StandbyStallBudgetMs() const {
+    return baseline.standby_stats.max_ms + lock_timeout_ms + 50.0;
+  }
 };
 
 // Errors: bad PATH or pending selection, a refused database, a server that cannot start, a

@@ -105,10 +105,14 @@ Result<std::unique_ptr<Workload>> Workload::Start(const db::ConnInfo& info, cons
   w->t0_ = t0;
   w->next_insert_.reset(new std::atomic<int64_t>[plan.tables.size()]);
   for (size_t i = 0; i < plan.tables.size(); ++i) w->next_insert_[i] = plan.tables[i].rows + 1;
-  const std::vector<Statement> statements = StatementsFor(plan);
+  std::vector<Statement> statements = StatementsFor(plan);
+  if (options.reads_only)
+    statements.erase(std::remove_if(statements.begin(), statements.end(),
+                                    [](const Statement& st) { return IsWrite(st.op); }),
+                     statements.end());
   if (statements.empty()) return Status::Error("the pending migrations touch no loaded table");
   db::ConnectOptions copts;
-  copts.application_name = "lockstep verify (workload)";
+  copts.application_name = options.application_name;
   for (int i = 0; i < options.clients; ++i) {
     auto c = std::make_unique<Client>();
     db::DbResult<db::Connection> conn = db::Connect(info, copts);
@@ -378,7 +382,8 @@ void Monitor::Listen() {
         const bool no_op = objects.empty() && o.tag.rfind("CREATE", 0) == 0;  // IF NOT EXISTS
         if (stack.empty() && !no_op && objects.find("_prisma_migrations") == std::string::npos &&
             objects.find("_lockstep_") == std::string::npos)
-          marks_.push_back({pid, o.t_ms, o.tag + (objects.empty() ? "" : " " + objects)});
+          marks_.push_back(
+              {pid, o.t_ms, o.tag + (objects.empty() ? "" : " " + objects), to_ms(f[1])});
       }
     }
     if (last_round) break;
@@ -413,7 +418,7 @@ void Monitor::Loop() {
             one_line += c;
           }
           while (!one_line.empty() && one_line.front() == ' ') one_line.erase(0, 1);
-          polled_.push_back({std::stoi(pid), start_ms, one_line.substr(0, 160)});
+          polled_.push_back({std::stoi(pid), start_ms, one_line.substr(0, 160), std::nullopt});
         }
         if (active && row[4].value_or("") == "Lock") {
           still_waiting.insert(pid);
@@ -457,7 +462,7 @@ void Monitor::Stop(std::vector<StatementStart>* statements, std::vector<LockWait
       if (!best || p.t_ms > polled_[*best].t_ms) best = i;
     }
     if (best) used[*best] = true;
-    statements->push_back({m.t_ms, best ? polled_[*best].text : m.text});
+    statements->push_back({m.t_ms, best ? polled_[*best].text : m.text, m.end_ms});
   }
   for (size_t i = 0; i < polled_.size(); ++i) {
     if (used[i]) continue;
@@ -465,7 +470,7 @@ void Monitor::Stop(std::vector<StatementStart>* statements, std::vector<LockWait
     const bool covered = std::any_of(marks_.begin(), marks_.end(), [&](const Mark& m) {
       return m.pid == p.pid && m.t_ms >= p.t_ms - 1.0 && m.t_ms <= p.t_ms + slack_ms;
     });
-    if (!covered) statements->push_back({p.t_ms, p.text});
+    if (!covered) statements->push_back({p.t_ms, p.text, std::nullopt});
   }
   std::sort(statements->begin(), statements->end(),
             [](const StatementStart& a, const StatementStart& b) { return a.t_ms < b.t_ms; });

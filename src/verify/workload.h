@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,6 +37,9 @@ struct WorkloadOptions {
   int clients = 8;
   double rate_per_client = 100;  // requests per second; a blocked client does not catch up
   uint64_t seed = 1;
+  // Point reads only: the workload of a hot standby (verify --replica), which refuses writes.
+  bool reads_only = false;
+  std::string application_name = "lockstep verify (workload)";
 };
 
 // Runs the clients until StopAt. With three clients or more, client i sends one kind of request
@@ -84,6 +88,9 @@ class Workload {
 struct StatementStart {
   double t_ms = 0;   // since the run's start
   std::string text;  // one line, shortened
+  // When the command ended (its ddl_command_end event trigger), for a statement seen through a
+  // statement mark; nullopt for one seen by polling only (no end is known for those).
+  std::optional<double> end_ms;
 };
 // A span during which the migration's session waited for a lock.
 struct LockWait {
@@ -122,6 +129,7 @@ class Monitor {
     int pid = 0;
     double t_ms = 0;
     std::string text;
+    std::optional<double> end_ms;  // a mark's command end; none for a polled statement
   };
 
   std::optional<db::Connection> conn_;

@@ -133,6 +133,49 @@ TEST_F(VerifyCliTest, NaiveRunStallsBehindTheReportAndLockstepDoesNot) {
   EXPECT_EQ(left->rows[0][0], "0");
 }
 
+// issue 14.1: each statement a run applies carries src/stats' estimate, read on the run's own
+// database just before it, next to what the run measured. A plain CREATE INDEX on 200k rows has a
+// cost both can see; the ratio is only checked for sanity (a busy 2-core machine), but a missing
+// or zero estimate fails.
+TEST_F(VerifyCliTest, PrintsEstimateAgainstObservedPerStatement) {
+  const std::string fixture =
+      std::string(LOCKSTEP_SOURCE_DIR) + "/tests/verify/fixtures/index_build";
+  const CliRun r = Lockstep("verify " + fixture + " --database '" + db().url() +
+                            "' --rows 200000 --clients 2 --rate 20 --duration 1 --format json "
+                            "--quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  const nlohmann::json& naive = j["runs"]["naive"]["migration"]["per_statement"];
+  ASSERT_EQ(naive.size(), 1u) << naive.dump();
+  const nlohmann::json& build = naive[0];
+  EXPECT_EQ(build["migration"], "20260301000000_index_member_name");
+  EXPECT_EQ(build["line"], 2);
+  EXPECT_NE(build["statement"].get<std::string>().find("CREATE INDEX"), std::string::npos);
+  ASSERT_TRUE(build["estimate"].is_object()) << build.dump();
+  const double estimate_ms = build["estimate"]["seconds"].get<double>() * 1000;
+  ASSERT_GT(estimate_ms, 0) << build.dump();
+  // A plain build blocks writes for all of its duration.
+  EXPECT_DOUBLE_EQ(build["estimate"]["blocking_seconds"].get<double>() * 1000, estimate_ms);
+  ASSERT_TRUE(build["observed_ms"].is_number()) << build.dump() << j["notes"].dump();
+  const double observed_ms = build["observed_ms"].get<double>();
+  ASSERT_GT(observed_ms, 0);
+  EXPECT_GT(estimate_ms / observed_ms, 0.1) << estimate_ms << " ms estimated, " << observed_ms;
+  EXPECT_LT(estimate_ms / observed_ms, 10.0) << estimate_ms << " ms estimated, " << observed_ms;
+  EXPECT_TRUE(build["max_stall_ms"].is_number());
+
+  // lockstep's run builds the same index CONCURRENTLY: an estimate that blocks nothing.
+  const nlohmann::json& ls = j["runs"]["lockstep"]["migration"]["per_statement"];
+  bool concurrent = false;
+  for (const nlohmann::json& c : ls) {
+    if (c["statement"].get<std::string>().find("CONCURRENTLY") == std::string::npos) continue;
+    concurrent = true;
+    ASSERT_TRUE(c["estimate"].is_object()) << c.dump();
+    EXPECT_GT(c["estimate"]["seconds"].get<double>(), 0) << c.dump();
+    EXPECT_EQ(c["estimate"]["blocking_seconds"].get<double>(), 0) << c.dump();
+  }
+  EXPECT_TRUE(concurrent) << ls.dump();
+}
+
 TEST_F(VerifyCliTest, RefusesADatabaseWithUserTables) {
   ASSERT_TRUE(conn().Exec("CREATE TABLE orders (id int PRIMARY KEY)").ok());
   const CliRun r = Lockstep("verify " + Fixture() + " --database '" + db().url() + "' --quiet");
@@ -314,10 +357,125 @@ TEST_F(VerifyCliTest, RemovesLeftoversOfADeadVerifyOnly) {
     EXPECT_TRUE(conn().Exec("DROP DATABASE " + db::QuoteIdent(name)).ok());
 }
 
+// issue 14.3: `verify --replica URL` runs the reads on a real hot standby too and reports its
+// stalls and replay lag for every run.
+class VerifyReplicaCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<testing::PrimaryStandby> pair = testing::SharedPrimaryStandby();
+    ASSERT_TRUE(pair.ok()) << pair.status().message();
+    pair_ = *pair;
+    Result<std::unique_ptr<testing::TestDatabase>> db = testing::TestDatabase::CreateOn(
+        pair_.primary, ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    db_ = std::move(db).value();
+  }
+  testing::PrimaryStandby pair_;
+  std::unique_ptr<testing::TestDatabase> db_;
+};
+
+TEST_F(VerifyReplicaCliTest, ReportsTheStandbysStallsAndReplayLagForEveryRun) {
+  const CliRun r =
+      Lockstep("verify " + Fixture() + " --database '" + db_->url() +
+               "' --i-know-this-is-scratch --replica '" + pair_.standby->url("postgres") +
+               "' --pg-version 15 --rows 2000 --clients 3 --rate 50 --duration 1 "
+               "--format json --quiet");
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err << r.out;
+  EXPECT_EQ(r.out.find(pair_.standby->password()), std::string::npos);
+  EXPECT_EQ(r.err.find(pair_.standby->password()), std::string::npos);
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["settings"]["replica"].is_string());
+  for (const char* name : {"baseline", "naive", "lockstep"}) {
+    SCOPED_TRACE(name);
+    const nlohmann::json& sb = j["runs"][name]["standby"];
+    ASSERT_TRUE(sb.is_object()) << j["runs"][name].dump();
+    EXPECT_GT(sb["requests"].get<int64_t>(), 10);
+    EXPECT_EQ(sb["failed"], 0) << sb["errors"].dump();
+    EXPECT_GT(sb["max_stall_ms"].get<double>(), 0);
+    EXPECT_TRUE(sb["max_replay_lag_ms"].is_number());
+    ASSERT_EQ(sb["tables"].size(), 1u);
+    EXPECT_GT(sb["tables"][0]["reads"].get<int64_t>(), 0);
+  }
+  for (const char* k : {"standby_naive_max_stall_ms", "standby_lockstep_max_stall_ms",
+                        "standby_naive_max_replay_lag_ms", "standby_lockstep_max_replay_lag_ms"})
+    EXPECT_TRUE(j["summary"][k].is_number()) << k;
+  EXPECT_TRUE(j["runs"]["lockstep"]["migration"]["ok"].get<bool>())
+      << j["runs"]["lockstep"]["migration"]["error"];
+}
+
+// A replica URL verify cannot use stops it with one line before anything runs: no database is
+// created on the primary.
+TEST_F(VerifyReplicaCliTest, AReplicaThatIsNotAStandbyOrUnreachableIsOneLineBeforeAnything) {
+  const std::string primary_url = pair_.primary->url("postgres");
+  const std::string base = "verify " + Fixture() + " --database '" + db_->url() +
+                           "' --i-know-this-is-scratch --quiet --replica ";
+  const CliRun not_standby = Lockstep(base + "'" + primary_url + "'");
+  EXPECT_EQ(not_standby.exit_code, 2) << not_standby.err;
+  EXPECT_NE(not_standby.err.find("is not a standby"), std::string::npos) << not_standby.err;
+  EXPECT_EQ(std::count(not_standby.err.begin(), not_standby.err.end(), '\n'), 1) << not_standby.err;
+  EXPECT_EQ(not_standby.err.find(pair_.primary->password()), std::string::npos);
+
+  // A loopback port nobody listens on: this process's own, closed socket's.
+  const CliRun unreachable =
+      Lockstep(base + "'postgresql://postgres:secret@127.0.0.1:1/postgres?connect_timeout=3'");
+  EXPECT_EQ(unreachable.exit_code, 4) << unreachable.err;
+  EXPECT_NE(unreachable.err.find("unreachable"), std::string::npos) << unreachable.err;
+  EXPECT_EQ(std::count(unreachable.err.begin(), unreachable.err.end(), '\n'), 1) << unreachable.err;
+  EXPECT_EQ(unreachable.err.find("secret"), std::string::npos) << unreachable.err;
+
+  // A standby, but of another server: the shared PostgreSQL 16 is no primary of it.
+  Result<db::EmbeddedServer*> other = testing::SharedPgServer(testing::kDefaultPgMajor);
+  ASSERT_TRUE(other.ok()) << other.status().message();
+  const CliRun elsewhere = Lockstep(
+      "verify " + Fixture() + " --database '" + (*other)->url("postgres") +
+      "' --i-know-this-is-scratch --quiet --replica '" + pair_.standby->url("postgres") + "'");
+  EXPECT_EQ(elsewhere.exit_code, 2) << elsewhere.err;
+  EXPECT_NE(elsewhere.err.find("standby of another server"), std::string::npos) << elsewhere.err;
+  EXPECT_EQ(std::count(elsewhere.err.begin(), elsewhere.err.end(), '\n'), 1) << elsewhere.err;
+
+  const CliRun no_primary = Lockstep("verify " + Fixture() + " --quiet --replica '" +
+                                     pair_.standby->url("postgres") + "'");
+  EXPECT_EQ(no_primary.exit_code, 2) << no_primary.err;
+  EXPECT_NE(no_primary.err.find("--database"), std::string::npos) << no_primary.err;
+
+  EXPECT_EQ(VerifyDatabases(db_->conn()), std::vector<std::string>{});
+}
+
+// bench/standby_bench's scenario through verify, with its own embedded primary and standby: a
+// long report on the standby, then ADD COLUMN. The naive ALTER commits at once on the primary,
+// its replay waits for the report, and the standby's readers queue behind the replay; lockstep's
+// deploy (--replica) waits for the report to end first. Margins are wide: a busy 2-core machine.
+TEST(VerifyEmbeddedReplicaCliTest, NaiveStallsTheStandbyAndLockstepDoesNot) {
+  const CliRun r =
+      Lockstep("verify " + Fixture() + " --replica --replica-long-transaction 4 --pg-version " +
+               std::to_string(testing::kStandbyPgMajor) +
+               " --rows 3000 --clients 4 --rate 50 --duration 2 --format json "
+               "--quiet");
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err << r.out;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["settings"]["replica"], "embedded standby");
+  const nlohmann::json& naive = j["runs"]["naive"];
+  const nlohmann::json& ls = j["runs"]["lockstep"];
+  ASSERT_TRUE(naive["migration"]["ok"].get<bool>()) << naive["migration"].dump();
+  ASSERT_TRUE(ls["migration"]["ok"].get<bool>()) << ls["migration"].dump();
+  ASSERT_TRUE(naive["standby"]["long_transaction"].is_object());
+  const double naive_stall = naive["standby"]["max_stall_ms"].get<double>();
+  const double ls_stall = ls["standby"]["max_stall_ms"].get<double>();
+  // The report holds the replay for about 3.5 s of its 4.
+  EXPECT_GT(naive_stall, 1500) << j["summary"].dump();
+  EXPECT_LT(ls_stall, 1000) << j["summary"].dump();
+  EXPECT_GT(naive_stall, 3 * ls_stall) << j["summary"].dump();
+  EXPECT_GT(naive["standby"]["max_replay_lag_ms"].get<int64_t>(), 1000) << j["summary"].dump();
+  // The primary's readers and writers never waited for the standby's report.
+  EXPECT_LT(naive["max_stall_ms"].get<double>(), 1000) << j["summary"].dump();
+  EXPECT_TRUE(j["summary"]["schemas_match"].get<bool>());
+}
+
 TEST(VerifyCliUsageTest, BadArgumentsAreUsageErrors) {
   EXPECT_EQ(Lockstep("verify --rows 0").exit_code, 2);
   EXPECT_EQ(Lockstep("verify --format xml").exit_code, 2);
   EXPECT_EQ(Lockstep("verify --pending 2 --from x").exit_code, 2);
+  EXPECT_EQ(Lockstep("verify --replica-long-transaction 3").exit_code, 2);
   const CliRun missing = Lockstep("verify /nonexistent/migrations --quiet");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("/nonexistent/migrations"), std::string::npos) << missing.err;
