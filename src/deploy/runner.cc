@@ -210,7 +210,7 @@ std::string HolderOfAdvisoryLock(db::Connection& conn) {
   std::string app = row[1].value_or("");
   out += " (" + (app.empty() ? std::string("no application_name") : app);
   out += ", connected " + Seconds(std::atof(row[4].value_or("0").c_str())) + " ago";
-  if (!row[3].value_or("").empty()) out += ", last query: " + *row[3];
+  if (!row[3].value_or("").empty()) out += ", last query: " + MaskPasswords(*row[3]);
   return out + ")";
 }
 
