@@ -111,6 +111,23 @@ Result<std::vector<int64_t>> Replicas::LagMs(const std::string& primary_lsn) {
   return out;
 }
 
+Result<std::optional<std::pair<size_t, int64_t>>> Replicas::NotReplayed(const std::string& lsn) {
+  for (size_t i = 0; i < replicas_.size(); ++i) {
+    db::DbResult<db::Rows> rows = replicas_[i].conn.Exec(
+        "SELECT (pg_catalog.pg_last_wal_replay_lsn() >= $1::pg_lsn)::text, "
+        "coalesce((extract(epoch FROM now() - pg_catalog.pg_last_xact_replay_timestamp()) * "
+        "1000)::bigint, 1)::text",
+        {lsn});
+    if (!rows.ok() || rows->empty())
+      return Status::Error("replica " + replicas_[i].name + ": reading its replay position: " +
+                           (rows.ok() ? std::string("no answer") : rows.error().OneLine()));
+    if (rows->rows[0][0] != std::optional<std::string>("true"))
+      return std::optional<std::pair<size_t, int64_t>>(std::make_pair(
+          i, std::max<int64_t>(1, std::atoll(rows->rows[0][1].value_or("1").c_str()))));
+  }
+  return std::optional<std::pair<size_t, int64_t>>();
+}
+
 Result<std::string> PrimaryLsn(db::Connection& primary) {
   db::DbResult<db::Rows> r = primary.Exec("SELECT pg_catalog.pg_current_wal_insert_lsn()::text");
   if (!r.ok() || r->empty())
@@ -152,6 +169,32 @@ Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_
       told = true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Status WaitForReplay(Replicas& replicas, const std::string& lsn, int64_t quiet_ms,
+                     int64_t deadline_ms, Printer& out) {
+  const Clock::time_point start = Clock::now();
+  bool told = false;
+  while (true) {
+    Result<std::optional<std::pair<size_t, int64_t>>> behind = replicas.NotReplayed(lsn);
+    if (!behind.ok()) return behind.status();
+    const int64_t waited =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    if (!*behind) {
+      if (told) out.Line("  replicas caught up after " + FormatDuration(waited));
+      return Status::Ok();
+    }
+    const std::string what = "replica " + replicas.name((*behind)->first) +
+                             " has not replayed the last batch (" +
+                             FormatDuration((*behind)->second) + " behind the primary)";
+    if (waited >= deadline_ms)
+      return Status::Error(what + " after waiting " + FormatDuration(waited));
+    if (!told && waited >= quiet_ms) {
+      out.Line("  pausing: " + what);
+      told = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 

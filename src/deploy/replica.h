@@ -14,7 +14,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -62,6 +64,10 @@ class Replicas {
   // Same order as the URLs.
   Result<std::vector<int64_t>> LagMs(const std::string& primary_lsn);
 
+  // The first replica (in URL order) that has not replayed the primary's WAL up to `lsn`, and its
+  // lag as LagMs() reads it; nullopt when every replica has.
+  Result<std::optional<std::pair<size_t, int64_t>>> NotReplayed(const std::string& lsn);
+
  private:
   struct Replica {
     std::string name;
@@ -81,5 +87,15 @@ Result<std::string> PrimaryLsn(db::Connection& primary);
 // within the bound; an error naming the replica and its lag when the deadline passed first.
 Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_lag_ms,
                        int64_t deadline_ms, Printer& out);
+
+// Waits until every replica has replayed the primary's WAL up to `lsn` (PrimaryLsn() read right
+// after a piece of work committed), for at most `deadline_ms`, polling every few milliseconds:
+// work in pieces (batched backfills) is then never more than one piece ahead of any replica,
+// however fast it goes, which --max-replica-lag alone does not give (the lag it reads grows only
+// as time passes, while pieces keep queueing behind a replay that is held back). Says so on `out`
+// once when the wait passes `quiet_ms`. OK once replayed; an error naming the replica when the
+// deadline passed first.
+Status WaitForReplay(Replicas& replicas, const std::string& lsn, int64_t quiet_ms,
+                     int64_t deadline_ms, Printer& out);
 
 }  // namespace lockstep::deploy

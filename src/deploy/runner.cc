@@ -1306,7 +1306,10 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
         next.after = end;
         next.rows += r->affected;
         next.scanned += n;
+        // With replicas, the batch's WAL is flushed at its commit (whatever synchronous_commit
+        // the session has), so that they can replay it at once: the next batch waits for that.
         r = conn_->Exec(
+            std::string(replicas_ ? "SET LOCAL synchronous_commit = on; " : "") +
             SaveBackfillSql(target_.tables, plan.name, plan.checksum, update->index, next) +
             "; COMMIT");
       }
@@ -1358,11 +1361,18 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
     if (!done && options_.backfill_pause_ms > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(options_.backfill_pause_ms));
     // Every batch goes through the WAL: a replica that falls behind serves stale reads, so the
-    // next batch waits until each is within --max-replica-lag (docs/replicas.md).
+    // next batch waits until each has replayed this one (a standby whose replay is held back,
+    // e.g. by a reader's snapshot, then has one batch to catch up on, not a queue of them), and
+    // is within --max-replica-lag (docs/replicas.md).
     if (!done && replicas_) {
-      if (Status s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
-                                     options_.retry_deadline_ms, out_);
-          !s.ok()) {
+      Result<std::string> lsn = PrimaryLsn(*conn_);
+      Status s = lsn.ok() ? WaitForReplay(*replicas_, *lsn, options_.max_replica_lag_ms,
+                                          options_.retry_deadline_ms, out_)
+                          : lsn.status();
+      if (s.ok())
+        s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
+                            options_.retry_deadline_ms, out_);
+      if (!s.ok()) {
         out_.ClearProgress();
         out_.Error("lockstep deploy: error: " + s.message() + " (--retry-deadline " +
                    FormatDuration(options_.retry_deadline_ms) + "); the backfill of " + table +

@@ -213,6 +213,74 @@ TEST_F(ReplicaTest, PausesBeforeAConcurrentBuildWhileTheStandbyLags) {
   EXPECT_NE(r.out.find("replicas caught up"), std::string::npos) << r.out;
 }
 
+// The same hold on the replay during a batched backfill: after a batch, deploy pauses while the
+// standby replays more than --max-replica-lag behind, so the rest of the rows wait (the standby
+// never falls further behind than a batch), and it finishes once the standby has caught up.
+TEST_F(ReplicaTest, BatchedBackfillPausesBetweenBatchesWhileTheStandbyLags) {
+  ASSERT_TRUE(db_->conn()
+                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
+                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g; "
+                        "CREATE TABLE \"Other\" (i int)")
+                  .ok());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  db::DbResult<db::Connection> holder = ConnectStandby();
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
+  // Not through lockstep: its replay waits for the holder, and everything after it too.
+  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
+  const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
+  const auto start = Clock::now();
+  Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
+                "--max-replica-lag", "500ms"});
+  std::this_thread::sleep_for(kReport);
+  ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
+  // Paused after its first batch (100 rows): most rows wait for the standby.
+  const int while_held = std::atoi(Scalar(db_->conn(), updated).c_str());
+  EXPECT_LT(while_held, 3000) << deploy.OutputSoFar();
+  EXPECT_FALSE(Recorded());
+  ASSERT_TRUE(holder->Exec("COMMIT").ok());
+  RunResult r = deploy.Wait();
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_TRUE(Recorded());
+  EXPECT_EQ(Scalar(db_->conn(), updated), "3000");
+  EXPECT_GE(Clock::now() - start, kReport);
+  EXPECT_NE(r.out.find("batched backfill of"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pausing: replica " + StandbyInfo().Redacted()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("replicas caught up"), std::string::npos) << r.out;
+}
+
+// The lag bound (issue 14): however large --max-replica-lag, a batched backfill is never more
+// than one batch ahead of a standby: after each batch it waits until every replica has replayed
+// it. Here the standby's replay is held back from the start, so only the first batch runs until
+// the holder ends; without that wait, the whole backfill went through while the replay was held.
+TEST_F(ReplicaTest, BatchedBackfillWaitsForTheStandbyToReplayEachBatch) {
+  ASSERT_TRUE(db_->conn()
+                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
+                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g; "
+                        "CREATE TABLE \"Other\" (i int)")
+                  .ok());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  db::DbResult<db::Connection> holder = ConnectStandby();
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
+  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
+  const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
+  Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
+                "--max-replica-lag", "1h"});
+  std::this_thread::sleep_for(kReport);
+  ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
+  EXPECT_EQ(Scalar(db_->conn(), updated), "100") << deploy.OutputSoFar();
+  ASSERT_TRUE(holder->Exec("COMMIT").ok());
+  RunResult r = deploy.Wait();
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_TRUE(Recorded());
+  EXPECT_EQ(Scalar(db_->conn(), updated), "3000");
+}
+
 // Preflight (issue 14, item 2): a standby whose replay is held back by a reader is reported,
 // with its lag, before the first statement; strict refuses with nothing applied.
 TEST_F(ReplicaTest, PreflightReportsAStandbyThatLags) {
