@@ -32,6 +32,7 @@ std::string FormatReplicaBlockers(const std::vector<ReplicaBlocker>& blockers) {
 }
 
 Result<std::unique_ptr<Replicas>> Replicas::Open(const std::vector<db::ConnInfo>& replicas,
+                                                 const std::string& database,
                                                  int64_t query_timeout_ms, int* exit_code) {
   std::unique_ptr<Replicas> out(new Replicas());
   auto fail = [&](int code, const std::string& message) -> Status {
@@ -62,6 +63,17 @@ Result<std::unique_ptr<Replicas>> Replicas::Open(const std::vector<db::ConnInfo>
                   "replica " + name +
                       " is not a standby (pg_is_in_recovery() is false): --replica takes the URL "
                       "of a hot standby of the database being migrated");
+    }
+    db::DbResult<db::Rows> db_name = conn->Exec("SELECT pg_catalog.current_database()");
+    if (!db_name.ok() || db_name->empty())
+      return fail(exit_code::kDatabase,
+                  "replica " + name + ": " +
+                      (db_name.ok() ? std::string("no answer") : db_name.error().OneLine()));
+    if (db_name->rows[0][0].value_or("") != database) {
+      return fail(exit_code::kUsage,
+                  "replica " + name + " is not the database being migrated (it is connected to \"" +
+                      db_name->rows[0][0].value_or("") + "\", the primary to \"" + database +
+                      "\"): --replica takes the URL of the standby's copy of that database");
     }
     db::DbResult<SessionVisibility> visibility = ReadSessionVisibility(*conn);
     if (!visibility.ok())

@@ -41,11 +41,15 @@ std::string FormatReplicaBlockers(const std::vector<ReplicaBlocker>& blockers);
 // Open connections to the replicas, checked. Not thread-safe: the deployer's thread only.
 class Replicas {
  public:
-  // Connects to each replica and checks that it is a standby (pg_is_in_recovery()) and that its
-  // role sees other sessions (pg_read_all_stats, e.g. through pg_monitor, or a superuser).
-  // Fails on the first that does not, with one line naming it (never its password); `exit_code`
-  // then says which exit code fits (exit_codes.h). Every query runs under `query_timeout_ms`.
+  // Connects to each replica and checks that it is a standby (pg_is_in_recovery()), that it is
+  // connected to `database` (the primary's current_database(): a standby's other databases never
+  // see the migrated tables' locks, so checks there would pass while protecting nothing), and
+  // that its role sees other sessions (pg_read_all_stats, e.g. through pg_monitor, or a
+  // superuser). Fails on the first that does not, with one line naming it (never its password);
+  // `exit_code` then says which exit code fits (exit_codes.h). Every query runs under
+  // `query_timeout_ms`.
   static Result<std::unique_ptr<Replicas>> Open(const std::vector<db::ConnInfo>& replicas,
+                                                const std::string& database,
                                                 int64_t query_timeout_ms, int* exit_code);
 
   size_t size() const { return replicas_.size(); }

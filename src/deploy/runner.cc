@@ -1547,8 +1547,11 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
   if (int code = RefusePooler(*conn_, target_.conn, out_, "lockstep deploy")) return code;
   if (!options_.replicas.empty()) {
     int code = exit_code::kDatabase;
-    Result<std::unique_ptr<Replicas>> replicas =
-        Replicas::Open(options_.replicas, kReplicaQueryTimeoutMs, &code);
+    db::DbResult<db::Rows> database = conn_->Exec("SELECT pg_catalog.current_database()");
+    if (!database.ok()) return DbFailure(database.error(), "reading the database's name");
+    Result<std::unique_ptr<Replicas>> replicas = Replicas::Open(
+        options_.replicas, database->empty() ? "" : database->rows[0][0].value_or(""),
+        kReplicaQueryTimeoutMs, &code);
     if (!replicas.ok()) {
       out_.Error("lockstep deploy: error: " + replicas.status().message() +
                  ". Nothing was applied: --replica asks for a protection lockstep cannot give "

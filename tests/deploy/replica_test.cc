@@ -317,6 +317,10 @@ TEST_F(ReplicaTest, BadReplicasStopTheDeployBeforeItStarts) {
   db::ConnInfo closed = StandbyInfo();
   closed.port = "1";
   closed.password = "hunter2-secret";
+  // The standby itself, but not its copy of the database being migrated: its sessions never lock
+  // the migrated tables, so every check there would pass while protecting nothing.
+  db::ConnInfo other_database = StandbyInfo();
+  other_database.dbname = "postgres";
   struct Case {
     std::string name;
     std::vector<std::string> args;
@@ -331,6 +335,11 @@ TEST_F(ReplicaTest, BadReplicasStopTheDeployBeforeItStarts) {
        {},
        {{"LOCKSTEP_REPLICA_URLS", StandbyUrl() + "\n " + db_->url()}},
        "is not a standby",
+       exit_code::kUsage},
+      {"another database of the standby",
+       {"--replica", other_database.Url()},
+       {},
+       "is not the database being migrated",
        exit_code::kUsage},
       {"no pg_monitor",
        {"--replica", unmonitored.Url()},
