@@ -149,7 +149,8 @@ Result<std::string> PrimaryLsn(db::Connection& primary) {
 }
 
 Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_lag_ms,
-                       int64_t deadline_ms, Printer& out) {
+                       int64_t deadline_ms, Printer& out, int* exit_code) {
+  *exit_code = exit_code::kDatabase;
   const Clock::time_point start = Clock::now();
   bool told = false;
   while (true) {
@@ -173,6 +174,7 @@ Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_
     const std::string lag = "replica " + replicas.name(worst) + " replays " +
                             FormatDuration((*lags)[worst]) + " behind the primary";
     if (waited >= deadline_ms) {
+      *exit_code = exit_code::kTimedOut;
       return Status::Error(lag + ", above --max-replica-lag " + FormatDuration(max_lag_ms) +
                            ", after waiting " + FormatDuration(waited));
     }
@@ -185,7 +187,8 @@ Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_
 }
 
 Status WaitForReplay(Replicas& replicas, const std::string& lsn, int64_t quiet_ms,
-                     int64_t deadline_ms, Printer& out) {
+                     int64_t deadline_ms, Printer& out, int* exit_code) {
+  *exit_code = exit_code::kDatabase;
   const Clock::time_point start = Clock::now();
   bool told = false;
   while (true) {
@@ -200,8 +203,10 @@ Status WaitForReplay(Replicas& replicas, const std::string& lsn, int64_t quiet_m
     const std::string what = "replica " + replicas.name((*behind)->first) +
                              " has not replayed the last batch (" +
                              FormatDuration((*behind)->second) + " behind the primary)";
-    if (waited >= deadline_ms)
+    if (waited >= deadline_ms) {
+      *exit_code = exit_code::kTimedOut;
       return Status::Error(what + " after waiting " + FormatDuration(waited));
+    }
     if (!told && waited >= quiet_ms) {
       out.Line("  pausing: " + what);
       told = true;

@@ -88,9 +88,11 @@ Result<std::string> PrimaryLsn(db::Connection& primary);
 // Pauses while any replica's replay lag exceeds `max_lag_ms`, saying so on `out` once per pause,
 // for at most `deadline_ms`. The hook for work that generates WAL in pieces (the gaps between
 // concurrent index builds; batched backfills): call it between pieces. OK when every replica is
-// within the bound; an error naming the replica and its lag when the deadline passed first.
+// within the bound; an error naming the replica and its lag when the deadline passed first
+// (`exit_code` then kTimedOut), or naming the server that could not be read (kDatabase: a
+// replica that stopped answering is no protection, and the caller stops).
 Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_lag_ms,
-                       int64_t deadline_ms, Printer& out);
+                       int64_t deadline_ms, Printer& out, int* exit_code);
 
 // Waits until every replica has replayed the primary's WAL up to `lsn` (PrimaryLsn() read right
 // after a piece of work committed), for at most `deadline_ms`, polling every few milliseconds:
@@ -98,8 +100,8 @@ Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_
 // however fast it goes, which --max-replica-lag alone does not give (the lag it reads grows only
 // as time passes, while pieces keep queueing behind a replay that is held back). Says so on `out`
 // once when the wait passes `quiet_ms`. OK once replayed; an error naming the replica when the
-// deadline passed first.
+// deadline passed first, or when it could not be read; `exit_code` as for WaitForReplicas.
 Status WaitForReplay(Replicas& replicas, const std::string& lsn, int64_t quiet_ms,
-                     int64_t deadline_ms, Printer& out);
+                     int64_t deadline_ms, Printer& out, int* exit_code);
 
 }  // namespace lockstep::deploy

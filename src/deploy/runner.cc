@@ -1365,20 +1365,24 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
     // e.g. by a reader's snapshot, then has one batch to catch up on, not a queue of them), and
     // is within --max-replica-lag (docs/replicas.md).
     if (!done && replicas_) {
+      int code = exit_code::kDatabase;
       Result<std::string> lsn = PrimaryLsn(*conn_);
       Status s = lsn.ok() ? WaitForReplay(*replicas_, *lsn, options_.max_replica_lag_ms,
-                                          options_.retry_deadline_ms, out_)
+                                          options_.retry_deadline_ms, out_, &code)
                           : lsn.status();
       if (s.ok())
         s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
-                            options_.retry_deadline_ms, out_);
+                            options_.retry_deadline_ms, out_, &code);
       if (!s.ok()) {
+        // A replica that stopped answering is no protection: stop, as when the wait ran out.
         out_.ClearProgress();
-        out_.Error("lockstep deploy: error: " + s.message() + " (--retry-deadline " +
-                   FormatDuration(options_.retry_deadline_ms) + "); the backfill of " + table +
-                   " stopped after " + Thousands(pos.rows) +
+        out_.Error("lockstep deploy: error: " + s.message() +
+                   (code == exit_code::kTimedOut
+                        ? " (--retry-deadline " + FormatDuration(options_.retry_deadline_ms) + ")"
+                        : std::string()) +
+                   "; the backfill of " + table + " stopped after " + Thousands(pos.rows) +
                    " rows, its position is recorded: run `lockstep deploy` again to resume.");
-        return exit_code::kTimedOut;
+        return code;
       }
     }
   }
@@ -1489,14 +1493,17 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
     // WAL, and a replica that falls behind serves stale reads (docs/replicas.md).
     if (replicas_ && steps[i].kind == StepKind::kOutsideTransaction &&
         steps[i].statements.front().waits_for_older_transactions) {
+      int code = exit_code::kDatabase;
       if (Status s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
-                                     options_.retry_deadline_ms, out_);
+                                     options_.retry_deadline_ms, out_, &code);
           !s.ok()) {
-        out_.Error("lockstep deploy: error: " + s.message() + " (--retry-deadline " +
-                   FormatDuration(options_.retry_deadline_ms) + "); stopped before " +
-                   steps[i].statements.front().summary +
+        out_.Error("lockstep deploy: error: " + s.message() +
+                   (code == exit_code::kTimedOut
+                        ? " (--retry-deadline " + FormatDuration(options_.retry_deadline_ms) + ")"
+                        : std::string()) +
+                   "; stopped before " + steps[i].statements.front().summary +
                    ", nothing is recorded as failed: run `lockstep deploy` again to resume.");
-        return exit_code::kTimedOut;
+        return code;
       }
     }
     int code = 0;
