@@ -12,6 +12,9 @@
 # Last, the standby scenario (issue 14): BUILD_DIR/bench/bench_standby (bench/standby_bench.cc), a
 # primary with a real hot standby, 200k rows, 4 readers and a 6 s report on the standby, naive
 # versus `lockstep deploy --replica`, the standby readers' longest stall (DOWNTIME_STANDBY_ROWS).
+# Then the lag bound (issue 14): BUILD_DIR/bench/bench_lag (bench/lag_bench.cc), a 1M-row
+# backfill with the standby's replay held back by REPEATABLE READ readers, one plain UPDATE versus
+# `lockstep deploy --replica --max-replica-lag 1s`, the standby's largest replay lag (LAG_ROWS).
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$here/build}" && pwd)
@@ -71,6 +74,14 @@ if [[ -x $standby_bin ]]; then
   [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
 else
   echo "standby: $standby_bin not built (cmake --build $build --target bench_standby)"
+  status=1
+fi
+lag_bin=$build/bench/bench_lag
+if [[ -x $lag_bin ]]; then
+  "$lag_bin" --lockstep "$bin" | tee "$out/lag.txt"
+  [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+else
+  echo "lag: $lag_bin not built (cmake --build $build --target bench_lag)"
   status=1
 fi
 echo "server: $(sed -n 's/.*"version": "\(.*\)",\{0,1\}$/\1/p' "$out/seed.json" 2>/dev/null | head -1)"

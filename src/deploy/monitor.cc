@@ -49,37 +49,6 @@ constexpr const char* kWaitSql =
 double ToDouble(const std::optional<std::string>& v) { return v ? std::atof(v->c_str()) : 0; }
 long long ToLong(const std::optional<std::string>& v) { return v ? std::atoll(v->c_str()) : 0; }
 
-// A session's query may set a password (ALTER ROLE … PASSWORD '…'): the literal after the
-// keyword is masked, whatever the case, so that a report never prints it.
-std::string MaskPasswords(std::string query) {
-  std::string lower = query;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  size_t at = 0;
-  while ((at = lower.find("password", at)) != std::string::npos) {
-    size_t q = at + 8;
-    while (q < query.size() && (query[q] == ' ' || query[q] == '\t')) ++q;
-    const bool literal =
-        q < query.size() &&
-        (query[q] == '\'' || query[q] == '$' ||
-         ((query[q] == 'E' || query[q] == 'e') && q + 1 < query.size() && query[q + 1] == '\''));
-    if (literal) {
-      // A dollar-quoted literal's tag is not parsed: the rest of the query is masked.
-      const size_t open = query[q] == '\'' ? q : q + 1;
-      size_t close = query[q] == '$' ? std::string::npos : query.find('\'', open + 1);
-      while (close != std::string::npos && close + 1 < query.size() && query[close + 1] == '\'')
-        close = query.find('\'', close + 2);  // a doubled quote is part of the literal
-      const size_t stop = close == std::string::npos ? query.size() : close + 1;
-      query.replace(q, stop - q, "'****'");
-      lower.replace(q, stop - q, "'****'");
-      at = q + 6;
-    } else {
-      at = q;
-    }
-  }
-  return query;
-}
-
 // The sixth column, when present, is Blocker::lock (LockHolders) or, for kBlockersSql,
 // Blocker::waits_for_migration_lock.
 enum class Sixth { kLock, kWaitsForMigrationLock };
@@ -108,6 +77,35 @@ std::string Seconds(double s) {
 }
 
 }  // namespace
+
+std::string MaskPasswords(std::string query) {
+  std::string lower = query;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  size_t at = 0;
+  while ((at = lower.find("password", at)) != std::string::npos) {
+    size_t q = at + 8;
+    while (q < query.size() && (query[q] == ' ' || query[q] == '\t')) ++q;
+    const bool literal =
+        q < query.size() &&
+        (query[q] == '\'' || query[q] == '$' ||
+         ((query[q] == 'E' || query[q] == 'e') && q + 1 < query.size() && query[q + 1] == '\''));
+    if (literal) {
+      // A dollar-quoted literal's tag is not parsed: the rest of the query is masked.
+      const size_t open = query[q] == '\'' ? q : q + 1;
+      size_t close = query[q] == '$' ? std::string::npos : query.find('\'', open + 1);
+      while (close != std::string::npos && close + 1 < query.size() && query[close + 1] == '\'')
+        close = query.find('\'', close + 2);  // a doubled quote is part of the literal
+      const size_t stop = close == std::string::npos ? query.size() : close + 1;
+      query.replace(q, stop - q, "'****'");
+      lower.replace(q, stop - q, "'****'");
+      at = q + 6;
+    } else {
+      at = q;
+    }
+  }
+  return query;
+}
 
 std::string FormatBlockers(const std::vector<Blocker>& blockers) {
   std::string out;

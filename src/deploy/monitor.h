@@ -35,6 +35,11 @@ struct Blocker {
   bool waits_for_migration_lock = false;
 };
 
+// `query` with the string literal after each PASSWORD keyword (any case) replaced by '****':
+// another session's query may set a password (ALTER ROLE … PASSWORD '…'), and every report that
+// names a session prints its query through this, so that none prints a password.
+std::string MaskPasswords(std::string query);
+
 // A statement that waits for older transactions (PlannedStatement::waits_for_older_transactions)
 // runs with lock_timeout 0, and the monitor bounds its waits instead: a wait for a lock (on a
 // relation, …) as lock_timeout would, one for another transaction (virtualxid, transactionid),

@@ -32,6 +32,7 @@ std::string FormatReplicaBlockers(const std::vector<ReplicaBlocker>& blockers) {
 }
 
 Result<std::unique_ptr<Replicas>> Replicas::Open(const std::vector<db::ConnInfo>& replicas,
+                                                 const std::string& database,
                                                  int64_t query_timeout_ms, int* exit_code) {
   std::unique_ptr<Replicas> out(new Replicas());
   auto fail = [&](int code, const std::string& message) -> Status {
@@ -62,6 +63,17 @@ Result<std::unique_ptr<Replicas>> Replicas::Open(const std::vector<db::ConnInfo>
                   "replica " + name +
                       " is not a standby (pg_is_in_recovery() is false): --replica takes the URL "
                       "of a hot standby of the database being migrated");
+    }
+    db::DbResult<db::Rows> db_name = conn->Exec("SELECT pg_catalog.current_database()");
+    if (!db_name.ok() || db_name->empty())
+      return fail(exit_code::kDatabase,
+                  "replica " + name + ": " +
+                      (db_name.ok() ? std::string("no answer") : db_name.error().OneLine()));
+    if (db_name->rows[0][0].value_or("") != database) {
+      return fail(exit_code::kUsage,
+                  "replica " + name + " is not the database being migrated (it is connected to \"" +
+                      db_name->rows[0][0].value_or("") + "\", the primary to \"" + database +
+                      "\"): --replica takes the URL of the standby's copy of that database");
     }
     db::DbResult<SessionVisibility> visibility = ReadSessionVisibility(*conn);
     if (!visibility.ok())
@@ -111,6 +123,23 @@ Result<std::vector<int64_t>> Replicas::LagMs(const std::string& primary_lsn) {
   return out;
 }
 
+Result<std::optional<std::pair<size_t, int64_t>>> Replicas::NotReplayed(const std::string& lsn) {
+  for (size_t i = 0; i < replicas_.size(); ++i) {
+    db::DbResult<db::Rows> rows = replicas_[i].conn.Exec(
+        "SELECT (pg_catalog.pg_last_wal_replay_lsn() >= $1::pg_lsn)::text, "
+        "coalesce((extract(epoch FROM now() - pg_catalog.pg_last_xact_replay_timestamp()) * "
+        "1000)::bigint, 1)::text",
+        {lsn});
+    if (!rows.ok() || rows->empty())
+      return Status::Error("replica " + replicas_[i].name + ": reading its replay position: " +
+                           (rows.ok() ? std::string("no answer") : rows.error().OneLine()));
+    if (rows->rows[0][0] != std::optional<std::string>("true"))
+      return std::optional<std::pair<size_t, int64_t>>(std::make_pair(
+          i, std::max<int64_t>(1, std::atoll(rows->rows[0][1].value_or("1").c_str()))));
+  }
+  return std::optional<std::pair<size_t, int64_t>>();
+}
+
 Result<std::string> PrimaryLsn(db::Connection& primary) {
   db::DbResult<db::Rows> r = primary.Exec("SELECT pg_catalog.pg_current_wal_insert_lsn()::text");
   if (!r.ok() || r->empty())
@@ -120,7 +149,8 @@ Result<std::string> PrimaryLsn(db::Connection& primary) {
 }
 
 Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_lag_ms,
-                       int64_t deadline_ms, Printer& out) {
+                       int64_t deadline_ms, Printer& out, int* exit_code) {
+  *exit_code = exit_code::kDatabase;
   const Clock::time_point start = Clock::now();
   bool told = false;
   while (true) {
@@ -144,6 +174,7 @@ Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_
     const std::string lag = "replica " + replicas.name(worst) + " replays " +
                             FormatDuration((*lags)[worst]) + " behind the primary";
     if (waited >= deadline_ms) {
+      *exit_code = exit_code::kTimedOut;
       return Status::Error(lag + ", above --max-replica-lag " + FormatDuration(max_lag_ms) +
                            ", after waiting " + FormatDuration(waited));
     }
@@ -152,6 +183,35 @@ Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_
       told = true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Status WaitForReplay(Replicas& replicas, const std::string& lsn, int64_t quiet_ms,
+                     int64_t deadline_ms, Printer& out, int* exit_code) {
+  *exit_code = exit_code::kDatabase;
+  const Clock::time_point start = Clock::now();
+  bool told = false;
+  while (true) {
+    Result<std::optional<std::pair<size_t, int64_t>>> behind = replicas.NotReplayed(lsn);
+    if (!behind.ok()) return behind.status();
+    const int64_t waited =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    if (!*behind) {
+      if (told) out.Line("  replicas caught up after " + FormatDuration(waited));
+      return Status::Ok();
+    }
+    const std::string what = "replica " + replicas.name((*behind)->first) +
+                             " has not replayed the last batch (" +
+                             FormatDuration((*behind)->second) + " behind the primary)";
+    if (waited >= deadline_ms) {
+      *exit_code = exit_code::kTimedOut;
+      return Status::Error(what + " after waiting " + FormatDuration(waited));
+    }
+    if (!told && waited >= quiet_ms) {
+      out.Line("  pausing: " + what);
+      told = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 

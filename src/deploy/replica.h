@@ -14,7 +14,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -39,11 +41,15 @@ std::string FormatReplicaBlockers(const std::vector<ReplicaBlocker>& blockers);
 // Open connections to the replicas, checked. Not thread-safe: the deployer's thread only.
 class Replicas {
  public:
-  // Connects to each replica and checks that it is a standby (pg_is_in_recovery()) and that its
-  // role sees other sessions (pg_read_all_stats, e.g. through pg_monitor, or a superuser).
-  // Fails on the first that does not, with one line naming it (never its password); `exit_code`
-  // then says which exit code fits (exit_codes.h). Every query runs under `query_timeout_ms`.
+  // Connects to each replica and checks that it is a standby (pg_is_in_recovery()), that it is
+  // connected to `database` (the primary's current_database(): a standby's other databases never
+  // see the migrated tables' locks, so checks there would pass while protecting nothing), and
+  // that its role sees other sessions (pg_read_all_stats, e.g. through pg_monitor, or a
+  // superuser). Fails on the first that does not, with one line naming it (never its password);
+  // `exit_code` then says which exit code fits (exit_codes.h). Every query runs under
+  // `query_timeout_ms`.
   static Result<std::unique_ptr<Replicas>> Open(const std::vector<db::ConnInfo>& replicas,
+                                                const std::string& database,
                                                 int64_t query_timeout_ms, int* exit_code);
 
   size_t size() const { return replicas_.size(); }
@@ -62,6 +68,10 @@ class Replicas {
   // Same order as the URLs.
   Result<std::vector<int64_t>> LagMs(const std::string& primary_lsn);
 
+  // The first replica (in URL order) that has not replayed the primary's WAL up to `lsn`, and its
+  // lag as LagMs() reads it; nullopt when every replica has.
+  Result<std::optional<std::pair<size_t, int64_t>>> NotReplayed(const std::string& lsn);
+
  private:
   struct Replica {
     std::string name;
@@ -78,8 +88,20 @@ Result<std::string> PrimaryLsn(db::Connection& primary);
 // Pauses while any replica's replay lag exceeds `max_lag_ms`, saying so on `out` once per pause,
 // for at most `deadline_ms`. The hook for work that generates WAL in pieces (the gaps between
 // concurrent index builds; batched backfills): call it between pieces. OK when every replica is
-// within the bound; an error naming the replica and its lag when the deadline passed first.
+// within the bound; an error naming the replica and its lag when the deadline passed first
+// (`exit_code` then kTimedOut), or naming the server that could not be read (kDatabase: a
+// replica that stopped answering is no protection, and the caller stops).
 Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_lag_ms,
-                       int64_t deadline_ms, Printer& out);
+                       int64_t deadline_ms, Printer& out, int* exit_code);
+
+// Waits until every replica has replayed the primary's WAL up to `lsn` (PrimaryLsn() read right
+// after a piece of work committed), for at most `deadline_ms`, polling every few milliseconds:
+// work in pieces (batched backfills) is then never more than one piece ahead of any replica,
+// however fast it goes, which --max-replica-lag alone does not give (the lag it reads grows only
+// as time passes, while pieces keep queueing behind a replay that is held back). Says so on `out`
+// once when the wait passes `quiet_ms`. OK once replayed; an error naming the replica when the
+// deadline passed first, or when it could not be read; `exit_code` as for WaitForReplicas.
+Status WaitForReplay(Replicas& replicas, const std::string& lsn, int64_t quiet_ms,
+                     int64_t deadline_ms, Printer& out, int* exit_code);
 
 }  // namespace lockstep::deploy

@@ -210,7 +210,7 @@ std::string HolderOfAdvisoryLock(db::Connection& conn) {
   std::string app = row[1].value_or("");
   out += " (" + (app.empty() ? std::string("no application_name") : app);
   out += ", connected " + Seconds(std::atof(row[4].value_or("0").c_str())) + " ago";
-  if (!row[3].value_or("").empty()) out += ", last query: " + *row[3];
+  if (!row[3].value_or("").empty()) out += ", last query: " + MaskPasswords(*row[3]);
   return out + ")";
 }
 
@@ -1306,7 +1306,10 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
         next.after = end;
         next.rows += r->affected;
         next.scanned += n;
+        // With replicas, the batch's WAL is flushed at its commit (whatever synchronous_commit
+        // the session has), so that they can replay it at once: the next batch waits for that.
         r = conn_->Exec(
+            std::string(replicas_ ? "SET LOCAL synchronous_commit = on; " : "") +
             SaveBackfillSql(target_.tables, plan.name, plan.checksum, update->index, next) +
             "; COMMIT");
       }
@@ -1358,17 +1361,28 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
     if (!done && options_.backfill_pause_ms > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(options_.backfill_pause_ms));
     // Every batch goes through the WAL: a replica that falls behind serves stale reads, so the
-    // next batch waits until each is within --max-replica-lag (docs/replicas.md).
+    // next batch waits until each has replayed this one (a standby whose replay is held back,
+    // e.g. by a reader's snapshot, then has one batch to catch up on, not a queue of them), and
+    // is within --max-replica-lag (docs/replicas.md).
     if (!done && replicas_) {
-      if (Status s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
-                                     options_.retry_deadline_ms, out_);
-          !s.ok()) {
+      int code = exit_code::kDatabase;
+      Result<std::string> lsn = PrimaryLsn(*conn_);
+      Status s = lsn.ok() ? WaitForReplay(*replicas_, *lsn, options_.max_replica_lag_ms,
+                                          options_.retry_deadline_ms, out_, &code)
+                          : lsn.status();
+      if (s.ok())
+        s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
+                            options_.retry_deadline_ms, out_, &code);
+      if (!s.ok()) {
+        // A replica that stopped answering is no protection: stop, as when the wait ran out.
         out_.ClearProgress();
-        out_.Error("lockstep deploy: error: " + s.message() + " (--retry-deadline " +
-                   FormatDuration(options_.retry_deadline_ms) + "); the backfill of " + table +
-                   " stopped after " + Thousands(pos.rows) +
+        out_.Error("lockstep deploy: error: " + s.message() +
+                   (code == exit_code::kTimedOut
+                        ? " (--retry-deadline " + FormatDuration(options_.retry_deadline_ms) + ")"
+                        : std::string()) +
+                   "; the backfill of " + table + " stopped after " + Thousands(pos.rows) +
                    " rows, its position is recorded: run `lockstep deploy` again to resume.");
-        return exit_code::kTimedOut;
+        return code;
       }
     }
   }
@@ -1479,14 +1493,17 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
     // WAL, and a replica that falls behind serves stale reads (docs/replicas.md).
     if (replicas_ && steps[i].kind == StepKind::kOutsideTransaction &&
         steps[i].statements.front().waits_for_older_transactions) {
+      int code = exit_code::kDatabase;
       if (Status s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
-                                     options_.retry_deadline_ms, out_);
+                                     options_.retry_deadline_ms, out_, &code);
           !s.ok()) {
-        out_.Error("lockstep deploy: error: " + s.message() + " (--retry-deadline " +
-                   FormatDuration(options_.retry_deadline_ms) + "); stopped before " +
-                   steps[i].statements.front().summary +
+        out_.Error("lockstep deploy: error: " + s.message() +
+                   (code == exit_code::kTimedOut
+                        ? " (--retry-deadline " + FormatDuration(options_.retry_deadline_ms) + ")"
+                        : std::string()) +
+                   "; stopped before " + steps[i].statements.front().summary +
                    ", nothing is recorded as failed: run `lockstep deploy` again to resume.");
-        return exit_code::kTimedOut;
+        return code;
       }
     }
     int code = 0;
@@ -1537,8 +1554,11 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
   if (int code = RefusePooler(*conn_, target_.conn, out_, "lockstep deploy")) return code;
   if (!options_.replicas.empty()) {
     int code = exit_code::kDatabase;
-    Result<std::unique_ptr<Replicas>> replicas =
-        Replicas::Open(options_.replicas, kReplicaQueryTimeoutMs, &code);
+    db::DbResult<db::Rows> database = conn_->Exec("SELECT pg_catalog.current_database()");
+    if (!database.ok()) return DbFailure(database.error(), "reading the database's name");
+    Result<std::unique_ptr<Replicas>> replicas = Replicas::Open(
+        options_.replicas, database->empty() ? "" : database->rows[0][0].value_or(""),
+        kReplicaQueryTimeoutMs, &code);
     if (!replicas.ok()) {
       out_.Error("lockstep deploy: error: " + replicas.status().message() +
                  ". Nothing was applied: --replica asks for a protection lockstep cannot give "

@@ -134,6 +134,27 @@ TEST_F(PreflightTest, RetryMessagesMaskAPasswordToo) {
   EXPECT_EQ(r.all().find("hunter2-secret"), std::string::npos) << r.all();
 }
 
+// Another deployer holding the migration lock is named with its last query (the "Waiting" line
+// and the give-up error): masked there too.
+TEST_F(PreflightTest, MigrationLockHolderMasksAPasswordToo) {
+  db::DbResult<db::Connection> holder = db().Connect();
+  ASSERT_TRUE(holder.ok());
+  const std::string role = "pf_pw_" + std::to_string(::getpid());
+  ASSERT_TRUE(holder
+                  ->Exec("SELECT pg_advisory_lock(72707369); BEGIN; CREATE ROLE " + role +
+                         " PASSWORD 'hunter2-secret'")
+                  .ok());
+  RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db().url(), "--preflight",
+                             "off", "--lock-wait", "300ms"});
+  ASSERT_TRUE(holder->Exec("ROLLBACK; SELECT pg_advisory_unlock(72707369)").ok());
+  EXPECT_EQ(r.exit_code, exit_code::kLockHeld) << r.all();
+  EXPECT_NE(r.err.find("another deployer holds the migration lock"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pid " + std::to_string(holder->backend_pid())), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("PASSWORD '****'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.all().find("hunter2-secret"), std::string::npos) << r.all();
+  EXPECT_FALSE(BioExists());
+}
+
 // A younger transaction than --preflight-age is an application's ordinary one: not reported.
 TEST_F(PreflightTest, CleanDatabaseGivesNoWarning) {
   RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db().url()});

@@ -10,6 +10,7 @@
 
 #include "base/exit_codes.h"
 #include "deploy/helpers.h"
+#include "support/fault_proxy.h"
 #include "support/pg_server.h"
 
 namespace lockstep::deploy_test {
@@ -213,6 +214,121 @@ TEST_F(ReplicaTest, PausesBeforeAConcurrentBuildWhileTheStandbyLags) {
   EXPECT_NE(r.out.find("replicas caught up"), std::string::npos) << r.out;
 }
 
+// The same hold on the replay during a batched backfill: after a batch, deploy pauses while the
+// standby replays more than --max-replica-lag behind, so the rest of the rows wait (the standby
+// never falls further behind than a batch), and it finishes once the standby has caught up.
+TEST_F(ReplicaTest, BatchedBackfillPausesBetweenBatchesWhileTheStandbyLags) {
+  ASSERT_TRUE(db_->conn()
+                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
+                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g; "
+                        "CREATE TABLE \"Other\" (i int)")
+                  .ok());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  db::DbResult<db::Connection> holder = ConnectStandby();
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
+  // Not through lockstep: its replay waits for the holder, and everything after it too.
+  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
+  const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
+  const auto start = Clock::now();
+  Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
+                "--max-replica-lag", "500ms"});
+  std::this_thread::sleep_for(kReport);
+  ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
+  // Paused after its first batch (100 rows): most rows wait for the standby.
+  const int while_held = std::atoi(Scalar(db_->conn(), updated).c_str());
+  EXPECT_LT(while_held, 3000) << deploy.OutputSoFar();
+  EXPECT_FALSE(Recorded());
+  ASSERT_TRUE(holder->Exec("COMMIT").ok());
+  RunResult r = deploy.Wait();
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_TRUE(Recorded());
+  EXPECT_EQ(Scalar(db_->conn(), updated), "3000");
+  EXPECT_GE(Clock::now() - start, kReport);
+  EXPECT_NE(r.out.find("batched backfill of"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pausing: replica " + StandbyInfo().Redacted()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("replicas caught up"), std::string::npos) << r.out;
+}
+
+// The lag bound (issue 14): however large --max-replica-lag, a batched backfill is never more
+// than one batch ahead of a standby: after each batch it waits until every replica has replayed
+// it. Here the standby's replay is held back from the start, so only the first batch runs until
+// the holder ends; without that wait, the whole backfill went through while the replay was held.
+TEST_F(ReplicaTest, BatchedBackfillWaitsForTheStandbyToReplayEachBatch) {
+  ASSERT_TRUE(db_->conn()
+                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
+                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g; "
+                        "CREATE TABLE \"Other\" (i int)")
+                  .ok());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  db::DbResult<db::Connection> holder = ConnectStandby();
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
+  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
+  const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
+  Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
+                "--max-replica-lag", "1h"});
+  std::this_thread::sleep_for(kReport);
+  ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
+  EXPECT_EQ(Scalar(db_->conn(), updated), "100") << deploy.OutputSoFar();
+  ASSERT_TRUE(holder->Exec("COMMIT").ok());
+  RunResult r = deploy.Wait();
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_TRUE(Recorded());
+  EXPECT_EQ(Scalar(db_->conn(), updated), "3000");
+}
+
+// A replica lost in the middle of a batched backfill (its connection closed while deploy waits
+// for it to replay a batch): deploy stops before the next batch with one line naming the replica
+// (exit 4), instead of going on without the protection asked for; the committed batches stay
+// and a run with the replica back finishes the backfill.
+TEST_F(ReplicaTest, ReplicaLostMidBackfillStopsTheDeployBeforeTheNextBatch) {
+  ASSERT_TRUE(db_->conn()
+                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
+                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g; "
+                        "CREATE TABLE \"Other\" (i int)")
+                  .ok());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  db::DbResult<db::Connection> holder = ConnectStandby();
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
+  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
+  const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
+  auto proxy = std::make_unique<testing::FaultProxy>("127.0.0.1", pair_.standby->port());
+  ASSERT_NE(proxy->port(), 0);
+  db::ConnInfo via_proxy = StandbyInfo();
+  via_proxy.host = "127.0.0.1";
+  via_proxy.port = std::to_string(proxy->port());
+  Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", via_proxy.Url()});
+  // Its first batch committed, it waits for the standby to replay it.
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (Clock::now() < deadline && deploy.Running() && Scalar(db_->conn(), updated) != "100")
+    std::this_thread::sleep_for(milliseconds(50));
+  std::this_thread::sleep_for(milliseconds(300));
+  ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
+  ASSERT_EQ(Scalar(db_->conn(), updated), "100") << deploy.OutputSoFar();
+  proxy.reset();  // closes the replica's connection
+  RunResult r = deploy.Wait();
+  ASSERT_TRUE(holder->Exec("COMMIT").ok());
+  EXPECT_EQ(r.exit_code, exit_code::kDatabase) << r.all();
+  EXPECT_NE(r.err.find("replica " + via_proxy.Redacted()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("its position is recorded"), std::string::npos) << r.err;
+  EXPECT_EQ(r.all().find(pair_.primary->password()), std::string::npos) << r.all();
+  EXPECT_EQ(Scalar(db_->conn(), updated), "100");
+  EXPECT_FALSE(Recorded());
+  RunResult again =
+      RunLockstep({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl()});
+  ASSERT_EQ(again.exit_code, 0) << again.all();
+  EXPECT_TRUE(Recorded());
+  EXPECT_EQ(Scalar(db_->conn(), updated), "3000");
+}
+
 // Preflight (issue 14, item 2): a standby whose replay is held back by a reader is reported,
 // with its lag, before the first statement; strict refuses with nothing applied.
 TEST_F(ReplicaTest, PreflightReportsAStandbyThatLags) {
@@ -249,6 +365,10 @@ TEST_F(ReplicaTest, BadReplicasStopTheDeployBeforeItStarts) {
   db::ConnInfo closed = StandbyInfo();
   closed.port = "1";
   closed.password = "hunter2-secret";
+  // The standby itself, but not its copy of the database being migrated: its sessions never lock
+  // the migrated tables, so every check there would pass while protecting nothing.
+  db::ConnInfo other_database = StandbyInfo();
+  other_database.dbname = "postgres";
   struct Case {
     std::string name;
     std::vector<std::string> args;
@@ -263,6 +383,11 @@ TEST_F(ReplicaTest, BadReplicasStopTheDeployBeforeItStarts) {
        {},
        {{"LOCKSTEP_REPLICA_URLS", StandbyUrl() + "\n " + db_->url()}},
        "is not a standby",
+       exit_code::kUsage},
+      {"another database of the standby",
+       {"--replica", other_database.Url()},
+       {},
+       "is not the database being migrated",
        exit_code::kUsage},
       {"no pg_monitor",
        {"--replica", unmonitored.Url()},
