@@ -1089,4 +1089,62 @@ Effect Analyze(const sql::Statement& s, const schema::Catalog& before, const Opt
   return AnalyzeAt(s, before, options, 0);
 }
 
+std::string TypeChangeRewriteBlocker(const std::vector<sql::Statement>& statements, size_t index,
+                                     size_t cmd, const schema::Catalog& before,
+                                     const Options& options) {
+  if (index >= statements.size()) return "no such statement";
+  const sql::Statement& s = statements[index];
+  if (s.kind != sql::Kind::kAlterTable || cmd >= s.cmds.size()) return "not an ALTER TABLE";
+  const sql::AlterCmd& c = s.cmds[cmd];
+  if (c.type != sql::AlterType::kAlterColumnType || !c.column) return "not a type change";
+  // The other actions would have to be split around the expand and the swap.
+  if (s.cmds.size() != 1) return "the ALTER TABLE does more than change the type";
+  // SET NOT NULL of the new column is proven by a validated CHECK only from PostgreSQL 12.
+  if (options.pg_version < 12) return "PostgreSQL before 12 cannot SET NOT NULL without a scan";
+  const schema::Table* t = before.FindTable(s.table);
+  if (!t) return "the table is not in the migration history";
+  if (t->kind != schema::Table::Kind::kTable) return "the table is partitioned or not a table";
+  const schema::Column* col = t->FindColumn(c.name);
+  if (!col) return "the column is not in the migration history";
+  if (col->identity || col->generated) return "the column is an identity or generated column";
+  if (col->default_expr && col->default_expr->kind != sql::Expr::Kind::kConst &&
+      col->default_expr->kind != sql::Expr::Kind::kNull)
+    // A sequence (serial) must move with it, and an expression's text is not in the catalog.
+    return "the column's default is not a constant (a sequence or an expression)";
+  if (c.has_using && c.default_expr && c.default_expr->has_subquery)
+    return "the USING expression has a subquery (a trigger cannot evaluate it per row alike)";
+  const sql::QName table = before.Resolve(s.table);
+  bool keyed = false;
+  for (const schema::Constraint& k : t->constraints) {
+    keyed = keyed || k.type == sql::Constraint::Type::kPrimaryKey;
+    if (k.columns.empty() ||
+        std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end())
+      return "the column is part of constraint " + k.name +
+             " (keys, foreign keys and checks are not moved to the new column yet)";
+  }
+  // lockstep deploy batches the backfill over the primary key.
+  if (!keyed) return "the table has no primary key to batch the backfill over";
+  // The swap renames the column: what later statements of the migration do to the table would
+  // land on the old one.
+  for (size_t i = index + 1; i < statements.size(); ++i)
+    if (!statements[i].table.name.empty() && before.Resolve(statements[i].table) == table)
+      return "a later statement of the migration uses the table";
+  for (const auto& [name, other] : before.tables()) {
+    for (const schema::Constraint& k : other.constraints)
+      if (k.type == sql::Constraint::Type::kForeignKey && k.ref_table == table &&
+          std::find(k.ref_columns.begin(), k.ref_columns.end(), c.name) != k.ref_columns.end())
+        return "foreign key " + k.name + " of " + other.name.ToString() +
+               " references the column (not converted with it yet)";
+    if (std::find(other.reads.begin(), other.reads.end(), table) != other.reads.end())
+      // A view follows the renamed old column, and the contract could not drop it.
+      return "view " + other.name.ToString() + " reads the table";
+  }
+  for (const schema::Index* ix : before.IndexesOn(table))
+    if (ix->has_expressions || ix->partial ||
+        std::find(ix->columns.begin(), ix->columns.end(), c.name) != ix->columns.end())
+      return "index " + ix->name.ToString() +
+             " may use the column (indexes are not re-created on the new column yet)";
+  return "";
+}
+
 }  // namespace lockstep::locks

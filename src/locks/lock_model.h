@@ -74,4 +74,14 @@ bool IsBackfillableVolatileDefault(const sql::ColumnDef& col, int pg_version);
 // True when ALTER COLUMN TYPE from `from` to `to` needs no rewrite.
 bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const Options& options);
 
+// Why `lockstep fix` cannot turn action `cmd` of the ALTER TABLE `statements[index]` of a
+// migration, an ALTER COLUMN … TYPE, into expand/contract (a new column fed by a trigger, a
+// batched backfill, a swap of the names: src/fix/steps/type_change.cc), or "" when it can. One
+// predicate for the fix step and for the `fixable` flag of lint's avoid-rewriting-type-change, so
+// that the two never disagree. `before` is the catalog just before that statement; whether the
+// change rewrites at all is the caller's question.
+std::string TypeChangeRewriteBlocker(const std::vector<sql::Statement>& statements, size_t index,
+                                     size_t cmd, const schema::Catalog& before,
+                                     const Options& options);
+
 }  // namespace lockstep::locks

@@ -2,6 +2,8 @@
 // TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, unless the change is
 // binary-coercible (varchar(n) -> varchar(m >= n), varchar -> text, numeric widening, …), which the
 // lock model knows: this rule fires only when Effect::rewrites says the table is rewritten.
+// `lockstep fix` rewrites a finding as expand/contract when locks::TypeChangeRewriteBlocker, the
+// predicate its step uses, finds nothing in the way; only those findings are marked fixable.
 #include "rules/common.h"
 #include "rules/registry.h"
 
@@ -15,6 +17,7 @@ class AvoidRewritingTypeChange : public Rule {
   std::string_view summary() const override {
     return "ALTER COLUMN … TYPE that rewrites the table (not binary-coercible)";
   }
+  bool fixable() const override { return true; }
 
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
@@ -39,14 +42,28 @@ class AvoidRewritingTypeChange : public Rule {
         why = " (a USING expression always rewrites)";
       }
       const auto [b, e] = AlterCmdRange(ctx, i);
-      Report(ctx, *this,
-             "Changing the type of \"" + c.name + "\" to " + TypeText(ctx, c.column->type) +
-                 " rewrites " + Quoted(s.table) + " and rebuilds its indexes under " +
-                 LockPhrase(l->mode, s.table) + why,
-             "Add a new column of the new type, backfill it in batches (and keep it in sync with "
-             "a trigger), switch the application to it, then drop the old column; changes such as "
-             "varchar(n) to varchar(m > n) or to text need no rewrite",
-             b, e);
+      const std::string blocker = locks::TypeChangeRewriteBlocker(ctx.migration().parsed.statements,
+                                                                  ctx.index, i, ctx.catalog(), opt);
+      Diagnostic d;
+      d.rule = std::string(id());
+      d.severity = default_severity();
+      d.message = "Changing the type of \"" + c.name + "\" to " + TypeText(ctx, c.column->type) +
+                  " rewrites " + Quoted(s.table) + " and rebuilds its indexes under " +
+                  LockPhrase(l->mode, s.table) + why;
+      d.help =
+          "Add a new column of the new type, backfill it in batches (and keep it in sync with "
+          "a trigger), switch the application to it, then drop the old column; changes such as "
+          "varchar(n) to varchar(m > n) or to text need no rewrite";
+      d.help += blocker.empty()
+                    ? " (lockstep fix writes these steps: the new column and its trigger here, a "
+                      "backfill migration lockstep deploy runs in batches, a swap of the names in "
+                      "one short transaction, and the old column dropped in the contract phase)"
+                    : " (lockstep fix cannot write them: " + blocker + ")";
+      d.begin = b;
+      d.end = e;
+      if (b >= 0 && e < 0) d.end = TokenEnd(ctx, b);
+      d.fixable = blocker.empty();
+      ctx.Report(std::move(d));
     }
   }
 };

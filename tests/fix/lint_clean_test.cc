@@ -53,6 +53,33 @@ TEST(FixLintFlags, VolatileDefaultsAreFixableSerialAndIdentityAreNot) {
   EXPECT_EQ(fixable, (std::vector<bool>{true, true, false, false}));
 }
 
+// Issue 13 item 4: the type changes fix rewrites as expand/contract are fixable, the ones it
+// leaves alone (a key, a column a foreign key uses) are not, and say why.
+TEST(FixLintFlags, TypeChangesFixRewritesAreFixable) {
+  const std::string init =
+      "CREATE TABLE t (id integer PRIMARY KEY, a int NOT NULL DEFAULT 0, b varchar(10));\n"
+      "CREATE TABLE u (id integer PRIMARY KEY, t_id integer REFERENCES t (id));\n";
+  const std::string change =
+      "ALTER TABLE u ALTER COLUMN t_id TYPE bigint;\n"
+      "ALTER TABLE t ALTER COLUMN id TYPE bigint;\n"
+      "ALTER TABLE t ALTER COLUMN b TYPE integer USING b::integer;\n"
+      "ALTER TABLE t ALTER COLUMN a TYPE bigint;\n";
+  lint::Options o;
+  o.only_rules.insert("avoid-rewriting-type-change");
+  const analysis::History h = lint::ReplayForLint(
+      {{"001_init", "001_init/migration.sql", init}, {"002_t", "002_t/migration.sql", change}}, 1,
+      o.settings);
+  std::vector<bool> fixable;
+  for (const Diagnostic& d : lint::Run(h, o)) {
+    fixable.push_back(d.fixable);
+    EXPECT_NE(d.help.find(d.fixable ? "lockstep fix writes" : "lockstep fix cannot"),
+              std::string::npos)
+        << d.help;
+  }
+  // b would be fixable on its own, but the swap would leave the later change of a to the old b.
+  EXPECT_EQ(fixable, (std::vector<bool>{false, false, false, true}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, FixLintTest, ::testing::ValuesIn(GoldenCases()),
                          [](const ::testing::TestParamInfo<GoldenCase>& i) {
                            std::string n;

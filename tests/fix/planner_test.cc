@@ -25,7 +25,9 @@ fix::Plan PlanOf(const std::string& target, fix::Options o = {}) {
 TEST(PlannerTest, WhatCannotBeMadeSafeIsLeftUnchangedAndExplained) {
   for (const char* sql : {
            "ALTER TABLE \"User\" ADD COLUMN \"name\" TEXT NOT NULL;",
-           "ALTER TABLE \"User\" ALTER COLUMN \"age\" TYPE BIGINT;",
+           // A plain column's type change is rewritten (type_change golden case); a key's not
+           // yet.
+           "ALTER TABLE \"User\" ALTER COLUMN \"id\" TYPE BIGINT;",
            "ALTER TABLE \"User\" RENAME COLUMN \"email\" TO \"mail\";",
            "ALTER TABLE \"User\" RENAME TO \"Person\";",
            // A volatile default alone is rewritten (volatile_default golden case); beside a
@@ -39,6 +41,35 @@ TEST(PlannerTest, WhatCannotBeMadeSafeIsLeftUnchangedAndExplained) {
     ASSERT_EQ(p.unsafe.size(), 1u) << sql;
     EXPECT_FALSE(p.unsafe[0].steps.empty()) << sql;
   }
+}
+
+// Issue 13 item 2: a rewriting type change becomes expand/contract, its contract migration kept
+// apart from `after`; one fix cannot make safe yet stays unsafe and says what is in the way.
+TEST(PlannerTest, TypeChangeIsExpandContractOrSaysWhyNot) {
+  const fix::Plan p = PlanOf("ALTER TABLE \"User\" ALTER COLUMN \"age\" TYPE BIGINT;");
+  EXPECT_TRUE(p.unsafe.empty());
+  EXPECT_NE(p.rewritten.find("ADD COLUMN \"age_new\" BIGINT"), std::string::npos) << p.rewritten;
+  ASSERT_EQ(p.after.size(), 2u);  // backfill, swap (nullable: nothing to validate)
+  EXPECT_EQ(p.after[0].sql.rfind("UPDATE ", 0), 0u) << p.after[0].sql;
+  ASSERT_EQ(p.contract.size(), 1u);
+  EXPECT_NE(p.contract[0].sql.find("DROP COLUMN \"age_old\""), std::string::npos);
+  for (const fix::NewMigration& m : p.after)
+    EXPECT_EQ(m.sql.find("DROP COLUMN"), std::string::npos) << m.sql;
+
+  Result<fix::Plan> fk = fix::PlanFixOf(
+      {{"0_init", "0_init/migration.sql",
+        "CREATE TABLE \"User\" (\"id\" INTEGER PRIMARY KEY);\n"
+        "CREATE TABLE \"Post\" (\"id\" INTEGER PRIMARY KEY, \"userId\" INTEGER REFERENCES "
+        "\"User\"(\"id\"));\n"},
+       {"1_change", "1_change/migration.sql",
+        "ALTER TABLE \"Post\" ALTER COLUMN \"userId\" TYPE BIGINT;\n"}});
+  ASSERT_TRUE(fk.ok()) << fk.status().ToString();
+  EXPECT_EQ(fk->rewritten, fk->original);
+  ASSERT_EQ(fk->unsafe.size(), 1u);
+  EXPECT_NE(fk->unsafe[0].why.find("lockstep fix cannot rewrite it: the column is part of "
+                                   "constraint Post_userId_fkey"),
+            std::string::npos)
+      << fk->unsafe[0].why;
 }
 
 TEST(PlannerTest, OlderServersGetNoRewriteTheyCannotRun) {

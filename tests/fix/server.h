@@ -69,6 +69,36 @@ inline std::string SchemaDump(const db::EmbeddedServer& server, const std::strin
 
 inline std::string SchemaDump(testing::TestDatabase& d) { return SchemaDump(d.server(), d.name()); }
 
+// `dump` with the column lines of each CREATE TABLE sorted: expand/contract adds the new column
+// at the end of its table, and column order is all that may differ.
+inline std::string SortTableColumns(const std::string& dump) {
+  std::string out;
+  std::vector<std::string> cols;
+  bool in_table = false;
+  size_t b = 0;
+  while (b < dump.size()) {
+    size_t e = dump.find('\n', b);
+    if (e == std::string::npos) e = dump.size();
+    std::string line = dump.substr(b, e - b);
+    b = e + 1;
+    if (in_table && line == ");") {
+      std::sort(cols.begin(), cols.end());
+      for (size_t i = 0; i < cols.size(); ++i)
+        out += cols[i] + (i + 1 < cols.size() ? ",\n" : "\n");
+      cols.clear();
+      in_table = false;
+    } else if (in_table) {
+      if (!line.empty() && line.back() == ',') line.pop_back();
+      cols.push_back(line);
+      continue;
+    } else if (line.rfind("CREATE TABLE ", 0) == 0 && !line.empty() && line.back() == '(') {
+      in_table = true;
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
 // Constraints left NOT VALID and indexes left INVALID, one per line, sorted.
 inline std::string Invalid(db::Connection& conn) {
   db::DbResult<db::Rows> r = conn.Exec(

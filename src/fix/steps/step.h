@@ -178,6 +178,7 @@ bool CheckConstraintStep(Context& ctx, size_t cmd);
 bool UniqueConstraintStep(Context& ctx, size_t cmd);
 bool SetNotNullStep(Context& ctx, size_t cmd);
 bool VolatileDefaultStep(Context& ctx, size_t cmd);
+bool TypeChangeStep(Context& ctx, size_t cmd);
 bool DetachPartitionStep(Context& ctx, size_t cmd);
 bool ValidateConstraintStep(Context& ctx, size_t cmd);
 

@@ -64,6 +64,13 @@ void Judge(Context& ctx, const sql::Statement& s, const locks::Effect& e, const 
     if (!e.notes.empty()) why += ": " + e.notes.front();
     std::vector<std::string> steps;
     if (a && a->type == sql::AlterType::kAlterColumnType) {
+      // What keeps TypeChangeStep from doing these steps itself, from the predicate it uses.
+      locks::Options lo;
+      lo.pg_version = ctx.options().pg_version;
+      const std::string blocker = locks::TypeChangeRewriteBlocker(
+          ctx.parsed().statements, ctx.index, static_cast<size_t>(a - ctx.stmt().cmds.data()),
+          ctx.before(), lo);
+      if (!blocker.empty()) why += " (lockstep fix cannot rewrite it: " + blocker + ")";
       steps = {"add a new column of the new type", "write both columns (application or trigger)",
                "backfill the new column in batches", "deploy code that reads the new column",
                "drop the old column in a later migration"};
