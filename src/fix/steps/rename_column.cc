@@ -52,6 +52,20 @@ std::string Qualified(const sql::QName& written, const std::string& name) {
   return QuoteQName(sql::QName{written.schema, name});
 }
 
+// The name `ix` has at the end of the migration: a hand-written rename migration often renames
+// the column's index after it (ALTER INDEX "T_a_key" RENAME TO "T_b_key"), which the expand
+// applies to the old index; the new index must end up with that name.
+std::string FinalIndexName(const Context& ctx, const schema::Index& ix) {
+  std::string name = ix.name.name;
+  for (size_t j = ctx.index + 1; j < ctx.statement_count(); ++j) {
+    const sql::Statement& o = ctx.stmt(j);
+    if (o.kind == sql::Kind::kRename && o.object_type == sql::ObjectType::kIndex &&
+        ctx.before(j).Resolve(o.table) == sql::QName{ix.name.schema, name})
+      name = o.rename_to;
+  }
+  return name;
+}
+
 }  // namespace
 
 bool RenameColumnStep(Context& ctx) {
@@ -158,7 +172,7 @@ bool RenameColumnStep(Context& ctx) {
                     " without blocking writes (under a temporary name until the contract)";
     ctx.Add(std::move(build));
     renames += "ALTER INDEX " + Qualified(s.table, temp) + " RENAME TO " +
-               QuoteIdent(ix->name.name) + ";\n";
+               QuoteIdent(FinalIndexName(ctx, *ix)) + ";\n";
   }
 
   NewMigration contract;
