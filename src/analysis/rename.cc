@@ -114,9 +114,10 @@ std::string ColumnRenameBlocker(const schema::Catalog& before, const sql::Statem
   };
   for (const schema::Constraint& k : t->constraints)
     if (uses(k))
-      return "constraint " + k.name +
-             " uses it (or may: a CHECK lockstep cannot read); keys, foreign keys and checks "
-             "are not moved to a new column yet";
+      return Has(k.columns, s.rename_from)
+                 ? "constraint " + k.name +
+                       " uses it: keys, foreign keys and checks are not moved to a new column yet"
+                 : "CHECK " + k.name + " may use it (lockstep cannot read its condition)";
   for (const auto& [other, fk] : before.ReferencesTo(tab))
     if (Has(fk->ref_columns, s.rename_from))
       return "foreign key " + fk->name + " of " + other->name.ToString() + " references it";
@@ -127,6 +128,33 @@ std::string ColumnRenameBlocker(const schema::Catalog& before, const sql::Statem
              "does not keep the text of";
     if (Has(ix->columns, s.rename_from) && (ix->constraint_backed || ix->primary))
       return "index " + ix->name.ToString() + " backs a constraint on it";
+  }
+  return "";
+}
+
+std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i) {
+  const sql::Statement& r = *m.statements[i].statement;
+  const schema::Catalog& before = *m.statements[i].before;
+  const sql::QName old = before.Resolve(r.table);
+  const sql::QName renamed{old.schema, r.rename_to};
+  const bool table_rename = r.object_type == sql::ObjectType::kTable;
+  for (size_t j = i + 1; j < m.statements.size(); ++j) {
+    const sql::Statement& s = *m.statements[j].statement;
+    const schema::Catalog& c = *m.statements[j].before;
+    auto names = [&](const sql::QName& q) {
+      const sql::QName x = c.Resolve(q);
+      return x == old || (table_rename && x == renamed);
+    };
+    bool uses = !s.table.name.empty() && names(s.table);
+    for (const sql::QName& o : s.objects) uses = uses || names(o);
+    if (!uses || s.object_type == sql::ObjectType::kIndex) continue;
+    if (s.kind == sql::Kind::kRename && s.object_type == sql::ObjectType::kConstraint) continue;
+    if (!table_rename && s.kind == sql::Kind::kRename &&
+        s.object_type == sql::ObjectType::kColumn && s.rename_from != r.rename_from &&
+        s.rename_from != r.rename_to && s.rename_to != r.rename_from && s.rename_to != r.rename_to)
+      continue;
+    return "a later statement uses the table (line " +
+           std::to_string(m.source.PositionOf(s.begin).line) + ")";
   }
   return "";
 }

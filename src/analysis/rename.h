@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "analysis/history.h"
 #include "schema/catalog.h"
 #include "sql/ast.h"
 
@@ -29,6 +30,14 @@ std::string TableRenameBlocker(const schema::Catalog& before, const sql::Stateme
 // equivalent). `before` is the catalog just before `rename`.
 bool IsCompatibilityView(const schema::Catalog& before, const sql::Statement& rename,
                          const sql::Statement& next);
+
+// Why a later statement of `m` than statement `i` (a column or table rename; `m` analysed with
+// catalogs) makes the expand wrong, or "" when none does: one that uses the table would run
+// against the expanded shape (the new column still beside the old one, or a view whose columns
+// are fixed) instead of the renamed one. Renames of constraints and indexes are harmless (neither
+// the sync trigger nor the view names one), and so, after a column rename, are renames of other
+// columns of the table.
+std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i);
 
 // A column type as SQL (`"pg_catalog"."varchar"(120)`, `"Role"[]`), or nullopt when the model
 // does not hold all of it (type modifiers that are not integer constants, interval fields).

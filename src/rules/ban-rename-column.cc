@@ -20,7 +20,8 @@ class BanRenameColumn : public Rule {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kColumn) return;
     if (!ctx.IsLive(s.table)) return;
-    const std::string blocker = analysis::ColumnRenameBlocker(ctx.catalog(), s);
+    std::string blocker = analysis::ColumnRenameBlocker(ctx.catalog(), s);
+    if (blocker.empty()) blocker = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index);
     const bool fixable = blocker.empty() && ctx.settings().pg_version >= 12;
     Diagnostic d;
     d.rule = std::string(id());

@@ -26,7 +26,8 @@ class BanRenameTable : public Rule {
     if (ctx.index + 1 < all.size() && all[ctx.index + 1].statement &&
         analysis::IsCompatibilityView(ctx.catalog(), s, *all[ctx.index + 1].statement))
       return;
-    const std::string blocker = analysis::TableRenameBlocker(ctx.catalog(), s);
+    std::string blocker = analysis::TableRenameBlocker(ctx.catalog(), s);
+    if (blocker.empty()) blocker = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index);
     Diagnostic d;
     d.rule = std::string(id());
     d.severity = default_severity();

@@ -23,31 +23,6 @@
 namespace lockstep::fix::steps {
 namespace {
 
-std::string Line(const Context& ctx, size_t j) {
-  return "line " + std::to_string(ctx.migration().source.PositionOf(ctx.stmt(j).begin).line) +
-         " (" + ctx.Summary(j) + ")";
-}
-
-// A later statement of the migration that uses `table` (or the renamed column) other than by
-// renaming another of its columns, which would run against the expanded table instead of the
-// renamed one; "" when none.
-std::string LaterUse(const Context& ctx, const sql::QName& table, const sql::Statement& rename) {
-  for (size_t j = ctx.index + 1; j < ctx.statement_count(); ++j) {
-    const sql::Statement& s = ctx.stmt(j);
-    const schema::Catalog& c = ctx.before(j);
-    const bool same = !s.table.name.empty() && c.Resolve(s.table) == table;
-    bool dropped = false;
-    for (const sql::QName& o : s.objects) dropped = dropped || c.Resolve(o) == table;
-    if (!same && !dropped) continue;
-    const bool other_column_rename =
-        same && s.kind == sql::Kind::kRename && s.object_type == sql::ObjectType::kColumn &&
-        s.rename_from != rename.rename_from && s.rename_from != rename.rename_to &&
-        s.rename_to != rename.rename_from && s.rename_to != rename.rename_to;
-    if (!other_column_rename) return Line(ctx, j);
-  }
-  return "";
-}
-
 std::string Qualified(const sql::QName& written, const std::string& name) {
   return QuoteQName(sql::QName{written.schema, name});
 }
@@ -82,8 +57,7 @@ bool RenameColumnStep(Context& ctx) {
   if (why.empty() && ctx.options().pg_version < 12)
     why = "PostgreSQL before 12 cannot use a CHECK to skip SET NOT NULL's scan";
   if (why.empty()) {
-    const std::string later = LaterUse(ctx, ctx.before().Resolve(s.table), s);
-    if (!later.empty()) why = "a later statement uses the table: " + later;
+    why = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index);
   }
   if (!why.empty()) {
     ctx.MarkUnsafe(

@@ -12,7 +12,8 @@
 //
 // What the view does not carry: TRUNCATE, LOCK and ALTER TABLE on the old name, and columns
 // added to u later (the view's column list is fixed when it is created); a later statement of
-// the same migration that uses the table is refused for that reason.
+// the same migration that uses the table is refused for that reason (renames of its constraints
+// and indexes, as Prisma writes after a table rename, are not uses).
 #include "analysis/rename.h"
 #include "fix/steps/step.h"
 
@@ -25,23 +26,14 @@ bool RenameTableStep(Context& ctx) {
       ctx.before().OriginOf(s.table) != schema::Origin::kExisting)
     return false;
   const sql::QName old = ctx.before().Resolve(s.table);
-  const sql::QName renamed{old.schema, s.rename_to};
   // Fix's own output (or the same done by hand): the view already keeps the old name working.
   if (ctx.index + 1 < ctx.statement_count() &&
       analysis::IsCompatibilityView(ctx.before(), s, ctx.stmt(ctx.index + 1)))
     return true;
   std::string why = analysis::TableRenameBlocker(ctx.before(), s);
-  for (size_t j = ctx.index + 1; why.empty() && j < ctx.statement_count(); ++j) {
-    const sql::Statement& o = ctx.stmt(j);
-    const schema::Catalog& c = ctx.before(j);
-    bool uses =
-        !o.table.name.empty() && (c.Resolve(o.table) == renamed || c.Resolve(o.table) == old);
-    for (const sql::QName& q : o.objects)
-      uses = uses || c.Resolve(q) == renamed || c.Resolve(q) == old;
-    if (uses)
-      why = "a later statement uses the table (line " +
-            std::to_string(ctx.migration().source.PositionOf(o.begin).line) + ", " +
-            ctx.Summary(j) + "): the view under the old name would not follow it";
+  if (why.empty()) {
+    why = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index);
+    if (!why.empty()) why += ": the view under the old name would not follow it";
   }
   if (!why.empty()) {
     ctx.MarkUnsafe(
