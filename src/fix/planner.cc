@@ -238,6 +238,8 @@ Result<Plan> PlanFix(const analysis::History& history, size_t target, const Opti
       steps::DropIndexStep,
       steps::ReindexStep,
       steps::RefreshMatViewStep,
+      steps::RenameColumnStep,
+      steps::RenameTableStep,
   };
   for (size_t i = 0; i < m.parsed.statements.size(); ++i) {
     ctx.BeginStatement(i);

@@ -1,5 +1,6 @@
 // squawk renaming-table, strong_migrations, pgfence rename-table: running clients keep querying
 // the old name until they are redeployed. A table created in this migration has no clients yet.
+#include "analysis/rename.h"
 #include "rules/common.h"
 #include "rules/registry.h"
 
@@ -13,18 +14,36 @@ class BanRenameTable : public Rule {
   std::string_view summary() const override {
     return "RENAME TO breaks clients that still query the old table name";
   }
+  // The renames fix rewrites as expand/contract (src/fix/steps/rename_table.cc).
+  bool fixable() const override { return true; }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kTable) return;
     if (!ctx.IsLive(s.table)) return;
-    Report(ctx, *this,
-           "Renaming " + Quoted(s.table) + " to \"" + s.rename_to +
-               "\" breaks every running client that still queries the old name",
-           "Keep a view under the old name until every client uses the new one, then drop the "
-           "view: `ALTER TABLE " +
-               Ident(s.table) + " RENAME TO " + Ident(s.rename_to) + "; CREATE VIEW " +
-               Ident(s.table) + " AS SELECT * FROM " +
-               Ident(sql::QName{s.table.schema, s.rename_to}) + "`");
+    // Followed by the view under the old name (fix's expand, or the same by hand): old clients
+    // keep working.
+    const auto& all = ctx.migration().statements;
+    if (ctx.index + 1 < all.size() && all[ctx.index + 1].statement &&
+        analysis::IsCompatibilityView(ctx.catalog(), s, *all[ctx.index + 1].statement))
+      return;
+    std::string blocker = analysis::TableRenameBlocker(ctx.catalog(), s);
+    if (blocker.empty()) blocker = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index);
+    Diagnostic d;
+    d.rule = std::string(id());
+    d.severity = default_severity();
+    d.message = "Renaming " + Quoted(s.table) + " to \"" + s.rename_to +
+                "\" breaks every running client that still queries the old name";
+    d.help =
+        "Keep a view under the old name until every client uses the new one, then drop the "
+        "view: `ALTER TABLE " +
+        Ident(s.table) + " RENAME TO " + Ident(s.rename_to) + "; CREATE VIEW " + Ident(s.table) +
+        " AS SELECT * FROM " + Ident(sql::QName{s.table.schema, s.rename_to}) + "`" +
+        (blocker.empty() ? " (lockstep fix writes it, and the DROP VIEW as a contract "
+                           "migration)"
+                         : " (lockstep fix cannot: " + blocker + ")");
+    d.begin = d.end = -1;
+    d.fixable = blocker.empty();
+    ctx.Report(std::move(d));
   }
 };
 

@@ -22,6 +22,10 @@ inline bool Candidate(const std::string& text) {
       case sql::Kind::kDrop:
         if (s.object_type == sql::ObjectType::kIndex) return true;
         break;
+      case sql::Kind::kRename:
+        if (s.object_type == sql::ObjectType::kColumn || s.object_type == sql::ObjectType::kTable)
+          return true;
+        break;
       case sql::Kind::kAlterTable:
         for (const sql::AlterCmd& c : s.cmds)
           if (c.type == sql::AlterType::kAddConstraint || c.type == sql::AlterType::kSetNotNull ||

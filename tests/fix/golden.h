@@ -5,9 +5,7 @@
 //   input/     a Prisma migrations directory; the fix target is its last migration
 //              (or a file INPUT naming such a directory relative to the source tree)
 //   expected/  the target folder and every new folder, byte for byte
-//   OPTIONS    optional, one per line: "minimal", "pg-version N", "columns-move" (the fix moves
-//              a column to the end of its table, as expand/contract does: the server tests
-//              compare the columns of each table as a set)
+//   OPTIONS    optional, one per line: "minimal", "pg-version N"
 #pragma once
 
 #include <algorithm>
@@ -43,7 +41,6 @@ struct GoldenCase {
   fs::path dir;
   fs::path input;  // the migrations directory
   fix::Options options;
-  bool columns_move = false;  // "columns-move" in OPTIONS
 };
 
 inline void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.name; }
@@ -66,7 +63,6 @@ inline std::vector<GoldenCase> GoldenCases() {
     std::string word;
     while (opts >> word) {
       if (word == "minimal") c.options.minimal = true;
-      if (word == "columns-move") c.columns_move = true;
       if (word == "pg-version") opts >> c.options.pg_version;
     }
     out.push_back(std::move(c));

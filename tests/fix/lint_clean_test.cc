@@ -80,6 +80,37 @@ TEST(FixLintFlags, TypeChangesFixRewritesAreFixable) {
   EXPECT_EQ(fixable, (std::vector<bool>{false, false, false, true}));
 }
 
+// Lint marks fixable exactly the renames fix rewrites as expand/contract: not a column a view
+// reads (through its table) or a generated column may compute from, nor a serial column, nor a
+// table a later statement alters (renaming its key, as Prisma does, is fine).
+TEST(FixLintFlags, RenamesAreFixableUnlessADependentMakesTheExpandWrong) {
+  const std::string init =
+      "CREATE TABLE t (id bigint PRIMARY KEY, a int NOT NULL DEFAULT 0, s serial);\n"
+      "CREATE TABLE v (id bigint PRIMARY KEY, a int);\n"
+      "CREATE TABLE x (id bigint PRIMARY KEY);\n"
+      "CREATE VIEW v_view AS SELECT a FROM v;\n"
+      "CREATE TABLE g (id bigint PRIMARY KEY, a int, d int GENERATED ALWAYS AS (a * 2) STORED);\n";
+  const std::string rename =
+      "ALTER TABLE t RENAME COLUMN a TO b;\n"
+      "ALTER TABLE t RENAME COLUMN s TO s2;\n"
+      "ALTER TABLE v RENAME COLUMN a TO b;\n"
+      "ALTER TABLE g RENAME COLUMN a TO b;\n"
+      "ALTER TABLE x RENAME TO u;\n"
+      "ALTER TABLE v RENAME TO w;\n"
+      "ALTER TABLE w RENAME CONSTRAINT v_pkey TO w_pkey;\n"
+      "ALTER TABLE g RENAME TO h;\n"
+      "ALTER TABLE h ADD COLUMN e int;\n";
+  lint::Options o;
+  o.only_rules = {"ban-rename-column", "ban-rename-table"};
+  const analysis::History h =
+      lint::ReplayForLint({{"001_init", "001_init/migration.sql", init},
+                           {"002_rename", "002_rename/migration.sql", rename}},
+                          1, o.settings);
+  std::vector<bool> fixable;
+  for (const Diagnostic& d : lint::Run(h, o)) fixable.push_back(d.fixable);
+  EXPECT_EQ(fixable, (std::vector<bool>{true, false, false, false, true, true, false}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, FixLintTest, ::testing::ValuesIn(GoldenCases()),
                          [](const ::testing::TestParamInfo<GoldenCase>& i) {
                            std::string n;

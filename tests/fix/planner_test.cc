@@ -28,8 +28,13 @@ TEST(PlannerTest, WhatCannotBeMadeSafeIsLeftUnchangedAndExplained) {
            // A plain column's type change is rewritten (type_change golden case); a key's not
            // yet.
            "ALTER TABLE \"User\" ALTER COLUMN \"id\" TYPE BIGINT;",
+           // Renames are rewritten as expand/contract (rename_column and rename_table golden
+           // cases) unless a dependent would make the expand wrong: a view reading the column,
+           // a later statement using the renamed table.
+           "CREATE VIEW \"UserMail\" AS SELECT \"email\" FROM \"User\";\n"
            "ALTER TABLE \"User\" RENAME COLUMN \"email\" TO \"mail\";",
-           "ALTER TABLE \"User\" RENAME TO \"Person\";",
+           "ALTER TABLE \"User\" RENAME TO \"Person\";\n"
+           "ALTER TABLE \"Person\" ADD COLUMN \"nick\" TEXT;",
            // A volatile default alone is rewritten (volatile_default golden case); beside a
            // UNIQUE, or from a serial type, it is not yet.
            "ALTER TABLE \"User\" ADD COLUMN \"token\" UUID DEFAULT gen_random_uuid() UNIQUE;",
@@ -70,6 +75,33 @@ TEST(PlannerTest, TypeChangeIsExpandContractOrSaysWhyNot) {
                                    "constraint Post_userId_fkey"),
             std::string::npos)
       << fk->unsafe[0].why;
+}
+
+// Bad input for the rename rewrites: a clear reason, and nothing of the expand written.
+TEST(PlannerTest, RenamesThatCannotBeExpandedSayWhy) {
+  const fix::Plan view = PlanOf(
+      "CREATE VIEW \"UserMail\" AS SELECT \"email\" FROM \"User\";\n"
+      "ALTER TABLE \"User\" RENAME COLUMN \"email\" TO \"mail\";");
+  ASSERT_EQ(view.unsafe.size(), 1u);
+  EXPECT_NE(view.unsafe[0].why.find("view public.UserMail reads the table"), std::string::npos)
+      << view.unsafe[0].why;
+  EXPECT_TRUE(view.contract.empty());
+  const fix::Plan generated = PlanOf(
+      "ALTER TABLE \"User\" ADD COLUMN \"double\" INTEGER GENERATED ALWAYS AS (\"age\" * 2) "
+      "STORED;\n"
+      "ALTER TABLE \"User\" RENAME COLUMN \"age\" TO \"years\";");
+  ASSERT_FALSE(generated.unsafe.empty());
+  EXPECT_NE(generated.unsafe.back().why.find("generated column double"), std::string::npos)
+      << generated.unsafe.back().why;
+  EXPECT_TRUE(generated.contract.empty());
+  const fix::Plan later = PlanOf(
+      "ALTER TABLE \"User\" RENAME TO \"Person\";\n"
+      "ALTER TABLE \"Person\" ADD COLUMN \"nick\" TEXT;");
+  ASSERT_EQ(later.unsafe.size(), 1u);
+  EXPECT_NE(later.unsafe[0].why.find("a later statement uses the table (line 2"), std::string::npos)
+      << later.unsafe[0].why;
+  EXPECT_EQ(later.rewritten, later.original);
+  EXPECT_TRUE(later.contract.empty());
 }
 
 TEST(PlannerTest, OlderServersGetNoRewriteTheyCannotRun) {

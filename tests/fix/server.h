@@ -69,9 +69,10 @@ inline std::string SchemaDump(const db::EmbeddedServer& server, const std::strin
 
 inline std::string SchemaDump(testing::TestDatabase& d) { return SchemaDump(d.server(), d.name()); }
 
-// `dump` with the column lines of each CREATE TABLE sorted: expand/contract adds the new column
-// at the end of its table, and column order is all that may differ.
-inline std::string SortTableColumns(const std::string& dump) {
+// `dump` with the column lines of each CREATE TABLE sorted (trailing commas dropped): a rename
+// done as expand/contract adds the new column at the end and drops the old one, and PostgreSQL
+// cannot reorder columns, so the position is the one difference it may leave.
+inline std::string WithoutColumnOrder(const std::string& dump) {
   std::string out;
   std::vector<std::string> cols;
   bool in_table = false;
@@ -81,20 +82,38 @@ inline std::string SortTableColumns(const std::string& dump) {
     if (e == std::string::npos) e = dump.size();
     std::string line = dump.substr(b, e - b);
     b = e + 1;
-    if (in_table && line == ");") {
+    if (in_table && line.rfind(")", 0) == 0) {
       std::sort(cols.begin(), cols.end());
-      for (size_t i = 0; i < cols.size(); ++i)
-        out += cols[i] + (i + 1 < cols.size() ? ",\n" : "\n");
+      for (const std::string& c : cols) out += c + "\n";
       cols.clear();
       in_table = false;
     } else if (in_table) {
       if (!line.empty() && line.back() == ',') line.pop_back();
       cols.push_back(line);
       continue;
-    } else if (line.rfind("CREATE TABLE ", 0) == 0 && !line.empty() && line.back() == '(') {
-      in_table = true;
     }
+    if (line.rfind("CREATE TABLE ", 0) == 0) in_table = true;
     out += line + "\n";
+  }
+  return out;
+}
+
+// Every row of every table of the user's schemas, as sorted JSON objects per table (keys by
+// name, so the columns' order does not matter).
+inline std::string TableData(db::Connection& conn) {
+  db::DbResult<db::Rows> tables = conn.Exec(
+      "SELECT format('%I.%I', n.nspname, c.relname) AS t FROM pg_class c JOIN pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', "
+      "'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1");
+  if (!tables.ok()) return "query failed: " + tables.error().OneLine();
+  std::string out;
+  for (size_t i = 0; i < tables->size(); ++i) {
+    const std::string t = tables->Value(i, "t").value_or("?");
+    db::DbResult<db::Rows> r = conn.Exec(
+        "SELECT coalesce(jsonb_agg(x ORDER BY x::text), '[]')::text AS d FROM (SELECT "
+        "to_jsonb(r) AS x FROM " +
+        t + " r) s");
+    out += t + ": " + (r.ok() ? r->Value(0, "d").value_or("?") : r.error().OneLine()) + "\n";
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // Equivalence on a real server: for every golden case (the seed example included), the original
-// history and the fixed history give the same schema (pg_dump --schema-only), nothing is left
+// history and the fixed history (expand, then the contract phase) give the same schema (pg_dump
+// --schema-only) and the same rows, nothing is left
 // NOT VALID or INVALID, and the fixed migrations apply under both Prisma engine behaviours: each
 // file as one simple query (native engine) and statement by statement (newer engines). And no
 // folder of the fix opens a window (issue 12 item 5): after each one, every primary key, unique
@@ -31,8 +32,12 @@ TEST_P(FixServerTest, FixedHistoryBuildsTheSameSchema) {
     if (err.find("25001") != std::string::npos) err = ApplyEach((*original)->conn(), m.sql);
     ASSERT_EQ(err, "") << c.name << ": the original " << m.name << " does not apply";
   }
-  const std::string want = SchemaDump(**original);
+  // A rename's expand/contract may leave columns in another order (WithoutColumnOrder).
+  const bool contract = !fixed->plan.contract.empty();
+  const std::string want =
+      contract ? WithoutColumnOrder(SchemaDump(**original)) : SchemaDump(**original);
   const std::string want_invalid = Invalid((*original)->conn());
+  const std::string want_data = TableData((*original)->conn());
   ASSERT_NE(want.find("CREATE TABLE"), std::string::npos) << want;
 
   for (const bool whole : {true, false}) {
@@ -47,7 +52,8 @@ TEST_P(FixServerTest, FixedHistoryBuildsTheSameSchema) {
           whole ? ApplyWhole((*db)->conn(), f.after) : ApplyEach((*db)->conn(), f.after);
       ASSERT_EQ(err, "") << c.name << ": " << f.relative << " fails:\n" << f.after;
     }
-    // The contract phase, once the rollout is done (applied here unless laid out as a file).
+    // The contract phase, in order, once the rollout is done (the fix's writer holds it back;
+    // applied here unless laid out among the files).
     for (const fix::NewMigration& m : fixed->plan.contract) {
       if (std::any_of(fixed->files.begin(), fixed->files.end(),
                       [&](const fix::OutputFile& f) { return f.after == m.sql; }))
@@ -56,11 +62,11 @@ TEST_P(FixServerTest, FixedHistoryBuildsTheSameSchema) {
           whole ? ApplyWhole((*db)->conn(), m.sql) : ApplyEach((*db)->conn(), m.sql);
       ASSERT_EQ(err, "") << c.name << ": contract " << m.slug << " fails:\n" << m.sql;
     }
-    const std::string got = c.columns_move ? SortTableColumns(SchemaDump(**db)) : SchemaDump(**db);
-    const std::string want_here = c.columns_move ? SortTableColumns(want) : want;
-    EXPECT_EQ(got, want_here) << c.name << ": schemas differ:\n"
-                              << fix::UnifiedDiff("schema.sql", want_here, got);
+    const std::string got = contract ? WithoutColumnOrder(SchemaDump(**db)) : SchemaDump(**db);
+    EXPECT_EQ(got, want) << c.name << ": schemas differ:\n"
+                         << fix::UnifiedDiff("schema.sql", want, got);
     EXPECT_EQ(Invalid((*db)->conn()), want_invalid) << c.name;
+    EXPECT_EQ(TableData((*db)->conn()), want_data) << c.name << ": data differ";
   }
 }
 

@@ -170,6 +170,8 @@ bool CreateIndexStep(Context& ctx);
 bool DropIndexStep(Context& ctx);
 bool ReindexStep(Context& ctx);
 bool RefreshMatViewStep(Context& ctx);
+bool RenameColumnStep(Context& ctx);
+bool RenameTableStep(Context& ctx);
 bool IsolateNonTransactionalStep(Context& ctx);
 
 // ALTER TABLE action steps: return true when they claim action `cmd` of the current statement.

@@ -1,5 +1,6 @@
 // What no step could make safe: statements that rewrite or scan a live table under a lock that
-// blocks its traffic, fail on a populated table, or break running code (renames). The plan
+// blocks its traffic, fail on a populated table, or break running code (renames the rename steps
+// could not rewrite). The plan
 // explains the expand/contract sequence; fix exits with kUnsafe unless --allow-unsafe.
 #include <algorithm>
 
@@ -30,6 +31,9 @@ void Judge(Context& ctx, const sql::Statement& s, const locks::Effect& e, const 
                     "NOT VALID, VALIDATE, SET NOT NULL)"});
     return;
   }
+  // A rename of a live column or table that RenameColumnStep / RenameTableStep could not rewrite
+  // is marked unsafe by the step itself, with the reason; one that reaches here is of a relation
+  // the history does not know.
   if (s.kind == sql::Kind::kRename &&
       (s.object_type == sql::ObjectType::kTable || s.object_type == sql::ObjectType::kColumn) &&
       live(table)) {
@@ -37,7 +41,9 @@ void Judge(Context& ctx, const sql::Statement& s, const locks::Effect& e, const 
     ctx.MarkUnsafe(
         std::string("renaming a ") + (is_table ? "table" : "column") +
             " breaks every running instance of the application that still uses the "
-            "old name (and takes ACCESS EXCLUSIVE)",
+            "old name (and takes ACCESS EXCLUSIVE); " +
+            table.ToString() +
+            " is not in the replayed history, so fix cannot rewrite it as expand/contract",
         is_table
             ? std::vector<
                   std::string>{"expand: rename, and create a view with the old name (CREATE "

@@ -1,0 +1,179 @@
+#include "analysis/rename.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "sql/quote.h"
+
+namespace lockstep::analysis {
+namespace {
+
+bool Has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// The first view or materialized view that reads `table`, or null.
+const schema::Table* ViewReading(const schema::Catalog& c, const sql::QName& table) {
+  for (const auto& [key, t] : c.tables())
+    if ((t.kind == schema::Table::Kind::kView || t.kind == schema::Table::Kind::kMatView) &&
+        std::find(t.reads.begin(), t.reads.end(), table) != t.reads.end())
+      return &t;
+  return nullptr;
+}
+
+bool Numeric(const std::string& s) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  return *end == '\0';
+}
+
+}  // namespace
+
+std::optional<std::string> TypeSql(const sql::TypeRef& t) {
+  if (t.names.empty() || t.has_nonconst_typmods) return std::nullopt;
+  // INTERVAL's modifiers encode its fields (DAY TO SECOND): not writable as plain numbers.
+  if (t.base() == "interval" && !t.typmods.empty()) return std::nullopt;
+  std::string out;
+  for (const std::string& n : t.names) out += (out.empty() ? "" : ".") + sql::QuoteIdent(n);
+  if (!t.typmods.empty()) {
+    out += '(';
+    for (size_t i = 0; i < t.typmods.size(); ++i)
+      out += (i ? "," : "") + std::to_string(t.typmods[i]);
+    out += ')';
+  }
+  for (int i = 0; i < t.array_dims; ++i) out += "[]";
+  return out;
+}
+
+std::optional<std::string> DefaultSql(const sql::Expr& e) {
+  using K = sql::Expr::Kind;
+  if (e.kind == K::kNull) return "NULL";
+  if (e.kind == K::kConst && e.cast_types.empty() && e.functions.empty()) {
+    // The model keeps a constant's value, not how it was written: a number or boolean is written
+    // bare, anything else as a string literal, which PostgreSQL coerces to the column's type as
+    // it did the original (`'USER'` for an enum, `'x'` for text).
+    if (Numeric(e.const_value) || e.const_value == "true" || e.const_value == "false")
+      return e.const_value;
+    std::string q = "'";
+    for (char c : e.const_value) q += c == '\'' ? std::string("''") : std::string(1, c);
+    return q + "'";
+  }
+  if (e.kind == K::kSqlValueFunction && e.sql_value_functions.size() == 1 && e.functions.empty() &&
+      e.cast_types.empty()) {
+    const std::string& f = e.sql_value_functions.front();
+    if (f == "current_timestamp" || f == "current_date" || f == "localtimestamp") {
+      std::string up = f;
+      std::transform(up.begin(), up.end(), up.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      return up;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string ColumnRenameBlocker(const schema::Catalog& before, const sql::Statement& s) {
+  const sql::QName tab = before.Resolve(s.table);
+  const schema::Table* t = before.FindTable(tab);
+  if (!t) return "the table is not in the replayed history";
+  if (t->kind != schema::Table::Kind::kTable)
+    return "only a plain table is rewritten (not a partitioned table, view or foreign table)";
+  const schema::Column* c = t->FindColumn(s.rename_from);
+  if (!c) return "the column is not in the replayed history";
+  if (t->FindColumn(s.rename_to)) return "the table already has a column " + s.rename_to;
+  if (const schema::Table* v = ViewReading(before, tab))
+    return "view " + v->name.ToString() +
+           " reads the table: PostgreSQL renames the column inside the view, but a new column "
+           "would not be in it, and the contract's DROP COLUMN would fail on it";
+  for (const schema::Column& g : t->columns)
+    if (g.generated)
+      return "generated column " + g.name +
+             " may compute from it: it would keep reading the old column, which the contract "
+             "drops";
+  if (c->identity) return "it is an identity column (its sequence belongs to the old column)";
+  if (c->generated) return "it is a generated column";
+  const std::string& base = c->type.base();
+  if (base == "serial" || base == "bigserial" || base == "smallserial" || base == "serial2" ||
+      base == "serial4" || base == "serial8" ||
+      (c->default_expr &&
+       std::find(c->default_expr->functions.begin(), c->default_expr->functions.end(), "nextval") !=
+           c->default_expr->functions.end()))
+    return "its default takes a sequence the old column owns (serial): dropping the old column "
+           "would drop the sequence";
+  if (!TypeSql(c->type)) return "lockstep cannot write its type out exactly";
+  if (c->default_expr && !DefaultSql(*c->default_expr))
+    return "lockstep does not keep the text of its default (only constants and "
+           "CURRENT_TIMESTAMP-like defaults are copied)";
+  auto uses = [&](const schema::Constraint& k) {
+    if (Has(k.columns, s.rename_from)) return true;
+    if (k.type != sql::Constraint::Type::kCheck) return false;
+    if (!k.check_conditions) return true;
+    for (const sql::ColumnCondition& cc : *k.check_conditions)
+      if (cc.column == s.rename_from) return true;
+    return false;
+  };
+  for (const schema::Constraint& k : t->constraints)
+    if (uses(k))
+      return Has(k.columns, s.rename_from)
+                 ? "constraint " + k.name +
+                       " uses it: keys, foreign keys and checks are not moved to a new column yet"
+                 : "CHECK " + k.name + " may use it (lockstep cannot read its condition)";
+  for (const auto& [other, fk] : before.ReferencesTo(tab))
+    if (Has(fk->ref_columns, s.rename_from))
+      return "foreign key " + fk->name + " of " + other->name.ToString() + " references it";
+  for (const schema::Index* ix : before.IndexesOn(tab)) {
+    if (ix->has_expressions || ix->partial)
+      return "index " + ix->name.ToString() +
+             " has an expression or a predicate, which may use the column and which lockstep "
+             "does not keep the text of";
+    if (Has(ix->columns, s.rename_from) && (ix->constraint_backed || ix->primary))
+      return "index " + ix->name.ToString() + " backs a constraint on it";
+  }
+  return "";
+}
+
+std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i) {
+  const sql::Statement& r = *m.statements[i].statement;
+  const schema::Catalog& before = *m.statements[i].before;
+  const sql::QName old = before.Resolve(r.table);
+  const sql::QName renamed{old.schema, r.rename_to};
+  const bool table_rename = r.object_type == sql::ObjectType::kTable;
+  for (size_t j = i + 1; j < m.statements.size(); ++j) {
+    const sql::Statement& s = *m.statements[j].statement;
+    const schema::Catalog& c = *m.statements[j].before;
+    auto names = [&](const sql::QName& q) {
+      const sql::QName x = c.Resolve(q);
+      return x == old || (table_rename && x == renamed);
+    };
+    bool uses = !s.table.name.empty() && names(s.table);
+    for (const sql::QName& o : s.objects) uses = uses || names(o);
+    if (!uses || s.object_type == sql::ObjectType::kIndex) continue;
+    if (s.kind == sql::Kind::kRename && s.object_type == sql::ObjectType::kConstraint) continue;
+    if (!table_rename && s.kind == sql::Kind::kRename &&
+        s.object_type == sql::ObjectType::kColumn && s.rename_from != r.rename_from &&
+        s.rename_from != r.rename_to && s.rename_to != r.rename_from && s.rename_to != r.rename_to)
+      continue;
+    return "a later statement uses the table (line " +
+           std::to_string(m.source.PositionOf(s.begin).line) + ")";
+  }
+  return "";
+}
+
+std::string TableRenameBlocker(const schema::Catalog& before, const sql::Statement& s) {
+  const schema::Table* t = before.FindTable(before.Resolve(s.table));
+  if (!t) return "the table is not in the replayed history";
+  if (t->kind != schema::Table::Kind::kTable && t->kind != schema::Table::Kind::kPartitioned)
+    return "only a table is rewritten (a view over it is automatically updatable)";
+  return "";
+}
+
+bool IsCompatibilityView(const schema::Catalog& before, const sql::Statement& rename,
+                         const sql::Statement& next) {
+  if (next.kind != sql::Kind::kCreateView || next.or_replace) return false;
+  const sql::QName old = before.Resolve(rename.table);
+  const sql::QName renamed{old.schema, rename.rename_to};
+  return before.Resolve(next.table) == old && next.reads.size() == 1 &&
+         before.Resolve(next.reads.front()) == renamed;
+}
+
+}  // namespace lockstep::analysis

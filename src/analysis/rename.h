@@ -1,0 +1,51 @@
+// Renames as expand/contract (issue 13 item 2): when `lockstep fix` can rewrite a RENAME of a
+// live column or table so that the running application and the new one both work, decided once
+// for lint (which marks those findings fixable) and for fix (which writes the rewrite,
+// src/fix/steps/rename_column.cc and rename_table.cc).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "analysis/history.h"
+#include "schema/catalog.h"
+#include "sql/ast.h"
+
+namespace lockstep::analysis {
+
+// Why the `ALTER TABLE … RENAME COLUMN` `s` (with `before`, the catalog just before it) cannot be
+// rewritten as a new column kept in sync by a trigger, or "" when it can. The reasons are the
+// dependents the expand would get wrong (a view or a generated column reading the table, a
+// constraint or an expression index on the column, a sequence it owns) and what lockstep cannot
+// copy exactly from its model of the schema (the column's type or default).
+std::string ColumnRenameBlocker(const schema::Catalog& before, const sql::Statement& s);
+
+// Why the `ALTER TABLE … RENAME TO` `s` cannot be rewritten as the rename plus an updatable view
+// under the old name, or "" when it can (only plain and partitioned tables: a simple view over
+// them is automatically updatable).
+std::string TableRenameBlocker(const schema::Catalog& before, const sql::Statement& s);
+
+// Whether `next` is the compatibility view of the table rename `rename`: a CREATE VIEW under the
+// old name that reads only the renamed table, i.e. the expand that fix writes (or its hand-made
+// equivalent). `before` is the catalog just before `rename`.
+bool IsCompatibilityView(const schema::Catalog& before, const sql::Statement& rename,
+                         const sql::Statement& next);
+
+// Why a later statement of `m` than statement `i` (a column or table rename; `m` analysed with
+// catalogs) makes the expand wrong, or "" when none does: one that uses the table would run
+// against the expanded shape (the new column still beside the old one, or a view whose columns
+// are fixed) instead of the renamed one. Renames of constraints and indexes are harmless (neither
+// the sync trigger nor the view names one), and so, after a column rename, are renames of other
+// columns of the table.
+std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i);
+
+// A column type as SQL (`"pg_catalog"."varchar"(120)`, `"Role"[]`), or nullopt when the model
+// does not hold all of it (type modifiers that are not integer constants, interval fields).
+std::optional<std::string> TypeSql(const sql::TypeRef& t);
+
+// A column default as SQL, or nullopt when the model does not keep its text: a constant without
+// a cast, NULL, or CURRENT_TIMESTAMP / CURRENT_DATE / LOCALTIMESTAMP (which covers what Prisma
+// writes for @default(<literal>) and @default(now())).
+std::optional<std::string> DefaultSql(const sql::Expr& e);
+
+}  // namespace lockstep::analysis

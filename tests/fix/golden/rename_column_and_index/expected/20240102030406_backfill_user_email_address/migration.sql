@@ -1,0 +1,1 @@
+UPDATE "User" SET "emailAddress" = "email" WHERE "emailAddress" IS NULL AND "email" IS NOT NULL;
