@@ -576,9 +576,13 @@ int ContractRelease(Flags& f, const std::vector<std::string>& names, bool all, b
 }  // namespace
 
 int Contract(const Args& args) {
-  if (args.size() < 2 || args[1] == "--help" || args[1] == "-h") {
+  if (args.size() < 2) {
+    std::fprintf(stderr, "%s", kContractUsage);
+    return exit_code::kUsage;
+  }
+  if (args[1] == "--help" || args[1] == "-h") {
     std::printf("%s", kContractUsage);
-    return args.size() < 2 ? exit_code::kUsage : exit_code::kOk;
+    return exit_code::kOk;
   }
   const std::string verb = args[1];
   if (verb != "list" && verb != "release")
