@@ -48,6 +48,10 @@ const Subcommand kSubcommands[] = {
     {"status", "compare the migrations on disk with _prisma_migrations", lockstep::cli::Status},
     {"resolve", "mark a migration applied or rolled back, as prisma migrate resolve",
      lockstep::cli::Resolve},
+    {"contract",
+     "list the contract migrations waiting for rollout, or release them into the migrations "
+     "directory",
+     lockstep::cli::Contract},
     {"verify", "measure what the app feels while the pending migrations run: naive vs lockstep",
      lockstep::cli::Verify},
 };

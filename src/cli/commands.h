@@ -18,6 +18,7 @@ int Fix(const Args& args);
 int Deploy(const Args& args);
 int Status(const Args& args);
 int Resolve(const Args& args);
+int Contract(const Args& args);
 int Verify(const Args& args);
 
 }  // namespace lockstep::cli

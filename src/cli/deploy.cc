@@ -1,6 +1,7 @@
 // `lockstep deploy`, `lockstep status`, `lockstep resolve`: a drop-in for `prisma migrate deploy`,
 // `migrate status` and `migrate resolve` that never makes the application wait longer than
-// lock_timeout. See docs/deploy.md.
+// lock_timeout (docs/deploy.md); and `lockstep contract`, which lists and releases the held
+// contract phase (docs/expand-contract.md).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,12 +16,14 @@
 #include "db/dotenv.h"
 #include "db/interrupt.h"
 #include "db/url.h"
+#include "deploy/ledger.h"
 #include "deploy/load.h"
 #include "deploy/options.h"
 #include "deploy/output.h"
 #include "deploy/runner.h"
 #include "fleet/runner.h"
 #include "fleet/targets.h"
+#include "migrations/contract.h"
 
 namespace lockstep::cli {
 namespace {
@@ -132,7 +135,8 @@ constexpr const char* kStatusUsage =
     "\n"
     "Compares the migrations of PATH (default prisma/migrations) with _prisma_migrations:\n"
     "applied, pending, failed, partial (split migration lockstep will resume), modified after\n"
-    "apply (checksum mismatch), missing from disk.\n"
+    "apply (checksum mismatch), missing from disk; then the contract migrations waiting for\n"
+    "rollout in lockstep-contract/ beside PATH (`lockstep contract --help`).\n"
     "\n"
     "With --fleet or --fleet-query (as for deploy): one line per target (up to date, behind,\n"
     "failed, ahead, modified, unreachable) and the counts.\n"
@@ -148,6 +152,31 @@ constexpr const char* kResolveUsage =
     "baseline, or a failed migration completed by hand); --rolled-back marks its failed attempt\n"
     "rolled back (after you undid it) so that deploy runs it again. Both also clear lockstep's\n"
     "progress on NAME.\n";
+
+constexpr const char* kContractUsage =
+    "usage: lockstep contract list [PATH]\n"
+    "       lockstep contract release [PATH] (NAME... | --all) [--database URL | --no-database]\n"
+    "\n"
+    "The contract phase of an expand/contract rewrite (docs/expand-contract.md): `lockstep fix`\n"
+    "writes the migrations that drop the old shape (the old column, the sync trigger, the\n"
+    "compatibility view) into lockstep-contract/ beside the migrations directory (PATH, default\n"
+    "prisma/migrations), where neither `lockstep deploy` nor `prisma migrate deploy` looks.\n"
+    "\n"
+    "  list            the held migrations, in release order: what each drops and the expand\n"
+    "                  migration it waits for\n"
+    "  release         once no running application uses the old shape: moves them into the\n"
+    "                  migrations directory, renamed to sort after every migration there, so\n"
+    "                  that either deployer applies them next (the file is not changed)\n"
+    "  --all           release every held migration\n"
+    "  --database URL  where the expand migrations must be applied (default: the project's\n"
+    "                  database as deploy finds it, when there is one)\n"
+    "  --no-database   check only that the expand migrations are in the migrations directory\n"
+    "Release refuses a name that is not held, one whose earlier held migrations would stay\n"
+    "held, and one whose expand migration is missing from the migrations directory or not\n"
+    "applied in the database.\n"
+    "\n"
+    "exit codes: 0 done, 2 usage or not held or out of order, 6 expand migration missing or not\n"
+    "applied, 4/8 database or authentication errors, 9/10/11 as for deploy.\n";
 
 struct Flags {
   std::string path = "prisma/migrations";
@@ -382,7 +411,8 @@ void CancelOnInterrupt(bool fleet) {
 }
 
 struct Database {
-  int exit_code = -1;  // -1: found
+  int exit_code = -1;  // -1: no error (found, or not required)
+  bool found = false;  // `info` names a database
   db::ConnInfo info;
   std::string source;
 };
@@ -434,6 +464,7 @@ Database FindDatabase(const std::string& command, const Flags& f, const std::str
     return out;
   }
   out.info = *info;
+  out.found = true;
   return out;
 }
 
@@ -465,7 +496,153 @@ int Load(const std::string& command, Flags& f, deploy::Loaded& loaded) {
   return -1;
 }
 
+// The held contract migrations of the loaded migrations directory (an error is printed).
+std::optional<std::vector<migrations::HeldMigration>> Held(const std::string& command,
+                                                           const deploy::Loaded& loaded) {
+  if (loaded.set.sources.empty()) return std::vector<migrations::HeldMigration>{};
+  Result<std::vector<migrations::HeldMigration>> held =
+      migrations::ListHeld(loaded.set.sources.front().directory);
+  if (!held.ok()) {
+    std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(), held.status().ToString().c_str());
+    return std::nullopt;
+  }
+  return std::move(held).value();
+}
+
+std::string HeldLine(const migrations::HeldMigration& h) {
+  if (!h.header) return h.name + "  (written by hand: no expand migration recorded)";
+  return h.name + "  (drops " + h.header->what + "; after " + h.header->expand + ")";
+}
+
+int ContractRelease(Flags& f, const std::vector<std::string>& names, bool all, bool no_database) {
+  deploy::Loaded loaded;
+  if (int code = Load("contract", f, loaded); code >= 0) return code;
+  std::optional<std::vector<migrations::HeldMigration>> held = Held("contract", loaded);
+  if (!held) return exit_code::kUsage;
+  if (held->empty()) {
+    std::printf(
+        "nothing held in %s\n",
+        migrations::HoldingDirectory(loaded.set.sources.front().directory).string().c_str());
+    return names.empty() ? exit_code::kOk : exit_code::kUsage;
+  }
+  (void)all;
+  std::optional<std::vector<std::string>> applied;
+  if (!no_database) {
+    Database database = FindDatabase("contract", f, loaded.directory, false);
+    if (database.exit_code >= 0) return database.exit_code;
+    if (database.found) {
+      const deploy::Target target = deploy::TargetFor(database.info);
+      db::ConnectOptions connect_options;
+      connect_options.application_name = "lockstep contract";
+      db::DbResult<db::Connection> conn = db::Connect(target.conn, connect_options);
+      if (!conn.ok()) {
+        std::fprintf(stderr, "lockstep contract: error: %s\n", conn.error().OneLine().c_str());
+        return deploy::ExitCodeFor(conn.error());
+      }
+      db::DbResult<std::optional<std::vector<deploy::MigrationRow>>> rows =
+          deploy::ReadMigrationRows(*conn, target.tables);
+      if (!rows.ok()) {
+        std::fprintf(stderr, "lockstep contract: error: reading _prisma_migrations: %s\n",
+                     rows.error().OneLine().c_str());
+        return exit_code::kDatabase;
+      }
+      applied.emplace();
+      for (const deploy::MigrationRow& row : rows->value_or(std::vector<deploy::MigrationRow>{}))
+        if (row.applied()) applied->push_back(row.migration_name);
+      std::printf("Datasource: %s (%s), schema \"%s\"\n", target.conn.Redacted().c_str(),
+                  database.source.c_str(), target.tables.schema.c_str());
+    }
+  }
+  const migrations::Source& source = loaded.set.sources.front();
+  Result<std::vector<migrations::Release>> plan =
+      migrations::PlanRelease(*held, names, source.existing_names, applied, migrations::UtcNow());
+  if (!plan.ok()) {
+    std::fprintf(stderr, "lockstep contract: error: %s\n", plan.status().message().c_str());
+    // A missing or unapplied expand is a state to wait out, not a typo.
+    return plan.status().message().find("expand migration") != std::string::npos
+               ? exit_code::kBlocked
+               : exit_code::kUsage;
+  }
+  if (lockstep::Status s = migrations::ApplyRelease(source.directory, *plan); !s.ok()) {
+    std::fprintf(stderr, "lockstep contract: %s\n", s.ToString().c_str());
+    return exit_code::kUsage;
+  }
+  for (const migrations::Release& r : *plan)
+    std::printf("released %s as %s\n", r.held.c_str(), (source.directory / r.released).c_str());
+  std::printf(
+      "`lockstep deploy` (or `prisma migrate deploy`) applies %s next; remove what the old shape "
+      "needed from schema.prisma (docs/expand-contract.md)\n",
+      plan->size() == 1 ? "it" : "them");
+  return exit_code::kOk;
+}
+
 }  // namespace
+
+int Contract(const Args& args) {
+  if (args.size() < 2) {
+    std::fprintf(stderr, "%s", kContractUsage);
+    return exit_code::kUsage;
+  }
+  if (args[1] == "--help" || args[1] == "-h") {
+    std::printf("%s", kContractUsage);
+    return exit_code::kOk;
+  }
+  const std::string verb = args[1];
+  if (verb != "list" && verb != "release")
+    return UsageError("contract", "the commands are list and release (got '" + verb + "')",
+                      kContractUsage);
+  Flags f;
+  std::vector<std::string> names;
+  bool all = false, no_database = false;
+  for (size_t i = 2; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::printf("%s", kContractUsage);
+      return exit_code::kOk;
+    } else if (a == "--database" || a == "--config" || a == "--schema") {
+      if (i + 1 >= args.size() || args[i + 1].empty())
+        return UsageError("contract", a + " needs a value", kContractUsage);
+      (a == "--database" ? f.database : a == "--config" ? f.prisma_config : f.schema) = args[++i];
+    } else if (verb == "release" && a == "--all") {
+      all = true;
+    } else if (verb == "release" && a == "--no-database") {
+      no_database = true;
+    } else if (!a.empty() && a[0] == '-') {
+      return UsageError("contract", "unknown option " + a, kContractUsage);
+    } else if (!f.path_given && names.empty() && (verb == "list" || std::filesystem::exists(a))) {
+      // PATH comes first; held names are not paths.
+      f.path = a;
+      f.path_given = true;
+    } else if (verb == "release") {
+      names.push_back(a);
+    } else {
+      return UsageError("contract", "one migrations directory at a time", kContractUsage);
+    }
+  }
+  if (verb == "list") {
+    deploy::Loaded loaded;
+    if (int code = Load("contract", f, loaded); code >= 0) return code;
+    std::optional<std::vector<migrations::HeldMigration>> held = Held("contract", loaded);
+    if (!held) return exit_code::kUsage;
+    const std::filesystem::path dir =
+        migrations::HoldingDirectory(loaded.set.sources.front().directory);
+    if (held->empty()) {
+      std::printf("nothing held in %s\n", dir.string().c_str());
+      return exit_code::kOk;
+    }
+    std::printf("%zu contract migration%s waiting for rollout in %s, in release order:\n",
+                held->size(), held->size() == 1 ? "" : "s", dir.string().c_str());
+    for (const migrations::HeldMigration& h : *held) std::printf("  %s\n", HeldLine(h).c_str());
+    return exit_code::kOk;
+  }
+  if (all == !names.empty())
+    return UsageError("contract", "release needs the names of held migrations, or --all",
+                      kContractUsage);
+  if (no_database && !f.database.empty())
+    return UsageError("contract", "--database and --no-database exclude each other",
+                      kContractUsage);
+  return ContractRelease(f, names, all, no_database);
+}
 
 int Deploy(const Args& args) {
   Flags f;
@@ -514,7 +691,16 @@ int Status(const Args& args) {
   out.Line(std::to_string(loaded.set.migrations.size()) + " migration" +
            (loaded.set.migrations.size() == 1 ? "" : "s") + " found in " + loaded.directory +
            "; datasource " + target.conn.Redacted() + ", schema \"" + target.tables.schema + "\"");
-  return deploy::ShowStatus(deploy::DiskMigrations(loaded.set), target, out);
+  const int code = deploy::ShowStatus(deploy::DiskMigrations(loaded.set), target, out);
+  // What `prisma migrate status` cannot show: the contract phase held back.
+  std::optional<std::vector<migrations::HeldMigration>> held = Held("status", loaded);
+  if (held && !held->empty()) {
+    out.Line(std::to_string(held->size()) + " contract migration" + (held->size() == 1 ? "" : "s") +
+             " waiting for rollout (`lockstep contract release` once no running application "
+             "uses the old shape):");
+    for (const migrations::HeldMigration& h : *held) out.Line("  waiting  " + HeldLine(h));
+  }
+  return code;
 }
 
 int Resolve(const Args& args) {

@@ -13,6 +13,7 @@
 #include "fix/diff.h"
 #include "fix/planner.h"
 #include "fix/writer.h"
+#include "migrations/contract.h"
 
 namespace lockstep::cli {
 namespace {
@@ -27,6 +28,9 @@ constexpr const char* kUsage =
     "application: foreign keys and checks NOT VALID + VALIDATE later, indexes CONCURRENTLY one\n"
     "per migration, and more (docs/fix.md). Replacements are built before what they replace is\n"
     "dropped, so no index or key is ever missing in between. Comments and formatting are kept.\n"
+    "The contract phase of an expand/contract rewrite (dropping the old shape) is written to\n"
+    "lockstep-contract/ beside the migrations directory, where it waits for `lockstep contract\n"
+    "release` (docs/expand-contract.md).\n"
     "\n"
     "  --dry-run        print the plan and a unified diff; write nothing\n"
     "  --in-place       write into the migrations directory (the default)\n"
@@ -232,6 +236,7 @@ int Fix(const Args& args) {
     std::printf("migrations, in order:\n");
     for (size_t i = 0; i < files->size(); ++i) {
       const fix::OutputFile& o = (*files)[i];
+      if (o.held) continue;
       if (i == 0) {
         std::printf("  %s  %s\n", o.migration.c_str(),
                     o.before == o.after ? "unchanged" : "edited");
@@ -243,12 +248,29 @@ int Fix(const Args& args) {
       }
     }
     std::printf("\n");
+    if (!plan->contract.empty()) {
+      std::printf(
+          "held back for the contract phase (%s; `lockstep contract release` once no running "
+          "application uses the old shape: docs/expand-contract.md):\n",
+          migrations::HoldingDirectory(input->source.directory).string().c_str());
+      for (size_t i = 0; i < files->size(); ++i) {
+        const fix::OutputFile& o = (*files)[i];
+        if (!o.held) continue;
+        const fix::NewMigration& m = plan->contract[i - 1 - plan->after.size()];
+        std::printf("  %s  drops %s\n", o.migration.c_str(), m.purpose.c_str());
+      }
+      std::printf("\n");
+    }
   }
   const bool blocked = !plan->unsafe.empty() && !f.allow_unsafe;
   if (f.dry_run) {
-    for (const fix::OutputFile& o : *files)
-      std::printf(
-          "%s", fix::UnifiedDiff(o.relative.generic_string(), o.before, o.after, o.is_new).c_str());
+    for (const fix::OutputFile& o : *files) {
+      // A held file's path is shown from the migrations directory, like the others.
+      const std::string shown = o.held ? "../" + std::string(migrations::kHoldingDirectoryName) +
+                                             "/" + o.relative.generic_string()
+                                       : o.relative.generic_string();
+      std::printf("%s", fix::UnifiedDiff(shown, o.before, o.after, o.is_new).c_str());
+    }
   } else if (blocked) {
     std::printf(
         "wrote nothing: fix the statements above by hand, or pass --allow-unsafe to write "

@@ -1,8 +1,10 @@
 #include "fix/writer.h"
 
+#include <algorithm>
 #include <fstream>
 #include <system_error>
 
+#include "migrations/contract.h"
 #include "migrations/naming.h"
 
 namespace lockstep::fix {
@@ -83,6 +85,43 @@ Result<std::vector<OutputFile>> LayOut(const FixInput& input, const Plan& plan) 
   if (!names.ok()) return Status::Error(names.status().message(), input.source.directory.string());
   for (size_t i = 0; i < plan.after.size(); ++i)
     files.push_back({relative((*names)[i]), "", plan.after[i].sql, true, (*names)[i]});
+  if (plan.contract.empty()) return files;
+
+  // The contract phase, named as if it followed the expand phase (the order it is released in),
+  // into the holding directory.
+  if (!prisma)
+    return Status::Error(
+        "the contract phase is held back as Prisma migration folders: fix a Prisma migrations "
+        "directory",
+        input.source.directory.string());
+  std::vector<std::string> contract_suffixes;
+  for (const NewMigration& m : plan.contract) {
+    std::string s = migrations::SnakeCase(m.slug);
+    contract_suffixes.push_back(s.empty() ? "contract" : std::move(s));
+  }
+  const std::string expand = files.back().migration;
+  std::vector<std::string> existing = input.source.existing_names;
+  for (const OutputFile& f : files) existing.push_back(f.migration);
+  std::sort(existing.begin(), existing.end());
+  Result<std::vector<std::string>> held_names =
+      migrations::NamesAfter(expand, existing, contract_suffixes);
+  if (!held_names.ok())
+    return Status::Error(held_names.status().message(), input.source.directory.string());
+  const fs::path holding = migrations::HoldingDirectory(input.source.directory);
+  for (size_t i = 0; i < plan.contract.size(); ++i) {
+    const std::string& name = (*held_names)[i];
+    std::error_code ec;
+    if (fs::exists(holding / name, ec))
+      return Status::Error(
+          "a contract migration of that name is already held (from an earlier fix of " +
+              target.name + "?): release or remove it first",
+          (holding / name).string());
+    const std::string header =
+        migrations::ContractHeaderText({expand, target.name, plan.contract[i].purpose});
+    OutputFile f{relative(name), "", header + plan.contract[i].sql, true, name};
+    f.held = true;
+    files.push_back(std::move(f));
+  }
   return files;
 }
 
@@ -111,7 +150,7 @@ Status WriteFile(const fs::path& p, const std::string& content) {
 Status WriteFiles(const fs::path& directory, const std::vector<OutputFile>& files) {
   for (const OutputFile& f : files) {
     if (!f.is_new && f.before == f.after) continue;
-    const fs::path p = directory / f.relative;
+    const fs::path p = (f.held ? migrations::HoldingDirectory(directory) : directory) / f.relative;
     std::error_code ec;
     if (f.is_new && fs::exists(p, ec))
       return Status::Error("refusing to overwrite an existing file", p.string());

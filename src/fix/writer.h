@@ -30,17 +30,25 @@ Result<FixInput> FindFixInput(const std::string& path);
 std::vector<analysis::MigrationText> MigrationTexts(const FixInput& input);
 
 struct OutputFile {
-  std::filesystem::path relative;  // to the migrations directory: "<name>/migration.sql"
-  std::string before;              // empty for a new file
+  // To the migrations directory ("<name>/migration.sql"), or for a held one to the holding
+  // directory beside it (migrations/contract.h).
+  std::filesystem::path relative;
+  std::string before;  // empty for a new file
   std::string after;
   bool is_new = false;
   std::string migration;  // the migration's name
+  // A contract-phase migration (Plan::contract): written into the holding directory, where it
+  // waits for `lockstep contract release`.
+  bool held = false;
 };
 
-// The files the plan turns into, target first, then the new migrations in execution order.
+// The files the plan turns into, target first, then the new migrations in execution order, then
+// the contract phase (OutputFile::held), each with its header (migrations/contract.h) naming the
+// last migration of the expand phase. An error when a held folder of the same name exists.
 Result<std::vector<OutputFile>> LayOut(const FixInput& input, const Plan& plan);
 
-// Writes `files` under `directory` (the migrations directory itself, or a copy); creates folders.
+// Writes `files` under `directory` (the migrations directory itself, or a copy), and the held
+// ones into the holding directory beside it; creates folders.
 Status WriteFiles(const std::filesystem::path& directory, const std::vector<OutputFile>& files);
 
 // Copies the whole migrations directory to `out` (which must not exist or be empty), then writes

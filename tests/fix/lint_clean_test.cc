@@ -111,6 +111,24 @@ TEST(FixLintFlags, RenamesAreFixableUnlessADependentMakesTheExpandWrong) {
   EXPECT_EQ(fixable, (std::vector<bool>{true, false, false, false, true, true, false}));
 }
 
+// Issue 13 item 2: an UPDATE of every row among other statements is fixable (fix moves it to a
+// migration of its own, which deploy batches); a DELETE is not.
+TEST(FixLintFlags, ABackfillAmongOtherStatementsIsFixableADeleteIsNot) {
+  const std::string init = "CREATE TABLE t (id bigint PRIMARY KEY, a int, b int);\n";
+  const std::string change =
+      "ALTER TABLE t ADD COLUMN c int;\n"
+      "UPDATE t SET c = a;\n"
+      "DELETE FROM t;\n";
+  lint::Options o;
+  o.only_rules.insert("require-batched-backfill");
+  const analysis::History h = lint::ReplayForLint(
+      {{"001_init", "001_init/migration.sql", init}, {"002_c", "002_c/migration.sql", change}}, 1,
+      o.settings);
+  std::vector<bool> fixable;
+  for (const Diagnostic& d : lint::Run(h, o)) fixable.push_back(d.fixable);
+  EXPECT_EQ(fixable, (std::vector<bool>{true, false}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, FixLintTest, ::testing::ValuesIn(GoldenCases()),
                          [](const ::testing::TestParamInfo<GoldenCase>& i) {
                            std::string n;

@@ -389,6 +389,43 @@ TEST(PlannerTest, DropIndexOfAColumnDroppedLaterIsLeftAlone) {
   EXPECT_TRUE(kept.changed());
 }
 
+// Issue 13 item 2: a backfill among other statements moves to a migration of its own, but only
+// when nothing left after it could need its rows, and only when deploy can batch it there.
+TEST(PlannerTest, ABackfillMovesOnlyWhenNothingLaterNeedsItsRows) {
+  const fix::Plan moved = PlanOf(
+      "ALTER TABLE \"User\" ADD COLUMN \"name\" TEXT;\n"
+      "UPDATE \"User\" SET \"name\" = \"email\";\n"
+      "ALTER TABLE \"User\" ALTER COLUMN \"name\" SET NOT NULL;\n");
+  ASSERT_GE(moved.after.size(), 1u);
+  EXPECT_EQ(moved.after[0].sql, "UPDATE \"User\" SET \"name\" = \"email\";\n");
+  EXPECT_EQ(moved.rewritten.find("UPDATE"), std::string::npos) << moved.rewritten;
+  EXPECT_TRUE(moved.unsafe.empty());
+
+  for (const char* sql : {
+           // A later statement that reads the rows.
+           "UPDATE \"User\" SET \"age\" = 0;\nINSERT INTO \"User\" (\"email\") SELECT "
+           "max(\"email\") FROM \"User\" WHERE \"age\" = 0;\n",
+           // Deploy could not batch it alone: RETURNING.
+           "UPDATE \"User\" SET \"age\" = 0 RETURNING \"id\";\nSELECT 1;\n",
+       }) {
+    const fix::Plan p = PlanOf(sql);
+    EXPECT_EQ(p.rewritten, p.original) << sql;
+    EXPECT_TRUE(p.after.empty()) << sql;
+    ASSERT_FALSE(p.left_alone.empty()) << sql;
+    EXPECT_NE(p.left_alone[0].how.find("backfill"), std::string::npos) << p.left_alone[0].how;
+  }
+}
+
+TEST(PlannerTest, ABackfillOfATableWithoutAPrimaryKeyStays) {
+  Result<fix::Plan> p = fix::PlanFixOf(
+      {{"0_init", "0_init/migration.sql", "CREATE TABLE t (a int, b int);\n"},
+       {"1_change", "1_change/migration.sql", "ALTER TABLE t ADD c int;\nUPDATE t SET c = a;\n"}});
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->after.empty());
+  ASSERT_EQ(p->left_alone.size(), 1u);
+  EXPECT_NE(p->left_alone[0].how.find("no primary key"), std::string::npos) << p->left_alone[0].how;
+}
+
 TEST(PlannerTest, SyntaxErrorsPointAtTheFile) {
   Result<fix::Plan> p = fix::PlanFixOf({{"1_bad", "1_bad/migration.sql", "CREATE TABEL x ();"}});
   ASSERT_FALSE(p.ok());

@@ -6,17 +6,25 @@
 
 namespace lockstep::fix::steps {
 
-bool SetNotNullStep(Context& ctx, size_t cmd) {
-  const sql::Statement& s = ctx.stmt();
+bool SetNotNullDefers(const Context& ctx, size_t i, size_t cmd) {
+  const sql::Statement& s = ctx.stmt(i);
   const sql::AlterCmd& a = s.cmds[cmd];
-  if (a.type != sql::AlterType::kSetNotNull || !ctx.spans() || ctx.IsNew(s.table)) return false;
+  if (a.type != sql::AlterType::kSetNotNull || !SplitAlterTable(ctx.parsed(), s) ||
+      ctx.before(i).OriginOf(s.table) == schema::Origin::kThisMigration)
+    return false;
   if (ctx.options().pg_version < 12) return false;
   sql::Statement one = s;
   one.cmds = {a};
   locks::Options lo;
   lo.pg_version = ctx.options().pg_version;
-  if (locks::Analyze(one, ctx.before(), lo).scans.empty()) return false;  // already proven
-  if (!LaterRenameOrDrop(ctx, ctx.index, s.table, "", a.name).empty()) return false;
+  if (locks::Analyze(one, ctx.before(i), lo).scans.empty()) return false;  // already proven
+  return LaterRenameOrDrop(ctx, i, s.table, "", a.name).empty();
+}
+
+bool SetNotNullStep(Context& ctx, size_t cmd) {
+  const sql::Statement& s = ctx.stmt();
+  const sql::AlterCmd& a = s.cmds[cmd];
+  if (!SetNotNullDefers(ctx, ctx.index, cmd) || !ctx.spans()) return false;
   // ALTER [COLUMN] name SET NOT NULL: the column as written is the token before SET.
   const auto [b, e] = ctx.spans()->cmds[cmd];
   const auto& toks = ctx.parsed().tokens;

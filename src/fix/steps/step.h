@@ -173,6 +173,7 @@ bool RefreshMatViewStep(Context& ctx);
 bool RenameColumnStep(Context& ctx);
 bool RenameTableStep(Context& ctx);
 bool IsolateNonTransactionalStep(Context& ctx);
+bool IsolateBackfillStep(Context& ctx);
 
 // ALTER TABLE action steps: return true when they claim action `cmd` of the current statement.
 bool ForeignKeyStep(Context& ctx, size_t cmd);
@@ -183,6 +184,10 @@ bool VolatileDefaultStep(Context& ctx, size_t cmd);
 bool TypeChangeStep(Context& ctx, size_t cmd);
 bool DetachPartitionStep(Context& ctx, size_t cmd);
 bool ValidateConstraintStep(Context& ctx, size_t cmd);
+
+// Whether action `cmd` of the ALTER TABLE at `i` is a SET NOT NULL that SetNotNullStep defers
+// until after the backfills and validations (CHECK … NOT VALID in its place).
+bool SetNotNullDefers(const Context& ctx, size_t i, size_t cmd);
 
 // For statements (or actions) no step claimed: records what cannot be made safe automatically.
 void ClassifyUnsafe(Context& ctx, const std::vector<size_t>& unclaimed_actions);

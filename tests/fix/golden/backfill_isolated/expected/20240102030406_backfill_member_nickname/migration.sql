@@ -1,0 +1,1 @@
+UPDATE "Member" SET "nickname" = lower("name");
