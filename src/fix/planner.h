@@ -53,9 +53,9 @@ struct Plan {
   // execution order, run only once the application that still uses the old shape is gone
   // (docs/expand-contract.md); never part of `after`.
   std::vector<NewMigration> contract;
-  std::vector<Note> rewrites;       // what changes and why
-  std::vector<Note> left_alone;     // candidates not rewritten (policy, dependencies) and why
-  std::vector<Unsafe> unsafe;       // cannot be made safe automatically
+  std::vector<Note> rewrites;    // what changes and why
+  std::vector<Note> left_alone;  // candidates not rewritten (policy, dependencies) and why
+  std::vector<Unsafe> unsafe;    // cannot be made safe automatically
   bool changed() const { return rewritten != original || !after.empty() || !contract.empty(); }
 };
 
