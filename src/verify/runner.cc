@@ -569,7 +569,7 @@ Result<RunResult> MeasureRun(const VerifyOptions& o, const std::string& name,
     standby_workload = std::move(w).value();
     int exit_code = 0;
     Result<std::unique_ptr<deploy::Replicas>> probe =
-        deploy::Replicas::Open({*standby}, 5000, &exit_code);
+        deploy::Replicas::Open({*standby}, standby->dbname, 5000, &exit_code);
     if (!probe.ok()) return probe.status();
     lag_probe = std::move(probe).value();
     db::ConnectOptions copts;
@@ -864,8 +864,10 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
     db::DbResult<db::ConnInfo> info = db::ParseUrl(o.replica_url);
     if (!info.ok()) return Status::Error("--replica: " + info.error().OneLine());
     int exit_code = 0;
+    // Its database is checked per run (each run's copy): here only that it is a standby whose
+    // role sees other sessions.
     Result<std::unique_ptr<deploy::Replicas>> checked =
-        deploy::Replicas::Open({*info}, 5000, &exit_code);
+        deploy::Replicas::Open({*info}, info->dbname, 5000, &exit_code);
     if (!checked.ok()) {
       db_error = exit_code != exit_code::kUsage;  // unreachable, refused credentials
       return Status::Error("--replica: " + checked.status().message());
