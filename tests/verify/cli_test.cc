@@ -222,7 +222,10 @@ TEST_F(VerifyCliTest, NoCredentialOnAChildsCommandLine) {
   ::setenv("LOCKSTEP_TEST_VERIFY_URL", db().url().c_str(), 1);
   CliRun r;
   std::atomic<bool> done{false};
-  std::thread run([&] {
+  // A jthread joins when the poll loop below throws: a std::thread would be destroyed joinable
+  // and std::terminate ("terminate called without an active exception") would end the whole
+  // test binary instead of failing this test.
+  std::jthread run([&] {
     r = Lockstep("verify " + Fixture() +
                  " --database \"$LOCKSTEP_TEST_VERIFY_URL\" --rows 300 "
                  "--clients 1 --duration 1 --long-transaction 1 --quiet --format json");
