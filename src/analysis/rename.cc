@@ -176,4 +176,32 @@ bool IsCompatibilityView(const schema::Catalog& before, const sql::Statement& re
          before.Resolve(next.reads.front()) == renamed;
 }
 
+bool IsHalfOfASwap(const AnalyzedMigration& m, size_t i) {
+  const auto& all = m.parsed.statements;
+  const sql::Statement& s = all[i];
+  if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kColumn) return false;
+  auto is = [&](size_t j, sql::TransactionKind k) {
+    return all[j].kind == sql::Kind::kTransaction && all[j].transaction == k;
+  };
+  // The explicit transaction around `i`: [begin, end).
+  size_t begin = i;
+  while (begin > 0 && !is(begin - 1, sql::TransactionKind::kBegin)) {
+    if (all[begin - 1].kind == sql::Kind::kTransaction) return false;  // COMMIT, ROLLBACK ...
+    --begin;
+  }
+  if (begin == 0) return false;  // no BEGIN: under Prisma >= 7.4 each statement stands alone
+  size_t end = i + 1;
+  while (end < all.size() && all[end].kind != sql::Kind::kTransaction) ++end;
+  if (end == all.size() || !is(end, sql::TransactionKind::kCommit)) return false;
+  for (size_t j = begin; j < end; ++j) {
+    const sql::Statement& o = all[j];
+    if (j == i || o.kind != sql::Kind::kRename || o.object_type != sql::ObjectType::kColumn ||
+        !(o.table == s.table))
+      continue;
+    if (j > i && o.rename_to == s.rename_from) return true;  // a renamed away, then x -> a
+    if (j < i && o.rename_from == s.rename_to) return true;  // a -> y, then this x -> a
+  }
+  return false;
+}
+
 }  // namespace lockstep::analysis

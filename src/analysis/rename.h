@@ -39,6 +39,13 @@ bool IsCompatibilityView(const schema::Catalog& before, const sql::Statement& re
 // columns of the table.
 std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i);
 
+// Whether the column rename at statement `i` is half of a swap inside one explicit BEGIN ...
+// COMMIT: `a` renamed away and another column renamed to `a` (fix's type change: "c" -> "c_old",
+// "c_new" -> "c"). A running client then finds a column under every name it used at every
+// moment; the other column's name belongs to the expand/contract that added it. Neither lint
+// (ban-rename-column) nor fix's rename rewrite treats such a rename as a rename.
+bool IsHalfOfASwap(const AnalyzedMigration& m, size_t i);
+
 // A column type as SQL (`"pg_catalog"."varchar"(120)`, `"Role"[]`), or nullopt when the model
 // does not hold all of it (type modifiers that are not integer constants, interval fields).
 std::optional<std::string> TypeSql(const sql::TypeRef& t);

@@ -19,7 +19,7 @@ class BanRenameColumn : public Rule {
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kColumn) return;
-    if (!ctx.IsLive(s.table)) return;
+    if (!ctx.IsLive(s.table) || analysis::IsHalfOfASwap(ctx.migration(), ctx.index)) return;
     std::string blocker = analysis::ColumnRenameBlocker(ctx.catalog(), s);
     if (blocker.empty()) blocker = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index);
     const bool fixable = blocker.empty() && ctx.settings().pg_version >= 12;

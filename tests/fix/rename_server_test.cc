@@ -113,6 +113,7 @@ TEST(RenameServerTest, OldApplicationKeepsWritingTheOldColumnThroughTheExpandPha
     return back == "renamed" + n + "-" ? "" : "read back " + back;
   });
   for (const fix::OutputFile& f : fixed->files) {
+    if (f.held) continue;  // the contract phase waits for the rollout (below)
     // A CONCURRENTLY build waits for the workload's transactions: the workload's are short.
     ASSERT_EQ(ApplyWhole((*db)->conn(), f.after), "") << f.relative << ":\n" << f.after;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -196,6 +197,7 @@ TEST(RenameServerTest, OldApplicationKeepsUsingTheOldTableNameThroughTheExpandPh
     return back == "ups" + n ? "" : "read back " + back;
   });
   for (const fix::OutputFile& f : fixed->files) {
+    if (f.held) continue;  // the contract phase waits for the rollout (below)
     ASSERT_EQ(ApplyWhole((*db)->conn(), f.after), "") << f.relative << ":\n" << f.after;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

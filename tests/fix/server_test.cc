@@ -48,16 +48,13 @@ TEST_P(FixServerTest, FixedHistoryBuildsTheSameSchema) {
     for (size_t i = 0; i < fixed->input.target; ++i)
       ASSERT_EQ(ApplyWhole((*db)->conn(), fixed->input.migrations[i].sql), "");
     for (const fix::OutputFile& f : fixed->files) {
+      if (f.held) continue;  // the contract phase, applied below once the rollout is done
       const std::string err =
           whole ? ApplyWhole((*db)->conn(), f.after) : ApplyEach((*db)->conn(), f.after);
       ASSERT_EQ(err, "") << c.name << ": " << f.relative << " fails:\n" << f.after;
     }
-    // The contract phase, in order, once the rollout is done (the fix's writer holds it back;
-    // applied here unless laid out among the files).
+    // The contract phase, in order, once the rollout is done (the fix's writer holds it back).
     for (const fix::NewMigration& m : fixed->plan.contract) {
-      if (std::any_of(fixed->files.begin(), fixed->files.end(),
-                      [&](const fix::OutputFile& f) { return f.after == m.sql; }))
-        continue;
       const std::string err =
           whole ? ApplyWhole((*db)->conn(), m.sql) : ApplyEach((*db)->conn(), m.sql);
       ASSERT_EQ(err, "") << c.name << ": contract " << m.slug << " fails:\n" << m.sql;

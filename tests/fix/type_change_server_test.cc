@@ -70,6 +70,7 @@ TEST_F(TypeChangeServerTest, WritesGoOnAndValuesSurviveTheSwap) {
   wait_writes(20);
   std::vector<std::string> applied;
   for (const fix::OutputFile& f : fixed->files) {
+    if (f.held) continue;  // the contract phase waits for the rollout (below)
     ASSERT_EQ(ApplyWhole(conn(), f.after), "") << f.relative;
     // Rows above it were inserted after the migration committed.
     const std::string max_id = Scalar(conn(), "SELECT max(id) FROM \"Member\"");

@@ -47,7 +47,8 @@ bool RenameColumnStep(Context& ctx) {
   const sql::Statement& s = ctx.stmt();
   if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kColumn ||
       s.table.name.empty() || ctx.IsNew(s.table) ||
-      ctx.before().OriginOf(s.table) != schema::Origin::kExisting)
+      ctx.before().OriginOf(s.table) != schema::Origin::kExisting ||
+      analysis::IsHalfOfASwap(ctx.migration(), ctx.index))  // keeps every name (type change)
     return false;
   const std::vector<std::string> by_hand = {
       "expand: add the new column, keep both written (a trigger), backfill it in batches",
