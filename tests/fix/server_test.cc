@@ -91,6 +91,9 @@ TEST_P(FixServerTest, FixedFoldersNeverOpenAWindow) {
   ASSERT_NO_FATAL_FAILURE(ApplyOriginals((*db)->conn(), *fixed, false));
   const std::vector<IndexShape> before = Indexes((*db)->conn());
   for (const fix::OutputFile& f : fixed->files) {
+    // Windows matter while the old application runs: the contract phase comes after its rollout,
+    // and an index it keeps is on the new column (another attnum), so shapes differ by design.
+    if (f.held) continue;
     ASSERT_EQ(ApplyWhole((*db)->conn(), f.after), "") << c.name << ": " << f.relative;
     EXPECT_EQ(OpenWindows(before, after, Indexes((*db)->conn())), "")
         << c.name << ": after " << f.relative << ":\n"
