@@ -488,8 +488,9 @@ TEST_F(Prisma8Cli, DeployRefusesUntilTheFormatIsFinal) {
 TEST_F(LintCli, PlanWithPathSaysWhenTheProjectsConfigCannotBeRead) {
   Write(dir_ / "prisma.config.ts", "export default makeConfig()\n");
   Write(dir_ / "prisma/migrations/001_a/migration.sql", "CREATE TABLE t (x int);\n");
-  Outcome o = Lockstep({"plan", "prisma/migrations"},
-                       "DATABASE_URL=postgresql://u:secret@127.0.0.1:1/d LOCKSTEP_CONNECT_TIMEOUT=1");
+  Outcome o =
+      Lockstep({"plan", "prisma/migrations"},
+               "DATABASE_URL=postgresql://u:secret@127.0.0.1:1/d LOCKSTEP_CONNECT_TIMEOUT=1");
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.err.find("note: no estimates: "), std::string::npos) << o.err;
   EXPECT_NE(o.err.find("prisma.config.ts:1:1: error: no configuration object"), std::string::npos)
