@@ -1129,6 +1129,16 @@ std::string TypeChangeRewriteBlocker(const std::vector<sql::Statement>& statemen
   for (size_t i = index + 1; i < statements.size(); ++i)
     if (!statements[i].table.name.empty() && before.Resolve(statements[i].table) == table)
       return "a later statement of the migration uses the table";
+  // Prisma's enum change renames and drops the column's old type after the ALTER: the old column
+  // keeps that type until the contract, so the type cannot go in this migration.
+  for (size_t i = index + 1; i < statements.size(); ++i) {
+    const sql::Statement& o = statements[i];
+    if (o.kind == sql::Kind::kAlterEnum || o.kind == sql::Kind::kAlterType ||
+        ((o.kind == sql::Kind::kDrop || o.kind == sql::Kind::kRename) &&
+         (o.object_type == sql::ObjectType::kType || o.object_type == sql::ObjectType::kDomain)))
+      return "a later statement of the migration alters, renames or drops a type (the old "
+             "column keeps its type until the contract phase)";
+  }
   for (const auto& [name, other] : before.tables()) {
     for (const schema::Constraint& k : other.constraints)
       if (k.type == sql::Constraint::Type::kForeignKey && k.ref_table == table &&

@@ -77,6 +77,31 @@ TEST(PlannerTest, TypeChangeIsExpandContractOrSaysWhyNot) {
       << fk->unsafe[0].why;
 }
 
+// Prisma's enum change (civitai's corpus migration): the type change is followed by renaming and
+// dropping the old type, which the old column still uses until the contract: left unsafe.
+TEST(PlannerTest, AnEnumChangeThatDropsTheOldTypeStaysUnsafe) {
+  Result<fix::Plan> p = fix::PlanFixOf(
+      {{"0_init", "0_init/migration.sql",
+        "CREATE TYPE \"Kind\" AS ENUM ('a', 'b', 'c');\n"
+        "CREATE TABLE \"Act\" (\"id\" INTEGER PRIMARY KEY, \"kind\" \"Kind\" NOT NULL);\n"},
+       {"1_change", "1_change/migration.sql",
+        "BEGIN;\n"
+        "CREATE TYPE \"Kind_new\" AS ENUM ('a', 'b');\n"
+        "ALTER TABLE \"Act\" ALTER COLUMN \"kind\" TYPE \"Kind_new\" USING "
+        "(\"kind\"::text::\"Kind_new\");\n"
+        "ALTER TYPE \"Kind\" RENAME TO \"Kind_old\";\n"
+        "ALTER TYPE \"Kind_new\" RENAME TO \"Kind\";\n"
+        "DROP TYPE \"Kind_old\";\n"
+        "COMMIT;\n"}});
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->contract.empty());
+  ASSERT_EQ(p->unsafe.size(), 1u);
+  EXPECT_NE(p->unsafe[0].why.find("a later statement of the migration alters, renames or drops a "
+                                  "type"),
+            std::string::npos)
+      << p->unsafe[0].why;
+}
+
 // Bad input for the rename rewrites: a clear reason, and nothing of the expand written.
 TEST(PlannerTest, RenamesThatCannotBeExpandedSayWhy) {
   const fix::Plan view = PlanOf(
