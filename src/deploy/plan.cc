@@ -144,6 +144,7 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
     case sql::Kind::kInsert:
     case sql::Kind::kUpdate:
     case sql::Kind::kDelete:
+    case sql::Kind::kMerge:
     case sql::Kind::kDo:
     case sql::Kind::kOther:  // CALL, …
       // May call set_config() or a function that SETs: lockstep cannot see into them.

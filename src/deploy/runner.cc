@@ -22,6 +22,7 @@
 #include "deploy/replica.h"
 #include "deploy/retry.h"
 #include "migrations/checksum.h"
+#include "sql/parser.h"
 
 namespace lockstep::deploy {
 namespace {
@@ -1603,10 +1604,8 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
     on_disk.insert(p.name);
     if (applied.count(p.name)) {
       if (!p.errors.empty()) {
-        out_.Line(p.path +
-                  ": note: already applied; lockstep's parser (PostgreSQL 15 grammar) "
-                  "rejects it: " +
-                  p.errors.front());
+        out_.Line(p.path + ": note: already applied; lockstep's parser (PostgreSQL " +
+                  sql::GrammarVersion() + " grammar) rejects it: " + p.errors.front());
       }
       if (*rows) {
         for (const MigrationRow& r : **rows) {

@@ -31,8 +31,8 @@ const sql::Constraint* FindConstraint(const sql::ColumnDef& c, sql::Constraint::
 // What src/fix/steps/volatile_default.cc rewrites: a volatile function default (no sub-query)
 // with at most NULL / NOT NULL beside it, PostgreSQL 12+ (SET NOT NULL proven by a CHECK).
 bool FixableVolatileDefault(const sql::ColumnDef& col, int pg_version) {
-  if (pg_version < 12 || col.identity || col.generated_stored || col.is_primary_key ||
-      col.is_unique || !col.default_expr || col.default_expr->has_subquery)
+  if (pg_version < 12 || col.identity || col.generated_stored || col.generated_virtual ||
+      col.is_primary_key || col.is_unique || !col.default_expr || col.default_expr->has_subquery)
     return false;
   bool volatile_call = false;
   for (const std::string& f : col.default_expr->functions)

@@ -41,8 +41,8 @@ bool VolatileDefaultStep(Context& ctx, size_t cmd) {
   if (a.type != sql::AlterType::kAddColumn || !a.column || !ctx.spans() || ctx.IsNew(s.table))
     return false;
   const sql::ColumnDef& col = *a.column;
-  if (!col.default_expr || col.identity || col.generated_stored || col.is_primary_key ||
-      col.is_unique || !Volatile(*col.default_expr))
+  if (!col.default_expr || col.identity || col.generated_stored || col.generated_virtual ||
+      col.is_primary_key || col.is_unique || !Volatile(*col.default_expr))
     return false;
   if (ctx.options().pg_version < 12) return false;  // SET NOT NULL cannot use the CHECK
   // Only DEFAULT and NULL / NOT NULL inline: anything else (REFERENCES, CHECK …) would need its
