@@ -57,11 +57,16 @@
 #include "base/process.h"
 #include "db/connection.h"
 #include "db/embedded_server.h"
+#include "standby_support.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using lockstep::Status;
+using lockstep::bench::Die;
+using lockstep::bench::Exec;
+using lockstep::bench::Must;
+using lockstep::bench::Scalar;
 using lockstep::db::Connection;
 using lockstep::db::EmbeddedServer;
 using Clock = std::chrono::steady_clock;
@@ -72,33 +77,6 @@ constexpr int kMaxLagMs = 1000;
 constexpr int kBatchMs = 100;
 constexpr int kSampleMs = 50;
 const char* const kUpdate = "UPDATE \"Member\" SET \"name\" = upper(\"name\"), \"n\" = \"n\" + 1";
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "bench_lag: %s\n", message.c_str());
-  std::exit(2);
-}
-
-template <typename R>
-auto Must(R r, const std::string& what) {
-  if (!r.ok()) Die(what + ": " + r.status().message());
-  return std::move(r).value();
-}
-
-void Must(const Status& s, const std::string& what) {
-  if (!s.ok()) Die(what + ": " + s.message());
-}
-
-void Exec(Connection& c, const std::string& sql) {
-  lockstep::db::DbResult<lockstep::db::Rows> r = c.Exec(sql);
-  if (!r.ok()) Die(sql.substr(0, 60) + ": " + r.status().message());
-}
-
-std::string Scalar(Connection& c, const std::string& sql,
-                   const std::vector<std::optional<std::string>>& params = {}) {
-  lockstep::db::DbResult<lockstep::db::Rows> r = c.Exec(sql, params);
-  if (!r.ok() || r->empty()) Die(sql.substr(0, 60) + ": " + r.status().message());
-  return r->rows[0][0].value_or("");
-}
 
 int EnvInt(const char* name, int fallback) {
   const char* v = std::getenv(name);
@@ -276,6 +254,7 @@ Lag Measure(Mode mode, EmbeddedServer& primary, EmbeddedServer& standby, const s
 }  // namespace
 
 int main(int argc, char** argv) {
+  lockstep::bench::program = "bench_lag";
   const int rows = EnvInt("LAG_ROWS", 1000000);
   const int readers_n = EnvInt("LAG_READERS", 2);
   const int reader_ms = EnvInt("LAG_READER_MS", 300);
@@ -294,22 +273,11 @@ int main(int argc, char** argv) {
   std::unique_ptr<EmbeddedServer> primary = Must(EmbeddedServer::Start(kMajor), "primary");
   EmbeddedServer* standby = Must(primary->StartStandby(), "standby");
 
-  char tmpl[] = "/tmp/lockstep-bench-lag-XXXXXX";
-  const fs::path dir = ::mkdtemp(tmpl);
-  fs::create_directories(dir / "0_init");
-  std::ofstream(dir / "0_init/migration.sql")
-      << "CREATE TABLE \"Member\" (\"id\" INTEGER PRIMARY KEY, \"name\" TEXT NOT NULL, "
-         "\"n\" INTEGER NOT NULL DEFAULT 0);\n"
-         "CREATE TABLE lag_mark (at TIMESTAMPTZ NOT NULL);\n";
-  Must(primary->CreateDatabase("seed"), "create database");
-  lockstep::RunOptions quiet;
-  quiet.capture_stdout = true;
-  lockstep::RunResult init =
-      Must(lockstep::RunProcess(
-               {lockstep_bin.string(), "deploy", dir.string(), "--database", primary->url("seed")},
-               quiet),
-           "lockstep deploy 0_init");
-  if (init.exit.code != 0) Die("lockstep deploy 0_init failed:\n" + init.stdout_text);
+  const fs::path dir = lockstep::bench::DeployHistory(
+      *primary, "seed", lockstep_bin, "lag",
+      "CREATE TABLE \"Member\" (\"id\" INTEGER PRIMARY KEY, \"name\" TEXT NOT NULL, "
+      "\"n\" INTEGER NOT NULL DEFAULT 0);\n"
+      "CREATE TABLE lag_mark (at TIMESTAMPTZ NOT NULL);\n");
   const auto load_start = Clock::now();
   {
     Connection seed = Must(lockstep::db::Connect(primary->socket_conninfo("seed")), "seed");

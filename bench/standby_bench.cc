@@ -28,12 +28,17 @@
 #include "base/process.h"
 #include "db/connection.h"
 #include "db/embedded_server.h"
+#include "standby_support.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using lockstep::Result;
 using lockstep::Status;
+using lockstep::bench::Die;
+using lockstep::bench::Exec;
+using lockstep::bench::Must;
+using lockstep::bench::Scalar;
 using lockstep::db::Connection;
 using lockstep::db::EmbeddedServer;
 using Clock = std::chrono::steady_clock;
@@ -42,32 +47,6 @@ using std::chrono::milliseconds;
 constexpr int kMajor = 15;  // the distribution's: the npm packages have no pg_basebackup
 constexpr int kReaders = 4;
 constexpr int kLockTimeoutMs = 100;
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "bench_standby: %s\n", message.c_str());
-  std::exit(2);
-}
-
-template <typename R>
-auto Must(R r, const std::string& what) {
-  if (!r.ok()) Die(what + ": " + r.status().message());
-  return std::move(r).value();
-}
-
-void Must(const Status& s, const std::string& what) {
-  if (!s.ok()) Die(what + ": " + s.message());
-}
-
-void Exec(Connection& c, const std::string& sql) {
-  lockstep::db::DbResult<lockstep::db::Rows> r = c.Exec(sql);
-  if (!r.ok()) Die(sql.substr(0, 60) + ": " + r.status().message());
-}
-
-std::string Scalar(Connection& c, const std::string& sql) {
-  lockstep::db::DbResult<lockstep::db::Rows> r = c.Exec(sql);
-  if (!r.ok() || r->empty()) Die(sql.substr(0, 60) + ": " + r.status().message());
-  return r->rows[0][0].value_or("");
-}
 
 void WaitForReplay(Connection& primary, Connection& standby) {
   const std::string lsn = Scalar(primary, "SELECT pg_current_wal_insert_lsn()::text");
@@ -174,6 +153,7 @@ Run Measure(Mode mode, EmbeddedServer& primary, EmbeddedServer& standby, const s
 }  // namespace
 
 int main(int argc, char** argv) {
+  lockstep::bench::program = "bench_standby";
   int rows = 200000;
   int report_s = 6;
   fs::path lockstep_bin =
@@ -196,22 +176,11 @@ int main(int argc, char** argv) {
   EmbeddedServer* standby = Must(primary->StartStandby(), "standby");
 
   // The history both copies share, applied by lockstep (so that deploy finds it), then the rows.
-  char tmpl[] = "/tmp/lockstep-bench-standby-XXXXXX";
-  const fs::path dir = ::mkdtemp(tmpl);
-  fs::create_directories(dir / "0_init");
-  std::ofstream(dir / "0_init/migration.sql")
-      << "CREATE TABLE \"Member\" (\"id\" TEXT NOT NULL, \"email\" TEXT NOT NULL, \"name\" TEXT "
-         "NOT NULL, \"totalPoints\" INTEGER NOT NULL DEFAULT 0, CONSTRAINT \"Member_pkey\" "
-         "PRIMARY KEY (\"id\"));\n";
-  Must(primary->CreateDatabase("seed"), "create database");
-  lockstep::RunOptions quiet;
-  quiet.capture_stdout = true;
-  lockstep::RunResult init =
-      Must(lockstep::RunProcess(
-               {lockstep_bin.string(), "deploy", dir.string(), "--database", primary->url("seed")},
-               quiet),
-           "lockstep deploy 0_init");
-  if (init.exit.code != 0) Die("lockstep deploy 0_init failed:\n" + init.stdout_text);
+  const fs::path dir = lockstep::bench::DeployHistory(
+      *primary, "seed", lockstep_bin, "standby",
+      "CREATE TABLE \"Member\" (\"id\" TEXT NOT NULL, \"email\" TEXT NOT NULL, \"name\" TEXT "
+      "NOT NULL, \"totalPoints\" INTEGER NOT NULL DEFAULT 0, CONSTRAINT \"Member_pkey\" "
+      "PRIMARY KEY (\"id\"));\n");
   {
     Connection seed = Must(lockstep::db::Connect(primary->socket_conninfo("seed")), "seed");
     Exec(seed,

@@ -7,6 +7,7 @@
 
 #include "base/exit_codes.h"
 #include "cli/commands.h"
+#include "sql/parser.h"
 
 #if LOCKSTEP_JEMALLOC
 // jemalloc reads its options from this symbol at start-up (jemalloc(3), "malloc_conf").
@@ -78,7 +79,9 @@ int main(int argc, char** argv) {
     return argc < 2 ? lockstep::exit_code::kUsage : lockstep::exit_code::kOk;
   }
   if (std::strcmp(argv[1], "--version") == 0) {
-    std::printf("lockstep %s\n", LOCKSTEP_VERSION);
+    // The grammar's version says which libpg_query the build found (README, "Dependencies").
+    std::printf("lockstep %s\nPostgreSQL %s grammar (libpg_query)\n", LOCKSTEP_VERSION,
+                lockstep::sql::GrammarVersion());
     return 0;
   }
   for (const Subcommand& c : kSubcommands) {

@@ -110,11 +110,13 @@ Result<std::set<std::string>> FilesAddedSince(const std::string& ref, const fs::
 }
 
 // Names of the migrations that `_prisma_migrations` records as applied (finished, not rolled back).
-db::DbResult<std::set<std::string>> AppliedMigrations(const std::string& url) {
+// Also sets `server_major` to the server's PostgreSQL major.
+db::DbResult<std::set<std::string>> AppliedMigrations(const std::string& url, int& server_major) {
   db::DbResult<db::ConnInfo> info = db::ParseUrl(url);
   if (!info.ok()) return info.error();
   db::DbResult<db::Connection> conn = db::Connect(*info);
   if (!conn.ok()) return conn.error();
+  server_major = conn->server_version_num() / 10000;
   db::DbResult<db::Rows> rows = conn->Exec(
       "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND "
       "rolled_back_at IS NULL");
@@ -279,7 +281,8 @@ int Lint(const Args& args) {
                  "lowest severity that makes the exit code 1 (default: error)")
       ->check(CLI::IsMember({"hint", "warning", "error", "none"}));
   app.add_option("--pg-version", f.pg_version,
-                 "target PostgreSQL major version (default 15 or lockstep.toml)")
+                 "target PostgreSQL major version (default: lockstep.toml's, else the "
+                 "database's major when newer than 15, else 15)")
       ->check(CLI::Range(11, 18));
   app.add_option("--config", f.config,
                  "lockstep.toml to use (default: the nearest one above PATH); or, any other "
@@ -376,7 +379,8 @@ int Lint(const Args& args) {
   }
   std::optional<db::ConnInfo> target;  // where statistics are read, when a database is named
   if (!url.empty()) {
-    db::DbResult<std::set<std::string>> applied = AppliedMigrations(url);
+    int server_major = 0;
+    db::DbResult<std::set<std::string>> applied = AppliedMigrations(url, server_major);
     if (!applied.ok()) {
       const db::DbError& e = applied.error();
       return Fail("cannot read applied migrations: " + e.OneLine(),
@@ -385,6 +389,11 @@ int Lint(const Args& args) {
     for (Group& g : *groups)
       for (Candidate& c : g.items) c.lint = c.lint && !applied->count(c.migration.name);
     target = *db::ParseUrl(url);  // parsed by AppliedMigrations already
+    // Neither --pg-version nor lockstep.toml: a server newer than the default is the target (up
+    // to the newest major lockstep models), so its syntax and locks are what is checked.
+    int& pg = config.options.settings.pg_version;
+    if (!f.pg_version && !config.pg_version_set && server_major > pg)
+      pg = std::min(server_major, 18);
   }
   for (Group& g : *groups)
     for (Candidate& c : g.items)

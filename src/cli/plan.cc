@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -15,6 +16,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/load.h"
+#include "db/connection.h"
 #include "db/url.h"
 #include "stats/target.h"
 
@@ -41,7 +43,9 @@ int Plan(const Args& args) {
   ProjectFlags project_flags;
   app.add_option("PATH", paths, "migrations to plan (default: .)");
   AddProjectOptions(app, project_flags);
-  app.add_option("--pg-version", pg_version, "target PostgreSQL major version (11-18)")
+  app.add_option("--pg-version", pg_version,
+                 "target PostgreSQL major version (11-18; default 15, or the database's major "
+                 "when it is newer)")
       ->check(CLI::Range(11, 18))
       ->capture_default_str();
   app.add_option("--format", format, "output format")
@@ -60,25 +64,6 @@ int Plan(const Args& args) {
     return exit_code::kUsage;
   }
   LoadedMigrations* loaded = &project->loaded;
-  analysis::Options options;
-  options.locks.pg_version = pg_version;
-  options.parse.tokens = true;        // trims trailing comments from statement spans
-  options.drop_history_parse = true;  // only the analysed migrations are planned
-  analysis::History h =
-      analysis::Replay(std::move(loaded->migrations), loaded->history_count, options);
-
-  int status = exit_code::kOk;
-  for (analysis::AnalyzedMigration& m : h.migrations) {
-    for (const std::string& e : sql::FormatErrors(m.source, m.parsed)) {
-      std::fprintf(stderr, "%s\n", e.c_str());
-      status = exit_code::kUsage;
-    }
-    // The tokens only trimmed the statements' spans: the plan entries and their text, built
-    // next, reuse their memory.
-    m.parsed.tokens = std::vector<sql::Token>();  // `= {}` would keep the capacity
-    m.parsed.comments = std::vector<sql::Comment>();
-  }
-  std::vector<plan::Entry> entries = plan::FromHistory(h);
   // A database named on the command line must answer; one found in the project's configuration
   // (a production URL in .env, unreachable from here) must not stop an offline plan.
   const bool explicit_database = !database.empty();
@@ -106,6 +91,35 @@ int Plan(const Args& args) {
       source = (*found)->source;
     }
   }
+  // Without --pg-version, a database newer than the default says which PostgreSQL to plan for
+  // (its major, up to the newest lockstep models): a PostgreSQL 18 server gets 18's lock model.
+  if (!no_database && !database.empty() && app.count("--pg-version") == 0) {
+    if (db::DbResult<db::ConnInfo> info = db::ParseUrl(database); info.ok()) {
+      if (db::DbResult<db::Connection> conn = db::Connect(*info); conn.ok()) {
+        const int major = conn->server_version_num() / 10000;
+        if (major > pg_version) pg_version = std::min(major, 18);
+      }
+    }
+  }
+  analysis::Options options;
+  options.locks.pg_version = pg_version;
+  options.parse.tokens = true;        // trims trailing comments from statement spans
+  options.drop_history_parse = true;  // only the analysed migrations are planned
+  analysis::History h =
+      analysis::Replay(std::move(loaded->migrations), loaded->history_count, options);
+
+  int status = exit_code::kOk;
+  for (analysis::AnalyzedMigration& m : h.migrations) {
+    for (const std::string& e : sql::FormatErrors(m.source, m.parsed)) {
+      std::fprintf(stderr, "%s\n", e.c_str());
+      status = exit_code::kUsage;
+    }
+    // The tokens only trimmed the statements' spans: the plan entries and their text, built
+    // next, reuse their memory.
+    m.parsed.tokens = std::vector<sql::Token>();  // `= {}` would keep the capacity
+    m.parsed.comments = std::vector<sql::Comment>();
+  }
+  std::vector<plan::Entry> entries = plan::FromHistory(h);
   if (!no_database && !database.empty()) {
     db::DbResult<db::ConnInfo> info = db::ParseUrl(database);
     db::DbResult<size_t> read =

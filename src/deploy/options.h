@@ -21,6 +21,10 @@ inline constexpr int64_t kAdvisoryLockKey = 72707369;
 enum class PreflightMode { kOff, kWarn, kStrict };
 
 struct Options {
+  // The PostgreSQL major whose grammar lockstep parses with (sql::GrammarVersionNum()). A pending
+  // migration that does not parse is sent anyway, with a warning, when the server is newer than
+  // this: its syntax may be valid there. Tests set it to exercise that path.
+  int grammar_major = 0;  // 0: the linked libpg_query's
   // The longest any query of the application may be made to wait behind one of lockstep's lock
   // requests. Applies to every statement lockstep sends: as lock_timeout, except for concurrent
   // builds, whose lock waits the monitor bounds (their waits for older transactions block

@@ -144,6 +144,7 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
     case sql::Kind::kInsert:
     case sql::Kind::kUpdate:
     case sql::Kind::kDelete:
+    case sql::Kind::kMerge:
     case sql::Kind::kDo:
     case sql::Kind::kOther:  // CALL, …
       // May call set_config() or a function that SETs: lockstep cannot see into them.
@@ -225,6 +226,25 @@ const PlannedStatement* BackfillStatement(const Step& step) {
   return nullptr;
 }
 
+MigrationPlan UnanalysedPlan(const MigrationPlan& p) {
+  MigrationPlan out;
+  out.name = p.name;
+  out.path = p.path;
+  out.checksum = p.checksum;
+  out.sql = p.sql;
+  out.statement_count = 1;
+  PlannedStatement whole;
+  whole.end = static_cast<int>(p.sql.size());
+  whole.sql = p.sql;
+  whole.summary = "the whole migration (not analysed)";
+  whole.where = p.path + ":1:1";
+  whole.may_change_timeouts = true;  // lockstep cannot see what it SETs
+  Step step;
+  step.statements.push_back(std::move(whole));
+  out.steps.push_back(std::move(step));
+  return out;
+}
+
 MigrationPlan PlanMigration(const migrations::Migration& m, const Options& options) {
   MigrationPlan plan;
   plan.name = m.name;
@@ -238,6 +258,7 @@ MigrationPlan PlanMigration(const migrations::Migration& m, const Options& optio
   const SourceFile source(plan.path, plan.sql);
   if (!parsed.ok()) {
     plan.errors = sql::FormatErrors(source, parsed);
+    plan.syntax_error = true;
     return plan;
   }
 

@@ -94,6 +94,7 @@ struct MigrationPlan {
   std::vector<Step> steps;
   std::vector<std::string> notes;   // "file:line:col: note: …"
   std::vector<std::string> errors;  // "file:line:col: error: …": syntax or unsupported structure
+  bool syntax_error = false;        // lockstep's grammar rejected the file (errors say where)
   // lockstep records progress in _lockstep_progress for a migration with several steps or a
   // statement outside a transaction; a single-transaction migration needs none (it is atomic).
   bool tracked() const {
@@ -107,6 +108,10 @@ const PlannedStatement* BackfillStatement(const Step& step);
 // Parses `m.sql` (PostgreSQL's grammar, no psql meta-commands: the server would reject them too)
 // and groups the statements. Syntax errors and refused structures go to `errors`.
 MigrationPlan PlanMigration(const migrations::Migration& m, const Options& options);
+
+// `p`, a migration lockstep could not parse, as one transaction holding the whole file, sent as
+// written (as Prisma sends it), without lockstep's analysis. Its errors are cleared.
+MigrationPlan UnanalysedPlan(const MigrationPlan& p);
 
 // The steps still to run when statements [0, from) are done. A step that `from` cuts (possible
 // only when the grouping rules changed between lockstep versions) keeps its later statements.

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <set>
@@ -22,6 +23,7 @@
 #include "deploy/replica.h"
 #include "deploy/retry.h"
 #include "migrations/checksum.h"
+#include "sql/parser.h"
 
 namespace lockstep::deploy {
 namespace {
@@ -359,6 +361,9 @@ class Deployer {
   std::optional<db::Connection> conn_;
   std::unique_ptr<Monitor> monitor_;
   std::unique_ptr<Replicas> replicas_;  // with --replica
+  // Pending migrations lockstep could not parse and sends whole (UnanalysedPlan); `pending`
+  // points into it, hence a deque.
+  std::deque<MigrationPlan> unanalysed_;
   bool progress_table_ = false;
   int applied_ = 0;  // migrations finished by this run
   // The session's statement_timeout and idle_in_transaction_session_timeout before lockstep
@@ -1623,10 +1628,8 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
     on_disk.insert(p.name);
     if (applied.count(p.name)) {
       if (!p.errors.empty()) {
-        out_.Line(p.path +
-                  ": note: already applied; lockstep's parser (PostgreSQL 15 grammar) "
-                  "rejects it: " +
-                  p.errors.front());
+        out_.Line(p.path + ": note: already applied; lockstep's parser (PostgreSQL " +
+                  sql::GrammarVersion() + " grammar) rejects it: " + p.errors.front());
       }
       if (*rows) {
         for (const MigrationRow& r : **rows) {
@@ -1639,6 +1642,20 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
           }
         }
       }
+      continue;
+    }
+    const int grammar_major =
+        options_.grammar_major ? options_.grammar_major : sql::GrammarVersionNum() / 10000;
+    const int server_major = conn_->server_version_num() / 10000;
+    if (p.syntax_error && server_major > grammar_major) {
+      // A newer server may accept what lockstep's grammar cannot read: never refuse valid SQL.
+      out_.Line(p.errors.front());
+      out_.Line(p.path + ": warning: lockstep could not analyse this migration (it parses " +
+                "PostgreSQL " + std::to_string(grammar_major) + "'s grammar; the server is " +
+                std::to_string(server_major) +
+                "): it is sent as written, in one transaction, without lock analysis");
+      unanalysed_.push_back(UnanalysedPlan(p));
+      pending.push_back(&unanalysed_.back());
       continue;
     }
     for (const std::string& e : p.errors) out_.Error(e);

@@ -77,6 +77,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path,
         if (!v || *v < 11 || *v > 18)
           return Bad(path, node, "pg_version must be a PostgreSQL major version from 11 to 18");
         c.options.settings.pg_version = static_cast<int>(*v);
+        c.pg_version_set = true;
       } else if (k == "assume_in_transaction") {
         auto v = node.value_exact<bool>();
         if (!v) return Bad(path, node, "assume_in_transaction must be true or false");

@@ -25,6 +25,9 @@ struct Config {
   Options options;       // settings, disabled rules and severity overrides
   std::vector<std::string> exclude;
   std::optional<FailOn> fail_on;
+  // [lint] pg_version was written (options.settings.pg_version holds it): a database's server
+  // version does not override it.
+  bool pg_version_set = false;
   SizeThresholds sizes;  // [estimates]: used only with statistics (`lint --database`)
 };
 

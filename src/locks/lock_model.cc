@@ -60,8 +60,8 @@ std::string_view BlocksTraffic(LockMode m) {
 }
 
 bool IsBackfillableVolatileDefault(const sql::ColumnDef& col, int pg_version) {
-  if (pg_version < 12 || col.identity || col.generated_stored || col.is_primary_key ||
-      col.is_unique || !col.default_expr || col.default_expr->has_subquery)
+  if (pg_version < 12 || col.identity || col.generated_stored || col.generated_virtual ||
+      col.is_primary_key || col.is_unique || !col.default_expr || col.default_expr->has_subquery)
     return false;
   bool volatile_call = false;
   for (const std::string& f : col.default_expr->functions)
@@ -561,6 +561,7 @@ void Builder::Run() {
       break;
     case Kind::kUpdate:
     case Kind::kDelete:
+    case Kind::kMerge:
       // The planner opens every index of the target under the target's lock and keeps it; an
       // INSERT opens them only in the executor, which releases them when the statement ends.
       Lock(s_.table, LockMode::kRowExclusive);
@@ -653,7 +654,9 @@ void Builder::AddConstraint(const sql::Constraint& k, const QName& table, bool i
       // FK additions are the one ALTER TABLE sub-command with a weaker lock.
       Lock(table, LockMode::kShareRowExclusive);
       Lock(k.ref_table, LockMode::kShareRowExclusive);
-      if (!k.not_valid && !is_new_column) {
+      if (k.not_enforced) {
+        Note("NOT ENFORCED (PostgreSQL 18): no row is checked, now or later");
+      } else if (!k.not_valid && !is_new_column) {
         Scan(table);
         ValidationQueryLocks(table, k.ref_table);
         if (cat_.OriginOf(table) != Origin::kThisMigration)
@@ -662,11 +665,33 @@ void Builder::AddConstraint(const sql::Constraint& k, const QName& table, bool i
       break;
     case T::kCheck:
       Lock(table, LockMode::kAccessExclusive);
-      if (!k.not_valid) {
+      if (k.not_enforced) {
+        Note("NOT ENFORCED (PostgreSQL 18): no row is checked, now or later");
+      } else if (!k.not_valid) {
         Scan(table);
         Note("validates every existing row under ACCESS EXCLUSIVE");
       }
       break;
+    case T::kNotNull: {
+      // ADD CONSTRAINT … NOT NULL col [NOT VALID] (PostgreSQL 18). NOT VALID reads no row; the
+      // later VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE, like a CHECK's.
+      Lock(table, LockMode::kAccessExclusive);
+      const schema::Table* t = cat_.FindTable(table);
+      bool already = t != nullptr && !k.columns.empty();
+      for (const std::string& name : k.columns) {
+        const schema::Column* c = t ? t->FindColumn(name) : nullptr;
+        already = already && c && c->not_null;
+      }
+      if (k.not_valid) {
+        Note(
+            "NOT VALID (PostgreSQL 18): no scan now; VALIDATE CONSTRAINT scans later under SHARE "
+            "UPDATE EXCLUSIVE");
+      } else if (!already && !is_new_column) {
+        Scan(table);
+        Note("checks every existing row for NULLs under ACCESS EXCLUSIVE");
+      }
+      break;
+    }
     case T::kPrimaryKey:
     case T::kUnique:
     case T::kExclusion:
@@ -716,6 +741,8 @@ void Builder::AddColumn(const sql::AlterCmd& c) {
   } else if (col.generated_stored) {
     RewriteTable(s_.table);
     Note("stored generated column: computed for every row, so the table is rewritten");
+  } else if (col.generated_virtual) {
+    Note("virtual generated column (PostgreSQL 18): computed when read, no rewrite");
   } else if (col.default_expr && col.default_expr->kind != sql::Expr::Kind::kNull &&
              DefaultIsVolatile(*col.default_expr, &why)) {
     RewriteTable(s_.table);
@@ -906,9 +933,35 @@ void Builder::AlterTable() {
         Lock(s_.table, LockMode::kAccessExclusive);
         RewriteTable(s_.table);
         break;
-      case AlterType::kAlterConstraint:
+      case AlterType::kAlterConstraint: {
         Lock(s_.table, LockMode::kAccessExclusive);
+        if (!c.to_enforced) break;
+        // ENFORCED (PostgreSQL 18) checks every row now; a foreign key also locks the table it
+        // references and creates its triggers there.
+        const schema::Table* t = cat_.FindTable(s_.table);
+        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
+        if (k && k->type == sql::Constraint::Type::kForeignKey) {
+          Lock(k->ref_table, LockMode::kShareRowExclusive);
+          ValidationQueryLocks(s_.table, k->ref_table);
+        }
+        Scan(s_.table);
+        Note("ENFORCED: checks every existing row under ACCESS EXCLUSIVE");
         break;
+      }
+      case AlterType::kSetExpression: {
+        // PostgreSQL 17: a STORED column is recomputed for every row (a rewrite); a VIRTUAL one
+        // (18) only changes its definition.
+        Lock(s_.table, LockMode::kAccessExclusive);
+        const schema::Table* t = cat_.FindTable(s_.table);
+        const schema::Column* col = t ? t->FindColumn(c.name) : nullptr;
+        if (col && col->generated_virtual) {
+          Note("virtual generated column: no rewrite");
+        } else {
+          RewriteTable(s_.table);
+          Note("stored generated column: recomputed for every row, so the table is rewritten");
+        }
+        break;
+      }
       case AlterType::kDropConstraint: {
         Lock(s_.table, LockMode::kAccessExclusive);
         const schema::Table* t = cat_.FindTable(s_.table);

@@ -29,7 +29,9 @@ class RequireDefaultForNotNullColumn : public Rule {
     for (const sql::AlterCmd& c : s.cmds) {
       if (c.type != sql::AlterType::kAddColumn || !c.column) continue;
       const sql::ColumnDef& col = *c.column;
-      if (!col.not_null || col.default_expr || col.identity || col.generated_stored) continue;
+      if (!col.not_null || col.default_expr || col.identity || col.generated_stored ||
+          col.generated_virtual)
+        continue;
       const std::string& b = col.type.base();
       if (b.find("serial") != std::string::npos) continue;
       Report(

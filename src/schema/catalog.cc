@@ -297,7 +297,8 @@ void Catalog::AddConstraint(Table& t, const sql::Constraint& c,
   Constraint out;
   out.type = c.type;
   out.columns = cols;
-  out.valid = !c.not_valid;
+  // A NOT ENFORCED constraint is never valid (PostgreSQL 18): it proves nothing about the rows.
+  out.valid = !c.not_valid && !c.not_enforced;
   out.origin = Origin::kThisMigration;
   switch (c.type) {
     case T::kPrimaryKey:
@@ -323,8 +324,18 @@ void Catalog::AddConstraint(Table& t, const sql::Constraint& c,
     case T::kExclusion:
       out.name = c.name.empty() ? DefaultName(t.name.name, {}, "excl") : c.name;
       break;
+    case T::kNotNull:
+      // A column's NOT NULL lives on the column. A named table constraint (PostgreSQL 18's
+      // `ADD CONSTRAINT nn NOT NULL col [NOT VALID]`) is also kept, so that VALIDATE CONSTRAINT
+      // finds it; the column becomes NOT NULL once it is valid.
+      if (c.name.empty() || c.columns.empty()) return;
+      out.name = c.name;
+      if (out.valid)
+        for (const auto& col : cols)
+          if (Column* k = t.FindColumn(col)) k->not_null = true;
+      break;
     default:
-      return;  // NOT NULL / DEFAULT / attributes live on columns
+      return;  // DEFAULT / attributes live on columns
   }
   if (c.type == T::kPrimaryKey || c.type == T::kUnique || c.type == T::kExclusion) {
     Index ix;
@@ -517,7 +528,8 @@ void Catalog::ApplyCreateTable(const sql::Statement& s) {
     col.not_null = c.not_null;
     col.default_expr = c.default_expr;
     col.identity = c.identity;
-    col.generated = c.generated_stored;
+    col.generated = c.generated_stored || c.generated_virtual;
+    col.generated_virtual = c.generated_virtual;
     t.AddColumn(std::move(col));
   }
   fresh_tables_.push_back(Key(name));
@@ -544,7 +556,8 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
         col.not_null = c.column->not_null;
         col.default_expr = c.column->default_expr;
         col.identity = c.column->identity;
-        col.generated = c.column->generated_stored;
+        col.generated = c.column->generated_stored || c.column->generated_virtual;
+        col.generated_virtual = c.column->generated_virtual;
         if (IsSerial(col.type) || col.identity)
           sequences_.emplace(Key(OwnedSequenceName(t->name, col.name)), current_migration_);
         t->AddColumn(std::move(col));
@@ -575,8 +588,13 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
         if (c.constraint) AddConstraint(*t, *c.constraint, c.constraint->columns);
         break;
       case A::kValidateConstraint:
-        for (Constraint& k : t->constraints)
-          if (k.name == c.name) k.valid = true;
+        for (Constraint& k : t->constraints) {
+          if (k.name != c.name) continue;
+          k.valid = true;
+          if (k.type == sql::Constraint::Type::kNotNull)
+            for (const std::string& col : k.columns)
+              if (Column* column = t->FindColumn(col)) column->not_null = true;
+        }
         break;
       case A::kDropConstraint: {
         auto& ks = t->constraints;
@@ -608,8 +626,13 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
       case A::kDropIdentity:
         if (Column* col = t->FindColumn(c.name)) col->identity = false;
         break;
+      case A::kAlterConstraint:
+        if (c.to_enforced)
+          for (Constraint& k : t->constraints)
+            if (k.name == c.name) k.valid = true;
+        break;
       case A::kDropExpression:
-        if (Column* col = t->FindColumn(c.name)) col->generated = false;
+        if (Column* col = t->FindColumn(c.name)) col->generated = col->generated_virtual = false;
         break;
       default:
         break;

@@ -30,6 +30,7 @@ struct Column {
   std::optional<sql::Expr> default_expr;
   bool identity = false;
   bool generated = false;
+  bool generated_virtual = false;  // VIRTUAL (PostgreSQL 18): computed when read, never stored
 };
 
 struct Constraint {

@@ -17,6 +17,8 @@ std::string_view AlterTypeName(AlterType v) {
       return "set_not_null";
     case AlterType::kDropExpression:
       return "drop_expression";
+    case AlterType::kSetExpression:
+      return "set_expression";
     case AlterType::kSetStatistics:
       return "set_statistics";
     case AlterType::kSetColumnOptions:
@@ -173,6 +175,8 @@ std::string_view KindName(Kind v) {
       return "update";
     case Kind::kDelete:
       return "delete";
+    case Kind::kMerge:
+      return "merge";
     case Kind::kSelect:
       return "select";
     case Kind::kCall:

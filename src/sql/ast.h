@@ -134,14 +134,20 @@ struct Constraint {
   std::vector<std::string> ref_columns;  // FK
   std::string fk_on_delete;              // one-letter codes as in pg: a r c n d
   std::string fk_on_update;
-  bool not_valid = false;  // NOT VALID (skip_validation)
+  bool not_valid = false;  // NOT VALID (skip_validation; never set for NOT ENFORCED)
   bool deferrable = false;
   bool initially_deferred = false;
   bool nulls_not_distinct = false;
   std::string using_index;     // ADD … USING INDEX name
   std::string generated_when;  // identity: 'a' always / 'd' by default
-  bool has_where = false;      // EXCLUDE … WHERE
-  std::optional<Expr> expr;    // CHECK expression, DEFAULT / GENERATED expression
+  // GENERATED ALWAYS AS (…) VIRTUAL, PostgreSQL 18's default kind: computed when read, never
+  // stored (false: STORED, the only kind before 18).
+  bool generated_virtual = false;
+  // NOT ENFORCED (PostgreSQL 18, CHECK and FOREIGN KEY): recorded, never checked, so adding it
+  // reads no row.
+  bool not_enforced = false;
+  bool has_where = false;    // EXCLUDE … WHERE
+  std::optional<Expr> expr;  // CHECK expression, DEFAULT / GENERATED expression
 };
 
 struct ColumnDef {
@@ -152,7 +158,8 @@ struct ColumnDef {
   bool is_unique = false;
   std::optional<Expr> default_expr;
   bool identity = false;
-  bool generated_stored = false;
+  bool generated_stored = false;   // GENERATED ALWAYS AS (…) STORED: computed into every row
+  bool generated_virtual = false;  // … VIRTUAL (PostgreSQL 18's default): computed when read
   std::optional<Expr> generated_expr;
   std::vector<Constraint> constraints;  // as written inline (incl. NOT NULL, DEFAULT, REFERENCES …)
   std::string collation;
@@ -188,6 +195,7 @@ enum class AlterType {
   kDropNotNull,
   kSetNotNull,
   kDropExpression,
+  kSetExpression,  // ALTER COLUMN … SET EXPRESSION AS (…): PostgreSQL 17
   kSetStatistics,
   kSetColumnOptions,
   kSetStorage,
@@ -246,6 +254,9 @@ struct AlterCmd {
   bool if_exists = false;            // DROP … IF EXISTS
   bool if_not_exists = false;        // ADD COLUMN IF NOT EXISTS
   bool cascade = false;
+  // kAlterConstraint: ALTER CONSTRAINT … ENFORCED (PostgreSQL 18), which checks every row of a
+  // constraint that was NOT ENFORCED.
+  bool to_enforced = false;
   std::vector<std::string> reloptions;  // SET (fillfactor=…) option names
   int location = -1;                    // start of this sub-command's text, when known
 };
@@ -312,6 +323,7 @@ enum class Kind {
   kInsert,
   kUpdate,
   kDelete,
+  kMerge,  // MERGE INTO target USING source …
   kSelect,
   kCopy,
   kLock,

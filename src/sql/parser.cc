@@ -9,10 +9,13 @@
 #include <regex>
 
 #include "sql/translate.h"
-// Last: the server headers define macros. The scanner's tokens still come through protobuf.
+// Last: the server headers define macros. With libpg_query 15 the scanner's tokens come through
+// protobuf (18 returns them as plain structs).
 // clang-format off
 #include "sql/pg_nodes.h"
+#if PG_VERSION_NUM < 180000
 #include <pg_query/pg_query.pb-c.h>
+#endif
 // clang-format on
 
 namespace lockstep::sql {
@@ -177,7 +180,7 @@ std::string BlankPsqlParts(std::string_view in, std::vector<Note>& notes) {
 class RawParse {
  public:
   explicit RawParse(const char* input) : ctx_(pg_query_enter_memory_context()) {
-    r_ = pg_query_raw_parse(input);
+    r_ = LOCKSTEP_RAW_PARSE(input);
   }
   ~RawParse() {
     if (r_.error) pg_query_free_error(r_.error);
@@ -259,6 +262,31 @@ bool ParseInto(const std::string& input, std::string_view file, int offset, Pars
   return true;
 }
 
+#if PG_VERSION_NUM >= 180000
+// The scanner's tokens, as libpg_query 18 returns them: plain structs, named by the grammar's
+// token names (static strings).
+void Scan(const std::string& input, ParsedFile& out) {
+  PgQueryScanTokensResult r = pg_query_scan_tokens(input.c_str());
+  if (r.error) {
+    // The parser reports the same problem with a better message; tokens stay empty.
+    pg_query_free_scan_tokens_result(r);
+    return;
+  }
+  out.tokens.reserve(out.tokens.size() + r.n_tokens);
+  for (int i = 0; i < r.n_tokens; ++i) {
+    const PgQueryScanToken& t = r.tokens[i];
+    Token tok;
+    tok.begin = t.start;
+    tok.end = t.end;
+    if (const char* name = pg_query_token_name(t.token)) tok.kind = name;
+    tok.is_keyword = t.keyword_kind != PG_QUERY_NO_KEYWORD;
+    if (t.token == PG_QUERY_TOKEN_SQL_COMMENT || t.token == PG_QUERY_TOKEN_C_COMMENT)
+      out.comments.push_back({tok.begin, tok.end});
+    out.tokens.push_back(tok);
+  }
+  pg_query_free_scan_tokens_result(r);
+}
+#else
 // Reads one base-128 varint of the protobuf wire format at `p`, advancing it.
 bool ReadVarint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
   v = 0;
@@ -365,6 +393,7 @@ void Scan(const std::string& input, ParsedFile& out) {
   }
   pg_query_free_scan_result(r);
 }
+#endif
 
 // Maps each statement to its token range, and trims trailing comments from its span.
 void AttachTokens(ParsedFile& out) {
@@ -468,6 +497,9 @@ std::vector<std::string> FormatErrors(const SourceFile& source, const ParsedFile
   }
   return lines;
 }
+
+const char* GrammarVersion() { return PG_VERSION; }
+int GrammarVersionNum() { return PG_VERSION_NUM; }
 
 bool RawParseForBenchmark(const std::string& text) {
   RawParse parse(text.c_str());

@@ -1,5 +1,6 @@
-// The SQL front end: parse a migration file with PostgreSQL's own grammar (libpg_query, PG 15)
-// into the typed view of sql/ast.h, with comments, tokens, byte ranges and clear errors.
+// The SQL front end: parse a migration file with PostgreSQL's own grammar (libpg_query 18, or 15
+// where the build fell back to it: README, "Dependencies") into the typed view of sql/ast.h, with
+// comments, tokens, byte ranges and clear errors.
 #pragma once
 
 #include <string>
@@ -49,6 +50,11 @@ ParsedFile Parse(std::string_view text, const ParseOptions& options = {});
 // The same as Parse, without copying `text` (libpg_query needs it NUL-terminated, which a
 // std::string is).
 ParsedFile ParseString(const std::string& text, const ParseOptions& options = {});
+
+// The version of PostgreSQL whose grammar Parse uses, e.g. "18.6" (libpg_query's; 15.x when the
+// build fell back to bookworm's libpg_query 15) and the same as a number, e.g. 180006.
+const char* GrammarVersion();
+int GrammarVersionNum();
 
 // Turns the errors of a parse into "file:line:col: error: message" lines.
 std::vector<std::string> FormatErrors(const SourceFile& source, const ParsedFile& parsed);

@@ -1,11 +1,13 @@
-// PostgreSQL's own parse-node headers (Debian's postgresql-server-dev-15), for reading
-// libpg_query's raw parse tree directly. Internal to src/sql/: include it last, after every
-// standard and lockstep header, because the server headers define macros for their own use.
+// PostgreSQL's own parse-node headers, for reading libpg_query's raw parse tree directly: those
+// libpg_query 18 ships (pg_query/postgres/), or with bookworm's libpg_query 15 Debian's
+// postgresql-server-dev-15 (CMakeLists.txt picks the pair). Internal to src/sql/: include it last,
+// after every standard and lockstep header, because the server headers define macros for their own
+// use.
 //
 // Why not libpg_query's protobuf API: serialising the tree to protobuf and unpacking it again
-// cost five times the parse itself (lint spent most of its time there). libpg_query 15 is built
-// from PostgreSQL 15's sources, and node layouts do not change within a major version, so the
-// server headers of the same major describe the tree it returns; the static_assert below keeps
+// cost five times the parse itself (lint spent most of its time there). libpg_query is built
+// from one PostgreSQL major's sources, and node layouts do not change within a major version, so
+// the server headers of the same major describe the tree it returns; the static_assert below keeps
 // the majors equal, and tests/sql/ checks the translation on real statements.
 #pragma once
 
@@ -51,8 +53,16 @@ extern "C" {
 static_assert(lockstep::sql::pg::kServerHeadersVersion / 10000 == PG_VERSION_NUM / 10000,
               "the PostgreSQL server headers must be of libpg_query's major version");
 
+#if PG_VERSION_NUM >= 180000
+// libpg_query's internal entry points (the raw parse, and the memory context the tree lives in);
+// 18 ships their header. The raw parse then takes parser options (0: SQL, default GUCs).
 extern "C" {
-// libpg_query's internal entry points (pg_query/pg_query_internal.h, which itself includes the
+#include <pg_query/pg_query_internal.h>
+}
+#define LOCKSTEP_RAW_PARSE(input) pg_query_raw_parse((input), 0)
+#else
+extern "C" {
+// libpg_query 15's internal entry points (pg_query/pg_query_internal.h, which itself includes the
 // server headers above): the raw parse, and the memory context the tree lives in.
 struct PgQueryInternalParsetreeAndError {
   List* tree;
@@ -64,6 +74,8 @@ void pg_query_free_error(PgQueryError* error);
 MemoryContext pg_query_enter_memory_context();
 void pg_query_exit_memory_context(MemoryContext ctx);
 }
+#define LOCKSTEP_RAW_PARSE(input) pg_query_raw_parse(input)
+#endif
 
 namespace lockstep::sql::pg {
 

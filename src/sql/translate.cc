@@ -22,6 +22,17 @@ std::string Str(const char* s) { return s ? std::string(s) : std::string(); }
 // A one-letter code stored as a char ('a', 'u' …); empty when unset.
 std::string Letter(char c) { return c ? std::string(1, c) : std::string(); }
 
+// A DML statement's RETURNING list: PostgreSQL 18 wraps it in a ReturningClause (for its
+// OLD/NEW options).
+template <typename Stmt>
+const List* ReturningList(const Stmt* s) {
+#if PG_VERSION_NUM >= 180000
+  return s->returningClause ? s->returningClause->exprs : NIL;
+#else
+  return s->returningList;
+#endif
+}
+
 // The value of a String node, or empty.
 std::string StrOf(const Node* n) {
   if (const auto* s = As<String>(n, T_String)) return Str(s->sval);
@@ -274,6 +285,46 @@ void Walk(const Node* n, F& visit) {
       walk(r->repeatable);
       break;
     }
+#if PG_VERSION_NUM >= 160000
+    // SQL/JSON (PostgreSQL 16: constructors and IS JSON; 17: JSON_TABLE and the query
+    // functions): their arguments can call functions and hold sub-queries.
+    case T_JsonValueExpr:
+      walk(reinterpret_cast<const JsonValueExpr*>(n)->raw_expr);
+      break;
+    case T_JsonIsPredicate:
+      walk(reinterpret_cast<const JsonIsPredicate*>(n)->expr);
+      break;
+    case T_JsonKeyValue: {
+      const auto* k = reinterpret_cast<const JsonKeyValue*>(n);
+      walk(k->key);
+      walk(k->value);
+      break;
+    }
+    case T_JsonObjectConstructor:
+      walk(reinterpret_cast<const JsonObjectConstructor*>(n)->exprs);
+      break;
+    case T_JsonArrayConstructor:
+      walk(reinterpret_cast<const JsonArrayConstructor*>(n)->exprs);
+      break;
+#endif
+#if PG_VERSION_NUM >= 170000
+    case T_JsonArgument:
+      walk(reinterpret_cast<const JsonArgument*>(n)->val);
+      break;
+    case T_JsonFuncExpr: {
+      const auto* f = reinterpret_cast<const JsonFuncExpr*>(n);
+      walk(f->context_item);
+      walk(f->pathspec);
+      walk(f->passing);
+      break;
+    }
+    case T_JsonTable: {
+      const auto* j = reinterpret_cast<const JsonTable*>(n);
+      walk(j->context_item);
+      walk(j->passing);
+      break;
+    }
+#endif
     case T_RangeTableFunc: {
       const auto* r = reinterpret_cast<const RangeTableFunc*>(n);
       walk(r->docexpr);
@@ -305,7 +356,7 @@ void Walk(const Node* n, F& visit) {
       walk(s->relation);
       walk(s->selectStmt);
       walk(s->onConflictClause);
-      walk(s->returningList);
+      walk(ReturningList(s));
       walk(s->withClause);
       break;
     }
@@ -315,7 +366,7 @@ void Walk(const Node* n, F& visit) {
       walk(s->targetList);
       walk(s->whereClause);
       walk(s->fromClause);
-      walk(s->returningList);
+      walk(ReturningList(s));
       walk(s->withClause);
       break;
     }
@@ -324,7 +375,7 @@ void Walk(const Node* n, F& visit) {
       walk(s->relation);
       walk(s->usingClause);
       walk(s->whereClause);
-      walk(s->returningList);
+      walk(ReturningList(s));
       walk(s->withClause);
       break;
     }
@@ -334,6 +385,9 @@ void Walk(const Node* n, F& visit) {
       walk(s->sourceRelation);
       walk(s->joinCondition);
       walk(s->mergeWhenClauses);
+#if PG_VERSION_NUM >= 170000
+      walk(ReturningList(s));  // MERGE … RETURNING: PostgreSQL 17
+#endif
       walk(s->withClause);
       break;
     }
@@ -756,6 +810,10 @@ Constraint TranslateConstraint(const ::Constraint* c) {
     case CONSTR_ATTR_NOT_DEFERRABLE:
     case CONSTR_ATTR_DEFERRED:
     case CONSTR_ATTR_IMMEDIATE:
+#if PG_VERSION_NUM >= 180000
+    case CONSTR_ATTR_ENFORCED:
+    case CONSTR_ATTR_NOT_ENFORCED:
+#endif
       out.type = Constraint::Type::kAttribute;
       break;
   }
@@ -767,6 +825,19 @@ Constraint TranslateConstraint(const ::Constraint* c) {
   out.not_valid = c->skip_validation;
   out.using_index = Str(c->indexname);
   out.generated_when = Letter(c->generated_when);
+#if PG_VERSION_NUM >= 180000
+  // Only CHECK and FOREIGN KEY can be NOT ENFORCED. The grammar sets is_enforced on a table
+  // constraint itself, and after a column constraint emits a CONSTR_ATTR_NOT_ENFORCED item
+  // (TranslateColumnDef folds it into the constraint before it).
+  out.not_enforced =
+      ((c->contype == CONSTR_CHECK || c->contype == CONSTR_FOREIGN) && !c->is_enforced) ||
+      c->contype == CONSTR_ATTR_NOT_ENFORCED;
+  out.generated_virtual = c->contype == CONSTR_GENERATED && c->generated_kind == 'v';
+  // PostgreSQL 18 also sets skip_validation for NOT ENFORCED (such a constraint is never
+  // validated, and VALIDATE CONSTRAINT refuses it): not_valid stays what NOT VALID means, a
+  // constraint to validate later.
+  if (out.not_enforced) out.not_valid = false;
+#endif
   out.has_where = c->where_clause != nullptr;
   if (out.type == Constraint::Type::kForeignKey) {
     out.columns = Strings(c->fk_attrs);
@@ -813,8 +884,15 @@ ColumnDef TranslateColumnDef(const ::ColumnDef* c) {
         out.identity = true;
         break;
       case Constraint::Type::kGenerated:
-        out.generated_stored = true;
+        (k.generated_virtual ? out.generated_virtual : out.generated_stored) = true;
         out.generated_expr = k.expr;
+        break;
+      case Constraint::Type::kAttribute:
+        // `REFERENCES p NOT ENFORCED`: the attribute belongs to the constraint before it.
+        if (k.not_enforced && !out.constraints.empty()) {
+          out.constraints.back().not_enforced = true;
+          k.not_enforced = false;
+        }
         break;
       default:
         break;
@@ -872,7 +950,9 @@ ObjectType FromObjectType(::ObjectType t) {
 AlterType FromAlterTableType(AlterTableType t) {
   switch (t) {
     case AT_AddColumn:
+#if PG_VERSION_NUM < 160000  // folded into the plain commands in PostgreSQL 16
     case AT_AddColumnRecurse:
+#endif
     case AT_AddColumnToView:
       return AlterType::kAddColumn;
     case AT_ColumnDefault:
@@ -881,10 +961,16 @@ AlterType FromAlterTableType(AlterTableType t) {
     case AT_DropNotNull:
       return AlterType::kDropNotNull;
     case AT_SetNotNull:
+#if PG_VERSION_NUM < 160000  // folded into the plain commands in PostgreSQL 16
     case AT_CheckNotNull:
+#endif
       return AlterType::kSetNotNull;
     case AT_DropExpression:
       return AlterType::kDropExpression;
+#if PG_VERSION_NUM >= 170000
+    case AT_SetExpression:
+      return AlterType::kSetExpression;
+#endif
     case AT_SetStatistics:
       return AlterType::kSetStatistics;
     case AT_SetOptions:
@@ -895,24 +981,32 @@ AlterType FromAlterTableType(AlterTableType t) {
     case AT_SetCompression:
       return AlterType::kSetCompression;
     case AT_DropColumn:
+#if PG_VERSION_NUM < 160000  // folded into the plain commands in PostgreSQL 16
     case AT_DropColumnRecurse:
+#endif
       return AlterType::kDropColumn;
     case AT_AddIndex:
     case AT_ReAddIndex:
       return AlterType::kAddIndex;
     case AT_AddConstraint:
+#if PG_VERSION_NUM < 160000  // folded into the plain commands in PostgreSQL 16
     case AT_AddConstraintRecurse:
+#endif
     case AT_ReAddConstraint:
       return AlterType::kAddConstraint;
     case AT_AlterConstraint:
       return AlterType::kAlterConstraint;
     case AT_ValidateConstraint:
+#if PG_VERSION_NUM < 160000  // folded into the plain commands in PostgreSQL 16
     case AT_ValidateConstraintRecurse:
+#endif
       return AlterType::kValidateConstraint;
     case AT_AddIndexConstraint:
       return AlterType::kAddIndexConstraint;
     case AT_DropConstraint:
+#if PG_VERSION_NUM < 160000  // folded into the plain commands in PostgreSQL 16
     case AT_DropConstraintRecurse:
+#endif
       return AlterType::kDropConstraint;
     case AT_AlterColumnType:
       return AlterType::kAlterColumnType;
@@ -1064,6 +1158,14 @@ void TranslateAlterTable(const AlterTableStmt* a, Statement& s) {
           if (cmd.name.empty()) cmd.name = cmd.constraint->name;
           break;
         }
+#if PG_VERSION_NUM >= 180000
+        case T_ATAlterConstraint: {  // 15 carried a Constraint here
+          const auto* k = reinterpret_cast<const ATAlterConstraint*>(def);
+          if (cmd.name.empty()) cmd.name = Str(k->conname);
+          cmd.to_enforced = k->alterEnforceability && k->is_enforced;
+          break;
+        }
+#endif
         case T_PartitionCmd: {
           const auto* p = reinterpret_cast<const PartitionCmd*>(def);
           cmd.partition = FromRangeVar(p->name);
@@ -1535,7 +1637,7 @@ void TranslateStatement(const Node* n, Statement& s) {
       update.has_where = u->whereClause != nullptr;
       update.where_current_of = u->whereClause && nodeTag(u->whereClause) == T_CurrentOfExpr;
       update.has_from = Items(u->fromClause).size() > 0;
-      update.has_returning = Items(u->returningList).size() > 0;
+      update.has_returning = Items(ReturningList(u)).size() > 0;
       update.has_with = u->withClause != nullptr;
       s.update = std::move(update);
       break;
@@ -1545,6 +1647,14 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.table = FromRangeVar(reinterpret_cast<const DeleteStmt*>(n)->relation);
       s.tables.push_back(s.table);
       break;
+    case T_MergeStmt: {
+      s.kind = Kind::kMerge;
+      s.table = FromRangeVar(reinterpret_cast<const MergeStmt*>(n)->relation);
+      s.tables.push_back(s.table);
+      s.reads = ReadsBesides(n, s.table);
+      s.calls = QueryCalls(n);
+      break;
+    }
     case T_SelectStmt: {
       const auto* sel = reinterpret_cast<const SelectStmt*>(n);
       s.kind = Kind::kSelect;

@@ -1115,3 +1115,62 @@ INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
 INSERT INTO s SELECT g, g FROM generate_series(1, 100) g;
 -- run
 UPDATE t SET a = s.a + 1 FROM s WHERE s.id = t.id;
+
+-- PostgreSQL 17 and 18 syntax ---------------------------------------------------------------
+
+-- case set_expression_of_stored_column pg>=17
+CREATE TABLE t (id int PRIMARY KEY, n int, g int GENERATED ALWAYS AS (n * 2) STORED);
+INSERT INTO t (id, n) SELECT g, g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ALTER COLUMN g SET EXPRESSION AS (n * 3);
+
+-- case merge_returning pg>=17 no-scan-check
+CREATE TABLE t (id int PRIMARY KEY, n int);
+CREATE TABLE s (id int PRIMARY KEY, n int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+INSERT INTO s SELECT g, g + 1 FROM generate_series(50, 150) g;
+-- run
+MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET n = s.n WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.n) RETURNING merge_action(), t.id;
+
+-- case add_column_generated_virtual pg>=18
+CREATE TABLE t (id int PRIMARY KEY, n int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ADD COLUMN d int GENERATED ALWAYS AS (n * 2) VIRTUAL;
+ALTER TABLE t ADD COLUMN e int GENERATED ALWAYS AS (n * 4);
+
+-- case add_check_not_enforced pg>=18
+CREATE TABLE t (id int PRIMARY KEY, n int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ADD CONSTRAINT t_n_positive CHECK (n > 0) NOT ENFORCED;
+
+-- case add_foreign_key_not_enforced pg>=18
+CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE t (id int PRIMARY KEY, p_id int);
+INSERT INTO p SELECT g FROM generate_series(1, 100) g;
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ADD CONSTRAINT t_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) NOT ENFORCED;
+
+-- case add_not_null_not_valid_then_validate pg>=18
+CREATE TABLE t (id int PRIMARY KEY, n int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ADD CONSTRAINT t_n_not_null NOT NULL n NOT VALID;
+ALTER TABLE t VALIDATE CONSTRAINT t_n_not_null;
+
+-- case add_not_null_constraint pg>=18
+CREATE TABLE t (id int PRIMARY KEY, n int);
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+-- run
+ALTER TABLE t ADD CONSTRAINT t_n_not_null NOT NULL n;
+
+-- case alter_constraint_enforced pg>=18
+CREATE TABLE p (id int PRIMARY KEY);
+CREATE TABLE t (id int PRIMARY KEY, p_id int);
+INSERT INTO p SELECT g FROM generate_series(1, 100) g;
+INSERT INTO t SELECT g, g FROM generate_series(1, 100) g;
+ALTER TABLE t ADD CONSTRAINT t_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) NOT ENFORCED;
+-- run
+ALTER TABLE t ALTER CONSTRAINT t_p_fkey ENFORCED;

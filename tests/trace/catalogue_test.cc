@@ -177,6 +177,11 @@ TEST(CatalogueFile, HasEnoughCasesAndEachRunsSomething) {
   for (const Case& c : cases) {
     EXPECT_TRUE(names.insert(c.name).second) << "duplicate case " << c.name;
     const sql::ParsedFile run = sql::Parse(c.run);
+    if (c.min_major > sql::GrammarVersionNum() / 10000) {
+      // Built with bookworm's libpg_query 15 (README, "Dependencies"): newer syntax is an error.
+      EXPECT_FALSE(run.ok()) << c.name;
+      continue;
+    }
     EXPECT_TRUE(run.ok()) << c.name;
     EXPECT_FALSE(run.statements.empty()) << c.name << " has nothing to run";
   }
@@ -199,6 +204,8 @@ TEST_P(Catalogue, PlanAgreesWithTrace) {
   bool extra_access_share = false;
   for (const Case& c : cases) {
     if (major < c.min_major) continue;
+    // lockstep cannot plan what its grammar cannot read (the libpg_query 15 fallback).
+    if (c.min_major > sql::GrammarVersionNum() / 10000) continue;
     if (!only_list.empty() && only_list.find("," + c.name + ",") == std::string::npos) continue;
     ++ran;
     const std::vector<analysis::MigrationText> migrations = {

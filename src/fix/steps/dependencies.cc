@@ -22,7 +22,7 @@ bool ReferencesKey(const schema::Catalog& c, const sql::Constraint& k, const sql
 
 bool ChangesRows(sql::Kind k) {
   return k == sql::Kind::kInsert || k == sql::Kind::kUpdate || k == sql::Kind::kDelete ||
-         k == sql::Kind::kTruncate || k == sql::Kind::kCopy;
+         k == sql::Kind::kMerge || k == sql::Kind::kTruncate || k == sql::Kind::kCopy;
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ std::vector<std::string> Sorted(std::vector<std::string> v) {
 }
 
 bool ChangesRows(sql::Kind k) {
-  return k == sql::Kind::kInsert || k == sql::Kind::kUpdate || k == sql::Kind::kCopy ||
-         k == sql::Kind::kDo;
+  return k == sql::Kind::kInsert || k == sql::Kind::kUpdate || k == sql::Kind::kMerge ||
+         k == sql::Kind::kCopy || k == sql::Kind::kDo;
 }
 
 bool ReferencesTable(const schema::Catalog& c, const sql::Constraint& k, const sql::QName& table) {
