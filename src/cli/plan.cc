@@ -18,9 +18,73 @@
 #include "cli/load.h"
 #include "db/connection.h"
 #include "db/url.h"
+#include "fix/planner.h"
+#include "migrations/contract.h"
 #include "stats/target.h"
 
 namespace lockstep::cli {
+namespace {
+
+// True when `e` locks, more than to read, a relation that existed before its migration: a
+// statement fix may rewrite (a backfill UPDATE takes only ROW EXCLUSIVE).
+bool WorksOnALiveTable(const plan::Entry& e) {
+  for (const locks::RelationLock& l : e.locks)
+    if (l.origin != schema::Origin::kThisMigration && l.mode >= locks::LockMode::kRowExclusive)
+      return true;
+  return false;
+}
+
+// Asks fix what it would do with each statement of the analysed migrations that works on a live
+// table (issue 13 item 4): the steps of its rewrite and the contract migrations held for it, or
+// why fix leaves it unchanged. Fix needs the catalog before each statement, so the history is
+// replayed a second time: only when some statement works on a live table.
+void AddFixExplanations(const analysis::History& h, size_t history_count, int pg_version,
+                        std::vector<plan::Entry>& entries) {
+  if (std::none_of(entries.begin(), entries.end(), WorksOnALiveTable)) return;
+  fix::Options options;
+  options.pg_version = pg_version;
+  fix::HistoryPlanner planner(options);
+  for (size_t i = 0; i < h.migrations.size(); ++i) {
+    // Replay keeps every migration's text (it frees only the history's parse).
+    const analysis::AnalyzedMigration& m = h.migrations[i];
+    const analysis::MigrationText text{m.name, m.source.path(), m.source.text()};
+    if (i < history_count) {
+      planner.Add(text);
+      continue;
+    }
+    // fix refuses Prisma 8 packages (it cannot write ops.json): nothing to explain there.
+    if (std::filesystem::path(m.source.path()).filename() == "ops.json") {
+      planner.Add(text);
+      continue;
+    }
+    Result<fix::Plan> p = planner.PlanNext(text);
+    planner.Add(text);
+    if (!p.ok()) continue;  // a syntax error: reported with the plan already
+    for (plan::Entry& e : entries) {
+      if (e.migration != m.name || !WorksOnALiveTable(e)) continue;
+      auto here = [&](int offset) { return offset >= e.byte_begin && offset < e.byte_end; };
+      for (const fix::Note& n : p->rewrites) {
+        if (!here(n.offset)) continue;
+        plan::FixExplanation x;
+        x.fixable = true;
+        x.how = n.how;
+        x.contract_directory = std::string(migrations::kHoldingDirectoryName);
+        for (const fix::NewMigration& c : p->contract)
+          if (here(c.contract_of)) x.contract.push_back(c.purpose);
+        e.fix = std::move(x);
+      }
+      if (e.fix) continue;
+      for (const fix::Unsafe& u : p->unsafe) {
+        if (!here(u.offset)) continue;
+        plan::FixExplanation x;
+        x.how = u.why;
+        e.fix = std::move(x);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 int Plan(const Args& args) {
   CLI::App app{
@@ -143,6 +207,7 @@ int Plan(const Args& args) {
       }
     }
   }
+  AddFixExplanations(h, loaded->history_count, pg_version, entries);
   if (format == "json") {
     std::printf("%s\n", plan::ToJson(entries).dump(2).c_str());
   } else {

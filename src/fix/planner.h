@@ -28,6 +28,9 @@ struct NewMigration {
   std::string sql;            // the whole migration.sql
   bool transactional = true;  // false: exactly one statement that must run outside a transaction
   std::string purpose;        // one line for the readable plan
+  // Contract migrations only: the byte offset in the target of the statement whose rewrite
+  // needs it (so that `lockstep plan` shows it under that statement); -1 otherwise.
+  int contract_of = -1;
 };
 
 // A line of the readable plan. `offset` is the statement's byte offset in the target.

@@ -163,6 +163,18 @@ std::string RenderText(const std::vector<Entry>& entries, bool color) {
         line += ", blocks no traffic";
       out += "         " + st(e.estimate->blocking_seconds >= 1 ? "31" : "2", line) + "\n";
     }
+    if (e.fix) {
+      out += "         " +
+             st(e.fix->fixable ? "32" : "31",
+                (e.fix->fixable ? "· lockstep fix: " : "· lockstep fix leaves it unchanged: ") +
+                    e.fix->how) +
+             "\n";
+      for (const std::string& c : e.fix->contract)
+        out += "         " +
+               st("32", "· contract phase, held in " + e.fix->contract_directory +
+                            "/ until `lockstep contract release`: " + c) +
+               "\n";
+    }
     if (blocks_live) ++blocking;
   }
   out += fmt::format("\n{} statement{}, {} block{} application traffic on live tables\n",
@@ -214,6 +226,11 @@ nlohmann::json ToJson(const std::vector<Entry>& entries) {
                                            {"blocking_seconds", e.estimate->blocking_seconds}}
                           : nlohmann::json(nullptr);
     }
+    if (e.fix)
+      o["fix"] = {{"fixable", e.fix->fixable},
+                  {"how", e.fix->how},
+                  {"contract", e.fix->contract},
+                  {"contract_directory", e.fix->contract_directory}};
     arr.push_back(std::move(o));
   }
   return arr;

@@ -28,6 +28,17 @@ struct Estimate {
   double blocking_seconds = 0;  // of which application reads or writes wait (0 for CONCURRENTLY)
 };
 
+// What `lockstep fix` would do with the statement (issue 13 item 4), when plan asked it: only for
+// statements on tables that existed before their migration, which fix rewrites or leaves alone.
+struct FixExplanation {
+  bool fixable = false;  // fix rewrites it; false: fix leaves it unchanged
+  std::string how;       // fixable: the steps fix writes; else why it cannot
+  // Purposes of the contract migrations the rewrite needs, which wait in `contract_directory`
+  // (beside the migrations directory) until `lockstep contract release`.
+  std::vector<std::string> contract;
+  std::string contract_directory;
+};
+
 struct Entry {
   std::string file;
   std::string migration;
@@ -50,6 +61,7 @@ struct Entry {
   bool with_statistics = false;
   std::vector<TableSize> tables;
   std::optional<Estimate> estimate;
+  std::optional<FixExplanation> fix;
 };
 
 // One entry per statement of every analysed migration, in order.
@@ -63,7 +75,8 @@ std::string RenderText(const std::vector<Entry>& entries, bool color);
 
 // JSON array; every object has at least file, line, column, statement, locks [{relation, mode}],
 // rewrites, scans, transactional, new_table; with statistics also tables [{relation, rows,
-// bytes}] and estimate {seconds, blocking_seconds} (documented in docs/plan.md).
+// bytes}] and estimate {seconds, blocking_seconds}; and fix {fixable, how, contract,
+// contract_directory} where plan asked `lockstep fix` (documented in docs/plan.md).
 nlohmann::json ToJson(const std::vector<Entry>& entries);
 
 }  // namespace lockstep::plan

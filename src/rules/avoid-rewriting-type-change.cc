@@ -57,7 +57,8 @@ class AvoidRewritingTypeChange : public Rule {
       d.help += blocker.empty()
                     ? " (lockstep fix writes these steps: the new column and its trigger here, a "
                       "backfill migration lockstep deploy runs in batches, a swap of the names in "
-                      "one short transaction, and the old column dropped in the contract phase)"
+                      "one short transaction, and the old column dropped by a contract migration" +
+                          std::string(kContractWaits) + ")"
                     : " (lockstep fix cannot write them: " + blocker + ")";
       d.begin = b;
       d.end = e;

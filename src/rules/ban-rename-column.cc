@@ -33,7 +33,8 @@ class BanRenameColumn : public Rule {
         "or rename in the same deploy as code that accepts both names (e.g. through a view)";
     d.help += fixable ? " (lockstep fix writes these steps: the new column kept equal to the old "
                         "one by a trigger, a batched backfill, its NOT NULL and indexes, and a "
-                        "contract migration that drops the old column)"
+                        "contract migration that drops the old column" +
+                            std::string(kContractWaits) + ")"
                       : " (lockstep fix cannot: " + blocker + ")";
     d.begin = d.end = -1;
     d.fixable = fixable;

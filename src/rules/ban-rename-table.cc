@@ -39,7 +39,8 @@ class BanRenameTable : public Rule {
         Ident(s.table) + " RENAME TO " + Ident(s.rename_to) + "; CREATE VIEW " + Ident(s.table) +
         " AS SELECT * FROM " + Ident(sql::QName{s.table.schema, s.rename_to}) + "`" +
         (blocker.empty() ? " (lockstep fix writes it, and the DROP VIEW as a contract "
-                           "migration)"
+                           "migration" +
+                               std::string(kContractWaits) + ")"
                          : " (lockstep fix cannot: " + blocker + ")");
     d.begin = d.end = -1;
     d.fixable = blocker.empty();

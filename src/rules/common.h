@@ -12,6 +12,12 @@
 
 namespace lockstep::rules {
 
+// Where fix's contract migrations wait, for the help of the rules whose rewrite has a contract
+// phase (the directory is migrations::kHoldingDirectoryName; rules do not depend on migrations/).
+inline constexpr std::string_view kContractWaits =
+    ", which waits in lockstep-contract/ beside the migrations directory until `lockstep "
+    "contract release` (docs/expand-contract.md)";
+
 // The SQL spelling of a lock mode, as LOCK TABLE and PostgreSQL's documentation write it:
 // "ACCESS EXCLUSIVE", "SHARE ROW EXCLUSIVE" …; empty for kNone.
 std::string_view SqlLockName(locks::LockMode m);

@@ -568,8 +568,9 @@ Result<RunResult> MeasureRun(const VerifyOptions& o, const std::string& name,
     if (!w.ok()) return Status::Error("the standby's workload: " + w.status().message());
     standby_workload = std::move(w).value();
     int exit_code = 0;
+    // The primary's run database, not the standby's own name: Open checks they are the same.
     Result<std::unique_ptr<deploy::Replicas>> probe =
-        deploy::Replicas::Open({*standby}, standby->dbname, 5000, &exit_code);
+        deploy::Replicas::Open({*standby}, info.dbname, 5000, &exit_code);
     if (!probe.ok()) return probe.status();
     lag_probe = std::move(probe).value();
     db::ConnectOptions copts;

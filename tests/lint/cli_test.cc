@@ -576,3 +576,58 @@ TEST_F(LintCli, Prisma7ConfigNamesMigrationsAndDatasource) {
   EXPECT_NE((o.out + o.err).find("url of other/prisma.config.ts"), std::string::npos)
       << o.out << o.err;
 }
+
+// A column rename: fix writes an expand/contract sequence whose contract is held back.
+class ExpandContractCli : public LintCli {
+ protected:
+  void RenameProject() {
+    Write(dir_ / "prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n");
+    Write(dir_ / "prisma/migrations/001_init/migration.sql",
+          "CREATE TABLE \"Member\" (\"id\" INTEGER PRIMARY KEY, \"name\" TEXT NOT NULL);\n");
+    Write(dir_ / "prisma/migrations/002_rename/migration.sql",
+          "ALTER TABLE \"Member\" RENAME COLUMN \"name\" TO \"displayName\";\n");
+  }
+};
+
+TEST_F(ExpandContractCli, FixNamesEachHeldMigrationsPurposeOnce) {
+  RenameProject();
+  Outcome o = Lockstep({"fix", "prisma/migrations/002_rename", "--dry-run"});
+  ASSERT_EQ(o.code, 0) << o.out << o.err;
+  const size_t held = o.out.find("held back for the contract phase");
+  ASSERT_NE(held, std::string::npos) << o.out;
+  const std::string line = o.out.substr(held, o.out.find("\n\n", held) - held);
+  EXPECT_NE(line.find("drops name"), std::string::npos) << line;
+  EXPECT_EQ(line.find("drops drops"), std::string::npos) << line;
+}
+
+TEST_F(ExpandContractCli, PlanExplainsTheRewriteAndWhereTheContractWaits) {
+  RenameProject();
+  Outcome o = Lockstep({"plan", "prisma/migrations", "--no-database"});
+  ASSERT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("lockstep fix: expand/contract"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("lockstep-contract/"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("lockstep contract release"), std::string::npos) << o.out;
+  const nlohmann::json doc = Json({"plan", "prisma/migrations", "--no-database"}, 0);
+  ASSERT_TRUE(doc.is_array()) << doc.dump();
+  const nlohmann::json& rename = doc.back();
+  ASSERT_TRUE(rename.contains("fix")) << rename.dump(2);
+  EXPECT_TRUE(rename["fix"]["fixable"].get<bool>()) << rename.dump(2);
+  EXPECT_NE(rename["fix"]["how"].get<std::string>().find("trigger"), std::string::npos);
+  ASSERT_FALSE(rename["fix"]["contract"].empty()) << rename.dump(2);
+  EXPECT_NE(rename["fix"]["contract"][0].get<std::string>().find("drops name"), std::string::npos)
+      << rename.dump(2);
+}
+
+TEST_F(ExpandContractCli, LintSaysWhereTheContractWaits) {
+  RenameProject();
+  const nlohmann::json doc = Json({"lint", "prisma/migrations"}, 0);  // a warning
+  bool seen = false;
+  for (const auto& d : doc["diagnostics"]) {
+    if (d["rule"] != "ban-rename-column") continue;
+    seen = true;
+    EXPECT_TRUE(d["fixable"].get<bool>());
+    EXPECT_NE(d["help"].get<std::string>().find("lockstep contract release"), std::string::npos)
+        << d.dump(2);
+  }
+  EXPECT_TRUE(seen) << doc.dump(2);
+}

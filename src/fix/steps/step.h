@@ -97,7 +97,10 @@ class Context {
   void Backfill(NewMigration m) { backfills_.push_back(std::move(m)); }
   // A contract-phase migration (Plan::contract): what may only run after the rollout of the
   // application that no longer uses the old shape, in the order recorded.
-  void Contract(NewMigration m) { contract_.push_back(std::move(m)); }
+  void Contract(NewMigration m) {
+    m.contract_of = stmt().begin;
+    contract_.push_back(std::move(m));
+  }
   // Statements (without ';') run after the validation migration, in one migration.
   void AfterValidation(std::string sql) { after_validation_.push_back(std::move(sql)); }
   // A migration to run after the validations, in statement order. `in_place`: the edits that
