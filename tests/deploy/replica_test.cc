@@ -320,9 +320,39 @@ TEST_F(ReplicaTest, BatchedBackfillIsNotHeldBackByAStandbyReadersOldSnapshot) {
   RunResult r = deploy.Wait();
   EXPECT_TRUE(finished_while_reading) << "the backfill waited for the standby reader:\n" << so_far;
   ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("holding a snapshot on the primary while the backfill runs (replica " +
+                       StandbyInfo().Redacted() + " has hot_standby_feedback off)"),
+            std::string::npos)
+      << r.out;
   EXPECT_TRUE(Recorded());
   ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
   EXPECT_EQ(Scalar(*reader, updated), "3000");
+}
+
+// With hot_standby_feedback on, the standby keeps the rows its readers need on the primary
+// itself: lockstep holds no snapshot of its own (and says nothing of one).
+TEST_F(ReplicaTest, BatchedBackfillHoldsNoSnapshotForAStandbyWithFeedback) {
+  ASSERT_TRUE(db_->conn()
+                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
+                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 300) g")
+                  .ok());
+  db::DbResult<db::Connection> standby = ConnectStandby();
+  ASSERT_TRUE(standby.ok());
+  ASSERT_TRUE(standby->Exec("ALTER SYSTEM SET hot_standby_feedback = on").ok());
+  ASSERT_TRUE(standby->Exec("SELECT pg_reload_conf()").ok());
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (Scalar(*standby, "SHOW hot_standby_feedback") != "on" && Clock::now() < deadline)
+    std::this_thread::sleep_for(milliseconds(20));
+  ASSERT_EQ(Scalar(*standby, "SHOW hot_standby_feedback"), "on");
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
+  RunResult r =
+      RunLockstep({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl()});
+  EXPECT_TRUE(standby->Exec("ALTER SYSTEM RESET hot_standby_feedback").ok());
+  EXPECT_TRUE(standby->Exec("SELECT pg_reload_conf()").ok());
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("batched backfill of"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("holding a snapshot"), std::string::npos) << r.out;
 }
 
 // The snapshot held on the primary (SnapshotHold): a session in a transaction with a snapshot
