@@ -13,7 +13,8 @@
 # primary with a real hot standby, 200k rows, 4 readers and a 6 s report on the standby, naive
 # versus `lockstep deploy --replica`, the standby readers' longest stall (DOWNTIME_STANDBY_ROWS).
 # Then the lag bound (issue 14): BUILD_DIR/bench/bench_lag (bench/lag_bench.cc), a 1M-row
-# backfill with the standby's replay held back by REPEATABLE READ readers, one plain UPDATE versus
+# backfill with REPEATABLE READ readers on the standby whose snapshots its cleanup conflicts with
+# (replay held back unless lockstep holds a snapshot on the primary), one plain UPDATE versus
 # `lockstep deploy --replica --max-replica-lag 1s`, the standby's largest replay lag (LAG_ROWS).
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

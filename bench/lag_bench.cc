@@ -2,8 +2,7 @@
 // readers, does a batched backfill by `lockstep deploy --replica URL --max-replica-lag 1s` keep
 // the standby's replay lag within --max-replica-lag + one batch, where one plain UPDATE of the
 // same rows (what `prisma migrate deploy` sends) lags by the whole backfill? bench/downtime.sh
-// runs it after the standby scenario; docs/replicas.md ("The lag bound") shows its figures and
-// why lockstep's lag also includes how long a reader holds a batch's replay.
+// runs it after the standby scenario; docs/replicas.md ("The lag bound") shows its figures.
 //
 // A PostgreSQL 15 primary with one streaming hot standby (max_standby_streaming_delay 30s,
 // hot_standby_feedback off: PostgreSQL's defaults), "Member" with LAG_ROWS rows (default
@@ -22,23 +21,31 @@
 // standby would pull rows from under every snapshot older than that xid, so the startup process
 // waits for those transactions to end (up to max_standby_streaming_delay, 30 s: far longer than the
 // readers' transactions, so it waits, never cancels), and all WAL behind that record waits too.
-// A batched backfill produces such records all along: each batch visits the heap and index pages
-// where the previous, committed batch left its dead versions, and prunes them; the readers keep
-// starting new transactions, so there is nearly always one whose snapshot is older than the last
-// batch. The sampler counts how often the standby's startup process is seen waiting on a
-// recovery conflict (pg_stat_activity.wait_event RecoveryConflict*), to show the hold is real.
-// One plain UPDATE leaves nothing to clean up until it commits (its own dead versions belong to
-// a transaction still in progress), so its replay is not held during the run; but nothing of it
-// is visible on the standby until its single commit is replayed: the standby's last replayed
-// transaction ages for the whole backfill, which is the replay lag lockstep (and this sampler)
-// measures.
+// A batched backfill produces such records all along: each batch's index scan first visits the
+// heap page where the previous, committed batch ended, and prunes its dead versions there
+// (pg_waldump: one XLOG_HEAP2_PRUNE per batch, latestRemovedXid = the previous batch's xid); the
+// readers keep starting new transactions, so there is nearly always one whose snapshot is older
+// than the last batch. lockstep deploy --replica holds a snapshot on the primary while the
+// backfill runs (the standby has hot_standby_feedback off), so those versions are not removable
+// and no such record is written (docs/replicas.md). The sampler counts how often the standby's
+// startup process is seen waiting on a recovery conflict (pg_stat_activity.wait_event
+// RecoveryConflict*), to show the hold is real. One plain UPDATE leaves nothing to clean up until
+// it commits (its own dead versions belong to a transaction still in progress), so its replay is
+// not held during the run; but nothing of it is visible on the standby until its single commit is
+// replayed: the standby's last replayed transaction ages for the whole backfill, which is the
+// replay lag lockstep (and this sampler) measures.
 //
 // The replay lag, sampled every ~50 ms from the start of each migration until the standby has
 // replayed all of it: in time, 0 when the standby has replayed the primary's current WAL insert
 // position, else now() - pg_last_xact_replay_timestamp() (the measure --max-replica-lag bounds;
 // a commit on the primary just before each run makes it start at 0); in bytes,
-// pg_wal_lsn_diff(primary's insert position, pg_last_wal_replay_lsn()). Prints the largest of
-// each per run, the ratio naive/lockstep, and whether lockstep's largest time lag is within
+// pg_wal_lsn_diff(primary's insert position, pg_last_wal_replay_lsn()). The time measure
+// overstates the lag when the primary commits nothing for a while: a WAL record written then (a
+// catalog page pruned while lockstep reads the catalog at its start, before it commits) and not
+// yet replayed at the sample reads as the age of the last commit. So each run also shows when its
+// largest lag was seen, and the largest once the migration was being applied (lockstep: from
+// when its record of the migration appears). Prints the largest of each per run, the ratio
+// naive/lockstep, and whether lockstep's largest time lag is within
 // --max-replica-lag + one batch (--backfill-batch-time). Exit 1 when it is not or a run failed.
 //   bench_lag [--lockstep PATH]   env: LAG_ROWS, LAG_READERS, LAG_READER_MS
 #include <unistd.h>
@@ -131,7 +138,12 @@ class Readers {
 };
 
 struct Lag {
-  double max_s = 0;           // the largest replay lag in time seen
+  double max_s = 0;     // the largest replay lag in time seen
+  double max_at_s = 0;  // when it was seen, from the migration's start
+  // The largest replay lag in time once the migration was being applied: naive from its start,
+  // lockstep from when its record of 1_backfill appeared (after its start-up: connecting,
+  // reading the history, the replica checks and preflight, which commit nothing).
+  double applying_max_s = 0;
   double max_mb = 0;          // the largest replay lag in WAL bytes, MB
   int samples = 0;            // samples taken
   int conflict_waits = 0;     // samples where the startup process waited on a recovery conflict
@@ -144,8 +156,12 @@ struct Lag {
 // Samples the standby's replay lag every kSampleMs until Stop().
 class Sampler {
  public:
-  Sampler(const EmbeddedServer& primary, const EmbeddedServer& standby, const std::string& db)
-      : p_(Must(lockstep::db::Connect(primary.socket_conninfo(db)), "sampler (primary)")),
+  // `applying`: the migration is applied from the start (naive), else from when lockstep's
+  // record of it appears.
+  Sampler(const EmbeddedServer& primary, const EmbeddedServer& standby, const std::string& db,
+          bool applying)
+      : applying_(applying),
+        p_(Must(lockstep::db::Connect(primary.socket_conninfo(db)), "sampler (primary)")),
         s_(Must(lockstep::db::Connect(standby.socket_conninfo(db)), "sampler (standby)")) {
     thread_ = std::thread([this] {
       while (!stop_) {
@@ -164,6 +180,10 @@ class Sampler {
  private:
   void Sample() {
     const std::string lsn = Scalar(p_, "SELECT pg_current_wal_insert_lsn()::text");
+    if (!applying_)
+      applying_ = Scalar(p_,
+                         "SELECT EXISTS (SELECT FROM _prisma_migrations WHERE migration_name = "
+                         "'1_backfill')::text") == "true";
     lockstep::db::DbResult<lockstep::db::Rows> r = s_.Exec(
         "SELECT CASE WHEN pg_last_wal_replay_lsn() >= $1::pg_lsn THEN 0 ELSE coalesce(extract("
         "epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8::text, "
@@ -173,7 +193,12 @@ class Sampler {
         {lsn});
     if (!r.ok() || r->empty()) Die("sampling the standby: " + r.status().message());
     const auto& row = r->rows[0];
-    lag_.max_s = std::max(lag_.max_s, std::atof(row[0].value_or("0").c_str()));
+    const double lag_s = std::atof(row[0].value_or("0").c_str());
+    if (applying_) lag_.applying_max_s = std::max(lag_.applying_max_s, lag_s);
+    if (lag_s > lag_.max_s) {
+      lag_.max_s = lag_s;
+      lag_.max_at_s = std::chrono::duration<double>(Clock::now() - start_).count();
+    }
     lag_.max_mb = std::max(lag_.max_mb, std::atof(row[1].value_or("0").c_str()) / 1e6);
     ++lag_.samples;
     const auto now = Clock::now();
@@ -188,7 +213,9 @@ class Sampler {
     }
   }
   bool holding_ = false;
+  bool applying_ = false;
   Clock::time_point hold_start_;
+  const Clock::time_point start_ = Clock::now();
   Connection p_, s_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
@@ -210,7 +237,7 @@ Lag Measure(Mode mode, EmbeddedServer& primary, EmbeddedServer& standby, const s
   const std::string mark = Scalar(p, "SELECT pg_current_wal_insert_lsn()::text");
   while (!Replayed(s, mark)) std::this_thread::sleep_for(milliseconds(10));
 
-  Sampler sampler(primary, standby, db);
+  Sampler sampler(primary, standby, db, mode == Mode::kNaive);
   Lag lag;
   const auto t0 = Clock::now();
   if (mode == Mode::kNaive) {
@@ -240,6 +267,8 @@ Lag Measure(Mode mode, EmbeddedServer& primary, EmbeddedServer& standby, const s
   std::this_thread::sleep_for(milliseconds(200));
   const Lag sampled = sampler.Stop();
   lag.max_s = sampled.max_s;
+  lag.max_at_s = sampled.max_at_s;
+  lag.applying_max_s = sampled.applying_max_s;
   lag.max_mb = sampled.max_mb;
   lag.samples = sampled.samples;
   lag.conflict_waits = sampled.conflict_waits;
@@ -289,6 +318,13 @@ int main(int argc, char** argv) {
   }
   const double load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
   for (const char* db : {"naive", "lockstep"}) Must(primary->CreateDatabase(db, "seed"), db);
+  {
+    // The runs connect to both copies on the standby at once: wait until it has them.
+    Connection p = Must(lockstep::db::Connect(primary->socket_conninfo("seed")), "primary");
+    Connection s = Must(lockstep::db::Connect(standby->socket_conninfo("seed")), "standby");
+    const std::string created = Scalar(p, "SELECT pg_current_wal_insert_lsn()::text");
+    while (!Replayed(s, created)) std::this_thread::sleep_for(milliseconds(10));
+  }
   fs::create_directories(dir / "1_backfill");
   std::ofstream(dir / "1_backfill/migration.sql") << kUpdate << ";\n";
 
@@ -307,10 +343,11 @@ int main(int argc, char** argv) {
       kMajor, rows, load_s, readers_n, reader_ms);
   auto line = [](const char* name, const Lag& l, const char* extra) {
     std::printf(
-        "  %-46s max replay lag %6.2f s %7.1f MB  (migration %.2f s, standby caught up at "
-        "%.2f s; replay waiting on a reader in %d of %d samples, at most %.2f s in a row)%s\n",
-        name, l.max_s, l.max_mb, l.migration_s, l.caught_up_s, l.conflict_waits, l.samples,
-        l.longest_hold_s, extra);
+        "  %-46s max replay lag %6.2f s (at %.2f s; %.2f s while applying) %7.1f MB  "
+        "(migration %.2f s, standby caught up at %.2f s; replay waiting on a reader in %d of %d "
+        "samples, at most %.2f s in a row)%s\n",
+        name, l.max_s, l.max_at_s, l.applying_max_s, l.max_mb, l.migration_s, l.caught_up_s,
+        l.conflict_waits, l.samples, l.longest_hold_s, extra);
   };
   line("naive (one UPDATE on the primary)", naive, "");
   line("lockstep deploy --replica --max-replica-lag 1s", ls, "");

@@ -33,6 +33,7 @@ PreflightScope ScopeOf(const std::vector<const MigrationPlan*>& pending,
   PreflightScope scope;
   for (const MigrationPlan* plan : pending) {
     for (const Step& step : plan->steps) {
+      scope.backfill = scope.backfill || step.kind == StepKind::kBackfill;
       for (const PlannedStatement& s : step.statements) {
         scope.waits_for_older_transactions =
             scope.waits_for_older_transactions || s.waits_for_older_transactions;
@@ -119,6 +120,7 @@ PreflightReport RunPreflight(db::Connection& conn, const PreflightScope& scope, 
     }
   }
   conn.Exec("COMMIT");
+  if (replicas && scope.backfill) report.replicas_without_feedback = replicas->WithoutFeedback();
   return report;
 }
 
@@ -177,6 +179,11 @@ int Preflight(db::Connection& conn, const std::vector<const MigrationPlan*>& pen
   if (options.preflight == PreflightMode::kOff) return 0;
   const PreflightReport report =
       RunPreflight(conn, ScopeOf(pending, default_schema), replicas, options);
+  for (const std::string& r : report.replicas_without_feedback)
+    out.Line("Preflight note: replica " + r +
+             " has hot_standby_feedback off: the batched backfill holds a snapshot on the "
+             "primary while it runs, so the database's dead rows (the backfill's and the "
+             "application's) stay until it ends (docs/replicas.md, \"The lag bound\")");
   const int problems = PreflightProblems(report, options);
   const bool strict = options.preflight == PreflightMode::kStrict;
   const std::string mode = strict ? "strict" : "warn";

@@ -36,6 +36,9 @@ struct PreflightScope {
   std::vector<std::string> tables;
   // A statement waits for every older transaction of the database (a concurrent build).
   bool waits_for_older_transactions = false;
+  // A batched backfill is pending: with a replica without hot_standby_feedback it holds a
+  // snapshot on the primary while it runs (SnapshotHold).
+  bool backfill = false;
 };
 PreflightScope ScopeOf(const std::vector<const MigrationPlan*>& pending,
                        const std::string& default_schema);
@@ -66,6 +69,9 @@ struct PreflightReport {
   std::optional<std::string> blind_role;
   // A check that could not run (its error), e.g. a timeout: what it would have found is unknown.
   std::vector<std::string> failed_checks;
+  // With a backfill pending, the replicas whose hot_standby_feedback is off: not a problem (the
+  // backfill holds a snapshot for them), but a cost the user should know of before it starts.
+  std::vector<std::string> replicas_without_feedback;
 };
 
 // Runs the checks on `conn` (the deployer's session, outside a transaction; it is left outside

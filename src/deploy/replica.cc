@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <limits>
 #include <thread>
 
 #include "base/exit_codes.h"
@@ -86,7 +87,13 @@ Result<std::unique_ptr<Replicas>> Replicas::Open(const std::vector<db::ConnInfo>
                       "on the primary (GRANT pg_monitor TO " +
                       db::QuoteIdent(role) + ") or use a role that has it");
     }
-    out->replicas_.push_back({name, std::move(conn).value()});
+    db::DbResult<db::Rows> feedback = conn->Exec("SHOW hot_standby_feedback");
+    if (!feedback.ok() || feedback->empty())
+      return fail(exit_code::kDatabase,
+                  "replica " + name + ": " +
+                      (feedback.ok() ? std::string("no answer") : feedback.error().OneLine()));
+    out->replicas_.push_back(
+        {name, std::move(conn).value(), feedback->rows[0][0] == std::optional<std::string>("on")});
   }
   return out;
 }
@@ -138,6 +145,44 @@ Result<std::optional<std::pair<size_t, int64_t>>> Replicas::NotReplayed(const st
           i, std::max<int64_t>(1, std::atoll(rows->rows[0][1].value_or("1").c_str()))));
   }
   return std::optional<std::pair<size_t, int64_t>>();
+}
+
+std::vector<std::string> Replicas::WithoutFeedback() const {
+  std::vector<std::string> out;
+  for (const Replica& r : replicas_)
+    if (!r.feedback) out.push_back(r.name);
+  return out;
+}
+
+Result<std::unique_ptr<SnapshotHold>> SnapshotHold::Take(const db::ConnInfo& primary,
+                                                         int64_t idle_timeout_ms,
+                                                         int64_t query_timeout_ms) {
+  db::ConnectOptions options;
+  options.application_name = "lockstep deploy (snapshot for replicas)";
+  options.idle_in_transaction_timeout_ms =
+      static_cast<int>(std::min<int64_t>(idle_timeout_ms, std::numeric_limits<int>::max()));
+  db::DbResult<db::Connection> conn = db::Connect(primary, options);
+  if (!conn.ok()) return Status::Error(conn.error().OneLine());
+  // `SELECT 1` reads no relation, so the transaction takes its snapshot and no table lock.
+  db::DbResult<db::Rows> r =
+      conn->Exec("SET statement_timeout = " + PgDuration(query_timeout_ms) +
+                 "; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1");
+  if (!r.ok()) return Status::Error(r.error().OneLine());
+  return std::unique_ptr<SnapshotHold>(new SnapshotHold(std::move(conn).value()));
+}
+
+Status SnapshotHold::Renew() {
+  if (released_) return Status::Error("the snapshot was released");
+  db::DbResult<db::Rows> r = conn_.Exec("SELECT 1");
+  if (!r.ok()) return Status::Error(r.error().OneLine());
+  return Status::Ok();
+}
+
+void SnapshotHold::Release() {
+  if (released_) return;
+  released_ = true;
+  if (conn_.is_open()) conn_.Exec("ROLLBACK");
+  conn_.Close();
 }
 
 Result<std::string> PrimaryLsn(db::Connection& primary) {

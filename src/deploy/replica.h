@@ -72,12 +72,53 @@ class Replicas {
   // lag as LagMs() reads it; nullopt when every replica has.
   Result<std::optional<std::pair<size_t, int64_t>>> NotReplayed(const std::string& lsn);
 
+  // The replicas whose hot_standby_feedback is off (as Open() read it), in URL order: the
+  // primary may clean up row versions their readers' snapshots still see, and replaying that
+  // cleanup waits for those readers (see SnapshotHold).
+  std::vector<std::string> WithoutFeedback() const;
+
  private:
   struct Replica {
     std::string name;
     db::Connection conn;
+    bool feedback = false;  // hot_standby_feedback is on
   };
   std::vector<Replica> replicas_;
+};
+
+// A snapshot held on the primary while a batched backfill runs with replicas (docs/replicas.md,
+// "The lag bound"). Each batch leaves dead row versions that later batches, btree bottom-up
+// deletion or vacuum clean up on the primary; the cleanup's WAL record names the newest xid it
+// removed, and a standby replaying it first waits for every reader whose snapshot is older
+// (max_standby_streaming_delay), holding back all WAL behind it. While an older snapshot is open
+// on the primary, nothing the backfill leaves behind is removable there, so no such record is
+// written: hot_standby_feedback's effect (and its bloat), for the backfill's duration only.
+//
+// The hold is its own session on the primary, in a REPEATABLE READ READ ONLY transaction whose
+// snapshot is taken by a query that reads no relation: it holds no lock on any table (only its
+// own virtual transaction id's). The server ends it when it idles in the transaction longer than
+// `idle_timeout_ms` (a client killed or cut off), and Release() or the destructor ends it on
+// every path out of the backfill. Not thread-safe.
+class SnapshotHold {
+ public:
+  // Connects to `primary` and takes the snapshot; every query runs under `query_timeout_ms`.
+  static Result<std::unique_ptr<SnapshotHold>> Take(const db::ConnInfo& primary,
+                                                    int64_t idle_timeout_ms,
+                                                    int64_t query_timeout_ms);
+  ~SnapshotHold() { Release(); }
+
+  // A query in the held transaction, so that the server's idle-in-transaction timeout counts from
+  // now; the snapshot stays the one taken first. An error when the session is gone (the server
+  // ended it, or the connection broke): the snapshot no longer holds anything.
+  Status Renew();
+
+  // Ends the transaction and the session; idempotent.
+  void Release();
+
+ private:
+  explicit SnapshotHold(db::Connection conn) : conn_(std::move(conn)) {}
+  db::Connection conn_;
+  bool released_ = false;
 };
 
 // The primary's current WAL insert position, as text: what a replica must replay to have seen

@@ -1271,8 +1271,53 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
   // where the failed one did (the failure was passed, or it is the row's).
   bool narrowing = false;
   std::vector<std::string> failed_end;
+  // Replaying the cleanup of each batch's dead row versions waits for the readers of a replica
+  // without hot_standby_feedback whose snapshots are older, and the next batch waits for that
+  // replay: a snapshot held on the primary until the backfill ends keeps those versions, so no
+  // such cleanup is written (SnapshotHold, docs/replicas.md). Released on every way out.
+  std::unique_ptr<SnapshotHold> hold;
+  const std::vector<std::string> without_feedback =
+      replicas_ && !done ? replicas_->WithoutFeedback() : std::vector<std::string>();
+  // The longest the hold idles between two renewals: a batch with its retries and the two waits
+  // for the replicas, each bounded by --retry-deadline; a minute more for scheduling.
+  const int64_t hold_idle_ms = 2 * options_.retry_deadline_ms +
+                               2 * std::max<int64_t>(10 * options_.backfill_batch_ms, 1000) +
+                               options_.backfill_pause_ms + 60'000;
+  auto keep_hold = [&]() -> int {
+    if (without_feedback.empty()) return 0;
+    Status renewed = hold ? hold->Renew() : Status::Error("");
+    if (renewed.ok()) return 0;
+    Result<std::unique_ptr<SnapshotHold>> taken =
+        SnapshotHold::Take(target_.conn, hold_idle_ms, kReplicaQueryTimeoutMs);
+    if (!taken.ok()) {
+      out_.ClearProgress();
+      out_.Error(
+          "lockstep deploy: error: cannot hold a snapshot on the primary for the replicas "
+          "without hot_standby_feedback (" +
+          taken.status().message() + "); the backfill of " + table + " stopped after " +
+          Thousands(pos.rows) +
+          " rows, its position is recorded: run `lockstep deploy` again to resume.");
+      return exit_code::kDatabase;
+    }
+    if (hold) {
+      out_.Line("  the snapshot held on the primary was lost (" + renewed.message() +
+                "): took a new one; the earlier batches' dead row versions may now be cleaned "
+                "up, and their replay wait for older standby readers");
+    } else {
+      std::string names;
+      for (const std::string& n : without_feedback) names += (names.empty() ? "" : ", ") + n;
+      out_.Line("  holding a snapshot on the primary while the backfill runs (" +
+                (without_feedback.size() == 1 ? "replica " + names + " has"
+                                              : "replicas " + names + " have") +
+                " hot_standby_feedback off): no cleanup of its dead row versions holds back the "
+                "replay behind a standby reader");
+    }
+    hold = std::move(taken).value();
+    return 0;
+  };
   while (!done) {
     KillPoint();
+    if (int code = keep_hold()) return code;
     const Clock::time_point first_attempt = Clock::now();
     for (int failed_attempts = 1;; ++failed_attempts) {
       if (int code = ReadSessionTimeouts()) return code;
@@ -1375,6 +1420,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
       Status s = lsn.ok() ? WaitForReplay(*replicas_, *lsn, options_.max_replica_lag_ms,
                                           options_.retry_deadline_ms, out_, &code)
                           : lsn.status();
+      if (s.ok() && keep_hold() != 0) return exit_code::kDatabase;
       if (s.ok())
         s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
                             options_.retry_deadline_ms, out_, &code);

@@ -4,6 +4,8 @@
 // (the control). With --replica, lockstep waits and retries until the standby is clear, so the
 // replay meets no reader and the standby's other readers are not stalled. And the bad inputs:
 // each stops the deploy before anything is applied, with one clear line.
+#include "deploy/replica.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -280,6 +282,118 @@ TEST_F(ReplicaTest, BatchedBackfillWaitsForTheStandbyToReplayEachBatch) {
   ASSERT_EQ(r.exit_code, 0) << r.all();
   EXPECT_TRUE(Recorded());
   EXPECT_EQ(Scalar(db_->conn(), updated), "3000");
+}
+
+// The lag bound (issue 14) with a reader whose snapshot predates the backfill: a REPEATABLE READ
+// transaction on the standby. Each batch's UPDATE visits pages where earlier, committed batches
+// left dead row versions and prunes them (the keys 'm1', 'm10', 'm100', ... sort apart from the
+// rows' order on disk, so every batch meets its predecessors' pages). Replaying such a cleanup
+// record would remove rows the reader's snapshot still sees, so the standby's replay waits for
+// the reader (max_standby_streaming_delay: 30 s here) and the backfill, which waits for each
+// batch's replay, waits with it. With --replica, lockstep holds a snapshot on the primary while
+// the backfill runs: nothing the reader can see is cleaned up, so the backfill finishes while the
+// reader is still open, and the reader's snapshot is intact (neither cancelled nor stale).
+TEST_F(ReplicaTest, BatchedBackfillIsNotHeldBackByAStandbyReadersOldSnapshot) {
+  ASSERT_TRUE(db_->conn()
+                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
+                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g")
+                  .ok());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  db::ConnectOptions idle_in_transaction;  // a report idles between its queries
+  idle_in_transaction.idle_in_transaction_timeout_ms = 0;
+  db::DbResult<db::Connection> reader = db::Connect(StandbyInfo(), idle_in_transaction);
+  ASSERT_TRUE(reader.ok());
+  const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
+  ASSERT_TRUE(reader->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ").ok());
+  ASSERT_EQ(Scalar(*reader, updated), "0");
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
+  Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
+                "--max-replica-lag", "1s", "--backfill-batch-time", "20ms"});
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (deploy.Running() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(50));
+  const bool finished_while_reading = !deploy.Running();
+  const std::string so_far = deploy.OutputSoFar();
+  // Still inside the reader's transaction: it was not cancelled, and it sees its snapshot.
+  EXPECT_EQ(Scalar(*reader, updated), "0");
+  ASSERT_TRUE(reader->Exec("COMMIT").ok());
+  RunResult r = deploy.Wait();
+  EXPECT_TRUE(finished_while_reading) << "the backfill waited for the standby reader:\n" << so_far;
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("holding a snapshot on the primary while the backfill runs (replica " +
+                       StandbyInfo().Redacted() + " has hot_standby_feedback off)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_TRUE(Recorded());
+  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+  EXPECT_EQ(Scalar(*reader, updated), "3000");
+}
+
+// With hot_standby_feedback on, the standby keeps the rows its readers need on the primary
+// itself: lockstep holds no snapshot of its own (and says nothing of one).
+TEST_F(ReplicaTest, BatchedBackfillHoldsNoSnapshotForAStandbyWithFeedback) {
+  ASSERT_TRUE(db_->conn()
+                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
+                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 300) g")
+                  .ok());
+  db::DbResult<db::Connection> standby = ConnectStandby();
+  ASSERT_TRUE(standby.ok());
+  ASSERT_TRUE(standby->Exec("ALTER SYSTEM SET hot_standby_feedback = on").ok());
+  ASSERT_TRUE(standby->Exec("SELECT pg_reload_conf()").ok());
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (Scalar(*standby, "SHOW hot_standby_feedback") != "on" && Clock::now() < deadline)
+    std::this_thread::sleep_for(milliseconds(20));
+  ASSERT_EQ(Scalar(*standby, "SHOW hot_standby_feedback"), "on");
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
+  RunResult r =
+      RunLockstep({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl()});
+  EXPECT_TRUE(standby->Exec("ALTER SYSTEM RESET hot_standby_feedback").ok());
+  EXPECT_TRUE(standby->Exec("SELECT pg_reload_conf()").ok());
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("batched backfill of"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("holding a snapshot"), std::string::npos) << r.out;
+}
+
+// The preflight names the replicas without hot_standby_feedback when a batched backfill is
+// pending: that backfill will hold a snapshot on the primary (its cost is the user's to know
+// before it starts). A note, not a problem: --preflight strict still starts.
+TEST_F(ReplicaTest, PreflightNamesAStandbyWithoutFeedbackWhenABackfillIsPending) {
+  WriteFile(dir_ / "1_add_bio/migration.sql",
+            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
+  RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db_->url(), "--replica",
+                             StandbyUrl(), "--preflight", "strict"});
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("Preflight note: replica " + StandbyInfo().Redacted() +
+                       " has hot_standby_feedback off: the batched backfill holds a snapshot"),
+            std::string::npos)
+      << r.out;
+}
+
+// The snapshot held on the primary (SnapshotHold): a session in a transaction with a snapshot
+// (backend_xmin), which locks no relation, and is gone after Release().
+TEST_F(ReplicaTest, SnapshotHoldLocksNothingAndEndsOnRelease) {
+  const std::string held =
+      "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lockstep deploy (snapshot "
+      "for replicas)' AND datname = current_database()";
+  Result<std::unique_ptr<deploy::SnapshotHold>> hold =
+      deploy::SnapshotHold::Take(db_->conninfo(), 60'000, 5000);
+  ASSERT_TRUE(hold.ok()) << hold.status().message();
+  EXPECT_EQ(Scalar(db_->conn(), held + " AND state = 'idle in transaction' AND backend_xmin IS "
+                                       "NOT NULL AND backend_xid IS NULL"),
+            "1");
+  EXPECT_EQ(Scalar(db_->conn(),
+                   "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE "
+                   "a.application_name = 'lockstep deploy (snapshot for replicas)' AND "
+                   "l.locktype NOT IN ('virtualxid')"),
+            "0");
+  EXPECT_TRUE((*hold)->Renew().ok());
+  (*hold)->Release();
+  EXPECT_FALSE((*hold)->Renew().ok());
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (Scalar(db_->conn(), held) != "0" && Clock::now() < deadline)
+    std::this_thread::sleep_for(milliseconds(20));
+  EXPECT_EQ(Scalar(db_->conn(), held), "0");
 }
 
 // A replica lost in the middle of a batched backfill (its connection closed while deploy waits
