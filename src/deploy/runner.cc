@@ -43,15 +43,28 @@ std::string Seconds(double s) {
   return buf;
 }
 
-// Test hook (tests/deploy/crash_test.cc): LOCKSTEP_TEST_KILL_AT=n makes the deployer SIGKILL
-// itself at the n-th step boundary, to prove that a crash there is recoverable.
-void KillPoint() {
-  static const long kill_at = [] {
+// Test hook (tests/deploy/crash_test.cc, expand_contract_crash_test.cc): LOCKSTEP_TEST_KILL_AT=n
+// makes the deployer SIGKILL itself at the n-th step boundary, to prove that a crash there is
+// recoverable. LOCKSTEP_TEST_KILL_AT=n@NAME counts only the boundaries of migration NAME, so that
+// a test can name a point (the swap's commit, a backfill's second batch) whatever runs before it.
+void KillPoint(const std::string& migration) {
+  struct Target {
+    long at = 0;
+    std::string migration;  // empty: every migration's boundaries count
+  };
+  static const Target target = [] {
+    Target t;
     const char* v = std::getenv("LOCKSTEP_TEST_KILL_AT");
-    return v ? std::atol(v) : 0L;
+    if (!v) return t;
+    const std::string s = v;
+    const size_t at = s.find('@');
+    t.at = std::atol(s.substr(0, at).c_str());
+    if (at != std::string::npos) t.migration = s.substr(at + 1);
+    return t;
   }();
   static std::atomic<long> count{0};  // fleet deploys step on several threads
-  if (kill_at > 0 && ++count == kill_at) {
+  if (target.at <= 0 || (!target.migration.empty() && migration != target.migration)) return;
+  if (++count == target.at) {
     std::fflush(stdout);
     std::fflush(stderr);
     raise(SIGKILL);
@@ -771,7 +784,7 @@ int Deployer::ClearReplicas(const MigrationPlan& plan, const Step& step, int fai
 int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool last) {
   const Clock::time_point first_attempt = Clock::now();
   for (int failed_attempts = 1;; ++failed_attempts) {
-    KillPoint();
+    KillPoint(plan.name);
     if (const int gate = ClearReplicas(plan, step, failed_attempts, first_attempt); gate != 0) {
       if (gate > 0) return gate;
       continue;
@@ -790,7 +803,7 @@ int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool l
         if (!set.ok()) return DbFailure(set.error(), "setting statement_timeout");
         in_effect_.statement = timeout;
       }
-      KillPoint();
+      KillPoint(plan.name);
       db::DbResult<db::Rows> r = RunStatement(s, s.sql);
       if (r.ok() && s.may_change_timeouts) {
         if (std::optional<db::DbError> e = KeepCeilings(s)) r = *e;
@@ -802,11 +815,11 @@ int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool l
       }
     }
     if (!error) {
-      KillPoint();
+      KillPoint(plan.name);
       db::DbResult<db::Rows> end =
           conn_->Exec(TxEndSql(plan, step, last, target_.tables, NewUuidV4()));
       if (end.ok()) {
-        KillPoint();
+        KillPoint(plan.name);
         return 0;
       }
       error = end.error();
@@ -908,7 +921,7 @@ std::string Deployer::FinalizeDetachSql(const PlannedStatement& s) const {
 
 int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran) {
   const PlannedStatement& s = step.statements.front();
-  KillPoint();
+  KillPoint(plan.name);
   if (int code = ReadSessionTimeouts()) return code;
   const StepTimeouts timeouts = TimeoutsFor(s);
   if (db::DbResult<db::Rows> r = conn_->Exec(OutsideSetupSql(timeouts)); !r.ok())
@@ -917,7 +930,7 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
   in_effect_ = {timeouts.lock_ms, *timeouts.statement_ms, session_idle_ms_};
   if (int code = Bookkeeping(OutsideMarkSql(plan, s, target_.tables), "recording progress"))
     return code;
-  KillPoint();
+  KillPoint(plan.name);
 
   std::string sql = s.sql;
   bool done = false;
@@ -1095,11 +1108,11 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
       return Failed(plan, &s, error, s.index);
     }
   }
-  KillPoint();
+  KillPoint(plan.name);
   if (int code = Bookkeeping(OutsideEndSql(plan, s, last, target_.tables, NewUuidV4()),
                              "recording progress of " + plan.name))
     return code;
-  KillPoint();
+  KillPoint(plan.name);
   return 0;
 }
 
@@ -1316,7 +1329,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
     return 0;
   };
   while (!done) {
-    KillPoint();
+    KillPoint(plan.name);
     if (int code = keep_hold()) return code;
     const Clock::time_point first_attempt = Clock::now();
     for (int failed_attempts = 1;; ++failed_attempts) {
@@ -1342,17 +1355,17 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
         final_batch = end == pos.bound;
       }
       if (r.ok()) {
-        KillPoint();
+        KillPoint(plan.name);
         r = conn_->Exec(TxBeginSql(step, timeouts));
       }
       const Clock::time_point batch_start = Clock::now();
       BackfillPosition next = pos;
       if (r.ok()) {
-        KillPoint();
+        KillPoint(plan.name);
         r = RunStatement(*update, BatchUpdateSql(*update, KeyRangeSql(b, key, pos.after, end)));
       }
       if (r.ok()) {
-        KillPoint();
+        KillPoint(plan.name);
         next.after = end;
         next.rows += r->affected;
         next.scanned += n;
@@ -1364,7 +1377,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
             "; COMMIT");
       }
       if (r.ok()) {
-        KillPoint();
+        KillPoint(plan.name);
         pos = next;
         ++batches;
         done = final_batch;
@@ -1465,12 +1478,12 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
     }
     timeouts_touched_ = timeouts_touched_ || s.may_change_timeouts;
   }
-  KillPoint();
+  KillPoint(plan.name);
   const std::string record =
       last ? "BEGIN; " + FinishedSql(plan, target_.tables, NewUuidV4()) + "; COMMIT"
            : SaveProgressSql(target_.tables, plan.name, plan.checksum, step.end(), std::nullopt);
   if (int code = Bookkeeping(record, "recording " + plan.name)) return code;
-  KillPoint();
+  KillPoint(plan.name);
   return 0;
 }
 

@@ -26,9 +26,13 @@ std::string SlugOf(const std::string& name) {
 }  // namespace
 
 fs::path HoldingDirectory(const fs::path& migrations_dir) {
-  fs::path dir = migrations_dir;
+  fs::path dir = migrations_dir.lexically_normal();
   // "prisma/migrations/" has an empty last component: its parent would be the directory itself.
   if (dir.has_relative_path() && !dir.has_filename()) dir = dir.parent_path();
+  // "." (`lockstep fix .` inside the migrations directory) and ".." have no parent to take:
+  // theirs is one step up, not the empty path, which would put the held migrations inside.
+  if (dir == "." || dir.filename() == "..")
+    return (dir / ".." / std::string(kHoldingDirectoryName)).lexically_normal();
   return dir.parent_path() / std::string(kHoldingDirectoryName);
 }
 

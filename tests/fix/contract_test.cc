@@ -93,5 +93,19 @@ TEST_F(FixContractTest, RefusesToOverwriteAHeldMigration) {
   EXPECT_EQ(ReadAll(earlier), "SELECT 1;\n");
 }
 
+// What a contract migration drops is named by its object: the header's `lockstep-drops:` line is
+// printed as "drops WHAT" by fix, `contract list` and `status`, so a purpose that starts with the
+// verb itself read "drops drops totalPoints_old ...".
+TEST(FixContractPurposeTest, NamesWhatItDropsWithoutTheVerb) {
+  for (const std::string name : {"type_change", "rename_column", "rename_table"}) {
+    SCOPED_TRACE(name);
+    Result<Fixed> fixed = RunFix(SourceDir() / "tests/fix/golden" / name / "input", {});
+    ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+    ASSERT_FALSE(fixed->plan.contract.empty());
+    for (const fix::NewMigration& m : fixed->plan.contract)
+      EXPECT_NE(m.purpose.rfind("drops ", 0), 0u) << m.purpose;
+  }
+}
+
 }  // namespace
 }  // namespace lockstep::fixtest

@@ -58,6 +58,12 @@ class ContractTest : public ::testing::Test {
 TEST_F(ContractTest, HoldingDirectoryIsBesideTheMigrationsDirectory) {
   EXPECT_EQ(HoldingDirectory(migrations_), root_ / "prisma" / "lockstep-contract");
   EXPECT_EQ(HoldingDirectory("prisma/migrations/"), fs::path("prisma/lockstep-contract"));
+  EXPECT_EQ(HoldingDirectory("migrations"), fs::path("lockstep-contract"));
+  // Run from inside the migrations directory (`lockstep fix .`): beside it, not inside it, where
+  // `contract release` and `status` would never look.
+  EXPECT_EQ(HoldingDirectory("."), fs::path("../lockstep-contract"));
+  EXPECT_EQ(HoldingDirectory("./"), fs::path("../lockstep-contract"));
+  EXPECT_EQ(HoldingDirectory("../migrations"), fs::path("../lockstep-contract"));
 }
 
 TEST_F(ContractTest, HeaderRoundTripsAndIsOnlyComments) {

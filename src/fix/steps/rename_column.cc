@@ -158,8 +158,7 @@ bool RenameColumnStep(Context& ctx) {
     contract.sql +=
         " ALTER COLUMN " + b + " SET DEFAULT " + *analysis::DefaultSql(*col.default_expr) + ",";
   contract.sql += " DROP COLUMN " + a + ";\n" + renames;
-  contract.purpose =
-      "drops " + s.rename_from + " with its sync trigger once no running code uses it";
+  contract.purpose = s.rename_from + " with its sync trigger once no running code uses it";
   ctx.Contract(std::move(contract));
 
   ctx.Rewrote(

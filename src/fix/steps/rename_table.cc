@@ -51,7 +51,7 @@ bool RenameTableStep(Context& ctx) {
   NewMigration contract;
   contract.slug = SnakeCase("contract_drop_view_" + old.name);
   contract.sql = "DROP VIEW " + view + ";\n";
-  contract.purpose = "drops the view under the old name once no running code uses it";
+  contract.purpose = "the view under the old name once no running code uses it";
   ctx.Contract(std::move(contract));
   ctx.Rewrote(
       "expand/contract: renamed with an updatable view under the old name in the same "

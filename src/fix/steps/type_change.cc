@@ -180,7 +180,7 @@ bool TypeChangeStep(Context& ctx, size_t cmd) {
   NewMigration drop;
   drop.slug = SnakeCase("drop_" + table.name + "_" + old_name);
   drop.sql = "ALTER TABLE " + tab + " DROP COLUMN " + c_old + ";\nDROP FUNCTION " + fn + "();\n";
-  drop.purpose = "drops " + old_name + " and the trigger function (contract phase)";
+  drop.purpose = old_name + " and the trigger function (contract phase)";
   ctx.Contract(std::move(drop));
 
   ctx.Rewrote("expand/contract: " + new_name + " " + type +

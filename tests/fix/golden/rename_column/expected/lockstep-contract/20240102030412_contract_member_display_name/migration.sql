@@ -4,7 +4,7 @@
 -- lockstep-contract/, where neither `prisma migrate deploy` nor `lockstep deploy` looks.
 -- lockstep-expand: 20240102030411_member_email_key_new
 -- lockstep-fixed: 20240102030405_rename_member_name
--- lockstep-drops: drops name with its sync trigger once no running code uses it
+-- lockstep-drops: name with its sync trigger once no running code uses it
 
 DROP TRIGGER "Member_name_displayName_sync" ON "Member";
 DROP FUNCTION "Member_name_displayName_sync"();

@@ -4,7 +4,7 @@
 -- lockstep-contract/, where neither `prisma migrate deploy` nor `lockstep deploy` looks.
 -- lockstep-expand: 20240102030409_user_email_key_new
 -- lockstep-fixed: 20240102030405_rename_user_email
--- lockstep-drops: drops email with its sync trigger once no running code uses it
+-- lockstep-drops: email with its sync trigger once no running code uses it
 
 DROP TRIGGER "User_email_emailAddress_sync" ON "User";
 DROP FUNCTION "User_email_emailAddress_sync"();

@@ -4,6 +4,6 @@
 -- lockstep-contract/, where neither `prisma migrate deploy` nor `lockstep deploy` looks.
 -- lockstep-expand: 20240102030405_rename_member
 -- lockstep-fixed: 20240102030405_rename_member
--- lockstep-drops: drops the view under the old name once no running code uses it
+-- lockstep-drops: the view under the old name once no running code uses it
 
 DROP VIEW "Member";

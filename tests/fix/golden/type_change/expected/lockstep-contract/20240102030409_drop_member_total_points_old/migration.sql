@@ -4,7 +4,7 @@
 -- lockstep-contract/, where neither `prisma migrate deploy` nor `lockstep deploy` looks.
 -- lockstep-expand: 20240102030408_swap_member_total_points
 -- lockstep-fixed: 20240102030405_member_points_bigint
--- lockstep-drops: drops totalPoints_old and the trigger function (contract phase)
+-- lockstep-drops: totalPoints_old and the trigger function (contract phase)
 
 ALTER TABLE "Member" DROP COLUMN "totalPoints_old";
 DROP FUNCTION "Member_totalPoints_to_new"();

@@ -4,7 +4,7 @@
 -- lockstep-contract/, where neither `prisma migrate deploy` nor `lockstep deploy` looks.
 -- lockstep-expand: 20240102030407_swap_item_code
 -- lockstep-fixed: 20240102030405_item_code_integer
--- lockstep-drops: drops code_old and the trigger function (contract phase)
+-- lockstep-drops: code_old and the trigger function (contract phase)
 
 ALTER TABLE "Item" DROP COLUMN "code_old";
 DROP FUNCTION "Item_code_to_new"();
