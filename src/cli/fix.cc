@@ -257,7 +257,7 @@ int Fix(const Args& args) {
         const fix::OutputFile& o = (*files)[i];
         if (!o.held) continue;
         const fix::NewMigration& m = plan->contract[i - 1 - plan->after.size()];
-        std::printf("  %s  %s\n", o.migration.c_str(), m.purpose.c_str());  // "drops …"
+        std::printf("  %s  drops %s\n", o.migration.c_str(), m.purpose.c_str());
       }
       std::printf("\n");
     }

@@ -172,7 +172,7 @@ std::string RenderText(const std::vector<Entry>& entries, bool color) {
       for (const std::string& c : e.fix->contract)
         out += "         " +
                st("32", "· contract phase, held in " + e.fix->contract_directory +
-                            "/ until `lockstep contract release`: " + c) +
+                            "/ until `lockstep contract release`: drops " + c) +
                "\n";
     }
     if (blocks_live) ++blocking;

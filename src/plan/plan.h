@@ -33,8 +33,8 @@ struct Estimate {
 struct FixExplanation {
   bool fixable = false;  // fix rewrites it; false: fix leaves it unchanged
   std::string how;       // fixable: the steps fix writes; else why it cannot
-  // Purposes of the contract migrations the rewrite needs, which wait in `contract_directory`
-  // (beside the migrations directory) until `lockstep contract release`.
+  // What each contract migration the rewrite needs drops (their purposes), which wait in
+  // `contract_directory` (beside the migrations directory) until `lockstep contract release`.
   std::vector<std::string> contract;
   std::string contract_directory;
 };

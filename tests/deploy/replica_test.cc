@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <optional>
 
 #include "base/exit_codes.h"
 #include "deploy/helpers.h"
@@ -90,6 +91,29 @@ class ReplicaTest : public ::testing::Test {
   db::ConnInfo StandbyInfo() const { return pair_.standby->conninfo(db_->name()); }
   std::string StandbyUrl() const { return pair_.standby->url(db_->name()); }
   db::DbResult<db::Connection> ConnectStandby() const { return db::Connect(StandbyInfo()); }
+  // 3,000 more rows in "Member", a backfill of them pending (1_add_bio becomes an UPDATE), and
+  // the standby's replay held back: `holder`'s open transaction on the standby read "Other", so
+  // the replay of the ALTER of "Other" on the primary (not through lockstep) waits for it, and
+  // all WAL after it too. COMMIT on `holder` ends the hold.
+  void HoldReplayBeforeABackfill(std::optional<db::Connection>* holder) {
+    ASSERT_TRUE(
+        db_->conn()
+            .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
+                  "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g; "
+                  "CREATE TABLE \"Other\" (i int)")
+            .ok());
+    ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
+    db::DbResult<db::Connection> c = ConnectStandby();
+    ASSERT_TRUE(c.ok());
+    holder->emplace(std::move(c).value());
+    ASSERT_TRUE((*holder)->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
+    ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
+    WriteFile(dir_ / "1_add_bio/migration.sql",
+              "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
+  }
+  // The rows the backfill of HoldReplayBeforeABackfill updated.
+  static constexpr const char* kUpdated =
+      "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
   bool BioExists() {
     return Scalar(db_->conn(),
                   "SELECT count(*) FROM pg_attribute WHERE attrelid = '\"Member\"'::regclass "
@@ -220,20 +244,9 @@ TEST_F(ReplicaTest, PausesBeforeAConcurrentBuildWhileTheStandbyLags) {
 // standby replays more than --max-replica-lag behind, so the rest of the rows wait (the standby
 // never falls further behind than a batch), and it finishes once the standby has caught up.
 TEST_F(ReplicaTest, BatchedBackfillPausesBetweenBatchesWhileTheStandbyLags) {
-  ASSERT_TRUE(db_->conn()
-                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
-                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g; "
-                        "CREATE TABLE \"Other\" (i int)")
-                  .ok());
-  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
-  db::DbResult<db::Connection> holder = ConnectStandby();
-  ASSERT_TRUE(holder.ok());
-  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
-  // Not through lockstep: its replay waits for the holder, and everything after it too.
-  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
-  WriteFile(dir_ / "1_add_bio/migration.sql",
-            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
-  const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
+  std::optional<db::Connection> holder;
+  ASSERT_NO_FATAL_FAILURE(HoldReplayBeforeABackfill(&holder));
+  const std::string updated = kUpdated;
   const auto start = Clock::now();
   Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
                 "--max-replica-lag", "500ms"});
@@ -259,19 +272,9 @@ TEST_F(ReplicaTest, BatchedBackfillPausesBetweenBatchesWhileTheStandbyLags) {
 // it. Here the standby's replay is held back from the start, so only the first batch runs until
 // the holder ends; without that wait, the whole backfill went through while the replay was held.
 TEST_F(ReplicaTest, BatchedBackfillWaitsForTheStandbyToReplayEachBatch) {
-  ASSERT_TRUE(db_->conn()
-                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
-                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g; "
-                        "CREATE TABLE \"Other\" (i int)")
-                  .ok());
-  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
-  db::DbResult<db::Connection> holder = ConnectStandby();
-  ASSERT_TRUE(holder.ok());
-  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
-  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
-  WriteFile(dir_ / "1_add_bio/migration.sql",
-            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
-  const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
+  std::optional<db::Connection> holder;
+  ASSERT_NO_FATAL_FAILURE(HoldReplayBeforeABackfill(&holder));
+  const std::string updated = kUpdated;
   Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
                 "--max-replica-lag", "1h"});
   std::this_thread::sleep_for(kReport);
@@ -401,19 +404,9 @@ TEST_F(ReplicaTest, SnapshotHoldLocksNothingAndEndsOnRelease) {
 // (exit 4), instead of going on without the protection asked for; the committed batches stay
 // and a run with the replica back finishes the backfill.
 TEST_F(ReplicaTest, ReplicaLostMidBackfillStopsTheDeployBeforeTheNextBatch) {
-  ASSERT_TRUE(db_->conn()
-                  .Exec("INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, "
-                        "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g; "
-                        "CREATE TABLE \"Other\" (i int)")
-                  .ok());
-  ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
-  db::DbResult<db::Connection> holder = ConnectStandby();
-  ASSERT_TRUE(holder.ok());
-  ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
-  ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
-  WriteFile(dir_ / "1_add_bio/migration.sql",
-            "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
-  const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
+  std::optional<db::Connection> holder;
+  ASSERT_NO_FATAL_FAILURE(HoldReplayBeforeABackfill(&holder));
+  const std::string updated = kUpdated;
   auto proxy = std::make_unique<testing::FaultProxy>("127.0.0.1", pair_.standby->port());
   ASSERT_NE(proxy->port(), 0);
   db::ConnInfo via_proxy = StandbyInfo();
