@@ -94,6 +94,12 @@ std::string ColumnBlocker(const schema::Table& t, const std::string& column, con
 
 }  // namespace
 
+bool IsRebuildableIndex(const schema::Index& ix) {
+  return ix.method == "btree" && !ix.has_expressions && !ix.partial && !ix.constraint_backed &&
+         std::all_of(ix.opclasses.begin(), ix.opclasses.end(),
+                     [](const std::string& o) { return o.empty(); });
+}
+
 bool IsKeyConversionMember(const std::vector<sql::Statement>& statements, size_t index, size_t cmd,
                            const schema::Catalog& before) {
   if (index >= statements.size() || cmd >= statements[index].cmds.size()) return false;
@@ -294,12 +300,27 @@ std::string KeyConversionBlocker(const std::vector<sql::Statement>& statements, 
            std::find(k.columns.begin(), k.columns.end(), r.column) != k.columns.end()))
         return "the referencing column " + r.column + " is part of constraint " + k.name +
                " (not moved to the new column yet)";
-    for (const schema::Index* ix : before.IndexesOn(r.table))
-      if (ix->has_expressions || ix->partial ||
-          std::find(ix->columns.begin(), ix->columns.end(), r.column) != ix->columns.end())
+    // A plain index on the column (Prisma's @@index, @unique) is built again on the new one.
+    for (const schema::Index* ix : before.IndexesOn(r.table)) {
+      const bool uses =
+          ix->has_expressions || ix->partial ||
+          std::find(ix->columns.begin(), ix->columns.end(), r.column) != ix->columns.end();
+      if (uses && !IsRebuildableIndex(*ix))
         return "index " + ix->name.ToString() + " may use the referencing column " + r.column +
-               " (not re-created on the new column yet)";
+               " (only a plain btree index over columns is built again on the new column)";
+    }
   }
+  // An index is built again with one converted column replaced: not one using two of them.
+  for (const KeyConversion::Reference& r : kc.references)
+    for (const schema::Index* ix : before.IndexesOn(r.table)) {
+      int converted = 0;
+      for (const KeyConversion::Reference& o : kc.references)
+        converted +=
+            o.type_statement && o.table == r.table &&
+            std::find(ix->columns.begin(), ix->columns.end(), o.column) != ix->columns.end();
+      if (converted > 1)
+        return "index " + ix->name.ToString() + " uses two converted referencing columns";
+    }
   if (out) *out = std::move(kc);
   return "";
 }

@@ -44,6 +44,11 @@ struct KeyConversion {
   std::vector<Reference> references;  // in the order of their ADD CONSTRAINT statements
 };
 
+// Whether an index on a converted referencing column can be built again on the new column from
+// the catalog alone: btree over plain columns, not partial, default operator classes, not
+// backing a constraint.
+bool IsRebuildableIndex(const schema::Index& ix);
+
 // Whether action `cmd` of `statements[index]` (an ALTER COLUMN … TYPE) changes a single-column
 // primary key, or the column of a foreign key to one whose type the migration also changes:
 // then the key conversion predicate below decides, not the one for a plain column. `before` is

@@ -8,10 +8,12 @@
 //                   feeding each new column from the old one;
 //   backfills:      one batched UPDATE per table;
 //   validate:       the CHECKs;
-//   unique index:   CREATE UNIQUE INDEX CONCURRENTLY on the new key column (its own migration);
+//   indexes:        CREATE UNIQUE INDEX CONCURRENTLY on the new key column, and each index of a
+//                   converted referencing column again on the new one (a migration each);
 //   swap:           one short transaction under SET LOCAL lock_timeout: drop the foreign keys and
 //                   the primary key, drop the triggers, NOT NULL moved to the new columns (proven
-//                   by the CHECKs), rename old -> _old and new -> old, ADD PRIMARY KEY USING INDEX
+//                   by the CHECKs), rename old -> _old and new -> old (indexes likewise: the old
+//                   ones go with the old columns), ADD PRIMARY KEY USING INDEX
 //                   (the built index takes the key's name), the serial default and the sequence's
 //                   ownership moved, and the foreign keys re-added NOT VALID as the migration
 //                   writes them;
@@ -35,6 +37,8 @@ struct Converted {
   std::string type;   // the new type as written
   std::string fn;     // the trigger (and its function), quoted
   std::string check;  // the NOT NULL check of the new column, quoted; "" when nullable
+  // Indexes using the column, built again on the new one under a temporary name: (index, name).
+  std::vector<std::pair<const schema::Index*, std::string>> indexes;
 };
 
 std::string TableTextOf(const Context& ctx, size_t i) {
@@ -93,6 +97,11 @@ bool KeyTypeChangeStep(Context& ctx) {
     c.fn = QuoteIdent(fn);
     if (not_null)
       c.check = QuoteIdent(ChooseConstraintName(before, table, c.new_name + "_not_null", "check"));
+    // The key's own index is the primary key's, built below; the predicate allowed no other.
+    if (table != kc.table)
+      for (const schema::Index* ix : before.IndexesOn(table))
+        if (std::find(ix->columns.begin(), ix->columns.end(), column) != ix->columns.end())
+          c.indexes.push_back({ix, TemporaryIndexName(ctx, table.schema, ix->name.name)});
     cols.push_back(std::move(c));
     return true;
   };
@@ -151,6 +160,24 @@ bool KeyTypeChangeStep(Context& ctx) {
   index.purpose = "builds the new key's unique index (CONCURRENTLY: writes go on)";
   ctx.Add(std::move(index));
 
+  // The indexes of the converted referencing columns, on the new columns, likewise.
+  for (const Converted& c : cols)
+    for (const auto& [ix, tmp] : c.indexes) {
+      std::string keys;
+      for (size_t k = 0; k < ix->columns.size(); ++k)
+        keys += (k ? ", " : "") +
+                QuoteIdent(ix->columns[k] == c.column ? c.new_name : ix->columns[k]) +
+                (k < ix->descending.size() && ix->descending[k] ? " DESC" : "");
+      NewMigration m;
+      m.slug = SnakeCase("create_" + tmp);
+      m.sql = std::string("CREATE ") + (ix->unique ? "UNIQUE " : "") + "INDEX CONCURRENTLY " +
+              QuoteIdent(tmp) + " ON " + c.tab + " (" + keys + ");\n";
+      m.transactional = false;
+      m.purpose =
+          "builds " + ix->name.name + " again on " + c.new_name + " (CONCURRENTLY: writes go on)";
+      ctx.Add(std::move(m));
+    }
+
   // 5. Swap, in one transaction bounded by lock_timeout: each statement takes ACCESS EXCLUSIVE
   // on its table for an instant (no scan, no rewrite, no index build).
   NewMigration swap;
@@ -191,6 +218,22 @@ bool KeyTypeChangeStep(Context& ctx) {
     swap.sql +=
         "ALTER TABLE " + c.tab + " RENAME COLUMN " + cq + " TO " + QuoteIdent(c.old_name) + ";\n";
     swap.sql += "ALTER TABLE " + c.tab + " RENAME COLUMN " + cn + " TO " + cq + ";\n";
+    // The new indexes take the old ones' names; the old ones stay on the old column (no DROP
+    // INDEX under this lock) until the contract phase drops it, and them with it.
+    const bool qualify = !ctx.stmt(kc.key_statement).table.schema.empty();
+    for (const auto& [ix, tmp] : c.indexes) {
+      std::string old_index;
+      for (int n = 0; old_index.empty() || before.FindIndex({ix->name.schema, old_index}) ||
+                      before.FindTable({ix->name.schema, old_index});
+           ++n)
+        old_index = Cut63(ix->name.name.substr(0, 56) + "_old" + (n ? std::to_string(n) : ""));
+      const auto name = [&](const std::string& n) {
+        return qualify ? QuoteQName({ix->name.schema, n}) : QuoteIdent(n);
+      };
+      swap.sql +=
+          "ALTER INDEX " + name(ix->name.name) + " RENAME TO " + QuoteIdent(old_index) + ";\n";
+      swap.sql += "ALTER INDEX " + name(tmp) + " RENAME TO " + QuoteIdent(ix->name.name) + ";\n";
+    }
     if (&c != &key) continue;
     swap.sql += "ALTER TABLE " + c.tab + " ADD CONSTRAINT " + QuoteIdent(kc.constraint) +
                 " PRIMARY KEY USING INDEX " + QuoteIdent(key_index) + ";\n";

@@ -21,6 +21,8 @@ ALTER TABLE "Post" ALTER COLUMN "authorId_new" SET NOT NULL;
 ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_new_not_null_check";
 ALTER TABLE "Post" RENAME COLUMN "authorId" TO "authorId_old";
 ALTER TABLE "Post" RENAME COLUMN "authorId_new" TO "authorId";
+ALTER INDEX "Post_authorId_idx" RENAME TO "Post_authorId_idx_old";
+ALTER INDEX "Post_authorId_idx_new" RENAME TO "Post_authorId_idx";
 DROP TRIGGER "Post_editorId_to_new" ON "Post";
 ALTER TABLE "Post" RENAME COLUMN "editorId" TO "editorId_old";
 ALTER TABLE "Post" RENAME COLUMN "editorId_new" TO "editorId";

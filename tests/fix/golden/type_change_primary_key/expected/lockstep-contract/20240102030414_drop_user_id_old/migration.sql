@@ -2,7 +2,7 @@
 -- It waits for the rollout: release it (`lockstep contract release`) only once no
 -- running version of the application uses the old shape. Until then it stays in
 -- lockstep-contract/, where neither `prisma migrate deploy` nor `lockstep deploy` looks.
--- lockstep-expand: 20240102030412_validate_user_id_bigint_fks
+-- lockstep-expand: 20240102030413_validate_user_id_bigint_fks
 -- lockstep-fixed: 20240102030405_user_id_bigint
 -- lockstep-drops: drops the old columns and the trigger functions (contract phase)
 
