@@ -278,7 +278,7 @@ bool KeyTypeChangeStep(Context& ctx) {
   for (const Converted& c : cols)
     drop.sql += "ALTER TABLE " + c.tab + " DROP COLUMN " + QuoteIdent(c.old_name) +
                 ";\nDROP FUNCTION " + c.fn + "();\n";
-  drop.purpose = "drops the old columns and the trigger functions (contract phase)";
+  drop.purpose = "the old columns and the trigger functions (contract phase)";
   ctx.Contract(std::move(drop));
 
   std::string converted;

@@ -4,7 +4,7 @@
 -- lockstep-contract/, where neither `prisma migrate deploy` nor `lockstep deploy` looks.
 -- lockstep-expand: 20240102030413_validate_user_id_bigint_fks
 -- lockstep-fixed: 20240102030405_user_id_bigint
--- lockstep-drops: drops the old columns and the trigger functions (contract phase)
+-- lockstep-drops: the old columns and the trigger functions (contract phase)
 
 ALTER TABLE "User" DROP COLUMN "id_old";
 DROP FUNCTION "User_id_to_new"();
