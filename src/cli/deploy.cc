@@ -558,8 +558,15 @@ int ContractRelease(Flags& f, const std::vector<std::string>& names, bool all, b
     }
   }
   const migrations::Source& source = loaded.set.sources.front();
+  // A released folder must sort after every migration folder, not after the files beside them:
+  // `migration_lock.toml`, in every Prisma migrations directory, sorts after any timestamp.
+  std::vector<std::string> folders;
+  for (const std::string& n : source.existing_names) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(source.directory / n, ec)) folders.push_back(n);
+  }
   Result<std::vector<migrations::Release>> plan =
-      migrations::PlanRelease(*held, names, source.existing_names, applied, migrations::UtcNow());
+      migrations::PlanRelease(*held, names, folders, applied, migrations::UtcNow());
   if (!plan.ok()) {
     std::fprintf(stderr, "lockstep contract: error: %s\n", plan.status().message().c_str());
     // A missing or unapplied expand is a state to wait out, not a typo.

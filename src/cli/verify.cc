@@ -30,8 +30,12 @@ constexpr const char* kUsage =
     "concurrent reads and writes on them three times: with no migration (the baseline), while\n"
     "the pending migrations are applied the naive way (each file as one transaction, no\n"
     "timeouts: what `prisma migrate deploy` does), and while they are applied the lockstep way\n"
-    "(`lockstep fix` + `lockstep deploy`), on identical copies. Reports latency, the longest\n"
-    "stall and how long each table was blocked for writes and for reads.\n"
+    "(`lockstep fix` + `lockstep deploy`), on identical copies. The workload is the application\n"
+    "of before the pending migrations: it keeps the old names of what they rename. Once the\n"
+    "lockstep run's workload has stopped (the rollout), the contract phase fix held back is\n"
+    "released and deployed, and both schemas are compared (columns, indexes, constraints,\n"
+    "triggers, views, functions), then their rows by primary key. Reports latency, failed\n"
+    "requests, the longest stall and how long each table was blocked for writes and reads.\n"
     "\n"
     "  PATH                   migrations (project root, migrations dir, folder, .sql); default .\n"
     "  --rows N               rows per loaded table (default 100000)\n"
@@ -63,9 +67,10 @@ constexpr const char* kUsage =
     "  --quiet                no progress lines on stderr\n"
     "\n"
     "Exit status: 0 when lockstep's run applied the migrations within the stall budget (the\n"
-    "baseline's longest request + the lock timeout + 50 ms) and to the same schema as the naive\n"
-    "run, 1 when it did not, 2 on bad arguments or input, 4 when the database cannot be used,\n"
-    "14 when interrupted (SIGINT, SIGTERM): verify then drops the databases it created and\n"
+    "baseline's longest request + the lock timeout + 50 ms), with no failed request, and (its\n"
+    "contract phase included) to the same schema and rows as the naive run, 1 when it did not,\n"
+    "2 on bad arguments or input, 4 when the database cannot be used, 14 when interrupted\n"
+    "(SIGINT, SIGTERM): verify then drops the databases it created and\n"
     "removes its work directory; a later verify removes what a killed one left on this host.\n";
 
 int UsageError(const std::string& message) {
@@ -233,8 +238,12 @@ int Verify(const Args& args) {
   }
   // Different schemas mean lockstep's rewrite changed what the migration produces; they only
   // count when the naive run applied (when it failed, the schemas differ for that reason).
-  const bool same_result = report->schemas_match || !report->naive.migration_ok;
-  const bool passed = report->lockstep.migration_ok && verify::WithinBudget(*report) && same_result;
+  const bool same_result =
+      (report->schemas_match && report->values_match) || !report->naive.migration_ok;
+  // A request of the old application that fails during lockstep's expand phase is downtime too.
+  const bool passed = report->lockstep.migration_ok && report->contract.ok &&
+                      report->lockstep.stats.failed == 0 && verify::WithinBudget(*report) &&
+                      same_result;
   return passed ? exit_code::kOk : exit_code::kFindings;
 }
 

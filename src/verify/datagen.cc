@@ -653,13 +653,17 @@ Result<FillPlan> PlanFill(const schema::Catalog& catalog, const std::vector<sql:
   }
 }
 
-void MarkColumnsDroppedByPending(const schema::Catalog& after, FillPlan* plan) {
+void MarkColumnsDroppedByPending(const schema::Catalog& after,
+                                 const std::vector<RenamedColumn>& renamed, FillPlan* plan) {
   for (TablePlan& tp : plan->tables) {
     const schema::Table* t = after.FindTable(tp.name);
     if (!t) continue;
     auto stays = [&](const ColumnPlan& c) {
       return std::any_of(t->columns.begin(), t->columns.end(),
-                         [&](const schema::Column& a) { return a.name == c.name; });
+                         [&](const schema::Column& a) { return a.name == c.name; }) ||
+             std::any_of(renamed.begin(), renamed.end(), [&](const RenamedColumn& r) {
+               return r.table == tp.name && r.column == c.name;
+             });
     };
     for (ColumnPlan& c : tp.columns) c.dropped_by_pending = !stays(c);
     if (!tp.columns.empty() && tp.columns[tp.update_column].dropped_by_pending) {

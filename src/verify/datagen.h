@@ -108,10 +108,20 @@ struct FillPlan {
 Result<FillPlan> PlanFill(const schema::Catalog& catalog, const std::vector<sql::QName>& touched,
                           int64_t rows);
 
+// A column a pending migration renames, by its name before them (the name the running
+// application still writes).
+struct RenamedColumn {
+  sql::QName table;
+  std::string column;
+};
+
 // Marks the columns of `plan`'s tables that are gone from `after` (the schema once the pending
 // migrations have run) while their table is still there, and moves an update column that is
-// among them to a column that stays. A renamed table is left alone (its columns all vanish).
-void MarkColumnsDroppedByPending(const schema::Catalog& after, FillPlan* plan);
+// among them to a column that stays. A renamed table is left alone (its columns all vanish), and
+// so is a column in `renamed`: a rename is not a drop, the running application keeps reading
+// and writing the old name, which is what an expand phase must survive.
+void MarkColumnsDroppedByPending(const schema::Catalog& after,
+                                 const std::vector<RenamedColumn>& renamed, FillPlan* plan);
 
 // The value of `table`.`column` for row `rowid` (1-based) in PostgreSQL's text input form;
 // nullopt for NULL. Row ids above `rows` are for new rows (workload inserts).

@@ -273,6 +273,12 @@ std::string RenderText(const VerifyReport& r) {
   for (const RunResult* x : {&r.naive, &r.lockstep})
     if (x->has_migration && !x->migration_ok)
       line("  " + x->name + " migration failed: " + x->migration_error);
+  if (!r.contract.ok)
+    line("  lockstep's contract phase failed: " + r.contract.error);
+  else if (!r.contract.migrations.empty())
+    line("  lockstep's contract phase (" + std::to_string(r.contract.migrations.size()) +
+         " migration(s) held by fix) released and deployed after the workload, in " +
+         Seconds(r.contract.wall_ms));
   for (const RunResult* x : runs)
     for (const std::string& e : x->workload_errors) line("  " + x->name + " request error: " + e);
   for (const std::string& n : r.notes) line("  note: " + n);
@@ -295,6 +301,11 @@ std::string RenderText(const VerifyReport& r) {
   line(std::string("  schemas after the two runs: ") +
        (r.schemas_match ? "identical" : "DIFFERENT"));
   for (const std::string& d : r.schema_differences) line("    " + d);
+  if (r.schemas_match)
+    line("  rows after the two runs: " +
+         (r.values_match ? "identical (" + Grouped(r.rows_compared) + " rows by key)"
+                         : std::string("DIFFERENT")));
+  for (const std::string& d : r.value_differences) line("    " + d);
   return out;
 }
 
@@ -333,7 +344,12 @@ nlohmann::json ToJson(const VerifyReport& r) {
                   {"stall_ratio", StallRatio(r)},
                   {"naive_migration_ok", r.naive.migration_ok},
                   {"lockstep_migration_ok", r.lockstep.migration_ok},
-                  {"schemas_match", r.schemas_match}};
+                  {"naive_failed_requests", r.naive.stats.failed},
+                  {"lockstep_failed_requests", r.lockstep.stats.failed},
+                  {"lockstep_contract_ok", r.contract.ok},
+                  {"schemas_match", r.schemas_match},
+                  {"values_match", r.values_match},
+                  {"rows_compared", r.rows_compared}};
   if (r.lockstep.has_standby) {
     j["summary"]["standby_baseline_max_ms"] = r.baseline.standby_stats.max_ms;
     j["summary"]["standby_naive_max_stall_ms"] = r.naive.standby_stats.max_ms;
@@ -343,7 +359,12 @@ nlohmann::json ToJson(const VerifyReport& r) {
     j["summary"]["standby_naive_max_replay_lag_ms"] = r.naive.standby_max_lag_ms;
     j["summary"]["standby_lockstep_max_replay_lag_ms"] = r.lockstep.standby_max_lag_ms;
   }
+  j["contract"] = {{"migrations", r.contract.migrations},
+                   {"ok", r.contract.ok},
+                   {"error", r.contract.error},
+                   {"wall_ms", r.contract.wall_ms}};
   j["schema_differences"] = r.schema_differences;
+  j["value_differences"] = r.value_differences;
   return j;
 }
 

@@ -16,7 +16,9 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
+#include <utility>
 
 #include "analysis/history.h"
 #include "base/exit_codes.h"
@@ -25,6 +27,7 @@
 #include "db/url.h"
 #include "deploy/replica.h"
 #include "locks/lock_model.h"
+#include "migrations/contract.h"
 #include "migrations/layout.h"
 #include "migrations/naming.h"
 #include "verify/datagen.h"
@@ -140,8 +143,9 @@ Status WriteMigrationsDir(const fs::path& dir, const Selected& s) {
 struct Touched {
   std::vector<sql::QName> tables;  // existing tables, first mention first
   std::map<std::string, locks::LockMode> strongest;
-  schema::Catalog catalog;  // after the history
-  schema::Catalog after;    // after the history and the pending migrations
+  schema::Catalog catalog;                     // after the history
+  schema::Catalog after;                       // after the history and the pending migrations
+  std::vector<RenamedColumn> renamed_columns;  // by their names before the pending migrations
 };
 
 std::string Key(const sql::QName& q) { return q.schema + "." + q.name; }
@@ -179,6 +183,10 @@ Touched FindTouched(const Selected& s, int pg_major) {
       }
       for (const sql::QName& q : st.effect.rewrites) add(q, locks::LockMode::kNone);
       for (const sql::QName& q : st.effect.scans) add(q, locks::LockMode::kNone);
+      const sql::Statement& stmt = *st.statement;
+      if (stmt.kind == sql::Kind::kRename && stmt.object_type == sql::ObjectType::kColumn)
+        if (const schema::Table* t = out.catalog.FindTable(stmt.table))
+          out.renamed_columns.push_back({t->name, stmt.rename_from});
     }
   }
   // `ALTER TYPE … ADD VALUE` locks no table, but the application writes the type through the
@@ -786,8 +794,48 @@ MigrationOutcome MigrateWithLockstep(const VerifyOptions& o, const fs::path& dir
   return {};
 }
 
+// Releases every migration `lockstep fix` held back for the contract phase (in the holding
+// directory beside `dir`) and deploys them, as a user does once the rollout is done.
+ContractRun ApplyContract(const VerifyOptions& o, const fs::path& dir, const fs::path& log,
+                          const db::ConnInfo& info) {
+  ContractRun c;
+  Result<std::vector<migrations::HeldMigration>> held = migrations::ListHeld(dir);
+  if (!held.ok()) return {{}, false, held.status().message(), 0};
+  for (const migrations::HeldMigration& h : *held) c.migrations.push_back(h.name);
+  if (c.migrations.empty()) return c;
+  // The URL goes through the environment only, as for the expand phase's deploy.
+  const std::map<std::string, std::string> env = {{"DATABASE_URL", info.Url()}};
+  const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::duration<double>(o.timeout_s));
+  const Clock::time_point start = Clock::now();
+  const std::vector<std::vector<std::string>> steps = {
+      {o.lockstep_binary, "contract", "release", dir.string(), "--all"},
+      {o.lockstep_binary, "deploy", dir.string(), "--lock-timeout",
+       std::to_string(o.lock_timeout_ms) + "ms"}};
+  for (const std::vector<std::string>& argv : steps) {
+    Result<ChildResult> r = RunChild(argv, env, log, timeout);
+    const std::string what = "lockstep " + argv[1] + " " + argv[2];
+    if (!r.ok()) {
+      c = {c.migrations, false, r.status().message(), 0};
+    } else if (r->timed_out) {
+      c = {c.migrations, false, what + " did not finish within the run's timeout", 0};
+    } else if (r->exit_code != 0) {
+      std::string tail = Tail(log, 3);
+      while (!tail.empty() && tail.back() == '\n') tail.pop_back();
+      c = {c.migrations, false, what + " exited with " + std::to_string(r->exit_code) + ": " + tail,
+           0};
+    }
+    if (!c.ok) break;
+  }
+  c.wall_ms = Ms(Clock::now() - start).count();
+  return c;
+}
+
 // ---- Comparing the results ---------------------------------------------------------------------
 
+// The schema as lines that compare across databases: columns (type, NOT NULL, default), indexes,
+// constraints, and the triggers, views and functions an expand phase adds, so that one its
+// contract phase left behind shows as a difference.
 Result<std::vector<std::string>> SchemaLines(const db::ConnInfo& info) {
   db::DbResult<db::Connection> conn = db::Connect(info);
   if (!conn.ok()) return conn.error().ToStatus();
@@ -814,10 +862,136 @@ Result<std::vector<std::string>> SchemaLines(const db::ConnInfo& info) {
       FROM pg_constraint
       WHERE connamespace IN (SELECT oid FROM user_ns) AND conrelid <> 0
         AND conrelid::regclass::text <> '"_prisma_migrations"'
+      UNION ALL
+      SELECT 'trigger ' || pg_get_triggerdef(t.oid)
+      FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+      WHERE NOT t.tgisinternal AND c.relnamespace IN (SELECT oid FROM user_ns)
+      UNION ALL
+      SELECT format('view %s %s', c.oid::regclass, pg_get_viewdef(c.oid))
+      FROM pg_class c
+      WHERE c.relkind IN ('v', 'm') AND c.relnamespace IN (SELECT oid FROM user_ns)
+      UNION ALL
+      SELECT 'function ' || p.oid::regprocedure::text
+      FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM user_ns)
     ) s ORDER BY line)sql");
   if (!rows.ok()) return rows.error().ToStatus();
   std::vector<std::string> out;
   for (const auto& r : rows->rows) out.push_back(r[0].value_or(""));
+  return out;
+}
+
+// The keys of the loaded rows, by table oid (which a rename, and the copies of the database,
+// keep), in a table of verify's own schema that the copies inherit: the rows whose values both
+// runs must agree on. Rows the workload inserts are left out: which of them a backfill or a
+// default reaches depends on when they came, in each run.
+Status RecordLoadedKeys(db::Connection& conn) {
+  db::DbResult<db::Rows> r = conn.Exec(R"sql(
+    DO $$
+    DECLARE t record;
+    BEGIN
+      CREATE SCHEMA IF NOT EXISTS lockstep_verify;
+      CREATE TABLE lockstep_verify.loaded_keys (rel oid NOT NULL, k text NOT NULL);
+      FOR t IN
+        SELECT c.oid,
+               (SELECT string_agg(quote_ident(att.attname), ', ' ORDER BY k.ord)
+                FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+                JOIN pg_attribute att ON att.attrelid = c.oid AND att.attnum = k.attnum) AS key
+        FROM pg_class c JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema',
+              'lockstep_verify') AND n.nspname NOT LIKE 'pg_toast%'
+      LOOP
+        EXECUTE format('INSERT INTO lockstep_verify.loaded_keys SELECT %s, ROW(%s)::text FROM %s',
+                       t.oid, t.key, t.oid::regclass);
+      END LOOP;
+      CREATE INDEX ON lockstep_verify.loaded_keys (rel, k);
+    END $$)sql");
+  return r.ok() ? Status::Ok() : r.error().ToStatus();
+}
+
+// The rows of every table with a primary key, compared between the two runs' databases: each
+// row's columns (those both end states have) as one md5, matched by key, over the loaded rows
+// (RecordLoadedKeys; without that record, over every key both hold). Columns whose default calls
+// a volatile function (gen_random_uuid(), nextval()) are left out: each run draws its own values
+// there (a serial key is still compared, as the key).
+struct ValueCheck {
+  bool match = true;
+  int64_t rows = 0;  // rows compared
+  std::vector<std::string> differences;
+};
+
+Result<ValueCheck> CompareValues(const db::ConnInfo& naive, const db::ConnInfo& lockstep) {
+  db::DbResult<db::Connection> a = db::Connect(naive);
+  if (!a.ok()) return a.error().ToStatus();
+  db::DbResult<db::Connection> b = db::Connect(lockstep);
+  if (!b.ok()) return b.error().ToStatus();
+  db::DbResult<db::Rows> tables = a->Exec(R"sql(
+    SELECT c.oid::regclass::text,
+           (SELECT string_agg(quote_ident(att.attname), ', ' ORDER BY k.ord)
+            FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+            JOIN pg_attribute att ON att.attrelid = c.oid AND att.attnum = k.attnum),
+           (SELECT string_agg(quote_ident(att.attname), ', ' ORDER BY att.attname)
+            FROM pg_attribute att LEFT JOIN pg_attrdef d
+              ON d.adrelid = att.attrelid AND d.adnum = att.attnum
+            WHERE att.attrelid = c.oid AND att.attnum > 0 AND NOT att.attisdropped
+              AND NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.provolatile = 'v'
+                              AND pg_get_expr(d.adbin, d.adrelid) ~ ('\m' || p.proname || '\(')))
+    FROM pg_class c JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p')
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'lockstep_verify')
+      AND n.nspname NOT LIKE 'pg_toast%'
+      AND c.relname NOT IN ('_prisma_migrations', '_lockstep_progress')
+    ORDER BY 1)sql");
+  if (!tables.ok()) return tables.error().ToStatus();
+  db::DbResult<db::Rows> recorded =
+      a->Exec("SELECT to_regclass('lockstep_verify.loaded_keys') IS NOT NULL");
+  const bool loaded_keys = recorded.ok() && !recorded->empty() &&
+                           recorded->rows[0][0] == std::optional<std::string>("t");
+  ValueCheck out;
+  for (const auto& t : tables->rows) {
+    const std::string name = t[0].value_or(""), key = t[1].value_or(""), cols = t[2].value_or("");
+    std::string sql = "SELECT ROW(" + key + ")::text || ' ' || md5(ROW(" +
+                      (cols.empty() ? key : cols) + ")::text) FROM " + name;
+    if (loaded_keys)
+      sql += " WHERE ROW(" + key + ")::text IN (SELECT k FROM lockstep_verify.loaded_keys " +
+             "WHERE rel = " + db::QuoteLiteral(name) + "::regclass)";
+    sql += " ORDER BY ROW(" + key + ")::text COLLATE \"C\"";
+    db::DbResult<db::Rows> x = a->Exec(sql);
+    if (!x.ok()) return x.error().ToStatus();
+    db::DbResult<db::Rows> y = b->Exec(sql);
+    if (!y.ok()) return Status::Error(name + " in lockstep's database: " + y.error().OneLine());
+    // Both sorted by key in byte order; a line is "key md5".
+    auto split = [](const std::optional<std::string>& line) {
+      const std::string& s = *line;
+      const size_t space = s.rfind(' ');
+      return std::make_pair(std::string_view(s).substr(0, space),
+                            std::string_view(s).substr(space + 1));
+    };
+    int64_t compared = 0, differ = 0;
+    std::string first;
+    for (size_t i = 0, j = 0; i < x->rows.size() && j < y->rows.size();) {
+      const auto [ka, ha] = split(x->rows[i][0]);
+      const auto [kb, hb] = split(y->rows[j][0]);
+      if (ka < kb) {
+        ++i;
+      } else if (kb < ka) {
+        ++j;
+      } else {
+        ++compared;
+        if (ha != hb && differ++ == 0) first = std::string(ka);
+        ++i;
+        ++j;
+      }
+    }
+    out.rows += compared;
+    if (differ > 0) {
+      out.match = false;
+      out.differences.push_back(name + ": " + std::to_string(differ) + " of " +
+                                std::to_string(compared) + " rows differ (the first: key " + first +
+                                ")");
+    }
+  }
   return out;
 }
 
@@ -909,7 +1083,7 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
         sel->path);
   Result<FillPlan> plan = PlanFill(touched.catalog, touched.tables, o.rows);
   if (!plan.ok()) return plan.status();
-  MarkColumnsDroppedByPending(touched.after, &*plan);
+  MarkColumnsDroppedByPending(touched.after, touched.renamed_columns, &*plan);
   for (const TablePlan& t : plan->tables) {
     report.tables.push_back({t.name.ToString(), t.rows, t.workload});
     if (!t.skip_reason.empty())
@@ -1023,6 +1197,9 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
     if (Status s = InstallStatementMarks(*conn); !s.ok())
       report.notes.push_back("statement starts come from polling pg_stat_activity only (" +
                              s.message() + "): statements shorter than 10 ms may be missed");
+    if (Status s = RecordLoadedKeys(*conn); !s.ok())
+      report.notes.push_back("the rows are compared over every key both runs hold (" + s.message() +
+                             ")");
   }
   Say(o, "copying the filled database twice");
   if (Status s = srv.Create(naive, base); !s.ok()) return s;
@@ -1090,6 +1267,12 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
   report.lockstep = std::move(ls_run).value();
   report.lockstep.checks = std::move(ls_checks);
   observe(report.lockstep);
+  if (report.lockstep.migration_ok) {
+    Say(o,
+        "lockstep: the contract phase, once the old application's workload has stopped "
+        "(lockstep contract release --all + lockstep deploy)");
+    report.contract = ApplyContract(o, *fixed, work.path / "contract.log", srv.Info(ls));
+  }
 
   Result<std::vector<std::string>> naive_schema = SchemaLines(srv.Info(naive));
   Result<std::vector<std::string>> ls_schema = SchemaLines(srv.Info(ls));
@@ -1106,6 +1289,17 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
     for (const std::string& l : only_ls)
       if (report.schema_differences.size() < 20)
         report.schema_differences.push_back("lockstep only: " + l);
+  }
+  if (report.schemas_match) {
+    Say(o, "comparing the rows of both runs");
+    Result<ValueCheck> values = CompareValues(srv.Info(naive), srv.Info(ls));
+    if (values.ok()) {
+      report.values_match = values->match;
+      report.rows_compared = values->rows;
+      report.value_differences = values->differences;
+    } else {
+      report.value_differences.push_back("cannot compare: " + values.status().message());
+    }
   }
   return report;
 }

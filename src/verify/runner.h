@@ -79,6 +79,17 @@ struct RunResult {
   std::optional<std::pair<double, double>> standby_long_transaction;  // start, end (ms)
 };
 
+// The contract phase of an expand/contract rewrite in the lockstep run: what `lockstep fix` held
+// back in lockstep-contract/, released (`lockstep contract release --all`) and deployed
+// (`lockstep deploy`) once the run's workload, the application of before the migration, has
+// stopped: the rollout is what allows a contract phase to run (docs/expand-contract.md).
+struct ContractRun {
+  std::vector<std::string> migrations;  // the held folders, in release order; empty: none
+  bool ok = true;
+  std::string error;
+  double wall_ms = 0;  // release and deploy
+};
+
 struct TableInfo {
   std::string name;
   int64_t rows = 0;
@@ -108,9 +119,16 @@ struct VerifyReport {
   double load_s = 0;
   std::vector<TableInfo> tables;
   RunResult baseline, naive, lockstep;
+  ContractRun contract;  // the lockstep run's, after it; the schemas are compared after it
   bool schemas_match = false;
   std::vector<std::string> schema_differences;  // a few lines when they differ
-  std::string work_dir;                         // kept only with VerifyOptions::keep
+  // The rows both end states hold under the same primary key, column by column (but columns
+  // with a volatile default, whose values each run draws itself); compared only when the
+  // schemas match. One line per table that differs, or why they could not be compared.
+  bool values_match = false;
+  int64_t rows_compared = 0;
+  std::vector<std::string> value_differences;
+  std::string work_dir;  // kept only with VerifyOptions::keep
 
   // lockstep's longest stall may not exceed this (issue 6's acceptance): the baseline's longest
   // request + the lock timeout + 50 ms of noise.

@@ -25,6 +25,9 @@ class ContractPhaseTest : public testing::PgTest {
               "CREATE TABLE \"User\" (\"id\" SERIAL PRIMARY KEY, \"name\" TEXT);\n");
     WriteFile(migrations_ / "20260102000000_expand" / "migration.sql",
               "ALTER TABLE \"User\" ADD COLUMN \"displayName\" TEXT;\n");
+    // Prisma writes it into every migrations directory; it sorts after every timestamp, and a
+    // release must not try to sort after it (only folders are migrations).
+    WriteFile(migrations_ / "migration_lock.toml", "provider = \"postgresql\"\n");
     // lockstep fix's layout of a plan whose contract drops the old column.
     Result<fix::FixInput> in = fix::FindFixInput(migrations_.string());
     ASSERT_TRUE(in.ok()) << in.status().ToString();

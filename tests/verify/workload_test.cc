@@ -71,7 +71,7 @@ CREATE TABLE "Site" ("id" TEXT PRIMARY KEY, "legacy" TEXT NOT NULL DEFAULT 'x', 
       2);
   Result<FillPlan> plan = PlanFill(before.final_catalog, {{"", "Site"}}, 50);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-  MarkColumnsDroppedByPending(after.final_catalog, &*plan);
+  MarkColumnsDroppedByPending(after.final_catalog, {}, &*plan);
   ASSERT_TRUE(Load(db().socket_conninfo(), *plan).ok());
   ASSERT_TRUE(conn().Exec(kPending).ok());
 

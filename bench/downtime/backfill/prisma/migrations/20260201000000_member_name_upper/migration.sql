@@ -1,0 +1,2 @@
+-- Backfill
+UPDATE "Member" SET "name" = upper("name");

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Member" ALTER COLUMN "totalPoints" SET DATA TYPE BIGINT;

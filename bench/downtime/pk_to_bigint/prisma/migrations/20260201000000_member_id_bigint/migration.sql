@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "Member" ALTER COLUMN "id" SET DATA TYPE BIGINT;
+
+-- AlterTable
+ALTER TABLE "Submission" ALTER COLUMN "memberId" SET DATA TYPE BIGINT;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Member" RENAME COLUMN "name" TO "displayName";
