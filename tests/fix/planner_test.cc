@@ -586,5 +586,26 @@ TEST(FixCommandTest, RefusesAMigrationAlreadyAppliedInTheDatabase) {
   EXPECT_EQ(out.find((*db)->server().password()), std::string::npos) << "password printed";
 }
 
+// Without --pg-version, the --database server's major decides (as for plan and lint): a
+// PostgreSQL 18 server gets 18's NOT NULL … NOT VALID; --pg-version still wins.
+TEST(FixCommandTest, WritesForTheDatabaseServersMajorWithoutPgVersion) {
+  auto db = testing::TestDatabase::Create(18, "fix_pg18_default");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  const std::string input = (SourceDir() / "tests/fix/golden/set_not_null/input").string();
+  std::string out;
+  EXPECT_EQ(RunFixCommand(input + " --dry-run --database '" + (*db)->url() + "'", &out), 0) << out;
+  EXPECT_NE(out.find("(PostgreSQL 18, "), std::string::npos) << out;
+  EXPECT_NE(out.find("ADD CONSTRAINT \"User_email_not_null\" NOT NULL \"email\" NOT VALID"),
+            std::string::npos)
+      << out;
+  out.clear();
+  EXPECT_EQ(
+      RunFixCommand(input + " --dry-run --pg-version 15 --database '" + (*db)->url() + "'", &out),
+      0)
+      << out;
+  EXPECT_NE(out.find("(PostgreSQL 15, "), std::string::npos) << out;
+  EXPECT_NE(out.find("CHECK (\"email\" IS NOT NULL) NOT VALID"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace lockstep::fixtest
