@@ -1,5 +1,6 @@
 // `lockstep fix`: rewrite a migration into a zero-downtime sequence of Prisma-compatible
 // migrations (the seed's layout, automated). See docs/fix.md.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -36,7 +37,8 @@ constexpr const char* kUsage =
     "  --in-place       write into the migrations directory (the default)\n"
     "  --out DIR        write a full copy of the migrations directory, fixed (or as it is when\n"
     "                   nothing needs a change), to DIR\n"
-    "  --pg-version N   target PostgreSQL major version (default 15)\n"
+    "  --pg-version N   target PostgreSQL major version (default 15, or the --database\n"
+    "                   server's major when that is newer, up to 18)\n"
     "  --minimal        only rewrite what locks a table that existed before the migration\n"
     "  --allow-unsafe   write the safe rewrites even when some statements cannot be made safe\n"
     "  --database URL   refuse when the migration is already applied there (default:\n"
@@ -47,6 +49,7 @@ struct Flags {
   bool dry_run = false;
   std::string out;
   int pg_version = 15;
+  bool pg_version_given = false;
   bool minimal = false;
   bool allow_unsafe = false;
   std::string database;
@@ -64,6 +67,7 @@ std::string Where(const fix::FixInput& in, const std::string& text, int offset) 
 // nullopt: not applied (or no way to know); a message: applied, or an error to report.
 struct AppliedCheck {
   bool applied = false;
+  int server_major = 0;  // of the server asked
   std::optional<db::DbError> error;
 };
 
@@ -79,6 +83,7 @@ AppliedCheck CheckApplied(const std::string& url, const std::string& name) {
     out.error = conn.error();
     return out;
   }
+  out.server_major = conn->server_version_num() / 10000;
   db::DbResult<db::Rows> rows = conn->Exec(
       "SELECT 1 FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NOT NULL "
       "AND rolled_back_at IS NULL",
@@ -139,6 +144,7 @@ int Fix(const Args& args) {
       if (!v || *end != '\0' || n < 11 || n > 18)
         return UsageError("--pg-version needs a major version from 11 to 18");
       f.pg_version = static_cast<int>(n);
+      f.pg_version_given = true;
     } else if (!a.empty() && a[0] == '-') {
       return UsageError("unknown option " + a);
     } else if (f.path.empty()) {
@@ -179,6 +185,10 @@ int Fix(const Args& args) {
       return applied.error->kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage
                                                                : exit_code::kDatabase;
     }
+    // Without --pg-version, a newer server says which PostgreSQL to write for (as plan and
+    // lint): on 18, NOT NULL … NOT VALID instead of the CHECK route.
+    if (!f.pg_version_given && applied.server_major > f.pg_version)
+      f.pg_version = std::min(applied.server_major, 18);
     if (applied.applied && !path_given) {
       std::printf("nothing to fix: the last migration of %s, %s, is already applied\n",
                   input->source.directory.string().c_str(), target.name.c_str());

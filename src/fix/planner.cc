@@ -162,6 +162,15 @@ Result<Plan> Context::Finish() {
     if (stem.rfind(verb, 0) == 0 && stem.size() > std::string(verb).size())
       stem = stem.substr(std::string(verb).size());
   for (NewMigration& b : backfills_) plan.after.push_back(std::move(b));
+  if (!after_backfill_.empty()) {
+    NewMigration a;
+    for (const std::string& s : after_backfill_) a.sql += s + ";\n";
+    a.slug = Slug("not_null_" + stem);
+    a.purpose =
+        "adds NOT NULL NOT VALID once the backfill has filled every row (ACCESS "
+        "EXCLUSIVE for an instant, no scan)";
+    plan.after.push_back(std::move(a));
+  }
   if (!validations_.empty()) {
     bool fk = false, check = false;
     NewMigration v;
@@ -228,7 +237,7 @@ Result<Plan> PlanFix(const analysis::History& history, size_t target, const Opti
   static constexpr ActionStep kActionSteps[] = {
       steps::ForeignKeyStep,         steps::CheckConstraintStep, steps::UniqueConstraintStep,
       steps::SetNotNullStep,         steps::VolatileDefaultStep, steps::DetachPartitionStep,
-      steps::ValidateConstraintStep, steps::TypeChangeStep,
+      steps::ValidateConstraintStep, steps::TypeChangeStep,      steps::SerialColumnStep,
   };
   // Isolation first: a statement that already must run outside a transaction is not rewritten
   // further, only given a migration of its own.

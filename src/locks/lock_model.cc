@@ -74,6 +74,26 @@ bool IsBackfillableVolatileDefault(const sql::ColumnDef& col, int pg_version) {
   return true;
 }
 
+std::string_view SerialIntegerType(const sql::TypeRef& type) {
+  // serial is a pseudo-type of the grammar, written unqualified.
+  if (type.names.size() != 1) return "";
+  const std::string& b = type.base();
+  if (b == "serial" || b == "serial4") return "integer";
+  if (b == "bigserial" || b == "serial8") return "bigint";
+  if (b == "smallserial" || b == "serial2") return "smallint";
+  return "";
+}
+
+bool IsBackfillableSerialColumn(const sql::ColumnDef& col, int pg_version) {
+  if (pg_version < 12 || SerialIntegerType(col.type).empty() || col.type.array_dims != 0 ||
+      col.identity || col.generated_stored || col.generated_virtual || col.is_primary_key ||
+      col.is_unique || col.default_expr || !col.collation.empty())
+    return false;
+  for (const sql::Constraint& k : col.constraints)
+    if (k.type != sql::Constraint::Type::kNotNull) return false;
+  return true;
+}
+
 bool IsVolatileFunction(std::string_view f) {
   // Stable or immutable functions seen in defaults: evaluated once by ADD COLUMN, no rewrite.
   static constexpr std::string_view kNonVolatile[] = {"now",
@@ -744,6 +764,11 @@ void Builder::AddColumn(const sql::AlterCmd& c) {
     Note("stored generated column: computed for every row, so the table is rewritten");
   } else if (col.generated_virtual) {
     Note("virtual generated column (PostgreSQL 18): computed when read, no rewrite");
+    if (col.not_null) {
+      // Its expression is evaluated for every existing row to check it (the catalogue's trace).
+      Scan(s_.table);
+      Note("NOT NULL on a virtual generated column: every existing row is checked");
+    }
   } else if (col.default_expr && col.default_expr->kind != sql::Expr::Kind::kNull &&
              DefaultIsVolatile(*col.default_expr, &why)) {
     RewriteTable(s_.table);
@@ -936,11 +961,18 @@ void Builder::AlterTable() {
         break;
       case AlterType::kAlterConstraint: {
         Lock(s_.table, LockMode::kAccessExclusive);
+        const schema::Table* t = cat_.FindTable(s_.table);
+        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
+        if (c.to_not_enforced) {
+          // NOT ENFORCED (PostgreSQL 18) drops a foreign key's triggers, those on the table it
+          // references too: ACCESS EXCLUSIVE there as well (the catalogue's trace).
+          if (k && k->type == sql::Constraint::Type::kForeignKey)
+            Lock(k->ref_table, LockMode::kAccessExclusive);
+          break;
+        }
         if (!c.to_enforced) break;
         // ENFORCED (PostgreSQL 18) checks every row now; a foreign key also locks the table it
         // references and creates its triggers there.
-        const schema::Table* t = cat_.FindTable(s_.table);
-        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
         if (k && k->type == sql::Constraint::Type::kForeignKey) {
           Lock(k->ref_table, LockMode::kShareRowExclusive);
           ValidationQueryLocks(s_.table, k->ref_table);

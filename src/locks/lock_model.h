@@ -71,6 +71,15 @@ bool IsVolatileFunction(std::string_view lower_name);
 // then constrained: what fix's volatile-default rewrite does, and what lint marks fixable (one
 // predicate for both, so the two never disagree).
 bool IsBackfillableVolatileDefault(const sql::ColumnDef& col, int pg_version);
+// The serial type's integer type ("integer" for serial/serial4, "bigint", "smallint"), or ""
+// when `type` is not a serial pseudo-type.
+std::string_view SerialIntegerType(const sql::TypeRef& type);
+// True when `col` (of an ADD COLUMN) is a serial column with nothing beside it but NOT NULL, on
+// PostgreSQL 12+: its sequence can be created and owned as serial does, the column added
+// without the default, the default set for new rows and the existing rows backfilled from the
+// sequence, then made NOT NULL without a scan. What fix's serial rewrite does and what lint marks
+// fixable.
+bool IsBackfillableSerialColumn(const sql::ColumnDef& col, int pg_version);
 // True when ALTER COLUMN TYPE from `from` to `to` needs no rewrite.
 bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const Options& options);
 

@@ -8,12 +8,6 @@
 namespace lockstep::rules {
 namespace {
 
-bool IsSerial(const sql::TypeRef& t) {
-  const std::string& b = t.base();
-  return b == "serial" || b == "bigserial" || b == "smallserial" || b == "serial2" ||
-         b == "serial4" || b == "serial8";
-}
-
 // The volatile part of a default, or empty when the lock model would call it stable.
 std::string VolatileCall(const sql::Expr& e) {
   if (e.has_subquery) return "a sub-query";
@@ -36,7 +30,8 @@ class AvoidRewriteOnAddColumn : public Rule {
     return "ADD COLUMN that rewrites the table (volatile default, serial, identity, stored "
            "generated; any default before PostgreSQL 11)";
   }
-  // Only the volatile-default findings: fix rewrites those (src/fix/steps/volatile_default.cc).
+  // The volatile-default and serial findings: fix rewrites those
+  // (src/fix/steps/volatile_default.cc, serial_column.cc).
   bool fixable() const override { return true; }
 
   void CheckStatement(Context& ctx) const override {
@@ -51,19 +46,42 @@ class AvoidRewriteOnAddColumn : public Rule {
       int at = -1;
       bool fixable = false;
       using T = sql::Constraint::Type;
-      if (IsSerial(col.type)) {
+      const bool pg18 = ctx.settings().pg_version >= 18;
+      const std::string not_null_steps = pg18 ? "NOT NULL … NOT VALID and VALIDATE"
+                                              : "NOT NULL through CHECK … NOT VALID, VALIDATE "
+                                                "and SET NOT NULL";
+      if (!locks::SerialIntegerType(col.type).empty()) {
         cause = "a " + col.type.base() + " column gives every existing row a nextval()";
         at = col.type.location;
-        help = "Add a nullable bigint column, backfill it in batches (UPDATE … SET " + col.name +
-               " = nextval('seq') WHERE id BETWEEN …), then ALTER COLUMN " + col.name +
-               " SET DEFAULT nextval('seq')";
+        fixable = locks::IsBackfillableSerialColumn(col, ctx.settings().pg_version);
+        help = "Create the sequence, add a nullable " +
+               std::string(locks::SerialIntegerType(col.type)) + " column with ALTER COLUMN " +
+               col.name +
+               " SET DEFAULT nextval('seq') for new rows, backfill the existing rows "
+               "in batches (UPDATE … SET " +
+               col.name + " = nextval('seq') WHERE " + col.name +
+               " IS NULL), then make it NOT NULL without a scan";
+        if (fixable)
+          help +=
+              " (lockstep fix writes these steps: the sequence OWNED BY the column as serial "
+              "does, the backfill in a migration of its own, which lockstep deploy runs in "
+              "batches, then " +
+              not_null_steps + ")";
       } else if (col.identity) {
         const sql::Constraint* k = FindConstraint(col, T::kIdentity);
         cause = "an identity column gives every existing row a value";
         at = k ? k->location : col.location;
+        // Not fixable: ADD GENERATED … AS IDENTITY needs the column NOT NULL first and creates
+        // its sequence at 1 (ACCESS EXCLUSIVE, no scan: checked on PostgreSQL 18), so the
+        // backfill needs a sequence of its own and the identity's must be moved past it with
+        // setval() in the same short transaction; fix does not write that yet.
         help =
-            "Add a nullable column, backfill it in batches from a sequence, then make it an "
-            "identity with ALTER COLUMN … ADD GENERATED … AS IDENTITY";
+            "Add a nullable column with a default from a sequence of its own, backfill the "
+            "existing rows in batches, make it NOT NULL without a scan, then in one short "
+            "transaction DROP DEFAULT, ALTER COLUMN … ADD GENERATED … AS IDENTITY (ACCESS "
+            "EXCLUSIVE, no scan, but it needs NOT NULL and starts its sequence at 1), setval() "
+            "the identity's sequence past the backfilled values and drop the other sequence. "
+            "lockstep fix does not rewrite identity columns";
       } else if (col.generated_stored) {
         const sql::Constraint* k = FindConstraint(col, T::kGenerated);
         cause = "a stored generated column is computed for every existing row";
@@ -88,9 +106,7 @@ class AvoidRewriteOnAddColumn : public Rule {
           help +=
               " (lockstep fix writes these steps: the backfill in a migration of its own, "
               "which lockstep deploy runs in batches" +
-              std::string(col.not_null ? ", then NOT NULL through CHECK … NOT VALID, "
-                                         "VALIDATE and SET NOT NULL)"
-                                       : ")");
+              (col.not_null ? ", then " + not_null_steps + ")" : std::string(")"));
       } else {
         continue;
       }

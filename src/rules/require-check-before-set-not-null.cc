@@ -86,7 +86,16 @@ class RequireCheckBeforeSetNotNull : public Rule {
       d.severity = default_severity();
       d.message = "SET NOT NULL on \"" + c.name + "\" reads every row of " + Quoted(s.table) +
                   " to check for NULLs while holding " + LockPhrase(l->mode, s.table);
-      if (pg12) {
+      if (ctx.settings().pg_version >= 18) {
+        // PostgreSQL 18: the NOT NULL constraint itself can wait for VALIDATE, no CHECK needed.
+        const std::string name = s.table.name + "_" + c.name + "_not_null";
+        d.help =
+            "Add it NOT VALID first and validate it in its own transaction (SHARE UPDATE "
+            "EXCLUSIVE; the column is then NOT NULL): `ALTER TABLE " +
+            tbl + " ADD CONSTRAINT " + Ident(name) + " NOT NULL " + Ident(c.name) +
+            " NOT VALID; ALTER TABLE " + tbl + " VALIDATE CONSTRAINT " + Ident(name) + "`";
+        d.fixable = true;
+      } else if (pg12) {
         // Each step in its own transaction: VALIDATE scans under SHARE UPDATE EXCLUSIVE only.
         d.help =
             "Prove it with a CHECK first, each step in its own transaction; SET NOT NULL "

@@ -257,6 +257,8 @@ struct AlterCmd {
   // kAlterConstraint: ALTER CONSTRAINT … ENFORCED (PostgreSQL 18), which checks every row of a
   // constraint that was NOT ENFORCED.
   bool to_enforced = false;
+  // kAlterConstraint: ALTER CONSTRAINT … NOT ENFORCED (PostgreSQL 18).
+  bool to_not_enforced = false;
   std::vector<std::string> reloptions;  // SET (fillfactor=…) option names
   int location = -1;                    // start of this sub-command's text, when known
 };

@@ -1163,6 +1163,7 @@ void TranslateAlterTable(const AlterTableStmt* a, Statement& s) {
           const auto* k = reinterpret_cast<const ATAlterConstraint*>(def);
           if (cmd.name.empty()) cmd.name = Str(k->conname);
           cmd.to_enforced = k->alterEnforceability && k->is_enforced;
+          cmd.to_not_enforced = k->alterEnforceability && !k->is_enforced;
           break;
         }
 #endif

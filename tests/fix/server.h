@@ -22,6 +22,10 @@ namespace lockstep::fixtest {
 // The major the fix tests run on: the one whose pg_dump the machine has.
 inline constexpr int kFixPgMajor = 15;
 
+// The major a golden case runs on: its --pg-version when that is a major fix writes other SQL for
+// (18: NOT NULL … NOT VALID), else kFixPgMajor.
+inline int FixPgMajorFor(int pg_version) { return pg_version >= 18 ? pg_version : kFixPgMajor; }
+
 // Native engine: the whole file as ONE simple query (one implicit transaction).
 inline std::string ApplyWhole(db::Connection& conn, const std::string& sql) {
   db::DbResult<db::Rows> r = conn.Exec(sql);
@@ -68,7 +72,62 @@ inline std::string SchemaDump(const db::EmbeddedServer& server, const std::strin
   return out + line;
 }
 
-inline std::string SchemaDump(testing::TestDatabase& d) { return SchemaDump(d.server(), d.name()); }
+// The schema as the catalog describes it, one line per object, sorted: for a server whose own
+// pg_dump the machine lacks (the embedded servers ship none, Debian bookworm's pg_dump 15 refuses
+// newer servers and Debian's pg_dump 18 needs glibc 2.38). Every column (type, NOT NULL,
+// default, identity, generated, collation), every constraint with its name, definition, validity
+// and enforcement, index, sequence (type, parameters, owner column), trigger, view and function.
+inline std::string CatalogSchema(db::Connection& conn) {
+  static const char* kQuery =
+      "WITH rel AS (SELECT c.oid, c.relkind, format('%I.%I', n.nspname, c.relname) AS q FROM "
+      "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN "
+      "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%') "
+      "SELECT x FROM ("
+      "SELECT 'relation ' || q || ' kind ' || relkind::text AS x FROM rel "
+      "UNION ALL SELECT 'column ' || r.q || '.' || quote_ident(a.attname) || ' #' || "
+      "a.attnum || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN "
+      "' not null' ELSE '' END || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') || "
+      "CASE a.attidentity WHEN '' THEN '' ELSE ' identity ' || a.attidentity::text END || CASE "
+      "a.attgenerated WHEN '' THEN '' ELSE ' generated ' || a.attgenerated::text END || CASE WHEN "
+      "a.attcollation <> 0 THEN ' collate ' || a.attcollation::regcollation::text ELSE '' END "
+      "FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid LEFT JOIN pg_attrdef d ON d.adrelid = "
+      "a.attrelid AND d.adnum = a.attnum WHERE a.attnum > 0 AND NOT a.attisdropped AND "
+      "r.relkind IN ('r', 'p', 'v', 'm', 'f') "
+      "UNION ALL SELECT 'constraint ' || r.q || '.' || quote_ident(k.conname) || ' ' || "
+      "k.contype::text || ' ' || pg_get_constraintdef(k.oid) || CASE WHEN k.convalidated THEN '' "
+      "ELSE "
+      "' not valid' END FROM rel r JOIN pg_constraint k ON k.conrelid = r.oid "
+      "UNION ALL SELECT 'index ' || pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN rel r ON "
+      "r.oid = i.indexrelid "
+      "UNION ALL SELECT 'sequence ' || r.q || ' ' || format_type(s.seqtypid, NULL) || ' start ' || "
+      "s.seqstart || ' increment ' || s.seqincrement || ' min ' || s.seqmin || ' max ' || "
+      "s.seqmax || ' cache ' || s.seqcache || ' cycle ' || s.seqcycle || coalesce(' owned by ' || "
+      "(SELECT format('%s.%I', o.refobjid::regclass, a.attname) || ' ' || o.deptype::text FROM "
+      "pg_depend "
+      "o JOIN pg_attribute a ON a.attrelid = o.refobjid AND a.attnum = o.refobjsubid WHERE "
+      "o.classid = 'pg_class'::regclass AND o.objid = r.oid AND o.refclassid = "
+      "'pg_class'::regclass AND o.deptype IN ('a', 'i')), '') FROM rel r JOIN pg_sequence s ON "
+      "s.seqrelid = r.oid "
+      "UNION ALL SELECT 'trigger ' || pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN rel r ON "
+      "r.oid = t.tgrelid WHERE NOT t.tgisinternal "
+      "UNION ALL SELECT 'view ' || r.q || ' ' || pg_get_viewdef(r.oid) FROM rel r WHERE r.relkind "
+      "IN ('v', 'm') "
+      "UNION ALL SELECT 'function ' || pg_get_functiondef(p.oid) FROM pg_proc p JOIN "
+      "pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname NOT IN ('pg_catalog', "
+      "'information_schema') "
+      ") s ORDER BY 1";
+  db::DbResult<db::Rows> r = conn.Exec(kQuery);
+  if (!r.ok()) return "query failed: " + r.error().OneLine();
+  std::string out;
+  for (size_t i = 0; i < r->size(); ++i) out += r->Value(i, "x").value_or("?") + "\n";
+  return out;
+}
+
+// pg_dump's schema when the machine has a pg_dump for the server's major, else CatalogSchema.
+inline std::string SchemaDump(testing::TestDatabase& d) {
+  if (!std::filesystem::exists(PgDumpPath(d.server()))) return CatalogSchema(d.conn());
+  return SchemaDump(d.server(), d.name());
+}
 
 // `dump` with the column lines of each CREATE TABLE sorted (trailing commas dropped): a rename
 // done as expand/contract adds the new column at the end and drops the old one, and PostgreSQL
@@ -117,6 +176,27 @@ inline std::string TableData(db::Connection& conn) {
     out += t + ": " + (r.ok() ? r->Value(0, "d").value_or("?") : r.error().OneLine()) + "\n";
   }
   return out;
+}
+
+// What the running application does between two folders of a fix: write its existing rows.
+// Every row of every table is updated with itself (its first plain column set to its own value);
+// "" when every UPDATE succeeds, else the first error. A constraint added NOT VALID while a
+// backfill still has rows to fill makes exactly these writes fail.
+inline std::string OldApplicationWrites(db::Connection& conn) {
+  db::DbResult<db::Rows> r = conn.Exec(
+      "SELECT format('UPDATE %I.%I SET %I = %I', n.nspname, c.relname, a.attname, a.attname) AS "
+      "q FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN LATERAL (SELECT "
+      "attname FROM pg_attribute WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped AND "
+      "attgenerated = '' AND attidentity <> 'a' ORDER BY attnum LIMIT 1) a ON true WHERE "
+      "c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND "
+      "n.nspname NOT LIKE 'pg_toast%' ORDER BY 1");
+  if (!r.ok()) return "query failed: " + r.error().OneLine();
+  for (size_t i = 0; i < r->size(); ++i) {
+    const std::string q = r->Value(i, "q").value_or("");
+    db::DbResult<db::Rows> u = conn.Exec(q);
+    if (!u.ok()) return q + ": " + u.error().OneLine();
+  }
+  return "";
 }
 
 // Constraints left NOT VALID and indexes left INVALID, one per line, sorted.

@@ -76,6 +76,29 @@ TEST(LockModel, DefaultsVolatileVersusConstant) {
   EXPECT_EQ(e10[0].rewrites.size(), 1u);
 }
 
+// The serial columns fix rewrites (and lint marks fixable): nothing beside them but NOT NULL.
+TEST(LockModel, BackfillableSerialColumns) {
+  auto column = [](const std::string& def) {
+    const sql::ParsedFile p = sql::Parse("ALTER TABLE t ADD COLUMN " + def + ";");
+    EXPECT_TRUE(p.ok()) << def;
+    return p.ok() ? *p.statements.at(0).cmds.at(0).column : sql::ColumnDef{};
+  };
+  EXPECT_TRUE(IsBackfillableSerialColumn(column("a serial"), 15));
+  EXPECT_TRUE(IsBackfillableSerialColumn(column("a BIGSERIAL NOT NULL"), 15));
+  EXPECT_TRUE(IsBackfillableSerialColumn(column("a smallserial"), 18));
+  EXPECT_EQ(SerialIntegerType(column("a serial8").type), "bigint");
+  EXPECT_EQ(SerialIntegerType(column("a serial2").type), "smallint");
+  EXPECT_EQ(SerialIntegerType(column("a serial4").type), "integer");
+  EXPECT_FALSE(IsBackfillableSerialColumn(column("a serial"), 11));  // no scan-free NOT NULL
+  EXPECT_FALSE(IsBackfillableSerialColumn(column("a serial PRIMARY KEY"), 15));
+  EXPECT_FALSE(IsBackfillableSerialColumn(column("a serial UNIQUE"), 15));
+  EXPECT_FALSE(IsBackfillableSerialColumn(column("a serial REFERENCES p (id)"), 15));
+  EXPECT_FALSE(IsBackfillableSerialColumn(column("a serial CHECK (a > 0)"), 15));
+  EXPECT_FALSE(IsBackfillableSerialColumn(column("a int GENERATED ALWAYS AS IDENTITY"), 15));
+  EXPECT_FALSE(IsBackfillableSerialColumn(column("a int"), 15));
+  EXPECT_FALSE(IsBackfillableSerialColumn(column("a myschema.serial"), 15));
+}
+
 TEST(LockModel, TypeChanges) {
   auto e = AnalyzeAfter("CREATE TABLE t (a varchar(10), b int, c numeric(10,2), d timestamp);",
                         "ALTER TABLE t ALTER COLUMN a TYPE varchar(20);\n"

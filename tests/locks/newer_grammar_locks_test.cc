@@ -153,6 +153,29 @@ TEST(NewerGrammarLocks, AlterConstraintEnforcedChecksTheRows) {
   }
 }
 
+TEST(NewerGrammarLocks, AlterConstraintNotEnforcedLocksTheReferencedTableToo) {
+  // It drops the foreign key's triggers, those on the referenced table too (the catalogue's
+  // trace on PostgreSQL 18: AccessExclusiveLock on both).
+  Analyzed a = After(std::string(kHistory) +
+                         "\nALTER TABLE t ADD CONSTRAINT t_p_fkey FOREIGN KEY (p_id) REFERENCES p "
+                         "(id);",
+                     "ALTER TABLE t ALTER CONSTRAINT t_p_fkey NOT ENFORCED;");
+  if (const Effect* e = Only(a)) {
+    EXPECT_EQ(ModeOn(*e, "t"), LockMode::kAccessExclusive);
+    EXPECT_EQ(ModeOn(*e, "p"), LockMode::kAccessExclusive);
+    EXPECT_TRUE(e->scans.empty());
+  }
+}
+
+TEST(NewerGrammarLocks, VirtualGeneratedColumnNotNullChecksEveryRow) {
+  Analyzed a = After(
+      kHistory, "ALTER TABLE t ADD COLUMN d int GENERATED ALWAYS AS (n * 2) VIRTUAL NOT NULL;");
+  if (const Effect* e = Only(a)) {
+    EXPECT_TRUE(e->rewrites.empty());
+    EXPECT_EQ(e->scans.size(), 1u);
+  }
+}
+
 TEST(NewerGrammarLocks, SetExpressionRewritesAStoredColumn) {
   Analyzed a = After(kHistory, "ALTER TABLE t ALTER COLUMN g SET EXPRESSION AS (n * 3);");
   if (const Effect* e = Only(a)) {

@@ -1,7 +1,8 @@
 // SET NOT NULL on a live table -> ADD CHECK (col IS NOT NULL) NOT VALID here; VALIDATE in the
 // validation migration; then SET NOT NULL (PostgreSQL 12+ skips its scan when a valid CHECK
-// proves the column non-null) and DROP the CHECK. The plain form scans every row under ACCESS
-// EXCLUSIVE.
+// proves the column non-null) and DROP the CHECK. On PostgreSQL 18: ADD CONSTRAINT … NOT NULL col
+// NOT VALID here and VALIDATE, nothing more (not_null.cc). The plain form scans every row under
+// ACCESS EXCLUSIVE.
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {
@@ -37,19 +38,14 @@ bool SetNotNullStep(Context& ctx, size_t cmd) {
     }
   }
   if (column.empty()) return false;
-  // Not "<table>_<col>_not_null": PostgreSQL 18 gives NOT NULL constraints that name.
-  const std::string check =
-      QuoteIdent(ChooseConstraintName(ctx.before(), s.table, a.name + "_not_null", "check"));
-  const std::string table = ctx.TableText();
-  ctx.Replace(b, e,
-              ctx.Kw("ADD CONSTRAINT ") + check + ctx.Kw(" CHECK (") + column +
-                  ctx.Kw(" IS NOT NULL) NOT VALID"));
-  ctx.Validate("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check, "check");
-  ctx.AfterValidation("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL");
-  ctx.AfterValidation("ALTER TABLE " + table + " DROP CONSTRAINT " + check);
-  ctx.Rewrote("CHECK (" + column +
-              " IS NOT NULL) NOT VALID here, VALIDATE later, then SET NOT "
-              "NULL without a scan and DROP the CHECK");
+  ctx.Replace(b, e, DeferNotNull(ctx, s.table, a.name, column, false));
+  if (NotNullConstraintsCanBeNotValid(ctx))
+    ctx.Rewrote("NOT NULL " + column +
+                " NOT VALID here (no scan), VALIDATE later under SHARE UPDATE EXCLUSIVE");
+  else
+    ctx.Rewrote("CHECK (" + column +
+                " IS NOT NULL) NOT VALID here, VALIDATE later, then SET NOT "
+                "NULL without a scan and DROP the CHECK");
   return true;
 }
 

@@ -95,6 +95,11 @@ class Context {
   // A backfill (one UPDATE) in a migration of its own, run after this one and before the
   // validation migration (whose checks need the filled rows).
   void Backfill(NewMigration m) { backfills_.push_back(std::move(m)); }
+  // Statements (without ';') run after every backfill and before the validation migration, in
+  // one migration: a NOT NULL constraint added NOT VALID, which must not be there while rows
+  // that the backfill has yet to reach are updated (NOT VALID spares the existing rows, not the
+  // new versions an UPDATE writes of them).
+  void AfterBackfill(std::string sql) { after_backfill_.push_back(std::move(sql)); }
   // A contract-phase migration (Plan::contract): what may only run after the rollout of the
   // application that no longer uses the old shape, in the order recorded.
   void Contract(NewMigration m) {
@@ -160,6 +165,7 @@ class Context {
   std::vector<NewMigration> backfills_;
   std::vector<NewMigration> contract_;
   std::vector<Validation> validations_;
+  std::vector<std::string> after_backfill_;
   std::vector<std::string> after_validation_;
   std::vector<Moved> moved_;
   std::vector<DeferredDrop> deferred_drops_;
@@ -184,6 +190,7 @@ bool CheckConstraintStep(Context& ctx, size_t cmd);
 bool UniqueConstraintStep(Context& ctx, size_t cmd);
 bool SetNotNullStep(Context& ctx, size_t cmd);
 bool VolatileDefaultStep(Context& ctx, size_t cmd);
+bool SerialColumnStep(Context& ctx, size_t cmd);
 bool TypeChangeStep(Context& ctx, size_t cmd);
 // A primary key's type change with the foreign keys referencing it (locks::KeyConversion): claims
 // every statement of the migration when it is that group and the group can be converted.
@@ -194,6 +201,26 @@ bool ValidateConstraintStep(Context& ctx, size_t cmd);
 // Whether action `cmd` of the ALTER TABLE at `i` is a SET NOT NULL that SetNotNullStep defers
 // until after the backfills and validations (CHECK … NOT VALID in its place).
 bool SetNotNullDefers(const Context& ctx, size_t i, size_t cmd);
+
+// The byte range of inline constraint `k` of `col` (an ADD COLUMN action ending at
+// `action_end`): from its keyword to where the next one, or the action, ends; trailing blanks
+// excluded.
+std::pair<int, int> InlineConstraintSpan(const Context& ctx, const sql::ColumnDef& col, size_t k,
+                                         int action_end);
+// Removes inline constraint `k` of `col` and the blanks before it.
+void RemoveInlineConstraint(Context& ctx, const sql::ColumnDef& col, size_t k, int action_end);
+
+// Whether the target major (18+) has NOT NULL constraints that can be added NOT VALID.
+bool NotNullConstraintsCanBeNotValid(const Context& ctx);
+// Makes `column` of `table` (the current ALTER TABLE's) NOT NULL without a scan under ACCESS
+// EXCLUSIVE (not_null.cc): records the VALIDATE (and, before 18, the SET NOT NULL and DROP CHECK
+// after the validations) and returns the action that adds the constraint NOT VALID ("ADD
+// CONSTRAINT …", in the statement's keyword case), to put in the current statement. When
+// `after_backfill` (a column the current migration adds and a backfill fills), it is recorded
+// for the migration after the backfills instead and "" is returned. `column_text`: the column
+// as it is to be written in the generated SQL.
+std::string DeferNotNull(Context& ctx, const sql::QName& table, const std::string& column,
+                         const std::string& column_text, bool after_backfill);
 
 // For statements (or actions) no step claimed: records what cannot be made safe automatically.
 void ClassifyUnsafe(Context& ctx, const std::vector<size_t>& unclaimed_actions);

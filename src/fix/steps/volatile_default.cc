@@ -3,17 +3,14 @@
 // Rewritten as: the column without its default here, the default set for new rows in the same
 // statement (no rewrite: SET DEFAULT leaves existing rows alone), a backfill UPDATE of the
 // existing rows in a migration of its own (lockstep deploy runs it in batches; prisma migrate
-// deploy as one UPDATE, which blocks no reads), and, for NOT NULL, CHECK … NOT VALID here,
-// VALIDATE and SET NOT NULL once every row has its value.
+// deploy as one UPDATE, which blocks no reads), and, for NOT NULL, CHECK … NOT VALID,
+// VALIDATE and SET NOT NULL once every row has its value (PostgreSQL 18: NOT NULL … NOT VALID
+// and VALIDATE, not_null.cc).
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {
-namespace {
-
-// The byte range of an inline constraint of `col` (from its keyword to where the next one, or
-// the action, starts), trailing blanks excluded.
-std::pair<int, int> ConstraintSpan(const Context& ctx, const sql::ColumnDef& col, size_t k,
-                                   int action_end) {
+std::pair<int, int> InlineConstraintSpan(const Context& ctx, const sql::ColumnDef& col, size_t k,
+                                         int action_end) {
   const int begin = col.constraints[k].location;
   int end = action_end;
   for (size_t j = 0; j < col.constraints.size(); ++j) {
@@ -26,7 +23,12 @@ std::pair<int, int> ConstraintSpan(const Context& ctx, const sql::ColumnDef& col
   return {begin, end};
 }
 
-}  // namespace
+void RemoveInlineConstraint(Context& ctx, const sql::ColumnDef& col, size_t k, int action_end) {
+  // The blank before it goes with it.
+  auto [b, e] = InlineConstraintSpan(ctx, col, k, action_end);
+  while (b > 0 && (ctx.text()[b - 1] == ' ' || ctx.text()[b - 1] == '\t')) --b;
+  ctx.Replace(b, e, "");
+}
 
 bool VolatileDefaultStep(Context& ctx, size_t cmd) {
   const sql::Statement& s = ctx.stmt();
@@ -47,7 +49,7 @@ bool VolatileDefaultStep(Context& ctx, size_t cmd) {
   if (default_k < 0 || !LaterRenameOrDrop(ctx, ctx.index, s.table, "", col.name).empty())
     return false;
   const int action_end = ctx.spans()->cmds[cmd].second;
-  const auto [db, de] = ConstraintSpan(ctx, col, static_cast<size_t>(default_k), action_end);
+  const auto [db, de] = InlineConstraintSpan(ctx, col, static_cast<size_t>(default_k), action_end);
   // "DEFAULT gen_random_uuid()": the expression is what follows the keyword.
   std::string expr(ctx.Text(db, de));
   const size_t space = expr.find_first_of(" \t\r\n");
@@ -56,22 +58,10 @@ bool VolatileDefaultStep(Context& ctx, size_t cmd) {
   const std::string column = QuoteIdent(col.name);
   const std::string table = ctx.TableText();
 
-  // Each removed constraint takes the blank before it with it.
-  auto remove = [&](int k) {
-    auto [b, e] = ConstraintSpan(ctx, col, static_cast<size_t>(k), action_end);
-    while (b > 0 && (ctx.text()[b - 1] == ' ' || ctx.text()[b - 1] == '\t')) --b;
-    ctx.Replace(b, e, "");
-  };
-  remove(default_k);
-  if (not_null_k >= 0) remove(not_null_k);
+  RemoveInlineConstraint(ctx, col, static_cast<size_t>(default_k), action_end);
+  if (not_null_k >= 0)
+    RemoveInlineConstraint(ctx, col, static_cast<size_t>(not_null_k), action_end);
   std::string added = ctx.Kw(", ALTER COLUMN ") + column + ctx.Kw(" SET DEFAULT ") + expr;
-  std::string check;
-  if (not_null_k >= 0) {
-    check =
-        QuoteIdent(ChooseConstraintName(ctx.before(), s.table, col.name + "_not_null", "check"));
-    added += ctx.Kw(", ADD CONSTRAINT ") + check + ctx.Kw(" CHECK (") + column +
-             ctx.Kw(" IS NOT NULL) NOT VALID");
-  }
   ctx.Insert(action_end, added);
 
   NewMigration fill;
@@ -80,17 +70,15 @@ bool VolatileDefaultStep(Context& ctx, size_t cmd) {
              ctx.Kw(" WHERE ") + column + ctx.Kw(" IS NULL") + ";\n";
   fill.purpose = "fills " + col.name + " of the existing rows (lockstep deploy: in batches)";
   ctx.Backfill(std::move(fill));
-  if (not_null_k >= 0) {
-    ctx.Validate("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check, "check");
-    ctx.AfterValidation("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL");
-    ctx.AfterValidation("ALTER TABLE " + table + " DROP CONSTRAINT " + check);
-  }
+  if (not_null_k >= 0) DeferNotNull(ctx, s.table, col.name, column, true);
   ctx.Rewrote(
       "the column without its volatile default here (no rewrite), SET DEFAULT for new "
       "rows, the existing rows backfilled in their own migration" +
-      std::string(not_null_k >= 0 ? ", then NOT NULL through CHECK … NOT VALID, "
-                                    "VALIDATE and SET NOT NULL"
-                                  : ""));
+      std::string(not_null_k < 0 ? ""
+                  : NotNullConstraintsCanBeNotValid(ctx)
+                      ? ", then NOT NULL … NOT VALID and VALIDATE"
+                      : ", then NOT NULL through CHECK … NOT VALID, "
+                        "VALIDATE and SET NOT NULL"));
   return true;
 }
 

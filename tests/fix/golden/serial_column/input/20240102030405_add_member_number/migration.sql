@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Member" ADD COLUMN     "number" SERIAL NOT NULL,
+ADD COLUMN     "legacyId" BIGSERIAL;

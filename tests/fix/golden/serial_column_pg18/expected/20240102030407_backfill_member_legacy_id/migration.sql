@@ -1,0 +1,1 @@
+UPDATE "Member" SET "legacyId" = nextval('"Member_legacyId_seq"') WHERE "legacyId" IS NULL;

@@ -1,0 +1,1 @@
+UPDATE "Member" SET "seenAt" = clock_timestamp() WHERE "seenAt" IS NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE "Member" ADD CONSTRAINT "Member_token_not_null" NOT NULL "token" NOT VALID;
