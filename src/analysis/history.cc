@@ -59,10 +59,15 @@ History Replay(std::vector<MigrationText> migrations, size_t history_count,
     am.name = std::move(migrations[i].name);
     am.source = SourceFile(std::move(migrations[i].path), std::move(migrations[i].text));
     am.analyzed = i >= history_count;
+    am.continues_transaction = migrations[i].continues_transaction && i > history_count && i > 0;
   }
   // Replays `am`, analysing its statements when it is not history-only.
   auto replay = [&](AnalyzedMigration& am) {
-    h.final_catalog.BeginMigration(am.name);
+    if (am.continues_transaction) {
+      h.final_catalog.ContinueMigration(am.name);
+    } else {
+      h.final_catalog.BeginMigration(am.name);
+    }
     for (const sql::Statement& s : am.parsed.statements) {
       if (am.analyzed) {
         AnalyzedStatement as;

@@ -20,6 +20,10 @@ struct MigrationText {
   std::string name;  // e.g. "20260123015816_add_v2_tables" or a file stem
   std::string path;  // the .sql file, for messages
   std::string text;  // its bytes
+  // Runs in the transaction the migration before it opened (the packages of one Prisma 8
+  // `db migrate` run share ONE transaction): its locks and the objects created before it in
+  // that transaction carry over. Only for analysed migrations after an analysed one.
+  bool continues_transaction = false;
 };
 
 struct AnalyzedStatement {
@@ -35,6 +39,7 @@ struct AnalyzedMigration {
   sql::ParsedFile parsed;
   std::vector<AnalyzedStatement> statements;  // empty for history-only migrations
   bool analyzed = false;
+  bool continues_transaction = false;  // MigrationText::continues_transaction
 };
 
 struct Options {

@@ -22,6 +22,7 @@
 #include "base/exit_codes.h"
 #include "base/keep_until_exit.h"
 #include "base/paths.h"
+#include "base/printable.h"
 #include "base/process.h"
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -111,22 +112,42 @@ Result<std::set<std::string>> FilesAddedSince(const std::string& ref, const fs::
 
 // Names of the migrations that `_prisma_migrations` records as applied (finished, not rolled back).
 // Also sets `server_major` to the server's PostgreSQL major.
-db::DbResult<std::set<std::string>> AppliedMigrations(const std::string& url, int& server_major) {
+// What the target database says is applied.
+struct AppliedState {
+  std::set<std::string> names;  // Prisma 5-7: finished, not rolled back, in _prisma_migrations
+  // Prisma 8: the contract hash prisma_contract.marker records (the `to` of the last package
+  // applied); nullopt when the database has no marker.
+  std::optional<std::string> marker_hash;
+};
+
+db::DbResult<AppliedState> AppliedMigrations(const std::string& url, int& server_major) {
   db::DbResult<db::ConnInfo> info = db::ParseUrl(url);
   if (!info.ok()) return info.error();
   db::DbResult<db::Connection> conn = db::Connect(*info);
   if (!conn.ok()) return conn.error();
   server_major = conn->server_version_num() / 10000;
+  // No table (42P01) or, for the marker, no schema (3F000) yet: nothing applied.
+  auto missing = [](const db::DbError& e) {
+    return e.sqlstate == "42P01" || e.sqlstate == "3F000";
+  };
+  AppliedState out;
   db::DbResult<db::Rows> rows = conn->Exec(
       "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND "
       "rolled_back_at IS NULL");
-  std::set<std::string> out;
-  if (!rows.ok()) {
-    if (rows.error().sqlstate == "42P01") return out;  // no table yet: nothing applied
+  if (rows.ok()) {
+    for (size_t i = 0; i < rows->size(); ++i)
+      if (auto v = rows->Value(i, "migration_name")) out.names.insert(*v);
+  } else if (!missing(rows.error())) {
     return rows.error();
   }
-  for (size_t i = 0; i < rows->size(); ++i)
-    if (auto v = rows->Value(i, "migration_name")) out.insert(*v);
+  // As Prisma 8's PostgreSQL adapter reads it: the row with id 1.
+  db::DbResult<db::Rows> marker =
+      conn->Exec("SELECT core_hash FROM prisma_contract.marker WHERE id = 1");
+  if (marker.ok()) {
+    if (marker->size() > 0) out.marker_hash = marker->Value(0, "core_hash");
+  } else if (!missing(marker.error())) {
+    return marker.error();
+  }
   return out;
 }
 
@@ -140,6 +161,30 @@ struct Group {
   std::string directory;
   std::vector<Candidate> items;
 };
+
+// Prisma 8: the packages up to the one whose migration.json `to` is the contract hash of the
+// database's marker are applied, the rest pending. A hash no package leads to (the database was
+// signed or updated outside the packages) is said in a warning, and every package is linted.
+void SkipAppliedPackages(Group& g, const std::optional<std::string>& marker_hash) {
+  if (!marker_hash) return;
+  size_t applied = 0;  // how many packages, from the first, are applied
+  bool any = false;
+  for (size_t i = 0; i < g.items.size(); ++i) {
+    const migrations::Migration& m = g.items[i].migration;
+    if (m.kind != migrations::MigrationKind::kPrisma8Package) continue;
+    any = true;
+    if (m.prisma8_to_hash == marker_hash) applied = i + 1;
+  }
+  if (!any) return;
+  if (applied == 0) {
+    std::fprintf(stderr,
+                 "%s: warning: the database's prisma_contract.marker is at contract %s, which no "
+                 "package's migration.json names as its \"to\": linting every package\n",
+                 EscapeControl(g.directory).c_str(), EscapeControl(*marker_hash).c_str());
+    return;
+  }
+  for (size_t i = 0; i < applied; ++i) g.items[i].lint = false;
+}
 
 // Turns the discovered migrations into groups: a migrations directory is linted whole; a single
 // migration folder is linted with the earlier folders of its directory as history; plain files
@@ -293,7 +338,8 @@ int Lint(const Args& args) {
   app.add_option("--since", f.since,
                  "lint only migrations whose files were added since this git ref");
   app.add_option("--database", f.database,
-                 "lint only migrations not yet applied there per _prisma_migrations, and scale "
+                 "lint only migrations not yet applied there per _prisma_migrations (Prisma 8: "
+                 "the packages after prisma_contract.marker's contract), and scale "
                  "size-dependent findings by the estimate of how long they block traffic there "
                  "(read-only; thresholds in lockstep.toml [estimates]) (default: schema.prisma's "
                  "directUrl, else $DATABASE_URL)");
@@ -380,14 +426,16 @@ int Lint(const Args& args) {
   std::optional<db::ConnInfo> target;  // where statistics are read, when a database is named
   if (!url.empty()) {
     int server_major = 0;
-    db::DbResult<std::set<std::string>> applied = AppliedMigrations(url, server_major);
+    db::DbResult<AppliedState> applied = AppliedMigrations(url, server_major);
     if (!applied.ok()) {
       const db::DbError& e = applied.error();
       return Fail("cannot read applied migrations: " + e.OneLine(),
                   e.kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage : exit_code::kDatabase);
     }
-    for (Group& g : *groups)
-      for (Candidate& c : g.items) c.lint = c.lint && !applied->count(c.migration.name);
+    for (Group& g : *groups) {
+      for (Candidate& c : g.items) c.lint = c.lint && !applied->names.count(c.migration.name);
+      SkipAppliedPackages(g, applied->marker_hash);
+    }
     target = *db::ParseUrl(url);  // parsed by AppliedMigrations already
     // Neither --pg-version nor lockstep.toml: a server newer than the default is the target (up
     // to the newest major lockstep models), so its syntax and locks are what is checked.
@@ -426,6 +474,10 @@ int Lint(const Args& args) {
     if (last == 0) continue;
     auto job = std::make_unique<Job>();
     while (job->history < last && !g.items[job->history].lint) ++job->history;
+    // Everything after the history is pending: Prisma 8 runs it in one transaction.
+    std::vector<migrations::Migration*> pending;
+    for (size_t i = job->history; i < last; ++i) pending.push_back(&g.items[i].migration);
+    const std::vector<bool> continues = migrations::PlaceInOneRun(pending);
     for (size_t i = 0; i < last; ++i) {
       Candidate& c = g.items[i];
       const std::string path = DisplayPath(c.migration.sql_path);
@@ -437,7 +489,8 @@ int Lint(const Args& args) {
       }
       if (c.migration.kind == migrations::MigrationKind::kPrisma8Package)
         job->operations[path] = std::move(c.migration.operations);
-      job->texts.push_back({c.migration.name, path, std::move(c.migration.sql)});
+      job->texts.push_back({c.migration.name, path, std::move(c.migration.sql),
+                            i >= job->history && continues[i - job->history]});
     }
     jobs.push_back(std::move(job));
   }

@@ -31,8 +31,15 @@ Result<LoadedMigrations> LoadForAnalysis(const std::vector<std::string>& paths) 
     }
     out.history_count = out.migrations.size();
   }
-  for (migrations::Migration& m : set->migrations)
-    out.migrations.push_back({m.name, m.sql_path.string(), std::move(m.sql)});
+  // What the PATHs name is pending, after the history: Prisma 8 runs all of it in one
+  // transaction.
+  std::vector<migrations::Migration*> pending;
+  for (migrations::Migration& m : set->migrations) pending.push_back(&m);
+  const std::vector<bool> continues = migrations::PlaceInOneRun(pending);
+  for (size_t i = 0; i < pending.size(); ++i) {
+    migrations::Migration& m = *pending[i];
+    out.migrations.push_back({m.name, m.sql_path.string(), std::move(m.sql), continues[i]});
+  }
   return out;
 }
 

@@ -51,7 +51,8 @@ class TransactionTracker {
 
   const TransactionState& state() const { return state_; }
 
-  void After(const analysis::AnalyzedStatement& as) {
+  // `as` is a statement of `m`.
+  void After(const analysis::AnalyzedStatement& as, const analysis::AnalyzedMigration& m) {
     const sql::Statement& s = *as.statement;
     if (s.kind == sql::Kind::kTransaction) {
       OnTransaction(s.transaction);
@@ -59,7 +60,7 @@ class TransactionTracker {
       OnSet(s);
     }
     if (InTransaction()) {
-      if (as.effect.transactional) Hold(as.effect.locks, s.begin);
+      if (as.effect.transactional) Hold(as.effect.locks, s.begin, m);
     } else {
       held_.clear();
     }
@@ -133,17 +134,19 @@ class TransactionTracker {
     }
   }
 
-  void Hold(const std::vector<locks::RelationLock>& locks, int statement_begin) {
+  void Hold(const std::vector<locks::RelationLock>& locks, int statement_begin,
+            const analysis::AnalyzedMigration& m) {
     for (const locks::RelationLock& l : locks) {
       if (l.mode == locks::LockMode::kNone) continue;
       auto it = std::find_if(held_.begin(), held_.end(), [&](const rules::HeldLock& h) {
         return h.lock.relation == l.relation;
       });
       if (it == held_.end()) {
-        held_.push_back({l, statement_begin});
+        held_.push_back({l, statement_begin, &m});
       } else if (l.mode > it->lock.mode) {
         it->lock.mode = l.mode;
         it->taken_at = statement_begin;
+        it->taken_in = &m;
       }
     }
   }
@@ -378,18 +381,22 @@ std::vector<TransactionState> TrackTransactions(const analysis::AnalyzedMigratio
   TransactionTracker t(settings);
   for (const analysis::AnalyzedStatement& s : m.statements) {
     out.push_back(t.state());
-    t.After(s);
+    t.After(s, m);
   }
   return out;
 }
 
 namespace {
 
-// Lints one analysed migration. `advance(i)`, when set, brings the live catalog from before
-// statement i to after it; it is called once the rules are done with statement i (the last
-// statement only after CheckMigration, which still sees the catalog before it).
+// Lints one analysed migration. `tracker` holds the transaction state before its first statement
+// (fresh, or where the previous migration left a transaction it continues); `continues` says the
+// next migration continues this one's transaction. `advance(i)`, when set, brings the live
+// catalog from before statement i to after it; it is called once the rules are done with
+// statement i (the last statement only after CheckMigration, which still sees the catalog before
+// it).
 std::vector<Diagnostic> RunMigration(const analysis::AnalyzedMigration& m, const Options& o,
                                      const std::vector<const rules::Rule*>& active,
+                                     TransactionTracker& tracker, bool continues,
                                      const std::function<void(size_t)>& advance) {
   std::vector<Diagnostic> found;
   for (const sql::ParseError& e : m.parsed.errors) {
@@ -414,7 +421,6 @@ std::vector<Diagnostic> RunMigration(const analysis::AnalyzedMigration& m, const
       stmt_of.push_back(stmt ? *stmt : StatementAt(m, d[i].begin));
     }
   };
-  TransactionTracker tracker(o.settings);
   const size_t n = m.statements.size();
   for (size_t i = 0; i < n; ++i) {
     ctx.current = &m.statements[i];
@@ -425,13 +431,14 @@ std::vector<Diagnostic> RunMigration(const analysis::AnalyzedMigration& m, const
       r->CheckStatement(ctx);
       stamp(before, r, i);
     }
-    tracker.After(m.statements[i]);
+    tracker.After(m.statements[i], m);
     if (advance && i + 1 < n) advance(i);
   }
   if (n > 0) {
     ctx.current = &m.statements.back();
     ctx.index = n - 1;
     ctx.tx = tracker.state();
+    ctx.tx.continues_in_next_migration = continues;
     for (const rules::Rule* r : active) {
       const size_t before = ctx.diagnostics().size();
       r->CheckMigration(ctx);
@@ -474,6 +481,12 @@ std::vector<const rules::Rule*> ActiveRules(const Options& o) {
   return active;
 }
 
+// True when the migration after h.migrations[k] runs in its transaction.
+bool ContinuedAfter(const analysis::History& h, size_t k) {
+  return k + 1 < h.migrations.size() && h.migrations[k + 1].analyzed &&
+         h.migrations[k + 1].continues_transaction;
+}
+
 bool HasSnapshots(const analysis::History& h) {
   for (const analysis::AnalyzedMigration& m : h.migrations)
     for (const analysis::AnalyzedStatement& s : m.statements)
@@ -504,17 +517,24 @@ std::vector<Diagnostic> Run(analysis::History& h, const Options& o) {
                              : schema::Catalog(h.final_catalog.Resolve(sql::QName{"", "x"}).schema);
   const std::shared_ptr<const schema::Catalog> handle(std::shared_ptr<void>(), &live);
   std::vector<Diagnostic> out;
-  for (analysis::AnalyzedMigration& m : h.migrations) {
+  std::optional<TransactionTracker> tracker;
+  for (size_t k = 0; k < h.migrations.size(); ++k) {
+    analysis::AnalyzedMigration& m = h.migrations[k];
     if (!m.analyzed) {
       if (h.after_history) continue;
       live.BeginMigration(m.name);
       for (const sql::Statement& s : m.parsed.statements) live.Apply(s);
       continue;
     }
-    live.BeginMigration(m.name);
+    if (m.continues_transaction && tracker) {
+      live.ContinueMigration(m.name);
+    } else {
+      live.BeginMigration(m.name);
+      tracker.emplace(o.settings);
+    }
     for (analysis::AnalyzedStatement& s : m.statements) s.before = handle;
-    Append(out,
-           RunMigration(m, o, active, [&](size_t i) { live.Apply(*m.statements[i].statement); }));
+    Append(out, RunMigration(m, o, active, *tracker, ContinuedAfter(h, k),
+                             [&](size_t i) { live.Apply(*m.statements[i].statement); }));
     for (analysis::AnalyzedStatement& s : m.statements) s.before.reset();
   }
   return out;
@@ -527,8 +547,13 @@ std::vector<Diagnostic> Run(const analysis::History& h, const Options& o) {
   }
   const std::vector<const rules::Rule*> active = ActiveRules(o);
   std::vector<Diagnostic> out;
-  for (const analysis::AnalyzedMigration& m : h.migrations)
-    if (m.analyzed) Append(out, RunMigration(m, o, active, nullptr));
+  std::optional<TransactionTracker> tracker;
+  for (size_t k = 0; k < h.migrations.size(); ++k) {
+    const analysis::AnalyzedMigration& m = h.migrations[k];
+    if (!m.analyzed) continue;
+    if (!m.continues_transaction || !tracker) tracker.emplace(o.settings);
+    Append(out, RunMigration(m, o, active, *tracker, ContinuedAfter(h, k), nullptr));
+  }
   return out;
 }
 

@@ -661,6 +661,16 @@ Status Discoverer::AddMigration(std::string name, fs::path sql_path, fs::path fo
     if (!package.ok()) return package.status();
     *bytes = std::move(package->sql);
     m.operations = std::move(package->operations);
+    m.prisma8_wrapping = package->wrapping;
+    const fs::path manifest = folder / "migration.json";
+    std::error_code ec;
+    if (fs::is_regular_file(manifest, ec)) {
+      Result<std::string> text = ReadBytes(manifest);
+      if (!text.ok()) return text.status();
+      Result<std::optional<std::string>> to = ReadManifestTo(PathString(manifest), *text);
+      if (!to.ok()) return to.status();
+      m.prisma8_to_hash = std::move(*to);
+    }
   }
   m.name = std::move(name);
   m.sql_path = std::move(sql_path);
@@ -816,6 +826,19 @@ Result<MigrationSet> Discover(const std::vector<std::string>& paths,
 
 Result<MigrationSet> Discover(const std::string& path) {
   return Discover(std::vector<std::string>{path});
+}
+
+std::vector<bool> PlaceInOneRun(const std::vector<Migration*>& pending) {
+  std::vector<bool> continues(pending.size(), false);
+  std::vector<size_t> run;
+  for (size_t i = 0; i < pending.size(); ++i)
+    if (pending[i]->kind == MigrationKind::kPrisma8Package) run.push_back(i);
+  for (size_t k = 0; k < run.size(); ++k) {
+    Migration& m = *pending[run[k]];
+    PlaceInRun(m.sql, m.prisma8_wrapping, k == 0, k + 1 == run.size());
+    continues[run[k]] = k > 0;
+  }
+  return continues;
 }
 
 Status RefusePrisma8(const MigrationSet& set, std::string_view command, std::string_view why) {

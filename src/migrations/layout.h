@@ -72,6 +72,11 @@ struct Migration {
   // Prisma 8 packages only: the operations of ops.json, whose `execute` SQL `sql` holds in
   // ops.json's layout (prisma8.h), so that byte offsets into `sql` are offsets into ops.json.
   std::vector<Prisma8Operation> operations;
+  // Prisma 8 packages only: where `sql` holds the package's BEGIN; and COMMIT; (PlaceInRun).
+  Prisma8Wrapping prisma8_wrapping;
+  // Prisma 8 packages only: the `to` contract hash of the package's migration.json (what
+  // prisma_contract.marker holds once it is applied); nullopt without one.
+  std::optional<std::string> prisma8_to_hash;
 };
 
 struct Source {
@@ -116,6 +121,12 @@ Result<MigrationSet> Discover(const std::vector<std::string>& paths);
 Result<MigrationSet> Discover(const std::vector<std::string>& paths,
                               const std::function<void(const Migration&)>& on_read);
 Result<MigrationSet> Discover(const std::string& path);
+
+// A `prisma db migrate` run applies every pending Prisma 8 package in ONE transaction. Makes the
+// Prisma 8 packages among `pending` (in execution order) one run (PlaceInRun: the first keeps its
+// BEGIN, the last its COMMIT) and returns, for each element of `pending`, whether it continues
+// the transaction of the one before it. Other kinds of migration are left alone (false).
+std::vector<bool> PlaceInOneRun(const std::vector<Migration*>& pending);
 
 // An error naming the first Prisma 8 package of `set`, for the commands that cannot take them
 // yet: `command` (e.g. "lockstep deploy") followed by `why`. Ok without Prisma 8 packages.

@@ -111,18 +111,31 @@ std::string Decode(std::string_view raw) {
   return out;
 }
 
-// Writes `word` into a run of blank, non-newline bytes of `text` within [from, to); false when
-// there is none long enough.
-bool WriteIntoBlank(std::string& text, size_t from, size_t to, std::string_view word) {
+// Writes `word` into a run of blank, non-newline bytes of `text` within [from, to); its offset,
+// or npos when there is no run long enough.
+size_t WriteIntoBlank(std::string& text, size_t from, size_t to, std::string_view word) {
   size_t run = 0;
   for (size_t i = from; i < to && i < text.size(); ++i) {
     run = text[i] == ' ' ? run + 1 : 0;
     if (run == word.size()) {
       text.replace(i + 1 - run, run, word);
-      return true;
+      return i + 1 - run;
     }
   }
-  return false;
+  return std::string::npos;
+}
+
+constexpr std::string_view kBegin = "BEGIN;";
+constexpr std::string_view kCommit = "COMMIT;";
+
+// "path:line:col: not valid JSON: …" for a parse error of `file`'s text.
+Status ParseError(const SourceFile& file, const Json::parse_error& e) {
+  std::string what = e.what();
+  // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error …": keep
+  // the reason, the position is given as path:line:col.
+  if (size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+  const size_t at = e.byte > 0 ? e.byte - 1 : 0;
+  return Status::Error("not valid JSON: " + EscapeControl(what), file.Where(at));
 }
 
 }  // namespace
@@ -133,12 +146,7 @@ Result<Prisma8Package> ReadOpsJson(const std::string& path, std::string_view tex
   try {
     doc = Json::parse(text);
   } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error …": keep
-    // the reason, the position is given as path:line:col.
-    if (size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    const size_t at = e.byte > 0 ? e.byte - 1 : 0;
-    return Status::Error("not valid JSON: " + EscapeControl(what), file.Where(at));
+    return ParseError(file, e);
   }
   const Json* operations = &doc;
   if (doc.is_object() && doc.contains("operations")) operations = &doc["operations"];
@@ -210,10 +218,43 @@ Result<Prisma8Package> ReadOpsJson(const std::string& path, std::string_view tex
     // The key `"sql":` before the first string leaves six blank bytes before it; only a key
     // split from its colon by a newline leaves fewer, and then BEGIN goes first, shifting the
     // positions of that first line.
-    if (!WriteIntoBlank(out.sql, 0, first_sql + 1, "BEGIN;")) out.sql.insert(0, "BEGIN;");
-    if (!WriteIntoBlank(out.sql, last_end, out.sql.size(), "COMMIT;")) out.sql += "COMMIT;";
+    out.wrapping.begin_at = WriteIntoBlank(out.sql, 0, first_sql + 1, kBegin);
+    if (out.wrapping.begin_at == std::string::npos) {
+      out.sql.insert(0, kBegin);
+      out.wrapping.begin_at = 0;
+      last_end += kBegin.size();
+    }
+    out.wrapping.commit_at = WriteIntoBlank(out.sql, last_end, out.sql.size(), kCommit);
+    if (out.wrapping.commit_at == std::string::npos) {
+      out.wrapping.commit_at = out.sql.size();
+      out.sql += kCommit;
+    }
   }
   return out;
+}
+
+void PlaceInRun(std::string& sql, const Prisma8Wrapping& wrapping, bool first_of_run,
+                bool last_of_run) {
+  auto blank = [&](size_t at, std::string_view word) {
+    if (at != std::string::npos && sql.compare(at, word.size(), word) == 0)
+      sql.replace(at, word.size(), std::string(word.size(), ' '));
+  };
+  if (!first_of_run) blank(wrapping.begin_at, kBegin);
+  if (!last_of_run) blank(wrapping.commit_at, kCommit);
+}
+
+Result<std::optional<std::string>> ReadManifestTo(const std::string& path, std::string_view text) {
+  Json doc;
+  try {
+    doc = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    return ParseError(SourceFile(path, std::string(text)), e);
+  }
+  if (!doc.is_object())
+    return Status::Error("expected a JSON object (a package manifest)",
+                         SourceFile(path, std::string(text)).Where(0));
+  if (!doc.contains("to") || !doc["to"].is_string()) return std::optional<std::string>();
+  return std::optional<std::string>(doc["to"].get<std::string>());
 }
 
 const Prisma8Operation* OperationAt(const std::vector<Prisma8Operation>& operations,

@@ -13,6 +13,7 @@
 // escape in the same string is reported a few columns early.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,15 +32,36 @@ struct Prisma8Operation {
   size_t end = 0;
 };
 
+// Where ReadOpsJson wrote a package's `BEGIN;` and `COMMIT;` into its SQL text; both npos for a
+// package without execute SQL (nothing to wrap).
+struct Prisma8Wrapping {
+  size_t begin_at = std::string::npos;
+  size_t commit_at = std::string::npos;
+};
+
 struct Prisma8Package {
   std::string sql;  // the SQL text described above, in ops.json's layout
   std::vector<Prisma8Operation> operations;
+  Prisma8Wrapping wrapping;
 };
 
 // Reads ops.json's text; `path` names it in errors ("path:line:col: …"): not JSON, not a list of
 // operations (a top-level array, or an object whose `operations` is one), an operation without a
 // string `id`, an `execute` step without a string `sql`, a duplicate key. Pure.
 Result<Prisma8Package> ReadOpsJson(const std::string& path, std::string_view text);
+
+// One `prisma db migrate` run applies all its pending packages in ONE transaction: BEGIN before
+// the first package, COMMIT after the last. Blanks (with spaces, keeping every offset) the
+// `BEGIN;` of `sql` unless `first_of_run`, and its `COMMIT;` unless `last_of_run`, so that the
+// packages of a run read in order are the run's SQL.
+void PlaceInRun(std::string& sql, const Prisma8Wrapping& wrapping, bool first_of_run,
+                bool last_of_run);
+
+// Reads a package's migration.json (its manifest): the contract hash the package brings the
+// database to (`to`), which Prisma 8 writes into prisma_contract.marker once it has applied the
+// package; nullopt when there is no string `to`. `path` names it in errors ("path:line:col: …"):
+// not JSON, not an object. Pure.
+Result<std::optional<std::string>> ReadManifestTo(const std::string& path, std::string_view text);
 
 // The operation of `operations` whose SQL covers byte `offset`, or nullptr.
 const Prisma8Operation* OperationAt(const std::vector<Prisma8Operation>& operations, size_t offset);

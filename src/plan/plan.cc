@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace lockstep::plan {
 
 std::string Excerpt(std::string_view text, size_t max_chars) {
@@ -35,10 +37,36 @@ std::string Excerpt(std::string_view text, size_t max_chars) {
   return out;
 }
 
+namespace {
+
+// Adds the transactional locks of `m` to `held`, keeping the strongest mode per relation.
+void HoldLocksOf(const analysis::AnalyzedMigration& m, std::vector<locks::RelationLock>& held) {
+  for (const analysis::AnalyzedStatement& as : m.statements) {
+    if (!as.effect.transactional) continue;
+    for (const locks::RelationLock& l : as.effect.locks) {
+      if (l.mode == locks::LockMode::kNone) continue;
+      auto it = std::find_if(held.begin(), held.end(), [&](const locks::RelationLock& h) {
+        return h.relation == l.relation && h.is_index == l.is_index;
+      });
+      if (it == held.end()) {
+        held.push_back(l);
+      } else if (l.mode > it->mode) {
+        it->mode = l.mode;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Entry> FromHistory(const analysis::History& h) {
   std::vector<Entry> out;
+  // Locks of the earlier migrations in the current shared transaction (a Prisma 8 run, which
+  // wraps its packages in one BEGIN … COMMIT that lockstep writes around the whole run).
+  std::vector<locks::RelationLock> run_held;
   for (const analysis::AnalyzedMigration& m : h.migrations) {
     if (!m.analyzed) continue;
+    if (!m.continues_transaction) run_held.clear();
     for (const analysis::AnalyzedStatement& as : m.statements) {
       const sql::Statement& s = *as.statement;
       Entry e;
@@ -58,8 +86,10 @@ std::vector<Entry> FromHistory(const analysis::History& h) {
       e.new_table = as.effect.new_table;
       e.fails_if_rows = as.effect.fails_if_rows;
       e.notes = as.effect.notes;
+      e.held_from_earlier_migrations = run_held;
       out.push_back(std::move(e));
     }
+    HoldLocksOf(m, run_held);
   }
   return out;
 }
@@ -110,6 +140,21 @@ std::string RenderText(const std::vector<Entry>& entries, bool color) {
     if (e.file != file) {
       file = e.file;
       out += "\n" + st("1", file) + "\n";
+      // Said once per file: every statement of it runs while these are held.
+      if (!e.held_from_earlier_migrations.empty())
+        out += "  " + st("2", "still held from earlier packages of this run, until it commits:") +
+               "\n";
+      for (const locks::RelationLock& l : e.held_from_earlier_migrations) {
+        std::string line = fmt::format("{} on {}{}", locks::LockModeName(l.mode),
+                                       l.is_index ? "index " : "", l.relation.ToString());
+        const std::string what(locks::BlocksTraffic(l.mode));
+        if (l.origin != schema::Origin::kThisMigration && !what.empty()) {
+          out += "         " + st("31", line + " — blocks " + what) + "\n";
+        } else {
+          if (l.origin == schema::Origin::kThisMigration) line += " (created in this run)";
+          out += "         " + st("2", line) + "\n";
+        }
+      }
     }
     out += fmt::format("  {:>4}:{:<3} {}\n", e.line, e.column, e.statement);
     bool blocks_live = false;
@@ -186,18 +231,20 @@ std::string RenderText(const std::vector<Entry>& entries, bool color) {
 nlohmann::json ToJson(const std::vector<Entry>& entries) {
   nlohmann::json arr = nlohmann::json::array();
   for (const Entry& e : entries) {
-    nlohmann::json locks = nlohmann::json::array();
-    for (const locks::RelationLock& l : e.locks) {
-      locks.push_back({{"relation", l.relation.name},
-                       {"schema", l.relation.schema},
-                       {"mode", locks::LockModeName(l.mode)},
-                       {"is_index", l.is_index},
-                       {"origin", schema::OriginName(l.origin)},
-                       {"blocks", locks::BlocksTraffic(l.mode)}});
-    }
     auto names = [](const std::vector<sql::QName>& v) {
       nlohmann::json a = nlohmann::json::array();
       for (const auto& q : v) a.push_back(q.ToString());
+      return a;
+    };
+    auto lock_list = [](const std::vector<locks::RelationLock>& v) {
+      nlohmann::json a = nlohmann::json::array();
+      for (const locks::RelationLock& l : v)
+        a.push_back({{"relation", l.relation.name},
+                     {"schema", l.relation.schema},
+                     {"mode", locks::LockModeName(l.mode)},
+                     {"is_index", l.is_index},
+                     {"origin", schema::OriginName(l.origin)},
+                     {"blocks", locks::BlocksTraffic(l.mode)}});
       return a;
     };
     nlohmann::json o = {{"file", e.file},
@@ -208,13 +255,15 @@ nlohmann::json ToJson(const std::vector<Entry>& entries) {
                         {"byte_end", e.byte_end},
                         {"statement", e.statement},
                         {"kind", e.kind},
-                        {"locks", locks},
+                        {"locks", lock_list(e.locks)},
                         {"rewrites", names(e.rewrites)},
                         {"scans", names(e.scans)},
                         {"transactional", e.transactional},
                         {"new_table", e.new_table},
                         {"fails_if_rows", e.fails_if_rows},
                         {"notes", e.notes}};
+    if (!e.held_from_earlier_migrations.empty())
+      o["held_from_earlier_migrations"] = lock_list(e.held_from_earlier_migrations);
     if (e.with_statistics) {
       nlohmann::json tables = nlohmann::json::array();
       for (const TableSize& t : e.tables)

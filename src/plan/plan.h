@@ -55,6 +55,10 @@ struct Entry {
   bool new_table = false;
   bool fails_if_rows = false;
   std::vector<std::string> notes;
+  // Locks the transaction already holds when the statement starts, taken in earlier migrations
+  // that share its transaction (the packages of one Prisma 8 run), at the strongest mode each:
+  // held until the run commits. Empty when the migration has its own transaction.
+  std::vector<locks::RelationLock> held_from_earlier_migrations;
   // Only with statistics of a target (`plan --database`, `with_statistics`): the tables it
   // locks, as the target holds them, and the estimate, nullopt when a table the statement works
   // on is not on the target (nothing to measure).
@@ -74,9 +78,10 @@ std::string Excerpt(std::string_view text, size_t max_chars = 96);
 std::string RenderText(const std::vector<Entry>& entries, bool color);
 
 // JSON array; every object has at least file, line, column, statement, locks [{relation, mode}],
-// rewrites, scans, transactional, new_table; with statistics also tables [{relation, rows,
-// bytes}] and estimate {seconds, blocking_seconds}; and fix {fixable, how, contract,
-// contract_directory} where plan asked `lockstep fix` (documented in docs/plan.md).
+// rewrites, scans, transactional, new_table; held_from_earlier_migrations (as locks) when not
+// empty; with statistics also tables [{relation, rows, bytes}] and estimate {seconds,
+// blocking_seconds}; and fix {fixable, how, contract, contract_directory} where plan asked
+// `lockstep fix` (documented in docs/plan.md).
 nlohmann::json ToJson(const std::vector<Entry>& entries);
 
 }  // namespace lockstep::plan

@@ -61,9 +61,17 @@ class AvoidStatementsAfterAccessExclusive : public Rule {
     }
     if (why.empty()) return;
     // The statement that took the lock: the earliest in this transaction that locked it so.
+    // The statement that took it may be in an earlier migration of the same transaction (a
+    // Prisma 8 run): then its file is named too.
     const int taken_at = held->taken_at;
-    const std::string where =
-        taken_at >= 0 ? " (taken on line " + std::to_string(LineOf(ctx, taken_at)) + ")" : "";
+    std::string where;
+    if (taken_at >= 0 && (!held->taken_in || held->taken_in == &ctx.migration())) {
+      where = " (taken on line " + std::to_string(LineOf(ctx, taken_at)) + ")";
+    } else if (taken_at >= 0) {
+      where = " (taken on line " +
+              std::to_string(held->taken_in->source.PositionOf(taken_at).line) + " of " +
+              held->taken_in->source.path() + ", earlier in the same transaction)";
+    }
     Report(ctx, *this,
            "This statement runs while the transaction still holds " +
                LockPhrase(held->lock.mode, held->lock.relation) + where + ", and " + why,

@@ -38,6 +38,9 @@ struct HeldLock {
   // Byte offset of the earliest statement of the transaction that took `lock.mode`, so that a
   // rule can point at it without rescanning the transaction (quadratic on a long file).
   int taken_at = -1;
+  // The migration `taken_at` is an offset into: another than the current one when the
+  // transaction spans migrations (a Prisma 8 run); nullptr when unknown.
+  const analysis::AnalyzedMigration* taken_in = nullptr;
 };
 
 struct TransactionState {
@@ -47,6 +50,9 @@ struct TransactionState {
   std::vector<HeldLock> held;
   bool lock_timeout_set = false;  // SET [LOCAL] lock_timeout seen earlier in the file
   bool statement_timeout_set = false;
+  // The transaction goes on in the next migration (a Prisma 8 run's packages share one), so the
+  // end of this file does not end it. Set for CheckMigration.
+  bool continues_in_next_migration = false;
 };
 
 class Context {

@@ -90,6 +90,8 @@ void Catalog::BeginMigration(const std::string& name) {
   fresh_enums_.clear();
 }
 
+void Catalog::ContinueMigration(const std::string& name) { current_migration_ = name; }
+
 sql::QName Catalog::Resolve(const sql::QName& q) const {
   if (!q.schema.empty()) return q;
   return sql::QName{default_schema_, q.name};

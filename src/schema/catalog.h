@@ -18,7 +18,7 @@ namespace lockstep::schema {
 // Where a relation came from, relative to the migration being analysed.
 enum class Origin {
   kExisting,       // created by an earlier migration of the history: assume it is live and has rows
-  kThisMigration,  // created earlier in the migration being analysed
+  kThisMigration,  // created earlier in the migration being analysed (or in its transaction)
   kUnknown,        // never seen: not in the replayed history (say so, don't guess)
 };
 std::string_view OriginName(Origin o);
@@ -109,6 +109,10 @@ class Catalog {
 
   // Starts a new migration: every object known so far becomes kExisting.
   void BeginMigration(const std::string& name);
+  // Starts a migration that runs in the same transaction as the one before it (a Prisma 8 run):
+  // what that transaction created stays kThisMigration, invisible to other sessions until it
+  // commits.
+  void ContinueMigration(const std::string& name);
   // Updates the model with the effect of one statement (unknown statements leave it unchanged).
   void Apply(const sql::Statement& s);
 

@@ -44,6 +44,35 @@ for lib in jemalloc fmt pg_query tomlplusplus pq crypto; do
 done
 if grep -qF "$src" "$bin"; then echo "FAIL: the binary contains the path $src"; fail=1; fi
 
+# Licences: package.json says the project's licence (no LICENSE in the checkout: "UNLICENSED",
+# npm's word for "not licensed for use by others"; with one, the package carries it), and
+# THIRD_PARTY_NOTICES carries the Debian copyright file of every library compiled into the binary:
+# each static archive on its link line (mapped to its Debian package) and the header-only
+# libraries it compiles in.
+pkg="$project/node_modules/lockstep"
+license=$(node -p 'require(process.argv[1]).license ?? ""' "$pkg/package.json")
+if [[ -f $src/LICENSE ]]; then
+  cmp -s "$src/LICENSE" "$pkg/LICENSE" || { echo "FAIL: the package lacks the project's LICENSE"; fail=1; }
+  [[ -n $license && $license != UNLICENSED ]] || { echo "FAIL: package.json's license is '$license'"; fail=1; }
+else
+  [[ $license == UNLICENSED ]] || { echo "FAIL: package.json's license is '$license', expected UNLICENSED"; fail=1; }
+fi
+notices="$pkg/THIRD_PARTY_NOTICES"
+[[ -s $notices ]] || { echo "FAIL: the package has no THIRD_PARTY_NOTICES"; fail=1; }
+link="$src/build-npm/CMakeFiles/lockstep.dir/link.txt"
+[[ -f $link ]] || { echo "FAIL: no $link to read the static libraries from"; fail=1; }
+debs=(libfmt-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev)  # header-only, compiled in
+for archive in $(tr ' ' '\n' <"$link" | grep -E '\.a$' | grep -v 'liblockstep_'); do
+  case $archive in
+    *libpg_query.a) debs+=(libpg-query-dev) ;;  # .deps/libpg_query (sid's) or bookworm's
+    *) debs+=("$(dpkg -S "$(realpath "$archive")" 2>/dev/null | head -1 | cut -d: -f1)") ;;
+  esac
+done
+for deb in "${debs[@]}"; do
+  [[ -n $deb ]] || { echo "FAIL: a static archive on the link line belongs to no Debian package"; fail=1; continue; }
+  grep -qE "^==== $deb " "$notices" || { echo "FAIL: THIRD_PARTY_NOTICES has no notice of $deb"; fail=1; }
+done
+
 cp -r "$src/examples/community/prisma" "$project/prisma"
 expect 0 "npx lockstep --version" -- npx lockstep --version
 contains "$tmp/out" "lockstep $(basename "$tgz" .tgz | sed 's/^lockstep-//')"

@@ -374,6 +374,75 @@ TEST_F(LintDatabase, LintsOnlyUnappliedMigrations) {
   fs::remove_all(dir);
 }
 
+// Prisma 8 records where a database is in prisma_contract.marker: the contract hash of the last
+// package applied (its migration.json's `to`). Those packages are history; the pending ones are
+// linted as the one transaction `prisma db migrate` runs them in.
+TEST_F(LintDatabase, Prisma8PackagesUpToTheMarkerAreApplied) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("lockstep_lint_marker_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy(fs::path(LOCKSTEP_SOURCE_DIR) / "tests/migrations/fixtures/prisma8", dir / "app8",
+           fs::copy_options::recursive);
+  const std::string app = "app8/migrations/app/";
+  Write(dir / app / "20260303T0800_name_index/ops.json",
+        "[{\"id\": \"index.user.name\", \"execute\": [{\"sql\": \"CREATE INDEX CONCURRENTLY "
+        "\\\"user_name_idx\\\" ON \\\"public\\\".\\\"user\\\" (\\\"name\\\")\"}]}]\n");
+  Write(dir / app / "20260303T0800_name_index/migration.json",
+        "{\"from\": \"sha256:email\", \"to\": \"sha256:name\", \"migrationHash\": \"sha256:x\"}\n");
+  auto run = [&](const std::vector<std::string>& extra) {
+    std::string cmd = "cd " + Quote(dir.string()) + " && env -u DATABASE_URL " +
+                      Quote(LOCKSTEP_BIN) + " lint app8 --format gcc --hints";
+    for (const auto& a : extra) cmd += " " + Quote(a);
+    cmd += " >" + Quote((dir / ".out").string()) + " 2>" + Quote((dir / ".err").string());
+    const int status = std::system(cmd.c_str());
+    return std::make_tuple(WEXITSTATUS(status), Slurp(dir / ".out"), Slurp(dir / ".err"));
+  };
+  // The database is at the first package's contract.
+  ASSERT_TRUE(conn()
+                  .Exec("CREATE SCHEMA prisma_contract;"
+                        "CREATE TABLE prisma_contract.marker (id smallint PRIMARY KEY DEFAULT 1, "
+                        "core_hash text NOT NULL, profile_hash text NOT NULL, "
+                        "updated_at timestamptz NOT NULL DEFAULT now());"
+                        "INSERT INTO prisma_contract.marker (core_hash, profile_hash) "
+                        "VALUES ('sha256:init', 'sha256:profile')")
+                  .ok());
+  auto [code, out, err] = run({"--database", db().url()});
+  EXPECT_EQ(code, 1) << out << err;
+  EXPECT_EQ(out.find("20260301T1000_init"), std::string::npos) << out;
+  // "user" was created by an applied package: it is live.
+  EXPECT_NE(out.find(app + "20260302T0900_user_email/ops.json:7:58: error: operation "
+                           "\"index.user.email\": CREATE INDEX"),
+            std::string::npos)
+      << out;
+  // The two pending packages are one transaction: the ALTER's lock is held across them.
+  EXPECT_NE(out.find(app +
+                     "20260303T0800_name_index/ops.json:1:49: warning: operation "
+                     "\"index.user.name\": This statement runs while the transaction still "
+                     "holds an ACCESS EXCLUSIVE lock on \"public.user\", which blocks reads "
+                     "and writes (taken on line 15 of " +
+                     app + "20260302T0900_user_email/ops.json"),
+            std::string::npos)
+      << out;
+  // At the second package's contract, only the third is pending: no lock is carried into it.
+  ASSERT_TRUE(conn().Exec("UPDATE prisma_contract.marker SET core_hash = 'sha256:email'").ok());
+  std::tie(code, out, err) = run({"--database", db().url()});
+  EXPECT_EQ(code, 1) << out << err;
+  EXPECT_EQ(out.find("20260302T0900_user_email"), std::string::npos) << out;
+  EXPECT_NE(out.find("[ban-non-transactional-statement-in-transaction]"), std::string::npos) << out;
+  EXPECT_EQ(out.find("[avoid-statements-after-access-exclusive]"), std::string::npos) << out;
+  // A contract no package leads to: said, and every package is linted.
+  ASSERT_TRUE(conn().Exec("UPDATE prisma_contract.marker SET core_hash = 'sha256:other'").ok());
+  std::tie(code, out, err) = run({"--database", db().url()});
+  EXPECT_NE(err.find("warning: the database's prisma_contract.marker is at contract "
+                     "sha256:other, which no package's migration.json names as its \"to\": "
+                     "linting every package"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(out.find("20260301T1000_init"), std::string::npos) << out;
+  fs::remove_all(dir);
+}
+
 // Without --pg-version or lockstep.toml's pg_version, a database of a newer major than the
 // default (15) is the target: PostgreSQL 18 syntax is not reported as too new for it.
 TEST(LintDatabaseVersion, ANewerServerIsTheDefaultTarget) {
@@ -489,6 +558,47 @@ TEST_F(Prisma8Cli, LintNamesOpsJsonPositionsAndOperations) {
   EXPECT_EQ(o.code, 1) << o.err;
   EXPECT_NE(o.out.find("ops.json:8:17: error: operation \"index.user.name\": "), std::string::npos)
       << o.out;
+}
+
+// One `prisma db migrate` run applies its pending packages in ONE transaction: a lock taken by
+// one package is still held while the next one runs, and the findings say so across files.
+TEST_F(Prisma8Cli, PendingPackagesAreOneTransaction) {
+  const std::string email = "app8/migrations/app/20260302T0900_user_email";
+  const std::string name = "app8/migrations/app/20260303T0800_name_index";
+  Outcome o = Lockstep({"lint", email, name, "--format", "gcc"});
+  EXPECT_EQ(o.code, 1) << o.err;
+  EXPECT_NE(o.out.find(name +
+                       "/ops.json:8:17: warning: operation \"index.user.name\": This "
+                       "statement runs while the transaction still holds an ACCESS "
+                       "EXCLUSIVE lock on \"public.user\", which blocks reads and writes "
+                       "(taken on line 15 of " +
+                       email +
+                       "/ops.json, earlier in the same transaction), and it reads every "
+                       "row of \"public.user\" [avoid-statements-after-access-exclusive]"),
+            std::string::npos)
+      << o.out;
+  // The first package's BEGIN is committed by the last package, not left open.
+  EXPECT_EQ(o.out.find("ban-uncommitted-transaction"), std::string::npos) << o.out;
+  o = Lockstep({"plan", email, name});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find(name + "/ops.json\n  still held from earlier packages of this run, until "
+                              "it commits:\n"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("AccessExclusiveLock on public.user — blocks reads and writes\n"),
+            std::string::npos)
+      << o.out;
+  o = Lockstep({"plan", email, name, "--format", "json"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  const nlohmann::json plan = nlohmann::json::parse(o.out);
+  ASSERT_FALSE(plan.empty());
+  EXPECT_FALSE(plan.front().contains("held_from_earlier_migrations"));
+  EXPECT_EQ(plan.back()["file"], name + "/ops.json");
+  ASSERT_TRUE(plan.back().contains("held_from_earlier_migrations")) << plan.back().dump();
+  bool user = false;
+  for (const auto& l : plan.back()["held_from_earlier_migrations"])
+    user = user || (l["relation"] == "user" && l["mode"] == "AccessExclusiveLock");
+  EXPECT_TRUE(user) << plan.back().dump();
 }
 
 TEST_F(Prisma8Cli, PlanPointsIntoOpsJson) {

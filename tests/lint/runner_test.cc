@@ -203,6 +203,55 @@ TEST(Runner, RulesSeeTheTransactionState) {
   EXPECT_EQ(ds[2].severity, Severity::kHint);
 }
 
+// Reports a statement that runs while its transaction holds a lock taken in another migration,
+// and a migration that ends inside an explicit block its next migration does not continue.
+class TestCarriedRule : public rules::Rule {
+ public:
+  std::string_view id() const override { return "test-carried"; }
+  Severity default_severity() const override { return Severity::kWarning; }
+  std::string_view summary() const override { return "reports locks carried across files"; }
+  void CheckStatement(rules::Context& ctx) const override {
+    if (ctx.statement().kind == sql::Kind::kTransaction) return;
+    for (const rules::HeldLock& h : ctx.tx.held)
+      if (h.taken_in && h.taken_in != &ctx.migration())
+        ctx.Report(Finding(h.lock.relation.name + " held from " + h.taken_in->name));
+  }
+  void CheckMigration(rules::Context& ctx) const override {
+    if (ctx.tx.explicit_block && !ctx.tx.continues_in_next_migration)
+      ctx.Report(Finding("left open", 0, 1));
+  }
+};
+
+// The packages of a Prisma 8 run share one transaction: a migration that continues the one before
+// it starts with its open block and held locks; the one after the run starts afresh.
+TEST(Runner, AContinuedTransactionCarriesItsLocksIntoTheNextMigration) {
+  const TestCarriedRule carried;
+  const std::vector<const rules::Rule*> set = {&carried};
+  Options o;
+  o.rule_set = &set;
+  for (bool snapshots : {false, true}) {
+    std::vector<analysis::MigrationText> ms = {
+        {"m1", "m1.sql", "CREATE TABLE a (id int);\n"},
+        {"m2", "m2.sql", "BEGIN;\nALTER TABLE a ADD COLUMN b int;\n"},
+        {"m3", "m3.sql", "SELECT 1;\nCOMMIT;\n", true},
+        {"m4", "m4.sql", "SELECT 2;\n"}};
+    analysis::History h;
+    if (snapshots) {
+      analysis::Options ao;
+      ao.keep_catalogs = true;
+      ao.parse = ParseOptionsForLint();
+      h = analysis::Replay(std::move(ms), 1, ao);
+    } else {
+      h = ReplayForLint(std::move(ms), 1, o.settings);
+    }
+    const std::vector<Diagnostic> ds = lint::Run(h, o);
+    ASSERT_EQ(ds.size(), 1u) << (ds.empty() ? "" : ds[0].path + ": " + ds[0].message);
+    EXPECT_EQ(ds[0].path, "m3.sql");
+    EXPECT_EQ(ds[0].message, "a held from m2");
+    EXPECT_EQ(ds[0].begin, 0);
+  }
+}
+
 TEST(Runner, StampsRuleIdSeverityAndPath) {
   auto ds = Lint("ALTER TABLE t ADD COLUMN b int;");
   ASSERT_EQ(ds.size(), 1u);

@@ -56,12 +56,59 @@ TEST(Prisma8Test, SqlKeepsTheLayoutOfOpsJson) {
   EXPECT_EQ(p->operations[1].begin, p->operations[1].end);
 }
 
+// A run of packages is one transaction: BEGIN from the first, COMMIT from the last; the others'
+// are blanked, every offset kept.
+TEST(Prisma8Test, PlaceInRunKeepsTheRunsBeginAndCommitOnly) {
+  const std::string ops = "[{\"id\": \"a\", \"execute\": [{\"sql\": \"SELECT 1\"}]}]\n";
+  Result<Prisma8Package> p = ReadOpsJson("ops.json", ops);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ASSERT_EQ(p->sql.compare(p->wrapping.begin_at, 6, "BEGIN;"), 0) << p->sql;
+  ASSERT_EQ(p->sql.compare(p->wrapping.commit_at, 7, "COMMIT;"), 0) << p->sql;
+  auto placed = [&](bool first, bool last) {
+    std::string sql = p->sql;
+    PlaceInRun(sql, p->wrapping, first, last);
+    EXPECT_EQ(sql.size(), p->sql.size());
+    return sql;
+  };
+  EXPECT_EQ(placed(true, true), p->sql);
+  const std::string first = placed(true, false);
+  EXPECT_NE(first.find("BEGIN;"), std::string::npos);
+  EXPECT_EQ(first.find("COMMIT;"), std::string::npos);
+  const std::string middle = placed(false, false);
+  EXPECT_EQ(middle.find("BEGIN;"), std::string::npos);
+  EXPECT_EQ(middle.find("COMMIT;"), std::string::npos);
+  EXPECT_NE(middle.find("SELECT 1;"), std::string::npos);
+  const std::string last = placed(false, true);
+  EXPECT_EQ(last.find("BEGIN;"), std::string::npos);
+  EXPECT_NE(last.find("COMMIT;"), std::string::npos);
+}
+
 TEST(Prisma8Test, AcceptsAnObjectWithOperations) {
   Result<Prisma8Package> p = ReadOpsJson("ops.json",
                                          "{\"operations\": [{\"id\": \"x\", \"execute\": "
                                          "[{\"sql\": \"DROP TABLE t\", \"params\": []}]}]}");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_NE(p->sql.find("DROP TABLE t;"), std::string::npos);
+}
+
+// migration.json's `to`: the contract hash prisma_contract.marker holds once the package is
+// applied.
+TEST(Prisma8Test, ManifestNamesTheContractThePackageLeadsTo) {
+  Result<std::optional<std::string>> to = ReadManifestTo(
+      "p/migration.json", "{\"from\": null, \"to\": \"sha256:b\", \"migrationHash\": \"h\"}");
+  ASSERT_TRUE(to.ok()) << to.status().ToString();
+  EXPECT_EQ(*to, std::optional<std::string>("sha256:b"));
+  to = ReadManifestTo("p/migration.json", "{\"migrationHash\": \"h\"}");
+  ASSERT_TRUE(to.ok()) << to.status().ToString();
+  EXPECT_FALSE(to->has_value());
+  to = ReadManifestTo("p/migration.json", "{\n  \"to\": ,\n}");
+  ASSERT_FALSE(to.ok());
+  EXPECT_TRUE(to.status().ToString().starts_with("p/migration.json:2:9: error: not valid JSON"))
+      << to.status().ToString();
+  to = ReadManifestTo("p/migration.json", "[]");
+  ASSERT_FALSE(to.ok());
+  EXPECT_EQ(to.status().ToString(),
+            "p/migration.json:1:1: error: expected a JSON object (a package manifest)");
 }
 
 TEST(Prisma8Test, ErrorsNameTheFileAndPosition) {
