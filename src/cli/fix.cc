@@ -262,7 +262,11 @@ int Fix(const Args& args) {
       std::printf(
           "held back for the contract phase (%s; `lockstep contract release` once no running "
           "application uses the old shape: docs/expand-contract.md):\n",
-          migrations::HoldingDirectory(input->source.directory).string().c_str());
+          // --out writes its copy's held folders beside the copy, not beside the source.
+          migrations::HoldingDirectory(f.out.empty() ? input->source.directory
+                                                     : std::filesystem::path(f.out))
+              .string()
+              .c_str());
       for (size_t i = 0; i < files->size(); ++i) {
         const fix::OutputFile& o = (*files)[i];
         if (!o.held) continue;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "migrations/contract.h"
 #include "sql/parser.h"
 #include "support/pg_server.h"
 
@@ -742,4 +743,16 @@ TEST_F(ExpandContractCli, LintSaysWhereTheContractWaits) {
         << d.dump(2);
   }
   EXPECT_TRUE(seen) << doc.dump(2);
+}
+
+TEST_F(ExpandContractCli, FixOutSaysWhereItHoldsTheContract) {
+  RenameProject();
+  Outcome o = Lockstep({"fix", "prisma/migrations/002_rename", "--out", "copy/migrations"});
+  ASSERT_EQ(o.code, 0) << o.out << o.err;
+  const fs::path held = lockstep::migrations::HoldingDirectory(dir_ / "copy/migrations");
+  ASSERT_TRUE(fs::is_directory(held)) << o.out;
+  EXPECT_NE(o.out.find("held back for the contract phase (copy/lockstep-contract;"),
+            std::string::npos)
+      << o.out;
+  EXPECT_FALSE(fs::exists(lockstep::migrations::HoldingDirectory(dir_ / "prisma/migrations")));
 }
