@@ -14,9 +14,10 @@ namespace lockstep::rules {
 
 // Where fix's contract migrations wait, for the help of the rules whose rewrite has a contract
 // phase (the directory is migrations::kHoldingDirectoryName; rules do not depend on migrations/).
+// No backticks: in a help text they mark SQL, which HelpSql runs on a real server.
 inline constexpr std::string_view kContractWaits =
-    ", which waits in lockstep-contract/ beside the migrations directory until `lockstep "
-    "contract release` (docs/expand-contract.md)";
+    ", which waits in lockstep-contract/ beside the migrations directory until you run "
+    "lockstep contract release (docs/expand-contract.md)";
 
 // The SQL spelling of a lock mode, as LOCK TABLE and PostgreSQL's documentation write it:
 // "ACCESS EXCLUSIVE", "SHARE ROW EXCLUSIVE" …; empty for kNone.

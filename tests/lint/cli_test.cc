@@ -739,7 +739,8 @@ TEST_F(ExpandContractCli, LintSaysWhereTheContractWaits) {
     if (d["rule"] != "ban-rename-column") continue;
     seen = true;
     EXPECT_TRUE(d["fixable"].get<bool>());
-    EXPECT_NE(d["help"].get<std::string>().find("lockstep contract release"), std::string::npos)
+    EXPECT_NE(d["help"].get<std::string>().find("until you run lockstep contract release"),
+              std::string::npos)
         << d.dump(2);
   }
   EXPECT_TRUE(seen) << doc.dump(2);
