@@ -35,6 +35,23 @@ bool SerialColumnStep(Context& ctx, size_t cmd) {
   for (const sql::Constraint& k : col.constraints)
     if (k.location < 0) return false;  // no text span to edit
   if (!LaterRenameOrDrop(ctx, ctx.index, s.table, "", col.name).empty()) return false;
+  // The backfill runs after the whole migration: a later statement that changes the column
+  // (its default, type, NOT NULL) or names its sequence (DROP/ALTER SEQUENCE) would run before
+  // it, with the column still empty and maybe its sequence gone (corpus: formbricks
+  // 20231109052945 adds a SERIAL, then drops its default, makes it TEXT and drops the sequence).
+  const sql::QName resolved = ctx.before().Resolve(s.table);
+  const sql::QName owned_seq = schema::Catalog::OwnedSequenceName(resolved, col.name);
+  const auto& all = ctx.migration().parsed.statements;
+  for (size_t j = ctx.index + 1; j < all.size(); ++j) {
+    const sql::Statement& o = all[j];
+    if (o.kind == sql::Kind::kAlterTable && ctx.before().Resolve(o.table) == resolved)
+      for (const sql::AlterCmd& c : o.cmds)
+        if (c.name == col.name) return false;
+    for (const sql::QName& q : o.objects)
+      if (ctx.before().Resolve(q) == owned_seq) return false;
+    if (o.kind == sql::Kind::kAlterSequence && ctx.before().Resolve(o.table) == owned_seq)
+      return false;
+  }
   const int type_token = ctx.TokenIndexAt(col.type.location);
   if (col.type.location < 0 || type_token < 0) return false;
   // ALTER SEQUENCE … OWNED BY follows the statement's ';' (a last statement without one is left

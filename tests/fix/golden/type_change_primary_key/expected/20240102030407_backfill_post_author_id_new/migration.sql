@@ -1,1 +1,0 @@
-UPDATE "Post" SET "authorId_new" = "authorId" WHERE "authorId_new" IS NULL;
