@@ -49,6 +49,27 @@ TEST(PlannerTest, WhatCannotBeMadeSafeIsLeftUnchangedAndExplained) {
   }
 }
 
+// A serial column whose migration later changes it or names its sequence is not rewritten: the
+// backfill runs after the whole migration, when the default may be gone and the sequence dropped
+// (corpus: formbricks 20231109052945 adds a SERIAL, makes it TEXT and drops its sequence).
+TEST(PlannerTest, ASerialChangedLaterInItsMigrationIsNotRewritten) {
+  for (const char* later : {
+           "ALTER TABLE \"User\" ALTER COLUMN \"seq\" DROP DEFAULT;",
+           "DROP SEQUENCE \"User_seq_seq\";",
+           "ALTER SEQUENCE \"User_seq_seq\" RESTART WITH 5;",
+       }) {
+    const std::string sql =
+        std::string("ALTER TABLE \"User\" ADD COLUMN \"seq\" SERIAL NOT NULL;\n") + later;
+    const fix::Plan p = PlanOf(sql);
+    EXPECT_EQ(p.rewritten.find("CREATE SEQUENCE"), std::string::npos) << sql << p.rewritten;
+    for (const fix::NewMigration& m : p.after)
+      EXPECT_EQ(m.sql.find("nextval"), std::string::npos) << sql << m.sql;
+  }
+  // Alone it is rewritten (serial_column golden case).
+  const fix::Plan alone = PlanOf("ALTER TABLE \"User\" ADD COLUMN \"seq\" SERIAL NOT NULL;");
+  EXPECT_NE(alone.rewritten.find("CREATE SEQUENCE"), std::string::npos) << alone.rewritten;
+}
+
 // Issue 13 item 2: a rewriting type change becomes expand/contract, its contract migration kept
 // apart from `after`; one fix cannot make safe yet stays unsafe and says what is in the way.
 TEST(PlannerTest, TypeChangeIsExpandContractOrSaysWhyNot) {
