@@ -68,6 +68,8 @@ History Replay(std::vector<MigrationText> migrations, size_t history_count,
     } else {
       h.final_catalog.BeginMigration(am.name);
     }
+    if (am.analyzed && options.keep_start_catalogs)
+      am.start = std::make_shared<schema::Catalog>(h.final_catalog);
     for (const sql::Statement& s : am.parsed.statements) {
       if (am.analyzed) {
         AnalyzedStatement as;

@@ -38,6 +38,9 @@ struct AnalyzedMigration {
   SourceFile source;
   sql::ParsedFile parsed;
   std::vector<AnalyzedStatement> statements;  // empty for history-only migrations
+  // The catalog the migration starts from (only kept when Options::keep_start_catalogs): fix
+  // walks its statements from there, one catalog for the whole walk.
+  std::shared_ptr<const schema::Catalog> start;
   bool analyzed = false;
   bool continues_transaction = false;  // MigrationText::continues_transaction
 };
@@ -47,6 +50,9 @@ struct Options {
   sql::ParseOptions parse;
   std::string default_schema = "public";
   bool keep_catalogs = false;  // snapshot the catalog before each analysed statement (rules use it)
+  // Snapshot the catalog at the start of each analysed migration only: one copy per migration,
+  // where keep_catalogs costs one per statement (quadratic over a long migration).
+  bool keep_start_catalogs = false;
   unsigned threads =
       0;  // parser threads; 0: one per core (histories of 8+ files), one with `ahead`
   // Parses already started on other threads (by path), taken instead of parsing again; used only

@@ -132,17 +132,16 @@ std::string ColumnRenameBlocker(const schema::Catalog& before, const sql::Statem
   return "";
 }
 
-std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i) {
+std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i, const schema::Catalog& before) {
   const sql::Statement& r = *m.statements[i].statement;
-  const schema::Catalog& before = *m.statements[i].before;
   const sql::QName old = before.Resolve(r.table);
   const sql::QName renamed{old.schema, r.rename_to};
   const bool table_rename = r.object_type == sql::ObjectType::kTable;
   for (size_t j = i + 1; j < m.statements.size(); ++j) {
     const sql::Statement& s = *m.statements[j].statement;
-    const schema::Catalog& c = *m.statements[j].before;
     auto names = [&](const sql::QName& q) {
-      const sql::QName x = c.Resolve(q);
+      // Name resolution is the same before every statement (the default schema).
+      const sql::QName x = before.Resolve(q);
       return x == old || (table_rename && x == renamed);
     };
     bool uses = !s.table.name.empty() && names(s.table);

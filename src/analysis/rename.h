@@ -31,13 +31,13 @@ std::string TableRenameBlocker(const schema::Catalog& before, const sql::Stateme
 bool IsCompatibilityView(const schema::Catalog& before, const sql::Statement& rename,
                          const sql::Statement& next);
 
-// Why a later statement of `m` than statement `i` (a column or table rename; `m` analysed with
-// catalogs) makes the expand wrong, or "" when none does: one that uses the table would run
+// Why a later statement of `m` than statement `i` (a column or table rename, `before` the catalog
+// just before it) makes the expand wrong, or "" when none does: one that uses the table would run
 // against the expanded shape (the new column still beside the old one, or a view whose columns
 // are fixed) instead of the renamed one. Renames of constraints and indexes are harmless (neither
 // the sync trigger nor the view names one), and so, after a column rename, are renames of other
 // columns of the table.
-std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i);
+std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i, const schema::Catalog& before);
 
 // Whether the column rename at statement `i` is half of a swap inside one explicit BEGIN ...
 // COMMIT: `a` renamed away and another column renamed to `a` (fix's type change: "c" -> "c_old",

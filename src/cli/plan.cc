@@ -10,6 +10,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "analysis/history.h"
 #include "base/exit_codes.h"
@@ -36,11 +39,15 @@ bool WorksOnALiveTable(const plan::Entry& e) {
 
 // Asks fix what it would do with each statement of the analysed migrations that works on a live
 // table (issue 13 item 4): the steps of its rewrite and the contract migrations held for it, or
-// why fix leaves it unchanged. Fix needs the catalog before each statement, so the history is
-// replayed a second time: only when some statement works on a live table.
+// why fix leaves it unchanged. Fix walks each migration from the catalog before it, so the
+// history is replayed a second time; a migration with no such statement is only replayed.
 void AddFixExplanations(const analysis::History& h, size_t history_count, int pg_version,
                         std::vector<plan::Entry>& entries) {
-  if (std::none_of(entries.begin(), entries.end(), WorksOnALiveTable)) return;
+  // The entries of each migration that work on a live table.
+  std::unordered_map<std::string, std::vector<plan::Entry*>> live;
+  for (plan::Entry& e : entries)
+    if (WorksOnALiveTable(e)) live[e.migration].push_back(&e);
+  if (live.empty()) return;
   fix::Options options;
   options.pg_version = pg_version;
   fix::HistoryPlanner planner(options);
@@ -48,21 +55,17 @@ void AddFixExplanations(const analysis::History& h, size_t history_count, int pg
     // Replay keeps every migration's text (it frees only the history's parse).
     const analysis::AnalyzedMigration& m = h.migrations[i];
     const analysis::MigrationText text{m.name, m.source.path(), m.source.text()};
-    if (i < history_count) {
-      planner.Add(text);
-      continue;
-    }
+    auto here_entries = live.find(m.name);
     // fix refuses Prisma 8 packages (it cannot write ops.json): nothing to explain there.
-    if (std::filesystem::path(m.source.path()).filename() == "ops.json") {
+    if (i < history_count || here_entries == live.end() ||
+        std::filesystem::path(m.source.path()).filename() == "ops.json") {
       planner.Add(text);
       continue;
     }
-    Result<fix::Plan> p = planner.PlanNext(text);
-    planner.Add(text);
+    Result<fix::Plan> p = planner.PlanAndAdd(text);
     if (!p.ok()) continue;  // a syntax error: reported with the plan already
-    for (plan::Entry& e : entries) {
-      if (e.migration != m.name || !WorksOnALiveTable(e)) continue;
-      auto here = [&](int offset) { return offset >= e.byte_begin && offset < e.byte_end; };
+    for (plan::Entry* e : here_entries->second) {
+      auto here = [&](int offset) { return offset >= e->byte_begin && offset < e->byte_end; };
       for (const fix::Note& n : p->rewrites) {
         if (!here(n.offset)) continue;
         plan::FixExplanation x;
@@ -71,14 +74,14 @@ void AddFixExplanations(const analysis::History& h, size_t history_count, int pg
         x.contract_directory = std::string(migrations::kHoldingDirectoryName);
         for (const fix::NewMigration& c : p->contract)
           if (here(c.contract_of)) x.contract.push_back(c.purpose);
-        e.fix = std::move(x);
+        e->fix = std::move(x);
       }
-      if (e.fix) continue;
+      if (e->fix) continue;
       for (const fix::Unsafe& u : p->unsafe) {
         if (!here(u.offset)) continue;
         plan::FixExplanation x;
         x.how = u.why;
-        e.fix = std::move(x);
+        e->fix = std::move(x);
       }
     }
   }

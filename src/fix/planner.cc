@@ -9,15 +9,24 @@ namespace lockstep::fix {
 namespace steps {
 
 Context::Context(const analysis::AnalyzedMigration& m, const analysis::History& h, size_t target,
-                 const Options& o)
-    : m_(m), h_(h), target_(target), o_(o) {
+                 const Options& o, std::shared_ptr<const schema::Catalog> start)
+    : m_(m), h_(h), target_(target), o_(o), walk_(m.parsed.statements, std::move(start)) {
   removed_.assign(m.parsed.statements.size(), false);
   removed_actions_.resize(m.parsed.statements.size());
 }
 
 void Context::BeginStatement(size_t i) {
   index = i;
+  walk_.MoveTo(i);
+  effect_.reset();
   spans_ = SplitAlterTable(m_.parsed, stmt());
+}
+
+const locks::Effect& Context::effect() const {
+  // Computed here rather than read from the analysed migration: HistoryPlanner does not analyse
+  // its migrations beforehand (that walk would cost a catalog copy of its own).
+  if (!effect_) effect_ = locks::Analyze(stmt(), before(), AnalysisOptionsFor(o_).locks);
+  return *effect_;
 }
 
 std::string Context::TableText() const {
@@ -214,7 +223,7 @@ analysis::Options AnalysisOptionsFor(const Options& options) {
   analysis::Options a;
   a.locks.pg_version = options.pg_version;
   a.parse.tokens = true;
-  a.keep_catalogs = true;
+  a.keep_start_catalogs = true;
   return a;
 }
 
@@ -226,12 +235,16 @@ Result<Plan> PlanFix(const analysis::History& history, size_t target, const Opti
     const sql::ParseError& e = m.parsed.errors.front();
     return Status::Error(e.message, m.source.Where(e.offset));
   }
+  // The catalog the target starts from: kept by Replay (keep_start_catalogs), or the first
+  // statement's snapshot (keep_catalogs).
+  std::shared_ptr<const schema::Catalog> start = m.start;
+  if (!start && !m.statements.empty()) start = m.statements.front().before;
   if (!m.analyzed || m.statements.size() != m.parsed.statements.size() ||
-      (!m.statements.empty() && !m.statements.front().before) ||
+      (!m.statements.empty() && !start) ||
       (!m.parsed.statements.empty() && m.parsed.tokens.empty()))
     return Status::Error("internal error: the target must be analysed with tokens and catalogs");
 
-  steps::Context ctx(m, history, target, options);
+  steps::Context ctx(m, history, target, options, std::move(start));
   using ActionStep = bool (*)(steps::Context&, size_t);
   using StatementStep = bool (*)(steps::Context&);
   static constexpr ActionStep kActionSteps[] = {
@@ -286,36 +299,44 @@ HistoryPlanner::HistoryPlanner(const Options& options)
     : options_(options),
       history_{{}, schema::Catalog(AnalysisOptionsFor(options).default_schema)} {}
 
-Result<Plan> HistoryPlanner::PlanNext(const analysis::MigrationText& m) {
+Result<Plan> HistoryPlanner::PlanAndAdd(const analysis::MigrationText& m) {
   const analysis::Options ao = AnalysisOptionsFor(options_);
   analysis::AnalyzedMigration am;
   am.name = m.name;
   am.source = SourceFile(m.path, m.text);
   am.parsed = sql::Parse(am.source.text(), ao.parse);
   am.analyzed = true;
-  // The same steps as analysis::Replay, on a copy of the catalog.
-  schema::Catalog catalog = history_.final_catalog;
+  schema::Catalog& catalog = history_.final_catalog;
   catalog.BeginMigration(am.name);
+  // The planner walks its own copy from the history's catalog, which stays as it is until the
+  // plan is made (a shared_ptr that does not own it): one catalog copy per planned migration.
+  am.start = std::shared_ptr<const schema::Catalog>(std::shared_ptr<void>(), &catalog);
   for (const sql::Statement& s : am.parsed.statements) {
     analysis::AnalyzedStatement as;
-    as.statement = &s;
-    as.effect = locks::Analyze(s, catalog, ao.locks);
-    as.before = std::make_shared<schema::Catalog>(catalog);
+    as.statement = &s;  // its effect: computed by the planner (Context::effect)
     am.statements.push_back(std::move(as));
-    catalog.Apply(s);
   }
   history_.migrations.push_back(std::move(am));
   Result<Plan> plan = PlanFix(history_, history_.migrations.size() - 1, options_);
-  history_.migrations.pop_back();
+  analysis::AnalyzedMigration& added = history_.migrations.back();
+  added.start.reset();
+  for (const sql::Statement& s : added.parsed.statements) catalog.Apply(s);
+  // History from now on: nothing of its analysis is kept, nor its tokens (steps read only the
+  // target's).
+  added.statements.clear();
+  added.analyzed = false;
+  added.parsed.tokens = std::vector<sql::Token>();
   return plan;
 }
 
 void HistoryPlanner::Add(const analysis::MigrationText& m) {
-  const analysis::Options ao = AnalysisOptionsFor(options_);
   analysis::AnalyzedMigration am;
   am.name = m.name;
   am.source = SourceFile(m.path, m.text);
-  am.parsed = sql::Parse(am.source.text(), ao.parse);
+  // History is only replayed: no tokens (steps read only the target's).
+  sql::ParseOptions po = AnalysisOptionsFor(options_).parse;
+  po.tokens = false;
+  am.parsed = sql::Parse(am.source.text(), po);
   history_.final_catalog.BeginMigration(am.name);
   for (const sql::Statement& s : am.parsed.statements) history_.final_catalog.Apply(s);
   history_.migrations.push_back(std::move(am));

@@ -73,14 +73,14 @@ Result<Plan> PlanFixOf(std::vector<analysis::MigrationText> migrations,
                        const Options& options = {});
 
 // Plans the fix of each migration of a history in turn while replaying every migration only once
-// (PlanFixOf on each prefix would replay the history again for every migration). Not
-// thread-safe.
+// (PlanFixOf on each prefix would replay the history again for every migration), and copying
+// the catalog twice per planned migration, never once per statement. Not thread-safe.
 class HistoryPlanner {
  public:
   explicit HistoryPlanner(const Options& options = {});
-  // Plans the fix of `m` as if it came right after the migrations added so far; `m` is not added.
-  Result<Plan> PlanNext(const analysis::MigrationText& m);
-  // Replays `m` into the history.
+  // Plans the fix of `m` as if it came right after the migrations added so far, then adds it.
+  Result<Plan> PlanAndAdd(const analysis::MigrationText& m);
+  // Adds `m` without planning it (replayed only: history).
   void Add(const analysis::MigrationText& m);
 
  private:

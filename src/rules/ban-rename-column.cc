@@ -21,7 +21,8 @@ class BanRenameColumn : public Rule {
     if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kColumn) return;
     if (!ctx.IsLive(s.table) || analysis::IsHalfOfASwap(ctx.migration(), ctx.index)) return;
     std::string blocker = analysis::ColumnRenameBlocker(ctx.catalog(), s);
-    if (blocker.empty()) blocker = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index);
+    if (blocker.empty())
+      blocker = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index, ctx.catalog());
     const bool fixable = blocker.empty() && ctx.settings().pg_version >= 12;
     Diagnostic d;
     d.rule = std::string(id());

@@ -27,7 +27,8 @@ class BanRenameTable : public Rule {
         analysis::IsCompatibilityView(ctx.catalog(), s, *all[ctx.index + 1].statement))
       return;
     std::string blocker = analysis::TableRenameBlocker(ctx.catalog(), s);
-    if (blocker.empty()) blocker = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index);
+    if (blocker.empty())
+      blocker = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index, ctx.catalog());
     Diagnostic d;
     d.rule = std::string(id());
     d.severity = default_severity();

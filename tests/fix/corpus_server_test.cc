@@ -74,7 +74,7 @@ TEST(FixCorpusTest, ChangedMigrationsBuildTheSameSchema) {
       const analysis::MigrationText text{ms[i].name, ms[i].sql_path.string(), ms[i].sql};
       if (Candidate(ms[i].sql)) {
         const auto t0 = now();
-        Result<fix::Plan> plan = planner.PlanNext(text);
+        Result<fix::Plan> plan = planner.PlanAndAdd(text);
         plan_s += since(t0);
         ASSERT_TRUE(plan.ok()) << ms[i].sql_path << ": " << plan.status().ToString();
         if (plan->changed()) {
@@ -131,7 +131,7 @@ TEST(FixCorpusTest, ChangedMigrationsBuildTheSameSchema) {
           db_s += since(t1);
         }
       }
-      planner.Add(text);
+      if (!Candidate(ms[i].sql)) planner.Add(text);
       const std::string err = ApplyOriginal(*conn, ms[i].sql);
       if (!err.empty()) {
         not_applied += static_cast<int>(ms.size() - i);

@@ -65,9 +65,12 @@ TEST(FixCorpusTest, SplitMigrationsNeverOpenAWindow) {
       ++migrations_seen;
       const analysis::MigrationText text{ms[i].name, ms[i].sql_path.string(), ms[i].sql};
       Result<fix::Plan> plan = fix::Plan{};
-      if (Candidate(ms[i].sql)) plan = planner.PlanNext(text);
+      if (Candidate(ms[i].sql)) {
+        plan = planner.PlanAndAdd(text);
+      } else {
+        planner.Add(text);
+      }
       ASSERT_TRUE(plan.ok()) << ms[i].sql_path << ": " << plan.status().ToString();
-      planner.Add(text);
       std::string err;
       if (plan->after.empty()) {
         // One folder: nothing runs between two of them. Applied as written, like the history.

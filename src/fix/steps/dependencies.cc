@@ -9,10 +9,10 @@ namespace {
 
 // Whether `k` is a foreign key referencing exactly `columns` of `table` (whose unique index it
 // then needs).
-bool ReferencesKey(const schema::Catalog& c, const sql::Constraint& k, const sql::QName& table,
+bool ReferencesKey(const Context& ctx, const sql::Constraint& k, const sql::QName& table,
                    std::vector<std::string> columns) {
   if (k.type != sql::Constraint::Type::kForeignKey || table.name.empty() ||
-      c.Resolve(k.ref_table) != table)
+      ctx.Resolve(k.ref_table) != table)
     return false;
   std::vector<std::string> ref = k.ref_columns;
   std::sort(ref.begin(), ref.end());
@@ -36,9 +36,9 @@ int MovedKeyIndexFor(const Context& ctx, size_t j, size_t cmd) {
     const sql::Statement& s = ctx.stmt(i);
     if (s.kind != sql::Kind::kCreateIndex || !s.index || !s.index->unique) continue;
     const sql::CreateIndex& ix = *s.index;
-    const sql::QName tab = ctx.before(i).Resolve(ix.table);
+    const sql::QName tab = ctx.Resolve(ix.table);
     const std::vector<std::string> columns = IndexColumns(ix);
-    if (!ReferencesKey(ctx.before(j), *a.constraint, tab, columns)) continue;
+    if (!ReferencesKey(ctx, *a.constraint, tab, columns)) continue;
     // The nearest such index decides: if it stays, the key exists when the foreign key runs.
     if (!CreateIndexMoves(ctx, i) ||
         !LaterDependency(ctx, i, sql::QName{ix.table.schema, ix.name}, ix.table, columns).empty())
@@ -71,18 +71,17 @@ std::string ForeignKeyMoveBlocker(const Context& ctx, size_t j, size_t cmd) {
   const sql::QName ref = c.Resolve(k.ref_table);
   for (size_t l = j + 1; l < ctx.statement_count(); ++l) {
     const sql::Statement& later = ctx.stmt(l);
-    const schema::Catalog& cl = ctx.before(l);
     const std::string where =
         " at line " + std::to_string(ctx.migration().source.PositionOf(later.begin).line);
     if (later.kind == sql::Kind::kAlterTable && !later.table.name.empty() &&
-        cl.Resolve(later.table) == tab)
+        ctx.Resolve(later.table) == tab)
       for (const sql::AlterCmd& x : later.cmds)
         if (x.type == sql::AlterType::kValidateConstraint && x.name == name)
           return "it is validated" + where;
     if (later.kind == sql::Kind::kDo) return "a DO block" + where + " may use it";
     if (ChangesRows(later.kind))
       for (const sql::QName& q : later.tables)
-        if (cl.Resolve(q) == tab || cl.Resolve(q) == ref)
+        if (ctx.Resolve(q) == tab || ctx.Resolve(q) == ref)
           return "rows it checks or acts on change" + where;
   }
   return "";
@@ -90,11 +89,10 @@ std::string ForeignKeyMoveBlocker(const Context& ctx, size_t j, size_t cmd) {
 
 std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName& table,
                               const std::string& constraint, const std::string& column) {
-  const sql::QName tab = ctx.before(from).Resolve(table);
+  const sql::QName tab = ctx.Resolve(table);
   for (size_t j = from + 1; j < ctx.statement_count(); ++j) {
     const sql::Statement& s = ctx.stmt(j);
-    const schema::Catalog& c = ctx.before(j);
-    const bool same = !s.table.name.empty() && c.Resolve(s.table) == tab;
+    const bool same = !s.table.name.empty() && ctx.Resolve(s.table) == tab;
     const std::string where =
         " at line " + std::to_string(ctx.migration().source.PositionOf(s.begin).line);
     if (s.kind == sql::Kind::kRename && same) {
@@ -108,7 +106,7 @@ std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName&
     if (s.kind == sql::Kind::kAlterObjectSchema && same) return "the table moves schema" + where;
     if (s.kind == sql::Kind::kDrop && s.object_type == sql::ObjectType::kTable)
       for (const sql::QName& o : s.objects)
-        if (c.Resolve(o) == tab) return "the table is dropped" + where;
+        if (ctx.Resolve(o) == tab) return "the table is dropped" + where;
     if (s.kind == sql::Kind::kAlterTable && same)
       for (const sql::AlterCmd& a : s.cmds) {
         if (a.type == sql::AlterType::kDropConstraint && !constraint.empty() &&
@@ -133,18 +131,17 @@ std::string DroppedLaterWith(const Context& ctx, size_t i) {
     std::string found;
     for (size_t j = i + 1; j < ctx.statement_count() && found.empty(); ++j) {
       const sql::Statement& s = ctx.stmt(j);
-      const schema::Catalog& c = ctx.before(j);
       bool drops = false;
       if (s.kind == sql::Kind::kDrop && s.object_type == sql::ObjectType::kTable) {
-        for (const sql::QName& t : s.objects) drops = drops || c.Resolve(t) == tab;
+        for (const sql::QName& t : s.objects) drops = drops || ctx.Resolve(t) == tab;
       } else if (s.kind == sql::Kind::kAlterTable && !s.table.name.empty() &&
-                 c.Resolve(s.table) == tab) {
+                 ctx.Resolve(s.table) == tab) {
         for (const sql::AlterCmd& a : s.cmds)
           drops = drops ||
                   (a.type == sql::AlterType::kDropColumn &&
                    std::find(ix->columns.begin(), ix->columns.end(), a.name) != ix->columns.end());
       } else if (s.kind == sql::Kind::kRename && !s.table.name.empty() &&
-                 c.Resolve(s.table) == tab) {
+                 ctx.Resolve(s.table) == tab) {
         break;  // renamed: later statements name it differently; stay on the safe side
       }
       if (drops)
@@ -160,7 +157,7 @@ std::string DroppedLaterWith(const Context& ctx, size_t i) {
 std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& index,
                             const sql::QName& table, const std::vector<std::string>& columns) {
   const schema::Catalog& cat0 = ctx.before(from);
-  sql::QName tab = table.name.empty() ? sql::QName{} : cat0.Resolve(table);
+  sql::QName tab = table.name.empty() ? sql::QName{} : ctx.Resolve(table);
   const sql::QName idx =
       index.name.empty() ? sql::QName{}
                          : sql::QName{index.schema.empty() ? tab.schema : index.schema, index.name};
@@ -177,24 +174,24 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
   const bool dropped_unique = dropped && dropped->unique;
   for (size_t j = from + 1; j < ctx.statement_count(); ++j) {
     const sql::Statement& s = ctx.stmt(j);
-    const schema::Catalog& c = ctx.before(j);
     if (dropped_unique) {
       const std::string line = std::to_string(ctx.migration().source.PositionOf(s.begin).line);
       const std::string why = " may depend on it, and its drop would then fail";
       for (const sql::AlterCmd& a : s.cmds)
-        if (a.constraint && ReferencesKey(c, *a.constraint, tab, columns))
+        if (a.constraint && ReferencesKey(ctx, *a.constraint, tab, columns))
           return "a foreign key added at line " + line + why;
       for (const sql::Constraint& k : s.table_constraints)
-        if (ReferencesKey(c, k, tab, columns)) return "a foreign key created at line " + line + why;
+        if (ReferencesKey(ctx, k, tab, columns))
+          return "a foreign key created at line " + line + why;
       for (const sql::ColumnDef& col : s.columns)
         for (const sql::Constraint& k : col.constraints)
-          if (ReferencesKey(c, k, tab, columns))
+          if (ReferencesKey(ctx, k, tab, columns))
             return "a foreign key created at line " + line + why;
     }
     if (unique && s.kind == sql::Kind::kAlterTable)
       for (size_t k = 0; k < s.cmds.size(); ++k) {
         const sql::AlterCmd& a = s.cmds[k];
-        if (!a.constraint || !ReferencesKey(c, *a.constraint, tab, columns)) continue;
+        if (!a.constraint || !ReferencesKey(ctx, *a.constraint, tab, columns)) continue;
         // The foreign key can follow the index instead (ForeignKeyStep moves it).
         const std::string blocker = ForeignKeyMoveBlocker(ctx, j, k);
         if (blocker.empty()) continue;
@@ -206,7 +203,9 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
       if (idx.name.empty() || q.name != idx.name) return false;
       return q.schema.empty() || q.schema == idx.schema;
     };
-    auto same_table = [&](const sql::QName& q) { return !tab.name.empty() && c.Resolve(q) == tab; };
+    auto same_table = [&](const sql::QName& q) {
+      return !tab.name.empty() && ctx.Resolve(q) == tab;
+    };
     const std::string where = "line " +
                               std::to_string(ctx.migration().source.PositionOf(s.begin).line) +
                               " (" + ctx.Summary(j) + ")";
@@ -269,10 +268,10 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
       case sql::Kind::kCreateTable:
         if (!unique) break;
         for (const sql::Constraint& k : s.table_constraints)
-          if (ReferencesKey(c, k, tab, columns)) return "a foreign key needs it at " + where;
+          if (ReferencesKey(ctx, k, tab, columns)) return "a foreign key needs it at " + where;
         for (const sql::ColumnDef& col : s.columns)
           for (const sql::Constraint& k : col.constraints)
-            if (ReferencesKey(c, k, tab, columns)) return "a foreign key needs it at " + where;
+            if (ReferencesKey(ctx, k, tab, columns)) return "a foreign key needs it at " + where;
         break;
       case sql::Kind::kCluster:
         if (same_table(s.table)) return "its table is clustered at " + where;

@@ -35,7 +35,7 @@ std::string FinalIndexName(const Context& ctx, const schema::Index& ix) {
   for (size_t j = ctx.index + 1; j < ctx.statement_count(); ++j) {
     const sql::Statement& o = ctx.stmt(j);
     if (o.kind == sql::Kind::kRename && o.object_type == sql::ObjectType::kIndex &&
-        ctx.before(j).Resolve(o.table) == sql::QName{ix.name.schema, name})
+        ctx.Resolve(o.table) == sql::QName{ix.name.schema, name})
       name = o.rename_to;
   }
   return name;
@@ -58,7 +58,7 @@ bool RenameColumnStep(Context& ctx) {
   if (why.empty() && ctx.options().pg_version < 12)
     why = "PostgreSQL before 12 cannot use a CHECK to skip SET NOT NULL's scan";
   if (why.empty()) {
-    why = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index);
+    why = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index, ctx.before());
   }
   if (!why.empty()) {
     ctx.MarkUnsafe(

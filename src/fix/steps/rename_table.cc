@@ -32,7 +32,7 @@ bool RenameTableStep(Context& ctx) {
     return true;
   std::string why = analysis::TableRenameBlocker(ctx.before(), s);
   if (why.empty()) {
-    why = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index);
+    why = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index, ctx.before());
     if (!why.empty()) why += ": the view under the old name would not follow it";
   }
   if (!why.empty()) {

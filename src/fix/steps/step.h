@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/catalog_walk.h"
 #include "analysis/history.h"
 #include "fix/edit.h"
 #include "fix/planner.h"
@@ -39,8 +40,9 @@ struct DeferredDrop {
 
 class Context {
  public:
+  // `start`: the catalog just before the target's first statement.
   Context(const analysis::AnalyzedMigration& m, const analysis::History& h, size_t target,
-          const Options& o);
+          const Options& o, std::shared_ptr<const schema::Catalog> start);
 
   // ---- what the steps read ----
   const analysis::AnalyzedMigration& migration() const { return m_; }
@@ -54,10 +56,15 @@ class Context {
   size_t index = 0;  // the statement being offered
   const sql::Statement& stmt() const { return m_.parsed.statements[index]; }
   const sql::Statement& stmt(size_t i) const { return m_.parsed.statements[i]; }
-  const locks::Effect& effect() const { return m_.statements[index].effect; }
-  // The catalog just before the current statement.
-  const schema::Catalog& before() const { return *m_.statements[index].before; }
-  const schema::Catalog& before(size_t i) const { return *m_.statements[i].before; }
+  // The current statement's locks and work, from the lock model on before().
+  const locks::Effect& effect() const;
+  // The catalog just before the current statement (valid until the planner moves on), and just
+  // before statement `i` (valid until the plan is finished).
+  const schema::Catalog& before() const { return walk_.Before(index); }
+  const schema::Catalog& before(size_t i) const { return walk_.Before(i); }
+  // `q` with its schema filled in. The same before every statement (the default schema): a loop
+  // over later statements that only compares names needs no catalog of each.
+  sql::QName Resolve(const sql::QName& q) const { return before().Resolve(q); }
   // Spans of the current ALTER TABLE (nullopt for other statements or unusual token streams).
   const std::optional<AlterSpans>& spans() const { return spans_; }
   std::string_view Text(int begin, int end) const { return text().substr(begin, end - begin); }
@@ -158,6 +165,9 @@ class Context {
   const analysis::History& h_;
   size_t target_;
   const Options& o_;
+  // Logically const: it only computes catalogs of the target that are already determined.
+  mutable analysis::CatalogWalk walk_;
+  mutable std::optional<locks::Effect> effect_;  // of statement `index`, once asked for
   std::optional<AlterSpans> spans_;
   std::vector<Edit> edits_;
   std::vector<bool> removed_;

@@ -63,7 +63,7 @@ bool UniqueConstraintStep(Context& ctx, size_t cmd) {
     const sql::Statement& later = ctx.stmt(j);
     for (const sql::AlterCmd& c : later.cmds)
       if (c.constraint && c.constraint->type == sql::Constraint::Type::kForeignKey &&
-          ctx.before(j).Resolve(c.constraint->ref_table) == ctx.before().Resolve(s.table)) {
+          ctx.Resolve(c.constraint->ref_table) == ctx.Resolve(s.table)) {
         ctx.MarkUnsafe(
             "a foreign key added later in this migration may need this key, so its "
             "index cannot be built after the migration",

@@ -26,8 +26,8 @@ bool ChangesRows(sql::Kind k) {
          k == sql::Kind::kCopy || k == sql::Kind::kDo;
 }
 
-bool ReferencesTable(const schema::Catalog& c, const sql::Constraint& k, const sql::QName& table) {
-  return k.type == sql::Constraint::Type::kForeignKey && c.Resolve(k.ref_table) == table;
+bool ReferencesTable(const Context& ctx, const sql::Constraint& k, const sql::QName& table) {
+  return k.type == sql::Constraint::Type::kForeignKey && ctx.Resolve(k.ref_table) == table;
 }
 
 // Why the drop of key `k` (the action `cmd` of the ALTER TABLE at `d`) cannot wait until after
@@ -37,14 +37,13 @@ bool ReferencesTable(const schema::Catalog& c, const sql::Constraint& k, const s
 // might reject.
 std::string DropMustStay(const Context& ctx, size_t d, size_t cmd, const schema::Constraint& k,
                          int replacement_cmd) {
-  const sql::QName tab = ctx.before(d).Resolve(ctx.stmt(d).table);
+  const sql::QName tab = ctx.Resolve(ctx.stmt(d).table);
   auto key_column = [&](const std::string& c) {
     return std::find(k.columns.begin(), k.columns.end(), c) != k.columns.end();
   };
   for (size_t j = d; j < ctx.statement_count(); ++j) {
     const sql::Statement& s = ctx.stmt(j);
-    const schema::Catalog& c = ctx.before(j);
-    const bool same = !s.table.name.empty() && c.Resolve(s.table) == tab;
+    const bool same = !s.table.name.empty() && ctx.Resolve(s.table) == tab;
     const std::string where =
         "line " + std::to_string(ctx.migration().source.PositionOf(s.begin).line);
     if (j == ctx.index && s.kind != sql::Kind::kAlterTable) continue;
@@ -54,7 +53,7 @@ std::string DropMustStay(const Context& ctx, size_t d, size_t cmd, const schema:
           if ((j == d && a == cmd) || (j == ctx.index && static_cast<int>(a) == replacement_cmd))
             continue;
           const sql::AlterCmd& x = s.cmds[a];
-          if (x.constraint && ReferencesTable(c, *x.constraint, tab))
+          if (x.constraint && ReferencesTable(ctx, *x.constraint, tab))
             return "a foreign key to its table is added at " + where;
           if (!same) continue;
           // A type change is no reason: PostgreSQL rebuilds the old key's index with the table.
@@ -72,10 +71,11 @@ std::string DropMustStay(const Context& ctx, size_t d, size_t cmd, const schema:
         break;
       case sql::Kind::kCreateTable:
         for (const sql::Constraint& x : s.table_constraints)
-          if (ReferencesTable(c, x, tab)) return "a foreign key to its table is added at " + where;
+          if (ReferencesTable(ctx, x, tab))
+            return "a foreign key to its table is added at " + where;
         for (const sql::ColumnDef& col : s.columns)
           for (const sql::Constraint& x : col.constraints)
-            if (ReferencesTable(c, x, tab))
+            if (ReferencesTable(ctx, x, tab))
               return "a foreign key to its table is added at " + where;
         break;
       case sql::Kind::kCreateIndex:
@@ -89,13 +89,13 @@ std::string DropMustStay(const Context& ctx, size_t d, size_t cmd, const schema:
       case sql::Kind::kDrop:
         if (s.object_type == sql::ObjectType::kTable)
           for (const sql::QName& o : s.objects)
-            if (c.Resolve(o) == tab) return "its table is dropped at " + where;
+            if (ctx.Resolve(o) == tab) return "its table is dropped at " + where;
         break;
       default:
         if (ChangesRows(s.kind)) {
           if (s.kind == sql::Kind::kDo) return "a DO block at " + where + " may write rows";
           for (const sql::QName& q : s.tables)
-            if (c.Resolve(q) == tab) return "rows of its table are written at " + where;
+            if (ctx.Resolve(q) == tab) return "rows of its table are written at " + where;
         }
         break;
     }
@@ -160,8 +160,7 @@ std::optional<KeyDrop> ReplacedKeyDrop(const Context& ctx, const sql::QName& tab
   if (ctx.IsNew(table)) return std::nullopt;
   for (size_t d = 0; d <= ctx.index; ++d) {
     const sql::Statement& s = ctx.stmt(d);
-    if (s.kind != sql::Kind::kAlterTable || s.table.name.empty() ||
-        ctx.before(d).Resolve(s.table) != tab)
+    if (s.kind != sql::Kind::kAlterTable || s.table.name.empty() || ctx.Resolve(s.table) != tab)
       continue;
     const schema::Table* t = ctx.before(d).FindTable(s.table);
     if (!t) continue;
