@@ -16,31 +16,10 @@ using Clock = std::chrono::steady_clock;
 
 class CrashTest : public testing::PgMajorTest {
  protected:
-  // A database on the shared server, dropped on destruction.
-  struct Scratch {
-    db::EmbeddedServer* server;
-    std::string name;
-    std::optional<db::Connection> conn;
-    ~Scratch() {
-      conn.reset();
-      server->DropDatabase(name);
-    }
-    std::string url() const { return server->url(name); }
-  };
-  std::unique_ptr<Scratch> NewScratch(const std::string& name,
-                                      const std::string& from = "template0") {
-    auto s = std::make_unique<Scratch>();
-    s->server = &server();
-    static int counter = 0;
-    s->name = "crash" + std::to_string(getpid()) + "_" + std::to_string(++counter) + "_" + name;
-    Status made = server().CreateDatabase(s->name, from);
-    EXPECT_TRUE(made.ok()) << made.ToString();
-    if (!made.ok()) return nullptr;
-    db::DbResult<db::Connection> c = db::Connect(server().socket_conninfo(s->name));
-    EXPECT_TRUE(c.ok());
-    if (!c.ok()) return nullptr;
-    s->conn.emplace(std::move(*c));
-    return s;
+  // A database on the shared server, dropped on destruction; `from` a template database.
+  std::unique_ptr<testing::TestDatabase> NewScratch(const std::string& label,
+                                                    const std::string& from = "template0") {
+    return testing::ScratchDatabase(server(), label, from);
   }
   static int Int(db::Connection& c, const std::string& sql) {
     return std::atoi(Scalar(c, sql).c_str());
@@ -89,18 +68,18 @@ TEST_P(CrashTest, KillAtEveryStepBoundaryOfTheFixedSeedThenRerun) {
   ASSERT_TRUE(WriteFixedSeed(fixed).ok());
   const size_t migrations = MigrationNames(fixed).size();
 
-  std::unique_ptr<Scratch> clean = NewScratch("clean");
+  std::unique_ptr<testing::TestDatabase> clean = NewScratch("clean");
   ASSERT_TRUE(clean);
   RunResult c = RunLockstep({"deploy", fixed.string(), "--database", clean->url()});
   ASSERT_EQ(c.exit_code, 0) << c.all();
-  const std::string expected = CatalogDump(*clean->conn);
+  const std::string expected = CatalogDump(clean->conn());
   const std::optional<std::string> expected_dump =
-      PgDumpSchema(major(), server().socket_dir().string(), server().port(), clean->name);
+      PgDumpSchema(major(), server().socket_dir().string(), server().port(), clean->name());
 
   int kill_points = 0;
   for (int n = 1;; ++n) {
     SCOPED_TRACE("kill point " + std::to_string(n));
-    std::unique_ptr<Scratch> s = NewScratch("k" + std::to_string(n));
+    std::unique_ptr<testing::TestDatabase> s = NewScratch("k" + std::to_string(n));
     ASSERT_TRUE(s);
     RunResult killed = RunLockstep({"deploy", fixed.string(), "--database", s->url()},
                                    {{"LOCKSTEP_TEST_KILL_AT", std::to_string(n)}});
@@ -111,25 +90,25 @@ TEST_P(CrashTest, KillAtEveryStepBoundaryOfTheFixedSeedThenRerun) {
     }
     ASSERT_EQ(killed.signal, SIGKILL) << killed.all();
     ++kill_points;
-    WaitForDeployerBackends(*s->conn);
-    EXPECT_EQ(BlockingRows(*s->conn), 0) << "a row would block prisma migrate deploy (P3009)";
+    WaitForDeployerBackends(s->conn());
+    EXPECT_EQ(BlockingRows(s->conn()), 0) << "a row would block prisma migrate deploy (P3009)";
     RunResult rerun = RunLockstep({"deploy", fixed.string(), "--database", s->url()});
     ASSERT_EQ(rerun.exit_code, 0) << killed.all() << "\n--- re-run ---\n" << rerun.all();
-    EXPECT_EQ(CatalogDump(*s->conn), expected);
+    EXPECT_EQ(CatalogDump(s->conn()), expected);
     if (expected_dump) {
-      EXPECT_EQ(PgDumpSchema(major(), server().socket_dir().string(), server().port(), s->name),
+      EXPECT_EQ(PgDumpSchema(major(), server().socket_dir().string(), server().port(), s->name()),
                 expected_dump);
     }
-    EXPECT_EQ(InvalidIndexes(*s->conn), 0);
-    EXPECT_EQ(BlockingRows(*s->conn), 0);
-    EXPECT_EQ(Int(*s->conn,
+    EXPECT_EQ(InvalidIndexes(s->conn()), 0);
+    EXPECT_EQ(BlockingRows(s->conn()), 0);
+    EXPECT_EQ(Int(s->conn(),
                   "SELECT count(DISTINCT migration_name) FROM _prisma_migrations WHERE "
                   "finished_at IS NOT NULL"),
               static_cast<int>(migrations));
-    EXPECT_EQ(Int(*s->conn, "SELECT count(*) FROM _prisma_migrations"),
+    EXPECT_EQ(Int(s->conn(), "SELECT count(*) FROM _prisma_migrations"),
               static_cast<int>(migrations))
         << "applied twice";
-    EXPECT_FALSE(TableExists(*s->conn, "_lockstep_progress"));
+    EXPECT_FALSE(TableExists(s->conn(), "_lockstep_progress"));
     if (::testing::Test::HasFailure()) break;
   }
   std::printf("[ deploy ] %d kill points, each followed by a successful re-run\n", kill_points);
@@ -151,7 +130,7 @@ TEST_P(CrashTest, SplitMigrationResumesWithoutRerunningCommittedSteps) {
   int kill_points = 0;
   for (int n = 1;; ++n) {
     SCOPED_TRACE("kill point " + std::to_string(n));
-    std::unique_ptr<Scratch> s = NewScratch("s" + std::to_string(n));
+    std::unique_ptr<testing::TestDatabase> s = NewScratch("s" + std::to_string(n));
     ASSERT_TRUE(s);
     RunResult killed = RunLockstep({"deploy", dir.string(), "--database", s->url()},
                                    {{"LOCKSTEP_TEST_KILL_AT", std::to_string(n)}});
@@ -160,19 +139,19 @@ TEST_P(CrashTest, SplitMigrationResumesWithoutRerunningCommittedSteps) {
       break;
     }
     ++kill_points;
-    WaitForDeployerBackends(*s->conn);
-    EXPECT_EQ(BlockingRows(*s->conn), 0);
+    WaitForDeployerBackends(s->conn());
+    EXPECT_EQ(BlockingRows(s->conn()), 0);
     RunResult rerun = RunLockstep({"deploy", dir.string(), "--database", s->url()});
     ASSERT_EQ(rerun.exit_code, 0) << killed.all() << "\n--- re-run ---\n" << rerun.all();
-    EXPECT_EQ(Scalar(*s->conn, "SELECT string_agg(note, ',' ORDER BY id) FROM audit"),
+    EXPECT_EQ(Scalar(s->conn(), "SELECT string_agg(note, ',' ORDER BY id) FROM audit"),
               "once,twice");
-    EXPECT_EQ(InvalidIndexes(*s->conn), 0);
-    EXPECT_EQ(Int(*s->conn,
+    EXPECT_EQ(InvalidIndexes(s->conn()), 0);
+    EXPECT_EQ(Int(s->conn(),
                   "SELECT count(*) FROM pg_indexes WHERE indexname IN ('audit_note', "
                   "'Member_name_idx')"),
               2);
-    EXPECT_EQ(Int(*s->conn, "SELECT count(*) FROM _prisma_migrations"), 2);
-    EXPECT_FALSE(TableExists(*s->conn, "_lockstep_progress"));
+    EXPECT_EQ(Int(s->conn(), "SELECT count(*) FROM _prisma_migrations"), 2);
+    EXPECT_FALSE(TableExists(s->conn(), "_lockstep_progress"));
     if (::testing::Test::HasFailure()) break;
   }
   EXPECT_GE(kill_points, 8);
@@ -192,21 +171,21 @@ class BuildCrashTest : public CrashTest {
     RunResult r = RunLockstep({"deploy", dir_.string(), "--database", template_->url()});
     ASSERT_EQ(r.exit_code, 0) << r.all();
     ASSERT_TRUE(
-        template_->conn
-            ->Exec(
+        template_->conn()
+            .Exec(
                 "INSERT INTO \"Member\" (id, email, name, \"updatedAt\") SELECT 'm' || g, 'm' || g "
                 "|| "
                 "'@example.com', md5(g::text) || md5((g * 7)::text), now() FROM generate_series(1, "
                 "600000) g")
             .ok());
-    template_->conn.reset();
+    template_->Disconnect();
     WriteFile(dir_ / "1_idx/migration.sql",
               "CREATE INDEX CONCURRENTLY \"Member_name_idx\" ON \"Member\" (name, email);\n");
   }
-  std::unique_ptr<Scratch> FromTemplate(const std::string& name) {
-    return NewScratch(name, template_->name);
+  std::unique_ptr<testing::TestDatabase> FromTemplate(const std::string& name) {
+    return NewScratch(name, template_->name());
   }
-  std::unique_ptr<Scratch> template_;
+  std::unique_ptr<testing::TestDatabase> template_;
   TempDir tmp_;
   fs::path dir_;
 };
@@ -215,7 +194,7 @@ TEST_P(BuildCrashTest, KillDuringEachPhaseOfAConcurrentBuildThenRerun) {
   for (const std::string phase : {"building index", "building index: sorting", "index validation",
                                   "waiting for old snapshots"}) {
     SCOPED_TRACE("killed in phase " + phase);
-    std::unique_ptr<Scratch> s = FromTemplate("p" + std::to_string(phase.size()));
+    std::unique_ptr<testing::TestDatabase> s = FromTemplate("p" + std::to_string(phase.size()));
     ASSERT_TRUE(s);
     // The server notices a dead client only every client_connection_check_interval (1 s), and
     // the rest of a phase (or the final wait, which ends at once when no older snapshot exists)
@@ -224,14 +203,14 @@ TEST_P(BuildCrashTest, KillDuringEachPhaseOfAConcurrentBuildThenRerun) {
     // snapshots" until the killed backend is gone, so the kill always interrupts the build.
     std::optional<db::Connection> snapshot;
     {
-      db::DbResult<db::Connection> c = db::Connect(server().socket_conninfo(s->name));
+      db::DbResult<db::Connection> c = db::Connect(server().socket_conninfo(s->name()));
       ASSERT_TRUE(c.ok());
       snapshot.emplace(std::move(*c));
       ASSERT_TRUE(snapshot->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ").ok());
       ASSERT_TRUE(snapshot->Exec("SELECT 1").ok());
     }
     Child child({"deploy", dir_.string(), "--database", s->url(), "--progress-interval", "100ms"});
-    const int pid = WaitForBuildPhase(*s->conn, s->name, phase, child);
+    const int pid = WaitForBuildPhase(s->conn(), s->name(), phase, child);
     if (pid == 0) {
       // The build went through this phase between two polls: not a failure of lockstep.
       ASSERT_TRUE(snapshot->Exec("COMMIT").ok());
@@ -243,28 +222,28 @@ TEST_P(BuildCrashTest, KillDuringEachPhaseOfAConcurrentBuildThenRerun) {
     child.Kill(SIGKILL);
     RunResult killed = child.Wait();
     ASSERT_EQ(killed.signal, SIGKILL);
-    WaitForDeployerBackends(*s->conn);
+    WaitForDeployerBackends(s->conn());
     ASSERT_TRUE(snapshot->Exec("COMMIT").ok());
     // The server noticed the dead client (client_connection_check_interval) and aborted the
     // build, leaving the INVALID index a crash leaves.
-    EXPECT_EQ(Scalar(*s->conn,
+    EXPECT_EQ(Scalar(s->conn(),
                      "SELECT indisvalid FROM pg_index WHERE indexrelid = "
                      "to_regclass('\"Member_name_idx\"')"),
               "f")
         << killed.all() << "\nbuild seen in backend " << pid << "\n"
-        << Scalar(*s->conn,
+        << Scalar(s->conn(),
                   "SELECT string_agg(indexrelid::regclass || ' ' || indisvalid, ', ') "
                   "FROM pg_index WHERE indrelid = '\"Member\"'::regclass");
-    EXPECT_EQ(BlockingRows(*s->conn), 0);
+    EXPECT_EQ(BlockingRows(s->conn()), 0);
     RunResult rerun = RunLockstep({"deploy", dir_.string(), "--database", s->url()});
     ASSERT_EQ(rerun.exit_code, 0) << rerun.all();
     EXPECT_NE(rerun.out.find("dropping INVALID index"), std::string::npos) << rerun.out;
-    EXPECT_EQ(InvalidIndexes(*s->conn), 0);
-    EXPECT_EQ(Scalar(*s->conn,
+    EXPECT_EQ(InvalidIndexes(s->conn()), 0);
+    EXPECT_EQ(Scalar(s->conn(),
                      "SELECT indisvalid FROM pg_index WHERE indexrelid = "
                      "'\"Member_name_idx\"'::regclass"),
               "t");
-    EXPECT_EQ(Int(*s->conn, "SELECT count(*) FROM _prisma_migrations"), 2);
+    EXPECT_EQ(Int(s->conn(), "SELECT count(*) FROM _prisma_migrations"), 2);
   }
 }
 
@@ -275,26 +254,26 @@ TEST_P(BuildCrashTest, KillDuringAConcurrentReindexThenRerunDropsTheCcnewLeftove
   for (const std::string form :
        {"INDEX CONCURRENTLY \"Member_email_key\"", "TABLE CONCURRENTLY \"Member\""}) {
     SCOPED_TRACE("REINDEX " + form);
-    std::unique_ptr<Scratch> s = FromTemplate("rx" + std::to_string(form.size()));
+    std::unique_ptr<testing::TestDatabase> s = FromTemplate("rx" + std::to_string(form.size()));
     ASSERT_TRUE(s);
     const fs::path dir = tmp_.path() / ("reindex" + std::to_string(form.size()));
     CopyMigrations(dir_, dir, {"0_init"});
     WriteFile(dir / "1_reindex/migration.sql", "REINDEX " + form + ";\n");
     // As in the build test: an older snapshot keeps the reindex from finishing before the
     // server notices that its client is gone.
-    db::DbResult<db::Connection> snapshot = db::Connect(server().socket_conninfo(s->name));
+    db::DbResult<db::Connection> snapshot = db::Connect(server().socket_conninfo(s->name()));
     ASSERT_TRUE(snapshot.ok());
     ASSERT_TRUE(snapshot->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ").ok());
     ASSERT_TRUE(snapshot->Exec("SELECT 1").ok());
     Child child({"deploy", dir.string(), "--database", s->url()});
-    const int pid = WaitForBuildPhase(*s->conn, s->name, "building index", child);
+    const int pid = WaitForBuildPhase(s->conn(), s->name(), "building index", child);
     ASSERT_NE(pid, 0) << child.Wait().all();
     child.Kill(SIGKILL);
     RunResult killed = child.Wait();
     ASSERT_EQ(killed.signal, SIGKILL);
-    WaitForDeployerBackends(*s->conn);
+    WaitForDeployerBackends(s->conn());
     ASSERT_TRUE(snapshot->Exec("COMMIT").ok());
-    ASSERT_GE(Int(*s->conn,
+    ASSERT_GE(Int(s->conn(),
                   "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                   "WHERE NOT i.indisvalid AND c.relname LIKE '%\\_ccnew%'"),
               1)
@@ -302,16 +281,16 @@ TEST_P(BuildCrashTest, KillDuringAConcurrentReindexThenRerunDropsTheCcnewLeftove
     RunResult rerun = RunLockstep({"deploy", dir.string(), "--database", s->url()});
     ASSERT_EQ(rerun.exit_code, 0) << rerun.all();
     EXPECT_NE(rerun.out.find("_ccnew"), std::string::npos) << rerun.out;
-    EXPECT_EQ(InvalidIndexes(*s->conn), 0)
-        << Scalar(*s->conn,
+    EXPECT_EQ(InvalidIndexes(s->conn()), 0)
+        << Scalar(s->conn(),
                   "SELECT string_agg(indexrelid::regclass || ' ' || indisvalid, ', ') "
                   "FROM pg_index WHERE indrelid = '\"Member\"'::regclass");
-    EXPECT_EQ(Int(*s->conn, "SELECT count(*) FROM _prisma_migrations"), 2);
+    EXPECT_EQ(Int(s->conn(), "SELECT count(*) FROM _prisma_migrations"), 2);
   }
 }
 
 TEST_P(BuildCrashTest, ProgressIsReportedWhileTheBuildRuns) {
-  std::unique_ptr<Scratch> s = FromTemplate("progress");
+  std::unique_ptr<testing::TestDatabase> s = FromTemplate("progress");
   ASSERT_TRUE(s);
   RunResult r = RunLockstep(
       {"deploy", dir_.string(), "--database", s->url(), "--progress-interval", "100ms"});
@@ -325,21 +304,21 @@ TEST_P(BuildCrashTest, ProgressIsReportedWhileTheBuildRuns) {
 }
 
 TEST_P(BuildCrashTest, ServerTerminatingTheDeployersBackendThenRerun) {
-  std::unique_ptr<Scratch> s = FromTemplate("term");
+  std::unique_ptr<testing::TestDatabase> s = FromTemplate("term");
   ASSERT_TRUE(s);
   Child child({"deploy", dir_.string(), "--database", s->url()});
-  const int pid = WaitForBuildPhase(*s->conn, s->name, "building index", child);
+  const int pid = WaitForBuildPhase(s->conn(), s->name(), "building index", child);
   ASSERT_NE(pid, 0) << child.Wait().all();
-  ASSERT_EQ(Scalar(*s->conn, "SELECT pg_terminate_backend(" + std::to_string(pid) + ")"), "t");
+  ASSERT_EQ(Scalar(s->conn(), "SELECT pg_terminate_backend(" + std::to_string(pid) + ")"), "t");
   RunResult r = child.Wait();
   EXPECT_EQ(r.exit_code, exit_code::kDatabase) << r.all();
   EXPECT_NE(r.err.find("connection to the server was lost"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("1_idx/migration.sql:1:1"), std::string::npos) << r.err;
-  EXPECT_EQ(BlockingRows(*s->conn), 0);
+  EXPECT_EQ(BlockingRows(s->conn()), 0);
   RunResult rerun = RunLockstep({"deploy", dir_.string(), "--database", s->url()});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.all();
-  EXPECT_EQ(InvalidIndexes(*s->conn), 0);
-  EXPECT_EQ(Int(*s->conn, "SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL"),
+  EXPECT_EQ(InvalidIndexes(s->conn()), 0);
+  EXPECT_EQ(Int(s->conn(), "SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL"),
             2);
 }
 

@@ -159,31 +159,10 @@ class ExpandContractCrashTest : public testing::PgTest {
     EXPECT_EQ(r.all().find(server().password()), std::string::npos) << "password printed";
     return r;
   }
-  // A database on the shared server, dropped on destruction.
-  struct Scratch {
-    db::EmbeddedServer* server;
-    std::string name;
-    std::optional<db::Connection> conn;
-    ~Scratch() {
-      conn.reset();
-      server->DropDatabase(name);
-    }
-    std::string url() const { return server->url(name); }
-  };
-  // `from` a template database (which must have no session while it is copied).
-  std::unique_ptr<Scratch> NewScratch(const std::string& label,
-                                      const std::string& from = "template0") {
-    auto s = std::make_unique<Scratch>();
-    s->server = &server();
-    s->name = "eccrash" + std::to_string(getpid()) + "_" + label;
-    Status made = server().CreateDatabase(s->name, from);
-    EXPECT_TRUE(made.ok()) << made.ToString();
-    if (!made.ok()) return nullptr;
-    db::DbResult<db::Connection> c = db::Connect(server().socket_conninfo(s->name));
-    EXPECT_TRUE(c.ok());
-    if (!c.ok()) return nullptr;
-    s->conn.emplace(std::move(*c));
-    return s;
+  // A database on the shared server, dropped on destruction; `from` a template database.
+  std::unique_ptr<testing::TestDatabase> NewScratch(const std::string& label,
+                                                    const std::string& from = "template0") {
+    return testing::ScratchDatabase(server(), label, from);
   }
   // A copy of the project `from` (migrations and held contract), which release then changes.
   fs::path Copy(const std::string& label, const std::string& from = "fixed") {
@@ -212,9 +191,9 @@ class ExpandContractCrashTest : public testing::PgTest {
         std::count_if(parsed.statements.begin(), parsed.statements.end(),
                       [](const sql::Statement& s) { return s.kind != sql::Kind::kTransaction; }));
   }
-  std::string Dump(const Scratch& d) {
+  std::string Dump(const testing::TestDatabase& d) {
     const std::optional<std::string> dump =
-        PgDumpSchema(major(), server().socket_dir().string(), server().port(), d.name);
+        PgDumpSchema(major(), server().socket_dir().string(), server().port(), d.name());
     return dump.value_or("no pg_dump for PostgreSQL " + std::to_string(major()));
   }
   // Waits until the killed deployer's backend is gone: it holds the migration lock until the
@@ -229,8 +208,9 @@ class ExpandContractCrashTest : public testing::PgTest {
     }
   }
   // The end state every run must reach, whatever was killed on the way.
-  void ExpectFinalState(Scratch& d, const fs::path& migrations, const std::string& expected_dump) {
-    db::Connection& c = *d.conn;
+  void ExpectFinalState(testing::TestDatabase& d, const fs::path& migrations,
+                        const std::string& expected_dump) {
+    db::Connection& c = d.conn();
     EXPECT_EQ(Dump(d), expected_dump);
     EXPECT_EQ(Scalar(c, "SELECT count(*) FROM \"Member\""), std::to_string(kRows));
     EXPECT_EQ(Scalar(c, "SELECT count(*) FROM \"Member\" WHERE \"visits\" <> 1"), "0")
@@ -277,15 +257,15 @@ TEST_F(ExpandContractCrashTest, KillNineAtNamedPointsOfAFixedTypeChangeAndRename
 
   // A clean run: deploy, release the contract, deploy. The database and project between the
   // release and the last deploy are kept as the starting point of the contract's kill points.
-  std::unique_ptr<Scratch> expanded = NewScratch("expanded");
+  std::unique_ptr<testing::TestDatabase> expanded = NewScratch("expanded");
   ASSERT_TRUE(expanded);
   const fs::path released = Copy("released");
   RunResult r = Run({"deploy", released.string(), "--database", expanded->url()});
   ASSERT_EQ(r.exit_code, 0) << r.all();
   r = Run({"contract", "release", released.string(), "--all", "--database", expanded->url()});
   ASSERT_EQ(r.exit_code, 0) << r.all();
-  expanded->conn.reset();  // a template has no session
-  std::unique_ptr<Scratch> clean = NewScratch("clean", expanded->name);
+  expanded->Disconnect();  // a template has no session
+  std::unique_ptr<testing::TestDatabase> clean = NewScratch("clean", expanded->name());
   ASSERT_TRUE(clean);
   r = Run({"deploy", released.string(), "--database", clean->url()});
   ASSERT_EQ(r.exit_code, 0) << r.all();
@@ -299,7 +279,8 @@ TEST_F(ExpandContractCrashTest, KillNineAtNamedPointsOfAFixedTypeChangeAndRename
     SCOPED_TRACE(p.migration + " #" + std::to_string(p.n) + ": " + p.what);
     const std::string label = "kill" + std::to_string(kills);
     const bool contract = p.phase == Phase::kContract;
-    std::unique_ptr<Scratch> d = NewScratch(label, contract ? expanded->name : "template0");
+    std::unique_ptr<testing::TestDatabase> d =
+        NewScratch(label, contract ? expanded->name() : "template0");
     ASSERT_TRUE(d);
     const fs::path dir = Copy(label, contract ? "released" : "fixed");
     const std::vector<std::string> deploy = {"deploy", dir.string(), "--database", d->url()};
@@ -311,10 +292,11 @@ TEST_F(ExpandContractCrashTest, KillNineAtNamedPointsOfAFixedTypeChangeAndRename
     ASSERT_EQ(killed.signal, SIGKILL) << "not killed at boundary " << n << " of " << name << "\n"
                                       << killed.all();
     ++kills;
-    WaitForDeployerBackends(*d->conn);
-    EXPECT_EQ(Scalar(*d->conn, "SELECT " + p.state), "t") << "the kill did not land where it says\n"
-                                                          << killed.all();
-    EXPECT_EQ(Scalar(*d->conn,
+    WaitForDeployerBackends(d->conn());
+    EXPECT_EQ(Scalar(d->conn(), "SELECT " + p.state), "t")
+        << "the kill did not land where it says\n"
+        << killed.all();
+    EXPECT_EQ(Scalar(d->conn(),
                      "SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NULL AND "
                      "rolled_back_at IS NULL"),
               "0")

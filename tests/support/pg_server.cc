@@ -118,15 +118,27 @@ Result<std::unique_ptr<TestDatabase>> TestDatabase::Create(int major, std::strin
 }
 
 Result<std::unique_ptr<TestDatabase>> TestDatabase::CreateOn(db::EmbeddedServer* server,
-                                                             std::string_view label) {
+                                                             std::string_view label,
+                                                             std::string_view from_template) {
   std::unique_ptr<TestDatabase> db(new TestDatabase());
   db->server_ = server;
   db->name_ = DatabaseName(label);
-  if (Status s = db->server_->CreateDatabase(db->name_); !s.ok()) return s;
+  if (Status s = db->server_->CreateDatabase(db->name_, std::string(from_template)); !s.ok())
+    return s;
   db::DbResult<db::Connection> conn = db::Connect(db->socket_conninfo());
   if (!conn.ok()) return conn.status();
   db->conn_.emplace(std::move(conn).value());
   return db;
+}
+
+std::unique_ptr<TestDatabase> ScratchDatabase(db::EmbeddedServer& server, std::string_view label,
+                                              std::string_view from_template) {
+  Result<std::unique_ptr<TestDatabase>> d = TestDatabase::CreateOn(&server, label, from_template);
+  if (!d.ok()) {
+    ADD_FAILURE() << "cannot create database " << label << ": " << d.status().ToString();
+    return nullptr;
+  }
+  return std::move(d).value();
 }
 
 TestDatabase::~TestDatabase() {

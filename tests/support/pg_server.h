@@ -53,9 +53,11 @@ class TestDatabase {
  public:
   // `label` (e.g. the test name) becomes part of the database name, for reading server logs.
   static Result<std::unique_ptr<TestDatabase>> Create(int major, std::string_view label = {});
-  // The same on a given server, e.g. SharedPrimaryStandby()'s primary.
-  static Result<std::unique_ptr<TestDatabase>> CreateOn(db::EmbeddedServer* server,
-                                                        std::string_view label = {});
+  // The same on a given server, e.g. SharedPrimaryStandby()'s primary, copied from
+  // `from_template` (a database with no session while it is copied: see Disconnect).
+  static Result<std::unique_ptr<TestDatabase>> CreateOn(
+      db::EmbeddedServer* server, std::string_view label = {},
+      std::string_view from_template = "template0");
   ~TestDatabase();
 
   db::EmbeddedServer& server() { return *server_; }
@@ -69,6 +71,8 @@ class TestDatabase {
   db::Connection& conn() { return *conn_; }
   // Another connection, e.g. to hold a lock while conn() waits.
   db::DbResult<db::Connection> Connect() const { return db::Connect(socket_conninfo()); }
+  // Closes conn(), e.g. before the database is used as a template (which must have no session).
+  void Disconnect() { conn_.reset(); }
 
  private:
   TestDatabase() = default;
@@ -76,6 +80,11 @@ class TestDatabase {
   std::string name_;
   std::optional<db::Connection> conn_;
 };
+
+// TestDatabase::CreateOn for a test that makes several databases: a failure is reported to the
+// running test (ADD_FAILURE) and gives null.
+std::unique_ptr<TestDatabase> ScratchDatabase(db::EmbeddedServer& server, std::string_view label,
+                                              std::string_view from_template = "template0");
 
 // A fixture giving each test a fresh database on major() (kDefaultPgMajor unless overridden).
 // SetUp fails the test when the server cannot start or the database cannot be made.
