@@ -15,6 +15,9 @@
 # than the 5 s lock_timeout its migration sets for itself). JSON and charts go to
 # DOWNTIME_OUT (default BUILD_DIR/downtime). DOWNTIME_ONLY="name ..." runs only the named
 # scenarios (and neither the standby nor the lag bench).
+# A scenario folder bench/downtime/<name>/prisma/migrations holds its pending migration; the
+# history they share (0_init, migration_lock.toml) is in bench/downtime/_base and is copied under
+# each scenario's own folders into a temporary project (a scenario's own 0_init replaces it).
 # Last, the standby scenario (issue 14): BUILD_DIR/bench/bench_standby (bench/standby_bench.cc), a
 # primary with a real hot standby, 200k rows, 4 readers and a 6 s report on the standby, naive
 # versus `lockstep deploy --replica`, the standby readers' longest stall (DOWNTIME_STANDBY_ROWS).
@@ -33,6 +36,19 @@ report=${DOWNTIME_REPORT:-5}
 out=${DOWNTIME_OUT:-$build/downtime}
 mkdir -p "$out"
 [[ -x $bin ]] || { echo "bench/downtime: $bin not found (make build first)"; exit 2; }
+projects=$(mktemp -d)
+trap 'rm -rf "$projects"' EXIT
+
+# The project verify runs for a scenario folder: the shared history under the scenario's own.
+project() {
+  local src=$here/$1 dst=$projects/$(basename "$1")
+  [[ -d $src/prisma/migrations && $1 == bench/downtime/* ]] || { echo "$src"; return; }
+  mkdir -p "$dst/prisma"
+  cp -r "$here/bench/downtime/_base/prisma/migrations" "$dst/prisma/"
+  [[ -e $src/prisma/migrations/0_init ]] && rm -rf "$dst/prisma/migrations/0_init"
+  cp -r "$src/prisma/migrations/." "$dst/prisma/migrations/"
+  echo "$dst"
+}
 
 # name | migrations | extra verify arguments
 scenarios=(
@@ -63,7 +79,7 @@ for s in "${scenarios[@]}"; do
   [[ -z ${DOWNTIME_ONLY:-} || " $DOWNTIME_ONLY " == *" $name "* ]] || continue
   json=$out/$name.json
   # shellcheck disable=SC2086  # args are words on purpose
-  (cd "$here" && "$bin" verify "$path" $args --duration "$duration" --format json --quiet \
+  (cd "$here" && "$bin" verify "$(project "$path")" $args --duration "$duration" --format json --quiet \
      --chart "$out/$name.svg" >"$json" 2>"$out/$name.log")
   rc=$?
   if [[ $rc -ge 2 || ! -s $json ]]; then
