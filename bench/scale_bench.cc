@@ -7,12 +7,17 @@
 //  2. File size: one file of a Prisma-like mix (comment, SET DEFAULT, COMMENT ON) of S megabytes.
 //  3. History: a small new migration folder linted (and planned) alone, next to H earlier folders
 //     of HISTORY_STMTS statements each, which are replayed as its history.
+//  4. Migrations: a whole project of M small folders linted and planned, each creating a table
+//     and changing the one before it (a live table, so plan asks fix about every folder, with a
+//     catalog that grows with the history; plan copied it once per statement and went
+//     quadratic).
 // For `lockstep lint`, `lockstep plan` and (where a real server accepts the file in one
 // transaction) `lockstep deploy` against a throwaway PostgreSQL, each row prints the wall time,
 // the peak RSS and the peak RSS over the input's size; then lint/plan in time and memory; after
 // each sweep, the growth of the time per doubling (about 2.0 when linear, 4.0 when quadratic).
 //   bench_scale  env: SIZES="10000 20000 40000 80000 160000"  DEPLOY_SIZES="10000 20000 40000"
 //                     FILE_MB="6.25 12.5 25 50"  HISTORY="2 4 8 16"  HISTORY_STMTS=20000
+//                     MIGRATIONS="250 500 1000 2000"
 //                     LOCKSTEP_BIN=<binary>   (an empty list skips its sweep; an empty
 //                     DEPLOY_SIZES also skips deploy in the file-size sweep)
 // Not a Google Benchmark: each figure is one external process, timed once.
@@ -275,6 +280,7 @@ int main() {
   const std::vector<double> file_mb = List<double>("FILE_MB", "6.25 12.5 25 50");
   const std::vector<int> history = List<int>("HISTORY", "2 4 8 16");
   const std::vector<int> history_stmts = List<int>("HISTORY_STMTS", "20000");
+  const std::vector<int> migrations = List<int>("MIGRATIONS", "250 500 1000 2000");
 
   std::unique_ptr<lockstep::db::EmbeddedServer> server;
   if (!deploy_sizes.empty()) {
@@ -349,6 +355,47 @@ int main() {
       WriteStatements(small / "migration.sql", Mixed, 10, 0);
       sweep.Row(std::to_string(h), bytes, small.string(), project, false);
       done.push_back(h);
+    }
+    sweep.Growth(done, {});
+  }
+
+  if (!migrations.empty()) {
+    std::printf(
+        "4. A project of M folders, linted and planned whole: each creates a table (6 columns,\n"
+        "   an index) and adds a column, an index and a foreign key to the one before it\n");
+    sweep.Header("folders");
+    std::vector<double> done;
+    for (int m : migrations) {
+      fs::remove_all(root);
+      size_t bytes = 0;
+      char name[64];
+      for (int k = 0; k < m; ++k) {
+        std::snprintf(name, sizeof name, "20260102%06d_step", k);
+        const std::string t = "t" + std::to_string(k), prev = "t" + std::to_string(k - 1);
+        std::string sql = "CREATE TABLE \"" + t +
+                          "\" (\"id\" SERIAL NOT NULL, \"a\" TEXT, \"b\" INTEGER, \"c\" "
+                          "TIMESTAMP(3), \"d\" BOOLEAN NOT NULL DEFAULT false, \"e\" TEXT,\n"
+                          "  CONSTRAINT \"" +
+                          t +
+                          "_pkey\" PRIMARY KEY (\"id\"));\n"
+                          "CREATE INDEX \"" +
+                          t + "_a_idx\" ON \"" + t + "\"(\"a\");\n";
+        if (k > 0)
+          sql += "ALTER TABLE \"" + prev +
+                 "\" ADD COLUMN \"next\" INTEGER;\n"
+                 "CREATE INDEX \"" +
+                 prev + "_next_idx\" ON \"" + prev +
+                 "\"(\"next\");\n"
+                 "ALTER TABLE \"" +
+                 prev + "\" ADD CONSTRAINT \"" + prev +
+                 "_next_fkey\" FOREIGN KEY (\"next\") REFERENCES \"" + t +
+                 "\"(\"id\") ON DELETE SET NULL ON UPDATE CASCADE;\n";
+        WriteFile(Migrations(root) / name / "migration.sql", sql);
+        bytes += sql.size();
+      }
+      WriteFile(Migrations(root) / "migration_lock.toml", "provider = \"postgresql\"\n");
+      sweep.Row(std::to_string(m), bytes, project, project, false);
+      done.push_back(m);
     }
     sweep.Growth(done, {});
   }
