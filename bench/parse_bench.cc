@@ -14,6 +14,7 @@
 
 #include "analysis/history.h"
 #include "sql/parser.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace {
 

@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "base/process.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::db {
 namespace fs = std::filesystem;

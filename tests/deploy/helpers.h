@@ -23,6 +23,7 @@
 
 #include "db/connection.h"
 #include "migrations/checksum.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 extern char** environ;
 

@@ -19,6 +19,7 @@
 
 #include "fix/planner.h"
 #include "fix/writer.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::fixtest {
 

@@ -16,6 +16,7 @@
 #include "migrations/contract.h"
 #include "sql/parser.h"
 #include "support/pg_server.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "analysis/history.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::locks {
 namespace {

@@ -10,6 +10,7 @@
 #include "analysis/history.h"
 #include "locks/lock_model.h"
 #include "sql/parser.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::locks {
 namespace {

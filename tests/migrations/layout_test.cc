@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "migrations/checksum.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::migrations {
 namespace {

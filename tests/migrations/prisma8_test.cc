@@ -6,6 +6,7 @@
 
 #include "base/source.h"
 #include "migrations/layout.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::migrations {
 namespace {

@@ -17,6 +17,7 @@
 #include "migrations/layout.h"
 #include "rules/rule.h"
 #include "support/corpus.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::testing {
 namespace {

@@ -13,6 +13,7 @@
 #include "rule_case.h"
 #include "rules/rule.h"
 #include "sql/parser.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::testing {
 namespace {

@@ -19,6 +19,7 @@
 
 #include "rule_case.h"
 #include "support/corpus.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::testing {
 namespace {

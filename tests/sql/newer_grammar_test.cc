@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sql/parser.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::sql {
 namespace {

@@ -16,6 +16,7 @@
 #include "support/pg_server.h"
 #include "trace/prepared_server.h"
 #include "trace/trace.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::trace {
 namespace {

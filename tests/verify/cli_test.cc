@@ -24,6 +24,7 @@
 
 #include "base/printable.h"
 #include "support/pg_server.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep {
 namespace {
