@@ -115,6 +115,11 @@ class Catalog {
   void ContinueMigration(const std::string& name);
   // Updates the model with the effect of one statement (unknown statements leave it unchanged).
   void Apply(const sql::Statement& s);
+  // False when Apply(s) is sure to leave the model as it is: a SELECT, UPDATE or CALL whose
+  // called routines (those the history created) run only such statements, a DO block of only
+  // such statements. True for everything else (which may still change nothing). Lets a caller
+  // that would copy the catalog before applying skip the copy.
+  bool Changes(const sql::Statement& s) const;
 
   // Fills in the schema of an unqualified name.
   sql::QName Resolve(const sql::QName& q) const;
@@ -162,6 +167,7 @@ class Catalog {
   static std::string SignatureKey(const Index& ix) {
     return SignatureKey(ix.Signature(), ix.unique);
   }
+  bool Changes(const sql::Statement& s, int call_depth) const;
   Table* MutableTable(const sql::QName& q);
   void AddIndex(Index ix);
   // Every change to indexes_ goes through these four, which keep indexes_by_table_ and
