@@ -494,7 +494,8 @@ void Catalog::Apply(const sql::Statement& s) {
       for (const sql::Statement& b : s.body) Apply(b);
       break;
     case K::kCreateFunction:
-      if (!s.type_name.name.empty()) functions_[Key(Resolve(s.type_name))] = s;
+      if (!s.type_name.name.empty())
+        functions_[Key(Resolve(s.type_name))] = std::make_shared<const sql::Statement>(s);
       break;
     case K::kCreateSequence:
       if (!s.table.name.empty()) sequences_.emplace(Key(Resolve(s.table)), current_migration_);
@@ -534,7 +535,7 @@ void Catalog::Apply(const sql::Statement& s) {
 
 const sql::Statement* Catalog::FindFunction(const sql::QName& q) const {
   auto it = functions_.find(Key(Resolve(q)));
-  return it == functions_.end() ? nullptr : &it->second;
+  return it == functions_.end() ? nullptr : it->second.get();
 }
 
 void Catalog::ApplyCreateTable(const sql::Statement& s) {

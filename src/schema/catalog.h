@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -205,7 +206,9 @@ class Catalog {
   // comparing it with each index of its table made many indexes on one table quadratic.
   std::unordered_map<std::string, std::set<std::string>> indexes_by_signature_;
   std::map<std::string, Enum> enums_;
-  std::map<std::string, sql::Statement> functions_;
+  // Shared, never changed once stored: a routine's statement (with the statements of its body)
+  // is large, and the lock model copies the catalog to replay a DO block or a call.
+  std::map<std::string, std::shared_ptr<const sql::Statement>> functions_;
   // Sequences (key -> name of the migration that created it): their locks need an origin.
   std::map<std::string, std::string> sequences_;
   std::map<std::string, sql::QName> statistics_;  // statistics object -> its table
