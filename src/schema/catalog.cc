@@ -378,6 +378,31 @@ void Catalog::AddConstraint(Table& t, const sql::Constraint& c,
   t.constraints.push_back(std::move(out));
 }
 
+bool Catalog::Changes(const sql::Statement& s) const { return Changes(s, 0); }
+
+bool Catalog::Changes(const sql::Statement& s, int call_depth) const {
+  switch (s.kind) {
+    case sql::Kind::kDo:
+      return std::any_of(s.body.begin(), s.body.end(),
+                         [&](const sql::Statement& b) { return Changes(b, call_depth); });
+    case sql::Kind::kCall:
+    case sql::Kind::kSelect:
+    case sql::Kind::kUpdate:
+      // Apply changes the model for these only through the bodies of the routines they call
+      // that the history created. Past Apply's depth, say "may change": never wrong.
+      if (call_depth >= kMaxCallDepth) return true;
+      for (const sql::QName& f : s.calls) {
+        const sql::Statement* fn = FindFunction(f);
+        if (!fn) continue;
+        for (const sql::Statement& b : fn->body)
+          if (Changes(b, call_depth + 1)) return true;
+      }
+      return false;
+    default:
+      return true;
+  }
+}
+
 void Catalog::Apply(const sql::Statement& s) {
   using K = sql::Kind;
   switch (s.kind) {
@@ -469,7 +494,8 @@ void Catalog::Apply(const sql::Statement& s) {
       for (const sql::Statement& b : s.body) Apply(b);
       break;
     case K::kCreateFunction:
-      if (!s.type_name.name.empty()) functions_[Key(Resolve(s.type_name))] = s;
+      if (!s.type_name.name.empty())
+        functions_[Key(Resolve(s.type_name))] = std::make_shared<const sql::Statement>(s);
       break;
     case K::kCreateSequence:
       if (!s.table.name.empty()) sequences_.emplace(Key(Resolve(s.table)), current_migration_);
@@ -509,7 +535,7 @@ void Catalog::Apply(const sql::Statement& s) {
 
 const sql::Statement* Catalog::FindFunction(const sql::QName& q) const {
   auto it = functions_.find(Key(Resolve(q)));
-  return it == functions_.end() ? nullptr : &it->second;
+  return it == functions_.end() ? nullptr : it->second.get();
 }
 
 void Catalog::ApplyCreateTable(const sql::Statement& s) {

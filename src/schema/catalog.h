@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -115,6 +116,11 @@ class Catalog {
   void ContinueMigration(const std::string& name);
   // Updates the model with the effect of one statement (unknown statements leave it unchanged).
   void Apply(const sql::Statement& s);
+  // False when Apply(s) is sure to leave the model as it is: a SELECT, UPDATE or CALL whose
+  // called routines (those the history created) run only such statements, a DO block of only
+  // such statements. True for everything else (which may still change nothing). Lets a caller
+  // that would copy the catalog before applying skip the copy.
+  bool Changes(const sql::Statement& s) const;
 
   // Fills in the schema of an unqualified name.
   sql::QName Resolve(const sql::QName& q) const;
@@ -162,6 +168,7 @@ class Catalog {
   static std::string SignatureKey(const Index& ix) {
     return SignatureKey(ix.Signature(), ix.unique);
   }
+  bool Changes(const sql::Statement& s, int call_depth) const;
   Table* MutableTable(const sql::QName& q);
   void AddIndex(Index ix);
   // Every change to indexes_ goes through these four, which keep indexes_by_table_ and
@@ -199,7 +206,9 @@ class Catalog {
   // comparing it with each index of its table made many indexes on one table quadratic.
   std::unordered_map<std::string, std::set<std::string>> indexes_by_signature_;
   std::map<std::string, Enum> enums_;
-  std::map<std::string, sql::Statement> functions_;
+  // Shared, never changed once stored: a routine's statement (with the statements of its body)
+  // is large, and the lock model copies the catalog to replay a DO block or a call.
+  std::map<std::string, std::shared_ptr<const sql::Statement>> functions_;
   // Sequences (key -> name of the migration that created it): their locks need an origin.
   std::map<std::string, std::string> sequences_;
   std::map<std::string, sql::QName> statistics_;  // statistics object -> its table

@@ -68,5 +68,30 @@ TEST(RoutineLocks, StaticStatementsOfABlockSeeWhatTheBlockCreated) {
   EXPECT_EQ(LockOn(e[0], "n")->origin, schema::Origin::kThisMigration);
 }
 
+// DROP INDEX locks the index's table only when the catalog knows the index: here only when the
+// scratch catalog kept what the earlier call or statement created.
+TEST(RoutineLocks, ALaterCallSeesWhatAnEarlierCallOfTheStatementCreated) {
+  auto e = AnalyzeAfter(
+      "CREATE TABLE t (id int, a int);\n"
+      "CREATE FUNCTION index_a() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE INDEX t_a ON t "
+      "(a); END $$;\n"
+      "CREATE FUNCTION drop_a() RETURNS void LANGUAGE plpgsql AS $$ BEGIN DROP INDEX t_a; END $$;",
+      "SELECT index_a(), drop_a();");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_FALSE(SaysUnknown(e[0]));
+  ASSERT_NE(LockOn(e[0], "t"), nullptr);
+  EXPECT_EQ(LockOn(e[0], "t")->mode, LockMode::kAccessExclusive);
+}
+
+TEST(RoutineLocks, AQueryBetweenTwoChangesOfABlockKeepsTheFirstForTheSecond) {
+  auto e = AnalyzeAfter("CREATE TABLE t (id int, a int);",
+                        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_class) THEN CREATE INDEX t_a "
+                        "ON t (a); END IF; PERFORM count(*) FROM t; DROP INDEX t_a; END $$;");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_FALSE(SaysUnknown(e[0]));
+  ASSERT_NE(LockOn(e[0], "t"), nullptr);
+  EXPECT_EQ(LockOn(e[0], "t")->mode, LockMode::kAccessExclusive);
+}
+
 }  // namespace
 }  // namespace lockstep::locks
