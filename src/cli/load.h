@@ -33,7 +33,8 @@ struct AppliedState {
   std::optional<std::string> marker_hash;
 };
 
-// Reads it over `conn`, read-only; a missing table or schema is nothing applied.
+// Reads it over `conn`, in a READ ONLY transaction of its own with a statement_timeout and a
+// lock_timeout; a missing table or schema is nothing applied.
 db::DbResult<AppliedState> ReadAppliedState(db::Connection& conn);
 
 // How many of `pending` (in execution order), from the first, `applied` records: Prisma 5-7

@@ -343,9 +343,12 @@ std::vector<size_t> LaterInSameTransaction(const Context& ctx) {
 std::vector<TransactionStatement> EarlierMigrationsInSameTransaction(const Context& ctx) {
   std::vector<TransactionStatement> out;
   if (!ctx.tx.statements) return out;
+  // The earlier migrations' statements come first: stop at the current migration's.
   const std::vector<TransactionStatement>& all = *ctx.tx.statements;
-  for (size_t i = 0; i < ctx.tx.statement_count && i < all.size(); ++i)
-    if (all[i].migration != &ctx.migration()) out.push_back(all[i]);
+  for (size_t i = 0; i < ctx.tx.statement_count && i < all.size(); ++i) {
+    if (all[i].migration == &ctx.migration()) break;
+    out.push_back(all[i]);
+  }
   return out;
 }
 
