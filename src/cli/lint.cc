@@ -110,45 +110,15 @@ Result<std::set<std::string>> FilesAddedSince(const std::string& ref, const fs::
   return out;
 }
 
-// Names of the migrations that `_prisma_migrations` records as applied (finished, not rolled back).
-// Also sets `server_major` to the server's PostgreSQL major.
-// What the target database says is applied.
-struct AppliedState {
-  std::set<std::string> names;  // Prisma 5-7: finished, not rolled back, in _prisma_migrations
-  // Prisma 8: the contract hash prisma_contract.marker records (the `to` of the last package
-  // applied); nullopt when the database has no marker.
-  std::optional<std::string> marker_hash;
-};
-
+// What the database at `url` records as applied (ReadAppliedState). Also sets `server_major` to
+// the server's PostgreSQL major.
 db::DbResult<AppliedState> AppliedMigrations(const std::string& url, int& server_major) {
   db::DbResult<db::ConnInfo> info = db::ParseUrl(url);
   if (!info.ok()) return info.error();
   db::DbResult<db::Connection> conn = db::Connect(*info);
   if (!conn.ok()) return conn.error();
   server_major = conn->server_version_num() / 10000;
-  // No table (42P01) or, for the marker, no schema (3F000) yet: nothing applied.
-  auto missing = [](const db::DbError& e) {
-    return e.sqlstate == "42P01" || e.sqlstate == "3F000";
-  };
-  AppliedState out;
-  db::DbResult<db::Rows> rows = conn->Exec(
-      "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND "
-      "rolled_back_at IS NULL");
-  if (rows.ok()) {
-    for (size_t i = 0; i < rows->size(); ++i)
-      if (auto v = rows->Value(i, "migration_name")) out.names.insert(*v);
-  } else if (!missing(rows.error())) {
-    return rows.error();
-  }
-  // As Prisma 8's PostgreSQL adapter reads it: the row with id 1.
-  db::DbResult<db::Rows> marker =
-      conn->Exec("SELECT core_hash FROM prisma_contract.marker WHERE id = 1");
-  if (marker.ok()) {
-    if (marker->size() > 0) out.marker_hash = marker->Value(0, "core_hash");
-  } else if (!missing(marker.error())) {
-    return marker.error();
-  }
-  return out;
+  return ReadAppliedState(*conn);
 }
 
 struct Candidate {
@@ -163,27 +133,23 @@ struct Group {
 };
 
 // Prisma 8: the packages up to the one whose migration.json `to` is the contract hash of the
-// database's marker are applied, the rest pending. A hash no package leads to (the database was
-// signed or updated outside the packages) is said in a warning, and every package is linted.
-void SkipAppliedPackages(Group& g, const std::optional<std::string>& marker_hash) {
-  if (!marker_hash) return;
-  size_t applied = 0;  // how many packages, from the first, are applied
-  bool any = false;
-  for (size_t i = 0; i < g.items.size(); ++i) {
-    const migrations::Migration& m = g.items[i].migration;
-    if (m.kind != migrations::MigrationKind::kPrisma8Package) continue;
-    any = true;
-    if (m.prisma8_to_hash == marker_hash) applied = i + 1;
-  }
-  if (!any) return;
-  if (applied == 0) {
+// database's marker are applied, the rest pending (AppliedPrefix). A hash no package leads to (the
+// database was signed or updated outside the packages) is said in a warning, and every package is
+// linted.
+void SkipAppliedPackages(Group& g, const AppliedState& applied) {
+  if (!applied.marker_hash) return;
+  std::vector<const migrations::Migration*> items;
+  for (const Candidate& c : g.items) items.push_back(&c.migration);
+  bool unknown = false;
+  const size_t applied_count = AppliedPrefix(items, applied, &unknown);
+  if (unknown) {
     std::fprintf(stderr,
                  "%s: warning: the database's prisma_contract.marker is at contract %s, which no "
                  "package's migration.json names as its \"to\": linting every package\n",
-                 EscapeControl(g.directory).c_str(), EscapeControl(*marker_hash).c_str());
+                 EscapeControl(g.directory).c_str(), EscapeControl(*applied.marker_hash).c_str());
     return;
   }
-  for (size_t i = 0; i < applied; ++i) g.items[i].lint = false;
+  for (size_t i = 0; i < applied_count; ++i) g.items[i].lint = false;
 }
 
 // Turns the discovered migrations into groups: a migrations directory is linted whole; a single
@@ -434,7 +400,7 @@ int Lint(const Args& args) {
     }
     for (Group& g : *groups) {
       for (Candidate& c : g.items) c.lint = c.lint && !applied->names.count(c.migration.name);
-      SkipAppliedPackages(g, applied->marker_hash);
+      SkipAppliedPackages(g, *applied);
     }
     target = *db::ParseUrl(url);  // parsed by AppliedMigrations already
     // Neither --pg-version nor lockstep.toml: a server newer than the default is the target (up

@@ -10,31 +10,106 @@
 namespace lockstep::cli {
 namespace fs = std::filesystem;
 
-Result<LoadedMigrations> LoadForAnalysis(const std::vector<std::string>& paths) {
-  Result<migrations::MigrationSet> set = migrations::Discover(paths);
-  if (!set.ok()) return set.status();
-  for (const migrations::Note& n : set->notes) std::fprintf(stderr, "%s\n", n.ToString().c_str());
+db::DbResult<AppliedState> ReadAppliedState(db::Connection& conn) {
+  // One READ ONLY transaction with short timeouts, as for statistics: the database may be
+  // production's (found in .env), so the server refuses any write and nothing waits long behind
+  // a lock. A table (or the marker's schema) not there yet: nothing applied.
+  for (const char* sql : {"BEGIN TRANSACTION READ ONLY", "SET LOCAL statement_timeout = 5000",
+                          "SET LOCAL lock_timeout = 1000"}) {
+    db::DbResult<db::Rows> r = conn.Exec(sql);
+    if (!r.ok()) return r.error();
+  }
+  auto read = [&]() -> db::DbResult<AppliedState> {
+    db::DbResult<db::Rows> present = conn.Exec(
+        "SELECT (to_regclass('_prisma_migrations') IS NOT NULL)::text AS folders, "
+        "(to_regclass('prisma_contract.marker') IS NOT NULL)::text AS marker");
+    if (!present.ok()) return present.error();
+    AppliedState out;
+    if (present->Value(0, "folders") == "true") {
+      db::DbResult<db::Rows> rows = conn.Exec(
+          "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND "
+          "rolled_back_at IS NULL");
+      if (!rows.ok()) return rows.error();
+      for (size_t i = 0; i < rows->size(); ++i)
+        if (auto v = rows->Value(i, "migration_name")) out.names.insert(*v);
+    }
+    if (present->Value(0, "marker") == "true") {
+      // As Prisma 8's PostgreSQL adapter reads it: the row with id 1.
+      db::DbResult<db::Rows> marker =
+          conn.Exec("SELECT core_hash FROM prisma_contract.marker WHERE id = 1");
+      if (!marker.ok()) return marker.error();
+      if (marker->size() > 0) out.marker_hash = marker->Value(0, "core_hash");
+    }
+    return out;
+  };
+  db::DbResult<AppliedState> out = read();
+  db::DbResult<db::Rows> end = conn.Exec("ROLLBACK");
+  if (out.ok() && !end.ok()) return end.error();
+  return out;
+}
+
+size_t AppliedPrefix(const std::vector<const migrations::Migration*>& pending,
+                     const AppliedState& applied, bool* unknown_marker) {
+  if (unknown_marker) *unknown_marker = false;
+  size_t through_marker = 0;  // packages up to the marker's, counted from the first
+  bool any_package = false;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (pending[i]->kind != migrations::MigrationKind::kPrisma8Package) continue;
+    any_package = true;
+    if (applied.marker_hash && pending[i]->prisma8_to_hash == applied.marker_hash)
+      through_marker = i + 1;
+  }
+  if (any_package && applied.marker_hash && through_marker == 0 && unknown_marker)
+    *unknown_marker = true;
+  size_t n = 0;
+  while (n < pending.size() &&
+         (n < through_marker || (pending[n]->kind == migrations::MigrationKind::kPrismaFolder &&
+                                 applied.names.count(pending[n]->name))))
+    ++n;
+  return n;
+}
+
+LoadedMigrations LoadDiscovered(migrations::MigrationSet set, const AppliedState* applied) {
   LoadedMigrations out;
-  if (!set->sources.empty()) out.directory = set->sources[0].directory.string();
+  if (!set.sources.empty()) out.directory = set.sources[0].directory.string();
   const bool one_kind =
-      !set->sources.empty() && (set->sources[0].kind == migrations::LayoutKind::kPrismaFolder ||
-                                set->sources[0].kind == migrations::LayoutKind::kPrisma8Package);
-  if (set->sources.size() == 1 && one_kind && set->migrations.size() == 1) {
+      !set.sources.empty() && (set.sources[0].kind == migrations::LayoutKind::kPrismaFolder ||
+                               set.sources[0].kind == migrations::LayoutKind::kPrisma8Package);
+  if (set.sources.size() == 1 && one_kind && set.migrations.size() == 1) {
     // One folder: replay its siblings that sort before it.
-    const migrations::Migration& target = set->migrations[0];
-    Result<migrations::MigrationSet> dir = migrations::Discover(set->sources[0].directory.string());
+    const migrations::Migration& target = set.migrations[0];
+    Result<migrations::MigrationSet> dir = migrations::Discover(set.sources[0].directory.string());
     if (dir.ok()) {
       for (migrations::Migration& m : dir->migrations) {
         if (m.name >= target.name) break;
         out.migrations.push_back({m.name, m.sql_path.string(), std::move(m.sql)});
       }
     }
-    out.history_count = out.migrations.size();
   }
-  // What the PATHs name is pending, after the history: Prisma 8 runs all of it in one
-  // transaction.
+  // What the PATHs name and the database does not record as applied is pending, after the
+  // history: Prisma 8 runs all of it in one transaction, so which packages are applied must be
+  // known before the run's BEGIN and COMMIT are placed.
+  size_t applied_count = 0;
+  if (applied) {
+    std::vector<const migrations::Migration*> all;
+    for (const migrations::Migration& m : set.migrations) all.push_back(&m);
+    bool unknown_marker = false;
+    applied_count = AppliedPrefix(all, *applied, &unknown_marker);
+    if (unknown_marker)
+      std::fprintf(stderr,
+                   "%s: warning: the database's prisma_contract.marker is at contract %s, which "
+                   "no package's migration.json names as its \"to\": every package is pending\n",
+                   EscapeControl(out.directory).c_str(),
+                   EscapeControl(*applied->marker_hash).c_str());
+  }
+  for (size_t i = 0; i < applied_count; ++i) {
+    migrations::Migration& m = set.migrations[i];
+    out.migrations.push_back({m.name, m.sql_path.string(), std::move(m.sql)});
+  }
+  out.history_count = out.migrations.size();
   std::vector<migrations::Migration*> pending;
-  for (migrations::Migration& m : set->migrations) pending.push_back(&m);
+  for (size_t i = applied_count; i < set.migrations.size(); ++i)
+    pending.push_back(&set.migrations[i]);
   const std::vector<bool> continues = migrations::PlaceInOneRun(pending);
   for (size_t i = 0; i < pending.size(); ++i) {
     migrations::Migration& m = *pending[i];
@@ -146,9 +221,11 @@ Result<Project> LoadProject(const std::vector<std::string>& paths, const Project
   }
   Result<std::vector<std::string>> chosen = PathsOrConfigured(paths, flags.schema, p.config, ".");
   if (!chosen.ok()) return chosen.status();
-  Result<LoadedMigrations> loaded = LoadForAnalysis(*chosen);
-  if (!loaded.ok()) return loaded.status();
-  p.loaded = std::move(*loaded);
+  Result<migrations::MigrationSet> set = migrations::Discover(*chosen);
+  if (!set.ok()) return set.status();
+  for (const migrations::Note& n : set->notes) std::fprintf(stderr, "%s\n", n.ToString().c_str());
+  if (!set->sources.empty()) p.directory = set->sources[0].directory.string();
+  p.discovered = std::move(*set);
   return p;
 }
 

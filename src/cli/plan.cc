@@ -1,7 +1,8 @@
 // `lockstep plan`: for every statement of a migration, the locks PostgreSQL will take on which
 // relation, whether it rewrites or scans, whether it may run in a transaction, and what that
-// blocks. Pure analysis, unless a database is named (--database, DATABASE_URL): then each
-// statement also gets its tables' sizes there and a duration estimate (read-only, stats/).
+// blocks. Pure analysis, unless a database is named (--database, DATABASE_URL): then what it
+// records as applied is history, and each statement also gets its tables' sizes there and a
+// duration estimate (read-only, stats/).
 #include "plan/plan.h"
 
 #include <unistd.h>
@@ -100,7 +101,9 @@ int Plan(const Args& args) {
       "With a database (--database, else schema.prisma's directUrl/url or DATABASE_URL, as\n"
       "deploy finds it), each statement also shows the rows and bytes of the live tables it\n"
       "locks there and an estimate of its duration and of how long it blocks traffic, measured\n"
-      "read-only (docs/estimates.md). --no-database keeps plan offline.",
+      "read-only (docs/estimates.md), and the migrations it records as applied\n"
+      "(_prisma_migrations; Prisma 8: prisma_contract.marker) are history, not planned.\n"
+      "--no-database keeps plan offline.",
       args[0]};
   std::vector<std::string> paths;
   int pg_version = 15;
@@ -130,7 +133,6 @@ int Plan(const Args& args) {
     std::fprintf(stderr, "lockstep plan: %s\n", project.status().ToString().c_str());
     return exit_code::kUsage;
   }
-  LoadedMigrations* loaded = &project->loaded;
   // A database named on the command line must answer; one found in the project's configuration
   // (a production URL in .env, unreachable from here) must not stop an offline plan.
   const bool explicit_database = !database.empty();
@@ -144,7 +146,7 @@ int Plan(const Args& args) {
             ? ConfiguredDatasourceOf(project->config)
             : Result<std::optional<db::ConfiguredDatasource>>(project->config_error);
     Result<std::optional<db::MigrationUrl>> found =
-        configured.ok() ? FindProjectDatabase(loaded->directory, *configured)
+        configured.ok() ? FindProjectDatabase(project->directory, *configured)
                         : Result<std::optional<db::MigrationUrl>>(std::nullopt);
     if (!configured.ok())
       std::fprintf(stderr, "lockstep plan: note: no estimates: %s (--no-database skips this)\n",
@@ -158,16 +160,31 @@ int Plan(const Args& args) {
       source = (*found)->source;
     }
   }
-  // Without --pg-version, a database newer than the default says which PostgreSQL to plan for
-  // (its major, up to the newest lockstep models): a PostgreSQL 18 server gets 18's lock model.
-  if (!no_database && !database.empty() && app.count("--pg-version") == 0) {
+  // What the database records as applied is history, not planned (as lint --database): Prisma
+  // 5-7 folders in _prisma_migrations, Prisma 8 packages up to prisma_contract.marker's. Without
+  // --pg-version, a database newer than the default also says which PostgreSQL to plan for (its
+  // major, up to the newest lockstep models): a PostgreSQL 18 server gets 18's lock model. A
+  // database that cannot be read here is reported with the statistics below.
+  std::optional<AppliedState> applied;
+  if (!no_database && !database.empty()) {
     if (db::DbResult<db::ConnInfo> info = db::ParseUrl(database); info.ok()) {
       if (db::DbResult<db::Connection> conn = db::Connect(*info); conn.ok()) {
         const int major = conn->server_version_num() / 10000;
-        if (major > pg_version) pg_version = std::min(major, 18);
+        if (major > pg_version && app.count("--pg-version") == 0) pg_version = std::min(major, 18);
+        if (db::DbResult<AppliedState> state = ReadAppliedState(*conn); state.ok()) {
+          applied = std::move(*state);
+        } else {
+          std::fprintf(stderr,
+                       "lockstep plan: note: cannot read the applied migrations (%s): planning "
+                       "every migration\n",
+                       state.error().OneLine().c_str());
+        }
       }
     }
   }
+  LoadedMigrations loaded_migrations =
+      LoadDiscovered(std::move(project->discovered), applied ? &*applied : nullptr);
+  LoadedMigrations* loaded = &loaded_migrations;
   analysis::Options options;
   options.locks.pg_version = pg_version;
   options.parse.tokens = true;        // trims trailing comments from statement spans

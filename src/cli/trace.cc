@@ -54,7 +54,8 @@ int Trace(const Args& args) {
     std::fprintf(stderr, "lockstep trace: %s\n", project.status().ToString().c_str());
     return exit_code::kUsage;
   }
-  LoadedMigrations* loaded = &project->loaded;
+  LoadedMigrations loaded_migrations = LoadDiscovered(std::move(project->discovered), nullptr);
+  LoadedMigrations* loaded = &loaded_migrations;
   std::optional<db::ConnInfo> server;
   if (!url.empty()) {
     db::DbResult<db::ConnInfo> info = db::ParseUrl(url);

@@ -61,8 +61,11 @@ class TransactionTracker {
     }
     if (InTransaction()) {
       if (as.effect.transactional) Hold(as.effect.locks, s.begin, m);
+      if (!statements_) statements_ = std::make_shared<std::vector<rules::TransactionStatement>>();
+      statements_->push_back({&m, &s});
     } else {
       held_.clear();
+      statements_.reset();
     }
     Refresh();
   }
@@ -108,6 +111,7 @@ class TransactionTracker {
   void EndTransaction() {
     explicit_ = false;
     held_.clear();
+    statements_.reset();
     savepoints_.clear();
     local_lock_.reset();
     local_statement_.reset();
@@ -155,6 +159,8 @@ class TransactionTracker {
     state_.in_transaction = InTransaction();
     state_.explicit_block = explicit_;
     state_.held = held_;
+    state_.statements = statements_;
+    state_.statement_count = statements_ ? statements_->size() : 0;
     state_.lock_timeout_set = local_lock_.value_or(session_.lock);
     state_.statement_timeout_set = local_statement_.value_or(session_.statement);
   }
@@ -167,6 +173,9 @@ class TransactionTracker {
   std::optional<bool> local_statement_;
   std::vector<rules::HeldLock> held_;
   std::vector<std::vector<rules::HeldLock>> savepoints_;
+  // Appended to (never changed) while the transaction lasts: states already handed out keep
+  // their count (TransactionState::statements).
+  std::shared_ptr<std::vector<rules::TransactionStatement>> statements_;
   TransactionState state_;
 };
 

@@ -2,7 +2,9 @@
 // transaction block before PostgreSQL 12, and from 12 the new value cannot be used until the
 // transaction that added it commits ("unsafe use of new value"). With the whole file in one
 // transaction (BEGIN … COMMIT, or settings.assume_in_transaction as under Prisma's native engine),
-// a later statement using the value makes the migration fail.
+// a later statement using the value makes the migration fail. The packages of a Prisma 8 run are
+// one transaction too: a value added in one package and used in a later one fails the same way.
+// Each added value is reported at its first use only.
 #include "rules/common.h"
 #include "rules/registry.h"
 
@@ -21,6 +23,41 @@ std::optional<std::string> StringValue(std::string_view tok) {
   return s;
 }
 
+// The first SCONST token of `o` (a statement of `m`) whose value is `value`, or -1. The same
+// label added to (or created in) another enum, a comment or a trigger's argument is text, not a
+// use of the value.
+int UseOf(const analysis::AnalyzedMigration& m, const sql::Statement& o, const std::string& value) {
+  if (o.kind == sql::Kind::kAlterEnum || o.kind == sql::Kind::kCreateEnum ||
+      o.kind == sql::Kind::kComment || o.kind == sql::Kind::kCreateTrigger)
+    return -1;
+  const auto& toks = m.parsed.tokens;
+  const std::string_view text = m.source.text();
+  for (int i = o.first_token; i < o.last_token && i < static_cast<int>(toks.size()); ++i) {
+    if (toks[i].kind != "SCONST") continue;
+    const auto v = StringValue(text.substr(toks[i].begin, toks[i].end - toks[i].begin));
+    if (v && *v == value) return i;
+  }
+  return -1;
+}
+
+bool IsAddValue(const sql::Statement& s) {
+  return s.kind == sql::Kind::kAlterEnum && !s.enum_new_value.empty() && s.enum_old_value.empty();
+}
+
+// A value added in an earlier migration of the transaction and not used since.
+struct Added {
+  std::string value;
+  const analysis::AnalyzedMigration* migration = nullptr;
+  int at = 0;  // the ADD VALUE's offset in `migration`
+};
+
+// Per migration: the values earlier migrations of its transaction added and did not use, worked
+// out at its first statement in that transaction and dropped at their first use here.
+struct Pending {
+  bool known = false;
+  std::vector<Added> values;
+};
+
 class CommitBeforeUsingNewEnumValue : public Rule {
  public:
   std::string_view id() const override { return "commit-before-using-new-enum-value"; }
@@ -29,9 +66,9 @@ class CommitBeforeUsingNewEnumValue : public Rule {
     return "ALTER TYPE … ADD VALUE used (or, before PG12, run) inside one transaction: fails";
   }
   void CheckStatement(Context& ctx) const override {
+    CheckUseOfEarlierMigrations(ctx);
     const sql::Statement& s = ctx.statement();
-    if (s.kind != sql::Kind::kAlterEnum || s.enum_new_value.empty() || !s.enum_old_value.empty())
-      return;
+    if (!IsAddValue(s)) return;
     if (!ctx.tx.in_transaction) return;
     const bool block = ctx.tx.explicit_block || ctx.migration().statements.size() > 1;
     if (ctx.settings().pg_version < 12) {
@@ -42,37 +79,59 @@ class CommitBeforeUsingNewEnumValue : public Rule {
              "Put the ADD VALUE in a migration of its own, outside BEGIN … COMMIT");
       return;
     }
-    const int added_line = LineOf(ctx, s.begin);
-    const auto& toks = ctx.migration().parsed.tokens;
     for (size_t j : LaterInSameTransaction(ctx)) {
-      const sql::Statement& o = *ctx.migration().statements[j].statement;
-      // The same label added to (or created in) another enum, a comment or a trigger's argument
-      // is text, not a use of the value.
-      if (o.kind == sql::Kind::kAlterEnum || o.kind == sql::Kind::kCreateEnum ||
-          o.kind == sql::Kind::kComment || o.kind == sql::Kind::kCreateTrigger)
-        continue;
-      for (int i = o.first_token; i < o.last_token && i < static_cast<int>(toks.size()); ++i) {
-        if (toks[i].kind != "SCONST") continue;
-        const std::string_view text = ctx.text().substr(toks[i].begin, toks[i].end - toks[i].begin);
-        const auto v = StringValue(text);
-        if (!v || *v != s.enum_new_value) continue;
-        Diagnostic d;
-        d.rule = std::string(id());
-        d.severity = default_severity();
-        d.message = "Enum value '" + s.enum_new_value +
-                    "' is used here, in the transaction that "
-                    "added it on line " +
-                    std::to_string(added_line) +
-                    ": PostgreSQL refuses it (\"unsafe use of new value\") until that "
-                    "transaction commits";
-        d.help =
-            "Commit between the ADD VALUE and its first use: put them in separate "
-            "migrations";
-        d.begin = toks[i].begin;
-        d.end = toks[i].end;
-        ctx.Report(std::move(d));
-        return;
+      const int use =
+          UseOf(ctx.migration(), *ctx.migration().statements[j].statement, s.enum_new_value);
+      if (use < 0) continue;
+      ReportUse(ctx, {s.enum_new_value, &ctx.migration(), s.begin}, use);
+      return;
+    }
+  }
+
+ private:
+  void ReportUse(Context& ctx, const Added& added, int token) const {
+    const sql::Token& t = ctx.migration().parsed.tokens[token];
+    Diagnostic d;
+    d.rule = std::string(id());
+    d.severity = default_severity();
+    d.message = "Enum value '" + added.value +
+                "' is used here, in the transaction that added it on " +
+                LineIn(ctx, *added.migration, added.at) +
+                ": PostgreSQL refuses it (\"unsafe use of new value\") until that transaction "
+                "commits";
+    d.help = "Commit between the ADD VALUE and its first use: put them in separate migrations";
+    d.begin = t.begin;
+    d.end = t.end;
+    ctx.Report(std::move(d));
+  }
+
+  // A value that an earlier migration of the transaction added (PostgreSQL 12+: before, the ADD
+  // VALUE itself is reported) is reported at its first use, here or in a migration between.
+  void CheckUseOfEarlierMigrations(Context& ctx) const {
+    if (ctx.settings().pg_version < 12 || !ctx.tx.in_transaction) return;
+    // Only while the transaction is the one that began in an earlier migration.
+    if (!ctx.tx.statements || ctx.tx.statement_count == 0 ||
+        (*ctx.tx.statements)[0].migration == &ctx.migration())
+      return;
+    Pending& pending = ctx.Scratch<Pending>(this);
+    if (!pending.known) {
+      pending.known = true;
+      for (const TransactionStatement& e : EarlierMigrationsInSameTransaction(ctx)) {
+        std::erase_if(pending.values, [&](const Added& a) {
+          return UseOf(*e.migration, *e.statement, a.value) >= 0;
+        });
+        if (IsAddValue(*e.statement))
+          pending.values.push_back({e.statement->enum_new_value, e.migration, e.statement->begin});
       }
+    }
+    for (auto it = pending.values.begin(); it != pending.values.end();) {
+      const int use = UseOf(ctx.migration(), ctx.statement(), it->value);
+      if (use < 0) {
+        ++it;
+        continue;
+      }
+      ReportUse(ctx, *it, use);
+      it = pending.values.erase(it);
     }
   }
 };

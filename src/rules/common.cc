@@ -340,4 +340,22 @@ std::vector<size_t> LaterInSameTransaction(const Context& ctx) {
   return out;
 }
 
+std::vector<TransactionStatement> EarlierMigrationsInSameTransaction(const Context& ctx) {
+  std::vector<TransactionStatement> out;
+  if (!ctx.tx.statements) return out;
+  // The earlier migrations' statements come first: stop at the current migration's.
+  const std::vector<TransactionStatement>& all = *ctx.tx.statements;
+  for (size_t i = 0; i < ctx.tx.statement_count && i < all.size(); ++i) {
+    if (all[i].migration == &ctx.migration()) break;
+    out.push_back(all[i]);
+  }
+  return out;
+}
+
+std::string LineIn(const Context& ctx, const analysis::AnalyzedMigration& m, int offset) {
+  const std::string line =
+      "line " + std::to_string(m.source.PositionOf(static_cast<size_t>(offset)).line);
+  return &m == &ctx.migration() ? line : line + " of " + m.source.path();
+}
+
 }  // namespace lockstep::rules

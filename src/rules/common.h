@@ -129,5 +129,10 @@ void Report(Context& ctx, const Rule& rule, std::string message, std::string hel
 std::vector<size_t> EarlierInSameTransaction(const Context& ctx);
 // Same, for the statements after the current one.
 std::vector<size_t> LaterInSameTransaction(const Context& ctx);
+// The statements of earlier migrations that run in the current statement's transaction (the
+// packages of one Prisma 8 run share one), oldest first; empty when it began in this migration.
+std::vector<TransactionStatement> EarlierMigrationsInSameTransaction(const Context& ctx);
+// "line N" of `offset` in `m`, followed by " of <path>" when `m` is not the current migration.
+std::string LineIn(const Context& ctx, const analysis::AnalyzedMigration& m, int offset);
 
 }  // namespace lockstep::rules

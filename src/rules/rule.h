@@ -43,6 +43,12 @@ struct HeldLock {
   const analysis::AnalyzedMigration* taken_in = nullptr;
 };
 
+// A statement that ran in the current transaction.
+struct TransactionStatement {
+  const analysis::AnalyzedMigration* migration = nullptr;
+  const sql::Statement* statement = nullptr;
+};
+
 struct TransactionState {
   bool in_transaction = false;  // inside an explicit BEGIN … COMMIT, or assumed
   bool explicit_block = false;  // inside an explicit BEGIN … COMMIT
@@ -53,6 +59,12 @@ struct TransactionState {
   // The transaction goes on in the next migration (a Prisma 8 run's packages share one), so the
   // end of this file does not end it. Set for CheckMigration.
   bool continues_in_next_migration = false;
+  // The statements of the transaction so far, oldest first, those of earlier migrations included
+  // when it spans several: the first `statement_count` of `*statements`. The vector is shared by
+  // the states of one transaction and only appended to, so that a state is cheap to copy. Null
+  // outside a transaction.
+  std::shared_ptr<const std::vector<TransactionStatement>> statements;
+  size_t statement_count = 0;
 };
 
 class Context {

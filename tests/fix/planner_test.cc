@@ -99,6 +99,36 @@ TEST(PlannerTest, TypeChangeIsExpandContractOrSaysWhyNot) {
       << fk->unsafe[0].why;
 }
 
+// With --pg-version 18 a rename's or type change's new column becomes NOT NULL through 18's own
+// NOT NULL … NOT VALID constraint, and the plan says so; before 18 through a CHECK.
+TEST(PlannerTest, OnPostgres18RenamesAndTypeChangesSayTheirNotNullRoute) {
+  const char* history =
+      "CREATE TABLE \"User\" (\"id\" SERIAL PRIMARY KEY, \"age\" INTEGER NOT NULL, \"name\" TEXT "
+      "NOT NULL);\n";
+  for (const int pg : {15, 18}) {
+    SCOPED_TRACE(pg);
+    fix::Options o;
+    o.pg_version = pg;
+    for (const char* target : {"ALTER TABLE \"User\" ALTER COLUMN \"age\" TYPE BIGINT;",
+                               "ALTER TABLE \"User\" RENAME COLUMN \"name\" TO \"fullName\";"}) {
+      Result<fix::Plan> p = fix::PlanFixOf({{"0_init", "0_init/migration.sql", history},
+                                            {"1_change", "1_change/migration.sql", target}},
+                                           o);
+      ASSERT_TRUE(p.ok()) << p.status().ToString();
+      ASSERT_EQ(p->rewrites.size(), 1u) << target;
+      const std::string& how = p->rewrites[0].how;
+      EXPECT_NE(how.find(pg >= 18 ? "NOT NULL through NOT NULL … NOT VALID and VALIDATE (no CHECK)"
+                                  : "NOT NULL through CHECK … NOT VALID"),
+                std::string::npos)
+          << how;
+      std::string all = p->rewritten;
+      for (const fix::NewMigration& m : p->after) all += m.sql;
+      EXPECT_EQ(all.find("CHECK (") == std::string::npos, pg >= 18) << all;
+      EXPECT_EQ(all.find("SET NOT NULL") == std::string::npos, pg >= 18) << all;
+    }
+  }
+}
+
 // Prisma's enum change (civitai's corpus migration): the type change is followed by renaming and
 // dropping the old type, which the old column still uses until the contract: left unsafe.
 TEST(PlannerTest, AnEnumChangeThatDropsTheOldTypeStaysUnsafe) {

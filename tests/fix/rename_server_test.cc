@@ -69,8 +69,8 @@ std::string Scalar(db::Connection& c, const std::string& sql) {
   return r->size() ? r->Value(0, "v").value_or("NULL") : "no row";
 }
 
-Result<Fixed> FixCase(const std::string& name) {
-  return RunFix(SourceDir() / "tests" / "fix" / "golden" / name / "input", fix::Options{});
+Result<Fixed> FixCase(const std::string& name, const fix::Options& o = {}) {
+  return RunFix(SourceDir() / "tests" / "fix" / "golden" / name / "input", o);
 }
 
 void ApplyHistory(testing::TestDatabase& db, const Fixed& fixed) {
@@ -78,10 +78,11 @@ void ApplyHistory(testing::TestDatabase& db, const Fixed& fixed) {
     ASSERT_EQ(ApplyWhole(db.conn(), fixed.input.migrations[i].sql), "");
 }
 
-TEST(RenameServerTest, OldApplicationKeepsWritingTheOldColumnThroughTheExpandPhase) {
-  Result<Fixed> fixed = FixCase("rename_column");
+// The fix of rename_column for `o`, applied on PostgreSQL `major` under the old application.
+void OldApplicationKeepsWritingTheOldColumn(int major, const fix::Options& o) {
+  Result<Fixed> fixed = FixCase("rename_column", o);
   ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
-  auto db = testing::TestDatabase::Create(kFixPgMajor, "rename_col_app");
+  auto db = testing::TestDatabase::Create(major, "rename_col_app");
   ASSERT_TRUE(db.ok()) << db.status().ToString();
   ASSERT_NO_FATAL_FAILURE(ApplyHistory(**db, *fixed));
 
@@ -162,6 +163,19 @@ TEST(RenameServerTest, OldApplicationKeepsWritingTheOldColumnThroughTheExpandPha
                    "ORDER BY \"id\" DESC LIMIT 1"),
             "anonymous");
   EXPECT_NE(Exec(c, "INSERT INTO \"Member\" (\"displayName\") VALUES (NULL)"), "");
+}
+
+TEST(RenameServerTest, OldApplicationKeepsWritingTheOldColumnThroughTheExpandPhase) {
+  OldApplicationKeepsWritingTheOldColumn(kFixPgMajor, {});
+}
+
+// PostgreSQL 18's route: "displayName" NOT NULL through its own NOT NULL … NOT VALID constraint,
+// which the sync trigger satisfies for every row the old application writes; validated, it is
+// the column's NOT NULL, under the name the original rename leaves (the old column's).
+TEST(RenameServerTest, OldApplicationKeepsWritingTheOldColumnOnPostgres18) {
+  fix::Options o;
+  o.pg_version = 18;
+  OldApplicationKeepsWritingTheOldColumn(18, o);
 }
 
 TEST(RenameServerTest, OldApplicationKeepsUsingTheOldTableNameThroughTheExpandPhase) {

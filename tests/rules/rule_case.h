@@ -1,5 +1,6 @@
 // A rule test case file (tests/rules/<rule-id>/*.sql, format in tests/rules/README.md): its
-// settings, its migrations (all but the last are history) and its inline expectations.
+// settings, its migrations (all but the last are history, or all but the Prisma 8 packages of the
+// run at the end) and its inline expectations.
 #pragma once
 
 #include <algorithm>
@@ -28,6 +29,9 @@ struct RuleCase {
   std::set<std::string> rules;  // empty = all rules
   std::vector<analysis::MigrationText> migrations;
   std::vector<int> first_line;  // file line of each migration's first line
+  // The migrations from this one on are linted: the last one, or the packages of the run that
+  // ends the file (`-- ==== package:`), one transaction.
+  size_t analysed_from = 0;
   std::vector<Expectation> expectations;
   std::vector<std::string> errors;  // malformed header or expectation lines
 };
@@ -104,27 +108,34 @@ inline RuleCase ParseRuleCase(const std::string& path, const std::string& text,
     i = j;
   }
   const std::string kMarker = "-- ==== migration:";
+  const std::string kPackage = "-- ==== package:";
   bool any_marker = false;
-  for (const std::string& l : lines) any_marker = any_marker || detail::StartsWith(l, kMarker);
+  for (const std::string& l : lines)
+    any_marker = any_marker || detail::StartsWith(l, kMarker) || detail::StartsWith(l, kPackage);
   std::string cur;
   std::string cur_name = "case";
   int cur_first = 1;
   bool in_migration = !any_marker;
+  bool cur_package = false;
+  std::vector<bool> package;  // of each migration
   auto flush = [&]() {
     if (!in_migration) return;
     c.migrations.push_back({cur_name, path + "#" + cur_name, cur});
     c.first_line.push_back(cur_first);
+    package.push_back(cur_package);
   };
   for (size_t n = 0; n < lines.size(); ++n) {
     const int line_no = static_cast<int>(n) + 1;
     const std::string line = lines[n];
     const std::string trimmed = detail::Trim(line);
-    if (detail::StartsWith(trimmed, kMarker)) {
+    const bool is_package = detail::StartsWith(trimmed, kPackage);
+    if (is_package || detail::StartsWith(trimmed, kMarker)) {
       flush();
       cur.clear();
-      cur_name = detail::Trim(trimmed.substr(kMarker.size()));
+      cur_name = detail::Trim(trimmed.substr((is_package ? kPackage : kMarker).size()));
       cur_first = line_no + 1;
       in_migration = true;
+      cur_package = is_package;
       continue;
     }
     if (detail::StartsWith(trimmed, "-- settings:")) {
@@ -169,31 +180,42 @@ inline RuleCase ParseRuleCase(const std::string& path, const std::string& text,
   }
   flush();
   if (c.migrations.empty()) c.errors.push_back("no migration in the file");
-  // Expectations belong to the analysed (last) migration.
+  // The packages that end the file are one run, continuing one transaction (as
+  // migrations::PlaceInOneRun marks them); a package followed by a plain migration is history.
+  c.analysed_from = c.migrations.empty() ? 0 : c.migrations.size() - 1;
+  while (c.analysed_from > 0 && package[c.analysed_from] && package[c.analysed_from - 1])
+    --c.analysed_from;
+  for (size_t i = c.analysed_from + 1; i < c.migrations.size(); ++i)
+    c.migrations[i].continues_transaction = true;
+  // Expectations belong to the analysed migrations.
   if (!c.first_line.empty())
     for (const Expectation& x : c.expectations)
-      if (x.line < c.first_line.back())
+      if (x.line < c.first_line[c.analysed_from])
         c.errors.push_back("line " + std::to_string(x.line) +
                            ": expectation in a history migration (history is not linted)");
   return c;
 }
 
-// Lints the case (history replayed, last migration analysed).
+// Lints the case (history replayed, the last migration or the run of packages analysed).
 inline std::vector<Diagnostic> LintCase(const RuleCase& c) {
-  analysis::History h = lint::ReplayForLint(c.migrations, c.migrations.size() - 1, c.settings);
+  analysis::History h = lint::ReplayForLint(c.migrations, c.analysed_from, c.settings);
   lint::Options o;
   o.settings = c.settings;
   o.only_rules = c.rules;
   return lint::Run(h, o);
 }
 
-// Places the diagnostics on the case file: line and column of each start.
+// Places the diagnostics on the case file: line and column of each start, in the migration its
+// path names (the last one when none does).
 inline std::vector<Placed> Place(const RuleCase& c, const std::vector<Diagnostic>& ds) {
-  const SourceFile src(c.migrations.back().path, c.migrations.back().text);
   std::vector<Placed> out;
   for (const Diagnostic& d : ds) {
+    size_t m = c.migrations.size() - 1;
+    for (size_t i = c.analysed_from; i < c.migrations.size(); ++i)
+      if (c.migrations[i].path == d.path) m = i;
+    const SourceFile src(c.migrations[m].path, c.migrations[m].text);
     const Position p = src.PositionOf(static_cast<size_t>(d.begin));
-    out.push_back({c.first_line.back() + p.line - 1, p.column, &d});
+    out.push_back({c.first_line[m] + p.line - 1, p.column, &d});
   }
   return out;
 }

@@ -77,9 +77,11 @@ TEST_P(RuleCaseTest, DiagnosticsMatchExpectations) {
   }
   std::vector<Placed> placed = Place(c, ds);
   std::vector<bool> met(c.expectations.size(), false);
-  const std::string& text = c.migrations.back().text;
   for (const Placed& p : placed) {
     const Diagnostic& d = *p.d;
+    std::string text = c.migrations.back().text;
+    for (const analysis::MigrationText& m : c.migrations)
+      if (m.path == d.path) text = m.text;
     const std::string where = rel + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
     bool matched = false;
     for (size_t i = 0; i < c.expectations.size() && !matched; ++i) {
@@ -121,7 +123,8 @@ TEST_P(RuleCaseTest, QuickFixesSilenceTheirRule) {
   if (NeedsNewerGrammar(text_of_file)) return;  // a syntax error: nothing to fix
   std::vector<Edit> edits;
   for (const Diagnostic& d : LintCase(c))
-    if (d.rule == cf.rule) edits.insert(edits.end(), d.edits.begin(), d.edits.end());
+    if (d.rule == cf.rule && d.path == c.migrations.back().path)
+      edits.insert(edits.end(), d.edits.begin(), d.edits.end());
   if (edits.empty()) return;  // nothing to apply: this case has no quick fix of the rule
   Result<std::string> fixed = ApplyEdits(c.migrations.back().text, edits);
   ASSERT_TRUE(fixed.ok()) << rel << ": the quick fixes conflict: " << fixed.status().message();

@@ -4,12 +4,14 @@
 // expand (here): b added nullable with a's type, and a BEFORE INSERT OR UPDATE trigger that keeps
 //   a and b equal whichever one the writer set; then a backfill migration (UPDATE t SET b = a,
 //   batched by lockstep deploy), NOT NULL through CHECK … NOT VALID + VALIDATE + SET NOT NULL when
-//   a was NOT NULL, and each index on a built again on b CONCURRENTLY, in migrations of their own
-//   under temporary names (a's indexes still hold the names).
+//   a was NOT NULL (PostgreSQL 18: NOT NULL b NOT VALID + VALIDATE, which leaves b NOT NULL), and
+//   each index on a built again on b CONCURRENTLY, in migrations of their own under temporary
+//   names (a's indexes still hold the names).
 // contract (Context::Contract, after the rollout of the application that uses b): the trigger
 //   and its function dropped, b given a's default, a dropped (its indexes with it), the new
-//   indexes given the old names, all in one transaction, so that the end state is the original
-//   rename's (the column's position aside).
+//   indexes given the old names (on 18, b's NOT NULL constraint too: a rename keeps the
+//   constraint's name, <table>_<a>_not_null), all in one transaction, so that the end state is
+//   the original rename's (the column's position aside).
 //
 // Why the default waits for the contract: during expand a BEFORE INSERT trigger cannot tell a
 // column the writer left out from one it set to its default. With the default on a only, b is
@@ -79,8 +81,16 @@ bool RenameColumnStep(Context& ctx) {
 
   std::string expand =
       "ALTER TABLE " + table + " ADD COLUMN " + b + " " + *analysis::TypeSql(col.type);
+  // The constraint that makes b NOT NULL. The sync trigger fills b in every row written from the
+  // expand on (an UPDATE of a row the backfill has yet to reach included), so it can be there
+  // from the start. On 18 it is b's own NOT NULL, added NOT VALID; once validated, b is NOT NULL
+  // in the catalog and nothing follows.
+  const bool not_null_not_valid = NotNullConstraintsCanBeNotValid(ctx);
   std::string check;
-  if (col.not_null) {
+  if (col.not_null && not_null_not_valid) {
+    check = QuoteIdent(ChooseConstraintName(ctx.before(), tab, s.rename_to, "not_null"));
+    expand += ", ADD CONSTRAINT " + check + " NOT NULL " + b + " NOT VALID";
+  } else if (col.not_null) {
     check = QuoteIdent(ChooseConstraintName(ctx.before(), tab, s.rename_to + "_not_null", "check"));
     expand += ", ADD CONSTRAINT " + check + " CHECK (" + b + " IS NOT NULL) NOT VALID";
   }
@@ -120,8 +130,10 @@ bool RenameColumnStep(Context& ctx) {
   ctx.Backfill(std::move(fill));
   if (col.not_null) {
     ctx.Validate("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check, "check");
-    ctx.AfterValidation("ALTER TABLE " + table + " ALTER COLUMN " + b + " SET NOT NULL");
-    ctx.AfterValidation("ALTER TABLE " + table + " DROP CONSTRAINT " + check);
+    if (!not_null_not_valid) {
+      ctx.AfterValidation("ALTER TABLE " + table + " ALTER COLUMN " + b + " SET NOT NULL");
+      ctx.AfterValidation("ALTER TABLE " + table + " DROP CONSTRAINT " + check);
+    }
   }
 
   std::string renames;
@@ -158,15 +170,23 @@ bool RenameColumnStep(Context& ctx) {
     contract.sql +=
         " ALTER COLUMN " + b + " SET DEFAULT " + *analysis::DefaultSql(*col.default_expr) + ",";
   contract.sql += " DROP COLUMN " + a + ";\n" + renames;
+  // PostgreSQL 18's RENAME COLUMN keeps the name of the column's NOT NULL constraint: the
+  // original rename leaves b's named after a, free again once a is dropped.
+  if (col.not_null && not_null_not_valid)
+    contract.sql += "ALTER TABLE " + table + " RENAME CONSTRAINT " + check + " TO " +
+                    QuoteIdent(ChooseConstraintName(ctx.before(), tab, s.rename_from, "not_null")) +
+                    ";\n";
   contract.purpose = s.rename_from + " with its sync trigger once no running code uses it";
   ctx.Contract(std::move(contract));
 
-  ctx.Rewrote(
-      "expand/contract: " + s.rename_to + " added beside " + s.rename_from +
-      " and kept equal by a trigger, backfilled in its own migration" +
-      (col.not_null ? ", NOT NULL through CHECK … NOT VALID, VALIDATE and SET NOT NULL" : "") +
-      (renames.empty() ? "" : ", its indexes built again CONCURRENTLY") +
-      "; the contract migration drops " + s.rename_from + " and the trigger");
+  ctx.Rewrote("expand/contract: " + s.rename_to + " added beside " + s.rename_from +
+              " and kept equal by a trigger, backfilled in its own migration" +
+              (!col.not_null ? ""
+               : not_null_not_valid
+                   ? ", NOT NULL through NOT NULL … NOT VALID and VALIDATE (no CHECK)"
+                   : ", NOT NULL through CHECK … NOT VALID, VALIDATE and SET NOT NULL") +
+              (renames.empty() ? "" : ", its indexes built again CONCURRENTLY") +
+              "; the contract migration drops " + s.rename_from + " and the trigger");
   return true;
 }
 

@@ -10,6 +10,8 @@
 //   swap:           one short transaction under SET LOCAL lock_timeout: drop the trigger,
 //                   c nullable, SET NOT NULL on c_new proven by the validated CHECK (no scan),
 //                   drop the CHECK, rename c -> c_old and c_new -> c, the default on c;
+//                   on PostgreSQL 18 the CHECK is c_new's own NOT NULL constraint added NOT
+//                   VALID: validated, it is c_new's NOT NULL, so the swap only gives it c's name;
 //   contract:       drop c_old and the trigger function (Plan::contract).
 // The trigger is dropped in the swap rather than turned to feed c_old: after the swap both
 // applications read and write c (the name never changes), so nobody reads c_old, and the trigger,
@@ -113,14 +115,22 @@ bool TypeChangeStep(Context& ctx, size_t cmd) {
   const std::string fn_name = Cut63(table.name + "_" + col.name + "_to_new");
   if (ctx.before().FindFunction(sql::QName{table.schema, fn_name})) return false;
   const std::string fn = QuoteIdent(fn_name);
+  // The trigger sets c_new in every row written from the expand on, so the constraint can be
+  // there from the start: NOT VALID spares only the rows the backfill has yet to fill.
+  const bool not_null_not_valid = NotNullConstraintsCanBeNotValid(ctx);
   std::string check;
   if (col.not_null)
-    check =
-        QuoteIdent(ChooseConstraintName(ctx.before(), s.table, new_name + "_not_null", "check"));
+    check = QuoteIdent(
+        not_null_not_valid
+            ? ChooseConstraintName(ctx.before(), s.table, new_name, "not_null")
+            : ChooseConstraintName(ctx.before(), s.table, new_name + "_not_null", "check"));
 
   // 1. Expand, in place of the type change.
   std::string add = ctx.Kw("ADD COLUMN ") + c_new + " " + type;
-  if (!check.empty())
+  if (!check.empty() && not_null_not_valid)
+    add +=
+        ctx.Kw(", ADD CONSTRAINT ") + check + ctx.Kw(" NOT NULL ") + c_new + ctx.Kw(" NOT VALID");
+  else if (!check.empty())
     add += ctx.Kw(", ADD CONSTRAINT ") + check + ctx.Kw(" CHECK (") + c_new +
            ctx.Kw(" IS NOT NULL) NOT VALID");
   ctx.Replace(ab, ae, add);
@@ -159,15 +169,23 @@ bool TypeChangeStep(Context& ctx, size_t cmd) {
   swap.sql = "BEGIN;\nSET LOCAL lock_timeout = '2s';\n";
   swap.sql += "DROP TRIGGER " + fn + " ON " + tab + ";\n";
   if (col.not_null) {
+    // c_old must take the new application's rows, which never set it.
+    swap.sql += "ALTER TABLE " + tab + " ALTER COLUMN " + c + " DROP NOT NULL;\n";
     // Before the renames, so that SET NOT NULL names the column the CHECK proves; two
     // statements, as within one ALTER TABLE the DROP CONSTRAINT would run first and SET NOT NULL
-    // would scan.
-    swap.sql += "ALTER TABLE " + tab + " ALTER COLUMN " + c + " DROP NOT NULL;\n";
-    swap.sql += "ALTER TABLE " + tab + " ALTER COLUMN " + c_new + " SET NOT NULL;\n";
-    swap.sql += "ALTER TABLE " + tab + " DROP CONSTRAINT " + check + ";\n";
+    // would scan. On 18 the validated constraint already is c_new's NOT NULL.
+    if (!not_null_not_valid) {
+      swap.sql += "ALTER TABLE " + tab + " ALTER COLUMN " + c_new + " SET NOT NULL;\n";
+      swap.sql += "ALTER TABLE " + tab + " DROP CONSTRAINT " + check + ";\n";
+    }
   }
   swap.sql += "ALTER TABLE " + tab + " RENAME COLUMN " + c + " TO " + c_old + ";\n";
   swap.sql += "ALTER TABLE " + tab + " RENAME COLUMN " + c_new + " TO " + c + ";\n";
+  // ALTER TYPE keeps c's NOT NULL constraint and its name, which DROP NOT NULL has just freed.
+  if (col.not_null && not_null_not_valid)
+    swap.sql += "ALTER TABLE " + tab + " RENAME CONSTRAINT " + check + " TO " +
+                QuoteIdent(ChooseConstraintName(ctx.before(), s.table, col.name, "not_null")) +
+                ";\n";
   if (col.default_expr && col.default_expr->kind == sql::Expr::Kind::kConst)
     swap.sql += "ALTER TABLE " + tab + " ALTER COLUMN " + c + " SET DEFAULT " +
                 DefaultLiteral(col.default_expr->const_value) + ";\n";
@@ -185,7 +203,10 @@ bool TypeChangeStep(Context& ctx, size_t cmd) {
 
   ctx.Rewrote("expand/contract: " + new_name + " " + type +
               " fed by a trigger here, a backfill migration" +
-              (check.empty() ? "" : ", NOT NULL through CHECK … NOT VALID and VALIDATE") +
+              (check.empty()        ? ""
+               : not_null_not_valid ? ", NOT NULL through NOT NULL … NOT VALID and VALIDATE (no "
+                                      "CHECK)"
+                                    : ", NOT NULL through CHECK … NOT VALID and VALIDATE") +
               ", a swap of the names in one short transaction, and " + old_name +
               " dropped in the contract phase");
   return true;

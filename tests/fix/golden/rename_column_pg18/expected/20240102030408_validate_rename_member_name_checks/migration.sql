@@ -1,0 +1,1 @@
+ALTER TABLE "Member" VALIDATE CONSTRAINT "Member_displayName_not_null";

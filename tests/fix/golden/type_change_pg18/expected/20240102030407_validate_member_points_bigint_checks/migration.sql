@@ -1,0 +1,1 @@
+ALTER TABLE "Member" VALIDATE CONSTRAINT "Member_totalPoints_new_not_null";
