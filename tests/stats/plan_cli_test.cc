@@ -14,6 +14,7 @@
 #include <string>
 
 #include "support/pg_server.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace {
 
