@@ -243,6 +243,7 @@ Result<Plan> PlanFix(const analysis::History& history, size_t target, const Opti
   // further, only given a migration of its own.
   static constexpr StatementStep kStatementSteps[] = {
       steps::IsolateNonTransactionalStep,
+      steps::KeyTypeChangeStep,
       steps::IsolateBackfillStep,
       steps::CreateIndexStep,
       steps::DropIndexStep,

@@ -192,6 +192,9 @@ bool SetNotNullStep(Context& ctx, size_t cmd);
 bool VolatileDefaultStep(Context& ctx, size_t cmd);
 bool SerialColumnStep(Context& ctx, size_t cmd);
 bool TypeChangeStep(Context& ctx, size_t cmd);
+// A primary key's type change with the foreign keys referencing it (locks::KeyConversion): claims
+// every statement of the migration when it is that group and the group can be converted.
+bool KeyTypeChangeStep(Context& ctx);
 bool DetachPartitionStep(Context& ctx, size_t cmd);
 bool ValidateConstraintStep(Context& ctx, size_t cmd);
 
@@ -279,6 +282,23 @@ std::optional<KeyDrop> ReplacedKeyDrop(const Context& ctx, const sql::QName& tab
                                        const std::string& name, bool pk,
                                        const std::vector<std::string>& columns,
                                        int replacement_cmd);
+
+// ---- a column's type changed through a new column (type_change.cc, key_type_change.cc) ----
+// A name of at most 63 bytes (PostgreSQL's NAMEDATALEN - 1), cut at a character boundary.
+std::string Cut63(std::string name);
+// `base` + `suffix`, numbered until no column of `t` has the name.
+std::string FreeColumnName(const schema::Table& t, const std::string& base,
+                           const std::string& suffix);
+// The new type of the ALTER COLUMN … TYPE action `cmd` of the ALTER TABLE at `i` as written (up to
+// USING, any COLLATE kept) and its USING expression ("" without one); nullopt when the text does
+// not split cleanly.
+std::optional<std::pair<std::string, std::string>> WrittenTypeChange(const Context& ctx, size_t i,
+                                                                     size_t cmd);
+// The trigger function `fn` and its BEFORE INSERT OR UPDATE trigger on `tab` setting `c_new` to
+// `value` (an expression over NEW) in every row written, dollar-quoted with `tag`; no final ';'.
+std::string SyncTriggerSql(const std::string& tab, const std::string& fn, const std::string& c,
+                           const std::string& c_new, const std::string& value,
+                           const std::string& tag);
 
 // Slugs for new migrations, from the objects they touch.
 std::string IndexSlug(const sql::CreateIndex& ix);
