@@ -161,6 +161,7 @@ Result<Plan> Context::Finish() {
   for (const char* verb : {"add_", "create_"})
     if (stem.rfind(verb, 0) == 0 && stem.size() > std::string(verb).size())
       stem = stem.substr(std::string(verb).size());
+  for (NewMigration& x : expands_) plan.after.push_back(std::move(x));
   for (NewMigration& b : backfills_) plan.after.push_back(std::move(b));
   if (!after_backfill_.empty()) {
     NewMigration a;

@@ -154,6 +154,15 @@ std::string KeyConversionBlocker(const std::vector<sql::Statement>& statements, 
   if (key_col.default_expr && key_col.default_expr->kind != sql::Expr::Kind::kNull)
     return "the key has a default other than its serial sequence";
   kc.serial = IsSerialType(key_col.type);
+  if (kc.serial && statements[kc.key_statement].cmds[kc.key_cmd].column) {
+    const std::string& to = statements[kc.key_statement].cmds[kc.key_cmd].column->type.base();
+    const std::string& from = key_col.type.base();
+    const bool small = from == "smallserial" || from == "serial2";
+    if (to == "int8")
+      kc.sequence_type = "bigint";
+    else if (to == "int4" && small)
+      kc.sequence_type = "integer";
+  }
 
   // The key's ALTER TABLE: the type change, or Prisma's drop and re-add of the same key around it.
   bool drops_key = false, adds_key = false;

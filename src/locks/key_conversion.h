@@ -30,6 +30,9 @@ struct KeyConversion {
   std::string column;        // the key column
   std::string constraint;    // the primary key constraint's name
   bool serial = false;       // the column is serial: its sequence's default moves with it
+  // The type the serial's sequence takes ("bigint" for serial to bigint), "" when it keeps its
+  // own (not serial, or the new type is no wider integer).
+  std::string sequence_type;
   struct Reference {
     sql::QName table;          // the referencing table, schema resolved
     std::string column;        // the referencing column

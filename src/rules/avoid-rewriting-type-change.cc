@@ -64,9 +64,10 @@ class AvoidRewritingTypeChange : public Rule {
                       "migration" +
                           std::string(kContractWaits) +
                           (key ? "; for a primary key and the columns referencing it, all "
-                                 "together: the new key's unique index built CONCURRENTLY, the "
-                                 "key and the foreign keys moved in the swap (NOT VALID), then "
-                                 "validated)"
+                                 "together, each table's expand in a migration of its own: the "
+                                 "new key's unique index built CONCURRENTLY, the key, a serial's "
+                                 "sequence (made bigint) and the foreign keys moved in the swap "
+                                 "(NOT VALID, the key's table locked first), then validated)"
                                : ")")
                     : " (lockstep fix cannot write them: " + blocker + ")";
       d.begin = b;

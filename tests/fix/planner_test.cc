@@ -164,6 +164,118 @@ TEST(PlannerTest, KeyTypeChangeIsExpandContractOrSaysWhyNot) {
   }
 }
 
+// The tables whose ACCESS EXCLUSIVE lock `sql` takes through ALTER TABLE (VALIDATE CONSTRAINT
+// takes a weaker one) or CREATE TRIGGER, in order of appearance.
+std::vector<std::string> ExclusivelyLocked(const std::string& sql) {
+  std::vector<std::string> out;
+  const auto note = [&](const std::string& t) {
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  };
+  size_t b = 0;
+  while (b < sql.size()) {
+    size_t e = sql.find('\n', b);
+    if (e == std::string::npos) e = sql.size();
+    const std::string line = sql.substr(b, e - b);
+    b = e + 1;
+    if (line.rfind("ALTER TABLE \"", 0) == 0 &&
+        line.find("VALIDATE CONSTRAINT") == std::string::npos)
+      note(line.substr(12, line.find('"', 13) - 12 + 1));
+    if (const size_t on = line.find(" ON \"");
+        line.rfind("CREATE TRIGGER ", 0) == 0 && on != std::string::npos)
+      note(line.substr(on + 4, line.find('"', on + 5) - on - 4 + 1));
+  }
+  return out;
+}
+
+// The key conversion under both deployers: the expand is one migration per table (an expand
+// locking the key's table and a referencing one in one transaction deadlocked with an
+// application transaction writing both), the swap locks the key's table first, makes the
+// serial's sequence bigint and keeps the foreign keys' actions, and the contract drops one
+// table's old columns per migration.
+TEST(PlannerTest, AKeyConversionLocksOneTablePerMigrationButTheSwap) {
+  const std::string history =
+      "CREATE TABLE \"Member\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"Member_pkey\" PRIMARY KEY "
+      "(\"id\"));\n"
+      "CREATE TABLE \"Submission\" (\"id\" SERIAL PRIMARY KEY, \"memberId\" INTEGER NOT NULL);\n"
+      "CREATE TABLE \"Review\" (\"id\" SERIAL PRIMARY KEY, \"memberId\" INTEGER);\n"
+      "ALTER TABLE \"Submission\" ADD CONSTRAINT \"Submission_memberId_fkey\" FOREIGN KEY "
+      "(\"memberId\") REFERENCES \"Member\"(\"id\") ON DELETE RESTRICT ON UPDATE CASCADE;\n"
+      "ALTER TABLE \"Review\" ADD CONSTRAINT \"Review_memberId_fkey\" FOREIGN KEY "
+      "(\"memberId\") REFERENCES \"Member\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION;\n";
+  const std::string prisma =
+      "ALTER TABLE \"Submission\" DROP CONSTRAINT \"Submission_memberId_fkey\";\n"
+      "ALTER TABLE \"Review\" DROP CONSTRAINT \"Review_memberId_fkey\";\n"
+      "ALTER TABLE \"Submission\" ALTER COLUMN \"memberId\" SET DATA TYPE BIGINT;\n"
+      "ALTER TABLE \"Review\" ALTER COLUMN \"memberId\" SET DATA TYPE BIGINT;\n"
+      "ALTER TABLE \"Member\" ALTER COLUMN \"id\" SET DATA TYPE BIGINT;\n"
+      "ALTER TABLE \"Submission\" ADD CONSTRAINT \"Submission_memberId_fkey\" FOREIGN KEY "
+      "(\"memberId\") REFERENCES \"Member\"(\"id\") ON DELETE RESTRICT ON UPDATE CASCADE;\n"
+      "ALTER TABLE \"Review\" ADD CONSTRAINT \"Review_memberId_fkey\" FOREIGN KEY "
+      "(\"memberId\") REFERENCES \"Member\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION;\n";
+  Result<fix::Plan> p =
+      fix::PlanFixOf({{"0_init", "0_init/migration.sql", history},
+                      {"1_member_id_bigint", "1_member_id_bigint/migration.sql", prisma}});
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ASSERT_TRUE(p->unsafe.empty()) << p->unsafe[0].why;
+
+  // The key's expand in place, each referencing table's right after it.
+  EXPECT_EQ(ExclusivelyLocked(p->rewritten), std::vector<std::string>{"\"Member\""})
+      << p->rewritten;
+  ASSERT_GE(p->after.size(), 2u);
+  EXPECT_EQ(ExclusivelyLocked(p->after[0].sql), std::vector<std::string>{"\"Submission\""})
+      << p->after[0].sql;
+  EXPECT_EQ(ExclusivelyLocked(p->after[1].sql), std::vector<std::string>{"\"Review\""})
+      << p->after[1].sql;
+  const fix::NewMigration* swap = nullptr;
+  for (const fix::NewMigration& m : p->after) {
+    if (m.sql.find("LOCK TABLE") != std::string::npos) {
+      EXPECT_EQ(swap, nullptr) << "two swaps";
+      swap = &m;
+      continue;
+    }
+    EXPECT_LE(ExclusivelyLocked(m.sql).size(), 1u) << m.slug << ":\n" << m.sql;
+  }
+  ASSERT_NE(swap, nullptr);
+  EXPECT_NE(swap->sql.find("LOCK TABLE \"Member\", \"Submission\", \"Review\" IN ACCESS "
+                           "EXCLUSIVE MODE;"),
+            std::string::npos)
+      << swap->sql;
+  EXPECT_NE(swap->sql.find("ALTER SEQUENCE \"Member_id_seq\" OWNED BY \"Member\".\"id\";\n"
+                           "ALTER SEQUENCE \"Member_id_seq\" AS bigint;"),
+            std::string::npos)
+      << swap->sql;
+  for (const char* fk :
+       {"ALTER TABLE \"Submission\" ADD CONSTRAINT \"Submission_memberId_fkey\" FOREIGN KEY "
+        "(\"memberId\") REFERENCES \"Member\"(\"id\") ON DELETE RESTRICT ON UPDATE CASCADE NOT "
+        "VALID;",
+        "ALTER TABLE \"Review\" ADD CONSTRAINT \"Review_memberId_fkey\" FOREIGN KEY "
+        "(\"memberId\") REFERENCES \"Member\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION NOT "
+        "VALID;"})
+    EXPECT_NE(swap->sql.find(fk), std::string::npos) << swap->sql;
+
+  ASSERT_EQ(p->contract.size(), 3u);
+  const char* drops[] = {"\"Member\"", "\"Submission\"", "\"Review\""};
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(ExclusivelyLocked(p->contract[i].sql), std::vector<std::string>{drops[i]})
+        << p->contract[i].sql;
+    // Printers put "drops" before it.
+    EXPECT_EQ(p->contract[i].purpose.rfind("drops", 0), std::string::npos)
+        << p->contract[i].purpose;
+  }
+  EXPECT_EQ(p->contract[0].purpose, "id_old of Member and the trigger function (contract phase)");
+
+  // A key without a sequence keeps no sequence to change.
+  std::string plain = history;
+  plain.replace(plain.find("SERIAL NOT NULL"), 15, "INTEGER NOT NULL");
+  Result<fix::Plan> q =
+      fix::PlanFixOf({{"0_init", "0_init/migration.sql", plain},
+                      {"1_member_id_bigint", "1_member_id_bigint/migration.sql", prisma}});
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->unsafe.empty()) << q->unsafe[0].why;
+  for (const fix::NewMigration& m : q->after)
+    EXPECT_EQ(m.sql.find("SEQUENCE"), std::string::npos) << m.sql;
+}
+
 // Prisma's enum change (civitai's corpus migration): the type change is followed by renaming and
 // dropping the old type, which the old column still uses until the contract: left unsafe.
 TEST(PlannerTest, AnEnumChangeThatDropsTheOldTypeStaysUnsafe) {

@@ -32,6 +32,8 @@ TEST_P(FixServerTest, FixedHistoryBuildsTheSameSchema) {
     if (err.find("25001") != std::string::npos) err = ApplyEach((*original)->conn(), m.sql);
     ASSERT_EQ(err, "") << c.name << ": the original " << m.name << " does not apply";
   }
+  if (!c.amend_original.empty())
+    ASSERT_EQ(ApplyWhole((*original)->conn(), c.amend_original), "") << c.name;
   // A rename's expand/contract may leave columns in another order (WithoutColumnOrder).
   const bool contract = !fixed->plan.contract.empty();
   const std::string want =

@@ -1,28 +1,31 @@
 // An integer primary key changed to bigint together with the foreign keys that reference it
 // (locks::KeyConversion: Prisma drops each foreign key, converts the referencing columns, the key,
 // and re-adds the foreign keys). Done as one expand/contract over every table involved, in the
-// manner of type_change.cc for each converted column:
-//   expand (here, in place of the key's ALTER TABLE; the other statements go): a new column of
-//                   the new type on the key's table and on each converted referencing table, a
-//                   CHECK (… IS NOT NULL) NOT VALID where the column is NOT NULL, and a trigger
-//                   feeding each new column from the old one;
-//   backfills:      one batched UPDATE per table;
+// manner of type_change.cc for each converted column, every step safe under lockstep deploy and
+// under prisma migrate deploy (each folder one transaction):
+//   expand:         one migration per table, so that none holds ACCESS EXCLUSIVE on one table
+//                   while it waits for another: the key's here, in place of its ALTER TABLE (the
+//                   other statements go), then each table with a converted referencing column;
+//                   a new column of the new type, a CHECK (… IS NOT NULL) NOT VALID where the
+//                   column is NOT NULL, and a trigger feeding the new column from the old one;
+//   backfills:      one batched UPDATE per column;
 //   validate:       the CHECKs;
 //   indexes:        CREATE UNIQUE INDEX CONCURRENTLY on the new key column, and each index of a
 //                   converted referencing column again on the new one (a migration each);
-//   swap:           one short transaction under SET LOCAL lock_timeout: drop the foreign keys and
-//                   the primary key, drop the triggers, NOT NULL moved to the new columns (proven
-//                   by the CHECKs), rename old -> _old and new -> old (indexes likewise: the old
-//                   ones go with the old columns), ADD PRIMARY KEY USING INDEX
-//                   (the built index takes the key's name), the serial default and the sequence's
-//                   ownership moved, and the foreign keys re-added NOT VALID as the migration
-//                   writes them;
+//   swap:           one short transaction under SET LOCAL lock_timeout, the key's table locked
+//                   first: drop the foreign keys and the primary key, drop the triggers, NOT NULL
+//                   moved to the new columns (proven by the CHECKs), rename old -> _old and
+//                   new -> old (indexes likewise: the old ones go with the old columns), ADD
+//                   PRIMARY KEY USING INDEX (the built index takes the key's name), the serial
+//                   default and the sequence's ownership moved, the sequence made bigint, and the
+//                   foreign keys re-added NOT VALID as the migration writes them;
 //   validate:       the foreign keys (SHARE UPDATE EXCLUSIVE on the referencing tables);
-//   contract:       drop the old columns and the trigger functions (Plan::contract).
+//   contract:       drop the old columns and the trigger functions, one migration per table
+//                   (Plan::contract).
 // A referencing column the migration does not convert keeps its type: an integer column may
 // reference a bigint key (PostgreSQL's cross-type integer comparison), as the original leaves it.
-// The serial sequence keeps its type too (ALTER COLUMN … TYPE does not change it either), so the
-// fixed history builds the schema the original builds.
+// The serial's sequence is the one place where the result differs from the original's on purpose:
+// ALTER COLUMN … TYPE leaves it AS integer, capping the new key at 2^31 - 1.
 #include "fix/steps/step.h"
 #include "locks/key_conversion.h"
 
@@ -126,18 +129,38 @@ bool KeyTypeChangeStep(Context& ctx) {
   const Converted& key = cols.front();
   const std::string key_index = ChooseIndexName(before, kc.table, key.new_name, "key");
 
-  // 1. Expand, in place of the key's ALTER TABLE.
-  std::string expand;
-  for (const Converted& c : cols) {
-    if (!expand.empty()) expand += ";\n\n";
+  // 1. Expand: one migration per table, the key's in place of its ALTER TABLE, each referencing
+  // table's in a migration of its own right after it. Each takes ACCESS EXCLUSIVE on its one
+  // table only: with two tables in one transaction it would wait for the second while holding
+  // the first, and an application transaction writing both (a nested create) deadlocks with it.
+  const auto expand_of = [&](const Converted& c) {
     const std::string cn = QuoteIdent(c.new_name);
-    expand += "ALTER TABLE " + c.tab + " ADD COLUMN " + cn + " " + c.type;
+    std::string sql = "ALTER TABLE " + c.tab + " ADD COLUMN " + cn + " " + c.type;
     if (!c.check.empty())
-      expand += ", ADD CONSTRAINT " + c.check + " CHECK (" + cn + " IS NOT NULL) NOT VALID";
-    expand += ";\n\n" + SyncTriggerSql(c.tab, c.fn, QuoteIdent(c.column), cn,
-                                       "NEW." + QuoteIdent(c.column), "$$");
+      sql += ", ADD CONSTRAINT " + c.check + " CHECK (" + cn + " IS NOT NULL) NOT VALID";
+    return sql + ";\n\n" +
+           SyncTriggerSql(c.tab, c.fn, QuoteIdent(c.column), cn, "NEW." + QuoteIdent(c.column),
+                          "$$");
+  };
+  ctx.Replace(ctx.stmt().begin, ctx.stmt().end, expand_of(key));
+  std::vector<sql::QName> tables;  // the referencing tables with a converted column
+  for (const Converted& c : cols)
+    if (&c != &key && std::find(tables.begin(), tables.end(), c.table) == tables.end())
+      tables.push_back(c.table);
+  for (const sql::QName& table : tables) {
+    NewMigration m;
+    std::string names;
+    for (const Converted& c : cols) {
+      if (&c == &key || c.table != table) continue;
+      m.sql += expand_of(c) + ";\n\n";
+      names += (names.empty() ? "" : ", ") + c.new_name;
+    }
+    m.sql.resize(m.sql.size() - 1);
+    m.slug = SnakeCase("expand_" + table.name + "_" + ctx.MigrationStem());
+    m.purpose = "adds " + names + " to " + table.name +
+                " and the triggers feeding them (a transaction of its own: one table locked)";
+    ctx.Expand(std::move(m));
   }
-  ctx.Replace(ctx.stmt().begin, ctx.stmt().end, expand);
 
   // 2. Backfills, 3. validation of the NOT NULL checks.
   for (const Converted& c : cols) {
@@ -182,19 +205,26 @@ bool KeyTypeChangeStep(Context& ctx) {
   // on its table for an instant (no scan, no rewrite, no index build).
   NewMigration swap;
   swap.slug = SnakeCase("swap_" + kc.table.name + "_" + kc.column);
-  // lock_timeout below PostgreSQL's default deadlock_timeout (1s): an application transaction
-  // writing the key's table then a referencing one (a nested create) takes the locks in the other
-  // order, and in such a cycle the swap must be the one that gives up (lockstep deploy retries
-  // it), never the application. The locks are taken at once, the referencing tables first, as a
-  // plain insert takes them (the row, then the foreign key's check on the key's table).
-  swap.sql = "BEGIN;\nSET LOCAL lock_timeout = '500ms';\nLOCK TABLE ";
-  std::vector<std::string> locked;
+  // Every lock is taken up front, the key's table first, then the referencing ones. The usual
+  // application transaction that writes both takes the key's table first: a nested create
+  // inserts the parent row, then the child, and an insert or update of a child row locks the
+  // parent too (the foreign key's check) before its transaction ends. Such a transaction that
+  // already holds a lock on the key's table is let ahead of the swap queued there, and the swap
+  // holds nothing else yet: no cycle. Referencing tables first would make one with every nested
+  // create caught between its two inserts, for as long as the application's round trip lasts.
+  // The cycle left (a transaction that wrote a referencing table without the foreign key's check,
+  // then touches the key's table) is broken by lock_timeout below PostgreSQL's deadlock_timeout
+  // (1s): every such wait starts after the swap's own (the swap locked the key's table before
+  // waiting for the next one), so the swap gives up first (lockstep deploy retries it), never
+  // the application.
+  swap.sql = "BEGIN;\nSET LOCAL lock_timeout = '500ms';\nLOCK TABLE " + key.tab;
+  std::vector<std::string> locked{key.tab};
   for (const locks::KeyConversion::Reference& r : kc.references)
     if (const std::string t = TableTextOf(ctx, r.add_statement);
-        std::find(locked.begin(), locked.end(), t) == locked.end())
+        std::find(locked.begin(), locked.end(), t) == locked.end()) {
       locked.push_back(t);
-  locked.push_back(key.tab);
-  for (size_t i = 0; i < locked.size(); ++i) swap.sql += (i ? ", " : "") + locked[i];
+      swap.sql += ", " + t;
+    }
   swap.sql += " IN ACCESS EXCLUSIVE MODE;\n";
   // The foreign keys depend on the old key's index: they go first, and come back on the new key.
   for (const locks::KeyConversion::Reference& r : kc.references)
@@ -245,8 +275,13 @@ bool KeyTypeChangeStep(Context& ctx) {
       for (char ch : seq_text) literal += ch == '\'' ? std::string("''") : std::string(1, ch);
       swap.sql += "ALTER TABLE " + c.tab + " ALTER COLUMN " + cq + " SET DEFAULT nextval('" +
                   literal + "'::regclass);\n";
-      // The sequence keeps its type, as ALTER COLUMN … TYPE leaves it.
+      // OWNED BY the new column, or the contract's DROP COLUMN of the old one would drop it.
       swap.sql += "ALTER SEQUENCE " + seq_text + " OWNED BY " + c.tab + "." + cq + ";\n";
+      // ALTER COLUMN … TYPE leaves a serial's sequence as it was (AS integer): the new ids
+      // would still end at 2^31 - 1, which is what the conversion is for. Changing its type
+      // rewrites no table, and its bounds follow when they were the old type's.
+      if (!kc.sequence_type.empty())
+        swap.sql += "ALTER SEQUENCE " + seq_text + " AS " + kc.sequence_type + ";\n";
     }
   }
   for (const locks::KeyConversion::Reference& r : kc.references) {
@@ -258,7 +293,7 @@ bool KeyTypeChangeStep(Context& ctx) {
   swap.purpose =
       "swaps the new columns in under the old names and moves the primary key, the "
       "sequence and the foreign keys to them in one short transaction (lock_timeout "
-      "500ms)";
+      "500ms, the key's table locked first)";
 
   // 6. The foreign keys, validated without blocking writes.
   NewMigration validate;
@@ -272,23 +307,39 @@ bool KeyTypeChangeStep(Context& ctx) {
   ctx.Add(std::move(swap));
   if (!kc.references.empty()) ctx.Add(std::move(validate));
 
-  // 7. Contract: once no running code can still need the old values.
-  NewMigration drop;
-  drop.slug = SnakeCase("drop_" + kc.table.name + "_" + key.old_name);
-  for (const Converted& c : cols)
-    drop.sql += "ALTER TABLE " + c.tab + " DROP COLUMN " + QuoteIdent(c.old_name) +
-                ";\nDROP FUNCTION " + c.fn + "();\n";
-  drop.purpose = "the old columns and the trigger functions (contract phase)";
-  ctx.Contract(std::move(drop));
+  // 7. Contract: once no running code can still need the old values. One migration per
+  // table, as for the expand: DROP COLUMN takes ACCESS EXCLUSIVE on its table.
+  std::vector<sql::QName> contracted;
+  for (const Converted& c : cols) {
+    if (std::find(contracted.begin(), contracted.end(), c.table) != contracted.end()) continue;
+    contracted.push_back(c.table);
+    NewMigration drop;
+    std::string names;
+    for (const Converted& o : cols) {
+      if (o.table != c.table) continue;
+      drop.sql += "ALTER TABLE " + o.tab + " DROP COLUMN " + QuoteIdent(o.old_name) +
+                  ";\nDROP FUNCTION " + o.fn + "();\n";
+      names += (names.empty() ? "" : ", ") + o.old_name;
+    }
+    drop.slug = SnakeCase("drop_" + c.table.name + "_" + c.old_name);
+    const bool one = drop.sql.find("DROP FUNCTION") == drop.sql.rfind("DROP FUNCTION");
+    drop.purpose = names + " of " + c.table.name +
+                   (one ? " and the trigger function" : " and the trigger functions") +
+                   " (contract phase)";
+    ctx.Contract(std::move(drop));
+  }
 
   std::string converted;
   for (const Converted& c : cols)
     converted += (converted.empty() ? "" : ", ") + c.table.name + "." + c.column;
   ctx.Rewrote("expand/contract of the key and the columns referencing it (" + converted +
-              "): new columns fed by triggers here, backfill migrations, NOT NULL through "
-              "CHECK … NOT VALID and VALIDATE, the new key's unique index built CONCURRENTLY, a "
-              "swap in one short transaction re-adding the foreign keys NOT VALID, their "
-              "validation, and the old columns dropped in the contract phase");
+              "): the key's new column fed by a trigger here, each referencing table's in a "
+              "migration of its own, backfill migrations, NOT NULL through CHECK … NOT VALID and "
+              "VALIDATE, the new key's unique index built CONCURRENTLY, a swap in one short "
+              "transaction (the key's table locked first) moving the key" +
+              (kc.sequence_type.empty() ? "" : ", its sequence (made " + kc.sequence_type + ")") +
+              " and the foreign keys (re-added NOT VALID) to the new columns, their validation, "
+              "and the old columns dropped in the contract phase, one migration per table");
   return true;
 }
 

@@ -92,6 +92,10 @@ class Context {
   void Validate(std::string sql, std::string kind) {
     validations_.push_back({std::move(sql), std::move(kind)});
   }
+  // The expand of another table than the current statement's, in a migration of its own run
+  // right after this one and before the backfills: a transaction that took ACCESS EXCLUSIVE on
+  // two tables could deadlock with an application transaction writing both.
+  void Expand(NewMigration m) { expands_.push_back(std::move(m)); }
   // A backfill (one UPDATE) in a migration of its own, run after this one and before the
   // validation migration (whose checks need the filled rows).
   void Backfill(NewMigration m) { backfills_.push_back(std::move(m)); }
@@ -162,6 +166,7 @@ class Context {
   std::vector<Edit> edits_;
   std::vector<bool> removed_;
   std::vector<std::vector<size_t>> removed_actions_;
+  std::vector<NewMigration> expands_;
   std::vector<NewMigration> backfills_;
   std::vector<NewMigration> contract_;
   std::vector<Validation> validations_;

@@ -1,6 +1,6 @@
 BEGIN;
 SET LOCAL lock_timeout = '500ms';
-LOCK TABLE "Post", "Comment", "User" IN ACCESS EXCLUSIVE MODE;
+LOCK TABLE "User", "Post", "Comment" IN ACCESS EXCLUSIVE MODE;
 ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";
 ALTER TABLE "Post" DROP CONSTRAINT "Post_editorId_fkey";
 ALTER TABLE "Comment" DROP CONSTRAINT "Comment_userId_fkey";
@@ -15,6 +15,7 @@ ALTER TABLE "User" RENAME COLUMN "id_new" TO "id";
 ALTER TABLE "User" ADD CONSTRAINT "User_pkey" PRIMARY KEY USING INDEX "User_id_new_key";
 ALTER TABLE "User" ALTER COLUMN "id" SET DEFAULT nextval('"User_id_seq"'::regclass);
 ALTER SEQUENCE "User_id_seq" OWNED BY "User"."id";
+ALTER SEQUENCE "User_id_seq" AS bigint;
 DROP TRIGGER "Post_authorId_to_new" ON "Post";
 ALTER TABLE "Post" ALTER COLUMN "authorId" DROP NOT NULL;
 ALTER TABLE "Post" ALTER COLUMN "authorId_new" SET NOT NULL;
