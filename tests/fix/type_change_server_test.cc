@@ -235,8 +235,8 @@ TEST_F(KeyConversionServerTest, AKeyAndItsForeignKeysConvertUnderWritesToEveryTa
       "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()";
   const std::string deadlocks_before = Scalar(conn(), deadlocks);
 
-  const auto user = [](int k) { return std::to_string(1 + (k * 7919) % 5000); };
-  const auto post = [](int k) { return std::to_string(1 + (k * 104729) % 20000); };
+  const auto user = [](int k) { return std::to_string(1 + (int64_t{k} * 7919) % 5000); };
+  const auto post = [](int k) { return std::to_string(1 + (int64_t{k} * 104729) % 20000); };
   const auto insert_post = [](const std::string& author) {
     return "INSERT INTO \"Post\" (\"title\", \"authorId\", \"editorId\") VALUES ('p" + author +
            "', " + author + ", " + author + ")";
@@ -289,7 +289,12 @@ TEST_F(KeyConversionServerTest, AKeyAndItsForeignKeysConvertUnderWritesToEveryTa
       });
   writers.Wait(20);
   ASSERT_TRUE(fix::WriteFiles(dir, fixed->files).ok());
-  r = deploy_test::RunLockstep({"deploy", dir.string(), "--database", db().url()});
+  // The swap gives up whenever a writer's transaction would close a lock cycle with it, and each
+  // lock wait is bounded by lock_timeout: on a loaded machine (writers slowed by other work) it
+  // may take more than the default 30 attempts; how many does not matter here, what the writers
+  // see does.
+  r = deploy_test::RunLockstep({"deploy", dir.string(), "--database", db().url(), "--max-attempts",
+                                "1000", "--max-retry-delay", "1s"});
   EXPECT_EQ(r.exit_code, 0) << r.all();
   writers.Wait(20);
   // The expand phase is over: the new application runs; then the contract phase, table by table.
