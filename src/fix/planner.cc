@@ -18,15 +18,17 @@ Context::Context(const analysis::AnalyzedMigration& m, const analysis::History& 
 void Context::BeginStatement(size_t i) {
   index = i;
   walk_.MoveTo(i);
-  effect_.reset();
   spans_ = SplitAlterTable(m_.parsed, stmt());
 }
 
-const locks::Effect& Context::effect() const {
+const locks::Effect& Context::effect(size_t i) const {
   // Computed here rather than read from the analysed migration: HistoryPlanner does not analyse
   // its migrations beforehand (that walk would cost a catalog copy of its own).
-  if (!effect_) effect_ = locks::Analyze(stmt(), before(), AnalysisOptionsFor(o_).locks);
-  return *effect_;
+  auto it = effects_.find(i);
+  if (it == effects_.end())
+    it =
+        effects_.emplace(i, locks::Analyze(stmt(i), before(i), AnalysisOptionsFor(o_).locks)).first;
+  return it->second;
 }
 
 std::string Context::TableText() const {
@@ -170,6 +172,7 @@ Result<Plan> Context::Finish() {
   for (const char* verb : {"add_", "create_"})
     if (stem.rfind(verb, 0) == 0 && stem.size() > std::string(verb).size())
       stem = stem.substr(std::string(verb).size());
+  for (NewMigration& x : expands_) plan.after.push_back(std::move(x));
   for (NewMigration& b : backfills_) plan.after.push_back(std::move(b));
   if (!after_backfill_.empty()) {
     NewMigration a;
@@ -256,6 +259,7 @@ Result<Plan> PlanFix(const analysis::History& history, size_t target, const Opti
   // further, only given a migration of its own.
   static constexpr StatementStep kStatementSteps[] = {
       steps::IsolateNonTransactionalStep,
+      steps::KeyTypeChangeStep,
       steps::IsolateBackfillStep,
       steps::CreateIndexStep,
       steps::DropIndexStep,

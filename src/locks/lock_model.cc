@@ -7,6 +7,7 @@
 #include <array>
 #include <optional>
 
+#include "locks/key_conversion.h"
 #include "sql/parser.h"
 
 namespace lockstep::locks {
@@ -1212,6 +1213,10 @@ std::string TypeChangeRewriteBlocker(const std::vector<sql::Statement>& statemen
   if (s.kind != sql::Kind::kAlterTable || cmd >= s.cmds.size()) return "not an ALTER TABLE";
   const sql::AlterCmd& c = s.cmds[cmd];
   if (c.type != sql::AlterType::kAlterColumnType || !c.column) return "not a type change";
+  // A primary key, or a column referencing one the migration also converts: the whole group is
+  // converted together (fix's key_type_change.cc), or not at all.
+  if (IsKeyConversionMember(statements, index, cmd, before))
+    return KeyConversionBlocker(statements, index, cmd, before, options);
   // The other actions would have to be split around the expand and the swap.
   if (s.cmds.size() != 1) return "the ALTER TABLE does more than change the type";
   // SET NOT NULL of the new column is proven by a validated CHECK only from PostgreSQL 12.

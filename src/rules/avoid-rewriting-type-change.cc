@@ -4,6 +4,7 @@
 // lock model knows: this rule fires only when Effect::rewrites says the table is rewritten.
 // `lockstep fix` rewrites a finding as expand/contract when locks::TypeChangeRewriteBlocker, the
 // predicate its step uses, finds nothing in the way; only those findings are marked fixable.
+#include "locks/key_conversion.h"
 #include "rules/common.h"
 #include "rules/registry.h"
 
@@ -54,11 +55,20 @@ class AvoidRewritingTypeChange : public Rule {
           "Add a new column of the new type, backfill it in batches (and keep it in sync with "
           "a trigger), switch the application to it, then drop the old column; changes such as "
           "varchar(n) to varchar(m > n) or to text need no rewrite";
+      const bool key = locks::IsKeyConversionMember(ctx.migration().parsed.statements, ctx.index, i,
+                                                    ctx.catalog());
       d.help += blocker.empty()
-                    ? " (lockstep fix writes these steps: the new column and its trigger here, a "
-                      "backfill migration lockstep deploy runs in batches, a swap of the names in "
-                      "one short transaction, and the old column dropped by a contract migration" +
-                          std::string(kContractWaits) + ")"
+                    ? " (lockstep fix writes these steps: the new column and its trigger "
+                      "here, a backfill migration lockstep deploy runs in batches, a swap of the "
+                      "names in one short transaction, and the old column dropped by a contract "
+                      "migration" +
+                          std::string(kContractWaits) +
+                          (key ? "; for a primary key and the columns referencing it, all "
+                                 "together, each table's expand in a migration of its own: the "
+                                 "new key's unique index built CONCURRENTLY, the key, a serial's "
+                                 "sequence (made bigint) and the foreign keys moved in the swap "
+                                 "(NOT VALID, the key's table locked first), then validated)"
+                               : ")")
                     : " (lockstep fix cannot write them: " + blocker + ")";
       d.begin = b;
       d.end = e;

@@ -42,6 +42,9 @@ struct GoldenCase {
   fs::path dir;
   fs::path input;  // the migrations directory
   fix::Options options;
+  // AMEND_ORIGINAL.sql: what fix deliberately does beyond the original, run on the original's
+  // database after its history before the schemas are compared ("" for none).
+  std::string amend_original;
 };
 
 inline void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.name; }
@@ -60,6 +63,8 @@ inline std::vector<GoldenCase> GoldenCases() {
       while (!rel.empty() && (rel.back() == '\n' || rel.back() == ' ')) rel.pop_back();
       c.input = SourceDir() / rel;
     }
+    if (fs::exists(e.path() / "AMEND_ORIGINAL.sql"))
+      c.amend_original = ReadAll(e.path() / "AMEND_ORIGINAL.sql");
     std::istringstream opts(fs::exists(e.path() / "OPTIONS") ? ReadAll(e.path() / "OPTIONS") : "");
     std::string word;
     while (opts >> word) {

@@ -82,6 +82,42 @@ TEST(FixLintFlags, TypeChangesFixRewritesAreFixable) {
   EXPECT_EQ(fixable, (std::vector<bool>{false, false, false, true}));
 }
 
+// Issue 13 item 2: Prisma's conversion of an integer key and the column referencing it is
+// fixable as a whole (fix converts the group: locks::KeyConversionBlocker, the same predicate);
+// with anything else in the migration neither type change is.
+TEST(FixLintFlags, AKeyConvertedWithItsForeignKeysIsFixableAsAWhole) {
+  const std::string init =
+      "CREATE TABLE \"User\" (\"id\" SERIAL PRIMARY KEY);\n"
+      "CREATE TABLE \"Post\" (\"id\" INTEGER PRIMARY KEY, \"userId\" INTEGER NOT NULL);\n"
+      "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_userId_fkey\" FOREIGN KEY (\"userId\") "
+      "REFERENCES \"User\"(\"id\");\n";
+  const std::string prisma =
+      "ALTER TABLE \"Post\" DROP CONSTRAINT \"Post_userId_fkey\";\n"
+      "ALTER TABLE \"Post\" ALTER COLUMN \"userId\" SET DATA TYPE BIGINT;\n"
+      "ALTER TABLE \"User\" DROP CONSTRAINT \"User_pkey\",\n"
+      "ALTER COLUMN \"id\" SET DATA TYPE BIGINT,\n"
+      "ADD CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\");\n"
+      "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_userId_fkey\" FOREIGN KEY (\"userId\") "
+      "REFERENCES \"User\"(\"id\");\n";
+  lint::Options o;
+  o.only_rules.insert("avoid-rewriting-type-change");
+  for (const bool more : {false, true}) {
+    const analysis::History h = lint::ReplayForLint(
+        {{"001_init", "001_init/migration.sql", init},
+         {"002_t", "002_t/migration.sql",
+          prisma + (more ? "ALTER TABLE \"Post\" ADD COLUMN \"x\" TEXT;\n" : "")}},
+        1, o.settings);
+    std::vector<bool> fixable;
+    for (const Diagnostic& d : lint::Run(h, o)) {
+      fixable.push_back(d.fixable);
+      if (more)
+        EXPECT_NE(d.help.find("statement 5 of the migration does more"), std::string::npos)
+            << d.help;
+    }
+    EXPECT_EQ(fixable, (std::vector<bool>{!more, !more})) << more;
+  }
+}
+
 // Lint marks fixable exactly the renames fix rewrites as expand/contract: not a column a view
 // reads (through its table) or a generated column may compute from, nor a serial column, nor a
 // table a later statement alters (renaming its key, as Prisma does, is fine).

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -277,6 +278,53 @@ inline std::vector<IndexShape> Indexes(db::Connection& conn) {
     out.push_back(std::move(x));
   }
   return out;
+}
+
+// "schema.table" -> attnum -> name, for the live columns of the user's tables.
+inline std::map<std::string, std::map<std::string, std::string>> ColumnNames(db::Connection& conn) {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  db::DbResult<db::Rows> r = conn.Exec(
+      "SELECT n.nspname || '.' || c.relname AS tab, a.attnum::text AS num, a.attname AS name FROM "
+      "pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = "
+      "c.relnamespace WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND "
+      "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'");
+  if (!r.ok()) {
+    ADD_FAILURE() << "listing columns failed: " << r.error().OneLine();
+    return out;
+  }
+  for (size_t i = 0; i < r->size(); ++i)
+    out[r->Value(i, "tab").value_or("")][r->Value(i, "num").value_or("")] =
+        r->Value(i, "name").value_or("");
+  return out;
+}
+
+// `now` with each key on a column that a type change's swap renamed into place (its predecessor
+// still there as <name>_old until the contract phase) numbered as the column of that name in
+// `original`: for the application it is the same column (same name, same values, replaced in one
+// transaction), unlike a column dropped and re-added.
+inline std::vector<IndexShape> SwappedColumnsAsOriginal(std::vector<IndexShape> now,
+                                                        db::Connection& now_conn,
+                                                        db::Connection& original) {
+  const auto cols = ColumnNames(now_conn);
+  const auto orig = ColumnNames(original);
+  for (IndexShape& y : now) {
+    auto t = cols.find(y.table);
+    auto o = orig.find(y.table);
+    if (t == cols.end() || o == orig.end()) continue;
+    for (std::string& key : y.keys) {
+      if (key.rfind("column ", 0) != 0) continue;
+      auto c = t->second.find(key.substr(7));
+      if (c == t->second.end()) continue;
+      const std::string& name = c->second;
+      const auto has = [](const std::map<std::string, std::string>& m, const std::string& n) {
+        return std::any_of(m.begin(), m.end(), [&](const auto& kv) { return kv.second == n; });
+      };
+      if (!has(t->second, name + "_old")) continue;
+      for (const auto& [num, n] : o->second)
+        if (n == name) key = "column " + num;
+    }
+  }
+  return now;
 }
 
 // Whether `y` serves what `x` served: same table and predicate, x's keys leading y's; the same

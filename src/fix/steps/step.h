@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,7 +58,9 @@ class Context {
   const sql::Statement& stmt() const { return m_.parsed.statements[index]; }
   const sql::Statement& stmt(size_t i) const { return m_.parsed.statements[i]; }
   // The current statement's locks and work, from the lock model on before().
-  const locks::Effect& effect() const;
+  const locks::Effect& effect() const { return effect(index); }
+  // Statement `i`'s, from the lock model on before(i).
+  const locks::Effect& effect(size_t i) const;
   // The catalog just before the current statement (valid until the planner moves on), and just
   // before statement `i` (valid until the plan is finished).
   const schema::Catalog& before() const { return walk_.Before(index); }
@@ -99,6 +102,10 @@ class Context {
   void Validate(std::string sql, std::string kind) {
     validations_.push_back({std::move(sql), std::move(kind)});
   }
+  // The expand of another table than the current statement's, in a migration of its own run
+  // right after this one and before the backfills: a transaction that took ACCESS EXCLUSIVE on
+  // two tables could deadlock with an application transaction writing both.
+  void Expand(NewMigration m) { expands_.push_back(std::move(m)); }
   // A backfill (one UPDATE) in a migration of its own, run after this one and before the
   // validation migration (whose checks need the filled rows).
   void Backfill(NewMigration m) { backfills_.push_back(std::move(m)); }
@@ -167,11 +174,12 @@ class Context {
   const Options& o_;
   // Logically const: it only computes catalogs of the target that are already determined.
   mutable analysis::CatalogWalk walk_;
-  mutable std::optional<locks::Effect> effect_;  // of statement `index`, once asked for
+  mutable std::map<size_t, locks::Effect> effects_;  // by statement, once asked for
   std::optional<AlterSpans> spans_;
   std::vector<Edit> edits_;
   std::vector<bool> removed_;
   std::vector<std::vector<size_t>> removed_actions_;
+  std::vector<NewMigration> expands_;
   std::vector<NewMigration> backfills_;
   std::vector<NewMigration> contract_;
   std::vector<Validation> validations_;
@@ -202,6 +210,9 @@ bool SetNotNullStep(Context& ctx, size_t cmd);
 bool VolatileDefaultStep(Context& ctx, size_t cmd);
 bool SerialColumnStep(Context& ctx, size_t cmd);
 bool TypeChangeStep(Context& ctx, size_t cmd);
+// A primary key's type change with the foreign keys referencing it (locks::KeyConversion): claims
+// every statement of the migration when it is that group and the group can be converted.
+bool KeyTypeChangeStep(Context& ctx);
 bool DetachPartitionStep(Context& ctx, size_t cmd);
 bool ValidateConstraintStep(Context& ctx, size_t cmd);
 
@@ -289,6 +300,23 @@ std::optional<KeyDrop> ReplacedKeyDrop(const Context& ctx, const sql::QName& tab
                                        const std::string& name, bool pk,
                                        const std::vector<std::string>& columns,
                                        int replacement_cmd);
+
+// ---- a column's type changed through a new column (type_change.cc, key_type_change.cc) ----
+// A name of at most 63 bytes (PostgreSQL's NAMEDATALEN - 1), cut at a character boundary.
+std::string Cut63(std::string name);
+// `base` + `suffix`, numbered until no column of `t` has the name.
+std::string FreeColumnName(const schema::Table& t, const std::string& base,
+                           const std::string& suffix);
+// The new type of the ALTER COLUMN … TYPE action `cmd` of the ALTER TABLE at `i` as written (up to
+// USING, any COLLATE kept) and its USING expression ("" without one); nullopt when the text does
+// not split cleanly.
+std::optional<std::pair<std::string, std::string>> WrittenTypeChange(const Context& ctx, size_t i,
+                                                                     size_t cmd);
+// The trigger function `fn` and its BEFORE INSERT OR UPDATE trigger on `tab` setting `c_new` to
+// `value` (an expression over NEW) in every row written, dollar-quoted with `tag`; no final ';'.
+std::string SyncTriggerSql(const std::string& tab, const std::string& fn, const std::string& c,
+                           const std::string& c_new, const std::string& value,
+                           const std::string& tag);
 
 // Slugs for new migrations, from the objects they touch.
 std::string IndexSlug(const sql::CreateIndex& ix);

@@ -18,13 +18,15 @@
 // which names c_new, would fail every write once c_new is renamed.
 // When fix can do this is decided by locks::TypeChangeRewriteBlocker, shared with lint.
 #include "fix/steps/step.h"
+#include "locks/key_conversion.h"
 
 namespace lockstep::fix::steps {
 namespace {
 
 bool TokenIs(const sql::Token& t, std::string_view kind) { return t.kind == kind; }
 
-// A name of at most 63 bytes (PostgreSQL's NAMEDATALEN - 1), cut at a character boundary.
+}  // namespace
+
 std::string Cut63(std::string name) {
   if (name.size() <= 63) return name;
   size_t n = 63;
@@ -32,7 +34,6 @@ std::string Cut63(std::string name) {
   return name.substr(0, n);
 }
 
-// `base` + `suffix`, numbered until no column of `t` has the name.
 std::string FreeColumnName(const schema::Table& t, const std::string& base,
                            const std::string& suffix) {
   for (int n = 0;; ++n) {
@@ -41,6 +42,8 @@ std::string FreeColumnName(const schema::Table& t, const std::string& base,
     if (!t.FindColumn(name)) return name;
   }
 }
+
+namespace {
 
 // The constant as SQL: a number bare (as PostgreSQL stores and prints a numeric default), anything
 // else as a string literal.
@@ -71,6 +74,43 @@ std::string Trim(std::string_view s) {
 
 }  // namespace
 
+std::optional<std::pair<std::string, std::string>> WrittenTypeChange(const Context& ctx, size_t i,
+                                                                     size_t cmd) {
+  const std::optional<AlterSpans> spans = SplitAlterTable(ctx.parsed(), ctx.stmt(i));
+  if (!spans) return std::nullopt;
+  // The new type (with any COLLATE) is what follows TYPE, up to USING; the expression follows it.
+  const auto [ab, ae] = spans->cmds[cmd];
+  const std::vector<sql::Token>& toks = ctx.parsed().tokens;
+  int type_begin = -1, using_at = -1, using_end = -1;
+  for (int k = ctx.TokenIndexAt(ab);
+       k >= 0 && k < static_cast<int>(toks.size()) && toks[k].begin < ae; ++k) {
+    if (type_begin < 0 && TokenIs(toks[k], "TYPE_P")) {
+      if (k + 1 < static_cast<int>(toks.size())) type_begin = toks[k + 1].begin;
+    } else if (type_begin >= 0 && TokenIs(toks[k], "USING")) {
+      using_at = toks[k].begin;
+      using_end = toks[k].end;
+      break;
+    }
+  }
+  if (type_begin < 0 || type_begin >= ae) return std::nullopt;
+  std::pair<std::string, std::string> out{Trim(ctx.Text(type_begin, using_at >= 0 ? using_at : ae)),
+                                          using_at >= 0 ? Trim(ctx.Text(using_end, ae)) : ""};
+  if (out.first.empty() || (ctx.stmt(i).cmds[cmd].has_using && out.second.empty()))
+    return std::nullopt;
+  return out;
+}
+
+std::string SyncTriggerSql(const std::string& tab, const std::string& fn, const std::string& c,
+                           const std::string& c_new, const std::string& value,
+                           const std::string& tag) {
+  return "-- Keeps " + c_new + " in step with " + c +
+         " for every row written until the swap (lockstep fix).\n" + "CREATE FUNCTION " + fn +
+         "() RETURNS trigger LANGUAGE plpgsql AS " + tag +
+         "\n#variable_conflict use_column\nBEGIN\n  NEW." + c_new + " := " + value +
+         ";\n  RETURN NEW;\nEND\n" + tag + ";\n" + "CREATE TRIGGER " + fn +
+         " BEFORE INSERT OR UPDATE ON " + tab + " FOR EACH ROW EXECUTE FUNCTION " + fn + "()";
+}
+
 bool TypeChangeStep(Context& ctx, size_t cmd) {
   const sql::Statement& s = ctx.stmt();
   const sql::AlterCmd& a = s.cmds[cmd];
@@ -81,30 +121,20 @@ bool TypeChangeStep(Context& ctx, size_t cmd) {
   if (std::find(e.rewrites.begin(), e.rewrites.end(), table) == e.rewrites.end()) return false;
   locks::Options lo;
   lo.pg_version = ctx.options().pg_version;
+  // A key and the columns referencing it are converted together (key_type_change.cc).
+  if (locks::IsKeyConversionMember(ctx.parsed().statements, ctx.index, cmd, ctx.before()))
+    return false;
   if (!locks::TypeChangeRewriteBlocker(ctx.parsed().statements, ctx.index, cmd, ctx.before(), lo)
            .empty())
     return false;
   const schema::Table& t = *ctx.before().FindTable(table);
   const schema::Column& col = *t.FindColumn(a.name);
 
-  // The new type (with any COLLATE) is what follows TYPE, up to USING; the expression follows it.
+  const auto written = WrittenTypeChange(ctx, ctx.index, cmd);
+  if (!written) return false;
   const auto [ab, ae] = ctx.spans()->cmds[cmd];
-  const std::vector<sql::Token>& toks = ctx.parsed().tokens;
-  int type_begin = -1, using_at = -1, using_end = -1;
-  for (int i = ctx.TokenIndexAt(ab);
-       i >= 0 && i < static_cast<int>(toks.size()) && toks[i].begin < ae; ++i) {
-    if (type_begin < 0 && TokenIs(toks[i], "TYPE_P")) {
-      if (i + 1 < static_cast<int>(toks.size())) type_begin = toks[i + 1].begin;
-    } else if (type_begin >= 0 && TokenIs(toks[i], "USING")) {
-      using_at = toks[i].begin;
-      using_end = toks[i].end;
-      break;
-    }
-  }
-  if (type_begin < 0 || type_begin >= ae) return false;
-  const std::string type = Trim(ctx.Text(type_begin, using_at >= 0 ? using_at : ae));
-  const std::string using_expr = using_at >= 0 ? Trim(ctx.Text(using_end, ae)) : "";
-  if (type.empty() || (a.has_using && using_expr.empty())) return false;
+  const std::string& type = written->first;
+  const std::string& using_expr = written->second;
 
   const std::string tab = ctx.TableText();
   const std::string c = QuoteIdent(col.name);
@@ -141,14 +171,7 @@ bool TypeChangeStep(Context& ctx, size_t cmd) {
   std::string value = "NEW." + c;
   if (a.has_using)
     value = "(SELECT " + using_expr + " FROM (SELECT NEW.*) AS " + QuoteIdent(table.name) + ")";
-  std::string trigger = ";\n\n-- Keeps " + c_new + " in step with " + c +
-                        " for every row written until the swap (lockstep fix).\n" +
-                        "CREATE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS " + tag +
-                        "\n#variable_conflict use_column\nBEGIN\n  NEW." + c_new + " := " + value +
-                        ";\n  RETURN NEW;\nEND\n" + tag + ";\n" + "CREATE TRIGGER " + fn +
-                        " BEFORE INSERT OR UPDATE ON " + tab + " FOR EACH ROW EXECUTE FUNCTION " +
-                        fn + "()";
-  ctx.Insert(s.end, trigger);
+  ctx.Insert(s.end, ";\n\n" + SyncTriggerSql(tab, fn, c, c_new, value, tag));
 
   // 2. Backfill: only the rows no write has reached since the expand (a NULL that the expression
   // gives on purpose is merely computed again).

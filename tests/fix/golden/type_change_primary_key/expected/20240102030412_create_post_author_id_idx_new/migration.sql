@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "Post_authorId_idx_new" ON "Post" ("authorId_new");
