@@ -16,8 +16,9 @@
 # DOWNTIME_OUT (default BUILD_DIR/downtime). DOWNTIME_ONLY="name ..." runs only the named
 # scenarios (and neither the standby nor the lag bench).
 # A scenario folder bench/downtime/<name>/prisma/migrations holds its pending migration; the
-# history they share (0_init, migration_lock.toml) is in bench/downtime/_base and is copied under
-# each scenario's own folders into a temporary project (a scenario's own 0_init replaces it).
+# history they share is the seed's first migration (examples/community: 0_init and
+# migration_lock.toml), copied under each scenario's own folders into a temporary project (a
+# scenario's own 0_init replaces it).
 # Last, the standby scenario (issue 14): BUILD_DIR/bench/bench_standby (bench/standby_bench.cc), a
 # primary with a real hot standby, 200k rows, 4 readers and a 6 s report on the standby, naive
 # versus `lockstep deploy --replica`, the standby readers' longest stall (DOWNTIME_STANDBY_ROWS).
@@ -43,9 +44,10 @@ trap 'rm -rf "$projects"' EXIT
 project() {
   local src=$here/$1 dst=$projects/$(basename "$1")
   [[ -d $src/prisma/migrations && $1 == bench/downtime/* ]] || { echo "$src"; return; }
-  mkdir -p "$dst/prisma"
-  cp -r "$here/bench/downtime/_base/prisma/migrations" "$dst/prisma/"
-  [[ -e $src/prisma/migrations/0_init ]] && rm -rf "$dst/prisma/migrations/0_init"
+  mkdir -p "$dst/prisma/migrations"
+  cp "$here/examples/community/prisma/migrations/migration_lock.toml" "$dst/prisma/migrations/"
+  [[ -e $src/prisma/migrations/0_init ]] ||
+    cp -r "$here/examples/community/prisma/migrations/0_init" "$dst/prisma/migrations/"
   cp -r "$src/prisma/migrations/." "$dst/prisma/migrations/"
   echo "$dst"
 }

@@ -129,37 +129,37 @@ inline std::string SchemaDump(testing::TestDatabase& d) {
   return SchemaDump(d.server(), d.name());
 }
 
+// The lines of `text`, without their '\n' (no empty last line for a text ending in one).
+inline std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t b = 0;
+  while (b < text.size()) {
+    size_t e = text.find('\n', b);
+    if (e == std::string::npos) e = text.size();
+    lines.push_back(text.substr(b, e - b));
+    b = e + 1;
+  }
+  return lines;
+}
+
 // `dump` with the column lines of each CREATE TABLE sorted (trailing commas dropped): a rename
 // done as expand/contract adds the new column at the end and drops the old one, and PostgreSQL
 // cannot reorder columns, so the position is the one difference it may leave. In CatalogSchema's
 // form (no CREATE TABLE, one sorted line per object), the column numbers (" #N") are dropped.
 inline std::string WithoutColumnOrder(const std::string& dump) {
+  std::vector<std::string> lines = SplitLines(dump);
+  std::string out;
   if (dump.find("CREATE TABLE ") == std::string::npos) {
-    std::vector<std::string> lines;
-    size_t b = 0;
-    while (b < dump.size()) {
-      size_t e = dump.find('\n', b);
-      if (e == std::string::npos) e = dump.size();
-      std::string line = dump.substr(b, e - b);
-      b = e + 1;
+    for (std::string& line : lines)
       if (const size_t n = line.find(" #"); line.rfind("column ", 0) == 0 && n != std::string::npos)
         line.erase(n, line.find(' ', n + 2) - n);
-      lines.push_back(std::move(line));
-    }
     std::sort(lines.begin(), lines.end());
-    std::string out;
     for (const std::string& l : lines) out += l + "\n";
     return out;
   }
-  std::string out;
   std::vector<std::string> cols;
   bool in_table = false;
-  size_t b = 0;
-  while (b < dump.size()) {
-    size_t e = dump.find('\n', b);
-    if (e == std::string::npos) e = dump.size();
-    std::string line = dump.substr(b, e - b);
-    b = e + 1;
+  for (std::string& line : lines) {
     if (in_table && line.rfind(")", 0) == 0) {
       std::sort(cols.begin(), cols.end());
       for (const std::string& c : cols) out += c + "\n";
