@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "analysis/history.h"
-#include "sql/parser.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
+#include "sql/parser.h"
 
 namespace {
 

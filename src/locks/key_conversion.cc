@@ -236,7 +236,11 @@ std::string KeyConversionBlocker(const std::vector<sql::Statement>& statements, 
       return more;
     }
   }
-  for (const auto& [i, table] : conversions) {
+  for (const auto& conversion : conversions) {
+    // Named copies, not structured bindings: the lambda below captures them, which clang before
+    // 16 refuses for bindings (the fuzz build uses clang).
+    const size_t i = conversion.first;
+    const auto& table = conversion.second;
     const std::string& column = statements[i].cmds[0].name;
     auto r = std::find_if(
         kc.references.begin(), kc.references.end(),
@@ -259,7 +263,8 @@ std::string KeyConversionBlocker(const std::vector<sql::Statement>& statements, 
       return "foreign key " + r.constraint + " is added without being dropped first";
   // Every foreign key still referencing the key must be among those the migration drops (the
   // swap drops and re-adds exactly those; the others would block dropping the old key).
-  for (const auto& [name, other] : before.tables())
+  for (const auto& entry : before.tables()) {
+    const schema::Table& other = entry.second;  // captured below: not a structured binding
     for (const schema::Constraint& k : other.constraints) {
       if (k.type != CType::kForeignKey || k.ref_table != kc.table ||
           ReferencedColumn(before, kc.table, k.ref_columns) != kc.column)
@@ -271,6 +276,7 @@ std::string KeyConversionBlocker(const std::vector<sql::Statement>& statements, 
                " references the key and the migration does not drop and re-add it (Prisma "
                "does; lockstep re-creates only those)";
     }
+  }
 
   // The key's table and each referencing table: nothing else may follow the old columns.
   std::vector<sql::QName> tables{kc.table};

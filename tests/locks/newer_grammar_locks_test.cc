@@ -9,8 +9,8 @@
 
 #include "analysis/history.h"
 #include "locks/lock_model.h"
-#include "sql/parser.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
+#include "sql/parser.h"
 
 namespace lockstep::locks {
 namespace {

@@ -16,8 +16,8 @@
 #include "lint/runner.h"
 #include "migrations/layout.h"
 #include "rules/rule.h"
-#include "support/corpus.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
+#include "support/corpus.h"
 
 namespace lockstep::testing {
 namespace {

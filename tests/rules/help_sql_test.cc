@@ -14,9 +14,9 @@
 
 #include "rule_case.h"
 #include "rules/common.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 #include "sql/parser.h"
 #include "support/pg_server.h"
-#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::testing {
 namespace {

@@ -12,8 +12,8 @@
 #include "base/edit.h"
 #include "rule_case.h"
 #include "rules/rule.h"
-#include "sql/parser.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
+#include "sql/parser.h"
 
 namespace lockstep::testing {
 namespace {

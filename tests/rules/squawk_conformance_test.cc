@@ -18,8 +18,8 @@
 #include <sstream>
 
 #include "rule_case.h"
-#include "support/corpus.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
+#include "support/corpus.h"
 
 namespace lockstep::testing {
 namespace {

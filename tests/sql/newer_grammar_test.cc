@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "sql/parser.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
+#include "sql/parser.h"
 
 namespace lockstep::sql {
 namespace {

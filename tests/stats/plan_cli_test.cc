@@ -13,8 +13,8 @@
 #include <sstream>
 #include <string>
 
-#include "support/pg_server.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
+#include "support/pg_server.h"
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <vector>
+
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::testing {

@@ -13,10 +13,10 @@
 
 #include "analysis/history.h"
 #include "plan/plan.h"
+#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 #include "support/pg_server.h"
 #include "trace/prepared_server.h"
 #include "trace/trace.h"
-#include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::trace {
 namespace {

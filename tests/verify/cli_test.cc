@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "base/printable.h"
-#include "support/pg_server.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
+#include "support/pg_server.h"
 
 namespace lockstep {
 namespace {
