@@ -238,16 +238,11 @@ Result<Plan> PlanFix(const analysis::History& history, size_t target, const Opti
     const sql::ParseError& e = m.parsed.errors.front();
     return Status::Error(e.message, m.source.Where(e.offset));
   }
-  // The catalog the target starts from: kept by Replay (keep_start_catalogs), or the first
-  // statement's snapshot (keep_catalogs).
-  std::shared_ptr<const schema::Catalog> start = m.start;
-  if (!start && !m.statements.empty()) start = m.statements.front().before;
-  if (!m.analyzed || m.statements.size() != m.parsed.statements.size() ||
-      (!m.statements.empty() && !start) ||
+  if (!m.analyzed || m.statements.size() != m.parsed.statements.size() || !m.start ||
       (!m.parsed.statements.empty() && m.parsed.tokens.empty()))
     return Status::Error("internal error: the target must be analysed with tokens and catalogs");
 
-  steps::Context ctx(m, history, target, options, std::move(start));
+  steps::Context ctx(m, history, target, options, m.start);
   using ActionStep = bool (*)(steps::Context&, size_t);
   using StatementStep = bool (*)(steps::Context&);
   static constexpr ActionStep kActionSteps[] = {

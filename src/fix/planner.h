@@ -63,7 +63,8 @@ struct Plan {
 };
 
 // Plans the fix of `history.migrations[target]`, which must have been analysed by
-// analysis::Replay with Options::keep_catalogs and token scanning on. Fails on a syntax error in
+// analysis::Replay with AnalysisOptionsFor's options (token scanning and the catalog it starts
+// from, keep_start_catalogs). Fails on a syntax error in
 // the target (file:line:col). Pure: reads nothing from disk.
 Result<Plan> PlanFix(const analysis::History& history, size_t target, const Options& options = {});
 
