@@ -249,6 +249,7 @@ Result<Plan> PlanFix(const analysis::History& history, size_t target, const Opti
       steps::ForeignKeyStep,         steps::CheckConstraintStep, steps::UniqueConstraintStep,
       steps::SetNotNullStep,         steps::VolatileDefaultStep, steps::DetachPartitionStep,
       steps::ValidateConstraintStep, steps::TypeChangeStep,      steps::SerialColumnStep,
+      steps::IdentityColumnStep,
   };
   // Isolation first: a statement that already must run outside a transaction is not rewritten
   // further, only given a migration of its own.

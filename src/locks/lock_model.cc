@@ -95,6 +95,26 @@ bool IsBackfillableSerialColumn(const sql::ColumnDef& col, int pg_version) {
   return true;
 }
 
+std::string_view IdentityIntegerType(const sql::TypeRef& type) {
+  if (type.array_dims != 0 || !(type.names.size() == 1 || type.is_pg_catalog())) return "";
+  const std::string& b = type.base();
+  if (b == "int4" || b == "integer" || b == "int") return "integer";
+  if (b == "int8" || b == "bigint") return "bigint";
+  if (b == "int2" || b == "smallint") return "smallint";
+  return "";
+}
+
+bool IsBackfillableIdentityColumn(const sql::ColumnDef& col, int pg_version) {
+  if (pg_version < 12 || !col.identity || IdentityIntegerType(col.type).empty() ||
+      col.generated_stored || col.generated_virtual || col.is_primary_key || col.is_unique ||
+      col.default_expr || !col.collation.empty())
+    return false;
+  using T = sql::Constraint::Type;
+  for (const sql::Constraint& k : col.constraints)
+    if ((k.type != T::kIdentity && k.type != T::kNotNull) || k.names_sequence) return false;
+  return true;
+}
+
 bool IsVolatileFunction(std::string_view f) {
   // Stable or immutable functions seen in defaults: evaluated once by ADD COLUMN, no rewrite.
   static constexpr std::string_view kNonVolatile[] = {"now",

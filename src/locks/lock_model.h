@@ -80,6 +80,15 @@ std::string_view SerialIntegerType(const sql::TypeRef& type);
 // sequence, then made NOT NULL without a scan. What fix's serial rewrite does and what lint marks
 // fixable.
 bool IsBackfillableSerialColumn(const sql::ColumnDef& col, int pg_version);
+// The integer type of an identity column's type ("integer", "bigint", "smallint"), or "" when
+// `type` is none of them.
+std::string_view IdentityIntegerType(const sql::TypeRef& type);
+// True when `col` (of an ADD COLUMN) is an identity column of an integer type with nothing beside
+// it but NOT NULL and sequence options other than SEQUENCE NAME, on PostgreSQL 12+: it can be
+// added as a plain column numbered by a sequence of its own (default for new rows, backfill for
+// the existing ones), made NOT NULL without a scan, then turned into the identity in one short
+// transaction. What fix's identity rewrite does and what lint marks fixable.
+bool IsBackfillableIdentityColumn(const sql::ColumnDef& col, int pg_version);
 // True when ALTER COLUMN TYPE from `from` to `to` needs no rewrite.
 bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const Options& options);
 

@@ -71,17 +71,22 @@ class AvoidRewriteOnAddColumn : public Rule {
         const sql::Constraint* k = FindConstraint(col, T::kIdentity);
         cause = "an identity column gives every existing row a value";
         at = k ? k->location : col.location;
-        // Not fixable: ADD GENERATED … AS IDENTITY needs the column NOT NULL first and creates
-        // its sequence at 1 (ACCESS EXCLUSIVE, no scan: checked on PostgreSQL 18), so the
-        // backfill needs a sequence of its own and the identity's must be moved past it with
-        // setval() in the same short transaction; fix does not write that yet.
+        fixable = locks::IsBackfillableIdentityColumn(col, ctx.settings().pg_version);
+        // ADD GENERATED … AS IDENTITY needs the column NOT NULL first and creates its sequence
+        // at its START (ACCESS EXCLUSIVE, no scan: checked on PostgreSQL 18), so the backfill
+        // needs a sequence of its own and the identity's is moved past it with setval() in the
+        // same short transaction.
         help =
             "Add a nullable column with a default from a sequence of its own, backfill the "
             "existing rows in batches, make it NOT NULL without a scan, then in one short "
             "transaction DROP DEFAULT, ALTER COLUMN … ADD GENERATED … AS IDENTITY (ACCESS "
-            "EXCLUSIVE, no scan, but it needs NOT NULL and starts its sequence at 1), setval() "
-            "the identity's sequence past the backfilled values and drop the other sequence. "
-            "lockstep fix does not rewrite identity columns";
+            "EXCLUSIVE, no scan, but it needs NOT NULL and starts its sequence afresh), setval() "
+            "the identity's sequence past the backfilled values and drop the other sequence";
+        if (fixable)
+          help +=
+              " (lockstep fix writes these steps: the backfill in a migration of its own, which "
+              "lockstep deploy runs in batches, " +
+              not_null_steps + ", then the identity in a migration of its own)";
       } else if (col.generated_stored) {
         const sql::Constraint* k = FindConstraint(col, T::kGenerated);
         cause = "a stored generated column is computed for every existing row";

@@ -649,10 +649,17 @@ void Catalog::ApplyAlterTable(const sql::Statement& s) {
         t->unlogged = true;
         break;
       case A::kAddIdentity:
-        if (Column* col = t->FindColumn(c.name)) col->identity = true;
+        // The identity's sequence, as ADD COLUMN … AS IDENTITY would create it.
+        if (Column* col = t->FindColumn(c.name)) {
+          col->identity = true;
+          sequences_.emplace(Key(OwnedSequenceName(t->name, col->name)), current_migration_);
+        }
         break;
       case A::kDropIdentity:
-        if (Column* col = t->FindColumn(c.name)) col->identity = false;
+        if (Column* col = t->FindColumn(c.name)) {
+          col->identity = false;
+          sequences_.erase(Key(OwnedSequenceName(t->name, col->name)));
+        }
         break;
       case A::kAlterConstraint:
         if (c.to_enforced)

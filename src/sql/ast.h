@@ -138,8 +138,9 @@ struct Constraint {
   bool deferrable = false;
   bool initially_deferred = false;
   bool nulls_not_distinct = false;
-  std::string using_index;     // ADD … USING INDEX name
-  std::string generated_when;  // identity: 'a' always / 'd' by default
+  std::string using_index;      // ADD … USING INDEX name
+  std::string generated_when;   // identity: 'a' always / 'd' by default
+  bool names_sequence = false;  // identity: its options include SEQUENCE NAME
   // GENERATED ALWAYS AS (…) VIRTUAL, PostgreSQL 18's default kind: computed when read, never
   // stored (false: STORED, the only kind before 18).
   bool generated_virtual = false;

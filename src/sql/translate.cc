@@ -825,6 +825,12 @@ Constraint TranslateConstraint(const ::Constraint* c) {
   out.not_valid = c->skip_validation;
   out.using_index = Str(c->indexname);
   out.generated_when = Letter(c->generated_when);
+  if (c->contype == CONSTR_IDENTITY)
+    for (const Node* o : Items(c->options)) {
+      const auto* d = As<DefElem>(o, T_DefElem);
+      if (d && d->defname && std::strcmp(d->defname, "sequence_name") == 0)
+        out.names_sequence = true;
+    }
 #if PG_VERSION_NUM >= 180000
   // Only CHECK and FOREIGN KEY can be NOT ENFORCED. The grammar sets is_enforced on a table
   // constraint itself, and after a column constraint emits a CONSTR_ATTR_NOT_ENFORCED item

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "db/connection.h"
+#include "deploy/helpers.h"
 #include "sql/parser.h"
 #include "support/pg_server.h"
 
@@ -363,6 +365,34 @@ inline std::string OpenWindows(const std::vector<IndexShape>& before,
              x.name + " on " + x.table + "\n";
   }
   return out;
+}
+
+// Applies a migration that is one BEGIN … COMMIT (the swap) statement by statement and returns
+// the sequential scans of `table` its statements did, or the error. The count is read just before
+// the COMMIT: pg_stat_get_xact_numscans counts the scans of this backend not yet reported, so the
+// difference from just after BEGIN is the transaction's. A SET NOT NULL that nothing proves scans
+// the table once ("verifying table").
+inline std::string SwapScans(db::Connection& c, const std::string& sql, const std::string& table) {
+  const sql::ParsedFile p = sql::Parse(sql);
+  if (!p.ok() || p.statements.size() < 2) return "not a transaction: " + sql;
+  const std::string count =
+      "SELECT pg_stat_get_xact_numscans('" + table + "'::regclass)::text AS v";
+  std::string before;
+  for (size_t i = 0; i < p.statements.size(); ++i) {
+    const std::string text(sql::StatementText(sql, p.statements[i]));
+    if (i + 1 == p.statements.size()) {
+      const std::string after = deploy_test::Scalar(c, count);
+      if (const std::string e = ApplyWhole(c, text); !e.empty()) return e + " in: " + text;
+      const auto number = [](const std::string& v) {
+        return !v.empty() && std::all_of(v.begin(), v.end(), ::isdigit);
+      };
+      if (!number(before) || !number(after)) return "counts: " + before + ", " + after;
+      return std::to_string(std::stoll(after) - std::stoll(before));
+    }
+    if (const std::string e = ApplyWhole(c, text); !e.empty()) return e + " in: " + text;
+    if (i == 0) before = deploy_test::Scalar(c, count);
+  }
+  return "unreachable";
 }
 
 }  // namespace lockstep::fixtest

@@ -13,25 +13,8 @@
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {
-namespace {
-
-// 'text' as a SQL string literal.
-std::string Literal(const std::string& text) {
-  std::string out = "'";
-  for (char ch : text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
-  return out + "'";
-}
-
-}  // namespace
-
-bool SerialColumnStep(Context& ctx, size_t cmd) {
+bool SequenceColumnCanBeBackfilled(const Context& ctx, const sql::ColumnDef& col) {
   const sql::Statement& s = ctx.stmt();
-  const sql::AlterCmd& a = s.cmds[cmd];
-  if (a.type != sql::AlterType::kAddColumn || !a.column || !ctx.spans() || ctx.IsNew(s.table))
-    return false;
-  const sql::ColumnDef& col = *a.column;
-  // The same predicate as lint's fixable marking.
-  if (!locks::IsBackfillableSerialColumn(col, ctx.options().pg_version)) return false;
   for (const sql::Constraint& k : col.constraints)
     if (k.location < 0) return false;  // no text span to edit
   if (!LaterRenameOrDrop(ctx, ctx.index, s.table, "", col.name).empty()) return false;
@@ -52,29 +35,44 @@ bool SerialColumnStep(Context& ctx, size_t cmd) {
     if (o.kind == sql::Kind::kAlterSequence && ctx.before().Resolve(o.table) == owned_seq)
       return false;
   }
-  const int type_token = ctx.TokenIndexAt(col.type.location);
-  if (col.type.location < 0 || type_token < 0) return false;
+  if (col.type.location < 0 || ctx.TokenIndexAt(col.type.location) < 0) return false;
   // ALTER SEQUENCE … OWNED BY follows the statement's ';' (a last statement without one is left
   // to the unsafe report).
   const int semi = ctx.TokenIndexAt(s.end);
   if (semi < 0 || ctx.parsed().tokens[semi].kind != "ASCII_59") return false;
-  // The sequence gets serial's name; when a relation has it already, PostgreSQL would pick
-  // another that the history cannot tell for sure: leave the statement to the unsafe report.
-  const sql::QName table = ctx.before().Resolve(s.table);
-  const sql::QName seq = schema::Catalog::OwnedSequenceName(table, col.name);
-  if (ctx.before().OriginOf(seq) != schema::Origin::kUnknown || ctx.before().FindIndex(seq))
-    return false;
+  // The sequence gets the name PostgreSQL gives it; when a relation has it already, PostgreSQL
+  // would pick another that the history cannot tell for sure: leave the statement to the unsafe
+  // report.
+  return SequenceNameIsFree(ctx, owned_seq);
+}
 
-  const std::string seq_text = QuoteQName(sql::QName{s.table.schema, seq.name});
-  const std::string next = "nextval(" + Literal(seq_text) + ")";
+bool SequenceNameIsFree(const Context& ctx, const sql::QName& seq) {
+  return ctx.before().OriginOf(seq) == schema::Origin::kUnknown && !ctx.before().FindIndex(seq);
+}
+
+std::string SqlLiteral(const std::string& text) {
+  std::string out = "'";
+  for (char ch : text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return out + "'";
+}
+
+void NumberBySequence(Context& ctx, size_t cmd, const sql::QName& seq,
+                      const std::string& integer_type, const std::string& seq_options) {
+  const sql::Statement& s = ctx.stmt();
+  const sql::ColumnDef& col = *s.cmds[cmd].column;
+  const int semi = ctx.TokenIndexAt(s.end);
+  const int type_token = ctx.TokenIndexAt(col.type.location);
+  const std::string seq_text = QuoteQName(seq);
+  const std::string next = "nextval(" + SqlLiteral(seq_text) + ")";
   const std::string column = QuoteIdent(col.name);
   const std::string table_text = ctx.TableText();
-  std::string int_type(locks::SerialIntegerType(col.type));
+  std::string int_type = integer_type;
   for (char& ch : int_type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   int_type = ctx.Kw(int_type);  // Kw lowers upper case for a lower-case statement
   const int action_end = ctx.spans()->cmds[cmd].second;
 
-  ctx.Insert(s.begin, ctx.Kw("CREATE SEQUENCE ") + seq_text + ctx.Kw(" AS ") + int_type + ";\n");
+  ctx.Insert(s.begin, ctx.Kw("CREATE SEQUENCE ") + seq_text + ctx.Kw(" AS ") + int_type +
+                          (seq_options.empty() ? "" : " " + seq_options) + ";\n");
   const auto& tok = ctx.parsed().tokens[type_token];
   ctx.Replace(tok.begin, tok.end, int_type);
   for (size_t k = 0; k < col.constraints.size(); ++k)
@@ -92,6 +90,21 @@ bool SerialColumnStep(Context& ctx, size_t cmd) {
   fill.purpose = "numbers the existing rows' " + col.name + " (lockstep deploy: in batches)";
   ctx.Backfill(std::move(fill));
   DeferNotNull(ctx, s.table, col.name, column, true);
+}
+
+bool SerialColumnStep(Context& ctx, size_t cmd) {
+  const sql::Statement& s = ctx.stmt();
+  const sql::AlterCmd& a = s.cmds[cmd];
+  if (a.type != sql::AlterType::kAddColumn || !a.column || !ctx.spans() || ctx.IsNew(s.table))
+    return false;
+  const sql::ColumnDef& col = *a.column;
+  // The same predicate as lint's fixable marking.
+  if (!locks::IsBackfillableSerialColumn(col, ctx.options().pg_version)) return false;
+  if (!SequenceColumnCanBeBackfilled(ctx, col)) return false;
+  const sql::QName seq =
+      schema::Catalog::OwnedSequenceName(ctx.before().Resolve(s.table), col.name);
+  NumberBySequence(ctx, cmd, sql::QName{s.table.schema, seq.name},
+                   std::string(locks::SerialIntegerType(col.type)), "");
   ctx.Rewrote("the sequence created and owned as " + col.type.base() +
               " does, the column added without its default (no rewrite), SET DEFAULT nextval() "
               "for new rows, the existing rows numbered in their own migration, then " +

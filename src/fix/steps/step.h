@@ -209,6 +209,7 @@ bool UniqueConstraintStep(Context& ctx, size_t cmd);
 bool SetNotNullStep(Context& ctx, size_t cmd);
 bool VolatileDefaultStep(Context& ctx, size_t cmd);
 bool SerialColumnStep(Context& ctx, size_t cmd);
+bool IdentityColumnStep(Context& ctx, size_t cmd);
 bool TypeChangeStep(Context& ctx, size_t cmd);
 // A primary key's type change with the foreign keys referencing it (locks::KeyConversion): claims
 // every statement of the migration when it is that group and the group can be converted.
@@ -239,6 +240,22 @@ bool NotNullConstraintsCanBeNotValid(const Context& ctx);
 // as it is to be written in the generated SQL.
 std::string DeferNotNull(Context& ctx, const sql::QName& table, const std::string& column,
                          const std::string& column_text, bool after_backfill);
+
+// Whether the column that the current ADD COLUMN adds with an owned sequence (serial, identity)
+// can be numbered by a backfill after the migration: every inline constraint has a span to edit,
+// no later statement of the migration changes the column or names its sequence, the statement
+// ends with ';' and the sequence's name is free (serial_column.cc).
+bool SequenceColumnCanBeBackfilled(const Context& ctx, const sql::ColumnDef& col);
+// Whether no relation of the history before the current statement has the name `seq`.
+bool SequenceNameIsFree(const Context& ctx, const sql::QName& seq);
+// Rewrites ADD COLUMN action `cmd` of the current statement into a column of `integer_type`
+// numbered by sequence `seq` (created before the statement with `seq_options`, owned by the
+// column after it, its nextval() the default for new rows), the existing rows numbered in a
+// backfill migration, then NOT NULL without a scan (serial_column.cc).
+void NumberBySequence(Context& ctx, size_t cmd, const sql::QName& seq,
+                      const std::string& integer_type, const std::string& seq_options);
+// `text` as a SQL string literal.
+std::string SqlLiteral(const std::string& text);
 
 // For statements (or actions) no step claimed: records what cannot be made safe automatically.
 void ClassifyUnsafe(Context& ctx, const std::vector<size_t>& unclaimed_actions);

@@ -1,5 +1,6 @@
--- serial columns are fixable (fix writes the sequence, backfill and NOT NULL steps); identity
--- columns and serial ones with a key beside them are not.
+-- serial and identity columns are fixable (fix writes the sequence, backfill and NOT NULL steps,
+-- and for an identity the late ADD GENERATED); serial ones with a key beside them are not
+-- (FixLintFlags in tests/fix/lint_clean_test.cc checks each finding's fixable flag).
 -- ==== migration: 001_init
 CREATE TABLE t (id bigint PRIMARY KEY, n int);
 -- ==== migration: 002_add
