@@ -21,7 +21,7 @@ if [[ ! -x $squawk ]]; then
   mkdir -p "$squawk_dir"
   npm install --prefix "$squawk_dir" --no-audit --no-fund --silent squawk-cli@2.66 >/dev/null
 fi
-echo "lockstep $("$lockstep" --version | awk '{print $2}') vs $("$squawk" --version)"
+echo "lockstep $("$lockstep" --version | awk 'NR == 1 {print $2}') vs $("$squawk" --version)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

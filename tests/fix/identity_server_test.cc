@@ -7,12 +7,11 @@
 // NOT VALID).
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <string>
-#include <thread>
 
 #include "fix/golden.h"
 #include "fix/server.h"
+#include "fix/writers.h"
 
 namespace lockstep::fixtest {
 namespace {
@@ -37,36 +36,12 @@ void OldApplicationKeepsInserting(testing::TestDatabase& database, const fix::Op
                        "generate_series(1, 5000) g"),
             "");
 
-  std::atomic<bool> stop{false};
-  std::atomic<int> writes{0};
-  std::string failure;  // written by the writer before it sets `failed`, read after the join
-  std::atomic<bool> failed{false};
-  std::thread writer([&] {
-    db::DbResult<db::Connection> c = db::Connect(database.conninfo());
-    if (!c.ok()) {
-      failure = c.error().OneLine();
-      failed = true;
-      return;
-    }
-    for (int k = 1; !stop; ++k) {
-      // The old application: it knows neither column.
-      const std::string sql =
-          "INSERT INTO \"Member\" (\"id\", \"name\") VALUES ('w" + std::to_string(k) + "', 'w')";
-      if (db::DbResult<db::Rows> r = c->Exec(sql); !r.ok()) {
-        failure = r.error().OneLine() + " in: " + sql;
-        failed = true;
-        return;
-      }
-      ++writes;
-    }
-  });
-  const auto wait_writes = [&](int more) {
-    const int until = writes + more;
-    for (int i = 0; i < 2000 && writes < until && !failed; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  };
-
-  wait_writes(20);
+  // The old application: it knows neither column.
+  Writers writer(database.conninfo(), {[](db::Connection& c, int k) {
+                   return Try(c, "INSERT INTO \"Member\" (\"id\", \"name\") VALUES ('w" +
+                                     std::to_string(k) + "', 'w')");
+                 }});
+  writer.Wait(20);
   int swaps = 0;
   for (const fix::OutputFile& f : fixed->files) {
     if (f.relative.generic_string().find("_identity_") != std::string::npos) {
@@ -76,13 +51,12 @@ void OldApplicationKeepsInserting(testing::TestDatabase& database, const fix::Op
     } else {
       ASSERT_EQ(ApplyWhole(conn, f.after), "") << f.relative << ":\n" << f.after;
     }
-    wait_writes(20);
+    writer.Wait(20);
   }
   EXPECT_EQ(swaps, 2);
-  stop = true;
-  writer.join();
-  EXPECT_EQ(failure, "");
-  EXPECT_GT(writes.load(), 100);
+  writer.Stop();
+  EXPECT_EQ(writer.failure(), "");
+  EXPECT_GT(writer.done(0), 100);
 
   EXPECT_EQ(
       Scalar(

@@ -8,17 +8,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
-#include <deque>
-#include <functional>
-#include <mutex>
 #include <thread>
 
 #include "deploy/helpers.h"
 #include "fix/diff.h"
 #include "fix/golden.h"
 #include "fix/server.h"
+#include "fix/writers.h"
 #include "sql/parser.h"
 #include "support/pg_server.h"
 
@@ -53,40 +50,17 @@ void WritesGoOnAndValuesSurviveTheSwap(testing::TestDatabase& database, const fi
                  "generate_series(1, 20000) g; UPDATE \"Member\" SET \"totalPoints\" = 3 * id"),
       "");
 
-  std::atomic<bool> stop{false};
-  std::atomic<int> writes{0};
-  std::string failure;  // written by the writer before it sets `failed`, read after the join
-  std::atomic<bool> failed{false};
-  std::thread writer([&] {
-    db::DbResult<db::Connection> c = db::Connect(database.conninfo());
-    if (!c.ok()) {
-      failure = c.error().OneLine();
-      failed = true;
-      return;
-    }
-    for (int k = 1; !stop; ++k) {
-      const std::string sql =
-          k % 2 ? "INSERT INTO \"Member\" (\"id\", \"totalPoints\", \"name\") SELECT n, 3 * n, 'w' "
-                  "FROM (SELECT nextval(pg_get_serial_sequence('\"Member\"', 'id')) AS n) s"
-                : "UPDATE \"Member\" SET \"totalPoints\" = 3 * id, \"name\" = \"name\" || '.' "
-                  "WHERE id = " +
-                      std::to_string(1 + (k * 7919) % 20000);
-      db::DbResult<db::Rows> r = c->Exec(sql);
-      if (!r.ok()) {
-        failure = r.error().OneLine() + " in: " + sql;
-        failed = true;
-        return;
-      }
-      ++writes;
-    }
-  });
-
-  const auto wait_writes = [&](int more) {
-    const int until = writes + more;
-    for (int i = 0; i < 2000 && writes < until && !failed; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  };
-  wait_writes(20);
+  // The old application: inserts and updates, each keeping "totalPoints" = 3 * id.
+  Writers writer(database.conninfo(), {[](db::Connection& c, int k) {
+                   return Try(c, k % 2 ? "INSERT INTO \"Member\" (\"id\", \"totalPoints\", "
+                                         "\"name\") SELECT n, 3 * n, 'w' FROM (SELECT "
+                                         "nextval(pg_get_serial_sequence('\"Member\"', 'id')) "
+                                         "AS n) s"
+                                       : "UPDATE \"Member\" SET \"totalPoints\" = 3 * id, "
+                                         "\"name\" = \"name\" || '.' WHERE id = " +
+                                             std::to_string(1 + (k * 7919) % 20000));
+                 }});
+  writer.Wait(20);
   std::vector<std::string> applied;
   bool swapped = false;
   for (const fix::OutputFile& f : fixed->files) {
@@ -100,7 +74,7 @@ void WritesGoOnAndValuesSurviveTheSwap(testing::TestDatabase& database, const fi
     // Rows above it were inserted after the migration committed.
     const std::string max_id = Scalar(conn, "SELECT max(id) FROM \"Member\"");
     applied.push_back(f.relative.generic_string());
-    wait_writes(20);
+    writer.Wait(20);
     if (applied.size() == 1) {
       // The expand: rows the old application inserts from now on carry the new column.
       EXPECT_NE(Scalar(conn, "SELECT count(*) FROM \"Member\" WHERE id > " + max_id), "0");
@@ -111,11 +85,10 @@ void WritesGoOnAndValuesSurviveTheSwap(testing::TestDatabase& database, const fi
   }
   EXPECT_TRUE(swapped);
   ASSERT_EQ(ApplyWhole(conn, fixed->plan.contract[0].sql), "");
-  wait_writes(20);
-  stop = true;
-  writer.join();
-  EXPECT_EQ(failure, "") << "after " << applied.size() << " migrations";
-  EXPECT_GT(writes.load(), 100);
+  writer.Wait(20);
+  writer.Stop();
+  EXPECT_EQ(writer.failure(), "") << "after " << applied.size() << " migrations";
+  EXPECT_GT(writer.done(0), 100);
 
   EXPECT_EQ(Scalar(conn,
                    "SELECT format_type(atttypid, atttypmod) || ' ' || attnotnull FROM "
@@ -158,72 +131,6 @@ TEST_F(TypeChangeServer18Test, WritesGoOnAndValuesSurviveTheSwap) {
 class KeyConversionServerTest : public testing::PgTest {
  protected:
   int major() const override { return kFixPgMajor; }
-};
-
-// Runs `sql` on `c`: "" or the failure, naming the statement.
-std::string Try(db::Connection& c, const std::string& sql, std::string* value = nullptr) {
-  db::DbResult<db::Rows> r = c.Exec(sql);
-  if (!r.ok()) return r.error().OneLine() + " in: " + sql;
-  if (value && !r->empty() && !r->rows[0].empty()) *value = r->rows[0][0].value_or("");
-  return "";
-}
-
-// Application writers, each on a connection of its own, running its unit of work (a statement
-// or a transaction) over and over until stopped. The first failure stops them all.
-class Writers {
- public:
-  // `unit(conn, k)` does the k-th unit of work: "" or the failure.
-  using Unit = std::function<std::string(db::Connection&, int)>;
-  Writers(const db::ConnInfo& conninfo, std::vector<Unit> units) : units_(std::move(units)) {
-    for (size_t w = 0; w < units_.size(); ++w) {
-      done_.emplace_back(0);
-      threads_.emplace_back([this, conninfo, w] {
-        db::DbResult<db::Connection> c = db::Connect(conninfo);
-        if (!c.ok()) return Fail("writer " + std::to_string(w) + ": " + c.error().OneLine());
-        for (int k = 1; !stop_; ++k) {
-          if (std::string err = units_[w](*c, k); !err.empty()) {
-            Try(*c, "ROLLBACK");
-            return Fail("writer " + std::to_string(w) + ": " + err);
-          }
-          ++done_[w];
-        }
-      });
-    }
-  }
-  ~Writers() { Stop(); }
-  // Waits until every writer has done `more` units more (or a failure, or 10 s).
-  void Wait(int more) {
-    std::vector<int> until;
-    for (const std::atomic<int>& d : done_) until.push_back(d + more);
-    for (int i = 0; i < 2000 && !failed_; ++i) {
-      bool all = true;
-      for (size_t w = 0; w < done_.size(); ++w) all = all && done_[w] >= until[w];
-      if (all) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  void Stop() {
-    stop_ = true;
-    for (std::thread& t : threads_)
-      if (t.joinable()) t.join();
-  }
-  // After Stop: the first failure, or "".
-  const std::string& failure() const { return failure_; }
-  int done(size_t w) const { return done_[w]; }
-
- private:
-  void Fail(std::string why) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!failed_) failure_ = std::move(why);
-    failed_ = true;
-    stop_ = true;
-  }
-  std::vector<Unit> units_;
-  std::deque<std::atomic<int>> done_;
-  std::vector<std::thread> threads_;
-  std::atomic<bool> stop_{false}, failed_{false};
-  std::mutex mu_;
-  std::string failure_;
 };
 
 // BEGIN, each statement, COMMIT: "" or the failure (the caller rolls back).
