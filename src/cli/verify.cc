@@ -2,6 +2,7 @@
 // naive way and the lockstep way, on a scratch server. See docs/verify.md.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "base/exit_codes.h"
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "db/interrupt.h"
 #include "verify/report.h"
@@ -18,13 +20,7 @@
 namespace lockstep::cli {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: lockstep verify [PATH] [--rows N] [--clients C] [--duration S]\n"
-    "                       [--long-transaction S] [--pending N | --from NAME]\n"
-    "                       [--database URL [--i-know-this-is-scratch]] [--pg-version N]\n"
-    "                       [--replica [URL]] [--replica-long-transaction S]\n"
-    "                       [--format text|json] [--chart FILE.svg]\n"
-    "\n"
+constexpr const char* kDescription =
     "Starts a throwaway PostgreSQL, applies the already-applied part of the migration history,\n"
     "fills the tables the pending migrations touch with synthetic rows, and runs a workload of\n"
     "concurrent reads and writes on them three times: with no migration (the baseline), while\n"
@@ -35,55 +31,21 @@ constexpr const char* kUsage =
     "lockstep run's workload has stopped (the rollout), the contract phase fix held back is\n"
     "released and deployed, and both schemas are compared (columns, indexes, constraints,\n"
     "triggers, views, functions), then their rows by primary key. Reports latency, failed\n"
-    "requests, the longest stall and how long each table was blocked for writes and reads.\n"
-    "\n"
-    "  PATH                   migrations (project root, migrations dir, folder, .sql); default .\n"
-    "  --rows N               rows per loaded table (default 100000)\n"
-    "  --clients C            concurrent workload connections (default 8)\n"
-    "  --rate R               requests per second per client (default 100)\n"
-    "  --duration S           seconds of workload per run, at least (default 10)\n"
-    "  --long-transaction S   hold a read transaction (a report) on the table the migration\n"
-    "                         locks hardest for S seconds, started before the migration\n"
-    "  --pending N            the last N migrations are pending (default 1)\n"
-    "  --from NAME            the migrations from NAME on are pending\n"
-    "  --database URL         use this server instead of the embedded one: verify creates and\n"
-    "                         drops its own databases there and never writes to URL's database;\n"
-    "                         no database there may hold user tables unless\n"
-    "                         --i-know-this-is-scratch\n"
-    "  --pg-version N         embedded server's major version (default 16)\n"
-    "  --replica [URL]        also run the reads on a hot standby and report its stalls and\n"
-    "                         replay lag; lockstep's deploy gets --replica. URL: a standby of\n"
-    "                         the --database server; none: verify starts an embedded primary\n"
-    "                         and a streaming standby (pg_basebackup: --pg-version 15 with\n"
-    "                         Debian's PostgreSQL)\n"
-    "  --replica-long-transaction S\n"
-    "                         with --replica: the report held S seconds on the standby\n"
-    "  --lock-timeout MS      lockstep deploy's lock timeout (default 100)\n"
-    "  --threshold MS         a request slower than this counts as blocked (default 50)\n"
-    "  --timeout S            cancel a migration run after S seconds (default 600)\n"
-    "  --format text|json     the report's format on stdout (default text)\n"
-    "  --chart FILE           write an SVG chart of latency over time for both runs\n"
-    "  --keep                 keep the work directory (fixed migrations, fix and deploy logs)\n"
-    "  --quiet                no progress lines on stderr\n"
-    "\n"
+    "requests, the longest stall and how long each table was blocked for writes and reads.";
+
+constexpr const char* kExitStatus =
     "Exit status: 0 when lockstep's run applied the migrations within the stall budget (the\n"
     "baseline's longest request + the lock timeout + 50 ms), with no failed request, and (its\n"
     "contract phase included) to the same schema and rows as the naive run, 1 when it did not,\n"
     "2 on bad arguments or input, 4 when the database cannot be used, 14 when interrupted\n"
     "(SIGINT, SIGTERM): verify then drops the databases it created and\n"
-    "removes its work directory; a later verify removes what a killed one left on this host.\n";
+    "removes its work directory; a later verify removes what a killed one left on this host.";
 
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "lockstep verify: %s\n\n%s", message.c_str(), kUsage);
-  return exit_code::kUsage;
-}
-
-std::optional<double> Number(const std::string& s) {
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0') return std::nullopt;
-  return v;
-}
+const CLI::Validator kNonEmpty(
+    [](const std::string& v) {
+      return v.empty() ? std::string("must not be empty") : std::string();
+    },
+    "NONEMPTY");
 
 std::string SelfPath() {
   char buf[4096];
@@ -96,107 +58,81 @@ std::string SelfPath() {
 }  // namespace
 
 int Verify(const Args& args) {
+  CLI::App app{kDescription, args[0]};
+  app.footer(kExitStatus);
   verify::VerifyOptions o;
   std::string format = "text", chart;
   bool quiet = false;
-  for (size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> std::optional<std::string> {
-      if (i + 1 >= args.size()) return std::nullopt;
-      return args[++i];
-    };
-    auto number = [&](double min, double max) -> std::optional<double> {
-      std::optional<std::string> v = value();
-      if (!v) return std::nullopt;
-      std::optional<double> n = Number(*v);
-      if (!n || *n < min || *n > max) return std::nullopt;
-      return n;
-    };
-    if (a == "--help" || a == "-h") {
-      std::printf("%s", kUsage);
-      return exit_code::kOk;
-    } else if (a == "--rows") {
-      std::optional<double> n = number(1, 1e9);
-      if (!n) return UsageError("--rows needs a number of rows from 1 to 1000000000");
-      o.rows = static_cast<int64_t>(*n);
-    } else if (a == "--clients") {
-      std::optional<double> n = number(1, 64);
-      if (!n) return UsageError("--clients needs a number from 1 to 64");
-      o.clients = static_cast<int>(*n);
-    } else if (a == "--rate") {
-      std::optional<double> n = number(0.1, 100000);
-      if (!n) return UsageError("--rate needs requests per second per client (0.1 to 100000)");
-      o.rate_per_client = *n;
-    } else if (a == "--duration") {
-      std::optional<double> n = number(0.1, 3600);
-      if (!n) return UsageError("--duration needs seconds (0.1 to 3600)");
-      o.duration_s = *n;
-    } else if (a == "--long-transaction") {
-      std::optional<double> n = number(0, 3600);
-      if (!n) return UsageError("--long-transaction needs seconds (0 to 3600)");
-      o.long_transaction_s = *n;
-    } else if (a == "--pending") {
-      std::optional<double> n = number(1, 100000);
-      if (!n) return UsageError("--pending needs a number of migrations");
-      o.pending = static_cast<int>(*n);
-    } else if (a == "--from") {
-      std::optional<std::string> v = value();
-      if (!v || v->empty()) return UsageError("--from needs a migration name");
-      o.from = *v;
-    } else if (a == "--database") {
-      std::optional<std::string> v = value();
-      if (!v || v->empty()) return UsageError("--database needs a URL");
-      o.database_url = *v;
-    } else if (a == "--replica") {
-      o.replica = true;
-      // The URL is optional: the next argument is taken as one when it has a scheme (`://`); a
-      // PATH never does.
-      if (i + 1 < args.size() && args[i + 1].find("://") != std::string::npos)
-        o.replica_url = args[++i];
-    } else if (a == "--replica-long-transaction") {
-      std::optional<double> n = number(0, 3600);
-      if (!n) return UsageError("--replica-long-transaction needs seconds (0 to 3600)");
-      o.replica_long_transaction_s = *n;
-    } else if (a == "--i-know-this-is-scratch") {
-      o.scratch_ok = true;
-    } else if (a == "--pg-version") {
-      std::optional<double> n = number(11, 18);
-      if (!n) return UsageError("--pg-version needs a major version from 11 to 18");
-      o.pg_major = static_cast<int>(*n);
-    } else if (a == "--lock-timeout") {
-      std::optional<double> n = number(1, 600000);
-      if (!n) return UsageError("--lock-timeout needs milliseconds");
-      o.lock_timeout_ms = static_cast<int>(*n);
-    } else if (a == "--threshold") {
-      std::optional<double> n = number(1, 600000);
-      if (!n) return UsageError("--threshold needs milliseconds");
-      o.threshold_ms = *n;
-    } else if (a == "--timeout") {
-      std::optional<double> n = number(1, 86400);
-      if (!n) return UsageError("--timeout needs seconds");
-      o.timeout_s = *n;
-    } else if (a == "--format") {
-      std::optional<std::string> v = value();
-      if (!v || (*v != "text" && *v != "json")) return UsageError("--format is text or json");
-      format = *v;
-    } else if (a == "--chart") {
-      std::optional<std::string> v = value();
-      if (!v || v->empty()) return UsageError("--chart needs a file name");
-      chart = *v;
-    } else if (a == "--keep") {
-      o.keep = true;
-    } else if (a == "--quiet") {
-      quiet = true;
-    } else if (!a.empty() && a[0] == '-') {
-      return UsageError("unknown option " + a);
-    } else {
-      o.paths.push_back(a);
-    }
+  std::vector<std::string> replica;  // [] or [URL]: --replica takes an optional value
+  app.add_option("PATH", o.paths,
+                 "migrations (project root, migrations dir, folder, .sql); default .");
+  app.add_option("--rows", o.rows, "rows per loaded table")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000000}))
+      ->capture_default_str();
+  app.add_option("--clients", o.clients, "concurrent workload connections")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--rate", o.rate_per_client, "requests per second per client")
+      ->check(CLI::Range(0.1, 100000.0))
+      ->capture_default_str();
+  app.add_option("--duration", o.duration_s, "seconds of workload per run, at least")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  app.add_option("--long-transaction", o.long_transaction_s,
+                 "hold a read transaction (a report) on the table the migration locks hardest "
+                 "for S seconds, started before the migration")
+      ->check(CLI::Range(0.0, 3600.0));
+  CLI::Option* pending = app.add_option("--pending", o.pending, "the last N migrations are pending")
+                             ->check(CLI::Range(1, 100000))
+                             ->capture_default_str();
+  app.add_option("--from", o.from, "the migrations from NAME on are pending")
+      ->check(kNonEmpty)
+      ->excludes(pending);
+  app.add_option("--database", o.database_url,
+                 "use this server instead of the embedded one: verify creates and drops its own "
+                 "databases there and never writes to URL's database; no database there may "
+                 "hold user tables unless --i-know-this-is-scratch");
+  app.add_flag("--i-know-this-is-scratch", o.scratch_ok,
+               "--database's server may hold user tables");
+  app.add_option("--pg-version", o.pg_major, "embedded server's major version")
+      ->check(CLI::Range(11, 18))
+      ->capture_default_str();
+  CLI::Option* replica_option =
+      app.add_option("--replica", replica,
+                     "also run the reads on a hot standby and report its stalls and replay lag; "
+                     "lockstep's deploy gets --replica. URL: a standby of the --database server; "
+                     "none: verify starts an embedded primary and a streaming standby "
+                     "(pg_basebackup: --pg-version 15 with Debian's PostgreSQL)")
+          ->expected(0, 1);
+  app.add_option("--replica-long-transaction", o.replica_long_transaction_s,
+                 "with --replica: the report held S seconds on the standby")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->needs(replica_option);
+  app.add_option("--lock-timeout", o.lock_timeout_ms, "lockstep deploy's lock timeout (ms)")
+      ->check(CLI::Range(1, 600000))
+      ->capture_default_str();
+  app.add_option("--threshold", o.threshold_ms, "a request slower than this counts as blocked (ms)")
+      ->check(CLI::Range(1.0, 600000.0))
+      ->capture_default_str();
+  app.add_option("--timeout", o.timeout_s, "cancel a migration run after S seconds")
+      ->check(CLI::Range(1.0, 86400.0))
+      ->capture_default_str();
+  app.add_option("--format", format, "the report's format on stdout")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--chart", chart, "write an SVG chart of latency over time for both runs")
+      ->check(kNonEmpty);
+  app.add_flag("--keep", o.keep, "keep the work directory (fixed migrations, fix and deploy logs)");
+  app.add_flag("--quiet", quiet, "no progress lines on stderr");
+  if (auto code = ParseArgs(app, args)) return *code;
+  o.replica = replica_option->count() > 0;
+  // The URL is optional: a value without a scheme (`://`) is a PATH that followed --replica.
+  if (!replica.empty()) {
+    if (replica[0].find("://") != std::string::npos)
+      o.replica_url = replica[0];
+    else
+      o.paths.insert(o.paths.begin(), replica[0]);
   }
-  if (o.replica_long_transaction_s > 0 && !o.replica)
-    return UsageError("--replica-long-transaction needs --replica");
-  if (!o.from.empty() && o.pending != 1)
-    return UsageError("--pending and --from exclude each other");
   o.lockstep_binary = SelfPath();
   const auto started = std::chrono::steady_clock::now();
   if (!quiet)
