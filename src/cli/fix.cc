@@ -1,5 +1,6 @@
 // `lockstep fix`: rewrite a migration into a zero-downtime sequence of Prisma-compatible
 // migrations (the seed's layout, automated). See docs/fix.md.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "base/exit_codes.h"
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "db/connection.h"
 #include "db/datasource.h"
@@ -19,10 +21,7 @@
 namespace lockstep::cli {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: lockstep fix [PATH] [--dry-run | --in-place | --out DIR]\n"
-    "                    [--pg-version N] [--minimal] [--allow-unsafe] [--database URL]\n"
-    "\n"
+constexpr const char* kDescription =
     "Rewrites one migration (PATH: a folder, its migration.sql, a .sql file; given a migrations\n"
     "directory or a project root, its last migration; default: the project in the current\n"
     "directory, found as lint and verify find it) into migrations that do not block the\n"
@@ -31,18 +30,7 @@ constexpr const char* kUsage =
     "dropped, so no index or key is ever missing in between. Comments and formatting are kept.\n"
     "The contract phase of an expand/contract rewrite (dropping the old shape) is written to\n"
     "lockstep-contract/ beside the migrations directory, where it waits for `lockstep contract\n"
-    "release` (docs/expand-contract.md).\n"
-    "\n"
-    "  --dry-run        print the plan and a unified diff; write nothing\n"
-    "  --in-place       write into the migrations directory (the default)\n"
-    "  --out DIR        write a full copy of the migrations directory, fixed (or as it is when\n"
-    "                   nothing needs a change), to DIR\n"
-    "  --pg-version N   target PostgreSQL major version (default 15, or the --database\n"
-    "                   server's major when that is newer, up to 18)\n"
-    "  --minimal        only rewrite what locks a table that existed before the migration\n"
-    "  --allow-unsafe   write the safe rewrites even when some statements cannot be made safe\n"
-    "  --database URL   refuse when the migration is already applied there (default:\n"
-    "                   schema.prisma's directUrl, else $DATABASE_URL, when set)\n";
+    "release` (docs/expand-contract.md).";
 
 struct Flags {
   std::string path;
@@ -54,11 +42,6 @@ struct Flags {
   bool allow_unsafe = false;
   std::string database;
 };
-
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "lockstep fix: %s\n\n%s", message.c_str(), kUsage);
-  return exit_code::kUsage;
-}
 
 std::string Where(const fix::FixInput& in, const std::string& text, int offset) {
   return SourceFile(in.migrations[in.target].sql_path.string(), text).Where(offset);
@@ -109,56 +92,41 @@ void PrintNotes(const char* title, const std::vector<fix::Note>& notes, const fi
 }  // namespace
 
 int Fix(const Args& args) {
+  CLI::App app{kDescription, args[0]};
   Flags f;
   bool in_place = false;
-  for (size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](const char* flag) -> std::optional<std::string> {
-      if (i + 1 >= args.size()) return std::nullopt;
-      (void)flag;
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::printf("%s", kUsage);
-      return exit_code::kOk;
-    } else if (a == "--dry-run") {
-      f.dry_run = true;
-    } else if (a == "--in-place") {
-      in_place = true;
-    } else if (a == "--minimal") {
-      f.minimal = true;
-    } else if (a == "--allow-unsafe") {
-      f.allow_unsafe = true;
-    } else if (a == "--out") {
-      std::optional<std::string> v = value("--out");
-      if (!v || v->empty()) return UsageError("--out needs a directory");
-      f.out = *v;
-    } else if (a == "--database") {
-      std::optional<std::string> v = value("--database");
-      if (!v || v->empty()) return UsageError("--database needs a URL");
-      f.database = *v;
-    } else if (a == "--pg-version") {
-      std::optional<std::string> v = value("--pg-version");
-      char* end = nullptr;
-      const long n = v ? std::strtol(v->c_str(), &end, 10) : 0;
-      if (!v || *end != '\0' || n < 11 || n > 18)
-        return UsageError("--pg-version needs a major version from 11 to 18");
-      f.pg_version = static_cast<int>(n);
-      f.pg_version_given = true;
-    } else if (!a.empty() && a[0] == '-') {
-      return UsageError("unknown option " + a);
-    } else if (f.path.empty()) {
-      f.path = a;
-    } else {
-      return UsageError("one migration at a time (got '" + f.path + "' and '" + a + "')");
-    }
-  }
+  app.add_option("PATH", f.path, "the migration to rewrite (default: the project's last)");
+  CLI::Option* dry_run =
+      app.add_flag("--dry-run", f.dry_run, "print the plan and a unified diff; write nothing");
+  CLI::Option* place =
+      app.add_flag("--in-place", in_place, "write into the migrations directory (the default)")
+          ->excludes(dry_run);
+  app.add_option("--out", f.out,
+                 "write a full copy of the migrations directory, fixed (or as it is when "
+                 "nothing needs a change), to DIR")
+      ->check(CLI::Validator(
+          [](const std::string& v) { return v.empty() ? std::string("needs a directory") : ""; },
+          "DIR"))
+      ->excludes(dry_run)
+      ->excludes(place);
+  CLI::Option* pg_version =
+      app.add_option("--pg-version", f.pg_version,
+                     "target PostgreSQL major version (default 15, or the --database server's "
+                     "major when that is newer, up to 18)")
+          ->check(CLI::Range(11, 18));
+  app.add_flag("--minimal", f.minimal,
+               "only rewrite what locks a table that existed before the migration");
+  app.add_flag("--allow-unsafe", f.allow_unsafe,
+               "write the safe rewrites even when some statements cannot be made safe");
+  app.add_option("--database", f.database,
+                 "refuse when the migration is already applied there (default: schema.prisma's "
+                 "directUrl, else $DATABASE_URL, when set)");
+  if (auto code = ParseArgs(app, args)) return *code;
+  f.pg_version_given = pg_version->count() > 0;
   // Without PATH, the project in the current directory, found as lint and verify find it; the
   // migration is its last one, named in the output.
   const bool path_given = !f.path.empty();
   if (!path_given) f.path = ".";
-  if ((f.dry_run ? 1 : 0) + (in_place ? 1 : 0) + (f.out.empty() ? 0 : 1) > 1)
-    return UsageError("--dry-run, --in-place and --out exclude each other");
 
   Result<fix::FixInput> input = fix::FindFixInput(f.path);
   if (!input.ok()) {

@@ -262,6 +262,24 @@ TEST(UrlAsPath, NoCommandPrintsItsPassword) {
   }
 }
 
+// The same for a URL in a place the argument parser rejects (a second PATH, an option's value):
+// its message quotes the argument.
+TEST(UrlAsPath, NoUsageErrorPrintsItsPassword) {
+  const std::string url = "postgresql://app2:p%40ss@127.0.0.1:1/app?schema=s";
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"fix", "a", url},
+                                             {"lint", "a", "--format", url},
+                                             {"plan", "a", "--format", url},
+                                             {"trace", "a", "--format", url},
+                                             {"verify", "a", "--format", url}}) {
+    RunResult r = RunLockstep(args);
+    EXPECT_EQ(r.exit_code, exit_code::kUsage) << args[0] << ": " << r.all();
+    EXPECT_EQ(r.all().find("p%40ss"), std::string::npos) << args[0] << ": " << r.all();
+    EXPECT_NE(r.all().find("postgresql://app2:****@"), std::string::npos)
+        << args[0] << ": " << r.all();
+  }
+}
+
 // issue 17.14: an unterminated quote in .env is named, not reported as a malformed URL.
 TEST(DotEnv, UnterminatedQuoteSaysSo) {
   TempDir tmp;
