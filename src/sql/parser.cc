@@ -231,9 +231,9 @@ bool ParseInto(const std::string& input, std::string_view file, int offset, Pars
     return false;
   }
   const pg::Items stmts(parse.tree());
-  // A Statement is large (over 1 KB, dozens of members): growing the vector one push at a time
-  // moved each one about twice. Piecewise parses (offset != 0) add one statement each; reserving
-  // exactly for them would reallocate on every piece.
+  // A Statement is large (dozens of members): growing the vector one push at a time moved each
+  // one about twice. Callers that parse piece by piece reserve for the whole file themselves;
+  // reserving exactly here would then reallocate on every piece.
   if (offset == 0) out.statements.reserve(out.statements.size() + stmts.size());
   for (const Node* n : stmts) {
     const RawStmt* raw = pg::As<RawStmt>(n, T_RawStmt);
@@ -241,23 +241,11 @@ bool ParseInto(const std::string& input, std::string_view file, int offset, Pars
     // Built in place: moving a finished Statement copies each of its dozens of members.
     Statement& s = out.statements.emplace_back();
     TranslateStatement(raw->stmt, s);
+    // Offsets in the tree are the piece's own.
+    if (offset != 0) ShiftLocations(s, offset);
     SetSpan(file, offset + raw->stmt_location,
             raw->stmt_len > 0 ? raw->stmt_len : static_cast<int>(input.size()) - raw->stmt_location,
             s);
-    if (offset != 0) {
-      // Locations inside the tree are relative to this piece; statements parsed piecewise are
-      // only used after an error, where positions of sub-parts are shifted by the piece offset.
-      auto shift = [offset](int& loc) {
-        if (loc >= 0) loc += offset;
-      };
-      for (auto& c : s.columns) shift(c.location);
-      for (auto& c : s.table_constraints) shift(c.location);
-      for (auto& c : s.cmds) {
-        shift(c.location);
-        if (c.column) shift(c.column->location);
-        if (c.constraint) shift(c.constraint->location);
-      }
-    }
   }
   return true;
 }
@@ -265,19 +253,20 @@ bool ParseInto(const std::string& input, std::string_view file, int offset, Pars
 #if PG_VERSION_NUM >= 180000
 // The scanner's tokens, as libpg_query 18 returns them: plain structs, named by the grammar's
 // token names (static strings).
-void Scan(const std::string& input, ParsedFile& out) {
+bool Scan(const std::string& input, int offset, ParsedFile& out) {
   PgQueryScanTokensResult r = pg_query_scan_tokens(input.c_str());
   if (r.error) {
     // The parser reports the same problem with a better message; tokens stay empty.
     pg_query_free_scan_tokens_result(r);
-    return;
+    return false;
   }
-  out.tokens.reserve(out.tokens.size() + r.n_tokens);
+  // Piece by piece, the vector grows by doubling: an exact reserve would copy it every piece.
+  if (out.tokens.empty()) out.tokens.reserve(r.n_tokens);
   for (int i = 0; i < r.n_tokens; ++i) {
     const PgQueryScanToken& t = r.tokens[i];
     Token tok;
-    tok.begin = t.start;
-    tok.end = t.end;
+    tok.begin = offset + t.start;
+    tok.end = offset + t.end;
     if (const char* name = pg_query_token_name(t.token)) tok.kind = name;
     tok.is_keyword = t.keyword_kind != PG_QUERY_NO_KEYWORD;
     if (t.token == PG_QUERY_TOKEN_SQL_COMMENT || t.token == PG_QUERY_TOKEN_C_COMMENT)
@@ -285,6 +274,7 @@ void Scan(const std::string& input, ParsedFile& out) {
     out.tokens.push_back(tok);
   }
   pg_query_free_scan_tokens_result(r);
+  return true;
 }
 #else
 // Reads one base-128 varint of the protobuf wire format at `p`, advancing it.
@@ -322,8 +312,8 @@ bool SkipField(uint64_t wire, const uint8_t*& p, const uint8_t* end) {
 }
 
 // Decodes one ScanToken message (pg_query.proto: start = 1, end = 2, token = 4,
-// keyword_kind = 5, all varints) in [p, end).
-bool DecodeToken(const uint8_t* p, const uint8_t* end, ParsedFile& out) {
+// keyword_kind = 5, all varints) in [p, end); its offsets are shifted by `offset`.
+bool DecodeToken(const uint8_t* p, const uint8_t* end, int offset, ParsedFile& out) {
   uint64_t start = 0, stop = 0, token = 0, keyword = 0;
   while (p < end) {
     uint64_t key = 0;
@@ -341,8 +331,8 @@ bool DecodeToken(const uint8_t* p, const uint8_t* end, ParsedFile& out) {
     }
   }
   Token tok;
-  tok.begin = static_cast<int>(start);
-  tok.end = static_cast<int>(stop);
+  tok.begin = offset + static_cast<int>(start);
+  tok.end = offset + static_cast<int>(stop);
   if (const ProtobufCEnumValue* v = protobuf_c_enum_descriptor_get_value(
           &pg_query__token__descriptor, static_cast<int>(token))) {
     tok.kind = v->name;  // static storage in the descriptor
@@ -357,17 +347,18 @@ bool DecodeToken(const uint8_t* p, const uint8_t* end, ParsedFile& out) {
 // The scanner's tokens. libpg_query returns them only as a serialised ScanResult; protobuf-c's
 // generic unpack allocates a struct per token (a third of lint's scanning time), so the four
 // varint fields of each are read in place instead (the same tokens over the whole corpus).
-void Scan(const std::string& input, ParsedFile& out) {
+bool Scan(const std::string& input, int offset, ParsedFile& out) {
   PgQueryScanResult r = pg_query_scan(input.c_str());
   if (r.error) {
     // The parser reports the same problem with a better message; tokens stay empty.
     pg_query_free_scan_result(r);
-    return;
+    return false;
   }
   const auto* p = reinterpret_cast<const uint8_t*>(r.pbuf.data);
   const uint8_t* const end = p + r.pbuf.len;
-  // Three bytes at least per token: a guess that avoids most regrowth.
-  out.tokens.reserve(r.pbuf.len / 12);
+  // Three bytes at least per token: a guess that avoids most regrowth (piece by piece, the
+  // vector grows by doubling: an exact reserve would copy it every piece).
+  if (out.tokens.empty()) out.tokens.reserve(r.pbuf.len / 12);
   bool ok = true;
   while (ok && p < end) {
     uint64_t key = 0;
@@ -381,7 +372,7 @@ void Scan(const std::string& input, ParsedFile& out) {
         ok = false;
         break;
       }
-      ok = DecodeToken(p, p + len, out);
+      ok = DecodeToken(p, p + len, offset, out);
       p += len;
     } else {
       ok = SkipField(key & 7, p, end);
@@ -392,6 +383,7 @@ void Scan(const std::string& input, ParsedFile& out) {
     out.comments.clear();
   }
   pg_query_free_scan_result(r);
+  return ok;
 }
 #endif
 
@@ -438,9 +430,67 @@ void AttachTokens(ParsedFile& out) {
 
 namespace {
 
+// A file larger than this is parsed in pieces of whole statements of about this size, each
+// piece's libpg_query tree freed once translated: the tree of a whole file took several times
+// the file's size, on top of the statements translated from it (README, "Scale").
+constexpr size_t kPieceBytes = size_t{1} << 20;
+
+// Where pieces of `input` end: just after a ';' that libpg_query's scanner sees as the end of a
+// statement, once the piece holds kPieceBytes; the last ends with the file. The scanner does not
+// parse: a cut may fall inside a construct with ';' of its own (BEGIN ATOMIC … END), which the
+// piece's parse then rejects. Empty when the scanner fails.
+struct Pieces {
+  std::vector<int> ends;
+  int statements = 0;  // as the scanner counts them: what to reserve for
+};
+
+Pieces CutIntoPieces(const std::string& input) {
+  Pieces out;
+  PgQuerySplitResult split = pg_query_split_with_scanner(input.c_str());
+  if (!split.error) {
+    out.statements = split.n_stmts;
+    size_t begin = 0;
+    for (int i = 0; i < split.n_stmts; ++i) {
+      const size_t semicolon =
+          static_cast<size_t>(split.stmts[i]->stmt_location) + split.stmts[i]->stmt_len;
+      if (semicolon < input.size() && input[semicolon] == ';' &&
+          semicolon + 1 - begin >= kPieceBytes) {
+        begin = semicolon + 1;
+        out.ends.push_back(static_cast<int>(begin));
+      }
+    }
+    if (begin < input.size()) out.ends.push_back(static_cast<int>(input.size()));
+  }
+  pg_query_free_split_result(split);
+  return out;
+}
+
+// Parses (and scans, with options.tokens) `input` piece by piece. False, with `out` emptied,
+// when there is only one piece or one does not parse: the caller then parses the whole, which
+// tells a real syntax error (at its place in the file) from a cut in the wrong place.
+bool ParseInPieces(const std::string& input, const ParseOptions& options, ParsedFile& out) {
+  const Pieces pieces = CutIntoPieces(input);
+  if (pieces.ends.size() < 2) return false;
+  out.statements.reserve(pieces.statements);
+  int begin = 0;
+  for (const int end : pieces.ends) {
+    const std::string piece = input.substr(begin, end - begin);
+    if (!ParseInto(piece, input, begin, out) || (options.tokens && !Scan(piece, begin, out))) {
+      out.statements.clear();
+      out.tokens.clear();
+      out.comments.clear();
+      out.errors.clear();
+      return false;
+    }
+    begin = end;
+  }
+  return true;
+}
+
 // `input` is the NUL-terminated text to parse (the file, or its psql-blanked copy).
 void ParseText(const std::string& input, const ParseOptions& options, ParsedFile& out) {
-  if (!ParseInto(input, input, 0, out)) {
+  const bool in_pieces = input.size() > kPieceBytes && ParseInPieces(input, options, out);
+  if (!in_pieces && !ParseInto(input, input, 0, out)) {
     // Recover: split with the scanner and parse each statement alone, so that one bad statement
     // does not hide the others (psql runs a script on past an error, and so do regress files).
     out.errors.clear();
@@ -465,7 +515,7 @@ void ParseText(const std::string& input, const ParseOptions& options, ParsedFile
   }
   for (Statement& s : out.statements) ReadRoutineBody(input, s);
   if (options.tokens) {
-    Scan(input, out);
+    if (!in_pieces) Scan(input, 0, out);
     AttachTokens(out);
   }
 }

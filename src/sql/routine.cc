@@ -114,30 +114,6 @@ bool StartsWithKeyword(std::string_view q) {
   return false;
 }
 
-// Shifts every location of a statement parsed from a piece of text to file offsets.
-void ShiftLocations(Statement& s, int by) {
-  auto shift = [by](int& loc) {
-    if (loc >= 0) loc += by;
-  };
-  shift(s.begin);
-  shift(s.end);
-  for (auto& c : s.columns) {
-    shift(c.location);
-    shift(c.type.location);
-  }
-  for (auto& c : s.table_constraints) shift(c.location);
-  for (auto& c : s.cmds) {
-    shift(c.location);
-    if (c.column) shift(c.column->location);
-    if (c.constraint) shift(c.constraint->location);
-  }
-  for (auto& b : s.body) ShiftLocations(b, by);
-  for (auto& d : s.dynamic_sql) shift(d.location);
-  shift(s.routine_source_offset);
-  // Token indexes belong to the piece's own scan: none here.
-  s.first_token = s.last_token = 0;
-}
-
 class BodyReader {
  public:
   BodyReader(Statement& routine) : r_(routine) {
@@ -190,6 +166,8 @@ class BodyReader {
 
   void Add(Statement s, int by) {
     ShiftLocations(s, by < 0 ? 0 : by);
+    // Token indexes belong to the piece's own scan: none here.
+    s.first_token = s.last_token = 0;
     r_.body.push_back(std::move(s));
   }
 

@@ -1760,4 +1760,55 @@ void TranslateStatement(const Node* n, Statement& s) {
   }
 }
 
+namespace {
+
+void Shift(int& offset, int by) {
+  if (offset >= 0) offset += by;
+}
+
+void ShiftExpr(std::optional<Expr>& e, int by) {
+  if (e) Shift(e->location, by);
+}
+
+void ShiftConstraint(Constraint& c, int by) {
+  Shift(c.location, by);
+  ShiftExpr(c.expr, by);
+}
+
+void ShiftColumn(ColumnDef& c, int by) {
+  Shift(c.location, by);
+  Shift(c.type.location, by);
+  ShiftExpr(c.default_expr, by);
+  ShiftExpr(c.generated_expr, by);
+  for (Constraint& k : c.constraints) ShiftConstraint(k, by);
+}
+
+}  // namespace
+
+void ShiftLocations(Statement& s, int by) {
+  Shift(s.begin, by);
+  Shift(s.end, by);
+  for (ColumnDef& c : s.columns) ShiftColumn(c, by);
+  for (Constraint& c : s.table_constraints) ShiftConstraint(c, by);
+  for (AlterCmd& c : s.cmds) {
+    Shift(c.location, by);
+    if (c.column) ShiftColumn(*c.column, by);
+    if (c.constraint) ShiftConstraint(*c.constraint, by);
+    ShiftExpr(c.default_expr, by);
+  }
+  if (s.index) {
+    for (IndexElem& e : s.index->elems) ShiftExpr(e.expr, by);
+    Shift(s.index->concurrently_insert_at, by);
+  }
+  for (Constraint& c : s.domain_constraints) ShiftConstraint(c, by);
+  Shift(s.domain_base.location, by);
+  Shift(s.routine_source_offset, by);
+  for (Statement& b : s.body) ShiftLocations(b, by);
+  for (DynamicSql& d : s.dynamic_sql) Shift(d.location, by);
+  if (s.update) {
+    Shift(s.update->where_begin, by);
+    Shift(s.update->where_end, by);
+  }
+}
+
 }  // namespace lockstep::sql

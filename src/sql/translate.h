@@ -13,6 +13,11 @@ namespace lockstep::sql {
 // Offsets in the tree are offsets into the parsed text; callers set s.begin/s.end.
 void TranslateStatement(const Node* stmt, Statement& s);
 
+// Adds `by` to every byte offset of `s` that is set (>= 0), its span and those of its parts and
+// body included: a statement translated from a piece of the file starting at `by` then carries
+// file offsets, as one translated from the whole file does. Token indexes are left alone.
+void ShiftLocations(Statement& s, int by);
+
 // For a DO block or CREATE FUNCTION whose routine_source TranslateStatement filled: finds the
 // source in `file` (the text s.begin/s.end index) and reads it into s.body, s.dynamic_sql and
 // s.body_unread (sql/routine.cc). Runs outside any libpg_query raw parse, which it would disturb.

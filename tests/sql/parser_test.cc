@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace lockstep::sql {
 namespace {
 
@@ -136,6 +138,85 @@ TEST(Parser, TokensCarryKindOffsetsAndKeywordsInFileOrder) {
   EXPECT_EQ(f.comments[1].text(text), "-- d");
   ASSERT_TRUE(f.statements[0].index);
   EXPECT_EQ(f.statements[0].index->concurrently_insert_at, 12);  // just after INDEX
+}
+
+TEST(Parser, StatementsAfterASyntaxErrorCarryFileOffsets) {
+  // After an error each statement is parsed alone; every offset inside it must still be the
+  // file's, not its own text's.
+  const std::string text =
+      "CREATE TABLE a (id int);\nSELEC 1;\n"
+      "CREATE TABLE b (x text DEFAULT 'q');\n"
+      "ALTER TABLE b ALTER COLUMN x SET DEFAULT 'r';\n";
+  ParsedFile f = Parse(text);
+  ASSERT_EQ(f.errors.size(), 1u);
+  ASSERT_EQ(f.statements.size(), 3u);
+  const ColumnDef& x = f.statements[1].columns.at(0);
+  EXPECT_EQ(x.type.location, static_cast<int>(text.find("text DEFAULT")));
+  ASSERT_TRUE(x.default_expr);
+  EXPECT_EQ(x.default_expr->location, static_cast<int>(text.find("'q'")));
+  const AlterCmd& set = f.statements[2].cmds.at(0);
+  ASSERT_TRUE(set.default_expr);
+  EXPECT_EQ(set.default_expr->location, static_cast<int>(text.find("'r'")));
+}
+
+// Over 1 MiB a file is parsed in pieces of whole statements: what comes out must be what the
+// whole file's parse gives, offsets into the file included.
+TEST(Parser, ALargeFileParsedInPiecesKeepsFileOffsetsAndTokens) {
+  std::string text;
+  std::vector<std::string> expected;
+  int n = 0;
+  for (; text.size() < 2'600'000; ++n) {
+    const std::string i = std::to_string(n);
+    expected.push_back("CREATE TABLE t" + i + " (id int, name text DEFAULT 'n" + i + "')");
+    expected.push_back("ALTER TABLE t" + i + " ALTER COLUMN name SET DEFAULT 'm" + i + "'");
+    expected.push_back("CREATE INDEX CONCURRENTLY i" + i + " ON t" + i + " (name)");
+    text += "-- step " + i + "\n" + expected[expected.size() - 3] + ";\n" +
+            expected[expected.size() - 2] + "; /* after */\n" + expected.back() + ";\n";
+  }
+  ParsedFile f = Parse(text);
+  ASSERT_TRUE(f.ok()) << f.errors.front().message;
+  ASSERT_EQ(f.statements.size(), expected.size());
+  EXPECT_EQ(f.comments.size(), 2u * n);
+  for (int k = 0; k < n; ++k) {
+    const std::string i = std::to_string(k);
+    const Statement& create = f.statements[3 * k];
+    const Statement& alter = f.statements[3 * k + 1];
+    const Statement& index = f.statements[3 * k + 2];
+    for (int j = 0; j < 3; ++j) {
+      const Statement& s = f.statements[3 * k + j];
+      ASSERT_EQ(StatementText(text, s), expected[3 * k + j]);
+      ASSERT_LT(s.first_token, s.last_token);
+      ASSERT_EQ(f.tokens[s.first_token].begin, s.begin);
+      ASSERT_EQ(f.tokens[s.last_token - 1].end, s.end);
+    }
+    const ColumnDef& name = create.columns.at(1);
+    ASSERT_EQ(text.substr(name.type.location, 4), "text");
+    ASSERT_TRUE(name.default_expr);
+    ASSERT_EQ(text.substr(name.default_expr->location, 3 + i.size()), "'n" + i + "'");
+    ASSERT_TRUE(alter.cmds.at(0).default_expr);
+    ASSERT_EQ(text.substr(alter.cmds[0].default_expr->location, 3 + i.size()), "'m" + i + "'");
+    ASSERT_TRUE(index.index);
+    ASSERT_EQ(text.substr(index.index->concurrently_insert_at - 5, 5), "INDEX");
+  }
+}
+
+// The scanner that cuts a large file into pieces cannot tell the ';' inside BEGIN ATOMIC … END
+// from a statement's end: a piece cut there does not parse, and the whole file is parsed instead.
+TEST(Parser, ALargeFileCutInsideAStatementIsParsedWhole) {
+  std::string body;
+  for (int k = 0; k < 20; ++k) body += " SELECT " + std::to_string(k) + ";";
+  std::string text;
+  int n = 0;
+  for (; text.size() < 1'300'000; ++n)
+    text += "CREATE FUNCTION f" + std::to_string(n) + "() RETURNS int LANGUAGE sql BEGIN ATOMIC" +
+            body + " END;\n";
+  ParsedFile f = Parse(text);
+  ASSERT_TRUE(f.ok()) << f.errors.front().message;
+  ASSERT_EQ(f.statements.size(), static_cast<size_t>(n));
+  for (const Statement& s : f.statements) ASSERT_EQ(s.kind, Kind::kCreateFunction);
+  EXPECT_EQ(StatementText(text, f.statements.back()),
+            "CREATE FUNCTION f" + std::to_string(n - 1) +
+                "() RETURNS int LANGUAGE sql BEGIN ATOMIC" + body + " END");
 }
 
 }  // namespace
