@@ -394,7 +394,7 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
   return code;
 }
 
-int FleetStatus(const std::vector<deploy::DiskMigration>& disk,
+int FleetStatus(const std::vector<ledger::DiskMigration>& disk,
                 const std::vector<FleetTarget>& targets, const FleetOptions& fleet,
                 deploy::Printer& out) {
   FleetOptions all = fleet;
@@ -407,7 +407,7 @@ int FleetStatus(const std::vector<deploy::DiskMigration>& disk,
         TargetResult r;
         const Clock::time_point t0 = Clock::now();
         Capture capture;
-        deploy::StatusReport report;
+        ledger::StatusReport report;
         if (capture.ok()) {
           deploy::Printer printer(capture.file(), capture.file(), false);
           r.exit_code = deploy::ShowStatus(disk, deploy::TargetFor(t.conn), printer, &report);
@@ -416,7 +416,7 @@ int FleetStatus(const std::vector<deploy::DiskMigration>& disk,
           r.exit_code = exit_code::kDatabase;
         }
         r.seconds = SecondsSince(t0);
-        using S = deploy::MigrationState;
+        using S = ledger::MigrationState;
         auto count = [&](S s) { return report.Count(s); };
         switch (r.exit_code) {
           case exit_code::kOk:

@@ -6,8 +6,8 @@
 
 #include "base/process.h"
 #include "base/source.h"
-#include "deploy/ledger.h"
 #include "deploy/options.h"
+#include "ledger/ledger.h"
 #include "migrations/checksum.h"
 #include "sql/parser.h"
 
@@ -40,11 +40,11 @@ Status ApplyLikePrisma(db::Connection& conn, const std::vector<MigrationFile>& m
       !r.ok())
     return r.status();
   Status result = Status::Ok();
-  if (auto r = conn.Exec(deploy::CreateMigrationsTableSql(deploy::Tables{})); !r.ok())
+  if (auto r = conn.Exec(ledger::CreateMigrationsTableSql(ledger::Tables{})); !r.ok())
     result = r.status();
   for (size_t i = 0; result.ok() && i < migrations.size(); ++i) {
     const MigrationFile& m = migrations[i];
-    const std::string id = deploy::NewUuidV4();
+    const std::string id = ledger::NewUuidV4();
     auto row = conn.Exec(
         "INSERT INTO \"_prisma_migrations\" (id, checksum, migration_name, started_at, "
         "applied_steps_count) VALUES ($1, $2, $3, now(), 0)",

@@ -1,4 +1,4 @@
-#include "deploy/status.h"
+#include "ledger/status.h"
 
 #include <algorithm>
 #include <set>
@@ -6,7 +6,7 @@
 #include "base/exit_codes.h"
 #include "migrations/checksum.h"
 
-namespace lockstep::deploy {
+namespace lockstep::ledger {
 namespace {
 
 std::string FirstLine(const std::string& s) {
@@ -133,4 +133,4 @@ StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
   return report;
 }
 
-}  // namespace lockstep::deploy
+}  // namespace lockstep::ledger

@@ -1,5 +1,6 @@
-// The bookkeeping tables: Prisma's `_prisma_migrations` (same DDL and rows as Prisma writes) and
-// lockstep's `_lockstep_progress` (how far a migration split into several steps has got).
+// The ledger: Prisma's `_prisma_migrations` (same DDL and rows as Prisma writes) and lockstep's
+// `_lockstep_progress` (how far a migration split into several steps has got). Every command that
+// reads or writes them goes through this module (status.h computes the states).
 //
 // Both live in the schema of the connection URL's `?schema=` (default "public"), always named
 // schema-qualified so that a migration's own `SET search_path` cannot redirect them. The SQL
@@ -13,7 +14,7 @@
 
 #include "db/connection.h"
 
-namespace lockstep::deploy {
+namespace lockstep::ledger {
 
 struct Tables {
   std::string schema = "public";
@@ -95,4 +96,4 @@ db::DbResult<bool> SchemaHasObjects(db::Connection& conn, const std::string& sch
 // A random (version 4) UUID, lowercase, as Prisma writes in _prisma_migrations.id.
 std::string NewUuidV4();
 
-}  // namespace lockstep::deploy
+}  // namespace lockstep::ledger

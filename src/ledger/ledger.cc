@@ -1,4 +1,4 @@
-#include "deploy/ledger.h"
+#include "ledger/ledger.h"
 
 #include <openssl/rand.h>
 
@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-namespace lockstep::deploy {
+namespace lockstep::ledger {
 namespace {
 
 using db::QuoteIdent;
@@ -246,4 +246,4 @@ std::string NewUuidV4() {
   return out;
 }
 
-}  // namespace lockstep::deploy
+}  // namespace lockstep::ledger

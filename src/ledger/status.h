@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "deploy/ledger.h"
+#include "ledger/ledger.h"
 
-namespace lockstep::deploy {
+namespace lockstep::ledger {
 
 enum class MigrationState {
   kApplied,          // finished, checksum matches the file (CRLF-tolerant)
@@ -45,4 +45,4 @@ StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
                            const std::optional<std::vector<MigrationRow>>& rows,
                            const std::vector<ProgressRow>& progress);
 
-}  // namespace lockstep::deploy
+}  // namespace lockstep::ledger
