@@ -112,13 +112,13 @@ Result<std::set<std::string>> FilesAddedSince(const std::string& ref, const fs::
 
 // What the database at `url` records as applied (ReadAppliedState). Also sets `server_major` to
 // the server's PostgreSQL major.
-db::DbResult<AppliedState> AppliedMigrations(const std::string& url, int& server_major) {
+db::DbResult<ledger::AppliedState> AppliedMigrations(const std::string& url, int& server_major) {
   db::DbResult<db::ConnInfo> info = db::ParseUrl(url);
   if (!info.ok()) return info.error();
   db::DbResult<db::Connection> conn = db::Connect(*info);
   if (!conn.ok()) return conn.error();
   server_major = conn->server_version_num() / 10000;
-  return ReadAppliedState(*conn);
+  return ledger::ReadAppliedState(*conn);
 }
 
 struct Candidate {
@@ -136,7 +136,7 @@ struct Group {
 // database's marker are applied, the rest pending (AppliedPrefix). A hash no package leads to (the
 // database was signed or updated outside the packages) is said in a warning, and every package is
 // linted.
-void SkipAppliedPackages(Group& g, const AppliedState& applied) {
+void SkipAppliedPackages(Group& g, const ledger::AppliedState& applied) {
   if (!applied.marker_hash) return;
   std::vector<const migrations::Migration*> items;
   for (const Candidate& c : g.items) items.push_back(&c.migration);
@@ -392,7 +392,7 @@ int Lint(const Args& args) {
   std::optional<db::ConnInfo> target;  // where statistics are read, when a database is named
   if (!url.empty()) {
     int server_major = 0;
-    db::DbResult<AppliedState> applied = AppliedMigrations(url, server_major);
+    db::DbResult<ledger::AppliedState> applied = AppliedMigrations(url, server_major);
     if (!applied.ok()) {
       const db::DbError& e = applied.error();
       return Fail("cannot read applied migrations: " + e.OneLine(),

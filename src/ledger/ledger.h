@@ -1,6 +1,7 @@
 // The ledger: Prisma's `_prisma_migrations` (same DDL and rows as Prisma writes) and lockstep's
 // `_lockstep_progress` (how far a migration split into several steps has got). Every command that
-// reads or writes them goes through this module (status.h computes the states).
+// reads or writes them goes through this module (status.h computes the states, applied.h is what
+// the analysing commands read).
 //
 // Both live in the schema of the connection URL's `?schema=` (default "public"), always named
 // schema-qualified so that a migration's own `SET search_path` cannot redirect them. The SQL
