@@ -550,9 +550,7 @@ int ContractRelease(Flags& f, const std::vector<std::string>& names, bool all, b
                      rows.error().OneLine().c_str());
         return exit_code::kDatabase;
       }
-      applied.emplace();
-      for (const ledger::MigrationRow& row : rows->value_or(std::vector<ledger::MigrationRow>{}))
-        if (row.applied()) applied->push_back(row.migration_name);
+      applied = ledger::AppliedNames(rows->value_or(std::vector<ledger::MigrationRow>{}));
       std::printf("Datasource: %s (%s), schema \"%s\"\n", target.conn.Redacted().c_str(),
                   database.source.c_str(), target.tables.schema.c_str());
     }

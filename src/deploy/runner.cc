@@ -1508,12 +1508,10 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
   std::optional<int> in_flight;
   std::optional<BackfillPosition> backfill_at;
   if (progress) {
-    db::DbResult<db::Rows> stale =
-        conn_->Exec("SELECT 1 FROM " + target_.tables.migrations() +
-                        " WHERE migration_name = $1 AND rolled_back_at > $2::timestamptz",
-                    {plan.name, progress->updated_at});
+    db::DbResult<bool> stale =
+        ledger::RolledBackSince(*conn_, target_.tables, plan.name, progress->updated_at);
     if (!stale.ok()) return DbFailure(stale.error(), "reading _prisma_migrations");
-    if (!stale->empty()) {
+    if (*stale) {
       out_.Line("note: " + plan.name +
                 " was marked rolled back after lockstep's last progress on it: starting it over");
       if (int code = Bookkeeping(ledger::DeleteProgressSql(target_.tables, plan.name),
@@ -1610,15 +1608,9 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
 // empty so that `prisma migrate dev` finds no table it does not know.
 void Deployer::DropEmptyProgressTable() {
   if (!progress_table_) return;
-  db::DbResult<db::Rows> left =
-      conn_->Exec("DELETE FROM " + target_.tables.progress() + " p WHERE EXISTS (SELECT 1 FROM " +
-                  target_.tables.migrations() +
-                  " m WHERE m.migration_name = p.migration_name AND m.finished_at IS NOT NULL AND "
-                  "m.rolled_back_at IS NULL); SELECT count(*)::text FROM " +
-                  target_.tables.progress());
+  db::DbResult<db::Rows> left = conn_->Exec(ledger::PruneProgressSql(target_.tables));
   if (left.ok() && !left->empty() && left->rows[0][0] == std::optional<std::string>("0")) {
-    if (conn_->Exec("DROP TABLE IF EXISTS " + target_.tables.progress()).ok())
-      progress_table_ = false;
+    if (conn_->Exec(ledger::DropProgressTableSql(target_.tables)).ok()) progress_table_ = false;
   }
 }
 
@@ -1680,9 +1672,7 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
 
   std::set<std::string> applied;
   if (*rows) {
-    for (const MigrationRow& r : **rows) {
-      if (r.applied()) applied.insert(r.migration_name);
-    }
+    for (std::string& name : ledger::AppliedNames(**rows)) applied.insert(std::move(name));
     for (const MigrationRow& r : **rows) {
       if (!r.failed()) continue;
       std::string log = r.logs.value_or("");
@@ -2025,7 +2015,7 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
   }
   if (progress_table) {
     out.Line("");
-    out.Line("DROP TABLE IF EXISTS " + t.progress() + ";  -- at the end, when empty");
+    out.Line(ledger::DropProgressTableSql(t) + ";  -- at the end, when empty");
   }
   if (errors > 0) {
     out.Error("lockstep deploy --dry-run: " + std::to_string(errors) + " error" +
@@ -2116,20 +2106,14 @@ int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, Res
   db::DbResult<std::optional<std::vector<ProgressRow>>> progress =
       ledger::ReadProgressRows(*conn, t);
   if (!progress.ok()) return fail(progress.error(), "reading _lockstep_progress");
-  bool applied = false, failed = false, partial = false;
-  for (const MigrationRow& r : rows->value_or(std::vector<MigrationRow>{})) {
-    if (r.migration_name != name) continue;
-    applied = applied || r.applied();
-    failed = failed || r.failed();
-  }
-  for (const ProgressRow& p : progress->value_or(std::vector<ProgressRow>{})) {
-    partial = partial || p.migration_name == name;
-  }
+  const std::vector<MigrationRow> all_rows = rows->value_or(std::vector<MigrationRow>{});
+  const std::vector<ProgressRow> all_progress = progress->value_or(std::vector<ProgressRow>{});
+  const ledger::Recorded recorded = ledger::RecordedFor(name, all_rows, all_progress);
+  const bool applied = recorded.applied != nullptr;
+  const bool failed = recorded.failed != nullptr;
+  const bool partial = recorded.progress != nullptr;
   const std::string clear_progress = partial ? "; " + ledger::DeleteProgressSql(t, name) : "";
-  const std::string mark_failed_rolled_back =
-      "UPDATE " + t.migrations() +
-      " SET rolled_back_at = now() WHERE migration_name = " + db::QuoteLiteral(name) +
-      " AND finished_at IS NULL AND rolled_back_at IS NULL";
+  const std::string mark_failed_rolled_back = ledger::MarkFailedRolledBackSql(t, name);
 
   std::string sql;
   if (as == ResolveAs::kApplied) {
@@ -2146,11 +2130,9 @@ int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, Res
     // row with logs '', started_at = finished_at and applied_steps_count 0.
     sql += "BEGIN; ";
     if (*rows) sql += mark_failed_rolled_back + "; ";
-    sql += "INSERT INTO " + t.migrations() +
-           " (id, checksum, logs, started_at, finished_at, migration_name) VALUES (" +
-           db::QuoteLiteral(NewUuidV4()) + ", " +
-           db::QuoteLiteral(migrations::PrismaChecksum(on_disk->sql)) + ", '', now(), now(), " +
-           db::QuoteLiteral(name) + ")" + clear_progress + "; COMMIT";
+    sql += ledger::InsertResolvedAppliedSql(t, NewUuidV4(), name,
+                                            migrations::PrismaChecksum(on_disk->sql)) +
+           clear_progress + "; COMMIT";
   } else {
     if (!failed && !partial) {
       out.Error(applied ? "lockstep resolve: error: migration `" + name +

@@ -40,6 +40,16 @@ struct StatusReport {
   int ExitCode() const;
 };
 
+// What the ledger records for one migration name; each pointer (into the rows given) is null when
+// there is none. Of several applied or failed rows, the latest read is kept.
+struct Recorded {
+  const MigrationRow* applied = nullptr;
+  const MigrationRow* failed = nullptr;
+  const ProgressRow* progress = nullptr;  // lockstep committed some of its steps
+};
+Recorded RecordedFor(const std::string& name, const std::vector<MigrationRow>& rows,
+                     const std::vector<ProgressRow>& progress);
+
 // `rows` is nullopt when `_prisma_migrations` does not exist.
 StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
                            const std::optional<std::vector<MigrationRow>>& rows,

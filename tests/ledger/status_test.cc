@@ -99,5 +99,36 @@ TEST(StatusTest, ExitCodesByPriority) {
   EXPECT_EQ(ComputeStatus(disk, extra, {}).ExitCode(), exit_code::kDrift);
 }
 
+// deploy's refusals and resolve's checks read one migration's rows through RecordedFor: the
+// latest applied and failed rows, and lockstep's progress row, each only for that name.
+TEST(StatusTest, RecordedForKeepsTheLatestRowsOfThatNameOnly) {
+  std::vector<MigrationRow> rows = {Row("1_a", "A;", false, true), Row("1_a", "A1;", true),
+                                    Row("2_b", "B;", false), Row("1_a", "A2;", true)};
+  ProgressRow other;
+  other.migration_name = "2_b";
+  const Recorded a = RecordedFor("1_a", rows, {other});
+  ASSERT_NE(a.applied, nullptr);
+  EXPECT_EQ(a.applied, &rows[3]);
+  EXPECT_EQ(a.failed, nullptr);
+  EXPECT_EQ(a.progress, nullptr);
+
+  std::vector<ProgressRow> progress = {other};
+  const Recorded b = RecordedFor("2_b", rows, progress);
+  EXPECT_EQ(b.applied, nullptr);
+  EXPECT_EQ(b.failed, &rows[2]);
+  EXPECT_EQ(b.progress, &progress[0]);
+
+  const Recorded none = RecordedFor("3_c", rows, progress);
+  EXPECT_EQ(none.applied, nullptr);
+  EXPECT_EQ(none.failed, nullptr);
+  EXPECT_EQ(none.progress, nullptr);
+}
+
+TEST(StatusTest, AppliedNamesAreTheFinishedRowsNotRolledBackInOrder) {
+  const std::vector<MigrationRow> rows = {Row("2_b", "B;", true), Row("1_a", "A;", false),
+                                          Row("3_c", "C;", true, true), Row("1_a", "A;", true)};
+  EXPECT_EQ(AppliedNames(rows), (std::vector<std::string>{"2_b", "1_a"}));
+}
+
 }  // namespace
 }  // namespace lockstep::ledger
