@@ -1,11 +1,11 @@
 #include "analysis/history.h"
 
 #include <algorithm>
-#include <atomic>
 #include <span>
 #include <thread>
 
 #include "analysis/parse_ahead.h"
+#include "base/parallel.h"
 
 namespace lockstep::analysis {
 
@@ -29,23 +29,16 @@ void ParseAll(std::vector<AnalyzedMigration>& all, size_t first, size_t last,
   // The pool's threads already parse on the other cores; this thread takes their parses and
   // parses what none has started. More threads here only compete for the same cores.
   if (ahead && !options.threads) threads = 1;
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < ms.size(); i = next++) {
-      if (ahead) {
-        if (std::optional<sql::ParsedFile> p =
-                ahead->Take(ms[i].source.path(), ms[i].source.text())) {
-          ms[i].parsed = std::move(*p);
-          continue;
-        }
+  ParallelFor(ms.size(), threads, [&](size_t, size_t i) {
+    if (ahead) {
+      if (std::optional<sql::ParsedFile> p =
+              ahead->Take(ms[i].source.path(), ms[i].source.text())) {
+        ms[i].parsed = std::move(*p);
+        return;
       }
-      ms[i].parsed = sql::ParseString(ms[i].source.text(), options.parse);
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+    ms[i].parsed = sql::ParseString(ms[i].source.text(), options.parse);
+  });
 }
 
 }  // namespace

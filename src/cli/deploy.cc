@@ -16,13 +16,13 @@
 #include "db/dotenv.h"
 #include "db/interrupt.h"
 #include "db/url.h"
-#include "deploy/ledger.h"
 #include "deploy/load.h"
 #include "deploy/options.h"
 #include "deploy/output.h"
 #include "deploy/runner.h"
 #include "fleet/runner.h"
 #include "fleet/targets.h"
+#include "ledger/ledger.h"
 #include "migrations/contract.h"
 
 namespace lockstep::cli {
@@ -543,16 +543,14 @@ int ContractRelease(Flags& f, const std::vector<std::string>& names, bool all, b
         std::fprintf(stderr, "lockstep contract: error: %s\n", conn.error().OneLine().c_str());
         return deploy::ExitCodeFor(conn.error());
       }
-      db::DbResult<std::optional<std::vector<deploy::MigrationRow>>> rows =
-          deploy::ReadMigrationRows(*conn, target.tables);
+      db::DbResult<std::optional<std::vector<ledger::MigrationRow>>> rows =
+          ledger::ReadMigrationRows(*conn, target.tables);
       if (!rows.ok()) {
         std::fprintf(stderr, "lockstep contract: error: reading _prisma_migrations: %s\n",
                      rows.error().OneLine().c_str());
         return exit_code::kDatabase;
       }
-      applied.emplace();
-      for (const deploy::MigrationRow& row : rows->value_or(std::vector<deploy::MigrationRow>{}))
-        if (row.applied()) applied->push_back(row.migration_name);
+      applied = ledger::AppliedNames(rows->value_or(std::vector<ledger::MigrationRow>{}));
       std::printf("Datasource: %s (%s), schema \"%s\"\n", target.conn.Redacted().c_str(),
                   database.source.c_str(), target.tables.schema.c_str());
     }

@@ -16,6 +16,7 @@
 #include "fix/diff.h"
 #include "fix/planner.h"
 #include "fix/writer.h"
+#include "ledger/applied.h"
 #include "migrations/contract.h"
 
 namespace lockstep::cli {
@@ -67,15 +68,12 @@ AppliedCheck CheckApplied(const std::string& url, const std::string& name) {
     return out;
   }
   out.server_major = conn->server_version_num() / 10000;
-  db::DbResult<db::Rows> rows = conn->Exec(
-      "SELECT 1 FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NOT NULL "
-      "AND rolled_back_at IS NULL",
-      {name});
-  if (!rows.ok()) {
-    if (rows.error().sqlstate != "42P01") out.error = rows.error();  // no table: nothing applied
+  db::DbResult<bool> applied = ledger::IsApplied(*conn, name);
+  if (!applied.ok()) {
+    out.error = applied.error();
     return out;
   }
-  out.applied = !rows->empty();
+  out.applied = *applied;
   return out;
 }
 

@@ -5,7 +5,6 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +20,7 @@
 #include "analysis/parse_ahead.h"
 #include "base/exit_codes.h"
 #include "base/keep_until_exit.h"
+#include "base/parallel.h"
 #include "base/paths.h"
 #include "base/printable.h"
 #include "base/process.h"
@@ -112,13 +112,13 @@ Result<std::set<std::string>> FilesAddedSince(const std::string& ref, const fs::
 
 // What the database at `url` records as applied (ReadAppliedState). Also sets `server_major` to
 // the server's PostgreSQL major.
-db::DbResult<AppliedState> AppliedMigrations(const std::string& url, int& server_major) {
+db::DbResult<ledger::AppliedState> AppliedMigrations(const std::string& url, int& server_major) {
   db::DbResult<db::ConnInfo> info = db::ParseUrl(url);
   if (!info.ok()) return info.error();
   db::DbResult<db::Connection> conn = db::Connect(*info);
   if (!conn.ok()) return conn.error();
   server_major = conn->server_version_num() / 10000;
-  return ReadAppliedState(*conn);
+  return ledger::ReadAppliedState(*conn);
 }
 
 struct Candidate {
@@ -136,7 +136,7 @@ struct Group {
 // database's marker are applied, the rest pending (AppliedPrefix). A hash no package leads to (the
 // database was signed or updated outside the packages) is said in a warning, and every package is
 // linted.
-void SkipAppliedPackages(Group& g, const AppliedState& applied) {
+void SkipAppliedPackages(Group& g, const ledger::AppliedState& applied) {
   if (!applied.marker_hash) return;
   std::vector<const migrations::Migration*> items;
   for (const Candidate& c : g.items) items.push_back(&c.migration);
@@ -392,7 +392,7 @@ int Lint(const Args& args) {
   std::optional<db::ConnInfo> target;  // where statistics are read, when a database is named
   if (!url.empty()) {
     int server_major = 0;
-    db::DbResult<AppliedState> applied = AppliedMigrations(url, server_major);
+    db::DbResult<ledger::AppliedState> applied = AppliedMigrations(url, server_major);
     if (!applied.ok()) {
       const db::DbError& e = applied.error();
       return Fail("cannot read applied migrations: " + e.OneLine(),
@@ -460,44 +460,36 @@ int Lint(const Args& args) {
     }
     jobs.push_back(std::move(job));
   }
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next++) < jobs.size();) {
-      Job& j = *jobs[i];
-      j.h = lint::ReplayForLint(std::move(j.texts), j.history, config.options.settings, &ahead);
-      for (const analysis::AnalyzedMigration& m : j.h.migrations)
-        if (j.linted.count(m.source.path())) j.part.sources[m.source.path()] = &m.source;
-      for (Diagnostic& d : lint::Run(j.h, config.options)) {
-        if (!j.part.sources.count(d.path)) continue;
-        if (auto ops = j.operations.find(d.path); ops != j.operations.end()) {
-          NameOperation(ops->second, d);
-        }
-        j.part.diagnostics.push_back(std::move(d));
+  auto work = [&](size_t, size_t i) {
+    Job& j = *jobs[i];
+    j.h = lint::ReplayForLint(std::move(j.texts), j.history, config.options.settings, &ahead);
+    for (const analysis::AnalyzedMigration& m : j.h.migrations)
+      if (j.linted.count(m.source.path())) j.part.sources[m.source.path()] = &m.source;
+    for (Diagnostic& d : lint::Run(j.h, config.options)) {
+      if (!j.part.sources.count(d.path)) continue;
+      if (auto ops = j.operations.find(d.path); ops != j.operations.end()) {
+        NameOperation(ops->second, d);
       }
-      j.part.files_linted = j.linted.size();
-      if (target) {
-        std::vector<plan::Entry> entries = plan::FromHistory(j.h);
-        db::DbResult<size_t> read = stats::AddEstimates(j.h, *target, entries);
-        if (read.ok()) {
-          std::vector<lint::StatementBlocking> blocking;
-          for (const plan::Entry& e : entries)
-            if (e.estimate)
-              blocking.push_back({e.file, e.byte_begin, e.byte_end, e.estimate->blocking_seconds});
-          lint::ScaleBySize(j.part.diagnostics, blocking, config.sizes, config.options);
-        } else {
-          j.no_estimates = read.error().OneLine();
-        }
-      }
-      if (format == report::Format::kMarkdown) AddBlockingLocks(j.h, j.summaries);
-      if (in_parts) j.rendered = report::RenderPart(format, j.part, text);
+      j.part.diagnostics.push_back(std::move(d));
     }
+    j.part.files_linted = j.linted.size();
+    if (target) {
+      std::vector<plan::Entry> entries = plan::FromHistory(j.h);
+      db::DbResult<size_t> read = stats::AddEstimates(j.h, *target, entries);
+      if (read.ok()) {
+        std::vector<lint::StatementBlocking> blocking;
+        for (const plan::Entry& e : entries)
+          if (e.estimate)
+            blocking.push_back({e.file, e.byte_begin, e.byte_end, e.estimate->blocking_seconds});
+        lint::ScaleBySize(j.part.diagnostics, blocking, config.sizes, config.options);
+      } else {
+        j.no_estimates = read.error().OneLine();
+      }
+    }
+    if (format == report::Format::kMarkdown) AddBlockingLocks(j.h, j.summaries);
+    if (in_parts) j.rendered = report::RenderPart(format, j.part, text);
   };
-  const size_t threads =
-      std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+  ParallelFor(jobs.size(), std::max(1u, std::thread::hardware_concurrency()), work);
 
   for (const auto& j : jobs)
     if (!j->no_estimates.empty())

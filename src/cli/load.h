@@ -1,12 +1,11 @@
 // Loading migrations for the analysing commands (plan, trace): discovery plus the history that
-// comes before them (and, given a database, what it records as applied); what a database records
-// as applied (lint and plan); and the Prisma 7 config (prisma.config.ts) every command that finds
+// comes before them (and, given what a database records as applied, ledger/applied.h, which of
+// them are history too); and the Prisma 7 config (prisma.config.ts) every command that finds
 // migrations or a database honours.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +13,7 @@
 #include "base/status.h"
 #include "db/connection.h"
 #include "db/datasource.h"
+#include "ledger/applied.h"
 #include "migrations/layout.h"
 #include "migrations/prisma_config.h"
 
@@ -25,30 +25,18 @@ struct LoadedMigrations {
   std::string directory;     // the first source's directory (where the project's files are)
 };
 
-// What a database says is applied, as the Prisma of each layout records it.
-struct AppliedState {
-  std::set<std::string> names;  // Prisma 5-7: finished, not rolled back, in _prisma_migrations
-  // Prisma 8: the contract hash prisma_contract.marker records (the `to` of the last package
-  // applied); nullopt when the database has no marker.
-  std::optional<std::string> marker_hash;
-};
-
-// Reads it over `conn`, in a READ ONLY transaction of its own with a statement_timeout and a
-// lock_timeout; a missing table or schema is nothing applied.
-db::DbResult<AppliedState> ReadAppliedState(db::Connection& conn);
-
 // How many of `pending` (in execution order), from the first, `applied` records: Prisma 5-7
 // folders by name; Prisma 8 packages up to the one whose migration.json `to` is the marker's
 // contract hash (`unknown_marker` set when the database has a marker that no package leads to).
 size_t AppliedPrefix(const std::vector<const migrations::Migration*>& pending,
-                     const AppliedState& applied, bool* unknown_marker);
+                     const ledger::AppliedState& applied, bool* unknown_marker);
 
 // Loads discovered migrations. A single Prisma migration folder (or package) gets the earlier
 // folders of its migrations directory as history, so that the catalog knows the tables it
 // touches. With `applied` (a database's state), the discovered migrations that it records as
 // applied (AppliedPrefix) are history too, and the Prisma 8 packages after them are the one
 // pending run; a marker no package leads to is said in a warning on stderr.
-LoadedMigrations LoadDiscovered(migrations::MigrationSet set, const AppliedState* applied);
+LoadedMigrations LoadDiscovered(migrations::MigrationSet set, const ledger::AppliedState* applied);
 
 // The database of the project whose migrations are in `directory`, as deploy finds it when
 // --database is not given: schema.prisma's directUrl, else its url (DATABASE_URL without a

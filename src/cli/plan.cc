@@ -165,13 +165,14 @@ int Plan(const Args& args) {
   // --pg-version, a database newer than the default also says which PostgreSQL to plan for (its
   // major, up to the newest lockstep models): a PostgreSQL 18 server gets 18's lock model. A
   // database that cannot be read here is reported with the statistics below.
-  std::optional<AppliedState> applied;
+  std::optional<ledger::AppliedState> applied;
   if (!no_database && !database.empty()) {
     if (db::DbResult<db::ConnInfo> info = db::ParseUrl(database); info.ok()) {
       if (db::DbResult<db::Connection> conn = db::Connect(*info); conn.ok()) {
         const int major = conn->server_version_num() / 10000;
         if (major > pg_version && app.count("--pg-version") == 0) pg_version = std::min(major, 18);
-        if (db::DbResult<AppliedState> state = ReadAppliedState(*conn); state.ok()) {
+        if (db::DbResult<ledger::AppliedState> state = ledger::ReadAppliedState(*conn);
+            state.ok()) {
           applied = std::move(*state);
         } else {
           std::fprintf(stderr,

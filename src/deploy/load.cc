@@ -110,8 +110,8 @@ std::vector<MigrationPlan> PlanAll(const migrations::MigrationSet& set, const Op
   return plans;
 }
 
-std::vector<DiskMigration> DiskMigrations(const migrations::MigrationSet& set) {
-  std::vector<DiskMigration> out;
+std::vector<ledger::DiskMigration> DiskMigrations(const migrations::MigrationSet& set) {
+  std::vector<ledger::DiskMigration> out;
   for (const migrations::Migration& m : set.migrations) out.push_back({m.name, m.sql});
   return out;
 }

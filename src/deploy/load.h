@@ -8,7 +8,7 @@
 
 #include "deploy/options.h"
 #include "deploy/plan.h"
-#include "deploy/status.h"
+#include "ledger/status.h"
 #include "migrations/layout.h"
 
 namespace lockstep::deploy {
@@ -27,6 +27,6 @@ Loaded LoadMigrations(const std::string& path);
 // Reads nothing more: plans every migration of `set`, in order.
 std::vector<MigrationPlan> PlanAll(const migrations::MigrationSet& set, const Options& options);
 
-std::vector<DiskMigration> DiskMigrations(const migrations::MigrationSet& set);
+std::vector<ledger::DiskMigration> DiskMigrations(const migrations::MigrationSet& set);
 
 }  // namespace lockstep::deploy

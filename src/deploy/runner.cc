@@ -22,10 +22,24 @@
 #include "deploy/preflight.h"
 #include "deploy/replica.h"
 #include "deploy/retry.h"
+#include "ledger/ledger.h"
+#include "ledger/status.h"
 #include "migrations/checksum.h"
 #include "sql/parser.h"
 
 namespace lockstep::deploy {
+
+// The ledger's rows and statements, on nearly every path of the deployer.
+using ledger::BackfillPosition;
+using ledger::DiskMigration;
+using ledger::MigrationRow;
+using ledger::MigrationState;
+using ledger::NewUuidV4;
+using ledger::ProgressRow;
+using ledger::StatusEntry;
+using ledger::StatusReport;
+using ledger::Tables;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -123,8 +137,8 @@ std::string SetLocalStatementTimeoutSql(const std::optional<int64_t>& ms) {
 }
 
 std::string FinishedSql(const MigrationPlan& plan, const Tables& t, const std::string& id) {
-  std::string sql = InsertFinishedSql(t, id, plan.name, plan.checksum, plan.tracked());
-  if (plan.tracked()) sql += "; " + DeleteProgressSql(t, plan.name);
+  std::string sql = ledger::InsertFinishedSql(t, id, plan.name, plan.checksum, plan.tracked());
+  if (plan.tracked()) sql += "; " + ledger::DeleteProgressSql(t, plan.name);
   return sql;
 }
 
@@ -132,7 +146,7 @@ std::string TxEndSql(const MigrationPlan& plan, const Step& step, bool last, con
                      const std::string& id) {
   const std::string record =
       last ? FinishedSql(plan, t, id)
-           : SaveProgressSql(t, plan.name, plan.checksum, step.end(), std::nullopt);
+           : ledger::SaveProgressSql(t, plan.name, plan.checksum, step.end(), std::nullopt);
   return record + "; COMMIT";
 }
 
@@ -158,13 +172,13 @@ bool Raises(int64_t value, int64_t ceiling) {
 std::string Timeout(int64_t ms) { return ms > 0 ? FormatDuration(ms) : std::string("none"); }
 
 std::string OutsideMarkSql(const MigrationPlan& plan, const PlannedStatement& s, const Tables& t) {
-  return SaveProgressSql(t, plan.name, plan.checksum, s.index, s.index);
+  return ledger::SaveProgressSql(t, plan.name, plan.checksum, s.index, s.index);
 }
 
 std::string OutsideEndSql(const MigrationPlan& plan, const PlannedStatement& s, bool last,
                           const Tables& t, const std::string& id) {
   if (last) return "BEGIN; " + FinishedSql(plan, t, id) + "; COMMIT";
-  return SaveProgressSql(t, plan.name, plan.checksum, s.index + 1, std::nullopt);
+  return ledger::SaveProgressSql(t, plan.name, plan.checksum, s.index + 1, std::nullopt);
 }
 
 std::string EmptyMigrationSql(const MigrationPlan& plan, const Tables& t, const std::string& id) {
@@ -603,10 +617,11 @@ int Deployer::Failed(const MigrationPlan& plan, const PlannedStatement* s, const
   logs += "\nApplied by lockstep deploy; " + std::to_string(committed) + " of " +
           std::to_string(plan.statement_count) + " statements were committed before the failure.\n";
 
-  std::string sql = InsertFailedSql(target_.tables, NewUuidV4(), plan.name, plan.checksum, logs,
-                                    plan.tracked() && progress_table_);
+  std::string sql = ledger::InsertFailedSql(target_.tables, NewUuidV4(), plan.name, plan.checksum,
+                                            logs, plan.tracked() && progress_table_);
   if (plan.tracked() && progress_table_ && committed == 0) {
-    sql = "BEGIN; " + sql + "; " + DeleteProgressSql(target_.tables, plan.name) + "; COMMIT";
+    sql =
+        "BEGIN; " + sql + "; " + ledger::DeleteProgressSql(target_.tables, plan.name) + "; COMMIT";
   }
   if (int code = Bookkeeping(sql, "recording the failure of " + plan.name)) return code;
   std::string after = "Migration " + plan.name +
@@ -1249,7 +1264,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
     if (!empty) {
       for (const auto& v : largest->rows[0]) pos.bound.push_back(v.value_or(""));
       if (int code = Bookkeeping(
-              SaveBackfillSql(target_.tables, plan.name, plan.checksum, update->index, pos),
+              ledger::SaveBackfillSql(target_.tables, plan.name, plan.checksum, update->index, pos),
               "recording the start of the backfill"))
         return code;
     }
@@ -1373,7 +1388,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
         // the session has), so that they can replay it at once: the next batch waits for that.
         r = conn_->Exec(
             std::string(replicas_ ? "SET LOCAL synchronous_commit = on; " : "") +
-            SaveBackfillSql(target_.tables, plan.name, plan.checksum, update->index, next) +
+            ledger::SaveBackfillSql(target_.tables, plan.name, plan.checksum, update->index, next) +
             "; COMMIT");
       }
       if (r.ok()) {
@@ -1481,7 +1496,8 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
   KillPoint(plan.name);
   const std::string record =
       last ? "BEGIN; " + FinishedSql(plan, target_.tables, NewUuidV4()) + "; COMMIT"
-           : SaveProgressSql(target_.tables, plan.name, plan.checksum, step.end(), std::nullopt);
+           : ledger::SaveProgressSql(target_.tables, plan.name, plan.checksum, step.end(),
+                                     std::nullopt);
   if (int code = Bookkeeping(record, "recording " + plan.name)) return code;
   KillPoint(plan.name);
   return 0;
@@ -1492,15 +1508,14 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
   std::optional<int> in_flight;
   std::optional<BackfillPosition> backfill_at;
   if (progress) {
-    db::DbResult<db::Rows> stale =
-        conn_->Exec("SELECT 1 FROM " + target_.tables.migrations() +
-                        " WHERE migration_name = $1 AND rolled_back_at > $2::timestamptz",
-                    {plan.name, progress->updated_at});
+    db::DbResult<bool> stale =
+        ledger::RolledBackSince(*conn_, target_.tables, plan.name, progress->updated_at);
     if (!stale.ok()) return DbFailure(stale.error(), "reading _prisma_migrations");
-    if (!stale->empty()) {
+    if (*stale) {
       out_.Line("note: " + plan.name +
                 " was marked rolled back after lockstep's last progress on it: starting it over");
-      if (int code = Bookkeeping(DeleteProgressSql(target_.tables, plan.name), "clearing progress"))
+      if (int code = Bookkeeping(ledger::DeleteProgressSql(target_.tables, plan.name),
+                                 "clearing progress"))
         return code;
     } else if (!migrations::ChecksumMatches(plan.sql, progress->checksum) ||
                progress->statements_done > plan.statement_count) {
@@ -1538,8 +1553,8 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
     }
   }
   if (plan.tracked() && !progress_table_) {
-    if (int code =
-            Bookkeeping(CreateProgressTableSql(target_.tables), "creating _lockstep_progress"))
+    if (int code = Bookkeeping(ledger::CreateProgressTableSql(target_.tables),
+                               "creating _lockstep_progress"))
       return code;
     progress_table_ = true;
   }
@@ -1593,15 +1608,9 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
 // empty so that `prisma migrate dev` finds no table it does not know.
 void Deployer::DropEmptyProgressTable() {
   if (!progress_table_) return;
-  db::DbResult<db::Rows> left =
-      conn_->Exec("DELETE FROM " + target_.tables.progress() + " p WHERE EXISTS (SELECT 1 FROM " +
-                  target_.tables.migrations() +
-                  " m WHERE m.migration_name = p.migration_name AND m.finished_at IS NOT NULL AND "
-                  "m.rolled_back_at IS NULL); SELECT count(*)::text FROM " +
-                  target_.tables.progress());
+  db::DbResult<db::Rows> left = conn_->Exec(ledger::PruneProgressSql(target_.tables));
   if (left.ok() && !left->empty() && left->rows[0][0] == std::optional<std::string>("0")) {
-    if (conn_->Exec("DROP TABLE IF EXISTS " + target_.tables.progress()).ok())
-      progress_table_ = false;
+    if (conn_->Exec(ledger::DropProgressTableSql(target_.tables)).ok()) progress_table_ = false;
   }
 }
 
@@ -1654,18 +1663,16 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
   if (int code = TakeAdvisoryLock(*conn_, options_, out_, "lockstep deploy")) return code;
 
   db::DbResult<std::optional<std::vector<MigrationRow>>> rows =
-      ReadMigrationRows(*conn_, target_.tables);
+      ledger::ReadMigrationRows(*conn_, target_.tables);
   if (!rows.ok()) return DbFailure(rows.error(), "reading _prisma_migrations");
   db::DbResult<std::optional<std::vector<ProgressRow>>> progress =
-      ReadProgressRows(*conn_, target_.tables);
+      ledger::ReadProgressRows(*conn_, target_.tables);
   if (!progress.ok()) return DbFailure(progress.error(), "reading _lockstep_progress");
   progress_table_ = progress->has_value();
 
   std::set<std::string> applied;
   if (*rows) {
-    for (const MigrationRow& r : **rows) {
-      if (r.applied()) applied.insert(r.migration_name);
-    }
+    for (std::string& name : ledger::AppliedNames(**rows)) applied.insert(std::move(name));
     for (const MigrationRow& r : **rows) {
       if (!r.failed()) continue;
       std::string log = r.logs.value_or("");
@@ -1753,11 +1760,11 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
     return code;
 
   if (!*rows) {
-    db::DbResult<bool> exists = SchemaExists(*conn_, target_.tables.schema);
+    db::DbResult<bool> exists = ledger::SchemaExists(*conn_, target_.tables.schema);
     if (!exists.ok())
       return DbFailure(exists.error(), "looking for schema " + target_.tables.schema);
     if (*exists) {
-      db::DbResult<bool> objects = SchemaHasObjects(*conn_, target_.tables.schema);
+      db::DbResult<bool> objects = ledger::SchemaHasObjects(*conn_, target_.tables.schema);
       if (!objects.ok())
         return DbFailure(objects.error(), "inspecting schema " + target_.tables.schema);
       if (*objects) {
@@ -1772,8 +1779,8 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
                    "creating schema " + target_.tables.schema)) {
       return code;
     }
-    if (int code =
-            Bookkeeping(CreateMigrationsTableSql(target_.tables), "creating _prisma_migrations"))
+    if (int code = Bookkeeping(ledger::CreateMigrationsTableSql(target_.tables),
+                               "creating _prisma_migrations"))
       return code;
   }
 
@@ -1886,10 +1893,10 @@ void PrintBackfillDryRun(const MigrationPlan& plan, const Step& step, const std:
   out.Line(TxBeginSql(step, timeouts) + ";");
   out.Line("-- " + update.where);
   out.Line(BatchUpdateSql(update, "<key> > <last key done> AND <key> <= <batch end>") + ";");
-  out.Line(
-      SaveBackfillSql(t, plan.name, plan.checksum, update.index,
-                      BackfillPosition{{"<key columns>"}, {"<bound>"}, {{"<batch end>"}}, 0, 0}) +
-      ";  -- the position, with the batch");
+  out.Line(ledger::SaveBackfillSql(
+               t, plan.name, plan.checksum, update.index,
+               BackfillPosition{{"<key columns>"}, {"<bound>"}, {{"<batch end>"}}, 0, 0}) +
+           ";  -- the position, with the batch");
   out.Line("COMMIT;");
   bool after = false;
   for (const PlannedStatement& s : step.statements) {
@@ -1902,7 +1909,7 @@ void PrintBackfillDryRun(const MigrationPlan& plan, const Step& step, const std:
     out.Line(s.sql + ";");
   }
   out.Line((last ? "BEGIN; " + FinishedSql(plan, t, "<uuid v4>") + "; COMMIT"
-                 : SaveProgressSql(t, plan.name, plan.checksum, step.end(), std::nullopt)) +
+                 : ledger::SaveProgressSql(t, plan.name, plan.checksum, step.end(), std::nullopt)) +
            ";");
 }
 
@@ -1933,7 +1940,7 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
   std::vector<const MigrationPlan*> all;
   for (const MigrationPlan& plan : plans) all.push_back(&plan);
   for (const std::string& line : DescribePreflight(all, t.schema, options)) out.Line(line);
-  out.Line(CreateMigrationsTableSql(t) + ";  -- when missing");
+  out.Line(ledger::CreateMigrationsTableSql(t) + ";  -- when missing");
 
   int errors = 0;
   bool progress_table = false;
@@ -1946,7 +1953,7 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
     if (!plan.errors.empty()) continue;
     for (const std::string& n : plan.notes) out.Line("-- " + n);
     if (plan.tracked() && !progress_table) {
-      out.Line(CreateProgressTableSql(t) + ";");
+      out.Line(ledger::CreateProgressTableSql(t) + ";");
       progress_table = true;
     }
     const std::string id = "<uuid v4>";
@@ -2008,7 +2015,7 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
   }
   if (progress_table) {
     out.Line("");
-    out.Line("DROP TABLE IF EXISTS " + t.progress() + ";  -- at the end, when empty");
+    out.Line(ledger::DropProgressTableSql(t) + ";  -- at the end, when empty");
   }
   if (errors > 0) {
     out.Error("lockstep deploy --dry-run: " + std::to_string(errors) + " error" +
@@ -2028,23 +2035,23 @@ int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Pri
     return ExitCodeFor(conn.error());
   }
   db::DbResult<std::optional<std::vector<MigrationRow>>> rows =
-      ReadMigrationRows(*conn, target.tables);
+      ledger::ReadMigrationRows(*conn, target.tables);
   if (!rows.ok()) {
     out.Error("lockstep status: error: reading _prisma_migrations: " + rows.error().OneLine());
     return exit_code::kDatabase;
   }
   db::DbResult<std::optional<std::vector<ProgressRow>>> progress =
-      ReadProgressRows(*conn, target.tables);
+      ledger::ReadProgressRows(*conn, target.tables);
   if (!progress.ok()) {
     out.Error("lockstep status: error: reading _lockstep_progress: " + progress.error().OneLine());
     return exit_code::kDatabase;
   }
   const StatusReport report =
-      ComputeStatus(disk, *rows, progress->value_or(std::vector<ProgressRow>{}));
+      ledger::ComputeStatus(disk, *rows, progress->value_or(std::vector<ProgressRow>{}));
   if (!report.table_exists) out.Line("No _prisma_migrations table: nothing was deployed here yet.");
   for (const StatusEntry& e : report.entries) {
     char state[16];
-    std::snprintf(state, sizeof state, "%-9s", MigrationStateName(e.state));
+    std::snprintf(state, sizeof state, "%-9s", ledger::MigrationStateName(e.state));
     out.Line(std::string("  ") + state + e.name + (e.detail.empty() ? "" : "  (" + e.detail + ")"));
   }
   std::string summary;
@@ -2053,7 +2060,8 @@ int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Pri
         MigrationState::kFailed, MigrationState::kModified, MigrationState::kMissingFromDisk}) {
     const int n = report.Count(s);
     if (n == 0) continue;
-    summary += (summary.empty() ? "" : ", ") + std::to_string(n) + " " + MigrationStateName(s);
+    summary +=
+        (summary.empty() ? "" : ", ") + std::to_string(n) + " " + ledger::MigrationStateName(s);
   }
   out.Line(summary.empty() ? "No migrations." : summary + ".");
   const int code = report.ExitCode();
@@ -2093,24 +2101,19 @@ int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, Res
     return fail(r.error(), "setting lock_timeout");
   if (int code = TakeAdvisoryLock(*conn, options, out, "lockstep resolve")) return code;
 
-  db::DbResult<std::optional<std::vector<MigrationRow>>> rows = ReadMigrationRows(*conn, t);
+  db::DbResult<std::optional<std::vector<MigrationRow>>> rows = ledger::ReadMigrationRows(*conn, t);
   if (!rows.ok()) return fail(rows.error(), "reading _prisma_migrations");
-  db::DbResult<std::optional<std::vector<ProgressRow>>> progress = ReadProgressRows(*conn, t);
+  db::DbResult<std::optional<std::vector<ProgressRow>>> progress =
+      ledger::ReadProgressRows(*conn, t);
   if (!progress.ok()) return fail(progress.error(), "reading _lockstep_progress");
-  bool applied = false, failed = false, partial = false;
-  for (const MigrationRow& r : rows->value_or(std::vector<MigrationRow>{})) {
-    if (r.migration_name != name) continue;
-    applied = applied || r.applied();
-    failed = failed || r.failed();
-  }
-  for (const ProgressRow& p : progress->value_or(std::vector<ProgressRow>{})) {
-    partial = partial || p.migration_name == name;
-  }
-  const std::string clear_progress = partial ? "; " + DeleteProgressSql(t, name) : "";
-  const std::string mark_failed_rolled_back =
-      "UPDATE " + t.migrations() +
-      " SET rolled_back_at = now() WHERE migration_name = " + db::QuoteLiteral(name) +
-      " AND finished_at IS NULL AND rolled_back_at IS NULL";
+  const std::vector<MigrationRow> all_rows = rows->value_or(std::vector<MigrationRow>{});
+  const std::vector<ProgressRow> all_progress = progress->value_or(std::vector<ProgressRow>{});
+  const ledger::Recorded recorded = ledger::RecordedFor(name, all_rows, all_progress);
+  const bool applied = recorded.applied != nullptr;
+  const bool failed = recorded.failed != nullptr;
+  const bool partial = recorded.progress != nullptr;
+  const std::string clear_progress = partial ? "; " + ledger::DeleteProgressSql(t, name) : "";
+  const std::string mark_failed_rolled_back = ledger::MarkFailedRolledBackSql(t, name);
 
   std::string sql;
   if (as == ResolveAs::kApplied) {
@@ -2121,17 +2124,15 @@ int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, Res
     }
     if (!*rows) {
       sql += "CREATE SCHEMA IF NOT EXISTS " + db::QuoteIdent(t.schema) + "; " +
-             CreateMigrationsTableSql(t) + "; ";
+             ledger::CreateMigrationsTableSql(t) + "; ";
     }
     // As prisma-engines' mark_migration_applied: failed attempts are marked rolled back, then a
     // row with logs '', started_at = finished_at and applied_steps_count 0.
     sql += "BEGIN; ";
     if (*rows) sql += mark_failed_rolled_back + "; ";
-    sql += "INSERT INTO " + t.migrations() +
-           " (id, checksum, logs, started_at, finished_at, migration_name) VALUES (" +
-           db::QuoteLiteral(NewUuidV4()) + ", " +
-           db::QuoteLiteral(migrations::PrismaChecksum(on_disk->sql)) + ", '', now(), now(), " +
-           db::QuoteLiteral(name) + ")" + clear_progress + "; COMMIT";
+    sql += ledger::InsertResolvedAppliedSql(t, NewUuidV4(), name,
+                                            migrations::PrismaChecksum(on_disk->sql)) +
+           clear_progress + "; COMMIT";
   } else {
     if (!failed && !partial) {
       out.Error(applied ? "lockstep resolve: error: migration `" + name +

@@ -20,17 +20,17 @@
 
 #include "db/connection.h"
 #include "db/url.h"
-#include "deploy/ledger.h"
 #include "deploy/options.h"
 #include "deploy/output.h"
 #include "deploy/plan.h"
-#include "deploy/status.h"
+#include "ledger/ledger.h"
+#include "ledger/status.h"
 
 namespace lockstep::deploy {
 
 struct Target {
   db::ConnInfo conn;
-  Tables tables;  // in the URL's ?schema= (default "public")
+  ledger::Tables tables;  // in the URL's ?schema= (default "public")
 };
 Target TargetFor(const db::ConnInfo& info);
 
@@ -56,13 +56,13 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
 
 // `lockstep status`. Returns StatusReport::ExitCode(), or a connection error's code; fills
 // `report` (when given) once the ledger has been read.
-int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Printer& out,
-               StatusReport* report = nullptr);
+int ShowStatus(const std::vector<ledger::DiskMigration>& disk, const Target& target, Printer& out,
+               ledger::StatusReport* report = nullptr);
 
 enum class ResolveAs { kApplied, kRolledBack };
 // `lockstep resolve --applied NAME | --rolled-back NAME`, as `prisma migrate resolve` does, plus
 // clearing lockstep's progress for NAME.
-int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, ResolveAs as,
+int Resolve(const std::vector<ledger::DiskMigration>& disk, const std::string& name, ResolveAs as,
             const Target& target, const Options& options, Printer& out);
 
 }  // namespace lockstep::deploy

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "base/exit_codes.h"
+#include "base/parallel.h"
 #include "db/connection.h"
 #include "deploy/runner.h"
 
@@ -80,27 +81,17 @@ void RunAll(const std::vector<FleetTarget>& targets, const FleetOptions& fleet, 
   std::mutex mu;
   std::atomic<bool> stop{false};
   auto run_range = [&](size_t begin, size_t end, bool canary) {
-    std::atomic<size_t> next{begin};
-    const size_t workers =
-        std::min<size_t>(static_cast<size_t>(std::max(1, fleet.parallel)), end - begin);
-    std::vector<std::thread> pool;
-    for (size_t w = 0; w < workers; ++w) {
-      pool.emplace_back([&] {
-        for (;;) {
-          if (stop) return;
-          const size_t i = next.fetch_add(1);
-          if (i >= end) return;
-          TargetResult r = work(targets[i]);
-          std::lock_guard<std::mutex> lock(mu);
-          results[i] = std::move(r);
-          if (results[i].outcome == Outcome::kFailed &&
-              (canary || fleet.on_error == OnError::kStop))
-            stop = true;
-          done(i, results[i]);
-        }
-      });
-    }
-    for (std::thread& t : pool) t.join();
+    const size_t workers = static_cast<size_t>(std::max(1, fleet.parallel));
+    ParallelFor(end - begin, workers, [&](size_t, size_t k) {
+      if (stop) return;
+      const size_t i = begin + k;
+      TargetResult r = work(targets[i]);
+      std::lock_guard<std::mutex> lock(mu);
+      results[i] = std::move(r);
+      if (results[i].outcome == Outcome::kFailed && (canary || fleet.on_error == OnError::kStop))
+        stop = true;
+      done(i, results[i]);
+    });
   };
   const size_t canaries =
       std::min<size_t>(static_cast<size_t>(std::max(0, fleet.canary)), targets.size());
@@ -394,7 +385,7 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
   return code;
 }
 
-int FleetStatus(const std::vector<deploy::DiskMigration>& disk,
+int FleetStatus(const std::vector<ledger::DiskMigration>& disk,
                 const std::vector<FleetTarget>& targets, const FleetOptions& fleet,
                 deploy::Printer& out) {
   FleetOptions all = fleet;
@@ -407,7 +398,7 @@ int FleetStatus(const std::vector<deploy::DiskMigration>& disk,
         TargetResult r;
         const Clock::time_point t0 = Clock::now();
         Capture capture;
-        deploy::StatusReport report;
+        ledger::StatusReport report;
         if (capture.ok()) {
           deploy::Printer printer(capture.file(), capture.file(), false);
           r.exit_code = deploy::ShowStatus(disk, deploy::TargetFor(t.conn), printer, &report);
@@ -416,7 +407,7 @@ int FleetStatus(const std::vector<deploy::DiskMigration>& disk,
           r.exit_code = exit_code::kDatabase;
         }
         r.seconds = SecondsSince(t0);
-        using S = deploy::MigrationState;
+        using S = ledger::MigrationState;
         auto count = [&](S s) { return report.Count(s); };
         switch (r.exit_code) {
           case exit_code::kOk:

@@ -9,8 +9,8 @@
 #include "deploy/options.h"
 #include "deploy/output.h"
 #include "deploy/plan.h"
-#include "deploy/status.h"
 #include "fleet/targets.h"
+#include "ledger/status.h"
 
 namespace lockstep::fleet {
 
@@ -43,7 +43,7 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
 
 // `lockstep status --fleet`: one line per target (up to date, behind, failed, ahead,
 // unreachable) and the counts. Returns kOk when every target is up to date, else kFindings.
-int FleetStatus(const std::vector<deploy::DiskMigration>& disk,
+int FleetStatus(const std::vector<ledger::DiskMigration>& disk,
                 const std::vector<FleetTarget>& targets, const FleetOptions& fleet,
                 deploy::Printer& out);
 

@@ -1,13 +1,13 @@
 #include "verify/load.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <thread>
+#include <optional>
 #include <vector>
 
+#include "base/parallel.h"
 #include "db/connection.h"
 
 namespace lockstep::verify {
@@ -98,14 +98,17 @@ Result<Deferred> DeferIndexes(db::Connection& conn, const TablePlan& t) {
   return d;
 }
 
-// Runs `statements` on up to `parallel` connections at once; the first error wins.
+// Runs `statements` on up to `parallel` connections at once, one per worker. After a worker's
+// first error it runs nothing more (the statements it takes are skipped: the load has failed);
+// the error of the lowest worker is returned.
 Status RunParallel(const db::ConnInfo& info, const std::vector<std::string>& statements,
                    int parallel) {
-  std::atomic<size_t> next{0};
-  std::vector<Status> results(static_cast<size_t>(std::max(parallel, 1)));
-  std::vector<std::thread> threads;
-  for (size_t w = 0; w < results.size() && w < statements.size(); ++w) {
-    threads.emplace_back([&, w] {
+  const size_t workers = static_cast<size_t>(std::max(parallel, 1));
+  std::vector<Status> results(workers);
+  std::vector<std::optional<db::Connection>> conns(workers);
+  ParallelFor(statements.size(), workers, [&](size_t w, size_t i) {
+    if (!results[w].ok()) return;
+    if (!conns[w]) {
       db::DbResult<db::Connection> conn = db::Connect(info);
       if (!conn.ok()) {
         results[w] = conn.error().ToStatus();
@@ -113,16 +116,11 @@ Status RunParallel(const db::ConnInfo& info, const std::vector<std::string>& sta
       }
       // Each build gets its share of the memory a sort needs, as a restore would give it.
       (void)conn->Exec("SET maintenance_work_mem = '256MB'");
-      for (size_t i = next++; i < statements.size(); i = next++) {
-        db::DbResult<db::Rows> r = conn->Exec(statements[i]);
-        if (!r.ok()) {
-          results[w] = Status::Error(statements[i] + ": " + r.error().OneLine());
-          return;
-        }
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
+      conns[w].emplace(std::move(*conn));
+    }
+    db::DbResult<db::Rows> r = conns[w]->Exec(statements[i]);
+    if (!r.ok()) results[w] = Status::Error(statements[i] + ": " + r.error().OneLine());
+  });
   for (const Status& s : results)
     if (!s.ok()) return s;
   return Status::Ok();
@@ -157,16 +155,12 @@ Status Load(const db::ConnInfo& info, const FillPlan& plan, const LoadOptions& o
     const int64_t streams =
         self_ref ? 1 : std::clamp<int64_t>(options.streams, 1, std::max<int64_t>(tp.rows, 1));
     std::vector<Status> results(static_cast<size_t>(streams));
-    std::vector<std::thread> threads;
     const int64_t per = (tp.rows + streams - 1) / std::max<int64_t>(streams, 1);
-    for (int64_t s = 0; s < streams; ++s) {
-      const int64_t first = s * per + 1, last = std::min(tp.rows, (s + 1) * per);
-      if (first > last) continue;
-      threads.emplace_back([&, s, first, last] {
-        results[static_cast<size_t>(s)] = CopyRange(info, plan, t, first, last);
-      });
-    }
-    for (std::thread& th : threads) th.join();
+    ParallelFor(results.size(), results.size(), [&](size_t, size_t s) {
+      const int64_t first = static_cast<int64_t>(s) * per + 1;
+      const int64_t last = std::min(tp.rows, static_cast<int64_t>(s + 1) * per);
+      if (first <= last) results[s] = CopyRange(info, plan, t, first, last);
+    });
     for (const Status& s : results)
       if (!s.ok()) return fail("loading " + std::to_string(tp.rows) + " rows into", s);
     for (const std::string& sql : SequenceFixups(tp))

@@ -6,8 +6,8 @@
 
 #include "base/process.h"
 #include "base/source.h"
-#include "deploy/ledger.h"
 #include "deploy/options.h"
+#include "ledger/ledger.h"
 #include "migrations/checksum.h"
 #include "sql/parser.h"
 
@@ -40,15 +40,13 @@ Status ApplyLikePrisma(db::Connection& conn, const std::vector<MigrationFile>& m
       !r.ok())
     return r.status();
   Status result = Status::Ok();
-  if (auto r = conn.Exec(deploy::CreateMigrationsTableSql(deploy::Tables{})); !r.ok())
-    result = r.status();
+  const ledger::Tables tables;
+  if (auto r = conn.Exec(ledger::CreateMigrationsTableSql(tables)); !r.ok()) result = r.status();
   for (size_t i = 0; result.ok() && i < migrations.size(); ++i) {
     const MigrationFile& m = migrations[i];
-    const std::string id = deploy::NewUuidV4();
-    auto row = conn.Exec(
-        "INSERT INTO \"_prisma_migrations\" (id, checksum, migration_name, started_at, "
-        "applied_steps_count) VALUES ($1, $2, $3, now(), 0)",
-        {id, migrations::PrismaChecksum(m.sql), m.name});
+    const std::string id = ledger::NewUuidV4();
+    auto row =
+        ledger::InsertStartedRow(conn, tables, id, m.name, migrations::PrismaChecksum(m.sql));
     if (!row.ok()) {
       result = row.status();
       break;
@@ -60,15 +58,11 @@ Status ApplyLikePrisma(db::Connection& conn, const std::vector<MigrationFile>& m
       ApplyStatementByStatement(conn, m, skipped);
     } else if (!applied.ok()) {
       const std::string error = applied.error().OneLine();
-      (void)conn.Exec("UPDATE \"_prisma_migrations\" SET logs = $2 WHERE id = $1", {id, error});
+      (void)ledger::RecordRowError(conn, tables, id, error);
       result = Status::Error("migration " + m.name + " failed: " + error);
       break;
     }
-    auto done = conn.Exec(
-        "UPDATE \"_prisma_migrations\" SET finished_at = now(), applied_steps_count = 1 "
-        "WHERE id = $1",
-        {id});
-    if (!done.ok()) result = done.status();
+    if (auto done = ledger::FinishRow(conn, tables, id); !done.ok()) result = done.status();
   }
   (void)conn.Exec("SELECT pg_advisory_unlock(" + std::to_string(deploy::kAdvisoryLockKey) + ")");
   return result;

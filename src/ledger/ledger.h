@@ -1,5 +1,7 @@
-// The bookkeeping tables: Prisma's `_prisma_migrations` (same DDL and rows as Prisma writes) and
-// lockstep's `_lockstep_progress` (how far a migration split into several steps has got).
+// The ledger: Prisma's `_prisma_migrations` (same DDL and rows as Prisma writes) and lockstep's
+// `_lockstep_progress` (how far a migration split into several steps has got). Every command that
+// reads or writes them goes through this module (status.h computes the states, applied.h is what
+// the analysing commands read).
 //
 // Both live in the schema of the connection URL's `?schema=` (default "public"), always named
 // schema-qualified so that a migration's own `SET search_path` cannot redirect them. The SQL
@@ -13,7 +15,7 @@
 
 #include "db/connection.h"
 
-namespace lockstep::deploy {
+namespace lockstep::ledger {
 
 struct Tables {
   std::string schema = "public";
@@ -36,6 +38,9 @@ struct MigrationRow {
   bool applied() const { return finished_at.has_value() && !rolled_back_at.has_value(); }
   bool failed() const { return !finished_at.has_value() && !rolled_back_at.has_value(); }
 };
+
+// The names of the applied rows, in the rows' order (a name applied twice is there twice).
+std::vector<std::string> AppliedNames(const std::vector<MigrationRow>& rows);
 
 // How far a batched backfill (docs/backfill.md) has got: keys are the text form of each key
 // column's value, in the key's column order.
@@ -77,16 +82,41 @@ std::string InsertFailedSql(const Tables& t, const std::string& id, const std::s
 std::string SaveProgressSql(const Tables& t, const std::string& name, const std::string& checksum,
                             int statements_done, std::optional<int> in_flight);
 std::string DeleteProgressSql(const Tables& t, const std::string& name);
+// Deletes the progress rows of migrations that have an applied row, then counts the rows left
+// (one row, one text column): the progress table is dropped when none is left.
+std::string PruneProgressSql(const Tables& t);
+std::string DropProgressTableSql(const Tables& t);
 // Upserts the progress row of a batched backfill at statement `statements_done`; sent in the
 // same transaction as each batch, so that the position is exactly what is committed.
 std::string SaveBackfillSql(const Tables& t, const std::string& name, const std::string& checksum,
                             int statements_done, const BackfillPosition& position);
+
+// `lockstep resolve`, as prisma-engines' mark_migration_rolled_back and mark_migration_applied:
+// the failed rows of `name` marked rolled back (also before `--applied`); the row of a migration
+// applied by hand: logs '', started_at = finished_at = now(), applied_steps_count 0.
+std::string MarkFailedRolledBackSql(const Tables& t, const std::string& name);
+std::string InsertResolvedAppliedSql(const Tables& t, const std::string& id,
+                                     const std::string& name, const std::string& checksum);
+
+// What `prisma migrate deploy` writes around one migration, in three round trips (verify's naive
+// run): a started row (finished_at NULL, applied_steps_count 0), then either the error as its logs
+// (it stays failed) or finished_at = now() and applied_steps_count 1.
+db::DbResult<db::Rows> InsertStartedRow(db::Connection& conn, const Tables& t,
+                                        const std::string& id, const std::string& name,
+                                        const std::string& checksum);
+db::DbResult<db::Rows> RecordRowError(db::Connection& conn, const Tables& t, const std::string& id,
+                                      const std::string& logs);
+db::DbResult<db::Rows> FinishRow(db::Connection& conn, const Tables& t, const std::string& id);
 
 // nullopt when the table does not exist.
 db::DbResult<std::optional<std::vector<MigrationRow>>> ReadMigrationRows(db::Connection& conn,
                                                                          const Tables& t);
 db::DbResult<std::optional<std::vector<ProgressRow>>> ReadProgressRows(db::Connection& conn,
                                                                        const Tables& t);
+// Whether `name` has a row marked rolled back after `since` (a timestamp in the server's text
+// form): progress saved before such a resolution is stale.
+db::DbResult<bool> RolledBackSince(db::Connection& conn, const Tables& t, const std::string& name,
+                                   const std::string& since);
 db::DbResult<bool> SchemaExists(db::Connection& conn, const std::string& schema);
 // True when the schema holds tables, views, sequences, types or functions (Prisma refuses to
 // deploy into such a schema without _prisma_migrations: P3005).
@@ -95,4 +125,4 @@ db::DbResult<bool> SchemaHasObjects(db::Connection& conn, const std::string& sch
 // A random (version 4) UUID, lowercase, as Prisma writes in _prisma_migrations.id.
 std::string NewUuidV4();
 
-}  // namespace lockstep::deploy
+}  // namespace lockstep::ledger

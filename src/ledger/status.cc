@@ -1,4 +1,4 @@
-#include "deploy/status.h"
+#include "ledger/status.h"
 
 #include <algorithm>
 #include <set>
@@ -6,7 +6,7 @@
 #include "base/exit_codes.h"
 #include "migrations/checksum.h"
 
-namespace lockstep::deploy {
+namespace lockstep::ledger {
 namespace {
 
 std::string FirstLine(const std::string& s) {
@@ -51,6 +51,24 @@ int StatusReport::ExitCode() const {
   return exit_code::kOk;
 }
 
+Recorded RecordedFor(const std::string& name, const std::vector<MigrationRow>& rows,
+                     const std::vector<ProgressRow>& progress) {
+  Recorded out;
+  for (const MigrationRow& r : rows) {
+    if (r.migration_name != name) continue;
+    if (r.failed()) out.failed = &r;
+    if (r.applied()) out.applied = &r;
+  }
+  // The first: migration_name is the progress table's primary key.
+  for (const ProgressRow& p : progress) {
+    if (p.migration_name == name) {
+      out.progress = &p;
+      break;
+    }
+  }
+  return out;
+}
+
 StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
                            const std::optional<std::vector<MigrationRow>>& rows,
                            const std::vector<ProgressRow>& progress) {
@@ -64,16 +82,10 @@ StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
   for (const DiskMigration& d : disk) {
     StatusEntry e;
     e.name = d.name;
-    const MigrationRow* failed = nullptr;
-    const MigrationRow* applied = nullptr;  // the latest
-    for (const MigrationRow& r : all) {
-      if (r.migration_name != d.name) continue;
-      if (r.failed()) failed = &r;
-      if (r.applied()) applied = &r;
-    }
-    const auto partial = std::find_if(progress.begin(), progress.end(), [&](const ProgressRow& p) {
-      return p.migration_name == d.name;
-    });
+    const Recorded recorded = RecordedFor(d.name, all, progress);
+    const MigrationRow* failed = recorded.failed;
+    const MigrationRow* applied = recorded.applied;
+    const ProgressRow* partial = recorded.progress;
     if (failed) {
       e.state = MigrationState::kFailed;
       e.detail = "started " + failed->started_at + ", not finished";
@@ -88,7 +100,7 @@ StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
                    Short(applied->checksum) + "…, the file's is now " +
                    Short(migrations::PrismaChecksum(d.sql)) + "…";
       }
-    } else if (partial != progress.end()) {
+    } else if (partial) {
       e.state = MigrationState::kPartial;
       e.detail = std::to_string(partial->statements_done) +
                  " statements committed by lockstep (last at " + partial->updated_at + "); ";
@@ -133,4 +145,4 @@ StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
   return report;
 }
 
-}  // namespace lockstep::deploy
+}  // namespace lockstep::ledger

@@ -1,4 +1,4 @@
-#include "deploy/ledger.h"
+#include "ledger/ledger.h"
 
 #include <openssl/rand.h>
 
@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-namespace lockstep::deploy {
+namespace lockstep::ledger {
 namespace {
 
 using db::QuoteIdent;
@@ -40,6 +40,13 @@ std::optional<std::vector<std::string>> JsonStrings(const std::optional<std::str
 }
 
 }  // namespace
+
+std::vector<std::string> AppliedNames(const std::vector<MigrationRow>& rows) {
+  std::vector<std::string> out;
+  for (const MigrationRow& r : rows)
+    if (r.applied()) out.push_back(r.migration_name);
+  return out;
+}
 
 std::string Tables::migrations() const {
   return QuoteIdent(schema) + "." + QuoteIdent("_prisma_migrations");
@@ -135,6 +142,59 @@ std::string SaveBackfillSql(const Tables& t, const std::string& name, const std:
 
 std::string DeleteProgressSql(const Tables& t, const std::string& name) {
   return "DELETE FROM " + t.progress() + " WHERE \"migration_name\" = " + QuoteLiteral(name);
+}
+
+std::string PruneProgressSql(const Tables& t) {
+  return "DELETE FROM " + t.progress() + " p WHERE EXISTS (SELECT 1 FROM " + t.migrations() +
+         " m WHERE m.migration_name = p.migration_name AND m.finished_at IS NOT NULL AND "
+         "m.rolled_back_at IS NULL); SELECT count(*)::text FROM " +
+         t.progress();
+}
+
+std::string DropProgressTableSql(const Tables& t) { return "DROP TABLE IF EXISTS " + t.progress(); }
+
+std::string MarkFailedRolledBackSql(const Tables& t, const std::string& name) {
+  return "UPDATE " + t.migrations() +
+         " SET rolled_back_at = now() WHERE migration_name = " + QuoteLiteral(name) +
+         " AND finished_at IS NULL AND rolled_back_at IS NULL";
+}
+
+std::string InsertResolvedAppliedSql(const Tables& t, const std::string& id,
+                                     const std::string& name, const std::string& checksum) {
+  return "INSERT INTO " + t.migrations() +
+         " (id, checksum, logs, started_at, finished_at, migration_name) VALUES (" +
+         QuoteLiteral(id) + ", " + QuoteLiteral(checksum) + ", '', now(), now(), " +
+         QuoteLiteral(name) + ")";
+}
+
+db::DbResult<db::Rows> InsertStartedRow(db::Connection& conn, const Tables& t,
+                                        const std::string& id, const std::string& name,
+                                        const std::string& checksum) {
+  return conn.Exec("INSERT INTO " + t.migrations() +
+                       " (id, checksum, migration_name, started_at, applied_steps_count) VALUES "
+                       "($1, $2, $3, now(), 0)",
+                   {id, checksum, name});
+}
+
+db::DbResult<db::Rows> RecordRowError(db::Connection& conn, const Tables& t, const std::string& id,
+                                      const std::string& logs) {
+  return conn.Exec("UPDATE " + t.migrations() + " SET logs = $2 WHERE id = $1", {id, logs});
+}
+
+db::DbResult<db::Rows> FinishRow(db::Connection& conn, const Tables& t, const std::string& id) {
+  return conn.Exec("UPDATE " + t.migrations() +
+                       " SET finished_at = now(), applied_steps_count = 1 WHERE id = $1",
+                   {id});
+}
+
+db::DbResult<bool> RolledBackSince(db::Connection& conn, const Tables& t, const std::string& name,
+                                   const std::string& since) {
+  db::DbResult<db::Rows> r = conn.Exec("SELECT 1 FROM " + t.migrations() +
+                                           " WHERE migration_name = $1 AND rolled_back_at > "
+                                           "$2::timestamptz",
+                                       {name, since});
+  if (!r.ok()) return r.error();
+  return !r->empty();
 }
 
 db::DbResult<bool> SchemaExists(db::Connection& conn, const std::string& schema) {
@@ -246,4 +306,4 @@ std::string NewUuidV4() {
   return out;
 }
 
-}  // namespace lockstep::deploy
+}  // namespace lockstep::ledger

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "deploy/ledger.h"
+#include "ledger/ledger.h"
 
-namespace lockstep::deploy {
+namespace lockstep::ledger {
 
 enum class MigrationState {
   kApplied,          // finished, checksum matches the file (CRLF-tolerant)
@@ -40,9 +40,19 @@ struct StatusReport {
   int ExitCode() const;
 };
 
+// What the ledger records for one migration name; each pointer (into the rows given) is null when
+// there is none. Of several applied or failed rows, the latest read is kept.
+struct Recorded {
+  const MigrationRow* applied = nullptr;
+  const MigrationRow* failed = nullptr;
+  const ProgressRow* progress = nullptr;  // lockstep committed some of its steps
+};
+Recorded RecordedFor(const std::string& name, const std::vector<MigrationRow>& rows,
+                     const std::vector<ProgressRow>& progress);
+
 // `rows` is nullopt when `_prisma_migrations` does not exist.
 StatusReport ComputeStatus(const std::vector<DiskMigration>& disk,
                            const std::optional<std::vector<MigrationRow>>& rows,
                            const std::vector<ProgressRow>& progress);
 
-}  // namespace lockstep::deploy
+}  // namespace lockstep::ledger
