@@ -127,7 +127,8 @@ int Verify(const Args& args) {
   if (auto code = ParseArgs(app, args)) return *code;
   o.replica = replica_option->count() > 0;
   // The URL is optional: a value without a scheme (`://`) is a PATH that followed --replica.
-  if (!replica.empty()) {
+  // (CLI11 gives a flag-like use, `--replica` with no value, as one empty value.)
+  if (!replica.empty() && !replica[0].empty()) {
     if (replica[0].find("://") != std::string::npos)
       o.replica_url = replica[0];
     else
