@@ -163,6 +163,15 @@ std::string QuoteQName(const sql::QName& q) {
   return q.schema.empty() ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
 }
 
+std::string QuoteLiteral(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
 std::string PgObjectName(std::string_view name1, std::string_view name2, std::string_view label) {
   constexpr int kMaxName = 63;  // NAMEDATALEN - 1
   int n1 = static_cast<int>(name1.size());

@@ -44,6 +44,9 @@ int EndOfLastToken(const sql::ParsedFile& parsed, int begin, int end);
 std::string QuoteIdent(std::string_view name);
 // `"schema"."name"` or `"name"`.
 std::string QuoteQName(const sql::QName& q);
+// `text` as a SQL string literal: in single quotes, each `'` doubled ('"Member_seq"' for
+// nextval(), 'it''s').
+std::string QuoteLiteral(std::string_view text);
 
 // PostgreSQL's makeObjectName: name1_name2_label, name1/name2 truncated so the result fits in 63
 // bytes, as it names unnamed constraints and indexes. `name2` may be empty.

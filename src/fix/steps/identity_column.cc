@@ -12,8 +12,6 @@
 // meanwhile), DROP SEQUENCE of the other one. The schema is then the original's: the identity's
 // sequence gets the name and options PostgreSQL gives it there. The existing rows are numbered
 // in the backfill's order rather than the table's physical order, which nothing may rely on.
-#include <cctype>
-
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {
@@ -68,8 +66,8 @@ bool IdentityColumnStep(Context& ctx, size_t cmd) {
   // could return this one instead of the identity's.
   swap.sql += "ALTER SEQUENCE " + fill + " OWNED BY NONE;\n";
   swap.sql += "ALTER TABLE " + tab + " ALTER COLUMN " + column + " ADD " + identity + ";\n";
-  swap.sql += "SELECT setval(pg_get_serial_sequence(" + SqlLiteral(tab) + ", " +
-              SqlLiteral(col.name) + "), nextval(" + SqlLiteral(fill) + "), false);\n";
+  swap.sql += "SELECT setval(pg_get_serial_sequence(" + QuoteLiteral(tab) + ", " +
+              QuoteLiteral(col.name) + "), nextval(" + QuoteLiteral(fill) + "), false);\n";
   swap.sql += "DROP SEQUENCE " + fill + ";\n";
   swap.sql += "COMMIT;\n";
   swap.purpose = "makes " + col.name +

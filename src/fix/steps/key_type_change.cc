@@ -271,10 +271,8 @@ bool KeyTypeChangeStep(Context& ctx) {
       const sql::QName seq = schema::Catalog::OwnedSequenceName(kc.table, kc.column);
       const std::string seq_text =
           ctx.stmt().table.schema.empty() ? QuoteIdent(seq.name) : QuoteQName(seq);
-      std::string literal;
-      for (char ch : seq_text) literal += ch == '\'' ? std::string("''") : std::string(1, ch);
-      swap.sql += "ALTER TABLE " + c.tab + " ALTER COLUMN " + cq + " SET DEFAULT nextval('" +
-                  literal + "'::regclass);\n";
+      swap.sql += "ALTER TABLE " + c.tab + " ALTER COLUMN " + cq + " SET DEFAULT nextval(" +
+                  QuoteLiteral(seq_text) + "::regclass);\n";
       // OWNED BY the new column, or the contract's DROP COLUMN of the old one would drop it.
       swap.sql += "ALTER SEQUENCE " + seq_text + " OWNED BY " + c.tab + "." + cq + ";\n";
       // ALTER COLUMN … TYPE leaves a serial's sequence as it was (AS integer): the new ids

@@ -50,12 +50,6 @@ bool SequenceNameIsFree(const Context& ctx, const sql::QName& seq) {
   return ctx.before().OriginOf(seq) == schema::Origin::kUnknown && !ctx.before().FindIndex(seq);
 }
 
-std::string SqlLiteral(const std::string& text) {
-  std::string out = "'";
-  for (char ch : text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
-  return out + "'";
-}
-
 void NumberBySequence(Context& ctx, size_t cmd, const sql::QName& seq,
                       const std::string& integer_type, const std::string& seq_options) {
   const sql::Statement& s = ctx.stmt();
@@ -63,7 +57,7 @@ void NumberBySequence(Context& ctx, size_t cmd, const sql::QName& seq,
   const int semi = ctx.TokenIndexAt(s.end);
   const int type_token = ctx.TokenIndexAt(col.type.location);
   const std::string seq_text = QuoteQName(seq);
-  const std::string next = "nextval(" + SqlLiteral(seq_text) + ")";
+  const std::string next = "nextval(" + QuoteLiteral(seq_text) + ")";
   const std::string column = QuoteIdent(col.name);
   const std::string table_text = ctx.TableText();
   std::string int_type = integer_type;

@@ -254,8 +254,6 @@ bool SequenceNameIsFree(const Context& ctx, const sql::QName& seq);
 // backfill migration, then NOT NULL without a scan (serial_column.cc).
 void NumberBySequence(Context& ctx, size_t cmd, const sql::QName& seq,
                       const std::string& integer_type, const std::string& seq_options);
-// `text` as a SQL string literal.
-std::string SqlLiteral(const std::string& text);
 
 // For statements (or actions) no step claimed: records what cannot be made safe automatically.
 void ClassifyUnsafe(Context& ctx, const std::vector<size_t>& unclaimed_actions);

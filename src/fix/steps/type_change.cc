@@ -60,9 +60,7 @@ std::string DefaultLiteral(const std::string& v) {
     }
   }
   if (digits && i == v.size()) return v;
-  std::string out = "'";
-  for (char c : v) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
+  return QuoteLiteral(v);
 }
 
 std::string Trim(std::string_view s) {
