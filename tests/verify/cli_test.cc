@@ -230,6 +230,17 @@ TEST_F(VerifyCliTest, RefusesADatabaseWithUserTables) {
   EXPECT_EQ(dbs->rows[0][0], "0");
 }
 
+// The contents of a /proc file, or what was read of it before an error.
+std::string ReadProcFile(const fs::path& path) {
+  std::string out;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
 // The command lines of this user's processes running `<LOCKSTEP_BIN> deploy …` (arguments
 // joined by spaces).
 std::vector<std::string> DeployCommandLines() {
@@ -241,8 +252,10 @@ std::vector<std::string> DeployCommandLines() {
     const fs::directory_entry& e = *it;
     const std::string pid = e.path().filename().string();
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(e.path() / "cmdline", std::ios::binary);
-    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // read(2), not an ifstream: a process that exits between the open and the read fails the
+    // read with ESRCH, which libstdc++'s filebuf throws ("basic_filebuf::underflow error reading
+    // the file: No such process"); such a process is simply skipped.
+    std::string raw = ReadProcFile(e.path() / "cmdline");
     std::vector<std::string> args;
     for (size_t pos = 0; pos < raw.size();) {
       const size_t end = raw.find('\0', pos);
