@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "base/quote.h"
+
 namespace lockstep::db {
 namespace {
 
@@ -603,24 +605,6 @@ DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options
   DbResult<Rows> set = conn.Exec(setup);
   if (!set.ok()) return set.error();
   return conn;
-}
-
-std::string QuoteIdent(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string QuoteLiteral(std::string_view value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
 }
 
 }  // namespace lockstep::db

@@ -138,9 +138,4 @@ DbResult<Connection> Connect(const ConnInfo& info, const ConnectOptions& options
 // the statements canceled, each cut to its first line. For db/interrupt.h.
 std::vector<std::string> CancelAllAndFreeze();
 
-// SQL quoting that needs no connection: "name" and 'value', doubling embedded quotes. Literals
-// assume standard_conforming_strings (the default since PostgreSQL 9.1).
-std::string QuoteIdent(std::string_view name);
-std::string QuoteLiteral(std::string_view value);
-
 }  // namespace lockstep::db

@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "base/process.h"
+#include "base/quote.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 
 namespace lockstep::db {

@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <map>
 
+#include "base/quote.h"
+
 namespace lockstep::deploy {
 namespace {
-
-using db::QuoteIdent;
-using db::QuoteLiteral;
 
 std::string Qualified(const sql::QName& q) {
   return q.schema.empty() ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "base/quote.h"
+
 namespace lockstep::deploy {
 namespace {
 
@@ -128,9 +130,9 @@ db::DbResult<std::vector<Blocker>> LockHolders(db::Connection& conn,
                                                const std::vector<sql::QName>& relations) {
   std::string names = "{";
   for (size_t i = 0; i < relations.size(); ++i) {
-    std::string q = relations[i].schema.empty() ? db::QuoteIdent(relations[i].name)
-                                                : db::QuoteIdent(relations[i].schema) + "." +
-                                                      db::QuoteIdent(relations[i].name);
+    std::string q = relations[i].schema.empty()
+                        ? QuoteIdent(relations[i].name)
+                        : QuoteIdent(relations[i].schema) + "." + QuoteIdent(relations[i].name);
     std::string element = "\"";
     for (char c : q) {
       if (c == '"' || c == '\\') element += '\\';

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "base/exit_codes.h"
+#include "base/quote.h"
 
 namespace lockstep::deploy {
 namespace {
@@ -16,8 +17,7 @@ constexpr int64_t kLockTimeoutMs = 1000;
 constexpr size_t kShown = 10;
 
 std::string Quoted(const sql::QName& q, const std::string& default_schema) {
-  return db::QuoteIdent(q.schema.empty() ? default_schema : q.schema) + "." +
-         db::QuoteIdent(q.name);
+  return QuoteIdent(q.schema.empty() ? default_schema : q.schema) + "." + QuoteIdent(q.name);
 }
 
 bool Contains(const std::vector<Blocker>& list, int pid) {
@@ -169,7 +169,7 @@ std::vector<std::string> FormatPreflight(const PreflightReport& report, const Op
     lines.push_back("  role \"" + *report.blind_role +
                     "\" cannot see other roles' sessions (no pg_monitor / pg_read_all_stats): "
                     "their transactions are not checked; GRANT pg_monitor TO " +
-                    db::QuoteIdent(*report.blind_role));
+                    QuoteIdent(*report.blind_role));
   return lines;
 }
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "base/exit_codes.h"
+#include "base/quote.h"
 #include "deploy/options.h"
 #include "deploy/runner.h"
 
@@ -16,8 +17,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::string Qualified(const sql::QName& q, const std::string& default_schema) {
-  return db::QuoteIdent(q.schema.empty() ? default_schema : q.schema) + "." +
-         db::QuoteIdent(q.name);
+  return QuoteIdent(q.schema.empty() ? default_schema : q.schema) + "." + QuoteIdent(q.name);
 }
 
 }  // namespace
@@ -85,7 +85,7 @@ Result<std::unique_ptr<Replicas>> Replicas::Open(const std::vector<db::ConnInfo>
                   "replica " + name + ": role \"" + role +
                       "\" cannot see other sessions' locks and queries there; grant it pg_monitor "
                       "on the primary (GRANT pg_monitor TO " +
-                      db::QuoteIdent(role) + ") or use a role that has it");
+                      QuoteIdent(role) + ") or use a role that has it");
     }
     db::DbResult<db::Rows> feedback = conn->Exec("SHOW hot_standby_feedback");
     if (!feedback.ok() || feedback->empty())

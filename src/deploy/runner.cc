@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "base/exit_codes.h"
+#include "base/quote.h"
 #include "base/source.h"
 #include "db/pooler.h"
 #include "deploy/backfill.h"
@@ -86,8 +87,7 @@ void KillPoint(const std::string& migration) {
 }
 
 std::string Qualified(const sql::QName& q) {
-  return q.schema.empty() ? db::QuoteIdent(q.name)
-                          : db::QuoteIdent(q.schema) + "." + db::QuoteIdent(q.name);
+  return q.schema.empty() ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
 }
 
 bool IsLost(const db::DbError& e) {
@@ -1233,13 +1233,13 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
   const BackfillKey& key = *choice->key;
   const std::string key_text = "(" + [&] {
     std::string c;
-    for (const std::string& k : key.columns) c += (c.empty() ? "" : ", ") + db::QuoteIdent(k);
+    for (const std::string& k : key.columns) c += (c.empty() ? "" : ", ") + QuoteIdent(k);
     return c;
   }() + ")";
   if (resume && resume->key_columns != key.columns) {
     std::string was;
     for (const std::string& k : resume->key_columns)
-      was += (was.empty() ? "" : ", ") + db::QuoteIdent(k);
+      was += (was.empty() ? "" : ", ") + QuoteIdent(k);
     out_.Error(update->where + ": error: " + plan.name +
                " was partly backfilled in batches over the key (" + was + "), and " + table +
                "'s key is now " + key_text +
@@ -1272,10 +1272,10 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
   db::DbResult<std::optional<int64_t>> estimate = EstimateRows(*conn_, b);
   if (!estimate.ok()) return DbFailure(estimate.error(), "estimating the rows of " + table);
 
-  std::string intro = "  batched backfill of " + table + " over its " +
-                      (key.primary ? std::string("primary key ")
-                                   : "unique key " + db::QuoteIdent(key.index) + " ") +
-                      key_text;
+  std::string intro =
+      "  batched backfill of " + table + " over its " +
+      (key.primary ? std::string("primary key ") : "unique key " + QuoteIdent(key.index) + " ") +
+      key_text;
   if (empty) {
     intro += ": the table is empty";
   } else {
@@ -1774,9 +1774,9 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
                    "already reflected in it.");
         return exit_code::kBlocked;
       }
-    } else if (int code = Bookkeeping(
-                   "CREATE SCHEMA IF NOT EXISTS " + db::QuoteIdent(target_.tables.schema),
-                   "creating schema " + target_.tables.schema)) {
+    } else if (int code =
+                   Bookkeeping("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(target_.tables.schema),
+                               "creating schema " + target_.tables.schema)) {
       return code;
     }
     if (int code = Bookkeeping(ledger::CreateMigrationsTableSql(target_.tables),
@@ -2123,7 +2123,7 @@ int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, Res
       return exit_code::kUsage;
     }
     if (!*rows) {
-      sql += "CREATE SCHEMA IF NOT EXISTS " + db::QuoteIdent(t.schema) + "; " +
+      sql += "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(t.schema) + "; " +
              ledger::CreateMigrationsTableSql(t) + "; ";
     }
     // As prisma-engines' mark_migration_applied: failed attempts are marked rolled back, then a

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/quote.h"
+
 namespace lockstep::fix {
 namespace {
 
@@ -150,26 +152,8 @@ int EndOfLastToken(const sql::ParsedFile& parsed, int begin, int end) {
   return out;
 }
 
-std::string QuoteIdent(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string QuoteQName(const sql::QName& q) {
   return q.schema.empty() ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
-}
-
-std::string QuoteLiteral(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
 }
 
 std::string PgObjectName(std::string_view name1, std::string_view name2, std::string_view label) {

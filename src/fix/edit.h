@@ -39,14 +39,8 @@ std::vector<Edit> RemoveAlterActions(const AlterSpans& spans, const std::vector<
 // Offset just past the last token of [begin, end) that is not a comment.
 int EndOfLastToken(const sql::ParsedFile& parsed, int begin, int end);
 
-// "name" in double quotes, inner quotes doubled (always quoted: correct for any name, since
-// names in the typed view are already case-folded).
-std::string QuoteIdent(std::string_view name);
 // `"schema"."name"` or `"name"`.
 std::string QuoteQName(const sql::QName& q);
-// `text` as a SQL string literal: in single quotes, each `'` doubled ('"Member_seq"' for
-// nextval(), 'it''s').
-std::string QuoteLiteral(std::string_view text);
 
 // PostgreSQL's makeObjectName: name1_name2_label, name1/name2 truncated so the result fits in 63
 // bytes, as it names unnamed constraints and indexes. `name2` may be empty.

@@ -6,11 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "base/quote.h"
+
 namespace lockstep::ledger {
 namespace {
-
-using db::QuoteIdent;
-using db::QuoteLiteral;
 
 std::string StartedAt(const Tables& t, const std::string& name, bool tracked) {
   if (!tracked) return "now()";

@@ -8,6 +8,8 @@
 #include <optional>
 #include <set>
 
+#include "base/quote.h"
+
 namespace lockstep::stats {
 namespace {
 
@@ -113,8 +115,7 @@ class Reader {
     const double reltuples = ToDouble(r->Value(0, "reltuples"));
     const int64_t relpages = ToInt(r->Value(0, "relpages"));
     const int64_t block = std::max<int64_t>(1, ToInt(r->Value(0, "block")));
-    const std::string qualified =
-        db::QuoteIdent(t.relation.schema) + "." + db::QuoteIdent(t.relation.name);
+    const std::string qualified = QuoteIdent(t.relation.schema) + "." + QuoteIdent(t.relation.name);
 
     db::DbResult<db::Rows> ix = c_.Exec(
         "SELECT x.indexprs IS NOT NULL AS expr, array_to_string(ARRAY(SELECT a.attname FROM "
@@ -155,7 +156,7 @@ class Reader {
     const double all = std::max(n, static_cast<double>(t.rows));
     for (const std::vector<std::string>& cols : sorts) {
       std::string list;
-      for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + db::QuoteIdent(c);
+      for (const std::string& c : cols) list += (list.empty() ? "" : ", ") + QuoteIdent(c);
       std::optional<Timed> sorted =
           Explain("SELECT " + list + " FROM " + sample + " ORDER BY " + list);
       if (!sorted) continue;
@@ -219,9 +220,8 @@ db::DbResult<std::map<std::string, TableStats>> ReadTables(
     // that schema, which the connection's search_path already selects.
     const bool unqualified = q.schema.empty() || (q.schema == "public" && !info.schema.empty() &&
                                                   info.schema != "public");
-    const std::string regclass = unqualified
-                                     ? db::QuoteIdent(q.name)
-                                     : db::QuoteIdent(q.schema) + "." + db::QuoteIdent(q.name);
+    const std::string regclass =
+        unqualified ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
     db::DbResult<std::optional<TableStats>> t = reader.Table(regclass, want.keys, want.rewrite);
     if (!t.ok()) return t.error();
     if (t.value()) out[key] = std::move(*t.value());

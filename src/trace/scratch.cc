@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "base/quote.h"
 #include "trace/trace.h"
 
 namespace lockstep::trace {
@@ -46,7 +47,7 @@ Result<std::unique_ptr<Scratch>> Scratch::OnServer(const db::ConnInfo& url) {
       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count() % 100000) + "_" +
       std::to_string(++counter);
   db::DbResult<db::Rows> made =
-      admin->Exec("CREATE DATABASE " + db::QuoteIdent(name) + " TEMPLATE template0");
+      admin->Exec("CREATE DATABASE " + QuoteIdent(name) + " TEMPLATE template0");
   if (!made.ok()) return made.error().ToStatus("creating the scratch database");
   s->name_ = name;
   s->admin_ = url;
@@ -58,7 +59,7 @@ Result<std::unique_ptr<Scratch>> Scratch::OnServer(const db::ConnInfo& url) {
     o.apply_schema = false;
     db::DbResult<db::Connection> c = db::Connect(s->info_, o);
     if (!c.ok()) return c.error().ToStatus();
-    if (auto r = c->Exec("CREATE SCHEMA " + db::QuoteIdent(url.schema)); !r.ok())
+    if (auto r = c->Exec("CREATE SCHEMA " + QuoteIdent(url.schema)); !r.ok())
       return r.error().ToStatus();
   }
   s->description_ = "PostgreSQL " + VersionText(version) + " at " + url.Endpoint() +
@@ -75,12 +76,12 @@ Scratch::~Scratch() {
   if (name_.empty()) return;
   db::DbResult<db::Connection> admin = db::Connect(admin_);
   if (!admin.ok()) return;
-  const std::string drop = "DROP DATABASE IF EXISTS " + db::QuoteIdent(name_);
+  const std::string drop = "DROP DATABASE IF EXISTS " + QuoteIdent(name_);
   if (admin->server_version_num() >= 130000) {
     admin->Exec(drop + " WITH (FORCE)");
   } else {
     admin->Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
-                db::QuoteLiteral(name_));
+                QuoteLiteral(name_));
     admin->Exec(drop);
   }
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "base/quote.h"
 #include "db/connection.h"
 #include "migrations/naming.h"
 
@@ -710,8 +711,8 @@ std::vector<size_t> LoadedColumns(const TablePlan& table) {
 }
 
 std::string QuotedName(const sql::QName& name) {
-  return name.schema.empty() ? db::QuoteIdent(name.name)
-                             : db::QuoteIdent(name.schema) + "." + db::QuoteIdent(name.name);
+  return name.schema.empty() ? QuoteIdent(name.name)
+                             : QuoteIdent(name.schema) + "." + QuoteIdent(name.name);
 }
 
 std::string CopyStatement(const TablePlan& table) {
@@ -720,7 +721,7 @@ std::string CopyStatement(const TablePlan& table) {
   for (size_t i : LoadedColumns(table)) {
     if (!first) out += ", ";
     first = false;
-    out += db::QuoteIdent(table.columns[i].name);
+    out += QuoteIdent(table.columns[i].name);
   }
   return out + ") FROM STDIN";
 }
@@ -747,8 +748,8 @@ std::vector<std::string> SequenceFixups(const TablePlan& table) {
     if (!c.sequence || c.kind == ValueKind::kOmitted) continue;
     // Serial values are the row ids; inserts use ids above `rows` too, so leave them room.
     out.push_back("SELECT setval(s, " + std::to_string(table.rows * 4 + 1000000) +
-                  ") FROM pg_get_serial_sequence(" + db::QuoteLiteral(QuotedName(table.name)) +
-                  ", " + db::QuoteLiteral(c.name) + ") AS s WHERE s IS NOT NULL");
+                  ") FROM pg_get_serial_sequence(" + QuoteLiteral(QuotedName(table.name)) + ", " +
+                  QuoteLiteral(c.name) + ") AS s WHERE s IS NOT NULL");
   }
   return out;
 }

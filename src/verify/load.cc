@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/parallel.h"
+#include "base/quote.h"
 #include "db/connection.h"
 
 namespace lockstep::verify {
@@ -69,7 +70,7 @@ Result<Deferred> DeferIndexes(db::Connection& conn, const TablePlan& t) {
       {table});
   if (!ixs.ok()) return ixs.error().ToStatus();
   for (const auto& r : fks->rows) {
-    const std::string owner = r[0].value_or(""), name = db::QuoteIdent(r[1].value_or(""));
+    const std::string owner = r[0].value_or(""), name = QuoteIdent(r[1].value_or(""));
     d.drops.push_back("ALTER TABLE " + owner + " DROP CONSTRAINT " + name);
     d.after_indexes.push_back("ALTER TABLE " + owner + " ADD CONSTRAINT " + name + " " +
                               r[2].value_or(""));
@@ -83,14 +84,14 @@ Result<Deferred> DeferIndexes(db::Connection& conn, const TablePlan& t) {
     if (contype.empty()) {
       d.drops.push_back("DROP INDEX " + qualified);
     } else {
-      d.drops.push_back("ALTER TABLE " + table + " DROP CONSTRAINT " + db::QuoteIdent(conname));
-      constraints.push_back("ALTER TABLE " + table + " ADD CONSTRAINT " + db::QuoteIdent(conname) +
+      d.drops.push_back("ALTER TABLE " + table + " DROP CONSTRAINT " + QuoteIdent(conname));
+      constraints.push_back("ALTER TABLE " + table + " ADD CONSTRAINT " + QuoteIdent(conname) +
                             (contype == "p" ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " +
-                            db::QuoteIdent(index));
+                            QuoteIdent(index));
       // USING INDEX renames the index after the constraint; keep a differently named one's name.
       if (index != conname)
         constraints.push_back("ALTER INDEX " + QuotedName({t.name.schema, conname}) +
-                              " RENAME TO " + db::QuoteIdent(index));
+                              " RENAME TO " + QuoteIdent(index));
     }
     d.index_builds.push_back(def);
   }

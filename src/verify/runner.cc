@@ -22,6 +22,7 @@
 
 #include "analysis/history.h"
 #include "base/exit_codes.h"
+#include "base/quote.h"
 #include "db/connection.h"
 #include "db/embedded_server.h"
 #include "db/url.h"
@@ -337,7 +338,7 @@ class Server {
       std::smatch m;
       if (!std::regex_match(name, m, DatabasePattern()) || ProcessAlive(std::stol(m[1].str())))
         continue;
-      db::DbResult<db::Rows> r = admin_->Exec("DROP DATABASE " + db::QuoteIdent(name));
+      db::DbResult<db::Rows> r = admin_->Exec("DROP DATABASE " + QuoteIdent(name));
       std::string line = r.ok() ? "removed database " + name + ", left by verify process " +
                                       m[1].str() + " (no longer running)"
                                 : "could not remove database " + name + ", left by verify " +
@@ -413,9 +414,9 @@ class Server {
       std::lock_guard<std::mutex> lock(l.mu);
       l.databases.push_back(name);
     }
-    std::string sql = "CREATE DATABASE " + db::QuoteIdent(name);
+    std::string sql = "CREATE DATABASE " + QuoteIdent(name);
     if (!template_db.empty()) {
-      sql += " TEMPLATE " + db::QuoteIdent(template_db);
+      sql += " TEMPLATE " + QuoteIdent(template_db);
       // A file copy is much faster than WAL-logging every block of a large template.
       if (version_num_ >= 150000) sql += " STRATEGY FILE_COPY";
     } else {
@@ -428,7 +429,7 @@ class Server {
   }
 
   Status Drop(const std::string& name) {
-    std::string sql = "DROP DATABASE IF EXISTS " + db::QuoteIdent(name);
+    std::string sql = "DROP DATABASE IF EXISTS " + QuoteIdent(name);
     if (version_num_ >= 130000) sql += " WITH (FORCE)";
     db::DbResult<db::Rows> r = admin_->Exec(sql);
     return r.ok() ? Status::Ok() : r.error().ToStatus();
@@ -955,7 +956,7 @@ Result<ValueCheck> CompareValues(const db::ConnInfo& naive, const db::ConnInfo& 
                       (cols.empty() ? key : cols) + ")::text) FROM " + name;
     if (loaded_keys)
       sql += " WHERE ROW(" + key + ")::text IN (SELECT k FROM lockstep_verify.loaded_keys " +
-             "WHERE rel = " + db::QuoteLiteral(name) + "::regclass)";
+             "WHERE rel = " + QuoteLiteral(name) + "::regclass)";
     sql += " ORDER BY ROW(" + key + ")::text COLLATE \"C\"";
     db::DbResult<db::Rows> x = a->Exec(sql);
     if (!x.ok()) return x.error().ToStatus();
@@ -1323,7 +1324,7 @@ std::vector<std::string> CleanUpAfterInterrupt() {
                       " (the next verify on this server drops it)");
         continue;
       }
-      std::string sql = "DROP DATABASE IF EXISTS " + db::QuoteIdent(name);
+      std::string sql = "DROP DATABASE IF EXISTS " + QuoteIdent(name);
       if (l.version_num >= 130000) sql += " WITH (FORCE)";
       db::DbResult<db::Rows> r = conn->Exec(sql);
       out.push_back(r.ok() ? "dropped database " + name

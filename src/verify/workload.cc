@@ -6,6 +6,8 @@
 #include <mutex>
 #include <set>
 
+#include "base/quote.h"
+
 namespace lockstep::verify {
 namespace {
 
@@ -21,7 +23,7 @@ std::string KeyPredicate(const TablePlan& t, size_t first_param) {
   std::string out;
   for (size_t i = 0; i < t.key.size(); ++i) {
     if (i) out += " AND ";
-    out += db::QuoteIdent(t.columns[t.key[i]].name) + " = $" + std::to_string(first_param + i);
+    out += QuoteIdent(t.columns[t.key[i]].name) + " = $" + std::to_string(first_param + i);
   }
   return out;
 }
@@ -35,7 +37,7 @@ std::vector<Statement> StatementsFor(const FillPlan& plan) {
     const std::string name = QuotedName(t.name);
     out.push_back(
         {table, Op::kRead, "SELECT * FROM " + name + " WHERE " + KeyPredicate(t, 1), t.key});
-    const std::string col = db::QuoteIdent(t.columns[t.update_column].name);
+    const std::string col = QuoteIdent(t.columns[t.update_column].name);
     out.push_back({table, Op::kUpdate,
                    "UPDATE " + name + " SET " + col + " = " + col + " WHERE " + KeyPredicate(t, 1),
                    t.key});
@@ -50,7 +52,7 @@ std::vector<Statement> StatementsFor(const FillPlan& plan) {
       if (!c.dropped_by_pending || (c.not_null && !c.has_default)) loaded.push_back(i);
     }
     for (size_t k = 0; k < loaded.size(); ++k) {
-      cols += (k ? ", " : "") + db::QuoteIdent(t.columns[loaded[k]].name);
+      cols += (k ? ", " : "") + QuoteIdent(t.columns[loaded[k]].name);
       marks += (k ? ", $" : "$") + std::to_string(k + 1);
     }
     // A fresh row id gives fresh values in most columns, but not in those that wrap (a foreign

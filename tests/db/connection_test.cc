@@ -14,6 +14,7 @@
 #include <thread>
 #include <utility>
 
+#include "base/quote.h"
 #include "base/source.h"
 #include "support/pg_server.h"
 

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/quote.h"
 #include "db/connection.h"
 #include "migrations/checksum.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
@@ -265,7 +266,7 @@ inline db::DbResult<bool> PrismaApply(db::Connection& conn, const std::string& n
 // validity, indexes with theirs, enums, sequences), one sorted line per object: equal for equal
 // schemas, on every major, without pg_dump.
 inline std::string CatalogDump(db::Connection& conn, const std::string& schema = "public") {
-  const std::string q = db::QuoteLiteral(schema);
+  const std::string q = QuoteLiteral(schema);
   db::DbResult<db::Rows> r = conn.Exec(
       "SELECT line FROM ("
       " SELECT 'relation ' || c.relname || ' kind=' || c.relkind AS line FROM pg_class c"

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "base/exit_codes.h"
+#include "base/quote.h"
 #include "deploy/helpers.h"
 #include "support/pg_server.h"
 
@@ -79,7 +80,7 @@ TEST_P(TimeoutsTest, NoFormOfSetRaisesLockstepsBoundsAndStricterValuesAreKept) {
     std::unique_ptr<testing::TestDatabase> d = NewDatabase("bounds" + std::to_string(++n));
     ASSERT_TRUE(d);
     ASSERT_TRUE(d->conn()
-                    .Exec("ALTER DATABASE " + db::QuoteIdent(d->name()) +
+                    .Exec("ALTER DATABASE " + QuoteIdent(d->name()) +
                           " SET idle_in_transaction_session_timeout = '20s'")
                     .ok());
     TempDir tmp;
@@ -113,7 +114,7 @@ TEST_P(TimeoutsTest, BoundsHoldAcrossTheStepsOfASplitMigration) {
 // block traffic; --statement-timeout overrides it; concurrent builds still run without one.
 TEST_P(TimeoutsTest, TheRolesStatementTimeoutIsKeptForStatementsThatBlockTraffic) {
   ASSERT_TRUE(conn()
-                  .Exec("ALTER ROLE CURRENT_USER IN DATABASE " + db::QuoteIdent(db().name()) +
+                  .Exec("ALTER ROLE CURRENT_USER IN DATABASE " + QuoteIdent(db().name()) +
                         " SET statement_timeout = '1s'")
                   .ok());
   TempDir tmp;

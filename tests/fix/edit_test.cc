@@ -67,9 +67,9 @@ TEST(PgObjectNameTest, TruncatesLikeMakeObjectName) {
   EXPECT_EQ(n, std::string(29, 'a') + "_" + std::string(28, 'b') + "_fkey");
 }
 
-TEST(QuoteTest, AlwaysQuotesAndDoublesQuotes) {
-  EXPECT_EQ(QuoteIdent("a\"b"), "\"a\"\"b\"");
+TEST(QuoteTest, QualifiedNamesQuoteEachPart) {
   EXPECT_EQ(QuoteQName({"s", "t"}), "\"s\".\"t\"");
+  EXPECT_EQ(QuoteQName({"", "a\"b"}), "\"a\"\"b\"");
 }
 
 TEST(UnifiedDiffTest, HunksWithContextAndNewFiles) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/printable.h"
+#include "base/quote.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 #include "support/pg_server.h"
 
@@ -397,7 +398,7 @@ TEST_F(VerifyCliTest, RemovesLeftoversOfADeadVerifyOnly) {
   const std::string live = "lockstep_verify_" + std::to_string(::getpid()) + "_naive";
   const std::string other = "lockstep_verify_" + std::to_string(dead) + "_mine";
   for (const std::string& name : {leftover, live, other})
-    ASSERT_TRUE(conn().Exec("CREATE DATABASE " + db::QuoteIdent(name)).ok());
+    ASSERT_TRUE(conn().Exec("CREATE DATABASE " + QuoteIdent(name)).ok());
   const fs::path dir =
       fs::temp_directory_path() / ("lockstep-verify-" + std::to_string(dead) + "-AbC123");
   fs::create_directories(dir / "migrations");
@@ -413,7 +414,7 @@ TEST_F(VerifyCliTest, RemovesLeftoversOfADeadVerifyOnly) {
   std::sort(kept.begin(), kept.end());
   EXPECT_EQ(VerifyDatabases(conn()), kept);
   for (const std::string& name : {live, other})
-    EXPECT_TRUE(conn().Exec("DROP DATABASE " + db::QuoteIdent(name)).ok());
+    EXPECT_TRUE(conn().Exec("DROP DATABASE " + QuoteIdent(name)).ok());
 }
 
 // issue 14.3: `verify --replica URL` runs the reads on a real hot standby too and reports its

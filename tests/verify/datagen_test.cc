@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/history.h"
+#include "base/quote.h"
 #include "support/pg_server.h"
 #include "verify/load.h"
 
@@ -240,7 +241,7 @@ TEST_F(LoadTest, LoadsRowsThatSatisfyEveryConstraint) {
   std::string cols, marks;
   for (size_t i : LoadedColumns(user)) {
     params.push_back(Value(*plan, 1, i, 5001));
-    cols += (cols.empty() ? "" : ", ") + db::QuoteIdent(user.columns[i].name);
+    cols += (cols.empty() ? "" : ", ") + QuoteIdent(user.columns[i].name);
     marks += (marks.empty() ? "$" : ", $") + std::to_string(params.size());
   }
   auto ins2 = conn().Exec(

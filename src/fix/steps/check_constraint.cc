@@ -2,6 +2,7 @@
 // plain form scans every row under ACCESS EXCLUSIVE (no reads, no writes).
 #include <algorithm>
 
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

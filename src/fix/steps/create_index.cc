@@ -2,6 +2,7 @@
 // Prisma's native engine sends a file as one implicit transaction, which CONCURRENTLY refuses).
 #include <string>
 
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

@@ -4,6 +4,7 @@
 // EXCLUSIVE, under which reads and writes go on.
 #include <algorithm>
 
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

@@ -12,6 +12,7 @@
 // meanwhile), DROP SEQUENCE of the other one. The schema is then the original's: the identity's
 // sequence gets the name and options PostgreSQL gives it there. The existing rows are numbered
 // in the backfill's order rather than the table's physical order, which nothing may rely on.
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

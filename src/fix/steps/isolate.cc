@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

@@ -26,6 +26,7 @@
 // reference a bigint key (PostgreSQL's cross-type integer comparison), as the original leaves it.
 // The serial's sequence is the one place where the result differs from the original's on purpose:
 // ALTER COLUMN … TYPE leaves it AS integer, capping the new key at 2^31 - 1.
+#include "base/quote.h"
 #include "fix/steps/step.h"
 #include "locks/key_conversion.h"
 

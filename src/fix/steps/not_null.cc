@@ -12,6 +12,7 @@
 // NOT VALID spares the rows already there, not the versions an UPDATE writes: while a new
 // column still has NULLs for the backfill to fill, the constraint would make every UPDATE of such
 // a row by the running application fail. So a backfilled column gets it only after the backfill.
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

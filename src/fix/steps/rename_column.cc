@@ -20,6 +20,7 @@
 // gets wrong is a new-application INSERT of an explicit NULL into b while a has a default; the
 // docs say so.
 #include "analysis/rename.h"
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

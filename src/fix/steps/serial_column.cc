@@ -10,6 +10,7 @@
 // the backfill's order rather than in the table's physical order, which nothing may rely on.
 #include <cctype>
 
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

@@ -17,6 +17,7 @@
 // applications read and write c (the name never changes), so nobody reads c_old, and the trigger,
 // which names c_new, would fail every write once c_new is renamed.
 // When fix can do this is decided by locks::TypeChangeRewriteBlocker, shared with lint.
+#include "base/quote.h"
 #include "fix/steps/step.h"
 #include "locks/key_conversion.h"
 

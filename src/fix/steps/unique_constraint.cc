@@ -3,6 +3,7 @@
 // the index under ACCESS EXCLUSIVE: no reads, no writes for the whole build. When the key
 // replaces one the migration drops (Prisma's `DROP CONSTRAINT "T_pkey", ADD CONSTRAINT "T_pkey"
 // PRIMARY KEY (…)`), the old key stays until the swap (window.cc).
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

@@ -1,6 +1,7 @@
 // A VALIDATE CONSTRAINT in the same migration as the NOT VALID that added it gains nothing: the
 // transaction still holds the add's lock (SHARE ROW EXCLUSIVE or ACCESS EXCLUSIVE) while the
 // validation scans. It moves to the validation migration.
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

@@ -6,6 +6,7 @@
 // deploy as one UPDATE, which blocks no reads), and, for NOT NULL, CHECK … NOT VALID,
 // VALIDATE and SET NOT NULL once every row has its value (PostgreSQL 18: NOT NULL … NOT VALID
 // and VALIDATE, not_null.cc).
+#include "base/quote.h"
 #include "fix/steps/step.h"
 
 namespace lockstep::fix::steps {

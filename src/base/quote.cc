@@ -1,0 +1,24 @@
+#include "base/quote.h"
+
+namespace lockstep {
+namespace {
+
+std::string Enclose(std::string_view text, char quote) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += quote;
+  for (char c : text) {
+    if (c == quote) out += quote;
+    out += c;
+  }
+  out += quote;
+  return out;
+}
+
+}  // namespace
+
+std::string QuoteIdent(std::string_view name) { return Enclose(name, '"'); }
+
+std::string QuoteLiteral(std::string_view value) { return Enclose(value, '\''); }
+
+}  // namespace lockstep
