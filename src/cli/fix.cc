@@ -68,7 +68,7 @@ AppliedCheck CheckApplied(const std::string& url, const std::string& name) {
     return out;
   }
   out.server_major = conn->server_version_num() / 10000;
-  db::DbResult<bool> applied = ledger::IsApplied(*conn, name);
+  db::DbResult<bool> applied = ledger::IsApplied(*conn, ledger::TablesFor(*info), name);
   if (!applied.ok()) {
     out.error = applied.error();
     return out;

@@ -118,7 +118,7 @@ db::DbResult<ledger::AppliedState> AppliedMigrations(const std::string& url, int
   db::DbResult<db::Connection> conn = db::Connect(*info);
   if (!conn.ok()) return conn.error();
   server_major = conn->server_version_num() / 10000;
-  return ledger::ReadAppliedState(*conn);
+  return ledger::ReadAppliedState(*conn, ledger::TablesFor(*info));
 }
 
 struct Candidate {

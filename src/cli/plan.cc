@@ -171,7 +171,8 @@ int Plan(const Args& args) {
       if (db::DbResult<db::Connection> conn = db::Connect(*info); conn.ok()) {
         const int major = conn->server_version_num() / 10000;
         if (major > pg_version && app.count("--pg-version") == 0) pg_version = std::min(major, 18);
-        if (db::DbResult<ledger::AppliedState> state = ledger::ReadAppliedState(*conn);
+        if (db::DbResult<ledger::AppliedState> state =
+                ledger::ReadAppliedState(*conn, ledger::TablesFor(*info));
             state.ok()) {
           applied = std::move(*state);
         } else {

@@ -1811,7 +1811,7 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
 Target TargetFor(const db::ConnInfo& info) {
   Target t;
   t.conn = info;
-  t.tables.schema = info.schema.empty() ? "public" : info.schema;
+  t.tables = ledger::TablesFor(info);
   return t;
 }
 

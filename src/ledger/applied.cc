@@ -2,7 +2,7 @@
 
 namespace lockstep::ledger {
 
-db::DbResult<AppliedState> ReadAppliedState(db::Connection& conn) {
+db::DbResult<AppliedState> ReadAppliedState(db::Connection& conn, const Tables& tables) {
   // One READ ONLY transaction with short timeouts, as for statistics: the database may be
   // production's (found in .env), so the server refuses any write and nothing waits long behind
   // a lock. A table (or the marker's schema) not there yet: nothing applied.
@@ -13,14 +13,15 @@ db::DbResult<AppliedState> ReadAppliedState(db::Connection& conn) {
   }
   auto read = [&]() -> db::DbResult<AppliedState> {
     db::DbResult<db::Rows> present = conn.Exec(
-        "SELECT (to_regclass('_prisma_migrations') IS NOT NULL)::text AS folders, "
-        "(to_regclass('prisma_contract.marker') IS NOT NULL)::text AS marker");
+        "SELECT (to_regclass($1) IS NOT NULL)::text AS folders, "
+        "(to_regclass('prisma_contract.marker') IS NOT NULL)::text AS marker",
+        {tables.migrations()});
     if (!present.ok()) return present.error();
     AppliedState out;
     if (present->Value(0, "folders") == "true") {
-      db::DbResult<db::Rows> rows = conn.Exec(
-          "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND "
-          "rolled_back_at IS NULL");
+      db::DbResult<db::Rows> rows =
+          conn.Exec("SELECT migration_name FROM " + tables.migrations() +
+                    " WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL");
       if (!rows.ok()) return rows.error();
       for (size_t i = 0; i < rows->size(); ++i)
         if (auto v = rows->Value(i, "migration_name")) out.names.insert(*v);
@@ -40,13 +41,15 @@ db::DbResult<AppliedState> ReadAppliedState(db::Connection& conn) {
   return out;
 }
 
-db::DbResult<bool> IsApplied(db::Connection& conn, const std::string& name) {
-  db::DbResult<db::Rows> rows = conn.Exec(
-      "SELECT 1 FROM _prisma_migrations WHERE migration_name = $1 AND finished_at IS NOT NULL "
-      "AND rolled_back_at IS NULL",
-      {name});
+db::DbResult<bool> IsApplied(db::Connection& conn, const Tables& tables, const std::string& name) {
+  db::DbResult<db::Rows> rows =
+      conn.Exec("SELECT 1 FROM " + tables.migrations() +
+                    " WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS "
+                    "NULL",
+                {name});
   if (!rows.ok()) {
-    if (rows.error().sqlstate == "42P01") return false;  // no table: nothing applied
+    // No table, or no schema (a ?schema= deploy has not created yet): nothing applied.
+    if (rows.error().sqlstate == "42P01" || rows.error().sqlstate == "3F000") return false;
     return rows.error();
   }
   return !rows->empty();

@@ -1,6 +1,7 @@
 // What a database records as applied, for the commands that analyse migrations against it (lint,
-// plan, fix). These read `_prisma_migrations` as the connection's search_path finds it (db::Connect
-// sets it to the URL's ?schema=), where deploy names the URL's schema (ledger.h, Tables).
+// plan, fix). They read the same table deploy writes, named schema-qualified (ledger.h, Tables):
+// not through the search_path, which a role or database setting can point at another schema's
+// `_prisma_migrations`, so that lint would skip a migration deploy is about to run.
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "db/connection.h"
+#include "ledger/ledger.h"
 
 namespace lockstep::ledger {
 
@@ -21,9 +23,9 @@ struct AppliedState {
 
 // Reads it over `conn`, in a READ ONLY transaction of its own with a statement_timeout and a
 // lock_timeout; a missing table or schema is nothing applied.
-db::DbResult<AppliedState> ReadAppliedState(db::Connection& conn);
+db::DbResult<AppliedState> ReadAppliedState(db::Connection& conn, const Tables& tables);
 
 // Whether `name` has a finished, not rolled back row; false when the table does not exist.
-db::DbResult<bool> IsApplied(db::Connection& conn, const std::string& name);
+db::DbResult<bool> IsApplied(db::Connection& conn, const Tables& tables, const std::string& name);
 
 }  // namespace lockstep::ledger

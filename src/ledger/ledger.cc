@@ -54,6 +54,12 @@ std::string Tables::progress() const {
   return QuoteIdent(schema) + "." + QuoteIdent("_lockstep_progress");
 }
 
+Tables TablesFor(const db::ConnInfo& info) {
+  Tables t;
+  if (!info.schema.empty()) t.schema = info.schema;
+  return t;
+}
+
 std::string CreateMigrationsTableSql(const Tables& t) {
   return "CREATE TABLE IF NOT EXISTS " + t.migrations() +
          " (\n"

@@ -23,6 +23,9 @@ struct Tables {
   std::string progress() const;    // "\"public\".\"_lockstep_progress\""
 };
 
+// The tables of the database `info` names: in its ?schema=, else "public" (as Prisma).
+Tables TablesFor(const db::ConnInfo& info);
+
 // One `_prisma_migrations` row. Timestamps are the server's text form; NULL is nullopt.
 struct MigrationRow {
   std::string id;
