@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <map>
 
@@ -368,212 +369,247 @@ nlohmann::json ToJson(const VerifyReport& r) {
   return j;
 }
 
-std::string RenderSvg(const VerifyReport& r) {
-  // Below each panel: the numbered statement marks (+19..+28), the time axis (+41) and a legend
-  // of at most 8 statements and a "more" line from +58 on, 12 px each: `gap` keeps the next
-  // panel's title clear of them, and the bottom leaves room for the key.
-  const double width = 1100, left = 70, right = 20, panel_h = 240, top = 92, gap = 185;
-  const double plot_w = width - left - right;
-  const RunResult* panels[] = {&r.naive, &r.lockstep};
-  double t_max = 1000;
+namespace {
+
+// printf onto the end of `out`, however long the result (a statement's text can be).
+[[gnu::format(printf, 2, 3)]] void Appendf(std::string& out, const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  va_list again;
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, fmt, args);
+  va_end(args);
+  if (n > 0) {
+    const size_t at = out.size();
+    out.resize(at + static_cast<size_t>(n) + 1);
+    std::vsnprintf(out.data() + at, static_cast<size_t>(n) + 1, fmt, again);
+    out.resize(at + static_cast<size_t>(n));
+  }
+  va_end(again);
+}
+
+// The chart's geometry: two panels (naive above, lockstep below) on one time axis, latency on a
+// log axis from 0.1 ms to at least a second. Below each panel: the numbered statement marks
+// (+19..+28), the time axis (+41) and a legend of at most 8 statements and a "more" line from +58
+// on, 12 px each: `kGap` keeps the next panel's title clear of them, and the bottom leaves room
+// for the key.
+struct Chart {
+  static constexpr double kWidth = 1100, kLeft = 70, kRight = 20, kPanelH = 240, kTop = 92,
+                          kGap = 185, kPlotW = kWidth - kLeft - kRight, kYMin = 0.1;
+  double t_max = 1000;  // ms: the longer run
+  double log_min = std::log10(kYMin);
+  double log_max = 3;
+  double height = kTop + 2 * kPanelH + kGap + 185;
+
+  double PanelTop(int panel) const { return kTop + panel * (kPanelH + kGap); }
+  double X(double ms) const { return kLeft + kPlotW * std::clamp(ms / t_max, 0.0, 1.0); }
+  double Y(double panel_top, double ms) const {
+    const double l = std::log10(std::max(ms, kYMin));
+    return panel_top + kPanelH -
+           kPanelH * std::clamp((l - log_min) / (log_max - log_min), 0.0, 1.0);
+  }
+};
+
+Chart ChartOf(const VerifyReport& r) {
+  Chart c;
   double y_max = 1000;  // ms: at least one second on the axis
-  for (const RunResult* p : panels) {
-    t_max = std::max(t_max, p->end_ms);
+  for (const RunResult* p : {&r.naive, &r.lockstep}) {
+    c.t_max = std::max(c.t_max, p->end_ms);
     y_max = std::max(y_max, p->stats.max_ms * 1.2);
   }
-  const double y_min = 0.1;
-  const double log_min = std::log10(y_min), log_max = std::ceil(std::log10(y_max));
-  const double height = top + 2 * panel_h + gap + 185;
-  std::string s;
-  auto add = [&](const std::string& x) { s += x; };
-  char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
-                width, height, width, height);
-  add(buf);
-  add("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+  c.log_max = std::ceil(std::log10(y_max));
+  return c;
+}
+
+void AddHeader(const Chart& c, const VerifyReport& r, std::string& s) {
+  Appendf(s,
+          "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+          "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
+          Chart::kWidth, c.height, Chart::kWidth, c.height);
+  s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   std::string pending;
   for (const std::string& p : r.pending) pending += (pending.empty() ? "" : ", ") + p;
-  add("<text x=\"" + std::to_string(static_cast<int>(left)) +
-      "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">lockstep verify " + Escape(r.path) +
-      ": request latency while the pending migrations run</text>\n");
-  add("<text x=\"" + std::to_string(static_cast<int>(left)) + "\" y=\"40\" fill=\"#555\">" +
-      Escape("PostgreSQL " + r.server_version + ", " + Grouped(r.rows) + " rows, " +
-             std::to_string(r.clients) + " clients, pending: " + pending +
-             (r.long_transaction_s > 0 ? ", report on " + r.long_transaction_table + " for " +
-                                             Printf("%.1f s", r.long_transaction_s)
-                                       : "") +
-             ".") +
-      "</text>\n");
-  add("<text x=\"" + std::to_string(static_cast<int>(left)) +
-      "\" y=\"56\" fill=\"#555\">Each dot: the slowest request started in that instant "
-      "(log scale); grey line: the median; both runs on one time axis.</text>\n");
+  const std::string left = std::to_string(static_cast<int>(Chart::kLeft));
+  s += "<text x=\"" + left + "\" y=\"22\" font-size=\"15\" font-weight=\"bold\">lockstep verify " +
+       Escape(r.path) + ": request latency while the pending migrations run</text>\n";
+  s += "<text x=\"" + left + "\" y=\"40\" fill=\"#555\">" +
+       Escape("PostgreSQL " + r.server_version + ", " + Grouped(r.rows) + " rows, " +
+              std::to_string(r.clients) + " clients, pending: " + pending +
+              (r.long_transaction_s > 0 ? ", report on " + r.long_transaction_table + " for " +
+                                              Printf("%.1f s", r.long_transaction_s)
+                                        : "") +
+              ".") +
+       "</text>\n";
+  s += "<text x=\"" + left +
+       "\" y=\"56\" fill=\"#555\">Each dot: the slowest request started in that instant "
+       "(log scale); grey line: the median; both runs on one time axis.</text>\n";
+}
 
-  auto x_of = [&](double ms) { return left + plot_w * std::clamp(ms / t_max, 0.0, 1.0); };
-  for (int pi = 0; pi < 2; ++pi) {
-    const RunResult& run = *panels[pi];
-    const double y0 = top + pi * (panel_h + gap);
-    auto y_of = [&](double ms) {
-      const double l = std::log10(std::max(ms, y_min));
-      return y0 + panel_h - panel_h * std::clamp((l - log_min) / (log_max - log_min), 0.0, 1.0);
-    };
-    const char* color = pi == 0 ? "#c0392b" : "#1e8449";
-    std::snprintf(buf, sizeof buf,
-                  "<text x=\"%.0f\" y=\"%.0f\" font-size=\"13\" font-weight=\"bold\" "
-                  "fill=\"%s\">%s: longest stall %s, migration %s in %s</text>\n",
-                  left, y0 - 8, color,
-                  pi == 0 ? "naive (each file one transaction, no timeouts)"
-                          : "lockstep (fix + deploy, lock_timeout and retries)",
-                  Escape(Ms(run.stats.max_ms)).c_str(), run.migration_ok ? "applied" : "FAILED",
-                  Seconds(run.migration_end_ms - run.migration_start_ms).c_str());
-    add(buf);
-    // Migration span and report span.
-    std::snprintf(buf, sizeof buf,
-                  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#f4ecf7\">"
-                  "<title>migration running</title></rect>\n",
-                  x_of(run.migration_start_ms), y0,
-                  std::max(1.0, x_of(run.migration_end_ms) - x_of(run.migration_start_ms)),
-                  panel_h);
-    add(buf);
-    if (run.long_transaction) {
-      std::snprintf(
-          buf, sizeof buf,
-          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" fill=\"#2471a3\">"
-          "<title>the report (long read transaction on %s)</title></rect>\n",
-          x_of(run.long_transaction->first), y0 + panel_h + 2,
-          std::max(1.0, x_of(run.long_transaction->second) - x_of(run.long_transaction->first)),
-          Escape(r.long_transaction_table).c_str());
-      add(buf);
-    }
-    for (const LockWait& w : run.lock_waits) {
-      std::snprintf(buf, sizeof buf,
-                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" fill=\"#e67e22\">"
-                    "<title>migration waiting for a lock</title></rect>\n",
-                    x_of(w.start_ms), y0 + panel_h + 9,
-                    std::max(1.0, x_of(w.end_ms) - x_of(w.start_ms)));
-      add(buf);
-    }
-    // Axes and grid.
-    for (int e = static_cast<int>(log_min); e <= static_cast<int>(log_max); ++e) {
-      const double v = std::pow(10.0, e);
-      const double y = y_of(v);
-      std::snprintf(buf, sizeof buf,
-                    "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                    "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%s</text>\n",
-                    left, y, left + plot_w, y, left - 4, y + 4,
-                    v >= 1000 ? Printf("%.0f s", v / 1000).c_str()
-                              : Printf(v < 1 ? "%.1f ms" : "%.0f ms", v).c_str());
-      add(buf);
-    }
-    const double step_ms = t_max > 60000   ? 10000
-                           : t_max > 20000 ? 5000
-                           : t_max > 8000  ? 2000
+// The panel's title, the migration's span, the report's and the lock waits' bars below it.
+void AddSpans(const Chart& c, const VerifyReport& r, const RunResult& run, double y0, bool naive,
+              const char* color, std::string& s) {
+  Appendf(s,
+          "<text x=\"%.0f\" y=\"%.0f\" font-size=\"13\" font-weight=\"bold\" "
+          "fill=\"%s\">%s: longest stall %s, migration %s in %s</text>\n",
+          Chart::kLeft, y0 - 8, color,
+          naive ? "naive (each file one transaction, no timeouts)"
+                : "lockstep (fix + deploy, lock_timeout and retries)",
+          Escape(Ms(run.stats.max_ms)).c_str(), run.migration_ok ? "applied" : "FAILED",
+          Seconds(run.migration_end_ms - run.migration_start_ms).c_str());
+  Appendf(s,
+          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#f4ecf7\">"
+          "<title>migration running</title></rect>\n",
+          c.X(run.migration_start_ms), y0,
+          std::max(1.0, c.X(run.migration_end_ms) - c.X(run.migration_start_ms)), Chart::kPanelH);
+  if (run.long_transaction) {
+    Appendf(s,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" fill=\"#2471a3\">"
+            "<title>the report (long read transaction on %s)</title></rect>\n",
+            c.X(run.long_transaction->first), y0 + Chart::kPanelH + 2,
+            std::max(1.0, c.X(run.long_transaction->second) - c.X(run.long_transaction->first)),
+            Escape(r.long_transaction_table).c_str());
+  }
+  for (const LockWait& w : run.lock_waits) {
+    Appendf(s,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\" fill=\"#e67e22\">"
+            "<title>migration waiting for a lock</title></rect>\n",
+            c.X(w.start_ms), y0 + Chart::kPanelH + 9,
+            std::max(1.0, c.X(w.end_ms) - c.X(w.start_ms)));
+  }
+}
+
+// The latency grid (powers of ten), the time grid, the frame and lockstep's budget line.
+void AddAxes(const Chart& c, const VerifyReport& r, double y0, std::string& s) {
+  for (int e = static_cast<int>(c.log_min); e <= static_cast<int>(c.log_max); ++e) {
+    const double v = std::pow(10.0, e);
+    const double y = c.Y(y0, v);
+    Appendf(s,
+            "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+            "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%s</text>\n",
+            Chart::kLeft, y, Chart::kLeft + Chart::kPlotW, y, Chart::kLeft - 4, y + 4,
+            v >= 1000 ? Printf("%.0f s", v / 1000).c_str()
+                      : Printf(v < 1 ? "%.1f ms" : "%.0f ms", v).c_str());
+  }
+  const double step_ms = c.t_max > 60000   ? 10000
+                         : c.t_max > 20000 ? 5000
+                         : c.t_max > 8000  ? 2000
                                            : 1000;
-    for (double t = 0; t <= t_max; t += step_ms) {
-      std::snprintf(
-          buf, sizeof buf,
-          "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#eee\"/>"
-          "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" fill=\"#555\">%.0f s</text>\n",
-          x_of(t), y0, x_of(t), y0 + panel_h, x_of(t), y0 + panel_h + 41, t / 1000);
-      add(buf);
+  for (double t = 0; t <= c.t_max; t += step_ms) {
+    Appendf(s,
+            "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#eee\"/>"
+            "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" fill=\"#555\">%.0f s</text>\n",
+            c.X(t), y0, c.X(t), y0 + Chart::kPanelH, c.X(t), y0 + Chart::kPanelH + 41, t / 1000);
+  }
+  Appendf(s,
+          "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
+          "stroke=\"#888\"/>\n",
+          Chart::kLeft, y0, Chart::kPlotW, Chart::kPanelH);
+  // The budget line: the baseline's max + lock timeout + 50 ms.
+  Appendf(s,
+          "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#1e8449\" "
+          "stroke-dasharray=\"6 4\"><title>budget: baseline max + lock timeout + 50 ms = "
+          "%s</title></line>\n",
+          Chart::kLeft, c.Y(y0, r.StallBudgetMs()), Chart::kLeft + Chart::kPlotW,
+          c.Y(y0, r.StallBudgetMs()), Escape(Ms(r.StallBudgetMs())).c_str());
+}
+
+// Latency: per pixel column, the slowest request started there (a dot), and the median (a line).
+void AddLatency(const Chart& c, const RunResult& run, double y0, const char* color,
+                std::string& s) {
+  const int columns = static_cast<int>(Chart::kPlotW / 2);
+  std::vector<std::vector<double>> bucket(columns);
+  for (const Request& q : run.requests) {
+    const int b = static_cast<int>(static_cast<double>(q.start_us) / 1000.0 / c.t_max * columns);
+    if (b >= 0 && b < columns) bucket[b].push_back(static_cast<double>(q.latency_us) / 1000.0);
+  }
+  // The median line breaks where no request started (a stall): it must not suggest traffic.
+  std::string median, segment, dots;
+  auto flush = [&] {
+    if (!segment.empty())
+      median +=
+          "<polyline fill=\"none\" stroke=\"#999\" stroke-width=\"1\" points=\"" + segment + "\"/>";
+    segment.clear();
+  };
+  for (int b = 0; b < columns; ++b) {
+    if (bucket[b].empty()) {
+      flush();
+      continue;
     }
-    std::snprintf(buf, sizeof buf,
-                  "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
-                  "stroke=\"#888\"/>\n",
-                  left, y0, plot_w, panel_h);
-    add(buf);
-    // The budget line: the baseline's max + lock timeout + 50 ms.
-    std::snprintf(buf, sizeof buf,
-                  "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#1e8449\" "
-                  "stroke-dasharray=\"6 4\"><title>budget: baseline max + lock timeout + 50 ms = "
-                  "%s</title></line>\n",
-                  left, y_of(r.StallBudgetMs()), left + plot_w, y_of(r.StallBudgetMs()),
-                  Escape(Ms(r.StallBudgetMs())).c_str());
-    add(buf);
-    // Latency: per pixel column, the slowest request started there, and the median.
-    const int columns = static_cast<int>(plot_w / 2);
-    std::vector<std::vector<double>> bucket(columns);
-    for (const Request& q : run.requests) {
-      const int b = static_cast<int>(static_cast<double>(q.start_us) / 1000.0 / t_max * columns);
-      if (b >= 0 && b < columns) bucket[b].push_back(static_cast<double>(q.latency_us) / 1000.0);
-    }
-    // The median line breaks where no request started (a stall): it must not suggest traffic.
-    std::string median, segment;
-    std::string dots;
-    auto flush = [&] {
-      if (!segment.empty())
-        median += "<polyline fill=\"none\" stroke=\"#999\" stroke-width=\"1\" points=\"" + segment +
-                  "\"/>";
-      segment.clear();
-    };
-    for (int b = 0; b < columns; ++b) {
-      if (bucket[b].empty()) {
-        flush();
-        continue;
-      }
-      std::sort(bucket[b].begin(), bucket[b].end());
-      const double x = left + (b + 0.5) * plot_w / columns;
-      segment += Printf("%.1f,", x) + Printf("%.1f ", y_of(bucket[b][bucket[b].size() / 2]));
-      const double worst = bucket[b].back();
-      std::snprintf(buf, sizeof buf,
-                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.6\" fill=\"%s\"><title>%s at %.2f s"
-                    "</title></circle>",
-                    x, y_of(worst), color, Escape(Ms(worst)).c_str(),
-                    (b + 0.5) * t_max / columns / 1000);
-      dots += buf;
-    }
-    flush();
-    add(median + "\n" + dots + "\n");
-    // Statement starts: a tick on the time axis each, numbered; the legend lists them.
-    // Marks that start within a few pixels of each other (a burst of quick statements) share
-    // one label: the first one's number; the legend and the marks' tooltips tell them apart.
-    const size_t shown = std::min<size_t>(run.statements.size(), 24);
-    double last_label_x[2] = {-1e9, -1e9};
-    for (size_t i = 0; i < run.statements.size(); ++i) {
-      const StatementStart& st = run.statements[i];
-      const double x = x_of(st.t_ms);
-      std::snprintf(buf, sizeof buf,
-                    "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#7d3c98\" "
-                    "stroke-opacity=\"0.6\"><title>%.3f s: %s</title></line>\n",
-                    x, y0, x, y0 + panel_h + 18, st.t_ms / 1000, Escape(st.text).c_str());
-      add(buf);
-      const size_t row = i % 2;
-      if (i < shown && x - last_label_x[row] >= 14 && x - last_label_x[1 - row] >= 7) {
-        std::snprintf(buf, sizeof buf,
-                      "<text x=\"%.1f\" y=\"%.0f\" font-size=\"9\" fill=\"#7d3c98\" "
-                      "text-anchor=\"middle\">%zu</text>\n",
-                      x, y0 + panel_h + 19 + 9.0 * static_cast<double>(row), i + 1);
-        add(buf);
-        last_label_x[row] = x;
-      }
-    }
-    double ly = y0 + panel_h + 58;
-    for (size_t i = 0; i < shown && i < 8; ++i) {
-      const StatementStart& st = run.statements[i];
-      std::snprintf(buf, sizeof buf,
-                    "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#7d3c98\">%zu  %.2f s  "
-                    "%s</text>\n",
-                    left, ly, i + 1, st.t_ms / 1000, Escape(st.text.substr(0, 150)).c_str());
-      add(buf);
-      ly += 12;
-    }
-    if (run.statements.size() > 8) {
-      std::snprintf(buf, sizeof buf,
-                    "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#7d3c98\">… %zu more "
-                    "statement starts (hover the marks)</text>\n",
-                    left, ly, run.statements.size() - 8);
-      add(buf);
+    std::sort(bucket[b].begin(), bucket[b].end());
+    const double x = Chart::kLeft + (b + 0.5) * Chart::kPlotW / columns;
+    segment += Printf("%.1f,", x) + Printf("%.1f ", c.Y(y0, bucket[b][bucket[b].size() / 2]));
+    const double worst = bucket[b].back();
+    Appendf(dots,
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.6\" fill=\"%s\"><title>%s at %.2f s"
+            "</title></circle>",
+            x, c.Y(y0, worst), color, Escape(Ms(worst)).c_str(),
+            (b + 0.5) * c.t_max / columns / 1000);
+  }
+  flush();
+  s += median + "\n" + dots + "\n";
+}
+
+// Statement starts: a tick on the time axis each, numbered; the legend lists them. Marks that
+// start within a few pixels of each other (a burst of quick statements) share one label: the
+// first one's number; the legend and the marks' tooltips tell them apart.
+void AddStatements(const Chart& c, const RunResult& run, double y0, std::string& s) {
+  const size_t shown = std::min<size_t>(run.statements.size(), 24);
+  double last_label_x[2] = {-1e9, -1e9};
+  for (size_t i = 0; i < run.statements.size(); ++i) {
+    const StatementStart& st = run.statements[i];
+    const double x = c.X(st.t_ms);
+    Appendf(s,
+            "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#7d3c98\" "
+            "stroke-opacity=\"0.6\"><title>%.3f s: %s</title></line>\n",
+            x, y0, x, y0 + Chart::kPanelH + 18, st.t_ms / 1000, Escape(st.text).c_str());
+    const size_t row = i % 2;
+    if (i < shown && x - last_label_x[row] >= 14 && x - last_label_x[1 - row] >= 7) {
+      Appendf(s,
+              "<text x=\"%.1f\" y=\"%.0f\" font-size=\"9\" fill=\"#7d3c98\" "
+              "text-anchor=\"middle\">%zu</text>\n",
+              x, y0 + Chart::kPanelH + 19 + 9.0 * static_cast<double>(row), i + 1);
+      last_label_x[row] = x;
     }
   }
-  const double ly = height - 14;
-  std::snprintf(buf, sizeof buf,
-                "<text x=\"%.0f\" y=\"%.0f\" fill=\"#555\">shaded: migration running; blue bar: "
-                "the report; orange bar: migration waiting for a lock; purple marks: migration "
-                "statements starting; dashed: lockstep's budget (%s)</text>\n",
-                left, ly, Escape(Ms(r.StallBudgetMs())).c_str());
-  add(buf);
-  add("</svg>\n");
+  double ly = y0 + Chart::kPanelH + 58;
+  for (size_t i = 0; i < shown && i < 8; ++i) {
+    const StatementStart& st = run.statements[i];
+    Appendf(s,
+            "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#7d3c98\">%zu  %.2f s  "
+            "%s</text>\n",
+            Chart::kLeft, ly, i + 1, st.t_ms / 1000, Escape(st.text.substr(0, 150)).c_str());
+    ly += 12;
+  }
+  if (run.statements.size() > 8) {
+    Appendf(s,
+            "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\" fill=\"#7d3c98\">… %zu more "
+            "statement starts (hover the marks)</text>\n",
+            Chart::kLeft, ly, run.statements.size() - 8);
+  }
+}
+
+}  // namespace
+
+std::string RenderSvg(const VerifyReport& r) {
+  const Chart c = ChartOf(r);
+  std::string s;
+  AddHeader(c, r, s);
+  const RunResult* panels[] = {&r.naive, &r.lockstep};
+  for (int pi = 0; pi < 2; ++pi) {
+    const RunResult& run = *panels[pi];
+    const double y0 = c.PanelTop(pi);
+    const char* color = pi == 0 ? "#c0392b" : "#1e8449";
+    AddSpans(c, r, run, y0, pi == 0, color, s);
+    AddAxes(c, r, y0, s);
+    AddLatency(c, run, y0, color, s);
+    AddStatements(c, run, y0, s);
+  }
+  Appendf(s,
+          "<text x=\"%.0f\" y=\"%.0f\" fill=\"#555\">shaded: migration running; blue bar: "
+          "the report; orange bar: migration waiting for a lock; purple marks: migration "
+          "statements starting; dashed: lockstep's budget (%s)</text>\n",
+          Chart::kLeft, c.height - 14, Escape(Ms(r.StallBudgetMs())).c_str());
+  s += "</svg>\n";
   return s;
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "verify/runner.h"
@@ -53,7 +54,8 @@ VerifyReport TwoRuns() {
   naive.long_transaction = {{1000, 3000}};
   naive.lock_waits = {{2000, 5900}};
   for (int i = 0; i < 10; ++i)
-    naive.statements.push_back({2000.0 + i * 400, "ALTER TABLE Member <" + std::to_string(i)});
+    naive.statements.push_back(
+        {2000.0 + i * 400, "ALTER TABLE Member <" + std::to_string(i), std::nullopt});
   // lockstep: a request every 10 ms without a gap.
   RunResult& lockstep = r.lockstep;
   AddRequests(lockstep, 0, 1000, 10, 3);
@@ -61,7 +63,7 @@ VerifyReport TwoRuns() {
   lockstep.end_ms = 10000;
   lockstep.migration_start_ms = 2000;
   lockstep.migration_end_ms = 8000;
-  lockstep.statements = {{2500, "CREATE INDEX CONCURRENTLY"}};
+  lockstep.statements = {{2500, "CREATE INDEX CONCURRENTLY", std::nullopt}};
   return r;
 }
 
