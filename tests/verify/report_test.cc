@@ -99,5 +99,17 @@ TEST(RenderSvgTest, EachPanelShowsItsRequestsStallsAndStatements) {
             std::string::npos);
 }
 
+// A statement's whole text is its mark's tooltip: a fixed 512-byte buffer cut a long one (a
+// CREATE INDEX listing many columns) mid-tag, leaving the SVG unreadable.
+TEST(RenderSvgTest, ALongStatementsTooltipIsWholeAndClosed) {
+  VerifyReport r = TwoRuns();
+  std::string text = "CREATE INDEX CONCURRENTLY i ON t (";
+  while (text.size() < 900) text += "column_" + std::to_string(text.size()) + ", ";
+  text += "last)";
+  r.lockstep.statements = {{2500, text, std::nullopt}};
+  const std::string svg = RenderSvg(r);
+  EXPECT_NE(svg.find("<title>2.500 s: " + text + "</title></line>\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lockstep::verify
