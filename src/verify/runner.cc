@@ -1024,14 +1024,15 @@ struct WorkDir {
 
 }  // namespace
 
-Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
-  bool ignored = false;
-  bool& db_error = database_error ? *database_error : ignored;
+namespace {
+
+// The options' bounds, and a --replica checked before anything runs: a standby verify cannot
+// use must not cost a load. Sets `db_error` when the failure is the server's.
+Status CheckOptions(const VerifyOptions& o, bool& db_error) {
   if (o.rows < 1) return Status::Error("--rows must be at least 1");
   if (o.clients < 1 || o.clients > 64) return Status::Error("--clients must be from 1 to 64");
   if (o.duration_s <= 0) return Status::Error("--duration must be positive");
   if (o.lockstep_binary.empty()) return Status::Error("verify needs the lockstep binary");
-  // --replica is checked before anything runs: a standby verify cannot use must not cost a load.
   if (o.replica && !o.replica_url.empty()) {
     if (o.database_url.empty())
       return Status::Error(
@@ -1059,14 +1060,16 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
                            tool.status().message());
     }
   }
+  return Status::Ok();
+}
 
-  Result<Selected> sel = SelectMigrations(o);
-  if (!sel.ok()) return sel.status();
+// The report's header: the machine, the migrations and the settings of the runs.
+VerifyReport NewReport(const VerifyOptions& o, const Selected& sel) {
   VerifyReport report;
   MachineInfo(&report);
-  report.path = sel->path;
-  for (const MigrationFile& m : sel->history) report.history.push_back(m.name);
-  for (const MigrationFile& m : sel->pending) report.pending.push_back(m.name);
+  report.path = sel.path;
+  for (const MigrationFile& m : sel.history) report.history.push_back(m.name);
+  for (const MigrationFile& m : sel.pending) report.pending.push_back(m.name);
   report.rows = o.rows;
   report.clients = o.clients;
   report.rate_per_client = o.rate_per_client;
@@ -1075,6 +1078,144 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
   report.replica_long_transaction_s = o.replica ? o.replica_long_transaction_s : 0;
   report.lock_timeout_ms = o.lock_timeout_ms;
   report.threshold_ms = o.threshold_ms;
+  return report;
+}
+
+// The report (long read transaction) holds a read lock on the table the migrations lock hardest
+// (the first one on a tie), which is where a lock queue hurts. Returns that table, quoted.
+std::string ChooseReportTable(const Touched& touched, const FillPlan& plan, VerifyReport& report) {
+  locks::LockMode best = locks::LockMode::kNone;
+  for (const sql::QName& q : touched.tables) {
+    const auto found = touched.strongest.find(Key(q));
+    const locks::LockMode m =
+        found == touched.strongest.end() ? locks::LockMode::kNone : found->second;
+    if (report.long_transaction_table.empty() || m > best) {
+      best = m;
+      report.long_transaction_table = q.ToString();
+    }
+  }
+  for (const TablePlan& t : plan.tables)
+    if (t.name.ToString() == report.long_transaction_table) return QuotedName(t.name);
+  return "";
+}
+
+// A private directory for the migrations, fix's output and the logs; removed at the end (and by
+// an interrupt) unless --keep.
+Status MakeWorkDir(const VerifyOptions& o, WorkDir& work) {
+  work.keep = o.keep;
+  // The pid in the name tells a later run whether this one is still going (leftovers).
+  std::string tmpl =
+      (fs::temp_directory_path() / ("lockstep-verify-" + std::to_string(::getpid()) + "-XXXXXX"))
+          .string();
+  if (!::mkdtemp(tmpl.data())) return Status::Error("cannot create a temporary directory");
+  work.path = tmpl;
+  if (!o.keep) {
+    Leftovers& l = Registry();
+    std::lock_guard<std::mutex> lock(l.mu);
+    l.work_dirs.push_back(work.path);
+  }
+  return Status::Ok();
+}
+
+// The folders fix wrote that are not history: what the lockstep run applies, in order.
+std::vector<std::string> FixedMigrations(const fs::path& fixed, const VerifyReport& report) {
+  const std::set<std::string> history(report.history.begin(), report.history.end());
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(fixed))
+    if (e.is_directory() && !history.count(e.path().filename().string()))
+      names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The base database: the history applied as Prisma applies it, the synthetic rows, the statement
+// marks and the loaded keys. Sets `db_error` to false when the failure is the migrations' or the
+// rows' rather than the server's.
+Status PrepareBase(const VerifyOptions& o, Server& srv, const std::string& base,
+                   const Selected& sel, const FillPlan& plan, VerifyReport& report,
+                   bool& db_error) {
+  if (Status s = srv.Create(base, ""); !s.ok()) return s;
+  {
+    db::DbResult<db::Connection> conn = db::Connect(srv.Info(base));
+    if (!conn.ok()) return conn.error().ToStatus();
+    Say(o, "applying the history (" + std::to_string(sel.history.size()) + " migrations)");
+    std::vector<std::string> skipped;
+    if (Status s = ApplyLikePrisma(*conn, sel.history, &skipped); !s.ok()) {
+      db_error = false;  // the history's SQL
+      return Status::Error("applying the history: " + s.message());
+    }
+    if (!skipped.empty()) {
+      std::string first;
+      for (size_t i = 0; i < skipped.size() && i < 3; ++i) first += "; " + skipped[i];
+      const std::string note = "the history does not apply as written on this server: " +
+                               std::to_string(skipped.size()) +
+                               " statement(s) failed and were skipped" + first;
+      Say(o, note);
+      report.notes.push_back(note);
+    }
+  }
+  Say(o, "loading " + std::to_string(plan.total_rows()) + " synthetic rows");
+  const Clock::time_point load_start = Clock::now();
+  LoadOptions lopts;
+  lopts.streams = o.load_streams;
+  lopts.progress = [&](const std::string& line) { Say(o, line); };
+  if (Status s = Load(srv.Info(base), plan, lopts); !s.ok()) {
+    db_error = false;  // rows the schema refused
+    return s;
+  }
+  report.load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
+  db::DbResult<db::Connection> conn = db::Connect(srv.Info(base));
+  if (!conn.ok()) return conn.error().ToStatus();
+  if (Status s = InstallStatementMarks(*conn); !s.ok())
+    report.notes.push_back("statement starts come from polling pg_stat_activity only (" +
+                           s.message() + "): statements shorter than 10 ms may be missed");
+  if (Status s = RecordLoadedKeys(*conn); !s.ok())
+    report.notes.push_back("the rows are compared over every key both runs hold (" + s.message() +
+                           ")");
+  return Status::Ok();
+}
+
+// After both runs: the schemas (pg_dump lines) and, when they match, the rows by key.
+void CompareOutcomes(Server& srv, const std::string& naive, const std::string& ls,
+                     const VerifyOptions& o, VerifyReport& report) {
+  Result<std::vector<std::string>> naive_schema = SchemaLines(srv.Info(naive));
+  Result<std::vector<std::string>> ls_schema = SchemaLines(srv.Info(ls));
+  if (naive_schema.ok() && ls_schema.ok()) {
+    report.schemas_match = *naive_schema == *ls_schema;
+    std::vector<std::string> only_naive, only_ls;
+    std::set_difference(naive_schema->begin(), naive_schema->end(), ls_schema->begin(),
+                        ls_schema->end(), std::back_inserter(only_naive));
+    std::set_difference(ls_schema->begin(), ls_schema->end(), naive_schema->begin(),
+                        naive_schema->end(), std::back_inserter(only_ls));
+    for (const std::string& l : only_naive)
+      if (report.schema_differences.size() < 10)
+        report.schema_differences.push_back("naive only: " + l);
+    for (const std::string& l : only_ls)
+      if (report.schema_differences.size() < 20)
+        report.schema_differences.push_back("lockstep only: " + l);
+  }
+  if (!report.schemas_match) return;
+  Say(o, "comparing the rows of both runs");
+  Result<ValueCheck> values = CompareValues(srv.Info(naive), srv.Info(ls));
+  if (values.ok()) {
+    report.values_match = values->match;
+    report.rows_compared = values->rows;
+    report.value_differences = values->differences;
+  } else {
+    report.value_differences.push_back("cannot compare: " + values.status().message());
+  }
+}
+
+}  // namespace
+
+Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
+  bool ignored = false;
+  bool& db_error = database_error ? *database_error : ignored;
+  if (Status s = CheckOptions(o, db_error); !s.ok()) return s;
+
+  Result<Selected> sel = SelectMigrations(o);
+  if (!sel.ok()) return sel.status();
+  VerifyReport report = NewReport(o, *sel);
 
   Touched touched = FindTouched(*sel, o.pg_major);
   if (touched.tables.empty())
@@ -1092,41 +1233,14 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
           t.name.ToString() + " is left empty: " + t.skip_reason +
           (t.workload ? "; the workload reads and updates it, without inserts" : ""));
   }
-  // The report holds a read lock on the table the migrations lock hardest (the first one on a
-  // tie), which is where a lock queue hurts.
-  {
-    locks::LockMode best = locks::LockMode::kNone;
-    for (const sql::QName& q : touched.tables) {
-      const locks::LockMode m = touched.strongest[Key(q)];
-      if (report.long_transaction_table.empty() || m > best) {
-        best = m;
-        report.long_transaction_table = q.ToString();
-      }
-    }
-  }
-  std::string long_table_sql;
-  for (const TablePlan& t : plan->tables)
-    if (t.name.ToString() == report.long_transaction_table) long_table_sql = QuotedName(t.name);
+  const std::string long_table_sql = ChooseReportTable(touched, *plan, report);
 
   for (const std::string& line : RemoveLeftoverWorkDirs()) {
     Say(o, line);
     report.notes.push_back(line);
   }
   WorkDir work;
-  work.keep = o.keep;
-  {
-    // The pid in the name tells a later run whether this one is still going (leftovers).
-    std::string tmpl =
-        (fs::temp_directory_path() / ("lockstep-verify-" + std::to_string(::getpid()) + "-XXXXXX"))
-            .string();
-    if (!::mkdtemp(tmpl.data())) return Status::Error("cannot create a temporary directory");
-    work.path = tmpl;
-    if (!o.keep) {
-      Leftovers& l = Registry();
-      std::lock_guard<std::mutex> lock(l.mu);
-      l.work_dirs.push_back(work.path);
-    }
-  }
+  if (Status s = MakeWorkDir(o, work); !s.ok()) return s;
   if (o.keep) report.work_dir = work.path.string();
   if (Status s = WriteMigrationsDir(work.path / "migrations", *sel); !s.ok()) return s;
 
@@ -1135,15 +1249,7 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
       "lockstep fix: rewriting " + std::to_string(sel->pending.size()) + " pending migration(s)");
   Result<fs::path> fixed = FixChain(o, work.path, *sel, o.pg_major, &report.notes);
   if (!fixed.ok()) return fixed.status();
-  {
-    std::set<std::string> history(report.history.begin(), report.history.end());
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(*fixed))
-      if (e.is_directory() && !history.count(e.path().filename().string()))
-        names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    report.lockstep_migrations = names;
-  }
+  report.lockstep_migrations = FixedMigrations(*fixed, report);
 
   db_error = true;  // from here on, a failure is the server's (until the runs)
   bool refused = false;
@@ -1162,46 +1268,7 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
         o.replica_url.empty() ? "embedded standby" : db::ParseUrl(o.replica_url).value().Redacted();
 
   const std::string base = srv.Name("base"), naive = srv.Name("naive"), ls = srv.Name("lockstep");
-  if (Status s = srv.Create(base, ""); !s.ok()) return s;
-  {
-    db::DbResult<db::Connection> conn = db::Connect(srv.Info(base));
-    if (!conn.ok()) return conn.error().ToStatus();
-    Say(o, "applying the history (" + std::to_string(sel->history.size()) + " migrations)");
-    std::vector<std::string> skipped;
-    if (Status s = ApplyLikePrisma(*conn, sel->history, &skipped); !s.ok()) {
-      db_error = false;  // the history's SQL
-      return Status::Error("applying the history: " + s.message());
-    }
-    if (!skipped.empty()) {
-      std::string first;
-      for (size_t i = 0; i < skipped.size() && i < 3; ++i) first += "; " + skipped[i];
-      const std::string note = "the history does not apply as written on this server: " +
-                               std::to_string(skipped.size()) +
-                               " statement(s) failed and were skipped" + first;
-      Say(o, note);
-      report.notes.push_back(note);
-    }
-  }
-  Say(o, "loading " + std::to_string(plan->total_rows()) + " synthetic rows");
-  const Clock::time_point load_start = Clock::now();
-  LoadOptions lopts;
-  lopts.streams = o.load_streams;
-  lopts.progress = [&](const std::string& line) { Say(o, line); };
-  if (Status s = Load(srv.Info(base), *plan, lopts); !s.ok()) {
-    db_error = false;  // rows the schema refused
-    return s;
-  }
-  report.load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
-  {
-    db::DbResult<db::Connection> conn = db::Connect(srv.Info(base));
-    if (!conn.ok()) return conn.error().ToStatus();
-    if (Status s = InstallStatementMarks(*conn); !s.ok())
-      report.notes.push_back("statement starts come from polling pg_stat_activity only (" +
-                             s.message() + "): statements shorter than 10 ms may be missed");
-    if (Status s = RecordLoadedKeys(*conn); !s.ok())
-      report.notes.push_back("the rows are compared over every key both runs hold (" + s.message() +
-                             ")");
-  }
+  if (Status s = PrepareBase(o, srv, base, *sel, *plan, report, db_error); !s.ok()) return s;
   Say(o, "copying the filled database twice");
   if (Status s = srv.Create(naive, base); !s.ok()) return s;
   if (Status s = srv.Create(ls, base); !s.ok()) return s;
@@ -1275,33 +1342,7 @@ Result<VerifyReport> RunVerify(const VerifyOptions& o, bool* database_error) {
     report.contract = ApplyContract(o, *fixed, work.path / "contract.log", srv.Info(ls));
   }
 
-  Result<std::vector<std::string>> naive_schema = SchemaLines(srv.Info(naive));
-  Result<std::vector<std::string>> ls_schema = SchemaLines(srv.Info(ls));
-  if (naive_schema.ok() && ls_schema.ok()) {
-    report.schemas_match = *naive_schema == *ls_schema;
-    std::vector<std::string> only_naive, only_ls;
-    std::set_difference(naive_schema->begin(), naive_schema->end(), ls_schema->begin(),
-                        ls_schema->end(), std::back_inserter(only_naive));
-    std::set_difference(ls_schema->begin(), ls_schema->end(), naive_schema->begin(),
-                        naive_schema->end(), std::back_inserter(only_ls));
-    for (const std::string& l : only_naive)
-      if (report.schema_differences.size() < 10)
-        report.schema_differences.push_back("naive only: " + l);
-    for (const std::string& l : only_ls)
-      if (report.schema_differences.size() < 20)
-        report.schema_differences.push_back("lockstep only: " + l);
-  }
-  if (report.schemas_match) {
-    Say(o, "comparing the rows of both runs");
-    Result<ValueCheck> values = CompareValues(srv.Info(naive), srv.Info(ls));
-    if (values.ok()) {
-      report.values_match = values->match;
-      report.rows_compared = values->rows;
-      report.value_differences = values->differences;
-    } else {
-      report.value_differences.push_back("cannot compare: " + values.status().message());
-    }
-  }
+  CompareOutcomes(srv, naive, ls, o, report);
   return report;
 }
 
