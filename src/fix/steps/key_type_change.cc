@@ -63,26 +63,12 @@ std::optional<std::pair<size_t, size_t>> FirstMember(const Context& ctx) {
   return std::nullopt;
 }
 
-}  // namespace
-
-bool KeyTypeChangeStep(Context& ctx) {
-  const std::optional<std::pair<size_t, size_t>> member = FirstMember(ctx);
-  if (!member) return false;
-  locks::Options lo;
-  lo.pg_version = ctx.options().pg_version;
-  locks::KeyConversion kc;
-  if (!locks::KeyConversionBlocker(ctx.parsed().statements, member->first, member->second,
-                                   ctx.before(member->first), lo, &kc)
-           .empty())
-    return false;
-  // A binary-coercible change of the key (varchar(n) -> text) needs none of this.
-  const locks::Effect& key_effect = ctx.effect(kc.key_statement);
-  if (std::find(key_effect.rewrites.begin(), key_effect.rewrites.end(), kc.table) ==
-      key_effect.rewrites.end())
-    return false;
+// The columns to convert, the key first, then each converted referencing column; nullopt when
+// one cannot be (its type change is not as written, a helper name is taken). Decided the same way
+// at every statement of the group, so that all of it is claimed or none.
+std::optional<std::vector<Converted>> ColumnsToConvert(const Context& ctx,
+                                                       const locks::KeyConversion& kc) {
   const schema::Catalog& before = ctx.before(kc.key_statement);
-
-  // The columns to convert: the key, then each converted referencing column.
   std::vector<Converted> cols;
   const auto add = [&](const sql::QName& table, std::string tab, const std::string& column,
                        size_t statement, size_t cmd, bool not_null) {
@@ -109,31 +95,23 @@ bool KeyTypeChangeStep(Context& ctx) {
     cols.push_back(std::move(c));
     return true;
   };
-  // Decided the same way at every statement of the group, so that all of it is claimed or none.
   if (!add(kc.table, TableTextOf(ctx, kc.key_statement), kc.column, kc.key_statement, kc.key_cmd,
            true))
-    return false;
+    return std::nullopt;
   for (const locks::KeyConversion::Reference& r : kc.references)
     if (!SplitAlterTable(ctx.parsed(), ctx.stmt(r.add_statement)) ||
         (r.type_statement && !add(r.table, TableTextOf(ctx, *r.type_statement), r.column,
                                   *r.type_statement, 0, r.not_null)))
-      return false;
-  // The group is the whole migration: every statement other than the key's goes, its work done
-  // by the expand, the swap and the validation written below.
-  if (ctx.index != kc.key_statement) {
-    ctx.RemoveStatement();
-    ctx.Rewrote("part of the conversion of " + kc.table.name + "." + kc.column +
-                " (the swap drops and re-adds the foreign keys; the columns are converted by "
-                "expand/contract)");
-    return true;
-  }
-  const Converted& key = cols.front();
-  const std::string key_index = ChooseIndexName(before, kc.table, key.new_name, "key");
+      return std::nullopt;
+  return cols;
+}
 
-  // 1. Expand: one migration per table, the key's in place of its ALTER TABLE, each referencing
-  // table's in a migration of its own right after it. Each takes ACCESS EXCLUSIVE on its one
-  // table only: with two tables in one transaction it would wait for the second while holding
-  // the first, and an application transaction writing both (a nested create) deadlocks with it.
+// 1. Expand: one migration per table, the key's in place of its ALTER TABLE, each referencing
+// table's in a migration of its own right after it. Each takes ACCESS EXCLUSIVE on its one table
+// only: with two tables in one transaction it would wait for the second while holding the first,
+// and an application transaction writing both (a nested create) deadlocks with it.
+void AddExpand(Context& ctx, const std::vector<Converted>& cols) {
+  const Converted& key = cols.front();
   const auto expand_of = [&](const Converted& c) {
     const std::string cn = QuoteIdent(c.new_name);
     std::string sql = "ALTER TABLE " + c.tab + " ADD COLUMN " + cn + " " + c.type;
@@ -162,8 +140,14 @@ bool KeyTypeChangeStep(Context& ctx) {
                 " and the triggers feeding them (a transaction of its own: one table locked)";
     ctx.Expand(std::move(m));
   }
+}
 
-  // 2. Backfills, 3. validation of the NOT NULL checks.
+// 2. Backfills, 3. validation of the NOT NULL checks, 4. the new key's unique index and the
+// indexes of the converted referencing columns on their new columns, built without blocking
+// writes.
+void AddBackfillsAndIndexes(Context& ctx, const std::vector<Converted>& cols,
+                            const std::string& key_index) {
+  const Converted& key = cols.front();
   for (const Converted& c : cols) {
     NewMigration fill;
     fill.slug = SnakeCase("backfill_" + c.table.name + "_" + c.new_name);
@@ -201,9 +185,14 @@ bool KeyTypeChangeStep(Context& ctx) {
           "builds " + ix->name.name + " again on " + c.new_name + " (CONCURRENTLY: writes go on)";
       ctx.Add(std::move(m));
     }
+}
 
-  // 5. Swap, in one transaction bounded by lock_timeout: each statement takes ACCESS EXCLUSIVE
-  // on its table for an instant (no scan, no rewrite, no index build).
+// 5. Swap, in one transaction bounded by lock_timeout: each statement takes ACCESS EXCLUSIVE on
+// its table for an instant (no scan, no rewrite, no index build).
+NewMigration Swap(const Context& ctx, const locks::KeyConversion& kc,
+                  const std::vector<Converted>& cols, const std::string& key_index) {
+  const Converted& key = cols.front();
+  const schema::Catalog& before = ctx.before(kc.key_statement);
   NewMigration swap;
   swap.slug = SnakeCase("swap_" + kc.table.name + "_" + kc.column);
   // Every lock is taken up front, the key's table first, then the referencing ones. The usual
@@ -294,7 +283,11 @@ bool KeyTypeChangeStep(Context& ctx) {
       "sequence and the foreign keys to them in one short transaction (lock_timeout "
       "500ms, the key's table locked first)";
 
-  // 6. The foreign keys, validated without blocking writes.
+  return swap;
+}
+
+// 6. The foreign keys, validated without blocking writes.
+NewMigration ValidateForeignKeys(const Context& ctx, const locks::KeyConversion& kc) {
   NewMigration validate;
   validate.slug = SnakeCase("validate_" + ctx.MigrationStem() + "_fks");
   for (const locks::KeyConversion::Reference& r : kc.references)
@@ -303,11 +296,13 @@ bool KeyTypeChangeStep(Context& ctx) {
   validate.purpose =
       "validates the foreign keys re-added NOT VALID by the swap (SHARE UPDATE "
       "EXCLUSIVE: reads and writes go on)";
-  ctx.Add(std::move(swap));
-  if (!kc.references.empty()) ctx.Add(std::move(validate));
 
-  // 7. Contract: once no running code can still need the old values. One migration per
-  // table, as for the expand: DROP COLUMN takes ACCESS EXCLUSIVE on its table.
+  return validate;
+}
+
+// 7. Contract: once no running code can still need the old values. One migration per table, as
+// for the expand: DROP COLUMN takes ACCESS EXCLUSIVE on its table.
+void AddContract(Context& ctx, const std::vector<Converted>& cols) {
   std::vector<sql::QName> contracted;
   for (const Converted& c : cols) {
     if (std::find(contracted.begin(), contracted.end(), c.table) != contracted.end()) continue;
@@ -327,9 +322,46 @@ bool KeyTypeChangeStep(Context& ctx) {
                    " (contract phase)";
     ctx.Contract(std::move(drop));
   }
+}
+
+}  // namespace
+
+bool KeyTypeChangeStep(Context& ctx) {
+  const std::optional<std::pair<size_t, size_t>> member = FirstMember(ctx);
+  if (!member) return false;
+  locks::Options lo;
+  lo.pg_version = ctx.options().pg_version;
+  locks::KeyConversion kc;
+  if (!locks::KeyConversionBlocker(ctx.parsed().statements, member->first, member->second,
+                                   ctx.before(member->first), lo, &kc)
+           .empty())
+    return false;
+  // A binary-coercible change of the key (varchar(n) -> text) needs none of this.
+  const locks::Effect& key_effect = ctx.effect(kc.key_statement);
+  if (std::find(key_effect.rewrites.begin(), key_effect.rewrites.end(), kc.table) ==
+      key_effect.rewrites.end())
+    return false;
+  const std::optional<std::vector<Converted>> cols = ColumnsToConvert(ctx, kc);
+  if (!cols) return false;
+  // The group is the whole migration: every statement other than the key's goes, its work done
+  // by the expand, the swap and the validation written below.
+  if (ctx.index != kc.key_statement) {
+    ctx.RemoveStatement();
+    ctx.Rewrote("part of the conversion of " + kc.table.name + "." + kc.column +
+                " (the swap drops and re-adds the foreign keys; the columns are converted by "
+                "expand/contract)");
+    return true;
+  }
+  const std::string key_index =
+      ChooseIndexName(ctx.before(kc.key_statement), kc.table, cols->front().new_name, "key");
+  AddExpand(ctx, *cols);
+  AddBackfillsAndIndexes(ctx, *cols, key_index);
+  ctx.Add(Swap(ctx, kc, *cols, key_index));
+  if (!kc.references.empty()) ctx.Add(ValidateForeignKeys(ctx, kc));
+  AddContract(ctx, *cols);
 
   std::string converted;
-  for (const Converted& c : cols)
+  for (const Converted& c : *cols)
     converted += (converted.empty() ? "" : ", ") + c.table.name + "." + c.column;
   ctx.Rewrote("expand/contract of the key and the columns referencing it (" + converted +
               "): the key's new column fed by a trigger here, each referencing table's in a "
