@@ -270,6 +270,239 @@ bool UseColor() {
   return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
 }
 
+// What lint works with once its flags are read: lockstep.toml (flags over it over defaults), the
+// project's Prisma 7 config, the severity that fails the run and the output format.
+struct LintSettings {
+  lint::Config config;
+  std::optional<migrations::PrismaConfig> prisma_config;
+  lint::FailOn fail_on = lint::FailOn::kError;
+  report::Format format = report::Format::kGcc;
+};
+
+// Settles the PATHs (f.paths, as Prisma's CLI decides without any) and `out`. Returns an exit
+// code when it cannot.
+std::optional<int> ResolveSettings(LintFlags& f, LintSettings& out) {
+  // --config names lockstep's own lockstep.toml, or like Prisma's CLI its prisma.config.ts.
+  const bool lockstep_config = f.config.empty() || f.config.ends_with(".toml");
+  const std::string prisma_config_flag = lockstep_config ? "" : f.config;
+  Result<std::optional<migrations::PrismaConfig>> prisma_config =
+      FindProjectConfig(prisma_config_flag, f.paths.empty() ? "." : f.paths[0]);
+  if (!prisma_config.ok()) {
+    // Found rather than named, an unreadable config only matters for what it would have said.
+    if (!prisma_config_flag.empty() || f.paths.empty())
+      return Fail(prisma_config.status().ToString());
+    prisma_config = std::optional<migrations::PrismaConfig>();
+  }
+  out.prisma_config = std::move(*prisma_config);
+  if (Result<std::vector<std::string>> chosen =
+          PathsOrConfigured(f.paths, f.schema, out.prisma_config, ".");
+      chosen.ok()) {
+    f.paths = std::move(*chosen);
+  } else {
+    return Fail(chosen.status().ToString());
+  }
+  std::string config_path = lockstep_config ? f.config : "";
+  if (config_path.empty()) config_path = lint::FindConfig(f.paths[0]).value_or("");
+  if (!config_path.empty()) {
+    Result<lint::Config> loaded = lint::LoadConfig(config_path);
+    if (!loaded.ok()) return Fail(loaded.status().ToString());
+    out.config = std::move(*loaded);
+  }
+  if (f.pg_version) out.config.options.settings.pg_version = f.pg_version;
+  if (!f.fail_on.empty()) {
+    out.fail_on = *lint::ParseFailOn(f.fail_on);
+  } else if (out.config.fail_on) {
+    out.fail_on = *out.config.fail_on;
+  }
+  out.format = isatty(STDOUT_FILENO) ? report::Format::kText : report::Format::kGcc;
+  if (!f.format.empty()) out.format = *report::ParseFormat(f.format);
+  return std::nullopt;
+}
+
+// Narrows what is linted (Candidate::lint) to the files added since --since, the migrations the
+// database (--database, else the project's) has not applied, and what lockstep.toml does not
+// exclude. Sets `target` to the database when one is named (for estimates), and the PostgreSQL
+// version to its major when neither --pg-version nor lockstep.toml says. Returns an exit code
+// when it cannot.
+std::optional<int> KeepPending(const LintFlags& f, LintSettings& st, std::vector<Group>& groups,
+                               std::optional<db::ConnInfo>& target) {
+  if (!f.since.empty()) {
+    Result<std::set<std::string>> added = FilesAddedSince(f.since, f.paths[0]);
+    if (!added.ok()) return Fail(added.status().ToString());
+    for (Group& g : groups)
+      for (Candidate& c : g.items) c.lint = c.lint && added->count(Canonical(c.migration.sql_path));
+  }
+  std::string url = f.database;
+  if (url.empty() && !f.all) {
+    // prisma.config.ts's datasource, else schema.prisma's: directUrl, else url (DATABASE_URL),
+    // as `prisma migrate`.
+    Result<std::optional<db::ConfiguredDatasource>> configured =
+        ConfiguredDatasourceOf(st.prisma_config);
+    if (!configured.ok()) {
+      // Linting needs no database: without its URL every migration is linted, as with --all.
+      std::fprintf(stderr, "%s: warning: %s, or --all; linting every migration\n",
+                   configured.status().where().c_str(), configured.status().message().c_str());
+    } else {
+      Result<std::optional<db::MigrationUrl>> found =
+          db::FindMigrationUrl(f.paths[0], {}, {}, *configured ? &**configured : nullptr);
+      if (!found.ok()) return Fail(found.status().ToString());
+      if (*found) url = (*found)->url;
+    }
+  }
+  if (!url.empty()) {
+    int server_major = 0;
+    db::DbResult<ledger::AppliedState> applied = AppliedMigrations(url, server_major);
+    if (!applied.ok()) {
+      const db::DbError& e = applied.error();
+      return Fail("cannot read applied migrations: " + e.OneLine(),
+                  e.kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage : exit_code::kDatabase);
+    }
+    for (Group& g : groups) {
+      for (Candidate& c : g.items) c.lint = c.lint && !applied->names.count(c.migration.name);
+      SkipAppliedPackages(g, *applied);
+    }
+    target = *db::ParseUrl(url);  // parsed by AppliedMigrations already
+    // Neither --pg-version nor lockstep.toml: a server newer than the default is the target (up
+    // to the newest major lockstep models), so its syntax and locks are what is checked.
+    int& pg = st.config.options.settings.pg_version;
+    if (!f.pg_version && !st.config.pg_version_set && server_major > pg)
+      pg = std::min(server_major, 18);
+  }
+  for (Group& g : groups)
+    for (Candidate& c : g.items)
+      c.lint = c.lint && !lint::Excluded(st.config, c.migration.sql_path.string());
+  return std::nullopt;
+}
+
+// One directory's replay and its findings (the unit of parallel work).
+struct Job {
+  std::vector<analysis::MigrationText> texts;
+  size_t history = 0;
+  std::set<std::string> linted;
+  // Prisma 8 packages: the operations of each ops.json (by path), to name them in findings.
+  std::map<std::string, std::vector<migrations::Prisma8Operation>> operations;
+  analysis::History h;
+  report::Report part;  // this directory's findings on linted files, and those files
+  // Markdown only: the linted migrations (and their blocking locks, after the replay).
+  std::vector<report::MigrationSummary> summaries;
+  std::string rendered;      // RenderPart of `part`, when the format renders in parts
+  std::string no_estimates;  // why statistics could not be read, when they could not
+};
+
+// A job per directory with something to lint: its history (up to the first linted migration)
+// and its migrations up to the last linted one.
+std::vector<std::unique_ptr<Job>> MakeJobs(std::vector<Group>& groups) {
+  std::vector<std::unique_ptr<Job>> jobs;
+  for (Group& g : groups) {
+    size_t last = g.items.size();
+    while (last > 0 && !g.items[last - 1].lint) --last;
+    if (last == 0) continue;
+    auto job = std::make_unique<Job>();
+    while (job->history < last && !g.items[job->history].lint) ++job->history;
+    // Everything after the history is pending: Prisma 8 runs it in one transaction.
+    std::vector<migrations::Migration*> pending;
+    for (size_t i = job->history; i < last; ++i) pending.push_back(&g.items[i].migration);
+    const std::vector<bool> continues = migrations::PlaceInOneRun(pending);
+    for (size_t i = 0; i < last; ++i) {
+      Candidate& c = g.items[i];
+      const std::string path = DisplayPath(c.migration.sql_path);
+      if (c.lint) {
+        job->linted.insert(path);
+        const bool folder = c.migration.kind == migrations::MigrationKind::kPrismaFolder;
+        job->summaries.push_back(
+            {path, c.migration.name, folder ? DisplayPath(c.migration.folder) : path, {}});
+      }
+      if (c.migration.kind == migrations::MigrationKind::kPrisma8Package)
+        job->operations[path] = std::move(c.migration.operations);
+      job->texts.push_back({c.migration.name, path, std::move(c.migration.sql),
+                            i >= job->history && continues[i - job->history]});
+    }
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+// Replays one directory, lints it, scales its findings by the target's estimates, and renders
+// its part when the format renders in parts.
+void RunJob(Job& j, const LintSettings& st, const std::optional<db::ConnInfo>& target,
+            const report::TextOptions& text, analysis::ParseAhead& ahead) {
+  j.h = lint::ReplayForLint(std::move(j.texts), j.history, st.config.options.settings, &ahead);
+  for (const analysis::AnalyzedMigration& m : j.h.migrations)
+    if (j.linted.count(m.source.path())) j.part.sources[m.source.path()] = &m.source;
+  for (Diagnostic& d : lint::Run(j.h, st.config.options)) {
+    if (!j.part.sources.count(d.path)) continue;
+    if (auto ops = j.operations.find(d.path); ops != j.operations.end()) {
+      NameOperation(ops->second, d);
+    }
+    j.part.diagnostics.push_back(std::move(d));
+  }
+  j.part.files_linted = j.linted.size();
+  if (target) {
+    std::vector<plan::Entry> entries = plan::FromHistory(j.h);
+    db::DbResult<size_t> read = stats::AddEstimates(j.h, *target, entries);
+    if (read.ok()) {
+      std::vector<lint::StatementBlocking> blocking;
+      for (const plan::Entry& e : entries)
+        if (e.estimate)
+          blocking.push_back({e.file, e.byte_begin, e.byte_end, e.estimate->blocking_seconds});
+      lint::ScaleBySize(j.part.diagnostics, blocking, st.config.sizes, st.config.options);
+    } else {
+      j.no_estimates = read.error().OneLine();
+    }
+  }
+  if (st.format == report::Format::kMarkdown) AddBlockingLocks(j.h, j.summaries);
+  if (report::RendersInParts(st.format)) j.rendered = report::RenderPart(st.format, j.part, text);
+}
+
+// Prints every job's findings in the chosen format, in directory order, then returns the exit
+// code: 2 on a syntax error, 1 on a finding at or above --fail-on, else 0.
+int PrintAndExit(std::vector<std::unique_ptr<Job>> jobs, const LintSettings& st,
+                 const report::TextOptions& text) {
+  const report::Format format = st.format;
+  const bool in_parts = report::RendersInParts(format);
+  for (const auto& j : jobs)
+    if (!j->no_estimates.empty())
+      std::fprintf(stderr, "lockstep lint: note: findings not scaled by size: %s\n",
+                   j->no_estimates.c_str());
+  report::Counts counts;
+  size_t files_linted = 0;
+  for (const auto& j : jobs) {
+    counts += report::Count(j->part);
+    files_linted += j->part.files_linted;
+  }
+  if (in_parts) {
+    for (const auto& j : jobs) std::fwrite(j->rendered.data(), 1, j->rendered.size(), stdout);
+    const std::string trailer = report::RenderTrailer(format, counts, files_linted, text);
+    std::fwrite(trailer.data(), 1, trailer.size(), stdout);
+  } else {
+    report::Report rep;
+    rep.rules = lint::DescribeRules();
+    rep.files_linted = files_linted;
+    for (const auto& j : jobs) {
+      rep.sources.insert(j->part.sources.begin(), j->part.sources.end());
+      rep.diagnostics.insert(rep.diagnostics.end(), j->part.diagnostics.begin(),
+                             j->part.diagnostics.end());
+      rep.migrations.insert(rep.migrations.end(), j->summaries.begin(), j->summaries.end());
+    }
+    const std::string out = report::Render(format, rep, text);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  std::fflush(stdout);
+
+  bool syntax = false, failing = false;
+  for (const auto& j : jobs) {
+    for (const Diagnostic& d : j->part.diagnostics) {
+      syntax = syntax || d.rule == lint::kSyntaxError;
+      failing = failing || lint::Fails(st.fail_on, d.severity);
+    }
+  }
+  // The parse trees of every migration: the process's exit frees them faster than their
+  // destructors would.
+  KeepUntilExit(std::move(jobs));
+  if (syntax) return exit_code::kUsage;
+  return failing ? exit_code::kFindings : exit_code::kOk;
+}
+
 }  // namespace
 
 int Lint(const Args& args) {
@@ -314,43 +547,8 @@ int Lint(const Args& args) {
                "show hints in text and gcc output (by default one line counts them; json, "
                "sarif and github always include them)");
   if (auto code = ParseArgs(app, args)) return *code;
-  // --config names lockstep's own lockstep.toml, or like Prisma's CLI its prisma.config.ts.
-  const bool lockstep_config = f.config.empty() || f.config.ends_with(".toml");
-  const std::string prisma_config_flag = lockstep_config ? "" : f.config;
-  Result<std::optional<migrations::PrismaConfig>> prisma_config =
-      FindProjectConfig(prisma_config_flag, f.paths.empty() ? "." : f.paths[0]);
-  if (!prisma_config.ok()) {
-    // Found rather than named, an unreadable config only matters for what it would have said.
-    if (!prisma_config_flag.empty() || f.paths.empty())
-      return Fail(prisma_config.status().ToString());
-    prisma_config = std::optional<migrations::PrismaConfig>();
-  }
-  if (Result<std::vector<std::string>> chosen =
-          PathsOrConfigured(f.paths, f.schema, *prisma_config, ".");
-      chosen.ok()) {
-    f.paths = std::move(*chosen);
-  } else {
-    return Fail(chosen.status().ToString());
-  }
-
-  // Configuration: flags over lockstep.toml over defaults.
-  lint::Config config;
-  std::string config_path = lockstep_config ? f.config : "";
-  if (config_path.empty()) config_path = lint::FindConfig(f.paths[0]).value_or("");
-  if (!config_path.empty()) {
-    Result<lint::Config> loaded = lint::LoadConfig(config_path);
-    if (!loaded.ok()) return Fail(loaded.status().ToString());
-    config = std::move(*loaded);
-  }
-  if (f.pg_version) config.options.settings.pg_version = f.pg_version;
-  lint::FailOn fail_on = lint::FailOn::kError;
-  if (!f.fail_on.empty()) {
-    fail_on = *lint::ParseFailOn(f.fail_on);
-  } else if (config.fail_on) {
-    fail_on = *config.fail_on;
-  }
-  report::Format format = isatty(STDOUT_FILENO) ? report::Format::kText : report::Format::kGcc;
-  if (!f.format.empty()) format = *report::ParseFormat(f.format);
+  LintSettings st;
+  if (std::optional<int> code = ResolveSettings(f, st)) return *code;
 
   // Files are parsed as soon as discovery has read them, on the other cores: discovering a large
   // project is mostly system calls on this thread, which keeps its core busy (one more thread
@@ -366,172 +564,19 @@ int Lint(const Args& args) {
   Result<std::vector<Group>> groups = Select(*set);
   if (!groups.ok()) return Fail(groups.status().ToString());
 
-  if (!f.since.empty()) {
-    Result<std::set<std::string>> added = FilesAddedSince(f.since, f.paths[0]);
-    if (!added.ok()) return Fail(added.status().ToString());
-    for (Group& g : *groups)
-      for (Candidate& c : g.items) c.lint = c.lint && added->count(Canonical(c.migration.sql_path));
-  }
-  std::string url = f.database;
-  if (url.empty() && !f.all) {
-    // prisma.config.ts's datasource, else schema.prisma's: directUrl, else url (DATABASE_URL),
-    // as `prisma migrate`.
-    Result<std::optional<db::ConfiguredDatasource>> configured =
-        ConfiguredDatasourceOf(*prisma_config);
-    if (!configured.ok()) {
-      // Linting needs no database: without its URL every migration is linted, as with --all.
-      std::fprintf(stderr, "%s: warning: %s, or --all; linting every migration\n",
-                   configured.status().where().c_str(), configured.status().message().c_str());
-    } else {
-      Result<std::optional<db::MigrationUrl>> found =
-          db::FindMigrationUrl(f.paths[0], {}, {}, *configured ? &**configured : nullptr);
-      if (!found.ok()) return Fail(found.status().ToString());
-      if (*found) url = (*found)->url;
-    }
-  }
   std::optional<db::ConnInfo> target;  // where statistics are read, when a database is named
-  if (!url.empty()) {
-    int server_major = 0;
-    db::DbResult<ledger::AppliedState> applied = AppliedMigrations(url, server_major);
-    if (!applied.ok()) {
-      const db::DbError& e = applied.error();
-      return Fail("cannot read applied migrations: " + e.OneLine(),
-                  e.kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage : exit_code::kDatabase);
-    }
-    for (Group& g : *groups) {
-      for (Candidate& c : g.items) c.lint = c.lint && !applied->names.count(c.migration.name);
-      SkipAppliedPackages(g, *applied);
-    }
-    target = *db::ParseUrl(url);  // parsed by AppliedMigrations already
-    // Neither --pg-version nor lockstep.toml: a server newer than the default is the target (up
-    // to the newest major lockstep models), so its syntax and locks are what is checked.
-    int& pg = config.options.settings.pg_version;
-    if (!f.pg_version && !config.pg_version_set && server_major > pg)
-      pg = std::min(server_major, 18);
-  }
-  for (Group& g : *groups)
-    for (Candidate& c : g.items)
-      c.lint = c.lint && !lint::Excluded(config, c.migration.sql_path.string());
+  if (std::optional<int> code = KeepPending(f, st, *groups, target)) return *code;
 
   // Replay each directory (independently, so on as many threads as there are cores); only what
   // is flagged lint is reported, in directory order. Formats printed finding by finding are
   // rendered on the same threads, each directory's part printed in order at the end.
   report::TextOptions text;
-  text.color = format == report::Format::kText && UseColor();
+  text.color = st.format == report::Format::kText && UseColor();
   text.show_hints = f.hints;
-  const bool in_parts = report::RendersInParts(format);
-  struct Job {
-    std::vector<analysis::MigrationText> texts;
-    size_t history = 0;
-    std::set<std::string> linted;
-    // Prisma 8 packages: the operations of each ops.json (by path), to name them in findings.
-    std::map<std::string, std::vector<migrations::Prisma8Operation>> operations;
-    analysis::History h;
-    report::Report part;  // this directory's findings on linted files, and those files
-    // Markdown only: the linted migrations (and their blocking locks, after the replay).
-    std::vector<report::MigrationSummary> summaries;
-    std::string rendered;      // RenderPart of `part`, when the format renders in parts
-    std::string no_estimates;  // why statistics could not be read, when they could not
-  };
-  std::vector<std::unique_ptr<Job>> jobs;
-  for (Group& g : *groups) {
-    size_t last = g.items.size();
-    while (last > 0 && !g.items[last - 1].lint) --last;
-    if (last == 0) continue;
-    auto job = std::make_unique<Job>();
-    while (job->history < last && !g.items[job->history].lint) ++job->history;
-    // Everything after the history is pending: Prisma 8 runs it in one transaction.
-    std::vector<migrations::Migration*> pending;
-    for (size_t i = job->history; i < last; ++i) pending.push_back(&g.items[i].migration);
-    const std::vector<bool> continues = migrations::PlaceInOneRun(pending);
-    for (size_t i = 0; i < last; ++i) {
-      Candidate& c = g.items[i];
-      const std::string path = DisplayPath(c.migration.sql_path);
-      if (c.lint) {
-        job->linted.insert(path);
-        const bool folder = c.migration.kind == migrations::MigrationKind::kPrismaFolder;
-        job->summaries.push_back(
-            {path, c.migration.name, folder ? DisplayPath(c.migration.folder) : path, {}});
-      }
-      if (c.migration.kind == migrations::MigrationKind::kPrisma8Package)
-        job->operations[path] = std::move(c.migration.operations);
-      job->texts.push_back({c.migration.name, path, std::move(c.migration.sql),
-                            i >= job->history && continues[i - job->history]});
-    }
-    jobs.push_back(std::move(job));
-  }
-  auto work = [&](size_t, size_t i) {
-    Job& j = *jobs[i];
-    j.h = lint::ReplayForLint(std::move(j.texts), j.history, config.options.settings, &ahead);
-    for (const analysis::AnalyzedMigration& m : j.h.migrations)
-      if (j.linted.count(m.source.path())) j.part.sources[m.source.path()] = &m.source;
-    for (Diagnostic& d : lint::Run(j.h, config.options)) {
-      if (!j.part.sources.count(d.path)) continue;
-      if (auto ops = j.operations.find(d.path); ops != j.operations.end()) {
-        NameOperation(ops->second, d);
-      }
-      j.part.diagnostics.push_back(std::move(d));
-    }
-    j.part.files_linted = j.linted.size();
-    if (target) {
-      std::vector<plan::Entry> entries = plan::FromHistory(j.h);
-      db::DbResult<size_t> read = stats::AddEstimates(j.h, *target, entries);
-      if (read.ok()) {
-        std::vector<lint::StatementBlocking> blocking;
-        for (const plan::Entry& e : entries)
-          if (e.estimate)
-            blocking.push_back({e.file, e.byte_begin, e.byte_end, e.estimate->blocking_seconds});
-        lint::ScaleBySize(j.part.diagnostics, blocking, config.sizes, config.options);
-      } else {
-        j.no_estimates = read.error().OneLine();
-      }
-    }
-    if (format == report::Format::kMarkdown) AddBlockingLocks(j.h, j.summaries);
-    if (in_parts) j.rendered = report::RenderPart(format, j.part, text);
-  };
-  ParallelFor(jobs.size(), std::max(1u, std::thread::hardware_concurrency()), work);
-
-  for (const auto& j : jobs)
-    if (!j->no_estimates.empty())
-      std::fprintf(stderr, "lockstep lint: note: findings not scaled by size: %s\n",
-                   j->no_estimates.c_str());
-  report::Counts counts;
-  size_t files_linted = 0;
-  for (const auto& j : jobs) {
-    counts += report::Count(j->part);
-    files_linted += j->part.files_linted;
-  }
-  if (in_parts) {
-    for (const auto& j : jobs) std::fwrite(j->rendered.data(), 1, j->rendered.size(), stdout);
-    const std::string trailer = report::RenderTrailer(format, counts, files_linted, text);
-    std::fwrite(trailer.data(), 1, trailer.size(), stdout);
-  } else {
-    report::Report rep;
-    rep.rules = lint::DescribeRules();
-    rep.files_linted = files_linted;
-    for (const auto& j : jobs) {
-      rep.sources.insert(j->part.sources.begin(), j->part.sources.end());
-      rep.diagnostics.insert(rep.diagnostics.end(), j->part.diagnostics.begin(),
-                             j->part.diagnostics.end());
-      rep.migrations.insert(rep.migrations.end(), j->summaries.begin(), j->summaries.end());
-    }
-    const std::string out = report::Render(format, rep, text);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-  }
-  std::fflush(stdout);
-
-  bool syntax = false, failing = false;
-  for (const auto& j : jobs) {
-    for (const Diagnostic& d : j->part.diagnostics) {
-      syntax = syntax || d.rule == lint::kSyntaxError;
-      failing = failing || lint::Fails(fail_on, d.severity);
-    }
-  }
-  // The parse trees of every migration: the process's exit frees them faster than their
-  // destructors would.
-  KeepUntilExit(std::move(jobs));
-  if (syntax) return exit_code::kUsage;
-  return failing ? exit_code::kFindings : exit_code::kOk;
+  std::vector<std::unique_ptr<Job>> jobs = MakeJobs(*groups);
+  ParallelFor(jobs.size(), std::max(1u, std::thread::hardware_concurrency()),
+              [&](size_t, size_t i) { RunJob(*jobs[i], st, target, text, ahead); });
+  return PrintAndExit(std::move(jobs), st, text);
 }
 
 int Rules(const Args& args) {
