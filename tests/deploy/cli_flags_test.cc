@@ -260,6 +260,23 @@ TEST_F(DeployCliFlags, HelpPrintsTheCommandsUsage) {
   }
 }
 
+// A URL typed where another value belongs is quoted with its password masked, as every command
+// parsed with CLI11 does.
+TEST_F(DeployCliFlags, AUrlInTheWrongPlaceIsQuotedWithoutItsPassword) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"deploy", missing_, "--lock-timeout", kSecretUrl},
+           {"deploy", missing_, "--preflight", kSecretUrl},
+           {"deploy", missing_, "--preflight-slot-wal", kSecretUrl},
+           {"resolve", missing_, "--applied", "x", "--lock-wait", kSecretUrl},
+           {"status", missing_, kSecretUrl},
+           {"contract", "list", missing_, kSecretUrl},
+       }) {
+    RunResult r = Run(args);
+    EXPECT_EQ(r.exit_code, exit_code::kUsage) << Join(args) << ": " << r.all();
+    EXPECT_NE(r.err.find("postgresql://u:****@"), std::string::npos) << Join(args) << ": " << r.err;
+  }
+}
+
 // The values reach the deploy: the dry run prints the retry policy, the lock wait and the
 // timeouts it sets. A repeated flag's last value wins.
 TEST_F(DeployCliFlags, GoodValuesReachTheDeploy) {
