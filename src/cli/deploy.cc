@@ -2,14 +2,17 @@
 // `migrate status` and `migrate resolve` that never makes the application wait longer than
 // lock_timeout (docs/deploy.md); and `lockstep contract`, which lists and releases the held
 // contract phase (docs/expand-contract.md).
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <string>
 
 #include "base/exit_codes.h"
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/load.h"
 #include "db/datasource.h"
@@ -206,137 +209,144 @@ int UsageError(const std::string& command, const std::string& message, const cha
   return exit_code::kUsage;
 }
 
-// Parses the flags `command` accepts. Returns -1 to go on, else an exit code.
-int ParseFlags(const std::string& command, const Args& args, const char* usage, Flags& f) {
-  for (size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> std::optional<std::string> {
-      if (i + 1 >= args.size()) return std::nullopt;
-      return args[++i];
-    };
-    auto duration = [&](int64_t& out) -> std::optional<std::string> {
-      std::optional<std::string> v = value();
-      if (!v) return a + " needs a duration";
-      Result<int64_t> ms = deploy::ParseDurationMs(*v);
-      if (!ms.ok()) return a + ": " + ms.status().message();
-      out = *ms;
-      return std::nullopt;
-    };
-    std::optional<std::string> problem;
-    const bool is_deploy = command == "deploy";
-    if (a == "--help" || a == "-h") {
-      std::printf("%s", usage);
-      return exit_code::kOk;
-    } else if (a == "--config" || a == "--schema") {
-      std::optional<std::string> v = value();
-      if (!v || v->empty()) return UsageError(command, a + " needs a file", usage);
-      (a == "--config" ? f.prisma_config : f.schema) = *v;
-    } else if (a == "--database") {
-      std::optional<std::string> v = value();
-      if (!v || v->empty()) return UsageError(command, "--database needs a URL", usage);
-      f.database = *v;
-    } else if (is_deploy && a == "--dry-run") {
-      f.dry_run = true;
-    } else if (is_deploy && a == "--lock-timeout") {
-      problem = duration(f.options.lock_timeout_ms);
-      if (!problem && f.options.lock_timeout_ms <= 0)
-        problem = "--lock-timeout must be positive: without it nothing bounds the app's waits";
-    } else if (is_deploy && a == "--statement-timeout") {
-      int64_t ms = 0;
-      problem = duration(ms);
-      f.options.statement_timeout_ms = ms;
-    } else if (is_deploy && a == "--retry-deadline") {
-      problem = duration(f.options.retry_deadline_ms);
-    } else if (is_deploy && a == "--retry-delay") {
-      problem = duration(f.options.retry_base_ms);
-    } else if (is_deploy && a == "--max-retry-delay") {
-      problem = duration(f.options.retry_max_ms);
-    } else if ((is_deploy || command == "resolve") && a == "--lock-wait") {
-      problem = duration(f.options.advisory_lock_wait_ms);
-    } else if (is_deploy && a == "--progress-interval") {
-      problem = duration(f.options.progress_interval_ms);
-      if (!problem && f.options.progress_interval_ms <= 0) problem = a + " must be positive";
-    } else if (is_deploy && a == "--replica") {
-      std::optional<std::string> v = value();
-      if (!v || v->empty()) return UsageError(command, "--replica needs a URL", usage);
-      db::DbResult<db::ConnInfo> info = db::ParseUrl(*v);
-      if (!info.ok()) return UsageError(command, "--replica: " + info.error().OneLine(), usage);
-      f.options.replicas.push_back(*info);
-      f.replica_given = true;
-    } else if (is_deploy && a == "--max-replica-lag") {
-      problem = duration(f.options.max_replica_lag_ms);
-    } else if (is_deploy && a == "--backfill-batch-time") {
-      problem = duration(f.options.backfill_batch_ms);
-      if (!problem && f.options.backfill_batch_ms <= 0) problem = a + " must be positive";
-    } else if (is_deploy && a == "--backfill-pause") {
-      problem = duration(f.options.backfill_pause_ms);
-    } else if (is_deploy && a == "--preflight") {
-      std::optional<std::string> v = value();
-      Result<deploy::PreflightMode> mode =
-          v ? deploy::ParsePreflightMode(*v) : Status::Error("--preflight is off, warn or strict");
-      if (mode.ok())
-        f.options.preflight = *mode;
-      else
-        problem = mode.status().message();
-    } else if (is_deploy && a == "--preflight-age") {
-      problem = duration(f.options.preflight_transaction_age_ms);
-    } else if (is_deploy && a == "--preflight-slot-wal") {
-      std::optional<std::string> v = value();
-      Result<int64_t> bytes = v ? deploy::ParseBytes(*v) : Status::Error("needs a size");
-      if (bytes.ok())
-        f.options.preflight_slot_wal_bytes = *bytes;
-      else
-        problem = a + ": " + bytes.status().message();
-    } else if (is_deploy && a == "--max-attempts") {
-      std::optional<std::string> v = value();
-      char* end = nullptr;
-      const long n = v ? std::strtol(v->c_str(), &end, 10) : 0;
-      if (!v || *end != '\0' || n < 1 || n > 1000000)
-        problem = "--max-attempts needs a number of attempts (at least 1)";
-      else
-        f.options.max_attempts = static_cast<int>(n);
-    } else if (command != "resolve" && (a == "--fleet" || a == "--fleet-query")) {
-      std::optional<std::string> v = value();
-      if (!v || v->empty())
-        return UsageError(command, a + (a == "--fleet" ? " needs a file" : " needs SQL"), usage);
-      (a == "--fleet" ? f.fleet_file : f.fleet_query) = *v;
-    } else if (command != "resolve" && (a == "--parallel" || a == "--canary")) {
-      std::optional<std::string> v = value();
-      char* end = nullptr;
-      const long n = v ? std::strtol(v->c_str(), &end, 10) : -1;
-      const long low = a == "--parallel" ? 1 : 0;
-      if (!v || v->empty() || *end != '\0' || n < low || n > 256)
-        problem = a + " needs a number from " + std::to_string(low) + " to 256";
-      else
-        (a == "--parallel" ? f.fleet.parallel : f.fleet.canary) = static_cast<int>(n);
-    } else if (is_deploy && a == "--on-error") {
-      std::optional<std::string> v = value();
-      if (v && *v == "stop")
-        f.fleet.on_error = fleet::OnError::kStop;
-      else if (v && *v == "continue")
-        f.fleet.on_error = fleet::OnError::kContinue;
-      else
-        problem = "--on-error is stop or continue";
-    } else if (command != "resolve" && a == "--format") {
-      std::optional<std::string> v = value();
-      if (v && (*v == "json" || *v == "text"))
-        f.fleet.json = *v == "json";
-      else
-        problem = "--format is text or json";
-    } else if (command == "resolve" && (a == "--applied" || a == "--rolled-back")) {
-      std::optional<std::string> v = value();
-      if (!v || v->empty()) return UsageError(command, a + " needs a migration name", usage);
-      (a == "--applied" ? f.applied : f.rolled_back) = *v;
-    } else if (!a.empty() && a[0] == '-') {
-      return UsageError(command, "unknown option " + a, usage);
-    } else if (!f.path_given) {
-      f.path = a;
-      f.path_given = true;
-    } else {
-      return UsageError(command, "one migrations directory at a time", usage);
-    }
-    if (problem) return UsageError(command, *problem, usage);
+// --help prints the command's usage text above (the one the docs describe), not one CLI11 composes.
+void PrintUsageOnHelp(CLI::App& app, const char* usage) {
+  app.formatter_fn([usage](const CLI::App*, const std::string&, CLI::AppFormatMode) {
+    return std::string(usage);
+  });
+}
+
+// Checks one value of a flag and stores it: "" when good, else the message, naming the flag.
+using StoreValue = std::function<std::string(const std::string&)>;
+
+// `name VALUE`. VALUE is the next argument, whatever it looks like (`--lock-timeout -1s` is a bad
+// duration, not an unknown flag). A flag may be repeated: each value is checked, the last wins.
+CLI::Option* AddValue(CLI::App& app, const std::string& name, const std::string& type,
+                      StoreValue store) {
+  CLI::callback_t each = [store](const CLI::results_t& values) {
+    for (const std::string& v : values)
+      if (std::string problem = store(v); !problem.empty()) throw CLI::ValidationError(problem);
+    return true;
+  };
+  return app.add_option(name, each)
+      ->type_name(type)
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+// `name VALUE` that must not be empty: "--config needs a file".
+CLI::Option* AddText(CLI::App& app, const std::string& name, const std::string& type,
+                     const std::string& needs, std::string& into) {
+  return AddValue(app, name, type, [name, needs, &into](const std::string& v) {
+    if (v.empty()) return name + " needs " + needs;
+    into = v;
+    return std::string();
+  });
+}
+
+// `name D`, a duration (deploy::ParseDurationMs) kept in milliseconds. A zero that would disable
+// what the flag bounds is refused, saying `why` after "must be positive".
+enum class Zero { kAllowed, kRefused };
+template <typename Ms>
+CLI::Option* AddDuration(CLI::App& app, const std::string& name, Ms& ms, Zero zero = Zero::kAllowed,
+                         const std::string& why = "") {
+  return AddValue(app, name, "D", [name, zero, why, &ms](const std::string& v) {
+    Result<int64_t> parsed = deploy::ParseDurationMs(v);
+    if (!parsed.ok()) return name + ": " + parsed.status().message();
+    if (zero == Zero::kRefused && *parsed <= 0) return name + " must be positive" + why;
+    ms = *parsed;
+    return std::string();
+  });
+}
+
+// `name N`: a whole number from `low` to `high`, else `problem`.
+CLI::Option* AddNumber(CLI::App& app, const std::string& name, long low, long high,
+                       const std::string& problem, int& into) {
+  return AddValue(app, name, "N", [low, high, problem, &into](const std::string& v) {
+    char* end = nullptr;
+    const long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || n < low || n > high) return problem;
+    into = static_cast<int>(n);
+    return std::string();
+  });
+}
+
+// PATH, Prisma's --config and --schema, and --database: every command here takes them.
+void AddProjectFlags(CLI::App& app, Flags& f) {
+  app.add_option_function<std::string>("PATH", [&f](const std::string& path) {
+    f.path = path;
+    f.path_given = true;
+  });
+  AddText(app, "--config", "FILE", "a file", f.prisma_config);
+  AddText(app, "--schema", "FILE", "a file", f.schema);
+  AddText(app, "--database", "URL", "a URL", f.database);
+}
+
+// How deploy runs each step: timeouts, retries, progress, backfills.
+void AddStepFlags(CLI::App& app, deploy::Options& o) {
+  AddDuration(app, "--lock-timeout", o.lock_timeout_ms, Zero::kRefused,
+              ": without it nothing bounds the app's waits");
+  AddDuration(app, "--statement-timeout", o.statement_timeout_ms);
+  AddNumber(app, "--max-attempts", 1, 1000000,
+            "--max-attempts needs a number of attempts (at least 1)", o.max_attempts);
+  AddDuration(app, "--retry-deadline", o.retry_deadline_ms);
+  AddDuration(app, "--retry-delay", o.retry_base_ms);
+  AddDuration(app, "--max-retry-delay", o.retry_max_ms);
+  AddDuration(app, "--progress-interval", o.progress_interval_ms, Zero::kRefused);
+  AddDuration(app, "--backfill-batch-time", o.backfill_batch_ms, Zero::kRefused);
+  AddDuration(app, "--backfill-pause", o.backfill_pause_ms);
+}
+
+// What deploy protects and looks at before it starts: replicas and the preflight.
+void AddGuardFlags(CLI::App& app, Flags& f) {
+  deploy::Options& o = f.options;
+  AddValue(app, "--replica", "URL", [&f](const std::string& v) {
+    if (v.empty()) return std::string("--replica needs a URL");
+    db::DbResult<db::ConnInfo> info = db::ParseUrl(v);
+    if (!info.ok()) return "--replica: " + info.error().OneLine();
+    f.options.replicas.push_back(*info);
+    f.replica_given = true;
+    return std::string();
+  });
+  AddDuration(app, "--max-replica-lag", o.max_replica_lag_ms);
+  AddValue(app, "--preflight", "off|warn|strict", [&o](const std::string& v) {
+    Result<deploy::PreflightMode> mode = deploy::ParsePreflightMode(v);
+    if (!mode.ok()) return mode.status().message();
+    o.preflight = *mode;
+    return std::string();
+  });
+  AddDuration(app, "--preflight-age", o.preflight_transaction_age_ms);
+  AddValue(app, "--preflight-slot-wal", "SIZE", [&o](const std::string& v) {
+    Result<int64_t> bytes = deploy::ParseBytes(v);
+    if (!bytes.ok()) return "--preflight-slot-wal: " + bytes.status().message();
+    o.preflight_slot_wal_bytes = *bytes;
+    return std::string();
+  });
+}
+
+// The targets of a fleet and how they run (docs/fleet.md); --on-error only when `deploying`.
+void AddFleetFlags(CLI::App& app, Flags& f, bool deploying) {
+  AddText(app, "--fleet", "FILE", "a file", f.fleet_file);
+  AddText(app, "--fleet-query", "SQL", "SQL", f.fleet_query);
+  AddNumber(app, "--parallel", 1, 256, "--parallel needs a number from 1 to 256", f.fleet.parallel);
+  AddNumber(app, "--canary", 0, 256, "--canary needs a number from 0 to 256", f.fleet.canary);
+  if (deploying) {
+    AddValue(app, "--on-error", "stop|continue", [&f](const std::string& v) {
+      if (v != "stop" && v != "continue") return std::string("--on-error is stop or continue");
+      f.fleet.on_error = v == "stop" ? fleet::OnError::kStop : fleet::OnError::kContinue;
+      return std::string();
+    });
   }
+  AddValue(app, "--format", "text|json", [&f](const std::string& v) {
+    if (v != "text" && v != "json") return std::string("--format is text or json");
+    f.fleet.json = v == "json";
+    return std::string();
+  });
+}
+
+// What goes together, once every flag is read (and LOCKSTEP_REPLICA_URLS without --replica).
+// -1 to go on, else an exit code.
+int CheckFlags(const std::string& command, const char* usage, Flags& f) {
   if (std::getenv("PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK")) f.options.use_advisory_lock = false;
   if (const char* env = std::getenv("LOCKSTEP_REPLICA_URLS");
       command == "deploy" && !f.replica_given && env != nullptr) {
@@ -369,6 +379,28 @@ int ParseFlags(const std::string& command, const Args& args, const char* usage, 
     return UsageError(command, "--dry-run prints one target's commands: run it without a fleet",
                       usage);
   return -1;
+}
+
+// Parses the flags `command` takes: deploy all of them; status PATH, the project's and the
+// fleet's (--canary included); resolve PATH, the project's, --lock-wait and its two modes.
+// -1 to go on, else an exit code.
+int ParseFlags(const std::string& command, const Args& args, const char* usage, Flags& f) {
+  CLI::App app{"", args[0]};
+  PrintUsageOnHelp(app, usage);
+  AddProjectFlags(app, f);
+  if (command == "deploy") {
+    app.add_flag("--dry-run", f.dry_run);
+    AddStepFlags(app, f.options);
+    AddGuardFlags(app, f);
+  }
+  if (command != "status") AddDuration(app, "--lock-wait", f.options.advisory_lock_wait_ms);
+  if (command != "resolve") AddFleetFlags(app, f, command == "deploy");
+  if (command == "resolve") {
+    AddText(app, "--applied", "NAME", "a migration name", f.applied);
+    AddText(app, "--rolled-back", "NAME", "a migration name", f.rolled_back);
+  }
+  if (std::optional<int> code = ParseArgs(app, args)) return *code;
+  return CheckFlags(command, usage, f);
 }
 
 // The fleet's targets, all read and checked before any is touched. -1 to go on, else an exit code.
@@ -588,47 +620,35 @@ int ContractRelease(Flags& f, const std::vector<std::string>& names, bool all, b
 }  // namespace
 
 int Contract(const Args& args) {
-  if (args.size() < 2) {
-    std::fprintf(stderr, "%s", kContractUsage);
-    return exit_code::kUsage;
-  }
-  if (args[1] == "--help" || args[1] == "-h") {
-    std::printf("%s", kContractUsage);
-    return exit_code::kOk;
-  }
-  const std::string verb = args[1];
-  if (verb != "list" && verb != "release")
-    return UsageError("contract", "the commands are list and release (got '" + verb + "')",
-                      kContractUsage);
+  CLI::App app{"", args[0]};
+  PrintUsageOnHelp(app, kContractUsage);  // before the verbs: they copy it
   Flags f;
-  std::vector<std::string> names;
+  std::vector<std::string> names;  // release's operands: [PATH] NAME... (PATH taken off below)
   bool all = false, no_database = false;
-  for (size_t i = 2; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::printf("%s", kContractUsage);
-      return exit_code::kOk;
-    } else if (a == "--database" || a == "--config" || a == "--schema") {
-      if (i + 1 >= args.size() || args[i + 1].empty())
-        return UsageError("contract", a + " needs a value", kContractUsage);
-      (a == "--database" ? f.database : a == "--config" ? f.prisma_config : f.schema) = args[++i];
-    } else if (verb == "release" && a == "--all") {
-      all = true;
-    } else if (verb == "release" && a == "--no-database") {
-      no_database = true;
-    } else if (!a.empty() && a[0] == '-') {
-      return UsageError("contract", "unknown option " + a, kContractUsage);
-    } else if (!f.path_given && names.empty() && (verb == "list" || std::filesystem::exists(a))) {
-      // PATH comes first; held names are not paths.
-      f.path = a;
-      f.path_given = true;
-    } else if (verb == "release") {
-      names.push_back(a);
-    } else {
-      return UsageError("contract", "one migrations directory at a time", kContractUsage);
-    }
+  CLI::App* list = app.add_subcommand("list");
+  CLI::App* release = app.add_subcommand("release");
+  for (CLI::App* verb : {list, release}) {
+    AddText(*verb, "--database", "URL", "a URL", f.database);
+    AddText(*verb, "--config", "FILE", "a file", f.prisma_config);
+    AddText(*verb, "--schema", "FILE", "a file", f.schema);
   }
-  if (verb == "list") {
+  list->add_option_function<std::string>("PATH", [&f](const std::string& path) {
+    f.path = path;
+    f.path_given = true;
+  });
+  release->add_option("NAME", names);
+  release->add_flag("--all", all);
+  release->add_flag("--no-database", no_database);
+  if (std::optional<int> code = ParseArgs(app, args)) return *code;
+  if (!list->parsed() && !release->parsed())
+    return UsageError("contract", "the commands are list and release", kContractUsage);
+  // PATH comes first, and only when it exists: held names are not paths.
+  if (!names.empty() && std::filesystem::exists(names.front())) {
+    f.path = names.front();
+    f.path_given = true;
+    names.erase(names.begin());
+  }
+  if (list->parsed()) {
     deploy::Loaded loaded;
     if (int code = Load("contract", f, loaded); code >= 0) return code;
     std::optional<std::vector<migrations::HeldMigration>> held = Held("contract", loaded);

@@ -274,7 +274,7 @@ TEST(PreflightFlags, UsageErrors) {
   const std::string dir = tmp.path().string();
   for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"--preflight", "loud"}, "--preflight is off, warn or strict"},
-           {{"--preflight"}, "--preflight is off, warn or strict"},
+           {{"--preflight"}, "--preflight"},  // its value missing: CLI11's words
            {{"--preflight-age", "soon"}, "--preflight-age"},
            {{"--preflight-slot-wal", "lots"}, "invalid size 'lots'"}}) {
     SCOPED_TRACE(message);

@@ -550,7 +550,8 @@ TEST(ReplicaFlags, UsageErrors) {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {{"--replica"}, {}, "--replica needs a URL"},
+      {{"--replica"}, {}, "--replica"},  // its value missing: CLI11's words
+      {{"--replica", ""}, {}, "--replica needs a URL"},
       {{"--replica", "postgresql://u:hunter2-secret@host:notaport/db"}, {}, "--replica: "},
       {{},
        {{"LOCKSTEP_REPLICA_URLS", "postgresql://u:hunter2-secret@h:x/db"}},
