@@ -298,6 +298,15 @@ class Deployer {
            (static_cast<uint64_t>(getpid()) << 32);
   }
 
+  // The phases of Run, each 0 or an exit code (Announce prints only).
+  int Open();
+  int ReadLedger();
+  int SelectPending(const std::vector<MigrationPlan>& plans,
+                    std::vector<const MigrationPlan*>& pending);
+  void Announce(size_t pending);
+  int CreateLedger();
+  int ApplyAll(const std::vector<const MigrationPlan*>& pending);
+
   int Apply(const MigrationPlan& plan, const std::optional<ProgressRow>& progress);
   void DropEmptyProgressTable();
   int RunTransaction(const MigrationPlan& plan, const Step& step, bool last);
@@ -391,8 +400,11 @@ class Deployer {
   // Pending migrations lockstep could not parse and sends whole (UnanalysedPlan); `pending`
   // points into it, hence a deque.
   std::deque<MigrationPlan> unanalysed_;
-  bool progress_table_ = false;
-  int applied_ = 0;  // migrations finished by this run
+  // The ledger as the run found it (ReadLedger): nullopt when the table did not exist.
+  std::optional<std::vector<MigrationRow>> rows_;
+  std::optional<std::vector<ProgressRow>> progress_rows_;
+  bool progress_table_ = false;  // _lockstep_progress exists (found, or created by this run)
+  int applied_ = 0;              // migrations finished by this run
   // The session's statement_timeout and idle_in_transaction_session_timeout before lockstep
   // changed anything (pg_settings.reset_val): what the role, the database or the URL set.
   int64_t role_statement_timeout_ms_ = 0;
@@ -1614,8 +1626,9 @@ void Deployer::DropEmptyProgressTable() {
   }
 }
 
-int Deployer::Run(const std::vector<MigrationPlan>& plans) {
-  const Clock::time_point start = Clock::now();
+// Connects (refusing a transaction-mode pooler), opens the replicas, sets the session's bounds,
+// reads the role's own timeouts and takes the migration lock. 0 or an exit code.
+int Deployer::Open() {
   db::ConnectOptions connect_options;
   connect_options.application_name = "lockstep deploy";
   db::DbResult<db::Connection> c = db::Connect(target_.conn, connect_options);
@@ -1662,18 +1675,24 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
   }
   if (int code = TakeAdvisoryLock(*conn_, options_, out_, "lockstep deploy")) return code;
 
+  return 0;
+}
+
+// Reads _prisma_migrations and _lockstep_progress (each nullopt when the table does not exist)
+// into `rows_` and `progress_rows_`; a failed migration blocks everything (Prisma P3009).
+// 0 or an exit code.
+int Deployer::ReadLedger() {
   db::DbResult<std::optional<std::vector<MigrationRow>>> rows =
       ledger::ReadMigrationRows(*conn_, target_.tables);
   if (!rows.ok()) return DbFailure(rows.error(), "reading _prisma_migrations");
+  rows_ = std::move(*rows);
   db::DbResult<std::optional<std::vector<ProgressRow>>> progress =
       ledger::ReadProgressRows(*conn_, target_.tables);
   if (!progress.ok()) return DbFailure(progress.error(), "reading _lockstep_progress");
-  progress_table_ = progress->has_value();
-
-  std::set<std::string> applied;
-  if (*rows) {
-    for (std::string& name : ledger::AppliedNames(**rows)) applied.insert(std::move(name));
-    for (const MigrationRow& r : **rows) {
+  progress_rows_ = std::move(*progress);
+  progress_table_ = progress_rows_.has_value();
+  if (rows_) {
+    for (const MigrationRow& r : *rows_) {
       if (!r.failed()) continue;
       std::string log = r.logs.value_or("");
       out_.Error("lockstep deploy: error: migration `" + r.migration_name + "` started at " +
@@ -1686,8 +1705,17 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
       return exit_code::kBlocked;
     }
   }
+  return 0;
+}
 
-  std::vector<const MigrationPlan*> pending;
+// The migrations of `plans` to apply, in order; warns about applied ones modified since and
+// applied ones missing from disk. A migration lockstep cannot parse is an error, unless the server
+// is newer than lockstep's grammar (then it is sent unanalysed). 0 or an exit code.
+int Deployer::SelectPending(const std::vector<MigrationPlan>& plans,
+                            std::vector<const MigrationPlan*>& pending) {
+  std::set<std::string> applied;
+  if (rows_)
+    for (std::string& name : ledger::AppliedNames(*rows_)) applied.insert(std::move(name));
   std::set<std::string> on_disk;
   int errors = 0;
   for (const MigrationPlan& p : plans) {
@@ -1697,8 +1725,8 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
         out_.Line(p.path + ": note: already applied; lockstep's parser (PostgreSQL " +
                   sql::GrammarVersion() + " grammar) rejects it: " + p.errors.front());
       }
-      if (*rows) {
-        for (const MigrationRow& r : **rows) {
+      if (rows_) {
+        for (const MigrationRow& r : *rows_) {
           if (r.migration_name == p.name && r.applied() &&
               !migrations::ChecksumMatches(p.sql, r.checksum)) {
             out_.Line(p.path + ": warning: modified after it was applied (checksum " +
@@ -1738,11 +1766,11 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
               " in pending migrations; nothing was applied");
     return exit_code::kUsage;
   }
-  if (pending.empty()) {
-    DropEmptyProgressTable();  // left by a run that stopped right after its last migration
-    out_.Line("No pending migrations to apply.");
-    return exit_code::kOk;
-  }
+  return 0;
+}
+
+// The header line: how many migrations, under which lock_timeout and statement_timeout.
+void Deployer::Announce(size_t pending) {
   const int64_t statement_timeout =
       options_.statement_timeout_ms.value_or(role_statement_timeout_ms_);
   std::string statement_timeout_line = "statement_timeout " + Timeout(statement_timeout);
@@ -1753,43 +1781,48 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
   if (statement_timeout > 0)
     statement_timeout_line +=
         " for statements that block traffic, none for concurrent builds and VALIDATE";
-  out_.Line(std::to_string(pending.size()) + " pending migration" +
-            (pending.size() == 1 ? "" : "s") + " to apply (lock_timeout " +
-            FormatDuration(options_.lock_timeout_ms) + "; " + statement_timeout_line + "):");
-  if (int code = Preflight(*conn_, pending, target_.tables.schema, replicas_.get(), options_, out_))
-    return code;
+  out_.Line(std::to_string(pending) + " pending migration" + (pending == 1 ? "" : "s") +
+            " to apply (lock_timeout " + FormatDuration(options_.lock_timeout_ms) + "; " +
+            statement_timeout_line + "):");
+}
 
-  if (!*rows) {
-    db::DbResult<bool> exists = ledger::SchemaExists(*conn_, target_.tables.schema);
-    if (!exists.ok())
-      return DbFailure(exists.error(), "looking for schema " + target_.tables.schema);
-    if (*exists) {
-      db::DbResult<bool> objects = ledger::SchemaHasObjects(*conn_, target_.tables.schema);
-      if (!objects.ok())
-        return DbFailure(objects.error(), "inspecting schema " + target_.tables.schema);
-      if (*objects) {
-        out_.Error("lockstep deploy: error: the schema \"" + target_.tables.schema +
-                   "\" is not empty and has no _prisma_migrations table (Prisma P3005). "
-                   "Baseline it first: `lockstep resolve --applied NAME` for each migration "
-                   "already reflected in it.");
-        return exit_code::kBlocked;
-      }
-    } else if (int code =
-                   Bookkeeping("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(target_.tables.schema),
-                               "creating schema " + target_.tables.schema)) {
-      return code;
+// A database without _prisma_migrations: its schema is created (or must be empty: Prisma P3005)
+// and the table with it. 0 or an exit code.
+int Deployer::CreateLedger() {
+  if (rows_) return 0;
+  db::DbResult<bool> exists = ledger::SchemaExists(*conn_, target_.tables.schema);
+  if (!exists.ok()) return DbFailure(exists.error(), "looking for schema " + target_.tables.schema);
+  if (*exists) {
+    db::DbResult<bool> objects = ledger::SchemaHasObjects(*conn_, target_.tables.schema);
+    if (!objects.ok())
+      return DbFailure(objects.error(), "inspecting schema " + target_.tables.schema);
+    if (*objects) {
+      out_.Error("lockstep deploy: error: the schema \"" + target_.tables.schema +
+                 "\" is not empty and has no _prisma_migrations table (Prisma P3005). "
+                 "Baseline it first: `lockstep resolve --applied NAME` for each migration "
+                 "already reflected in it.");
+      return exit_code::kBlocked;
     }
-    if (int code = Bookkeeping(ledger::CreateMigrationsTableSql(target_.tables),
-                               "creating _prisma_migrations"))
-      return code;
+  } else if (int code =
+                 Bookkeeping("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(target_.tables.schema),
+                             "creating schema " + target_.tables.schema)) {
+    return code;
   }
+  if (int code = Bookkeeping(ledger::CreateMigrationsTableSql(target_.tables),
+                             "creating _prisma_migrations"))
+    return code;
+  return 0;
+}
 
+// Applies the pending migrations in order, each resumed from its progress row when an earlier
+// run stopped inside it, watched by the monitor. 0 or an exit code.
+int Deployer::ApplyAll(const std::vector<const MigrationPlan*>& pending) {
   monitor_ = std::make_unique<Monitor>(target_.conn, conn_->backend_pid(), out_, options_,
                                        [this] { return conn_->Cancel(); });
   for (const MigrationPlan* p : pending) {
     std::optional<ProgressRow> row;
-    if (*progress) {
-      for (const ProgressRow& r : **progress) {
+    if (progress_rows_) {
+      for (const ProgressRow& r : *progress_rows_) {
         if (r.migration_name == p->name) row = r;
       }
     }
@@ -1801,6 +1834,25 @@ int Deployer::Run(const std::vector<MigrationPlan>& plans) {
   }
   monitor_.reset();
   DropEmptyProgressTable();
+  return 0;
+}
+
+int Deployer::Run(const std::vector<MigrationPlan>& plans) {
+  const Clock::time_point start = Clock::now();
+  if (int code = Open()) return code;
+  if (int code = ReadLedger()) return code;
+  std::vector<const MigrationPlan*> pending;
+  if (int code = SelectPending(plans, pending)) return code;
+  if (pending.empty()) {
+    DropEmptyProgressTable();  // left by a run that stopped right after its last migration
+    out_.Line("No pending migrations to apply.");
+    return exit_code::kOk;
+  }
+  Announce(pending.size());
+  if (int code = Preflight(*conn_, pending, target_.tables.schema, replicas_.get(), options_, out_))
+    return code;
+  if (int code = CreateLedger()) return code;
+  if (int code = ApplyAll(pending)) return code;
   out_.Line("All migrations have been successfully applied (" + std::to_string(pending.size()) +
             " in " + Seconds(MsSince(start) / 1000.0) + ").");
   return exit_code::kOk;
