@@ -125,7 +125,7 @@ Result<std::unique_ptr<TestDatabase>> TestDatabase::CreateOn(db::EmbeddedServer*
   db->name_ = DatabaseName(label);
   if (Status s = db->server_->CreateDatabase(db->name_, std::string(from_template)); !s.ok())
     return s;
-  db::DbResult<db::Connection> conn = db::Connect(db->socket_conninfo());
+  db::DbResult<db::Connection> conn = db::Connect(db->socket_conninfo(), ApplicationSession());
   if (!conn.ok()) return conn.status();
   db->conn_.emplace(std::move(conn).value());
   return db;

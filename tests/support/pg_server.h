@@ -70,7 +70,18 @@ class TestDatabase {
   // An open connection (over the unix socket) to this database.
   db::Connection& conn() { return *conn_; }
   // Another connection, e.g. to hold a lock while conn() waits.
-  db::DbResult<db::Connection> Connect() const { return db::Connect(socket_conninfo()); }
+  db::DbResult<db::Connection> Connect() const {
+    return db::Connect(socket_conninfo(), ApplicationSession());
+  }
+  // The options of the tests' own sessions. They play the application (a report that holds its
+  // transaction open), which lockstep's bound on its own idle transactions does not cover: with
+  // db::Connect's default of 5 s, a loaded machine let the server end such a report before the
+  // test was done with it, and the migration it was meant to block went through.
+  static db::ConnectOptions ApplicationSession() {
+    db::ConnectOptions o;
+    o.idle_in_transaction_timeout_ms = 0;
+    return o;
+  }
   // Closes conn(), e.g. before the database is used as a template (which must have no session).
   void Disconnect() { conn_.reset(); }
 
