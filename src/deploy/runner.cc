@@ -311,6 +311,10 @@ class Deployer {
   void DropEmptyProgressTable();
   int RunTransaction(const MigrationPlan& plan, const Step& step, bool last);
   int RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran);
+  // RunOutside's parts (each 0 or an exit code).
+  int RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::string& sql, bool& done);
+  int AttemptOutside(const MigrationPlan& plan, const Step& step, std::string sql);
+  int DropLeftByAttempt(const PlannedStatement& s, const std::set<std::string>& before);
   // A kBackfill step (docs/backfill.md), resumed after `resume` when an earlier run committed
   // batches of it.
   int RunBackfill(const MigrationPlan& plan, const Step& step, bool last,
@@ -946,21 +950,12 @@ std::string Deployer::FinalizeDetachSql(const PlannedStatement& s) const {
          " FINALIZE";
 }
 
-int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran) {
-  const PlannedStatement& s = step.statements.front();
-  KillPoint(plan.name);
-  if (int code = ReadSessionTimeouts()) return code;
-  const StepTimeouts timeouts = TimeoutsFor(s);
-  if (db::DbResult<db::Rows> r = conn_->Exec(OutsideSetupSql(timeouts)); !r.ok())
-    return DbFailure(r.error(), "setting timeouts");
-  if (timeouts.idle_ms) session_idle_ms_ = *timeouts.idle_ms;
-  in_effect_ = {timeouts.lock_ms, *timeouts.statement_ms, session_idle_ms_};
-  if (int code = Bookkeeping(OutsideMarkSql(plan, s, target_.tables), "recording progress"))
-    return code;
-  KillPoint(plan.name);
-
-  std::string sql = s.sql;
-  bool done = false;
+// Before a statement that runs outside a transaction, what an earlier attempt or run left: an
+// INVALID index of an interrupted concurrent build or reindex is dropped, a statement that already
+// took effect is `done`, a partition left "detach pending" gets FINALIZE as its `sql`.
+// 0 or an exit code.
+int Deployer::RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::string& sql,
+                             bool& done) {
   switch (s.recovery) {
     case Recovery::kCreateIndexConcurrently:
       if (!s.index_name.name.empty()) {
@@ -1035,105 +1030,136 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
     case Recovery::kRerun:
       break;
   }
+  return 0;
+}
 
-  if (!done) {
-    const Clock::time_point first_attempt = Clock::now();
-    for (int failed_attempts = 1;; ++failed_attempts) {
-      if (const int gate = ClearReplicas(plan, step, failed_attempts, first_attempt); gate != 0) {
-        if (gate > 0) return gate;
-        continue;
+// After a failed attempt: the INVALID index a concurrent build (not among `before`, the table's
+// indexes before it) or reindex left. Never left behind. 0 or an exit code.
+int Deployer::DropLeftByAttempt(const PlannedStatement& s, const std::set<std::string>& before) {
+  if (s.recovery == Recovery::kCreateIndexConcurrently) {
+    std::string list;
+    for (const std::string& oid : before) list += (list.empty() ? "" : ",") + oid;
+    if (int code =
+            DropInvalidIndexes("i.indrelid = pg_catalog.to_regclass($1) AND NOT (c.oid::text = ANY "
+                               "(string_to_array($2, ',')))",
+                               {Qualified(s.table), list}, "left by the failed attempt"))
+      return code;
+  } else if (s.recovery == Recovery::kReindexConcurrently) {
+    if (int code = DropInvalidIndexes(
+            "c.relname LIKE '%\\_ccnew%' AND i.indrelid IN (SELECT indrelid FROM "
+            "pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass($1) UNION ALL "
+            "SELECT pg_catalog.to_regclass($2) UNION ALL SELECT reltoastrelid FROM "
+            "pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($2))",
+            {s.index_name.name.empty() ? std::nullopt : std::optional(Qualified(s.index_name)),
+             s.table.name.empty() ? std::nullopt : std::optional(Qualified(s.table))},
+            "left by the failed attempt"))
+      return code;
+  }
+  return 0;
+}
+
+// Runs `s` (as `sql`) outside a transaction, attempt after attempt: each cleared with the
+// replicas, its waits for older transactions bounded by the monitor, a failed attempt's leftovers
+// dropped, retried while the retry budget lasts. 0 or an exit code.
+int Deployer::AttemptOutside(const MigrationPlan& plan, const Step& step, std::string sql) {
+  const PlannedStatement& s = step.statements.front();
+  const Clock::time_point first_attempt = Clock::now();
+  for (int failed_attempts = 1;; ++failed_attempts) {
+    if (const int gate = ClearReplicas(plan, step, failed_attempts, first_attempt); gate != 0) {
+      if (gate > 0) return gate;
+      continue;
+    }
+    // A failed attempt may have committed its first transaction (the partition is "detach
+    // pending"): sending the statement again would fail, FINALIZE completes it.
+    if (failed_attempts > 1 && s.recovery == Recovery::kDetachConcurrently && sql == s.sql) {
+      db::DbResult<db::Rows> st = DetachState(s);
+      if (!st.ok()) return DbFailure(st.error(), "checking partition " + s.partition.name);
+      if (!st->empty() && st->rows[0][0] == std::optional<std::string>("true")) {
+        out_.Line("  " + s.partition.name +
+                  " is \"detach pending\" after the failed attempt: finalizing the detach");
+        sql = FinalizeDetachSql(s);
       }
-      // A failed attempt may have committed its first transaction (the partition is "detach
-      // pending"): sending the statement again would fail, FINALIZE completes it.
-      if (failed_attempts > 1 && s.recovery == Recovery::kDetachConcurrently && sql == s.sql) {
-        db::DbResult<db::Rows> st = DetachState(s);
-        if (!st.ok()) return DbFailure(st.error(), "checking partition " + s.partition.name);
-        if (!st->empty() && st->rows[0][0] == std::optional<std::string>("true")) {
-          out_.Line("  " + s.partition.name +
-                    " is \"detach pending\" after the failed attempt: finalizing the detach");
-          sql = FinalizeDetachSql(s);
-        }
+    }
+    std::set<std::string> before;
+    const bool builds_index = s.recovery == Recovery::kCreateIndexConcurrently;
+    if (builds_index) {
+      db::DbResult<std::set<std::string>> oids = IndexOids(s.table);
+      if (!oids.ok()) return DbFailure(oids.error(), "listing the indexes of " + s.table.name);
+      before = std::move(*oids);
+    }
+    // Waits for older transactions block nobody: the statement runs with lock_timeout 0 and
+    // the monitor bounds its lock waits by lockstep's lock_timeout, its waits for other
+    // transactions by what is left of the retry deadline (docs/deploy.md).
+    std::optional<WaitBounds> bounds;
+    if (s.waits_for_older_transactions) {
+      if (options_.use_advisory_lock) {
+        db::DbResult<std::vector<Blocker>> waiters = MigrationLockWaiters(*conn_);
+        if (!waiters.ok()) return DbFailure(waiters.error(), "looking for migration lock waiters");
+        if (!waiters->empty()) return MigrationLockCycle(plan, s, waiters->front(), false);
       }
-      std::set<std::string> before;
-      const bool builds_index = s.recovery == Recovery::kCreateIndexConcurrently;
-      if (builds_index) {
-        db::DbResult<std::set<std::string>> oids = IndexOids(s.table);
-        if (!oids.ok()) return DbFailure(oids.error(), "listing the indexes of " + s.table.name);
-        before = std::move(*oids);
-      }
-      // Waits for older transactions block nobody: the statement runs with lock_timeout 0 and
-      // the monitor bounds its lock waits by lockstep's lock_timeout, its waits for other
-      // transactions by what is left of the retry deadline (docs/deploy.md).
-      std::optional<WaitBounds> bounds;
-      if (s.waits_for_older_transactions) {
-        if (options_.use_advisory_lock) {
-          db::DbResult<std::vector<Blocker>> waiters = MigrationLockWaiters(*conn_);
-          if (!waiters.ok())
-            return DbFailure(waiters.error(), "looking for migration lock waiters");
-          if (!waiters->empty()) return MigrationLockCycle(plan, s, waiters->front(), false);
-        }
-        if (monitor_->Connect()) {
-          bounds =
-              WaitBounds{in_effect_.lock,
-                         std::max<int64_t>(options_.retry_deadline_ms - MsSince(first_attempt), 1)};
-          if (db::DbResult<db::Rows> set = conn_->Exec("SET lock_timeout = 0"); !set.ok())
-            return DbFailure(set.error(), "setting lock_timeout");
-        }
-      }
-      db::DbResult<db::Rows> r = RunStatement(s, sql, bounds);
-      const Verdict verdict = monitor_->TakeVerdict();
-      if (bounds && conn_->is_open()) {
-        if (db::DbResult<db::Rows> set =
-                conn_->Exec("SET lock_timeout = " + PgDuration(in_effect_.lock));
-            !set.ok())
+      if (monitor_->Connect()) {
+        bounds =
+            WaitBounds{in_effect_.lock,
+                       std::max<int64_t>(options_.retry_deadline_ms - MsSince(first_attempt), 1)};
+        if (db::DbResult<db::Rows> set = conn_->Exec("SET lock_timeout = 0"); !set.ok())
           return DbFailure(set.error(), "setting lock_timeout");
       }
-      if (r.ok()) break;
-      const db::DbError error = r.error();
-      if (IsLost(error)) return Lost(plan, &s, error);
-      // A failed concurrent build leaves its index INVALID: never leave it behind.
-      if (builds_index) {
-        std::string list;
-        for (const std::string& oid : before) list += (list.empty() ? "" : ",") + oid;
-        if (int code = DropInvalidIndexes(
-                "i.indrelid = pg_catalog.to_regclass($1) AND NOT (c.oid::text = ANY "
-                "(string_to_array($2, ',')))",
-                {Qualified(s.table), list}, "left by the failed attempt"))
-          return code;
-      } else if (s.recovery == Recovery::kReindexConcurrently) {
-        if (int code = DropInvalidIndexes(
-                "c.relname LIKE '%\\_ccnew%' AND i.indrelid IN (SELECT indrelid FROM "
-                "pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass($1) UNION ALL "
-                "SELECT pg_catalog.to_regclass($2) UNION ALL SELECT reltoastrelid FROM "
-                "pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($2))",
-                {s.index_name.name.empty() ? std::nullopt : std::optional(Qualified(s.index_name)),
-                 s.table.name.empty() ? std::nullopt : std::optional(Qualified(s.table))},
-                "left by the failed attempt"))
-          return code;
-      }
-      // A statement that failed on its own before the cancel landed keeps its own error.
-      const CancelReason canceled =
-          error.sqlstate == "57014" ? verdict.reason : CancelReason::kNone;
-      switch (canceled) {
-        case CancelReason::kMigrationLockWaiter:
-          return MigrationLockCycle(plan, s, verdict.waited_for, true);
-        case CancelReason::kTransactionsTooLong:
-          return WaitedTooLong(plan, s, verdict);
-        case CancelReason::kLockTimeout:
-        case CancelReason::kNone:
-          break;
-      }
-      const std::string counts_as =
-          canceled == CancelReason::kLockTimeout ? std::string("55P03") : error.sqlstate;
-      if (IsRetryable(counts_as)) {
-        int code = 0;
-        if (!WaitForRetry(plan, &s, counts_as, failed_attempts, first_attempt, code)) return code;
-        continue;
-      }
-      if (error.sqlstate == "57014") return TimedOut(plan, &s, error);
-      if (LockTableFull(error)) return LockTableRanOut(plan, step, &s, error);
-      return Failed(plan, &s, error, s.index);
     }
+    db::DbResult<db::Rows> r = RunStatement(s, sql, bounds);
+    const Verdict verdict = monitor_->TakeVerdict();
+    if (bounds && conn_->is_open()) {
+      if (db::DbResult<db::Rows> set =
+              conn_->Exec("SET lock_timeout = " + PgDuration(in_effect_.lock));
+          !set.ok())
+        return DbFailure(set.error(), "setting lock_timeout");
+    }
+    if (r.ok()) break;
+    const db::DbError error = r.error();
+    if (IsLost(error)) return Lost(plan, &s, error);
+    if (int code = DropLeftByAttempt(s, before)) return code;
+    // A statement that failed on its own before the cancel landed keeps its own error.
+    const CancelReason canceled = error.sqlstate == "57014" ? verdict.reason : CancelReason::kNone;
+    switch (canceled) {
+      case CancelReason::kMigrationLockWaiter:
+        return MigrationLockCycle(plan, s, verdict.waited_for, true);
+      case CancelReason::kTransactionsTooLong:
+        return WaitedTooLong(plan, s, verdict);
+      case CancelReason::kLockTimeout:
+      case CancelReason::kNone:
+        break;
+    }
+    const std::string counts_as =
+        canceled == CancelReason::kLockTimeout ? std::string("55P03") : error.sqlstate;
+    if (IsRetryable(counts_as)) {
+      int code = 0;
+      if (!WaitForRetry(plan, &s, counts_as, failed_attempts, first_attempt, code)) return code;
+      continue;
+    }
+    if (error.sqlstate == "57014") return TimedOut(plan, &s, error);
+    if (LockTableFull(error)) return LockTableRanOut(plan, step, &s, error);
+    return Failed(plan, &s, error, s.index);
+  }
+  return 0;
+}
+
+int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran) {
+  const PlannedStatement& s = step.statements.front();
+  KillPoint(plan.name);
+  if (int code = ReadSessionTimeouts()) return code;
+  const StepTimeouts timeouts = TimeoutsFor(s);
+  if (db::DbResult<db::Rows> r = conn_->Exec(OutsideSetupSql(timeouts)); !r.ok())
+    return DbFailure(r.error(), "setting timeouts");
+  if (timeouts.idle_ms) session_idle_ms_ = *timeouts.idle_ms;
+  in_effect_ = {timeouts.lock_ms, *timeouts.statement_ms, session_idle_ms_};
+  if (int code = Bookkeeping(OutsideMarkSql(plan, s, target_.tables), "recording progress"))
+    return code;
+  KillPoint(plan.name);
+
+  std::string sql = s.sql;
+  bool done = false;
+  if (int code = RecoverOutside(s, maybe_ran, sql, done)) return code;
+  if (!done) {
+    if (int code = AttemptOutside(plan, step, std::move(sql))) return code;
   }
   KillPoint(plan.name);
   if (int code = Bookkeeping(OutsideEndSql(plan, s, last, target_.tables, NewUuidV4()),
