@@ -87,6 +87,153 @@ void PrintNotes(const char* title, const std::vector<fix::Note>& notes, const fi
   std::printf("\n");
 }
 
+// With a database (--database, else the project's): refuses a migration already applied there,
+// and takes the server's major as the target when --pg-version is not given. An exit code when
+// fix stops here.
+std::optional<int> CheckAgainstDatabase(Flags& f, const fix::FixInput& in, bool path_given) {
+  const migrations::Migration& target = in.migrations[in.target];
+  if (f.database.empty()) {
+    // schema.prisma's directUrl, else its url (DATABASE_URL), as `prisma migrate`.
+    Result<std::optional<db::MigrationUrl>> found =
+        db::FindMigrationUrl(target.sql_path.parent_path().parent_path(), {});
+    if (!found.ok()) {
+      std::fprintf(stderr, "lockstep fix: %s\n", found.status().ToString().c_str());
+      return exit_code::kUsage;
+    }
+    if (*found) f.database = (*found)->url;
+  }
+  if (!f.database.empty()) {
+    AppliedCheck applied = CheckApplied(f.database, target.name);
+    if (applied.error) {
+      std::fprintf(stderr, "lockstep fix: cannot tell whether %s is applied: %s\n",
+                   target.name.c_str(), applied.error->OneLine().c_str());
+      return applied.error->kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage
+                                                               : exit_code::kDatabase;
+    }
+    // Without --pg-version, a newer server says which PostgreSQL to write for (as plan and
+    // lint): on 18, NOT NULL … NOT VALID instead of the CHECK route.
+    if (!f.pg_version_given && applied.server_major > f.pg_version)
+      f.pg_version = std::min(applied.server_major, 18);
+    if (applied.applied && !path_given) {
+      std::printf("nothing to fix: the last migration of %s, %s, is already applied\n",
+                  in.source.directory.string().c_str(), target.name.c_str());
+      return exit_code::kOk;
+    }
+    if (applied.applied) {
+      std::fprintf(stderr,
+                   "%s: error: %s is already applied (_prisma_migrations has a finished row for "
+                   "it): rewriting it would not change the database, and `prisma migrate dev` "
+                   "would report the edited checksum. Fix a new migration instead.\n",
+                   target.sql_path.string().c_str(), target.name.c_str());
+      return exit_code::kUsage;
+    }
+  }
+
+  return std::nullopt;
+}
+
+// What the plan does: its notes, the unsafe statements, the migrations in order and those held
+// for the contract phase.
+void PrintPlan(const Flags& f, const fix::FixInput& in, const fix::Plan& plan,
+               const std::vector<fix::OutputFile>& files, bool path_given) {
+  const migrations::Migration& target = in.migrations[in.target];
+  for (const std::string& n : in.notes) std::fprintf(stderr, "%s\n", n.c_str());
+  std::printf("lockstep fix %s (PostgreSQL %d, %s policy)\n", target.sql_path.string().c_str(),
+              f.pg_version, f.minimal ? "minimal" : "seed");
+  if (!path_given)
+    std::printf("no PATH given: %s is the last pending migration of %s\n", target.name.c_str(),
+                in.source.directory.string().c_str());
+  std::printf("\n");
+  PrintNotes("rewrites", plan.rewrites, in, plan.original);
+  PrintNotes("left alone", plan.left_alone, in, plan.original);
+  if (!plan.unsafe.empty()) {
+    std::printf("cannot be made safe automatically (left unchanged):\n");
+    for (const fix::Unsafe& u : plan.unsafe) {
+      std::printf("  %s: %s\n      %s\n", Where(in, plan.original, u.offset).c_str(),
+                  u.what.c_str(), u.why.c_str());
+      for (size_t i = 0; i < u.steps.size(); ++i)
+        std::printf("      %zu. %s\n", i + 1, u.steps[i].c_str());
+    }
+    std::printf("\n");
+  }
+  if (!plan.changed()) {
+    // After "cannot be made safe", "nothing to change" would read as "all is well".
+    if (plan.unsafe.empty())
+      std::printf("nothing to change: %s is already in its zero-downtime form\n",
+                  target.name.c_str());
+  } else {
+    std::printf("migrations, in order:\n");
+    for (size_t i = 0; i < files.size(); ++i) {
+      const fix::OutputFile& o = files[i];
+      if (o.held) continue;
+      if (i == 0) {
+        std::printf("  %s  %s\n", o.migration.c_str(),
+                    o.before == o.after ? "unchanged" : "edited");
+      } else {
+        const fix::NewMigration& m = plan.after[i - 1];
+        std::printf("  %s  new, %s: %s\n", o.migration.c_str(),
+                    m.transactional ? "one transaction" : "alone, outside a transaction",
+                    m.purpose.c_str());
+      }
+    }
+    std::printf("\n");
+    if (!plan.contract.empty()) {
+      std::printf(
+          "held back for the contract phase (%s; `lockstep contract release` once no running "
+          "application uses the old shape: docs/expand-contract.md):\n",
+          // --out writes its copy's held folders beside the copy, not beside the source.
+          migrations::HoldingDirectory(f.out.empty() ? in.source.directory
+                                                     : std::filesystem::path(f.out))
+              .string()
+              .c_str());
+      for (size_t i = 0; i < files.size(); ++i) {
+        const fix::OutputFile& o = files[i];
+        if (!o.held) continue;
+        const fix::NewMigration& m = plan.contract[i - 1 - plan.after.size()];
+        std::printf("  %s  drops %s\n", o.migration.c_str(), m.purpose.c_str());
+      }
+      std::printf("\n");
+    }
+  }
+}
+
+// Shows the diff (--dry-run), or writes the files (into the migrations directory, or a copy with
+// --out) unless an unsafe statement blocks it. The exit code.
+int WriteOrShow(const Flags& f, const fix::FixInput& in, const fix::Plan& plan,
+                const std::vector<fix::OutputFile>& files) {
+  const bool blocked = !plan.unsafe.empty() && !f.allow_unsafe;
+  if (f.dry_run) {
+    for (const fix::OutputFile& o : files) {
+      // A held file's path is shown from the migrations directory, like the others.
+      const std::string shown = o.held ? "../" + std::string(migrations::kHoldingDirectoryName) +
+                                             "/" + o.relative.generic_string()
+                                       : o.relative.generic_string();
+      std::printf("%s", fix::UnifiedDiff(shown, o.before, o.after, o.is_new).c_str());
+    }
+  } else if (blocked) {
+    std::printf(
+        "wrote nothing: fix the statements above by hand, or pass --allow-unsafe to write "
+        "the safe rewrites and leave them as they are\n");
+  } else if (plan.changed() || !f.out.empty()) {
+    // --out always writes its copy, so that `fix --out X && deploy X` works whether or not the
+    // migration needed a change.
+    lockstep::Status s = f.out.empty() ? fix::WriteFiles(in.source.directory, files)
+                                       : fix::WriteCopy(in, f.out, files);
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s\n", s.ToString().c_str());
+      return exit_code::kUsage;
+    }
+    if (plan.changed())
+      std::printf(
+          "wrote %zu migration%s to %s\n", files.size(), files.size() == 1 ? "" : "s",
+          (f.out.empty() ? in.source.directory : std::filesystem::path(f.out)).string().c_str());
+    else
+      std::printf("copied %s to %s unchanged\n", in.source.directory.string().c_str(),
+                  f.out.c_str());
+  }
+  return blocked ? exit_code::kUnsafe : exit_code::kOk;
+}
+
 }  // namespace
 
 int Fix(const Args& args) {
@@ -131,44 +278,7 @@ int Fix(const Args& args) {
     std::fprintf(stderr, "%s\n", input.status().ToString().c_str());
     return exit_code::kUsage;
   }
-  const migrations::Migration& target = input->migrations[input->target];
-
-  if (f.database.empty()) {
-    // schema.prisma's directUrl, else its url (DATABASE_URL), as `prisma migrate`.
-    Result<std::optional<db::MigrationUrl>> found =
-        db::FindMigrationUrl(target.sql_path.parent_path().parent_path(), {});
-    if (!found.ok()) {
-      std::fprintf(stderr, "lockstep fix: %s\n", found.status().ToString().c_str());
-      return exit_code::kUsage;
-    }
-    if (*found) f.database = (*found)->url;
-  }
-  if (!f.database.empty()) {
-    AppliedCheck applied = CheckApplied(f.database, target.name);
-    if (applied.error) {
-      std::fprintf(stderr, "lockstep fix: cannot tell whether %s is applied: %s\n",
-                   target.name.c_str(), applied.error->OneLine().c_str());
-      return applied.error->kind == db::ErrorKind::kInvalidUrl ? exit_code::kUsage
-                                                               : exit_code::kDatabase;
-    }
-    // Without --pg-version, a newer server says which PostgreSQL to write for (as plan and
-    // lint): on 18, NOT NULL … NOT VALID instead of the CHECK route.
-    if (!f.pg_version_given && applied.server_major > f.pg_version)
-      f.pg_version = std::min(applied.server_major, 18);
-    if (applied.applied && !path_given) {
-      std::printf("nothing to fix: the last migration of %s, %s, is already applied\n",
-                  input->source.directory.string().c_str(), target.name.c_str());
-      return exit_code::kOk;
-    }
-    if (applied.applied) {
-      std::fprintf(stderr,
-                   "%s: error: %s is already applied (_prisma_migrations has a finished row for "
-                   "it): rewriting it would not change the database, and `prisma migrate dev` "
-                   "would report the edited checksum. Fix a new migration instead.\n",
-                   target.sql_path.string().c_str(), target.name.c_str());
-      return exit_code::kUsage;
-    }
-  }
+  if (std::optional<int> code = CheckAgainstDatabase(f, *input, path_given)) return *code;
 
   fix::Options options;
   options.pg_version = f.pg_version;
@@ -184,96 +294,8 @@ int Fix(const Args& args) {
     return exit_code::kUsage;
   }
 
-  for (const std::string& n : input->notes) std::fprintf(stderr, "%s\n", n.c_str());
-  std::printf("lockstep fix %s (PostgreSQL %d, %s policy)\n", target.sql_path.string().c_str(),
-              f.pg_version, f.minimal ? "minimal" : "seed");
-  if (!path_given)
-    std::printf("no PATH given: %s is the last pending migration of %s\n", target.name.c_str(),
-                input->source.directory.string().c_str());
-  std::printf("\n");
-  PrintNotes("rewrites", plan->rewrites, *input, plan->original);
-  PrintNotes("left alone", plan->left_alone, *input, plan->original);
-  if (!plan->unsafe.empty()) {
-    std::printf("cannot be made safe automatically (left unchanged):\n");
-    for (const fix::Unsafe& u : plan->unsafe) {
-      std::printf("  %s: %s\n      %s\n", Where(*input, plan->original, u.offset).c_str(),
-                  u.what.c_str(), u.why.c_str());
-      for (size_t i = 0; i < u.steps.size(); ++i)
-        std::printf("      %zu. %s\n", i + 1, u.steps[i].c_str());
-    }
-    std::printf("\n");
-  }
-  if (!plan->changed()) {
-    // After "cannot be made safe", "nothing to change" would read as "all is well".
-    if (plan->unsafe.empty())
-      std::printf("nothing to change: %s is already in its zero-downtime form\n",
-                  target.name.c_str());
-  } else {
-    std::printf("migrations, in order:\n");
-    for (size_t i = 0; i < files->size(); ++i) {
-      const fix::OutputFile& o = (*files)[i];
-      if (o.held) continue;
-      if (i == 0) {
-        std::printf("  %s  %s\n", o.migration.c_str(),
-                    o.before == o.after ? "unchanged" : "edited");
-      } else {
-        const fix::NewMigration& m = plan->after[i - 1];
-        std::printf("  %s  new, %s: %s\n", o.migration.c_str(),
-                    m.transactional ? "one transaction" : "alone, outside a transaction",
-                    m.purpose.c_str());
-      }
-    }
-    std::printf("\n");
-    if (!plan->contract.empty()) {
-      std::printf(
-          "held back for the contract phase (%s; `lockstep contract release` once no running "
-          "application uses the old shape: docs/expand-contract.md):\n",
-          // --out writes its copy's held folders beside the copy, not beside the source.
-          migrations::HoldingDirectory(f.out.empty() ? input->source.directory
-                                                     : std::filesystem::path(f.out))
-              .string()
-              .c_str());
-      for (size_t i = 0; i < files->size(); ++i) {
-        const fix::OutputFile& o = (*files)[i];
-        if (!o.held) continue;
-        const fix::NewMigration& m = plan->contract[i - 1 - plan->after.size()];
-        std::printf("  %s  drops %s\n", o.migration.c_str(), m.purpose.c_str());
-      }
-      std::printf("\n");
-    }
-  }
-  const bool blocked = !plan->unsafe.empty() && !f.allow_unsafe;
-  if (f.dry_run) {
-    for (const fix::OutputFile& o : *files) {
-      // A held file's path is shown from the migrations directory, like the others.
-      const std::string shown = o.held ? "../" + std::string(migrations::kHoldingDirectoryName) +
-                                             "/" + o.relative.generic_string()
-                                       : o.relative.generic_string();
-      std::printf("%s", fix::UnifiedDiff(shown, o.before, o.after, o.is_new).c_str());
-    }
-  } else if (blocked) {
-    std::printf(
-        "wrote nothing: fix the statements above by hand, or pass --allow-unsafe to write "
-        "the safe rewrites and leave them as they are\n");
-  } else if (plan->changed() || !f.out.empty()) {
-    // --out always writes its copy, so that `fix --out X && deploy X` works whether or not the
-    // migration needed a change.
-    lockstep::Status s = f.out.empty() ? fix::WriteFiles(input->source.directory, *files)
-                                       : fix::WriteCopy(*input, f.out, *files);
-    if (!s.ok()) {
-      std::fprintf(stderr, "%s\n", s.ToString().c_str());
-      return exit_code::kUsage;
-    }
-    if (plan->changed())
-      std::printf("wrote %zu migration%s to %s\n", files->size(), files->size() == 1 ? "" : "s",
-                  (f.out.empty() ? input->source.directory : std::filesystem::path(f.out))
-                      .string()
-                      .c_str());
-    else
-      std::printf("copied %s to %s unchanged\n", input->source.directory.string().c_str(),
-                  f.out.c_str());
-  }
-  return blocked ? exit_code::kUnsafe : exit_code::kOk;
+  PrintPlan(f, *input, *plan, *files, path_given);
+  return WriteOrShow(f, *input, *plan, *files);
 }
 
 }  // namespace lockstep::cli
