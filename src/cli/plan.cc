@@ -229,12 +229,19 @@ int Plan(const Args& args) {
       }
     }
   }
+  // From here on only the migrations' names and text are read: the analysed statements go
+  // before fix parses and walks the same files again (as large, and a long file's are most of
+  // plan's memory).
+  for (analysis::AnalyzedMigration& m : h.migrations) {
+    m.statements = std::vector<analysis::AnalyzedStatement>();
+    m.parsed.statements = std::vector<sql::Statement>();
+  }
   AddFixExplanations(h, loaded->history_count, pg_version, entries);
   if (format == "json") {
-    std::printf("%s\n", plan::ToJson(entries).dump(2).c_str());
+    plan::PrintJson(entries, stdout);
   } else {
     const bool color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    std::fputs(plan::RenderText(entries, color).c_str(), stdout);
+    plan::PrintText(entries, color, stdout);
   }
   return status;
 }

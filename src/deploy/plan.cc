@@ -43,7 +43,7 @@ void AddRelation(std::vector<sql::QName>& out, const sql::QName& q) {
 std::vector<sql::QName> Relations(const sql::Statement& s) {
   std::vector<sql::QName> out;
   AddRelation(out, s.table);
-  AddRelation(out, s.reindex_index);
+  AddRelation(out, s.reindex->index);
   for (const sql::QName& q : s.tables) AddRelation(out, q);
   if (s.kind == sql::Kind::kDrop &&
       (s.object_type == sql::ObjectType::kIndex || s.object_type == sql::ObjectType::kTable)) {
@@ -103,8 +103,8 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
     case sql::Kind::kReindex:
       p.index_progress = true;
       p.long_running = true;
-      if (s.reindex_kind == "index") p.index_name = s.reindex_index;
-      if (s.reindex_kind == "table") p.table = s.table;
+      if (s.reindex->kind == "index") p.index_name = s.reindex->index;
+      if (s.reindex->kind == "table") p.table = s.table;
       if (s.concurrently) {
         unlimited();
         p.recovery = Recovery::kReindexConcurrently;
@@ -134,11 +134,11 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
       }
       break;
     case sql::Kind::kSet:
-      p.session_set = !s.set_local;
+      p.session_set = !s.setting->local;
       // RESET ALL has no name.
-      p.may_change_timeouts = s.set_name.empty() || s.set_name == "lock_timeout" ||
-                              s.set_name == "statement_timeout" ||
-                              s.set_name == "idle_in_transaction_session_timeout";
+      p.may_change_timeouts = s.setting->name.empty() || s.setting->name == "lock_timeout" ||
+                              s.setting->name == "statement_timeout" ||
+                              s.setting->name == "idle_in_transaction_session_timeout";
       break;
     case sql::Kind::kSelect:
     case sql::Kind::kInsert:
@@ -171,9 +171,9 @@ bool RefusedTransactionControl(const sql::Statement& s) {
 // A session-level SET that means nothing for one transaction in particular: SET LOCAL and SET
 // TRANSACTION ... shape the migration's transaction, which a batched backfill does not have.
 bool SessionSetting(const sql::Statement& s) {
-  if (s.kind != sql::Kind::kSet || s.set_local) return false;
-  return s.set_name != "transaction" && s.set_name.rfind("transaction_", 0) != 0 &&
-         s.set_name != "session characteristics";
+  if (s.kind != sql::Kind::kSet || s.setting->local) return false;
+  return s.setting->name != "transaction" && s.setting->name.rfind("transaction_", 0) != 0 &&
+         s.setting->name != "session characteristics";
 }
 
 // The UPDATE's shape, when deploy can run it in batches: the rest of the text is kept as written
@@ -210,7 +210,7 @@ void MakeBackfill(MigrationPlan& plan, const std::vector<const sql::Statement*>&
     if (SessionSetting(s)) continue;
     std::optional<Backfill> b = BackfillShape(s);
     if (!b || ++updates > 1) return;
-    step.statements[i].backfill = std::move(b);
+    step.statements[i].backfill = std::move(*b);
   }
   if (updates != 1) return;
   step.kind = StepKind::kBackfill;

@@ -68,7 +68,9 @@ struct PlannedStatement {
   // Those of `relations` it locks in a mode stronger than ROW EXCLUSIVE: with --replica, no
   // standby session may hold or wait for a lock on them when the step starts (replica.h).
   std::vector<sql::QName> strong_locks;
-  std::optional<Backfill> backfill;  // set on the UPDATE of a kBackfill step
+  // Set on the UPDATE of a kBackfill step; boxed: a long migration plans one PlannedStatement
+  // per statement, and a Backfill is over a hundred bytes.
+  sql::Box<Backfill> backfill;
 };
 
 // kBackfill: a migration that is one UPDATE (and session-level SETs around it) runs as a batched

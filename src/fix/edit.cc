@@ -90,7 +90,9 @@ std::optional<AlterSpans> SplitAlterTable(const sql::ParsedFile& parsed, const s
   for (int i = s.first_token; i < s.last_token && i < static_cast<int>(parsed.tokens.size()); ++i)
     if (!IsComment(parsed.tokens[i])) toks.push_back(&parsed.tokens[i]);
   size_t i = 0;
-  auto kind = [&](size_t k) -> std::string_view { return k < toks.size() ? toks[k]->kind : ""; };
+  auto kind = [&](size_t k) -> std::string_view {
+    return k < toks.size() ? toks[k]->kind.name() : "";
+  };
   if (kind(0) != "ALTER" || kind(1) != "TABLE") return std::nullopt;
   i = 2;
   if (kind(i) == "IF_P" && kind(i + 1) == "EXISTS") i += 2;

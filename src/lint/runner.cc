@@ -23,8 +23,8 @@ std::string Lower(std::string_view s) {
 
 // "0", "'0'", "0ms", "0s" … disable a timeout; so do DEFAULT and RESET (the server default is 0).
 bool DisablesTimeout(const sql::Statement& s) {
-  if (s.is_reset) return true;
-  std::string v = Lower(s.set_value);
+  if (s.setting->reset) return true;
+  std::string v = Lower(s.setting->value);
   v.erase(std::remove_if(v.begin(), v.end(),
                          [](char c) {
                            return c == '\'' || c == '"' ||
@@ -119,10 +119,10 @@ class TransactionTracker {
   }
 
   void OnSet(const sql::Statement& s) {
-    const std::string name = Lower(s.set_name);
+    const std::string name = Lower(s.setting->name);
     const bool on = !DisablesTimeout(s);
-    const bool all = s.is_reset && (name == "all" || name.empty());
-    if (s.set_local) {
+    const bool all = s.setting->reset && (name == "all" || name.empty());
+    if (s.setting->local) {
       if (!InTransaction()) return;  // SET LOCAL outside a transaction block has no effect
       if (name == "lock_timeout" || all) local_lock_ = on;
       if (name == "statement_timeout" || all) local_statement_ = on;

@@ -471,7 +471,7 @@ class Builder {
   // What a routine runs (a DO block, a called function): each statement it was read to run,
   // in order, against a catalog that follows them; then its dynamic SQL. `read_after`: the
   // caller reads `scratch` again once this routine is done (a later call of the same statement).
-  void RoutineBody(const sql::Statement& r, const std::string& what, Scratch& scratch,
+  void RoutineBody(const sql::Statement& routine, const std::string& what, Scratch& scratch,
                    bool read_after);
   void Calls(Scratch& scratch);
   // Most calls are built-ins: a scratch catalog is set up only for a call the history defined.
@@ -487,8 +487,9 @@ class Builder {
   Effect e_;
 };
 
-void Builder::RoutineBody(const sql::Statement& r, const std::string& what, Scratch& scratch,
+void Builder::RoutineBody(const sql::Statement& routine, const std::string& what, Scratch& scratch,
                           bool read_after) {
+  const sql::Routine& r = *routine.routine;
   if (!r.body_unread.empty())
     Note(what + ": not all of it was read (" + r.body_unread + "): its locks are unknown");
   for (size_t i = 0; i < r.body.size(); ++i) {
@@ -703,11 +704,11 @@ void Builder::CreateTable() {
   // The table being created is new whatever the history says (nobody else can see it yet).
   e_.locks.back().origin = Origin::kThisMigration;
   e_.new_table = true;
-  if (!s_.partition_of.name.empty()) {
-    Lock(s_.partition_of, LockMode::kAccessExclusive);
+  if (!s_.table_details->partition_of.name.empty()) {
+    Lock(s_.table_details->partition_of, LockMode::kAccessExclusive);
     Note("creating a partition locks the parent");
   }
-  for (const QName& p : s_.inherits) Lock(p, LockMode::kShareUpdateExclusive);
+  for (const QName& p : s_.table_details->inherits) Lock(p, LockMode::kShareUpdateExclusive);
   for (const QName& r : s_.reads) Lock(r, LockMode::kAccessShare);  // LIKE source
   auto fk = [&](const sql::Constraint& k) {
     if (k.type == sql::Constraint::Type::kForeignKey)
@@ -1190,15 +1191,15 @@ void Builder::Reindex() {
   // one at the end under ACCESS EXCLUSIVE (a short lock, but one that waits for its readers).
   const LockMode table_mode = s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
   const LockMode index_mode = LockMode::kAccessExclusive;
-  if (s_.reindex_kind == "index") {
-    const QName& raw = s_.reindex_index;
+  if (s_.reindex->kind == "index") {
+    const QName& raw = s_.reindex->index;
     if (const schema::Index* ix = cat_.FindIndex(raw)) {
       Lock(ix->table, table_mode);
       Scan(ix->table);
     }
     Lock(raw, index_mode, true);
     Rewrite(raw, false);
-  } else if (s_.reindex_kind == "table") {
+  } else if (s_.reindex->kind == "table") {
     Lock(s_.table, table_mode);
     Scan(s_.table);
     for (const schema::Index* ix : cat_.IndexesOn(s_.table)) {

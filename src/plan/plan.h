@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -76,6 +77,8 @@ std::string Excerpt(std::string_view text, size_t max_chars = 96);
 
 // Human-readable plan. `color` adds ANSI colours (only on a TTY).
 std::string RenderText(const std::vector<Entry>& entries, bool color);
+// RenderText written to `out` entry by entry: a plan of a long migration is never held whole.
+void PrintText(const std::vector<Entry>& entries, bool color, std::FILE* out);
 
 // JSON array; every object has at least file, line, column, statement, locks [{relation, mode}],
 // rewrites, scans, transactional, new_table; held_from_earlier_migrations (as locks) when not
@@ -83,5 +86,8 @@ std::string RenderText(const std::vector<Entry>& entries, bool color);
 // blocking_seconds}; and fix {fixable, how, contract, contract_directory} where plan asked
 // `lockstep fix` (documented in docs/plan.md).
 nlohmann::json ToJson(const std::vector<Entry>& entries);
+// ToJson(entries).dump(2) and a newline, written to `out` entry by entry (the whole document as
+// nlohmann::json takes many times the size of its text).
+void PrintJson(const std::vector<Entry>& entries, std::FILE* out);
 
 }  // namespace lockstep::plan

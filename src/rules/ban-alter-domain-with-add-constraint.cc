@@ -15,9 +15,10 @@ class BanAlterDomainWithAddConstraint : public Rule {
   }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
-    if (s.kind != sql::Kind::kAlterDomain || s.domain_subtype != "C") return;
+    if (s.kind != sql::Kind::kAlterDomain || s.type_details->domain_subtype != "C") return;
     int b = -1;
-    if (!s.domain_constraints.empty()) b = s.domain_constraints.front().location;
+    if (!s.type_details->domain_constraints.empty())
+      b = s.type_details->domain_constraints.front().location;
     if (auto add = FindToken(ctx, "ADD_P")) b = add->first;
     Report(ctx, *this,
            "Adding a constraint to domain " + Quoted(s.type_name) +

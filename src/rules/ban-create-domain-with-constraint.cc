@@ -16,7 +16,7 @@ class BanCreateDomainWithConstraint : public Rule {
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kCreateDomain) return;
-    for (const sql::Constraint& k : s.domain_constraints) {
+    for (const sql::Constraint& k : s.type_details->domain_constraints) {
       using T = sql::Constraint::Type;
       if (k.type != T::kCheck && k.type != T::kNotNull) continue;
       Report(ctx, *this,

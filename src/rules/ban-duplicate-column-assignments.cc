@@ -44,7 +44,7 @@ class Tokens {
   }
   size_t size() const { return idx_.size(); }
   std::string_view text(size_t k) const { return k < idx_.size() ? TokenText(ctx_, idx_[k]) : ""; }
-  std::string_view kind(size_t k) const { return k < idx_.size() ? tok(k).kind : ""; }
+  std::string_view kind(size_t k) const { return k < idx_.size() ? tok(k).kind.name() : ""; }
   const sql::Token& tok(size_t k) const { return ctx_.migration().parsed.tokens[idx_[k]]; }
   // First index >= from with this kind at parenthesis depth 0 (relative to `from`).
   size_t FindTop(size_t from, std::string_view kind) const {

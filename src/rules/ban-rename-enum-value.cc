@@ -17,19 +17,21 @@ class BanRenameEnumValue : public Rule {
   }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
-    if (s.kind != sql::Kind::kAlterEnum || s.enum_old_value.empty()) return;
+    if (s.kind != sql::Kind::kAlterEnum || s.type_details->enum_old_value.empty()) return;
     // Unknown to the history: assume it is in use, as for tables.
     const schema::Enum* e = ctx.catalog().FindEnum(s.type_name);
     if (e && e->origin == schema::Origin::kThisMigration) return;
     Report(ctx, *this,
-           "Renaming value '" + s.enum_old_value + "' of enum " + Quoted(s.type_name) + " to '" +
-               s.enum_new_value +
+           "Renaming value '" + s.type_details->enum_old_value + "' of enum " +
+               Quoted(s.type_name) + " to '" + s.type_details->enum_new_value +
                "' breaks every running client that still sends or expects the old value",
            "Add the new value instead (`ALTER TYPE " + Ident(s.type_name) + " ADD VALUE " +
-               Literal(s.enum_new_value) + " AFTER " + Literal(s.enum_old_value) +
+               Literal(s.type_details->enum_new_value) + " AFTER " +
+               Literal(s.type_details->enum_old_value) +
                "`), deploy code that accepts both, move the rows over in batches (UPDATE … SET "
                "col = " +
-               Literal(s.enum_new_value) + " WHERE col = " + Literal(s.enum_old_value) +
+               Literal(s.type_details->enum_new_value) +
+               " WHERE col = " + Literal(s.type_details->enum_old_value) +
                "), and stop writing the old value (an enum value cannot be dropped)");
   }
 };

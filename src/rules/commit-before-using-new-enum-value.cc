@@ -41,7 +41,8 @@ int UseOf(const analysis::AnalyzedMigration& m, const sql::Statement& o, const s
 }
 
 bool IsAddValue(const sql::Statement& s) {
-  return s.kind == sql::Kind::kAlterEnum && !s.enum_new_value.empty() && s.enum_old_value.empty();
+  return s.kind == sql::Kind::kAlterEnum && !s.type_details->enum_new_value.empty() &&
+         s.type_details->enum_old_value.empty();
 }
 
 // A value added in an earlier migration of the transaction and not used since.
@@ -80,10 +81,10 @@ class CommitBeforeUsingNewEnumValue : public Rule {
       return;
     }
     for (size_t j : LaterInSameTransaction(ctx)) {
-      const int use =
-          UseOf(ctx.migration(), *ctx.migration().statements[j].statement, s.enum_new_value);
+      const int use = UseOf(ctx.migration(), *ctx.migration().statements[j].statement,
+                            s.type_details->enum_new_value);
       if (use < 0) continue;
-      ReportUse(ctx, {s.enum_new_value, &ctx.migration(), s.begin}, use);
+      ReportUse(ctx, {s.type_details->enum_new_value, &ctx.migration(), s.begin}, use);
       return;
     }
   }
@@ -121,7 +122,8 @@ class CommitBeforeUsingNewEnumValue : public Rule {
           return UseOf(*e.migration, *e.statement, a.value) >= 0;
         });
         if (IsAddValue(*e.statement))
-          pending.values.push_back({e.statement->enum_new_value, e.migration, e.statement->begin});
+          pending.values.push_back(
+              {e.statement->type_details->enum_new_value, e.migration, e.statement->begin});
       }
     }
     for (auto it = pending.values.begin(); it != pending.values.end();) {

@@ -18,27 +18,27 @@ class RequireConcurrentReindex : public Rule {
   bool fixable() const override { return true; }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
-    if (s.kind != sql::Kind::kReindex || s.concurrently || s.reindex_kind == "system") return;
+    if (s.kind != sql::Kind::kReindex || s.concurrently || s.reindex->kind == "system") return;
     if (ctx.settings().pg_version < 12) return;
     std::string target;
-    if (s.reindex_kind == "index" || s.reindex_kind == "table") {
+    if (s.reindex->kind == "index" || s.reindex->kind == "table") {
       bool live = false;
       for (const locks::RelationLock& l : ctx.effect().locks) live = live || IsLive(l);
       // An index the history does not know gets no lock in the model: assume it is live.
-      if (!live && !(s.reindex_kind == "index" && !ctx.catalog().FindIndex(s.reindex_index)))
+      if (!live && !(s.reindex->kind == "index" && !ctx.catalog().FindIndex(s.reindex->index)))
         return;
-      if (s.reindex_kind == "table") {
+      if (s.reindex->kind == "table") {
         target = "locks " + Quoted(s.table) +
                  " in SHARE mode, which blocks writes, and each of "
                  "its indexes in ACCESS EXCLUSIVE mode, which blocks the queries that use them";
       } else {
-        const sql::QName& ix = s.reindex_index;
+        const sql::QName& ix = s.reindex->index;
         target = "locks index " + Quoted(ix) +
                  " in ACCESS EXCLUSIVE mode, which blocks the "
                  "queries that use it, and its table in SHARE mode, which blocks writes";
       }
     } else {
-      target = "locks every table of the " + s.reindex_kind +
+      target = "locks every table of the " + s.reindex->kind +
                " in SHARE mode (blocks writes) and "
                "every index in ACCESS EXCLUSIVE mode (blocks the queries that use it), one table "
                "at a time";

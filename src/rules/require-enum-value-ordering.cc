@@ -15,22 +15,23 @@ class RequireEnumValueOrdering : public Rule {
   }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
-    if (s.kind != sql::Kind::kAlterEnum || s.enum_new_value.empty() || !s.enum_old_value.empty() ||
-        !s.enum_neighbor.empty())
+    if (s.kind != sql::Kind::kAlterEnum || s.type_details->enum_new_value.empty() ||
+        !s.type_details->enum_old_value.empty() || !s.type_details->enum_neighbor.empty())
       return;
     std::string last;
     if (const schema::Enum* e = ctx.catalog().FindEnum(s.type_name); e && !e->values.empty())
       last = e->values.back();
     Report(ctx, *this,
-           "ADD VALUE '" + s.enum_new_value + "' without BEFORE or AFTER appends it" +
+           "ADD VALUE '" + s.type_details->enum_new_value + "' without BEFORE or AFTER appends it" +
                (last.empty() ? std::string() : " after '" + last + "'") + " to " +
                Quoted(s.type_name) +
                ": enum values sort in declaration order, and the order can never be changed",
-           last.empty() ? "Say where it belongs: ALTER TYPE " + Ident(s.type_name) + " ADD VALUE " +
-                              Literal(s.enum_new_value) + " BEFORE|AFTER '<existing value>'"
-                        : "Say where it belongs, e.g. `ALTER TYPE " + Ident(s.type_name) +
-                              " ADD VALUE " + Literal(s.enum_new_value) + " AFTER " +
-                              Literal(last) + "` (or BEFORE another value)");
+           last.empty()
+               ? "Say where it belongs: ALTER TYPE " + Ident(s.type_name) + " ADD VALUE " +
+                     Literal(s.type_details->enum_new_value) + " BEFORE|AFTER '<existing value>'"
+               : "Say where it belongs, e.g. `ALTER TYPE " + Ident(s.type_name) + " ADD VALUE " +
+                     Literal(s.type_details->enum_new_value) + " AFTER " + Literal(last) +
+                     "` (or BEFORE another value)");
   }
 };
 

@@ -28,7 +28,7 @@ void TimeoutRule::CheckStatement(Context& ctx) const {
   // One finding per file: only the first statement that needed the setting.
   const bool needed_earlier = earlier.locked_before_set;
   const locks::RelationLock* l = LiveLockOf(cur);
-  if (cur.statement->kind == sql::Kind::kSet && cur.statement->set_name == setting())
+  if (cur.statement->kind == sql::Kind::kSet && cur.statement->setting->name == setting())
     earlier.set = true;
   if (!earlier.set && l) earlier.locked_before_set = true;
   if (IsSet(ctx.tx) || !l || needed_earlier) return;

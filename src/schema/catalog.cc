@@ -383,7 +383,7 @@ bool Catalog::Changes(const sql::Statement& s) const { return Changes(s, 0); }
 bool Catalog::Changes(const sql::Statement& s, int call_depth) const {
   switch (s.kind) {
     case sql::Kind::kDo:
-      return std::any_of(s.body.begin(), s.body.end(),
+      return std::any_of(s.routine->body.begin(), s.routine->body.end(),
                          [&](const sql::Statement& b) { return Changes(b, call_depth); });
     case sql::Kind::kCall:
     case sql::Kind::kSelect:
@@ -394,7 +394,7 @@ bool Catalog::Changes(const sql::Statement& s, int call_depth) const {
       for (const sql::QName& f : s.calls) {
         const sql::Statement* fn = FindFunction(f);
         if (!fn) continue;
-        for (const sql::Statement& b : fn->body)
+        for (const sql::Statement& b : fn->routine->body)
           if (Changes(b, call_depth + 1)) return true;
       }
       return false;
@@ -468,7 +468,7 @@ void Catalog::Apply(const sql::Statement& s) {
     case K::kCreateEnum: {
       Enum e;
       e.name = Resolve(s.type_name);
-      e.values = s.enum_values;
+      e.values = s.type_details->enum_values;
       e.origin = Origin::kThisMigration;
       fresh_enums_.push_back(Key(e.name));
       enums_[Key(e.name)] = std::move(e);
@@ -478,20 +478,22 @@ void Catalog::Apply(const sql::Statement& s) {
       auto it = enums_.find(Key(Resolve(s.type_name)));
       if (it == enums_.end()) break;
       auto& vals = it->second.values;
-      if (!s.enum_old_value.empty()) {
-        std::replace(vals.begin(), vals.end(), s.enum_old_value, s.enum_new_value);
-      } else if (std::find(vals.begin(), vals.end(), s.enum_new_value) == vals.end()) {
-        auto pos = std::find(vals.begin(), vals.end(), s.enum_neighbor);
+      if (!s.type_details->enum_old_value.empty()) {
+        std::replace(vals.begin(), vals.end(), s.type_details->enum_old_value,
+                     s.type_details->enum_new_value);
+      } else if (std::find(vals.begin(), vals.end(), s.type_details->enum_new_value) ==
+                 vals.end()) {
+        auto pos = std::find(vals.begin(), vals.end(), s.type_details->enum_neighbor);
         if (pos == vals.end())
-          vals.push_back(s.enum_new_value);
+          vals.push_back(s.type_details->enum_new_value);
         else
-          vals.insert(s.enum_after ? pos + 1 : pos, s.enum_new_value);
+          vals.insert(s.type_details->enum_after ? pos + 1 : pos, s.type_details->enum_new_value);
       }
       break;
     }
     case K::kDo:
       // What the block runs changes the schema as if written at the top level.
-      for (const sql::Statement& b : s.body) Apply(b);
+      for (const sql::Statement& b : s.routine->body) Apply(b);
       break;
     case K::kCreateFunction:
       if (!s.type_name.name.empty())
@@ -512,7 +514,7 @@ void Catalog::Apply(const sql::Statement& s) {
       ++call_depth_;
       for (const sql::QName& f : s.calls)
         if (const sql::Statement* fn = FindFunction(f))
-          for (const sql::Statement& b : fn->body) Apply(b);
+          for (const sql::Statement& b : fn->routine->body) Apply(b);
       --call_depth_;
       break;
     case K::kAlterObjectSchema: {
@@ -543,10 +545,12 @@ void Catalog::ApplyCreateTable(const sql::Statement& s) {
   if (s.if_not_exists && tables_.count(Key(name))) return;
   Table t;
   t.name = name;
-  t.kind = s.partitioned ? Table::Kind::kPartitioned : Table::Kind::kTable;
-  t.partition_of = s.partition_of.name.empty() ? sql::QName{} : Resolve(s.partition_of);
-  t.partition_key = s.partition_key;
-  t.unlogged = s.unlogged;
+  t.kind = s.table_details->partitioned ? Table::Kind::kPartitioned : Table::Kind::kTable;
+  t.partition_of = s.table_details->partition_of.name.empty()
+                       ? sql::QName{}
+                       : Resolve(s.table_details->partition_of);
+  t.partition_key = s.table_details->partition_key;
+  t.unlogged = s.table_details->unlogged;
   t.origin = Origin::kThisMigration;
   t.created_in = current_migration_;
   for (const sql::ColumnDef& c : s.columns) {

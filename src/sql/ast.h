@@ -48,6 +48,37 @@ class Box {
   std::unique_ptr<T> p_;
 };
 
+// A group of members that most statements leave empty, kept on the heap like Box; reading an
+// empty one gives T's defaults (a shared empty T), so that readers need not know which kinds of
+// statement set it. Writes go through Mutable(), which creates it.
+template <typename T>
+class Rare {
+ public:
+  Rare() = default;
+  Rare(const Rare& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Rare(Rare&&) noexcept = default;
+  Rare& operator=(const Rare& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Rare& operator=(Rare&&) noexcept = default;
+
+  bool has_value() const { return p_ != nullptr; }
+  const T& operator*() const { return p_ ? *p_ : Empty(); }
+  const T* operator->() const { return &**this; }
+  T& Mutable() {
+    if (!p_) p_ = std::make_unique<T>();
+    return *p_;
+  }
+
+ private:
+  static const T& Empty() {
+    static const T empty;
+    return empty;
+  }
+  std::unique_ptr<T> p_;
+};
+
 // A possibly schema-qualified name. `schema` is empty when unqualified.
 struct QName {
   std::string schema;
@@ -56,13 +87,29 @@ struct QName {
   bool operator==(const QName&) const = default;
 };
 
+// A token's kind: libpg_query's token number, read as its name ("INDEX", "IDENT", "SQL_COMMENT",
+// "ASCII_59" …). The numbers change between PostgreSQL versions, the names do not: compare names.
+// Two bytes where a name took sixteen: a file keeps one token per word of its text.
+class TokenKind {
+ public:
+  TokenKind() = default;
+  explicit TokenKind(uint16_t code) : code_(code) {}
+  std::string_view name() const;                        // "" for a number the grammar does not name
+  operator std::string_view() const { return name(); }  // NOLINT: reads as the name it is
+  bool operator==(std::string_view other) const { return name() == other; }
+
+ private:
+  uint16_t code_ = 0;
+};
+
 // One lexical token of the file, from pg_query_scan.
 struct Token {
   int begin = 0;  // byte offsets, [begin, end)
   int end = 0;
-  std::string_view kind;  // libpg_query's token name: "INDEX", "IDENT", "SQL_COMMENT", "ASCII_59" …
+  TokenKind kind;
   bool is_keyword = false;
 };
+static_assert(sizeof(Token) <= 12, "a large file keeps millions of tokens");
 
 struct TypeRef {
   std::vector<std::string> names;  // e.g. {"pg_catalog", "int4"} or {"public", "Role"}
@@ -293,6 +340,59 @@ struct DynamicSql {
   std::vector<std::string> names;
 };
 
+// kCreateTable: how the table relates to others, and its persistence.
+struct TableDetails {
+  bool partitioned = false;                // PARTITION BY
+  std::vector<std::string> partition_key;  // PARTITION BY columns, in order ("" for an expression)
+  QName partition_of;                      // PARTITION OF parent
+  std::vector<QName> inherits;
+  bool unlogged = false;
+  bool like_clause = false;
+};
+
+// kReindex: what is reindexed.
+struct Reindex {
+  std::string kind;  // "index", "table", "schema", "system", "database"
+  QName index;       // REINDEX INDEX: the index (REINDEX TABLE: the statement's `table`)
+};
+
+// kCreateEnum / kAlterEnum / kCreateDomain / kAlterDomain: the values and constraints.
+struct TypeDetails {
+  std::vector<std::string> enum_values;  // CREATE TYPE … AS ENUM
+  std::string enum_new_value;            // ALTER TYPE … ADD VALUE
+  std::string enum_neighbor;             // BEFORE/AFTER value
+  bool enum_after = false;
+  std::string enum_old_value;  // RENAME VALUE old TO new
+  std::string domain_subtype;  // ALTER DOMAIN: 'C' add constraint, 'X' drop, 'T' default, …
+  std::vector<Constraint> domain_constraints;
+  TypeRef domain_base;
+};
+
+// kCreateFunction / kDo: the routine's code.
+struct Routine {
+  std::string language;  // as written ("plpgsql", "sql"); DO's default is plpgsql
+  // The routine's source as written between its quotes, and the byte offset of its first
+  // character in the file (-1 when it is not there verbatim, e.g. a body in '…' with '' inside).
+  std::string routine_source;
+  int routine_source_offset = -1;
+  // The statements of the body that lockstep read, in order: PL/pgSQL's static SQL, PERFORM and
+  // the queries of its expressions, an EXECUTE of a constant string; every statement of a SQL
+  // function. Their offsets are file offsets when routine_source_offset is known.
+  std::vector<Statement> body;
+  std::vector<DynamicSql> dynamic_sql;  // PL/pgSQL EXECUTE of a computed string
+  // Why the body (or part of it) was not read: another language, a syntax error. Empty when all
+  // of it was read.
+  std::string body_unread;
+};
+
+// kSet: SET [LOCAL] name = value / RESET name
+struct Setting {
+  std::string name;
+  std::string value;  // raw value: '5s', 1000, or "DEFAULT"; empty for RESET
+  bool local = false;
+  bool reset = false;
+};
+
 enum class Kind {
   kCreateTable,
   kCreateTableAs,
@@ -381,8 +481,9 @@ enum class TransactionKind {
 
 struct Statement {
   Kind kind = Kind::kOther;
-  std::string node_name;  // libpg_query node name, e.g. "AlterTableStmt" (for messages/JSON)
-  int begin = 0;          // byte range of the statement text in the file, without the ';'
+  // libpg_query node name, e.g. "AlterTableStmt" (for messages/JSON); static storage
+  std::string_view node_name;
+  int begin = 0;  // byte range of the statement text in the file, without the ';'
   int end = 0;
   int first_token = 0;  // index range into ParsedFile::tokens, [first_token, last_token)
   int last_token = 0;
@@ -401,13 +502,8 @@ struct Statement {
   // kCreateTable
   std::vector<ColumnDef> columns;
   std::vector<Constraint> table_constraints;
-  bool partitioned = false;                // PARTITION BY
-  std::vector<std::string> partition_key;  // PARTITION BY columns, in order ("" for an expression)
-  QName partition_of;                      // PARTITION OF parent
-  std::vector<QName> inherits;
-  bool unlogged = false;
+  Rare<TableDetails> table_details;
   bool temporary = false;
-  bool like_clause = false;
 
   // kAlterTable
   std::vector<AlterCmd> cmds;
@@ -424,29 +520,19 @@ struct Statement {
   std::string rename_from;  // column / constraint / index-or-table old name
   std::string rename_to;
 
-  // kCreateEnum / kAlterEnum / kCreateType / kCreateDomain / kAlterDomain
+  // kCreateEnum / kAlterEnum / kCreateType / kCreateDomain / kAlterDomain (and the name of the
+  // function, database or schema of some other kinds)
   QName type_name;
-  std::vector<std::string> enum_values;  // CREATE TYPE … AS ENUM
-  std::string enum_new_value;            // ALTER TYPE … ADD VALUE
-  std::string enum_neighbor;             // BEFORE/AFTER value
-  bool enum_after = false;
-  std::string enum_old_value;  // RENAME VALUE old TO new
-  std::string domain_subtype;  // ALTER DOMAIN: 'C' add constraint, 'X' drop, 'T' default, …
-  std::vector<Constraint> domain_constraints;
-  TypeRef domain_base;
+  Rare<TypeDetails> type_details;
 
   // kTransaction
   TransactionKind transaction = TransactionKind::kBegin;
 
-  // kSet: SET [LOCAL] name = value / RESET name
-  std::string set_name;
-  std::string set_value;  // raw value: '5s', 1000, or "DEFAULT"; empty for RESET
-  bool set_local = false;
-  bool is_reset = false;
+  // kSet
+  Rare<Setting> setting;
 
-  // kReindex: what is reindexed
-  std::string reindex_kind;  // "index", "table", "schema", "system", "database"
-  QName reindex_index;       // REINDEX INDEX: the index (REINDEX TABLE: `table`)
+  // kReindex
+  Rare<Reindex> reindex;
 
   // kTruncate
   bool restart_identity = false;  // RESTART IDENTITY: owned sequences are reset
@@ -471,19 +557,7 @@ struct Statement {
   bool copy_from_stdin = false;
 
   // kCreateFunction / kDo
-  std::string language;  // as written ("plpgsql", "sql"); DO's default is plpgsql
-  // The routine's source as written between its quotes, and the byte offset of its first
-  // character in the file (-1 when it is not there verbatim, e.g. a body in '…' with '' inside).
-  std::string routine_source;
-  int routine_source_offset = -1;
-  // The statements of the body that lockstep read, in order: PL/pgSQL's static SQL, PERFORM and
-  // the queries of its expressions, an EXECUTE of a constant string; every statement of a SQL
-  // function. Their offsets are file offsets when routine_source_offset is known.
-  std::vector<Statement> body;
-  std::vector<DynamicSql> dynamic_sql;  // PL/pgSQL EXECUTE of a computed string
-  // Why the body (or part of it) was not read: another language, a syntax error. Empty when all
-  // of it was read.
-  std::string body_unread;
+  Rare<Routine> routine;
 
   // kCall, kSelect, kUpdate: the functions and procedures called, by name as written.
   std::vector<QName> calls;

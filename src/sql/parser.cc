@@ -1,6 +1,7 @@
 #include "sql/parser.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
@@ -250,9 +251,30 @@ bool ParseInto(const std::string& input, std::string_view file, int offset, Pars
   return true;
 }
 
+// Token numbers are below this in both grammars (PostgreSQL 18's highest is 781).
+constexpr int kTokenNumbers = 1024;
+
+// libpg_query's token names by number, looked up once: rules compare them token by token.
+const std::array<std::string_view, kTokenNumbers>& TokenNames() {
+  static const std::array<std::string_view, kTokenNumbers> names = [] {
+    std::array<std::string_view, kTokenNumbers> out{};
+    for (int i = 0; i < kTokenNumbers; ++i) {
 #if PG_VERSION_NUM >= 180000
-// The scanner's tokens, as libpg_query 18 returns them: plain structs, named by the grammar's
-// token names (static strings).
+      if (const char* name = pg_query_token_name(static_cast<PgQueryToken>(i))) out[i] = name;
+#else
+      if (const ProtobufCEnumValue* v =
+              protobuf_c_enum_descriptor_get_value(&pg_query__token__descriptor, i))
+        out[i] = v->name;  // static storage in the descriptor
+#endif
+    }
+    return out;
+  }();
+  return names;
+}
+
+#if PG_VERSION_NUM >= 180000
+// The scanner's tokens, as libpg_query 18 returns them: plain structs, numbered as the
+// grammar's tokens (TokenKind names them).
 bool Scan(const std::string& input, int offset, ParsedFile& out) {
   PgQueryScanTokensResult r = pg_query_scan_tokens(input.c_str());
   if (r.error) {
@@ -267,7 +289,7 @@ bool Scan(const std::string& input, int offset, ParsedFile& out) {
     Token tok;
     tok.begin = offset + t.start;
     tok.end = offset + t.end;
-    if (const char* name = pg_query_token_name(t.token)) tok.kind = name;
+    tok.kind = TokenKind(static_cast<uint16_t>(t.token));
     tok.is_keyword = t.keyword_kind != PG_QUERY_NO_KEYWORD;
     if (t.token == PG_QUERY_TOKEN_SQL_COMMENT || t.token == PG_QUERY_TOKEN_C_COMMENT)
       out.comments.push_back({tok.begin, tok.end});
@@ -319,7 +341,7 @@ bool DecodeToken(const uint8_t* p, const uint8_t* end, int offset, ParsedFile& o
     uint64_t key = 0;
     if (!ReadVarint(p, end, key)) return false;
     const uint64_t field = key >> 3, wire = key & 7;
-    uint64_t* dst = field == 1   ? &start
+    uint64_t* dst = field == 1 ? &start
                     : field == 2 ? &stop
                     : field == 4 ? &token
                     : field == 5 ? &keyword
@@ -333,10 +355,7 @@ bool DecodeToken(const uint8_t* p, const uint8_t* end, int offset, ParsedFile& o
   Token tok;
   tok.begin = offset + static_cast<int>(start);
   tok.end = offset + static_cast<int>(stop);
-  if (const ProtobufCEnumValue* v = protobuf_c_enum_descriptor_get_value(
-          &pg_query__token__descriptor, static_cast<int>(token))) {
-    tok.kind = v->name;  // static storage in the descriptor
-  }
+  tok.kind = TokenKind(static_cast<uint16_t>(token));
   tok.is_keyword = keyword != PG_QUERY__KEYWORD_KIND__NO_KEYWORD;
   if (token == PG_QUERY__TOKEN__SQL_COMMENT || token == PG_QUERY__TOKEN__C_COMMENT)
     out.comments.push_back({tok.begin, tok.end});
@@ -427,6 +446,10 @@ void AttachTokens(ParsedFile& out) {
 }
 
 }  // namespace
+
+std::string_view TokenKind::name() const {
+  return code_ < kTokenNumbers ? TokenNames()[code_] : std::string_view();
+}
 
 namespace {
 
@@ -563,8 +586,8 @@ bool MustRunOutsideTransaction(const Statement& s) {
     case Kind::kDrop:
       return s.object_type == ObjectType::kIndex && s.concurrently;
     case Kind::kReindex:
-      return s.concurrently || s.reindex_kind == "system" || s.reindex_kind == "database" ||
-             s.reindex_kind == "schema";
+      return s.concurrently || s.reindex->kind == "system" || s.reindex->kind == "database" ||
+             s.reindex->kind == "schema";
     case Kind::kVacuum:
       return !s.is_analyze_only;
     case Kind::kAlterTable:

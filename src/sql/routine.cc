@@ -116,7 +116,7 @@ bool StartsWithKeyword(std::string_view q) {
 
 class BodyReader {
  public:
-  BodyReader(Statement& routine) : r_(routine) {
+  BodyReader(Statement& routine) : s_(routine), r_(routine.routine.Mutable()) {
     const std::string& src = r_.routine_source;
     line_starts_.push_back(0);
     for (size_t i = 0; i < src.size(); ++i)
@@ -157,7 +157,7 @@ class BodyReader {
   // File offset of `query` on body line `line` (1-based), or of the line; the DO statement's
   // own start when the body is not in the file verbatim.
   int Locate(std::string_view query, int line) const {
-    if (r_.routine_source_offset < 0) return r_.begin;
+    if (r_.routine_source_offset < 0) return s_.begin;
     const int l = std::clamp(line, 1, static_cast<int>(line_starts_.size())) - 1;
     const size_t at = r_.routine_source.find(query, line_starts_[l]);
     return r_.routine_source_offset +
@@ -307,7 +307,8 @@ class BodyReader {
     }
   }
 
-  Statement& r_;
+  Statement& s_;
+  Routine& r_;
   std::vector<int> line_starts_;
   bool routine_names_scanned_ = false;
   std::vector<std::string> routine_names_;
@@ -325,24 +326,25 @@ std::string FreeTag(const std::string& body) {
 
 void ReadRoutineBody(std::string_view file, Statement& s) {
   if (s.kind != Kind::kDo && s.kind != Kind::kCreateFunction) return;
-  if (s.routine_source.empty()) return;
+  if (s.routine->routine_source.empty()) return;
+  Routine& r = s.routine.Mutable();
   const std::string_view text = file.substr(s.begin, s.end - s.begin);
-  const size_t at = text.find(s.routine_source);
-  if (at != std::string_view::npos) s.routine_source_offset = s.begin + static_cast<int>(at);
-  const std::string language = LowerAscii(s.language.empty() ? "sql" : s.language);
+  const size_t at = text.find(r.routine_source);
+  if (at != std::string_view::npos) r.routine_source_offset = s.begin + static_cast<int>(at);
+  const std::string language = LowerAscii(r.language.empty() ? "sql" : r.language);
   BodyReader reader(s);
   if (language == "plpgsql") {
     if (s.kind == Kind::kDo) {
-      const std::string tag = FreeTag(s.routine_source);
+      const std::string tag = FreeTag(r.routine_source);
       reader.ReadPlpgsql("CREATE FUNCTION lockstep_do() RETURNS void LANGUAGE plpgsql AS " + tag +
-                         s.routine_source + tag);
+                         r.routine_source + tag);
     } else {
       reader.ReadPlpgsql(std::string(text));
     }
   } else if (language == "sql") {
     reader.ReadSql();
   } else {
-    s.body_unread = "lockstep does not read " + s.language + " code";
+    r.body_unread = "lockstep does not read " + r.language + " code";
   }
 }
 

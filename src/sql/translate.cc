@@ -1094,15 +1094,16 @@ void TranslateCreateTable(const CreateStmt* c, Statement& s) {
   s.kind = Kind::kCreateTable;
   s.table = FromRangeVar(c->relation);
   s.if_not_exists = c->if_not_exists;
+  TableDetails& d = s.table_details.Mutable();
   if (c->relation) {
-    s.unlogged = c->relation->relpersistence == 'u';   // RELPERSISTENCE_UNLOGGED
+    d.unlogged = c->relation->relpersistence == 'u';   // RELPERSISTENCE_UNLOGGED
     s.temporary = c->relation->relpersistence == 't';  // RELPERSISTENCE_TEMP
   }
-  s.partitioned = c->partspec != nullptr;
+  d.partitioned = c->partspec != nullptr;
   if (c->partspec) {
     for (const Node* p : Items(c->partspec->partParams))
       if (const auto* e = As<PartitionElem>(p, T_PartitionElem))
-        s.partition_key.push_back(Str(e->name));
+        d.partition_key.push_back(Str(e->name));
   }
   for (const Node* e : Items(c->tableElts)) {
     if (const auto* col = As<::ColumnDef>(e, T_ColumnDef)) {
@@ -1110,7 +1111,7 @@ void TranslateCreateTable(const CreateStmt* c, Statement& s) {
     } else if (const auto* k = As<::Constraint>(e, T_Constraint)) {
       s.table_constraints.push_back(TranslateConstraint(k));
     } else if (const auto* like = As<TableLikeClause>(e, T_TableLikeClause)) {
-      s.like_clause = true;
+      d.like_clause = true;
       s.reads.push_back(FromRangeVar(like->relation));
     }
   }
@@ -1118,9 +1119,9 @@ void TranslateCreateTable(const CreateStmt* c, Statement& s) {
     if (const auto* rv = As<RangeVar>(r, T_RangeVar)) {
       QName parent = FromRangeVar(rv);
       if (c->partbound)
-        s.partition_of = parent;
+        d.partition_of = parent;
       else
-        s.inherits.push_back(parent);
+        d.inherits.push_back(parent);
     }
   }
   s.tables.push_back(s.table);
@@ -1354,17 +1355,18 @@ void TranslateStatement(const Node* n, Statement& s) {
       const auto* e = reinterpret_cast<const CreateEnumStmt*>(n);
       s.kind = Kind::kCreateEnum;
       s.type_name = FromNames(e->typeName);
-      s.enum_values = Strings(e->vals);
+      s.type_details.Mutable().enum_values = Strings(e->vals);
       break;
     }
     case T_AlterEnumStmt: {
       const auto* e = reinterpret_cast<const AlterEnumStmt*>(n);
       s.kind = Kind::kAlterEnum;
       s.type_name = FromNames(e->typeName);
-      s.enum_new_value = Str(e->newVal);
-      s.enum_old_value = Str(e->oldVal);
-      s.enum_neighbor = Str(e->newValNeighbor);
-      s.enum_after = e->newValIsAfter;
+      TypeDetails& t = s.type_details.Mutable();
+      t.enum_new_value = Str(e->newVal);
+      t.enum_old_value = Str(e->oldVal);
+      t.enum_neighbor = Str(e->newValNeighbor);
+      t.enum_after = e->newValIsAfter;
       s.if_not_exists = e->skipIfNewValExists;
       break;
     }
@@ -1392,19 +1394,21 @@ void TranslateStatement(const Node* n, Statement& s) {
       const auto* d = reinterpret_cast<const CreateDomainStmt*>(n);
       s.kind = Kind::kCreateDomain;
       s.type_name = FromNames(d->domainname);
-      s.domain_base = FromTypeName(d->typeName);
+      TypeDetails& t = s.type_details.Mutable();
+      t.domain_base = FromTypeName(d->typeName);
       for (const Node* c : Items(d->constraints))
         if (const auto* k = As<::Constraint>(c, T_Constraint))
-          s.domain_constraints.push_back(TranslateConstraint(k));
+          t.domain_constraints.push_back(TranslateConstraint(k));
       break;
     }
     case T_AlterDomainStmt: {
       const auto* d = reinterpret_cast<const AlterDomainStmt*>(n);
       s.kind = Kind::kAlterDomain;
       s.type_name = FromNames(d->typeName);
-      s.domain_subtype = Letter(d->subtype);
+      TypeDetails& t = s.type_details.Mutable();
+      t.domain_subtype = Letter(d->subtype);
       if (const auto* k = As<::Constraint>(d->def, T_Constraint))
-        s.domain_constraints.push_back(TranslateConstraint(k));
+        t.domain_constraints.push_back(TranslateConstraint(k));
       break;
     }
     case T_CreateFunctionStmt: {
@@ -1412,23 +1416,25 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.kind = Kind::kCreateFunction;
       s.type_name = FromNames(f->funcname);
       s.or_replace = f->replace;
+      Routine& r = s.routine.Mutable();
       for (const Node* o : Items(f->options)) {
         const auto* d = As<DefElem>(o, T_DefElem);
-        if (d && d->defname && std::strcmp(d->defname, "language") == 0) s.language = StrOf(d->arg);
+        if (d && d->defname && std::strcmp(d->defname, "language") == 0) r.language = StrOf(d->arg);
       }
-      s.routine_source = RoutineSource(f->options);
-      if (f->sql_body) s.body_unread = "a SQL-standard body (BEGIN ATOMIC) is not read";
+      r.routine_source = RoutineSource(f->options);
+      if (f->sql_body) r.body_unread = "a SQL-standard body (BEGIN ATOMIC) is not read";
       break;
     }
     case T_DoStmt: {
       const auto* d = reinterpret_cast<const DoStmt*>(n);
       s.kind = Kind::kDo;
-      s.language = "plpgsql";
+      Routine& r = s.routine.Mutable();
+      r.language = "plpgsql";
       for (const Node* o : Items(d->args)) {
         const auto* e = As<DefElem>(o, T_DefElem);
-        if (e && e->defname && std::strcmp(e->defname, "language") == 0) s.language = StrOf(e->arg);
+        if (e && e->defname && std::strcmp(e->defname, "language") == 0) r.language = StrOf(e->arg);
       }
-      s.routine_source = RoutineSource(d->args);
+      r.routine_source = RoutineSource(d->args);
       break;
     }
     case T_CallStmt: {
@@ -1474,10 +1480,11 @@ void TranslateStatement(const Node* n, Statement& s) {
     case T_VariableSetStmt: {
       const auto* v = reinterpret_cast<const VariableSetStmt*>(n);
       s.kind = Kind::kSet;
-      s.set_name = Lower(Str(v->name));
-      s.set_local = v->is_local;
-      s.is_reset = v->kind == VAR_RESET || v->kind == VAR_RESET_ALL;
-      if (!s.is_reset) s.set_value = SetValue(v);
+      Setting& set = s.setting.Mutable();
+      set.name = Lower(Str(v->name));
+      set.local = v->is_local;
+      set.reset = v->kind == VAR_RESET || v->kind == VAR_RESET_ALL;
+      if (!set.reset) set.value = SetValue(v);
       break;
     }
     case T_TruncateStmt: {
@@ -1511,27 +1518,28 @@ void TranslateStatement(const Node* n, Statement& s) {
     case T_ReindexStmt: {
       const auto* r = reinterpret_cast<const ReindexStmt*>(n);
       s.kind = Kind::kReindex;
+      Reindex& what = s.reindex.Mutable();
       switch (r->kind) {
         case REINDEX_OBJECT_INDEX:
-          s.reindex_kind = "index";
+          what.kind = "index";
           break;
         case REINDEX_OBJECT_TABLE:
-          s.reindex_kind = "table";
+          what.kind = "table";
           break;
         case REINDEX_OBJECT_SCHEMA:
-          s.reindex_kind = "schema";
+          what.kind = "schema";
           break;
         case REINDEX_OBJECT_SYSTEM:
-          s.reindex_kind = "system";
+          what.kind = "system";
           break;
         case REINDEX_OBJECT_DATABASE:
-          s.reindex_kind = "database";
+          what.kind = "database";
           break;
       }
       if (r->relation) {
         QName q = FromRangeVar(r->relation);
-        if (s.reindex_kind == "index")
-          s.reindex_index = q;
+        if (what.kind == "index")
+          what.index = q;
         else {
           s.table = q;
           s.tables.push_back(q);
@@ -1800,11 +1808,17 @@ void ShiftLocations(Statement& s, int by) {
     for (IndexElem& e : s.index->elems) ShiftExpr(e.expr, by);
     Shift(s.index->concurrently_insert_at, by);
   }
-  for (Constraint& c : s.domain_constraints) ShiftConstraint(c, by);
-  Shift(s.domain_base.location, by);
-  Shift(s.routine_source_offset, by);
-  for (Statement& b : s.body) ShiftLocations(b, by);
-  for (DynamicSql& d : s.dynamic_sql) Shift(d.location, by);
+  if (s.type_details.has_value()) {
+    TypeDetails& t = s.type_details.Mutable();
+    for (Constraint& c : t.domain_constraints) ShiftConstraint(c, by);
+    Shift(t.domain_base.location, by);
+  }
+  if (s.routine.has_value()) {
+    Routine& r = s.routine.Mutable();
+    Shift(r.routine_source_offset, by);
+    for (Statement& b : r.body) ShiftLocations(b, by);
+    for (DynamicSql& d : r.dynamic_sql) Shift(d.location, by);
+  }
   if (s.update) {
     Shift(s.update->where_begin, by);
     Shift(s.update->where_end, by);

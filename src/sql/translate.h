@@ -19,8 +19,9 @@ void TranslateStatement(const Node* stmt, Statement& s);
 void ShiftLocations(Statement& s, int by);
 
 // For a DO block or CREATE FUNCTION whose routine_source TranslateStatement filled: finds the
-// source in `file` (the text s.begin/s.end index) and reads it into s.body, s.dynamic_sql and
-// s.body_unread (sql/routine.cc). Runs outside any libpg_query raw parse, which it would disturb.
+// source in `file` (the text s.begin/s.end index) and reads it into s.routine's body,
+// dynamic_sql and body_unread (sql/routine.cc). Runs outside any libpg_query raw parse, which it
+// would disturb.
 void ReadRoutineBody(std::string_view file, Statement& s);
 
 }  // namespace lockstep::sql

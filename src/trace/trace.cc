@@ -272,7 +272,7 @@ Result<Observed> Tracer::Trace(const analysis::AnalyzedMigration& m, const sql::
     characteristics_of_ = &m;
   }
 
-  const bool set_transaction = s.kind == sql::Kind::kSet && s.set_name == "transaction";
+  const bool set_transaction = s.kind == sql::Kind::kSet && s.setting->name == "transaction";
   if (set_transaction && !migration_block_) {
     transaction_characteristics_ = std::string(text);
     e.notes.push_back(

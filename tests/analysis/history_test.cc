@@ -39,7 +39,8 @@ std::string Analysis(const History& h) {
   for (const AnalyzedMigration& m : h.migrations) {
     out += m.name + " errors " + std::to_string(m.parsed.errors.size()) + "\n";
     for (const AnalyzedStatement& s : m.statements) {
-      out += "  " + s.statement->node_name + " @" + std::to_string(s.statement->begin) + ":";
+      out += "  " + std::string(s.statement->node_name) + " @" +
+             std::to_string(s.statement->begin) + ":";
       for (const locks::RelationLock& l : s.effect.locks)
         out += " " + l.relation.ToString() + "/" + std::string(locks::LockModeName(l.mode)) + "/" +
                std::string(schema::OriginName(l.origin));

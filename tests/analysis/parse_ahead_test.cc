@@ -29,8 +29,9 @@ std::string Summary(const sql::ParsedFile& f) {
   std::string out = std::to_string(f.statements.size()) + "/" + std::to_string(f.tokens.size()) +
                     "/" + std::to_string(f.comments.size()) + "/" + std::to_string(f.errors.size());
   for (const sql::Statement& s : f.statements)
-    out += " " + s.node_name + "[" + std::to_string(s.begin) + "," + std::to_string(s.end) + ")" +
-           std::to_string(s.first_token) + "-" + std::to_string(s.last_token);
+    out += " " + std::string(s.node_name) + "[" + std::to_string(s.begin) + "," +
+           std::to_string(s.end) + ")" + std::to_string(s.first_token) + "-" +
+           std::to_string(s.last_token);
   return out;
 }
 

@@ -51,7 +51,7 @@ TEST(Parser, DollarQuotedBodiesAndDoBlocks) {
   ASSERT_TRUE(f.ok());
   ASSERT_EQ(f.statements.size(), 4u);
   EXPECT_EQ(f.statements[0].kind, Kind::kCreateFunction);
-  EXPECT_EQ(f.statements[0].language, "plpgsql");
+  EXPECT_EQ(f.statements[0].routine->language, "plpgsql");
   EXPECT_EQ(f.statements[1].kind, Kind::kDo);
   EXPECT_EQ(f.statements[2].transaction, TransactionKind::kBegin);
   EXPECT_EQ(f.statements[3].transaction, TransactionKind::kCommit);

@@ -18,17 +18,18 @@ TEST(Routine, DoBlockStaticStatementsAreReadWithFilePositions) {
   ASSERT_EQ(f.statements.size(), 2u);
   const Statement& d = f.statements[1];
   EXPECT_EQ(d.kind, Kind::kDo);
-  EXPECT_TRUE(d.body_unread.empty()) << d.body_unread;
-  const auto alter = std::find_if(d.body.begin(), d.body.end(),
+  EXPECT_TRUE(d.routine->body_unread.empty()) << d.routine->body_unread;
+  const auto alter = std::find_if(d.routine->body.begin(), d.routine->body.end(),
                                   [](const Statement& s) { return s.kind == Kind::kAlterTable; });
-  ASSERT_NE(alter, d.body.end());
+  ASSERT_NE(alter, d.routine->body.end());
   EXPECT_EQ(alter->table.name, "T");
   EXPECT_EQ(StatementText(text, *alter).substr(0, 15), "ALTER TABLE \"T\"");
-  const auto perform = std::find_if(d.body.begin(), d.body.end(), [](const Statement& s) {
-    return s.kind == Kind::kSelect && !s.calls.empty() && s.calls[0].name == "pg_sleep";
-  });
-  EXPECT_NE(perform, d.body.end());
-  EXPECT_TRUE(d.dynamic_sql.empty());
+  const auto perform =
+      std::find_if(d.routine->body.begin(), d.routine->body.end(), [](const Statement& s) {
+        return s.kind == Kind::kSelect && !s.calls.empty() && s.calls[0].name == "pg_sleep";
+      });
+  EXPECT_NE(perform, d.routine->body.end());
+  EXPECT_TRUE(d.routine->dynamic_sql.empty());
 }
 
 TEST(Routine, DynamicExecuteIsUnknownAndKeepsTheNamesItSpells) {
@@ -38,16 +39,16 @@ TEST(Routine, DynamicExecuteIsUnknownAndKeepsTheNamesItSpells) {
   ParsedFile f = Parse(text);
   ASSERT_TRUE(f.ok());
   const Statement& d = f.statements[0];
-  ASSERT_EQ(d.dynamic_sql.size(), 1u);
-  const std::vector<std::string>& names = d.dynamic_sql[0].names;
+  ASSERT_EQ(d.routine->dynamic_sql.size(), 1u);
+  const std::vector<std::string>& names = d.routine->dynamic_sql[0].names;
   EXPECT_NE(std::find(names.begin(), names.end(), "table"), names.end());
   // The constant EXECUTE is static SQL.
-  const auto drop = std::find_if(d.body.begin(), d.body.end(),
+  const auto drop = std::find_if(d.routine->body.begin(), d.routine->body.end(),
                                  [](const Statement& s) { return s.kind == Kind::kDrop; });
-  ASSERT_NE(drop, d.body.end());
+  ASSERT_NE(drop, d.routine->body.end());
   EXPECT_EQ(drop->objects[0].name, "Post_a_idx");
   // The default of t is an expression holding 'User': read too, as a SELECT.
-  EXPECT_TRUE(d.body_unread.empty()) << d.body_unread;
+  EXPECT_TRUE(d.routine->body_unread.empty()) << d.routine->body_unread;
 }
 
 TEST(Routine, FunctionBodiesAndCalls) {
@@ -59,11 +60,11 @@ TEST(Routine, FunctionBodiesAndCalls) {
   ParsedFile f = Parse(text);
   ASSERT_TRUE(f.ok());
   ASSERT_EQ(f.statements.size(), 5u);
-  ASSERT_EQ(f.statements[0].body.size(), 2u);
-  EXPECT_EQ(f.statements[0].body[1].kind, Kind::kDelete);
-  ASSERT_EQ(f.statements[1].body.size(), 1u);
-  EXPECT_EQ(f.statements[1].body[0].kind, Kind::kTruncate);
-  EXPECT_NE(f.statements[2].body_unread.find("plpython3u"), std::string::npos);
+  ASSERT_EQ(f.statements[0].routine->body.size(), 2u);
+  EXPECT_EQ(f.statements[0].routine->body[1].kind, Kind::kDelete);
+  ASSERT_EQ(f.statements[1].routine->body.size(), 1u);
+  EXPECT_EQ(f.statements[1].routine->body[0].kind, Kind::kTruncate);
+  EXPECT_NE(f.statements[2].routine->body_unread.find("plpython3u"), std::string::npos);
   EXPECT_EQ(f.statements[3].kind, Kind::kCall);
   ASSERT_EQ(f.statements[3].calls.size(), 1u);
   EXPECT_EQ(f.statements[3].calls[0].name, "p");
@@ -73,7 +74,7 @@ TEST(Routine, FunctionBodiesAndCalls) {
 TEST(Routine, BodySyntaxErrorIsSaidNotDropped) {
   ParsedFile f = Parse("DO $$ BEGIN ALTER TABLE; END $$;");
   ASSERT_TRUE(f.ok());  // the DO statement itself parses: PostgreSQL reads the body when it runs
-  EXPECT_FALSE(f.statements[0].body_unread.empty());
+  EXPECT_FALSE(f.statements[0].routine->body_unread.empty());
 }
 
 TEST(Routine, UpdateFromListsTheTablesItReads) {

@@ -90,7 +90,7 @@ TEST(Translate, ForeignKeyCodesIdentityAndTypmods) {
           "name varchar(255)[] COLLATE \"C\", p numeric(10, 2), "
           "o int, CONSTRAINT fk FOREIGN KEY (o) REFERENCES other (id) ON DELETE CASCADE "
           "ON UPDATE SET NULL DEFERRABLE INITIALLY DEFERRED)");
-  EXPECT_TRUE(s.unlogged);
+  EXPECT_TRUE(s.table_details->unlogged);
   EXPECT_FALSE(s.temporary);
   ASSERT_EQ(s.columns.size(), 4u);
   EXPECT_TRUE(s.columns[0].identity);
@@ -122,8 +122,8 @@ TEST(Translate, OptionFlagsReadAsPostgresDoes) {
   EXPECT_TRUE(One("REINDEX (CONCURRENTLY) TABLE t").concurrently);
   EXPECT_TRUE(One("REINDEX TABLE CONCURRENTLY t").concurrently);
   EXPECT_FALSE(One("REINDEX TABLE t").concurrently);
-  EXPECT_EQ(One("SET lock_timeout = '5s'").set_value, "5s");
-  EXPECT_EQ(One("SET LOCAL statement_timeout TO DEFAULT").set_value, "DEFAULT");
+  EXPECT_EQ(One("SET lock_timeout = '5s'").setting->value, "5s");
+  EXPECT_EQ(One("SET LOCAL statement_timeout TO DEFAULT").setting->value, "DEFAULT");
   EXPECT_EQ(One("LOCK TABLE a, b IN SHARE ROW EXCLUSIVE MODE").lock_mode, "ShareRowExclusiveLock");
   EXPECT_TRUE(One("COPY t FROM STDIN").copy_from_stdin);
   EXPECT_FALSE(One("COPY t FROM '/tmp/x.csv'").copy_from_stdin);

@@ -34,7 +34,7 @@ std::optional<std::set<std::string>> PartitionKeyColumns(const Context& ctx,
     const std::string_view text = m.source.text();
     for (size_t i = 0; i < limit && i < m.parsed.statements.size(); ++i) {
       const sql::Statement& s = m.parsed.statements[i];
-      if (s.kind != sql::Kind::kCreateTable || !s.partitioned ||
+      if (s.kind != sql::Kind::kCreateTable || !s.table_details->partitioned ||
           ctx.before().Resolve(s.table) != want)
         continue;
       const auto& toks = m.parsed.tokens;

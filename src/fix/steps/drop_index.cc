@@ -29,7 +29,9 @@ std::optional<DropSpans> SplitDropIndex(const Context& ctx, size_t i) {
     const sql::Token& tok = ctx.parsed().tokens[t];
     if (tok.kind != "SQL_COMMENT" && tok.kind != "C_COMMENT") toks.push_back(&tok);
   }
-  auto kind = [&](size_t k) -> std::string_view { return k < toks.size() ? toks[k]->kind : ""; };
+  auto kind = [&](size_t k) -> std::string_view {
+    return k < toks.size() ? toks[k]->kind.name() : "";
+  };
   size_t k = 0;
   while (k < toks.size() && kind(k) != "INDEX") ++k;
   if (k == toks.size()) return std::nullopt;

@@ -7,12 +7,12 @@ namespace lockstep::fix::steps {
 bool ReindexStep(Context& ctx) {
   const sql::Statement& s = ctx.stmt();
   if (s.kind != sql::Kind::kReindex || s.concurrently) return false;
-  const std::string& k = s.reindex_kind;
+  const std::string& k = s.reindex->kind;
   if (k != "index" && k != "table" && k != "schema" && k != "database") return false;
   if (ctx.options().pg_version < 12) return false;
   sql::QName table = s.table;
   if (k == "index")
-    if (const schema::Index* ix = ctx.before().FindIndex(s.reindex_index)) table = ix->table;
+    if (const schema::Index* ix = ctx.before().FindIndex(s.reindex->index)) table = ix->table;
   if (!table.name.empty() && !ctx.Wanted(table)) {
     ctx.LeftAlone("table created by this migration: nobody else can see it yet (--minimal)");
     return true;
@@ -28,7 +28,7 @@ bool ReindexStep(Context& ctx) {
       break;
     }
   if (at < 0) return false;
-  const std::string target = k == "index" ? s.reindex_index.name : s.table.name;
+  const std::string target = k == "index" ? s.reindex->index.name : s.table.name;
   NewMigration m;
   m.slug = "reindex_" + SnakeCase(target.empty() ? k : target);
   m.sql = std::string(ctx.Text(s.begin, at)) + ctx.Kw(" CONCURRENTLY") +
