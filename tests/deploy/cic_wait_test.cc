@@ -102,19 +102,6 @@ class CicWaitTest : public testing::PgMajorTest {
   std::string FailedRows() {
     return Scalar(conn(), "SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NULL");
   }
-  // Waits (at most 20 s) until the deployer's backend waits for a lock of `locktype`.
-  bool DeployerWaitsFor(const std::string& locktype) {
-    const auto deadline = Clock::now() + seconds(20);
-    while (Clock::now() < deadline) {
-      if (Scalar(conn(),
-                 "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE "
-                 "a.application_name = 'lockstep deploy' AND NOT l.granted AND l.locktype = '" +
-                     locktype + "'") != "0")
-        return true;
-      std::this_thread::sleep_for(milliseconds(20));
-    }
-    return false;
-  }
   static size_t Count(const std::string& text, const std::string& what) {
     size_t n = 0;
     for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -132,7 +119,8 @@ TEST_P(CicWaitTest, AnOldSnapshotIsWaitedOutAndTheIndexIsBuiltOnce) {
       report.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM unrelated").ok());
   BuildCounter counter(Connect());
   Child deploy = StartDeploy();
-  ASSERT_TRUE(DeployerWaitsFor("virtualxid")) << deploy.Wait(seconds(5)).all();
+  ASSERT_TRUE(AwaitState(conn(), DeployerWaitsFor("virtualxid"), &deploy))
+      << deploy.Wait(seconds(5)).all();
   std::this_thread::sleep_for(seconds(3));
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   EXPECT_EQ(IndexState(), "false") << "the build cannot end before the older snapshot";
@@ -159,7 +147,8 @@ TEST_P(CicWaitTest, ReindexConcurrentlyWaitsOutAnOldSnapshotToo) {
   ASSERT_TRUE(
       report.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM unrelated").ok());
   Child deploy = StartDeploy();
-  ASSERT_TRUE(DeployerWaitsFor("virtualxid")) << deploy.Wait(seconds(5)).all();
+  ASSERT_TRUE(AwaitState(conn(), DeployerWaitsFor("virtualxid"), &deploy))
+      << deploy.Wait(seconds(5)).all();
   std::this_thread::sleep_for(seconds(2));
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   ASSERT_TRUE(report.Exec("COMMIT").ok());
@@ -262,7 +251,8 @@ TEST_P(CicWaitTest, AWaiterForTheMigrationLockDuringTheBuildIsNamedAndStopsIt) {
   db::Connection waiter = Connect();
   const int waiter_pid = waiter.backend_pid();
   Child deploy = StartDeploy();
-  ASSERT_TRUE(DeployerWaitsFor("virtualxid")) << deploy.Wait(seconds(5)).all();
+  ASSERT_TRUE(AwaitState(conn(), DeployerWaitsFor("virtualxid"), &deploy))
+      << deploy.Wait(seconds(5)).all();
   std::thread wait([&] { waiter.Exec(kTakeMigrationLock); });
   // Past the waiter's own deadlock check (deadlock_timeout, 1 s), so that PostgreSQL does not
   // pick it as a victim and the cycle stays lockstep's to see.

@@ -79,20 +79,6 @@ class LockQueueTest : public testing::PgMajorTest {
     WriteFile(dir_ / "1_add_bio/migration.sql",
               "ALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT;\n");
   }
-  // Waits (at most 30 s) until lockstep deploy's session waits for a lock on a table: an attempt
-  // that the report holding its lock will make time out.
-  bool DeployerWaitsForATable() {
-    const auto deadline = Clock::now() + std::chrono::seconds(30);
-    while (Clock::now() < deadline) {
-      if (Scalar(conn(),
-                 "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE "
-                 "a.application_name = 'lockstep deploy' AND NOT l.granted AND l.locktype = "
-                 "'relation'") != "0")
-        return true;
-      std::this_thread::sleep_for(milliseconds(2));
-    }
-    return false;
-  }
   bool BioExists() {
     return Scalar(conn(),
                   "SELECT count(*) FROM pg_attribute WHERE attrelid = '\"Member\"'::regclass "
@@ -215,7 +201,8 @@ TEST_P(LockQueueTest, AStricterLockTimeoutInTheMigrationIsKept) {
                 "--max-retry-delay", "100ms"});
   // Not a fixed sleep: on a loaded machine the child took longer than one to reach the ALTER,
   // the report had ended, and nothing was retried.
-  ASSERT_TRUE(DeployerWaitsForATable()) << deploy.Wait(std::chrono::seconds(5)).all();
+  ASSERT_TRUE(AwaitState(conn(), DeployerWaitsFor("relation"), &deploy))
+      << deploy.Wait(std::chrono::seconds(5)).all();
   std::this_thread::sleep_for(milliseconds(300));  // the attempt's 50 ms run out; more follow
   ASSERT_TRUE(report->Exec("COMMIT").ok());
   RunResult r = deploy.Wait();
