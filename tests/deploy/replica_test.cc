@@ -90,7 +90,13 @@ class ReplicaTest : public ::testing::Test {
 
   db::ConnInfo StandbyInfo() const { return pair_.standby->conninfo(db_->name()); }
   std::string StandbyUrl() const { return pair_.standby->url(db_->name()); }
-  db::DbResult<db::Connection> ConnectStandby() const { return db::Connect(StandbyInfo()); }
+  // A session on the standby with no idle_in_transaction bound, like the primary's
+  // (TestDatabase::ApplicationSession): its reports and holders play the application, and
+  // db::Connect's 5 s default ends one that a slow deploy keeps open longer (the control holds
+  // its report for a whole deploy plus 3 s).
+  db::DbResult<db::Connection> ConnectStandby() const {
+    return db::Connect(StandbyInfo(), testing::TestDatabase::ApplicationSession());
+  }
   // 3,000 more rows in "Member", a backfill of them pending (1_add_bio becomes an UPDATE), and
   // the standby's replay held back: `holder`'s open transaction on the standby read "Other", so
   // the replay of the ALTER of "Other" on the primary (not through lockstep) waits for it, and
@@ -302,9 +308,7 @@ TEST_F(ReplicaTest, BatchedBackfillIsNotHeldBackByAStandbyReadersOldSnapshot) {
                         "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g")
                   .ok());
   ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
-  db::ConnectOptions idle_in_transaction;  // a report idles between its queries
-  idle_in_transaction.idle_in_transaction_timeout_ms = 0;
-  db::DbResult<db::Connection> reader = db::Connect(StandbyInfo(), idle_in_transaction);
+  db::DbResult<db::Connection> reader = ConnectStandby();
   ASSERT_TRUE(reader.ok());
   const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
   ASSERT_TRUE(reader->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ").ok());
