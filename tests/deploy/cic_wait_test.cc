@@ -198,13 +198,20 @@ TEST_P(CicWaitTest, ASnapshotThatNeverEndsExitsWithTheTimeoutCodeWithinTheDeadli
   BuildCounter counter(Connect());
   const auto start = Clock::now();
   Child deploy = StartDeploy({"--retry-deadline", "3s"});
+  // The upper bound counts from the build's wait, not from the child's start, which a loaded
+  // machine delays; the lower one from the start, before the deadline's.
+  const bool waited = AwaitState(conn(), DeployerWaitsFor("virtualxid"), &deploy);
+  const auto waiting_since = Clock::now();
   RunResult r = deploy.Wait(seconds(60));
   const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
+  const auto took_waiting =
+      std::chrono::duration_cast<milliseconds>(Clock::now() - waiting_since).count();
   counter.Stop();
 
+  ASSERT_TRUE(waited) << r.all();
   EXPECT_EQ(r.exit_code, exit_code::kTimedOut) << r.all();
   EXPECT_GE(took, 3000) << r.all();
-  EXPECT_LT(took, 3000 + 7000) << r.all();
+  EXPECT_LT(took_waiting, 3000 + 7000) << r.all();
   EXPECT_EQ(counter.builds(), 1u) << r.all();
   EXPECT_EQ(IndexState(), "missing");
   EXPECT_EQ(InvalidIndexes(), "0");
