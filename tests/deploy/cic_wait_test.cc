@@ -36,6 +36,8 @@ class BuildCounter {
           std::lock_guard<std::mutex> lock(mu_);
           oids_.insert(oid);
         }
+        // A sample every 20 ms: an attempt's index lives at least until lock_timeout (100 ms)
+        // would cut its wait, long enough to be seen.
         std::this_thread::sleep_for(milliseconds(20));
       }
     });
@@ -102,19 +104,6 @@ class CicWaitTest : public testing::PgMajorTest {
   std::string FailedRows() {
     return Scalar(conn(), "SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NULL");
   }
-  // Waits (at most 20 s) until the deployer's backend waits for a lock of `locktype`.
-  bool DeployerWaitsFor(const std::string& locktype) {
-    const auto deadline = Clock::now() + seconds(20);
-    while (Clock::now() < deadline) {
-      if (Scalar(conn(),
-                 "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE "
-                 "a.application_name = 'lockstep deploy' AND NOT l.granted AND l.locktype = '" +
-                     locktype + "'") != "0")
-        return true;
-      std::this_thread::sleep_for(milliseconds(20));
-    }
-    return false;
-  }
   static size_t Count(const std::string& text, const std::string& what) {
     size_t n = 0;
     for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -132,7 +121,10 @@ TEST_P(CicWaitTest, AnOldSnapshotIsWaitedOutAndTheIndexIsBuiltOnce) {
       report.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM unrelated").ok());
   BuildCounter counter(Connect());
   Child deploy = StartDeploy();
-  ASSERT_TRUE(DeployerWaitsFor("virtualxid")) << deploy.Wait(seconds(5)).all();
+  ASSERT_TRUE(AwaitState(conn(), DeployerWaitsFor("virtualxid"), &deploy))
+      << deploy.Wait(seconds(5)).all();
+  // The point of the test: the snapshot outlasts many lock_timeouts (100 ms) and retry delays,
+  // none of which may cut the build.
   std::this_thread::sleep_for(seconds(3));
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   EXPECT_EQ(IndexState(), "false") << "the build cannot end before the older snapshot";
@@ -159,7 +151,9 @@ TEST_P(CicWaitTest, ReindexConcurrentlyWaitsOutAnOldSnapshotToo) {
   ASSERT_TRUE(
       report.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM unrelated").ok());
   Child deploy = StartDeploy();
-  ASSERT_TRUE(DeployerWaitsFor("virtualxid")) << deploy.Wait(seconds(5)).all();
+  ASSERT_TRUE(AwaitState(conn(), DeployerWaitsFor("virtualxid"), &deploy))
+      << deploy.Wait(seconds(5)).all();
+  // The point of the test: the snapshot outlasts many lock_timeouts (100 ms).
   std::this_thread::sleep_for(seconds(2));
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   ASSERT_TRUE(report.Exec("COMMIT").ok());
@@ -180,7 +174,9 @@ TEST_P(CicWaitTest, TheTablesLockIsStillBoundedByLockTimeout) {
   db::Connection holder = Connect();
   ASSERT_TRUE(holder.Exec("BEGIN; LOCK t IN SHARE UPDATE EXCLUSIVE MODE").ok());
   Child deploy = StartDeploy();
-  std::this_thread::sleep_for(seconds(2));
+  // Two attempts timed out on the table's lock. Not a fixed sleep: on a loaded machine the child
+  // can still be starting when one ends, and then fewer are retried.
+  ASSERT_TRUE(AwaitOutput(deploy, "lock_timeout (100ms)", 2)) << deploy.Wait(seconds(5)).all();
   ASSERT_TRUE(holder.Exec("COMMIT").ok());
   RunResult r = deploy.Wait(seconds(60));
 
@@ -202,13 +198,20 @@ TEST_P(CicWaitTest, ASnapshotThatNeverEndsExitsWithTheTimeoutCodeWithinTheDeadli
   BuildCounter counter(Connect());
   const auto start = Clock::now();
   Child deploy = StartDeploy({"--retry-deadline", "3s"});
+  // The upper bound counts from the build's wait, not from the child's start, which a loaded
+  // machine delays; the lower one from the start, before the deadline's.
+  const bool waited = AwaitState(conn(), DeployerWaitsFor("virtualxid"), &deploy);
+  const auto waiting_since = Clock::now();
   RunResult r = deploy.Wait(seconds(60));
   const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
+  const auto took_waiting =
+      std::chrono::duration_cast<milliseconds>(Clock::now() - waiting_since).count();
   counter.Stop();
 
+  ASSERT_TRUE(waited) << r.all();
   EXPECT_EQ(r.exit_code, exit_code::kTimedOut) << r.all();
   EXPECT_GE(took, 3000) << r.all();
-  EXPECT_LT(took, 3000 + 7000) << r.all();
+  EXPECT_LT(took_waiting, 3000 + 7000) << r.all();
   EXPECT_EQ(counter.builds(), 1u) << r.all();
   EXPECT_EQ(IndexState(), "missing");
   EXPECT_EQ(InvalidIndexes(), "0");
@@ -228,13 +231,15 @@ TEST_P(CicWaitTest, AWaiterForTheMigrationLockIsNamedBeforeBuilding) {
   BuildCounter counter(Connect());
   Child deploy = StartDeploy();
   // Once lockstep holds the migration lock (during its pg_sleep step), the waiter queues for it.
-  const auto deadline = Clock::now() + seconds(20);
-  while (Clock::now() < deadline &&
-         Scalar(conn(),
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid "
-                "= 72707369") == "0")
-    std::this_thread::sleep_for(milliseconds(10));
+  ASSERT_TRUE(AwaitState(conn(),
+                         "SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND "
+                         "granted AND objid = 72707369",
+                         &deploy))
+      << deploy.Wait(seconds(5)).all();
   std::thread wait([&] { waiter.Exec(kTakeMigrationLock); });
+  // Measured from the moment the waiter waits, not from the thread's start, which a loaded
+  // machine may run late.
+  const bool queued = AwaitState(conn(), SessionWaitsFor(waiter_pid, "advisory"), &deploy);
   const auto waiting_since = Clock::now();
   RunResult r = deploy.Wait(seconds(30));
   const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - waiting_since).count();
@@ -242,6 +247,7 @@ TEST_P(CicWaitTest, AWaiterForTheMigrationLockIsNamedBeforeBuilding) {
   ASSERT_TRUE(waiter.Exec("SELECT pg_advisory_unlock(72707369)").ok());
   counter.Stop();
 
+  ASSERT_TRUE(queued) << "the waiter never waited for the migration lock: " << r.all();
   EXPECT_EQ(r.exit_code, exit_code::kTimedOut) << r.all();
   EXPECT_LT(took, 8000) << r.all();
   EXPECT_NE(r.err.find("pid " + std::to_string(waiter_pid)), std::string::npos) << r.err;
@@ -261,12 +267,16 @@ TEST_P(CicWaitTest, AWaiterForTheMigrationLockDuringTheBuildIsNamedAndStopsIt) {
   ASSERT_TRUE(writer.Exec("BEGIN; INSERT INTO t VALUES (0)").ok());
   db::Connection waiter = Connect();
   const int waiter_pid = waiter.backend_pid();
+  // The waiter's own deadlock check must not pick it as PostgreSQL's victim once the cycle
+  // forms: the cycle is lockstep's to see. Not a sleep past its deadlock_timeout (1 s): on a
+  // loaded machine the waiter could queue after such a sleep had ended.
+  ASSERT_TRUE(waiter.Exec("SET deadlock_timeout = '1h'").ok());
   Child deploy = StartDeploy();
-  ASSERT_TRUE(DeployerWaitsFor("virtualxid")) << deploy.Wait(seconds(5)).all();
+  ASSERT_TRUE(AwaitState(conn(), DeployerWaitsFor("virtualxid"), &deploy))
+      << deploy.Wait(seconds(5)).all();
   std::thread wait([&] { waiter.Exec(kTakeMigrationLock); });
-  // Past the waiter's own deadlock check (deadlock_timeout, 1 s), so that PostgreSQL does not
-  // pick it as a victim and the cycle stays lockstep's to see.
-  std::this_thread::sleep_for(milliseconds(1500));
+  // The waiter queues before the writer ends, as the test's story goes.
+  const bool queued = AwaitState(conn(), SessionWaitsFor(waiter_pid, "advisory"), &deploy);
   ASSERT_TRUE(writer.Exec("COMMIT").ok());
   const auto cycle_since = Clock::now();
   RunResult r = deploy.Wait(seconds(30));
@@ -274,6 +284,7 @@ TEST_P(CicWaitTest, AWaiterForTheMigrationLockDuringTheBuildIsNamedAndStopsIt) {
   wait.join();
   ASSERT_TRUE(waiter.Exec("SELECT pg_advisory_unlock(72707369)").ok());
 
+  ASSERT_TRUE(queued) << "the waiter never waited for the migration lock: " << r.all();
   EXPECT_EQ(r.exit_code, exit_code::kTimedOut) << r.all();
   EXPECT_LT(took, 8000) << r.all();
   EXPECT_NE(r.err.find("pid " + std::to_string(waiter_pid)), std::string::npos) << r.err;
@@ -297,7 +308,11 @@ TEST_P(CicWaitTest, ARetriedDetachConcurrentlyFinalizesThePendingDetach) {
   db::Connection reader = Connect();
   ASSERT_TRUE(reader.Exec("BEGIN; SELECT count(*) FROM p").ok());
   Child deploy = StartDeploy();
-  std::this_thread::sleep_for(milliseconds(1500));
+  // The first attempt left the partition pending and the retry finalizes it. Not a fixed sleep:
+  // on a loaded machine the child could still be starting when one ended, and the detach then
+  // ran once, after the reader, testing nothing.
+  ASSERT_TRUE(AwaitOutput(deploy, "p2 is \"detach pending\" after the failed attempt"))
+      << deploy.Wait(seconds(5)).all();
   ASSERT_TRUE(reader.Exec("COMMIT").ok());
   RunResult r = deploy.Wait(seconds(60));
 

@@ -215,6 +215,66 @@ inline bool TableExists(db::Connection& conn, const std::string& qualified) {
   return Scalar(conn, "SELECT to_regclass('" + qualified + "') IS NOT NULL") == "t";
 }
 
+// How long a test waits for the other side (the deployer, a report, a standby) to reach a state
+// before failing. A fixed sleep standing in for "it has got there by now" fails when a loaded CI
+// machine is slower than the sleep; a wait on the state itself does not, and its bound only turns
+// a state never reached into a failure instead of a hang.
+inline constexpr std::chrono::seconds kStateTimeout{60};
+
+// Polls `state`, a query giving one boolean, on `conn` until it is true: true then; false when
+// kStateTimeout passes first, once `child` (when given) has exited, since an ended deployer will
+// not bring the state about, or at once when the query fails (said on stderr). Polled every few
+// ms: the states waited for can be brief (an attempt waiting 50 ms for its lock).
+inline bool AwaitState(db::Connection& conn, const std::string& state, Child* child = nullptr) {
+  const auto deadline = std::chrono::steady_clock::now() + kStateTimeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const bool running = child == nullptr || child->Running();
+    const std::string value = Scalar(conn, state);
+    if (value == "t") return true;
+    if (value.rfind("ERROR: ", 0) == 0) {
+      std::fprintf(stderr, "AwaitState: %s\n  in: %s\n", value.c_str(), state.c_str());
+      return false;
+    }
+    if (!running) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+// Polls `child`'s output (every line of a deploy is flushed as it is printed) until `text`
+// occurs in it `times` times: true then; false when the child exits first or kStateTimeout
+// passes. For states only the deployer knows, e.g. that an attempt timed out and was retried.
+inline bool AwaitOutput(Child& child, const std::string& text, size_t times = 1) {
+  const auto deadline = std::chrono::steady_clock::now() + kStateTimeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const bool running = child.Running();
+    const std::string out = child.OutputSoFar();
+    size_t n = 0;
+    for (size_t at = out.find(text); at != std::string::npos; at = out.find(text, at + 1)) ++n;
+    if (n >= times) return true;
+    if (!running) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// States for AwaitState. `locktype` is pg_locks.locktype: 'relation' (a table's lock),
+// 'virtualxid' (the end of another transaction, which concurrent builds wait for), 'advisory'.
+
+// A lockstep deploy session of the current database waits for a lock of `locktype`.
+inline std::string DeployerWaitsFor(const std::string& locktype) {
+  return "SELECT count(*) > 0 FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE "
+         "a.application_name = 'lockstep deploy' AND a.datname = current_database() AND NOT "
+         "l.granted AND l.locktype = " +
+         QuoteLiteral(locktype);
+}
+
+// The session of backend `pid` waits for a lock of `locktype`.
+inline std::string SessionWaitsFor(int pid, const std::string& locktype) {
+  return "SELECT count(*) > 0 FROM pg_locks WHERE pid = " + std::to_string(pid) +
+         " AND NOT granted AND locktype = " + QuoteLiteral(locktype);
+}
+
 // What `prisma migrate deploy` does for one migration (prisma-facts.md; prisma-engines'
 // apply_migrations): advisory lock, create the table, insert the row, send the whole file as ONE
 // simple query, then applied_steps_count + 1 and finished_at; on failure, logs.

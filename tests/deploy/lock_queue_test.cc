@@ -15,6 +15,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 constexpr auto kReport = milliseconds(4000);  // how long the report holds its snapshot
 constexpr int kLockTimeoutMs = 100;
@@ -79,20 +80,6 @@ class LockQueueTest : public testing::PgMajorTest {
     WriteFile(dir_ / "1_add_bio/migration.sql",
               "ALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT;\n");
   }
-  // Waits (at most 30 s) until lockstep deploy's session waits for a lock on a table: an attempt
-  // that the report holding its lock will make time out.
-  bool DeployerWaitsForATable() {
-    const auto deadline = Clock::now() + std::chrono::seconds(30);
-    while (Clock::now() < deadline) {
-      if (Scalar(conn(),
-                 "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE "
-                 "a.application_name = 'lockstep deploy' AND NOT l.granted AND l.locktype = "
-                 "'relation'") != "0")
-        return true;
-      std::this_thread::sleep_for(milliseconds(2));
-    }
-    return false;
-  }
   bool BioExists() {
     return Scalar(conn(),
                   "SELECT count(*) FROM pg_attribute WHERE attrelid = '\"Member\"'::regclass "
@@ -110,11 +97,16 @@ TEST_P(LockQueueTest, ControlPlainDdlQueuesWritersBehindTheReport) {
   ASSERT_TRUE(report.ok() && ddl.ok() && writer_conn.ok());
   ASSERT_TRUE(report->Exec("BEGIN; SELECT count(*) FROM \"Member\"").ok());
   Writer writer(std::move(*writer_conn));
-  std::this_thread::sleep_for(milliseconds(200));
   std::thread alter([&] { ddl->Exec("ALTER TABLE \"Member\" ADD COLUMN \"bio\" TEXT"); });
-  std::this_thread::sleep_for(milliseconds(1500));
+  // The ALTER and a write behind it wait for "Member". Not a fixed sleep: on a loaded machine
+  // they could queue late, and the writer then waited less than the report's length.
+  const bool queued = AwaitState(conn(),
+                                 "SELECT count(*) >= 2 FROM pg_locks WHERE NOT granted AND "
+                                 "relation = '\"Member\"'::regclass");
+  std::this_thread::sleep_for(milliseconds(1500));  // the report: what the queued writer waits
   ASSERT_TRUE(report->Exec("COMMIT").ok());
   alter.join();
+  ASSERT_TRUE(queued) << "the ALTER and a write never queued for \"Member\"";
   std::this_thread::sleep_for(milliseconds(100));
   writer.Stop();
   std::printf("[ deploy ] control: plain ALTER, writer max latency %lld ms over %d ops\n",
@@ -133,6 +125,10 @@ TEST_P(LockQueueTest, DeployWaitsAndRetriesWithoutQueueingWriters) {
   Child deploy({"deploy", dir_.string(), "--database", db().url(), "--lock-timeout",
                 std::to_string(kLockTimeoutMs) + "ms", "--retry-delay", "100ms",
                 "--max-retry-delay", "800ms"});
+  // Four attempts timed out behind the report. Not a fixed sleep alone: on a loaded machine the
+  // child can still be starting when one ends, and then fewer are retried.
+  ASSERT_TRUE(AwaitOutput(deploy, "lock_timeout (100ms)", 4)) << deploy.Wait(seconds(5)).all();
+  // The rest of the report's length, during which the writer must not queue.
   std::this_thread::sleep_until(report_start + kReport);
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   EXPECT_FALSE(BioExists()) << "the migration cannot have run while the report held its lock";
@@ -182,7 +178,9 @@ TEST_P(LockQueueTest, TheMigrationsOwnTimeoutCannotRaiseLockstepsBound) {
     Child deploy({"deploy", dir_.string(), "--database", db().url(), "--lock-timeout",
                   std::to_string(kLockTimeoutMs) + "ms", "--retry-delay", "100ms",
                   "--max-retry-delay", "300ms"});
-    std::this_thread::sleep_for(milliseconds(1500));
+    // An attempt of the ALTER timed out behind the report. Not a fixed sleep: on a loaded
+    // machine the child can still be starting when one ends, and then nothing is retried.
+    ASSERT_TRUE(AwaitOutput(deploy, "lock_timeout (100ms) at")) << deploy.Wait(seconds(5)).all();
     ASSERT_TRUE(report->Exec("COMMIT").ok());
     RunResult r = deploy.Wait();
     std::this_thread::sleep_for(milliseconds(100));
@@ -215,8 +213,8 @@ TEST_P(LockQueueTest, AStricterLockTimeoutInTheMigrationIsKept) {
                 "--max-retry-delay", "100ms"});
   // Not a fixed sleep: on a loaded machine the child took longer than one to reach the ALTER,
   // the report had ended, and nothing was retried.
-  ASSERT_TRUE(DeployerWaitsForATable()) << deploy.Wait(std::chrono::seconds(5)).all();
-  std::this_thread::sleep_for(milliseconds(300));  // the attempt's 50 ms run out; more follow
+  ASSERT_TRUE(AwaitOutput(deploy, "lock_timeout (50ms, set by the migration) at"))
+      << deploy.Wait(seconds(5)).all();
   ASSERT_TRUE(report->Exec("COMMIT").ok());
   RunResult r = deploy.Wait();
   ASSERT_EQ(r.exit_code, 0) << r.all();

@@ -12,9 +12,10 @@
 namespace lockstep::deploy_test {
 namespace {
 
-using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 constexpr const char* kHeader = "would hurt this deploy:";
+constexpr int kAgeMs = 200;  // --preflight-age of the tests that report a holder
 
 class PreflightTest : public testing::PgTest {
  protected:
@@ -39,6 +40,13 @@ class PreflightTest : public testing::PgTest {
                   "SELECT coalesce(string_agg(m::text, ' | ' ORDER BY started_at, id), '') "
                   "FROM _prisma_migrations m");
   }
+  // For AwaitState: the transaction of backend `pid` is older than --preflight-age (kAgeMs), as
+  // the preflight counts it (clock_timestamp() - xact_start).
+  static std::string OlderThanPreflightAge(int pid) {
+    return "SELECT coalesce(bool_or(clock_timestamp() - xact_start > " + std::to_string(kAgeMs) +
+           " * interval '1 millisecond'), false) FROM pg_stat_activity WHERE pid = " +
+           std::to_string(pid);
+  }
   TempDir tmp_;
   fs::path dir_;
 };
@@ -49,10 +57,13 @@ TEST_F(PreflightTest, WarnReportsAnIdleTransactionOnTheAlteredTableAndGoesOn) {
   db::DbResult<db::Connection> holder = db().Connect();
   ASSERT_TRUE(holder.ok());
   ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Member\"").ok());
-  std::this_thread::sleep_for(milliseconds(300));
-  Child deploy({"deploy", dir_.string(), "--database", db().url(), "--preflight-age", "200ms",
-                "--retry-delay", "100ms", "--max-retry-delay", "400ms"});
-  std::this_thread::sleep_for(milliseconds(1500));
+  ASSERT_TRUE(AwaitState(conn(), OlderThanPreflightAge(holder->backend_pid())));
+  Child deploy({"deploy", dir_.string(), "--database", db().url(), "--preflight-age",
+                std::to_string(kAgeMs) + "ms", "--retry-delay", "100ms", "--max-retry-delay",
+                "400ms"});
+  // An attempt timed out behind the holder, so the preflight ran while it held its lock. Not a
+  // fixed sleep: on a loaded machine the child can still be starting when one ends.
+  ASSERT_TRUE(AwaitOutput(deploy, "lock_timeout (100ms)")) << deploy.Wait(seconds(5)).all();
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   EXPECT_FALSE(BioExists());
   ASSERT_TRUE(holder->Exec("COMMIT").ok());
@@ -80,10 +91,10 @@ TEST_F(PreflightTest, StrictRefusesWithNothingApplied) {
   db::DbResult<db::Connection> holder = db().Connect();
   ASSERT_TRUE(holder.ok());
   ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Member\"").ok());
-  std::this_thread::sleep_for(milliseconds(300));
+  ASSERT_TRUE(AwaitState(conn(), OlderThanPreflightAge(holder->backend_pid())));
   const std::string ledger = Ledger();
   RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db().url(), "--preflight",
-                             "strict", "--preflight-age", "200ms"});
+                             "strict", "--preflight-age", std::to_string(kAgeMs) + "ms"});
   ASSERT_TRUE(holder->Exec("COMMIT").ok());
   EXPECT_EQ(r.exit_code, exit_code::kPreflight) << r.all();
   EXPECT_NE(r.out.find("pid " + std::to_string(holder->backend_pid())), std::string::npos) << r.out;
@@ -103,9 +114,9 @@ TEST_F(PreflightTest, ReportMasksAPasswordInASessionsQuery) {
                   ->Exec("BEGIN; SELECT count(*) FROM \"Member\"; CREATE ROLE " + role +
                          " PASSWORD 'hunter2-secret'")
                   .ok());
-  std::this_thread::sleep_for(milliseconds(300));
+  ASSERT_TRUE(AwaitState(conn(), OlderThanPreflightAge(holder->backend_pid())));
   RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db().url(), "--preflight",
-                             "strict", "--preflight-age", "200ms"});
+                             "strict", "--preflight-age", std::to_string(kAgeMs) + "ms"});
   ASSERT_TRUE(holder->Exec("ROLLBACK").ok());
   EXPECT_EQ(r.exit_code, exit_code::kPreflight) << r.all();
   EXPECT_NE(r.out.find("CREATE ROLE " + role + " PASSWORD '****'"), std::string::npos) << r.out;
@@ -123,7 +134,10 @@ TEST_F(PreflightTest, RetryMessagesMaskAPasswordToo) {
                   .ok());
   Child deploy({"deploy", dir_.string(), "--database", db().url(), "--preflight", "off",
                 "--retry-delay", "100ms", "--max-retry-delay", "400ms"});
-  std::this_thread::sleep_for(milliseconds(1500));
+  // A retry named the holder. Not a fixed sleep: on a loaded machine the child can still be
+  // starting when one ends, and then nothing is retried.
+  ASSERT_TRUE(AwaitOutput(deploy, "blocked by pid " + std::to_string(holder->backend_pid())))
+      << deploy.Wait(seconds(5)).all();
   ASSERT_TRUE(holder->Exec("ROLLBACK").ok());
   RunResult r = deploy.Wait();
   ASSERT_EQ(r.exit_code, 0) << r.all();
@@ -180,9 +194,9 @@ TEST_F(PreflightTest, OldTransactionAnywhereIsReportedBeforeAConcurrentBuild) {
   db::DbResult<db::Connection> holder = db().Connect();
   ASSERT_TRUE(holder.ok());
   ASSERT_TRUE(holder->Exec("BEGIN; SELECT pg_catalog.txid_current()").ok());
-  std::this_thread::sleep_for(milliseconds(300));
+  ASSERT_TRUE(AwaitState(conn(), OlderThanPreflightAge(holder->backend_pid())));
   RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db().url(), "--preflight",
-                             "strict", "--preflight-age", "200ms"});
+                             "strict", "--preflight-age", std::to_string(kAgeMs) + "ms"});
   ASSERT_TRUE(holder->Exec("COMMIT").ok());
   EXPECT_EQ(r.exit_code, exit_code::kPreflight) << r.all();
   EXPECT_NE(r.out.find("pid " + std::to_string(holder->backend_pid()) + " (idle in transaction"),

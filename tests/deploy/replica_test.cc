@@ -21,6 +21,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 constexpr auto kReport = milliseconds(3000);  // how long the standby's report holds its lock
 constexpr int kLockTimeoutMs = 100;
@@ -52,6 +53,7 @@ class StandbyReader {
       if (!r.ok()) ++errors_;
       max_ms_ = std::max<int64_t>(max_ms_, ms);
       ++ops_;
+      // A read every 5 ms: one starts within a few ms of the replayed lock, and waits for it.
       std::this_thread::sleep_for(milliseconds(5));
     }
   }
@@ -90,7 +92,22 @@ class ReplicaTest : public ::testing::Test {
 
   db::ConnInfo StandbyInfo() const { return pair_.standby->conninfo(db_->name()); }
   std::string StandbyUrl() const { return pair_.standby->url(db_->name()); }
-  db::DbResult<db::Connection> ConnectStandby() const { return db::Connect(StandbyInfo()); }
+  // A session on the standby with no idle_in_transaction bound, like the primary's
+  // (TestDatabase::ApplicationSession): its reports and holders play the application, and
+  // db::Connect's 5 s default ends one that a slow deploy keeps open longer (the control holds
+  // its report for a whole deploy plus 3 s).
+  db::DbResult<db::Connection> ConnectStandby() const {
+    return db::Connect(StandbyInfo(), testing::TestDatabase::ApplicationSession());
+  }
+  // For AwaitState on the standby: its replay (the startup process) waits for a lock, held by a
+  // standby session, and the last transaction it replayed committed more than `ms` ago: a lag
+  // above `ms` as --max-replica-lag reads it (deploy::Replicas::LagMs).
+  static std::string ReplayHeldLongerThan(int ms) {
+    return "SELECT EXISTS (SELECT FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE "
+           "a.backend_type = 'startup' AND NOT l.granted) AND now() - "
+           "pg_last_xact_replay_timestamp() > " +
+           std::to_string(ms) + " * interval '1 millisecond'";
+  }
   // 3,000 more rows in "Member", a backfill of them pending (1_add_bio becomes an UPDATE), and
   // the standby's replay held back: `holder`'s open transaction on the standby read "Other", so
   // the replay of the ALTER of "Other" on the primary (not through lockstep) waits for it, and
@@ -136,7 +153,8 @@ class ReplicaTest : public ::testing::Test {
 TEST_F(ReplicaTest, ControlWithoutReplicaTheReplayQueuesStandbyReaders) {
   db::DbResult<db::Connection> report = ConnectStandby();
   db::DbResult<db::Connection> reader_conn = ConnectStandby();
-  ASSERT_TRUE(report.ok() && reader_conn.ok());
+  db::DbResult<db::Connection> standby = ConnectStandby();
+  ASSERT_TRUE(report.ok() && reader_conn.ok() && standby.ok());
   db::DbResult<db::Rows> read = report->Exec("BEGIN; SELECT count(*) FROM \"Member\"");
   ASSERT_TRUE(read.ok()) << read.status().message();
   StandbyReader reader(std::move(*reader_conn));
@@ -144,13 +162,15 @@ TEST_F(ReplicaTest, ControlWithoutReplicaTheReplayQueuesStandbyReaders) {
                              std::to_string(kLockTimeoutMs) + "ms"});
   ASSERT_EQ(r.exit_code, 0) << r.all();
   EXPECT_TRUE(BioExists());
-  // The report goes on after the deploy (however long a loaded machine made it take).
-  std::this_thread::sleep_for(kReport);
+  // The replay of the ALTER waits for the report: from here the readers queue. Not a fixed
+  // sleep: on a loaded machine the replay could reach the ALTER late and the readers then
+  // queued for less than the report's length.
+  ASSERT_TRUE(AwaitState(*standby, ReplayHeldLongerThan(0)));
+  std::this_thread::sleep_for(kReport);  // the report goes on: what the queued readers wait
   db::DbResult<db::Rows> commit = report->Exec("COMMIT");
   ASSERT_TRUE(commit.ok()) << commit.status().message();
   ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
-  std::this_thread::sleep_for(milliseconds(100));
-  reader.Stop();
+  reader.Stop();  // after its read in flight, measured
   std::printf(
       "[ replica ] control: deploy without --replica, standby reader max latency %lld ms "
       "over %d reads\n",
@@ -169,14 +189,17 @@ TEST_F(ReplicaTest, DeployWaitsForStandbyReadersAndDoesNotStallTheOthers) {
   Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
                 "--lock-timeout", std::to_string(kLockTimeoutMs) + "ms", "--retry-delay", "100ms",
                 "--max-retry-delay", "500ms"});
+  // The deployer met the report. Not a fixed sleep alone: on a loaded machine the child can
+  // still be starting when one ends, and then it never meets the report.
+  ASSERT_TRUE(AwaitOutput(deploy, "replica in the way")) << deploy.Wait(seconds(5)).all();
+  // The rest of the report's length, during which it keeps waiting and the readers must not.
   std::this_thread::sleep_until(report_start + kReport);
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   EXPECT_FALSE(BioExists()) << "the migration cannot have run while the standby's report read";
   ASSERT_TRUE(report->Exec("COMMIT").ok());
   RunResult r = deploy.Wait();
   ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
-  std::this_thread::sleep_for(milliseconds(100));
-  reader.Stop();
+  reader.Stop();  // after its read in flight, measured
 
   ASSERT_EQ(r.exit_code, 0) << r.all();
   EXPECT_TRUE(BioExists());
@@ -218,23 +241,28 @@ TEST_F(ReplicaTest, PausesBeforeAConcurrentBuildWhileTheStandbyLags) {
   ASSERT_TRUE(db_->conn().Exec("CREATE TABLE \"Other\" (i int)").ok());
   ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
   db::DbResult<db::Connection> holder = ConnectStandby();
-  ASSERT_TRUE(holder.ok());
+  db::DbResult<db::Connection> standby = ConnectStandby();
+  ASSERT_TRUE(holder.ok() && standby.ok());
   ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
   // Not through lockstep: its replay waits for the holder, and everything after it too.
   ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
   WriteFile(dir_ / "1_add_bio/migration.sql",
             "CREATE INDEX CONCURRENTLY \"Member_name_idx\" ON \"Member\" (\"name\");\n");
+  // The lag is above --max-replica-lag before the deployer looks: it grows only as time passes.
+  ASSERT_TRUE(AwaitState(*standby, ReplayHeldLongerThan(500)));
   const auto start = Clock::now();
   Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
                 "--max-replica-lag", "500ms"});
-  std::this_thread::sleep_for(kReport);
+  // Not a fixed sleep: on a loaded machine the child could still be starting when one ended.
+  ASSERT_TRUE(AwaitOutput(deploy, "pausing: replica ")) << deploy.Wait(seconds(5)).all();
+  // The pause lasts as long as the lag, not one look.
+  std::this_thread::sleep_until(start + kReport);
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   EXPECT_FALSE(Recorded());
   ASSERT_TRUE(holder->Exec("COMMIT").ok());
   RunResult r = deploy.Wait();
   ASSERT_EQ(r.exit_code, 0) << r.all();
   EXPECT_TRUE(Recorded());
-  EXPECT_GE(Clock::now() - start, kReport);
   EXPECT_NE(r.out.find("pausing: replica " + StandbyInfo().Redacted()), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--max-replica-lag 500ms"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("replicas caught up"), std::string::npos) << r.out;
@@ -250,7 +278,10 @@ TEST_F(ReplicaTest, BatchedBackfillPausesBetweenBatchesWhileTheStandbyLags) {
   const auto start = Clock::now();
   Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
                 "--max-replica-lag", "500ms"});
-  std::this_thread::sleep_for(kReport);
+  // Not a fixed sleep: on a loaded machine the child could still be starting when one ended.
+  ASSERT_TRUE(AwaitOutput(deploy, "pausing: replica ")) << deploy.Wait(seconds(5)).all();
+  // The pause lasts as long as the hold, not one look.
+  std::this_thread::sleep_until(start + kReport);
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   // Paused after its first batch (100 rows): most rows wait for the standby.
   const int while_held = std::atoi(Scalar(db_->conn(), updated).c_str());
@@ -261,7 +292,6 @@ TEST_F(ReplicaTest, BatchedBackfillPausesBetweenBatchesWhileTheStandbyLags) {
   ASSERT_EQ(r.exit_code, 0) << r.all();
   EXPECT_TRUE(Recorded());
   EXPECT_EQ(Scalar(db_->conn(), updated), "3000");
-  EXPECT_GE(Clock::now() - start, kReport);
   EXPECT_NE(r.out.find("batched backfill of"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("pausing: replica " + StandbyInfo().Redacted()), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("replicas caught up"), std::string::npos) << r.out;
@@ -277,6 +307,11 @@ TEST_F(ReplicaTest, BatchedBackfillWaitsForTheStandbyToReplayEachBatch) {
   const std::string updated = kUpdated;
   Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
                 "--max-replica-lag", "1h"});
+  // The first batch committed. Not a fixed sleep: on a loaded machine the child could still be
+  // starting when one ended, and no batch had run.
+  ASSERT_TRUE(AwaitState(db_->conn(), "SELECT (" + updated + ") >= 100", &deploy))
+      << deploy.Wait(seconds(5)).all();
+  // The point of the test: however long the replay is held, no second batch follows.
   std::this_thread::sleep_for(kReport);
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   EXPECT_EQ(Scalar(db_->conn(), updated), "100") << deploy.OutputSoFar();
@@ -302,9 +337,7 @@ TEST_F(ReplicaTest, BatchedBackfillIsNotHeldBackByAStandbyReadersOldSnapshot) {
                         "'m' || g || '@x', 'name ' || g, now() FROM generate_series(1, 3000) g")
                   .ok());
   ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
-  db::ConnectOptions idle_in_transaction;  // a report idles between its queries
-  idle_in_transaction.idle_in_transaction_timeout_ms = 0;
-  db::DbResult<db::Connection> reader = db::Connect(StandbyInfo(), idle_in_transaction);
+  db::DbResult<db::Connection> reader = ConnectStandby();
   ASSERT_TRUE(reader.ok());
   const std::string updated = "SELECT count(*) FROM \"Member\" WHERE \"name\" LIKE 'NAME %'";
   ASSERT_TRUE(reader->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ").ok());
@@ -313,6 +346,8 @@ TEST_F(ReplicaTest, BatchedBackfillIsNotHeldBackByAStandbyReadersOldSnapshot) {
             "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
   Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", StandbyUrl(),
                 "--max-replica-lag", "1s", "--backfill-batch-time", "20ms"});
+  // The point of the test: 20 s, below max_standby_streaming_delay (30 s), for which a backfill
+  // held back by the reader would wait. Looked at every 50 ms.
   const auto deadline = Clock::now() + std::chrono::seconds(20);
   while (deploy.Running() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(50));
   const bool finished_while_reading = !deploy.Running();
@@ -343,10 +378,7 @@ TEST_F(ReplicaTest, BatchedBackfillHoldsNoSnapshotForAStandbyWithFeedback) {
   ASSERT_TRUE(standby.ok());
   ASSERT_TRUE(standby->Exec("ALTER SYSTEM SET hot_standby_feedback = on").ok());
   ASSERT_TRUE(standby->Exec("SELECT pg_reload_conf()").ok());
-  const auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (Scalar(*standby, "SHOW hot_standby_feedback") != "on" && Clock::now() < deadline)
-    std::this_thread::sleep_for(milliseconds(20));
-  ASSERT_EQ(Scalar(*standby, "SHOW hot_standby_feedback"), "on");
+  ASSERT_TRUE(AwaitState(*standby, "SELECT current_setting('hot_standby_feedback') = 'on'"));
   WriteFile(dir_ / "1_add_bio/migration.sql",
             "UPDATE \"Member\" SET \"name\" = upper(\"name\");\n");
   RunResult r =
@@ -393,10 +425,8 @@ TEST_F(ReplicaTest, SnapshotHoldLocksNothingAndEndsOnRelease) {
   EXPECT_TRUE((*hold)->Renew().ok());
   (*hold)->Release();
   EXPECT_FALSE((*hold)->Renew().ok());
-  const auto deadline = Clock::now() + std::chrono::seconds(5);
-  while (Scalar(db_->conn(), held) != "0" && Clock::now() < deadline)
-    std::this_thread::sleep_for(milliseconds(20));
-  EXPECT_EQ(Scalar(db_->conn(), held), "0");
+  // The server ends the session once it has read the closed connection.
+  EXPECT_TRUE(AwaitState(db_->conn(), "SELECT (" + held + ") = 0"));
 }
 
 // A replica lost in the middle of a batched backfill (its connection closed while deploy waits
@@ -413,11 +443,10 @@ TEST_F(ReplicaTest, ReplicaLostMidBackfillStopsTheDeployBeforeTheNextBatch) {
   via_proxy.host = "127.0.0.1";
   via_proxy.port = std::to_string(proxy->port());
   Child deploy({"deploy", dir_.string(), "--database", db_->url(), "--replica", via_proxy.Url()});
-  // Its first batch committed, it waits for the standby to replay it.
-  const auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (Clock::now() < deadline && deploy.Running() && Scalar(db_->conn(), updated) != "100")
-    std::this_thread::sleep_for(milliseconds(50));
-  std::this_thread::sleep_for(milliseconds(300));
+  // Its first batch committed, it waits for the standby to replay it: said once the wait passes
+  // --max-replica-lag (1 s by default).
+  ASSERT_TRUE(AwaitOutput(deploy, "has not replayed the last batch"))
+      << deploy.Wait(seconds(5)).all();
   ASSERT_TRUE(deploy.Running()) << deploy.Wait().all();
   ASSERT_EQ(Scalar(db_->conn(), updated), "100") << deploy.OutputSoFar();
   proxy.reset();  // closes the replica's connection
@@ -442,11 +471,13 @@ TEST_F(ReplicaTest, PreflightReportsAStandbyThatLags) {
   ASSERT_TRUE(db_->conn().Exec("CREATE TABLE \"Other\" (i int)").ok());
   ASSERT_TRUE(testing::WaitForReplay(*pair_.primary, *pair_.standby).ok());
   db::DbResult<db::Connection> holder = ConnectStandby();
-  ASSERT_TRUE(holder.ok());
+  db::DbResult<db::Connection> standby = ConnectStandby();
+  ASSERT_TRUE(holder.ok() && standby.ok());
   ASSERT_TRUE(holder->Exec("BEGIN; SELECT count(*) FROM \"Other\"").ok());
   // Not through lockstep: its replay waits for the holder, and everything after it too.
   ASSERT_TRUE(db_->conn().Exec("ALTER TABLE \"Other\" ADD COLUMN j int").ok());
-  std::this_thread::sleep_for(milliseconds(1500));
+  // The lag is above --max-replica-lag, read as the deployer reads it.
+  ASSERT_TRUE(AwaitState(*standby, ReplayHeldLongerThan(500)));
   RunResult r = RunLockstep({"deploy", dir_.string(), "--database", db_->url(), "--replica",
                              StandbyUrl(), "--max-replica-lag", "500ms", "--preflight", "strict"});
   ASSERT_TRUE(holder->Exec("COMMIT").ok());
