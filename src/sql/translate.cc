@@ -118,31 +118,30 @@ TypeRef FromTypeName(const TypeName* t) {
 // (PostgreSQL's raw_expression_tree_walker does the same but raises an error, which ends the
 // process outside the parser, on a node type it does not know; this one skips it.)
 template <typename F>
-void Walk(const Node* n, F& visit) {
-  if (!n) return;
-  if (nodeTag(n) == T_List) {
-    for (const Node* item : Items(reinterpret_cast<const List*>(n))) Walk(item, visit);
-    return;
-  }
-  visit(n);
+void Walk(const Node* n, F& visit);
+
+// Children of operators, function calls (their arguments, windows, grouping sets) and casts.
+// False for a node of another family.
+template <typename F>
+bool WalkOperatorChildren(const Node* n, F& visit) {
   auto walk = [&visit](const void* child) { Walk(static_cast<const Node*>(child), visit); };
   switch (nodeTag(n)) {
     case T_A_Expr: {
       const auto* e = reinterpret_cast<const A_Expr*>(n);
       walk(e->lexpr);
       walk(e->rexpr);
-      break;
+      return true;
     }
     case T_BoolExpr:
       walk(reinterpret_cast<const BoolExpr*>(n)->args);
-      break;
+      return true;
     case T_FuncCall: {
       const auto* f = reinterpret_cast<const FuncCall*>(n);
       walk(f->args);
       walk(f->agg_order);
       walk(f->agg_filter);
       walk(f->over);
-      break;
+      return true;
     }
     case T_WindowDef: {
       const auto* w = reinterpret_cast<const WindowDef*>(n);
@@ -150,102 +149,124 @@ void Walk(const Node* n, F& visit) {
       walk(w->orderClause);
       walk(w->startOffset);
       walk(w->endOffset);
-      break;
+      return true;
     }
     case T_SortBy:
       walk(reinterpret_cast<const SortBy*>(n)->node);
-      break;
+      return true;
     case T_TypeCast: {
       const auto* c = reinterpret_cast<const TypeCast*>(n);
       walk(c->arg);
       walk(c->typeName);
-      break;
+      return true;
     }
     case T_TypeName:
       walk(reinterpret_cast<const TypeName*>(n)->typmods);
-      break;
+      return true;
     case T_CollateClause:
       walk(reinterpret_cast<const CollateClause*>(n)->arg);
-      break;
+      return true;
     case T_NullTest:
       walk(reinterpret_cast<const NullTest*>(n)->arg);
-      break;
+      return true;
     case T_BooleanTest:
       walk(reinterpret_cast<const BooleanTest*>(n)->arg);
-      break;
+      return true;
+    case T_NamedArgExpr:
+      walk(reinterpret_cast<const NamedArgExpr*>(n)->arg);
+      return true;
+    case T_GroupingFunc:
+      walk(reinterpret_cast<const GroupingFunc*>(n)->args);
+      return true;
+    case T_GroupingSet:
+      walk(reinterpret_cast<const GroupingSet*>(n)->content);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Children of expressions built from others: CASE, COALESCE, arrays, rows, sub-links, subscripts,
+// target entries, XML. False for a node of another family.
+template <typename F>
+bool WalkCompoundExpressionChildren(const Node* n, F& visit) {
+  auto walk = [&visit](const void* child) { Walk(static_cast<const Node*>(child), visit); };
+  switch (nodeTag(n)) {
     case T_CaseExpr: {
       const auto* c = reinterpret_cast<const CaseExpr*>(n);
       walk(c->arg);
       walk(c->args);
       walk(c->defresult);
-      break;
+      return true;
     }
     case T_CaseWhen: {
       const auto* c = reinterpret_cast<const CaseWhen*>(n);
       walk(c->expr);
       walk(c->result);
-      break;
+      return true;
     }
     case T_CoalesceExpr:
       walk(reinterpret_cast<const CoalesceExpr*>(n)->args);
-      break;
+      return true;
     case T_MinMaxExpr:
       walk(reinterpret_cast<const MinMaxExpr*>(n)->args);
-      break;
+      return true;
     case T_A_ArrayExpr:
       walk(reinterpret_cast<const A_ArrayExpr*>(n)->elements);
-      break;
+      return true;
     case T_RowExpr:
       walk(reinterpret_cast<const RowExpr*>(n)->args);
-      break;
+      return true;
     case T_SubLink: {
       const auto* s = reinterpret_cast<const SubLink*>(n);
       walk(s->testexpr);
       walk(s->subselect);
-      break;
+      return true;
     }
     case T_A_Indirection: {
       const auto* a = reinterpret_cast<const A_Indirection*>(n);
       walk(a->arg);
       walk(a->indirection);
-      break;
+      return true;
     }
     case T_A_Indices: {
       const auto* a = reinterpret_cast<const A_Indices*>(n);
       walk(a->lidx);
       walk(a->uidx);
-      break;
+      return true;
     }
     case T_ResTarget: {
       const auto* r = reinterpret_cast<const ResTarget*>(n);
       walk(r->indirection);
       walk(r->val);
-      break;
+      return true;
     }
     case T_MultiAssignRef:
       walk(reinterpret_cast<const MultiAssignRef*>(n)->source);
-      break;
-    case T_NamedArgExpr:
-      walk(reinterpret_cast<const NamedArgExpr*>(n)->arg);
-      break;
-    case T_GroupingFunc:
-      walk(reinterpret_cast<const GroupingFunc*>(n)->args);
-      break;
-    case T_GroupingSet:
-      walk(reinterpret_cast<const GroupingSet*>(n)->content);
-      break;
+      return true;
     case T_XmlExpr: {
       const auto* x = reinterpret_cast<const XmlExpr*>(n);
       walk(x->named_args);
       walk(x->args);
-      break;
+      return true;
     }
     case T_XmlSerialize: {
       const auto* x = reinterpret_cast<const XmlSerialize*>(n);
       walk(x->expr);
       walk(x->typeName);
-      break;
+      return true;
     }
+    default:
+      return false;
+  }
+}
+
+// Children of a SELECT and of what its FROM and WITH clauses hold. False for a node of another
+// family.
+template <typename F>
+bool WalkQueryChildren(const Node* n, F& visit) {
+  auto walk = [&visit](const void* child) { Walk(static_cast<const Node*>(child), visit); };
+  switch (nodeTag(n)) {
     case T_SelectStmt: {
       const auto* s = reinterpret_cast<const SelectStmt*>(n);
       walk(s->distinctClause);
@@ -264,93 +285,64 @@ void Walk(const Node* n, F& visit) {
       walk(s->withClause);
       walk(s->larg);
       walk(s->rarg);
-      break;
+      return true;
     }
     case T_IntoClause:
       walk(reinterpret_cast<const IntoClause*>(n)->rel);
-      break;
+      return true;
     case T_LockingClause:
       walk(reinterpret_cast<const LockingClause*>(n)->lockedRels);
-      break;
+      return true;
     case T_RangeSubselect:
       walk(reinterpret_cast<const RangeSubselect*>(n)->subquery);
-      break;
+      return true;
     case T_RangeFunction:
       walk(reinterpret_cast<const RangeFunction*>(n)->functions);
-      break;
+      return true;
     case T_RangeTableSample: {
       const auto* r = reinterpret_cast<const RangeTableSample*>(n);
       walk(r->relation);
       walk(r->args);
       walk(r->repeatable);
-      break;
+      return true;
     }
-#if PG_VERSION_NUM >= 160000
-    // SQL/JSON (PostgreSQL 16: constructors and IS JSON; 17: JSON_TABLE and the query
-    // functions): their arguments can call functions and hold sub-queries.
-    case T_JsonValueExpr:
-      walk(reinterpret_cast<const JsonValueExpr*>(n)->raw_expr);
-      break;
-    case T_JsonIsPredicate:
-      walk(reinterpret_cast<const JsonIsPredicate*>(n)->expr);
-      break;
-    case T_JsonKeyValue: {
-      const auto* k = reinterpret_cast<const JsonKeyValue*>(n);
-      walk(k->key);
-      walk(k->value);
-      break;
-    }
-    case T_JsonObjectConstructor:
-      walk(reinterpret_cast<const JsonObjectConstructor*>(n)->exprs);
-      break;
-    case T_JsonArrayConstructor:
-      walk(reinterpret_cast<const JsonArrayConstructor*>(n)->exprs);
-      break;
-#endif
-#if PG_VERSION_NUM >= 170000
-    case T_JsonArgument:
-      walk(reinterpret_cast<const JsonArgument*>(n)->val);
-      break;
-    case T_JsonFuncExpr: {
-      const auto* f = reinterpret_cast<const JsonFuncExpr*>(n);
-      walk(f->context_item);
-      walk(f->pathspec);
-      walk(f->passing);
-      break;
-    }
-    case T_JsonTable: {
-      const auto* j = reinterpret_cast<const JsonTable*>(n);
-      walk(j->context_item);
-      walk(j->passing);
-      break;
-    }
-#endif
     case T_RangeTableFunc: {
       const auto* r = reinterpret_cast<const RangeTableFunc*>(n);
       walk(r->docexpr);
       walk(r->rowexpr);
       walk(r->columns);
-      break;
+      return true;
     }
     case T_RangeTableFuncCol: {
       const auto* c = reinterpret_cast<const RangeTableFuncCol*>(n);
       walk(c->colexpr);
       walk(c->coldefexpr);
-      break;
+      return true;
     }
     case T_JoinExpr: {
       const auto* j = reinterpret_cast<const JoinExpr*>(n);
       walk(j->larg);
       walk(j->rarg);
       walk(j->quals);
-      break;
+      return true;
     }
     case T_WithClause:
       walk(reinterpret_cast<const WithClause*>(n)->ctes);
-      break;
+      return true;
     case T_CommonTableExpr:
       walk(reinterpret_cast<const CommonTableExpr*>(n)->ctequery);
-      break;
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Children of INSERT, UPDATE, DELETE, MERGE (and their clauses) and EXECUTE. False for a node of
+// another family.
+template <typename F>
+bool WalkDmlChildren(const Node* n, F& visit) {
+  auto walk = [&visit](const void* child) { Walk(static_cast<const Node*>(child), visit); };
+  switch (nodeTag(n)) {
     case T_InsertStmt: {
       const auto* s = reinterpret_cast<const InsertStmt*>(n);
       walk(s->relation);
@@ -358,7 +350,7 @@ void Walk(const Node* n, F& visit) {
       walk(s->onConflictClause);
       walk(ReturningList(s));
       walk(s->withClause);
-      break;
+      return true;
     }
     case T_UpdateStmt: {
       const auto* s = reinterpret_cast<const UpdateStmt*>(n);
@@ -368,7 +360,7 @@ void Walk(const Node* n, F& visit) {
       walk(s->fromClause);
       walk(ReturningList(s));
       walk(s->withClause);
-      break;
+      return true;
     }
     case T_DeleteStmt: {
       const auto* s = reinterpret_cast<const DeleteStmt*>(n);
@@ -377,7 +369,7 @@ void Walk(const Node* n, F& visit) {
       walk(s->whereClause);
       walk(ReturningList(s));
       walk(s->withClause);
-      break;
+      return true;
     }
     case T_MergeStmt: {
       const auto* s = reinterpret_cast<const MergeStmt*>(n);
@@ -389,37 +381,104 @@ void Walk(const Node* n, F& visit) {
       walk(ReturningList(s));  // MERGE … RETURNING: PostgreSQL 17
 #endif
       walk(s->withClause);
-      break;
+      return true;
     }
     case T_MergeWhenClause: {
       const auto* m = reinterpret_cast<const MergeWhenClause*>(n);
       walk(m->condition);
       walk(m->targetList);
       walk(m->values);
-      break;
+      return true;
     }
     case T_OnConflictClause: {
       const auto* o = reinterpret_cast<const OnConflictClause*>(n);
       walk(o->infer);
       walk(o->targetList);
       walk(o->whereClause);
-      break;
+      return true;
     }
     case T_InferClause: {
       const auto* i = reinterpret_cast<const InferClause*>(n);
       walk(i->indexElems);
       walk(i->whereClause);
-      break;
+      return true;
     }
     case T_IndexElem:
       walk(reinterpret_cast<const ::IndexElem*>(n)->expr);
-      break;
+      return true;
     case T_ExecuteStmt:
       walk(reinterpret_cast<const ExecuteStmt*>(n)->params);
-      break;
+      return true;
     default:
-      break;  // leaves: RangeVar, ColumnRef, A_Const, ParamRef, SQLValueFunction …
+      return false;
   }
+}
+
+// Children of SQL/JSON nodes (none before PostgreSQL 16). False for a node of another family.
+template <typename F>
+bool WalkJsonChildren(const Node* n, F& visit) {
+  [[maybe_unused]] auto walk = [&visit](const void* child) {
+    Walk(static_cast<const Node*>(child), visit);
+  };
+  switch (nodeTag(n)) {
+#if PG_VERSION_NUM >= 160000
+    // SQL/JSON (PostgreSQL 16: constructors and IS JSON; 17: JSON_TABLE and the query
+    // functions): their arguments can call functions and hold sub-queries.
+    case T_JsonValueExpr:
+      walk(reinterpret_cast<const JsonValueExpr*>(n)->raw_expr);
+      return true;
+    case T_JsonIsPredicate:
+      walk(reinterpret_cast<const JsonIsPredicate*>(n)->expr);
+      return true;
+    case T_JsonKeyValue: {
+      const auto* k = reinterpret_cast<const JsonKeyValue*>(n);
+      walk(k->key);
+      walk(k->value);
+      return true;
+    }
+    case T_JsonObjectConstructor:
+      walk(reinterpret_cast<const JsonObjectConstructor*>(n)->exprs);
+      return true;
+    case T_JsonArrayConstructor:
+      walk(reinterpret_cast<const JsonArrayConstructor*>(n)->exprs);
+      return true;
+#endif
+#if PG_VERSION_NUM >= 170000
+    case T_JsonArgument:
+      walk(reinterpret_cast<const JsonArgument*>(n)->val);
+      return true;
+    case T_JsonFuncExpr: {
+      const auto* f = reinterpret_cast<const JsonFuncExpr*>(n);
+      walk(f->context_item);
+      walk(f->pathspec);
+      walk(f->passing);
+      return true;
+    }
+    case T_JsonTable: {
+      const auto* j = reinterpret_cast<const JsonTable*>(n);
+      walk(j->context_item);
+      walk(j->passing);
+      return true;
+    }
+#endif
+    default:
+      return false;
+  }
+}
+
+template <typename F>
+void Walk(const Node* n, F& visit) {
+  if (!n) return;
+  if (nodeTag(n) == T_List) {
+    for (const Node* item : Items(reinterpret_cast<const List*>(n))) Walk(item, visit);
+    return;
+  }
+  visit(n);
+  // Each family walks the children of its own node types; a leaf (RangeVar, ColumnRef, A_Const,
+  // ParamRef, SQLValueFunction …) is in none.
+  if (WalkOperatorChildren(n, visit) || WalkCompoundExpressionChildren(n, visit)) return;
+  if (WalkQueryChildren(n, visit) || WalkDmlChildren(n, visit)) return;
+  WalkJsonChildren(n, visit);
 }
 
 // Relations a query reads: its RangeVars, minus references to its own CTEs.
