@@ -349,6 +349,8 @@ class Builder {
 
  private:
   void CreateTable();
+  void CreateIndex();
+  void AlterSequence();
   void AlterTable();
   void AddColumn(const sql::AlterCmd& c);
   void AddConstraint(const sql::Constraint& k, const QName& table, bool is_new_column);
@@ -356,7 +358,14 @@ class Builder {
   void SetNotNull(const sql::AlterCmd& c);
   void Drop();
   void Rename();
+  void Truncate();
+  void Vacuum();
   void Reindex();
+  void RefreshMatView();
+  // UPDATE, DELETE, MERGE.
+  void ModifyRows();
+  void SelectOrCall();
+  void DoBlock();
   // Locks every index of a table (rewrites and reindexes rebuild them).
   void LockIndexesOf(const QName& table, LockMode m) {
     for (const schema::Index* ix : cat_.IndexesOn(table)) Lock(ix->name, m, true);
@@ -538,69 +547,47 @@ void Builder::Run() {
         o == Origin::kThisMigration || (s_.kind == Kind::kCreateTable && o == Origin::kUnknown);
   }
   switch (s_.kind) {
+    // DDL on tables and indexes, and on what belongs to a table.
     case Kind::kCreateTable:
       CreateTable();
       break;
     case Kind::kAlterTable:
       AlterTable();
       break;
-    case Kind::kCreateIndex: {
-      const sql::CreateIndex& ix = *s_.index;
-      const LockMode m = ix.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
-      Lock(ix.table, m);
-      const schema::Table* t = cat_.FindTable(ix.table);
-      if (t && t->kind == schema::Table::Kind::kPartitioned) {
-        // An index on a partitioned table is built on every partition (ON ONLY: on none, the
-        // parent's index stays invalid until each partition's is attached); the parent has no
-        // storage to scan.
-        if (!ix.only) {
-          for (const QName& p : PartitionsOf(ix.table)) {
-            Lock(p, m);
-            const schema::Table* pt = cat_.FindTable(p);
-            if (pt && pt->kind != schema::Table::Kind::kPartitioned) Scan(p);
-          }
-        }
-        break;
-      }
-      Scan(ix.table);
-      if (ix.concurrently)
-        Note("builds without blocking writes: two table scans, waits for older transactions");
+    case Kind::kCreateIndex:
+      CreateIndex();
       break;
-    }
     case Kind::kDrop:
       Drop();
       break;
     case Kind::kRename:
       Rename();
       break;
+    case Kind::kCreateTrigger:
+      Lock(s_.table, LockMode::kShareRowExclusive);
+      break;
+    case Kind::kComment:
+      if (!s_.table.name.empty()) Lock(s_.table, LockMode::kShareUpdateExclusive);
+      break;
+    case Kind::kCreatePolicy:
+    case Kind::kAlterPolicy:
+      Lock(s_.table, LockMode::kAccessExclusive);
+      break;
+    case Kind::kAlterObjectSchema:
+      if (!s_.table.name.empty()) Lock(s_.table, LockMode::kAccessExclusive);
+      break;
+    case Kind::kCreateStatistics:
+      Lock(s_.table, LockMode::kShareUpdateExclusive);
+      break;
+    case Kind::kAlterSequence:
+      AlterSequence();
+      break;
+    // Maintenance: statements that empty, rewrite, scan or rebuild existing relations.
     case Kind::kTruncate:
-      for (const QName& t : s_.tables) {
-        Lock(t, LockMode::kAccessExclusive);
-        RewriteTable(t);
-        if (s_.restart_identity) {
-          for (const QName& seq : OwnedSequences(t)) {
-            Lock(seq, LockMode::kAccessExclusive);
-            Rewrite(seq, false);  // ResetSequence gives it a new relfilenode
-          }
-        }
-        if (s_.cascade)
-          for (auto [tab, fk] : cat_.ReferencesTo(t)) {
-            Lock(tab->name, LockMode::kAccessExclusive);
-            RewriteTable(tab->name);
-          }
-      }
-      Note("new empty relation files (instant, but ACCESS EXCLUSIVE)");
+      Truncate();
       break;
     case Kind::kVacuum:
-      for (const QName& t : s_.tables) {
-        Lock(t, s_.vacuum_full ? LockMode::kAccessExclusive : LockMode::kShareUpdateExclusive);
-        if (s_.vacuum_full) {
-          RewriteTable(t);
-        } else {
-          Scan(t);
-          LockIndexesOf(t, LockMode::kRowExclusive);  // index entries of dead rows are removed
-        }
-      }
+      Vacuum();
       break;
     case Kind::kCluster:
       Lock(s_.table, LockMode::kAccessExclusive);
@@ -610,21 +597,9 @@ void Builder::Run() {
       Reindex();
       break;
     case Kind::kRefreshMatView:
-      Lock(s_.table, s_.concurrently ? LockMode::kExclusive : LockMode::kAccessExclusive);
-      if (const schema::Table* mv = cat_.FindTable(s_.table))
-        for (const QName& r : mv->reads) ReadLock(r, /*planned=*/true);
-      if (s_.concurrently) {
-        LockIndexesOf(s_.table, LockMode::kRowExclusive);  // the diff is applied with DML
-      } else {
-        RewriteTable(s_.table);
-      }
+      RefreshMatView();
       break;
-    case Kind::kCreateTrigger:
-      Lock(s_.table, LockMode::kShareRowExclusive);
-      break;
-    case Kind::kComment:
-      if (!s_.table.name.empty()) Lock(s_.table, LockMode::kShareUpdateExclusive);
-      break;
+    // DML and LOCK.
     case Kind::kLock:
       for (const QName& t : s_.tables) Lock(t, ParseLockMode(s_.lock_mode));
       break;
@@ -634,69 +609,136 @@ void Builder::Run() {
     case Kind::kUpdate:
     case Kind::kDelete:
     case Kind::kMerge:
-      // The planner opens every index of the target under the target's lock and keeps it; an
-      // INSERT opens them only in the executor, which releases them when the statement ends.
-      Lock(s_.table, LockMode::kRowExclusive);
-      LockIndexesOf(s_.table, LockMode::kRowExclusive);
-      Scan(s_.table);
-      // UPDATE … FROM / DELETE … USING / sub-queries: read, planned with their indexes.
-      for (const QName& r : s_.reads) ReadLock(r, /*planned=*/true);
-      if (CallsKnownRoutine()) {
-        Scratch scratch(cat_);
-        Calls(scratch);
-      }
+      ModifyRows();
       break;
-    case Kind::kCreatePolicy:
-    case Kind::kAlterPolicy:
-      Lock(s_.table, LockMode::kAccessExclusive);
-      break;
-    case Kind::kAlterObjectSchema:
-      if (!s_.table.name.empty()) Lock(s_.table, LockMode::kAccessExclusive);
-      break;
-    case Kind::kDo: {
-      if (depth_ >= kMaxRoutineDepth) {
-        Note("DO block nested too deep to follow: its locks are unknown");
-        break;
-      }
-      Scratch scratch(cat_);
-      RoutineBody(s_, "DO block", scratch, /*read_after=*/false);
-      break;
-    }
+    // Statements built on a query, and routines.
     case Kind::kCall:
-    case Kind::kSelect: {
-      // A SELECT's query is planned: its relations and their indexes are opened.
-      for (const QName& r : s_.reads) ReadLock(r, /*planned=*/true);
-      if (!CallsKnownRoutine()) break;
-      Scratch scratch(cat_);
-      Calls(scratch);
+    case Kind::kSelect:
+      SelectOrCall();
       break;
-    }
     case Kind::kCreateView:
       // Parse analysis opens what the query names; a view's query is never planned here.
       for (const QName& r : s_.reads) ReadLock(r, /*planned=*/false);
       // Replacing an existing view's query rewrites its rule under ACCESS EXCLUSIVE.
       if (s_.or_replace && cat_.FindTable(s_.table)) Lock(s_.table, LockMode::kAccessExclusive);
       break;
-    case Kind::kCreateStatistics:
-      Lock(s_.table, LockMode::kShareUpdateExclusive);
-      break;
-    case Kind::kAlterSequence:
-      // AlterSequence: SHARE ROW EXCLUSIVE, and a new relfilenode for anything but OWNED BY.
-      Lock(s_.table, LockMode::kShareRowExclusive);
-      if (std::any_of(s_.sequence_options.begin(), s_.sequence_options.end(),
-                      [](const std::string& o) { return o != "owned_by"; }))
-        Rewrite(s_.table, false);
-      // OWNED BY opens the owning table to find the column.
-      for (size_t i = 1; i < s_.tables.size(); ++i) Lock(s_.tables[i], LockMode::kAccessShare);
-      break;
     case Kind::kCreateTableAs:
     case Kind::kCreateMatView:
       for (const QName& r : s_.reads) ReadLock(r, /*planned=*/!s_.with_no_data);
+      break;
+    case Kind::kDo:
+      DoBlock();
       break;
     default:
       break;
   }
   if (!e_.transactional) Note("cannot run inside a transaction block");
+}
+
+void Builder::CreateIndex() {
+  const sql::CreateIndex& ix = *s_.index;
+  const LockMode m = ix.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
+  Lock(ix.table, m);
+  const schema::Table* t = cat_.FindTable(ix.table);
+  if (t && t->kind == schema::Table::Kind::kPartitioned) {
+    // An index on a partitioned table is built on every partition (ON ONLY: on none, the
+    // parent's index stays invalid until each partition's is attached); the parent has no
+    // storage to scan.
+    if (!ix.only) {
+      for (const QName& p : PartitionsOf(ix.table)) {
+        Lock(p, m);
+        const schema::Table* pt = cat_.FindTable(p);
+        if (pt && pt->kind != schema::Table::Kind::kPartitioned) Scan(p);
+      }
+    }
+    return;
+  }
+  Scan(ix.table);
+  if (ix.concurrently)
+    Note("builds without blocking writes: two table scans, waits for older transactions");
+}
+
+void Builder::AlterSequence() {
+  // AlterSequence: SHARE ROW EXCLUSIVE, and a new relfilenode for anything but OWNED BY.
+  Lock(s_.table, LockMode::kShareRowExclusive);
+  if (std::any_of(s_.sequence_options.begin(), s_.sequence_options.end(),
+                  [](const std::string& o) { return o != "owned_by"; }))
+    Rewrite(s_.table, false);
+  // OWNED BY opens the owning table to find the column.
+  for (size_t i = 1; i < s_.tables.size(); ++i) Lock(s_.tables[i], LockMode::kAccessShare);
+}
+
+void Builder::Truncate() {
+  for (const QName& t : s_.tables) {
+    Lock(t, LockMode::kAccessExclusive);
+    RewriteTable(t);
+    if (s_.restart_identity) {
+      for (const QName& seq : OwnedSequences(t)) {
+        Lock(seq, LockMode::kAccessExclusive);
+        Rewrite(seq, false);  // ResetSequence gives it a new relfilenode
+      }
+    }
+    if (s_.cascade)
+      for (auto [tab, fk] : cat_.ReferencesTo(t)) {
+        Lock(tab->name, LockMode::kAccessExclusive);
+        RewriteTable(tab->name);
+      }
+  }
+  Note("new empty relation files (instant, but ACCESS EXCLUSIVE)");
+}
+
+void Builder::Vacuum() {
+  for (const QName& t : s_.tables) {
+    Lock(t, s_.vacuum_full ? LockMode::kAccessExclusive : LockMode::kShareUpdateExclusive);
+    if (s_.vacuum_full) {
+      RewriteTable(t);
+    } else {
+      Scan(t);
+      LockIndexesOf(t, LockMode::kRowExclusive);  // index entries of dead rows are removed
+    }
+  }
+}
+
+void Builder::RefreshMatView() {
+  Lock(s_.table, s_.concurrently ? LockMode::kExclusive : LockMode::kAccessExclusive);
+  if (const schema::Table* mv = cat_.FindTable(s_.table))
+    for (const QName& r : mv->reads) ReadLock(r, /*planned=*/true);
+  if (s_.concurrently) {
+    LockIndexesOf(s_.table, LockMode::kRowExclusive);  // the diff is applied with DML
+  } else {
+    RewriteTable(s_.table);
+  }
+}
+
+void Builder::ModifyRows() {
+  // The planner opens every index of the target under the target's lock and keeps it; an
+  // INSERT opens them only in the executor, which releases them when the statement ends.
+  Lock(s_.table, LockMode::kRowExclusive);
+  LockIndexesOf(s_.table, LockMode::kRowExclusive);
+  Scan(s_.table);
+  // UPDATE … FROM / DELETE … USING / sub-queries: read, planned with their indexes.
+  for (const QName& r : s_.reads) ReadLock(r, /*planned=*/true);
+  if (CallsKnownRoutine()) {
+    Scratch scratch(cat_);
+    Calls(scratch);
+  }
+}
+
+void Builder::SelectOrCall() {
+  // A SELECT's query is planned: its relations and their indexes are opened.
+  for (const QName& r : s_.reads) ReadLock(r, /*planned=*/true);
+  if (!CallsKnownRoutine()) return;
+  Scratch scratch(cat_);
+  Calls(scratch);
+}
+
+void Builder::DoBlock() {
+  if (depth_ >= kMaxRoutineDepth) {
+    Note("DO block nested too deep to follow: its locks are unknown");
+    return;
+  }
+  Scratch scratch(cat_);
+  RoutineBody(s_, "DO block", scratch, /*read_after=*/false);
 }
 
 void Builder::CreateTable() {
