@@ -252,6 +252,21 @@ bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const O
 
 namespace {
 
+// ALTER TABLE SET/RESET (options): only autovacuum, fillfactor, toast and planner options are
+// SHARE UPDATE EXCLUSIVE; any other takes ACCESS EXCLUSIVE.
+LockMode RelOptionsLock(const std::vector<std::string>& options) {
+  LockMode m = LockMode::kShareUpdateExclusive;
+  for (const std::string& o : options) {
+    const bool weak = o.rfind("autovacuum_", 0) == 0 || o == "fillfactor" ||
+                      o.rfind("toast", 0) == 0 || o == "parallel_workers" ||
+                      o == "vacuum_truncate" || o == "vacuum_index_cleanup" ||
+                      o == "log_autovacuum_min_duration" || o == "user_catalog_table" ||
+                      o == "deduplicate_items" || o == "n_distinct" || o == "n_distinct_inherited";
+    if (!weak) m = LockMode::kAccessExclusive;
+  }
+  return m;
+}
+
 Effect AnalyzeAt(const sql::Statement& s, const schema::Catalog& before, const Options& options,
                  int depth);
 
@@ -356,6 +371,12 @@ class Builder {
   void AddConstraint(const sql::Constraint& k, const QName& table, bool is_new_column);
   void AlterColumnType(const sql::AlterCmd& c);
   void SetNotNull(const sql::AlterCmd& c);
+  void SetExpression(const sql::AlterCmd& c);
+  void DropColumn(const sql::AlterCmd& c);
+  void ValidateConstraint(const sql::AlterCmd& c);
+  void AlterConstraint(const sql::AlterCmd& c);
+  void DropConstraint(const sql::AlterCmd& c);
+  void AttachPartition(const sql::AlterCmd& c);
   void Drop();
   void Rename();
   void Truncate();
@@ -963,69 +984,41 @@ void Builder::AlterTable() {
   const bool is_index = s_.object_type == sql::ObjectType::kIndex;
   for (const sql::AlterCmd& c : s_.cmds) {
     switch (c.type) {
+      // Columns.
       case AlterType::kAddColumn:
         AddColumn(c);
         break;
-      case AlterType::kAddConstraint:
-        if (c.constraint) AddConstraint(*c.constraint, s_.table, false);
-        break;
-      case AlterType::kValidateConstraint: {
-        Lock(s_.table, LockMode::kShareUpdateExclusive);
-        Scan(s_.table);
-        const schema::Table* t = cat_.FindTable(s_.table);
-        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
-        if (k && k->type == sql::Constraint::Type::kForeignKey) {
-          Lock(k->ref_table, LockMode::kRowShare);
-          ValidationQueryLocks(s_.table, k->ref_table);
-        }
-        if (k && k->valid) Note("constraint is already valid: nothing to scan");
-        break;
-      }
       case AlterType::kAlterColumnType:
         AlterColumnType(c);
         break;
       case AlterType::kSetNotNull:
         SetNotNull(c);
         break;
-      case AlterType::kSetStatistics:
-      case AlterType::kSetColumnOptions:
-      case AlterType::kClusterOn:
-      case AlterType::kDropCluster:
-        Lock(s_.table, LockMode::kShareUpdateExclusive, is_index);
-        if (c.type == AlterType::kClusterOn)
-          Lock(QName{cat_.Resolve(s_.table).schema, c.name}, LockMode::kShareUpdateExclusive, true);
+      case AlterType::kSetExpression:
+        SetExpression(c);
         break;
-      case AlterType::kSetRelOptions:
-      case AlterType::kResetRelOptions: {
-        // Only autovacuum, fillfactor, toast and planner options are SUE; the rest AE.
-        LockMode m = LockMode::kShareUpdateExclusive;
-        for (const std::string& o : c.reloptions) {
-          const bool weak =
-              o.rfind("autovacuum_", 0) == 0 || o == "fillfactor" || o.rfind("toast", 0) == 0 ||
-              o == "parallel_workers" || o == "vacuum_truncate" || o == "vacuum_index_cleanup" ||
-              o == "log_autovacuum_min_duration" || o == "user_catalog_table" ||
-              o == "deduplicate_items" || o == "n_distinct" || o == "n_distinct_inherited";
-          if (!weak) m = LockMode::kAccessExclusive;
-        }
-        Lock(s_.table, m, is_index);
+      case AlterType::kDropColumn:
+        DropColumn(c);
         break;
-      }
-      case AlterType::kEnableTrigger:
-      case AlterType::kDisableTrigger:
-        Lock(s_.table, LockMode::kShareRowExclusive);
+      case AlterType::kAddIdentity:
+        Lock(s_.table, LockMode::kAccessExclusive);
         break;
+      // Constraints.
+      case AlterType::kAddConstraint:
+        if (c.constraint) AddConstraint(*c.constraint, s_.table, false);
+        break;
+      case AlterType::kValidateConstraint:
+        ValidateConstraint(c);
+        break;
+      case AlterType::kAlterConstraint:
+        AlterConstraint(c);
+        break;
+      case AlterType::kDropConstraint:
+        DropConstraint(c);
+        break;
+      // Partitions.
       case AlterType::kAttachPartition:
-        Lock(s_.table,
-             opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive);
-        Lock(c.partition, LockMode::kAccessExclusive);
-        // Each index of the parent gets its counterpart on the partition attached to it.
-        LockIndexesOf(s_.table, LockMode::kShareUpdateExclusive);
-        if (BoundImpliedByCheck(s_.table, c.partition)) {
-          Note("a valid CHECK constraint on the partition key implies the bound: no scan");
-        } else {
-          Scan(c.partition);
-          Note("scans the partition to check its bound (a valid CHECK implying it avoids that)");
-        }
+        AttachPartition(c);
         break;
       case AlterType::kDetachPartition:
         if (c.concurrently) {
@@ -1042,6 +1035,23 @@ void Builder::AlterTable() {
         Lock(s_.table, LockMode::kShareUpdateExclusive);
         Lock(c.partition, LockMode::kAccessExclusive);
         break;
+      // Storage, statistics, clustering and triggers of the table.
+      case AlterType::kSetStatistics:
+      case AlterType::kSetColumnOptions:
+      case AlterType::kClusterOn:
+      case AlterType::kDropCluster:
+        Lock(s_.table, LockMode::kShareUpdateExclusive, is_index);
+        if (c.type == AlterType::kClusterOn)
+          Lock(QName{cat_.Resolve(s_.table).schema, c.name}, LockMode::kShareUpdateExclusive, true);
+        break;
+      case AlterType::kSetRelOptions:
+      case AlterType::kResetRelOptions:
+        Lock(s_.table, RelOptionsLock(c.reloptions), is_index);
+        break;
+      case AlterType::kEnableTrigger:
+      case AlterType::kDisableTrigger:
+        Lock(s_.table, LockMode::kShareRowExclusive);
+        break;
       case AlterType::kSetTablespace:
       case AlterType::kSetAccessMethod:
         Lock(s_.table, LockMode::kAccessExclusive, is_index);
@@ -1052,69 +1062,91 @@ void Builder::AlterTable() {
         Lock(s_.table, LockMode::kAccessExclusive);
         RewriteTable(s_.table);
         break;
-      case AlterType::kAlterConstraint: {
-        Lock(s_.table, LockMode::kAccessExclusive);
-        const schema::Table* t = cat_.FindTable(s_.table);
-        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
-        if (c.to_not_enforced) {
-          // NOT ENFORCED (PostgreSQL 18) drops a foreign key's triggers, those on the table it
-          // references too: ACCESS EXCLUSIVE there as well (the catalogue's trace).
-          if (k && k->type == sql::Constraint::Type::kForeignKey)
-            Lock(k->ref_table, LockMode::kAccessExclusive);
-          break;
-        }
-        if (!c.to_enforced) break;
-        // ENFORCED (PostgreSQL 18) checks every row now; a foreign key also locks the table it
-        // references and creates its triggers there.
-        if (k && k->type == sql::Constraint::Type::kForeignKey) {
-          Lock(k->ref_table, LockMode::kShareRowExclusive);
-          ValidationQueryLocks(s_.table, k->ref_table);
-        }
-        Scan(s_.table);
-        Note("ENFORCED: checks every existing row under ACCESS EXCLUSIVE");
-        break;
-      }
-      case AlterType::kSetExpression: {
-        // PostgreSQL 17: a STORED column is recomputed for every row (a rewrite); a VIRTUAL one
-        // (18) only changes its definition.
-        Lock(s_.table, LockMode::kAccessExclusive);
-        const schema::Table* t = cat_.FindTable(s_.table);
-        const schema::Column* col = t ? t->FindColumn(c.name) : nullptr;
-        if (col && col->generated_virtual) {
-          Note("virtual generated column: no rewrite");
-        } else {
-          RewriteTable(s_.table);
-          Note("stored generated column: recomputed for every row, so the table is rewritten");
-        }
-        break;
-      }
-      case AlterType::kDropConstraint: {
-        Lock(s_.table, LockMode::kAccessExclusive);
-        const schema::Table* t = cat_.FindTable(s_.table);
-        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
-        if (k && k->type == sql::Constraint::Type::kForeignKey)
-          Lock(k->ref_table, LockMode::kAccessExclusive);
-        break;
-      }
-      case AlterType::kDropColumn: {
-        Lock(s_.table, LockMode::kAccessExclusive);
-        LockIndexesOnColumn(s_.table, c.name);
-        const schema::Table* t = cat_.FindTable(s_.table);
-        if (t)
-          for (const schema::Constraint& k : t->constraints)
-            if (k.type == sql::Constraint::Type::kForeignKey &&
-                std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end())
-              Lock(k.ref_table, LockMode::kAccessExclusive);
-        break;
-      }
-      case AlterType::kAddIdentity: {
-        Lock(s_.table, LockMode::kAccessExclusive);
-        break;
-      }
       default:
         Lock(s_.table, LockMode::kAccessExclusive, is_index);
         break;
     }
+  }
+}
+
+void Builder::SetExpression(const sql::AlterCmd& c) {
+  // PostgreSQL 17: a STORED column is recomputed for every row (a rewrite); a VIRTUAL one
+  // (18) only changes its definition.
+  Lock(s_.table, LockMode::kAccessExclusive);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  const schema::Column* col = t ? t->FindColumn(c.name) : nullptr;
+  if (col && col->generated_virtual) {
+    Note("virtual generated column: no rewrite");
+  } else {
+    RewriteTable(s_.table);
+    Note("stored generated column: recomputed for every row, so the table is rewritten");
+  }
+}
+
+void Builder::DropColumn(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kAccessExclusive);
+  LockIndexesOnColumn(s_.table, c.name);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  if (t)
+    for (const schema::Constraint& k : t->constraints)
+      if (k.type == sql::Constraint::Type::kForeignKey &&
+          std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end())
+        Lock(k.ref_table, LockMode::kAccessExclusive);
+}
+
+void Builder::ValidateConstraint(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kShareUpdateExclusive);
+  Scan(s_.table);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
+  if (k && k->type == sql::Constraint::Type::kForeignKey) {
+    Lock(k->ref_table, LockMode::kRowShare);
+    ValidationQueryLocks(s_.table, k->ref_table);
+  }
+  if (k && k->valid) Note("constraint is already valid: nothing to scan");
+}
+
+void Builder::AlterConstraint(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kAccessExclusive);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
+  if (c.to_not_enforced) {
+    // NOT ENFORCED (PostgreSQL 18) drops a foreign key's triggers, those on the table it
+    // references too: ACCESS EXCLUSIVE there as well (the catalogue's trace).
+    if (k && k->type == sql::Constraint::Type::kForeignKey)
+      Lock(k->ref_table, LockMode::kAccessExclusive);
+    return;
+  }
+  if (!c.to_enforced) return;
+  // ENFORCED (PostgreSQL 18) checks every row now; a foreign key also locks the table it
+  // references and creates its triggers there.
+  if (k && k->type == sql::Constraint::Type::kForeignKey) {
+    Lock(k->ref_table, LockMode::kShareRowExclusive);
+    ValidationQueryLocks(s_.table, k->ref_table);
+  }
+  Scan(s_.table);
+  Note("ENFORCED: checks every existing row under ACCESS EXCLUSIVE");
+}
+
+void Builder::DropConstraint(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kAccessExclusive);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
+  if (k && k->type == sql::Constraint::Type::kForeignKey)
+    Lock(k->ref_table, LockMode::kAccessExclusive);
+}
+
+void Builder::AttachPartition(const sql::AlterCmd& c) {
+  Lock(s_.table,
+       opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive);
+  Lock(c.partition, LockMode::kAccessExclusive);
+  // Each index of the parent gets its counterpart on the partition attached to it.
+  LockIndexesOf(s_.table, LockMode::kShareUpdateExclusive);
+  if (BoundImpliedByCheck(s_.table, c.partition)) {
+    Note("a valid CHECK constraint on the partition key implies the bound: no scan");
+  } else {
+    Scan(c.partition);
+    Note("scans the partition to check its bound (a valid CHECK implying it avoids that)");
   }
 }
 
