@@ -21,4 +21,9 @@ std::string QuoteIdent(std::string_view name) { return Enclose(name, '"'); }
 
 std::string QuoteLiteral(std::string_view value) { return Enclose(value, '\''); }
 
+std::string QuoteQualified(std::string_view schema, std::string_view name,
+                           std::string (*quote)(std::string_view)) {
+  return schema.empty() ? quote(name) : quote(schema) + "." + quote(name);
+}
+
 }  // namespace lockstep

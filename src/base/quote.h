@@ -17,4 +17,11 @@ std::string QuoteIdent(std::string_view name);
 // ordinary character.
 std::string QuoteLiteral(std::string_view value);
 
+// `name` qualified by `schema`, each part quoted by `quote`: ("public", "User") ->
+// "public"."User". An empty schema leaves the name unqualified ("User"), for the search_path to
+// resolve. The one place that joins the parts: sql::QuoteQName passes its own `quote` (names
+// bare where PostgreSQL would leave them, for text shown to people).
+std::string QuoteQualified(std::string_view schema, std::string_view name,
+                           std::string (*quote)(std::string_view) = QuoteIdent);
+
 }  // namespace lockstep

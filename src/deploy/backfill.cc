@@ -8,9 +8,7 @@
 namespace lockstep::deploy {
 namespace {
 
-std::string Qualified(const sql::QName& q) {
-  return q.schema.empty() ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
-}
+std::string Qualified(const sql::QName& q) { return QuoteQualified(q.schema, q.name); }
 
 // How the statement's clauses name the table: its alias, else its name as written.
 std::string Reference(const Backfill& b) {

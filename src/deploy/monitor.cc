@@ -130,9 +130,7 @@ db::DbResult<std::vector<Blocker>> LockHolders(db::Connection& conn,
                                                const std::vector<sql::QName>& relations) {
   std::string names = "{";
   for (size_t i = 0; i < relations.size(); ++i) {
-    std::string q = relations[i].schema.empty()
-                        ? QuoteIdent(relations[i].name)
-                        : QuoteIdent(relations[i].schema) + "." + QuoteIdent(relations[i].name);
+    const std::string q = QuoteQualified(relations[i].schema, relations[i].name);
     std::string element = "\"";
     for (char c : q) {
       if (c == '"' || c == '\\') element += '\\';

@@ -16,10 +16,6 @@ constexpr int64_t kLockTimeoutMs = 1000;
 // Items listed per kind; the rest are counted.
 constexpr size_t kShown = 10;
 
-std::string Quoted(const sql::QName& q, const std::string& default_schema) {
-  return QuoteIdent(q.schema.empty() ? default_schema : q.schema) + "." + QuoteIdent(q.name);
-}
-
 bool Contains(const std::vector<Blocker>& list, int pid) {
   return std::any_of(list.begin(), list.end(), [pid](const Blocker& b) { return b.pid == pid; });
 }
@@ -38,7 +34,8 @@ PreflightScope ScopeOf(const std::vector<const MigrationPlan*>& pending,
         scope.waits_for_older_transactions =
             scope.waits_for_older_transactions || s.waits_for_older_transactions;
         for (const sql::QName& q : s.strong_locks) {
-          const std::string name = Quoted(q, default_schema);
+          const std::string name =
+              QuoteQualified(q.schema.empty() ? default_schema : q.schema, q.name);
           if (std::find(scope.tables.begin(), scope.tables.end(), name) == scope.tables.end())
             scope.tables.push_back(name);
         }

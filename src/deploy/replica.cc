@@ -16,10 +16,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string Qualified(const sql::QName& q, const std::string& default_schema) {
-  return QuoteIdent(q.schema.empty() ? default_schema : q.schema) + "." + QuoteIdent(q.name);
-}
-
 }  // namespace
 
 std::string FormatReplicaBlockers(const std::vector<ReplicaBlocker>& blockers) {
@@ -103,7 +99,8 @@ Result<std::vector<ReplicaBlocker>> Replicas::Blockers(const std::vector<sql::QN
   std::vector<ReplicaBlocker> out;
   if (relations.empty()) return out;
   std::vector<std::string> names;
-  for (const sql::QName& q : relations) names.push_back(Qualified(q, default_schema));
+  for (const sql::QName& q : relations)
+    names.push_back(QuoteQualified(q.schema.empty() ? default_schema : q.schema, q.name));
   for (Replica& r : replicas_) {
     db::DbResult<std::vector<Blocker>> sessions = SessionsLocking(r.conn, names);
     if (!sessions.ok())

@@ -86,9 +86,7 @@ void KillPoint(const std::string& migration) {
   }
 }
 
-std::string Qualified(const sql::QName& q) {
-  return q.schema.empty() ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
-}
+std::string Qualified(const sql::QName& q) { return QuoteQualified(q.schema, q.name); }
 
 bool IsLost(const db::DbError& e) {
   return e.kind == db::ErrorKind::kConnectionLost || e.sqlstate == "57P01" ||

@@ -154,9 +154,7 @@ int EndOfLastToken(const sql::ParsedFile& parsed, int begin, int end) {
   return out;
 }
 
-std::string QuoteQName(const sql::QName& q) {
-  return q.schema.empty() ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
-}
+std::string QuoteQName(const sql::QName& q) { return QuoteQualified(q.schema, q.name); }
 
 std::string PgObjectName(std::string_view name1, std::string_view name2, std::string_view label) {
   constexpr int kMaxName = 63;  // NAMEDATALEN - 1

@@ -47,12 +47,8 @@ std::vector<std::string> AppliedNames(const std::vector<MigrationRow>& rows) {
   return out;
 }
 
-std::string Tables::migrations() const {
-  return QuoteIdent(schema) + "." + QuoteIdent("_prisma_migrations");
-}
-std::string Tables::progress() const {
-  return QuoteIdent(schema) + "." + QuoteIdent("_lockstep_progress");
-}
+std::string Tables::migrations() const { return QuoteQualified(schema, "_prisma_migrations"); }
+std::string Tables::progress() const { return QuoteQualified(schema, "_lockstep_progress"); }
 
 Tables TablesFor(const db::ConnInfo& info) {
   Tables t;

@@ -252,6 +252,21 @@ bool IsBinaryCoercible(const sql::TypeRef& from, const sql::TypeRef& to, const O
 
 namespace {
 
+// ALTER TABLE SET/RESET (options): only autovacuum, fillfactor, toast and planner options are
+// SHARE UPDATE EXCLUSIVE; any other takes ACCESS EXCLUSIVE.
+LockMode RelOptionsLock(const std::vector<std::string>& options) {
+  LockMode m = LockMode::kShareUpdateExclusive;
+  for (const std::string& o : options) {
+    const bool weak = o.rfind("autovacuum_", 0) == 0 || o == "fillfactor" ||
+                      o.rfind("toast", 0) == 0 || o == "parallel_workers" ||
+                      o == "vacuum_truncate" || o == "vacuum_index_cleanup" ||
+                      o == "log_autovacuum_min_duration" || o == "user_catalog_table" ||
+                      o == "deduplicate_items" || o == "n_distinct" || o == "n_distinct_inherited";
+    if (!weak) m = LockMode::kAccessExclusive;
+  }
+  return m;
+}
+
 Effect AnalyzeAt(const sql::Statement& s, const schema::Catalog& before, const Options& options,
                  int depth);
 
@@ -349,14 +364,29 @@ class Builder {
 
  private:
   void CreateTable();
+  void CreateIndex();
+  void AlterSequence();
   void AlterTable();
   void AddColumn(const sql::AlterCmd& c);
   void AddConstraint(const sql::Constraint& k, const QName& table, bool is_new_column);
   void AlterColumnType(const sql::AlterCmd& c);
   void SetNotNull(const sql::AlterCmd& c);
+  void SetExpression(const sql::AlterCmd& c);
+  void DropColumn(const sql::AlterCmd& c);
+  void ValidateConstraint(const sql::AlterCmd& c);
+  void AlterConstraint(const sql::AlterCmd& c);
+  void DropConstraint(const sql::AlterCmd& c);
+  void AttachPartition(const sql::AlterCmd& c);
   void Drop();
   void Rename();
+  void Truncate();
+  void Vacuum();
   void Reindex();
+  void RefreshMatView();
+  // UPDATE, DELETE, MERGE.
+  void ModifyRows();
+  void SelectOrCall();
+  void DoBlock();
   // Locks every index of a table (rewrites and reindexes rebuild them).
   void LockIndexesOf(const QName& table, LockMode m) {
     for (const schema::Index* ix : cat_.IndexesOn(table)) Lock(ix->name, m, true);
@@ -538,69 +568,47 @@ void Builder::Run() {
         o == Origin::kThisMigration || (s_.kind == Kind::kCreateTable && o == Origin::kUnknown);
   }
   switch (s_.kind) {
+    // DDL on tables and indexes, and on what belongs to a table.
     case Kind::kCreateTable:
       CreateTable();
       break;
     case Kind::kAlterTable:
       AlterTable();
       break;
-    case Kind::kCreateIndex: {
-      const sql::CreateIndex& ix = *s_.index;
-      const LockMode m = ix.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
-      Lock(ix.table, m);
-      const schema::Table* t = cat_.FindTable(ix.table);
-      if (t && t->kind == schema::Table::Kind::kPartitioned) {
-        // An index on a partitioned table is built on every partition (ON ONLY: on none, the
-        // parent's index stays invalid until each partition's is attached); the parent has no
-        // storage to scan.
-        if (!ix.only) {
-          for (const QName& p : PartitionsOf(ix.table)) {
-            Lock(p, m);
-            const schema::Table* pt = cat_.FindTable(p);
-            if (pt && pt->kind != schema::Table::Kind::kPartitioned) Scan(p);
-          }
-        }
-        break;
-      }
-      Scan(ix.table);
-      if (ix.concurrently)
-        Note("builds without blocking writes: two table scans, waits for older transactions");
+    case Kind::kCreateIndex:
+      CreateIndex();
       break;
-    }
     case Kind::kDrop:
       Drop();
       break;
     case Kind::kRename:
       Rename();
       break;
+    case Kind::kCreateTrigger:
+      Lock(s_.table, LockMode::kShareRowExclusive);
+      break;
+    case Kind::kComment:
+      if (!s_.table.name.empty()) Lock(s_.table, LockMode::kShareUpdateExclusive);
+      break;
+    case Kind::kCreatePolicy:
+    case Kind::kAlterPolicy:
+      Lock(s_.table, LockMode::kAccessExclusive);
+      break;
+    case Kind::kAlterObjectSchema:
+      if (!s_.table.name.empty()) Lock(s_.table, LockMode::kAccessExclusive);
+      break;
+    case Kind::kCreateStatistics:
+      Lock(s_.table, LockMode::kShareUpdateExclusive);
+      break;
+    case Kind::kAlterSequence:
+      AlterSequence();
+      break;
+    // Maintenance: statements that empty, rewrite, scan or rebuild existing relations.
     case Kind::kTruncate:
-      for (const QName& t : s_.tables) {
-        Lock(t, LockMode::kAccessExclusive);
-        RewriteTable(t);
-        if (s_.restart_identity) {
-          for (const QName& seq : OwnedSequences(t)) {
-            Lock(seq, LockMode::kAccessExclusive);
-            Rewrite(seq, false);  // ResetSequence gives it a new relfilenode
-          }
-        }
-        if (s_.cascade)
-          for (auto [tab, fk] : cat_.ReferencesTo(t)) {
-            Lock(tab->name, LockMode::kAccessExclusive);
-            RewriteTable(tab->name);
-          }
-      }
-      Note("new empty relation files (instant, but ACCESS EXCLUSIVE)");
+      Truncate();
       break;
     case Kind::kVacuum:
-      for (const QName& t : s_.tables) {
-        Lock(t, s_.vacuum_full ? LockMode::kAccessExclusive : LockMode::kShareUpdateExclusive);
-        if (s_.vacuum_full) {
-          RewriteTable(t);
-        } else {
-          Scan(t);
-          LockIndexesOf(t, LockMode::kRowExclusive);  // index entries of dead rows are removed
-        }
-      }
+      Vacuum();
       break;
     case Kind::kCluster:
       Lock(s_.table, LockMode::kAccessExclusive);
@@ -610,21 +618,9 @@ void Builder::Run() {
       Reindex();
       break;
     case Kind::kRefreshMatView:
-      Lock(s_.table, s_.concurrently ? LockMode::kExclusive : LockMode::kAccessExclusive);
-      if (const schema::Table* mv = cat_.FindTable(s_.table))
-        for (const QName& r : mv->reads) ReadLock(r, /*planned=*/true);
-      if (s_.concurrently) {
-        LockIndexesOf(s_.table, LockMode::kRowExclusive);  // the diff is applied with DML
-      } else {
-        RewriteTable(s_.table);
-      }
+      RefreshMatView();
       break;
-    case Kind::kCreateTrigger:
-      Lock(s_.table, LockMode::kShareRowExclusive);
-      break;
-    case Kind::kComment:
-      if (!s_.table.name.empty()) Lock(s_.table, LockMode::kShareUpdateExclusive);
-      break;
+    // DML and LOCK.
     case Kind::kLock:
       for (const QName& t : s_.tables) Lock(t, ParseLockMode(s_.lock_mode));
       break;
@@ -634,69 +630,136 @@ void Builder::Run() {
     case Kind::kUpdate:
     case Kind::kDelete:
     case Kind::kMerge:
-      // The planner opens every index of the target under the target's lock and keeps it; an
-      // INSERT opens them only in the executor, which releases them when the statement ends.
-      Lock(s_.table, LockMode::kRowExclusive);
-      LockIndexesOf(s_.table, LockMode::kRowExclusive);
-      Scan(s_.table);
-      // UPDATE … FROM / DELETE … USING / sub-queries: read, planned with their indexes.
-      for (const QName& r : s_.reads) ReadLock(r, /*planned=*/true);
-      if (CallsKnownRoutine()) {
-        Scratch scratch(cat_);
-        Calls(scratch);
-      }
+      ModifyRows();
       break;
-    case Kind::kCreatePolicy:
-    case Kind::kAlterPolicy:
-      Lock(s_.table, LockMode::kAccessExclusive);
-      break;
-    case Kind::kAlterObjectSchema:
-      if (!s_.table.name.empty()) Lock(s_.table, LockMode::kAccessExclusive);
-      break;
-    case Kind::kDo: {
-      if (depth_ >= kMaxRoutineDepth) {
-        Note("DO block nested too deep to follow: its locks are unknown");
-        break;
-      }
-      Scratch scratch(cat_);
-      RoutineBody(s_, "DO block", scratch, /*read_after=*/false);
-      break;
-    }
+    // Statements built on a query, and routines.
     case Kind::kCall:
-    case Kind::kSelect: {
-      // A SELECT's query is planned: its relations and their indexes are opened.
-      for (const QName& r : s_.reads) ReadLock(r, /*planned=*/true);
-      if (!CallsKnownRoutine()) break;
-      Scratch scratch(cat_);
-      Calls(scratch);
+    case Kind::kSelect:
+      SelectOrCall();
       break;
-    }
     case Kind::kCreateView:
       // Parse analysis opens what the query names; a view's query is never planned here.
       for (const QName& r : s_.reads) ReadLock(r, /*planned=*/false);
       // Replacing an existing view's query rewrites its rule under ACCESS EXCLUSIVE.
       if (s_.or_replace && cat_.FindTable(s_.table)) Lock(s_.table, LockMode::kAccessExclusive);
       break;
-    case Kind::kCreateStatistics:
-      Lock(s_.table, LockMode::kShareUpdateExclusive);
-      break;
-    case Kind::kAlterSequence:
-      // AlterSequence: SHARE ROW EXCLUSIVE, and a new relfilenode for anything but OWNED BY.
-      Lock(s_.table, LockMode::kShareRowExclusive);
-      if (std::any_of(s_.sequence_options.begin(), s_.sequence_options.end(),
-                      [](const std::string& o) { return o != "owned_by"; }))
-        Rewrite(s_.table, false);
-      // OWNED BY opens the owning table to find the column.
-      for (size_t i = 1; i < s_.tables.size(); ++i) Lock(s_.tables[i], LockMode::kAccessShare);
-      break;
     case Kind::kCreateTableAs:
     case Kind::kCreateMatView:
       for (const QName& r : s_.reads) ReadLock(r, /*planned=*/!s_.with_no_data);
+      break;
+    case Kind::kDo:
+      DoBlock();
       break;
     default:
       break;
   }
   if (!e_.transactional) Note("cannot run inside a transaction block");
+}
+
+void Builder::CreateIndex() {
+  const sql::CreateIndex& ix = *s_.index;
+  const LockMode m = ix.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
+  Lock(ix.table, m);
+  const schema::Table* t = cat_.FindTable(ix.table);
+  if (t && t->kind == schema::Table::Kind::kPartitioned) {
+    // An index on a partitioned table is built on every partition (ON ONLY: on none, the
+    // parent's index stays invalid until each partition's is attached); the parent has no
+    // storage to scan.
+    if (!ix.only) {
+      for (const QName& p : PartitionsOf(ix.table)) {
+        Lock(p, m);
+        const schema::Table* pt = cat_.FindTable(p);
+        if (pt && pt->kind != schema::Table::Kind::kPartitioned) Scan(p);
+      }
+    }
+    return;
+  }
+  Scan(ix.table);
+  if (ix.concurrently)
+    Note("builds without blocking writes: two table scans, waits for older transactions");
+}
+
+void Builder::AlterSequence() {
+  // AlterSequence: SHARE ROW EXCLUSIVE, and a new relfilenode for anything but OWNED BY.
+  Lock(s_.table, LockMode::kShareRowExclusive);
+  if (std::any_of(s_.sequence_options.begin(), s_.sequence_options.end(),
+                  [](const std::string& o) { return o != "owned_by"; }))
+    Rewrite(s_.table, false);
+  // OWNED BY opens the owning table to find the column.
+  for (size_t i = 1; i < s_.tables.size(); ++i) Lock(s_.tables[i], LockMode::kAccessShare);
+}
+
+void Builder::Truncate() {
+  for (const QName& t : s_.tables) {
+    Lock(t, LockMode::kAccessExclusive);
+    RewriteTable(t);
+    if (s_.restart_identity) {
+      for (const QName& seq : OwnedSequences(t)) {
+        Lock(seq, LockMode::kAccessExclusive);
+        Rewrite(seq, false);  // ResetSequence gives it a new relfilenode
+      }
+    }
+    if (s_.cascade)
+      for (auto [tab, fk] : cat_.ReferencesTo(t)) {
+        Lock(tab->name, LockMode::kAccessExclusive);
+        RewriteTable(tab->name);
+      }
+  }
+  Note("new empty relation files (instant, but ACCESS EXCLUSIVE)");
+}
+
+void Builder::Vacuum() {
+  for (const QName& t : s_.tables) {
+    Lock(t, s_.vacuum_full ? LockMode::kAccessExclusive : LockMode::kShareUpdateExclusive);
+    if (s_.vacuum_full) {
+      RewriteTable(t);
+    } else {
+      Scan(t);
+      LockIndexesOf(t, LockMode::kRowExclusive);  // index entries of dead rows are removed
+    }
+  }
+}
+
+void Builder::RefreshMatView() {
+  Lock(s_.table, s_.concurrently ? LockMode::kExclusive : LockMode::kAccessExclusive);
+  if (const schema::Table* mv = cat_.FindTable(s_.table))
+    for (const QName& r : mv->reads) ReadLock(r, /*planned=*/true);
+  if (s_.concurrently) {
+    LockIndexesOf(s_.table, LockMode::kRowExclusive);  // the diff is applied with DML
+  } else {
+    RewriteTable(s_.table);
+  }
+}
+
+void Builder::ModifyRows() {
+  // The planner opens every index of the target under the target's lock and keeps it; an
+  // INSERT opens them only in the executor, which releases them when the statement ends.
+  Lock(s_.table, LockMode::kRowExclusive);
+  LockIndexesOf(s_.table, LockMode::kRowExclusive);
+  Scan(s_.table);
+  // UPDATE … FROM / DELETE … USING / sub-queries: read, planned with their indexes.
+  for (const QName& r : s_.reads) ReadLock(r, /*planned=*/true);
+  if (CallsKnownRoutine()) {
+    Scratch scratch(cat_);
+    Calls(scratch);
+  }
+}
+
+void Builder::SelectOrCall() {
+  // A SELECT's query is planned: its relations and their indexes are opened.
+  for (const QName& r : s_.reads) ReadLock(r, /*planned=*/true);
+  if (!CallsKnownRoutine()) return;
+  Scratch scratch(cat_);
+  Calls(scratch);
+}
+
+void Builder::DoBlock() {
+  if (depth_ >= kMaxRoutineDepth) {
+    Note("DO block nested too deep to follow: its locks are unknown");
+    return;
+  }
+  Scratch scratch(cat_);
+  RoutineBody(s_, "DO block", scratch, /*read_after=*/false);
 }
 
 void Builder::CreateTable() {
@@ -921,69 +984,41 @@ void Builder::AlterTable() {
   const bool is_index = s_.object_type == sql::ObjectType::kIndex;
   for (const sql::AlterCmd& c : s_.cmds) {
     switch (c.type) {
+      // Columns.
       case AlterType::kAddColumn:
         AddColumn(c);
         break;
-      case AlterType::kAddConstraint:
-        if (c.constraint) AddConstraint(*c.constraint, s_.table, false);
-        break;
-      case AlterType::kValidateConstraint: {
-        Lock(s_.table, LockMode::kShareUpdateExclusive);
-        Scan(s_.table);
-        const schema::Table* t = cat_.FindTable(s_.table);
-        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
-        if (k && k->type == sql::Constraint::Type::kForeignKey) {
-          Lock(k->ref_table, LockMode::kRowShare);
-          ValidationQueryLocks(s_.table, k->ref_table);
-        }
-        if (k && k->valid) Note("constraint is already valid: nothing to scan");
-        break;
-      }
       case AlterType::kAlterColumnType:
         AlterColumnType(c);
         break;
       case AlterType::kSetNotNull:
         SetNotNull(c);
         break;
-      case AlterType::kSetStatistics:
-      case AlterType::kSetColumnOptions:
-      case AlterType::kClusterOn:
-      case AlterType::kDropCluster:
-        Lock(s_.table, LockMode::kShareUpdateExclusive, is_index);
-        if (c.type == AlterType::kClusterOn)
-          Lock(QName{cat_.Resolve(s_.table).schema, c.name}, LockMode::kShareUpdateExclusive, true);
+      case AlterType::kSetExpression:
+        SetExpression(c);
         break;
-      case AlterType::kSetRelOptions:
-      case AlterType::kResetRelOptions: {
-        // Only autovacuum, fillfactor, toast and planner options are SUE; the rest AE.
-        LockMode m = LockMode::kShareUpdateExclusive;
-        for (const std::string& o : c.reloptions) {
-          const bool weak =
-              o.rfind("autovacuum_", 0) == 0 || o == "fillfactor" || o.rfind("toast", 0) == 0 ||
-              o == "parallel_workers" || o == "vacuum_truncate" || o == "vacuum_index_cleanup" ||
-              o == "log_autovacuum_min_duration" || o == "user_catalog_table" ||
-              o == "deduplicate_items" || o == "n_distinct" || o == "n_distinct_inherited";
-          if (!weak) m = LockMode::kAccessExclusive;
-        }
-        Lock(s_.table, m, is_index);
+      case AlterType::kDropColumn:
+        DropColumn(c);
         break;
-      }
-      case AlterType::kEnableTrigger:
-      case AlterType::kDisableTrigger:
-        Lock(s_.table, LockMode::kShareRowExclusive);
+      case AlterType::kAddIdentity:
+        Lock(s_.table, LockMode::kAccessExclusive);
         break;
+      // Constraints.
+      case AlterType::kAddConstraint:
+        if (c.constraint) AddConstraint(*c.constraint, s_.table, false);
+        break;
+      case AlterType::kValidateConstraint:
+        ValidateConstraint(c);
+        break;
+      case AlterType::kAlterConstraint:
+        AlterConstraint(c);
+        break;
+      case AlterType::kDropConstraint:
+        DropConstraint(c);
+        break;
+      // Partitions.
       case AlterType::kAttachPartition:
-        Lock(s_.table,
-             opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive);
-        Lock(c.partition, LockMode::kAccessExclusive);
-        // Each index of the parent gets its counterpart on the partition attached to it.
-        LockIndexesOf(s_.table, LockMode::kShareUpdateExclusive);
-        if (BoundImpliedByCheck(s_.table, c.partition)) {
-          Note("a valid CHECK constraint on the partition key implies the bound: no scan");
-        } else {
-          Scan(c.partition);
-          Note("scans the partition to check its bound (a valid CHECK implying it avoids that)");
-        }
+        AttachPartition(c);
         break;
       case AlterType::kDetachPartition:
         if (c.concurrently) {
@@ -1000,6 +1035,23 @@ void Builder::AlterTable() {
         Lock(s_.table, LockMode::kShareUpdateExclusive);
         Lock(c.partition, LockMode::kAccessExclusive);
         break;
+      // Storage, statistics, clustering and triggers of the table.
+      case AlterType::kSetStatistics:
+      case AlterType::kSetColumnOptions:
+      case AlterType::kClusterOn:
+      case AlterType::kDropCluster:
+        Lock(s_.table, LockMode::kShareUpdateExclusive, is_index);
+        if (c.type == AlterType::kClusterOn)
+          Lock(QName{cat_.Resolve(s_.table).schema, c.name}, LockMode::kShareUpdateExclusive, true);
+        break;
+      case AlterType::kSetRelOptions:
+      case AlterType::kResetRelOptions:
+        Lock(s_.table, RelOptionsLock(c.reloptions), is_index);
+        break;
+      case AlterType::kEnableTrigger:
+      case AlterType::kDisableTrigger:
+        Lock(s_.table, LockMode::kShareRowExclusive);
+        break;
       case AlterType::kSetTablespace:
       case AlterType::kSetAccessMethod:
         Lock(s_.table, LockMode::kAccessExclusive, is_index);
@@ -1010,69 +1062,91 @@ void Builder::AlterTable() {
         Lock(s_.table, LockMode::kAccessExclusive);
         RewriteTable(s_.table);
         break;
-      case AlterType::kAlterConstraint: {
-        Lock(s_.table, LockMode::kAccessExclusive);
-        const schema::Table* t = cat_.FindTable(s_.table);
-        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
-        if (c.to_not_enforced) {
-          // NOT ENFORCED (PostgreSQL 18) drops a foreign key's triggers, those on the table it
-          // references too: ACCESS EXCLUSIVE there as well (the catalogue's trace).
-          if (k && k->type == sql::Constraint::Type::kForeignKey)
-            Lock(k->ref_table, LockMode::kAccessExclusive);
-          break;
-        }
-        if (!c.to_enforced) break;
-        // ENFORCED (PostgreSQL 18) checks every row now; a foreign key also locks the table it
-        // references and creates its triggers there.
-        if (k && k->type == sql::Constraint::Type::kForeignKey) {
-          Lock(k->ref_table, LockMode::kShareRowExclusive);
-          ValidationQueryLocks(s_.table, k->ref_table);
-        }
-        Scan(s_.table);
-        Note("ENFORCED: checks every existing row under ACCESS EXCLUSIVE");
-        break;
-      }
-      case AlterType::kSetExpression: {
-        // PostgreSQL 17: a STORED column is recomputed for every row (a rewrite); a VIRTUAL one
-        // (18) only changes its definition.
-        Lock(s_.table, LockMode::kAccessExclusive);
-        const schema::Table* t = cat_.FindTable(s_.table);
-        const schema::Column* col = t ? t->FindColumn(c.name) : nullptr;
-        if (col && col->generated_virtual) {
-          Note("virtual generated column: no rewrite");
-        } else {
-          RewriteTable(s_.table);
-          Note("stored generated column: recomputed for every row, so the table is rewritten");
-        }
-        break;
-      }
-      case AlterType::kDropConstraint: {
-        Lock(s_.table, LockMode::kAccessExclusive);
-        const schema::Table* t = cat_.FindTable(s_.table);
-        const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
-        if (k && k->type == sql::Constraint::Type::kForeignKey)
-          Lock(k->ref_table, LockMode::kAccessExclusive);
-        break;
-      }
-      case AlterType::kDropColumn: {
-        Lock(s_.table, LockMode::kAccessExclusive);
-        LockIndexesOnColumn(s_.table, c.name);
-        const schema::Table* t = cat_.FindTable(s_.table);
-        if (t)
-          for (const schema::Constraint& k : t->constraints)
-            if (k.type == sql::Constraint::Type::kForeignKey &&
-                std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end())
-              Lock(k.ref_table, LockMode::kAccessExclusive);
-        break;
-      }
-      case AlterType::kAddIdentity: {
-        Lock(s_.table, LockMode::kAccessExclusive);
-        break;
-      }
       default:
         Lock(s_.table, LockMode::kAccessExclusive, is_index);
         break;
     }
+  }
+}
+
+void Builder::SetExpression(const sql::AlterCmd& c) {
+  // PostgreSQL 17: a STORED column is recomputed for every row (a rewrite); a VIRTUAL one
+  // (18) only changes its definition.
+  Lock(s_.table, LockMode::kAccessExclusive);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  const schema::Column* col = t ? t->FindColumn(c.name) : nullptr;
+  if (col && col->generated_virtual) {
+    Note("virtual generated column: no rewrite");
+  } else {
+    RewriteTable(s_.table);
+    Note("stored generated column: recomputed for every row, so the table is rewritten");
+  }
+}
+
+void Builder::DropColumn(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kAccessExclusive);
+  LockIndexesOnColumn(s_.table, c.name);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  if (t)
+    for (const schema::Constraint& k : t->constraints)
+      if (k.type == sql::Constraint::Type::kForeignKey &&
+          std::find(k.columns.begin(), k.columns.end(), c.name) != k.columns.end())
+        Lock(k.ref_table, LockMode::kAccessExclusive);
+}
+
+void Builder::ValidateConstraint(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kShareUpdateExclusive);
+  Scan(s_.table);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
+  if (k && k->type == sql::Constraint::Type::kForeignKey) {
+    Lock(k->ref_table, LockMode::kRowShare);
+    ValidationQueryLocks(s_.table, k->ref_table);
+  }
+  if (k && k->valid) Note("constraint is already valid: nothing to scan");
+}
+
+void Builder::AlterConstraint(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kAccessExclusive);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
+  if (c.to_not_enforced) {
+    // NOT ENFORCED (PostgreSQL 18) drops a foreign key's triggers, those on the table it
+    // references too: ACCESS EXCLUSIVE there as well (the catalogue's trace).
+    if (k && k->type == sql::Constraint::Type::kForeignKey)
+      Lock(k->ref_table, LockMode::kAccessExclusive);
+    return;
+  }
+  if (!c.to_enforced) return;
+  // ENFORCED (PostgreSQL 18) checks every row now; a foreign key also locks the table it
+  // references and creates its triggers there.
+  if (k && k->type == sql::Constraint::Type::kForeignKey) {
+    Lock(k->ref_table, LockMode::kShareRowExclusive);
+    ValidationQueryLocks(s_.table, k->ref_table);
+  }
+  Scan(s_.table);
+  Note("ENFORCED: checks every existing row under ACCESS EXCLUSIVE");
+}
+
+void Builder::DropConstraint(const sql::AlterCmd& c) {
+  Lock(s_.table, LockMode::kAccessExclusive);
+  const schema::Table* t = cat_.FindTable(s_.table);
+  const schema::Constraint* k = t ? t->FindConstraint(c.name) : nullptr;
+  if (k && k->type == sql::Constraint::Type::kForeignKey)
+    Lock(k->ref_table, LockMode::kAccessExclusive);
+}
+
+void Builder::AttachPartition(const sql::AlterCmd& c) {
+  Lock(s_.table,
+       opt_.pg_version >= 12 ? LockMode::kShareUpdateExclusive : LockMode::kAccessExclusive);
+  Lock(c.partition, LockMode::kAccessExclusive);
+  // Each index of the parent gets its counterpart on the partition attached to it.
+  LockIndexesOf(s_.table, LockMode::kShareUpdateExclusive);
+  if (BoundImpliedByCheck(s_.table, c.partition)) {
+    Note("a valid CHECK constraint on the partition key implies the bound: no scan");
+  } else {
+    Scan(c.partition);
+    Note("scans the partition to check its bound (a valid CHECK implying it avoids that)");
   }
 }
 

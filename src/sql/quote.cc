@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "base/quote.h"
+
 // Last: the server headers define macros (see pg_nodes.h).
 #include "sql/pg_nodes.h"
 extern "C" {
@@ -30,8 +32,6 @@ std::string QuoteIdent(std::string_view name) {
   return out;
 }
 
-std::string QuoteQName(const QName& q) {
-  return q.schema.empty() ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
-}
+std::string QuoteQName(const QName& q) { return QuoteQualified(q.schema, q.name, QuoteIdent); }
 
 }  // namespace lockstep::sql

@@ -118,31 +118,30 @@ TypeRef FromTypeName(const TypeName* t) {
 // (PostgreSQL's raw_expression_tree_walker does the same but raises an error, which ends the
 // process outside the parser, on a node type it does not know; this one skips it.)
 template <typename F>
-void Walk(const Node* n, F& visit) {
-  if (!n) return;
-  if (nodeTag(n) == T_List) {
-    for (const Node* item : Items(reinterpret_cast<const List*>(n))) Walk(item, visit);
-    return;
-  }
-  visit(n);
+void Walk(const Node* n, F& visit);
+
+// Children of operators, function calls (their arguments, windows, grouping sets) and casts.
+// False for a node of another family.
+template <typename F>
+bool WalkOperatorChildren(const Node* n, F& visit) {
   auto walk = [&visit](const void* child) { Walk(static_cast<const Node*>(child), visit); };
   switch (nodeTag(n)) {
     case T_A_Expr: {
       const auto* e = reinterpret_cast<const A_Expr*>(n);
       walk(e->lexpr);
       walk(e->rexpr);
-      break;
+      return true;
     }
     case T_BoolExpr:
       walk(reinterpret_cast<const BoolExpr*>(n)->args);
-      break;
+      return true;
     case T_FuncCall: {
       const auto* f = reinterpret_cast<const FuncCall*>(n);
       walk(f->args);
       walk(f->agg_order);
       walk(f->agg_filter);
       walk(f->over);
-      break;
+      return true;
     }
     case T_WindowDef: {
       const auto* w = reinterpret_cast<const WindowDef*>(n);
@@ -150,102 +149,124 @@ void Walk(const Node* n, F& visit) {
       walk(w->orderClause);
       walk(w->startOffset);
       walk(w->endOffset);
-      break;
+      return true;
     }
     case T_SortBy:
       walk(reinterpret_cast<const SortBy*>(n)->node);
-      break;
+      return true;
     case T_TypeCast: {
       const auto* c = reinterpret_cast<const TypeCast*>(n);
       walk(c->arg);
       walk(c->typeName);
-      break;
+      return true;
     }
     case T_TypeName:
       walk(reinterpret_cast<const TypeName*>(n)->typmods);
-      break;
+      return true;
     case T_CollateClause:
       walk(reinterpret_cast<const CollateClause*>(n)->arg);
-      break;
+      return true;
     case T_NullTest:
       walk(reinterpret_cast<const NullTest*>(n)->arg);
-      break;
+      return true;
     case T_BooleanTest:
       walk(reinterpret_cast<const BooleanTest*>(n)->arg);
-      break;
+      return true;
+    case T_NamedArgExpr:
+      walk(reinterpret_cast<const NamedArgExpr*>(n)->arg);
+      return true;
+    case T_GroupingFunc:
+      walk(reinterpret_cast<const GroupingFunc*>(n)->args);
+      return true;
+    case T_GroupingSet:
+      walk(reinterpret_cast<const GroupingSet*>(n)->content);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Children of expressions built from others: CASE, COALESCE, arrays, rows, sub-links, subscripts,
+// target entries, XML. False for a node of another family.
+template <typename F>
+bool WalkCompoundExpressionChildren(const Node* n, F& visit) {
+  auto walk = [&visit](const void* child) { Walk(static_cast<const Node*>(child), visit); };
+  switch (nodeTag(n)) {
     case T_CaseExpr: {
       const auto* c = reinterpret_cast<const CaseExpr*>(n);
       walk(c->arg);
       walk(c->args);
       walk(c->defresult);
-      break;
+      return true;
     }
     case T_CaseWhen: {
       const auto* c = reinterpret_cast<const CaseWhen*>(n);
       walk(c->expr);
       walk(c->result);
-      break;
+      return true;
     }
     case T_CoalesceExpr:
       walk(reinterpret_cast<const CoalesceExpr*>(n)->args);
-      break;
+      return true;
     case T_MinMaxExpr:
       walk(reinterpret_cast<const MinMaxExpr*>(n)->args);
-      break;
+      return true;
     case T_A_ArrayExpr:
       walk(reinterpret_cast<const A_ArrayExpr*>(n)->elements);
-      break;
+      return true;
     case T_RowExpr:
       walk(reinterpret_cast<const RowExpr*>(n)->args);
-      break;
+      return true;
     case T_SubLink: {
       const auto* s = reinterpret_cast<const SubLink*>(n);
       walk(s->testexpr);
       walk(s->subselect);
-      break;
+      return true;
     }
     case T_A_Indirection: {
       const auto* a = reinterpret_cast<const A_Indirection*>(n);
       walk(a->arg);
       walk(a->indirection);
-      break;
+      return true;
     }
     case T_A_Indices: {
       const auto* a = reinterpret_cast<const A_Indices*>(n);
       walk(a->lidx);
       walk(a->uidx);
-      break;
+      return true;
     }
     case T_ResTarget: {
       const auto* r = reinterpret_cast<const ResTarget*>(n);
       walk(r->indirection);
       walk(r->val);
-      break;
+      return true;
     }
     case T_MultiAssignRef:
       walk(reinterpret_cast<const MultiAssignRef*>(n)->source);
-      break;
-    case T_NamedArgExpr:
-      walk(reinterpret_cast<const NamedArgExpr*>(n)->arg);
-      break;
-    case T_GroupingFunc:
-      walk(reinterpret_cast<const GroupingFunc*>(n)->args);
-      break;
-    case T_GroupingSet:
-      walk(reinterpret_cast<const GroupingSet*>(n)->content);
-      break;
+      return true;
     case T_XmlExpr: {
       const auto* x = reinterpret_cast<const XmlExpr*>(n);
       walk(x->named_args);
       walk(x->args);
-      break;
+      return true;
     }
     case T_XmlSerialize: {
       const auto* x = reinterpret_cast<const XmlSerialize*>(n);
       walk(x->expr);
       walk(x->typeName);
-      break;
+      return true;
     }
+    default:
+      return false;
+  }
+}
+
+// Children of a SELECT and of what its FROM and WITH clauses hold. False for a node of another
+// family.
+template <typename F>
+bool WalkQueryChildren(const Node* n, F& visit) {
+  auto walk = [&visit](const void* child) { Walk(static_cast<const Node*>(child), visit); };
+  switch (nodeTag(n)) {
     case T_SelectStmt: {
       const auto* s = reinterpret_cast<const SelectStmt*>(n);
       walk(s->distinctClause);
@@ -264,93 +285,64 @@ void Walk(const Node* n, F& visit) {
       walk(s->withClause);
       walk(s->larg);
       walk(s->rarg);
-      break;
+      return true;
     }
     case T_IntoClause:
       walk(reinterpret_cast<const IntoClause*>(n)->rel);
-      break;
+      return true;
     case T_LockingClause:
       walk(reinterpret_cast<const LockingClause*>(n)->lockedRels);
-      break;
+      return true;
     case T_RangeSubselect:
       walk(reinterpret_cast<const RangeSubselect*>(n)->subquery);
-      break;
+      return true;
     case T_RangeFunction:
       walk(reinterpret_cast<const RangeFunction*>(n)->functions);
-      break;
+      return true;
     case T_RangeTableSample: {
       const auto* r = reinterpret_cast<const RangeTableSample*>(n);
       walk(r->relation);
       walk(r->args);
       walk(r->repeatable);
-      break;
+      return true;
     }
-#if PG_VERSION_NUM >= 160000
-    // SQL/JSON (PostgreSQL 16: constructors and IS JSON; 17: JSON_TABLE and the query
-    // functions): their arguments can call functions and hold sub-queries.
-    case T_JsonValueExpr:
-      walk(reinterpret_cast<const JsonValueExpr*>(n)->raw_expr);
-      break;
-    case T_JsonIsPredicate:
-      walk(reinterpret_cast<const JsonIsPredicate*>(n)->expr);
-      break;
-    case T_JsonKeyValue: {
-      const auto* k = reinterpret_cast<const JsonKeyValue*>(n);
-      walk(k->key);
-      walk(k->value);
-      break;
-    }
-    case T_JsonObjectConstructor:
-      walk(reinterpret_cast<const JsonObjectConstructor*>(n)->exprs);
-      break;
-    case T_JsonArrayConstructor:
-      walk(reinterpret_cast<const JsonArrayConstructor*>(n)->exprs);
-      break;
-#endif
-#if PG_VERSION_NUM >= 170000
-    case T_JsonArgument:
-      walk(reinterpret_cast<const JsonArgument*>(n)->val);
-      break;
-    case T_JsonFuncExpr: {
-      const auto* f = reinterpret_cast<const JsonFuncExpr*>(n);
-      walk(f->context_item);
-      walk(f->pathspec);
-      walk(f->passing);
-      break;
-    }
-    case T_JsonTable: {
-      const auto* j = reinterpret_cast<const JsonTable*>(n);
-      walk(j->context_item);
-      walk(j->passing);
-      break;
-    }
-#endif
     case T_RangeTableFunc: {
       const auto* r = reinterpret_cast<const RangeTableFunc*>(n);
       walk(r->docexpr);
       walk(r->rowexpr);
       walk(r->columns);
-      break;
+      return true;
     }
     case T_RangeTableFuncCol: {
       const auto* c = reinterpret_cast<const RangeTableFuncCol*>(n);
       walk(c->colexpr);
       walk(c->coldefexpr);
-      break;
+      return true;
     }
     case T_JoinExpr: {
       const auto* j = reinterpret_cast<const JoinExpr*>(n);
       walk(j->larg);
       walk(j->rarg);
       walk(j->quals);
-      break;
+      return true;
     }
     case T_WithClause:
       walk(reinterpret_cast<const WithClause*>(n)->ctes);
-      break;
+      return true;
     case T_CommonTableExpr:
       walk(reinterpret_cast<const CommonTableExpr*>(n)->ctequery);
-      break;
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Children of INSERT, UPDATE, DELETE, MERGE (and their clauses) and EXECUTE. False for a node of
+// another family.
+template <typename F>
+bool WalkDmlChildren(const Node* n, F& visit) {
+  auto walk = [&visit](const void* child) { Walk(static_cast<const Node*>(child), visit); };
+  switch (nodeTag(n)) {
     case T_InsertStmt: {
       const auto* s = reinterpret_cast<const InsertStmt*>(n);
       walk(s->relation);
@@ -358,7 +350,7 @@ void Walk(const Node* n, F& visit) {
       walk(s->onConflictClause);
       walk(ReturningList(s));
       walk(s->withClause);
-      break;
+      return true;
     }
     case T_UpdateStmt: {
       const auto* s = reinterpret_cast<const UpdateStmt*>(n);
@@ -368,7 +360,7 @@ void Walk(const Node* n, F& visit) {
       walk(s->fromClause);
       walk(ReturningList(s));
       walk(s->withClause);
-      break;
+      return true;
     }
     case T_DeleteStmt: {
       const auto* s = reinterpret_cast<const DeleteStmt*>(n);
@@ -377,7 +369,7 @@ void Walk(const Node* n, F& visit) {
       walk(s->whereClause);
       walk(ReturningList(s));
       walk(s->withClause);
-      break;
+      return true;
     }
     case T_MergeStmt: {
       const auto* s = reinterpret_cast<const MergeStmt*>(n);
@@ -389,37 +381,104 @@ void Walk(const Node* n, F& visit) {
       walk(ReturningList(s));  // MERGE … RETURNING: PostgreSQL 17
 #endif
       walk(s->withClause);
-      break;
+      return true;
     }
     case T_MergeWhenClause: {
       const auto* m = reinterpret_cast<const MergeWhenClause*>(n);
       walk(m->condition);
       walk(m->targetList);
       walk(m->values);
-      break;
+      return true;
     }
     case T_OnConflictClause: {
       const auto* o = reinterpret_cast<const OnConflictClause*>(n);
       walk(o->infer);
       walk(o->targetList);
       walk(o->whereClause);
-      break;
+      return true;
     }
     case T_InferClause: {
       const auto* i = reinterpret_cast<const InferClause*>(n);
       walk(i->indexElems);
       walk(i->whereClause);
-      break;
+      return true;
     }
     case T_IndexElem:
       walk(reinterpret_cast<const ::IndexElem*>(n)->expr);
-      break;
+      return true;
     case T_ExecuteStmt:
       walk(reinterpret_cast<const ExecuteStmt*>(n)->params);
-      break;
+      return true;
     default:
-      break;  // leaves: RangeVar, ColumnRef, A_Const, ParamRef, SQLValueFunction …
+      return false;
   }
+}
+
+// Children of SQL/JSON nodes (none before PostgreSQL 16). False for a node of another family.
+template <typename F>
+bool WalkJsonChildren(const Node* n, F& visit) {
+  [[maybe_unused]] auto walk = [&visit](const void* child) {
+    Walk(static_cast<const Node*>(child), visit);
+  };
+  switch (nodeTag(n)) {
+#if PG_VERSION_NUM >= 160000
+    // SQL/JSON (PostgreSQL 16: constructors and IS JSON; 17: JSON_TABLE and the query
+    // functions): their arguments can call functions and hold sub-queries.
+    case T_JsonValueExpr:
+      walk(reinterpret_cast<const JsonValueExpr*>(n)->raw_expr);
+      return true;
+    case T_JsonIsPredicate:
+      walk(reinterpret_cast<const JsonIsPredicate*>(n)->expr);
+      return true;
+    case T_JsonKeyValue: {
+      const auto* k = reinterpret_cast<const JsonKeyValue*>(n);
+      walk(k->key);
+      walk(k->value);
+      return true;
+    }
+    case T_JsonObjectConstructor:
+      walk(reinterpret_cast<const JsonObjectConstructor*>(n)->exprs);
+      return true;
+    case T_JsonArrayConstructor:
+      walk(reinterpret_cast<const JsonArrayConstructor*>(n)->exprs);
+      return true;
+#endif
+#if PG_VERSION_NUM >= 170000
+    case T_JsonArgument:
+      walk(reinterpret_cast<const JsonArgument*>(n)->val);
+      return true;
+    case T_JsonFuncExpr: {
+      const auto* f = reinterpret_cast<const JsonFuncExpr*>(n);
+      walk(f->context_item);
+      walk(f->pathspec);
+      walk(f->passing);
+      return true;
+    }
+    case T_JsonTable: {
+      const auto* j = reinterpret_cast<const JsonTable*>(n);
+      walk(j->context_item);
+      walk(j->passing);
+      return true;
+    }
+#endif
+    default:
+      return false;
+  }
+}
+
+template <typename F>
+void Walk(const Node* n, F& visit) {
+  if (!n) return;
+  if (nodeTag(n) == T_List) {
+    for (const Node* item : Items(reinterpret_cast<const List*>(n))) Walk(item, visit);
+    return;
+  }
+  visit(n);
+  // Each family walks the children of its own node types; a leaf (RangeVar, ColumnRef, A_Const,
+  // ParamRef, SQLValueFunction …) is in none.
+  if (WalkOperatorChildren(n, visit) || WalkCompoundExpressionChildren(n, visit)) return;
+  if (WalkQueryChildren(n, visit) || WalkDmlChildren(n, visit)) return;
+  WalkJsonChildren(n, visit);
 }
 
 // Relations a query reads: its RangeVars, minus references to its own CTEs.
@@ -1293,190 +1352,255 @@ std::string_view NodeName(NodeTag tag) {
   }
 }
 
-}  // namespace
+// DROP: the objects it names; the relation a trigger, policy or rule is dropped from.
+void TranslateDrop(const DropStmt* d, Statement& s) {
+  s.kind = Kind::kDrop;
+  s.object_type = FromObjectType(d->removeType);
+  s.if_exists = d->missing_ok;
+  s.cascade = d->behavior == DROP_CASCADE;
+  s.concurrently = d->concurrent;
+  for (const Node* o : Items(d->objects)) s.objects.push_back(FromObject(o));
+  if (s.object_type == ObjectType::kTable || s.object_type == ObjectType::kMatView ||
+      s.object_type == ObjectType::kView || s.object_type == ObjectType::kForeignTable) {
+    s.tables = s.objects;
+    if (!s.tables.empty()) s.table = s.tables.front();
+  }
+  // DROP TRIGGER/POLICY/RULE name ON table: the object list is {table…, name}.
+  if ((s.object_type == ObjectType::kTrigger || s.object_type == ObjectType::kPolicy ||
+       s.object_type == ObjectType::kRule) &&
+      d->objects) {
+    if (std::optional<QName> owner = OwnerOf(static_cast<const Node*>(linitial(d->objects)))) {
+      s.table = *owner;
+      s.tables.push_back(s.table);
+    }
+  }
+}
 
-void TranslateStatement(const Node* n, Statement& s) {
-  if (!n) return;
-  s.node_name = NodeName(nodeTag(n));
+void TranslateRename(const RenameStmt* r, Statement& s) {
+  s.kind = Kind::kRename;
+  s.object_type = FromObjectType(r->renameType);
+  s.table = FromRangeVar(r->relation);
+  if (r->relation) s.tables.push_back(s.table);
+  s.if_exists = r->missing_ok;
+  s.rename_from = Str(r->subname);
+  s.rename_to = Str(r->newname);
+  if (s.rename_from.empty() && r->relation) s.rename_from = s.table.name;
+  if (r->object) {
+    QName o = FromObject(r->object);
+    s.objects.push_back(o);
+    if (s.rename_from.empty()) s.rename_from = o.name;
+    if (s.object_type == ObjectType::kType || s.object_type == ObjectType::kDomain) s.type_name = o;
+  }
+}
+
+void TranslateComment(const CommentStmt* c, Statement& s) {
+  s.kind = Kind::kComment;
+  s.object_type = FromObjectType(c->objtype);
+  if (c->object) s.objects.push_back(FromObject(c->object));
+  if (s.object_type == ObjectType::kTable && !s.objects.empty()) {
+    s.table = s.objects.front();
+    s.tables.push_back(s.table);
+  } else if (s.object_type == ObjectType::kColumn) {
+    if (std::optional<QName> owner = OwnerOf(c->object)) {
+      s.table = *owner;
+      s.tables.push_back(s.table);
+    }
+  }
+}
+
+// DDL on tables and indexes, and the statements that name an object of any kind (DROP, RENAME,
+// COMMENT, SET SCHEMA, OWNER TO). False for a node of another family.
+bool TranslateTableDdl(const Node* n, Statement& s) {
   switch (nodeTag(n)) {
     case T_CreateStmt:
       TranslateCreateTable(reinterpret_cast<const CreateStmt*>(n), s);
-      break;
+      return true;
     case T_AlterTableStmt:
       TranslateAlterTable(reinterpret_cast<const AlterTableStmt*>(n), s);
-      break;
+      return true;
     case T_IndexStmt:
       TranslateIndex(reinterpret_cast<const IndexStmt*>(n), s);
-      break;
-    case T_DropStmt: {
-      const auto* d = reinterpret_cast<const DropStmt*>(n);
-      s.kind = Kind::kDrop;
-      s.object_type = FromObjectType(d->removeType);
-      s.if_exists = d->missing_ok;
-      s.cascade = d->behavior == DROP_CASCADE;
-      s.concurrently = d->concurrent;
-      for (const Node* o : Items(d->objects)) s.objects.push_back(FromObject(o));
-      if (s.object_type == ObjectType::kTable || s.object_type == ObjectType::kMatView ||
-          s.object_type == ObjectType::kView || s.object_type == ObjectType::kForeignTable) {
-        s.tables = s.objects;
-        if (!s.tables.empty()) s.table = s.tables.front();
-      }
-      // DROP TRIGGER/POLICY/RULE name ON table: the object list is {table…, name}.
-      if ((s.object_type == ObjectType::kTrigger || s.object_type == ObjectType::kPolicy ||
-           s.object_type == ObjectType::kRule) &&
-          d->objects) {
-        if (std::optional<QName> owner = OwnerOf(static_cast<const Node*>(linitial(d->objects)))) {
-          s.table = *owner;
-          s.tables.push_back(s.table);
-        }
-      }
-      break;
+      return true;
+    case T_DropStmt:
+      TranslateDrop(reinterpret_cast<const DropStmt*>(n), s);
+      return true;
+    case T_RenameStmt:
+      TranslateRename(reinterpret_cast<const RenameStmt*>(n), s);
+      return true;
+    case T_CommentStmt:
+      TranslateComment(reinterpret_cast<const CommentStmt*>(n), s);
+      return true;
+    case T_AlterObjectSchemaStmt: {
+      const auto* a = reinterpret_cast<const AlterObjectSchemaStmt*>(n);
+      s.kind = Kind::kAlterObjectSchema;
+      s.object_type = FromObjectType(a->objectType);
+      s.table = FromRangeVar(a->relation);
+      if (a->relation) s.tables.push_back(s.table);
+      s.rename_to = Str(a->newschema);
+      return true;
     }
-    case T_RenameStmt: {
-      const auto* r = reinterpret_cast<const RenameStmt*>(n);
-      s.kind = Kind::kRename;
-      s.object_type = FromObjectType(r->renameType);
-      s.table = FromRangeVar(r->relation);
-      if (r->relation) s.tables.push_back(s.table);
-      s.if_exists = r->missing_ok;
-      s.rename_from = Str(r->subname);
-      s.rename_to = Str(r->newname);
-      if (s.rename_from.empty() && r->relation) s.rename_from = s.table.name;
-      if (r->object) {
-        QName o = FromObject(r->object);
-        s.objects.push_back(o);
-        if (s.rename_from.empty()) s.rename_from = o.name;
-        if (s.object_type == ObjectType::kType || s.object_type == ObjectType::kDomain)
-          s.type_name = o;
-      }
-      break;
-    }
+    case T_AlterOwnerStmt:
+      s.kind = Kind::kAlterOwner;
+      s.object_type = FromObjectType(reinterpret_cast<const AlterOwnerStmt*>(n)->objectType);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// ALTER TYPE … ADD VALUE / RENAME VALUE: the value and where it goes.
+void TranslateAlterEnum(const AlterEnumStmt* e, Statement& s) {
+  s.kind = Kind::kAlterEnum;
+  s.type_name = FromNames(e->typeName);
+  TypeDetails& t = s.type_details.Mutable();
+  t.enum_new_value = Str(e->newVal);
+  t.enum_old_value = Str(e->oldVal);
+  t.enum_neighbor = Str(e->newValNeighbor);
+  t.enum_after = e->newValIsAfter;
+  s.if_not_exists = e->skipIfNewValExists;
+}
+
+void TranslateCreateDomain(const CreateDomainStmt* d, Statement& s) {
+  s.kind = Kind::kCreateDomain;
+  s.type_name = FromNames(d->domainname);
+  TypeDetails& t = s.type_details.Mutable();
+  t.domain_base = FromTypeName(d->typeName);
+  for (const Node* c : Items(d->constraints))
+    if (const auto* k = As<::Constraint>(c, T_Constraint))
+      t.domain_constraints.push_back(TranslateConstraint(k));
+}
+
+void TranslateAlterDomain(const AlterDomainStmt* d, Statement& s) {
+  s.kind = Kind::kAlterDomain;
+  s.type_name = FromNames(d->typeName);
+  TypeDetails& t = s.type_details.Mutable();
+  t.domain_subtype = Letter(d->subtype);
+  if (const auto* k = As<::Constraint>(d->def, T_Constraint))
+    t.domain_constraints.push_back(TranslateConstraint(k));
+}
+
+// Types and domains (TypeDetails). False for a node of another family.
+bool TranslateTypeDdl(const Node* n, Statement& s) {
+  switch (nodeTag(n)) {
     case T_CreateEnumStmt: {
       const auto* e = reinterpret_cast<const CreateEnumStmt*>(n);
       s.kind = Kind::kCreateEnum;
       s.type_name = FromNames(e->typeName);
       s.type_details.Mutable().enum_values = Strings(e->vals);
-      break;
+      return true;
     }
-    case T_AlterEnumStmt: {
-      const auto* e = reinterpret_cast<const AlterEnumStmt*>(n);
-      s.kind = Kind::kAlterEnum;
-      s.type_name = FromNames(e->typeName);
-      TypeDetails& t = s.type_details.Mutable();
-      t.enum_new_value = Str(e->newVal);
-      t.enum_old_value = Str(e->oldVal);
-      t.enum_neighbor = Str(e->newValNeighbor);
-      t.enum_after = e->newValIsAfter;
-      s.if_not_exists = e->skipIfNewValExists;
-      break;
-    }
+    case T_AlterEnumStmt:
+      TranslateAlterEnum(reinterpret_cast<const AlterEnumStmt*>(n), s);
+      return true;
+    case T_CreateDomainStmt:
+      TranslateCreateDomain(reinterpret_cast<const CreateDomainStmt*>(n), s);
+      return true;
+    case T_AlterDomainStmt:
+      TranslateAlterDomain(reinterpret_cast<const AlterDomainStmt*>(n), s);
+      return true;
     case T_CompositeTypeStmt:
       s.kind = Kind::kCreateType;
       s.type_name = FromRangeVar(reinterpret_cast<const CompositeTypeStmt*>(n)->typevar);
-      break;
+      return true;
     case T_CreateRangeStmt:
       s.kind = Kind::kCreateType;
       s.type_name = FromNames(reinterpret_cast<const CreateRangeStmt*>(n)->typeName);
-      break;
+      return true;
     case T_DefineStmt: {
+      // CREATE TYPE name (…); the other DEFINE forms (aggregates, operators …) keep the
+      // statement's default kind.
       const auto* d = reinterpret_cast<const DefineStmt*>(n);
       if (d->kind == OBJECT_TYPE) {
         s.kind = Kind::kCreateType;
         s.type_name = FromNames(d->defnames);
       }
-      break;
+      return true;
     }
     case T_AlterTypeStmt:
       s.kind = Kind::kAlterType;
       s.type_name = FromNames(reinterpret_cast<const AlterTypeStmt*>(n)->typeName);
-      break;
-    case T_CreateDomainStmt: {
-      const auto* d = reinterpret_cast<const CreateDomainStmt*>(n);
-      s.kind = Kind::kCreateDomain;
-      s.type_name = FromNames(d->domainname);
-      TypeDetails& t = s.type_details.Mutable();
-      t.domain_base = FromTypeName(d->typeName);
-      for (const Node* c : Items(d->constraints))
-        if (const auto* k = As<::Constraint>(c, T_Constraint))
-          t.domain_constraints.push_back(TranslateConstraint(k));
-      break;
-    }
-    case T_AlterDomainStmt: {
-      const auto* d = reinterpret_cast<const AlterDomainStmt*>(n);
-      s.kind = Kind::kAlterDomain;
-      s.type_name = FromNames(d->typeName);
-      TypeDetails& t = s.type_details.Mutable();
-      t.domain_subtype = Letter(d->subtype);
-      if (const auto* k = As<::Constraint>(d->def, T_Constraint))
-        t.domain_constraints.push_back(TranslateConstraint(k));
-      break;
-    }
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The language named among a routine's options, else `fallback`.
+std::string LanguageOf(const List* options, std::string fallback) {
+  for (const Node* o : Items(options)) {
+    const auto* d = As<DefElem>(o, T_DefElem);
+    if (d && d->defname && std::strcmp(d->defname, "language") == 0) fallback = StrOf(d->arg);
+  }
+  return fallback;
+}
+
+// Routines (CREATE FUNCTION, DO, CALL): what they run is read later from `routine`. False for a
+// node of another family.
+bool TranslateRoutine(const Node* n, Statement& s) {
+  switch (nodeTag(n)) {
     case T_CreateFunctionStmt: {
       const auto* f = reinterpret_cast<const CreateFunctionStmt*>(n);
       s.kind = Kind::kCreateFunction;
       s.type_name = FromNames(f->funcname);
       s.or_replace = f->replace;
       Routine& r = s.routine.Mutable();
-      for (const Node* o : Items(f->options)) {
-        const auto* d = As<DefElem>(o, T_DefElem);
-        if (d && d->defname && std::strcmp(d->defname, "language") == 0) r.language = StrOf(d->arg);
-      }
+      r.language = LanguageOf(f->options, "");
       r.routine_source = RoutineSource(f->options);
       if (f->sql_body) r.body_unread = "a SQL-standard body (BEGIN ATOMIC) is not read";
-      break;
+      return true;
     }
     case T_DoStmt: {
       const auto* d = reinterpret_cast<const DoStmt*>(n);
       s.kind = Kind::kDo;
       Routine& r = s.routine.Mutable();
-      r.language = "plpgsql";
-      for (const Node* o : Items(d->args)) {
-        const auto* e = As<DefElem>(o, T_DefElem);
-        if (e && e->defname && std::strcmp(e->defname, "language") == 0) r.language = StrOf(e->arg);
-      }
+      r.language = LanguageOf(d->args, "plpgsql");
       r.routine_source = RoutineSource(d->args);
-      break;
+      return true;
     }
     case T_CallStmt: {
       const auto* c = reinterpret_cast<const CallStmt*>(n);
       s.kind = Kind::kCall;
       if (c->funccall) s.calls.push_back(FromNames(c->funccall->funcname));
-      break;
+      return true;
     }
-    case T_TransactionStmt: {
+    default:
+      return false;
+  }
+}
+
+TransactionKind TransactionKindOf(TransactionStmtKind kind) {
+  switch (kind) {
+    case TRANS_STMT_BEGIN:
+    case TRANS_STMT_START:
+      return TransactionKind::kBegin;
+    case TRANS_STMT_COMMIT:
+      return TransactionKind::kCommit;
+    case TRANS_STMT_ROLLBACK:
+      return TransactionKind::kRollback;
+    case TRANS_STMT_SAVEPOINT:
+      return TransactionKind::kSavepoint;
+    case TRANS_STMT_RELEASE:
+      return TransactionKind::kRelease;
+    case TRANS_STMT_ROLLBACK_TO:
+      return TransactionKind::kRollbackTo;
+    case TRANS_STMT_PREPARE:
+      return TransactionKind::kPrepare;
+    case TRANS_STMT_COMMIT_PREPARED:
+      return TransactionKind::kCommitPrepared;
+    case TRANS_STMT_ROLLBACK_PREPARED:
+      return TransactionKind::kRollbackPrepared;
+  }
+  return TransactionKind::kBegin;
+}
+
+// Statements that act on the session or its transaction: transaction control, SET, LOCK. False
+// for a node of another family.
+bool TranslateSessionStatement(const Node* n, Statement& s) {
+  switch (nodeTag(n)) {
+    case T_TransactionStmt:
       s.kind = Kind::kTransaction;
-      switch (reinterpret_cast<const TransactionStmt*>(n)->kind) {
-        case TRANS_STMT_BEGIN:
-        case TRANS_STMT_START:
-          s.transaction = TransactionKind::kBegin;
-          break;
-        case TRANS_STMT_COMMIT:
-          s.transaction = TransactionKind::kCommit;
-          break;
-        case TRANS_STMT_ROLLBACK:
-          s.transaction = TransactionKind::kRollback;
-          break;
-        case TRANS_STMT_SAVEPOINT:
-          s.transaction = TransactionKind::kSavepoint;
-          break;
-        case TRANS_STMT_RELEASE:
-          s.transaction = TransactionKind::kRelease;
-          break;
-        case TRANS_STMT_ROLLBACK_TO:
-          s.transaction = TransactionKind::kRollbackTo;
-          break;
-        case TRANS_STMT_PREPARE:
-          s.transaction = TransactionKind::kPrepare;
-          break;
-        case TRANS_STMT_COMMIT_PREPARED:
-          s.transaction = TransactionKind::kCommitPrepared;
-          break;
-        case TRANS_STMT_ROLLBACK_PREPARED:
-          s.transaction = TransactionKind::kRollbackPrepared;
-          break;
-      }
-      break;
-    }
+      s.transaction = TransactionKindOf(reinterpret_cast<const TransactionStmt*>(n)->kind);
+      return true;
     case T_VariableSetStmt: {
       const auto* v = reinterpret_cast<const VariableSetStmt*>(n);
       s.kind = Kind::kSet;
@@ -1485,8 +1609,59 @@ void TranslateStatement(const Node* n, Statement& s) {
       set.local = v->is_local;
       set.reset = v->kind == VAR_RESET || v->kind == VAR_RESET_ALL;
       if (!set.reset) set.value = SetValue(v);
-      break;
+      return true;
     }
+    case T_LockStmt: {
+      const auto* l = reinterpret_cast<const LockStmt*>(n);
+      s.kind = Kind::kLock;
+      for (const Node* r : Items(l->relations))
+        if (const auto* rv = As<RangeVar>(r, T_RangeVar)) s.tables.push_back(FromRangeVar(rv));
+      if (!s.tables.empty()) s.table = s.tables.front();
+      s.lock_mode = LockModeName(l->mode);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+std::string ReindexKindName(ReindexObjectType kind) {
+  switch (kind) {
+    case REINDEX_OBJECT_INDEX:
+      return "index";
+    case REINDEX_OBJECT_TABLE:
+      return "table";
+    case REINDEX_OBJECT_SCHEMA:
+      return "schema";
+    case REINDEX_OBJECT_SYSTEM:
+      return "system";
+    case REINDEX_OBJECT_DATABASE:
+      return "database";
+  }
+  return "";
+}
+
+// REINDEX INDEX names its index in `reindex`; REINDEX TABLE names its table in `table`.
+void TranslateReindex(const ReindexStmt* r, Statement& s) {
+  s.kind = Kind::kReindex;
+  Reindex& what = s.reindex.Mutable();
+  what.kind = ReindexKindName(r->kind);
+  if (r->relation) {
+    QName q = FromRangeVar(r->relation);
+    if (what.kind == "index")
+      what.index = q;
+    else {
+      s.table = q;
+      s.tables.push_back(q);
+    }
+  }
+  s.concurrently = HasTrueOption(r->params, "concurrently");
+}
+
+// Statements that rewrite, empty or rebuild existing relations: TRUNCATE, VACUUM, CLUSTER,
+// REINDEX, REFRESH MATERIALIZED VIEW. False for a node of another family.
+bool TranslateMaintenance(const Node* n, Statement& s) {
+  switch (nodeTag(n)) {
     case T_TruncateStmt: {
       const auto* t = reinterpret_cast<const TruncateStmt*>(n);
       s.kind = Kind::kTruncate;
@@ -1495,7 +1670,7 @@ void TranslateStatement(const Node* n, Statement& s) {
       for (const Node* r : Items(t->relations))
         if (const auto* rv = As<RangeVar>(r, T_RangeVar)) s.tables.push_back(FromRangeVar(rv));
       if (!s.tables.empty()) s.table = s.tables.front();
-      break;
+      return true;
     }
     case T_VacuumStmt: {
       const auto* v = reinterpret_cast<const VacuumStmt*>(n);
@@ -1506,48 +1681,18 @@ void TranslateStatement(const Node* n, Statement& s) {
         if (const auto* vr = As<VacuumRelation>(r, T_VacuumRelation))
           s.tables.push_back(FromRangeVar(vr->relation));
       if (!s.tables.empty()) s.table = s.tables.front();
-      break;
+      return true;
     }
     case T_ClusterStmt: {
       const auto* c = reinterpret_cast<const ClusterStmt*>(n);
       s.kind = Kind::kCluster;
       s.table = FromRangeVar(c->relation);
       if (c->relation) s.tables.push_back(s.table);
-      break;
+      return true;
     }
-    case T_ReindexStmt: {
-      const auto* r = reinterpret_cast<const ReindexStmt*>(n);
-      s.kind = Kind::kReindex;
-      Reindex& what = s.reindex.Mutable();
-      switch (r->kind) {
-        case REINDEX_OBJECT_INDEX:
-          what.kind = "index";
-          break;
-        case REINDEX_OBJECT_TABLE:
-          what.kind = "table";
-          break;
-        case REINDEX_OBJECT_SCHEMA:
-          what.kind = "schema";
-          break;
-        case REINDEX_OBJECT_SYSTEM:
-          what.kind = "system";
-          break;
-        case REINDEX_OBJECT_DATABASE:
-          what.kind = "database";
-          break;
-      }
-      if (r->relation) {
-        QName q = FromRangeVar(r->relation);
-        if (what.kind == "index")
-          what.index = q;
-        else {
-          s.table = q;
-          s.tables.push_back(q);
-        }
-      }
-      s.concurrently = HasTrueOption(r->params, "concurrently");
-      break;
-    }
+    case T_ReindexStmt:
+      TranslateReindex(reinterpret_cast<const ReindexStmt*>(n), s);
+      return true;
     case T_RefreshMatViewStmt: {
       const auto* r = reinterpret_cast<const RefreshMatViewStmt*>(n);
       s.kind = Kind::kRefreshMatView;
@@ -1555,121 +1700,77 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.tables.push_back(s.table);
       s.concurrently = r->concurrent;
       s.with_no_data = r->skipData;
-      break;
+      return true;
     }
-    case T_CreateTrigStmt: {
-      const auto* t = reinterpret_cast<const CreateTrigStmt*>(n);
-      s.kind = Kind::kCreateTrigger;
-      s.table = FromRangeVar(t->relation);
-      s.tables.push_back(s.table);
-      s.rename_to = Str(t->trigname);
-      break;
-    }
-    case T_CreateSeqStmt: {
-      const auto* q = reinterpret_cast<const CreateSeqStmt*>(n);
-      s.kind = Kind::kCreateSequence;
-      s.table = FromRangeVar(q->sequence);
-      s.if_not_exists = q->if_not_exists;
-      break;
-    }
-    case T_AlterSeqStmt: {
-      const auto* q = reinterpret_cast<const AlterSeqStmt*>(n);
-      s.kind = Kind::kAlterSequence;
-      s.table = FromRangeVar(q->sequence);
-      s.if_exists = q->missing_ok;
-      s.tables.push_back(s.table);
-      for (const Node* o : Items(q->options)) {
-        const auto* d = As<DefElem>(o, T_DefElem);
-        if (!d || !d->defname) continue;
-        s.sequence_options.push_back(d->defname);
-        // OWNED BY table.column names a relation too (OWNED BY NONE names none).
-        if (std::strcmp(d->defname, "owned_by") == 0) {
-          const std::vector<std::string> parts = Strings(As<List>(d->arg, T_List));
-          if (parts.size() >= 2)
-            s.tables.push_back(parts.size() >= 3
-                                   ? QName{parts[parts.size() - 3], parts[parts.size() - 2]}
-                                   : QName{"", parts[0]});
-        }
-      }
-      break;
-    }
-    case T_CommentStmt: {
-      const auto* c = reinterpret_cast<const CommentStmt*>(n);
-      s.kind = Kind::kComment;
-      s.object_type = FromObjectType(c->objtype);
-      if (c->object) s.objects.push_back(FromObject(c->object));
-      if (s.object_type == ObjectType::kTable && !s.objects.empty()) {
-        s.table = s.objects.front();
-        s.tables.push_back(s.table);
-      } else if (s.object_type == ObjectType::kColumn) {
-        if (std::optional<QName> owner = OwnerOf(c->object)) {
-          s.table = *owner;
-          s.tables.push_back(s.table);
-        }
-      }
-      break;
-    }
-    case T_GrantStmt:
-    case T_GrantRoleStmt:
-    case T_AlterDefaultPrivilegesStmt:
-      s.kind = Kind::kGrant;
-      break;
-    case T_CreateExtensionStmt: {
-      const auto* e = reinterpret_cast<const CreateExtensionStmt*>(n);
-      s.kind = Kind::kCreateExtension;
-      s.type_name = QName{"", Str(e->extname)};
-      s.if_not_exists = e->if_not_exists;
-      break;
-    }
-    case T_CreateSchemaStmt: {
-      const auto* c = reinterpret_cast<const CreateSchemaStmt*>(n);
-      s.kind = Kind::kCreateSchema;
-      s.type_name = QName{"", Str(c->schemaname)};
-      s.if_not_exists = c->if_not_exists;
-      break;
-    }
+    default:
+      return false;
+  }
+}
+
+// UPDATE: its target and the shape the backfill and the rules read (SET columns, WHERE, FROM …).
+void TranslateUpdate(const Node* n, Statement& s) {
+  const auto* u = reinterpret_cast<const UpdateStmt*>(n);
+  s.kind = Kind::kUpdate;
+  s.table = FromRangeVar(u->relation);
+  s.tables.push_back(s.table);
+  s.reads = ReadsBesides(n, s.table);
+  s.calls = QueryCalls(n);
+  Update update;
+  if (u->relation) {
+    if (u->relation->alias) update.alias = Str(u->relation->alias->aliasname);
+    update.only = !u->relation->inh;
+  }
+  for (const Node* t : Items(u->targetList)) {
+    if (const auto* r = As<ResTarget>(t, T_ResTarget)) update.set_columns.push_back(Str(r->name));
+  }
+  update.has_where = u->whereClause != nullptr;
+  update.where_current_of = u->whereClause && nodeTag(u->whereClause) == T_CurrentOfExpr;
+  update.has_from = Items(u->fromClause).size() > 0;
+  update.has_returning = Items(ReturningList(u)).size() > 0;
+  update.has_with = u->withClause != nullptr;
+  s.update = std::move(update);
+}
+
+// DML and COPY: the rows of one target table. False for a node of another family.
+bool TranslateDml(const Node* n, Statement& s) {
+  switch (nodeTag(n)) {
     case T_InsertStmt:
       s.kind = Kind::kInsert;
       s.table = FromRangeVar(reinterpret_cast<const InsertStmt*>(n)->relation);
       s.tables.push_back(s.table);
-      break;
-    case T_UpdateStmt: {
-      const auto* u = reinterpret_cast<const UpdateStmt*>(n);
-      s.kind = Kind::kUpdate;
-      s.table = FromRangeVar(u->relation);
-      s.tables.push_back(s.table);
-      s.reads = ReadsBesides(n, s.table);
-      s.calls = QueryCalls(n);
-      Update update;
-      if (u->relation) {
-        if (u->relation->alias) update.alias = Str(u->relation->alias->aliasname);
-        update.only = !u->relation->inh;
-      }
-      for (const Node* t : Items(u->targetList)) {
-        if (const auto* r = As<ResTarget>(t, T_ResTarget))
-          update.set_columns.push_back(Str(r->name));
-      }
-      update.has_where = u->whereClause != nullptr;
-      update.where_current_of = u->whereClause && nodeTag(u->whereClause) == T_CurrentOfExpr;
-      update.has_from = Items(u->fromClause).size() > 0;
-      update.has_returning = Items(ReturningList(u)).size() > 0;
-      update.has_with = u->withClause != nullptr;
-      s.update = std::move(update);
-      break;
-    }
+      return true;
+    case T_UpdateStmt:
+      TranslateUpdate(n, s);
+      return true;
     case T_DeleteStmt:
       s.kind = Kind::kDelete;
       s.table = FromRangeVar(reinterpret_cast<const DeleteStmt*>(n)->relation);
       s.tables.push_back(s.table);
-      break;
-    case T_MergeStmt: {
+      return true;
+    case T_MergeStmt:
       s.kind = Kind::kMerge;
       s.table = FromRangeVar(reinterpret_cast<const MergeStmt*>(n)->relation);
       s.tables.push_back(s.table);
       s.reads = ReadsBesides(n, s.table);
       s.calls = QueryCalls(n);
-      break;
+      return true;
+    case T_CopyStmt: {
+      const auto* c = reinterpret_cast<const CopyStmt*>(n);
+      s.kind = Kind::kCopy;
+      s.table = FromRangeVar(c->relation);
+      if (c->relation) s.tables.push_back(s.table);
+      s.copy_from_stdin = c->is_from && (!c->filename || !*c->filename) && !c->is_program;
+      return true;
     }
+    default:
+      return false;
+  }
+}
+
+// Statements built on a query: SELECT (and SELECT … INTO, which creates a table), CREATE TABLE …
+// AS, CREATE MATERIALIZED VIEW, CREATE VIEW. False for a node of another family.
+bool TranslateQueryStatement(const Node* n, Statement& s) {
+  switch (nodeTag(n)) {
     case T_SelectStmt: {
       const auto* sel = reinterpret_cast<const SelectStmt*>(n);
       s.kind = Kind::kSelect;
@@ -1681,7 +1782,7 @@ void TranslateStatement(const Node* n, Statement& s) {
         s.reads = QueryReads(n);
         std::erase(s.reads, s.table);
       }
-      break;
+      return true;
     }
     case T_CreateTableAsStmt: {
       const auto* c = reinterpret_cast<const CreateTableAsStmt*>(n);
@@ -1692,7 +1793,7 @@ void TranslateStatement(const Node* n, Statement& s) {
       }
       s.if_not_exists = c->if_not_exists;
       s.reads = QueryReads(c->query);
-      break;
+      return true;
     }
     case T_ViewStmt: {
       const auto* v = reinterpret_cast<const ViewStmt*>(n);
@@ -1700,58 +1801,65 @@ void TranslateStatement(const Node* n, Statement& s) {
       s.table = FromRangeVar(v->view);
       s.or_replace = v->replace;
       s.reads = QueryReads(v->query);
-      break;
+      return true;
     }
-    case T_CopyStmt: {
-      const auto* c = reinterpret_cast<const CopyStmt*>(n);
-      s.kind = Kind::kCopy;
-      s.table = FromRangeVar(c->relation);
-      if (c->relation) s.tables.push_back(s.table);
-      s.copy_from_stdin = c->is_from && (!c->filename || !*c->filename) && !c->is_program;
-      break;
+    default:
+      return false;
+  }
+}
+
+void TranslateAlterSequence(const AlterSeqStmt* q, Statement& s) {
+  s.kind = Kind::kAlterSequence;
+  s.table = FromRangeVar(q->sequence);
+  s.if_exists = q->missing_ok;
+  s.tables.push_back(s.table);
+  for (const Node* o : Items(q->options)) {
+    const auto* d = As<DefElem>(o, T_DefElem);
+    if (!d || !d->defname) continue;
+    s.sequence_options.push_back(d->defname);
+    // OWNED BY table.column names a relation too (OWNED BY NONE names none).
+    if (std::strcmp(d->defname, "owned_by") == 0) {
+      const std::vector<std::string> parts = Strings(As<List>(d->arg, T_List));
+      if (parts.size() >= 2)
+        s.tables.push_back(parts.size() >= 3
+                               ? QName{parts[parts.size() - 3], parts[parts.size() - 2]}
+                               : QName{"", parts[0]});
     }
-    case T_LockStmt: {
-      const auto* l = reinterpret_cast<const LockStmt*>(n);
-      s.kind = Kind::kLock;
-      for (const Node* r : Items(l->relations))
-        if (const auto* rv = As<RangeVar>(r, T_RangeVar)) s.tables.push_back(FromRangeVar(rv));
-      if (!s.tables.empty()) s.table = s.tables.front();
-      s.lock_mode = LockModeName(l->mode);
-      break;
+  }
+}
+
+// Objects that belong to a table: triggers, sequences, policies, statistics. False for a node of
+// another family.
+bool TranslateTableObjectDdl(const Node* n, Statement& s) {
+  switch (nodeTag(n)) {
+    case T_CreateTrigStmt: {
+      const auto* t = reinterpret_cast<const CreateTrigStmt*>(n);
+      s.kind = Kind::kCreateTrigger;
+      s.table = FromRangeVar(t->relation);
+      s.tables.push_back(s.table);
+      s.rename_to = Str(t->trigname);
+      return true;
     }
-    case T_AlterObjectSchemaStmt: {
-      const auto* a = reinterpret_cast<const AlterObjectSchemaStmt*>(n);
-      s.kind = Kind::kAlterObjectSchema;
-      s.object_type = FromObjectType(a->objectType);
-      s.table = FromRangeVar(a->relation);
-      if (a->relation) s.tables.push_back(s.table);
-      s.rename_to = Str(a->newschema);
-      break;
+    case T_CreateSeqStmt: {
+      const auto* q = reinterpret_cast<const CreateSeqStmt*>(n);
+      s.kind = Kind::kCreateSequence;
+      s.table = FromRangeVar(q->sequence);
+      s.if_not_exists = q->if_not_exists;
+      return true;
     }
-    case T_AlterOwnerStmt:
-      s.kind = Kind::kAlterOwner;
-      s.object_type = FromObjectType(reinterpret_cast<const AlterOwnerStmt*>(n)->objectType);
-      break;
+    case T_AlterSeqStmt:
+      TranslateAlterSequence(reinterpret_cast<const AlterSeqStmt*>(n), s);
+      return true;
     case T_CreatePolicyStmt:
       s.kind = Kind::kCreatePolicy;
       s.table = FromRangeVar(reinterpret_cast<const CreatePolicyStmt*>(n)->table);
       s.tables.push_back(s.table);
-      break;
+      return true;
     case T_AlterPolicyStmt:
       s.kind = Kind::kAlterPolicy;
       s.table = FromRangeVar(reinterpret_cast<const AlterPolicyStmt*>(n)->table);
       s.tables.push_back(s.table);
-      break;
-    case T_CreatedbStmt:
-      s.kind = Kind::kCreateDatabase;
-      break;
-    case T_DropdbStmt: {
-      const auto* d = reinterpret_cast<const DropdbStmt*>(n);
-      s.kind = Kind::kDropDatabase;
-      s.type_name = QName{"", Str(d->dbname)};
-      s.if_exists = d->missing_ok;
-      break;
-    }
+      return true;
     case T_CreateStatsStmt: {
       const auto* c = reinterpret_cast<const CreateStatsStmt*>(n);
       s.kind = Kind::kCreateStatistics;
@@ -1760,12 +1868,62 @@ void TranslateStatement(const Node* n, Statement& s) {
       for (const Node* r : Items(c->relations))
         if (const auto* rv = As<RangeVar>(r, T_RangeVar)) s.tables.push_back(FromRangeVar(rv));
       if (!s.tables.empty()) s.table = s.tables.front();
-      break;
+      return true;
     }
     default:
-      s.kind = Kind::kOther;
-      break;
+      return false;
   }
+}
+
+// Privileges, extensions, schemas and databases: no table of the history. False for a node of
+// another family.
+bool TranslateDatabaseDdl(const Node* n, Statement& s) {
+  switch (nodeTag(n)) {
+    case T_GrantStmt:
+    case T_GrantRoleStmt:
+    case T_AlterDefaultPrivilegesStmt:
+      s.kind = Kind::kGrant;
+      return true;
+    case T_CreateExtensionStmt: {
+      const auto* e = reinterpret_cast<const CreateExtensionStmt*>(n);
+      s.kind = Kind::kCreateExtension;
+      s.type_name = QName{"", Str(e->extname)};
+      s.if_not_exists = e->if_not_exists;
+      return true;
+    }
+    case T_CreateSchemaStmt: {
+      const auto* c = reinterpret_cast<const CreateSchemaStmt*>(n);
+      s.kind = Kind::kCreateSchema;
+      s.type_name = QName{"", Str(c->schemaname)};
+      s.if_not_exists = c->if_not_exists;
+      return true;
+    }
+    case T_CreatedbStmt:
+      s.kind = Kind::kCreateDatabase;
+      return true;
+    case T_DropdbStmt: {
+      const auto* d = reinterpret_cast<const DropdbStmt*>(n);
+      s.kind = Kind::kDropDatabase;
+      s.type_name = QName{"", Str(d->dbname)};
+      s.if_exists = d->missing_ok;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void TranslateStatement(const Node* n, Statement& s) {
+  if (!n) return;
+  s.node_name = NodeName(nodeTag(n));
+  // Each family translates its own node types and answers false for any other.
+  const bool known =
+      TranslateTableDdl(n, s) || TranslateTypeDdl(n, s) || TranslateTableObjectDdl(n, s) ||
+      TranslateDatabaseDdl(n, s) || TranslateRoutine(n, s) || TranslateSessionStatement(n, s) ||
+      TranslateMaintenance(n, s) || TranslateDml(n, s) || TranslateQueryStatement(n, s);
+  if (!known) s.kind = Kind::kOther;
 }
 
 namespace {

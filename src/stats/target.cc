@@ -115,7 +115,7 @@ class Reader {
     const double reltuples = ToDouble(r->Value(0, "reltuples"));
     const int64_t relpages = ToInt(r->Value(0, "relpages"));
     const int64_t block = std::max<int64_t>(1, ToInt(r->Value(0, "block")));
-    const std::string qualified = QuoteIdent(t.relation.schema) + "." + QuoteIdent(t.relation.name);
+    const std::string qualified = QuoteQualified(t.relation.schema, t.relation.name);
 
     db::DbResult<db::Rows> ix = c_.Exec(
         "SELECT x.indexprs IS NOT NULL AS expr, array_to_string(ARRAY(SELECT a.attname FROM "
@@ -221,7 +221,7 @@ db::DbResult<std::map<std::string, TableStats>> ReadTables(
     const bool unqualified = q.schema.empty() || (q.schema == "public" && !info.schema.empty() &&
                                                   info.schema != "public");
     const std::string regclass =
-        unqualified ? QuoteIdent(q.name) : QuoteIdent(q.schema) + "." + QuoteIdent(q.name);
+        QuoteQualified(unqualified ? std::string_view() : q.schema, q.name);
     db::DbResult<std::optional<TableStats>> t = reader.Table(regclass, want.keys, want.rewrite);
     if (!t.ok()) return t.error();
     if (t.value()) out[key] = std::move(*t.value());

@@ -710,10 +710,7 @@ std::vector<size_t> LoadedColumns(const TablePlan& table) {
   return out;
 }
 
-std::string QuotedName(const sql::QName& name) {
-  return name.schema.empty() ? QuoteIdent(name.name)
-                             : QuoteIdent(name.schema) + "." + QuoteIdent(name.name);
-}
+std::string QuotedName(const sql::QName& name) { return QuoteQualified(name.schema, name.name); }
 
 std::string CopyStatement(const TablePlan& table) {
   std::string out = "COPY " + QuotedName(table.name) + " (";

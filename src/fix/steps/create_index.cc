@@ -54,15 +54,6 @@ bool CreateIndexMoves(const Context& ctx, size_t i) {
   return true;
 }
 
-namespace {
-
-// `name` (quoted) in the schema `table` was written with, if any.
-std::string QualifiedIn(const sql::QName& table, const std::string& name) {
-  return table.schema.empty() ? name : QuoteIdent(table.schema) + "." + name;
-}
-
-}  // namespace
-
 bool CreateIndexStep(Context& ctx) {
   const sql::Statement& s = ctx.stmt();
   if (s.kind != sql::Kind::kCreateIndex || !s.index || s.index->concurrently) return false;
@@ -115,8 +106,8 @@ bool CreateIndexStep(Context& ctx) {
   std::vector<Edit> in_place{{at, at, ctx.Kw(" CONCURRENTLY")}};
   std::string temporary_name;
   if (temporary) {
-    temporary_name = QuoteIdent(TemporaryIndexName(ctx, schema, ix.name));
-    in_place.push_back({name_span->first, name_span->second, temporary_name});
+    temporary_name = TemporaryIndexName(ctx, schema, ix.name);
+    in_place.push_back({name_span->first, name_span->second, QuoteIdent(temporary_name)});
   }
   Result<std::string> body = ApplyEdits(ctx.StatementText(), [&] {
     std::vector<Edit> local = in_place;
@@ -134,7 +125,8 @@ bool CreateIndexStep(Context& ctx) {
   ctx.Move(std::move(m), in_place);
   if (temporary || drop) {
     const std::string written(name_span ? ctx.Text(name_span->first, name_span->second) : "");
-    const std::string rename = temporary ? "ALTER INDEX " + QualifiedIn(ix.table, temporary_name) +
+    const std::string rename = temporary ? "ALTER INDEX " +
+                                               QuoteQualified(ix.table.schema, temporary_name) +
                                                " RENAME TO " + written + ";\n"
                                          : "";
     NewMigration swap;

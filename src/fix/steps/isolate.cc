@@ -76,15 +76,14 @@ bool IsolateNonTransactionalStep(Context& ctx) {
     if (!ix.name.empty() && NameTakenUntilDrops(ctx, {schema, ix.name})) {
       const std::optional<std::pair<int, int>> span = IndexNameSpan(ctx, ctx.index);
       if (!span) return false;
-      const std::string temporary = QuoteIdent(TemporaryIndexName(ctx, schema, ix.name));
+      const std::string temporary_name = TemporaryIndexName(ctx, schema, ix.name);
+      const std::string temporary = QuoteIdent(temporary_name);
       m.sql = std::string(ctx.Text(s.begin, span->first)) + temporary +
               std::string(ctx.Text(span->second, s.end)) + ";\n";
       NewMigration rename;
       rename.slug = "rename_" + SnakeCase(ix.name);
-      rename.sql =
-          "ALTER INDEX " +
-          (ix.table.schema.empty() ? temporary : QuoteIdent(ix.table.schema) + "." + temporary) +
-          " RENAME TO " + std::string(ctx.Text(span->first, span->second)) + ";\n";
+      rename.sql = "ALTER INDEX " + QuoteQualified(ix.table.schema, temporary_name) +
+                   " RENAME TO " + std::string(ctx.Text(span->first, span->second)) + ";\n";
       rename.purpose = "gives the index its name once the old index is dropped";
       m.transactional = false;
       m.purpose =
