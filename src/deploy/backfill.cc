@@ -155,11 +155,11 @@ std::string BatchEndSql(const Backfill& b, const BackfillKey& key,
 }
 
 std::string BatchUpdateSql(const PlannedStatement& s, const std::string& range) {
-  if (!s.backfill || s.backfill->where_begin < 0) return s.sql + "\nWHERE " + range;
+  if (!s.backfill || s.backfill->where_begin < 0) return std::string(s.sql()) + "\nWHERE " + range;
   const Backfill& b = *s.backfill;
   // The newline keeps a `--` comment at the end of the user's condition from eating the `)`.
-  return s.sql.substr(0, b.where_begin) + "WHERE " + range + " AND (" + s.sql.substr(b.where_end) +
-         "\n)";
+  return std::string(s.sql().substr(0, b.where_begin)) + "WHERE " + range + " AND (" +
+         std::string(s.sql().substr(b.where_end)) + "\n)";
 }
 
 std::string DescribeKey(const std::vector<std::string>& columns,

@@ -373,8 +373,8 @@ void Monitor::Loop() {
           }
         }
         if (line.empty() && (copy.long_running || secs * 1000 >= options_.long_statement_ms)) {
-          line = printer_.tty() ? "  running " + Seconds(secs) + ": " + copy.summary
-                                : "  still running after " + Seconds(secs) + ": " + copy.summary;
+          line = printer_.tty() ? "  running " + Seconds(secs) + ": " + copy.summary()
+                                : "  still running after " + Seconds(secs) + ": " + copy.summary();
         }
         if (!found.empty() && secs >= 1.0) line += "  (waiting for " + FormatBlockers(found) + ")";
         lock.lock();
@@ -434,8 +434,8 @@ bool Monitor::PollWaits(const PlannedStatement& statement, const WaitBounds& bou
                found.front().pid != reported_pid_) {
       // Where lock_timeout used to cut the build: say once per session waited for.
       reported_pid_ = found.front().pid;
-      printer_.Line("  " + statement.where + ": waiting for older transactions to end (" +
-                    statement.summary + " must; this blocks nobody), at most " +
+      printer_.Line("  " + statement.where() + ": waiting for older transactions to end (" +
+                    statement.summary() + " must; this blocks nobody), at most " +
                     FormatDuration(bounds.transactions_ms - transactions_ms) +
                     " more: " + FormatBlockers(found));
     }

@@ -196,24 +196,139 @@ std::optional<Backfill> BackfillShape(const sql::Statement& s) {
   return b;
 }
 
+// What decides whether a migration is a batched backfill, gathered statement by statement (the
+// statements themselves are gone by the end of the parse).
+struct BackfillCandidate {
+  int others = 0;                 // statements in transactions, session-level SETs aside
+  std::optional<Backfill> shape;  // the first of them, when it is an UPDATE deploy can batch
+  int index = -1;                 // its PlannedStatement::index
+};
+
 // A migration that is one UPDATE, possibly with session-level SETs around it, outside a BEGIN …
 // COMMIT of its own, becomes one kBackfill step.
-void MakeBackfill(MigrationPlan& plan, const std::vector<const sql::Statement*>& statements) {
+void MakeBackfill(MigrationPlan& plan, BackfillCandidate& candidate) {
   if (!plan.errors.empty() || plan.steps.size() != 1 ||
       plan.steps[0].kind != StepKind::kTransaction || plan.steps[0].explicit_block)
     return;
+  if (candidate.others != 1 || !candidate.shape) return;
   Step& step = plan.steps[0];
-  if (step.statements.size() != statements.size()) return;
-  int updates = 0;
-  for (size_t i = 0; i < statements.size(); ++i) {
-    const sql::Statement& s = *statements[i];
-    if (SessionSetting(s)) continue;
-    std::optional<Backfill> b = BackfillShape(s);
-    if (!b || ++updates > 1) return;
-    step.statements[i].backfill = std::move(*b);
+  for (PlannedStatement& p : step.statements) {
+    if (p.index == candidate.index) p.backfill = std::move(*candidate.shape);
   }
-  if (updates != 1) return;
   step.kind = StepKind::kBackfill;
+}
+
+// Groups a migration's statements into steps as the parse hands them over (sql::ParseEach).
+class Grouper {
+ public:
+  Grouper(MigrationPlan& plan, const Options& options) : plan_(plan), options_(options) {}
+
+  void Add(const sql::Statement& s);
+  // Back to an empty plan (the parse starts again from the file's first statement).
+  void Restart();
+  void Finish();
+
+ private:
+  void Error(int offset, const std::string& message) {
+    plan_.errors.push_back(plan_.file->Where(offset) + ": error: " + message);
+  }
+  void Note(int offset, const std::string& message) {
+    plan_.notes.push_back(plan_.file->Where(offset) + ": note: " + message);
+  }
+  void CloseGroup() {
+    if (group_ && !group_->statements.empty()) plan_.steps.push_back(std::move(*group_));
+    group_.reset();
+  }
+  // BEGIN / COMMIT; false for the other transaction statements, which are ordinary statements.
+  bool TransactionControl(const sql::Statement& s, std::string_view text);
+
+  MigrationPlan& plan_;
+  const Options& options_;
+  std::optional<Step> group_;  // the transaction being filled
+  int block_begin_ = -1;       // offset of the migration's own BEGIN while inside it
+  int index_ = 0;
+  BackfillCandidate backfill_;
+};
+
+void Grouper::Restart() {
+  plan_.steps.clear();
+  plan_.errors.clear();
+  plan_.notes.clear();
+  group_.reset();
+  block_begin_ = -1;
+  index_ = 0;
+  backfill_ = {};
+}
+
+bool Grouper::TransactionControl(const sql::Statement& s, std::string_view text) {
+  if (RefusedTransactionControl(s)) {
+    Error(s.begin, "'" + Summary(text) +
+                       "' in a migration is not supported: lockstep decides transaction "
+                       "boundaries itself and cannot tell what it should undo");
+    return true;
+  }
+  if (s.transaction == sql::TransactionKind::kBegin) {
+    if (block_begin_ >= 0) {
+      Note(s.begin, "BEGIN inside a transaction block has no effect (PostgreSQL only warns)");
+      return true;
+    }
+    CloseGroup();
+    group_ = Step{};
+    group_->explicit_block = true;
+    group_->begin_sql = std::string(text);  // keeps an isolation level or READ ONLY
+    block_begin_ = s.begin;
+    return true;
+  }
+  if (s.transaction == sql::TransactionKind::kCommit) {
+    // Ends the migration's block, or the implicit group before it, as PostgreSQL would.
+    CloseGroup();
+    block_begin_ = -1;
+    return true;
+  }
+  return false;  // SAVEPOINT, RELEASE, ROLLBACK TO: ordinary statements in the step's transaction
+}
+
+void Grouper::Add(const sql::Statement& s) {
+  const std::string_view text = sql::StatementText(plan_.sql(), s);
+  if (s.kind == sql::Kind::kTransaction && TransactionControl(s, text)) return;
+
+  PlannedStatement p;
+  p.index = index_++;
+  p.begin = s.begin;
+  p.end = s.end;
+  p.file = plan_.file;
+  Classify(s, options_, p);
+
+  if (sql::MustRunOutsideTransaction(s)) {
+    if (block_begin_ >= 0) {
+      Error(s.begin, "'" + Summary(text) +
+                         "' cannot run inside a transaction block, and this migration opens "
+                         "one at " +
+                         plan_.file->Where(block_begin_) + ": move it after the COMMIT");
+      return;
+    }
+    CloseGroup();
+    Step step;
+    step.kind = StepKind::kOutsideTransaction;
+    step.statements.push_back(std::move(p));
+    plan_.steps.push_back(std::move(step));
+    return;
+  }
+  if (!SessionSetting(s) && ++backfill_.others == 1) {
+    backfill_.shape = BackfillShape(s);
+    backfill_.index = p.index;
+  }
+  if (!group_) group_ = Step{};
+  group_->statements.push_back(std::move(p));
+}
+
+void Grouper::Finish() {
+  if (block_begin_ >= 0) {
+    Note(block_begin_, "BEGIN without COMMIT: the transaction ends with the migration");
+  }
+  CloseGroup();
+  plan_.statement_count = index_;
+  MakeBackfill(plan_, backfill_);
 }
 
 }  // namespace
@@ -226,18 +341,26 @@ const PlannedStatement* BackfillStatement(const Step& step) {
   return nullptr;
 }
 
+std::string_view PlannedStatement::sql() const {
+  return std::string_view(file->text()).substr(begin, end - begin);
+}
+
+std::string PlannedStatement::summary() const {
+  return unanalysed ? "the whole migration (not analysed)" : Summary(sql());
+}
+
+std::string PlannedStatement::where() const { return file->Where(begin); }
+
 MigrationPlan UnanalysedPlan(const MigrationPlan& p) {
   MigrationPlan out;
   out.name = p.name;
-  out.path = p.path;
   out.checksum = p.checksum;
-  out.sql = p.sql;
+  out.file = p.file;
   out.statement_count = 1;
   PlannedStatement whole;
-  whole.end = static_cast<int>(p.sql.size());
-  whole.sql = p.sql;
-  whole.summary = "the whole migration (not analysed)";
-  whole.where = p.path + ":1:1";
+  whole.end = static_cast<int>(p.sql().size());
+  whole.file = p.file;
+  whole.unanalysed = true;
   whole.may_change_timeouts = true;  // lockstep cannot see what it SETs
   Step step;
   step.statements.push_back(std::move(whole));
@@ -248,100 +371,25 @@ MigrationPlan UnanalysedPlan(const MigrationPlan& p) {
 MigrationPlan PlanMigration(const migrations::Migration& m, const Options& options) {
   MigrationPlan plan;
   plan.name = m.name;
-  plan.path = m.sql_path.string();
-  plan.sql = m.sql;
+  plan.file = std::make_shared<const SourceFile>(m.sql_path.string(), m.sql);
   plan.checksum = migrations::PrismaChecksum(m.sql);
 
-  sql::ParseOptions parse_options;
-  parse_options.psql_script = false;
-  const sql::ParsedFile parsed = sql::ParseString(plan.sql, parse_options);
-  const SourceFile source(plan.path, plan.sql);
+  // Statement by statement as the parse goes: a large file's Statements are never all held at
+  // once, only the (much smaller) PlannedStatements.
+  Grouper grouper(plan, options);
+  sql::StatementSink sink;
+  sink.take = [&](std::vector<sql::Statement>& batch) {
+    for (const sql::Statement& s : batch) grouper.Add(s);
+  };
+  sink.restart = [&] { grouper.Restart(); };
+  const sql::ParsedFile parsed = sql::ParseEach(plan.sql(), sink);
   if (!parsed.ok()) {
-    plan.errors = sql::FormatErrors(source, parsed);
+    grouper.Restart();
+    plan.errors = sql::FormatErrors(*plan.file, parsed);
     plan.syntax_error = true;
     return plan;
   }
-
-  auto error = [&](int offset, const std::string& message) {
-    plan.errors.push_back(source.Where(offset) + ": error: " + message);
-  };
-  auto note = [&](int offset, const std::string& message) {
-    plan.notes.push_back(source.Where(offset) + ": note: " + message);
-  };
-
-  std::optional<Step> group;  // the transaction being filled
-  int block_begin = -1;       // offset of the migration's own BEGIN while inside it
-  auto close_group = [&] {
-    if (group && !group->statements.empty()) plan.steps.push_back(std::move(*group));
-    group.reset();
-  };
-
-  int index = 0;
-  std::vector<const sql::Statement*> planned;  // the statements of the steps, in order
-  for (const sql::Statement& s : parsed.statements) {
-    const std::string_view text = sql::StatementText(plan.sql, s);
-    if (s.kind == sql::Kind::kTransaction) {
-      if (RefusedTransactionControl(s)) {
-        error(s.begin, "'" + Summary(text) +
-                           "' in a migration is not supported: lockstep decides transaction "
-                           "boundaries itself and cannot tell what it should undo");
-        continue;
-      }
-      if (s.transaction == sql::TransactionKind::kBegin) {
-        if (block_begin >= 0) {
-          note(s.begin, "BEGIN inside a transaction block has no effect (PostgreSQL only warns)");
-          continue;
-        }
-        close_group();
-        group = Step{};
-        group->explicit_block = true;
-        group->begin_sql = std::string(text);  // keeps an isolation level or READ ONLY
-        block_begin = s.begin;
-        continue;
-      }
-      if (s.transaction == sql::TransactionKind::kCommit) {
-        // Ends the migration's block, or the implicit group before it, as PostgreSQL would.
-        close_group();
-        block_begin = -1;
-        continue;
-      }
-      // SAVEPOINT, RELEASE, ROLLBACK TO: ordinary statements inside the step's transaction.
-    }
-
-    PlannedStatement p;
-    p.index = index++;
-    p.begin = s.begin;
-    p.end = s.end;
-    p.sql = std::string(text);
-    p.summary = Summary(text);
-    p.where = source.Where(s.begin);
-    Classify(s, options, p);
-
-    if (sql::MustRunOutsideTransaction(s)) {
-      if (block_begin >= 0) {
-        error(s.begin, "'" + p.summary +
-                           "' cannot run inside a transaction block, and this migration opens "
-                           "one at " +
-                           source.Where(block_begin) + ": move it after the COMMIT");
-        continue;
-      }
-      close_group();
-      Step step;
-      step.kind = StepKind::kOutsideTransaction;
-      step.statements.push_back(std::move(p));
-      plan.steps.push_back(std::move(step));
-      continue;
-    }
-    planned.push_back(&s);
-    if (!group) group = Step{};
-    group->statements.push_back(std::move(p));
-  }
-  if (block_begin >= 0) {
-    note(block_begin, "BEGIN without COMMIT: the transaction ends with the migration");
-  }
-  close_group();
-  plan.statement_count = index;
-  MakeBackfill(plan, planned);
+  grouper.Finish();
   return plan;
 }
 

@@ -8,10 +8,13 @@
 // Planning is pure: it reads nothing and never touches a database.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "base/source.h"
 #include "base/status.h"
 #include "deploy/options.h"
 #include "migrations/layout.h"
@@ -36,7 +39,7 @@ struct Backfill {
   std::string alias;  // `UPDATE t AS alias`: how the statement names the table, when it does
   bool only = false;  // UPDATE ONLY: inheritance children are not updated (nor scanned for keys)
   std::vector<std::string> set_columns;  // a key over one of these cannot order the batches
-  // The top-level WHERE keyword, as byte offsets into PlannedStatement::sql; -1 when none.
+  // The top-level WHERE keyword, as byte offsets into PlannedStatement::sql(); -1 when none.
   int where_begin = -1;
   int where_end = -1;
 };
@@ -45,9 +48,15 @@ struct PlannedStatement {
   int index = 0;  // 0-based position among the migration's statements (file order)
   int begin = 0;  // byte range of the statement in the file, without the ';'
   int end = 0;
-  std::string sql;      // the text sent, exactly as in the file
-  std::string summary;  // one line, at most ~90 characters, for messages
-  std::string where;    // "file:line:col"
+  // The migration's file, shared by all its statements: a statement keeps its text as a range of
+  // it, not a copy (a large migration plans one PlannedStatement per statement). Shared, so that
+  // a statement copied out of its plan (StepsFrom, the monitor) stays valid on its own.
+  std::shared_ptr<const SourceFile> file;
+  bool unanalysed = false;  // the whole of a file lockstep could not parse (UnanalysedPlan)
+
+  std::string_view sql() const;  // the text sent, exactly as in the file
+  std::string summary() const;   // one line, at most ~90 characters, for messages
+  std::string where() const;     // "file:line:col"
   // 0: none (blocks nobody while it works); nullopt: the session's own (Options).
   std::optional<int64_t> statement_timeout_ms;
   // SET/RESET of a timeout, or a statement that may call set_config(): lockstep reads the
@@ -89,9 +98,11 @@ struct Step {
 
 struct MigrationPlan {
   std::string name;      // _prisma_migrations.migration_name
-  std::string path;      // the migration.sql, for messages
   std::string checksum;  // _prisma_migrations.checksum (Prisma's sha256 of the file)
-  std::string sql;       // the file's bytes
+  // The migration.sql: its path (for messages) and bytes. Never null once planned.
+  std::shared_ptr<const SourceFile> file;
+  const std::string& path() const { return file->path(); }
+  const std::string& sql() const { return file->text(); }
   int statement_count = 0;
   std::vector<Step> steps;
   std::vector<std::string> notes;   // "file:line:col: note: …"

@@ -322,7 +322,7 @@ class Deployer {
   int BackfillFailed(const MigrationPlan& plan, const PlannedStatement& s, const db::DbError& e,
                      const BackfillKey& key, const BackfillPosition& done,
                      const std::vector<std::string>& end, bool row);
-  db::DbResult<db::Rows> RunStatement(const PlannedStatement& s, const std::string& sql,
+  db::DbResult<db::Rows> RunStatement(const PlannedStatement& s, std::string_view sql,
                                       std::optional<WaitBounds> bounds = std::nullopt);
 
   // Timeouts. lockstep's bounds are ceilings: a migration may lower them (SET, SET LOCAL,
@@ -490,16 +490,16 @@ std::optional<db::DbError> Deployer::KeepCeilings(const PlannedStatement& s) {
       db::DbResult<db::Rows> set =
           conn_->Exec(std::string("SET LOCAL ") + b.name + " = " + PgDuration(b.ceiling));
       if (!set.ok()) return set.error();
-      out_.Line("  " + s.where + ": note: " + s.summary + " sets " + b.name + " to " + theirs +
+      out_.Line("  " + s.where() + ": note: " + s.summary() + " sets " + b.name + " to " + theirs +
                 ", above lockstep's " + ours + ": lockstep's " + ours + " applies");
       *b.in_effect = b.ceiling;
       *b.kept = 0;
     } else if (*value == b.ceiling) {
-      out_.Line("  " + s.where + ": note: " + b.name + " is lockstep's " + ours + " again");
+      out_.Line("  " + s.where() + ": note: " + b.name + " is lockstep's " + ours + " again");
       *b.in_effect = b.ceiling;
       *b.kept = 0;
     } else {
-      out_.Line("  " + s.where + ": note: " + b.name + " " + theirs +
+      out_.Line("  " + s.where() + ": note: " + b.name + " " + theirs +
                 " set by the migration applies (stricter than lockstep's " + ours + ")");
       *b.in_effect = *value;
       *b.kept = *value;
@@ -510,12 +510,12 @@ std::optional<db::DbError> Deployer::KeepCeilings(const PlannedStatement& s) {
 
 std::string Deployer::Where(const MigrationPlan& plan, const PlannedStatement* s,
                             const db::DbError* e) const {
-  if (!s) return plan.path;
+  if (!s) return plan.path();
   size_t offset = static_cast<size_t>(s->begin);
   if (e && e->position > 0 && e->internal_query.empty()) {
-    offset += CharIndexToByteOffset(s->sql, e->position);
+    offset += CharIndexToByteOffset(s->sql(), e->position);
   }
-  return SourceFile(plan.path, plan.sql).Where(offset);
+  return plan.file->Where(offset);
 }
 
 int Deployer::DbFailure(const db::DbError& e, const std::string& during) {
@@ -627,7 +627,7 @@ int Deployer::Failed(const MigrationPlan& plan, const PlannedStatement* s, const
   logs += "\nPosition: " + where + "\n";
   if (s)
     logs += "Statement " + std::to_string(s->index + 1) + " of " +
-            std::to_string(plan.statement_count) + ": " + s->summary + "\n";
+            std::to_string(plan.statement_count) + ": " + s->summary() + "\n";
   logs += "\nApplied by lockstep deploy; " + std::to_string(committed) + " of " +
           std::to_string(plan.statement_count) + " statements were committed before the failure.\n";
 
@@ -667,7 +667,7 @@ bool Deployer::WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s
           ? std::string("blocked by a session that finished before it could be identified")
           : "blocked by " + FormatBlockers(blockers);
   const int64_t delay = backoff_.DelayMs(failed_attempts);
-  const std::string what = s ? s->summary : std::string("COMMIT");
+  const std::string what = s ? s->summary() : std::string("COMMIT");
   std::string cause = RetryCause(sqlstate, in_effect_.lock);
   if (sqlstate == "55P03" && in_effect_.lock < options_.lock_timeout_ms)
     cause.insert(cause.size() - 1, ", set by the migration");
@@ -689,7 +689,7 @@ bool Deployer::WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s
   return true;
 }
 
-db::DbResult<db::Rows> Deployer::RunStatement(const PlannedStatement& s, const std::string& sql,
+db::DbResult<db::Rows> Deployer::RunStatement(const PlannedStatement& s, std::string_view sql,
                                               std::optional<WaitBounds> bounds) {
   monitor_->Start(s, bounds);
   const Clock::time_point start = Clock::now();
@@ -697,7 +697,7 @@ db::DbResult<db::Rows> Deployer::RunStatement(const PlannedStatement& s, const s
   monitor_->Finish();
   const double secs = MsSince(start) / 1000.0;
   if (r.ok() && (s.long_running || secs * 1000 >= options_.long_statement_ms)) {
-    out_.Line("  " + s.summary + "  (" + Seconds(secs) + ")");
+    out_.Line("  " + s.summary() + "  (" + Seconds(secs) + ")");
   }
   return r;
 }
@@ -711,7 +711,7 @@ int Deployer::MigrationLockCycle(const MigrationPlan& plan, const PlannedStateme
       ", " + (waiter.query.empty() ? std::string("") : waiter.query + ", ") +
       "in its transaction for " + Seconds(waiter.seconds) +
       ") is waiting for lockstep's migration lock (" + lock +
-      "), as `prisma migrate deploy` does; it will run after lockstep finishes. " + s.summary +
+      "), as `prisma migrate deploy` does; it will run after lockstep finishes. " + s.summary() +
       " waits for every older transaction to end, that one included, so neither can go on: " +
       (started ? "lockstep stopped it (" : "lockstep does not start it (") +
       "canceling that session is not lockstep's to do) and exits now, which releases the lock. "
@@ -726,7 +726,7 @@ int Deployer::WaitedTooLong(const MigrationPlan& plan, const PlannedStatement& s
                             const Verdict& verdict) {
   const std::string who =
       verdict.waited_for.pid ? ", last for " + FormatBlockers({verdict.waited_for}) : std::string();
-  out_.Error(Where(plan, &s, nullptr) + ": error: gave up on " + plan.name + ": " + s.summary +
+  out_.Error(Where(plan, &s, nullptr) + ": error: gave up on " + plan.name + ": " + s.summary() +
              " waited " + Seconds(verdict.waited_ms / 1000.0) +
              " for older transactions to end, the rest of --retry-deadline (" +
              FormatDuration(options_.retry_deadline_ms) + ")" + who +
@@ -797,12 +797,12 @@ int Deployer::ClearReplicas(const MigrationPlan& plan, const Step& step, int fai
                Seconds(MsSince(first_attempt) / 1000.0) +
                ": a replica was not clear for its lock (standby sessions on its tables, whose "
                "readers the replayed lock would queue, or a replay behind the primary) (" +
-               first->summary + "); last in the way: " + who +
+               first->summary() + "); last in the way: " + who +
                ". The step was not started and nothing is recorded as failed: run `lockstep "
                "deploy` again later, or raise --max-attempts / --retry-deadline.");
     return exit_code::kTimedOut;
   }
-  out_.Line("  replica in the way at " + Where(plan, first, nullptr) + " (" + first->summary +
+  out_.Line("  replica in the way at " + Where(plan, first, nullptr) + " (" + first->summary() +
             "), attempt " + std::to_string(failed_attempts) + "/" +
             std::to_string(options_.max_attempts) + ": " + who + "; retrying in " +
             Seconds(delay / 1000.0));
@@ -833,7 +833,7 @@ int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool l
         in_effect_.statement = timeout;
       }
       KillPoint(plan.name);
-      db::DbResult<db::Rows> r = RunStatement(s, s.sql);
+      db::DbResult<db::Rows> r = RunStatement(s, s.sql());
       if (r.ok() && s.may_change_timeouts) {
         if (std::optional<db::DbError> e = KeepCeilings(s)) r = *e;
       }
@@ -961,7 +961,7 @@ int Deployer::RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::str
         if (!st.ok()) return DbFailure(st.error(), "checking index " + s.index_name.name);
         if (st->exists && !st->valid) {
           if (st->building) {
-            out_.Error(s.where + ": error: index " + st->name +
+            out_.Error(s.where() + ": error: index " + st->name +
                        " is being built by another session right now; run `lockstep deploy` "
                        "again when it has finished");
             return exit_code::kLockHeld;
@@ -1069,7 +1069,7 @@ int Deployer::AttemptOutside(const MigrationPlan& plan, const Step& step, std::s
     }
     // A failed attempt may have committed its first transaction (the partition is "detach
     // pending"): sending the statement again would fail, FINALIZE completes it.
-    if (failed_attempts > 1 && s.recovery == Recovery::kDetachConcurrently && sql == s.sql) {
+    if (failed_attempts > 1 && s.recovery == Recovery::kDetachConcurrently && sql == s.sql()) {
       db::DbResult<db::Rows> st = DetachState(s);
       if (!st.ok()) return DbFailure(st.error(), "checking partition " + s.partition.name);
       if (!st->empty() && st->rows[0][0] == std::optional<std::string>("true")) {
@@ -1153,7 +1153,7 @@ int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
     return code;
   KillPoint(plan.name);
 
-  std::string sql = s.sql;
+  std::string sql(s.sql());
   bool done = false;
   if (int code = RecoverOutside(s, maybe_ran, sql, done)) return code;
   if (!done) {
@@ -1243,7 +1243,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
   // The session settings before the UPDATE (search_path, timeouts) hold for every batch.
   for (const PlannedStatement& s : step.statements) {
     if (&s == update) break;
-    db::DbResult<db::Rows> r = conn_->Exec(s.sql);
+    db::DbResult<db::Rows> r = conn_->Exec(s.sql());
     if (!r.ok()) {
       if (IsLost(r.error())) return Lost(plan, &s, r.error());
       return Failed(plan, &s, r.error(), step.first());
@@ -1255,7 +1255,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
   db::DbResult<KeyChoice> choice = ChooseBackfillKey(*conn_, b);
   if (!choice.ok()) return DbFailure(choice.error(), "looking for the key of " + table);
   if (!choice->key) {
-    out_.Error(update->where + ": error: cannot run this UPDATE in batches: " + choice->refusal +
+    out_.Error(update->where() + ": error: cannot run this UPDATE in batches: " + choice->refusal +
                ". lockstep deploy runs an UPDATE alone in its migration in short batches over "
                "the primary key (or a unique index on NOT NULL columns that it does not set), "
                "so that it never holds every row's lock at once, and it resumes after a crash "
@@ -1263,7 +1263,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
                "key (or such a unique index, CREATE UNIQUE INDEX CONCURRENTLY) in an earlier "
                "migration; or, to run it as one transaction as `prisma migrate deploy` does "
                "(every row locked until it commits), wrap it in BEGIN; ... COMMIT; in " +
-               plan.path + ".");
+               plan.path() + ".");
     return exit_code::kBlocked;
   }
   const BackfillKey& key = *choice->key;
@@ -1276,7 +1276,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
     std::string was;
     for (const std::string& k : resume->key_columns)
       was += (was.empty() ? "" : ", ") + QuoteIdent(k);
-    out_.Error(update->where + ": error: " + plan.name +
+    out_.Error(update->where() + ": error: " + plan.name +
                " was partly backfilled in batches over the key (" + was + "), and " + table +
                "'s key is now " + key_text +
                ": lockstep cannot tell which rows are done. Restore that key, or undo the "
@@ -1522,7 +1522,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
       continue;
     }
     if (!after_update) continue;
-    db::DbResult<db::Rows> r = conn_->Exec(s.sql);
+    db::DbResult<db::Rows> r = conn_->Exec(s.sql());
     if (!r.ok()) {
       if (IsLost(r.error())) return Lost(plan, &s, r.error());
       return Failed(plan, &s, r.error(), update->index + 1);
@@ -1553,9 +1553,9 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
       if (int code = Bookkeeping(ledger::DeleteProgressSql(target_.tables, plan.name),
                                  "clearing progress"))
         return code;
-    } else if (!migrations::ChecksumMatches(plan.sql, progress->checksum) ||
+    } else if (!migrations::ChecksumMatches(plan.sql(), progress->checksum) ||
                progress->statements_done > plan.statement_count) {
-      out_.Error(plan.path + ": error: " + plan.name + " was partly applied by lockstep (" +
+      out_.Error(plan.path() + ": error: " + plan.name + " was partly applied by lockstep (" +
                  std::to_string(progress->statements_done) + " statements committed, last at " +
                  progress->updated_at +
                  ") from a migration.sql with another checksum. Restore the file it was started "
@@ -1583,8 +1583,8 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
   for (const Step& step : plan.steps) {
     for (const PlannedStatement& s : step.statements) {
       if (s.index >= from || !s.session_set) continue;
-      db::DbResult<db::Rows> r = conn_->Exec(s.sql);
-      if (!r.ok()) return DbFailure(r.error(), "replaying " + s.summary);
+      db::DbResult<db::Rows> r = conn_->Exec(s.sql());
+      if (!r.ok()) return DbFailure(r.error(), "replaying " + s.summary());
       timeouts_touched_ = timeouts_touched_ || s.may_change_timeouts;
     }
   }
@@ -1616,7 +1616,7 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
                    (code == exit_code::kTimedOut
                         ? " (--retry-deadline " + FormatDuration(options_.retry_deadline_ms) + ")"
                         : std::string()) +
-                   "; stopped before " + steps[i].statements.front().summary +
+                   "; stopped before " + steps[i].statements.front().summary() +
                    ", nothing is recorded as failed: run `lockstep deploy` again to resume.");
         return code;
       }
@@ -1746,14 +1746,14 @@ int Deployer::SelectPending(const std::vector<MigrationPlan>& plans,
     on_disk.insert(p.name);
     if (applied.count(p.name)) {
       if (!p.errors.empty()) {
-        out_.Line(p.path + ": note: already applied; lockstep's parser (PostgreSQL " +
+        out_.Line(p.path() + ": note: already applied; lockstep's parser (PostgreSQL " +
                   sql::GrammarVersion() + " grammar) rejects it: " + p.errors.front());
       }
       if (rows_) {
         for (const MigrationRow& r : *rows_) {
           if (r.migration_name == p.name && r.applied() &&
-              !migrations::ChecksumMatches(p.sql, r.checksum)) {
-            out_.Line(p.path + ": warning: modified after it was applied (checksum " +
+              !migrations::ChecksumMatches(p.sql(), r.checksum)) {
+            out_.Line(p.path() + ": warning: modified after it was applied (checksum " +
                       r.checksum.substr(0, 12) + "… recorded, " + p.checksum.substr(0, 12) +
                       "… on disk)");
             break;
@@ -1768,7 +1768,7 @@ int Deployer::SelectPending(const std::vector<MigrationPlan>& plans,
     if (p.syntax_error && server_major > grammar_major) {
       // A newer server may accept what lockstep's grammar cannot read: never refuse valid SQL.
       out_.Line(p.errors.front());
-      out_.Line(p.path + ": warning: lockstep could not analyse this migration (it parses " +
+      out_.Line(p.path() + ": warning: lockstep could not analyse this migration (it parses " +
                 "PostgreSQL " + std::to_string(grammar_major) + "'s grammar; the server is " +
                 std::to_string(server_major) +
                 "): it is sent as written, in one transaction, without lock analysis");
@@ -1950,8 +1950,8 @@ void PrintBackfillDryRun(const MigrationPlan& plan, const Step& step, const std:
   out.Line("-- statement_timeout; lock timeouts are retried as above");
   for (const PlannedStatement& s : step.statements) {
     if (&s == &update) break;
-    out.Line("-- " + s.where);
-    out.Line(s.sql + ";");
+    out.Line("-- " + s.where());
+    out.Line(std::string(s.sql()) + ";");
   }
   StepTimeouts timeouts;
   timeouts.lock_ms = options.lock_timeout_ms;
@@ -1967,7 +1967,7 @@ void PrintBackfillDryRun(const MigrationPlan& plan, const Step& step, const std:
            " WHERE <key> > <last key done> AND <key> <= <bound> ORDER BY <key> LIMIT 1 OFFSET "
            "<n - 1>;  -- one query string: <batch end>, or <bound> when no row");
   out.Line(TxBeginSql(step, timeouts) + ";");
-  out.Line("-- " + update.where);
+  out.Line("-- " + update.where());
   out.Line(BatchUpdateSql(update, "<key> > <last key done> AND <key> <= <batch end>") + ";");
   out.Line(ledger::SaveBackfillSql(
                t, plan.name, plan.checksum, update.index,
@@ -1981,8 +1981,8 @@ void PrintBackfillDryRun(const MigrationPlan& plan, const Step& step, const std:
       continue;
     }
     if (!after) continue;
-    out.Line("-- " + s.where);
-    out.Line(s.sql + ";");
+    out.Line("-- " + s.where());
+    out.Line(std::string(s.sql()) + ";");
   }
   out.Line((last ? "BEGIN; " + FinishedSql(plan, t, "<uuid v4>") + "; COMMIT"
                  : ledger::SaveProgressSql(t, plan.name, plan.checksum, step.end(), std::nullopt)) +
@@ -2022,8 +2022,8 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
   bool progress_table = false;
   for (const MigrationPlan& plan : plans) {
     out.Line("");
-    out.Line("-- migration " + plan.name + " (" + plan.path + ", checksum " + plan.checksum + ", " +
-             DescribeSteps(plan, plan.steps) + ")");
+    out.Line("-- migration " + plan.name + " (" + plan.path() + ", checksum " + plan.checksum +
+             ", " + DescribeSteps(plan, plan.steps) + ")");
     for (const std::string& e : plan.errors) out.Line("-- " + e);
     errors += static_cast<int>(plan.errors.size());
     if (!plan.errors.empty()) continue;
@@ -2054,8 +2054,8 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
             out.Line(SetLocalStatementTimeoutSql(s.statement_timeout_ms) + ";");
             timeout = s.statement_timeout_ms;
           }
-          out.Line("-- " + s.where);
-          out.Line(s.sql + ";");
+          out.Line("-- " + s.where());
+          out.Line(std::string(s.sql()) + ";");
         }
         out.Line(TxEndSql(plan, step, last, t, id) + ";");
       } else {
@@ -2081,8 +2081,8 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
                    "--retry-deadline (" +
                    FormatDuration(options.retry_deadline_ms) + ")");
         }
-        out.Line("-- " + s.where);
-        out.Line(s.sql + ";");
+        out.Line("-- " + s.where());
+        out.Line(std::string(s.sql()) + ";");
         if (s.waits_for_older_transactions)
           out.Line("SET lock_timeout = " + PgDuration(options.lock_timeout_ms) + ";");
         out.Line(OutsideEndSql(plan, s, last, t, id) + ";");

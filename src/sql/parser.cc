@@ -510,10 +510,9 @@ bool ParseInPieces(const std::string& input, const ParseOptions& options, Parsed
   return true;
 }
 
-// `input` is the NUL-terminated text to parse (the file, or its psql-blanked copy).
-void ParseText(const std::string& input, const ParseOptions& options, ParsedFile& out) {
-  const bool in_pieces = input.size() > kPieceBytes && ParseInPieces(input, options, out);
-  if (!in_pieces && !ParseInto(input, input, 0, out)) {
+// Parses `input` in one piece; on a syntax error, statement by statement (below).
+void ParseWhole(const std::string& input, ParsedFile& out) {
+  if (!ParseInto(input, input, 0, out)) {
     // Recover: split with the scanner and parse each statement alone, so that one bad statement
     // does not hide the others (psql runs a script on past an error, and so do regress files).
     out.errors.clear();
@@ -536,6 +535,12 @@ void ParseText(const std::string& input, const ParseOptions& options, ParsedFile
     }
     pg_query_free_split_result(split);
   }
+}
+
+// `input` is the NUL-terminated text to parse (the file, or its psql-blanked copy).
+void ParseText(const std::string& input, const ParseOptions& options, ParsedFile& out) {
+  const bool in_pieces = input.size() > kPieceBytes && ParseInPieces(input, options, out);
+  if (!in_pieces) ParseWhole(input, out);
   for (Statement& s : out.statements) ReadRoutineBody(input, s);
   if (options.tokens) {
     if (!in_pieces) Scan(input, 0, out);
@@ -560,6 +565,47 @@ ParsedFile ParseString(const std::string& text, const ParseOptions& options) {
   if (NeedsPsqlBlanking(text, options)) return Parse(std::string_view(text), options);
   ParsedFile out;
   ParseText(text, options, out);
+  return out;
+}
+
+// Hands `out`'s statements (with `out`'s tokens attached) to `sink`, then drops both.
+void Hand(const std::string& text, const StatementSink& sink, ParsedFile& out) {
+  for (Statement& s : out.statements) ReadRoutineBody(text, s);
+  AttachTokens(out);
+  // The tokens go with the batch: an index into them would point at the next batch's.
+  for (Statement& s : out.statements) s.first_token = s.last_token = 0;
+  sink.take(out.statements);
+  out.statements.clear();
+  out.tokens.clear();
+  out.comments.clear();
+}
+
+ParsedFile ParseEach(const std::string& text, const StatementSink& sink) {
+  ParsedFile out;
+  const Pieces pieces = text.size() > kPieceBytes ? CutIntoPieces(text) : Pieces{};
+  if (pieces.ends.size() >= 2) {
+    int begin = 0;
+    for (const int end : pieces.ends) {
+      const std::string piece = text.substr(begin, end - begin);
+      if (!ParseInto(piece, text, begin, out) || !Scan(piece, begin, out)) break;
+      Hand(text, sink, out);
+      begin = end;
+    }
+    if (out.errors.empty() && out.statements.empty()) {
+      out.statements.shrink_to_fit();
+      out.tokens.shrink_to_fit();
+      return out;
+    }
+    // A cut in the wrong place, or a syntax error: the whole file tells which, and where.
+    out = ParsedFile{};
+    sink.restart();
+  }
+  ParseWhole(text, out);
+  Scan(text, 0, out);
+  Hand(text, sink, out);
+  out.statements.shrink_to_fit();
+  out.tokens.shrink_to_fit();
+  out.comments.shrink_to_fit();
   return out;
 }
 

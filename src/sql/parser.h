@@ -3,6 +3,7 @@
 // comments, tokens, byte ranges and clear errors.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,23 @@ ParsedFile Parse(std::string_view text, const ParseOptions& options = {});
 // The same as Parse, without copying `text` (libpg_query needs it NUL-terminated, which a
 // std::string is).
 ParsedFile ParseString(const std::string& text, const ParseOptions& options = {});
+
+// Where ParseEach hands its statements.
+struct StatementSink {
+  // The next statements in file order. They are destroyed when this returns: keep what you need.
+  std::function<void(std::vector<Statement>& batch)> take;
+  // What was taken so far is void; batches start again from the file's first statement. (The file
+  // was cut in a place its grammar does not allow, or has a syntax error: it is parsed whole.)
+  std::function<void()> restart;
+};
+
+// Parses `text` as ParseString does with psql_script off (what deploy sends), but hands the
+// statements to `sink` about 1 MiB of the file at a time and frees each batch, with its tokens,
+// before the next is parsed: a caller that keeps less than a Statement per statement does not
+// hold a whole large file's Statements at once. The statements' ranges and token-derived
+// offsets are ParseString's; their first_token/last_token are 0 (the tokens are gone). Returns
+// the errors and notes; its statements, tokens and comments are empty.
+ParsedFile ParseEach(const std::string& text, const StatementSink& sink);
 
 // The version of PostgreSQL whose grammar Parse uses, e.g. "18.6" (libpg_query's; 15.x when the
 // build fell back to bookworm's libpg_query 15) and the same as a number, e.g. 180006.

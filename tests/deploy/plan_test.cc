@@ -42,8 +42,8 @@ TEST(PlanTest, ConsecutiveTransactionalStatementsShareOneTransaction) {
   EXPECT_EQ(Shape(p), "T3");
   EXPECT_FALSE(p.tracked());
   EXPECT_EQ(p.statement_count, 3);
-  EXPECT_EQ(p.steps[0].statements[1].sql, "ALTER TABLE a ADD COLUMN b int");
-  EXPECT_EQ(p.steps[0].statements[1].where, "migrations/20260101000000_test/migration.sql:2:1");
+  EXPECT_EQ(p.steps[0].statements[1].sql(), "ALTER TABLE a ADD COLUMN b int");
+  EXPECT_EQ(p.steps[0].statements[1].where(), "migrations/20260101000000_test/migration.sql:2:1");
 }
 
 // What --replica checks before a step: the relations locked beyond ROW EXCLUSIVE, as written.
@@ -271,6 +271,72 @@ TEST(PlanTest, SessionSetIsMarkedForReplayOnResume) {
   ASSERT_EQ(Shape(p), "T3");
   EXPECT_TRUE(p.steps[0].statements[0].session_set);
   EXPECT_FALSE(p.steps[0].statements[1].session_set);
+}
+
+// A file over 1 MiB is planned as its parse hands it over, a batch at a time: the steps must be
+// those of the statements in file order, a transaction spanning the batches' boundaries whole.
+TEST(PlanTest, ALargeMigrationIsGroupedAcrossTheParsesBatches) {
+  std::string sql;
+  std::vector<std::string> texts;
+  std::string shape;
+  for (int n = 0; sql.size() < 2'500'000; ++n) {
+    const std::string i = std::to_string(n);
+    for (int k = 0; k < 40; ++k) {
+      texts.push_back("ALTER TABLE \"T\" ADD COLUMN c" + i + "_" + std::to_string(k) + " int");
+      sql += texts.back() + ";\n";
+    }
+    texts.push_back("CREATE INDEX CONCURRENTLY i" + i + " ON \"T\" (c" + i + "_0)");
+    sql += texts.back() + ";\n";
+    shape += std::string(shape.empty() ? "" : " ") + "T40 O1";
+  }
+  MigrationPlan p = Plan(sql);
+  ASSERT_TRUE(p.errors.empty()) << p.errors.front();
+  EXPECT_EQ(Shape(p), shape);
+  EXPECT_EQ(p.statement_count, static_cast<int>(texts.size()));
+  int index = 0;
+  for (const Step& step : p.steps) {
+    for (const PlannedStatement& s : step.statements) {
+      ASSERT_EQ(s.index, index);
+      ASSERT_EQ(s.sql(), texts[index]);
+      ++index;
+    }
+  }
+}
+
+// When the cut pieces do not parse, the whole file is planned again from the start: nothing of
+// the first attempt may be left in the plan (no step twice, indexes from 0).
+TEST(PlanTest, ALargeMigrationCutInsideAStatementIsPlannedOnce) {
+  std::string body;
+  for (int k = 0; k < 20; ++k) body += " SELECT " + std::to_string(k) + ";";
+  std::string sql = "BEGIN;\n";
+  int n = 0;
+  for (; sql.size() < 2'300'000; ++n)
+    sql += "CREATE FUNCTION f" + std::to_string(n) + "() RETURNS int LANGUAGE sql BEGIN ATOMIC" +
+           body + " END;\n";
+  sql += "COMMIT;\n";
+  MigrationPlan p = Plan(sql);
+  ASSERT_TRUE(p.errors.empty()) << p.errors.front();
+  EXPECT_TRUE(p.notes.empty());
+  EXPECT_EQ(Shape(p), "T" + std::to_string(n));
+  EXPECT_EQ(p.statement_count, n);
+  EXPECT_EQ(p.steps.at(0).statements.front().index, 0);
+}
+
+// A batched backfill is told apart as the statements arrive; the UPDATE must be the one marked.
+TEST(PlanTest, TheBackfillsUpdateIsMarkedAfterTheSettingsAroundIt) {
+  MigrationPlan p = Plan(
+      "SET statement_timeout = 0;\nSET work_mem = '64MB';\nUPDATE t SET n = 1 WHERE n IS NULL;\n"
+      "RESET work_mem;\n");
+  ASSERT_EQ(Shape(p), "B4");
+  const PlannedStatement* u = BackfillStatement(p.steps[0]);
+  ASSERT_NE(u, nullptr);
+  EXPECT_EQ(u->index, 2);
+  for (const PlannedStatement& s : p.steps[0].statements)
+    EXPECT_EQ(static_cast<bool>(s.backfill), s.index == 2);
+  // A second statement that is not a session SET: no backfill, and no statement marked.
+  p = Plan("UPDATE t SET n = 1;\nSELECT 1;\n");
+  ASSERT_EQ(Shape(p), "T2");
+  for (const PlannedStatement& s : p.steps[0].statements) EXPECT_FALSE(s.backfill);
 }
 
 TEST(DurationTest, ParsesUnitsAndRejectsGarbage) {

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace lockstep::sql {
 namespace {
@@ -217,6 +220,105 @@ TEST(Parser, ALargeFileCutInsideAStatementIsParsedWhole) {
   EXPECT_EQ(StatementText(text, f.statements.back()),
             "CREATE FUNCTION f" + std::to_string(n - 1) +
                 "() RETURNS int LANGUAGE sql BEGIN ATOMIC" + body + " END");
+}
+
+// What ParseEach hands over, batch by batch: the statements' kinds and texts, and how often the
+// parse started again.
+struct Taken {
+  std::vector<std::pair<Kind, std::string>> statements;
+  size_t batches = 0;
+  size_t largest_batch = 0;
+  int restarts = 0;
+};
+
+Taken TakeAll(const std::string& text, ParsedFile* result = nullptr) {
+  Taken t;
+  StatementSink sink;
+  sink.take = [&](std::vector<Statement>& batch) {
+    ++t.batches;
+    t.largest_batch = std::max(t.largest_batch, batch.size());
+    for (const Statement& s : batch)
+      t.statements.emplace_back(s.kind, std::string(StatementText(text, s)));
+  };
+  sink.restart = [&] {
+    ++t.restarts;
+    t.statements.clear();
+  };
+  ParsedFile f = ParseEach(text, sink);
+  EXPECT_TRUE(f.statements.empty());
+  if (result) *result = std::move(f);
+  return t;
+}
+
+std::vector<std::pair<Kind, std::string>> Whole(const std::string& text) {
+  std::vector<std::pair<Kind, std::string>> out;
+  ParseOptions options;
+  options.psql_script = false;
+  for (const Statement& s : ParseString(text, options).statements)
+    out.emplace_back(s.kind, std::string(StatementText(text, s)));
+  return out;
+}
+
+// A large file comes in batches of about a MiB each, the same statements in the same order as a
+// whole parse gives; so a caller never holds every Statement of the file at once.
+TEST(ParseEach, ALargeFileComesInBatchesOfTheWholeParsesStatements) {
+  std::string text;
+  for (int n = 0; text.size() < 3'200'000; ++n) {
+    const std::string i = std::to_string(n);
+    text += "ALTER TABLE \"T" + std::to_string(n % 50) + "\" ADD COLUMN c" + i + " int -- c\n;\n" +
+            "CREATE INDEX CONCURRENTLY i" + i + " ON t (c" + i + ");\n";
+  }
+  const Taken t = TakeAll(text);
+  EXPECT_EQ(t.restarts, 0);
+  ASSERT_FALSE(t.statements.empty());
+  EXPECT_EQ(t.statements[0].second, "ALTER TABLE \"T0\" ADD COLUMN c0 int");  // no comment
+  EXPECT_GE(t.batches, 3u);
+  EXPECT_LT(t.largest_batch, t.statements.size() / 2);
+  EXPECT_EQ(t.statements, Whole(text));
+}
+
+TEST(ParseEach, ASmallFileIsOneBatch) {
+  const std::string text = "CREATE TABLE a (id int);\nALTER TABLE a ADD COLUMN b int;";
+  const Taken t = TakeAll(text);
+  EXPECT_EQ(t.batches, 1u);
+  EXPECT_EQ(t.restarts, 0);
+  EXPECT_EQ(t.statements, Whole(text));
+}
+
+// A cut inside BEGIN ATOMIC … END does not parse: what was taken is void, and the whole file
+// comes again, parsed in one.
+TEST(ParseEach, ACutInsideAStatementStartsAgainWithTheWholeFile) {
+  std::string body;
+  for (int k = 0; k < 20; ++k) body += " SELECT " + std::to_string(k) + ";";
+  std::string text;
+  for (int n = 0; text.size() < 2'300'000; ++n)
+    text += "CREATE FUNCTION f" + std::to_string(n) + "() RETURNS int LANGUAGE sql BEGIN ATOMIC" +
+            body + " END;\n";
+  ParsedFile f;
+  const Taken t = TakeAll(text, &f);
+  EXPECT_TRUE(f.ok());
+  EXPECT_EQ(t.restarts, 1);
+  EXPECT_EQ(t.statements, Whole(text));
+}
+
+// A syntax error late in a large file: the batches before it are void, and the error is where a
+// whole parse puts it.
+TEST(ParseEach, ASyntaxErrorInALargeFileIsReportedAsByAWholeParse) {
+  std::string text;
+  for (int n = 0; text.size() < 2'300'000; ++n)
+    text += "ALTER TABLE t ADD COLUMN c" + std::to_string(n) + " int;\n";
+  text += "ALTER TABEL t ADD COLUMN z int;\n";
+  ParsedFile f;
+  const Taken t = TakeAll(text, &f);
+  EXPECT_EQ(t.restarts, 1);
+  ASSERT_EQ(f.errors.size(), 1u);
+  ParseOptions options;
+  options.psql_script = false;
+  const ParsedFile whole = ParseString(text, options);
+  ASSERT_EQ(whole.errors.size(), 1u);
+  EXPECT_EQ(f.errors[0].offset, whole.errors[0].offset);
+  EXPECT_EQ(f.errors[0].message, whole.errors[0].message);
+  EXPECT_EQ(t.statements, Whole(text));
 }
 
 }  // namespace
