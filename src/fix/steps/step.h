@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -156,6 +157,17 @@ class Context {
   // Planner bookkeeping.
   void BeginStatement(size_t i);
 
+  // Per-migration memo of type T for the caller identified by `owner` (a step passes the address
+  // of a function of its own), value-initialised on first use and kept while this Context lives
+  // (one migration). A step that asks a question about the whole migration at every statement
+  // answers it once here: asked afresh each time, it made plan quadratic in a file's statements.
+  template <typename T>
+  T& Memo(const void* owner) const {
+    std::shared_ptr<void>& slot = memo_[owner];
+    if (!slot) slot = std::make_shared<T>();
+    return *static_cast<T*>(slot.get());
+  }
+
  private:
   struct Moved {
     NewMigration migration;
@@ -190,6 +202,7 @@ class Context {
   std::vector<Note> rewrites_;
   std::vector<Note> left_alone_;
   std::vector<Unsafe> unsafe_;
+  mutable std::map<const void*, std::shared_ptr<void>> memo_;  // Memo()'s slots
 };
 
 // Statement steps: return true when they claim the statement.
