@@ -35,15 +35,7 @@ class CrashTest : public testing::PgMajorTest {
   }
   // Waits until no session of a lockstep deployer is left (a killed client's backend lives on
   // until the server notices).
-  static void WaitForDeployerBackends(db::Connection& c) {
-    const auto deadline = Clock::now() + std::chrono::seconds(30);
-    while (Clock::now() < deadline &&
-           Int(c,
-               "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE "
-               "'lockstep deploy%' AND datname = current_database()") > 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
+
   // The pid of the backend building an index on "Member" (not, e.g., the primary key of
   // lockstep's progress table), once the build has reached a phase that starts with `phase`
   // (0 when it never does within the timeout).
@@ -90,7 +82,8 @@ TEST_P(CrashTest, KillAtEveryStepBoundaryOfTheFixedSeedThenRerun) {
     }
     ASSERT_EQ(killed.signal, SIGKILL) << killed.all();
     ++kill_points;
-    WaitForDeployerBackends(s->conn());
+    ASSERT_TRUE(AwaitState(s->conn(), NoDeployerSession()))
+        << "the killed deployer's session never ended";
     EXPECT_EQ(BlockingRows(s->conn()), 0) << "a row would block prisma migrate deploy (P3009)";
     RunResult rerun = RunLockstep({"deploy", fixed.string(), "--database", s->url()});
     ASSERT_EQ(rerun.exit_code, 0) << killed.all() << "\n--- re-run ---\n" << rerun.all();
@@ -139,7 +132,8 @@ TEST_P(CrashTest, SplitMigrationResumesWithoutRerunningCommittedSteps) {
       break;
     }
     ++kill_points;
-    WaitForDeployerBackends(s->conn());
+    ASSERT_TRUE(AwaitState(s->conn(), NoDeployerSession()))
+        << "the killed deployer's session never ended";
     EXPECT_EQ(BlockingRows(s->conn()), 0);
     RunResult rerun = RunLockstep({"deploy", dir.string(), "--database", s->url()});
     ASSERT_EQ(rerun.exit_code, 0) << killed.all() << "\n--- re-run ---\n" << rerun.all();
@@ -222,7 +216,8 @@ TEST_P(BuildCrashTest, KillDuringEachPhaseOfAConcurrentBuildThenRerun) {
     child.Kill(SIGKILL);
     RunResult killed = child.Wait();
     ASSERT_EQ(killed.signal, SIGKILL);
-    WaitForDeployerBackends(s->conn());
+    ASSERT_TRUE(AwaitState(s->conn(), NoDeployerSession()))
+        << "the killed deployer's session never ended";
     ASSERT_TRUE(snapshot->Exec("COMMIT").ok());
     // The server noticed the dead client (client_connection_check_interval) and aborted the
     // build, leaving the INVALID index a crash leaves.
@@ -271,7 +266,8 @@ TEST_P(BuildCrashTest, KillDuringAConcurrentReindexThenRerunDropsTheCcnewLeftove
     child.Kill(SIGKILL);
     RunResult killed = child.Wait();
     ASSERT_EQ(killed.signal, SIGKILL);
-    WaitForDeployerBackends(s->conn());
+    ASSERT_TRUE(AwaitState(s->conn(), NoDeployerSession()))
+        << "the killed deployer's session never ended";
     ASSERT_TRUE(snapshot->Exec("COMMIT").ok());
     ASSERT_GE(Int(s->conn(),
                   "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "

@@ -198,15 +198,7 @@ class ExpandContractCrashTest : public testing::PgTest {
   }
   // Waits until the killed deployer's backend is gone: it holds the migration lock until the
   // server notices the closed socket.
-  static void WaitForDeployerBackends(db::Connection& c) {
-    const auto deadline = Clock::now() + std::chrono::seconds(30);
-    while (Clock::now() < deadline &&
-           Scalar(c,
-                  "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE "
-                  "'lockstep deploy%' AND datname = current_database()") != "0") {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
+
   // The end state every run must reach, whatever was killed on the way.
   void ExpectFinalState(testing::TestDatabase& d, const fs::path& migrations,
                         const std::string& expected_dump) {
@@ -292,7 +284,8 @@ TEST_F(ExpandContractCrashTest, KillNineAtNamedPointsOfAFixedTypeChangeAndRename
     ASSERT_EQ(killed.signal, SIGKILL) << "not killed at boundary " << n << " of " << name << "\n"
                                       << killed.all();
     ++kills;
-    WaitForDeployerBackends(d->conn());
+    ASSERT_TRUE(AwaitState(d->conn(), NoDeployerSession()))
+        << "the killed deployer's session never ended";
     EXPECT_EQ(Scalar(d->conn(), "SELECT " + p.state), "t")
         << "the kill did not land where it says\n"
         << killed.all();

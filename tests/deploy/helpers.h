@@ -269,6 +269,13 @@ inline std::string DeployerWaitsFor(const std::string& locktype) {
          QuoteLiteral(locktype);
 }
 
+// No lockstep deploy session is connected to the current database any more (a killed deployer's
+// backend ends once the server notices the closed socket).
+inline std::string NoDeployerSession() {
+  return "SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name LIKE 'lockstep "
+         "deploy%' AND datname = current_database()";
+}
+
 // The session of backend `pid` waits for a lock of `locktype`.
 inline std::string SessionWaitsFor(int pid, const std::string& locktype) {
   return "SELECT count(*) > 0 FROM pg_locks WHERE pid = " + std::to_string(pid) +

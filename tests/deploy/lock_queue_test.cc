@@ -107,8 +107,7 @@ TEST_P(LockQueueTest, ControlPlainDdlQueuesWritersBehindTheReport) {
   ASSERT_TRUE(report->Exec("COMMIT").ok());
   alter.join();
   ASSERT_TRUE(queued) << "the ALTER and a write never queued for \"Member\"";
-  std::this_thread::sleep_for(milliseconds(100));
-  writer.Stop();
+  writer.Stop();  // joins after the write in flight, whose latency it records
   std::printf("[ deploy ] control: plain ALTER, writer max latency %lld ms over %d ops\n",
               static_cast<long long>(writer.max_ms()), writer.ops());
   EXPECT_GE(writer.max_ms(), 1200);
@@ -136,8 +135,7 @@ TEST_P(LockQueueTest, DeployWaitsAndRetriesWithoutQueueingWriters) {
   const auto report_end = Clock::now();
   RunResult r = deploy.Wait();
   const auto deploy_end = Clock::now();
-  std::this_thread::sleep_for(milliseconds(100));
-  writer.Stop();
+  writer.Stop();  // joins after the write in flight, whose latency it records
 
   ASSERT_EQ(r.exit_code, 0) << r.all();
   EXPECT_TRUE(BioExists());
@@ -183,7 +181,6 @@ TEST_P(LockQueueTest, TheMigrationsOwnTimeoutCannotRaiseLockstepsBound) {
     ASSERT_TRUE(AwaitOutput(deploy, "lock_timeout (100ms) at")) << deploy.Wait(seconds(5)).all();
     ASSERT_TRUE(report->Exec("COMMIT").ok());
     RunResult r = deploy.Wait();
-    std::this_thread::sleep_for(milliseconds(100));
     writer.Stop();
     ASSERT_EQ(r.exit_code, 0) << r.all();
     EXPECT_TRUE(BioExists());
