@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "base/exit_codes.h"
 #include "cli/args.h"
@@ -678,8 +679,9 @@ int Deploy(const Args& args) {
   if (int code = ParseFlags("deploy", args, kDeployUsage, f); code >= 0) return code;
   deploy::Loaded loaded;
   if (int code = Load("deploy", f, loaded); code >= 0) return code;
-  // Every file is read, checksummed and parsed before anything is sent.
-  const std::vector<deploy::MigrationPlan> plans = deploy::PlanAll(loaded.set, f.options);
+  // Every file is read, checksummed and parsed before anything is sent. The plans keep the texts.
+  const std::vector<deploy::MigrationPlan> plans =
+      deploy::PlanAll(std::move(loaded.set.migrations), f.options);
   if (f.is_fleet()) {
     std::vector<fleet::FleetTarget> targets;
     if (int code = FleetTargets("deploy", f, targets); code >= 0) return code;

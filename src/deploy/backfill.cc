@@ -8,8 +8,6 @@
 namespace lockstep::deploy {
 namespace {
 
-std::string Qualified(const sql::QName& q) { return QuoteQualified(q.schema, q.name); }
-
 // How the statement's clauses name the table: its alias, else its name as written.
 std::string Reference(const Backfill& b) {
   return b.alias.empty() ? Qualified(b.table) : QuoteIdent(b.alias);

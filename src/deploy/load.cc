@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 #include "base/exit_codes.h"
 #include "base/printable.h"
@@ -103,10 +104,11 @@ Loaded LoadMigrations(const std::string& path) {
   return out;
 }
 
-std::vector<MigrationPlan> PlanAll(const migrations::MigrationSet& set, const Options& options) {
+std::vector<MigrationPlan> PlanAll(std::vector<migrations::Migration> migrations,
+                                   const Options& options) {
   std::vector<MigrationPlan> plans;
-  plans.reserve(set.migrations.size());
-  for (const migrations::Migration& m : set.migrations) plans.push_back(PlanMigration(m, options));
+  plans.reserve(migrations.size());
+  for (migrations::Migration& m : migrations) plans.push_back(PlanMigration(std::move(m), options));
   return plans;
 }
 

@@ -25,7 +25,10 @@ struct Loaded {
 Loaded LoadMigrations(const std::string& path);
 
 // Reads nothing more: plans every migration of `set`, in order.
-std::vector<MigrationPlan> PlanAll(const migrations::MigrationSet& set, const Options& options);
+// Plans every migration, in order. Takes the migrations (moved in by a caller done with them):
+// each plan keeps its file's text, which is then held once.
+std::vector<MigrationPlan> PlanAll(std::vector<migrations::Migration> migrations,
+                                   const Options& options);
 
 std::vector<ledger::DiskMigration> DiskMigrations(const migrations::MigrationSet& set);
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
+#include "base/quote.h"
 #include "base/source.h"
 #include "locks/lock_model.h"
 #include "migrations/checksum.h"
@@ -72,15 +74,21 @@ bool OnlyValidates(const sql::Statement& s) {
 // Fills the timeouts, progress and recovery fields from the statement's shape.
 void Classify(const sql::Statement& s, const Options& options, PlannedStatement& p) {
   p.statement_timeout_ms = options.statement_timeout_ms;
-  p.relations = Relations(s);
   // The lock model without a catalog: lock modes follow from the statement alone (a catalog only
   // tells new tables from old ones, and what is new on the primary is absent on the replica).
   // Names as the statement wrote them, so that they resolve in the target's schema.
+  std::vector<sql::QName> named = Relations(s);
+  std::vector<bool> strong(named.size());
   for (const locks::RelationLock& l : locks::Analyze(s, schema::Catalog()).locks) {
     if (l.mode <= locks::LockMode::kRowExclusive) continue;
-    for (const sql::QName& q : p.relations)
-      if (q.name == l.relation.name) AddRelation(p.strong_locks, q);
+    for (size_t i = 0; i < named.size(); ++i)
+      if (named[i].name == l.relation.name) strong[i] = true;
   }
+  p.relations.reserve(named.size());
+  for (bool first_pass : {true, false})
+    for (size_t i = 0; i < named.size(); ++i)
+      if (strong[i] == first_pass) p.relations.push_back(std::move(named[i]));
+  p.strong_count = static_cast<uint16_t>(std::count(strong.begin(), strong.end(), true));
   auto unlimited = [&] {
     p.statement_timeout_ms = 0;
     p.long_running = true;
@@ -90,9 +98,8 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
       p.index_progress = true;
       p.long_running = true;
       if (s.index) {
-        p.index_name = {s.index->table.schema, s.index->name};
-        p.table = s.index->table;
-        p.if_not_exists = s.index->if_not_exists;
+        p.objects.Mutable().index = {s.index->table.schema, s.index->name};
+        p.objects.Mutable().table = s.index->table;
         if (s.index->concurrently) {
           unlimited();
           p.recovery = Recovery::kCreateIndexConcurrently;
@@ -103,8 +110,8 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
     case sql::Kind::kReindex:
       p.index_progress = true;
       p.long_running = true;
-      if (s.reindex->kind == "index") p.index_name = s.reindex->index;
-      if (s.reindex->kind == "table") p.table = s.table;
+      if (s.reindex->kind == "index") p.objects.Mutable().index = s.reindex->index;
+      if (s.reindex->kind == "table") p.objects.Mutable().table = s.table;
       if (s.concurrently) {
         unlimited();
         p.recovery = Recovery::kReindexConcurrently;
@@ -115,7 +122,7 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
       if (s.object_type == sql::ObjectType::kIndex && s.concurrently) {
         unlimited();
         p.recovery = Recovery::kDropIndexConcurrently;
-        if (!s.objects.empty()) p.index_name = s.objects.front();
+        if (!s.objects.empty()) p.objects.Mutable().index = s.objects.front();
       }
       break;
     case sql::Kind::kVacuum:
@@ -128,8 +135,8 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
         if (c.type == sql::AlterType::kDetachPartition && c.concurrently) {
           unlimited();
           p.recovery = Recovery::kDetachConcurrently;
-          p.table = s.table;
-          p.partition = c.partition;
+          p.objects.Mutable().table = s.table;
+          p.objects.Mutable().partition = c.partition;
         }
       }
       break;
@@ -333,6 +340,10 @@ void Grouper::Finish() {
 
 }  // namespace
 
+std::string Qualified(const sql::QName& q, std::string_view default_schema) {
+  return QuoteQualified(q.schema.empty() ? default_schema : q.schema, q.name);
+}
+
 const PlannedStatement* BackfillStatement(const Step& step) {
   if (step.kind != StepKind::kBackfill) return nullptr;
   for (const PlannedStatement& s : step.statements) {
@@ -368,11 +379,11 @@ MigrationPlan UnanalysedPlan(const MigrationPlan& p) {
   return out;
 }
 
-MigrationPlan PlanMigration(const migrations::Migration& m, const Options& options) {
+MigrationPlan PlanMigration(migrations::Migration m, const Options& options) {
   MigrationPlan plan;
   plan.name = m.name;
-  plan.file = std::make_shared<const SourceFile>(m.sql_path.string(), m.sql);
   plan.checksum = migrations::PrismaChecksum(m.sql);
+  plan.file = std::make_shared<const SourceFile>(m.sql_path.string(), std::move(m.sql));
 
   // Statement by statement as the parse goes: a large file's Statements are never all held at
   // once, only the (much smaller) PlannedStatements.

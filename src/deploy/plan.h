@@ -8,8 +8,10 @@
 // Planning is pure: it reads nothing and never touches a database.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,21 +46,35 @@ struct Backfill {
   int where_end = -1;
 };
 
+// What recovery after an interrupted run inspects: set by index statements and DETACH only.
+struct RecoveryObjects {
+  sql::QName index;      // the index created / reindexed / dropped (may be unnamed for CIC)
+  sql::QName table;      // the index's table, REINDEX TABLE's, the partitioned parent of a DETACH
+  sql::QName partition;  // DETACH: the partition
+};
+
+// One statement of a planned migration. A long migration plans one per statement, all kept until
+// it has run: the rarely set parts are on the heap, so that it costs about a hundred bytes.
 struct PlannedStatement {
   int index = 0;  // 0-based position among the migration's statements (file order)
   int begin = 0;  // byte range of the statement in the file, without the ';'
   int end = 0;
+  Recovery recovery = Recovery::kRerun;
   // The migration's file, shared by all its statements: a statement keeps its text as a range of
-  // it, not a copy (a large migration plans one PlannedStatement per statement). Shared, so that
-  // a statement copied out of its plan (StepsFrom, the monitor) stays valid on its own.
+  // it, not a copy. Shared, so that a statement copied out of its plan (StepsFrom, the monitor)
+  // stays valid on its own.
   std::shared_ptr<const SourceFile> file;
-  bool unanalysed = false;  // the whole of a file lockstep could not parse (UnanalysedPlan)
-
-  std::string_view sql() const;  // the text sent, exactly as in the file
-  std::string summary() const;   // one line, at most ~90 characters, for messages
-  std::string where() const;     // "file:line:col"
   // 0: none (blocks nobody while it works); nullopt: the session's own (Options).
   std::optional<int64_t> statement_timeout_ms;
+  // Relations the statement names: where to look for blockers. Those it locks in a mode stronger
+  // than ROW EXCLUSIVE come first (strong_locks()).
+  std::vector<sql::QName> relations;
+  // Empty unless the statement is an index statement or a DETACH (readers get empty names).
+  sql::Rare<RecoveryObjects> objects;
+  // Set on the UPDATE of a kBackfill step.
+  sql::Box<Backfill> backfill;
+  uint16_t strong_count = 0;  // how many of `relations`, from the first, strong_locks() holds
+  bool unanalysed = false;    // the whole of a file lockstep could not parse (UnanalysedPlan)
   // SET/RESET of a timeout, or a statement that may call set_config(): lockstep reads the
   // timeouts after it, so that the migration can lower lockstep's bounds but never raise them.
   bool may_change_timeouts = false;
@@ -68,18 +84,13 @@ struct PlannedStatement {
   // database, which blocks nobody: lockstep waits these out and bounds only its lock waits.
   bool waits_for_older_transactions = false;
   bool session_set = false;  // SET/RESET at session level: replayed when resuming after it
-  Recovery recovery = Recovery::kRerun;
-  sql::QName index_name;  // the index created / reindexed / dropped (may be unnamed for CIC)
-  sql::QName table;       // the index's table, the partitioned parent of a DETACH
-  sql::QName partition;   // DETACH: the partition
-  bool if_not_exists = false;
-  std::vector<sql::QName> relations;  // relations the statement names: where to look for blockers
+
+  std::string_view sql() const;  // the text sent, exactly as in the file
+  std::string summary() const;   // one line, at most ~90 characters, for messages
+  std::string where() const;     // "file:line:col"
   // Those of `relations` it locks in a mode stronger than ROW EXCLUSIVE: with --replica, no
   // standby session may hold or wait for a lock on them when the step starts (replica.h).
-  std::vector<sql::QName> strong_locks;
-  // Set on the UPDATE of a kBackfill step; boxed: a long migration plans one PlannedStatement
-  // per statement, and a Backfill is over a hundred bytes.
-  sql::Box<Backfill> backfill;
+  std::span<const sql::QName> strong_locks() const { return {relations.data(), strong_count}; }
 };
 
 // kBackfill: a migration that is one UPDATE (and session-level SETs around it) runs as a batched
@@ -115,12 +126,18 @@ struct MigrationPlan {
   }
 };
 
+// `q` quoted for SQL and schema-qualified: with its own schema, else `default_schema` (the schema
+// lockstep's session resolves unqualified names in), else as written.
+std::string Qualified(const sql::QName& q, std::string_view default_schema = {});
+
 // The statement of a kBackfill step that is the UPDATE (nullptr for other steps).
 const PlannedStatement* BackfillStatement(const Step& step);
 
 // Parses `m.sql` (PostgreSQL's grammar, no psql meta-commands: the server would reject them too)
 // and groups the statements. Syntax errors and refused structures go to `errors`.
-MigrationPlan PlanMigration(const migrations::Migration& m, const Options& options);
+// Takes `m` by value: the plan keeps the file's text (MigrationPlan::file), and a caller done with
+// the migration moves it in rather than holding the text twice.
+MigrationPlan PlanMigration(migrations::Migration m, const Options& options);
 
 // `p`, a migration lockstep could not parse, as one transaction holding the whole file, sent as
 // written (as Prisma sends it), without lockstep's analysis. Its errors are cleared.

@@ -33,9 +33,8 @@ PreflightScope ScopeOf(const std::vector<const MigrationPlan*>& pending,
       for (const PlannedStatement& s : step.statements) {
         scope.waits_for_older_transactions =
             scope.waits_for_older_transactions || s.waits_for_older_transactions;
-        for (const sql::QName& q : s.strong_locks) {
-          const std::string name =
-              QuoteQualified(q.schema.empty() ? default_schema : q.schema, q.name);
+        for (const sql::QName& q : s.strong_locks()) {
+          const std::string name = Qualified(q, default_schema);
           if (std::find(scope.tables.begin(), scope.tables.end(), name) == scope.tables.end())
             scope.tables.push_back(name);
         }

@@ -99,8 +99,7 @@ Result<std::vector<ReplicaBlocker>> Replicas::Blockers(const std::vector<sql::QN
   std::vector<ReplicaBlocker> out;
   if (relations.empty()) return out;
   std::vector<std::string> names;
-  for (const sql::QName& q : relations)
-    names.push_back(QuoteQualified(q.schema.empty() ? default_schema : q.schema, q.name));
+  for (const sql::QName& q : relations) names.push_back(Qualified(q, default_schema));
   for (Replica& r : replicas_) {
     db::DbResult<std::vector<Blocker>> sessions = SessionsLocking(r.conn, names);
     if (!sessions.ok())

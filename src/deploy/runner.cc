@@ -86,8 +86,6 @@ void KillPoint(const std::string& migration) {
   }
 }
 
-std::string Qualified(const sql::QName& q) { return QuoteQualified(q.schema, q.name); }
-
 bool IsLost(const db::DbError& e) {
   return e.kind == db::ErrorKind::kConnectionLost || e.sqlstate == "57P01" ||
          e.sqlstate == "57P02" || e.sqlstate == "57P03";
@@ -750,7 +748,7 @@ int Deployer::ClearReplicas(const MigrationPlan& plan, const Step& step, int fai
   std::vector<sql::QName> relations;
   const PlannedStatement* first = nullptr;
   for (const PlannedStatement& s : step.statements) {
-    for (const sql::QName& q : s.strong_locks) {
+    for (const sql::QName& q : s.strong_locks()) {
       if (std::find(relations.begin(), relations.end(), q) == relations.end())
         relations.push_back(q);
       if (!first) first = &s;
@@ -875,7 +873,7 @@ db::DbResult<Deployer::IndexState> Deployer::IndexByName(const PlannedStatement&
       "p WHERE p.index_relid = c.oid AND p.pid <> pg_catalog.pg_backend_pid())::text, "
       "c.oid::regclass::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = "
       "i.indexrelid WHERE i.indrelid = pg_catalog.to_regclass($1) AND c.relname = $2",
-      {Qualified(s.table), s.index_name.name});
+      {Qualified(s.objects->table), s.objects->index.name});
   if (!r.ok()) return r.error();
   IndexState st;
   if (r->empty()) return st;
@@ -940,12 +938,12 @@ db::DbResult<db::Rows> Deployer::DetachState(const PlannedStatement& s) {
   return conn_->Exec(
       "SELECT inhdetachpending::text FROM pg_catalog.pg_inherits WHERE inhrelid = "
       "pg_catalog.to_regclass($1) AND inhparent = pg_catalog.to_regclass($2)",
-      {Qualified(s.partition), Qualified(s.table)});
+      {Qualified(s.objects->partition), Qualified(s.objects->table)});
 }
 
 std::string Deployer::FinalizeDetachSql(const PlannedStatement& s) const {
-  return "ALTER TABLE " + Qualified(s.table) + " DETACH PARTITION " + Qualified(s.partition) +
-         " FINALIZE";
+  return "ALTER TABLE " + Qualified(s.objects->table) + " DETACH PARTITION " +
+         Qualified(s.objects->partition) + " FINALIZE";
 }
 
 // Before a statement that runs outside a transaction, what an earlier attempt or run left: an
@@ -956,9 +954,9 @@ int Deployer::RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::str
                              bool& done) {
   switch (s.recovery) {
     case Recovery::kCreateIndexConcurrently:
-      if (!s.index_name.name.empty()) {
+      if (!s.objects->index.name.empty()) {
         db::DbResult<IndexState> st = IndexByName(s);
-        if (!st.ok()) return DbFailure(st.error(), "checking index " + s.index_name.name);
+        if (!st.ok()) return DbFailure(st.error(), "checking index " + s.objects->index.name);
         if (st->exists && !st->valid) {
           if (st->building) {
             out_.Error(s.where() + ": error: index " + st->name +
@@ -975,28 +973,28 @@ int Deployer::RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::str
           done = true;
         }
       } else if (maybe_ran) {
-        if (int code =
-                DropInvalidIndexes("i.indrelid = pg_catalog.to_regclass($1)", {Qualified(s.table)},
-                                   "left by the interrupted run; rebuilding"))
+        if (int code = DropInvalidIndexes("i.indrelid = pg_catalog.to_regclass($1)",
+                                          {Qualified(s.objects->table)},
+                                          "left by the interrupted run; rebuilding"))
           return code;
       }
       break;
     case Recovery::kReindexConcurrently:
-      if (!s.index_name.name.empty()) {
+      if (!s.objects->index.name.empty()) {
         if (int code = DropInvalidIndexes(
                 "i.indrelid = (SELECT indrelid FROM pg_catalog.pg_index WHERE indexrelid = "
                 "pg_catalog.to_regclass($1)) AND (starts_with(c.relname, $2 || '_ccnew') OR "
                 "starts_with(c.relname, $2 || '_ccold'))",
-                {Qualified(s.index_name), s.index_name.name},
+                {Qualified(s.objects->index), s.objects->index.name},
                 "left by an interrupted REINDEX CONCURRENTLY"))
           return code;
-      } else if (!s.table.name.empty()) {
+      } else if (!s.objects->table.name.empty()) {
         if (int code = DropInvalidIndexes(
                 // REINDEX TABLE rebuilds the TOAST table's index too.
                 "i.indrelid IN (pg_catalog.to_regclass($1), (SELECT reltoastrelid FROM "
                 "pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($1))) AND (c.relname "
                 "LIKE '%\\_ccnew%' OR c.relname LIKE '%\\_ccold%')",
-                {Qualified(s.table)}, "left by an interrupted REINDEX CONCURRENTLY"))
+                {Qualified(s.objects->table)}, "left by an interrupted REINDEX CONCURRENTLY"))
           return code;
       }
       break;
@@ -1004,23 +1002,24 @@ int Deployer::RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::str
       if (maybe_ran) {
         db::DbResult<db::Rows> r =
             conn_->Exec("SELECT 1 FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($1)",
-                        {Qualified(s.index_name)});
-        if (!r.ok()) return DbFailure(r.error(), "checking index " + s.index_name.name);
+                        {Qualified(s.objects->index)});
+        if (!r.ok()) return DbFailure(r.error(), "checking index " + s.objects->index.name);
         if (r->empty()) {
-          out_.Line("  " + s.index_name.name + " was already dropped by the interrupted run");
+          out_.Line("  " + s.objects->index.name + " was already dropped by the interrupted run");
           done = true;
         }
       }
       break;
     case Recovery::kDetachConcurrently: {
       db::DbResult<db::Rows> r = DetachState(s);
-      if (!r.ok()) return DbFailure(r.error(), "checking partition " + s.partition.name);
+      if (!r.ok()) return DbFailure(r.error(), "checking partition " + s.objects->partition.name);
       if (!r->empty() && r->rows[0][0] == std::optional<std::string>("true")) {
-        out_.Line("  " + s.partition.name +
+        out_.Line("  " + s.objects->partition.name +
                   " was left \"detach pending\" by an interrupted run: finalizing the detach");
         sql = FinalizeDetachSql(s);
       } else if (r->empty() && maybe_ran) {
-        out_.Line("  " + s.partition.name + " was already detached by the interrupted run");
+        out_.Line("  " + s.objects->partition.name +
+                  " was already detached by the interrupted run");
         done = true;
       }
       break;
@@ -1040,7 +1039,7 @@ int Deployer::DropLeftByAttempt(const PlannedStatement& s, const std::set<std::s
     if (int code =
             DropInvalidIndexes("i.indrelid = pg_catalog.to_regclass($1) AND NOT (c.oid::text = ANY "
                                "(string_to_array($2, ',')))",
-                               {Qualified(s.table), list}, "left by the failed attempt"))
+                               {Qualified(s.objects->table), list}, "left by the failed attempt"))
       return code;
   } else if (s.recovery == Recovery::kReindexConcurrently) {
     if (int code = DropInvalidIndexes(
@@ -1048,8 +1047,10 @@ int Deployer::DropLeftByAttempt(const PlannedStatement& s, const std::set<std::s
             "pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass($1) UNION ALL "
             "SELECT pg_catalog.to_regclass($2) UNION ALL SELECT reltoastrelid FROM "
             "pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($2))",
-            {s.index_name.name.empty() ? std::nullopt : std::optional(Qualified(s.index_name)),
-             s.table.name.empty() ? std::nullopt : std::optional(Qualified(s.table))},
+            {s.objects->index.name.empty() ? std::nullopt
+                                           : std::optional(Qualified(s.objects->index)),
+             s.objects->table.name.empty() ? std::nullopt
+                                           : std::optional(Qualified(s.objects->table))},
             "left by the failed attempt"))
       return code;
   }
@@ -1071,9 +1072,9 @@ int Deployer::AttemptOutside(const MigrationPlan& plan, const Step& step, std::s
     // pending"): sending the statement again would fail, FINALIZE completes it.
     if (failed_attempts > 1 && s.recovery == Recovery::kDetachConcurrently && sql == s.sql()) {
       db::DbResult<db::Rows> st = DetachState(s);
-      if (!st.ok()) return DbFailure(st.error(), "checking partition " + s.partition.name);
+      if (!st.ok()) return DbFailure(st.error(), "checking partition " + s.objects->partition.name);
       if (!st->empty() && st->rows[0][0] == std::optional<std::string>("true")) {
-        out_.Line("  " + s.partition.name +
+        out_.Line("  " + s.objects->partition.name +
                   " is \"detach pending\" after the failed attempt: finalizing the detach");
         sql = FinalizeDetachSql(s);
       }
@@ -1081,8 +1082,9 @@ int Deployer::AttemptOutside(const MigrationPlan& plan, const Step& step, std::s
     std::set<std::string> before;
     const bool builds_index = s.recovery == Recovery::kCreateIndexConcurrently;
     if (builds_index) {
-      db::DbResult<std::set<std::string>> oids = IndexOids(s.table);
-      if (!oids.ok()) return DbFailure(oids.error(), "listing the indexes of " + s.table.name);
+      db::DbResult<std::set<std::string>> oids = IndexOids(s.objects->table);
+      if (!oids.ok())
+        return DbFailure(oids.error(), "listing the indexes of " + s.objects->table.name);
       before = std::move(*oids);
     }
     // Waits for older transactions block nobody: the statement runs with lock_timeout 0 and
@@ -1924,7 +1926,7 @@ void DryRunReplicaLines(const Step& step, const Options& options, Printer& out) 
              FormatDuration(options.max_replica_lag_ms) + " behind (--max-replica-lag)");
   std::string names;
   for (const PlannedStatement& s : step.statements)
-    for (const sql::QName& q : s.strong_locks)
+    for (const sql::QName& q : s.strong_locks())
       if (names.find(Qualified(q)) == std::string::npos)
         names += (names.empty() ? "" : ", ") + Qualified(q);
   if (!names.empty())

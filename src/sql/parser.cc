@@ -457,9 +457,13 @@ namespace {
 // piece's libpg_query tree freed once translated: the tree of a whole file took several times
 // the file's size, on top of the statements translated from it (README, "Scale").
 constexpr size_t kPieceBytes = size_t{1} << 20;
+// ParseEach's pieces are smaller: its caller keeps far less than a Statement per statement, so a
+// piece's Statements, tokens and libpg_query tree (together ~50x its text) are what its memory
+// peaks at. A quarter MiB costs no more time: the file is scanned once for the cuts either way.
+constexpr size_t kBatchBytes = size_t{1} << 18;
 
 // Where pieces of `input` end: just after a ';' that libpg_query's scanner sees as the end of a
-// statement, once the piece holds kPieceBytes; the last ends with the file. The scanner does not
+// statement, once the piece holds `piece_bytes`; the last ends with the file. The scanner does not
 // parse: a cut may fall inside a construct with ';' of its own (BEGIN ATOMIC … END), which the
 // piece's parse then rejects. Empty when the scanner fails.
 struct Pieces {
@@ -467,7 +471,7 @@ struct Pieces {
   int statements = 0;  // as the scanner counts them: what to reserve for
 };
 
-Pieces CutIntoPieces(const std::string& input) {
+Pieces CutIntoPieces(const std::string& input, size_t piece_bytes) {
   Pieces out;
   PgQuerySplitResult split = pg_query_split_with_scanner(input.c_str());
   if (!split.error) {
@@ -477,7 +481,7 @@ Pieces CutIntoPieces(const std::string& input) {
       const size_t semicolon =
           static_cast<size_t>(split.stmts[i]->stmt_location) + split.stmts[i]->stmt_len;
       if (semicolon < input.size() && input[semicolon] == ';' &&
-          semicolon + 1 - begin >= kPieceBytes) {
+          semicolon + 1 - begin >= piece_bytes) {
         begin = semicolon + 1;
         out.ends.push_back(static_cast<int>(begin));
       }
@@ -492,7 +496,7 @@ Pieces CutIntoPieces(const std::string& input) {
 // when there is only one piece or one does not parse: the caller then parses the whole, which
 // tells a real syntax error (at its place in the file) from a cut in the wrong place.
 bool ParseInPieces(const std::string& input, const ParseOptions& options, ParsedFile& out) {
-  const Pieces pieces = CutIntoPieces(input);
+  const Pieces pieces = CutIntoPieces(input, kPieceBytes);
   if (pieces.ends.size() < 2) return false;
   out.statements.reserve(pieces.statements);
   int begin = 0;
@@ -582,7 +586,7 @@ void Hand(const std::string& text, const StatementSink& sink, ParsedFile& out) {
 
 ParsedFile ParseEach(const std::string& text, const StatementSink& sink) {
   ParsedFile out;
-  const Pieces pieces = text.size() > kPieceBytes ? CutIntoPieces(text) : Pieces{};
+  const Pieces pieces = text.size() > kBatchBytes ? CutIntoPieces(text, kBatchBytes) : Pieces{};
   if (pieces.ends.size() >= 2) {
     int begin = 0;
     for (const int end : pieces.ends) {

@@ -62,7 +62,7 @@ struct StatementSink {
 };
 
 // Parses `text` as ParseString does with psql_script off (what deploy sends), but hands the
-// statements to `sink` about 1 MiB of the file at a time and frees each batch, with its tokens,
+// statements to `sink` about 256 KiB of the file at a time and frees each batch, with its tokens,
 // before the next is parsed: a caller that keeps less than a Statement per statement does not
 // hold a whole large file's Statements at once. The statements' ranges and token-derived
 // offsets are ParseString's; their first_token/last_token are 0 (the tokens are gone). Returns

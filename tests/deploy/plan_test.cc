@@ -57,12 +57,14 @@ TEST(PlanTest, StrongLocksAreTheRelationsLockedBeyondRowExclusive) {
   ASSERT_EQ(p.steps.size(), 3u);
   const auto names = [](const PlannedStatement& s) {
     std::string out;
-    for (const sql::QName& q : s.strong_locks)
+    for (const sql::QName& q : s.strong_locks())
       out += (out.empty() ? "" : ",") + (q.schema.empty() ? "" : q.schema + ".") + q.name;
     return out;
   };
   EXPECT_EQ(names(p.steps[0].statements[0]), "Member");
-  EXPECT_EQ(names(p.steps[0].statements[1]), "");             // ROW EXCLUSIVE
+  EXPECT_EQ(names(p.steps[0].statements[1]), "");            // ROW EXCLUSIVE
+  ASSERT_EQ(p.steps[0].statements[1].relations.size(), 1u);  // still where blockers may sit
+  EXPECT_EQ(p.steps[0].statements[1].relations[0].name, "Member");
   EXPECT_EQ(names(p.steps[1].statements[0]), "app.Post");     // SHARE UPDATE EXCLUSIVE
   EXPECT_EQ(names(p.steps[2].statements[0]), "Post,Member");  // SHARE ROW EXCLUSIVE on both
 }
@@ -130,11 +132,11 @@ TEST(PlanTest, NonTransactionalStatementsRunAloneBetweenTransactions) {
   EXPECT_TRUE(p.tracked());
   const PlannedStatement& cic = p.steps[1].statements[0];
   EXPECT_EQ(cic.recovery, Recovery::kCreateIndexConcurrently);
-  EXPECT_EQ(cic.index_name.name, "a_b");
-  EXPECT_EQ(cic.table.name, "a");
+  EXPECT_EQ(cic.objects->index.name, "a_b");
+  EXPECT_EQ(cic.objects->table.name, "a");
   EXPECT_EQ(cic.statement_timeout_ms, 0);
   EXPECT_TRUE(cic.index_progress);
-  EXPECT_EQ(p.steps[2].statements[0].index_name.schema, "public");
+  EXPECT_EQ(p.steps[2].statements[0].objects->index.schema, "public");
   EXPECT_EQ(p.steps[4].statements[0].recovery, Recovery::kRerun);
 }
 
@@ -142,10 +144,10 @@ TEST(PlanTest, ASingleConcurrentIndexIsTrackedSoThatAResumeKnowsItMayHaveRun) {
   MigrationPlan p = Plan("CREATE INDEX CONCURRENTLY \"Member_name_idx\" ON \"Member\"(\"name\");");
   EXPECT_EQ(Shape(p), "O1");
   EXPECT_TRUE(p.tracked());
-  EXPECT_EQ(p.steps[0].statements[0].index_name.name, "Member_name_idx");
+  EXPECT_EQ(p.steps[0].statements[0].objects->index.name, "Member_name_idx");
 }
 
-// Recovery after a crash reads index_name (REINDEX INDEX) and table (REINDEX TABLE) to find the
+// Recovery after a crash reads the index (REINDEX INDEX) and the table (REINDEX TABLE) to find the
 // `_ccnew` leftovers of an interrupted rebuild.
 TEST(PlanTest, ConcurrentReindexNamesTheIndexOrTheTableItRebuilds) {
   MigrationPlan p = Plan(
@@ -154,14 +156,14 @@ TEST(PlanTest, ConcurrentReindexNamesTheIndexOrTheTableItRebuilds) {
   ASSERT_EQ(Shape(p), "O1 O1");
   const PlannedStatement& index = p.steps[0].statements[0];
   EXPECT_EQ(index.recovery, Recovery::kReindexConcurrently);
-  EXPECT_EQ(index.index_name, (sql::QName{"app", "Member_email_key"}));
-  EXPECT_TRUE(index.table.name.empty());
+  EXPECT_EQ(index.objects->index, (sql::QName{"app", "Member_email_key"}));
+  EXPECT_TRUE(index.objects->table.name.empty());
   ASSERT_EQ(index.relations.size(), 1u);
   EXPECT_EQ(index.relations[0].name, "Member_email_key");
   const PlannedStatement& table = p.steps[1].statements[0];
   EXPECT_EQ(table.recovery, Recovery::kReindexConcurrently);
-  EXPECT_EQ(table.table.name, "Member");
-  EXPECT_TRUE(table.index_name.name.empty());
+  EXPECT_EQ(table.objects->table.name, "Member");
+  EXPECT_TRUE(table.objects->index.name.empty());
 }
 
 TEST(PlanTest, StatementTimeoutIsZeroForValidateAndConfiguredOtherwise) {
