@@ -6,7 +6,9 @@
 #include <string_view>
 
 #include "base/exit_codes.h"
+#include "base/process_exit.h"
 #include "cli/commands.h"
+#include "cli/exit.h"
 #include "sql/parser.h"
 
 #if LOCKSTEP_JEMALLOC
@@ -73,6 +75,9 @@ int main(int argc, char** argv) {
   // and its bookkeeping: with SIGPIPE ignored, writes to a closed pipe just fail and the work
   // finishes.
   std::signal(SIGPIPE, SIG_IGN);
+  // Before anything can end the process below cli/ (a signal, a library that cannot be loaded):
+  // those places name their exit code through this, cli/'s one mapping.
+  lockstep::InstallExitCodes(lockstep::cli::ExitCodeOf);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     Usage(argc < 2 ? stderr : stdout);

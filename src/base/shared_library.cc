@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/process_exit.h"
+
 namespace lockstep {
 
 void* LoadSymbol(const SharedLibrary& lib, const char* symbol) {
@@ -18,7 +20,7 @@ void* LoadSymbol(const SharedLibrary& lib, const char* symbol) {
     std::fprintf(stderr, "lockstep: cannot load %s from %s (%s); install the %s package\n", symbol,
                  lib.soname, why ? why : "unknown error", lib.package);
     std::fflush(stderr);
-    std::_Exit(lib.exit_code);
+    std::_Exit(ProcessExitCode(lib.code));
   }
   return address;
 }

@@ -9,18 +9,20 @@
 // real function here on its first call.
 #pragma once
 
+#include "base/status.h"
+
 namespace lockstep {
 
 struct SharedLibrary {
   const char* soname;   // e.g. "libpq.so.5": the ABI the headers describe
   const char* package;  // the Debian package that ships it, for the error message
-  int exit_code;        // the exit code when it cannot be loaded (see base/exit_codes.h)
+  StatusCode code;      // what failing to load it means (the exit code: base/process_exit.h)
 };
 
 // The address of `symbol` in `lib`, loading `lib` on the first call. When the library or the
 // symbol is missing there is no way to go on (a linked library would have stopped the program
 // before main): prints "lockstep: cannot load <symbol> from <soname> (<dlerror>); install the
-// <package> package" to stderr and exits with lib.exit_code. Thread-safe.
+// <package> package" to stderr and exits with the exit code of lib.code. Thread-safe.
 void* LoadSymbol(const SharedLibrary& lib, const char* symbol);
 
 }  // namespace lockstep

@@ -15,6 +15,7 @@
 #include "base/exit_codes.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/exit.h"
 #include "cli/load.h"
 #include "db/datasource.h"
 #include "db/dotenv.h"
@@ -524,9 +525,9 @@ int Load(const std::string& command, Flags& f, deploy::Loaded& loaded) {
     f.path = chosen->front();
   }
   loaded = deploy::LoadMigrations(f.path);
-  if (loaded.exit_code != exit_code::kOk) {
-    std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(), loaded.error.c_str());
-    return loaded.exit_code;
+  if (!loaded.status.ok()) {
+    std::fprintf(stderr, "lockstep %s: %s\n", command.c_str(), loaded.status.message().c_str());
+    return ExitCodeOf(loaded.status);
   }
   for (const migrations::Note& n : loaded.set.notes)
     std::fprintf(stderr, "%s\n", n.ToString().c_str());
@@ -574,7 +575,7 @@ int ContractRelease(Flags& f, const std::vector<std::string>& names, bool all, b
       db::DbResult<db::Connection> conn = db::Connect(target.conn, connect_options);
       if (!conn.ok()) {
         std::fprintf(stderr, "lockstep contract: error: %s\n", conn.error().OneLine().c_str());
-        return deploy::ExitCodeFor(conn.error());
+        return ExitCodeOf(deploy::ConnectFailureCode(conn.error()));
       }
       db::DbResult<std::optional<std::vector<ledger::MigrationRow>>> rows =
           ledger::ReadMigrationRows(*conn, target.tables);
@@ -688,19 +689,19 @@ int Deploy(const Args& args) {
     deploy::Printer out =
         f.fleet.json ? deploy::Printer(stderr, stderr, false) : deploy::Printer::Standard();
     CancelOnInterrupt(true);
-    return fleet::DeployFleet(plans, targets, f.options, f.fleet, out);
+    return ExitCodeOf(fleet::DeployFleet(plans, targets, f.options, f.fleet, out));
   }
   Database database = FindDatabase("deploy", f, loaded.directory, !f.dry_run);
   if (database.exit_code >= 0) return database.exit_code;
   const deploy::Target target = deploy::TargetFor(database.info);
   deploy::Printer out = deploy::Printer::Standard();
-  if (f.dry_run) return deploy::PrintDryRun(plans, target, f.options, out);
+  if (f.dry_run) return ExitCodeOf(deploy::PrintDryRun(plans, target, f.options, out));
   out.Line(std::to_string(plans.size()) + " migration" + (plans.size() == 1 ? "" : "s") +
            " found in " + loaded.directory);
   out.Line("Datasource: " + target.conn.Redacted() + " (" + database.source + "), schema \"" +
            target.tables.schema + "\"");
   CancelOnInterrupt(false);
-  return deploy::Deploy(plans, target, f.options, out);
+  return ExitCodeOf(deploy::Deploy(plans, target, f.options, out));
 }
 
 int Status(const Args& args) {
@@ -713,7 +714,8 @@ int Status(const Args& args) {
     if (int code = FleetTargets("status", f, targets); code >= 0) return code;
     deploy::Printer out =
         f.fleet.json ? deploy::Printer(stderr, stderr, false) : deploy::Printer::Standard();
-    return fleet::FleetStatus(deploy::DiskMigrations(loaded.set), targets, f.fleet, out);
+    return ExitCodeOf(
+        fleet::FleetStatus(deploy::DiskMigrations(loaded.set), targets, f.fleet, out));
   }
   Database database = FindDatabase("status", f, loaded.directory, true);
   if (database.exit_code >= 0) return database.exit_code;
@@ -722,7 +724,7 @@ int Status(const Args& args) {
   out.Line(std::to_string(loaded.set.migrations.size()) + " migration" +
            (loaded.set.migrations.size() == 1 ? "" : "s") + " found in " + loaded.directory +
            "; datasource " + target.conn.Redacted() + ", schema \"" + target.tables.schema + "\"");
-  const int code = deploy::ShowStatus(deploy::DiskMigrations(loaded.set), target, out);
+  const int code = ExitCodeOf(deploy::ShowStatus(deploy::DiskMigrations(loaded.set), target, out));
   // What `prisma migrate status` cannot show: the contract phase held back.
   std::optional<std::vector<migrations::HeldMigration>> held = Held("status", loaded);
   if (held && !held->empty()) {
@@ -747,9 +749,10 @@ int Resolve(const Args& args) {
   const deploy::Target target = deploy::TargetFor(database.info);
   deploy::Printer out = deploy::Printer::Standard();
   const bool applied = !f.applied.empty();
-  return deploy::Resolve(deploy::DiskMigrations(loaded.set), applied ? f.applied : f.rolled_back,
-                         applied ? deploy::ResolveAs::kApplied : deploy::ResolveAs::kRolledBack,
-                         target, f.options, out);
+  return ExitCodeOf(
+      deploy::Resolve(deploy::DiskMigrations(loaded.set), applied ? f.applied : f.rolled_back,
+                      applied ? deploy::ResolveAs::kApplied : deploy::ResolveAs::kRolledBack,
+                      target, f.options, out));
 }
 
 }  // namespace lockstep::cli

@@ -1,6 +1,6 @@
 // Database errors as data: what went wrong (kind), the server's diagnostics, and a one-line message
 // that never contains a password. DbResult<T> is Result<T> with that error attached, so callers can
-// map a failure to an exit code or back to file:line:col of a migration.
+// map a failure to a StatusCode or back to file:line:col of a migration.
 #pragma once
 
 #include <cassert>

@@ -8,7 +8,7 @@
 #include <thread>
 #include <utility>
 
-#include "base/exit_codes.h"
+#include "base/process_exit.h"
 #include "db/connection.h"
 
 namespace lockstep::db {
@@ -20,9 +20,9 @@ int g_wake[2] = {-1, -1};
 std::atomic<int> g_signals{0};
 
 void OnSignal(int sig) {
-  if (g_signals.fetch_add(1) > 0) _exit(exit_code::kInterrupted);
+  if (g_signals.fetch_add(1) > 0) _exit(ProcessExitCode(StatusCode::kInterrupted));
   const unsigned char byte = static_cast<unsigned char>(sig);
-  if (write(g_wake[1], &byte, 1) != 1) _exit(exit_code::kInterrupted);
+  if (write(g_wake[1], &byte, 1) != 1) _exit(ProcessExitCode(StatusCode::kInterrupted));
 }
 
 }  // namespace
@@ -40,7 +40,7 @@ void CancelAndExitOnInterrupt(std::function<void(const Interruption&)> report) {
     report(i);
     std::fflush(stdout);
     std::fflush(stderr);
-    _exit(exit_code::kInterrupted);
+    _exit(ProcessExitCode(StatusCode::kInterrupted));
   }).detach();
   struct sigaction sa {};
   sa.sa_handler = OnSignal;

@@ -22,7 +22,8 @@ struct Interruption {
 //     more is sent (no failure is recorded for a canceled statement, for example);
 //  2. runs `report` on a thread of its own, which says what was done (and may clean up, with
 //     connections of its own);
-//  3. ends the process with exit_code::kInterrupted without running destructors. The server then
+//  3. ends the process with the exit code of StatusCode::kInterrupted
+//     (base/process_exit.h) without running destructors. The server then
 //     sees what a kill -9 leaves, which a re-run resumes from: the connections close, open
 //     transactions roll back, session locks are released.
 // A second signal ends the process at once, with the same code. Call once, from the main thread,

@@ -5,12 +5,11 @@
 // A function lockstep starts to call must be added here: the link fails until it is.
 #include <libpq-fe.h>
 
-#include "base/exit_codes.h"
 #include "base/shared_library.h"
 
 namespace {
 
-constexpr lockstep::SharedLibrary kLibpq{"libpq.so.5", "libpq5", lockstep::exit_code::kDatabase};
+constexpr lockstep::SharedLibrary kLibpq{"libpq.so.5", "libpq5", lockstep::StatusCode::kDatabase};
 
 }  // namespace
 

@@ -5,8 +5,8 @@
 #include <system_error>
 #include <utility>
 
-#include "base/exit_codes.h"
 #include "base/printable.h"
+#include "base/status.h"
 
 namespace lockstep::deploy {
 namespace {
@@ -36,10 +36,9 @@ bool IsEmptyDirectory(const fs::path& dir) {
   return true;
 }
 
-Loaded Error(int code, std::string message) {
+Loaded Error(StatusCode code, std::string message) {
   Loaded l;
-  l.exit_code = code;
-  l.error = std::move(message);
+  l.status = Status::WithCode(code, std::move(message));
   return l;
 }
 
@@ -48,18 +47,18 @@ Loaded Error(int code, std::string message) {
 Loaded LoadMigrations(const std::string& path) {
   if (LooksLikeUrl(path)) {
     // Discover's error, which never quotes the password.
-    return Error(exit_code::kUsage, migrations::Discover(path).status().ToString());
+    return Error(StatusCode::kInvalidInput, migrations::Discover(path).status().ToString());
   }
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (!fs::exists(st)) {
-    return Error(exit_code::kNotFound, Printable(path) +
-                                           ": error: no such migrations directory (give the "
-                                           "directory as PATH)");
+    return Error(StatusCode::kNotFound, Printable(path) +
+                                            ": error: no such migrations directory (give the "
+                                            "directory as PATH)");
   }
   if (fs::is_directory(st)) {
     if (IsEmptyDirectory(path)) {
-      return Error(exit_code::kNoMigrations,
+      return Error(StatusCode::kNoMigrations,
                    path + ": error: no migrations: the directory is empty");
     }
   }
@@ -68,7 +67,7 @@ Loaded LoadMigrations(const std::string& path) {
     if (fs::is_directory(st)) {
       const std::vector<fs::path> missing = FoldersWithoutScript(path);
       if (!missing.empty()) {
-        return Error(exit_code::kMissingMigrationFile,
+        return Error(StatusCode::kMissingMigrationFile,
                      Printable(missing.front().string()) +
                          ": error: migration folder without migration.sql (Prisma P3015): "
                          "restore the file or delete the folder");
@@ -76,9 +75,10 @@ Loaded LoadMigrations(const std::string& path) {
       // Only a directory without migrations is "no migrations"; a file that cannot be used
       // (unreadable, UTF-16, a NUL byte, another provider's lock file) is bad input.
       const bool none = set.status().message().starts_with("no migrations");
-      return Error(none ? exit_code::kNoMigrations : exit_code::kUsage, set.status().ToString());
+      return Error(none ? StatusCode::kNoMigrations : StatusCode::kInvalidInput,
+                   set.status().ToString());
     }
-    return Error(exit_code::kUsage, set.status().ToString());
+    return Error(StatusCode::kInvalidInput, set.status().ToString());
   }
   if (Status s = migrations::RefusePrisma8(
           *set, "lockstep deploy",
@@ -86,7 +86,7 @@ Loaded LoadMigrations(const std::string& path) {
           "`lockstep lint`, `plan` and `trace` read these packages, `prisma db migrate` applies "
           "them");
       !s.ok()) {
-    return Error(exit_code::kUsage, s.ToString());
+    return Error(StatusCode::kInvalidInput, s.ToString());
   }
   Loaded out;
   out.set = std::move(*set);
@@ -95,7 +95,7 @@ Loaded LoadMigrations(const std::string& path) {
     if (s.kind != migrations::LayoutKind::kPrismaDirectory) continue;
     const std::vector<fs::path> missing = FoldersWithoutScript(s.directory);
     if (!missing.empty()) {
-      return Error(exit_code::kMissingMigrationFile,
+      return Error(StatusCode::kMissingMigrationFile,
                    Printable(missing.front().string()) +
                        ": error: migration folder without migration.sql (Prisma P3015): restore "
                        "the file or delete the folder");

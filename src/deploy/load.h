@@ -1,4 +1,4 @@
-// Finding the migrations to deploy, with an exit code per way it can go wrong (the cases a CI
+// Finding the migrations to deploy, with a StatusCode per way it can go wrong (the cases a CI
 // script wants to tell apart): no such directory, no migrations in it, a migration folder without
 // its migration.sql (Prisma: P3015), anything else unreadable.
 #pragma once
@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "deploy/options.h"
 #include "deploy/plan.h"
 #include "ledger/status.h"
@@ -14,8 +15,8 @@
 namespace lockstep::deploy {
 
 struct Loaded {
-  int exit_code = 0;  // exit_code::kOk, or why nothing could be loaded (`error` says more)
-  std::string error;  // one line: "path: error: message"
+  // Ok, or why nothing could be loaded: its code, and one line "path: error: message".
+  Status status;
   migrations::MigrationSet set;
   std::string directory;  // the migrations directory, for messages and .env lookup
 };

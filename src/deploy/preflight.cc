@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "base/exit_codes.h"
 #include "base/quote.h"
+#include "base/status.h"
 
 namespace lockstep::deploy {
 namespace {
@@ -169,10 +169,10 @@ std::vector<std::string> FormatPreflight(const PreflightReport& report, const Op
   return lines;
 }
 
-int Preflight(db::Connection& conn, const std::vector<const MigrationPlan*>& pending,
-              const std::string& default_schema, Replicas* replicas, const Options& options,
-              Printer& out) {
-  if (options.preflight == PreflightMode::kOff) return 0;
+StatusCode Preflight(db::Connection& conn, const std::vector<const MigrationPlan*>& pending,
+                     const std::string& default_schema, Replicas* replicas, const Options& options,
+                     Printer& out) {
+  if (options.preflight == PreflightMode::kOff) return StatusCode::kOk;
   const PreflightReport report =
       RunPreflight(conn, ScopeOf(pending, default_schema), replicas, options);
   for (const std::string& r : report.replicas_without_feedback)
@@ -188,16 +188,16 @@ int Preflight(db::Connection& conn, const std::vector<const MigrationPlan*>& pen
     for (const ReplicaLag& l : report.replica_lags)
       lags += (lags.empty() ? "; replica lag " : ", ") + FormatDuration(l.lag_ms);
     out.Line("Preflight: nothing in the way" + lags);
-    return 0;
+    return StatusCode::kOk;
   }
   out.Line("Preflight (--preflight " + mode + "): " + std::to_string(problems) +
            (problems == 1 ? " thing" : " things") + " would hurt this deploy:");
   for (const std::string& line : FormatPreflight(report, options)) out.Line(line);
-  if (!strict) return 0;
+  if (!strict) return StatusCode::kOk;
   out.Error("lockstep deploy: error: --preflight strict: refused to start (" +
             std::to_string(problems) + (problems == 1 ? " problem" : " problems") +
             " above). Nothing was applied: deal with them, or run with --preflight warn.");
-  return exit_code::kPreflight;
+  return StatusCode::kPreflightRefused;
 }
 
 std::vector<std::string> DescribePreflight(const std::vector<const MigrationPlan*>& plans,

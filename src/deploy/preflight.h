@@ -88,11 +88,11 @@ std::vector<std::string> FormatPreflight(const PreflightReport& report, const Op
 int PreflightProblems(const PreflightReport& report, const Options& options);
 
 // The whole preflight of a deploy about to run `pending`: off does nothing; warn prints the report
-// (a clean one as one line) and returns 0; strict also refuses, after saying why, with
-// exit_code::kPreflight when anything would hurt. Returns 0 to go on, else an exit code.
-int Preflight(db::Connection& conn, const std::vector<const MigrationPlan*>& pending,
-              const std::string& default_schema, Replicas* replicas, const Options& options,
-              Printer& out);
+// (a clean one as one line) and returns kOk; strict also refuses, after saying why, with
+// kPreflightRefused when anything would hurt. Returns kOk to go on, else what stopped it.
+StatusCode Preflight(db::Connection& conn, const std::vector<const MigrationPlan*>& pending,
+                     const std::string& default_schema, Replicas* replicas, const Options& options,
+                     Printer& out);
 
 // What the dry run says the preflight would check (it contacts no database).
 std::vector<std::string> DescribePreflight(const std::vector<const MigrationPlan*>& plans,

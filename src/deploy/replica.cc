@@ -6,7 +6,6 @@
 #include <limits>
 #include <thread>
 
-#include "base/exit_codes.h"
 #include "base/quote.h"
 #include "deploy/options.h"
 #include "deploy/runner.h"
@@ -30,64 +29,59 @@ std::string FormatReplicaBlockers(const std::vector<ReplicaBlocker>& blockers) {
 
 Result<std::unique_ptr<Replicas>> Replicas::Open(const std::vector<db::ConnInfo>& replicas,
                                                  const std::string& database,
-                                                 int64_t query_timeout_ms, int* exit_code) {
+                                                 int64_t query_timeout_ms) {
   std::unique_ptr<Replicas> out(new Replicas());
-  auto fail = [&](int code, const std::string& message) -> Status {
-    if (exit_code) *exit_code = code;
-    return Status::Error(message);
-  };
   for (const db::ConnInfo& info : replicas) {
     const std::string name = info.Redacted();
     db::ConnectOptions options;
     options.application_name = "lockstep deploy (replica check)";
     db::DbResult<db::Connection> conn = db::Connect(info, options);
     if (!conn.ok()) {
-      return fail(ExitCodeFor(conn.error()),
-                  "replica " + name + " is unreachable: " + conn.error().OneLine());
+      return Status::WithCode(ConnectFailureCode(conn.error()),
+                              "replica " + name + " is unreachable: " + conn.error().OneLine());
     }
     // Read-only and bounded: lockstep only looks at a replica.
     db::DbResult<db::Rows> setup =
         conn->Exec("SET statement_timeout = " + PgDuration(query_timeout_ms) +
                    "; SET default_transaction_read_only = on");
-    if (!setup.ok())
-      return fail(exit_code::kDatabase, "replica " + name + ": " + setup.error().OneLine());
+    if (!setup.ok()) return Status::Database("replica " + name + ": " + setup.error().OneLine());
     db::DbResult<db::Rows> r = conn->Exec("SELECT pg_catalog.pg_is_in_recovery()::text");
     if (!r.ok() || r->empty())
-      return fail(exit_code::kDatabase,
-                  "replica " + name + ": " + (r.ok() ? "no answer" : r.error().OneLine()));
+      return Status::Database("replica " + name + ": " +
+                              (r.ok() ? "no answer" : r.error().OneLine()));
     if (r->rows[0][0] != std::optional<std::string>("true")) {
-      return fail(exit_code::kUsage,
-                  "replica " + name +
-                      " is not a standby (pg_is_in_recovery() is false): --replica takes the URL "
-                      "of a hot standby of the database being migrated");
+      return Status::Error(
+          "replica " + name +
+          " is not a standby (pg_is_in_recovery() is false): --replica takes the URL "
+          "of a hot standby of the database being migrated");
     }
     db::DbResult<db::Rows> db_name = conn->Exec("SELECT pg_catalog.current_database()");
     if (!db_name.ok() || db_name->empty())
-      return fail(exit_code::kDatabase,
-                  "replica " + name + ": " +
-                      (db_name.ok() ? std::string("no answer") : db_name.error().OneLine()));
+      return Status::Database(
+          "replica " + name + ": " +
+          (db_name.ok() ? std::string("no answer") : db_name.error().OneLine()));
     if (db_name->rows[0][0].value_or("") != database) {
-      return fail(exit_code::kUsage,
-                  "replica " + name + " is not the database being migrated (it is connected to \"" +
-                      db_name->rows[0][0].value_or("") + "\", the primary to \"" + database +
-                      "\"): --replica takes the URL of the standby's copy of that database");
+      return Status::Error("replica " + name +
+                           " is not the database being migrated (it is connected to \"" +
+                           db_name->rows[0][0].value_or("") + "\", the primary to \"" + database +
+                           "\"): --replica takes the URL of the standby's copy of that database");
     }
     db::DbResult<SessionVisibility> visibility = ReadSessionVisibility(*conn);
     if (!visibility.ok())
-      return fail(exit_code::kDatabase, "replica " + name + ": " + visibility.error().OneLine());
+      return Status::Database("replica " + name + ": " + visibility.error().OneLine());
     if (!visibility->sees_others) {
       const std::string& role = visibility->role;
-      return fail(exit_code::kUsage,
-                  "replica " + name + ": role \"" + role +
-                      "\" cannot see other sessions' locks and queries there; grant it pg_monitor "
-                      "on the primary (GRANT pg_monitor TO " +
-                      QuoteIdent(role) + ") or use a role that has it");
+      return Status::Error(
+          "replica " + name + ": role \"" + role +
+          "\" cannot see other sessions' locks and queries there; grant it pg_monitor "
+          "on the primary (GRANT pg_monitor TO " +
+          QuoteIdent(role) + ") or use a role that has it");
     }
     db::DbResult<db::Rows> feedback = conn->Exec("SHOW hot_standby_feedback");
     if (!feedback.ok() || feedback->empty())
-      return fail(exit_code::kDatabase,
-                  "replica " + name + ": " +
-                      (feedback.ok() ? std::string("no answer") : feedback.error().OneLine()));
+      return Status::Database(
+          "replica " + name + ": " +
+          (feedback.ok() ? std::string("no answer") : feedback.error().OneLine()));
     out->replicas_.push_back(
         {name, std::move(conn).value(), feedback->rows[0][0] == std::optional<std::string>("on")});
   }
@@ -103,8 +97,8 @@ Result<std::vector<ReplicaBlocker>> Replicas::Blockers(const std::vector<sql::QN
   for (Replica& r : replicas_) {
     db::DbResult<std::vector<Blocker>> sessions = SessionsLocking(r.conn, names);
     if (!sessions.ok())
-      return Status::Error("replica " + r.name +
-                           ": looking for readers: " + sessions.error().OneLine());
+      return Status::Database("replica " + r.name +
+                              ": looking for readers: " + sessions.error().OneLine());
     for (Blocker& b : *sessions) out.push_back({r.name, std::move(b)});
   }
   return out;
@@ -119,8 +113,8 @@ Result<std::vector<int64_t>> Replicas::LagMs(const std::string& primary_lsn) {
         "1000)::bigint, 1) END::text",
         {primary_lsn});
     if (!rows.ok() || rows->empty())
-      return Status::Error("replica " + r.name + ": reading its replay lag: " +
-                           (rows.ok() ? std::string("no answer") : rows.error().OneLine()));
+      return Status::Database("replica " + r.name + ": reading its replay lag: " +
+                              (rows.ok() ? std::string("no answer") : rows.error().OneLine()));
     out.push_back(std::max<int64_t>(0, std::atoll(rows->rows[0][0].value_or("0").c_str())));
   }
   return out;
@@ -134,8 +128,8 @@ Result<std::optional<std::pair<size_t, int64_t>>> Replicas::NotReplayed(const st
         "1000)::bigint, 1)::text",
         {lsn});
     if (!rows.ok() || rows->empty())
-      return Status::Error("replica " + replicas_[i].name + ": reading its replay position: " +
-                           (rows.ok() ? std::string("no answer") : rows.error().OneLine()));
+      return Status::Database("replica " + replicas_[i].name + ": reading its replay position: " +
+                              (rows.ok() ? std::string("no answer") : rows.error().OneLine()));
     if (rows->rows[0][0] != std::optional<std::string>("true"))
       return std::optional<std::pair<size_t, int64_t>>(std::make_pair(
           i, std::max<int64_t>(1, std::atoll(rows->rows[0][1].value_or("1").c_str()))));
@@ -184,14 +178,13 @@ void SnapshotHold::Release() {
 Result<std::string> PrimaryLsn(db::Connection& primary) {
   db::DbResult<db::Rows> r = primary.Exec("SELECT pg_catalog.pg_current_wal_insert_lsn()::text");
   if (!r.ok() || r->empty())
-    return Status::Error("reading the primary's WAL position: " +
-                         (r.ok() ? std::string("no answer") : r.error().OneLine()));
+    return Status::Database("reading the primary's WAL position: " +
+                            (r.ok() ? std::string("no answer") : r.error().OneLine()));
   return r->rows[0][0].value_or("0/0");
 }
 
 Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_lag_ms,
-                       int64_t deadline_ms, Printer& out, int* exit_code) {
-  *exit_code = exit_code::kDatabase;
+                       int64_t deadline_ms, Printer& out) {
   const Clock::time_point start = Clock::now();
   bool told = false;
   while (true) {
@@ -215,9 +208,8 @@ Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_
     const std::string lag = "replica " + replicas.name(worst) + " replays " +
                             FormatDuration((*lags)[worst]) + " behind the primary";
     if (waited >= deadline_ms) {
-      *exit_code = exit_code::kTimedOut;
-      return Status::Error(lag + ", above --max-replica-lag " + FormatDuration(max_lag_ms) +
-                           ", after waiting " + FormatDuration(waited));
+      return Status::TimedOut(lag + ", above --max-replica-lag " + FormatDuration(max_lag_ms) +
+                              ", after waiting " + FormatDuration(waited));
     }
     if (!told) {
       out.Line("  pausing: " + lag + " (--max-replica-lag " + FormatDuration(max_lag_ms) + ")");
@@ -228,8 +220,7 @@ Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_
 }
 
 Status WaitForReplay(Replicas& replicas, const std::string& lsn, int64_t quiet_ms,
-                     int64_t deadline_ms, Printer& out, int* exit_code) {
-  *exit_code = exit_code::kDatabase;
+                     int64_t deadline_ms, Printer& out) {
   const Clock::time_point start = Clock::now();
   bool told = false;
   while (true) {
@@ -245,8 +236,7 @@ Status WaitForReplay(Replicas& replicas, const std::string& lsn, int64_t quiet_m
                              " has not replayed the last batch (" +
                              FormatDuration((*behind)->second) + " behind the primary)";
     if (waited >= deadline_ms) {
-      *exit_code = exit_code::kTimedOut;
-      return Status::Error(what + " after waiting " + FormatDuration(waited));
+      return Status::TimedOut(what + " after waiting " + FormatDuration(waited));
     }
     if (!told && waited >= quiet_ms) {
       out.Line("  pausing: " + what);

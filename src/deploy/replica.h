@@ -45,12 +45,12 @@ class Replicas {
   // connected to `database` (the primary's current_database(): a standby's other databases never
   // see the migrated tables' locks, so checks there would pass while protecting nothing), and
   // that its role sees other sessions (pg_read_all_stats, e.g. through pg_monitor, or a
-  // superuser). Fails on the first that does not, with one line naming it (never its password);
-  // `exit_code` then says which exit code fits (exit_codes.h). Every query runs under
-  // `query_timeout_ms`.
+  // superuser). Fails on the first that does not, with one line naming it (never its password)
+  // and the code of what went wrong (kInvalidInput: not the standby asked for; kDatabase, kAuth:
+  // it could not be read). Every query runs under `query_timeout_ms`.
   static Result<std::unique_ptr<Replicas>> Open(const std::vector<db::ConnInfo>& replicas,
                                                 const std::string& database,
-                                                int64_t query_timeout_ms, int* exit_code);
+                                                int64_t query_timeout_ms);
 
   size_t size() const { return replicas_.size(); }
   const std::string& name(size_t i) const { return replicas_[i].name; }
@@ -130,10 +130,10 @@ Result<std::string> PrimaryLsn(db::Connection& primary);
 // for at most `deadline_ms`. The hook for work that generates WAL in pieces (the gaps between
 // concurrent index builds; batched backfills): call it between pieces. OK when every replica is
 // within the bound; an error naming the replica and its lag when the deadline passed first
-// (`exit_code` then kTimedOut), or naming the server that could not be read (kDatabase: a
-// replica that stopped answering is no protection, and the caller stops).
+// (kTimedOut), or naming the server that could not be read (kDatabase: a replica that stopped
+// answering is no protection, and the caller stops).
 Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_lag_ms,
-                       int64_t deadline_ms, Printer& out, int* exit_code);
+                       int64_t deadline_ms, Printer& out);
 
 // Waits until every replica has replayed the primary's WAL up to `lsn` (PrimaryLsn() read right
 // after a piece of work committed), for at most `deadline_ms`, polling every few milliseconds:
@@ -141,8 +141,8 @@ Status WaitForReplicas(Replicas& replicas, db::Connection& primary, int64_t max_
 // however fast it goes, which --max-replica-lag alone does not give (the lag it reads grows only
 // as time passes, while pieces keep queueing behind a replay that is held back). Says so on `out`
 // once when the wait passes `quiet_ms`. OK once replayed; an error naming the replica when the
-// deadline passed first, or when it could not be read; `exit_code` as for WaitForReplicas.
+// deadline passed first, or when it could not be read; codes as for WaitForReplicas.
 Status WaitForReplay(Replicas& replicas, const std::string& lsn, int64_t quiet_ms,
-                     int64_t deadline_ms, Printer& out, int* exit_code);
+                     int64_t deadline_ms, Printer& out);
 
 }  // namespace lockstep::deploy

@@ -14,7 +14,6 @@
 #include <set>
 #include <thread>
 
-#include "base/exit_codes.h"
 #include "base/quote.h"
 #include "base/source.h"
 #include "db/pooler.h"
@@ -200,22 +199,22 @@ std::string DescribeSteps(const MigrationPlan& plan, const std::vector<Step>& st
 
 // --- Poolers -----------------------------------------------------------------------------------
 
-// 0, or an exit code after saying why: through a pooler in transaction mode, the advisory lock
+// kOk, or what stopped it after saying why: through a pooler in transaction mode, the advisory lock
 // and the session's SETs (lock_timeout) would hold on a server session lockstep no longer uses.
-int RefusePooler(db::Connection& conn, const db::ConnInfo& info, Printer& out,
-                 const std::string& command) {
+StatusCode RefusePooler(db::Connection& conn, const db::ConnInfo& info, Printer& out,
+                        const std::string& command) {
   db::DbResult<bool> pooler = db::IsTransactionPooler(conn, info);
   if (!pooler.ok()) {
     out.Error(command + ": error: checking for a connection pooler: " + pooler.error().OneLine());
-    return exit_code::kDatabase;
+    return StatusCode::kDatabase;
   }
-  if (!*pooler) return 0;
+  if (!*pooler) return StatusCode::kOk;
   out.Error(command + ": error: " + info.Redacted() +
             " is a connection pooler in transaction mode (e.g. pgbouncer), where the migration "
             "lock and session settings do not hold: point directUrl in schema.prisma (e.g. "
             "directUrl = env(\"DIRECT_URL\")) or --database at the database itself, as Prisma "
             "requires for migrations");
-  return exit_code::kUsage;
+  return StatusCode::kInvalidInput;
 }
 
 // --- Advisory lock --------------------------------------------------------------------------
@@ -239,16 +238,16 @@ std::string HolderOfAdvisoryLock(db::Connection& conn) {
   return out + ")";
 }
 
-// 0 when the lock is ours, else an exit code (after printing why).
-int TakeAdvisoryLock(db::Connection& conn, const Options& options, Printer& out,
-                     const std::string& command) {
+// kOk when the lock is ours, else kLockHeld or kDatabase (after printing why).
+StatusCode TakeAdvisoryLock(db::Connection& conn, const Options& options, Printer& out,
+                            const std::string& command) {
   if (!options.use_advisory_lock) {
     out.Line("note: PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK is set: not taking the migration lock");
-    return 0;
+    return StatusCode::kOk;
   }
   if (options.advisory_lock_held_by_caller) {
     out.Line("The migration lock of this database is held by the fleet deploy for all its schemas");
-    return 0;
+    return StatusCode::kOk;
   }
   const std::string sql =
       "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(kAdvisoryLockKey) + ")::text";
@@ -258,9 +257,9 @@ int TakeAdvisoryLock(db::Connection& conn, const Options& options, Printer& out,
     db::DbResult<db::Rows> r = conn.Exec(sql);
     if (!r.ok()) {
       out.Error(command + ": cannot take the migration lock: " + r.error().OneLine());
-      return exit_code::kDatabase;
+      return StatusCode::kDatabase;
     }
-    if (!r->empty() && r->rows[0][0] == std::optional<std::string>("true")) return 0;
+    if (!r->empty() && r->rows[0][0] == std::optional<std::string>("true")) return StatusCode::kOk;
     if (!told) {
       out.Line("Waiting up to " + FormatDuration(options.advisory_lock_wait_ms) +
                " for the migration lock (pg_advisory_lock(" + std::to_string(kAdvisoryLockKey) +
@@ -272,7 +271,7 @@ int TakeAdvisoryLock(db::Connection& conn, const Options& options, Printer& out,
                 std::to_string(kAdvisoryLockKey) + ")): " + HolderOfAdvisoryLock(conn) +
                 "; gave up after " + FormatDuration(options.advisory_lock_wait_ms) +
                 " (Prisma P1002). Nothing was applied; run again once it has finished.");
-      return exit_code::kLockHeld;
+      return StatusCode::kLockHeld;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -285,7 +284,7 @@ class Deployer {
   Deployer(const Target& target, const Options& options, Printer& out)
       : target_(target), options_(options), out_(out), backoff_(options, RandomSeed()) {}
 
-  int Run(const std::vector<MigrationPlan>& plans);
+  StatusCode Run(const std::vector<MigrationPlan>& plans);
   int applied() const { return applied_; }
 
  private:
@@ -294,32 +293,34 @@ class Deployer {
            (static_cast<uint64_t>(getpid()) << 32);
   }
 
-  // The phases of Run, each 0 or an exit code (Announce prints only).
-  int Open();
-  int ReadLedger();
-  int SelectPending(const std::vector<MigrationPlan>& plans,
-                    std::vector<const MigrationPlan*>& pending);
+  // The phases of Run, each kOk or what stopped the deploy (Announce prints only).
+  StatusCode Open();
+  StatusCode ReadLedger();
+  StatusCode SelectPending(const std::vector<MigrationPlan>& plans,
+                           std::vector<const MigrationPlan*>& pending);
   void Announce(size_t pending);
-  int CreateLedger();
-  int ApplyAll(const std::vector<const MigrationPlan*>& pending);
+  StatusCode CreateLedger();
+  StatusCode ApplyAll(const std::vector<const MigrationPlan*>& pending);
 
-  int Apply(const MigrationPlan& plan, const std::optional<ProgressRow>& progress);
+  StatusCode Apply(const MigrationPlan& plan, const std::optional<ProgressRow>& progress);
   void DropEmptyProgressTable();
-  int RunTransaction(const MigrationPlan& plan, const Step& step, bool last);
-  int RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran);
-  // RunOutside's parts (each 0 or an exit code).
-  int RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::string& sql, bool& done);
-  int AttemptOutside(const MigrationPlan& plan, const Step& step, std::string sql);
-  int DropLeftByAttempt(const PlannedStatement& s, const std::set<std::string>& before);
+  StatusCode RunTransaction(const MigrationPlan& plan, const Step& step, bool last);
+  StatusCode RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran);
+  // RunOutside's parts (each kOk or what stopped the deploy).
+  StatusCode RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::string& sql,
+                            bool& done);
+  StatusCode AttemptOutside(const MigrationPlan& plan, const Step& step, std::string sql);
+  StatusCode DropLeftByAttempt(const PlannedStatement& s, const std::set<std::string>& before);
   // A kBackfill step (docs/backfill.md), resumed after `resume` when an earlier run committed
   // batches of it.
-  int RunBackfill(const MigrationPlan& plan, const Step& step, bool last,
-                  const std::optional<BackfillPosition>& resume);
+  StatusCode RunBackfill(const MigrationPlan& plan, const Step& step, bool last,
+                         const std::optional<BackfillPosition>& resume);
   // A batch failed on its own (not a lock timeout, a timeout or a lost connection): says where
   // and what is kept. `row`: the batch was one row, so the error is that row's.
-  int BackfillFailed(const MigrationPlan& plan, const PlannedStatement& s, const db::DbError& e,
-                     const BackfillKey& key, const BackfillPosition& done,
-                     const std::vector<std::string>& end, bool row);
+  StatusCode BackfillFailed(const MigrationPlan& plan, const PlannedStatement& s,
+                            const db::DbError& e, const BackfillKey& key,
+                            const BackfillPosition& done, const std::vector<std::string>& end,
+                            bool row);
   db::DbResult<db::Rows> RunStatement(const PlannedStatement& s, std::string_view sql,
                                       std::optional<WaitBounds> bounds = std::nullopt);
 
@@ -334,42 +335,43 @@ class Deployer {
   int64_t StatementTimeoutFor(const PlannedStatement& s) const;
   StepTimeouts TimeoutsFor(const PlannedStatement& first) const;
   // Once a migration may have changed the session's timeouts, reads them (SHOW: takes no
-  // snapshot, so a later SET TRANSACTION ISOLATION still works). 0 or an exit code.
-  int ReadSessionTimeouts();
+  // snapshot, so a later SET TRANSACTION ISOLATION still works). kOk or what stopped the deploy.
+  StatusCode ReadSessionTimeouts();
   // After `s` (in a transaction step): SET LOCAL back what it raised, report what it lowered.
   std::optional<db::DbError> KeepCeilings(const PlannedStatement& s);
   db::DbResult<int64_t> ShowMs(const std::string& name);
 
-  // Bookkeeping statement with lock-timeout retries; 0 or an exit code.
-  int Bookkeeping(const std::string& sql, const std::string& what);
-  int DbFailure(const db::DbError& e, const std::string& during);
-  int Lost(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e);
-  int Failed(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e,
-             int committed);
-  int TimedOut(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e);
+  // Bookkeeping statement with lock-timeout retries; kOk or what stopped the deploy.
+  StatusCode Bookkeeping(const std::string& sql, const std::string& what);
+  StatusCode DbFailure(const db::DbError& e, const std::string& during);
+  StatusCode Lost(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e);
+  StatusCode Failed(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e,
+                    int committed);
+  StatusCode TimedOut(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e);
   // The server's lock table ran out during `step` (LockTableFull): a limit of the server, not a
   // failure of the migration, so nothing is recorded as failed. Says which settings size it.
-  int LockTableRanOut(const MigrationPlan& plan, const Step& step, const PlannedStatement* s,
-                      const db::DbError& e);
+  StatusCode LockTableRanOut(const MigrationPlan& plan, const Step& step, const PlannedStatement* s,
+                             const db::DbError& e);
   // After a lock timeout: true when another attempt is due (after waiting), false when the
   // budget is spent (the give-up message is printed and `code` set). `sqlstate` is the failure's
   // (or what it counts as: the monitor's cancel of a lock wait counts as lock_timeout, 55P03).
   bool WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s,
                     const std::string& sqlstate, int failed_attempts,
-                    Clock::time_point first_attempt, int& code);
+                    Clock::time_point first_attempt, StatusCode& code);
   // Statements that wait for older transactions (CREATE INDEX / REINDEX CONCURRENTLY): a
   // session waiting for lockstep's migration lock is such a transaction, and it cannot end before
   // lockstep does. Says so and returns kTimedOut; `started`: the statement ran (and was stopped).
-  int MigrationLockCycle(const MigrationPlan& plan, const PlannedStatement& s,
-                         const Blocker& waiter, bool started);
-  int WaitedTooLong(const MigrationPlan& plan, const PlannedStatement& s, const Verdict& verdict);
-  // With --replica, before an attempt of a step that locks tables beyond ROW EXCLUSIVE: 0 when
+  StatusCode MigrationLockCycle(const MigrationPlan& plan, const PlannedStatement& s,
+                                const Blocker& waiter, bool started);
+  StatusCode WaitedTooLong(const MigrationPlan& plan, const PlannedStatement& s,
+                           const Verdict& verdict);
+  // With --replica, before an attempt of a step that locks tables beyond ROW EXCLUSIVE: kOk when
   // every replica has replayed the primary's WAL so far and none of its sessions holds or waits
-  // for a lock on them; -1 after waiting for another attempt (reported, and bounded, as a lock
-  // timeout is); else an exit code.
-  int ClearReplicas(const MigrationPlan& plan, const Step& step, int failed_attempts,
-                    Clock::time_point first_attempt);
-  int ReplicaFailure(const Status& s);
+  // for a lock on them; nullopt after waiting for another attempt (reported, and bounded, as a
+  // lock timeout is); else what stopped the deploy.
+  std::optional<StatusCode> ClearReplicas(const MigrationPlan& plan, const Step& step,
+                                          int failed_attempts, Clock::time_point first_attempt);
+  StatusCode ReplicaFailure(const Status& s);
   std::string Where(const MigrationPlan& plan, const PlannedStatement* s,
                     const db::DbError* e) const;
 
@@ -382,10 +384,10 @@ class Deployer {
   };
   db::DbResult<IndexState> IndexByName(const PlannedStatement& s);
   db::DbResult<std::set<std::string>> IndexOids(const sql::QName& table);
-  int DropInvalidIndexes(const std::string& where_sql,
-                         const std::vector<std::optional<std::string>>& params,
-                         const std::string& why);
-  int DropIndexConcurrently(const std::string& qualified, const std::string& why);
+  StatusCode DropInvalidIndexes(const std::string& where_sql,
+                                const std::vector<std::optional<std::string>>& params,
+                                const std::string& why);
+  StatusCode DropIndexConcurrently(const std::string& qualified, const std::string& why);
   // DETACH ... CONCURRENTLY of `s`: pg_inherits.inhdetachpending as text (no row: detached).
   db::DbResult<db::Rows> DetachState(const PlannedStatement& s);
   std::string FinalizeDetachSql(const PlannedStatement& s) const;
@@ -446,8 +448,8 @@ db::DbResult<int64_t> Deployer::ShowMs(const std::string& name) {
   return *ms;
 }
 
-int Deployer::ReadSessionTimeouts() {
-  if (!timeouts_touched_) return 0;
+StatusCode Deployer::ReadSessionTimeouts() {
+  if (!timeouts_touched_) return StatusCode::kOk;
   db::DbResult<int64_t> lock = ShowMs("lock_timeout");
   if (!lock.ok()) return DbFailure(lock.error(), "reading lock_timeout");
   db::DbResult<int64_t> statement = ShowMs("statement_timeout");
@@ -461,7 +463,7 @@ int Deployer::ReadSessionTimeouts() {
       !Raises(*statement, statement_ceiling) && *statement != statement_ceiling ? *statement : 0;
   session_idle_ms_ = *idle;
   timeouts_touched_ = false;
-  return 0;
+  return StatusCode::kOk;
 }
 
 std::optional<db::DbError> Deployer::KeepCeilings(const PlannedStatement& s) {
@@ -516,7 +518,7 @@ std::string Deployer::Where(const MigrationPlan& plan, const PlannedStatement* s
   return plan.file->Where(offset);
 }
 
-int Deployer::DbFailure(const db::DbError& e, const std::string& during) {
+StatusCode Deployer::DbFailure(const db::DbError& e, const std::string& during) {
   if (IsLost(e)) {
     out_.Error("lockstep deploy: error: the connection to the server was lost while " + during +
                ": " + e.OneLine() +
@@ -524,14 +526,14 @@ int Deployer::DbFailure(const db::DbError& e, const std::string& during) {
   } else {
     out_.Error("lockstep deploy: error: " + during + ": " + e.OneLine());
   }
-  return exit_code::kDatabase;
+  return StatusCode::kDatabase;
 }
 
-int Deployer::Bookkeeping(const std::string& sql, const std::string& what) {
+StatusCode Deployer::Bookkeeping(const std::string& sql, const std::string& what) {
   const Clock::time_point start = Clock::now();
   for (int failed = 1;; ++failed) {
     db::DbResult<db::Rows> r = conn_->Exec(sql);
-    if (r.ok()) return 0;
+    if (r.ok()) return StatusCode::kOk;
     if (!IsRetryable(r.error().sqlstate)) return DbFailure(r.error(), what);
     const int64_t delay = backoff_.DelayMs(failed);
     if (!backoff_.ShouldRetry(failed, MsSince(start), delay)) return DbFailure(r.error(), what);
@@ -539,7 +541,8 @@ int Deployer::Bookkeeping(const std::string& sql, const std::string& what) {
   }
 }
 
-int Deployer::Lost(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e) {
+StatusCode Deployer::Lost(const MigrationPlan& plan, const PlannedStatement* s,
+                          const db::DbError& e) {
   // An untracked migration is one transaction (plan.h, tracked()): it has no committed steps to
   // keep, and its commit records it in _prisma_migrations in the same transaction.
   const std::string after =
@@ -552,10 +555,11 @@ int Deployer::Lost(const MigrationPlan& plan, const PlannedStatement* s, const d
   out_.Error(Where(plan, s, nullptr) +
              ": error: the connection to the server was lost while applying " + plan.name + ": " +
              e.OneLine() + after);
-  return exit_code::kDatabase;
+  return StatusCode::kDatabase;
 }
 
-int Deployer::TimedOut(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e) {
+StatusCode Deployer::TimedOut(const MigrationPlan& plan, const PlannedStatement* s,
+                              const db::DbError& e) {
   std::string limit;
   if (s && StatementTimeoutFor(*s) > 0) {
     limit = " (statement_timeout " + FormatDuration(StatementTimeoutFor(*s));
@@ -568,11 +572,11 @@ int Deployer::TimedOut(const MigrationPlan& plan, const PlannedStatement* s, con
   out_.Error(Where(plan, s, nullptr) + ": error: " + e.message + limit +
              ". This step was rolled back and nothing is recorded as failed: raise "
              "--statement-timeout (or find who canceled it) and run `lockstep deploy` again.");
-  return exit_code::kTimedOut;
+  return StatusCode::kTimedOut;
 }
 
-int Deployer::LockTableRanOut(const MigrationPlan& plan, const Step& step,
-                              const PlannedStatement* s, const db::DbError& e) {
+StatusCode Deployer::LockTableRanOut(const MigrationPlan& plan, const Step& step,
+                                     const PlannedStatement* s, const db::DbError& e) {
   // After the ROLLBACK: the settings that size the table (PostgreSQL allocates
   // max_locks_per_transaction × (max_connections + its other process slots +
   // max_prepared_transactions) entries, shared by every session).
@@ -604,11 +608,11 @@ int Deployer::LockTableRanOut(const MigrationPlan& plan, const Step& step,
              " and nothing is recorded as failed: raise max_locks_per_transaction (a server "
              "restart), or split " +
              plan.name + " into smaller migrations, and run `lockstep deploy` again.");
-  return exit_code::kDatabase;
+  return StatusCode::kDatabase;
 }
 
-int Deployer::Failed(const MigrationPlan& plan, const PlannedStatement* s, const db::DbError& e,
-                     int committed) {
+StatusCode Deployer::Failed(const MigrationPlan& plan, const PlannedStatement* s,
+                            const db::DbError& e, int committed) {
   const std::string where = Where(plan, s, &e);
   std::string message = where + ": error: " + e.message;
   if (!e.detail.empty()) message += "\n  DETAIL: " + e.detail;
@@ -635,7 +639,9 @@ int Deployer::Failed(const MigrationPlan& plan, const PlannedStatement* s, const
     sql =
         "BEGIN; " + sql + "; " + ledger::DeleteProgressSql(target_.tables, plan.name) + "; COMMIT";
   }
-  if (int code = Bookkeeping(sql, "recording the failure of " + plan.name)) return code;
+  if (StatusCode code = Bookkeeping(sql, "recording the failure of " + plan.name);
+      code != StatusCode::kOk)
+    return code;
   std::string after = "Migration " + plan.name +
                       " failed and is recorded as failed in _prisma_migrations, as Prisma does: "
                       "new migrations will not be applied (P3009) until you run `lockstep "
@@ -647,12 +653,12 @@ int Deployer::Failed(const MigrationPlan& plan, const PlannedStatement* s, const
              " were committed before the failure (kept in _lockstep_progress).";
   }
   out_.Error(after);
-  return exit_code::kMigrationFailed;
+  return StatusCode::kMigrationFailed;
 }
 
 bool Deployer::WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s,
                             const std::string& sqlstate, int failed_attempts,
-                            Clock::time_point first_attempt, int& code) {
+                            Clock::time_point first_attempt, StatusCode& code) {
   std::vector<Blocker> blockers = monitor_->Blockers();
   if (blockers.empty() && s) {
     db::DbResult<std::vector<Blocker>> holders = LockHolders(*conn_, s->relations);
@@ -677,7 +683,7 @@ bool Deployer::WaitForRetry(const MigrationPlan& plan, const PlannedStatement* s
                " for its locks (" + what + "); last " + who +
                ". The step was rolled back and nothing is recorded as failed: run `lockstep "
                "deploy` again later, or raise --max-attempts / --retry-deadline.");
-    code = exit_code::kTimedOut;
+    code = StatusCode::kTimedOut;
     return false;
   }
   out_.Line("  " + cause + " at " + Where(plan, s, nullptr) + " (" + what + "), attempt " +
@@ -700,8 +706,8 @@ db::DbResult<db::Rows> Deployer::RunStatement(const PlannedStatement& s, std::st
   return r;
 }
 
-int Deployer::MigrationLockCycle(const MigrationPlan& plan, const PlannedStatement& s,
-                                 const Blocker& waiter, bool started) {
+StatusCode Deployer::MigrationLockCycle(const MigrationPlan& plan, const PlannedStatement& s,
+                                        const Blocker& waiter, bool started) {
   const std::string lock = "pg_advisory_lock(" + std::to_string(kAdvisoryLockKey) + ")";
   out_.Error(
       Where(plan, &s, nullptr) + ": error: pid " + std::to_string(waiter.pid) + " (" +
@@ -717,11 +723,11 @@ int Deployer::MigrationLockCycle(const MigrationPlan& plan, const PlannedStateme
       "is still running, it applies the pending migrations itself, without lockstep's "
       "lock_timeout: stop it first if you want lockstep to apply them, then run `lockstep "
       "deploy` again.");
-  return exit_code::kTimedOut;
+  return StatusCode::kTimedOut;
 }
 
-int Deployer::WaitedTooLong(const MigrationPlan& plan, const PlannedStatement& s,
-                            const Verdict& verdict) {
+StatusCode Deployer::WaitedTooLong(const MigrationPlan& plan, const PlannedStatement& s,
+                                   const Verdict& verdict) {
   const std::string who =
       verdict.waited_for.pid ? ", last for " + FormatBlockers({verdict.waited_for}) : std::string();
   out_.Error(Where(plan, &s, nullptr) + ": error: gave up on " + plan.name + ": " + s.summary() +
@@ -732,19 +738,20 @@ int Deployer::WaitedTooLong(const MigrationPlan& plan, const PlannedStatement& s
              "nobody. It was canceled (nothing INVALID is left) and nothing is recorded as "
              "failed: end that transaction, or raise --retry-deadline, and run `lockstep "
              "deploy` again.");
-  return exit_code::kTimedOut;
+  return StatusCode::kTimedOut;
 }
 
-int Deployer::ReplicaFailure(const Status& s) {
+StatusCode Deployer::ReplicaFailure(const Status& s) {
   out_.Error("lockstep deploy: error: " + s.message() +
              ". Stopped before the next step: --replica asks for a protection lockstep cannot "
              "give without it; run `lockstep deploy` again to resume.");
-  return exit_code::kDatabase;
+  return StatusCode::kDatabase;
 }
 
-int Deployer::ClearReplicas(const MigrationPlan& plan, const Step& step, int failed_attempts,
-                            Clock::time_point first_attempt) {
-  if (!replicas_) return 0;
+std::optional<StatusCode> Deployer::ClearReplicas(const MigrationPlan& plan, const Step& step,
+                                                  int failed_attempts,
+                                                  Clock::time_point first_attempt) {
+  if (!replicas_) return StatusCode::kOk;
   std::vector<sql::QName> relations;
   const PlannedStatement* first = nullptr;
   for (const PlannedStatement& s : step.statements) {
@@ -754,7 +761,7 @@ int Deployer::ClearReplicas(const MigrationPlan& plan, const Step& step, int fai
       if (!first) first = &s;
     }
   }
-  if (relations.empty()) return 0;
+  if (relations.empty()) return StatusCode::kOk;
   // A replica that lags would meet the lock later than the check looked: let it replay what the
   // primary wrote so far (briefly), so that the check sees what the replay will meet.
   Result<std::string> lsn = PrimaryLsn(*conn_);
@@ -782,7 +789,7 @@ int Deployer::ClearReplicas(const MigrationPlan& plan, const Step& step, int fai
     if (blockers->empty() || MsSince(checked) >= options_.lock_timeout_ms) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  if (blockers->empty() && behind == lags.size()) return 0;
+  if (blockers->empty() && behind == lags.size()) return StatusCode::kOk;
   const std::string who = !blockers->empty()
                               ? FormatReplicaBlockers(*blockers)
                               : "replica " + replicas_->name(behind) +
@@ -798,25 +805,27 @@ int Deployer::ClearReplicas(const MigrationPlan& plan, const Step& step, int fai
                first->summary() + "); last in the way: " + who +
                ". The step was not started and nothing is recorded as failed: run `lockstep "
                "deploy` again later, or raise --max-attempts / --retry-deadline.");
-    return exit_code::kTimedOut;
+    return StatusCode::kTimedOut;
   }
   out_.Line("  replica in the way at " + Where(plan, first, nullptr) + " (" + first->summary() +
             "), attempt " + std::to_string(failed_attempts) + "/" +
             std::to_string(options_.max_attempts) + ": " + who + "; retrying in " +
             Seconds(delay / 1000.0));
   std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-  return -1;
+  return std::nullopt;
 }
 
-int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool last) {
+StatusCode Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool last) {
   const Clock::time_point first_attempt = Clock::now();
   for (int failed_attempts = 1;; ++failed_attempts) {
     KillPoint(plan.name);
-    if (const int gate = ClearReplicas(plan, step, failed_attempts, first_attempt); gate != 0) {
-      if (gate > 0) return gate;
+    if (const std::optional<StatusCode> gate =
+            ClearReplicas(plan, step, failed_attempts, first_attempt);
+        gate != StatusCode::kOk) {
+      if (gate) return *gate;
       continue;
     }
-    if (int code = ReadSessionTimeouts()) return code;
+    if (StatusCode code = ReadSessionTimeouts(); code != StatusCode::kOk) return code;
     const StepTimeouts timeouts = TimeoutsFor(step.statements.front());
     db::DbResult<db::Rows> begin = conn_->Exec(TxBeginSql(step, timeouts));
     if (!begin.ok()) return DbFailure(begin.error(), "starting a transaction for " + plan.name);
@@ -847,14 +856,14 @@ int Deployer::RunTransaction(const MigrationPlan& plan, const Step& step, bool l
           conn_->Exec(TxEndSql(plan, step, last, target_.tables, NewUuidV4()));
       if (end.ok()) {
         KillPoint(plan.name);
-        return 0;
+        return StatusCode::kOk;
       }
       error = end.error();
     }
     if (IsLost(*error)) return Lost(plan, at, *error);
     conn_->Exec("ROLLBACK");
     if (IsRetryable(error->sqlstate)) {
-      int code = 0;
+      StatusCode code = StatusCode::kOk;
       if (!WaitForRetry(plan, at, error->sqlstate, failed_attempts, first_attempt, code))
         return code;
       continue;
@@ -895,13 +904,13 @@ db::DbResult<std::set<std::string>> Deployer::IndexOids(const sql::QName& table)
   return out;
 }
 
-int Deployer::DropIndexConcurrently(const std::string& qualified, const std::string& why) {
+StatusCode Deployer::DropIndexConcurrently(const std::string& qualified, const std::string& why) {
   out_.Line("  dropping INVALID index " + qualified + " (" + why + ")");
   const std::string sql = "DROP INDEX CONCURRENTLY IF EXISTS " + qualified;
   const Clock::time_point start = Clock::now();
   for (int failed = 1;; ++failed) {
     db::DbResult<db::Rows> r = conn_->Exec(sql);
-    if (r.ok()) return 0;
+    if (r.ok()) return StatusCode::kOk;
     if (!IsRetryable(r.error().sqlstate))
       return DbFailure(r.error(), "dropping the INVALID index " + qualified);
     const int64_t delay = backoff_.DelayMs(failed);
@@ -909,17 +918,17 @@ int Deployer::DropIndexConcurrently(const std::string& qualified, const std::str
       out_.Error("lockstep deploy: error: could not drop the INVALID index " + qualified +
                  " within the retry budget (lock_timeout " +
                  FormatDuration(options_.lock_timeout_ms) + "); run `lockstep deploy` again later");
-      return exit_code::kTimedOut;
+      return StatusCode::kTimedOut;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));
   }
 }
 
 // Drops INVALID indexes matching `where_sql` (over pg_index i, pg_class c) that no backend is
-// building. 0 or an exit code.
-int Deployer::DropInvalidIndexes(const std::string& where_sql,
-                                 const std::vector<std::optional<std::string>>& params,
-                                 const std::string& why) {
+// building. kOk or what stopped the deploy.
+StatusCode Deployer::DropInvalidIndexes(const std::string& where_sql,
+                                        const std::vector<std::optional<std::string>>& params,
+                                        const std::string& why) {
   db::DbResult<db::Rows> r = conn_->Exec(
       "SELECT c.oid::regclass::text, c.oid::text FROM pg_catalog.pg_index i JOIN "
       "pg_catalog.pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND NOT EXISTS "
@@ -929,9 +938,10 @@ int Deployer::DropInvalidIndexes(const std::string& where_sql,
       params);
   if (!r.ok()) return DbFailure(r.error(), "looking for INVALID indexes");
   for (const auto& row : r->rows) {
-    if (int code = DropIndexConcurrently(row[0].value_or(""), why)) return code;
+    if (StatusCode code = DropIndexConcurrently(row[0].value_or(""), why); code != StatusCode::kOk)
+      return code;
   }
-  return 0;
+  return StatusCode::kOk;
 }
 
 db::DbResult<db::Rows> Deployer::DetachState(const PlannedStatement& s) {
@@ -949,9 +959,9 @@ std::string Deployer::FinalizeDetachSql(const PlannedStatement& s) const {
 // Before a statement that runs outside a transaction, what an earlier attempt or run left: an
 // INVALID index of an interrupted concurrent build or reindex is dropped, a statement that already
 // took effect is `done`, a partition left "detach pending" gets FINALIZE as its `sql`.
-// 0 or an exit code.
-int Deployer::RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::string& sql,
-                             bool& done) {
+// kOk or what stopped the deploy.
+StatusCode Deployer::RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::string& sql,
+                                    bool& done) {
   switch (s.recovery) {
     case Recovery::kCreateIndexConcurrently:
       if (!s.objects->index.name.empty()) {
@@ -962,39 +972,43 @@ int Deployer::RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::str
             out_.Error(s.where() + ": error: index " + st->name +
                        " is being built by another session right now; run `lockstep deploy` "
                        "again when it has finished");
-            return exit_code::kLockHeld;
+            return StatusCode::kLockHeld;
           }
-          if (int code = DropIndexConcurrently(st->name,
-                                               "left by an interrupted or failed "
-                                               "concurrent build; rebuilding it"))
+          if (StatusCode code = DropIndexConcurrently(st->name,
+                                                      "left by an interrupted or failed "
+                                                      "concurrent build; rebuilding it");
+              code != StatusCode::kOk)
             return code;
         } else if (st->exists && maybe_ran) {
           out_.Line("  " + st->name + " was already built by the interrupted run");
           done = true;
         }
       } else if (maybe_ran) {
-        if (int code = DropInvalidIndexes("i.indrelid = pg_catalog.to_regclass($1)",
-                                          {Qualified(s.objects->table)},
-                                          "left by the interrupted run; rebuilding"))
+        if (StatusCode code = DropInvalidIndexes("i.indrelid = pg_catalog.to_regclass($1)",
+                                                 {Qualified(s.objects->table)},
+                                                 "left by the interrupted run; rebuilding");
+            code != StatusCode::kOk)
           return code;
       }
       break;
     case Recovery::kReindexConcurrently:
       if (!s.objects->index.name.empty()) {
-        if (int code = DropInvalidIndexes(
+        if (StatusCode code = DropInvalidIndexes(
                 "i.indrelid = (SELECT indrelid FROM pg_catalog.pg_index WHERE indexrelid = "
                 "pg_catalog.to_regclass($1)) AND (starts_with(c.relname, $2 || '_ccnew') OR "
                 "starts_with(c.relname, $2 || '_ccold'))",
                 {Qualified(s.objects->index), s.objects->index.name},
-                "left by an interrupted REINDEX CONCURRENTLY"))
+                "left by an interrupted REINDEX CONCURRENTLY");
+            code != StatusCode::kOk)
           return code;
       } else if (!s.objects->table.name.empty()) {
-        if (int code = DropInvalidIndexes(
+        if (StatusCode code = DropInvalidIndexes(
                 // REINDEX TABLE rebuilds the TOAST table's index too.
                 "i.indrelid IN (pg_catalog.to_regclass($1), (SELECT reltoastrelid FROM "
                 "pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass($1))) AND (c.relname "
                 "LIKE '%\\_ccnew%' OR c.relname LIKE '%\\_ccold%')",
-                {Qualified(s.objects->table)}, "left by an interrupted REINDEX CONCURRENTLY"))
+                {Qualified(s.objects->table)}, "left by an interrupted REINDEX CONCURRENTLY");
+            code != StatusCode::kOk)
           return code;
       }
       break;
@@ -1027,22 +1041,24 @@ int Deployer::RecoverOutside(const PlannedStatement& s, bool maybe_ran, std::str
     case Recovery::kRerun:
       break;
   }
-  return 0;
+  return StatusCode::kOk;
 }
 
 // After a failed attempt: the INVALID index a concurrent build (not among `before`, the table's
-// indexes before it) or reindex left. Never left behind. 0 or an exit code.
-int Deployer::DropLeftByAttempt(const PlannedStatement& s, const std::set<std::string>& before) {
+// indexes before it) or reindex left. Never left behind. kOk or what stopped the deploy.
+StatusCode Deployer::DropLeftByAttempt(const PlannedStatement& s,
+                                       const std::set<std::string>& before) {
   if (s.recovery == Recovery::kCreateIndexConcurrently) {
     std::string list;
     for (const std::string& oid : before) list += (list.empty() ? "" : ",") + oid;
-    if (int code =
+    if (StatusCode code =
             DropInvalidIndexes("i.indrelid = pg_catalog.to_regclass($1) AND NOT (c.oid::text = ANY "
                                "(string_to_array($2, ',')))",
-                               {Qualified(s.objects->table), list}, "left by the failed attempt"))
+                               {Qualified(s.objects->table), list}, "left by the failed attempt");
+        code != StatusCode::kOk)
       return code;
   } else if (s.recovery == Recovery::kReindexConcurrently) {
-    if (int code = DropInvalidIndexes(
+    if (StatusCode code = DropInvalidIndexes(
             "c.relname LIKE '%\\_ccnew%' AND i.indrelid IN (SELECT indrelid FROM "
             "pg_catalog.pg_index WHERE indexrelid = pg_catalog.to_regclass($1) UNION ALL "
             "SELECT pg_catalog.to_regclass($2) UNION ALL SELECT reltoastrelid FROM "
@@ -1051,21 +1067,24 @@ int Deployer::DropLeftByAttempt(const PlannedStatement& s, const std::set<std::s
                                            : std::optional(Qualified(s.objects->index)),
              s.objects->table.name.empty() ? std::nullopt
                                            : std::optional(Qualified(s.objects->table))},
-            "left by the failed attempt"))
+            "left by the failed attempt");
+        code != StatusCode::kOk)
       return code;
   }
-  return 0;
+  return StatusCode::kOk;
 }
 
 // Runs `s` (as `sql`) outside a transaction, attempt after attempt: each cleared with the
 // replicas, its waits for older transactions bounded by the monitor, a failed attempt's leftovers
-// dropped, retried while the retry budget lasts. 0 or an exit code.
-int Deployer::AttemptOutside(const MigrationPlan& plan, const Step& step, std::string sql) {
+// dropped, retried while the retry budget lasts. kOk or what stopped the deploy.
+StatusCode Deployer::AttemptOutside(const MigrationPlan& plan, const Step& step, std::string sql) {
   const PlannedStatement& s = step.statements.front();
   const Clock::time_point first_attempt = Clock::now();
   for (int failed_attempts = 1;; ++failed_attempts) {
-    if (const int gate = ClearReplicas(plan, step, failed_attempts, first_attempt); gate != 0) {
-      if (gate > 0) return gate;
+    if (const std::optional<StatusCode> gate =
+            ClearReplicas(plan, step, failed_attempts, first_attempt);
+        gate != StatusCode::kOk) {
+      if (gate) return *gate;
       continue;
     }
     // A failed attempt may have committed its first transaction (the partition is "detach
@@ -1116,7 +1135,7 @@ int Deployer::AttemptOutside(const MigrationPlan& plan, const Step& step, std::s
     if (r.ok()) break;
     const db::DbError error = r.error();
     if (IsLost(error)) return Lost(plan, &s, error);
-    if (int code = DropLeftByAttempt(s, before)) return code;
+    if (StatusCode code = DropLeftByAttempt(s, before); code != StatusCode::kOk) return code;
     // A statement that failed on its own before the cancel landed keeps its own error.
     const CancelReason canceled = error.sqlstate == "57014" ? verdict.reason : CancelReason::kNone;
     switch (canceled) {
@@ -1131,7 +1150,7 @@ int Deployer::AttemptOutside(const MigrationPlan& plan, const Step& step, std::s
     const std::string counts_as =
         canceled == CancelReason::kLockTimeout ? std::string("55P03") : error.sqlstate;
     if (IsRetryable(counts_as)) {
-      int code = 0;
+      StatusCode code = StatusCode::kOk;
       if (!WaitForRetry(plan, &s, counts_as, failed_attempts, first_attempt, code)) return code;
       continue;
     }
@@ -1139,34 +1158,39 @@ int Deployer::AttemptOutside(const MigrationPlan& plan, const Step& step, std::s
     if (LockTableFull(error)) return LockTableRanOut(plan, step, &s, error);
     return Failed(plan, &s, error, s.index);
   }
-  return 0;
+  return StatusCode::kOk;
 }
 
-int Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last, bool maybe_ran) {
+StatusCode Deployer::RunOutside(const MigrationPlan& plan, const Step& step, bool last,
+                                bool maybe_ran) {
   const PlannedStatement& s = step.statements.front();
   KillPoint(plan.name);
-  if (int code = ReadSessionTimeouts()) return code;
+  if (StatusCode code = ReadSessionTimeouts(); code != StatusCode::kOk) return code;
   const StepTimeouts timeouts = TimeoutsFor(s);
   if (db::DbResult<db::Rows> r = conn_->Exec(OutsideSetupSql(timeouts)); !r.ok())
     return DbFailure(r.error(), "setting timeouts");
   if (timeouts.idle_ms) session_idle_ms_ = *timeouts.idle_ms;
   in_effect_ = {timeouts.lock_ms, *timeouts.statement_ms, session_idle_ms_};
-  if (int code = Bookkeeping(OutsideMarkSql(plan, s, target_.tables), "recording progress"))
+  if (StatusCode code = Bookkeeping(OutsideMarkSql(plan, s, target_.tables), "recording progress");
+      code != StatusCode::kOk)
     return code;
   KillPoint(plan.name);
 
   std::string sql(s.sql());
   bool done = false;
-  if (int code = RecoverOutside(s, maybe_ran, sql, done)) return code;
+  if (StatusCode code = RecoverOutside(s, maybe_ran, sql, done); code != StatusCode::kOk)
+    return code;
   if (!done) {
-    if (int code = AttemptOutside(plan, step, std::move(sql))) return code;
+    if (StatusCode code = AttemptOutside(plan, step, std::move(sql)); code != StatusCode::kOk)
+      return code;
   }
   KillPoint(plan.name);
-  if (int code = Bookkeeping(OutsideEndSql(plan, s, last, target_.tables, NewUuidV4()),
-                             "recording progress of " + plan.name))
+  if (StatusCode code = Bookkeeping(OutsideEndSql(plan, s, last, target_.tables, NewUuidV4()),
+                                    "recording progress of " + plan.name);
+      code != StatusCode::kOk)
     return code;
   KillPoint(plan.name);
-  return 0;
+  return StatusCode::kOk;
 }
 
 // Errors that belong to the rows a batch touched (a value that does not convert, a constraint, a
@@ -1201,10 +1225,10 @@ std::string ProgressText(const std::string& table, int64_t rows, int64_t batches
   return text;
 }
 
-int Deployer::BackfillFailed(const MigrationPlan& plan, const PlannedStatement& s,
-                             const db::DbError& e, const BackfillKey& key,
-                             const BackfillPosition& done, const std::vector<std::string>& end,
-                             bool row) {
+StatusCode Deployer::BackfillFailed(const MigrationPlan& plan, const PlannedStatement& s,
+                                    const db::DbError& e, const BackfillKey& key,
+                                    const BackfillPosition& done,
+                                    const std::vector<std::string>& end, bool row) {
   out_.ClearProgress();
   const std::string table = Qualified(s.backfill->table);
   std::string message = Where(plan, &s, nullptr) + ": error: " + e.message;
@@ -1234,11 +1258,11 @@ int Deployer::BackfillFailed(const MigrationPlan& plan, const PlannedStatement& 
            "`. Meanwhile do not run `prisma migrate deploy` here: it would run the whole UPDATE "
            "again, in one transaction.";
   out_.Error(after);
-  return exit_code::kMigrationFailed;
+  return StatusCode::kMigrationFailed;
 }
 
-int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last,
-                          const std::optional<BackfillPosition>& resume) {
+StatusCode Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last,
+                                 const std::optional<BackfillPosition>& resume) {
   const PlannedStatement* update = BackfillStatement(step);
   const Backfill& b = *update->backfill;
   const std::string table = Qualified(b.table);
@@ -1252,7 +1276,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
     }
     timeouts_touched_ = timeouts_touched_ || s.may_change_timeouts;
   }
-  if (int code = ReadSessionTimeouts()) return code;
+  if (StatusCode code = ReadSessionTimeouts(); code != StatusCode::kOk) return code;
 
   db::DbResult<KeyChoice> choice = ChooseBackfillKey(*conn_, b);
   if (!choice.ok()) return DbFailure(choice.error(), "looking for the key of " + table);
@@ -1266,7 +1290,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
                "migration; or, to run it as one transaction as `prisma migrate deploy` does "
                "(every row locked until it commits), wrap it in BEGIN; ... COMMIT; in " +
                plan.path() + ".");
-    return exit_code::kBlocked;
+    return StatusCode::kBlocked;
   }
   const BackfillKey& key = *choice->key;
   const std::string key_text = "(" + [&] {
@@ -1284,7 +1308,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
                ": lockstep cannot tell which rows are done. Restore that key, or undo the "
                "committed batches and run `lockstep resolve --rolled-back " +
                plan.name + "`.");
-    return exit_code::kBlocked;
+    return StatusCode::kBlocked;
   }
 
   BackfillPosition pos;
@@ -1301,9 +1325,10 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
     pos.key_columns = key.columns;
     if (!empty) {
       for (const auto& v : largest->rows[0]) pos.bound.push_back(v.value_or(""));
-      if (int code = Bookkeeping(
+      if (StatusCode code = Bookkeeping(
               ledger::SaveBackfillSql(target_.tables, plan.name, plan.checksum, update->index, pos),
-              "recording the start of the backfill"))
+              "recording the start of the backfill");
+          code != StatusCode::kOk)
         return code;
     }
   }
@@ -1349,10 +1374,10 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
   const int64_t hold_idle_ms = 2 * options_.retry_deadline_ms +
                                2 * std::max<int64_t>(10 * options_.backfill_batch_ms, 1000) +
                                options_.backfill_pause_ms + 60'000;
-  auto keep_hold = [&]() -> int {
-    if (without_feedback.empty()) return 0;
+  auto keep_hold = [&]() -> StatusCode {
+    if (without_feedback.empty()) return StatusCode::kOk;
     Status renewed = hold ? hold->Renew() : Status::Error("");
-    if (renewed.ok()) return 0;
+    if (renewed.ok()) return StatusCode::kOk;
     Result<std::unique_ptr<SnapshotHold>> taken =
         SnapshotHold::Take(target_.conn, hold_idle_ms, kReplicaQueryTimeoutMs);
     if (!taken.ok()) {
@@ -1363,7 +1388,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
           taken.status().message() + "); the backfill of " + table + " stopped after " +
           Thousands(pos.rows) +
           " rows, its position is recorded: run `lockstep deploy` again to resume.");
-      return exit_code::kDatabase;
+      return StatusCode::kDatabase;
     }
     if (hold) {
       out_.Line("  the snapshot held on the primary was lost (" + renewed.message() +
@@ -1379,14 +1404,14 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
                 "replay behind a standby reader");
     }
     hold = std::move(taken).value();
-    return 0;
+    return StatusCode::kOk;
   };
   while (!done) {
     KillPoint(plan.name);
-    if (int code = keep_hold()) return code;
+    if (StatusCode code = keep_hold(); code != StatusCode::kOk) return code;
     const Clock::time_point first_attempt = Clock::now();
     for (int failed_attempts = 1;; ++failed_attempts) {
-      if (int code = ReadSessionTimeouts()) return code;
+      if (StatusCode code = ReadSessionTimeouts(); code != StatusCode::kOk) return code;
       StepTimeouts timeouts = TimeoutsFor(*update);
       // Each batch holds its rows' locks for as long as it runs: its own statement_timeout keeps
       // that short even when none is set, and a batch that hits it is retried smaller.
@@ -1442,7 +1467,7 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
       if (IsLost(error)) return Lost(plan, update, error);
       conn_->Exec("ROLLBACK");
       if (IsRetryable(error.sqlstate)) {
-        int code = 0;
+        StatusCode code = StatusCode::kOk;
         if (!WaitForRetry(plan, update, error.sqlstate, failed_attempts, first_attempt, code))
           return code;
         continue;
@@ -1481,20 +1506,20 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
     // e.g. by a reader's snapshot, then has one batch to catch up on, not a queue of them), and
     // is within --max-replica-lag (docs/replicas.md).
     if (!done && replicas_) {
-      int code = exit_code::kDatabase;
       Result<std::string> lsn = PrimaryLsn(*conn_);
       Status s = lsn.ok() ? WaitForReplay(*replicas_, *lsn, options_.max_replica_lag_ms,
-                                          options_.retry_deadline_ms, out_, &code)
+                                          options_.retry_deadline_ms, out_)
                           : lsn.status();
-      if (s.ok() && keep_hold() != 0) return exit_code::kDatabase;
+      if (s.ok() && keep_hold() != StatusCode::kOk) return StatusCode::kDatabase;
       if (s.ok())
         s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
-                            options_.retry_deadline_ms, out_, &code);
+                            options_.retry_deadline_ms, out_);
       if (!s.ok()) {
+        const StatusCode code = s.code();
         // A replica that stopped answering is no protection: stop, as when the wait ran out.
         out_.ClearProgress();
         out_.Error("lockstep deploy: error: " + s.message() +
-                   (code == exit_code::kTimedOut
+                   (code == StatusCode::kTimedOut
                         ? " (--retry-deadline " + FormatDuration(options_.retry_deadline_ms) + ")"
                         : std::string()) +
                    "; the backfill of " + table + " stopped after " + Thousands(pos.rows) +
@@ -1536,12 +1561,13 @@ int Deployer::RunBackfill(const MigrationPlan& plan, const Step& step, bool last
       last ? "BEGIN; " + FinishedSql(plan, target_.tables, NewUuidV4()) + "; COMMIT"
            : ledger::SaveProgressSql(target_.tables, plan.name, plan.checksum, step.end(),
                                      std::nullopt);
-  if (int code = Bookkeeping(record, "recording " + plan.name)) return code;
+  if (StatusCode code = Bookkeeping(record, "recording " + plan.name); code != StatusCode::kOk)
+    return code;
   KillPoint(plan.name);
-  return 0;
+  return StatusCode::kOk;
 }
 
-int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>& progress) {
+StatusCode Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>& progress) {
   int from = 0;
   std::optional<int> in_flight;
   std::optional<BackfillPosition> backfill_at;
@@ -1552,8 +1578,9 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
     if (*stale) {
       out_.Line("note: " + plan.name +
                 " was marked rolled back after lockstep's last progress on it: starting it over");
-      if (int code = Bookkeeping(ledger::DeleteProgressSql(target_.tables, plan.name),
-                                 "clearing progress"))
+      if (StatusCode code = Bookkeeping(ledger::DeleteProgressSql(target_.tables, plan.name),
+                                        "clearing progress");
+          code != StatusCode::kOk)
         return code;
     } else if (!migrations::ChecksumMatches(plan.sql(), progress->checksum) ||
                progress->statements_done > plan.statement_count) {
@@ -1563,7 +1590,7 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
                  ") from a migration.sql with another checksum. Restore the file it was started "
                  "with, or undo those statements and run `lockstep resolve --rolled-back " +
                  plan.name + "`.");
-      return exit_code::kBlocked;
+      return StatusCode::kBlocked;
     } else {
       from = progress->statements_done;
       in_flight = progress->in_flight;
@@ -1591,16 +1618,18 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
     }
   }
   if (plan.tracked() && !progress_table_) {
-    if (int code = Bookkeeping(ledger::CreateProgressTableSql(target_.tables),
-                               "creating _lockstep_progress"))
+    if (StatusCode code = Bookkeeping(ledger::CreateProgressTableSql(target_.tables),
+                                      "creating _lockstep_progress");
+        code != StatusCode::kOk)
       return code;
     progress_table_ = true;
   }
 
   const Clock::time_point start = Clock::now();
   if (steps.empty()) {
-    if (int code = Bookkeeping(EmptyMigrationSql(plan, target_.tables, NewUuidV4()),
-                               "recording " + plan.name))
+    if (StatusCode code = Bookkeeping(EmptyMigrationSql(plan, target_.tables, NewUuidV4()),
+                                      "recording " + plan.name);
+        code != StatusCode::kOk)
       return code;
   }
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -1610,20 +1639,19 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
     // WAL, and a replica that falls behind serves stale reads (docs/replicas.md).
     if (replicas_ && steps[i].kind == StepKind::kOutsideTransaction &&
         steps[i].statements.front().waits_for_older_transactions) {
-      int code = exit_code::kDatabase;
       if (Status s = WaitForReplicas(*replicas_, *conn_, options_.max_replica_lag_ms,
-                                     options_.retry_deadline_ms, out_, &code);
+                                     options_.retry_deadline_ms, out_);
           !s.ok()) {
         out_.Error("lockstep deploy: error: " + s.message() +
-                   (code == exit_code::kTimedOut
+                   (s.code() == StatusCode::kTimedOut
                         ? " (--retry-deadline " + FormatDuration(options_.retry_deadline_ms) + ")"
                         : std::string()) +
                    "; stopped before " + steps[i].statements.front().summary() +
                    ", nothing is recorded as failed: run `lockstep deploy` again to resume.");
-        return code;
+        return s.code();
       }
     }
-    int code = 0;
+    StatusCode code = StatusCode::kOk;
     switch (steps[i].kind) {
       case StepKind::kTransaction:
         code = RunTransaction(plan, steps[i], last);
@@ -1635,11 +1663,11 @@ int Deployer::Apply(const MigrationPlan& plan, const std::optional<ProgressRow>&
         code = RunBackfill(plan, steps[i], last, backfill_at);
         break;
     }
-    if (code) return code;
+    if (code != StatusCode::kOk) return code;
   }
   out_.Line("  applied `" + plan.name + "` in " + Seconds(MsSince(start) / 1000.0));
   ++applied_;
-  return 0;
+  return StatusCode::kOk;
 }
 
 // The progress table only exists while some migration is split across runs; it is removed when
@@ -1653,29 +1681,30 @@ void Deployer::DropEmptyProgressTable() {
 }
 
 // Connects (refusing a transaction-mode pooler), opens the replicas, sets the session's bounds,
-// reads the role's own timeouts and takes the migration lock. 0 or an exit code.
-int Deployer::Open() {
+// reads the role's own timeouts and takes the migration lock. kOk or what stopped the deploy.
+StatusCode Deployer::Open() {
   db::ConnectOptions connect_options;
   connect_options.application_name = "lockstep deploy";
   db::DbResult<db::Connection> c = db::Connect(target_.conn, connect_options);
   if (!c.ok()) {
     out_.Error("lockstep deploy: error: " + c.error().OneLine());
-    return ExitCodeFor(c.error());
+    return ConnectFailureCode(c.error());
   }
   conn_.emplace(std::move(*c));
-  if (int code = RefusePooler(*conn_, target_.conn, out_, "lockstep deploy")) return code;
+  if (StatusCode code = RefusePooler(*conn_, target_.conn, out_, "lockstep deploy");
+      code != StatusCode::kOk)
+    return code;
   if (!options_.replicas.empty()) {
-    int code = exit_code::kDatabase;
     db::DbResult<db::Rows> database = conn_->Exec("SELECT pg_catalog.current_database()");
     if (!database.ok()) return DbFailure(database.error(), "reading the database's name");
     Result<std::unique_ptr<Replicas>> replicas = Replicas::Open(
         options_.replicas, database->empty() ? "" : database->rows[0][0].value_or(""),
-        kReplicaQueryTimeoutMs, &code);
+        kReplicaQueryTimeoutMs);
     if (!replicas.ok()) {
       out_.Error("lockstep deploy: error: " + replicas.status().message() +
                  ". Nothing was applied: --replica asks for a protection lockstep cannot give "
                  "without it.");
-      return code;
+      return replicas.status().code();
     }
     replicas_ = std::move(replicas).value();
     for (size_t i = 0; i < replicas_->size(); ++i)
@@ -1699,15 +1728,17 @@ int Deployer::Open() {
     }
     session_idle_ms_ = role_idle_timeout_ms_;
   }
-  if (int code = TakeAdvisoryLock(*conn_, options_, out_, "lockstep deploy")) return code;
+  if (StatusCode code = TakeAdvisoryLock(*conn_, options_, out_, "lockstep deploy");
+      code != StatusCode::kOk)
+    return code;
 
-  return 0;
+  return StatusCode::kOk;
 }
 
 // Reads _prisma_migrations and _lockstep_progress (each nullopt when the table does not exist)
 // into `rows_` and `progress_rows_`; a failed migration blocks everything (Prisma P3009).
-// 0 or an exit code.
-int Deployer::ReadLedger() {
+// kOk or what stopped the deploy.
+StatusCode Deployer::ReadLedger() {
   db::DbResult<std::optional<std::vector<MigrationRow>>> rows =
       ledger::ReadMigrationRows(*conn_, target_.tables);
   if (!rows.ok()) return DbFailure(rows.error(), "reading _prisma_migrations");
@@ -1728,17 +1759,17 @@ int Deployer::ReadLedger() {
                  r.migration_name + "`; if it was completed by hand, `lockstep resolve --applied " +
                  r.migration_name + "`." +
                  (log.empty() ? "" : "\n  its error: " + log.substr(0, log.find("\n\nPosition"))));
-      return exit_code::kBlocked;
+      return StatusCode::kBlocked;
     }
   }
-  return 0;
+  return StatusCode::kOk;
 }
 
 // The migrations of `plans` to apply, in order; warns about applied ones modified since and
 // applied ones missing from disk. A migration lockstep cannot parse is an error, unless the server
-// is newer than lockstep's grammar (then it is sent unanalysed). 0 or an exit code.
-int Deployer::SelectPending(const std::vector<MigrationPlan>& plans,
-                            std::vector<const MigrationPlan*>& pending) {
+// is newer than lockstep's grammar (then it is sent unanalysed). kOk or what stopped the deploy.
+StatusCode Deployer::SelectPending(const std::vector<MigrationPlan>& plans,
+                                   std::vector<const MigrationPlan*>& pending) {
   std::set<std::string> applied;
   if (rows_)
     for (std::string& name : ledger::AppliedNames(*rows_)) applied.insert(std::move(name));
@@ -1790,9 +1821,9 @@ int Deployer::SelectPending(const std::vector<MigrationPlan>& plans,
   if (errors > 0) {
     out_.Line("lockstep deploy: " + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") +
               " in pending migrations; nothing was applied");
-    return exit_code::kUsage;
+    return StatusCode::kInvalidInput;
   }
-  return 0;
+  return StatusCode::kOk;
 }
 
 // The header line: how many migrations, under which lock_timeout and statement_timeout.
@@ -1813,9 +1844,9 @@ void Deployer::Announce(size_t pending) {
 }
 
 // A database without _prisma_migrations: its schema is created (or must be empty: Prisma P3005)
-// and the table with it. 0 or an exit code.
-int Deployer::CreateLedger() {
-  if (rows_) return 0;
+// and the table with it. kOk or what stopped the deploy.
+StatusCode Deployer::CreateLedger() {
+  if (rows_) return StatusCode::kOk;
   db::DbResult<bool> exists = ledger::SchemaExists(*conn_, target_.tables.schema);
   if (!exists.ok()) return DbFailure(exists.error(), "looking for schema " + target_.tables.schema);
   if (*exists) {
@@ -1827,22 +1858,24 @@ int Deployer::CreateLedger() {
                  "\" is not empty and has no _prisma_migrations table (Prisma P3005). "
                  "Baseline it first: `lockstep resolve --applied NAME` for each migration "
                  "already reflected in it.");
-      return exit_code::kBlocked;
+      return StatusCode::kBlocked;
     }
-  } else if (int code =
+  } else if (StatusCode code =
                  Bookkeeping("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(target_.tables.schema),
-                             "creating schema " + target_.tables.schema)) {
+                             "creating schema " + target_.tables.schema);
+             code != StatusCode::kOk) {
     return code;
   }
-  if (int code = Bookkeeping(ledger::CreateMigrationsTableSql(target_.tables),
-                             "creating _prisma_migrations"))
+  if (StatusCode code = Bookkeeping(ledger::CreateMigrationsTableSql(target_.tables),
+                                    "creating _prisma_migrations");
+      code != StatusCode::kOk)
     return code;
-  return 0;
+  return StatusCode::kOk;
 }
 
 // Applies the pending migrations in order, each resumed from its progress row when an earlier
-// run stopped inside it, watched by the monitor. 0 or an exit code.
-int Deployer::ApplyAll(const std::vector<const MigrationPlan*>& pending) {
+// run stopped inside it, watched by the monitor. kOk or what stopped the deploy.
+StatusCode Deployer::ApplyAll(const std::vector<const MigrationPlan*>& pending) {
   monitor_ = std::make_unique<Monitor>(target_.conn, conn_->backend_pid(), out_, options_,
                                        [this] { return conn_->Cancel(); });
   for (const MigrationPlan* p : pending) {
@@ -1852,7 +1885,7 @@ int Deployer::ApplyAll(const std::vector<const MigrationPlan*>& pending) {
         if (r.migration_name == p->name) row = r;
       }
     }
-    if (int code = Apply(*p, row)) {
+    if (StatusCode code = Apply(*p, row); code != StatusCode::kOk) {
       monitor_.reset();
       if (conn_->is_open()) DropEmptyProgressTable();
       return code;
@@ -1860,28 +1893,30 @@ int Deployer::ApplyAll(const std::vector<const MigrationPlan*>& pending) {
   }
   monitor_.reset();
   DropEmptyProgressTable();
-  return 0;
+  return StatusCode::kOk;
 }
 
-int Deployer::Run(const std::vector<MigrationPlan>& plans) {
+StatusCode Deployer::Run(const std::vector<MigrationPlan>& plans) {
   const Clock::time_point start = Clock::now();
-  if (int code = Open()) return code;
-  if (int code = ReadLedger()) return code;
+  if (StatusCode code = Open(); code != StatusCode::kOk) return code;
+  if (StatusCode code = ReadLedger(); code != StatusCode::kOk) return code;
   std::vector<const MigrationPlan*> pending;
-  if (int code = SelectPending(plans, pending)) return code;
+  if (StatusCode code = SelectPending(plans, pending); code != StatusCode::kOk) return code;
   if (pending.empty()) {
     DropEmptyProgressTable();  // left by a run that stopped right after its last migration
     out_.Line("No pending migrations to apply.");
-    return exit_code::kOk;
+    return StatusCode::kOk;
   }
   Announce(pending.size());
-  if (int code = Preflight(*conn_, pending, target_.tables.schema, replicas_.get(), options_, out_))
+  if (StatusCode code =
+          Preflight(*conn_, pending, target_.tables.schema, replicas_.get(), options_, out_);
+      code != StatusCode::kOk)
     return code;
-  if (int code = CreateLedger()) return code;
-  if (int code = ApplyAll(pending)) return code;
+  if (StatusCode code = CreateLedger(); code != StatusCode::kOk) return code;
+  if (StatusCode code = ApplyAll(pending); code != StatusCode::kOk) return code;
   out_.Line("All migrations have been successfully applied (" + std::to_string(pending.size()) +
             " in " + Seconds(MsSince(start) / 1000.0) + ").");
-  return exit_code::kOk;
+  return StatusCode::kOk;
 }
 
 }  // namespace
@@ -1893,21 +1928,21 @@ Target TargetFor(const db::ConnInfo& info) {
   return t;
 }
 
-int ExitCodeFor(const db::DbError& e) {
+StatusCode ConnectFailureCode(const db::DbError& e) {
   switch (e.kind) {
     case db::ErrorKind::kAuth:
-      return exit_code::kAuth;
+      return StatusCode::kAuth;
     case db::ErrorKind::kInvalidUrl:
-      return exit_code::kUsage;
+      return StatusCode::kInvalidInput;
     default:
-      return exit_code::kDatabase;
+      return StatusCode::kDatabase;
   }
 }
 
-int Deploy(const std::vector<MigrationPlan>& plans, const Target& target, const Options& options,
-           Printer& out, DeployStats* stats) {
+StatusCode Deploy(const std::vector<MigrationPlan>& plans, const Target& target,
+                  const Options& options, Printer& out, DeployStats* stats) {
   Deployer d(target, options, out);
-  const int code = d.Run(plans);
+  const StatusCode code = d.Run(plans);
   if (stats) stats->applied = d.applied();
   return code;
 }
@@ -1993,8 +2028,8 @@ void PrintBackfillDryRun(const MigrationPlan& plan, const Step& step, const std:
 
 }  // namespace
 
-int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
-                const Options& options, Printer& out) {
+StatusCode PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
+                       const Options& options, Printer& out) {
   const Tables& t = target.tables;
   out.Line("-- lockstep deploy --dry-run: the commands a deploy sends, in order. No database was");
   out.Line("-- contacted: migrations already applied there are skipped when deploying for real.");
@@ -2098,31 +2133,31 @@ int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
   if (errors > 0) {
     out.Error("lockstep deploy --dry-run: " + std::to_string(errors) + " error" +
               (errors == 1 ? "" : "s") + "; a deploy would apply nothing");
-    return exit_code::kUsage;
+    return StatusCode::kInvalidInput;
   }
-  return exit_code::kOk;
+  return StatusCode::kOk;
 }
 
-int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Printer& out,
-               StatusReport* report_out) {
+StatusCode ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Printer& out,
+                      StatusReport* report_out) {
   db::ConnectOptions connect_options;
   connect_options.application_name = "lockstep status";
   db::DbResult<db::Connection> conn = db::Connect(target.conn, connect_options);
   if (!conn.ok()) {
     out.Error("lockstep status: error: " + conn.error().OneLine());
-    return ExitCodeFor(conn.error());
+    return ConnectFailureCode(conn.error());
   }
   db::DbResult<std::optional<std::vector<MigrationRow>>> rows =
       ledger::ReadMigrationRows(*conn, target.tables);
   if (!rows.ok()) {
     out.Error("lockstep status: error: reading _prisma_migrations: " + rows.error().OneLine());
-    return exit_code::kDatabase;
+    return StatusCode::kDatabase;
   }
   db::DbResult<std::optional<std::vector<ProgressRow>>> progress =
       ledger::ReadProgressRows(*conn, target.tables);
   if (!progress.ok()) {
     out.Error("lockstep status: error: reading _lockstep_progress: " + progress.error().OneLine());
-    return exit_code::kDatabase;
+    return StatusCode::kDatabase;
   }
   const StatusReport report =
       ledger::ComputeStatus(disk, *rows, progress->value_or(std::vector<ProgressRow>{}));
@@ -2142,9 +2177,9 @@ int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Pri
         (summary.empty() ? "" : ", ") + std::to_string(n) + " " + ledger::MigrationStateName(s);
   }
   out.Line(summary.empty() ? "No migrations." : summary + ".");
-  const int code = report.ExitCode();
+  const StatusCode code = report.Code();
   if (report_out) *report_out = report;
-  if (code == exit_code::kOk) out.Line("Database schema is up to date.");
+  if (code == StatusCode::kOk) out.Line("Database schema is up to date.");
   if (report.Count(MigrationState::kFailed) > 0)
     out.Line(
         "A failed migration blocks `deploy` (P3009): resolve it with `lockstep resolve "
@@ -2152,32 +2187,36 @@ int ShowStatus(const std::vector<DiskMigration>& disk, const Target& target, Pri
   return code;
 }
 
-int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, ResolveAs as,
-            const Target& target, const Options& options, Printer& out) {
+StatusCode Resolve(const std::vector<DiskMigration>& disk, const std::string& name, ResolveAs as,
+                   const Target& target, const Options& options, Printer& out) {
   const Tables& t = target.tables;
   const auto on_disk = std::find_if(disk.begin(), disk.end(),
                                     [&](const DiskMigration& d) { return d.name == name; });
   if (as == ResolveAs::kApplied && on_disk == disk.end()) {
     out.Error("lockstep resolve: error: migration `" + name +
               "` is not in the migrations directory (Prisma P3017): give the folder's full name");
-    return exit_code::kUsage;
+    return StatusCode::kInvalidInput;
   }
   db::ConnectOptions connect_options;
   connect_options.application_name = "lockstep resolve";
   db::DbResult<db::Connection> conn = db::Connect(target.conn, connect_options);
   if (!conn.ok()) {
     out.Error("lockstep resolve: error: " + conn.error().OneLine());
-    return ExitCodeFor(conn.error());
+    return ConnectFailureCode(conn.error());
   }
   auto fail = [&](const db::DbError& e, const std::string& during) {
     out.Error("lockstep resolve: error: " + during + ": " + e.OneLine());
-    return exit_code::kDatabase;
+    return StatusCode::kDatabase;
   };
-  if (int code = RefusePooler(*conn, target.conn, out, "lockstep resolve")) return code;
+  if (StatusCode code = RefusePooler(*conn, target.conn, out, "lockstep resolve");
+      code != StatusCode::kOk)
+    return code;
   if (db::DbResult<db::Rows> r = conn->Exec(SessionSetupSql(options, conn->server_version_num()));
       !r.ok())
     return fail(r.error(), "setting lock_timeout");
-  if (int code = TakeAdvisoryLock(*conn, options, out, "lockstep resolve")) return code;
+  if (StatusCode code = TakeAdvisoryLock(*conn, options, out, "lockstep resolve");
+      code != StatusCode::kOk)
+    return code;
 
   db::DbResult<std::optional<std::vector<MigrationRow>>> rows = ledger::ReadMigrationRows(*conn, t);
   if (!rows.ok()) return fail(rows.error(), "reading _prisma_migrations");
@@ -2198,7 +2237,7 @@ int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, Res
     if (applied) {
       out.Error("lockstep resolve: error: migration `" + name +
                 "` is already recorded as applied in the database (Prisma P3008)");
-      return exit_code::kUsage;
+      return StatusCode::kInvalidInput;
     }
     if (!*rows) {
       sql += "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(t.schema) + "; " +
@@ -2218,7 +2257,7 @@ int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, Res
                         : "lockstep resolve: error: migration `" + name +
                               "` cannot be rolled back: it was never applied to the database "
                               "(Prisma P3011)");
-      return exit_code::kUsage;
+      return StatusCode::kInvalidInput;
     }
     sql = "BEGIN; " + (failed ? mark_failed_rolled_back : std::string("SELECT 1")) +
           clear_progress + "; COMMIT";
@@ -2237,7 +2276,7 @@ int Resolve(const std::vector<DiskMigration>& disk, const std::string& name, Res
                       : std::string()) +
              ".");
   }
-  return exit_code::kOk;
+  return StatusCode::kOk;
 }
 
 }  // namespace lockstep::deploy

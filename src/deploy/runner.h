@@ -34,8 +34,8 @@ struct Target {
 };
 Target TargetFor(const db::ConnInfo& info);
 
-// The exit code for a failure to connect: kAuth, kUsage (bad parameters) or kDatabase.
-int ExitCodeFor(const db::DbError& connect_error);
+// What a failure to connect means: kAuth, kInvalidInput (bad parameters) or kDatabase.
+StatusCode ConnectFailureCode(const db::DbError& connect_error);
 
 // What one Deploy did, for callers that summarise many (fleet/).
 struct DeployStats {
@@ -43,26 +43,26 @@ struct DeployStats {
 };
 
 // Applies the pending migrations among `plans` (every migration found on disk, in order; their
-// errors are reported only for pending ones). Prints to `out`; returns an exit code. Safe to run
-// on several threads at once, each with its own target and Printer.
-int Deploy(const std::vector<MigrationPlan>& plans, const Target& target, const Options& options,
-           Printer& out, DeployStats* stats = nullptr);
+// errors are reported only for pending ones). Prints to `out`; returns what stopped it, or kOk.
+// Safe to run on several threads at once, each with its own target and Printer.
+StatusCode Deploy(const std::vector<MigrationPlan>& plans, const Target& target,
+                  const Options& options, Printer& out, DeployStats* stats = nullptr);
 
 // Prints the commands Deploy would send, migration by migration, for all of `plans` (a dry run
-// does not connect, so it cannot know which are applied already). Returns kUsage when a plan has
-// errors, else kOk.
-int PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
-                const Options& options, Printer& out);
+// does not connect, so it cannot know which are applied already). Returns kInvalidInput when a
+// plan has errors, else kOk.
+StatusCode PrintDryRun(const std::vector<MigrationPlan>& plans, const Target& target,
+                       const Options& options, Printer& out);
 
-// `lockstep status`. Returns StatusReport::ExitCode(), or a connection error's code; fills
-// `report` (when given) once the ledger has been read.
-int ShowStatus(const std::vector<ledger::DiskMigration>& disk, const Target& target, Printer& out,
-               ledger::StatusReport* report = nullptr);
+// `lockstep status`. Returns StatusReport::Code(), or a connection error's code; fills `report`
+// (when given) once the ledger has been read.
+StatusCode ShowStatus(const std::vector<ledger::DiskMigration>& disk, const Target& target,
+                      Printer& out, ledger::StatusReport* report = nullptr);
 
 enum class ResolveAs { kApplied, kRolledBack };
 // `lockstep resolve --applied NAME | --rolled-back NAME`, as `prisma migrate resolve` does, plus
 // clearing lockstep's progress for NAME.
-int Resolve(const std::vector<ledger::DiskMigration>& disk, const std::string& name, ResolveAs as,
-            const Target& target, const Options& options, Printer& out);
+StatusCode Resolve(const std::vector<ledger::DiskMigration>& disk, const std::string& name,
+                   ResolveAs as, const Target& target, const Options& options, Printer& out);
 
 }  // namespace lockstep::deploy

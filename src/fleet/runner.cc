@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "base/exit_codes.h"
 #include "base/parallel.h"
+#include "base/process_exit.h"
 #include "db/connection.h"
 #include "deploy/runner.h"
 
@@ -143,24 +143,24 @@ class FleetProgress {
   size_t ok_ = 0, failed_ = 0;
 };
 
-std::string ExitMeaning(int code) {
+std::string ExitMeaning(StatusCode code) {
   switch (code) {
-    case exit_code::kDatabase:
+    case StatusCode::kDatabase:
       return "database error";
-    case exit_code::kMigrationFailed:
+    case StatusCode::kMigrationFailed:
       return "a migration failed";
-    case exit_code::kBlocked:
+    case StatusCode::kBlocked:
       return "blocked by a failed migration or a non-empty schema";
-    case exit_code::kAuth:
+    case StatusCode::kAuth:
       return "authentication failed";
-    case exit_code::kLockHeld:
+    case StatusCode::kLockHeld:
       return "another deployer holds the lock";
-    case exit_code::kTimedOut:
+    case StatusCode::kTimedOut:
       return "lock timeout retries ran out";
-    case exit_code::kUsage:
+    case StatusCode::kInvalidInput:
       return "unusable input";
     default:
-      return "exit " + std::to_string(code);
+      return "exit " + std::to_string(ProcessExitCode(code));
   }
 }
 
@@ -182,12 +182,12 @@ class MigrationLocks {
 
   // Whether `t`'s database is one the fleet locks (it holds several targets).
   bool Shared(const FleetTarget& t) const { return databases_.count(Key(t.conn)) > 0; }
-  // 0 once the lock of `t`'s database is held (taken now, or by an earlier target), else an exit
-  // code with `error` set. Waits for another deployer's lock as a single deploy does.
-  int Acquire(const FleetTarget& t, std::string& error) {
+  // kOk once the lock of `t`'s database is held (taken now, or by an earlier target), else what
+  // went wrong, with `error` set. Waits for another deployer's lock as a single deploy does.
+  StatusCode Acquire(const FleetTarget& t, std::string& error) {
     Database& d = databases_.at(Key(t.conn));
     std::lock_guard<std::mutex> lock(d.mu);
-    if (d.conn) return 0;
+    if (d.conn) return StatusCode::kOk;
     db::ConnectOptions co;
     co.application_name = "lockstep fleet";
     co.apply_schema = false;
@@ -195,7 +195,7 @@ class MigrationLocks {
     if (!conn.ok()) {
       error = "lockstep deploy: error: cannot take the migration lock of the database: " +
               conn.error().OneLine();
-      return exit_code::kDatabase;
+      return StatusCode::kDatabase;
     }
     const std::string sql =
         "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(deploy::kAdvisoryLockKey) + ")";
@@ -204,7 +204,7 @@ class MigrationLocks {
       db::DbResult<db::Rows> r = conn->Exec(sql);
       if (!r.ok()) {
         error = "lockstep deploy: error: taking the migration lock: " + r.error().OneLine();
-        return exit_code::kDatabase;
+        return StatusCode::kDatabase;
       }
       if (!r->empty() && r->rows[0][0] == std::optional<std::string>("t")) break;
       if (SecondsSince(start) * 1000 >= static_cast<double>(options_.advisory_lock_wait_ms)) {
@@ -214,12 +214,12 @@ class MigrationLocks {
             std::to_string(deploy::kAdvisoryLockKey) + ")); gave up after " +
             deploy::FormatDuration(options_.advisory_lock_wait_ms) +
             " (Prisma P1002). Nothing was applied; run again once it has finished.";
-        return exit_code::kLockHeld;
+        return StatusCode::kLockHeld;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     d.conn = std::move(*conn);
-    return 0;
+    return StatusCode::kOk;
   }
   // `t` has finished (or will not start): the last target of a database releases its lock.
   void Done(const FleetTarget& t) {
@@ -242,9 +242,9 @@ class MigrationLocks {
 
 }  // namespace
 
-int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
-                const std::vector<FleetTarget>& targets, const deploy::Options& options,
-                const FleetOptions& fleet, deploy::Printer& out) {
+StatusCode DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
+                       const std::vector<FleetTarget>& targets, const deploy::Options& options,
+                       const FleetOptions& fleet, deploy::Printer& out) {
   const Clock::time_point start = Clock::now();
   out.Line("fleet: " + std::to_string(plans.size()) + " migration" +
            (plans.size() == 1 ? "" : "s") + " to " + std::to_string(targets.size()) + " target" +
@@ -264,8 +264,8 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
         deploy::Options target_options = options;
         if (options.use_advisory_lock && locks.Shared(t)) {
           std::string error;
-          r.exit_code = locks.Acquire(t, error);
-          if (r.exit_code != 0) {
+          r.code = locks.Acquire(t, error);
+          if (r.code != StatusCode::kOk) {
             locks.Done(t);
             r.outcome = Outcome::kFailed;
             r.log = error + "\n";
@@ -282,18 +282,17 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
         Capture capture;
         if (!capture.ok()) {
           r.outcome = Outcome::kFailed;
-          r.exit_code = exit_code::kDatabase;
+          r.code = StatusCode::kDatabase;
           r.log = "cannot capture the target's output";
           return r;
         }
         deploy::Printer printer(capture.file(), capture.file(), false);
         deploy::DeployStats stats;
-        r.exit_code =
-            deploy::Deploy(plans, deploy::TargetFor(t.conn), target_options, printer, &stats);
+        r.code = deploy::Deploy(plans, deploy::TargetFor(t.conn), target_options, printer, &stats);
         r.applied = stats.applied;
         r.seconds = SecondsSince(t0);
         r.log = capture.Take();
-        r.outcome = r.exit_code == exit_code::kOk ? Outcome::kOk : Outcome::kFailed;
+        r.outcome = r.code == StatusCode::kOk ? Outcome::kOk : Outcome::kFailed;
         return r;
       },
       [&](size_t i, const TargetResult& r) {
@@ -306,8 +305,8 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
                                    : "applied " + std::to_string(r.applied)) +
                    " (" + Fixed(r.seconds, 2) + " s)");
         } else {
-          out.Error(head + "FAILED, " + ExitMeaning(r.exit_code) + " (exit " +
-                    std::to_string(r.exit_code) + "):\n" + Indented(r.log));
+          out.Error(head + "FAILED, " + ExitMeaning(r.code) + " (exit " +
+                    std::to_string(ProcessExitCode(r.code)) + "):\n" + Indented(r.log));
         }
         progress.Finished(r.outcome == Outcome::kOk);
       },
@@ -321,7 +320,7 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
     not_started += r.outcome == Outcome::kNotStarted;
     applied += r.applied;
   }
-  const int code = failed + not_started == 0 ? exit_code::kOk : exit_code::kFleetFailed;
+  const StatusCode code = failed + not_started == 0 ? StatusCode::kOk : StatusCode::kFleetFailed;
   const double total = SecondsSince(start);
   if (fleet.json) {
     nlohmann::json doc;
@@ -331,7 +330,7 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
       doc["targets"].push_back({{"target", targets[i].label},
                                 {"line", targets[i].line},
                                 {"result", OutcomeName(r.outcome)},
-                                {"exit_code", r.exit_code},
+                                {"exit_code", ProcessExitCode(r.code)},
                                 {"applied", r.applied},
                                 {"seconds", r.seconds},
                                 {"log", r.log}});
@@ -341,7 +340,7 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
     doc["not_started"] = not_started;
     doc["applied"] = applied;
     doc["seconds"] = total;
-    doc["exit_code"] = code;
+    doc["exit_code"] = ProcessExitCode(code);
     std::printf("%s\n", doc.dump(2).c_str());
     std::fflush(stdout);
   } else {
@@ -356,7 +355,8 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
       const TargetResult& r = results[i];
       std::string result = OutcomeName(r.outcome);
       if (r.outcome == Outcome::kFailed)
-        result += " (exit " + std::to_string(r.exit_code) + ": " + ExitMeaning(r.exit_code) + ")";
+        result +=
+            " (exit " + std::to_string(ProcessExitCode(r.code)) + ": " + ExitMeaning(r.code) + ")";
       const std::string time = r.outcome == Outcome::kNotStarted ? "-" : Fixed(r.seconds, 2) + " s";
       std::snprintf(row, sizeof row, "%-*s  %7d  %8s  %s", static_cast<int>(width),
                     targets[i].label.c_str(), r.applied, time.c_str(), result.c_str());
@@ -385,9 +385,9 @@ int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
   return code;
 }
 
-int FleetStatus(const std::vector<ledger::DiskMigration>& disk,
-                const std::vector<FleetTarget>& targets, const FleetOptions& fleet,
-                deploy::Printer& out) {
+StatusCode FleetStatus(const std::vector<ledger::DiskMigration>& disk,
+                       const std::vector<FleetTarget>& targets, const FleetOptions& fleet,
+                       deploy::Printer& out) {
   FleetOptions all = fleet;
   all.on_error = OnError::kContinue;
   all.canary = 0;
@@ -401,29 +401,29 @@ int FleetStatus(const std::vector<ledger::DiskMigration>& disk,
         ledger::StatusReport report;
         if (capture.ok()) {
           deploy::Printer printer(capture.file(), capture.file(), false);
-          r.exit_code = deploy::ShowStatus(disk, deploy::TargetFor(t.conn), printer, &report);
+          r.code = deploy::ShowStatus(disk, deploy::TargetFor(t.conn), printer, &report);
           r.log = capture.Take();
         } else {
-          r.exit_code = exit_code::kDatabase;
+          r.code = StatusCode::kDatabase;
         }
         r.seconds = SecondsSince(t0);
         using S = ledger::MigrationState;
         auto count = [&](S s) { return report.Count(s); };
-        switch (r.exit_code) {
-          case exit_code::kOk:
+        switch (r.code) {
+          case StatusCode::kOk:
             r.state = "up to date";
             break;
-          case exit_code::kFindings:
+          case StatusCode::kPending:
             r.state = "behind";
             r.detail = std::to_string(count(S::kPending)) + " pending";
             if (count(S::kPartial) > 0)
               r.detail += ", " + std::to_string(count(S::kPartial)) + " partly applied";
             break;
-          case exit_code::kBlocked:
+          case StatusCode::kBlocked:
             r.state = "failed";
             r.detail = std::to_string(count(S::kFailed)) + " failed migration(s) block deploy";
             break;
-          case exit_code::kDrift:
+          case StatusCode::kDrift:
             r.state = count(S::kMissingFromDisk) > 0 ? "ahead" : "modified";
             r.detail = std::to_string(count(S::kMissingFromDisk)) + " applied but not on disk, " +
                        std::to_string(count(S::kModified)) + " modified since applied";
@@ -434,7 +434,7 @@ int FleetStatus(const std::vector<ledger::DiskMigration>& disk,
             r.detail = r.log.substr(0, nl);
           }
         }
-        r.outcome = r.exit_code == exit_code::kOk ? Outcome::kOk : Outcome::kFailed;
+        r.outcome = r.code == StatusCode::kOk ? Outcome::kOk : Outcome::kFailed;
         return r;
       },
       [](size_t, const TargetResult&) {}, results);
@@ -450,7 +450,7 @@ int FleetStatus(const std::vector<ledger::DiskMigration>& disk,
       doc["targets"].push_back({{"target", targets[i].label},
                                 {"state", r.state},
                                 {"detail", r.detail},
-                                {"exit_code", r.exit_code}});
+                                {"exit_code", ProcessExitCode(r.code)}});
       continue;
     }
     char row[1024];
@@ -475,7 +475,7 @@ int FleetStatus(const std::vector<ledger::DiskMigration>& disk,
     std::fprintf(stderr, "%s\n", line.c_str());
   else
     out.Line(line);
-  return all_current ? exit_code::kOk : exit_code::kFindings;
+  return all_current ? StatusCode::kOk : StatusCode::kPending;
 }
 
 }  // namespace lockstep::fleet

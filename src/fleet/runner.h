@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "deploy/options.h"
 #include "deploy/output.h"
 #include "deploy/plan.h"
@@ -27,24 +28,25 @@ enum class Outcome { kOk, kFailed, kNotStarted };
 
 struct TargetResult {
   Outcome outcome = Outcome::kNotStarted;
-  int exit_code = 0;   // the target's own `lockstep deploy` / `status` exit code
-  int applied = 0;     // deploy: migrations finished on this target by this run
-  double seconds = 0;  // wall time of this target
+  StatusCode code = StatusCode::kOk;  // what the target's own `lockstep deploy` / `status` returned
+  int applied = 0;                    // deploy: migrations finished on this target by this run
+  double seconds = 0;                 // wall time of this target
   std::string state;   // status: "up to date", "behind", "failed", "ahead", "unreachable"
   std::string detail;  // status: e.g. "2 pending"
   std::string log;     // what the target's deploy or status printed
 };
 
 // Deploys `plans` to every target. Prints progress and a summary to `out` (JSON on stdout when
-// asked). Returns kOk when every target succeeded, else exit_code::kFleetFailed.
-int DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
-                const std::vector<FleetTarget>& targets, const deploy::Options& options,
-                const FleetOptions& fleet, deploy::Printer& out);
+// asked), naming each failed target's exit code (base/process_exit.h). Returns kOk when every
+// target succeeded, else kFleetFailed.
+StatusCode DeployFleet(const std::vector<deploy::MigrationPlan>& plans,
+                       const std::vector<FleetTarget>& targets, const deploy::Options& options,
+                       const FleetOptions& fleet, deploy::Printer& out);
 
 // `lockstep status --fleet`: one line per target (up to date, behind, failed, ahead,
-// unreachable) and the counts. Returns kOk when every target is up to date, else kFindings.
-int FleetStatus(const std::vector<ledger::DiskMigration>& disk,
-                const std::vector<FleetTarget>& targets, const FleetOptions& fleet,
-                deploy::Printer& out);
+// unreachable) and the counts. Returns kOk when every target is up to date, else kPending.
+StatusCode FleetStatus(const std::vector<ledger::DiskMigration>& disk,
+                       const std::vector<FleetTarget>& targets, const FleetOptions& fleet,
+                       deploy::Printer& out);
 
 }  // namespace lockstep::fleet

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include "base/exit_codes.h"
 #include "migrations/checksum.h"
 
 namespace lockstep::ledger {
@@ -42,13 +41,13 @@ int StatusReport::Count(MigrationState s) const {
                                         [&](const StatusEntry& e) { return e.state == s; }));
 }
 
-int StatusReport::ExitCode() const {
-  if (Count(MigrationState::kFailed) > 0) return exit_code::kBlocked;
+StatusCode StatusReport::Code() const {
+  if (Count(MigrationState::kFailed) > 0) return StatusCode::kBlocked;
   if (Count(MigrationState::kModified) > 0 || Count(MigrationState::kMissingFromDisk) > 0)
-    return exit_code::kDrift;
+    return StatusCode::kDrift;
   if (Count(MigrationState::kPending) > 0 || Count(MigrationState::kPartial) > 0)
-    return exit_code::kFindings;
-  return exit_code::kOk;
+    return StatusCode::kPending;
+  return StatusCode::kOk;
 }
 
 Recorded RecordedFor(const std::string& name, const std::vector<MigrationRow>& rows,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "ledger/ledger.h"
 
 namespace lockstep::ledger {
@@ -35,9 +36,9 @@ struct StatusReport {
   bool table_exists = false;
   std::vector<StatusEntry> entries;  // disk order, then what is missing from disk
   int Count(MigrationState s) const;
-  // exit_code::kBlocked when a migration failed, else kDrift when one was modified or is missing
-  // from disk, else kFindings when something is pending or partial, else kOk.
-  int ExitCode() const;
+  // kBlocked when a migration failed, else kDrift when one was modified or is missing from disk,
+  // else kPending when something is pending or partial, else kOk.
+  StatusCode Code() const;
 };
 
 // What the ledger records for one migration name; each pointer (into the rows given) is null when

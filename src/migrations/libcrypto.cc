@@ -5,13 +5,12 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "base/exit_codes.h"
 #include "base/shared_library.h"
 
 namespace {
 
 constexpr lockstep::SharedLibrary kLibcrypto{"libcrypto.so.3", "libssl3",
-                                             lockstep::exit_code::kUsage};
+                                             lockstep::StatusCode::kInvalidInput};
 
 }  // namespace
 

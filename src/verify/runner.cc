@@ -21,7 +21,6 @@
 #include <utility>
 
 #include "analysis/history.h"
-#include "base/exit_codes.h"
 #include "base/quote.h"
 #include "db/connection.h"
 #include "db/embedded_server.h"
@@ -576,10 +575,9 @@ Result<RunResult> MeasureRun(const VerifyOptions& o, const std::string& name,
     Result<std::unique_ptr<Workload>> w = Workload::Start(*standby, plan, sopts, t0);
     if (!w.ok()) return Status::Error("the standby's workload: " + w.status().message());
     standby_workload = std::move(w).value();
-    int exit_code = 0;
     // The primary's run database, not the standby's own name: Open checks they are the same.
     Result<std::unique_ptr<deploy::Replicas>> probe =
-        deploy::Replicas::Open({*standby}, info.dbname, 5000, &exit_code);
+        deploy::Replicas::Open({*standby}, info.dbname, 5000);
     if (!probe.ok()) return probe.status();
     lag_probe = std::move(probe).value();
     db::ConnectOptions copts;
@@ -1040,13 +1038,13 @@ Status CheckOptions(const VerifyOptions& o, bool& db_error) {
           "--replica no URL and verify starts its own primary and standby");
     db::DbResult<db::ConnInfo> info = db::ParseUrl(o.replica_url);
     if (!info.ok()) return Status::Error("--replica: " + info.error().OneLine());
-    int exit_code = 0;
     // Its database is checked per run (each run's copy): here only that it is a standby whose
     // role sees other sessions.
     Result<std::unique_ptr<deploy::Replicas>> checked =
-        deploy::Replicas::Open({*info}, info->dbname, 5000, &exit_code);
+        deploy::Replicas::Open({*info}, info->dbname, 5000);
     if (!checked.ok()) {
-      db_error = exit_code != exit_code::kUsage;  // unreachable, refused credentials
+      // Unreachable, refused credentials.
+      db_error = checked.status().code() != StatusCode::kInvalidInput;
       return Status::Error("--replica: " + checked.status().message());
     }
     // A standby of another server would never receive verify's databases: the runs would wait

@@ -1,14 +1,19 @@
 // LoadSymbol: resolves from a library that is not linked, and stops with a clear message and
-// the library's exit code when the library or the symbol is missing.
+// the exit code of the library's StatusCode when the library or the symbol is missing.
 #include "base/shared_library.h"
 
 #include <gtest/gtest.h>
 
+#include "base/process_exit.h"
+
 namespace lockstep {
 namespace {
 
+// A mapping of this test's own, so that the exit code is seen to come from the installed one.
+int ExitCodeForTest(StatusCode code) { return 40 + static_cast<int>(code); }
+
 TEST(SharedLibrary, ResolvesAFunctionOfALibraryLoadedOnFirstUse) {
-  const SharedLibrary libpq{"libpq.so.5", "libpq5", 4};
+  const SharedLibrary libpq{"libpq.so.5", "libpq5", StatusCode::kDatabase};
   auto version = reinterpret_cast<int (*)()>(LoadSymbol(libpq, "PQlibVersion"));
   ASSERT_NE(version, nullptr);
   EXPECT_GE(version(), 100000);  // e.g. 150020 for 15.20
@@ -16,14 +21,19 @@ TEST(SharedLibrary, ResolvesAFunctionOfALibraryLoadedOnFirstUse) {
 }
 
 TEST(SharedLibraryDeathTest, MissingLibraryExitsWithItsCodeAndNamesThePackage) {
-  const SharedLibrary missing{"liblockstep-missing.so.0", "lockstep-missing", 4};
-  EXPECT_EXIT(LoadSymbol(missing, "f"), ::testing::ExitedWithCode(4),
+  InstallExitCodes(ExitCodeForTest);
+  const SharedLibrary missing{"liblockstep-missing.so.0", "lockstep-missing",
+                              StatusCode::kDatabase};
+  EXPECT_EXIT(LoadSymbol(missing, "f"),
+              ::testing::ExitedWithCode(ExitCodeForTest(StatusCode::kDatabase)),
               "cannot load f from liblockstep-missing.so.0 .*install the lockstep-missing package");
 }
 
 TEST(SharedLibraryDeathTest, MissingSymbolExitsToo) {
-  const SharedLibrary libpq{"libpq.so.5", "libpq5", 2};
-  EXPECT_EXIT(LoadSymbol(libpq, "PQnoSuchFunction"), ::testing::ExitedWithCode(2),
+  InstallExitCodes(ExitCodeForTest);
+  const SharedLibrary libpq{"libpq.so.5", "libpq5", StatusCode::kInvalidInput};
+  EXPECT_EXIT(LoadSymbol(libpq, "PQnoSuchFunction"),
+              ::testing::ExitedWithCode(ExitCodeForTest(StatusCode::kInvalidInput)),
               "cannot load PQnoSuchFunction from libpq.so.5");
 }
 

@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "base/exit_codes.h"
+#include "base/status.h"
 #include "deploy/output.h"
 #include "deploy/plan.h"
 #include "deploy/runner.h"
@@ -20,7 +20,7 @@ namespace lockstep::deploy {
 namespace {
 
 struct Outcome {
-  int code = -1;
+  StatusCode code = StatusCode::kOk;
   std::string out;
 };
 
@@ -51,7 +51,7 @@ TEST(UnanalysedMigration, SentWithAWarningWhenTheServerIsNewerThanTheGrammar) {
   const std::string sql = "CREATE TABLE a (id int);\nCREATE TABLE b (id int) WITH OIDZ;\n";
   // Grammar 16, server 16: the grammar is the server's, so the error is refused, nothing sent.
   Outcome same = DeployOne(**db, sql, 16);
-  EXPECT_EQ(same.code, exit_code::kUsage) << same.out;
+  EXPECT_EQ(same.code, StatusCode::kInvalidInput) << same.out;
   EXPECT_NE(same.out.find("nothing was applied"), std::string::npos) << same.out;
   EXPECT_EQ(same.out.find("could not analyse"), std::string::npos) << same.out;
   // Grammar 15, server 16: sent whole, with the warning; the server's own error comes back.
@@ -61,7 +61,7 @@ TEST(UnanalysedMigration, SentWithAWarningWhenTheServerIsNewerThanTheGrammar) {
                            "PostgreSQL 15's grammar; the server is 16)"),
             std::string::npos)
       << newer.out;
-  EXPECT_EQ(newer.code, exit_code::kMigrationFailed) << newer.out;  // recorded failed, as Prisma
+  EXPECT_EQ(newer.code, StatusCode::kMigrationFailed) << newer.out;  // recorded failed, as Prisma
   // One transaction: the server rejected the file, so not even table a exists.
   db::DbResult<db::Rows> a = (*db)->conn().Exec("SELECT to_regclass('a') IS NULL");
   ASSERT_TRUE(a.ok());

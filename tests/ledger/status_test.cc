@@ -5,7 +5,6 @@
 #include <regex>
 #include <set>
 
-#include "base/exit_codes.h"
 #include "ledger/ledger.h"
 #include "migrations/checksum.h"
 
@@ -60,7 +59,7 @@ TEST(StatusTest, ClassifiesEveryState) {
                                       "4_failed=failed", "5_rolled_back=pending",
                                       "6_partial=partial", "7_pending=pending", "0_gone=missing"}));
   EXPECT_NE(r.entries[3].detail.find("42P01"), std::string::npos);
-  EXPECT_EQ(r.ExitCode(), exit_code::kBlocked);
+  EXPECT_EQ(r.Code(), StatusCode::kBlocked);
 }
 
 // issue 17.14: status said "`lockstep deploy` resumes it" for a partial migration whose file had
@@ -87,16 +86,16 @@ TEST(StatusTest, PartialMigrationWhoseFileChangedIsNotSaidToResume) {
 
 TEST(StatusTest, ExitCodesByPriority) {
   std::vector<DiskMigration> disk = {{"1_a", "A;"}, {"2_b", "B;"}};
-  EXPECT_EQ(ComputeStatus(disk, std::nullopt, {}).ExitCode(), exit_code::kFindings);
+  EXPECT_EQ(ComputeStatus(disk, std::nullopt, {}).Code(), StatusCode::kPending);
   std::vector<MigrationRow> both = {Row("1_a", "A;", true), Row("2_b", "B;", true)};
-  EXPECT_EQ(ComputeStatus(disk, both, {}).ExitCode(), exit_code::kOk);
+  EXPECT_EQ(ComputeStatus(disk, both, {}).Code(), StatusCode::kOk);
   std::vector<MigrationRow> one = {Row("1_a", "A;", true)};
-  EXPECT_EQ(ComputeStatus(disk, one, {}).ExitCode(), exit_code::kFindings);
+  EXPECT_EQ(ComputeStatus(disk, one, {}).Code(), StatusCode::kPending);
   std::vector<MigrationRow> changed = {Row("1_a", "A2;", true)};
-  EXPECT_EQ(ComputeStatus(disk, changed, {}).ExitCode(), exit_code::kDrift);
+  EXPECT_EQ(ComputeStatus(disk, changed, {}).Code(), StatusCode::kDrift);
   std::vector<MigrationRow> extra = {Row("1_a", "A;", true), Row("2_b", "B;", true),
                                      Row("3_c", "C;", true)};
-  EXPECT_EQ(ComputeStatus(disk, extra, {}).ExitCode(), exit_code::kDrift);
+  EXPECT_EQ(ComputeStatus(disk, extra, {}).Code(), StatusCode::kDrift);
 }
 
 // deploy's refusals and resolve's checks read one migration's rows through RecordedFor: the
