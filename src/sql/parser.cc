@@ -7,8 +7,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <regex>
 
+#include "sql/token_capture.h"
 #include "sql/translate.h"
 // Last: the server headers define macros. With libpg_query 15 the scanner's tokens come through
 // protobuf (18 returns them as plain structs).
@@ -26,25 +28,41 @@ bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+bool StartsSqlComment(std::string_view t, int i, int end) {
+  return t[i] == '-' && i + 1 < end && t[i + 1] == '-';
+}
+bool StartsCComment(std::string_view t, int i, int end) {
+  return t[i] == '/' && i + 1 < end && t[i + 1] == '*';
+}
+
+// The end of the comment that starts at `i` (`--` up to the line's end, as PostgreSQL's scanner
+// ends it, or a nested `/* */`), at most `end`.
+int CommentEnd(std::string_view t, int i, int end) {
+  if (StartsSqlComment(t, i, end)) {
+    while (i < end && t[i] != '\n' && t[i] != '\r') ++i;
+    return i;
+  }
+  int depth = 0;
+  while (i < end) {
+    if (StartsCComment(t, i, end)) {
+      ++depth;
+      i += 2;
+    } else if (t[i] == '*' && i + 1 < end && t[i + 1] == '/') {
+      i += 2;
+      if (--depth == 0) break;
+    } else
+      ++i;
+  }
+  return i;
+}
+
 // Skips white space and comments from `i`; returns the first offset of real text (or `end`).
 int SkipSpaceAndComments(std::string_view t, int i, int end) {
   while (i < end) {
     if (IsSpace(t[i])) {
       ++i;
-    } else if (t[i] == '-' && i + 1 < end && t[i + 1] == '-') {
-      while (i < end && t[i] != '\n') ++i;
-    } else if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
-      int depth = 0;
-      while (i < end) {
-        if (t[i] == '/' && i + 1 < end && t[i + 1] == '*') {
-          ++depth;
-          i += 2;
-        } else if (t[i] == '*' && i + 1 < end && t[i + 1] == '/') {
-          i += 2;
-          if (--depth == 0) break;
-        } else
-          ++i;
-      }
+    } else if (StartsSqlComment(t, i, end) || StartsCComment(t, i, end)) {
+      i = CommentEnd(t, i, end);
     } else {
       break;
     }
@@ -223,14 +241,33 @@ void AddError(std::string_view text, int piece_offset, const PgQueryError* err,
   errors.push_back(std::move(e));
 }
 
-// Parses `input` (NUL-terminated) whose first byte is at `offset` in the file; appends statements.
-// Returns false (and records the error) on a syntax error.
-bool ParseInto(const std::string& input, std::string_view file, int offset, ParsedFile& out) {
+#if PG_VERSION_NUM >= 180000
+void AddComments(std::string_view input, int offset, size_t first, ParsedFile& out);
+#endif
+
+// Parses `input` (NUL-terminated) whose first byte is at `offset` in the file; appends statements,
+// and with `capture_tokens` (only where CaptureMatchesScan) the tokens and comments. Returns false
+// (and records the error, with no tokens appended) on a syntax error.
+bool ParseInto(const std::string& input, std::string_view file, int offset, ParsedFile& out,
+               bool capture_tokens = false) {
+  const size_t first_token = out.tokens.size();
+  std::optional<TokenCapture> capture;
+  if (capture_tokens) {
+    // The corpus has a token per 7.6 bytes: one allocation instead of a dozen doublings, each
+    // copying the tokens so far to fresh pages. Piece by piece the vector grows by doubling.
+    if (out.tokens.empty()) out.tokens.reserve(input.size() / 6 + 16);
+    capture.emplace(out.tokens, offset);
+  }
   RawParse parse(input.c_str());
+  capture.reset();
   if (parse.error()) {
+    out.tokens.resize(first_token);
     AddError(file, offset, parse.error(), out.errors);
     return false;
   }
+#if PG_VERSION_NUM >= 180000
+  if (capture_tokens) AddComments(input, offset, first_token, out);
+#endif
   const pg::Items stmts(parse.tree());
   // A Statement is large (dozens of members): growing the vector one push at a time moved each
   // one about twice. Callers that parse piece by piece reserve for the whole file themselves;
@@ -297,6 +334,87 @@ bool Scan(const std::string& input, int offset, ParsedFile& out) {
   }
   pg_query_free_scan_tokens_result(r);
   return true;
+}
+
+// Puts the comments of `input` among the tokens a parse of it captured (out.tokens from `first`,
+// shifted by `offset`) and in out.comments, where pg_query_scan_tokens would have put them: the
+// lexer skips only white space and comments, so they are what the gaps between tokens hold.
+void AddComments(std::string_view input, int offset, size_t first, ParsedFile& out) {
+  const size_t comments_before = out.comments.size();
+  auto comments_in_gap = [&](int at, int gap_end) {
+    // Most gaps are one space or none; a comment takes two bytes at least.
+    if (gap_end - at < 2) return;
+    while (at < gap_end) {
+      if (!StartsSqlComment(input, at, gap_end) && !StartsCComment(input, at, gap_end)) {
+        ++at;
+        continue;
+      }
+      const int end = CommentEnd(input, at, gap_end);
+      out.comments.push_back({offset + at, offset + end});
+      at = end;
+    }
+  };
+  int gap_begin = 0;
+  for (size_t i = first; i < out.tokens.size(); ++i) {
+    comments_in_gap(gap_begin, out.tokens[i].begin - offset);
+    gap_begin = out.tokens[i].end - offset;
+  }
+  comments_in_gap(gap_begin, static_cast<int>(input.size()));
+  // Merge the comments in from the back, in place: no second vector of the file's tokens.
+  size_t c = out.comments.size();
+  if (c == comments_before) return;
+  size_t t = out.tokens.size();
+  out.tokens.resize(t + (c - comments_before));
+  for (size_t to = out.tokens.size(); c > comments_before;) {
+    const Comment& comment = out.comments[c - 1];
+    if (t > first && out.tokens[t - 1].begin > comment.begin) {
+      out.tokens[--to] = out.tokens[--t];
+      continue;
+    }
+    Token& k = out.tokens[--to];
+    k.begin = comment.begin;
+    k.end = comment.end;
+    k.kind = TokenKind(input[comment.begin - offset] == '-' ? PG_QUERY_TOKEN_SQL_COMMENT
+                                                            : PG_QUERY_TOKEN_C_COMMENT);
+    k.is_keyword = false;
+    --c;
+  }
+}
+
+bool SameTokens(const ParsedFile& a, const ParsedFile& b) {
+  auto same = [](const Token& x, const Token& y) {
+    return x.begin == y.begin && x.end == y.end && x.kind.name() == y.kind.name() &&
+           x.is_keyword == y.is_keyword;
+  };
+  auto same_comment = [](const Comment& x, const Comment& y) {
+    return x.begin == y.begin && x.end == y.end;
+  };
+  return std::equal(a.tokens.begin(), a.tokens.end(), b.tokens.begin(), b.tokens.end(), same) &&
+         std::equal(a.comments.begin(), a.comments.end(), b.comments.begin(), b.comments.end(),
+                    same_comment);
+}
+
+// Whether this program takes tokens from the parse (TokenCapture): it was linked with the wrap,
+// and on a text with every kind of token the capture gives what pg_query_scan_tokens gives (it
+// reads the lexer's state as libpg_query does, which another build of the library could change).
+bool CaptureMatchesScan() {
+  static const bool matches = [] {
+    const std::string probe =
+        "/* a /* nested */ comment */ SELECT a.\"B\", U&\"d\\0061\" UESCAPE '\\', 'x''y', "
+        "E'\\n', b'01', x'1F', $$q$$, $t$r$t$, 1.5e3, 0x1F, 1_000, $1::int, h[1:2] -- c\r\n"
+        "FROM t WHERE c <> 2 AND d != 3 AND e >= 4 AND f <= 5 AND i @> j AND f(k => 1) IS NOT "
+        "NULL;\n-- tail\n";
+    ParsedFile captured;
+    {
+      TokenCapture capture(captured.tokens, 0);
+      RawParse parse(probe.c_str());
+      if (parse.error() || !capture.saw_lexer()) return false;
+    }
+    AddComments(probe, 0, 0, captured);
+    ParsedFile scanned;
+    return Scan(probe, 0, scanned) && !scanned.tokens.empty() && SameTokens(captured, scanned);
+  }();
+  return matches;
 }
 #else
 // Reads one base-128 varint of the protobuf wire format at `p`, advancing it.
@@ -404,6 +522,9 @@ bool Scan(const std::string& input, int offset, ParsedFile& out) {
   pg_query_free_scan_result(r);
   return ok;
 }
+
+// libpg_query 15's scanner records no token ends (yyllocend): its tokens are always scanned.
+bool CaptureMatchesScan() { return false; }
 #endif
 
 // Maps each statement to its token range, and trims trailing comments from its span.
@@ -492,17 +613,22 @@ Pieces CutIntoPieces(const std::string& input, size_t piece_bytes) {
   return out;
 }
 
+// Whether a parse with these options takes tokens from the parse itself (no second lexing).
+bool CaptureTokens(const ParseOptions& options) { return options.tokens && CaptureMatchesScan(); }
+
 // Parses (and scans, with options.tokens) `input` piece by piece. False, with `out` emptied,
 // when there is only one piece or one does not parse: the caller then parses the whole, which
 // tells a real syntax error (at its place in the file) from a cut in the wrong place.
 bool ParseInPieces(const std::string& input, const ParseOptions& options, ParsedFile& out) {
+  const bool capture = CaptureTokens(options);
   const Pieces pieces = CutIntoPieces(input, kPieceBytes);
   if (pieces.ends.size() < 2) return false;
   out.statements.reserve(pieces.statements);
   int begin = 0;
   for (const int end : pieces.ends) {
     const std::string piece = input.substr(begin, end - begin);
-    if (!ParseInto(piece, input, begin, out) || (options.tokens && !Scan(piece, begin, out))) {
+    if (!ParseInto(piece, input, begin, out, capture) ||
+        (options.tokens && !capture && !Scan(piece, begin, out))) {
       out.statements.clear();
       out.tokens.clear();
       out.comments.clear();
@@ -514,40 +640,41 @@ bool ParseInPieces(const std::string& input, const ParseOptions& options, Parsed
   return true;
 }
 
-// Parses `input` in one piece; on a syntax error, statement by statement (below).
-void ParseWhole(const std::string& input, ParsedFile& out) {
-  if (!ParseInto(input, input, 0, out)) {
-    // Recover: split with the scanner and parse each statement alone, so that one bad statement
-    // does not hide the others (psql runs a script on past an error, and so do regress files).
-    out.errors.clear();
-    out.statements.clear();
-    PgQuerySplitResult split = pg_query_split_with_scanner(input.c_str());
-    if (split.error) {
-      AddError(input, 0, split.error, out.errors);
-    } else {
-      for (int i = 0; i < split.n_stmts; ++i) {
-        const PgQuerySplitStmt* st = split.stmts[i];
-        std::string piece = input.substr(st->stmt_location, st->stmt_len);
-        ParseInto(piece, input, st->stmt_location, out);
-      }
-      if (out.errors.empty()) {
-        // The whole failed but no piece did (e.g. an error spanning a split point): report the
-        // whole-file error.
-        RawParse whole(input.c_str());
-        if (whole.error()) AddError(input, 0, whole.error(), out.errors);
-      }
+// Parses `input` in one piece; on a syntax error, statement by statement (below). Returns whether
+// it took the tokens from the parse (asked with `capture_tokens`, and no syntax error).
+bool ParseWhole(const std::string& input, bool capture_tokens, ParsedFile& out) {
+  if (ParseInto(input, input, 0, out, capture_tokens)) return capture_tokens;
+  // Recover: split with the scanner and parse each statement alone, so that one bad statement
+  // does not hide the others (psql runs a script on past an error, and so do regress files).
+  out.errors.clear();
+  out.statements.clear();
+  PgQuerySplitResult split = pg_query_split_with_scanner(input.c_str());
+  if (split.error) {
+    AddError(input, 0, split.error, out.errors);
+  } else {
+    for (int i = 0; i < split.n_stmts; ++i) {
+      const PgQuerySplitStmt* st = split.stmts[i];
+      std::string piece = input.substr(st->stmt_location, st->stmt_len);
+      ParseInto(piece, input, st->stmt_location, out);
     }
-    pg_query_free_split_result(split);
+    if (out.errors.empty()) {
+      // The whole failed but no piece did (e.g. an error spanning a split point): report the
+      // whole-file error.
+      RawParse whole(input.c_str());
+      if (whole.error()) AddError(input, 0, whole.error(), out.errors);
+    }
   }
+  pg_query_free_split_result(split);
+  return false;
 }
 
 // `input` is the NUL-terminated text to parse (the file, or its psql-blanked copy).
 void ParseText(const std::string& input, const ParseOptions& options, ParsedFile& out) {
   const bool in_pieces = input.size() > kPieceBytes && ParseInPieces(input, options, out);
-  if (!in_pieces) ParseWhole(input, out);
+  const bool have_tokens = in_pieces || ParseWhole(input, CaptureTokens(options), out);
   for (Statement& s : out.statements) ReadRoutineBody(input, s);
   if (options.tokens) {
-    if (!in_pieces) Scan(input, 0, out);
+    if (!have_tokens) Scan(input, 0, out);
     AttachTokens(out);
   }
 }
@@ -586,12 +713,14 @@ void Hand(const std::string& text, const StatementSink& sink, ParsedFile& out) {
 
 ParsedFile ParseEach(const std::string& text, const StatementSink& sink) {
   ParsedFile out;
+  const bool capture = CaptureMatchesScan();
   const Pieces pieces = text.size() > kBatchBytes ? CutIntoPieces(text, kBatchBytes) : Pieces{};
   if (pieces.ends.size() >= 2) {
     int begin = 0;
     for (const int end : pieces.ends) {
       const std::string piece = text.substr(begin, end - begin);
-      if (!ParseInto(piece, text, begin, out) || !Scan(piece, begin, out)) break;
+      if (!ParseInto(piece, text, begin, out, capture) || (!capture && !Scan(piece, begin, out)))
+        break;
       Hand(text, sink, out);
       begin = end;
     }
@@ -604,8 +733,7 @@ ParsedFile ParseEach(const std::string& text, const StatementSink& sink) {
     out = ParsedFile{};
     sink.restart();
   }
-  ParseWhole(text, out);
-  Scan(text, 0, out);
+  if (!ParseWhole(text, capture, out)) Scan(text, 0, out);
   Hand(text, sink, out);
   out.statements.shrink_to_fit();
   out.tokens.shrink_to_fit();
@@ -627,6 +755,14 @@ int GrammarVersionNum() { return PG_VERSION_NUM; }
 bool RawParseForBenchmark(const std::string& text) {
   RawParse parse(text.c_str());
   return parse.error() == nullptr;
+}
+
+bool TokensFromParse() { return CaptureMatchesScan(); }
+
+ParsedFile ScanOnly(const std::string& text) {
+  ParsedFile out;
+  Scan(text, 0, out);
+  return out;
 }
 
 bool MustRunOutsideTransaction(const Statement& s) {

@@ -82,6 +82,15 @@ std::vector<std::string> FormatErrors(const SourceFile& source, const ParsedFile
 // false on a syntax error.
 bool RawParseForBenchmark(const std::string& text);
 
+// Whether Parse takes a file's tokens from its parse (PostgreSQL's lexer hands them to lockstep
+// as it hands them to the grammar: libpg_query 18, in a program linked with CMakeLists.txt's
+// wrap) rather than from a second lexing pass of the text.
+bool TokensFromParse();
+
+// The tokens and comments of `text` from libpg_query's scanner alone (pg_query_scan_tokens), no
+// parse: what a Parse's tokens of the same text must be, for tests that check it.
+ParsedFile ScanOnly(const std::string& text);
+
 // The text of a statement, [begin, end) of the file.
 inline std::string_view StatementText(std::string_view file, const Statement& s) {
   return file.substr(s.begin, s.end - s.begin);
