@@ -73,7 +73,7 @@ struct PlannedStatement {
   sql::Rare<RecoveryObjects> objects;
   // Set on the UPDATE of a kBackfill step.
   sql::Box<Backfill> backfill;
-  uint16_t strong_count = 0;  // how many of `relations`, from the first, strong_locks() holds
+  uint32_t strong_count = 0;  // how many of `relations`, from the first, strong_locks() holds
   bool unanalysed = false;    // the whole of a file lockstep could not parse (UnanalysedPlan)
   // SET/RESET of a timeout, or a statement that may call set_config(): lockstep reads the
   // timeouts after it, so that the migration can lower lockstep's bounds but never raise them.
