@@ -88,7 +88,7 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
   for (bool first_pass : {true, false})
     for (size_t i = 0; i < named.size(); ++i)
       if (strong[i] == first_pass) p.relations.push_back(std::move(named[i]));
-  p.strong_count = static_cast<uint16_t>(std::count(strong.begin(), strong.end(), true));
+  p.strong_count = static_cast<uint32_t>(std::count(strong.begin(), strong.end(), true));
   auto unlimited = [&] {
     p.statement_timeout_ms = 0;
     p.long_running = true;
@@ -110,8 +110,9 @@ void Classify(const sql::Statement& s, const Options& options, PlannedStatement&
     case sql::Kind::kReindex:
       p.index_progress = true;
       p.long_running = true;
-      if (s.reindex->kind == "index") p.objects.Mutable().index = s.reindex->index;
-      if (s.reindex->kind == "table") p.objects.Mutable().table = s.table;
+      if (s.reindex->target == sql::ReindexTarget::kIndex)
+        p.objects.Mutable().index = s.reindex->index;
+      if (s.reindex->target == sql::ReindexTarget::kTable) p.objects.Mutable().table = s.table;
       if (s.concurrently) {
         unlimited();
         p.recovery = Recovery::kReindexConcurrently;

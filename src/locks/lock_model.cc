@@ -1265,7 +1265,7 @@ void Builder::Reindex() {
   // one at the end under ACCESS EXCLUSIVE (a short lock, but one that waits for its readers).
   const LockMode table_mode = s_.concurrently ? LockMode::kShareUpdateExclusive : LockMode::kShare;
   const LockMode index_mode = LockMode::kAccessExclusive;
-  if (s_.reindex->kind == "index") {
+  if (s_.reindex->target == sql::ReindexTarget::kIndex) {
     const QName& raw = s_.reindex->index;
     if (const schema::Index* ix = cat_.FindIndex(raw)) {
       Lock(ix->table, table_mode);
@@ -1273,7 +1273,7 @@ void Builder::Reindex() {
     }
     Lock(raw, index_mode, true);
     Rewrite(raw, false);
-  } else if (s_.reindex->kind == "table") {
+  } else if (s_.reindex->target == sql::ReindexTarget::kTable) {
     Lock(s_.table, table_mode);
     Scan(s_.table);
     for (const schema::Index* ix : cat_.IndexesOn(s_.table)) {

@@ -18,16 +18,18 @@ class RequireConcurrentReindex : public Rule {
   bool fixable() const override { return true; }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
-    if (s.kind != sql::Kind::kReindex || s.concurrently || s.reindex->kind == "system") return;
+    using sql::ReindexTarget;
+    const ReindexTarget what = s.reindex->target;
+    if (s.kind != sql::Kind::kReindex || s.concurrently || what == ReindexTarget::kSystem) return;
     if (ctx.settings().pg_version < 12) return;
     std::string target;
-    if (s.reindex->kind == "index" || s.reindex->kind == "table") {
+    if (what == ReindexTarget::kIndex || what == ReindexTarget::kTable) {
       bool live = false;
       for (const locks::RelationLock& l : ctx.effect().locks) live = live || IsLive(l);
       // An index the history does not know gets no lock in the model: assume it is live.
-      if (!live && !(s.reindex->kind == "index" && !ctx.catalog().FindIndex(s.reindex->index)))
+      if (!live && !(what == ReindexTarget::kIndex && !ctx.catalog().FindIndex(s.reindex->index)))
         return;
-      if (s.reindex->kind == "table") {
+      if (what == ReindexTarget::kTable) {
         target = "locks " + Quoted(s.table) +
                  " in SHARE mode, which blocks writes, and each of "
                  "its indexes in ACCESS EXCLUSIVE mode, which blocks the queries that use them";
@@ -38,7 +40,7 @@ class RequireConcurrentReindex : public Rule {
                  "queries that use it, and its table in SHARE mode, which blocks writes";
       }
     } else {
-      target = "locks every table of the " + s.reindex->kind +
+      target = "locks every table of the " + std::string(sql::ReindexTargetName(what)) +
                " in SHARE mode (blocks writes) and "
                "every index in ACCESS EXCLUSIVE mode (blocks the queries that use it), one table "
                "at a time";

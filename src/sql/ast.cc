@@ -207,6 +207,24 @@ std::string_view KindName(Kind v) {
   return "other";
 }
 
+std::string_view ReindexTargetName(ReindexTarget t) {
+  switch (t) {
+    case ReindexTarget::kNone:
+      return "";
+    case ReindexTarget::kIndex:
+      return "index";
+    case ReindexTarget::kTable:
+      return "table";
+    case ReindexTarget::kSchema:
+      return "schema";
+    case ReindexTarget::kSystem:
+      return "system";
+    case ReindexTarget::kDatabase:
+      return "database";
+  }
+  return "";
+}
+
 std::string_view ObjectTypeName(ObjectType v) {
   switch (v) {
     case ObjectType::kTable:

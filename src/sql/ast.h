@@ -214,12 +214,15 @@ struct ColumnDef {
   int location = -1;
 };
 
+// NULLS FIRST / NULLS LAST of an index column; kDefault when the SQL says neither.
+enum class NullsOrder : uint8_t { kDefault, kFirst, kLast };
+
 struct IndexElem {
   std::string column;  // empty for an expression
   std::optional<Expr> expr;
   std::vector<std::string> opclass;
   bool descending = false;
-  std::string nulls;  // "first", "last" or empty
+  NullsOrder nulls = NullsOrder::kDefault;
 };
 
 struct CreateIndex {
@@ -350,10 +353,16 @@ struct TableDetails {
   bool like_clause = false;
 };
 
+// What a REINDEX rebuilds: its first keyword. kNone for other statements (an absent
+// Statement::reindex reads as one).
+enum class ReindexTarget : uint8_t { kNone, kIndex, kTable, kSchema, kSystem, kDatabase };
+// The keyword in lower case ("index", "table", …), for messages and names; empty for kNone.
+std::string_view ReindexTargetName(ReindexTarget t);
+
 // kReindex: what is reindexed.
 struct Reindex {
-  std::string kind;  // "index", "table", "schema", "system", "database"
-  QName index;       // REINDEX INDEX: the index (REINDEX TABLE: the statement's `table`)
+  ReindexTarget target = ReindexTarget::kNone;
+  QName index;  // REINDEX INDEX: the index (REINDEX TABLE: the statement's `table`)
 };
 
 // kCreateEnum / kAlterEnum / kCreateDomain / kAlterDomain: the values and constraints.

@@ -772,8 +772,9 @@ bool MustRunOutsideTransaction(const Statement& s) {
     case Kind::kDrop:
       return s.object_type == ObjectType::kIndex && s.concurrently;
     case Kind::kReindex:
-      return s.concurrently || s.reindex->kind == "system" || s.reindex->kind == "database" ||
-             s.reindex->kind == "schema";
+      return s.concurrently || s.reindex->target == ReindexTarget::kSystem ||
+             s.reindex->target == ReindexTarget::kDatabase ||
+             s.reindex->target == ReindexTarget::kSchema;
     case Kind::kVacuum:
       return !s.is_analyze_only;
     case Kind::kAlterTable:

@@ -1276,8 +1276,8 @@ void TranslateIndex(const IndexStmt* ix, Statement& s) {
     if (e->expr) el.expr = TranslateExpr(e->expr);
     for (const Node* o : Items(e->opclass)) el.opclass.push_back(StrOf(o));
     el.descending = e->ordering == SORTBY_DESC;
-    if (e->nulls_ordering == SORTBY_NULLS_FIRST) el.nulls = "first";
-    if (e->nulls_ordering == SORTBY_NULLS_LAST) el.nulls = "last";
+    if (e->nulls_ordering == SORTBY_NULLS_FIRST) el.nulls = NullsOrder::kFirst;
+    if (e->nulls_ordering == SORTBY_NULLS_LAST) el.nulls = NullsOrder::kLast;
     out.elems.push_back(std::move(el));
   }
   for (const Node* n : Items(ix->indexIncludingParams))
@@ -1625,30 +1625,30 @@ bool TranslateSessionStatement(const Node* n, Statement& s) {
   }
 }
 
-std::string ReindexKindName(ReindexObjectType kind) {
+ReindexTarget FromReindexObjectType(ReindexObjectType kind) {
   switch (kind) {
     case REINDEX_OBJECT_INDEX:
-      return "index";
+      return ReindexTarget::kIndex;
     case REINDEX_OBJECT_TABLE:
-      return "table";
+      return ReindexTarget::kTable;
     case REINDEX_OBJECT_SCHEMA:
-      return "schema";
+      return ReindexTarget::kSchema;
     case REINDEX_OBJECT_SYSTEM:
-      return "system";
+      return ReindexTarget::kSystem;
     case REINDEX_OBJECT_DATABASE:
-      return "database";
+      return ReindexTarget::kDatabase;
   }
-  return "";
+  return ReindexTarget::kNone;
 }
 
 // REINDEX INDEX names its index in `reindex`; REINDEX TABLE names its table in `table`.
 void TranslateReindex(const ReindexStmt* r, Statement& s) {
   s.kind = Kind::kReindex;
   Reindex& what = s.reindex.Mutable();
-  what.kind = ReindexKindName(r->kind);
+  what.target = FromReindexObjectType(r->kind);
   if (r->relation) {
     QName q = FromRangeVar(r->relation);
-    if (what.kind == "index")
+    if (what.target == ReindexTarget::kIndex)
       what.index = q;
     else {
       s.table = q;

@@ -25,7 +25,8 @@ std::string IsolateDependency(const Context& ctx) {
   // (a later DROP COLUMN drops the index, and the moved statement would find it gone).
   std::vector<sql::QName> indexes;
   if (s.kind == sql::Kind::kDrop && s.object_type == sql::ObjectType::kIndex) indexes = s.objects;
-  if (s.kind == sql::Kind::kReindex && s.reindex->kind == "index" && !s.reindex->index.name.empty())
+  if (s.kind == sql::Kind::kReindex && s.reindex->target == sql::ReindexTarget::kIndex &&
+      !s.reindex->index.name.empty())
     indexes = {s.reindex->index};
   for (const sql::QName& o : indexes) {
     const schema::Index* ix = ctx.before().FindIndex(o);
@@ -115,8 +116,9 @@ bool IsolateNonTransactionalStep(Context& ctx) {
     }
   } else if (s.kind == sql::Kind::kReindex) {
     m.slug = "reindex_" + SnakeCase(!s.reindex->index.name.empty() ? s.reindex->index.name
-                                    : !s.table.name.empty()        ? s.table.name
-                                                                   : s.reindex->kind);
+                                    : !s.table.name.empty()
+                                        ? s.table.name
+                                        : std::string(sql::ReindexTargetName(s.reindex->target)));
   } else {
     m.slug = SnakeCase(sql::KindName(s.kind)) +
              (s.table.name.empty() ? "" : "_" + SnakeCase(s.table.name));

@@ -7,20 +7,24 @@ namespace lockstep::fix::steps {
 bool ReindexStep(Context& ctx) {
   const sql::Statement& s = ctx.stmt();
   if (s.kind != sql::Kind::kReindex || s.concurrently) return false;
-  const std::string& k = s.reindex->kind;
-  if (k != "index" && k != "table" && k != "schema" && k != "database") return false;
+  using sql::ReindexTarget;
+  const ReindexTarget what = s.reindex->target;
+  if (what != ReindexTarget::kIndex && what != ReindexTarget::kTable &&
+      what != ReindexTarget::kSchema && what != ReindexTarget::kDatabase)
+    return false;
   if (ctx.options().pg_version < 12) return false;
+  const std::string k(sql::ReindexTargetName(what));
   sql::QName table = s.table;
-  if (k == "index")
+  if (what == ReindexTarget::kIndex)
     if (const schema::Index* ix = ctx.before().FindIndex(s.reindex->index)) table = ix->table;
   if (!table.name.empty() && !ctx.Wanted(table)) {
     ctx.LeftAlone("table created by this migration: nobody else can see it yet (--minimal)");
     return true;
   }
-  const char* keyword = k == "index"    ? "INDEX"
-                        : k == "table"  ? "TABLE"
-                        : k == "schema" ? "SCHEMA"
-                                        : "DATABASE";
+  const char* keyword = what == ReindexTarget::kIndex    ? "INDEX"
+                        : what == ReindexTarget::kTable  ? "TABLE"
+                        : what == ReindexTarget::kSchema ? "SCHEMA"
+                                                         : "DATABASE";
   int at = -1;
   for (int t = s.first_token; t < s.last_token; ++t)
     if (ctx.parsed().tokens[t].kind == keyword) {
@@ -28,7 +32,7 @@ bool ReindexStep(Context& ctx) {
       break;
     }
   if (at < 0) return false;
-  const std::string target = k == "index" ? s.reindex->index.name : s.table.name;
+  const std::string target = what == ReindexTarget::kIndex ? s.reindex->index.name : s.table.name;
   NewMigration m;
   m.slug = "reindex_" + SnakeCase(target.empty() ? k : target);
   m.sql = std::string(ctx.Text(s.begin, at)) + ctx.Kw(" CONCURRENTLY") +
