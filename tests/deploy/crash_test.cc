@@ -197,7 +197,10 @@ TEST_P(BuildCrashTest, KillDuringEachPhaseOfAConcurrentBuildThenRerun) {
     // snapshots" until the killed backend is gone, so the kill always interrupts the build.
     std::optional<db::Connection> snapshot;
     {
-      db::DbResult<db::Connection> c = db::Connect(server().socket_conninfo(s->name()));
+      // The application's kind of session (no idle_in_transaction bound): db::Connect's 5 s
+      // default ends this one when a loaded machine takes longer to reach the phase and kill.
+      db::DbResult<db::Connection> c = db::Connect(server().socket_conninfo(s->name()),
+                                                   testing::TestDatabase::ApplicationSession());
       ASSERT_TRUE(c.ok());
       snapshot.emplace(std::move(*c));
       ASSERT_TRUE(snapshot->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ").ok());
@@ -256,7 +259,8 @@ TEST_P(BuildCrashTest, KillDuringAConcurrentReindexThenRerunDropsTheCcnewLeftove
     WriteFile(dir / "1_reindex/migration.sql", "REINDEX " + form + ";\n");
     // As in the build test: an older snapshot keeps the reindex from finishing before the
     // server notices that its client is gone.
-    db::DbResult<db::Connection> snapshot = db::Connect(server().socket_conninfo(s->name()));
+    db::DbResult<db::Connection> snapshot = db::Connect(
+        server().socket_conninfo(s->name()), testing::TestDatabase::ApplicationSession());
     ASSERT_TRUE(snapshot.ok());
     ASSERT_TRUE(snapshot->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ").ok());
     ASSERT_TRUE(snapshot->Exec("SELECT 1").ok());
