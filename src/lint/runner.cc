@@ -431,6 +431,12 @@ std::vector<Diagnostic> RunMigration(const analysis::AnalyzedMigration& m, const
     }
   };
   const size_t n = m.statements.size();
+  ctx.statement_count = n;
+  for (size_t i = 0; i < n; ++i) {
+    ctx.current = &m.statements[i];
+    ctx.index = i;
+    for (const rules::Rule* r : active) r->Collect(ctx);
+  }
   for (size_t i = 0; i < n; ++i) {
     ctx.current = &m.statements[i];
     ctx.index = i;

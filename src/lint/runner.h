@@ -42,6 +42,8 @@ bool RuleEnabled(const Options& o, const std::string& id);
 //
 // Contract with rules: the runner fills in Diagnostic::rule (the rule's id) and sets the
 // severity to the rule's default_severity() or the override from `o` (rules do not choose it).
+// Each migration gets two passes: Collect for every statement, then CheckStatement for every
+// statement, then CheckMigration; Context::statement_count is set before the first.
 // CheckMigration is called with `current` = the last statement and `tx` = the state after it;
 // it is not called for a migration without statements. Syntax errors (parsed.errors) become
 // "syntax-error" diagnostics whatever `o` says, and cannot be ignored.

@@ -48,7 +48,7 @@ class AvoidStatementsAfterAccessExclusive : public Rule {
     const bool may_wait_forever = !ctx.tx.lock_timeout_set && !ctx.settings().deployed_by_lockstep;
     if (why.empty() && may_wait_forever) {
       for (const locks::RelationLock& l : e.locks) {
-        if (l.is_index || !IsLive(l) || IsCreatedBy(ctx.migration().statements[ctx.index], l) ||
+        if (l.is_index || !IsLive(l) || IsCreatedBy(*ctx.current, l) ||
             l.mode == locks::LockMode::kNone)
           continue;
         bool already = false;

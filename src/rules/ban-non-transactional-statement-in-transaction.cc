@@ -19,7 +19,7 @@ class BanNonTransactionalStatementInTransaction : public Rule {
   bool fixable() const override { return true; }
   void CheckStatement(Context& ctx) const override {
     if (ctx.effect().transactional || !ctx.tx.in_transaction) return;
-    const bool alone = ctx.migration().statements.size() == 1;
+    const bool alone = ctx.statement_count == 1;
     // A tool's assumed transaction around a one-statement file is no transaction block.
     if (!ctx.tx.explicit_block && alone) return;
     const std::string what = StatementHead(ctx);

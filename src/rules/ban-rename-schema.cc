@@ -16,6 +16,11 @@ class BanRenameSchema : public Rule {
   std::string_view summary() const override {
     return "ALTER SCHEMA … RENAME TO breaks every client that still uses the old schema name";
   }
+  void Collect(Context& ctx) const override {
+    const sql::Statement& s = ctx.statement();
+    if (s.kind == sql::Kind::kCreateSchema)
+      ctx.Scratch<FirstCreate>(this).try_emplace(s.type_name.name, ctx.index);
+  }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kSchema) return;
@@ -30,24 +35,15 @@ class BanRenameSchema : public Rule {
   }
 
  private:
-  // Whether a CREATE SCHEMA of `name` precedes the current statement in this migration. The
-  // first CREATE of each name is indexed once per migration (rescanning per statement would be
-  // quadratic on a long file).
+  // The first CREATE SCHEMA of each name in the migration: its statement's ordinal. Gathered by
+  // Collect (rescanning per statement would be quadratic on a long file).
+  using FirstCreate = std::map<std::string, size_t>;
+
+  // Whether a CREATE SCHEMA of `name` precedes the current statement in this migration.
   bool CreatedEarlier(Context& ctx, const std::string& name) const {
-    struct Memo {
-      bool built = false;
-      std::map<std::string, size_t> first_create;
-    };
-    Memo& memo = ctx.Scratch<Memo>(this);
-    if (!memo.built) {
-      memo.built = true;
-      const auto& st = ctx.migration().statements;
-      for (size_t i = 0; i < st.size(); ++i)
-        if (st[i].statement->kind == sql::Kind::kCreateSchema)
-          memo.first_create.try_emplace(st[i].statement->type_name.name, i);
-    }
-    auto it = memo.first_create.find(name);
-    return it != memo.first_create.end() && it->second < ctx.index;
+    const FirstCreate& first = ctx.Scratch<FirstCreate>(this);
+    auto it = first.find(name);
+    return it != first.end() && it->second < ctx.index;
   }
 };
 

@@ -14,16 +14,24 @@ class BanUncommittedTransaction : public Rule {
   std::string_view summary() const override {
     return "BEGIN without COMMIT: the work is rolled back when the session ends";
   }
+  // The last BEGIN of the migration, remembered as its range (the runner need not keep the
+  // statement until the end of the file).
+  struct LastBegin {
+    int begin = -1;
+    int end = -1;
+  };
+
+  void CheckStatement(Context& ctx) const override {
+    const sql::Statement& s = ctx.statement();
+    if (s.kind == sql::Kind::kTransaction && s.transaction == sql::TransactionKind::kBegin)
+      ctx.Scratch<LastBegin>(this) = {s.begin, s.end};
+  }
+
   void CheckMigration(Context& ctx) const override {
     // A Prisma 8 run's packages share one transaction: the last one commits it.
     if (!ctx.tx.explicit_block || ctx.tx.continues_in_next_migration) return;
-    const auto& st = ctx.migration().statements;
-    const sql::Statement* begin = nullptr;
-    for (const auto& as : st)
-      if (as.statement->kind == sql::Kind::kTransaction &&
-          as.statement->transaction == sql::TransactionKind::kBegin)
-        begin = as.statement;
-    if (!begin) return;
+    const LastBegin begin = ctx.Scratch<LastBegin>(this);
+    if (begin.begin < 0) return;
     Diagnostic d;
     d.rule = std::string(id());
     d.severity = default_severity();
@@ -31,8 +39,8 @@ class BanUncommittedTransaction : public Rule {
         "This transaction is never committed: when the file ends the session closes and "
         "PostgreSQL rolls back everything after the BEGIN";
     d.help = "Add COMMIT; at the end of the file";
-    d.begin = begin->begin;
-    d.end = begin->end;
+    d.begin = begin.begin;
+    d.end = begin.end;
     const std::string_view text = ctx.text();
     const bool newline = !text.empty() && (text.back() == '\n' || text.back() == '\r');
     const char eol =

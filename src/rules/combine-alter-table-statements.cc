@@ -35,15 +35,14 @@ class CombineAlterTableStatements : public Rule {
     const sql::QName me = ctx.catalog().Resolve(s.table);
     const bool heavy = Heavy(ctx.effect(), me);
     Earlier& e = seen[me.schema + '\0' + me.name];
-    const std::optional<size_t> other = heavy ? e.first : e.first_heavy;
-    if (!e.first) e.first = ctx.index;
-    if (heavy && !e.first_heavy) e.first_heavy = ctx.index;
+    const std::optional<int> other = heavy ? e.first : e.first_heavy;
+    if (!e.first) e.first = s.begin;
+    if (heavy && !e.first_heavy) e.first_heavy = s.begin;
     const locks::RelationLock* l = LockOn(ctx, s.table);
     if (!l || !IsLive(*l) || !other) return;
-    const sql::Statement& o = *ctx.migration().statements[*other].statement;
     Report(ctx, *this,
            "Another ALTER TABLE of " + Quoted(s.table) + " ran on line " +
-               std::to_string(LineOf(ctx, o.begin)) +
+               std::to_string(LineOf(ctx, *other)) +
                ": two statements queue for the table's lock twice and read the table more "
                "often than one statement with both actions would",
            "Combine the actions into one ALTER TABLE, separated by commas (ALTER TABLE t ADD "
@@ -51,9 +50,10 @@ class CombineAlterTableStatements : public Rule {
   }
 
  private:
+  // Where they start in the file: an offset, not the statement (the runner need not keep it).
   struct Earlier {
-    std::optional<size_t> first;        // the first ALTER TABLE of the table in this file
-    std::optional<size_t> first_heavy;  // the first one that scans or rewrites it
+    std::optional<int> first;        // the first ALTER TABLE of the table in this file
+    std::optional<int> first_heavy;  // the first one that scans or rewrites it
   };
 };
 

@@ -5,6 +5,10 @@
 // a later statement using the value makes the migration fail. The packages of a Prisma 8 run are
 // one transaction too: a value added in one package and used in a later one fails the same way.
 // Each added value is reported at its first use only.
+#include <map>
+#include <utility>
+#include <vector>
+
 #include "rules/common.h"
 #include "rules/registry.h"
 
@@ -71,7 +75,7 @@ class CommitBeforeUsingNewEnumValue : public Rule {
     const sql::Statement& s = ctx.statement();
     if (!IsAddValue(s)) return;
     if (!ctx.tx.in_transaction) return;
-    const bool block = ctx.tx.explicit_block || ctx.migration().statements.size() > 1;
+    const bool block = ctx.tx.explicit_block || ctx.statement_count > 1;
     if (ctx.settings().pg_version < 12) {
       if (!block) return;
       Report(ctx, *this,
@@ -80,18 +84,45 @@ class CommitBeforeUsingNewEnumValue : public Rule {
              "Put the ADD VALUE in a migration of its own, outside BEGIN … COMMIT");
       return;
     }
-    for (size_t j : LaterInSameTransaction(ctx)) {
-      const int use = UseOf(ctx.migration(), *ctx.migration().statements[j].statement,
-                            s.type_details->enum_new_value);
-      if (use < 0) continue;
-      ReportUse(ctx, {s.type_details->enum_new_value, &ctx.migration(), s.begin}, use);
+    const LaterUses& uses = ctx.Scratch<LaterUses>(this);
+    auto use = uses.find(ctx.index);
+    if (use == uses.end()) return;
+    ReportUse(ctx, {s.type_details->enum_new_value, &ctx.migration(), s.begin}, use->second);
+  }
+
+  // The first use of each value that an ADD VALUE adds, later in the same transaction as it (up
+  // to the COMMIT, ROLLBACK or PREPARE that ends it; a BEGIN inside does not): found here so
+  // that CheckStatement needs no later statement.
+  void Collect(Context& ctx) const override {
+    const sql::Statement& s = ctx.statement();
+    Unused& unused = ctx.Scratch<Unused>(this);
+    if (s.kind == sql::Kind::kTransaction && (s.transaction == sql::TransactionKind::kCommit ||
+                                              s.transaction == sql::TransactionKind::kRollback ||
+                                              s.transaction == sql::TransactionKind::kPrepare)) {
+      unused.clear();
       return;
     }
+    for (auto it = unused.begin(); it != unused.end();) {
+      const int use = UseOf(ctx.migration(), s, it->second);
+      if (use < 0) {
+        ++it;
+        continue;
+      }
+      const sql::Token& t = ctx.migration().parsed.tokens[use];
+      ctx.Scratch<LaterUses>(this)[it->first] = {t.begin, t.end};
+      it = unused.erase(it);
+    }
+    if (IsAddValue(s)) unused.emplace_back(ctx.index, s.type_details->enum_new_value);
   }
 
  private:
-  void ReportUse(Context& ctx, const Added& added, int token) const {
-    const sql::Token& t = ctx.migration().parsed.tokens[token];
+  // Collect's findings: the ordinal of an ADD VALUE -> the byte range of the first later use of
+  // its value in its transaction.
+  using LaterUses = std::map<size_t, std::pair<int, int>>;
+  // While Collect walks a transaction: its ADD VALUEs (ordinal, value) whose use it has not met.
+  using Unused = std::vector<std::pair<size_t, std::string>>;
+
+  void ReportUse(Context& ctx, const Added& added, std::pair<int, int> use) const {
     Diagnostic d;
     d.rule = std::string(id());
     d.severity = default_severity();
@@ -101,8 +132,8 @@ class CommitBeforeUsingNewEnumValue : public Rule {
                 ": PostgreSQL refuses it (\"unsafe use of new value\") until that transaction "
                 "commits";
     d.help = "Commit between the ADD VALUE and its first use: put them in separate migrations";
-    d.begin = t.begin;
-    d.end = t.end;
+    d.begin = use.first;
+    d.end = use.second;
     ctx.Report(std::move(d));
   }
 
@@ -132,7 +163,8 @@ class CommitBeforeUsingNewEnumValue : public Rule {
         ++it;
         continue;
       }
-      ReportUse(ctx, *it, use);
+      const sql::Token& t = ctx.migration().parsed.tokens[use];
+      ReportUse(ctx, *it, {t.begin, t.end});
       it = pending.values.erase(it);
     }
   }

@@ -327,19 +327,6 @@ std::vector<size_t> EarlierInSameTransaction(const Context& ctx) {
   return out;
 }
 
-std::vector<size_t> LaterInSameTransaction(const Context& ctx) {
-  std::vector<size_t> out;
-  if (!ctx.tx.in_transaction) return out;
-  const auto& st = ctx.migration().statements;
-  for (size_t j = ctx.index + 1; j < st.size(); ++j) {
-    const sql::Statement& s = *st[j].statement;
-    if (EndsTransaction(s)) break;
-    if (IsBegin(s)) continue;
-    out.push_back(j);
-  }
-  return out;
-}
-
 std::vector<TransactionStatement> EarlierMigrationsInSameTransaction(const Context& ctx) {
   std::vector<TransactionStatement> out;
   if (!ctx.tx.statements) return out;

@@ -127,8 +127,6 @@ void Report(Context& ctx, const Rule& rule, std::string message, std::string hel
 // current one and come before it (nearest first), by walking back over BEGIN/COMMIT/ROLLBACK; empty
 // when the current statement runs in a transaction of its own.
 std::vector<size_t> EarlierInSameTransaction(const Context& ctx);
-// Same, for the statements after the current one.
-std::vector<size_t> LaterInSameTransaction(const Context& ctx);
 // The statements of earlier migrations that run in the current statement's transaction (the
 // packages of one Prisma 8 run share one), oldest first; empty when it began in this migration.
 std::vector<TransactionStatement> EarlierMigrationsInSameTransaction(const Context& ctx);

@@ -20,7 +20,7 @@ class IsolateNonTransactionalStatement : public Rule {
   bool fixable() const override { return true; }
   void CheckStatement(Context& ctx) const override {
     if (ctx.effect().transactional || ctx.tx.in_transaction) return;
-    const size_t n = ctx.migration().statements.size();
+    const size_t n = ctx.statement_count;
     if (n < 2) return;
     Report(ctx, *this,
            StatementHead(ctx) + " shares its migration file with " + std::to_string(n - 1) +

@@ -35,9 +35,24 @@ class PreferRobustStmts : public Rule {
     return "unguarded CREATE/DROP/ADD in a multi-statement migration without a transaction";
   }
 
+  void Collect(Context& ctx) const override {
+    const sql::Statement& o = ctx.statement();
+    if (o.kind != sql::Kind::kAlterTable) return;
+    Decisions& decisions = ctx.Scratch<Decisions>(this);
+    std::set<std::string> decided;  // names already decided by this statement
+    // The first ADD or DROP CONSTRAINT of a name in the statement decides for that name.
+    for (const sql::AlterCmd& c : o.cmds) {
+      if (c.name.empty() || decided.count(c.name)) continue;
+      if (c.type != sql::AlterType::kAddConstraint && c.type != sql::AlterType::kDropConstraint)
+        continue;
+      decided.insert(c.name);
+      decisions[DecisionKey(o.table, c.name)].push_back(
+          {ctx.index, c.type == sql::AlterType::kDropConstraint && c.if_exists});
+    }
+  }
+
   void CheckStatement(Context& ctx) const override {
-    if (ctx.settings().deployed_by_lockstep || ctx.tx.in_transaction ||
-        ctx.migration().statements.size() < 2)
+    if (ctx.settings().deployed_by_lockstep || ctx.tx.in_transaction || ctx.statement_count < 2)
       return;
     const sql::Statement& s = ctx.statement();
     using K = sql::Kind;
@@ -123,7 +138,7 @@ class PreferRobustStmts : public Rule {
   }
 
   // (table as written, constraint name) -> (statement index, whether that statement leaves the
-  // ADD repeatable), in statement order. Built once per migration: scanning back over the earlier
+  // ADD repeatable), in statement order. Gathered by Collect: scanning back over the earlier
   // statements for every ADD CONSTRAINT was quadratic on a long file.
   using Decisions = std::map<std::string, std::vector<std::pair<size_t, bool>>>;
 
@@ -131,32 +146,7 @@ class PreferRobustStmts : public Rule {
     return table.schema + '\0' + table.name + '\0' + name;  // NUL: no identifier holds one
   }
 
-  const Decisions& DecisionsOf(Context& ctx) const {
-    struct Memo {
-      bool built = false;
-      Decisions decisions;
-    };
-    Memo& memo = ctx.Scratch<Memo>(this);
-    if (memo.built) return memo.decisions;
-    memo.built = true;
-    const auto& st = ctx.migration().statements;
-    std::set<std::string> decided;  // names already decided by this statement
-    for (size_t j = 0; j < st.size(); ++j) {
-      const sql::Statement& o = *st[j].statement;
-      if (o.kind != sql::Kind::kAlterTable) continue;
-      decided.clear();
-      // The first ADD or DROP CONSTRAINT of a name in the statement decides for that name.
-      for (const sql::AlterCmd& c : o.cmds) {
-        if (c.name.empty() || decided.count(c.name)) continue;
-        if (c.type != sql::AlterType::kAddConstraint && c.type != sql::AlterType::kDropConstraint)
-          continue;
-        decided.insert(c.name);
-        memo.decisions[DecisionKey(o.table, c.name)].push_back(
-            {j, c.type == sql::AlterType::kDropConstraint && c.if_exists});
-      }
-    }
-    return memo.decisions;
-  }
+  const Decisions& DecisionsOf(Context& ctx) const { return ctx.Scratch<Decisions>(this); }
 };
 
 }  // namespace

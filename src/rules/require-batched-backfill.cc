@@ -18,6 +18,9 @@ class RequireBatchedBackfill : public Rule {
     return "UPDATE / DELETE of every row of an existing table in one statement";
   }
   bool fixable() const override { return true; }
+  void Collect(Context& ctx) const override {
+    if (ctx.statement().kind != sql::Kind::kSet) ++ctx.Scratch<Others>(this).not_set;
+  }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kUpdate && s.kind != sql::Kind::kDelete) return;
@@ -47,12 +50,15 @@ class RequireBatchedBackfill : public Rule {
   }
 
  private:
+  // How many statements of the migration are not a session SET / RESET: gathered by Collect.
+  struct Others {
+    size_t not_set = 0;
+  };
+
   // Only session SET / RESET beside it: lockstep deploy's batched form (docs/backfill.md).
-  static bool AloneInItsMigration(const Context& ctx) {
-    const auto& all = ctx.migration().parsed.statements;
-    for (size_t i = 0; i < all.size(); ++i)
-      if (i != ctx.index && all[i].kind != sql::Kind::kSet) return false;
-    return true;
+  bool AloneInItsMigration(Context& ctx) const {
+    const size_t mine = ctx.statement().kind != sql::Kind::kSet ? 1 : 0;
+    return ctx.Scratch<Others>(this).not_set == mine;
   }
 };
 

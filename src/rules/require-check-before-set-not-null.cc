@@ -18,28 +18,41 @@ bool Mentions(const std::vector<std::string>& cols, const std::string& c) {
   return std::find(cols.begin(), cols.end(), c) != cols.end();
 }
 
+// An ALTER TABLE sub-command that can prove a column non-null: adding a CHECK that does (with the
+// columns it proves), validating or dropping a constraint. Gathered by Collect per table, so that
+// a SET NOT NULL replays the earlier ones of its table instead of rescanning every earlier
+// statement of the file (quadratic on a long file).
+struct ProofStep {
+  size_t statement = 0;  // ordinal in the migration
+  sql::AlterType type = sql::AlterType::kOther;
+  std::string name;                           // the constraint
+  bool not_valid = false;                     // kAddConstraint
+  std::vector<std::string> not_null_columns;  // kAddConstraint: the columns the CHECK proves
+};
+using ProofSteps = std::map<std::string, std::vector<ProofStep>>;  // per table, resolved
+
+std::string TableKey(const Context& ctx, const sql::QName& table) {
+  const sql::QName q = ctx.catalog().Resolve(table);
+  return q.schema + '\0' + q.name;  // NUL: no identifier holds one
+}
+
 // Is `column` of the (history-unknown) table proven non-null by this migration's earlier text?
-bool ProvenInThisMigration(const Context& ctx, const sql::QName& table, const std::string& column) {
+bool ProvenInThisMigration(const Context& ctx, const std::vector<ProofStep>& steps,
+                           const std::string& column) {
   std::map<std::string, bool> checks;  // CHECK (column IS NOT NULL) by name -> valid
   bool guessed = false;
-  const auto& st = ctx.migration().statements;
-  for (size_t j = 0; j < ctx.index; ++j) {
-    const sql::Statement& o = *st[j].statement;
-    if (o.kind != sql::Kind::kAlterTable || !SameRelation(ctx, o.table, table)) continue;
-    for (const sql::AlterCmd& c : o.cmds) {
-      if (c.type == sql::AlterType::kAddConstraint && c.constraint &&
-          c.constraint->type == sql::Constraint::Type::kCheck && c.constraint->expr &&
-          Mentions(c.constraint->expr->not_null_columns, column)) {
-        checks[c.name] = !c.constraint->not_valid;
-      } else if (c.type == sql::AlterType::kValidateConstraint) {
-        auto it = checks.find(c.name);
-        if (it != checks.end())
-          it->second = true;
-        else if (c.name.find(column) != std::string::npos)
-          guessed = true;
-      } else if (c.type == sql::AlterType::kDropConstraint) {
-        checks.erase(c.name);
-      }
+  for (const ProofStep& c : steps) {
+    if (c.statement >= ctx.index) break;
+    if (c.type == sql::AlterType::kAddConstraint) {
+      if (Mentions(c.not_null_columns, column)) checks[c.name] = !c.not_valid;
+    } else if (c.type == sql::AlterType::kValidateConstraint) {
+      auto it = checks.find(c.name);
+      if (it != checks.end())
+        it->second = true;
+      else if (c.name.find(column) != std::string::npos)
+        guessed = true;
+    } else if (c.type == sql::AlterType::kDropConstraint) {
+      checks.erase(c.name);
     }
   }
   for (const auto& [name, valid] : checks)
@@ -55,6 +68,26 @@ class RequireCheckBeforeSetNotNull : public Rule {
     return "SET NOT NULL scans the table under ACCESS EXCLUSIVE (add a valid CHECK first)";
   }
   bool fixable() const override { return true; }
+
+  void Collect(Context& ctx) const override {
+    const sql::Statement& o = ctx.statement();
+    if (o.kind != sql::Kind::kAlterTable) return;
+    std::vector<ProofStep>* steps = nullptr;
+    for (const sql::AlterCmd& c : o.cmds) {
+      ProofStep step{ctx.index, c.type, c.name, false, {}};
+      if (c.type == sql::AlterType::kAddConstraint && c.constraint &&
+          c.constraint->type == sql::Constraint::Type::kCheck && c.constraint->expr &&
+          !c.constraint->expr->not_null_columns.empty()) {
+        step.not_valid = c.constraint->not_valid;
+        step.not_null_columns = c.constraint->expr->not_null_columns;
+      } else if (c.type != sql::AlterType::kValidateConstraint &&
+                 c.type != sql::AlterType::kDropConstraint) {
+        continue;
+      }
+      if (!steps) steps = &ctx.Scratch<ProofSteps>(this)[TableKey(ctx, o.table)];
+      steps->push_back(std::move(step));
+    }
+  }
 
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
@@ -75,7 +108,7 @@ class RequireCheckBeforeSetNotNull : public Rule {
           proven = proven || (pg12 && k.type == sql::Constraint::Type::kCheck && k.valid &&
                               Mentions(k.proves_not_null, c.name));
         if (proven) continue;
-      } else if (pg12 && ProvenInThisMigration(ctx, s.table, c.name)) {
+      } else if (pg12 && ProvenInThisMigration(ctx, StepsOf(ctx, s.table), c.name)) {
         continue;
       }
       const std::string check = s.table.name + "_" + c.name + "_not_null";
@@ -115,6 +148,14 @@ class RequireCheckBeforeSetNotNull : public Rule {
       d.end = e;
       ctx.Report(std::move(d));
     }
+  }
+
+ private:
+  const std::vector<ProofStep>& StepsOf(Context& ctx, const sql::QName& table) const {
+    static const std::vector<ProofStep> kNone;
+    const ProofSteps& all = ctx.Scratch<ProofSteps>(this);
+    auto it = all.find(TableKey(ctx, table));
+    return it == all.end() ? kNone : it->second;
   }
 };
 

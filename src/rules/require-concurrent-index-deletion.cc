@@ -23,6 +23,20 @@ class RequireConcurrentIndexDeletion : public Rule {
     return "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the table";
   }
   bool fixable() const override { return true; }
+  void Collect(Context& ctx) const override {
+    // Name resolution is the same through the whole migration (lint/runner.h).
+    const schema::Catalog& c = ctx.catalog();
+    const sql::Statement& o = ctx.statement();
+    Drops& drops = ctx.Scratch<Drops>(this);
+    if (o.kind == sql::Kind::kDrop && o.object_type == sql::ObjectType::kTable) {
+      for (const sql::QName& t : o.objects)
+        drops[c.Resolve(t).ToString()].push_back({ctx.index, ""});
+    } else if (o.kind == sql::Kind::kAlterTable && !o.table.name.empty()) {
+      for (const sql::AlterCmd& a : o.cmds)
+        if (a.type == sql::AlterType::kDropColumn)
+          drops[c.Resolve(o.table).ToString()].push_back({ctx.index, a.name});
+    }
+  }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kDrop || s.object_type != sql::ObjectType::kIndex || s.concurrently)
@@ -62,34 +76,11 @@ class RequireConcurrentIndexDeletion : public Rule {
 
  private:
   // Per table (resolved, as "schema.name"), the later statements that drop the table (empty
-  // column) or a column of it, in statement order. Built once per migration: scanning the rest of
-  // the file for every DROP INDEX would be quadratic on a long file.
+  // column) or a column of it, in statement order. Gathered by Collect: scanning the rest of the
+  // file for every DROP INDEX would be quadratic on a long file.
   using Drops = std::map<std::string, std::vector<std::pair<size_t, std::string>>>;
 
-  const Drops& DropsOf(Context& ctx) const {
-    struct Memo {
-      bool built = false;
-      Drops drops;
-    };
-    Memo& memo = ctx.Scratch<Memo>(this);
-    if (memo.built) return memo.drops;
-    memo.built = true;
-    // Name resolution is the same through the whole migration (lint/runner.h).
-    const schema::Catalog& c = ctx.catalog();
-    const auto& st = ctx.migration().statements;
-    for (size_t j = 0; j < st.size(); ++j) {
-      const sql::Statement& o = *st[j].statement;
-      if (o.kind == sql::Kind::kDrop && o.object_type == sql::ObjectType::kTable) {
-        for (const sql::QName& t : o.objects)
-          memo.drops[c.Resolve(t).ToString()].push_back({j, ""});
-      } else if (o.kind == sql::Kind::kAlterTable && !o.table.name.empty()) {
-        for (const sql::AlterCmd& a : o.cmds)
-          if (a.type == sql::AlterType::kDropColumn)
-            memo.drops[c.Resolve(o.table).ToString()].push_back({j, a.name});
-      }
-    }
-    return memo.drops;
-  }
+  const Drops& DropsOf(Context& ctx) const { return ctx.Scratch<Drops>(this); }
 
   bool DroppedLater(Context& ctx, const schema::Index& ix) const {
     const Drops& drops = DropsOf(ctx);

@@ -4,6 +4,7 @@
 // when the same statement creates it (PRIMARY KEY / UNIQUE) or when a later statement of this
 // migration does; it covers the key when its leading columns are the key's columns.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "rules/common.h"
@@ -50,6 +51,19 @@ class RequireIndexForForeignKey : public Rule {
   Severity default_severity() const override { return Severity::kWarning; }
   std::string_view summary() const override {
     return "foreign key without an index on the referencing columns";
+  }
+
+  void Collect(Context& ctx) const override {
+    const sql::Statement& o = ctx.statement();
+    const schema::Catalog& cat = ctx.catalog();  // for names only: the same through the file
+    if (o.kind == sql::Kind::kCreateIndex && o.index && !o.index->has_where) {
+      ctx.Scratch<Indexes>(this)[Key(cat.Resolve(o.index->table))].push_back(
+          {ctx.index, ElemColumns(*o.index)});
+    } else if (o.kind == sql::Kind::kAlterTable) {
+      for (std::vector<std::string>& key : KeyConstraints(o))
+        ctx.Scratch<Indexes>(this)[Key(cat.Resolve(o.table))].push_back(
+            {ctx.index, std::move(key)});
+    }
   }
 
   void CheckStatement(Context& ctx) const override {
@@ -103,24 +117,28 @@ class RequireIndexForForeignKey : public Rule {
                            : ClauseEnd(ctx, k.location));
   }
 
-  static bool Covered(const Context& ctx, const sql::QName& table,
-                      const std::vector<std::string>& cols) {
+  static std::string Key(const sql::QName& resolved) {
+    return resolved.schema + '\0' + resolved.name;  // NUL: no identifier holds one
+  }
+
+  // Per table (resolved, Key), the statements that give it an index a foreign key can
+  // use: (ordinal, leading columns) of each non-partial CREATE INDEX and of each key an ALTER
+  // TABLE adds, in statement order. Gathered by Collect, so that a key looks at the later ones
+  // without rescanning the rest of the file (quadratic on a long file).
+  using Indexes = std::map<std::string, std::vector<std::pair<size_t, std::vector<std::string>>>>;
+
+  bool Covered(Context& ctx, const sql::QName& table, const std::vector<std::string>& cols) const {
     const schema::Catalog& cat = ctx.catalog();
     const sql::QName t = cat.Resolve(table);
     for (const schema::Index* ix : cat.IndexesOn(t))
       if (!ix->partial && Leads(ix->columns, cols)) return true;
     for (const auto& key : KeyConstraints(ctx.statement()))
       if (Leads(key, cols)) return true;
-    const auto& st = ctx.migration().statements;
-    for (size_t j = ctx.index + 1; j < st.size(); ++j) {
-      const sql::Statement& o = *st[j].statement;
-      if (o.kind == sql::Kind::kCreateIndex && o.index && !o.index->has_where &&
-          cat.Resolve(o.index->table) == t && Leads(ElemColumns(*o.index), cols))
-        return true;
-      if (o.kind == sql::Kind::kAlterTable && cat.Resolve(o.table) == t)
-        for (const auto& key : KeyConstraints(o))
-          if (Leads(key, cols)) return true;
-    }
+    const Indexes& later = ctx.Scratch<Indexes>(this);
+    auto it = later.find(Key(t));
+    if (it == later.end()) return false;
+    for (const auto& [j, columns] : it->second)
+      if (j > ctx.index && Leads(columns, cols)) return true;
     return false;
   }
 };

@@ -10,6 +10,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <typeinfo>
+#include <utility>
 #include <vector>
 
 #include "analysis/history.h"
@@ -76,10 +79,12 @@ class Context {
   const Settings& settings() const { return settings_; }
   std::string_view text() const { return migration_.source.text(); }
 
-  // Set by the runner before each CheckStatement call.
+  // Set by the runner before each Collect and CheckStatement call.
   const analysis::AnalyzedStatement* current = nullptr;
-  size_t index = 0;  // of `current` in migration().statements
+  size_t index = 0;  // of `current` in migration().statements: its ordinal in the file
   TransactionState tx;
+  // The number of statements of the migration, set before the first Collect.
+  size_t statement_count = 0;
 
   const sql::Statement& statement() const { return *current->statement; }
   const locks::Effect& effect() const { return current->effect; }
@@ -100,9 +105,10 @@ class Context {
   // const and shared between threads, so a rule that needs an index over the whole migration
   // (instead of rescanning the earlier statements for every statement, quadratic on a long file)
   // builds it here once.
+  // An owner may keep several, one per type.
   template <typename T>
   T& Scratch(const void* owner) {
-    std::shared_ptr<void>& slot = scratch_[owner];
+    std::shared_ptr<void>& slot = scratch_[{owner, std::type_index(typeid(T))}];
     if (!slot) slot = std::make_shared<T>();
     return *static_cast<T*>(slot.get());
   }
@@ -111,7 +117,7 @@ class Context {
   const analysis::AnalyzedMigration& migration_;
   const Settings& settings_;
   std::vector<Diagnostic> diagnostics_;
-  std::map<const void*, std::shared_ptr<void>> scratch_;
+  std::map<std::pair<const void*, std::type_index>, std::shared_ptr<void>> scratch_;
 };
 
 class Rule {
@@ -121,6 +127,16 @@ class Rule {
   virtual Severity default_severity() const = 0;
   virtual std::string_view summary() const = 0;   // one line, for `lockstep rules`
   virtual bool fixable() const { return false; }  // `lockstep fix` rewrites what it finds
+  // Called for every statement of an analysed migration, in order, in a pass of its own before
+  // the first CheckStatement. What a rule needs to know of the statements after the current one,
+  // or of earlier ones outside its transaction, it gathers here into ctx.Scratch as values
+  // (names, offsets, ordinals), never as pointers or indexes into migration().statements: so that
+  // CheckStatement reads no statement but the current one and those of its transaction
+  // (tx.statements), and a long file need not be kept whole (issue 17). Only the statement, its
+  // tokens, ctx.index, ctx.statement_count and ctx.catalog().Resolve (the same for every
+  // statement of a migration) mean anything here: no effect, no transaction state, no catalog
+  // contents.
+  virtual void Collect(Context& ctx) const {}
   // Called for every statement of an analysed migration, in order.
   virtual void CheckStatement(Context& ctx) const {}
   // Called once per migration after all statements (for whole-file rules).

@@ -23,7 +23,7 @@ struct Earlier {
 
 void TimeoutRule::CheckStatement(Context& ctx) const {
   if (ctx.settings().deployed_by_lockstep) return;
-  const analysis::AnalyzedStatement& cur = ctx.migration().statements[ctx.index];
+  const analysis::AnalyzedStatement& cur = *ctx.current;
   Earlier& earlier = ctx.Scratch<Earlier>(this);
   // One finding per file: only the first statement that needed the setting.
   const bool needed_earlier = earlier.locked_before_set;
