@@ -10,13 +10,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <typeindex>
-#include <typeinfo>
-#include <utility>
 #include <vector>
 
 #include "analysis/history.h"
 #include "base/diagnostic.h"
+#include "base/scratch.h"
 #include "locks/lock_model.h"
 #include "schema/catalog.h"
 #include "sql/ast.h"
@@ -105,19 +103,17 @@ class Context {
   // const and shared between threads, so a rule that needs an index over the whole migration
   // (instead of rescanning the earlier statements for every statement, quadratic on a long file)
   // builds it here once.
-  // An owner may keep several, one per type.
+  // An owner may keep several, one per type (base/scratch.h).
   template <typename T>
   T& Scratch(const void* owner) {
-    std::shared_ptr<void>& slot = scratch_[{owner, std::type_index(typeid(T))}];
-    if (!slot) slot = std::make_shared<T>();
-    return *static_cast<T*>(slot.get());
+    return scratch_.Get<T>(owner);
   }
 
  private:
   const analysis::AnalyzedMigration& migration_;
   const Settings& settings_;
   std::vector<Diagnostic> diagnostics_;
-  std::map<std::pair<const void*, std::type_index>, std::shared_ptr<void>> scratch_;
+  ScratchMap scratch_;
 };
 
 class Rule {

@@ -67,7 +67,8 @@ std::optional<std::pair<size_t, size_t>> FindFirstMember(const Context& ctx) {
 // statement made plan quadratic: 8 minutes and more for a 12 MB file of 210k statements).
 std::optional<std::pair<size_t, size_t>> FirstMember(const Context& ctx) {
   using Found = std::optional<std::optional<std::pair<size_t, size_t>>>;
-  Found& found = ctx.Memo<Found>(reinterpret_cast<const void*>(&FindFirstMember));
+  static const char kTag = 0;  // this memo's owner: Found is a type another step may use too
+  Found& found = ctx.Memo<Found>(&kTag);
   if (!found) found = FindFirstMember(ctx);
   return *found;
 }

@@ -16,6 +16,7 @@
 
 #include "analysis/catalog_walk.h"
 #include "analysis/history.h"
+#include "base/scratch.h"
 #include "fix/edit.h"
 #include "fix/planner.h"
 #include "migrations/naming.h"
@@ -157,15 +158,13 @@ class Context {
   // Planner bookkeeping.
   void BeginStatement(size_t i);
 
-  // Per-migration memo of type T for the caller identified by `owner` (a step passes the address
-  // of a function of its own), value-initialised on first use and kept while this Context lives
+  // Per-migration memo of type T for the caller identified by `owner` (the address of a static
+  // tag of the step's own), value-initialised on first use and kept while this Context lives
   // (one migration). A step that asks a question about the whole migration at every statement
   // answers it once here: asked afresh each time, it made plan quadratic in a file's statements.
   template <typename T>
   T& Memo(const void* owner) const {
-    std::shared_ptr<void>& slot = memo_[owner];
-    if (!slot) slot = std::make_shared<T>();
-    return *static_cast<T*>(slot.get());
+    return memo_.Get<T>(owner);
   }
 
  private:
@@ -202,7 +201,7 @@ class Context {
   std::vector<Note> rewrites_;
   std::vector<Note> left_alone_;
   std::vector<Unsafe> unsafe_;
-  mutable std::map<const void*, std::shared_ptr<void>> memo_;  // Memo()'s slots
+  mutable ScratchMap memo_;  // Memo()'s slots
 };
 
 // Statement steps: return true when they claim the statement.
