@@ -3,7 +3,8 @@
 //  1. Statements: one migration file of N statements (after a small history that creates the
 //     tables), N doubling from 10k, in shapes that once made lint or plan quadratic: many
 //     statements on ONE table (repeated CREATE INDEX; ADD COLUMN alternating with CREATE INDEX;
-//     SET DEFAULT) and on 50 tables.
+//     SET DEFAULT; ADD FOREIGN KEY; CHECK alternating with SET NOT NULL on a table the history
+//     does not know) and on 50 tables.
 //  2. File size: one file of a Prisma-like mix (comment, SET DEFAULT, COMMENT ON) of S megabytes.
 //  3. History: a small new migration folder linted (and planned) alone, next to H earlier folders
 //     of HISTORY_STMTS statements each, which are replayed as its history.
@@ -117,6 +118,21 @@ std::vector<Shape> Shapes() {
          return "ALTER TABLE \"T\" ALTER COLUMN \"a\" SET DEFAULT " + std::to_string(i) + ";\n";
        },
        true},
+      // require-index-for-foreign-key looked through the rest of the file for each key.
+      {"one table: ADD FOREIGN KEY", one + "CREATE TABLE \"P\" (\"id\" int PRIMARY KEY);\n",
+       [](int i) {
+         return "ALTER TABLE \"T\" ADD CONSTRAINT \"f" + std::to_string(i) +
+                "\" FOREIGN KEY (\"a\") REFERENCES \"P\" (\"id\") NOT VALID;\n";
+       }},
+      // A table the history does not know: require-check-before-set-not-null looked through
+      // every earlier statement for a CHECK that proves the column for each SET NOT NULL.
+      {"unknown table: CHECK + SET NOT NULL", one,
+       [](int i) {
+         const std::string c = std::to_string(i / 2);
+         return i % 2 == 0 ? "ALTER TABLE \"U\" ADD CONSTRAINT \"k" + c + "\" CHECK (\"c" + c +
+                                 "\" IS NOT NULL) NOT VALID;\n"
+                           : "ALTER TABLE \"U\" ALTER COLUMN \"c" + c + "\" SET NOT NULL;\n";
+       }},
       {"50 tables: ADD COLUMN", fifty,
        [](int i) {
          return "ALTER TABLE \"T" + std::to_string(i % 50) + "\" ADD COLUMN \"c" +

@@ -7,6 +7,9 @@
 // mentions the column (the pattern split across migrations with an incomplete history).
 #include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
+#include <vector>
 
 #include "rules/common.h"
 #include "rules/registry.h"
@@ -18,46 +21,60 @@ bool Mentions(const std::vector<std::string>& cols, const std::string& c) {
   return std::find(cols.begin(), cols.end(), c) != cols.end();
 }
 
-// An ALTER TABLE sub-command that can prove a column non-null: adding a CHECK that does (with the
-// columns it proves), validating or dropping a constraint. Gathered by Collect per table, so that
-// a SET NOT NULL replays the earlier ones of its table instead of rescanning every earlier
-// statement of the file (quadratic on a long file).
-struct ProofStep {
-  size_t statement = 0;  // ordinal in the migration
-  sql::AlterType type = sql::AlterType::kOther;
-  std::string name;                           // the constraint
-  bool not_valid = false;                     // kAddConstraint
-  std::vector<std::string> not_null_columns;  // kAddConstraint: the columns the CHECK proves
+// What this migration's text has proved of one table so far, kept as Collect walks the file, so
+// that each SET NOT NULL is answered from it instead of rescanning the earlier statements
+// (quadratic on a long file).
+struct TableProofs {
+  // Per column: the CHECKs (column IS NOT NULL) added so far, by name -> valid.
+  std::map<std::string, std::map<std::string, bool>> checks;
+  // Per constraint name: the columns it was added as a CHECK for (to validate or drop it).
+  std::map<std::string, std::set<std::string>> columns_of;
+  // The VALIDATE CONSTRAINTs so far, each with the columns whose checks held its name then: for
+  // the others, a validated name that mentions the column counts as a proof (the constraint
+  // itself predates the history).
+  std::vector<std::pair<std::string, std::set<std::string>>> validated;
+
+  bool Proven(const std::string& column) const {
+    auto it = checks.find(column);
+    if (it != checks.end())
+      for (const auto& [name, valid] : it->second)
+        if (valid) return true;
+    for (const auto& [name, known_for] : validated)
+      if (!known_for.count(column) && name.find(column) != std::string::npos) return true;
+    return false;
+  }
+
+  void Apply(const sql::AlterCmd& c) {
+    if (c.type == sql::AlterType::kAddConstraint && c.constraint &&
+        c.constraint->type == sql::Constraint::Type::kCheck && c.constraint->expr) {
+      for (const std::string& column : c.constraint->expr->not_null_columns) {
+        checks[column][c.name] = !c.constraint->not_valid;
+        columns_of[c.name].insert(column);
+      }
+    } else if (c.type == sql::AlterType::kValidateConstraint) {
+      std::set<std::string> known_for;
+      for (const std::string& column : columns_of[c.name]) {
+        auto it = checks[column].find(c.name);
+        if (it == checks[column].end()) continue;
+        it->second = true;
+        known_for.insert(column);
+      }
+      validated.emplace_back(c.name, std::move(known_for));
+    } else if (c.type == sql::AlterType::kDropConstraint) {
+      for (const std::string& column : columns_of[c.name]) checks[column].erase(c.name);
+    }
+  }
 };
-using ProofSteps = std::map<std::string, std::vector<ProofStep>>;  // per table, resolved
+
+struct Proofs {
+  std::map<std::string, TableProofs> tables;  // by table, resolved
+  // Whether the SET NOT NULL of (statement ordinal, column) was proven by the statements before.
+  std::map<std::pair<size_t, std::string>, bool> answers;
+};
 
 std::string TableKey(const Context& ctx, const sql::QName& table) {
   const sql::QName q = ctx.catalog().Resolve(table);
   return q.schema + '\0' + q.name;  // NUL: no identifier holds one
-}
-
-// Is `column` of the (history-unknown) table proven non-null by this migration's earlier text?
-bool ProvenInThisMigration(const Context& ctx, const std::vector<ProofStep>& steps,
-                           const std::string& column) {
-  std::map<std::string, bool> checks;  // CHECK (column IS NOT NULL) by name -> valid
-  bool guessed = false;
-  for (const ProofStep& c : steps) {
-    if (c.statement >= ctx.index) break;
-    if (c.type == sql::AlterType::kAddConstraint) {
-      if (Mentions(c.not_null_columns, column)) checks[c.name] = !c.not_valid;
-    } else if (c.type == sql::AlterType::kValidateConstraint) {
-      auto it = checks.find(c.name);
-      if (it != checks.end())
-        it->second = true;
-      else if (c.name.find(column) != std::string::npos)
-        guessed = true;
-    } else if (c.type == sql::AlterType::kDropConstraint) {
-      checks.erase(c.name);
-    }
-  }
-  for (const auto& [name, valid] : checks)
-    if (valid) return true;
-  return guessed;
 }
 
 class RequireCheckBeforeSetNotNull : public Rule {
@@ -69,24 +86,19 @@ class RequireCheckBeforeSetNotNull : public Rule {
   }
   bool fixable() const override { return true; }
 
+  // Is a column of a (history-unknown) table proven non-null by this migration's earlier text:
+  // a CHECK (column IS NOT NULL) added valid or validated earlier, or a VALIDATE of a
+  // constraint the migration does not know whose name mentions the column.
   void Collect(Context& ctx) const override {
     const sql::Statement& o = ctx.statement();
     if (o.kind != sql::Kind::kAlterTable) return;
-    std::vector<ProofStep>* steps = nullptr;
-    for (const sql::AlterCmd& c : o.cmds) {
-      ProofStep step{ctx.index, c.type, c.name, false, {}};
-      if (c.type == sql::AlterType::kAddConstraint && c.constraint &&
-          c.constraint->type == sql::Constraint::Type::kCheck && c.constraint->expr &&
-          !c.constraint->expr->not_null_columns.empty()) {
-        step.not_valid = c.constraint->not_valid;
-        step.not_null_columns = c.constraint->expr->not_null_columns;
-      } else if (c.type != sql::AlterType::kValidateConstraint &&
-                 c.type != sql::AlterType::kDropConstraint) {
-        continue;
-      }
-      if (!steps) steps = &ctx.Scratch<ProofSteps>(this)[TableKey(ctx, o.table)];
-      steps->push_back(std::move(step));
-    }
+    Proofs& proofs = ctx.Scratch<Proofs>(this);
+    TableProofs& table = proofs.tables[TableKey(ctx, o.table)];
+    // Answered before the statement's own sub-commands count.
+    for (const sql::AlterCmd& c : o.cmds)
+      if (c.type == sql::AlterType::kSetNotNull)
+        proofs.answers[{ctx.index, c.name}] = table.Proven(c.name);
+    for (const sql::AlterCmd& c : o.cmds) table.Apply(c);
   }
 
   void CheckStatement(Context& ctx) const override {
@@ -108,7 +120,7 @@ class RequireCheckBeforeSetNotNull : public Rule {
           proven = proven || (pg12 && k.type == sql::Constraint::Type::kCheck && k.valid &&
                               Mentions(k.proves_not_null, c.name));
         if (proven) continue;
-      } else if (pg12 && ProvenInThisMigration(ctx, StepsOf(ctx, s.table), c.name)) {
+      } else if (pg12 && ctx.Scratch<Proofs>(this).answers[{ctx.index, c.name}]) {
         continue;
       }
       const std::string check = s.table.name + "_" + c.name + "_not_null";
@@ -148,14 +160,6 @@ class RequireCheckBeforeSetNotNull : public Rule {
       d.end = e;
       ctx.Report(std::move(d));
     }
-  }
-
- private:
-  const std::vector<ProofStep>& StepsOf(Context& ctx, const sql::QName& table) const {
-    static const std::vector<ProofStep> kNone;
-    const ProofSteps& all = ctx.Scratch<ProofSteps>(this);
-    auto it = all.find(TableKey(ctx, table));
-    return it == all.end() ? kNone : it->second;
   }
 };
 
