@@ -132,32 +132,6 @@ std::string ColumnRenameBlocker(const schema::Catalog& before, const sql::Statem
   return "";
 }
 
-std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i, const schema::Catalog& before) {
-  const sql::Statement& r = *m.statements[i].statement;
-  const sql::QName old = before.Resolve(r.table);
-  const sql::QName renamed{old.schema, r.rename_to};
-  const bool table_rename = r.object_type == sql::ObjectType::kTable;
-  for (size_t j = i + 1; j < m.statements.size(); ++j) {
-    const sql::Statement& s = *m.statements[j].statement;
-    auto names = [&](const sql::QName& q) {
-      // Name resolution is the same before every statement (the default schema).
-      const sql::QName x = before.Resolve(q);
-      return x == old || (table_rename && x == renamed);
-    };
-    bool uses = !s.table.name.empty() && names(s.table);
-    for (const sql::QName& o : s.objects) uses = uses || names(o);
-    if (!uses || s.object_type == sql::ObjectType::kIndex) continue;
-    if (s.kind == sql::Kind::kRename && s.object_type == sql::ObjectType::kConstraint) continue;
-    if (!table_rename && s.kind == sql::Kind::kRename &&
-        s.object_type == sql::ObjectType::kColumn && s.rename_from != r.rename_from &&
-        s.rename_from != r.rename_to && s.rename_to != r.rename_from && s.rename_to != r.rename_to)
-      continue;
-    return "a later statement uses the table (line " +
-           std::to_string(m.source.PositionOf(s.begin).line) + ")";
-  }
-  return "";
-}
-
 std::string TableRenameBlocker(const schema::Catalog& before, const sql::Statement& s) {
   const schema::Table* t = before.FindTable(before.Resolve(s.table));
   if (!t) return "the table is not in the replayed history";
@@ -175,32 +149,103 @@ bool IsCompatibilityView(const schema::Catalog& before, const sql::Statement& re
          before.Resolve(next.reads.front()) == renamed;
 }
 
-bool IsHalfOfASwap(const AnalyzedMigration& m, size_t i) {
-  const auto& all = m.parsed.statements;
-  const sql::Statement& s = all[i];
-  if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kColumn) return false;
-  auto is = [&](size_t j, sql::TransactionKind k) {
-    return all[j].kind == sql::Kind::kTransaction && all[j].transaction == k;
-  };
-  // The explicit transaction around `i`: [begin, end).
-  size_t begin = i;
-  while (begin > 0 && !is(begin - 1, sql::TransactionKind::kBegin)) {
-    if (all[begin - 1].kind == sql::Kind::kTransaction) return false;  // COMMIT, ROLLBACK ...
-    --begin;
-  }
-  if (begin == 0) return false;  // no BEGIN: under Prisma >= 7.4 each statement stands alone
-  size_t end = i + 1;
-  while (end < all.size() && all[end].kind != sql::Kind::kTransaction) ++end;
-  if (end == all.size() || !is(end, sql::TransactionKind::kCommit)) return false;
-  for (size_t j = begin; j < end; ++j) {
-    const sql::Statement& o = all[j];
-    if (j == i || o.kind != sql::Kind::kRename || o.object_type != sql::ObjectType::kColumn ||
-        !(o.table == s.table))
+namespace {
+
+std::string Key(const sql::QName& q) { return q.schema + '\0' + q.name; }
+
+bool IsColumnRename(const sql::Statement& s) {
+  return s.kind == sql::Kind::kRename && s.object_type == sql::ObjectType::kColumn;
+}
+
+}  // namespace
+
+void RenameWalk::UseBy(const sql::Statement& s, const std::string& key, const SourceFile& source) {
+  auto it = open_.find(key);
+  if (it == open_.end()) return;
+  std::vector<Open>& renames = it->second;
+  for (auto r = renames.begin(); r != renames.end();) {
+    if (later_use_.count(r->ordinal)) {  // answered through its other name (a table rename)
+      r = renames.erase(r);
       continue;
-    if (j > i && o.rename_to == s.rename_from) return true;  // a renamed away, then x -> a
-    if (j < i && o.rename_from == s.rename_to) return true;  // a -> y, then this x -> a
+    }
+    if (!r->table_rename && IsColumnRename(s) && s.rename_from != r->rename_from &&
+        s.rename_from != r->rename_to && s.rename_to != r->rename_from &&
+        s.rename_to != r->rename_to) {
+      ++r;
+      continue;
+    }
+    later_use_[r->ordinal] = "a later statement uses the table (line " +
+                             std::to_string(source.PositionOf(s.begin).line) + ")";
+    r = renames.erase(r);
   }
-  return false;
+  if (renames.empty()) open_.erase(it);
+}
+
+void RenameWalk::EndTransaction(bool committed) {
+  if (committed && transaction_) {
+    // Per table and name: the last rename to it and the first rename away from it.
+    std::map<std::string, size_t> last_to, first_from;
+    for (const SwapPart& p : *transaction_) {
+      last_to[p.table + '\0' + p.rename_to] = p.ordinal;
+      first_from.try_emplace(p.table + '\0' + p.rename_from, p.ordinal);
+    }
+    for (const SwapPart& p : *transaction_) {
+      auto to = last_to.find(p.table + '\0' + p.rename_from);     // a renamed away, then x -> a
+      auto from = first_from.find(p.table + '\0' + p.rename_to);  // a -> y, then this x -> a
+      if ((to != last_to.end() && to->second > p.ordinal) ||
+          (from != first_from.end() && from->second < p.ordinal))
+        swaps_.insert(p.ordinal);
+    }
+  }
+  transaction_.reset();
+}
+
+void RenameWalk::Add(const sql::Statement& s, size_t ordinal, const schema::Catalog& names,
+                     const SourceFile& source) {
+  if (previous_table_rename_ && previous_ordinal_ + 1 == ordinal &&
+      IsCompatibilityView(names, *previous_table_rename_, s))
+    followed_by_view_.insert(previous_ordinal_);
+  previous_table_rename_.reset();
+
+  // A later use of an earlier rename.
+  if (!open_.empty() && s.object_type != sql::ObjectType::kIndex &&
+      !(s.kind == sql::Kind::kRename && s.object_type == sql::ObjectType::kConstraint)) {
+    if (!s.table.name.empty()) UseBy(s, Key(names.Resolve(s.table)), source);
+    for (const sql::QName& o : s.objects) UseBy(s, Key(names.Resolve(o)), source);
+  }
+
+  // The explicit transaction around swaps: from a BEGIN to the next transaction statement, which
+  // must be its COMMIT.
+  if (s.kind == sql::Kind::kTransaction) {
+    EndTransaction(s.transaction == sql::TransactionKind::kCommit);
+    if (s.transaction == sql::TransactionKind::kBegin) transaction_.emplace();
+  } else if (transaction_ && IsColumnRename(s)) {
+    transaction_->push_back({ordinal, Key(s.table), s.rename_from, s.rename_to});
+  }
+
+  if (s.kind != sql::Kind::kRename ||
+      (s.object_type != sql::ObjectType::kTable && s.object_type != sql::ObjectType::kColumn))
+    return;
+  const bool table_rename = s.object_type == sql::ObjectType::kTable;
+  const sql::QName old = names.Resolve(s.table);
+  const Open r{ordinal, table_rename, s.rename_from, s.rename_to};
+  open_[Key(old)].push_back(r);
+  if (table_rename) {
+    open_[Key(sql::QName{old.schema, s.rename_to})].push_back(r);
+    previous_table_rename_ = s;
+    previous_ordinal_ = ordinal;
+  }
+}
+
+std::string RenameWalk::LaterUse(size_t ordinal) const {
+  auto it = later_use_.find(ordinal);
+  return it == later_use_.end() ? "" : it->second;
+}
+
+bool RenameWalk::HalfOfASwap(size_t ordinal) const { return swaps_.count(ordinal) > 0; }
+
+bool RenameWalk::FollowedByItsView(size_t ordinal) const {
+  return followed_by_view_.count(ordinal) > 0;
 }
 
 }  // namespace lockstep::analysis

@@ -4,10 +4,13 @@
 // src/fix/steps/rename_column.cc and rename_table.cc).
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
-#include "analysis/history.h"
+#include "base/source.h"
 #include "schema/catalog.h"
 #include "sql/ast.h"
 
@@ -31,20 +34,61 @@ std::string TableRenameBlocker(const schema::Catalog& before, const sql::Stateme
 bool IsCompatibilityView(const schema::Catalog& before, const sql::Statement& rename,
                          const sql::Statement& next);
 
-// Why a later statement of `m` than statement `i` (a column or table rename, `before` the catalog
-// just before it) makes the expand wrong, or "" when none does: one that uses the table would run
-// against the expanded shape (the new column still beside the old one, or a view whose columns
-// are fixed) instead of the renamed one. Renames of constraints and indexes are harmless (neither
-// the sync trigger nor the view names one), and so, after a column rename, are renames of other
-// columns of the table.
-std::string LaterUseOfRenamed(const AnalyzedMigration& m, size_t i, const schema::Catalog& before);
+// What happens to the column and table renames of a migration later in it, worked out in one
+// walk over its statements in order (Add each), so that nobody has to look ahead from a rename:
+// lint's rules and fix's steps ask it, and agree.
+class RenameWalk {
+ public:
+  // `ordinal`: the statement's position in the migration, counting from 0 (statements are
+  // added in order); `names`: a catalog of the migration, for resolving names (the same before
+  // every statement: the default schema); `source`: the migration's file, for line numbers.
+  void Add(const sql::Statement& s, size_t ordinal, const schema::Catalog& names,
+           const SourceFile& source);
 
-// Whether the column rename at statement `i` is half of a swap inside one explicit BEGIN ...
-// COMMIT: `a` renamed away and another column renamed to `a` (fix's type change: "c" -> "c_old",
-// "c_new" -> "c"). A running client then finds a column under every name it used at every
-// moment; the other column's name belongs to the expand/contract that added it. Neither lint
-// (ban-rename-column) nor fix's rename rewrite treats such a rename as a rename.
-bool IsHalfOfASwap(const AnalyzedMigration& m, size_t i);
+  // Why a statement added after the column or table rename at `ordinal` makes its expand
+  // wrong, or "" when none did (yet): one that uses the table would run against the expanded
+  // shape (the new column still beside the old one, or a view whose columns are fixed) instead of
+  // the renamed one. Renames of constraints and indexes are harmless (neither the sync trigger
+  // nor the view names one), and so, after a column rename, are renames of other columns of the
+  // table.
+  std::string LaterUse(size_t ordinal) const;
+
+  // Whether the column rename at `ordinal` is half of a swap inside one explicit BEGIN ... COMMIT
+  // (known once the COMMIT is added): `a` renamed away and another column renamed to `a` (fix's
+  // type change: "c" -> "c_old", "c_new" -> "c"). A running client then finds a column under
+  // every name it used at every moment; the other column's name belongs to the expand/contract
+  // that added it. Neither lint (ban-rename-column) nor fix's rename rewrite treats such a rename
+  // as a rename.
+  bool HalfOfASwap(size_t ordinal) const;
+
+  // Whether the statement after the table rename at `ordinal` is its compatibility view
+  // (IsCompatibilityView).
+  bool FollowedByItsView(size_t ordinal) const;
+
+ private:
+  struct Open {  // a rename whose later use is not found yet
+    size_t ordinal = 0;
+    bool table_rename = false;
+    std::string rename_from;
+    std::string rename_to;
+  };
+  struct SwapPart {  // a column rename inside the explicit transaction being walked
+    size_t ordinal = 0;
+    std::string table;  // as written: schema NUL name
+    std::string rename_from;
+    std::string rename_to;
+  };
+  void UseBy(const sql::Statement& s, const std::string& key, const SourceFile& source);
+  void EndTransaction(bool committed);
+
+  std::map<std::string, std::vector<Open>> open_;  // by resolved name: schema NUL name
+  std::map<size_t, std::string> later_use_;
+  std::optional<std::vector<SwapPart>> transaction_;  // inside BEGIN, before its end
+  std::set<size_t> swaps_;
+  std::optional<sql::Statement> previous_table_rename_;  // the statement just added, if one
+  size_t previous_ordinal_ = 0;
+  std::set<size_t> followed_by_view_;
+};
 
 // A column type as SQL (`"pg_catalog"."varchar"(120)`, `"Role"[]`), or nullopt when the model
 // does not hold all of it (type modifiers that are not integer constants, interval fields).

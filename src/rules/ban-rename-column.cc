@@ -16,13 +16,18 @@ class BanRenameColumn : public Rule {
   }
   // The renames fix rewrites as expand/contract (src/fix/steps/rename_column.cc).
   bool fixable() const override { return true; }
+  // What happens to the renames later in the migration, walked in the first pass.
+  void Collect(Context& ctx) const override {
+    ctx.Scratch<analysis::RenameWalk>(this).Add(ctx.statement(), ctx.index, ctx.catalog(),
+                                                ctx.migration().source);
+  }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kColumn) return;
-    if (!ctx.IsLive(s.table) || analysis::IsHalfOfASwap(ctx.migration(), ctx.index)) return;
+    if (!ctx.IsLive(s.table) || ctx.Scratch<analysis::RenameWalk>(this).HalfOfASwap(ctx.index))
+      return;
     std::string blocker = analysis::ColumnRenameBlocker(ctx.catalog(), s);
-    if (blocker.empty())
-      blocker = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index, ctx.catalog());
+    if (blocker.empty()) blocker = ctx.Scratch<analysis::RenameWalk>(this).LaterUse(ctx.index);
     const bool fixable = blocker.empty() && ctx.settings().pg_version >= 12;
     Diagnostic d;
     d.rule = std::string(id());

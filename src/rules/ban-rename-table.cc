@@ -16,19 +16,21 @@ class BanRenameTable : public Rule {
   }
   // The renames fix rewrites as expand/contract (src/fix/steps/rename_table.cc).
   bool fixable() const override { return true; }
+  // What happens to the renames later in the migration, walked in the first pass.
+  void Collect(Context& ctx) const override {
+    ctx.Scratch<analysis::RenameWalk>(this).Add(ctx.statement(), ctx.index, ctx.catalog(),
+                                                ctx.migration().source);
+  }
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();
     if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kTable) return;
     if (!ctx.IsLive(s.table)) return;
     // Followed by the view under the old name (fix's expand, or the same by hand): old clients
     // keep working.
-    const auto& all = ctx.migration().statements;
-    if (ctx.index + 1 < all.size() && all[ctx.index + 1].statement &&
-        analysis::IsCompatibilityView(ctx.catalog(), s, *all[ctx.index + 1].statement))
-      return;
+    const analysis::RenameWalk& renames = ctx.Scratch<analysis::RenameWalk>(this);
+    if (renames.FollowedByItsView(ctx.index)) return;
     std::string blocker = analysis::TableRenameBlocker(ctx.catalog(), s);
-    if (blocker.empty())
-      blocker = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index, ctx.catalog());
+    if (blocker.empty()) blocker = renames.LaterUse(ctx.index);
     Diagnostic d;
     d.rule = std::string(id());
     d.severity = default_severity();

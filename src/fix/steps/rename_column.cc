@@ -46,12 +46,27 @@ std::string FinalIndexName(const Context& ctx, const schema::Index& ix) {
 
 }  // namespace
 
+const analysis::RenameWalk& Renames(const Context& ctx) {
+  struct Walked {
+    bool done = false;
+    analysis::RenameWalk walk;
+  };
+  static const char kTag = 0;  // this memo's owner
+  Walked& w = ctx.Memo<Walked>(&kTag);
+  if (!w.done) {
+    w.done = true;
+    for (size_t i = 0; i < ctx.statement_count(); ++i)
+      w.walk.Add(ctx.stmt(i), i, ctx.before(), ctx.migration().source);
+  }
+  return w.walk;
+}
+
 bool RenameColumnStep(Context& ctx) {
   const sql::Statement& s = ctx.stmt();
   if (s.kind != sql::Kind::kRename || s.object_type != sql::ObjectType::kColumn ||
       s.table.name.empty() || ctx.IsNew(s.table) ||
       ctx.before().OriginOf(s.table) != schema::Origin::kExisting ||
-      analysis::IsHalfOfASwap(ctx.migration(), ctx.index))  // keeps every name (type change)
+      Renames(ctx).HalfOfASwap(ctx.index))  // keeps every name (type change)
     return false;
   const std::vector<std::string> by_hand = {
       "expand: add the new column, keep both written (a trigger), backfill it in batches",
@@ -61,7 +76,7 @@ bool RenameColumnStep(Context& ctx) {
   if (why.empty() && ctx.options().pg_version < 12)
     why = "PostgreSQL before 12 cannot use a CHECK to skip SET NOT NULL's scan";
   if (why.empty()) {
-    why = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index, ctx.before());
+    why = Renames(ctx).LaterUse(ctx.index);
   }
   if (!why.empty()) {
     ctx.MarkUnsafe(

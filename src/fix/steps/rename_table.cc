@@ -27,12 +27,10 @@ bool RenameTableStep(Context& ctx) {
     return false;
   const sql::QName old = ctx.before().Resolve(s.table);
   // Fix's own output (or the same done by hand): the view already keeps the old name working.
-  if (ctx.index + 1 < ctx.statement_count() &&
-      analysis::IsCompatibilityView(ctx.before(), s, ctx.stmt(ctx.index + 1)))
-    return true;
+  if (Renames(ctx).FollowedByItsView(ctx.index)) return true;
   std::string why = analysis::TableRenameBlocker(ctx.before(), s);
   if (why.empty()) {
-    why = analysis::LaterUseOfRenamed(ctx.migration(), ctx.index, ctx.before());
+    why = Renames(ctx).LaterUse(ctx.index);
     if (!why.empty()) why += ": the view under the old name would not follow it";
   }
   if (!why.empty()) {

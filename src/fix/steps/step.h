@@ -16,6 +16,7 @@
 
 #include "analysis/catalog_walk.h"
 #include "analysis/history.h"
+#include "analysis/rename.h"
 #include "base/scratch.h"
 #include "fix/edit.h"
 #include "fix/planner.h"
@@ -203,6 +204,10 @@ class Context {
   std::vector<Unsafe> unsafe_;
   mutable ScratchMap memo_;  // Memo()'s slots
 };
+
+// The migration's renames and what happens to them later in it, walked once per migration
+// (the same walk lint's rename rules make, so that the two agree).
+const analysis::RenameWalk& Renames(const Context& ctx);
 
 // Statement steps: return true when they claim the statement.
 bool CreateIndexStep(Context& ctx);

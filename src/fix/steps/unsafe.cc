@@ -37,7 +37,7 @@ void Judge(Context& ctx, const sql::Statement& s, const locks::Effect& e, const 
   // the history does not know.
   if (s.kind == sql::Kind::kRename &&
       (s.object_type == sql::ObjectType::kTable || s.object_type == sql::ObjectType::kColumn) &&
-      live(table) && !analysis::IsHalfOfASwap(ctx.migration(), ctx.index)) {
+      live(table) && !Renames(ctx).HalfOfASwap(ctx.index)) {
     const bool is_table = s.object_type == sql::ObjectType::kTable;
     ctx.MarkUnsafe(
         std::string("renaming a ") + (is_table ? "table" : "column") +
