@@ -294,39 +294,6 @@ void Report(Context& ctx, const Rule& rule, std::string message, std::string hel
   ctx.Report(std::move(d));
 }
 
-namespace {
-
-bool EndsTransaction(const sql::Statement& s) {
-  if (s.kind != sql::Kind::kTransaction) return false;
-  return s.transaction == sql::TransactionKind::kCommit ||
-         s.transaction == sql::TransactionKind::kRollback ||
-         s.transaction == sql::TransactionKind::kPrepare;
-}
-
-bool IsBegin(const sql::Statement& s) {
-  return s.kind == sql::Kind::kTransaction && s.transaction == sql::TransactionKind::kBegin;
-}
-
-}  // namespace
-
-std::vector<size_t> EarlierInSameTransaction(const Context& ctx) {
-  std::vector<size_t> out;
-  if (!ctx.tx.in_transaction) return out;
-  const auto& st = ctx.migration().statements;
-  for (size_t j = ctx.index; j-- > 0;) {
-    const sql::Statement& s = *st[j].statement;
-    if (EndsTransaction(s)) break;
-    // Without an assumed transaction the BEGIN opened this block; with one, BEGIN only turns the
-    // implicit block into an explicit one (or is a no-op), so earlier statements share it.
-    if (IsBegin(s)) {
-      if (!ctx.settings().assume_in_transaction) break;
-      continue;
-    }
-    out.push_back(j);
-  }
-  return out;
-}
-
 std::vector<TransactionStatement> EarlierMigrationsInSameTransaction(const Context& ctx) {
   std::vector<TransactionStatement> out;
   if (!ctx.tx.statements) return out;

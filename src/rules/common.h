@@ -123,10 +123,6 @@ int LineOf(const Context& ctx, int offset);
 void Report(Context& ctx, const Rule& rule, std::string message, std::string help, int begin = -1,
             int end = -1);
 
-// Indexes of the statements of the current migration that run in the same transaction as the
-// current one and come before it (nearest first), by walking back over BEGIN/COMMIT/ROLLBACK; empty
-// when the current statement runs in a transaction of its own.
-std::vector<size_t> EarlierInSameTransaction(const Context& ctx);
 // The statements of earlier migrations that run in the current statement's transaction (the
 // packages of one Prisma 8 run share one), oldest first; empty when it began in this migration.
 std::vector<TransactionStatement> EarlierMigrationsInSameTransaction(const Context& ctx);
