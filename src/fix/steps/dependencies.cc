@@ -1,6 +1,9 @@
 // Moving a statement after the rest of its migration is only a rewrite when nothing later in
 // that migration depends on it having run first (or not yet).
 #include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "fix/steps/step.h"
 
@@ -27,25 +30,64 @@ bool ChangesRows(sql::Kind k) {
 
 }  // namespace
 
+namespace {
+
+// A key a foreign key can reference: the table (resolved) and its columns, sorted.
+std::string KeyOf(const sql::QName& table, std::vector<std::string> columns) {
+  std::sort(columns.begin(), columns.end());
+  std::string key = table.schema + '\0' + table.name;
+  for (const std::string& c : columns) key += '\0' + c;  // NUL: no identifier holds one
+  return key;
+}
+
+// The migration's CREATE UNIQUE INDEX statements by the key they give (KeyOf), in statement
+// order: indexed once, so that each foreign key finds the nearest earlier one without walking
+// back over the migration (quadratic on a long file).
+const std::map<std::string, std::vector<size_t>>& UniqueIndexesByKey(const Context& ctx) {
+  struct Indexed {
+    bool done = false;
+    std::map<std::string, std::vector<size_t>> by_key;
+  };
+  static const char kTag = 0;  // this memo's owner
+  Indexed& x = ctx.Memo<Indexed>(&kTag);
+  if (!x.done) {
+    x.done = true;
+    for (size_t i = 0; i < ctx.statement_count(); ++i) {
+      const sql::Statement& s = ctx.stmt(i);
+      if (s.kind != sql::Kind::kCreateIndex || !s.index || !s.index->unique ||
+          s.index->table.name.empty())
+        continue;
+      const std::vector<std::string> columns = IndexColumns(*s.index);
+      if (!columns.empty()) x.by_key[KeyOf(ctx.Resolve(s.index->table), columns)].push_back(i);
+    }
+  }
+  return x.by_key;
+}
+
+}  // namespace
+
 int MovedKeyIndexFor(const Context& ctx, size_t j, size_t cmd) {
   const sql::AlterCmd& a = ctx.stmt(j).cmds[cmd];
   if (a.type != sql::AlterType::kAddConstraint || !a.constraint ||
       a.constraint->type != sql::Constraint::Type::kForeignKey)
     return -1;
-  for (size_t i = j; i-- > 0;) {
-    const sql::Statement& s = ctx.stmt(i);
-    if (s.kind != sql::Kind::kCreateIndex || !s.index || !s.index->unique) continue;
-    const sql::CreateIndex& ix = *s.index;
-    const sql::QName tab = ctx.Resolve(ix.table);
-    const std::vector<std::string> columns = IndexColumns(ix);
-    if (!ReferencesKey(ctx, *a.constraint, tab, columns)) continue;
-    // The nearest such index decides: if it stays, the key exists when the foreign key runs.
-    if (!CreateIndexMoves(ctx, i) ||
-        !LaterDependency(ctx, i, sql::QName{ix.table.schema, ix.name}, ix.table, columns).empty())
-      return -1;
-    return static_cast<int>(i);
-  }
-  return -1;
+  const sql::Constraint& k = *a.constraint;
+  if (k.ref_table.name.empty() || k.ref_columns.empty()) return -1;
+  const auto& by_key = UniqueIndexesByKey(ctx);
+  auto found = by_key.find(KeyOf(ctx.Resolve(k.ref_table), k.ref_columns));
+  if (found == by_key.end()) return -1;
+  // The nearest such index before the foreign key decides: if it stays, the key exists when the
+  // foreign key runs.
+  const std::vector<size_t>& at = found->second;
+  auto after = std::lower_bound(at.begin(), at.end(), j);
+  if (after == at.begin()) return -1;
+  const size_t i = *std::prev(after);
+  const sql::CreateIndex& ix = *ctx.stmt(i).index;
+  if (!CreateIndexMoves(ctx, i) ||
+      !LaterDependency(ctx, i, sql::QName{ix.table.schema, ix.name}, ix.table, IndexColumns(ix))
+           .empty())
+    return -1;
+  return static_cast<int>(i);
 }
 
 std::string ForeignKeyMoveBlocker(const Context& ctx, size_t j, size_t cmd) {
