@@ -113,18 +113,19 @@ std::string ForeignKeyMoveBlocker(const Context& ctx, size_t j, size_t cmd) {
   const sql::QName ref = c.Resolve(k.ref_table);
   for (size_t l = j + 1; l < ctx.statement_count(); ++l) {
     const sql::Statement& later = ctx.stmt(l);
-    const std::string where =
-        " at line " + std::to_string(ctx.migration().source.PositionOf(later.begin).line);
+    auto where = [&] {  // for the answer only: per later statement it cost a line search
+      return " at line " + std::to_string(ctx.migration().source.PositionOf(later.begin).line);
+    };
     if (later.kind == sql::Kind::kAlterTable && !later.table.name.empty() &&
         ctx.Resolve(later.table) == tab)
       for (const sql::AlterCmd& x : later.cmds)
         if (x.type == sql::AlterType::kValidateConstraint && x.name == name)
-          return "it is validated" + where;
-    if (later.kind == sql::Kind::kDo) return "a DO block" + where + " may use it";
+          return "it is validated" + where();
+    if (later.kind == sql::Kind::kDo) return "a DO block" + where() + " may use it";
     if (ChangesRows(later.kind))
       for (const sql::QName& q : later.tables)
         if (ctx.Resolve(q) == tab || ctx.Resolve(q) == ref)
-          return "rows it checks or acts on change" + where;
+          return "rows it checks or acts on change" + where();
   }
   return "";
 }
@@ -135,27 +136,28 @@ std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName&
   for (size_t j = from + 1; j < ctx.statement_count(); ++j) {
     const sql::Statement& s = ctx.stmt(j);
     const bool same = !s.table.name.empty() && ctx.Resolve(s.table) == tab;
-    const std::string where =
-        " at line " + std::to_string(ctx.migration().source.PositionOf(s.begin).line);
+    auto where = [&] {  // for the answer only: per later statement it cost a line search
+      return " at line " + std::to_string(ctx.migration().source.PositionOf(s.begin).line);
+    };
     if (s.kind == sql::Kind::kRename && same) {
-      if (s.object_type == sql::ObjectType::kTable) return "the table is renamed" + where;
+      if (s.object_type == sql::ObjectType::kTable) return "the table is renamed" + where();
       if (s.object_type == sql::ObjectType::kConstraint && !constraint.empty() &&
           s.rename_from == constraint)
-        return "the constraint is renamed" + where;
+        return "the constraint is renamed" + where();
       if (s.object_type == sql::ObjectType::kColumn && !column.empty() && s.rename_from == column)
-        return "the column is renamed" + where;
+        return "the column is renamed" + where();
     }
-    if (s.kind == sql::Kind::kAlterObjectSchema && same) return "the table moves schema" + where;
+    if (s.kind == sql::Kind::kAlterObjectSchema && same) return "the table moves schema" + where();
     if (s.kind == sql::Kind::kDrop && s.object_type == sql::ObjectType::kTable)
       for (const sql::QName& o : s.objects)
-        if (ctx.Resolve(o) == tab) return "the table is dropped" + where;
+        if (ctx.Resolve(o) == tab) return "the table is dropped" + where();
     if (s.kind == sql::Kind::kAlterTable && same)
       for (const sql::AlterCmd& a : s.cmds) {
         if (a.type == sql::AlterType::kDropConstraint && !constraint.empty() &&
             a.name == constraint)
-          return "the constraint is dropped" + where;
+          return "the constraint is dropped" + where();
         if (a.type == sql::AlterType::kDropColumn && !column.empty() && a.name == column)
-          return "the column is dropped" + where;
+          return "the column is dropped" + where();
       }
   }
   return "";
@@ -248,75 +250,77 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
     auto same_table = [&](const sql::QName& q) {
       return !tab.name.empty() && ctx.Resolve(q) == tab;
     };
-    const std::string where = "line " +
-                              std::to_string(ctx.migration().source.PositionOf(s.begin).line) +
-                              " (" + ctx.Summary(j) + ")";
+    // Written only for the answer: for every later statement it made each question quadratic.
+    auto where = [&] {
+      return "line " + std::to_string(ctx.migration().source.PositionOf(s.begin).line) + " (" +
+             ctx.Summary(j) + ")";
+    };
     switch (s.kind) {
       case sql::Kind::kCreateIndex:
         if (s.index && same_index(sql::QName{s.index->table.schema, s.index->name}) &&
             !CreateIndexMoves(ctx, j))
-          return "an index of the same name is created at " + where;
+          return "an index of the same name is created at " + where();
         break;
       case sql::Kind::kDrop:
         if (s.object_type == sql::ObjectType::kIndex) {
           for (const sql::QName& o : s.objects)
-            if (same_index(o) && !DropIndexMoves(ctx, j)) return "it is dropped at " + where;
+            if (same_index(o) && !DropIndexMoves(ctx, j)) return "it is dropped at " + where();
         } else if (s.object_type == sql::ObjectType::kTable) {
           for (const sql::QName& o : s.objects)
-            if (same_table(o)) return "its table is dropped at " + where;
+            if (same_table(o)) return "its table is dropped at " + where();
         }
         break;
       case sql::Kind::kRename:
         if (s.object_type == sql::ObjectType::kIndex &&
             (s.rename_from == idx.name || s.rename_to == idx.name) && !idx.name.empty())
-          return "an index of that name is renamed at " + where;
+          return "an index of that name is renamed at " + where();
         // A DROP INDEX names the index only: renaming its table or columns changes nothing for
         // it (a column dropped under its new name still takes the index with it, below).
         if (s.object_type == sql::ObjectType::kTable && same_table(s.table)) {
-          if (!drops_index) return "its table is renamed at " + where;
+          if (!drops_index) return "its table is renamed at " + where();
           tab = sql::QName{tab.schema, s.rename_to};
         }
         if (s.object_type == sql::ObjectType::kColumn && same_table(s.table) &&
             has_col(s.rename_from)) {
-          if (!drops_index) return "a column it uses is renamed at " + where;
+          if (!drops_index) return "a column it uses is renamed at " + where();
           used.push_back(s.rename_to);
         }
         break;
       case sql::Kind::kAlterTable:
         if (s.object_type == sql::ObjectType::kIndex && same_index(s.table))
-          return "it is altered at " + where;
+          return "it is altered at " + where();
         if (same_table(s.table)) {
           for (const sql::AlterCmd& a : s.cmds) {
             if (a.type == sql::AlterType::kDropColumn && has_col(a.name))
-              return "a column it uses is dropped at " + where;
+              return "a column it uses is dropped at " + where();
             if (a.constraint && !a.constraint->using_index.empty() &&
                 a.constraint->using_index == idx.name)
-              return "a constraint adopts it (USING INDEX) at " + where;
+              return "a constraint adopts it (USING INDEX) at " + where();
           }
         }
         break;
       case sql::Kind::kAlterObjectSchema:
         // The moved statement would name the table (or index) in its old schema.
         if (s.object_type == sql::ObjectType::kIndex && same_index(s.table))
-          return "it moves schema at " + where;
+          return "it moves schema at " + where();
         if (s.object_type == sql::ObjectType::kTable && same_table(s.table))
-          return "its table moves schema at " + where;
+          return "its table moves schema at " + where();
         break;
       case sql::Kind::kComment:
         if (s.object_type == sql::ObjectType::kIndex)
           for (const sql::QName& o : s.objects)
-            if (same_index(o)) return "it is commented on at " + where;
+            if (same_index(o)) return "it is commented on at " + where();
         break;
       case sql::Kind::kCreateTable:
         if (!unique) break;
         for (const sql::Constraint& k : s.table_constraints)
-          if (ReferencesKey(ctx, k, tab, columns)) return "a foreign key needs it at " + where;
+          if (ReferencesKey(ctx, k, tab, columns)) return "a foreign key needs it at " + where();
         for (const sql::ColumnDef& col : s.columns)
           for (const sql::Constraint& k : col.constraints)
-            if (ReferencesKey(ctx, k, tab, columns)) return "a foreign key needs it at " + where;
+            if (ReferencesKey(ctx, k, tab, columns)) return "a foreign key needs it at " + where();
         break;
       case sql::Kind::kCluster:
-        if (same_table(s.table)) return "its table is clustered at " + where;
+        if (same_table(s.table)) return "its table is clustered at " + where();
         break;
       default:
         break;

@@ -6,6 +6,9 @@
 // temporary name while the old one holds the name), drops the old index after every build, and
 // swaps a key in one ALTER TABLE (DROP CONSTRAINT + ADD CONSTRAINT … USING INDEX).
 #include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "fix/steps/step.h"
 
@@ -152,16 +155,49 @@ std::optional<std::pair<int, int>> IndexNameSpan(const Context& ctx, size_t i) {
   return std::make_pair(toks[k]->begin, toks[k]->end);
 }
 
+namespace {
+
+// The ALTER TABLE statements of the migration that drop a constraint of `table` (resolved), in
+// statement order: indexed once per migration.
+const std::vector<size_t>& ConstraintDropsOn(const Context& ctx, const sql::QName& table) {
+  struct Indexed {
+    bool done = false;
+    std::map<std::string, std::vector<size_t>> by_table;  // schema NUL name
+  };
+  static const char kTag = 0;  // this memo's owner
+  Indexed& x = ctx.Memo<Indexed>(&kTag);
+  if (!x.done) {
+    x.done = true;
+    for (size_t d = 0; d < ctx.statement_count(); ++d) {
+      const sql::Statement& s = ctx.stmt(d);
+      if (s.kind != sql::Kind::kAlterTable || s.table.name.empty()) continue;
+      if (std::none_of(s.cmds.begin(), s.cmds.end(), [](const sql::AlterCmd& a) {
+            return a.type == sql::AlterType::kDropConstraint;
+          }))
+        continue;
+      const sql::QName q = ctx.Resolve(s.table);
+      x.by_table[q.schema + '\0' + q.name].push_back(d);
+    }
+  }
+  static const std::vector<size_t> kNone;
+  auto it = x.by_table.find(table.schema + '\0' + table.name);
+  return it == x.by_table.end() ? kNone : it->second;
+}
+
+}  // namespace
+
 std::optional<KeyDrop> ReplacedKeyDrop(const Context& ctx, const sql::QName& table,
                                        const std::string& name, bool pk,
                                        const std::vector<std::string>& columns,
                                        int replacement_cmd) {
   const sql::QName tab = ctx.before().Resolve(table);
   if (ctx.IsNew(table)) return std::nullopt;
-  for (size_t d = 0; d <= ctx.index; ++d) {
+  for (size_t d : ConstraintDropsOn(ctx, tab)) {
+    if (d > ctx.index) break;
     const sql::Statement& s = ctx.stmt(d);
-    if (s.kind != sql::Kind::kAlterTable || s.table.name.empty() || ctx.Resolve(s.table) != tab)
-      continue;
+    // The catalog before `d` is a copy made for the asking: only for a statement that drops a
+    // constraint (asked for every ALTER TABLE of the table, it copied the catalog once per
+    // earlier statement of the migration at every CREATE INDEX: quadratic time and memory).
     const schema::Table* t = ctx.before(d).FindTable(s.table);
     if (!t) continue;
     for (size_t cmd = 0; cmd < s.cmds.size(); ++cmd) {
