@@ -27,13 +27,16 @@ std::optional<std::string> StringValue(std::string_view tok) {
   return s;
 }
 
-// The first SCONST token of `o` (a statement of `m`) whose value is `value`, or -1. The same
-// label added to (or created in) another enum, a comment or a trigger's argument is text, not a
-// use of the value.
+// Whether a string constant of `o` can be a use of an enum value: the same label added to (or
+// created in) another enum, a comment or a trigger's argument is text, not a use of the value.
+bool MayUseValues(const sql::Statement& o) {
+  return o.kind != sql::Kind::kAlterEnum && o.kind != sql::Kind::kCreateEnum &&
+         o.kind != sql::Kind::kComment && o.kind != sql::Kind::kCreateTrigger;
+}
+
+// The first SCONST token of `o` (a statement of `m`) whose value is `value`, or -1.
 int UseOf(const analysis::AnalyzedMigration& m, const sql::Statement& o, const std::string& value) {
-  if (o.kind == sql::Kind::kAlterEnum || o.kind == sql::Kind::kCreateEnum ||
-      o.kind == sql::Kind::kComment || o.kind == sql::Kind::kCreateTrigger)
-    return -1;
+  if (!MayUseValues(o)) return -1;
   const auto& toks = m.parsed.tokens;
   const std::string_view text = m.source.text();
   for (int i = o.first_token; i < o.last_token && i < static_cast<int>(toks.size()); ++i) {
@@ -102,25 +105,31 @@ class CommitBeforeUsingNewEnumValue : public Rule {
       unused.clear();
       return;
     }
-    for (auto it = unused.begin(); it != unused.end();) {
-      const int use = UseOf(ctx.migration(), s, it->second);
-      if (use < 0) {
-        ++it;
-        continue;
+    // Each string constant of the statement, in order, against the values waiting for a use: a
+    // lookup per constant, not a scan of the statement per waiting value.
+    if (!unused.empty() && MayUseValues(s)) {
+      const auto& toks = ctx.migration().parsed.tokens;
+      const std::string_view text = ctx.migration().source.text();
+      for (int i = s.first_token; i < s.last_token && i < static_cast<int>(toks.size()); ++i) {
+        if (toks[i].kind != "SCONST") continue;
+        const auto v = StringValue(text.substr(toks[i].begin, toks[i].end - toks[i].begin));
+        auto waiting = v ? unused.find(*v) : unused.end();
+        if (waiting == unused.end()) continue;
+        for (size_t add : waiting->second)
+          ctx.Scratch<LaterUses>(this)[add] = {toks[i].begin, toks[i].end};
+        unused.erase(waiting);
       }
-      const sql::Token& t = ctx.migration().parsed.tokens[use];
-      ctx.Scratch<LaterUses>(this)[it->first] = {t.begin, t.end};
-      it = unused.erase(it);
     }
-    if (IsAddValue(s)) unused.emplace_back(ctx.index, s.type_details->enum_new_value);
+    if (IsAddValue(s)) unused[s.type_details->enum_new_value].push_back(ctx.index);
   }
 
  private:
   // Collect's findings: the ordinal of an ADD VALUE -> the byte range of the first later use of
   // its value in its transaction.
   using LaterUses = std::map<size_t, std::pair<int, int>>;
-  // While Collect walks a transaction: its ADD VALUEs (ordinal, value) whose use it has not met.
-  using Unused = std::vector<std::pair<size_t, std::string>>;
+  // While Collect walks a transaction: the values its ADD VALUEs added whose use it has not met,
+  // each with the ordinals of those ADD VALUEs.
+  using Unused = std::map<std::string, std::vector<size_t>>;
 
   void ReportUse(Context& ctx, const Added& added, std::pair<int, int> use) const {
     Diagnostic d;
