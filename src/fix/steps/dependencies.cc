@@ -130,10 +130,56 @@ std::string ForeignKeyMoveBlocker(const Context& ctx, size_t j, size_t cmd) {
   return "";
 }
 
+namespace {
+
+// Per table (resolved), the statements of the migration that may rename or drop it, a constraint
+// or a column of it (LaterRenameOrDrop's only candidates), in statement order: indexed once per
+// migration, so that each question looks at those instead of every later statement (quadratic
+// on a long file).
+const std::vector<size_t>& RenamesAndDropsOf(const Context& ctx, const sql::QName& table) {
+  struct Indexed {
+    bool done = false;
+    std::map<std::string, std::vector<size_t>> by_table;  // schema NUL name
+  };
+  static const char kTag = 0;  // this memo's owner
+  Indexed& x = ctx.Memo<Indexed>(&kTag);
+  auto key = [](const sql::QName& q) { return q.schema + '\0' + q.name; };
+  if (!x.done) {
+    x.done = true;
+    for (size_t j = 0; j < ctx.statement_count(); ++j) {
+      const sql::Statement& s = ctx.stmt(j);
+      std::vector<std::string> tables;
+      if (s.kind == sql::Kind::kDrop && s.object_type == sql::ObjectType::kTable) {
+        for (const sql::QName& o : s.objects) tables.push_back(key(ctx.Resolve(o)));
+      }
+      const bool drops_in_table =
+          s.kind == sql::Kind::kAlterTable &&
+          std::any_of(s.cmds.begin(), s.cmds.end(), [](const sql::AlterCmd& a) {
+            return a.type == sql::AlterType::kDropConstraint ||
+                   a.type == sql::AlterType::kDropColumn;
+          });
+      if (!s.table.name.empty() && (s.kind == sql::Kind::kRename ||
+                                    s.kind == sql::Kind::kAlterObjectSchema || drops_in_table))
+        tables.push_back(key(ctx.Resolve(s.table)));
+      std::sort(tables.begin(), tables.end());
+      tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
+      for (const std::string& t : tables) x.by_table[t].push_back(j);
+    }
+  }
+  static const std::vector<size_t> kNone;
+  auto it = x.by_table.find(key(table));
+  return it == x.by_table.end() ? kNone : it->second;
+}
+
+}  // namespace
+
 std::string LaterRenameOrDrop(const Context& ctx, size_t from, const sql::QName& table,
                               const std::string& constraint, const std::string& column) {
   const sql::QName tab = ctx.Resolve(table);
-  for (size_t j = from + 1; j < ctx.statement_count(); ++j) {
+  const std::vector<size_t>& candidates = RenamesAndDropsOf(ctx, tab);
+  for (auto at = std::upper_bound(candidates.begin(), candidates.end(), from);
+       at != candidates.end(); ++at) {
+    const size_t j = *at;
     const sql::Statement& s = ctx.stmt(j);
     const bool same = !s.table.name.empty() && ctx.Resolve(s.table) == tab;
     auto where = [&] {  // for the answer only: per later statement it cost a line search
