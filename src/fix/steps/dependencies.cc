@@ -244,6 +244,69 @@ std::string DroppedLaterWith(const Context& ctx, size_t i) {
   return with;
 }
 
+namespace {
+
+// The only later statements LaterDependency can answer with, indexed once per migration so that
+// each index it asks about walks those instead of every later statement (quadratic on a long
+// file): the CREATE INDEX statements by the index's name, and every statement that can drop,
+// rename, move, alter, comment on or cluster an index or its table, or add a foreign key.
+struct IndexDependents {
+  std::map<std::string, std::vector<size_t>> create_index;  // by the index's name
+  std::vector<size_t> others;
+};
+
+bool HasForeignKey(const std::vector<sql::Constraint>& v) {
+  return std::any_of(v.begin(), v.end(), [](const sql::Constraint& k) {
+    return k.type == sql::Constraint::Type::kForeignKey;
+  });
+}
+
+bool MayDependOnAnIndex(const sql::Statement& s) {
+  switch (s.kind) {
+    case sql::Kind::kDrop:
+    case sql::Kind::kRename:
+    case sql::Kind::kAlterObjectSchema:
+    case sql::Kind::kComment:
+    case sql::Kind::kCluster:
+      return true;
+    case sql::Kind::kAlterTable:
+      return s.object_type == sql::ObjectType::kIndex ||
+             std::any_of(s.cmds.begin(), s.cmds.end(), [](const sql::AlterCmd& a) {
+               return a.type == sql::AlterType::kDropColumn ||
+                      (a.constraint && (!a.constraint->using_index.empty() ||
+                                        a.constraint->type == sql::Constraint::Type::kForeignKey));
+             });
+    case sql::Kind::kCreateTable:
+      return HasForeignKey(s.table_constraints) ||
+             std::any_of(s.columns.begin(), s.columns.end(),
+                         [](const sql::ColumnDef& c) { return HasForeignKey(c.constraints); });
+    default:
+      return false;
+  }
+}
+
+const IndexDependents& IndexDependentsOf(const Context& ctx) {
+  struct Indexed {
+    bool done = false;
+    IndexDependents dependents;
+  };
+  static const char kTag = 0;  // this memo's owner
+  Indexed& x = ctx.Memo<Indexed>(&kTag);
+  if (!x.done) {
+    x.done = true;
+    for (size_t j = 0; j < ctx.statement_count(); ++j) {
+      const sql::Statement& s = ctx.stmt(j);
+      if (s.kind == sql::Kind::kCreateIndex && s.index)
+        x.dependents.create_index[s.index->name].push_back(j);
+      else if (MayDependOnAnIndex(s))
+        x.dependents.others.push_back(j);
+    }
+  }
+  return x.dependents;
+}
+
+}  // namespace
+
 std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& index,
                             const sql::QName& table, const std::vector<std::string>& columns) {
   const schema::Catalog& cat0 = ctx.before(from);
@@ -262,7 +325,17 @@ std::string LaterDependency(const Context& ctx, size_t from, const sql::QName& i
   // its columns is added, which may then depend on it, and the drop fails (SQLSTATE 2BP01).
   const schema::Index* dropped = drops_index && !idx.name.empty() ? cat0.FindIndex(idx) : nullptr;
   const bool dropped_unique = dropped && dropped->unique;
-  for (size_t j = from + 1; j < ctx.statement_count(); ++j) {
+  const IndexDependents& dependents = IndexDependentsOf(ctx);
+  std::vector<size_t> candidates;
+  auto add_after = [&](const std::vector<size_t>& v) {
+    candidates.insert(candidates.end(), std::upper_bound(v.begin(), v.end(), from), v.end());
+  };
+  add_after(dependents.others);
+  if (!idx.name.empty())
+    if (auto it = dependents.create_index.find(idx.name); it != dependents.create_index.end())
+      add_after(it->second);
+  std::sort(candidates.begin(), candidates.end());
+  for (size_t j : candidates) {
     const sql::Statement& s = ctx.stmt(j);
     if (dropped_unique) {
       const std::string line = std::to_string(ctx.migration().source.PositionOf(s.begin).line);
