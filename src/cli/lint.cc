@@ -429,13 +429,24 @@ void RunJob(Job& j, const LintSettings& st, const std::optional<db::ConnInfo>& t
   j.h = lint::ReplayForLint(std::move(j.texts), j.history, st.config.options.settings, &ahead);
   for (const analysis::AnalyzedMigration& m : j.h.migrations)
     if (j.linted.count(m.source.path())) j.part.sources[m.source.path()] = &m.source;
-  for (Diagnostic& d : lint::Run(j.h, st.config.options)) {
+  lint::Options options = st.config.options;
+  // Text and gcc without --hints print only how many hints there are; keeping them would cost
+  // more memory than the rest of a long file's lint. Not when estimates may raise a hint's
+  // severity afterwards.
+  const bool count_hints_only =
+      (st.format == report::Format::kText || st.format == report::Format::kGcc) &&
+      !text.show_hints && !target;
+  std::map<std::string, size_t> dropped_hints;
+  if (count_hints_only) options.dropped_hints = &dropped_hints;
+  for (Diagnostic& d : lint::Run(j.h, options)) {
     if (!j.part.sources.count(d.path)) continue;
     if (auto ops = j.operations.find(d.path); ops != j.operations.end()) {
       NameOperation(ops->second, d);
     }
     j.part.diagnostics.push_back(std::move(d));
   }
+  for (const auto& [path, n] : dropped_hints)
+    if (j.part.sources.count(path)) j.part.hidden_hints += n;
   j.part.files_linted = j.linted.size();
   if (target) {
     std::vector<plan::Entry> entries = plan::FromHistory(j.h);
@@ -482,6 +493,7 @@ int PrintAndExit(std::vector<std::unique_ptr<Job>> jobs, const LintSettings& st,
       rep.sources.insert(j->part.sources.begin(), j->part.sources.end());
       rep.diagnostics.insert(rep.diagnostics.end(), j->part.diagnostics.begin(),
                              j->part.diagnostics.end());
+      rep.hidden_hints += j->part.hidden_hints;
       rep.migrations.insert(rep.migrations.end(), j->summaries.begin(), j->summaries.end());
     }
     const std::string out = report::Render(format, rep, text);
@@ -495,6 +507,7 @@ int PrintAndExit(std::vector<std::unique_ptr<Job>> jobs, const LintSettings& st,
       syntax = syntax || d.rule == lint::kSyntaxError;
       failing = failing || lint::Fails(st.fail_on, d.severity);
     }
+    failing = failing || (j->part.hidden_hints > 0 && lint::Fails(st.fail_on, Severity::kHint));
   }
   // The parse trees of every migration: the process's exit frees them faster than their
   // destructors would.

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 
 namespace lockstep::lint {
 
@@ -300,28 +301,80 @@ Severity SeverityFor(const Options& o, const std::string& id, Severity fallback)
   return it == o.severity_overrides.end() ? fallback : it->second;
 }
 
-// Marks and drops the diagnostics that an ignore suppresses. `stmt[i]` is the statement of `d[i]`.
-std::vector<Diagnostic> ApplyIgnores(std::vector<Diagnostic> d, const std::vector<size_t>& stmt,
-                                     std::vector<Ignore>& ignores) {
-  // Nothing to drop: a second vector of every finding would only raise the peak memory.
-  if (ignores.empty()) return d;
-  std::vector<Diagnostic> kept;
-  kept.reserve(d.size());
-  for (size_t i = 0; i < d.size(); ++i) {
+// The ignore comments of one migration, looked up per finding: those on its statement, then the
+// file-wide ones (a scan of every ignore per finding was quadratic on a long file with an ignore
+// on every statement).
+class IgnoreIndex {
+ public:
+  explicit IgnoreIndex(std::vector<Ignore> all) : all_(std::move(all)) {
+    for (size_t i = 0; i < all_.size(); ++i) {
+      if (all_[i].whole_file) {
+        whole_file_.push_back(i);
+      } else if (all_[i].statement) {
+        by_statement_[*all_[i].statement].push_back(i);
+      }
+    }
+  }
+
+  // Whether an ignore names `rule` on statement `stmt` (SIZE_MAX: on none, so only file-wide
+  // ignores apply); marks every ignore that does as used.
+  bool Suppresses(const std::string& rule, size_t stmt) {
     bool suppressed = false;
-    for (Ignore& ig : ignores) {
-      if (!ig.whole_file && ig.statement != stmt[i]) continue;
-      for (IgnoredRule& r : ig.rules) {
-        if (r.id == d[i].rule) {
+    auto mark = [&](size_t i) {
+      for (IgnoredRule& r : all_[i].rules) {
+        if (r.id == rule) {
           r.used = true;
           suppressed = true;
         }
       }
-    }
-    if (!suppressed) kept.push_back(std::move(d[i]));
+    };
+    if (auto it = by_statement_.find(stmt); it != by_statement_.end())
+      for (size_t i : it->second) mark(i);
+    for (size_t i : whole_file_) mark(i);
+    return suppressed;
   }
-  return kept;
-}
+
+  const std::vector<Ignore>& all() const { return all_; }
+
+ private:
+  std::vector<Ignore> all_;
+  std::vector<size_t> whole_file_;                                // indexes into all_
+  std::unordered_map<size_t, std::vector<size_t>> by_statement_;  // statement -> indexes into all_
+};
+
+// Decides, as each finding is made, whether it is kept: not when an ignore suppresses it, nor
+// when it is a hint and Options::dropped_hints asks hints to be counted only. Deciding at once,
+// instead of over the migration's findings at its end, keeps the dropped ones from ever piling
+// up (a long file's hints were most of lint's memory).
+class Keeper {
+ public:
+  Keeper(const Options& o, IgnoreIndex& ignores) : o_(o), ignores_(ignores) {}
+
+  bool Keep(const Diagnostic& d, size_t stmt) {
+    if (ignores_.Suppresses(d.rule, stmt)) return false;
+    if (o_.dropped_hints && d.severity == Severity::kHint) {
+      ++(*o_.dropped_hints)[d.path];
+      return false;
+    }
+    return true;
+  }
+
+  // Drops the findings of `d` from `from` on that are not kept; `stmt(i)` is the statement of d[i].
+  template <typename StatementOf>
+  void Filter(std::vector<Diagnostic>& d, size_t from, StatementOf stmt) {
+    size_t w = from;
+    for (size_t i = from; i < d.size(); ++i) {
+      if (!Keep(d[i], stmt(i))) continue;
+      if (w != i) d[w] = std::move(d[i]);
+      ++w;
+    }
+    d.resize(w);
+  }
+
+ private:
+  const Options& o_;
+  IgnoreIndex& ignores_;
+};
 
 std::vector<Diagnostic> UnusedIgnores(const analysis::AnalyzedMigration& m, const Options& o,
                                       const std::vector<Ignore>& ignores) {
@@ -420,15 +473,16 @@ std::vector<Diagnostic> RunMigration(const analysis::AnalyzedMigration& m, const
                      {}});
   }
 
+  IgnoreIndex ignores(FindIgnores(m));
+  Keeper keeper(o, ignores);
   rules::Context ctx(m, o.settings);
-  std::vector<size_t> stmt_of;  // statement index of each of ctx.diagnostics()
   auto stamp = [&](size_t from, const rules::Rule* r, std::optional<size_t> stmt) {
     auto& d = ctx.diagnostics();
     for (size_t i = from; i < d.size(); ++i) {
       d[i].rule = std::string(r->id());
       d[i].severity = SeverityFor(o, d[i].rule, r->default_severity());
-      stmt_of.push_back(stmt ? *stmt : StatementAt(m, d[i].begin));
     }
+    keeper.Filter(d, from, [&](size_t i) { return stmt ? *stmt : StatementAt(m, d[i].begin); });
   };
   const size_t n = m.statements.size();
   ctx.statement_count = n;
@@ -462,12 +516,10 @@ std::vector<Diagnostic> RunMigration(const analysis::AnalyzedMigration& m, const
     if (advance) advance(n - 1);
   }
 
-  std::vector<Ignore> ignores = FindIgnores(m);
-  std::vector<Diagnostic> kept = ApplyIgnores(std::move(ctx.diagnostics()), stmt_of, ignores);
-  std::vector<Diagnostic> unused = UnusedIgnores(m, o, ignores);
+  std::vector<Diagnostic> kept = std::move(ctx.diagnostics());
+  std::vector<Diagnostic> unused = UnusedIgnores(m, o, ignores.all());
   // The unused-ignore findings can themselves be silenced file-wide.
-  std::vector<size_t> unused_stmt(unused.size(), SIZE_MAX);
-  unused = ApplyIgnores(std::move(unused), unused_stmt, ignores);
+  keeper.Filter(unused, 0, [](size_t) { return SIZE_MAX; });
   // Moved, not copied one by one into a growing vector: on a long file the findings outweigh
   // the statements, and every regrowth held two copies of them.
   if (found.empty()) {

@@ -26,6 +26,10 @@ struct Options {
   // When set, these rules are used instead of rules::AllRules() (tests inject their own rules).
   // Not owned; must outlive Run.
   const std::vector<const rules::Rule*>* rule_set = nullptr;
+  // When set, hints that no ignore suppresses are counted here by file (Diagnostic::path; added
+  // to) instead of returned: text and gcc output without --hints only count them, and a long
+  // file yields one per statement or more. Not owned.
+  std::map<std::string, size_t>* dropped_hints = nullptr;
 };
 
 // True when rule `id` (a real rule or kUnusedIgnore) runs under `o`.

@@ -47,6 +47,7 @@ Counts Count(const Report& r) {
     }
     files.insert(d.path);
   }
+  c.hints += r.hidden_hints;
   c.files_with_findings = files.size();
   c.files_with_errors_or_warnings = problem_files.size();
   return c;

@@ -54,6 +54,9 @@ struct MigrationSummary {
 
 struct Report {
   std::vector<Diagnostic> diagnostics;  // in the order to print
+  // Hints found but not kept in `diagnostics` (text and gcc without --hints show only their
+  // number): Count adds them to its hints.
+  size_t hidden_hints = 0;
   // The linted files by path (Diagnostic::path). Not owned; must outlive the rendering. A
   // diagnostic whose file is missing is placed at 1:1 without a snippet.
   std::map<std::string, const SourceFile*> sources;
@@ -75,6 +78,8 @@ struct Counts {
   size_t errors = 0;
   size_t warnings = 0;
   size_t hints = 0;
+  // Of `diagnostics`: a file whose only findings are hidden hints is not counted (the text
+  // summary shows this count only when hints are shown, and then none is hidden).
   size_t files_with_findings = 0;
   size_t files_with_errors_or_warnings = 0;  // what the summary counts when hints are not shown
 

@@ -163,6 +163,12 @@ TEST_F(LintCli, HintsAreCountedNotShownUnlessAsked) {
   EXPECT_EQ(text.out.find("= help: Use bigint"), std::string::npos) << text.out;
   const Outcome json = Lockstep({"lint", "a.sql", "b.sql", "--format", "json"});
   EXPECT_NE(json.out.find("\"hint\""), std::string::npos) << json.out;
+  // Hints not shown still fail the run at --fail-on hint (a.sql has hints only).
+  for (const char* format : {"gcc", "text"}) {
+    const Outcome only_hints = Lockstep({"lint", "a.sql", "--format", format, "--fail-on", "hint"});
+    EXPECT_EQ(only_hints.code, 1) << format << only_hints.out;
+    EXPECT_NE(only_hints.out.find("not shown"), std::string::npos) << only_hints.out;
+  }
 }
 
 TEST_F(LintCli, SyntaxErrorExitsTwo) {

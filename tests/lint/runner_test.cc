@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -437,6 +438,27 @@ TEST(Ignores, UnusedIgnoreCanBeSilencedOrDisabled) {
   only.only_rules = {"test-alter", "unused-ignore"};
   only.disabled_rules = {"test-drop"};
   EXPECT_EQ(Rules(Lint(sql, only)), (std::vector<std::string>{"test-alter"}));
+}
+
+// Hints counted instead of kept (text and gcc without --hints): by file, after the ignores, which
+// still count as used when they suppress a hint; other severities are returned as before.
+TEST(Ignores, DroppedHintsAreCountedByFileAfterTheIgnores) {
+  Options o = TestOptions();
+  o.severity_overrides["test-alter"] = Severity::kHint;
+  std::map<std::string, size_t> dropped;
+  o.dropped_hints = &dropped;
+  analysis::History h = ReplayForLint(
+      {{"m1", "a.sql",
+        "ALTER TABLE t ADD COLUMN b int;\n-- lockstep-ignore test-alter\n"
+        "ALTER TABLE t ADD COLUMN c int;\nALTER TABLE t ADD COLUMN d int;\nDROP TABLE t;"},
+       {"m2", "b.sql", "ALTER TABLE u ADD COLUMN b int;"}},
+      0, o.settings);
+  auto ds = lint::Run(h, o);
+  EXPECT_EQ(Rules(ds), (std::vector<std::string>{"test-drop"}));  // no unused-ignore either
+  EXPECT_EQ(dropped, (std::map<std::string, size_t>{{"a.sql", 2}, {"b.sql", 1}}));
+  // Without the counter the same hints are returned.
+  o.dropped_hints = nullptr;
+  EXPECT_EQ(lint::Run(h, o).size(), 4u);
 }
 
 TEST(Ignores, NotADirective) {
