@@ -75,6 +75,14 @@ History Replay(std::vector<MigrationText> migrations, size_t history_count,
     }
   };
   const size_t history = std::min(history_count, h.migrations.size());
+  size_t parsed_end = h.migrations.size();  // the analysed migrations from here on stay unparsed
+  for (size_t k = history; k < h.migrations.size(); ++k) {
+    if (h.migrations[k].source.text().size() > options.leave_unparsed_above) {
+      parsed_end = k;
+      break;
+    }
+  }
+  for (size_t k = parsed_end; k < h.migrations.size(); ++k) h.migrations[k].unparsed = true;
   if (options.drop_history_parse) {
     // A batch of history files at a time (as many as ParseAll parses at once), each freed once
     // replayed: the peak holds one batch, not the whole history.
@@ -92,12 +100,12 @@ History Replay(std::vector<MigrationText> migrations, size_t history_count,
       }
     }
     h.after_history = h.final_catalog;
-    ParseAll(h.migrations, history, h.migrations.size(), options);
-    for (size_t k = history; k < h.migrations.size(); ++k) replay(h.migrations[k]);
+    ParseAll(h.migrations, history, parsed_end, options);
+    for (size_t k = history; k < parsed_end; ++k) replay(h.migrations[k]);
     return h;
   }
-  ParseAll(h.migrations, 0, h.migrations.size(), options);
-  for (AnalyzedMigration& am : h.migrations) replay(am);
+  ParseAll(h.migrations, 0, parsed_end, options);
+  for (size_t k = 0; k < parsed_end; ++k) replay(h.migrations[k]);
   return h;
 }
 

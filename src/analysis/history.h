@@ -2,6 +2,7 @@
 // lock model: the shared first step of `plan`, `lint` and `fix`.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,9 @@ struct AnalyzedMigration {
   std::shared_ptr<const schema::Catalog> start;
   bool analyzed = false;
   bool continues_transaction = false;  // MigrationText::continues_transaction
+  // Analysed, but left for the caller to parse and analyse (Options::leave_unparsed_above):
+  // `parsed` and `statements` are empty, and the History's catalogs do not include it.
+  bool unparsed = false;
 };
 
 struct Options {
@@ -62,10 +66,16 @@ struct Options {
   // (its `parsed` keeps its errors and notes), so that a long history is never held in memory
   // at once; History::after_history then holds the catalog the analysed migrations start from.
   bool drop_history_parse = false;
+  // From the first analysed migration larger than this (bytes) on, analysed migrations are left
+  // unparsed (AnalyzedMigration::unparsed) for a caller that streams them through sql::ParseEach
+  // rather than holding a large file's parse: lint. Every later one too, since its analysis
+  // would need the catalog after the unparsed one.
+  size_t leave_unparsed_above = SIZE_MAX;
 };
 
 struct History {
   std::vector<AnalyzedMigration> migrations;
+  // After every migration replayed (those left unparsed are not).
   schema::Catalog final_catalog;
   // The catalog after the history-only migrations (set with Options::drop_history_parse, whose
   // history cannot be replayed again): where a second pass over the analysed ones starts.

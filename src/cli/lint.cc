@@ -426,7 +426,11 @@ std::vector<std::unique_ptr<Job>> MakeJobs(std::vector<Group>& groups) {
 // its part when the format renders in parts.
 void RunJob(Job& j, const LintSettings& st, const std::optional<db::ConnInfo>& target,
             const report::TextOptions& text, analysis::ParseAhead& ahead) {
-  j.h = lint::ReplayForLint(std::move(j.texts), j.history, st.config.options.settings, &ahead);
+  // Estimates and the markdown comment read the History's analysis (plan::FromHistory): no
+  // streaming for them.
+  const bool needs_analysis = target || st.format == report::Format::kMarkdown;
+  j.h = lint::ReplayForLint(std::move(j.texts), j.history, st.config.options.settings, &ahead,
+                            needs_analysis ? SIZE_MAX : lint::kStreamAboveBytes);
   for (const analysis::AnalyzedMigration& m : j.h.migrations)
     if (j.linted.count(m.source.path())) j.part.sources[m.source.path()] = &m.source;
   lint::Options options = st.config.options;
@@ -568,9 +572,12 @@ int Lint(const Args& args) {
   // than cores measured slower). Declared first, so that it outlives the jobs.
   analysis::ParseAhead ahead(lint::ParseOptionsForLint(),
                              std::max(2u, std::thread::hardware_concurrency()) - 1);
-  Result<migrations::MigrationSet> set = migrations::Discover(
-      f.paths,
-      [&ahead](const migrations::Migration& m) { ahead.Submit(DisplayPath(m.sql_path), m.sql); });
+  Result<migrations::MigrationSet> set =
+      migrations::Discover(f.paths, [&ahead](const migrations::Migration& m) {
+        // A large file is left to its job, which streams it when it is linted: a whole parse
+        // here would be held until then.
+        if (m.sql.size() <= lint::kStreamAboveBytes) ahead.Submit(DisplayPath(m.sql_path), m.sql);
+      });
   ahead.Flush();
   if (!set.ok()) return Fail(set.status().ToString());
   for (const migrations::Note& n : set->notes) std::fprintf(stderr, "%s\n", n.ToString().c_str());

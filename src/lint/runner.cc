@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <iterator>
 #include <memory>
@@ -248,31 +249,38 @@ std::optional<Ignore> ParseIgnore(std::string_view file, const sql::Comment& c) 
   return ig;
 }
 
-std::vector<Ignore> FindIgnores(const analysis::AnalyzedMigration& m) {
-  std::vector<Ignore> out;
-  std::string_view file = m.source.text();
-  for (const sql::Comment& c : m.parsed.comments) {
-    std::optional<Ignore> ig = ParseIgnore(file, c);
-    if (!ig) continue;
-    if (!ig->whole_file) {
-      // Statements are in file order: a search, not a scan per comment (quadratic when a long
-      // file carries an ignore on every statement).
-      auto it = std::lower_bound(
-          m.statements.begin(), m.statements.end(), c.end,
-          [](const analysis::AnalyzedStatement& s, int end) { return s.statement->begin < end; });
-      if (it != m.statements.end()) ig->statement = static_cast<size_t>(it - m.statements.begin());
-    }
-    out.push_back(std::move(*ig));
-  }
+// Where each statement of a migration begins (byte offsets, in file order): all that ignores and
+// whole-migration findings need of the statements, kept when the statements themselves are not.
+std::vector<int> Begins(const analysis::AnalyzedMigration& m) {
+  std::vector<int> out;
+  out.reserve(m.statements.size());
+  for (const analysis::AnalyzedStatement& s : m.statements) out.push_back(s.statement->begin);
   return out;
 }
 
+// The ignore directives among `comments` of `file`, each placed on the statement right after it.
+void AddIgnores(std::string_view file, const std::vector<sql::Comment>& comments,
+                std::vector<Ignore>& out) {
+  for (const sql::Comment& c : comments) {
+    if (std::optional<Ignore> ig = ParseIgnore(file, c)) out.push_back(std::move(*ig));
+  }
+}
+
+// Places each (not file-wide) ignore on the first statement beginning after it ends.
+void PlaceIgnores(const std::vector<int>& begins, std::vector<Ignore>& ignores) {
+  for (Ignore& ig : ignores) {
+    if (ig.whole_file) continue;
+    // Statements are in file order: a search, not a scan per comment (quadratic when a long
+    // file carries an ignore on every statement).
+    auto it = std::lower_bound(begins.begin(), begins.end(), ig.end);
+    if (it != begins.end()) ig.statement = static_cast<size_t>(it - begins.begin());
+  }
+}
+
 // The statement a whole-migration diagnostic belongs to: the last one starting at or before it.
-size_t StatementAt(const analysis::AnalyzedMigration& m, int offset) {
-  auto it = std::upper_bound(
-      m.statements.begin(), m.statements.end(), offset,
-      [](int off, const analysis::AnalyzedStatement& s) { return off < s.statement->begin; });
-  return it == m.statements.begin() ? 0 : static_cast<size_t>(it - m.statements.begin()) - 1;
+size_t StatementAt(const std::vector<int>& begins, int offset) {
+  auto it = std::upper_bound(begins.begin(), begins.end(), offset);
+  return it == begins.begin() ? 0 : static_cast<size_t>(it - begins.begin()) - 1;
 }
 
 int SyntaxErrorEnd(std::string_view text, int offset) {
@@ -306,6 +314,7 @@ Severity SeverityFor(const Options& o, const std::string& id, Severity fallback)
 // on every statement).
 class IgnoreIndex {
  public:
+  IgnoreIndex() = default;
   explicit IgnoreIndex(std::vector<Ignore> all) : all_(std::move(all)) {
     for (size_t i = 0; i < all_.size(); ++i) {
       if (all_[i].whole_file) {
@@ -450,94 +459,298 @@ std::vector<TransactionState> TrackTransactions(const analysis::AnalyzedMigratio
 
 namespace {
 
-// Lints one analysed migration. `tracker` holds the transaction state before its first statement
-// (fresh, or where the previous migration left a transaction it continues); `continues` says the
-// next migration continues this one's transaction. `advance(i)`, when set, brings the live
-// catalog from before statement i to after it; it is called once the rules are done with
-// statement i (the last statement only after CheckMigration, which still sees the catalog before
-// it).
+// Lints one analysed migration, driven by the runner's passes in this order: Collect for every
+// statement, Prepare, Check for every statement, Finish. The statements may come all at once (a
+// migration parsed whole) or a batch at a time (a streamed one): it keeps nothing of them but
+// what the rules keep. `tracker` holds the transaction state before the first statement (fresh,
+// or where the previous migration left a transaction it continues).
+class MigrationLinter {
+ public:
+  MigrationLinter(const analysis::AnalyzedMigration& m, const Options& o,
+                  const std::vector<const rules::Rule*>& active, TransactionTracker& tracker)
+      : m_(m),
+        o_(o),
+        active_(active),
+        tracker_(tracker),
+        ctx_(m, o.settings),
+        keeper_(o, ignores_) {}
+
+  void Collect(const analysis::AnalyzedStatement& s, size_t ordinal) {
+    ctx_.current = &s;
+    ctx_.index = ordinal;
+    for (const rules::Rule* r : active_) r->Collect(ctx_);
+  }
+
+  // Between the passes: where every statement begins (file order) and the migration's ignore
+  // directives.
+  void Prepare(std::vector<int> begins, std::vector<Ignore> ignores) {
+    PlaceIgnores(begins, ignores);
+    begins_ = std::move(begins);
+    ignores_ = IgnoreIndex(std::move(ignores));
+    ctx_.statement_count = begins_.size();
+  }
+
+  // Every rule's CheckStatement on `s` (its `before` and effect set), then `s` joins the
+  // transaction state.
+  void Check(const analysis::AnalyzedStatement& s, size_t ordinal) {
+    ctx_.current = &s;
+    ctx_.index = ordinal;
+    ctx_.tx = tracker_.state();
+    for (const rules::Rule* r : active_) {
+      const size_t before = ctx_.diagnostics().size();
+      r->CheckStatement(ctx_);
+      Stamp(before, r, ordinal);
+    }
+    tracker_.After(s, m_);
+  }
+
+  // Every rule's CheckMigration with `last` as the current statement (nullptr, for a migration
+  // without statements: not called), then the migration's findings in order of offset: its
+  // syntax errors (never filtered), the rules' findings and the unused ignores. `continues`:
+  // the next migration continues this one's transaction.
+  std::vector<Diagnostic> Finish(const analysis::AnalyzedStatement* last, bool continues) {
+    if (last) {
+      ctx_.current = last;
+      ctx_.index = begins_.empty() ? 0 : begins_.size() - 1;
+      ctx_.tx = tracker_.state();
+      ctx_.tx.continues_in_next_migration = continues;
+      for (const rules::Rule* r : active_) {
+        const size_t before = ctx_.diagnostics().size();
+        r->CheckMigration(ctx_);
+        Stamp(before, r, std::nullopt);
+      }
+    }
+    std::vector<Diagnostic> found;
+    for (const sql::ParseError& e : m_.parsed.errors) {
+      found.push_back({kSyntaxError,
+                       Severity::kError,
+                       e.message,
+                       "",
+                       m_.source.path(),
+                       e.offset,
+                       SyntaxErrorEnd(m_.source.text(), e.offset),
+                       false,
+                       {}});
+    }
+    std::vector<Diagnostic> kept = std::move(ctx_.diagnostics());
+    std::vector<Diagnostic> unused = UnusedIgnores(m_, o_, ignores_.all());
+    // The unused-ignore findings can themselves be silenced file-wide.
+    keeper_.Filter(unused, 0, [](size_t) { return SIZE_MAX; });
+    // Moved, not copied one by one into a growing vector: on a long file the findings outweigh
+    // the statements, and every regrowth held two copies of them.
+    if (found.empty()) {
+      found = std::move(kept);
+    } else {
+      found.reserve(found.size() + kept.size() + unused.size());
+      for (Diagnostic& d : kept) found.push_back(std::move(d));
+    }
+    for (Diagnostic& d : unused) found.push_back(std::move(d));
+
+    auto before = [](const Diagnostic& a, const Diagnostic& b) {
+      if (a.begin != b.begin) return a.begin < b.begin;
+      if (a.end != b.end) return a.end < b.end;
+      return a.rule < b.rule;
+    };
+    // Usually in order already (statement by statement): stable_sort's buffer is a copy of all.
+    if (!std::is_sorted(found.begin(), found.end(), before))
+      std::stable_sort(found.begin(), found.end(), before);
+    return found;
+  }
+
+ private:
+  // Names the findings of `r` from `from` on with its id and severity, and keeps those the
+  // ignores and Options::dropped_hints leave. `stmt`: their statement (nullopt: by offset).
+  void Stamp(size_t from, const rules::Rule* r, std::optional<size_t> stmt) {
+    auto& d = ctx_.diagnostics();
+    for (size_t i = from; i < d.size(); ++i) {
+      d[i].rule = std::string(r->id());
+      d[i].severity = SeverityFor(o_, d[i].rule, r->default_severity());
+    }
+    keeper_.Filter(d, from,
+                   [&](size_t i) { return stmt ? *stmt : StatementAt(begins_, d[i].begin); });
+  }
+
+  const analysis::AnalyzedMigration& m_;
+  const Options& o_;
+  const std::vector<const rules::Rule*>& active_;
+  TransactionTracker& tracker_;
+  rules::Context ctx_;
+  std::vector<int> begins_;
+  IgnoreIndex ignores_;  // before keeper_, which refers to it
+  Keeper keeper_;
+};
+
+// Lints a migration parsed whole. `analyze(i)`, when set, fills in statement i's effect before
+// its rules run; `advance(i)`, when set, brings the live catalog from before statement i to after
+// it, once the rules are done with it (the last statement only after CheckMigration, which still
+// sees the catalog before it).
 std::vector<Diagnostic> RunMigration(const analysis::AnalyzedMigration& m, const Options& o,
                                      const std::vector<const rules::Rule*>& active,
                                      TransactionTracker& tracker, bool continues,
+                                     const std::function<void(size_t)>& analyze,
                                      const std::function<void(size_t)>& advance) {
-  std::vector<Diagnostic> found;
-  for (const sql::ParseError& e : m.parsed.errors) {
-    found.push_back({kSyntaxError,
-                     Severity::kError,
-                     e.message,
-                     "",
-                     m.source.path(),
-                     e.offset,
-                     SyntaxErrorEnd(m.source.text(), e.offset),
-                     false,
-                     {}});
-  }
-
-  IgnoreIndex ignores(FindIgnores(m));
-  Keeper keeper(o, ignores);
-  rules::Context ctx(m, o.settings);
-  auto stamp = [&](size_t from, const rules::Rule* r, std::optional<size_t> stmt) {
-    auto& d = ctx.diagnostics();
-    for (size_t i = from; i < d.size(); ++i) {
-      d[i].rule = std::string(r->id());
-      d[i].severity = SeverityFor(o, d[i].rule, r->default_severity());
-    }
-    keeper.Filter(d, from, [&](size_t i) { return stmt ? *stmt : StatementAt(m, d[i].begin); });
-  };
+  MigrationLinter linter(m, o, active, tracker);
   const size_t n = m.statements.size();
-  ctx.statement_count = n;
+  for (size_t i = 0; i < n; ++i) linter.Collect(m.statements[i], i);
+  std::vector<Ignore> ignores;
+  AddIgnores(m.source.text(), m.parsed.comments, ignores);
+  linter.Prepare(Begins(m), std::move(ignores));
   for (size_t i = 0; i < n; ++i) {
-    ctx.current = &m.statements[i];
-    ctx.index = i;
-    for (const rules::Rule* r : active) r->Collect(ctx);
-  }
-  for (size_t i = 0; i < n; ++i) {
-    ctx.current = &m.statements[i];
-    ctx.index = i;
-    ctx.tx = tracker.state();
-    for (const rules::Rule* r : active) {
-      const size_t before = ctx.diagnostics().size();
-      r->CheckStatement(ctx);
-      stamp(before, r, i);
-    }
-    tracker.After(m.statements[i], m);
+    if (analyze) analyze(i);
+    linter.Check(m.statements[i], i);
     if (advance && i + 1 < n) advance(i);
   }
-  if (n > 0) {
-    ctx.current = &m.statements.back();
-    ctx.index = n - 1;
-    ctx.tx = tracker.state();
-    ctx.tx.continues_in_next_migration = continues;
-    for (const rules::Rule* r : active) {
-      const size_t before = ctx.diagnostics().size();
-      r->CheckMigration(ctx);
-      stamp(before, r, std::nullopt);
+  std::vector<Diagnostic> found = linter.Finish(n > 0 ? &m.statements.back() : nullptr, continues);
+  if (advance && n > 0) advance(n - 1);
+  return found;
+}
+
+// The catalog a migration's statements are analysed against while lint goes through it: kept
+// up to date statement by statement, and what every `before` points at (without owning it).
+struct LiveCatalog {
+  schema::Catalog catalog;
+  std::shared_ptr<const schema::Catalog> handle{std::shared_ptr<void>(), &catalog};
+  locks::Options locks;
+
+  explicit LiveCatalog(schema::Catalog c, int pg_version) : catalog(std::move(c)) {
+    locks.pg_version = pg_version;
+  }
+  LiveCatalog(const LiveCatalog&) = delete;
+  LiveCatalog& operator=(const LiveCatalog&) = delete;
+};
+
+// Whether lint may stream `m`: its statements need not be read as psql reads a script (ParseEach
+// does not blank psql's meta-commands), and its transaction neither comes from the migration
+// before nor goes on into the next (the window of kept statements is one migration's).
+bool Streamable(const analysis::AnalyzedMigration& m, bool continues) {
+  return !m.continues_transaction && !continues &&
+         m.source.text().find('\\') == std::string_view::npos;
+}
+
+// A statement a streamed migration keeps, with its analysis (which points at it).
+struct Held {
+  sql::Statement statement;
+  analysis::AnalyzedStatement analysed;
+};
+
+// Lints `m` (left unparsed by the replay) by streaming it through sql::ParseEach twice: Collect
+// over the first pass; then, batch by batch, each statement analysed against `live`, checked and
+// applied to it. What is kept of the statements is the open transaction's (with their tokens)
+// and the current batch. nullopt, with nothing changed, when it must be parsed whole instead: a
+// syntax error, a batch cut in the wrong place, or a rule that needs the whole migration.
+std::optional<std::vector<Diagnostic>> RunStreamed(analysis::AnalyzedMigration& m, const Options& o,
+                                                   const std::vector<const rules::Rule*>& active,
+                                                   TransactionTracker& tracker, LiveCatalog& live) {
+  const std::string& text = m.source.text();
+  MigrationLinter linter(m, o, active, tracker);
+  std::vector<int> begins;
+  std::vector<Ignore> ignores;
+  bool whole = false;
+  sql::StatementSink collect;
+  collect.take_with_tokens = [&](sql::ParsedFile& batch) {
+    if (whole) return;
+    m.parsed.tokens = std::move(batch.tokens);  // what the batch's statements index
+    AddIgnores(text, batch.comments, ignores);
+    for (const sql::Statement& s : batch.statements) {
+      for (const rules::Rule* r : active) whole = whole || r->NeedsWholeMigration(s);
+      if (whole) return;
+      analysis::AnalyzedStatement as;
+      as.statement = &s;
+      as.before = live.handle;
+      linter.Collect(as, begins.size());
+      begins.push_back(s.begin);
     }
-    if (advance) advance(n - 1);
-  }
-
-  std::vector<Diagnostic> kept = std::move(ctx.diagnostics());
-  std::vector<Diagnostic> unused = UnusedIgnores(m, o, ignores.all());
-  // The unused-ignore findings can themselves be silenced file-wide.
-  keeper.Filter(unused, 0, [](size_t) { return SIZE_MAX; });
-  // Moved, not copied one by one into a growing vector: on a long file the findings outweigh
-  // the statements, and every regrowth held two copies of them.
-  if (found.empty()) {
-    found = std::move(kept);
-  } else {
-    found.reserve(found.size() + kept.size() + unused.size());
-    for (Diagnostic& d : kept) found.push_back(std::move(d));
-  }
-  for (Diagnostic& d : unused) found.push_back(std::move(d));
-
-  auto before = [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.begin != b.begin) return a.begin < b.begin;
-    if (a.end != b.end) return a.end < b.end;
-    return a.rule < b.rule;
   };
-  // Usually in order already (statement by statement): stable_sort's buffer is a copy of all.
-  if (!std::is_sorted(found.begin(), found.end(), before))
-    std::stable_sort(found.begin(), found.end(), before);
+  collect.restart = [&] { whole = true; };
+  const sql::ParsedFile first = sql::ParseEach(text, collect, o.stream_batch_bytes);
+  m.parsed.tokens = std::vector<sql::Token>();
+  if (whole || !first.errors.empty()) return std::nullopt;
+
+  const size_t n = begins.size();
+  linter.Prepare(std::move(begins), std::move(ignores));
+  std::deque<Held> window;  // the kept statements, in order; a deque: the tracker points at them
+  size_t window_first = 0;  // the ordinal of window.front()
+  // Drops the statements before the open transaction's first (outside one, all but the last
+  // statement seen, which CheckMigration takes as its current one if no other follows: a batch
+  // may hold no statement), and their tokens; the rest's token indexes are shifted to match.
+  auto trim = [&] {
+    if (window.empty()) return;
+    const rules::TransactionState& st = tracker.state();
+    size_t keep = window.size() - 1;
+    if (st.statements && st.statement_count > 0) {
+      const sql::Statement* first_needed = (*st.statements)[0].statement;
+      for (size_t j = 0; j < window.size(); ++j) {
+        if (&window[j].statement == first_needed) {
+          keep = j;
+          break;
+        }
+      }
+    }
+    if (keep == 0) return;
+    const int drop_tokens = keep < window.size() ? window[keep].statement.first_token
+                                                 : static_cast<int>(m.parsed.tokens.size());
+    window.erase(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(keep));
+    window_first += keep;
+    m.parsed.tokens.erase(m.parsed.tokens.begin(), m.parsed.tokens.begin() + drop_tokens);
+    for (Held& h : window) {
+      h.statement.first_token = std::max(0, h.statement.first_token - drop_tokens);
+      h.statement.last_token = std::max(0, h.statement.last_token - drop_tokens);
+    }
+  };
+  sql::StatementSink check;
+  check.take_with_tokens = [&](sql::ParsedFile& batch) {
+    trim();
+    const int shift = static_cast<int>(m.parsed.tokens.size());
+    m.parsed.tokens.insert(m.parsed.tokens.end(), batch.tokens.begin(), batch.tokens.end());
+    for (sql::Statement& s : batch.statements) {
+      s.first_token += shift;
+      s.last_token += shift;
+      Held& h = window.emplace_back();
+      h.statement = std::move(s);
+      h.analysed.statement = &h.statement;
+      h.analysed.before = live.handle;
+      h.analysed.effect = locks::Analyze(h.statement, live.catalog, live.locks);
+      const size_t i = window_first + window.size() - 1;
+      linter.Check(h.analysed, i);
+      if (i + 1 < n) live.catalog.Apply(h.statement);
+    }
+  };
+  // The same text parsed the same way: the first pass's batches again, never a restart.
+  check.restart = [] {};
+  sql::ParseEach(text, check, o.stream_batch_bytes);
+  std::vector<Diagnostic> found =
+      linter.Finish(window.empty() ? nullptr : &window.back().analysed, false);
+  if (!window.empty()) live.catalog.Apply(window.back().statement);
+  m.parsed.tokens = std::vector<sql::Token>();
+  return found;
+}
+
+// Lints `m` (left unparsed by the replay) parsed whole: its statements analysed against `live`
+// one by one as the rules reach them. Its parse is freed afterwards, unless its transaction
+// goes on into the next migration (whose rules read this one's statements).
+std::vector<Diagnostic> RunParsedHere(analysis::AnalyzedMigration& m, const Options& o,
+                                      const std::vector<const rules::Rule*>& active,
+                                      TransactionTracker& tracker, bool continues,
+                                      LiveCatalog& live) {
+  m.parsed = sql::ParseString(m.source.text(), ParseOptionsForLint());
+  m.statements.resize(m.parsed.statements.size());
+  for (size_t i = 0; i < m.statements.size(); ++i) {
+    m.statements[i].statement = &m.parsed.statements[i];
+    m.statements[i].before = live.handle;
+  }
+  std::vector<Diagnostic> found = RunMigration(
+      m, o, active, tracker, continues,
+      [&](size_t i) {
+        m.statements[i].effect =
+            locks::Analyze(*m.statements[i].statement, live.catalog, live.locks);
+      },
+      [&](size_t i) { live.catalog.Apply(*m.statements[i].statement); });
+  if (continues) return found;
+  m.statements = std::vector<analysis::AnalyzedStatement>();
+  sql::ParsedFile keep;
+  keep.errors = std::move(m.parsed.errors);
+  keep.notes = std::move(m.parsed.notes);
+  m.parsed = std::move(keep);
   return found;
 }
 
@@ -555,9 +768,11 @@ bool ContinuedAfter(const analysis::History& h, size_t k) {
 }
 
 bool HasSnapshots(const analysis::History& h) {
-  for (const analysis::AnalyzedMigration& m : h.migrations)
+  for (const analysis::AnalyzedMigration& m : h.migrations) {
+    if (m.unparsed) return false;
     for (const analysis::AnalyzedStatement& s : m.statements)
       if (!s.before) return false;
+  }
   return true;
 }
 
@@ -579,29 +794,37 @@ std::vector<Diagnostic> Run(analysis::History& h, const Options& o) {
   // One catalog, replayed again from the parsed statements alongside the rules: `before` of the
   // migration being linted points at it (without owning it) while its rules run. It starts after
   // the history when the replay kept that catalog (and freed the history's statements).
-  schema::Catalog live = h.after_history
-                             ? *h.after_history
-                             : schema::Catalog(h.final_catalog.Resolve(sql::QName{"", "x"}).schema);
-  const std::shared_ptr<const schema::Catalog> handle(std::shared_ptr<void>(), &live);
+  LiveCatalog live(h.after_history
+                       ? *h.after_history
+                       : schema::Catalog(h.final_catalog.Resolve(sql::QName{"", "x"}).schema),
+                   o.settings.pg_version);
   std::vector<Diagnostic> out;
   std::optional<TransactionTracker> tracker;
   for (size_t k = 0; k < h.migrations.size(); ++k) {
     analysis::AnalyzedMigration& m = h.migrations[k];
     if (!m.analyzed) {
       if (h.after_history) continue;
-      live.BeginMigration(m.name);
-      for (const sql::Statement& s : m.parsed.statements) live.Apply(s);
+      live.catalog.BeginMigration(m.name);
+      for (const sql::Statement& s : m.parsed.statements) live.catalog.Apply(s);
       continue;
     }
     if (m.continues_transaction && tracker) {
-      live.ContinueMigration(m.name);
+      live.catalog.ContinueMigration(m.name);
     } else {
-      live.BeginMigration(m.name);
+      live.catalog.BeginMigration(m.name);
       tracker.emplace(o.settings);
     }
-    for (analysis::AnalyzedStatement& s : m.statements) s.before = handle;
-    Append(out, RunMigration(m, o, active, *tracker, ContinuedAfter(h, k),
-                             [&](size_t i) { live.Apply(*m.statements[i].statement); }));
+    const bool continues = ContinuedAfter(h, k);
+    if (m.unparsed) {
+      std::optional<std::vector<Diagnostic>> streamed;
+      if (Streamable(m, continues)) streamed = RunStreamed(m, o, active, *tracker, live);
+      Append(out, streamed ? std::move(*streamed)
+                           : RunParsedHere(m, o, active, *tracker, continues, live));
+      continue;
+    }
+    for (analysis::AnalyzedStatement& s : m.statements) s.before = live.handle;
+    Append(out, RunMigration(m, o, active, *tracker, continues, nullptr,
+                             [&](size_t i) { live.catalog.Apply(*m.statements[i].statement); }));
     for (analysis::AnalyzedStatement& s : m.statements) s.before.reset();
   }
   return out;
@@ -619,7 +842,7 @@ std::vector<Diagnostic> Run(const analysis::History& h, const Options& o) {
     const analysis::AnalyzedMigration& m = h.migrations[k];
     if (!m.analyzed) continue;
     if (!m.continues_transaction || !tracker) tracker.emplace(o.settings);
-    Append(out, RunMigration(m, o, active, *tracker, ContinuedAfter(h, k), nullptr));
+    Append(out, RunMigration(m, o, active, *tracker, ContinuedAfter(h, k), nullptr, nullptr));
   }
   return out;
 }
@@ -632,8 +855,9 @@ sql::ParseOptions ParseOptionsForLint() {
 
 analysis::History ReplayForLint(std::vector<analysis::MigrationText> migrations,
                                 size_t history_count, const rules::Settings& settings,
-                                analysis::ParseAhead* ahead) {
+                                analysis::ParseAhead* ahead, size_t stream_above) {
   analysis::Options opt;
+  opt.leave_unparsed_above = stream_above;
   // No per-statement snapshots: Run keeps one catalog up to date instead (see runner.h).
   opt.keep_catalogs = false;
   opt.locks.pg_version = settings.pg_version;

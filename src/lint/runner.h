@@ -3,6 +3,7 @@
 // Pure computation: no I/O, no printing (reporters live in src/report/).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -30,6 +31,9 @@ struct Options {
   // to) instead of returned: text and gcc output without --hints only count them, and a long
   // file yields one per statement or more. Not owned.
   std::map<std::string, size_t>* dropped_hints = nullptr;
+  // How much of a streamed migration (ReplayForLint's `stream_above`) a parse batch holds at
+  // least; 0: sql::ParseEach's default. Tests make it small, so that every statement is a batch.
+  size_t stream_batch_bytes = 0;
 };
 
 // True when rule `id` (a real rule or kUnusedIgnore) runs under `o`.
@@ -52,6 +56,15 @@ bool RuleEnabled(const Options& o, const std::string& id);
 // it is not called for a migration without statements. Syntax errors (parsed.errors) become
 // "syntax-error" diagnostics whatever `o` says, and cannot be ignored.
 //
+// A migration the replay left unparsed (ReplayForLint's `stream_above`) is streamed: parsed
+// twice through sql::ParseEach, a batch at a time, Collect over the first pass and the rest over
+// the second, each statement analysed against the live catalog (below) as its rules reach it.
+// Only the statements of the open transaction (and the current batch) are kept, with their
+// tokens: rules see the same statements, tokens and catalog as in a whole parse. It is parsed
+// whole instead (and freed once linted) when it has a syntax error, psql meta-commands, a
+// transaction shared with the migration before or after it, or a statement for which a rule
+// NeedsWholeMigration.
+//
 // Catalogs: with per-statement snapshots (keep_catalogs) every `before` is exact. Without them
 // (ReplayForLint: a snapshot per statement costs a copy of the whole catalog, quadratic over a
 // long history), Run replays one catalog alongside the rules and points every `before` of the
@@ -70,10 +83,18 @@ std::vector<rules::TransactionState> TrackTransactions(const analysis::AnalyzedM
 // Replays `migrations` for linting: the lock model at settings.pg_version, tokens and comments
 // scanned (ignores need them), no per-statement catalog snapshots (Run keeps a live catalog).
 // The first `history_count` are history only. Parses that `ahead` (ParseOptionsForLint) already
-// started are taken from it.
+// started are taken from it. From the first analysed migration larger than `stream_above` bytes
+// on, the analysed ones are left unparsed for Run to stream (analysis::Options::
+// leave_unparsed_above): only Run can then lint them, and the History has no analysis of them
+// (plan::FromHistory needs the default).
 analysis::History ReplayForLint(std::vector<analysis::MigrationText> migrations,
                                 size_t history_count, const rules::Settings& settings,
-                                analysis::ParseAhead* ahead = nullptr);
+                                analysis::ParseAhead* ahead = nullptr,
+                                size_t stream_above = SIZE_MAX);
+
+// What the CLI streams (ReplayForLint's `stream_above`): a file this large holds thousands of
+// statements, whose whole parse is tens of times its size.
+inline constexpr size_t kStreamAboveBytes = size_t{1} << 20;
 
 // How ReplayForLint parses: with tokens and comments.
 sql::ParseOptions ParseOptionsForLint();

@@ -19,6 +19,14 @@ class AvoidRewritingTypeChange : public Rule {
     return "ALTER COLUMN … TYPE that rewrites the table (not binary-coercible)";
   }
   bool fixable() const override { return true; }
+  // The fixability of a type change depends on every other statement of the migration
+  // (locks::TypeChangeRewriteBlocker, shared with fix).
+  bool NeedsWholeMigration(const sql::Statement& s) const override {
+    if (s.kind != sql::Kind::kAlterTable) return false;
+    for (const sql::AlterCmd& c : s.cmds)
+      if (c.type == sql::AlterType::kAlterColumnType) return true;
+    return false;
+  }
 
   void CheckStatement(Context& ctx) const override {
     const sql::Statement& s = ctx.statement();

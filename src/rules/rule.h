@@ -79,9 +79,12 @@ class Context {
 
   // Set by the runner before each Collect and CheckStatement call.
   const analysis::AnalyzedStatement* current = nullptr;
-  size_t index = 0;  // of `current` in migration().statements: its ordinal in the file
+  // The ordinal of `current` in the migration (its index in migration().statements when the
+  // migration is parsed whole; a streamed migration keeps only a window of them).
+  size_t index = 0;
   TransactionState tx;
-  // The number of statements of the migration, set before the first Collect.
+  // The number of statements of the migration, set before the first CheckStatement (a streamed
+  // migration's is known only once its first pass is over).
   size_t statement_count = 0;
 
   const sql::Statement& statement() const { return *current->statement; }
@@ -126,13 +129,18 @@ class Rule {
   // Called for every statement of an analysed migration, in order, in a pass of its own before
   // the first CheckStatement. What a rule needs to know of the statements after the current one,
   // or of earlier ones outside its transaction, it gathers here into ctx.Scratch as values
-  // (names, offsets, ordinals), never as pointers or indexes into migration().statements: so that
-  // CheckStatement reads no statement but the current one and those of its transaction
-  // (tx.statements), and a long file need not be kept whole (issue 17). Only the statement, its
-  // tokens, ctx.index, ctx.statement_count and ctx.catalog().Resolve (the same for every
-  // statement of a migration) mean anything here: no effect, no transaction state, no catalog
-  // contents.
+  // (names, offsets, ordinals), and CheckStatement must not read other statements through
+  // those ordinals: CheckStatement reads no statement but the current one and those of its
+  // transaction (tx.statements), so that lint streams a long file instead of keeping it whole
+  // (issue 17; the runner then keeps only the open transaction's statements). Only the
+  // statement, its tokens, ctx.index and ctx.catalog().Resolve (the same for every statement of
+  // a migration) mean anything here: no effect, no transaction state, no catalog contents, no
+  // statement_count.
   virtual void Collect(Context& ctx) const {}
+  // Asked of every statement in the first pass: true when CheckStatement, on this migration,
+  // must read statements other than the current one and its transaction's, through
+  // migration().parsed.statements. lint then parses the migration whole instead of streaming it.
+  virtual bool NeedsWholeMigration(const sql::Statement& s) const { return false; }
   // Called for every statement of an analysed migration, in order.
   virtual void CheckStatement(Context& ctx) const {}
   // Called once per migration after all statements (for whole-file rules).

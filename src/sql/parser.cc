@@ -703,18 +703,27 @@ ParsedFile ParseString(const std::string& text, const ParseOptions& options) {
 void Hand(const std::string& text, const StatementSink& sink, ParsedFile& out) {
   for (Statement& s : out.statements) ReadRoutineBody(text, s);
   AttachTokens(out);
-  // The tokens go with the batch: an index into them would point at the next batch's.
-  for (Statement& s : out.statements) s.first_token = s.last_token = 0;
-  sink.take(out.statements);
+  if (sink.take_with_tokens) {
+    ParsedFile batch;
+    batch.statements = std::move(out.statements);
+    batch.tokens = std::move(out.tokens);
+    batch.comments = std::move(out.comments);
+    sink.take_with_tokens(batch);
+  } else {
+    // The tokens go with the batch: an index into them would point at the next batch's.
+    for (Statement& s : out.statements) s.first_token = s.last_token = 0;
+    sink.take(out.statements);
+  }
   out.statements.clear();
   out.tokens.clear();
   out.comments.clear();
 }
 
-ParsedFile ParseEach(const std::string& text, const StatementSink& sink) {
+ParsedFile ParseEach(const std::string& text, const StatementSink& sink, size_t batch_bytes) {
   ParsedFile out;
   const bool capture = CaptureMatchesScan();
-  const Pieces pieces = text.size() > kBatchBytes ? CutIntoPieces(text, kBatchBytes) : Pieces{};
+  if (batch_bytes == 0) batch_bytes = kBatchBytes;
+  const Pieces pieces = text.size() > batch_bytes ? CutIntoPieces(text, batch_bytes) : Pieces{};
   if (pieces.ends.size() >= 2) {
     int begin = 0;
     for (const int end : pieces.ends) {

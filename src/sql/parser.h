@@ -59,6 +59,10 @@ struct StatementSink {
   // What was taken so far is void; batches start again from the file's first statement. (The file
   // was cut in a place its grammar does not allow, or has a syntax error: it is parsed whole.)
   std::function<void()> restart;
+  // When set, called instead of `take`, with the batch's tokens and comments as well: its
+  // statements' first_token/last_token then index batch.tokens (lint reads tokens; deploy does
+  // not, and its statements' are 0). `batch.errors` and `batch.notes` are empty.
+  std::function<void(ParsedFile& batch)> take_with_tokens;
 };
 
 // Parses `text` as ParseString does with psql_script off (what deploy sends), but hands the
@@ -66,8 +70,9 @@ struct StatementSink {
 // before the next is parsed: a caller that keeps less than a Statement per statement does not
 // hold a whole large file's Statements at once. The statements' ranges and token-derived
 // offsets are ParseString's; their first_token/last_token are 0 (the tokens are gone). Returns
-// the errors and notes; its statements, tokens and comments are empty.
-ParsedFile ParseEach(const std::string& text, const StatementSink& sink);
+// the errors and notes; its statements, tokens and comments are empty. `batch_bytes` (0: the
+// default) is how much of the file a batch holds at least; tests make it small.
+ParsedFile ParseEach(const std::string& text, const StatementSink& sink, size_t batch_bytes = 0);
 
 // The version of PostgreSQL whose grammar Parse uses, e.g. "18.6" (libpg_query's; 15.x when the
 // build fell back to bookworm's libpg_query 15) and the same as a number, e.g. 180006.

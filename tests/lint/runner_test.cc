@@ -359,6 +359,28 @@ TEST(Runner, LiveCatalogMatchesSnapshots) {
   EXPECT_EQ(got, expected);
 }
 
+// A streamed migration (lint's way with a large file) still leaves every statement in the
+// catalog the next migration is linted against, its last one included when the text after it
+// holds no statement (a batch without statements once emptied the window, and the enum below
+// lost 'b').
+TEST(Runner, AStreamedMigrationAppliesItsLastStatement) {
+  Options o;
+  o.only_rules = {"require-enum-value-ordering"};
+  o.stream_batch_bytes = 1;
+  const std::vector<analysis::MigrationText> texts = {
+      {"m1", "m1.sql", "CREATE TYPE e AS ENUM ('a');\n"},
+      {"m2", "m2.sql", "ALTER TYPE e ADD VALUE 'b';\n-- the end\n"},
+      {"m3", "m3.sql", "ALTER TYPE e ADD VALUE 'c';"}};
+  for (const size_t stream_above : {size_t{0}, SIZE_MAX}) {
+    analysis::History h = ReplayForLint(texts, 1, o.settings, nullptr, stream_above);
+    EXPECT_EQ(h.migrations[1].unparsed, stream_above == 0);
+    auto ds = lint::Run(h, o);
+    ASSERT_EQ(ds.size(), 2u) << stream_above;
+    EXPECT_NE(ds[0].message.find("after 'a'"), std::string::npos) << ds[0].message;
+    EXPECT_NE(ds[1].message.find("after 'b'"), std::string::npos) << ds[1].message;
+  }
+}
+
 TEST(Ignores, NextStatementOnly) {
   auto ds = Lint(
       "-- lockstep-ignore test-alter adding b is fine: the table is tiny\n"

@@ -197,11 +197,15 @@ inline RuleCase ParseRuleCase(const std::string& path, const std::string& text,
 }
 
 // Lints the case (history replayed, the last migration or the run of packages analysed).
-inline std::vector<Diagnostic> LintCase(const RuleCase& c) {
-  analysis::History h = lint::ReplayForLint(c.migrations, c.analysed_from, c.settings);
+// `streamed`: as lint streams a large file (lint::ReplayForLint's stream_above), every analysed
+// migration streamed a statement at a time, to check that rules see the same either way.
+inline std::vector<Diagnostic> LintCase(const RuleCase& c, bool streamed = false) {
+  analysis::History h = lint::ReplayForLint(c.migrations, c.analysed_from, c.settings, nullptr,
+                                            streamed ? 0 : SIZE_MAX);
   lint::Options o;
   o.settings = c.settings;
   o.only_rules = c.rules;
+  if (streamed) o.stream_batch_bytes = 1;
   return lint::Run(h, o);
 }
 

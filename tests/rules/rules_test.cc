@@ -111,6 +111,31 @@ TEST_P(RuleCaseTest, DiagnosticsMatchExpectations) {
   }
 }
 
+// lint streams a large file (the open transaction's statements kept, not the whole parse): on
+// every case, streamed a statement at a time, it must report exactly what a whole parse does.
+TEST_P(RuleCaseTest, StreamedLintReportsTheSame) {
+  const CaseFile& cf = GetParam();
+  const std::string rel = fs::relative(cf.path, SourceDir()).string();
+  const RuleCase c = ParseRuleCase(rel, Slurp(cf.path), cf.rule);
+  if (!c.errors.empty()) return;  // DiagnosticsMatchExpectations reports a malformed case
+  auto show = [](const std::vector<Diagnostic>& ds) {
+    std::string out;
+    for (const Diagnostic& d : ds) {
+      out += d.path + ":" + std::to_string(d.begin) + "-" + std::to_string(d.end) + " " + d.rule +
+             " " + std::to_string(static_cast<int>(d.severity)) + (d.fixable ? " fixable " : " ") +
+             d.message + " | " + d.help;
+      for (const Edit& e : d.edits)
+        out += " [" + std::to_string(e.begin) + "," + std::to_string(e.end) + ")=" + e.text;
+      out += "\n";
+    }
+    return out;
+  };
+  EXPECT_EQ(show(LintCase(c, true)), show(LintCase(c))) << rel;
+  RuleCase all = c;  // every rule, not only the case's
+  all.rules.clear();
+  EXPECT_EQ(show(LintCase(all, true)), show(LintCase(all))) << rel << " (all rules)";
+}
+
 // The quick-fix invariant (squawk's and clang-tidy's CHECK-FIXES): applying every quick fix that
 // the rule under test attaches gives a migration that still parses and on which that rule is
 // silent. A fix that leaves its own finding behind, or breaks the file, fails here.
