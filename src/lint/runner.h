@@ -93,8 +93,9 @@ analysis::History ReplayForLint(std::vector<analysis::MigrationText> migrations,
                                 size_t stream_above = SIZE_MAX);
 
 // What the CLI streams (ReplayForLint's `stream_above`): a file this large holds thousands of
-// statements, whose whole parse is tens of times its size.
-inline constexpr size_t kStreamAboveBytes = size_t{1} << 20;
+// statements, whose whole parse is tens of times its size. sql::ParseEach's batch: a smaller
+// file would be one batch, its parse whole anyway.
+inline constexpr size_t kStreamAboveBytes = size_t{1} << 18;
 
 // How ReplayForLint parses: with tokens and comments.
 sql::ParseOptions ParseOptionsForLint();
