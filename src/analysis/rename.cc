@@ -151,8 +151,6 @@ bool IsCompatibilityView(const schema::Catalog& before, const sql::Statement& re
 
 namespace {
 
-std::string Key(const sql::QName& q) { return q.schema + '\0' + q.name; }
-
 bool IsColumnRename(const sql::Statement& s) {
   return s.kind == sql::Kind::kRename && s.object_type == sql::ObjectType::kColumn;
 }
@@ -210,8 +208,8 @@ void RenameWalk::Add(const sql::Statement& s, size_t ordinal, const schema::Cata
   // A later use of an earlier rename.
   if (!open_.empty() && s.object_type != sql::ObjectType::kIndex &&
       !(s.kind == sql::Kind::kRename && s.object_type == sql::ObjectType::kConstraint)) {
-    if (!s.table.name.empty()) UseBy(s, Key(names.Resolve(s.table)), source);
-    for (const sql::QName& o : s.objects) UseBy(s, Key(names.Resolve(o)), source);
+    if (!s.table.name.empty()) UseBy(s, names.Resolve(s.table).Key(), source);
+    for (const sql::QName& o : s.objects) UseBy(s, names.Resolve(o).Key(), source);
   }
 
   // The explicit transaction around swaps: from a BEGIN to the next transaction statement, which
@@ -220,7 +218,7 @@ void RenameWalk::Add(const sql::Statement& s, size_t ordinal, const schema::Cata
     EndTransaction(s.transaction == sql::TransactionKind::kCommit);
     if (s.transaction == sql::TransactionKind::kBegin) transaction_.emplace();
   } else if (transaction_ && IsColumnRename(s)) {
-    transaction_->push_back({ordinal, Key(s.table), s.rename_from, s.rename_to});
+    transaction_->push_back({ordinal, s.table.Key(), s.rename_from, s.rename_to});
   }
 
   if (s.kind != sql::Kind::kRename ||
@@ -229,9 +227,9 @@ void RenameWalk::Add(const sql::Statement& s, size_t ordinal, const schema::Cata
   const bool table_rename = s.object_type == sql::ObjectType::kTable;
   const sql::QName old = names.Resolve(s.table);
   const Open r{ordinal, table_rename, s.rename_from, s.rename_to};
-  open_[Key(old)].push_back(r);
+  open_[old.Key()].push_back(r);
   if (table_rename) {
-    open_[Key(sql::QName{old.schema, s.rename_to})].push_back(r);
+    open_[sql::QName{old.schema, s.rename_to}.Key()].push_back(r);
     previous_table_rename_ = s;
     previous_ordinal_ = ordinal;
   }

@@ -34,7 +34,7 @@ class CombineAlterTableStatements : public Rule {
     auto& seen = ctx.Scratch<std::map<std::string, Earlier>>(this);
     const sql::QName me = ctx.catalog().Resolve(s.table);
     const bool heavy = Heavy(ctx.effect(), me);
-    Earlier& e = seen[me.schema + '\0' + me.name];
+    Earlier& e = seen[me.Key()];
     const std::optional<int> other = heavy ? e.first : e.first_heavy;
     if (!e.first) e.first = s.begin;
     if (heavy && !e.first_heavy) e.first_heavy = s.begin;

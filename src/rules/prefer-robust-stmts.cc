@@ -143,7 +143,7 @@ class PreferRobustStmts : public Rule {
   using Decisions = std::map<std::string, std::vector<std::pair<size_t, bool>>>;
 
   static std::string DecisionKey(const sql::QName& table, const std::string& name) {
-    return table.schema + '\0' + table.name + '\0' + name;  // NUL: no identifier holds one
+    return table.Key() + '\0' + name;  // NUL: no identifier holds one
   }
 
   const Decisions& DecisionsOf(Context& ctx) const { return ctx.Scratch<Decisions>(this); }

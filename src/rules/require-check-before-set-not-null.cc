@@ -74,7 +74,7 @@ struct Proofs {
 
 std::string TableKey(const Context& ctx, const sql::QName& table) {
   const sql::QName q = ctx.catalog().Resolve(table);
-  return q.schema + '\0' + q.name;  // NUL: no identifier holds one
+  return q.Key();
 }
 
 class RequireCheckBeforeSetNotNull : public Rule {

@@ -57,11 +57,11 @@ class RequireIndexForForeignKey : public Rule {
     const sql::Statement& o = ctx.statement();
     const schema::Catalog& cat = ctx.catalog();  // for names only: the same through the file
     if (o.kind == sql::Kind::kCreateIndex && o.index && !o.index->has_where) {
-      ctx.Scratch<Indexes>(this)[Key(cat.Resolve(o.index->table))].push_back(
+      ctx.Scratch<Indexes>(this)[cat.Resolve(o.index->table).Key()].push_back(
           {ctx.index, ElemColumns(*o.index)});
     } else if (o.kind == sql::Kind::kAlterTable) {
       for (std::vector<std::string>& key : KeyConstraints(o))
-        ctx.Scratch<Indexes>(this)[Key(cat.Resolve(o.table))].push_back(
+        ctx.Scratch<Indexes>(this)[cat.Resolve(o.table).Key()].push_back(
             {ctx.index, std::move(key)});
     }
   }
@@ -117,10 +117,6 @@ class RequireIndexForForeignKey : public Rule {
                            : ClauseEnd(ctx, k.location));
   }
 
-  static std::string Key(const sql::QName& resolved) {
-    return resolved.schema + '\0' + resolved.name;  // NUL: no identifier holds one
-  }
-
   // Per table (resolved, Key), the statements that give it an index a foreign key can
   // use: (ordinal, leading columns) of each non-partial CREATE INDEX and of each key an ALTER
   // TABLE adds, in statement order. Gathered by Collect, so that a key looks at the later ones
@@ -135,7 +131,7 @@ class RequireIndexForForeignKey : public Rule {
     for (const auto& key : KeyConstraints(ctx.statement()))
       if (Leads(key, cols)) return true;
     const Indexes& later = ctx.Scratch<Indexes>(this);
-    auto it = later.find(Key(t));
+    auto it = later.find(t.Key());
     if (it == later.end()) return false;
     for (const auto& [j, columns] : it->second)
       if (j > ctx.index && Leads(columns, cols)) return true;

@@ -53,7 +53,7 @@ class ValidateInSeparateTransaction : public Rule {
 
   static std::string Key(const Context& ctx, const sql::QName& table, const std::string& name) {
     const sql::QName q = ctx.catalog().Resolve(table);
-    return q.schema + '\0' + q.name + '\0' + name;  // NUL: no identifier holds one
+    return q.Key() + '\0' + name;  // NUL: no identifier holds one
   }
 
   static void Record(const Context& ctx, const analysis::AnalyzedMigration& m,

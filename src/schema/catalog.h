@@ -159,7 +159,7 @@ class Catalog {
   static std::string Key(const sql::QName& q) { return q.schema + "." + q.name; }
   // Key of indexes_by_table_: exact (NUL cannot occur in an identifier), so that it groups the
   // indexes whose `table` compares equal, as a scan of indexes_ would.
-  static std::string TableKey(const sql::QName& q) { return q.schema + '\0' + q.name; }
+  static std::string TableKey(const sql::QName& q) { return q.Key(); }
   // Key of indexes_by_signature_: the signature and whether the index is unique (NUL cannot
   // occur in a signature, made of identifiers).
   static std::string SignatureKey(const std::string& signature, bool unique) {

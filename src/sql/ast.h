@@ -84,6 +84,9 @@ struct QName {
   std::string schema;
   std::string name;
   std::string ToString() const { return schema.empty() ? name : schema + "." + name; }
+  // One string per name, for maps keyed by it: schema NUL name (no identifier holds a NUL, so
+  // two names never share a key, which "schema.name" cannot promise).
+  std::string Key() const { return schema + '\0' + name; }
   bool operator==(const QName&) const = default;
 };
 

@@ -35,7 +35,7 @@ namespace {
 // A key a foreign key can reference: the table (resolved) and its columns, sorted.
 std::string KeyOf(const sql::QName& table, std::vector<std::string> columns) {
   std::sort(columns.begin(), columns.end());
-  std::string key = table.schema + '\0' + table.name;
+  std::string key = table.Key();
   for (const std::string& c : columns) key += '\0' + c;  // NUL: no identifier holds one
   return key;
 }
@@ -44,24 +44,18 @@ std::string KeyOf(const sql::QName& table, std::vector<std::string> columns) {
 // order: indexed once, so that each foreign key finds the nearest earlier one without walking
 // back over the migration (quadratic on a long file).
 const std::map<std::string, std::vector<size_t>>& UniqueIndexesByKey(const Context& ctx) {
-  struct Indexed {
-    bool done = false;
-    std::map<std::string, std::vector<size_t>> by_key;
-  };
+  using ByKey = std::map<std::string, std::vector<size_t>>;
   static const char kTag = 0;  // this memo's owner
-  Indexed& x = ctx.Memo<Indexed>(&kTag);
-  if (!x.done) {
-    x.done = true;
+  return ctx.MemoOnce<ByKey>(&kTag, [&](ByKey& by_key) {
     for (size_t i = 0; i < ctx.statement_count(); ++i) {
       const sql::Statement& s = ctx.stmt(i);
       if (s.kind != sql::Kind::kCreateIndex || !s.index || !s.index->unique ||
           s.index->table.name.empty())
         continue;
       const std::vector<std::string> columns = IndexColumns(*s.index);
-      if (!columns.empty()) x.by_key[KeyOf(ctx.Resolve(s.index->table), columns)].push_back(i);
+      if (!columns.empty()) by_key[KeyOf(ctx.Resolve(s.index->table), columns)].push_back(i);
     }
-  }
-  return x.by_key;
+  });
 }
 
 }  // namespace
@@ -137,20 +131,14 @@ namespace {
 // migration, so that each question looks at those instead of every later statement (quadratic
 // on a long file).
 const std::vector<size_t>& RenamesAndDropsOf(const Context& ctx, const sql::QName& table) {
-  struct Indexed {
-    bool done = false;
-    std::map<std::string, std::vector<size_t>> by_table;  // schema NUL name
-  };
-  static const char kTag = 0;  // this memo's owner
-  Indexed& x = ctx.Memo<Indexed>(&kTag);
-  auto key = [](const sql::QName& q) { return q.schema + '\0' + q.name; };
-  if (!x.done) {
-    x.done = true;
+  using ByTable = std::map<std::string, std::vector<size_t>>;  // by QName::Key
+  static const char kTag = 0;                                  // this memo's owner
+  const ByTable& by_table = ctx.MemoOnce<ByTable>(&kTag, [&](ByTable& x) {
     for (size_t j = 0; j < ctx.statement_count(); ++j) {
       const sql::Statement& s = ctx.stmt(j);
       std::vector<std::string> tables;
       if (s.kind == sql::Kind::kDrop && s.object_type == sql::ObjectType::kTable) {
-        for (const sql::QName& o : s.objects) tables.push_back(key(ctx.Resolve(o)));
+        for (const sql::QName& o : s.objects) tables.push_back(ctx.Resolve(o).Key());
       }
       const bool drops_in_table =
           s.kind == sql::Kind::kAlterTable &&
@@ -160,15 +148,15 @@ const std::vector<size_t>& RenamesAndDropsOf(const Context& ctx, const sql::QNam
           });
       if (!s.table.name.empty() && (s.kind == sql::Kind::kRename ||
                                     s.kind == sql::Kind::kAlterObjectSchema || drops_in_table))
-        tables.push_back(key(ctx.Resolve(s.table)));
+        tables.push_back(ctx.Resolve(s.table).Key());
       std::sort(tables.begin(), tables.end());
       tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
-      for (const std::string& t : tables) x.by_table[t].push_back(j);
+      for (const std::string& t : tables) x[t].push_back(j);
     }
-  }
+  });
   static const std::vector<size_t> kNone;
-  auto it = x.by_table.find(key(table));
-  return it == x.by_table.end() ? kNone : it->second;
+  auto it = by_table.find(table.Key());
+  return it == by_table.end() ? kNone : it->second;
 }
 
 }  // namespace
@@ -286,23 +274,16 @@ bool MayDependOnAnIndex(const sql::Statement& s) {
 }
 
 const IndexDependents& IndexDependentsOf(const Context& ctx) {
-  struct Indexed {
-    bool done = false;
-    IndexDependents dependents;
-  };
   static const char kTag = 0;  // this memo's owner
-  Indexed& x = ctx.Memo<Indexed>(&kTag);
-  if (!x.done) {
-    x.done = true;
+  return ctx.MemoOnce<IndexDependents>(&kTag, [&](IndexDependents& x) {
     for (size_t j = 0; j < ctx.statement_count(); ++j) {
       const sql::Statement& s = ctx.stmt(j);
       if (s.kind == sql::Kind::kCreateIndex && s.index)
-        x.dependents.create_index[s.index->name].push_back(j);
+        x.create_index[s.index->name].push_back(j);
       else if (MayDependOnAnIndex(s))
-        x.dependents.others.push_back(j);
+        x.others.push_back(j);
     }
-  }
-  return x.dependents;
+  });
 }
 
 }  // namespace

@@ -47,18 +47,11 @@ std::string FinalIndexName(const Context& ctx, const schema::Index& ix) {
 }  // namespace
 
 const analysis::RenameWalk& Renames(const Context& ctx) {
-  struct Walked {
-    bool done = false;
-    analysis::RenameWalk walk;
-  };
   static const char kTag = 0;  // this memo's owner
-  Walked& w = ctx.Memo<Walked>(&kTag);
-  if (!w.done) {
-    w.done = true;
+  return ctx.MemoOnce<analysis::RenameWalk>(&kTag, [&](analysis::RenameWalk& walk) {
     for (size_t i = 0; i < ctx.statement_count(); ++i)
-      w.walk.Add(ctx.stmt(i), i, ctx.before(), ctx.migration().source);
-  }
-  return w.walk;
+      walk.Add(ctx.stmt(i), i, ctx.before(), ctx.migration().source);
+  });
 }
 
 bool RenameColumnStep(Context& ctx) {

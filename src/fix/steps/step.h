@@ -167,8 +167,24 @@ class Context {
   T& Memo(const void* owner) const {
     return memo_.Get<T>(owner);
   }
+  // A Memo built once by `build(T&)`, on first use: the index a step keeps over the whole
+  // migration.
+  template <typename T, typename Build>
+  const T& MemoOnce(const void* owner, Build build) const {
+    Built<T>& m = memo_.Get<Built<T>>(owner);
+    if (!m.built) {
+      m.built = true;
+      build(m.value);
+    }
+    return m.value;
+  }
 
  private:
+  template <typename T>
+  struct Built {
+    bool built = false;
+    T value;
+  };
   struct Moved {
     NewMigration migration;
     std::optional<std::vector<Edit>> in_place;

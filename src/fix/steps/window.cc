@@ -160,14 +160,9 @@ namespace {
 // The ALTER TABLE statements of the migration that drop a constraint of `table` (resolved), in
 // statement order: indexed once per migration.
 const std::vector<size_t>& ConstraintDropsOn(const Context& ctx, const sql::QName& table) {
-  struct Indexed {
-    bool done = false;
-    std::map<std::string, std::vector<size_t>> by_table;  // schema NUL name
-  };
-  static const char kTag = 0;  // this memo's owner
-  Indexed& x = ctx.Memo<Indexed>(&kTag);
-  if (!x.done) {
-    x.done = true;
+  using ByTable = std::map<std::string, std::vector<size_t>>;  // by QName::Key
+  static const char kTag = 0;                                  // this memo's owner
+  const ByTable& by_table = ctx.MemoOnce<ByTable>(&kTag, [&](ByTable& x) {
     for (size_t d = 0; d < ctx.statement_count(); ++d) {
       const sql::Statement& s = ctx.stmt(d);
       if (s.kind != sql::Kind::kAlterTable || s.table.name.empty()) continue;
@@ -175,13 +170,12 @@ const std::vector<size_t>& ConstraintDropsOn(const Context& ctx, const sql::QNam
             return a.type == sql::AlterType::kDropConstraint;
           }))
         continue;
-      const sql::QName q = ctx.Resolve(s.table);
-      x.by_table[q.schema + '\0' + q.name].push_back(d);
+      x[ctx.Resolve(s.table).Key()].push_back(d);
     }
-  }
+  });
   static const std::vector<size_t> kNone;
-  auto it = x.by_table.find(table.schema + '\0' + table.name);
-  return it == x.by_table.end() ? kNone : it->second;
+  auto it = by_table.find(table.Key());
+  return it == by_table.end() ? kNone : it->second;
 }
 
 }  // namespace
