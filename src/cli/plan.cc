@@ -38,6 +38,32 @@ bool WorksOnALiveTable(const plan::Entry& e) {
   return false;
 }
 
+// The positions in `items` of those whose offset (`offset_of`) falls in [begin, end), in order:
+// looked up in an index sorted by offset. Scanning every item for every entry was quadratic (plan
+// of 80k CREATE INDEX spent 85% of its time doing it).
+class ByOffset {
+ public:
+  template <typename T, typename OffsetOf>
+  ByOffset(const std::vector<T>& items, OffsetOf offset_of) {
+    sorted_.reserve(items.size());
+    for (size_t i = 0; i < items.size(); ++i) sorted_.emplace_back(offset_of(items[i]), i);
+    std::sort(sorted_.begin(), sorted_.end());
+  }
+
+  std::vector<size_t> In(int begin, int end) const {
+    std::vector<size_t> out;
+    for (auto it =
+             std::lower_bound(sorted_.begin(), sorted_.end(), std::make_pair(begin, size_t{0}));
+         it != sorted_.end() && it->first < end; ++it)
+      out.push_back(it->second);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<int, size_t>> sorted_;  // (offset, position in items)
+};
+
 // Asks fix what it would do with each statement of the analysed migrations that works on a live
 // table (issue 13 item 4): the steps of its rewrite and the contract migrations held for it, or
 // why fix leaves it unchanged. Fix walks each migration from the catalog before it, so the
@@ -65,23 +91,22 @@ void AddFixExplanations(const analysis::History& h, size_t history_count, int pg
     }
     Result<fix::Plan> p = planner.PlanAndAdd(text);
     if (!p.ok()) continue;  // a syntax error: reported with the plan already
+    const ByOffset rewrites(p->rewrites, [](const fix::Note& n) { return n.offset; });
+    const ByOffset contracts(p->contract, [](const fix::NewMigration& c) { return c.contract_of; });
+    const ByOffset unsafe(p->unsafe, [](const fix::Unsafe& u) { return u.offset; });
     for (plan::Entry* e : here_entries->second) {
-      auto here = [&](int offset) { return offset >= e->byte_begin && offset < e->byte_end; };
-      for (const fix::Note& n : p->rewrites) {
-        if (!here(n.offset)) continue;
+      // The last rewrite (or else the last reason) fix gave within the statement says it.
+      if (std::vector<size_t> r = rewrites.In(e->byte_begin, e->byte_end); !r.empty()) {
         plan::FixExplanation x;
         x.fixable = true;
-        x.how = n.how;
+        x.how = p->rewrites[r.back()].how;
         x.contract_directory = std::string(migrations::kHoldingDirectoryName);
-        for (const fix::NewMigration& c : p->contract)
-          if (here(c.contract_of)) x.contract.push_back(c.purpose);
+        for (size_t c : contracts.In(e->byte_begin, e->byte_end))
+          x.contract.push_back(p->contract[c].purpose);
         e->fix = std::move(x);
-      }
-      if (e->fix) continue;
-      for (const fix::Unsafe& u : p->unsafe) {
-        if (!here(u.offset)) continue;
+      } else if (std::vector<size_t> u = unsafe.In(e->byte_begin, e->byte_end); !u.empty()) {
         plan::FixExplanation x;
-        x.how = u.why;
+        x.how = p->unsafe[u.back()].why;
         e->fix = std::move(x);
       }
     }

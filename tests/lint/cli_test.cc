@@ -738,6 +738,24 @@ TEST_F(ExpandContractCli, PlanExplainsTheRewriteAndWhereTheContractWaits) {
       << rename.dump(2);
 }
 
+// Where fix would leave a statement unchanged, plan says why on that statement, and only there.
+TEST_F(ExpandContractCli, PlanSaysWhyFixLeavesAStatementUnchanged) {
+  RenameProject();
+  Write(dir_ / "prisma/migrations/002_rename/migration.sql",
+        "ALTER TABLE \"Member\" ADD COLUMN \"note\" TEXT;\n"
+        "ALTER TABLE \"Member\" ALTER COLUMN \"name\" TYPE VARCHAR(50), ADD COLUMN \"x\" INTEGER;\n"
+        "ALTER TABLE \"Member\" RENAME COLUMN \"note\" TO \"remark\";\n");
+  const nlohmann::json doc = Json({"plan", "prisma/migrations", "--no-database"}, 0);
+  ASSERT_TRUE(doc.is_array() && doc.size() >= 3) << doc.dump();
+  const nlohmann::json& type = doc[doc.size() - 2];
+  ASSERT_TRUE(type.contains("fix")) << type.dump(2);
+  EXPECT_FALSE(type["fix"]["fixable"].get<bool>()) << type.dump(2);
+  EXPECT_NE(type["fix"]["how"].get<std::string>().find("does more than change the type"),
+            std::string::npos)
+      << type.dump(2);
+  EXPECT_FALSE(doc[doc.size() - 3].contains("fix")) << doc.dump(2);  // a new column: nothing to do
+}
+
 TEST_F(ExpandContractCli, LintSaysWhereTheContractWaits) {
   RenameProject();
   const nlohmann::json doc = Json({"lint", "prisma/migrations"}, 0);  // a warning
