@@ -15,6 +15,7 @@
 
 #include "lint/runner.h"
 #include "migrations/layout.h"
+#include "rule_case.h"
 #include "rules/rule.h"
 #include "source_dir.h"  // LOCKSTEP_SOURCE_DIR
 #include "support/corpus.h"
@@ -198,20 +199,9 @@ TEST(CorpusCounts, AllSevenHistoriesNoLockFindingOnNewTables) {
 // reports the same on every migration of seven real histories.
 TEST(CorpusCounts, AllSevenHistoriesStreamedReportTheSame) {
   LOCKSTEP_REQUIRE_CORPUS();
-  auto show = [](const std::vector<Diagnostic>& ds) {
-    std::string out;
-    for (const Diagnostic& d : ds) {
-      out += d.path + ":" + std::to_string(d.begin) + "-" + std::to_string(d.end) + " " + d.rule +
-             " " + std::to_string(static_cast<int>(d.severity)) + (d.fixable ? " fixable " : " ") +
-             d.message + " | " + d.help;
-      for (const Edit& e : d.edits)
-        out += " [" + std::to_string(e.begin) + "," + std::to_string(e.end) + ")=" + e.text;
-      out += "\n";
-    }
-    return out;
-  };
   for (const std::string& app : kAllApps)
-    EXPECT_EQ(show(LintApp(app, {}, true).diagnostics), show(LintApp(app).diagnostics)) << app;
+    EXPECT_EQ(Everything(LintApp(app, {}, true).diagnostics), Everything(LintApp(app).diagnostics))
+        << app;
 }
 
 }  // namespace

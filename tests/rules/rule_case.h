@@ -197,6 +197,20 @@ inline RuleCase ParseRuleCase(const std::string& path, const std::string& text,
 }
 
 // Lints the case (history replayed, the last migration or the run of packages analysed).
+// Every field of every finding, one line each: what two ways of linting must agree on.
+inline std::string Everything(const std::vector<Diagnostic>& ds) {
+  std::string out;
+  for (const Diagnostic& d : ds) {
+    out += d.path + ":" + std::to_string(d.begin) + "-" + std::to_string(d.end) + " " + d.rule +
+           " " + std::to_string(static_cast<int>(d.severity)) + (d.fixable ? " fixable " : " ") +
+           d.message + " | " + d.help;
+    for (const Edit& e : d.edits)
+      out += " [" + std::to_string(e.begin) + "," + std::to_string(e.end) + ")=" + e.text;
+    out += "\n";
+  }
+  return out;
+}
+
 // `streamed`: as lint streams a large file (lint::ReplayForLint's stream_above), every analysed
 // migration streamed a statement at a time, to check that rules see the same either way.
 inline std::vector<Diagnostic> LintCase(const RuleCase& c, bool streamed = false) {

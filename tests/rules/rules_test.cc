@@ -118,22 +118,10 @@ TEST_P(RuleCaseTest, StreamedLintReportsTheSame) {
   const std::string rel = fs::relative(cf.path, SourceDir()).string();
   const RuleCase c = ParseRuleCase(rel, Slurp(cf.path), cf.rule);
   if (!c.errors.empty()) return;  // DiagnosticsMatchExpectations reports a malformed case
-  auto show = [](const std::vector<Diagnostic>& ds) {
-    std::string out;
-    for (const Diagnostic& d : ds) {
-      out += d.path + ":" + std::to_string(d.begin) + "-" + std::to_string(d.end) + " " + d.rule +
-             " " + std::to_string(static_cast<int>(d.severity)) + (d.fixable ? " fixable " : " ") +
-             d.message + " | " + d.help;
-      for (const Edit& e : d.edits)
-        out += " [" + std::to_string(e.begin) + "," + std::to_string(e.end) + ")=" + e.text;
-      out += "\n";
-    }
-    return out;
-  };
-  EXPECT_EQ(show(LintCase(c, true)), show(LintCase(c))) << rel;
+  EXPECT_EQ(Everything(LintCase(c, true)), Everything(LintCase(c))) << rel;
   RuleCase all = c;  // every rule, not only the case's
   all.rules.clear();
-  EXPECT_EQ(show(LintCase(all, true)), show(LintCase(all))) << rel << " (all rules)";
+  EXPECT_EQ(Everything(LintCase(all, true)), Everything(LintCase(all))) << rel << " (all rules)";
 }
 
 // The quick-fix invariant (squawk's and clang-tidy's CHECK-FIXES): applying every quick fix that
