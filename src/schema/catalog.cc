@@ -769,8 +769,16 @@ void Catalog::ApplyRename(const sql::Statement& s) {
     case O::kColumn:
       if (Table* t = MutableTable(s.table)) {
         t->RenameColumn(s.rename_from, s.rename_to);
-        for (Constraint& k : t->constraints)
+        // A constraint names its columns by number in PostgreSQL: it follows the rename, and so
+        // do what its CHECK proves of them.
+        for (Constraint& k : t->constraints) {
           std::replace(k.columns.begin(), k.columns.end(), s.rename_from, s.rename_to);
+          std::replace(k.proves_not_null.begin(), k.proves_not_null.end(), s.rename_from,
+                       s.rename_to);
+          if (k.check_conditions)
+            for (sql::ColumnCondition& c : *k.check_conditions)
+              if (c.column == s.rename_from) c.column = s.rename_to;
+        }
         RenameIndexedColumn(t->name, s.rename_from, s.rename_to);
       }
       break;

@@ -155,6 +155,16 @@ TEST(LockModel, SetNotNullSkipsScanWithValidCheckOnPg12) {
   EXPECT_EQ(pg11[0].scans.size(), 1u);
 }
 
+// A constraint names its columns by number: renamed, the column keeps the CHECK that proves it
+// NOT NULL (the catalog once renamed it in the constraint's columns but not in its proof).
+TEST(LockModel, SetNotNullKeepsItsCheckAcrossARenameOfTheColumn) {
+  auto renamed = AnalyzeAfter(
+      "CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT a_nn CHECK (a IS NOT NULL);\n"
+      "ALTER TABLE t RENAME COLUMN a TO b;",
+      "ALTER TABLE t ALTER COLUMN b SET NOT NULL;");
+  EXPECT_TRUE(renamed[0].scans.empty());
+}
+
 TEST(LockModel, ForeignKeysAndValidation) {
   auto e = AnalyzeAfter(
       "CREATE TABLE p (id int primary key);\nCREATE TABLE c (id int, p_id int);",
