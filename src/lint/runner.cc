@@ -687,8 +687,7 @@ std::optional<std::vector<Diagnostic>> RunStreamed(analysis::AnalyzedMigration& 
       }
     }
     if (keep == 0) return;
-    const int drop_tokens = keep < window.size() ? window[keep].statement.first_token
-                                                 : static_cast<int>(m.parsed.tokens.size());
+    const int drop_tokens = window[keep].statement.first_token;  // keep < window.size()
     window.erase(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(keep));
     window_first += keep;
     m.parsed.tokens.erase(m.parsed.tokens.begin(), m.parsed.tokens.begin() + drop_tokens);
